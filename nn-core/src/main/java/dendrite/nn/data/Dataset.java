@@ -1,0 +1,174 @@
+package dendrite.nn.data;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An in-memory dataset on the host: {@code n} samples of a fixed shape, each with a target.
+ *
+ * <p>Features are row-major floats, sample after sample. For classification the target of a
+ * sample is its class index (stored as a float, one per sample) and {@link #numClasses()} is
+ * positive; for regression each sample has {@link #targetSize()} target values and
+ * {@link #numClasses()} is 0. Tensors are made from it one mini-batch at a time, so a dataset
+ * is independent of any backend.
+ */
+public final class Dataset {
+    private final String name;
+    private final float[] features;
+    private final int[] sampleShape;
+    private final int sampleSize;
+    private final float[] targets;
+    private final int targetSize;
+    private final int numClasses;
+    private final List<String> classNames;
+
+    private Dataset(String name, float[] features, int[] sampleShape, float[] targets, int targetSize,
+            int numClasses, List<String> classNames) {
+        this.name = name;
+        this.features = features;
+        this.sampleShape = sampleShape.clone();
+        int s = 1;
+        for (int d : sampleShape) {
+            if (d <= 0) {
+                throw new IllegalArgumentException("dataset " + name + ": sample shape " + Arrays.toString(sampleShape)
+                        + " must have positive dimensions");
+            }
+            s *= d;
+        }
+        this.sampleSize = s;
+        this.targets = targets;
+        this.targetSize = targetSize;
+        this.numClasses = numClasses;
+        this.classNames = classNames == null ? List.of() : List.copyOf(classNames);
+        if (features.length % sampleSize != 0) {
+            throw new IllegalArgumentException("dataset " + name + ": " + features.length
+                    + " feature values are not a whole number of samples of shape " + Arrays.toString(sampleShape));
+        }
+        int n = features.length / sampleSize;
+        if (targets.length != (long) n * targetSize) {
+            throw new IllegalArgumentException("dataset " + name + ": " + n + " samples but " + targets.length
+                    + " target values (expected " + (long) n * targetSize + ")");
+        }
+        if (numClasses > 0) {
+            for (int i = 0; i < targets.length; i++) {
+                float t = targets[i];
+                if (t != (int) t || t < 0 || t >= numClasses) {
+                    throw new IllegalArgumentException("dataset " + name + ": sample " + i + " has label " + t
+                            + ", not a class in [0, " + numClasses + ")");
+                }
+            }
+        }
+    }
+
+    /** A classification set: one class index per sample in [0, numClasses). */
+    public static Dataset classification(String name, float[] features, int[] sampleShape, int[] labels,
+            int numClasses, List<String> classNames) {
+        float[] t = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            t[i] = labels[i];
+        }
+        return new Dataset(name, features, sampleShape, t, 1, numClasses, classNames);
+    }
+
+    /** A regression set: {@code targetSize} values per sample. */
+    public static Dataset regression(String name, float[] features, int[] sampleShape, float[] targets, int targetSize) {
+        return new Dataset(name, features, sampleShape, targets, targetSize, 0, List.of());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Number of samples. */
+    public int size() {
+        return features.length / sampleSize;
+    }
+
+    /** The shape of one sample, e.g. [784] or [1, 28, 28]. */
+    public int[] sampleShape() {
+        return sampleShape.clone();
+    }
+
+    /** Values per sample. */
+    public int sampleSize() {
+        return sampleSize;
+    }
+
+    /** Values per target: 1 for classification. */
+    public int targetSize() {
+        return targetSize;
+    }
+
+    /** Number of classes, or 0 for regression. */
+    public int numClasses() {
+        return numClasses;
+    }
+
+    public boolean isClassification() {
+        return numClasses > 0;
+    }
+
+    /** Class names when known (e.g. "T-shirt/top"), else empty. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** The features, row-major, sample after sample. Shared, not copied: do not modify. */
+    public float[] features() {
+        return features;
+    }
+
+    /** The targets (class indices as floats for classification). Shared, not copied: do not modify. */
+    public float[] targets() {
+        return targets;
+    }
+
+    /** Class label of sample {@code i}. */
+    public int label(int i) {
+        if (numClasses == 0) {
+            throw new IllegalStateException("dataset " + name + " is a regression set: it has no class labels");
+        }
+        return (int) targets[i];
+    }
+
+    /** A new dataset of the samples at {@code indices}, in that order. */
+    public Dataset subset(int[] indices) {
+        return subset(indices, 0, indices.length, name);
+    }
+
+    /** A new dataset of {@code indices[from .. to)}, named {@code newName}. */
+    public Dataset subset(int[] indices, int from, int to, String newName) {
+        int count = to - from;
+        float[] f = new float[count * sampleSize];
+        float[] t = new float[count * targetSize];
+        for (int r = 0; r < count; r++) {
+            int i = indices[from + r];
+            if (i < 0 || i >= size()) {
+                throw new IndexOutOfBoundsException("dataset " + name + ": sample " + i + " of " + size());
+            }
+            System.arraycopy(features, i * sampleSize, f, r * sampleSize, sampleSize);
+            System.arraycopy(targets, i * targetSize, t, r * targetSize, targetSize);
+        }
+        return new Dataset(newName, f, sampleShape, t, targetSize, numClasses, classNames);
+    }
+
+    /** The first {@code n} samples (or all, if fewer). */
+    public Dataset head(int n) {
+        int[] idx = new int[Math.min(n, size())];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        return subset(idx, 0, idx.length, name);
+    }
+
+    /** This dataset with other features (same samples and targets), e.g. after scaling. */
+    public Dataset withFeatures(float[] newFeatures) {
+        return new Dataset(name, newFeatures, sampleShape, targets, targetSize, numClasses, classNames);
+    }
+
+    @Override
+    public String toString() {
+        return name + ": " + size() + " samples of " + Arrays.toString(sampleShape)
+                + (numClasses > 0 ? ", " + numClasses + " classes" : ", " + targetSize + " targets");
+    }
+}

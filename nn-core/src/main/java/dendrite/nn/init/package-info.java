@@ -1,0 +1,4 @@
+/**
+ * Weight initializers: Xavier/Glorot, He/Kaiming, LeCun, zeros, constant.
+ */
+package dendrite.nn.init;

@@ -1,0 +1,4 @@
+/**
+ * Model files: safetensors with the architecture in its metadata, saved atomically.
+ */
+package dendrite.nn.io;

@@ -1,0 +1,31 @@
+package dendrite.tensor;
+
+/**
+ * Activation functions with a forward kernel and a backward kernel that reuses the
+ * forward's input or output ({@link Backend#activation}, {@link Backend#activationBackward}).
+ *
+ * <p>{@code param} is the negative slope of {@link #LEAKY_RELU} and ignored by the others.
+ */
+public enum Activation {
+    /** y = x */
+    IDENTITY,
+    /** y = max(0, x); dy/dx = [y > 0] */
+    RELU,
+    /** y = x if x > 0 else param * x; dy/dx = 1 or param */
+    LEAKY_RELU,
+    /** y = 1 / (1 + e^-x); dy/dx = y (1 - y) */
+    SIGMOID,
+    /** y = tanh x; dy/dx = 1 - y^2 */
+    TANH,
+    /**
+     * y = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), the tanh form of GELU
+     * (PyTorch's {@code approximate='tanh'}); its derivative needs x.
+     */
+    GELU,
+    /** y = ln(1 + e^x), computed stably; dy/dx = sigmoid(x) = 1 - e^-y */
+    SOFTPLUS;
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,31 @@
+package dendrite.tensor;
+
+/**
+ * The light half of a backend, found with {@link java.util.ServiceLoader}: it says whether the
+ * backend can run here and makes it only when chosen.
+ *
+ * <p>Register an implementation in {@code module-info.java} ({@code provides
+ * dendrite.tensor.BackendProvider with ...}) and in
+ * {@code META-INF/services/dendrite.tensor.BackendProvider} for the class path.
+ */
+public interface BackendProvider {
+
+    /** The name users select it by, lower case: {@code scalar}, {@code vector}, {@code opencl}. */
+    String name();
+
+    /**
+     * Rank in the automatic choice; the highest available wins. Built-in values: OpenCL on a GPU
+     * 400, vector 300, OpenCL on a CPU device 200, scalar 100. May depend on what {@link #probe()}
+     * found.
+     */
+    int priority();
+
+    /**
+     * Whether the backend can run here, with the reason and fix when it cannot. Must not throw
+     * and must not crash the VM: native-library failures are caught and reported.
+     */
+    Availability probe();
+
+    /** Makes the backend; called only after a successful probe. */
+    Backend create();
+}

@@ -1,0 +1,255 @@
+package dendrite.tensor;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds the backends on the class or module path and chooses one.
+ *
+ * <h2>Selection order</h2>
+ * <ol>
+ *   <li>The system property {@code dendrite.backend}, else the environment variable
+ *       {@code DENDRITE_BACKEND}, names one ({@code scalar}, {@code vector}, {@code opencl}). An
+ *       unknown name fails at once listing the known ones; a named backend that cannot run fails
+ *       with its reason. There is no silent fallback from a named backend.</li>
+ *   <li>Otherwise the available provider with the highest {@link BackendProvider#priority()}:
+ *       OpenCL on a GPU, then vector, then OpenCL on a CPU device, then scalar. A backend whose
+ *       {@code create()} fails is skipped with its reason and the next one is tried.</li>
+ * </ol>
+ * The automatic choice is logged once at INFO (through {@link System.Logger}) with the winner's
+ * capabilities and why each better-ranked one was skipped; {@link #report()} gives the same as text.
+ *
+ * <p>Backends are created once per name and shared; they live until the VM exits.
+ */
+public final class Backends {
+    /** System property naming the backend to use. */
+    public static final String PROPERTY = "dendrite.backend";
+    /** Environment variable naming the backend to use, read when the property is not set. */
+    public static final String ENVIRONMENT = "DENDRITE_BACKEND";
+
+    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
+    private static final Map<String, Backend> CREATED = new ConcurrentHashMap<>();
+    private static final Map<String, String> CREATE_FAILURES = new ConcurrentHashMap<>();
+    private static volatile Backend chosen;
+    private static volatile List<Candidate> candidates;
+
+    private Backends() {
+    }
+
+    /** A provider with what its probe said, cached for the life of the VM. */
+    public record Candidate(BackendProvider provider, Availability availability) {
+        public String name() {
+            return provider.name();
+        }
+    }
+
+    /** Every provider found, best first, each probed once. */
+    public static List<Candidate> candidates() {
+        List<Candidate> c = candidates;
+        if (c == null) {
+            synchronized (Backends.class) {
+                c = candidates;
+                if (c == null) {
+                    c = discover();
+                    candidates = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    private static List<Candidate> discover() {
+        Map<String, BackendProvider> byName = new LinkedHashMap<>();
+        ServiceLoader<BackendProvider> loader = ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader());
+        for (ServiceLoader.Provider<BackendProvider> p : loader.stream().toList()) {
+            try {
+                BackendProvider bp = p.get();
+                byName.putIfAbsent(bp.name().toLowerCase(Locale.ROOT), bp);
+            } catch (Throwable e) {   // a provider that cannot even load is skipped, not fatal
+                LOG.log(Level.WARNING, "backend provider " + p.type().getName() + " failed to load: " + e);
+            }
+        }
+        List<Candidate> list = new ArrayList<>();
+        for (BackendProvider bp : byName.values()) {
+            list.add(new Candidate(bp, safeProbe(bp)));
+        }
+        list.sort(Comparator.comparingInt((Candidate c) -> safePriority(c.provider())).reversed());
+        return List.copyOf(list);
+    }
+
+    private static Availability safeProbe(BackendProvider bp) {
+        try {
+            Availability a = bp.probe();
+            return a != null ? a : Availability.unavailable("probe returned nothing", "");
+        } catch (Throwable e) {
+            return Availability.unavailable("probe failed: " + e, "");
+        }
+    }
+
+    private static int safePriority(BackendProvider bp) {
+        try {
+            return bp.priority();
+        } catch (Throwable e) {
+            return Integer.MIN_VALUE;
+        }
+    }
+
+    /** The names of every backend found. */
+    public static List<String> names() {
+        return candidates().stream().map(Candidate::name).toList();
+    }
+
+    /**
+     * The backend this process uses: the one named by {@value #PROPERTY} / {@value #ENVIRONMENT},
+     * or the best available.
+     *
+     * @throws IllegalArgumentException for an unknown name
+     * @throws IllegalStateException    when the named backend, or every backend, is unavailable
+     */
+    public static Backend get() {
+        Backend b = chosen;
+        if (b == null) {
+            synchronized (Backends.class) {
+                b = chosen;
+                if (b == null) {
+                    b = choose();
+                    chosen = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    /** The name requested through the property or environment, or null. */
+    public static String requestedName() {
+        String n = System.getProperty(PROPERTY);
+        if (n == null || n.isBlank()) {
+            n = System.getenv(ENVIRONMENT);
+        }
+        return n == null || n.isBlank() ? null : n.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static Backend choose() {
+        String requested = requestedName();
+        if (requested != null) {
+            return get(requested);
+        }
+        StringBuilder skipped = new StringBuilder();
+        for (Candidate c : candidates()) {
+            if (!c.availability().available()) {
+                skipped.append("\n  skipped ").append(c.name()).append(": ").append(c.availability().explain());
+                continue;
+            }
+            try {
+                Backend b = create(c);
+                LOG.log(Level.INFO, "dendrite backend: " + b.name() + " (" + b.description() + ")" + skipped);
+                return b;
+            } catch (RuntimeException | LinkageError e) {
+                skipped.append("\n  skipped ").append(c.name()).append(": failed to start: ").append(e);
+            }
+        }
+        throw new IllegalStateException("no Dendrite backend can run here:" + skipped
+                + "\nadd backend-scalar (dev.dendrite:backend-scalar), which runs everywhere");
+    }
+
+    /**
+     * The backend with this name, created on first use.
+     *
+     * @throws IllegalArgumentException naming the known backends when there is none of that name
+     * @throws IllegalStateException    with the reason and fix when it cannot run here
+     */
+    public static Backend get(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        Candidate c = candidates().stream().filter(x -> x.name().equals(n)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(unknownMessage(name)));
+        if (!c.availability().available()) {
+            throw new IllegalStateException("backend '" + n + "' is unavailable: " + c.availability().explain());
+        }
+        try {
+            return create(c);
+        } catch (RuntimeException | LinkageError e) {
+            throw new IllegalStateException("backend '" + n + "' failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    private static Backend create(Candidate c) {
+        return CREATED.computeIfAbsent(c.name(), k -> {
+            try {
+                return c.provider().create();
+            } catch (RuntimeException | LinkageError e) {
+                CREATE_FAILURES.put(k, String.valueOf(e.getMessage()));
+                throw e;
+            }
+        });
+    }
+
+    private static String unknownMessage(String name) {
+        List<String> known = names();
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = editDistance(name.toLowerCase(Locale.ROOT), k);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        String hint = best != null && bestDistance <= Math.max(2, best.length() / 2) ? " (did you mean '" + best + "'?)" : "";
+        return "unknown backend '" + name + "'" + hint + "; known backends: "
+                + (known.isEmpty() ? "none on the class path" : String.join(", ", known));
+    }
+
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /**
+     * The selection report: every backend found, best first, available or not and why, and which
+     * one {@link #get()} would choose (or the error it would throw).
+     */
+    public static String report() {
+        StringBuilder sb = new StringBuilder("Dendrite backends (best first):\n");
+        List<Candidate> list = candidates();
+        if (list.isEmpty()) {
+            sb.append("  none found on the class path: add dev.dendrite:backend-scalar\n");
+        }
+        for (Candidate c : list) {
+            Availability a = c.availability();
+            String failure = CREATE_FAILURES.get(c.name());
+            sb.append(String.format(Locale.ROOT, "  %-8s priority %3d  %s  %s%n", c.name(), safePriority(c.provider()),
+                    a.available() && failure == null ? "available  " : "unavailable",
+                    failure != null ? "failed to start: " + failure : a.explain()));
+        }
+        String requested = requestedName();
+        try {
+            Backend b = get();
+            sb.append("selected: ").append(b.name()).append(requested != null ? " (requested)" : " (automatic)")
+                    .append(" - ").append(b.description());
+        } catch (RuntimeException e) {
+            sb.append("selected: none - ").append(e.getMessage());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,23 @@
+package dendrite.tensor;
+
+/** Elementwise functions of two tensors for {@link Backend#binary}. */
+public enum BinaryOp {
+    /** a + b */
+    ADD,
+    /** a - b */
+    SUB,
+    /** a * b */
+    MUL,
+    /** a / b */
+    DIV,
+    /** a ^ b ({@link Math#pow}) */
+    POW,
+    /** max(a, b); NaN if either is NaN */
+    MAX,
+    /** min(a, b); NaN if either is NaN */
+    MIN;
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,107 @@
+package dendrite.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Owns the tensors made on this thread while it is open, and frees them when closed.
+ *
+ * <pre>{@code
+ * Tensor kept;
+ * try (Scope scope = Scope.open()) {
+ *     Tensor tmp = be.zeros(128, 10);     // freed when the scope closes
+ *     kept = scope.detach(be.zeros(10));  // survives: now the caller's (or the outer scope's)
+ * }
+ * }</pre>
+ *
+ * <p>Scopes nest per thread; a detached tensor moves to the enclosing scope, or to no scope
+ * (the caller then closes it, or, on heap backends, the garbage collector reclaims it).
+ * {@link #close()} is idempotent; tensors freed by it throw {@link IllegalStateException}
+ * when used again.
+ */
+public final class Scope implements AutoCloseable {
+    private static final ThreadLocal<Deque<Scope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+
+    // Identity map as an ordered set: tensors are freed in creation order.
+    private final Map<Tensor, Boolean> owned = new IdentityHashMap<>();
+    private final List<Tensor> order = new ArrayList<>();
+    private final Thread thread = Thread.currentThread();
+    private boolean closed;
+
+    private Scope() {
+    }
+
+    /** Opens a scope on the current thread; close it with try-with-resources. */
+    public static Scope open() {
+        Scope s = new Scope();
+        OPEN.get().push(s);
+        return s;
+    }
+
+    static void registerIfOpen(Tensor t) {
+        Scope s = OPEN.get().peek();
+        if (s != null) {
+            s.add(t);
+        }
+    }
+
+    private void add(Tensor t) {
+        if (owned.put(t, Boolean.TRUE) == null) {
+            order.add(t);
+        }
+    }
+
+    /** Takes {@code t} out of this scope so closing it does not free {@code t}; returns {@code t}. */
+    public Tensor detach(Tensor t) {
+        if (owned.remove(t) != null) {
+            order.remove(t);
+            Deque<Scope> stack = OPEN.get();
+            // The enclosing scope (the one below this in the stack) takes it over.
+            boolean seenThis = false;
+            for (Scope s : stack) {
+                if (seenThis) {
+                    s.add(t);
+                    break;
+                }
+                seenThis = s == this;
+            }
+        }
+        return t;
+    }
+
+    /** Number of tensors this scope will free. */
+    public int size() {
+        return owned.size();
+    }
+
+    /** Frees every tensor still owned by this scope. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (Thread.currentThread() == thread) {
+            OPEN.get().remove(this);
+        }
+        RuntimeException first = null;
+        for (Tensor t : order) {
+            try {
+                t.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        owned.clear();
+        order.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}

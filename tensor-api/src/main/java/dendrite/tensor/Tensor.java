@@ -1,0 +1,171 @@
+package dendrite.tensor;
+
+import dendrite.tensor.spi.Storage;
+
+/**
+ * A dense float32 n-dimensional array, row-major, with an immutable {@link Shape},
+ * owned by one {@link Backend}.
+ *
+ * <p>Made by a backend ({@link Backend#zeros(int...)}, {@link Backend#tensor(float[], int...)})
+ * and read back with {@link #toArray()}. {@link #reshape(int...)} and {@link #rows(int, int)}
+ * are views that share memory with this tensor. A tensor made while a {@link Scope} is open
+ * on the thread is freed when the scope closes; otherwise {@link #close()} frees it (heap
+ * backends may also leave it to the garbage collector). Using a freed tensor throws
+ * {@link IllegalStateException}.
+ *
+ * <p>Tensors are not synchronized: one tensor may be read from many threads at once, but
+ * writes must be confined to one thread.
+ */
+public final class Tensor implements AutoCloseable {
+    private final Backend backend;
+    private final Storage storage;
+    private final int offset;
+    private final Shape shape;
+    private final boolean owner;
+    private volatile boolean closed;
+
+    private Tensor(Backend backend, Storage storage, int offset, Shape shape, boolean owner) {
+        this.backend = backend;
+        this.storage = storage;
+        this.offset = offset;
+        this.shape = shape;
+        this.owner = owner;
+    }
+
+    /**
+     * For backends: a tensor that owns {@code storage}, registered with the thread's open
+     * {@link Scope} if there is one.
+     */
+    public static Tensor create(Backend backend, Storage storage, Shape shape) {
+        Tensor t = new Tensor(backend, storage, 0, shape, true);
+        Scope.registerIfOpen(t);
+        return t;
+    }
+
+    /** The backend that owns this tensor's memory. */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** For backends: the memory behind this tensor (shared with its views). */
+    public Storage storage() {
+        return storage;
+    }
+
+    /** For backends: where this tensor starts in its storage, in elements. */
+    public int offset() {
+        return offset;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public int rank() {
+        return shape.rank();
+    }
+
+    public int size() {
+        return shape.size();
+    }
+
+    /** Dimension {@code i}; negative counts from the end. */
+    public int dim(int i) {
+        return shape.dim(i);
+    }
+
+    /** Whether this tensor's memory is still usable. */
+    public boolean isAlive() {
+        return !closed && !storage.isReleased();
+    }
+
+    /** Throws {@link IllegalStateException} naming {@code op} when this tensor was freed. */
+    public Tensor requireAlive(String op) {
+        if (!isAlive()) {
+            throw new IllegalStateException(op + ": tensor " + shape + " used after close");
+        }
+        return this;
+    }
+
+    /** A copy of the values, row-major. */
+    public float[] toArray() {
+        requireAlive("toArray");
+        float[] out = new float[shape.size()];
+        backend.read(this, out, 0);
+        return out;
+    }
+
+    /** The single value of a tensor of size 1. */
+    public float item() {
+        if (shape.size() != 1) {
+            throw new IllegalArgumentException("item: tensor " + shape + " has " + shape.size() + " values, not 1");
+        }
+        return toArray()[0];
+    }
+
+    /** Overwrites the values with {@code values} (row-major, exactly {@link #size()} of them). */
+    public Tensor copyFrom(float[] values) {
+        requireAlive("copyFrom");
+        if (values.length != shape.size()) {
+            throw new IllegalArgumentException("copyFrom: " + values.length + " values into tensor " + shape);
+        }
+        backend.write(this, values, 0);
+        return this;
+    }
+
+    /**
+     * A view with another shape over the same memory; one dimension may be -1.
+     *
+     * @throws IllegalArgumentException naming both shapes when the sizes differ
+     */
+    public Tensor reshape(int... dims) {
+        requireAlive("reshape");
+        return new Tensor(backend, storage, offset, shape.reshape(dims), false);
+    }
+
+    /** A view with the given shape, which must have the same size. */
+    public Tensor reshape(Shape newShape) {
+        return reshape(newShape.dims());
+    }
+
+    /**
+     * A view of rows {@code from} (inclusive) to {@code to} (exclusive) along the first
+     * dimension: a mini-batch of a dataset tensor, sharing its memory.
+     */
+    public Tensor rows(int from, int to) {
+        requireAlive("rows");
+        if (shape.rank() == 0) {
+            throw new IllegalArgumentException("rows: a scalar has no rows");
+        }
+        if (from < 0 || to > shape.dim(0) || from >= to) {
+            throw new IllegalArgumentException("rows: [" + from + ", " + to + ") is not a non-empty range of the "
+                    + shape.dim(0) + " rows of " + shape);
+        }
+        return new Tensor(backend, storage, offset + from * shape.stride0(), shape.withFirst(to - from), false);
+    }
+
+    /** Whether this tensor is a view (it does not own its memory). */
+    public boolean isView() {
+        return !owner;
+    }
+
+    /**
+     * Frees this tensor. For an owning tensor its memory is released, and its views become
+     * unusable; for a view only the view is closed. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (owner) {
+            storage.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + shape + " on " + backend.name() + (isAlive() ? "" : " (closed)");
+    }
+}
