@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Finds the backends on the class or module path and chooses one.
@@ -66,14 +67,30 @@ public final class Backends {
     }
 
     private static List<Candidate> discover() {
-        Map<String, BackendProvider> byName = new LinkedHashMap<>();
+        List<BackendProvider> found = new ArrayList<>();
         ServiceLoader<BackendProvider> loader = ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader());
         for (ServiceLoader.Provider<BackendProvider> p : loader.stream().toList()) {
             try {
-                BackendProvider bp = p.get();
-                byName.putIfAbsent(bp.name().toLowerCase(Locale.ROOT), bp);
+                found.add(p.get());
             } catch (Throwable e) {   // a provider that cannot even load is skipped, not fatal
                 LOG.log(Level.WARNING, "backend provider " + p.type().getName() + " failed to load: " + e);
+            }
+        }
+        return rank(found);
+    }
+
+    /**
+     * The candidates for these providers, best first: the first provider of each (case-insensitive)
+     * name, each probed once, sorted by descending priority. Pure selection logic, kept apart from
+     * {@link ServiceLoader} so it can be tested with providers made in a test.
+     */
+    static List<Candidate> rank(List<BackendProvider> providers) {
+        Map<String, BackendProvider> byName = new LinkedHashMap<>();
+        for (BackendProvider bp : providers) {
+            try {
+                byName.putIfAbsent(bp.name().toLowerCase(Locale.ROOT), bp);
+            } catch (Throwable e) {   // a provider that cannot even name itself is skipped, not fatal
+                LOG.log(Level.WARNING, "backend provider " + bp.getClass().getName() + " failed to load: " + e);
             }
         }
         List<Candidate> list = new ArrayList<>();
@@ -137,18 +154,26 @@ public final class Backends {
     }
 
     private static Backend choose() {
-        String requested = requestedName();
+        return choose(candidates(), requestedName(), Backends::create);
+    }
+
+    /**
+     * The selection rule, apart from discovery and caching: the {@code requested} backend (see
+     * {@link #select}) if a name is given, else the first available candidate that {@code create}
+     * can start, logging the winner and every candidate skipped before it.
+     */
+    static Backend choose(List<Candidate> candidates, String requested, Function<Candidate, Backend> create) {
         if (requested != null) {
-            return get(requested);
+            return select(candidates, requested, create);
         }
         StringBuilder skipped = new StringBuilder();
-        for (Candidate c : candidates()) {
+        for (Candidate c : candidates) {
             if (!c.availability().available()) {
                 skipped.append("\n  skipped ").append(c.name()).append(": ").append(c.availability().explain());
                 continue;
             }
             try {
-                Backend b = create(c);
+                Backend b = create.apply(c);
                 LOG.log(Level.INFO, "dendrite backend: " + b.name() + " (" + b.description() + ")" + skipped);
                 return b;
             } catch (RuntimeException | LinkageError e) {
@@ -166,14 +191,20 @@ public final class Backends {
      * @throws IllegalStateException    with the reason and fix when it cannot run here
      */
     public static Backend get(String name) {
+        return select(candidates(), name, Backends::create);
+    }
+
+    /** The candidate named {@code name}, started with {@code create}; never falls back to another. */
+    static Backend select(List<Candidate> candidates, String name, Function<Candidate, Backend> create) {
         String n = name.trim().toLowerCase(Locale.ROOT);
-        Candidate c = candidates().stream().filter(x -> x.name().equals(n)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(unknownMessage(name)));
+        Candidate c = candidates.stream().filter(x -> x.name().equals(n)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        unknownMessage(name, candidates.stream().map(Candidate::name).toList())));
         if (!c.availability().available()) {
             throw new IllegalStateException("backend '" + n + "' is unavailable: " + c.availability().explain());
         }
         try {
-            return create(c);
+            return create.apply(c);
         } catch (RuntimeException | LinkageError e) {
             throw new IllegalStateException("backend '" + n + "' failed to start: " + e.getMessage(), e);
         }
@@ -190,8 +221,7 @@ public final class Backends {
         });
     }
 
-    private static String unknownMessage(String name) {
-        List<String> known = names();
+    static String unknownMessage(String name, List<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {

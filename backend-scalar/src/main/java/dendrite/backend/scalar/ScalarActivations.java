@@ -1,0 +1,95 @@
+package dendrite.backend.scalar;
+
+import dendrite.tensor.Activation;
+
+/**
+ * Activation functions and their derivatives, one element at a time.
+ *
+ * <p>The backward pass never recomputes the forward one: it reads the forward output y where
+ * the derivative is a function of y (ReLU, sigmoid, tanh, softplus) and the input x only where it
+ * must (leaky ReLU, GELU). Transcendentals run in {@code double} and are rounded once.
+ */
+final class ScalarActivations {
+    /** sqrt(2 / pi), GELU's tanh-approximation constant. */
+    static final double GELU_C = Math.sqrt(2.0 / Math.PI);
+    /** The cubic coefficient of GELU's tanh approximation. */
+    static final double GELU_A = 0.044715;
+
+    private ScalarActivations() {
+    }
+
+    /** Whether the backward pass of {@code act} reads the forward input x (else it reads y). */
+    static boolean backwardNeedsInput(Activation act) {
+        return act == Activation.LEAKY_RELU || act == Activation.GELU;
+    }
+
+    /** {@code out[i] = act(x[i])} for n elements; out may be x. */
+    static void forward(Activation act, float param, int n, float[] x, int xOff, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = apply(act, param, x[xOff + i]);
+        }
+    }
+
+    /** The activation of one value. */
+    static float apply(Activation act, float param, float x) {
+        return switch (act) {
+            // y = x
+            case IDENTITY -> x;
+            // y = max(0, x); Math.max keeps a NaN input NaN
+            case RELU -> Math.max(x, 0f);
+            // y = x if x > 0 else param * x
+            case LEAKY_RELU -> x > 0f ? x : param * x;
+            // y = 1 / (1 + e^-x): e^-x overflows to infinity for x < -88 and y becomes 0, as it should
+            case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-x)));
+            // y = tanh x
+            case TANH -> (float) Math.tanh(x);
+            // y = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+            case GELU -> {
+                double u = GELU_C * (x + GELU_A * x * x * x);
+                yield (float) (0.5 * x * (1.0 + Math.tanh(u)));
+            }
+            // y = ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): e^-|x| <= 1 never overflows, and
+            // log1p keeps the precision of the small term for large |x|
+            case SOFTPLUS -> (float) (Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs((double) x))));
+        };
+    }
+
+    /**
+     * {@code dx[i] = dy[i] * act'(x[i])} for n elements. {@code x} is read only when
+     * {@link #backwardNeedsInput} says so, {@code y} (the forward output) otherwise; the unused
+     * one may be null. dx may be dy.
+     */
+    static void backward(Activation act, float param, int n, float[] x, int xOff, float[] y, int yOff,
+            float[] dy, int dyOff, float[] dx, int dxOff) {
+        for (int i = 0; i < n; i++) {
+            float g = dy[dyOff + i];
+            float xi = x == null ? 0f : x[xOff + i];
+            float yi = y == null ? 0f : y[yOff + i];
+            dx[dxOff + i] = g * derivative(act, param, xi, yi);
+        }
+    }
+
+    /** act'(x), computed from y = act(x) or from x as the activation needs. */
+    static float derivative(Activation act, float param, float x, float y) {
+        return switch (act) {
+            // dy/dx = 1
+            case IDENTITY -> 1f;
+            // dy/dx = [y > 0]  (0 at x = 0, as PyTorch)
+            case RELU -> y > 0f ? 1f : 0f;
+            // dy/dx = 1 if x > 0 else param
+            case LEAKY_RELU -> x > 0f ? 1f : param;
+            // dy/dx = y (1 - y)
+            case SIGMOID -> y * (1f - y);
+            // dy/dx = 1 - y^2
+            case TANH -> 1f - y * y;
+            // dy/dx = sigmoid(x) = 1 - e^-y, written -expm1(-y) so it stays accurate when y is tiny
+            case SOFTPLUS -> (float) -Math.expm1(-(double) y);
+            // with u = c (x + a x^3), t = tanh u:
+            // dy/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2)
+            case GELU -> {
+                double t = Math.tanh(GELU_C * (x + GELU_A * x * x * x));
+                yield (float) (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * x * x));
+            }
+        };
+    }
+}

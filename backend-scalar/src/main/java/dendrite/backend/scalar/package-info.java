@@ -1,0 +1,23 @@
+/**
+ * The scalar backend, Dendrite's executable specification.
+ *
+ * <p>Every kernel is a few plain, single-threaded loops with its formula in a comment: read
+ * these classes to see what an op <em>is</em>. Other backends (vector, OpenCL) are faster
+ * versions of the same arithmetic and are tested against these results.
+ *
+ * <ul>
+ *   <li>{@link dendrite.backend.scalar.ScalarBackend}: memory, argument checks and the
+ *       elementwise kernels; it hands the rest to the classes below.</li>
+ *   <li>{@link dendrite.backend.scalar.ScalarGemm}: matrix multiply and transpose.</li>
+ *   <li>{@link dendrite.backend.scalar.ScalarReductions}: sum/mean/max along an axis, softmax,
+ *       log-softmax, argmax.</li>
+ *   <li>{@link dendrite.backend.scalar.ScalarActivations}: activation functions and their
+ *       derivatives.</li>
+ *   <li>{@link dendrite.backend.scalar.ScalarOptimizers}: SGD, Adam/AdamW, RMSProp, Adagrad.</li>
+ * </ul>
+ *
+ * <p>Numerical conventions of the reference: sums accumulate in {@code float}, in increasing
+ * index order, from 0; transcendental functions ({@code exp}, {@code log}, {@code tanh}, ...)
+ * are evaluated in {@code double} with {@link java.lang.Math} and rounded to {@code float} once.
+ */
+package dendrite.backend.scalar;
