@@ -1,0 +1,144 @@
+package dendrite.backend.opencl;
+
+import static org.jocl.CL.*;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.cl_context;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_program;
+
+import dendrite.tensor.Activation;
+import dendrite.tensor.BinaryOp;
+import dendrite.tensor.ReduceOp;
+import dendrite.tensor.UnaryOp;
+import dendrite.tensor.spi.Broadcast;
+
+/**
+ * The kernel programs of one context: each {@code kernels/NAME.cl} resource, with
+ * {@code common.cl} in front, is built the first time one of its kernels is asked for and kept
+ * until the backend closes. The build options define the work-group sizes, the GEMM tiles, and
+ * one macro per enum constant ({@code -DUNARY_EXP=1}, ...), so kernel switch statements follow the
+ * Java enums. A build failure throws with the compiler's log.
+ *
+ * <p>Not thread-safe: {@link ClBackend} calls it under its queue lock.
+ */
+final class ClPrograms {
+    private static final String DIR = "/dendrite/backend/opencl/kernels/";
+
+    private final cl_context context;
+    private final cl_device_id device;
+    private final String options;
+    private final Map<String, cl_program> programs = new HashMap<>();
+    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    private long buildNanos;
+
+    ClPrograms(cl_context context, cl_device_id device, String options) {
+        this.context = context;
+        this.device = device;
+        this.options = options;
+    }
+
+    /** Build options shared by every program. */
+    static String options(int workGroup, int tile, ClGemm.Tiles tiles, boolean fp64, boolean correctDivide) {
+        StringBuilder b = new StringBuilder();
+        if (correctDivide) {
+            // Without it OpenCL allows 2.5 ulp for float division and 3 ulp for sqrt; Java rounds exactly.
+            b.append("-cl-fp32-correctly-rounded-divide-sqrt ");
+        }
+        b.append("-DWG=").append(workGroup).append(" -DTILE=").append(tile).append(' ').append(tiles.defines());
+        if (fp64) {
+            b.append(" -DHAS_FP64=1");
+        }
+        define(b, "UNARY_", UnaryOp.values());
+        define(b, "BINARY_", BinaryOp.values());
+        define(b, "ACT_", Activation.values());
+        define(b, "REDUCE_", ReduceOp.values());
+        define(b, "BC_", Broadcast.values());
+        return b.toString();
+    }
+
+    private static void define(StringBuilder b, String prefix, Enum<?>[] values) {
+        for (Enum<?> e : values) {
+            b.append(" -D").append(prefix).append(e.name().toUpperCase(Locale.ROOT)).append('=').append(e.ordinal());
+        }
+    }
+
+    /** The kernel {@code name} of program {@code program}, building the program on first use. */
+    cl_kernel kernel(String program, String name) {
+        String key = program + "/" + name;
+        cl_kernel k = kernels.get(key);
+        if (k == null) {
+            k = clCreateKernel(program(program), name, null);
+            kernels.put(key, k);
+        }
+        return k;
+    }
+
+    /** Nanoseconds spent in {@code clBuildProgram} so far (PoCL compiles further on first launch). */
+    long buildNanos() {
+        return buildNanos;
+    }
+
+    private cl_program program(String name) {
+        cl_program p = programs.get(name);
+        if (p != null) {
+            return p;
+        }
+        String source = resource("common.cl") + "\n#line 1\n" + resource(name + ".cl");
+        p = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
+        long t0 = System.nanoTime();
+        try {
+            clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
+        } catch (CLException e) {
+            String log = buildLog(p);
+            clReleaseProgram(p);
+            throw new IllegalStateException("opencl: building kernels/" + name + ".cl failed ("
+                    + ClException.codeName(e.getStatus()) + ") with options [" + options + "]:\n" + log, e);
+        } finally {
+            buildNanos += System.nanoTime() - t0;
+        }
+        programs.put(name, p);
+        return p;
+    }
+
+    private String buildLog(cl_program p) {
+        try {
+            long[] size = new long[1];
+            clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, 0, null, size);
+            byte[] buf = new byte[(int) size[0]];
+            clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, buf.length, Pointer.to(buf), null);
+            return new String(buf, StandardCharsets.UTF_8).trim();
+        } catch (CLException e) {
+            return "(no build log: " + ClException.codeName(e.getStatus()) + ")";
+        }
+    }
+
+    private static String resource(String file) {
+        try (InputStream in = ClPrograms.class.getResourceAsStream(DIR + file)) {
+            if (in == null) {
+                throw new IllegalStateException("opencl: kernel source " + DIR + file + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("opencl: reading kernel source " + file, e);
+        }
+    }
+
+    /** Releases every kernel and program. */
+    void close() {
+        kernels.values().forEach(k -> clReleaseKernel(k));
+        programs.values().forEach(p -> clReleaseProgram(p));
+        kernels.clear();
+        programs.clear();
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * The OpenCL backend. {@link dendrite.backend.opencl.ClBackendProvider} probes for a platform
+ * and picks a device (GPUs first; {@code -Ddendrite.opencl.device=INDEX|NAME} overrides);
+ * {@link dendrite.backend.opencl.ClBackend} keeps every tensor in a device buffer
+ * ({@link dendrite.backend.opencl.ClBuffer}, pooled by size in {@code ClMemory}) and runs each
+ * primitive as a kernel from {@code kernels/*.cl} on one in-order queue. Nothing is copied to the
+ * host except by {@code read}; the queue is drained only by reads and {@code synchronize()}.
+ *
+ * <p>Kernel sources are built once per context with {@code -D} options ({@code ClPrograms}); the
+ * GEMM ({@code ClGemm}) splits between a register-blocked, local-memory-tiled kernel for large
+ * shapes and a guarded direct kernel for small or ragged ones, as CLBlast does.
+ *
+ * <p>On PoCL (OpenCL on the CPU) every kernel is compiled once for each work-group size it is
+ * launched with, so every launch here uses one of a few fixed work-group sizes.
+ */
+package dendrite.backend.opencl;

@@ -1,0 +1,11 @@
+/**
+ * Dendrite's OpenCL backend: tensors in device memory, kernels from {@code .cl} resources,
+ * run through JOCL on any OpenCL 1.2+ device (a GPU, or a CPU through PoCL).
+ */
+module dendrite.backend.opencl {
+    requires transitive dendrite.tensor;
+    // JOCL 2.0.5 has no Automatic-Module-Name: its module name comes from the jar's file name.
+    requires jocl;
+    exports dendrite.backend.opencl;
+    provides dendrite.tensor.BackendProvider with dendrite.backend.opencl.ClBackendProvider;
+}

@@ -1,0 +1,64 @@
+// Shared by every program: prepended to each kernel source before it is built.
+// The op codes (UNARY_*, BINARY_*, ACT_*, REDUCE_*) and the work-group sizes (WG, ROW_WG) come
+// as -D options from ClPrograms, generated from the Java enums, so the two cannot drift apart.
+
+// Java rounds every float operation; so do these kernels, so elementwise results match the scalar
+// reference to the last bit where the math functions allow. The GEMM asks for fma() explicitly.
+#pragma OPENCL FP_CONTRACT OFF
+
+#ifdef HAS_FP64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#endif
+
+// max/min that return NaN when either side is NaN (fmax/fmin would drop it).
+inline float nan_max(float a, float b) { return (isnan(a) || a > b) ? a : b; }
+inline float nan_min(float a, float b) { return (isnan(a) || a < b) ? a : b; }
+
+// log(1 + e^x) without overflow for large x or loss of precision for very negative x.
+inline float softplus_f(float x) { return fmax(x, 0.0f) + log1p(exp(-fabs(x))); }
+
+// tanh that is exactly +-1 beyond |x| = 10, where float tanh rounds to +-1 anyway: PoCL 3.1's tanh
+// returns 0.99999994 even at infinity.
+inline float tanh_f(float x) { return fabs(x) > 10.0f ? copysign(1.0f, x) : tanh(x); }
+
+inline float sigmoid_f(float x) { return 1.0f / (1.0f + exp(-x)); }
+
+#define GELU_K 0.7978845608028654f  // sqrt(2 / pi)
+#define GELU_A 0.044715f
+
+// GELU(x) = 0.5 x (1 + tanh u) with u = sqrt(2/pi) (x + 0.044715 x^3). Since 1 + tanh u = 2 sigmoid(2u),
+// it is x sigmoid(2u): written so, float keeps its relative precision for negative x, where
+// 1 + tanh u would cancel (at x = -5 the tanh form loses 4 of float's 7 digits).
+inline float gelu_u(float x) { return GELU_K * (x + GELU_A * x * x * x); }
+
+inline float act_forward(int act, float p, float x) {
+    switch (act) {
+    case ACT_RELU:       return x > 0.0f ? x : (isnan(x) ? x : 0.0f);
+    case ACT_LEAKY_RELU: return x > 0.0f ? x : p * x;
+    case ACT_SIGMOID:    return sigmoid_f(x);
+    case ACT_TANH:       return tanh_f(x);
+    case ACT_GELU:       return x * sigmoid_f(2.0f * gelu_u(x));
+    case ACT_SOFTPLUS:   return softplus_f(x);
+    default:             return x;  // ACT_IDENTITY
+    }
+}
+
+// dL/dx from dL/dy, reading x or y as Backend#activationBackward documents.
+inline float act_backward(int act, float p, float x, float y, float dy) {
+    switch (act) {
+    case ACT_RELU:       return y > 0.0f ? dy : 0.0f;
+    case ACT_LEAKY_RELU: return x > 0.0f ? dy : p * dy;
+    case ACT_SIGMOID:    return dy * y * (1.0f - y);
+    case ACT_TANH:       return dy * (1.0f - y * y);
+    case ACT_SOFTPLUS:   return dy * -expm1(-y);  // sigmoid(x) = 1 - e^-y, accurate for tiny y
+    case ACT_GELU: {
+        // With t = tanh u: 0.5 (1 + t) = s = sigmoid(2u) and 1 - t^2 = 4 s (1 - s), (1 - s) = sigmoid(-2u),
+        // so d/dx = s + 2 x s (1 - s) sqrt(2/pi) (1 + 3 a x^2), free of cancellation.
+        float u = gelu_u(x);
+        float s = sigmoid_f(2.0f * u);
+        float sm = sigmoid_f(-2.0f * u);
+        return dy * (s + 2.0f * x * s * sm * GELU_K * (1.0f + 3.0f * GELU_A * x * x));
+    }
+    default:             return dy;  // ACT_IDENTITY
+    }
+}
