@@ -1,5 +1,7 @@
 package dendrite.tensor;
 
+import dendrite.tensor.spi.Check;
+
 /**
  * A compute backend: it owns tensor memory and runs coarse whole-tensor kernels on it.
  *
@@ -103,6 +105,7 @@ public interface Backend extends AutoCloseable {
      * bias and activation into the GEMM's store where they can.
      */
     default void linear(Tensor x, Tensor w, Tensor bias, Activation act, float actParam, Tensor out) {
+        Check.linear(this, x, w, bias, out);
         gemm(false, true, 1f, x, w, 0f, out);
         if (bias != null) {
             binary(BinaryOp.ADD, out, bias, out);

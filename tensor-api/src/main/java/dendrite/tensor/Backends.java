@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Iterator;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -69,11 +71,18 @@ public final class Backends {
     private static List<Candidate> discover() {
         List<BackendProvider> found = new ArrayList<>();
         ServiceLoader<BackendProvider> loader = ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader());
-        for (ServiceLoader.Provider<BackendProvider> p : loader.stream().toList()) {
+        // The iterator, not stream(): a services entry naming a missing or broken class throws
+        // ServiceConfigurationError from hasNext()/next(), and the iterator then goes on to the next
+        // entry, so one bad jar on the class path costs its own backend only.
+        Iterator<BackendProvider> it = loader.iterator();
+        while (true) {
             try {
-                found.add(p.get());
-            } catch (Throwable e) {   // a provider that cannot even load is skipped, not fatal
-                LOG.log(Level.WARNING, "backend provider " + p.type().getName() + " failed to load: " + e);
+                if (!it.hasNext()) {
+                    break;
+                }
+                found.add(it.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                LOG.log(Level.WARNING, "a backend provider failed to load and is skipped: " + e);
             }
         }
         return rank(found);

@@ -142,7 +142,8 @@ public final class Check {
     public static void reduceAll(Backend be, String op, Tensor x, Tensor out) {
         owned(be, x, out);
         if (out.size() != 1) {
-            throw new IllegalArgumentException(op + ": output " + out.shape() + " must hold exactly one value");
+            throw new IllegalArgumentException(op + ": reducing all of " + x.shape() + " gives one value, but the output is "
+                    + out.shape());
         }
     }
 

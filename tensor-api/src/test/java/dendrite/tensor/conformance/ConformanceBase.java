@@ -52,15 +52,11 @@ public abstract class ConformanceBase {
 
     /** Runs {@code body} in a scope that frees its tensors (for jqwik tries, which have no @AfterEach). */
     protected static <T> T scoped(Supplier<T> body) {
-        try (Scope s = Scope.open()) {
+        Scope scope = Scope.open();
+        try {
             return body.get();
-        }
-    }
-
-    /** Runs {@code body} in a scope that frees its tensors. */
-    protected static void scoped(Runnable body) {
-        try (Scope s = Scope.open()) {
-            body.run();
+        } finally {
+            scope.close();
         }
     }
 

@@ -80,7 +80,9 @@ public final class ConformanceRules
     public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
         Optional<UnsupportedOperationException> unsupported = findUnsupported(thrown);
         if (unsupported.isPresent()) {
-            throw aborted(context.getDisplayName(), unsupported.get());
+            String method = context.getTestMethod().map(Method::getName).orElse("");
+            throw aborted(method.equals(context.getDisplayName().replace("()", "")) ? method
+                    : method + " [" + context.getDisplayName() + "]", unsupported.get());
         }
         throw thrown;
     }

@@ -10,8 +10,9 @@ import dendrite.tensor.UnaryOp;
 import dendrite.tensor.spi.HeapStorage;
 
 /**
- * A backend that can only hold tensors on the heap: {@link #allocate}, {@link #write} and
- * {@link #read} work, every kernel throws {@link UnsupportedOperationException}. For tests that
+ * A backend that can only hold tensors on the heap: {@link #allocate}, {@link #write},
+ * {@link #read}, {@link #fill} and {@link #copy} work, every other kernel throws
+ * {@link UnsupportedOperationException}. For tests that
  * need tensors without a real backend (scopes, views) or a tensor of "another" backend.
  *
  * <p>Deliberately not registered with {@link java.util.ServiceLoader}: this class travels in the
@@ -159,12 +160,12 @@ public final class StorageOnlyBackend implements Backend {
 
     @Override
     public void fill(Tensor t, float value) {
-        throw unsupported("fill");
+        java.util.Arrays.fill(HeapStorage.array(t), t.offset(), t.offset() + t.size(), value);
     }
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        throw unsupported("copy");
+        System.arraycopy(HeapStorage.array(src), src.offset(), HeapStorage.array(dst), dst.offset(), src.size());
     }
 
     @Override
