@@ -4,14 +4,15 @@
  */
 module dendrite.nn {
     requires transitive dendrite.tensor;
-    // exports dendrite.nn;   (uncomment once the package has a class)
-    // exports dendrite.nn.layers;   (uncomment once the package has a class)
-    // exports dendrite.nn.losses;   (uncomment once the package has a class)
-    // exports dendrite.nn.optim;   (uncomment once the package has a class)
-    // exports dendrite.nn.train;   (uncomment once the package has a class)
+    exports dendrite.nn;
+    exports dendrite.nn.layers;
+    exports dendrite.nn.losses;
+    exports dendrite.nn.optim;
+    exports dendrite.nn.train;
     exports dendrite.nn.data;
-    // exports dendrite.nn.io;   (uncomment once the package has a class)
-    // exports dendrite.nn.diag;   (uncomment once the package has a class)
-    // exports dendrite.nn.init;   (uncomment once the package has a class)
+    exports dendrite.nn.metrics;
+    exports dendrite.nn.io;
+    exports dendrite.nn.diag;
+    exports dendrite.nn.init;
     uses dendrite.tensor.BackendProvider;
 }

@@ -42,6 +42,21 @@ public final class Scope implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Runs {@code body} as if no scope were open on this thread, so the tensors it makes belong to
+     * no scope. For long-lived state made lazily inside a user's scope: a layer's reusable buffers,
+     * its parameters, an optimizer's moments. Their owner closes them.
+     */
+    public static <T> T unscoped(java.util.function.Supplier<T> body) {
+        Deque<Scope> saved = OPEN.get();
+        OPEN.set(new ArrayDeque<>());
+        try {
+            return body.get();
+        } finally {
+            OPEN.set(saved);
+        }
+    }
+
     static void registerIfOpen(Tensor t) {
         Scope s = OPEN.get().peek();
         if (s != null) {

@@ -28,6 +28,19 @@ class ScopeTest {
     }
 
     @Test
+    void unscopedTensorsSurviveTheOpenScopeAndLaterOnesAreTrackedAgain() {
+        Tensor longLived;
+        Tensor temporary;
+        try (Scope scope = Scope.open()) {
+            longLived = Scope.unscoped(() -> be.zeros(3));
+            temporary = be.zeros(2);
+            assertEquals(1, scope.size(), "only the tensor made outside unscoped() belongs to the scope");
+        }
+        assertTrue(longLived.isAlive());
+        assertFalse(temporary.isAlive());
+    }
+
+    @Test
     void tensorsMadeOutsideAnyScopeAreNotTracked() {
         Tensor free = be.zeros(2);
         try (Scope scope = Scope.open()) {

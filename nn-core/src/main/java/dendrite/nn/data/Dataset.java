@@ -131,6 +131,59 @@ public final class Dataset {
         return (int) targets[i];
     }
 
+    /** All class labels, one per sample (a new array). */
+    public int[] labels() {
+        if (numClasses == 0) {
+            throw new IllegalStateException("dataset " + name + " is a regression set: it has no class labels");
+        }
+        int[] out = new int[size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) targets[i];
+        }
+        return out;
+    }
+
+    /** How many samples each class has (index = class). */
+    public int[] classCounts() {
+        int[] counts = new int[numClasses];
+        for (int i = 0, n = size(); i < n; i++) {
+            counts[label(i)]++;
+        }
+        return counts;
+    }
+
+    /**
+     * Copies the features of samples {@code indices[from .. to)} into the first rows of
+     * {@code out}, without allocating: how a training loop fills its reused batch buffer.
+     */
+    public void copyFeatures(int[] indices, int from, int to, float[] out) {
+        copyRows(features, sampleSize, indices, from, to, out, "features");
+    }
+
+    /** As {@link #copyFeatures}, for the targets ({@link #targetSize()} values per sample). */
+    public void copyTargets(int[] indices, int from, int to, float[] out) {
+        copyRows(targets, targetSize, indices, from, to, out, "targets");
+    }
+
+    private void copyRows(float[] src, int width, int[] indices, int from, int to, float[] out, String what) {
+        if (from < 0 || to > indices.length || from > to) {
+            throw new IndexOutOfBoundsException("dataset " + name + ": batch [" + from + ", " + to + ") of "
+                    + indices.length + " indices");
+        }
+        if ((long) (to - from) * width > out.length) {
+            throw new IllegalArgumentException("dataset " + name + ": a batch of " + (to - from) + " samples needs "
+                    + (long) (to - from) * width + " " + what + " values, buffer holds " + out.length);
+        }
+        int n = size();
+        for (int r = 0; r < to - from; r++) {
+            int i = indices[from + r];
+            if (i < 0 || i >= n) {
+                throw new IndexOutOfBoundsException("dataset " + name + ": sample " + i + " of " + n);
+            }
+            System.arraycopy(src, i * width, out, r * width, width);
+        }
+    }
+
     /** A new dataset of the samples at {@code indices}, in that order. */
     public Dataset subset(int[] indices) {
         return subset(indices, 0, indices.length, name);

@@ -1,4 +1,7 @@
 /**
- * Loss functions, each the mean over the batch, with their gradients.
+ * Loss functions, each the mean over the batch (over every value for the elementwise losses, as in
+ * PyTorch), with their gradients: MSE, MAE, Huber, binary cross-entropy on probabilities and on logits,
+ * and softmax cross-entropy fused with its softmax (class indices or one-hot targets, label smoothing).
+ * Each is composed from whole-tensor backend kernels and reuses its buffers between batches.
  */
 package dendrite.nn.losses;

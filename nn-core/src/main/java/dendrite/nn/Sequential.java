@@ -1,0 +1,585 @@
+package dendrite.nn;
+
+import dendrite.nn.init.Initializer;
+import dendrite.nn.init.Initializers;
+import dendrite.nn.layers.BatchBuffer;
+import dendrite.nn.layers.BatchNorm1d;
+import dendrite.nn.layers.Configs;
+import dendrite.nn.layers.Dense;
+import dendrite.nn.layers.Dropout;
+import dendrite.nn.layers.Flatten;
+import dendrite.nn.layers.GELU;
+import dendrite.nn.layers.Layer;
+import dendrite.nn.layers.LayerRegistry;
+import dendrite.nn.layers.LayerShapeException;
+import dendrite.nn.layers.LeakyReLU;
+import dendrite.nn.layers.Parameter;
+import dendrite.nn.layers.ReLU;
+import dendrite.nn.layers.Reshape;
+import dendrite.nn.layers.Sigmoid;
+import dendrite.nn.layers.Softmax;
+import dendrite.nn.layers.Tanh;
+import dendrite.tensor.Activation;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Scope;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+import dendrite.tensor.spi.CounterRandom;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A stack of layers, each feeding the next, built for one backend.
+ *
+ * <pre>{@code
+ * Sequential model = Sequential.builder(784)
+ *         .dense(256).relu()
+ *         .dense(10)
+ *         .build(backend, 42);
+ * System.out.println(model.summary());
+ * }</pre>
+ *
+ * <h2>Shapes</h2>
+ * Shapes are per sample (no batch dimension). Building checks that each layer accepts the shape
+ * the previous one produces; a mismatch throws {@link ModelShapeException} naming the layer's index
+ * and type, both shapes and the likely fix.
+ *
+ * <h2>Names, as PyTorch's {@code nn.Sequential}</h2>
+ * {@link #stateDict()} names every parameter and buffer {@code <layer index>.<name>}:
+ * {@code 0.weight}, {@code 0.bias}, {@code 2.weight}, {@code 3.running_mean}, ... Parameterless layers
+ * (activations, dropout, flatten) still take an index, so a PyTorch model with the same layers has
+ * the same names. {@link #architecture()} and {@link #fromArchitecture} turn the layer list into data
+ * (types and hyperparameters from {@link Layer#config()}) and back.
+ *
+ * <h2>Threads</h2>
+ * {@link #forward} and {@link #backward} use buffers owned by the layers and are not thread-safe: a
+ * model is trained on one thread. The {@code predict} methods are {@code synchronized}, so concurrent
+ * predictions are serialized and safe; during {@code fit} (see {@link #beginTraining()}), a
+ * prediction from another thread is refused with an {@link IllegalStateException} rather than read
+ * half-updated weights.
+ *
+ * <h2>Memory</h2>
+ * Parameters and layer buffers belong to the model; build and first use it outside a
+ * {@code Scope}, which would otherwise free them when it closes.
+ */
+public final class Sequential {
+    /** Rows per batch in {@code predict} when the caller does not say. */
+    public static final int DEFAULT_PREDICT_BATCH = 256;
+
+    private final Backend backend;
+    private final Shape inputShape;
+    private final List<Layer> layers;
+    private final List<Shape> outputShapes;
+    private final Map<String, Parameter> namedParameters;
+    private final Tensor[] lastOutputs;
+    private final BatchBuffer predictInput;
+    private BatchBuffer probaBuffer;
+    private volatile Thread trainingThread;
+    private int leaseDepth;
+
+    private Sequential(Backend backend, Shape inputShape, List<Layer> layers, long seed) {
+        this.backend = backend;
+        this.inputShape = inputShape;
+        this.layers = List.copyOf(layers);
+        List<Shape> shapes = new ArrayList<>();
+        Shape s = inputShape;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            try {
+                s = layer.outputShape(s);
+            } catch (LayerShapeException e) {
+                throw new ModelShapeException(i, layer.type(), e);
+            }
+            shapes.add(s);
+        }
+        this.outputShapes = List.copyOf(shapes);
+        s = inputShape;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if (layer instanceof Dense d) {
+                d.setDefaultInitializer(Initializers.defaultFor(i + 1 < layers.size() ? layers.get(i + 1).type() : null));
+            }
+            // A model's parameters and buffers belong to the model, not to a scope the caller has open.
+            Shape in = s;
+            long layerSeed = CounterRandom.bits(seed, i);
+            Scope.unscoped(() -> {
+                layer.build(backend, in, layerSeed);
+                return null;
+            });
+            s = outputShapes.get(i);
+        }
+        if (!layers.isEmpty()) {
+            layers.get(0).setInputGradientNeeded(false);
+        }
+        Map<String, Parameter> named = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Parameter p : layers.get(i).parameters()) {
+                named.put(i + "." + p.name(), p);
+            }
+        }
+        this.namedParameters = Collections.unmodifiableMap(named);
+        this.lastOutputs = new Tensor[layers.size()];
+        this.predictInput = new BatchBuffer(backend, inputShape);
+    }
+
+    /** Starts a model whose samples have the given shape, e.g. {@code builder(784)} or {@code builder(1, 28, 28)}. */
+    public static Builder builder(int... inputShape) {
+        return new Builder(Shape.of(inputShape));
+    }
+
+    /**
+     * Rebuilds a model from {@link #architecture()} data, with fresh weights from {@code seed}
+     * (load saved weights with {@link #loadStateDict}).
+     */
+    @SuppressWarnings("unchecked")
+    public static Sequential fromArchitecture(Map<String, ?> architecture, Backend backend, long seed) {
+        Builder b = new Builder(Shape.of(Configs.intsValue(architecture, "sequential", "input_shape")));
+        Object layers = architecture.get("layers");
+        if (!(layers instanceof List<?> list)) {
+            throw new IllegalArgumentException("architecture has no 'layers' list: " + architecture);
+        }
+        for (Object o : list) {
+            Map<String, ?> spec = (Map<String, ?>) o;
+            Object config = spec.get("config");
+            b.add(LayerRegistry.create(String.valueOf(spec.get("type")),
+                    config == null ? Map.of() : (Map<String, ?>) config));
+        }
+        return b.build(backend, seed);
+    }
+
+    // ------------------------------------------------------------------ structure
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The per-sample input shape. */
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    /** The per-sample output shape (the input shape for a model with no layers). */
+    public Shape outputShape() {
+        return layers.isEmpty() ? inputShape : outputShapes.get(layers.size() - 1);
+    }
+
+    /** The per-sample output shape of layer {@code i}. */
+    public Shape outputShape(int i) {
+        return outputShapes.get(i);
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    public Layer layer(int i) {
+        return layers.get(i);
+    }
+
+    public int size() {
+        return layers.size();
+    }
+
+    /** Every trainable parameter by its state-dict name ({@code 0.weight}, ...), in order. */
+    public Map<String, Parameter> namedParameters() {
+        return namedParameters;
+    }
+
+    public long parameterCount() {
+        long n = 0;
+        for (Layer l : layers) {
+            n += l.parameterCount();
+        }
+        return n;
+    }
+
+    /**
+     * The model's state as PyTorch's {@code nn.Sequential.state_dict()} names it: for each layer in
+     * order, its parameters then its buffers, as {@code <index>.<name>}. The tensors are the live
+     * ones (not copies): read them to save, write them (e.g. {@link Tensor#copyFrom}) to load.
+     */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Parameter p : layers.get(i).parameters()) {
+                state.put(i + "." + p.name(), p.value());
+            }
+            for (Map.Entry<String, Tensor> b : layers.get(i).buffers().entrySet()) {
+                state.put(i + "." + b.getKey(), b.getValue());
+            }
+        }
+        return state;
+    }
+
+    /**
+     * Loads values into {@link #stateDict()}: every name must be present with the right number of
+     * values, and no unknown name may appear. Checked before anything is written, so a mismatched
+     * state leaves the model unchanged.
+     *
+     * @throws IllegalArgumentException listing the missing, unexpected or wrongly sized entries
+     */
+    public void loadStateDict(Map<String, float[]> values) {
+        Map<String, Tensor> state = stateDict();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            float[] v = values.get(e.getKey());
+            if (v == null) {
+                problems.add("missing " + e.getKey() + " " + e.getValue().shape());
+            } else if (v.length != e.getValue().size()) {
+                problems.add(e.getKey() + " has " + v.length + " values, the model's " + e.getValue().shape()
+                        + " needs " + e.getValue().size());
+            }
+        }
+        for (String name : new TreeSet<>(values.keySet())) {
+            if (!state.containsKey(name)) {
+                problems.add("unexpected " + name);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("loadStateDict: " + String.join("; ", problems));
+        }
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            e.getValue().copyFrom(values.get(e.getKey()));
+        }
+    }
+
+    /**
+     * The architecture as plain data, ready for JSON:
+     * <pre>{@code {"input_shape": [784], "layers": [{"type": "dense", "config": {"in_features": 784, "units": 256, ...}},
+     *                                    {"type": "relu", "config": {}}, ...]}}</pre>
+     */
+    public Map<String, Object> architecture() {
+        List<Object> specs = new ArrayList<>();
+        for (Layer l : layers) {
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("type", l.type());
+            spec.put("config", new LinkedHashMap<>(l.config()));
+            specs.add(spec);
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("input_shape", Configs.list(inputShape.dims()));
+        a.put("layers", specs);
+        return a;
+    }
+
+    /** A Keras-style table of the layers, their output shapes and parameter counts. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        String rule = "-".repeat(64) + "\n";
+        sb.append("Sequential on ").append(backend.name()).append(", input ").append(inputShape).append('\n');
+        sb.append(rule);
+        sb.append(String.format(Locale.ROOT, "%-4s %-26s %-18s %12s%n", "#", "Layer (type)", "Output shape", "Params"));
+        sb.append(rule);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            sb.append(String.format(Locale.ROOT, "%-4d %-26s %-18s %,12d%n", i, l.toString(),
+                    outputShapes.get(i).toString(), l.parameterCount()));
+        }
+        sb.append(rule);
+        sb.append(String.format(Locale.ROOT, "Total params: %,d%n", parameterCount()));
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "Sequential" + layers;
+    }
+
+    // ------------------------------------------------------------------ passes
+
+    /**
+     * The forward pass on a batch {@code [m, input...]}: returns the last layer's output buffer,
+     * valid until the next forward. Not thread-safe (see the class comment).
+     */
+    public Tensor forward(Tensor x, boolean training) {
+        if (x.rank() != inputShape.rank() + 1 || x.size() != x.dim(0) * inputShape.size()) {
+            throw new IllegalArgumentException("forward: input " + x.shape() + " is not a batch of samples of "
+                    + inputShape + ", the model's input shape");
+        }
+        Tensor h = x;
+        for (int i = 0; i < layers.size(); i++) {
+            h = layers.get(i).forward(h, training);
+            lastOutputs[i] = h;
+        }
+        return h;
+    }
+
+    /**
+     * The backward pass for the last {@link #forward}: fills every parameter's gradient and returns
+     * dL/dx for the input (or {@code null}: the first layer skips it unless
+     * {@link #setInputGradientNeeded} asked for it).
+     */
+    public Tensor backward(Tensor dOut) {
+        Tensor g = dOut;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            g = layers.get(i).backward(g);
+        }
+        return g;
+    }
+
+    /** Whether {@link #backward} returns dL/dx (off by default; the gradient checker turns it on). */
+    public void setInputGradientNeeded(boolean needed) {
+        if (!layers.isEmpty()) {
+            layers.get(0).setInputGradientNeeded(needed);
+        }
+    }
+
+    /** The output of layer {@code i} in the last forward pass, or {@code null} before any. */
+    public Tensor lastOutput(int i) {
+        return lastOutputs[i];
+    }
+
+    // ------------------------------------------------------------------ training guard
+
+    /**
+     * Marks the model as being trained by the calling thread until the returned handle is closed;
+     * {@code predict} from any other thread meanwhile throws {@link IllegalStateException}.
+     *
+     * @throws IllegalStateException if another thread is training it
+     */
+    public synchronized TrainingLease beginTraining() {
+        Thread t = trainingThread;
+        if (t != null && t != Thread.currentThread()) {
+            throw new IllegalStateException("model is already being trained by thread " + t.getName());
+        }
+        trainingThread = Thread.currentThread();
+        leaseDepth++;                         // re-entrant: evaluate() inside fit() on the same thread
+        boolean[] closed = new boolean[1];
+        return () -> {
+            synchronized (Sequential.this) {
+                if (!closed[0]) {
+                    closed[0] = true;
+                    if (--leaseDepth == 0) {
+                        trainingThread = null;
+                    }
+                }
+            }
+        };
+    }
+
+    /** The handle returned by {@link #beginTraining()}. */
+    @FunctionalInterface
+    public interface TrainingLease extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private void checkNotTrainingElsewhere(String op) {
+        Thread t = trainingThread;
+        if (t != null && t != Thread.currentThread()) {
+            throw new IllegalStateException(op + ": the model is being trained by thread " + t.getName()
+                    + "; predict after fit returns, or on a separate model loaded from a checkpoint");
+        }
+    }
+
+    // ------------------------------------------------------------------ prediction
+
+    /**
+     * The model's outputs for {@code n} samples given as row-major host values, in batches of
+     * {@link #DEFAULT_PREDICT_BATCH}; returns {@code n * outputShape().size()} values.
+     */
+    public float[] predict(float[] features, int n) {
+        return predict(features, n, DEFAULT_PREDICT_BATCH, false);
+    }
+
+    /**
+     * Class probabilities: the outputs through a softmax (or a sigmoid for a single output), unless
+     * the last layer already is a {@link Softmax} or {@link Sigmoid}.
+     */
+    public float[] predictProba(float[] features, int n) {
+        return predict(features, n, DEFAULT_PREDICT_BATCH, true);
+    }
+
+    /**
+     * The predicted class of each sample: the index of the largest output, or for a single output
+     * whether it is above the decision boundary (0.5 after a sigmoid, 0 for a logit).
+     */
+    public int[] predictClasses(float[] features, int n) {
+        int c = outputShape().size();
+        float[] out = predict(features, n);
+        int[] classes = new int[n];
+        boolean probabilities = endsInProbabilities();
+        for (int i = 0; i < n; i++) {
+            if (c == 1) {
+                classes[i] = out[i] > (probabilities ? 0.5f : 0f) ? 1 : 0;
+            } else {
+                int best = 0;
+                for (int j = 1; j < c; j++) {
+                    if (out[i * c + j] > out[i * c + best]) {
+                        best = j;
+                    }
+                }
+                classes[i] = best;
+            }
+        }
+        return classes;
+    }
+
+    /** The outputs for a batch tensor {@code [n, input...]}, as a new tensor the caller owns. */
+    public synchronized Tensor predict(Tensor x) {
+        checkNotTrainingElsewhere("predict");
+        int n = x.dim(0);
+        int[] dims = new int[outputShape().rank() + 1];
+        dims[0] = n;
+        System.arraycopy(outputShape().dims(), 0, dims, 1, outputShape().rank());
+        Tensor result = backend.allocate(Shape.of(dims));
+        for (int from = 0; from < n; from += DEFAULT_PREDICT_BATCH) {
+            int to = Math.min(n, from + DEFAULT_PREDICT_BATCH);
+            Tensor y = forward(from == 0 && to == n ? x : x.rows(from, to), false);
+            backend.copy(y, from == 0 && to == n ? result : result.rows(from, to));
+        }
+        return result;
+    }
+
+    /** Whether the model's last layer already outputs probabilities. */
+    public boolean endsInProbabilities() {
+        Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
+        return last instanceof Softmax || last instanceof Sigmoid;
+    }
+
+    private synchronized float[] predict(float[] features, int n, int batch, boolean proba) {
+        checkNotTrainingElsewhere(proba ? "predictProba" : "predict");
+        int in = inputShape.size();
+        if ((long) n * in != features.length) {
+            throw new IllegalArgumentException("predict: " + features.length + " values are not " + n
+                    + " samples of " + inputShape + " (" + (long) n * in + " values)");
+        }
+        int outSize = outputShape().size();
+        float[] result = new float[n * outSize];
+        for (int from = 0; from < n; from += batch) {
+            int m = Math.min(batch, n - from);
+            Tensor x = predictInput.get(m);
+            backend.write(x, features, from * in);
+            Tensor y = forward(x, false);
+            if (proba && !endsInProbabilities()) {
+                if (probaBuffer == null) {
+                    probaBuffer = new BatchBuffer(backend, outputShape());
+                }
+                Tensor p = probaBuffer.get(m);
+                if (outSize == 1) {
+                    backend.activation(Activation.SIGMOID, 0f, y, p);
+                } else {
+                    backend.softmax(y, p);
+                }
+                y = p;
+            }
+            backend.read(y, result, from * outSize);
+        }
+        return result;
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /**
+     * Adds layers one after another; {@link #build} checks the shapes and allocates the weights.
+     * Dense layers without an explicit initializer get the default for the activation that follows
+     * them (He for the ReLU family, Xavier otherwise).
+     */
+    public static final class Builder {
+        private final Shape inputShape;
+        private final List<Layer> layers = new ArrayList<>();
+
+        private Builder(Shape inputShape) {
+            this.inputShape = inputShape;
+        }
+
+        /** Appends any layer, including one of your own. */
+        public Builder add(Layer layer) {
+            layers.add(layer);
+            return this;
+        }
+
+        /** A fully connected layer with {@code units} outputs (inputs from the previous layer). */
+        public Builder dense(int units) {
+            return add(new Dense(units));
+        }
+
+        /**
+         * A fully connected layer with a fused activation (ReLU, sigmoid or tanh), one layer index
+         * instead of two; see {@link Dense} for what that means for PyTorch names.
+         */
+        public Builder dense(int units, Activation fused) {
+            return add(new Dense(-1, units, true, null, fused));
+        }
+
+        /** A fully connected layer with an explicit weight initializer. */
+        public Builder dense(int units, Initializer init) {
+            return add(new Dense(-1, units, true, init));
+        }
+
+        public Builder relu() {
+            return add(new ReLU());
+        }
+
+        public Builder leakyRelu() {
+            return add(new LeakyReLU());
+        }
+
+        public Builder leakyRelu(float slope) {
+            return add(new LeakyReLU(slope));
+        }
+
+        public Builder sigmoid() {
+            return add(new Sigmoid());
+        }
+
+        public Builder tanh() {
+            return add(new Tanh());
+        }
+
+        public Builder gelu() {
+            return add(new GELU());
+        }
+
+        public Builder softmax() {
+            return add(new Softmax());
+        }
+
+        /** Inverted dropout that drops each value with probability {@code p} in training. */
+        public Builder dropout(double p) {
+            return add(new Dropout(p));
+        }
+
+        /** BatchNorm1d with PyTorch's defaults (eps 1e-5, momentum 0.1). */
+        public Builder batchNorm() {
+            return add(new BatchNorm1d());
+        }
+
+        public Builder flatten() {
+            return add(new Flatten());
+        }
+
+        public Builder reshape(int... shape) {
+            return add(new Reshape(shape));
+        }
+
+        /** The activation layer for {@code act} ({@link Activation#IDENTITY} adds nothing). */
+        public Builder activation(Activation act) {
+            return switch (act) {
+                case IDENTITY -> this;
+                case RELU -> relu();
+                case LEAKY_RELU -> leakyRelu();
+                case SIGMOID -> sigmoid();
+                case TANH -> tanh();
+                case GELU -> gelu();
+                default -> throw new IllegalArgumentException("no activation layer for " + act.label());
+            };
+        }
+
+        /**
+         * Checks the shapes and builds every layer on {@code backend}, with weights drawn from
+         * {@code seed} (the same seed gives the same weights on every backend).
+         *
+         * @throws ModelShapeException naming the first layer that cannot take its input
+         */
+        public Sequential build(Backend backend, long seed) {
+            return new Sequential(backend, inputShape, layers, seed);
+        }
+    }
+}

@@ -1,0 +1,480 @@
+package dendrite.nn.data;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads a CSV file into a {@link Dataset}: which columns are features and which are targets is
+ * said by name (with a header row) or by 0-based index.
+ *
+ * <ul>
+ *   <li>{@link #label} — one column of class labels: whole numbers are class indices (a column of
+ *       0..9 gives 10 classes); any other text (e.g. {@code setosa}) is mapped to classes in
+ *       sorted order, and the names become the dataset's class names.</li>
+ *   <li>{@link #oneHotLabels} — one 0/1 column per class, exactly one 1 per row.</li>
+ *   <li>{@link #regressionTargets} — one or more numeric target columns.</li>
+ *   <li>{@link #noTargets} — features only (for prediction).</li>
+ * </ul>
+ * Features are every other column unless {@link #features} names them. A missing or non-numeric
+ * value is refused with a {@link DatasetFormatException} naming its line and column (1-based,
+ * as a text editor counts them); NaN and infinity are refused too, naming the data row, so that
+ * bad numbers are caught when the data is loaded rather than as a NaN loss many steps later.
+ * Files are UTF-8; gzip files (magic {@code 1f 8b}) are decompressed.
+ *
+ * <pre>{@code
+ * Dataset iris = new CsvReader().label("species").read(Path.of("iris.csv"));
+ * Dataset houses = new CsvReader().regressionTargets("price").read(Path.of("houses.csv"));
+ * Dataset digits = new CsvReader().header(false).label(64).read(Path.of("digits.csv.gz"));
+ * }</pre>
+ */
+public final class CsvReader {
+    /** More classes than this from integer labels is almost surely a wrong column, not a real task. */
+    static final int MAX_INTEGER_CLASSES = 100_000;
+
+    private enum TargetKind { LABEL, ONE_HOT, REGRESSION, NONE }
+
+    private boolean header = true;
+    private char delimiter = ',';
+    private TargetKind kind = TargetKind.NONE;
+    private List<Object> targetColumns = List.of();
+    private List<Object> featureColumns;
+    private boolean labelsAsNames;
+    private List<String> classNames;
+
+    /** A reader for a comma-separated file with a header row and no targets configured yet. */
+    public CsvReader() {
+    }
+
+    /** Whether the first row holds column names (default true). Without one, columns are named by index. */
+    public CsvReader header(boolean hasHeader) {
+        this.header = hasHeader;
+        return this;
+    }
+
+    /** The field separator (default {@code ,}); e.g. {@code ;} or a tab. */
+    public CsvReader delimiter(char delimiter) {
+        this.delimiter = delimiter;
+        return this;
+    }
+
+    /** The class-label column, by header name. */
+    public CsvReader label(String column) {
+        return targets(TargetKind.LABEL, List.of(column));
+    }
+
+    /** The class-label column, by 0-based index. */
+    public CsvReader label(int column) {
+        return targets(TargetKind.LABEL, List.of(column));
+    }
+
+    /** One-hot label columns by name, one per class in class order. */
+    public CsvReader oneHotLabels(String... columns) {
+        return targets(TargetKind.ONE_HOT, List.of((Object[]) columns));
+    }
+
+    /** One-hot label columns by 0-based index, one per class in class order. */
+    public CsvReader oneHotLabels(int... columns) {
+        return targets(TargetKind.ONE_HOT, boxed(columns));
+    }
+
+    /** Regression target columns by name. */
+    public CsvReader regressionTargets(String... columns) {
+        return targets(TargetKind.REGRESSION, List.of((Object[]) columns));
+    }
+
+    /** Regression target columns by 0-based index. */
+    public CsvReader regressionTargets(int... columns) {
+        return targets(TargetKind.REGRESSION, boxed(columns));
+    }
+
+    /** No targets: a features-only dataset (regression with 0 target values), e.g. for prediction. */
+    public CsvReader noTargets() {
+        return targets(TargetKind.NONE, List.of());
+    }
+
+    /** The feature columns by name, in this order (default: every column that is not a target). */
+    public CsvReader features(String... columns) {
+        this.featureColumns = List.of((Object[]) columns);
+        return this;
+    }
+
+    /** The feature columns by 0-based index, in this order. */
+    public CsvReader features(int... columns) {
+        this.featureColumns = boxed(columns);
+        return this;
+    }
+
+    /** Treat labels as names even when they are numbers (e.g. labels 1..3 become classes 0..2 in sorted order). */
+    public CsvReader labelsAsNames() {
+        this.labelsAsNames = true;
+        return this;
+    }
+
+    /** Names for integer class labels (e.g. "T-shirt/top", ...); their count also sets the number of classes. */
+    public CsvReader classNames(List<String> names) {
+        this.classNames = List.copyOf(names);
+        return this;
+    }
+
+    private CsvReader targets(TargetKind k, List<Object> columns) {
+        if (k != TargetKind.NONE && columns.isEmpty()) {
+            throw new IllegalArgumentException("CSV " + k.name().toLowerCase() + " targets need at least one column");
+        }
+        this.kind = k;
+        this.targetColumns = columns;
+        return this;
+    }
+
+    private static List<Object> boxed(int[] columns) {
+        List<Object> l = new ArrayList<>();
+        for (int c : columns) {
+            l.add(c);
+        }
+        return l;
+    }
+
+    /** Reads a UTF-8 CSV file, gzip-compressed or not. The dataset is named after the file. */
+    public Dataset read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+            name = name.replaceFirst("(\\.csv)?(\\.gz)?$", "");
+            return read(in, file.toString(), name);
+        }
+    }
+
+    /** Reads UTF-8 CSV bytes (gzip-compressed or not) from a stream; {@code source} names it in messages. */
+    public Dataset read(InputStream in, String source, String datasetName) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        buffered.mark(2);
+        int b0 = buffered.read();
+        int b1 = buffered.read();
+        buffered.reset();
+        byte[] bytes;
+        if (b0 == 0x1f && b1 == 0x8b) {
+            try {
+                bytes = readAtMost(new GZIPInputStream(buffered, 1 << 16), source);
+            } catch (DatasetFormatException e) {
+                throw e;
+            } catch (IOException e) {
+                throw DatasetFormatException.of(source, "corrupt gzip data: " + e.getMessage());
+            }
+        } else {
+            bytes = readAtMost(buffered, source);
+        }
+        String text = decodeUtf8(bytes, source);
+        CsvTable table = CsvTable.parse(new StringReader(text), source, header, delimiter);
+        return toDataset(table, datasetName);
+    }
+
+    /** All bytes of a stream, refusing more than a Java array holds rather than failing with OutOfMemoryError. */
+    private static byte[] readAtMost(InputStream in, String source) throws IOException {
+        byte[] bytes = in.readNBytes(IdxReader.MAX_PAYLOAD_BYTES);
+        if (bytes.length == IdxReader.MAX_PAYLOAD_BYTES && in.read() != -1) {
+            throw DatasetFormatException.of(source, "more than " + IdxReader.MAX_PAYLOAD_BYTES
+                    + " bytes of text: too large to read into memory");
+        }
+        return bytes;
+    }
+
+    /**
+     * Decodes strictly as UTF-8. The whole file is decoded at once (it is held in memory as a
+     * table anyway) so that a bad byte's offset, and from it its line, can be named.
+     */
+    private static String decodeUtf8(byte[] bytes, String source) throws DatasetFormatException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int at = in.position();
+            long line = 1;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw DatasetFormatException.atLine(source, line, -1,
+                    String.format("not valid UTF-8 text (byte 0x%02x at byte offset %d)", bytes[at] & 0xFF, at));
+        }
+        return out.flip().toString();
+    }
+
+    /** Reads CSV text already in memory; {@code source} names it in messages. */
+    public Dataset read(Reader in, String source, String datasetName) throws IOException {
+        return toDataset(CsvTable.parse(in, source, header, delimiter), datasetName);
+    }
+
+    /** Interprets the fields of a parsed table as configured. */
+    public Dataset toDataset(CsvTable table, String datasetName) throws DatasetFormatException {
+        int[] targets = resolve(table, targetColumns);
+        Set<Integer> targetSet = new LinkedHashSet<>();
+        for (int t : targets) {
+            if (!targetSet.add(t)) {
+                throw DatasetFormatException.of(table.source(), table.describeColumn(t) + " is named twice as a target");
+            }
+        }
+        int[] features;
+        if (featureColumns != null) {
+            features = resolve(table, featureColumns);
+            for (int f : features) {
+                if (targetSet.contains(f)) {
+                    throw DatasetFormatException.of(table.source(),
+                            table.describeColumn(f) + " is both a feature and a target");
+                }
+            }
+        } else {
+            features = new int[table.columns() - targets.length];
+            int k = 0;
+            for (int c = 0; c < table.columns(); c++) {
+                if (!targetSet.contains(c)) {
+                    features[k++] = c;
+                }
+            }
+        }
+        if (features.length == 0) {
+            throw DatasetFormatException.of(table.source(), "no feature columns (the file has "
+                    + table.columns() + " columns, " + targets.length + " of them targets)");
+        }
+        int n = table.rowCount();
+        if (n == 0) {
+            throw DatasetFormatException.of(table.source(), "no data rows");
+        }
+        float[] x = new float[Math.multiplyExact(n, features.length)];
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < features.length; j++) {
+                x[r * features.length + j] = number(table, r, features[j], "value");
+            }
+        }
+        int[] shape = {features.length};
+        return switch (kind) {
+            case NONE -> Dataset.regression(datasetName, x, shape, new float[0], 0);
+            case REGRESSION -> {
+                float[] y = new float[n * targets.length];
+                for (int r = 0; r < n; r++) {
+                    for (int j = 0; j < targets.length; j++) {
+                        y[r * targets.length + j] = number(table, r, targets[j], "target");
+                    }
+                }
+                yield Dataset.regression(datasetName, x, shape, y, targets.length);
+            }
+            case ONE_HOT -> oneHot(table, targets, datasetName, x, shape);
+            case LABEL -> labels(table, targets[0], datasetName, x, shape);
+        };
+    }
+
+    private Dataset oneHot(CsvTable table, int[] columns, String datasetName, float[] x, int[] shape)
+            throws DatasetFormatException {
+        int n = table.rowCount();
+        int[] labels = new int[n];
+        for (int r = 0; r < n; r++) {
+            int hot = -1;
+            for (int j = 0; j < columns.length; j++) {
+                float v = number(table, r, columns[j], "one-hot label");
+                if (v != 0 && v != 1) {
+                    throw table.cellError(r, columns[j], "one-hot label " + table.field(r, columns[j])
+                            + " is neither 0 nor 1");
+                }
+                if (v == 1) {
+                    if (hot >= 0) {
+                        throw table.cellError(r, columns[j],
+                                "one-hot labels of data row " + (r + 1) + " have more than one 1 (also in "
+                                        + table.describeColumn(columns[hot]) + ")");
+                    }
+                    hot = j;
+                }
+            }
+            if (hot < 0) {
+                throw DatasetFormatException.atLine(table.source(), table.line(r), -1,
+                        "one-hot labels of data row " + (r + 1) + " are all 0 (expected exactly one 1)");
+            }
+            labels[r] = hot;
+        }
+        List<String> names = classNames;
+        if (names == null && table.header() != null) {
+            names = new ArrayList<>();
+            for (int c : columns) {
+                names.add(table.header().get(c));
+            }
+        }
+        return Dataset.classification(datasetName, x, shape, labels, columns.length, names);
+    }
+
+    private Dataset labels(CsvTable table, int column, String datasetName, float[] x, int[] shape)
+            throws DatasetFormatException {
+        int n = table.rowCount();
+        String[] raw = new String[n];
+        boolean allNumbers = !labelsAsNames;
+        for (int r = 0; r < n; r++) {
+            raw[r] = table.field(r, column);
+            if (raw[r].isEmpty()) {
+                throw table.cellError(r, column, "missing label");
+            }
+            allNumbers &= isPlainNumber(raw[r]);
+        }
+        int[] labels = new int[n];
+        if (!allNumbers) {
+            TreeSet<String> distinct = new TreeSet<>(Arrays.asList(raw));
+            List<String> names = new ArrayList<>(distinct);
+            Map<String, Integer> classOf = new HashMap<>();
+            for (String name : names) {
+                classOf.put(name, classOf.size());
+            }
+            for (int r = 0; r < n; r++) {
+                labels[r] = classOf.get(raw[r]);
+            }
+            return Dataset.classification(datasetName, x, shape, labels, names.size(), names);
+        }
+        int max = 0;
+        int limit = classNames != null ? classNames.size() : MAX_INTEGER_CLASSES;
+        for (int r = 0; r < n; r++) {
+            double v = Double.parseDouble(raw[r]);
+            String where = "label " + raw[r];
+            if (v != Math.rint(v)) {
+                throw table.cellError(r, column,
+                        where + " is not a whole number (for continuous targets use regressionTargets)");
+            }
+            if (v < 0) {
+                throw table.cellError(r, column,
+                        where + " is negative: class labels are numbered from 0");
+            }
+            if (v >= limit) {
+                throw table.cellError(r, column, where
+                        + (classNames != null ? " is not below the " + limit + " class names given"
+                                : " is too large for a class index (at most " + limit
+                                        + " classes; use labelsAsNames() if these are names)"));
+            }
+            labels[r] = (int) v;
+            max = Math.max(max, labels[r]);
+        }
+        int numClasses = classNames != null ? classNames.size() : max + 1;
+        return Dataset.classification(datasetName, x, shape, labels, numClasses, classNames);
+    }
+
+    /** Parses one numeric field, refusing missing, non-numeric and non-finite values with line and column. */
+    private static float number(CsvTable table, int row, int column, String what) throws DatasetFormatException {
+        String s = table.field(row, column);
+        if (s.isEmpty()) {
+            throw table.cellError(row, column, "missing " + what);
+        }
+        if (isNonFiniteWord(s)) {
+            throw table.cellError(row, column, what + " " + s
+                    + " in data row " + (row + 1) + " is not finite: NaN and infinity are refused in data");
+        }
+        if (!isPlainNumber(s)) {
+            throw table.cellError(row, column,
+                    "not a number: \"" + abbreviate(s) + "\"");
+        }
+        float v = (float) Double.parseDouble(s);
+        if (!Float.isFinite(v)) {
+            throw table.cellError(row, column, what + " " + s
+                    + " in data row " + (row + 1) + " is too large for a float (beyond ±3.4e38)");
+        }
+        return v;
+    }
+
+    /**
+     * A decimal number as a CSV holds it: sign, digits, point, exponent. Stricter than
+     * {@link Double#parseDouble}, which also takes Java suffixes and hex ({@code 1f}, {@code 0x1p3}).
+     */
+    static boolean isPlainNumber(String s) {
+        int i = 0;
+        int n = s.length();
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        int digits = 0;
+        while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+            digits++;
+        }
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int expDigits = 0;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+                expDigits++;
+            }
+            if (expDigits == 0) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isNonFiniteWord(String s) {
+        String w = s.toLowerCase(java.util.Locale.ROOT);
+        if (w.startsWith("+") || w.startsWith("-")) {
+            w = w.substring(1);
+        }
+        return w.equals("nan") || w.equals("inf") || w.equals("infinity");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+
+    private int[] resolve(CsvTable table, List<Object> columns) throws DatasetFormatException {
+        int[] out = new int[columns.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object c = columns.get(i);
+            if (c instanceof Integer index) {
+                if (index < 0 || index >= table.columns()) {
+                    throw DatasetFormatException.of(table.source(), "no column with index " + index + " (0-based): the file has "
+                            + table.columns() + " columns");
+                }
+                out[i] = index;
+            } else {
+                String name = (String) c;
+                if (table.header() == null) {
+                    throw DatasetFormatException.of(table.source(), "column '" + name
+                            + "' asked by name, but the file is read without a header row: give its index instead");
+                }
+                int index = table.header().indexOf(name);
+                if (index < 0) {
+                    throw DatasetFormatException.atLine(table.source(), 1, -1, "no column named '" + name
+                            + "'; the header has " + table.header());
+                }
+                out[i] = index;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,228 @@
+package dendrite.nn.data;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A per-feature affine scaling, {@code x' = (x - offset) * scale}, fitted on a training split and
+ * then applied unchanged to validation, test and prediction data (fitting on all the data would
+ * leak test statistics into training).
+ *
+ * <ul>
+ *   <li>{@link #standardize}: offset = mean, scale = 1 / standard deviation (population, as
+ *       scikit-learn's {@code StandardScaler}); a constant feature keeps scale 1.</li>
+ *   <li>{@link #minMax}: offset = minimum, scale = 1 / (max - min), mapping the training range to
+ *       [0, 1]; a constant feature keeps scale 1.</li>
+ * </ul>
+ * A scaler is plain numbers: {@link #toMap()} and {@link #fromMap} turn it into string pairs
+ * that fit a model file's metadata, so a saved model can scale its inputs as it was trained.
+ *
+ * <pre>{@code
+ * Scaler scaler = Scaler.standardize(split.train());
+ * Dataset train = scaler.transform(split.train());
+ * Dataset test = scaler.transform(split.test());
+ * }</pre>
+ */
+public final class Scaler {
+    /** How the numbers were fitted; the transform is the same affine map for both. */
+    public enum Kind { STANDARD, MIN_MAX }
+
+    private final Kind kind;
+    private final float[] offset;
+    private final float[] scale;
+
+    private Scaler(Kind kind, float[] offset, float[] scale) {
+        if (offset.length != scale.length) {
+            throw new IllegalArgumentException("scaler: " + offset.length + " offsets but " + scale.length + " scales");
+        }
+        for (int j = 0; j < offset.length; j++) {
+            if (!Float.isFinite(offset[j]) || !Float.isFinite(scale[j])) {
+                throw new IllegalArgumentException("scaler: feature " + j + " has offset " + offset[j]
+                        + " and scale " + scale[j] + "; both must be finite");
+            }
+        }
+        this.kind = kind;
+        this.offset = offset;
+        this.scale = scale;
+    }
+
+    /** A scaler from known numbers (e.g. read back from a model file). */
+    public static Scaler of(Kind kind, float[] offset, float[] scale) {
+        return new Scaler(kind, offset.clone(), scale.clone());
+    }
+
+    /** Fits mean and standard deviation per feature on {@code train}. */
+    public static Scaler standardize(Dataset train) {
+        int d = requireSamples(train, "standardize");
+        double[] mean = new double[d];
+        double[] sq = new double[d];
+        float[] x = train.features();
+        int n = train.size();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += x[i * d + j];
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            mean[j] /= n;
+        }
+        // Two passes: summing squared deviations avoids the cancellation of E[x²] - E[x]².
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                double dev = x[i * d + j] - mean[j];
+                sq[j] += dev * dev;
+            }
+        }
+        float[] offset = new float[d];
+        float[] scale = new float[d];
+        for (int j = 0; j < d; j++) {
+            double std = Math.sqrt(sq[j] / n);
+            offset[j] = (float) mean[j];
+            scale[j] = std > 0 ? (float) (1 / std) : 1f;
+        }
+        return new Scaler(Kind.STANDARD, offset, scale);
+    }
+
+    /** Fits the minimum and maximum per feature on {@code train}, mapping that range to [0, 1]. */
+    public static Scaler minMax(Dataset train) {
+        int d = requireSamples(train, "min-max");
+        float[] x = train.features();
+        float[] min = new float[d];
+        float[] max = new float[d];
+        Arrays.fill(min, Float.POSITIVE_INFINITY);
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < train.size(); i++) {
+            for (int j = 0; j < d; j++) {
+                min[j] = Math.min(min[j], x[i * d + j]);
+                max[j] = Math.max(max[j], x[i * d + j]);
+            }
+        }
+        float[] scale = new float[d];
+        for (int j = 0; j < d; j++) {
+            double range = (double) max[j] - min[j];
+            scale[j] = range > 0 ? (float) (1 / range) : 1f;
+        }
+        return new Scaler(Kind.MIN_MAX, min, scale);
+    }
+
+    private static int requireSamples(Dataset train, String what) {
+        if (train.size() == 0) {
+            throw new IllegalArgumentException(what + " scaler: dataset " + train.name() + " has no samples to fit on");
+        }
+        return train.sampleSize();
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Number of features this scaler was fitted on. */
+    public int features() {
+        return offset.length;
+    }
+
+    /** The per-feature offsets (mean or minimum); a copy. */
+    public float[] offsets() {
+        return offset.clone();
+    }
+
+    /** The per-feature multipliers (1/std or 1/range); a copy. */
+    public float[] scales() {
+        return scale.clone();
+    }
+
+    /** A dataset with the same samples and targets and scaled features. */
+    public Dataset transform(Dataset data) {
+        if (data.sampleSize() != offset.length) {
+            throw new IllegalArgumentException("scaler fitted on " + offset.length + " features cannot transform dataset "
+                    + data.name() + " with " + data.sampleSize() + " features per sample");
+        }
+        return data.withFeatures(transform(data.features()));
+    }
+
+    /** Scaled copy of row-major features, {@link #features()} values per sample. */
+    public float[] transform(float[] features) {
+        float[] out = features.clone();
+        transformInPlace(out);
+        return out;
+    }
+
+    /** Scales row-major features in place (no allocation, e.g. for each prediction batch). */
+    public void transformInPlace(float[] features) {
+        int d = offset.length;
+        if (features.length % d != 0) {
+            throw new IllegalArgumentException("scaler fitted on " + d + " features: " + features.length
+                    + " values are not a whole number of samples");
+        }
+        for (int i = 0; i < features.length; i += d) {
+            for (int j = 0; j < d; j++) {
+                features[i + j] = (features[i + j] - offset[j]) * scale[j];
+            }
+        }
+    }
+
+    /**
+     * The scaler as string pairs: {@code kind} ({@code standard} or {@code min-max}), and
+     * {@code offset} and {@code scale} as comma-separated floats that read back exactly.
+     */
+    public Map<String, String> toMap() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("kind", kind == Kind.STANDARD ? "standard" : "min-max");
+        m.put("offset", join(offset));
+        m.put("scale", join(scale));
+        return m;
+    }
+
+    /** The scaler written by {@link #toMap()}. */
+    public static Scaler fromMap(Map<String, String> map) {
+        String k = require(map, "kind");
+        Kind kind = switch (k.toLowerCase(Locale.ROOT)) {
+            case "standard" -> Kind.STANDARD;
+            case "min-max" -> Kind.MIN_MAX;
+            default -> throw new IllegalArgumentException("scaler: unknown kind '" + k + "' (expected standard or min-max)");
+        };
+        return new Scaler(kind, split(require(map, "offset"), "offset"), split(require(map, "scale"), "scale"));
+    }
+
+    private static String require(Map<String, String> map, String key) {
+        String v = map.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("scaler: missing '" + key + "' in " + map.keySet());
+        }
+        return v;
+    }
+
+    private static String join(float[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < v.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(v[i]);
+        }
+        return sb.toString();
+    }
+
+    private static float[] split(String s, String key) {
+        if (s.isBlank()) {
+            return new float[0];
+        }
+        String[] parts = s.split(",");
+        float[] v = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                v[i] = Float.parseFloat(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("scaler: " + key + " value " + i + " '" + parts[i] + "' is not a number");
+            }
+        }
+        return v;
+    }
+
+    @Override
+    public String toString() {
+        return "Scaler[" + kind + ", " + offset.length + " features]";
+    }
+}

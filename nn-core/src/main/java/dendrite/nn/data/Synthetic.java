@@ -1,0 +1,188 @@
+package dendrite.nn.data;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Small generated datasets for learning and testing: each is a pure function of its arguments
+ * and seed, so a run is reproducible and a test can state exact expectations.
+ *
+ * <p>The 2-D classification sets follow scikit-learn's {@code make_moons} and {@code make_circles}
+ * and the CS231n spiral; noise is Gaussian with the given standard deviation. Samples are
+ * shuffled (with the same seed) so that a plain split of the first and last samples is not
+ * all one class.
+ *
+ * <pre>{@code
+ * Dataset moons = Synthetic.twoMoons(1000, 0.1, 42);   // 1000 x [2], 2 classes
+ * Dataset sine  = Synthetic.regressionCurve(200, 0.1, 42);
+ * }</pre>
+ */
+public final class Synthetic {
+    /** The names {@link #byName} accepts. */
+    public static final List<String> NAMES = List.of("xor", "moons", "circles", "spirals", "sine");
+
+    private Synthetic() {
+    }
+
+    /** The four corners of the unit square with their XOR as the class: the classic first network. */
+    public static Dataset xor() {
+        float[] x = {0, 0, 0, 1, 1, 0, 1, 1};
+        int[] y = {0, 1, 1, 0};
+        return Dataset.classification("xor", x, new int[] {2}, y, 2, List.of("0", "1"));
+    }
+
+    /**
+     * XOR as a sampled task: points uniform in [-1, 1]², class 1 where exactly one coordinate is
+     * positive, then Gaussian noise of standard deviation {@code noise} added to the coordinates.
+     */
+    public static Dataset xor(int n, double noise, long seed) {
+        checkSize(n, "xor");
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] x = new float[2 * n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            double a = rnd.nextDouble(-1, 1);
+            double b = rnd.nextDouble(-1, 1);
+            y[i] = (a > 0) != (b > 0) ? 1 : 0;
+            x[2 * i] = (float) (a + noise * rnd.nextGaussian());
+            x[2 * i + 1] = (float) (b + noise * rnd.nextGaussian());
+        }
+        return Dataset.classification("xor", x, new int[] {2}, y, 2, List.of("0", "1"));
+    }
+
+    /**
+     * Two interleaving half circles (scikit-learn's {@code make_moons}): class 0 is the upper arc
+     * (cos t, sin t), class 1 the lower arc (1 - cos t, 0.5 - sin t), t evenly spaced in [0, π];
+     * {@code n / 2} samples in class 0, the rest in class 1.
+     */
+    public static Dataset twoMoons(int n, double noise, long seed) {
+        checkSize(n, "two moons");
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int outer = n / 2;
+        int inner = n - outer;
+        float[] x = new float[2 * n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            boolean isOuter = i < outer;
+            int k = isOuter ? i : i - outer;
+            double t = Math.PI * k / Math.max(1, (isOuter ? outer : inner) - 1);
+            double a = isOuter ? Math.cos(t) : 1 - Math.cos(t);
+            double b = isOuter ? Math.sin(t) : 0.5 - Math.sin(t);
+            x[2 * i] = (float) (a + noise * rnd.nextGaussian());
+            x[2 * i + 1] = (float) (b + noise * rnd.nextGaussian());
+            y[i] = isOuter ? 0 : 1;
+        }
+        return shuffled(Dataset.classification("moons", x, new int[] {2}, y, 2, List.of("upper", "lower")), rnd);
+    }
+
+    /**
+     * Two concentric circles (scikit-learn's {@code make_circles}): class 0 on the unit circle,
+     * class 1 on a circle of radius {@code factor} (in (0, 1)); {@code n / 2} samples outside.
+     */
+    public static Dataset circles(int n, double noise, double factor, long seed) {
+        checkSize(n, "circles");
+        if (!(factor > 0 && factor < 1)) {
+            throw new IllegalArgumentException("circles: factor " + factor + " must be in (0, 1)");
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int outer = n / 2;
+        int inner = n - outer;
+        float[] x = new float[2 * n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            boolean isOuter = i < outer;
+            int k = isOuter ? i : i - outer;
+            double t = 2 * Math.PI * k / (isOuter ? outer : inner);
+            double r = isOuter ? 1 : factor;
+            x[2 * i] = (float) (r * Math.cos(t) + noise * rnd.nextGaussian());
+            x[2 * i + 1] = (float) (r * Math.sin(t) + noise * rnd.nextGaussian());
+            y[i] = isOuter ? 0 : 1;
+        }
+        return shuffled(Dataset.classification("circles", x, new int[] {2}, y, 2, List.of("outer", "inner")), rnd);
+    }
+
+    /**
+     * {@code classes} interleaved spiral arms (the CS231n spiral): arm j has radius r evenly spaced
+     * in [0, 1] and angle 4j + 4r + noise·N(0, 1), at (r sin θ, r cos θ). Noise is on the angle,
+     * so 0.2 gives arms that a small network can still separate completely.
+     */
+    public static Dataset spirals(int samplesPerClass, int classes, double noise, long seed) {
+        checkSize(samplesPerClass, "spirals");
+        if (classes < 2) {
+            throw new IllegalArgumentException("spirals: need at least 2 classes, got " + classes);
+        }
+        int n = Math.multiplyExact(samplesPerClass, classes);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] x = new float[2 * n];
+        int[] y = new int[n];
+        for (int j = 0; j < classes; j++) {
+            for (int k = 0; k < samplesPerClass; k++) {
+                int i = j * samplesPerClass + k;
+                double r = samplesPerClass == 1 ? 0 : (double) k / (samplesPerClass - 1);
+                double theta = 4 * j + 4 * r + noise * rnd.nextGaussian();
+                x[2 * i] = (float) (r * Math.sin(theta));
+                x[2 * i + 1] = (float) (r * Math.cos(theta));
+                y[i] = j;
+            }
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (int j = 0; j < classes; j++) {
+            names.add("arm " + j);
+        }
+        return shuffled(Dataset.classification("spirals", x, new int[] {2}, y, classes, names), rnd);
+    }
+
+    /** A noisy 1-D regression curve: x uniform in [-π, π], y = sin(x) + noise·N(0, 1). */
+    public static Dataset regressionCurve(int n, double noise, long seed) {
+        checkSize(n, "regression curve");
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] x = new float[n];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            double v = rnd.nextDouble(-Math.PI, Math.PI);
+            x[i] = (float) v;
+            y[i] = (float) (Math.sin(v) + noise * rnd.nextGaussian());
+        }
+        return Dataset.regression("sine", x, new int[] {1}, y, 1);
+    }
+
+    /**
+     * A synthetic set by name with settings good for a demo: {@code xor} (1000 samples, noise 0.1),
+     * {@code moons} (1000, noise 0.1), {@code circles} (1000, noise 0.05, factor 0.5),
+     * {@code spirals} or {@code spirals:K} (K arms, default 3, 300 samples each, noise 0.2) and
+     * {@code sine} (1000, noise 0.1).
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static Dataset byName(String spec, long seed) {
+        String s = spec.trim().toLowerCase(Locale.ROOT);
+        if (s.startsWith("spirals:")) {
+            int k;
+            try {
+                k = Integer.parseInt(s.substring("spirals:".length()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("synthetic dataset '" + spec + "': the number of arms must be an integer");
+            }
+            return spirals(300, k, 0.2, seed);
+        }
+        return switch (s) {
+            case "xor" -> xor(1000, 0.1, seed);
+            case "moons" -> twoMoons(1000, 0.1, seed);
+            case "circles" -> circles(1000, 0.05, 0.5, seed);
+            case "spirals" -> spirals(300, 3, 0.2, seed);
+            case "sine" -> regressionCurve(1000, 0.1, seed);
+            default -> throw new IllegalArgumentException("unknown synthetic dataset '" + spec + "'; known: " + NAMES);
+        };
+    }
+
+    private static Dataset shuffled(Dataset d, SplittableRandom rnd) {
+        return d.subset(MiniBatches.shuffle(d.size(), rnd));
+    }
+
+    private static void checkSize(int n, String what) {
+        if (n < 1) {
+            throw new IllegalArgumentException(what + ": sample count must be positive, got " + n);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dendrite.nn.init;
+
+import dendrite.tensor.Backend;
+import dendrite.tensor.Tensor;
+
+import java.util.Locale;
+
+/**
+ * The standard initializers, and the default for each activation.
+ *
+ * <table>
+ *   <caption>Scales (n_in = fan in, n_out = fan out)</caption>
+ *   <tr><th>name</th><th>uniform bound</th><th>normal std</th><th>for</th></tr>
+ *   <tr><td>Xavier / Glorot</td><td>sqrt(6 / (n_in + n_out))</td><td>sqrt(2 / (n_in + n_out))</td><td>tanh, sigmoid, linear</td></tr>
+ *   <tr><td>He / Kaiming</td><td>sqrt(6 / n_in)</td><td>sqrt(2 / n_in)</td><td>ReLU family</td></tr>
+ *   <tr><td>LeCun</td><td>sqrt(3 / n_in)</td><td>sqrt(1 / n_in)</td><td>SELU, unit-variance inputs</td></tr>
+ * </table>
+ * Each keeps the variance of activations (Xavier: also of gradients) roughly constant from layer to
+ * layer: Glorot and Bengio (2010), He et al. (2015), LeCun et al. (1998).
+ */
+public final class Initializers {
+    private Initializers() {
+    }
+
+    public static Initializer xavierUniform() {
+        return uniform("xavier_uniform", (in, out) -> Math.sqrt(6.0 / (in + out)));
+    }
+
+    public static Initializer xavierNormal() {
+        return normal("xavier_normal", (in, out) -> Math.sqrt(2.0 / (in + out)));
+    }
+
+    public static Initializer heUniform() {
+        return uniform("he_uniform", (in, out) -> Math.sqrt(6.0 / in));
+    }
+
+    public static Initializer heNormal() {
+        return normal("he_normal", (in, out) -> Math.sqrt(2.0 / in));
+    }
+
+    public static Initializer lecunUniform() {
+        return uniform("lecun_uniform", (in, out) -> Math.sqrt(3.0 / in));
+    }
+
+    public static Initializer lecunNormal() {
+        return normal("lecun_normal", (in, out) -> Math.sqrt(1.0 / in));
+    }
+
+    public static Initializer zeros() {
+        return constant(0f);
+    }
+
+    /** Every value {@code value}; named {@code zeros} for 0 and {@code constant:<value>} otherwise. */
+    public static Initializer constant(float value) {
+        String name = value == 0f ? "zeros" : "constant:" + value;
+        return new Initializer() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void initialize(Backend backend, Tensor w, int fanIn, int fanOut, long seed) {
+                backend.fill(w, value);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    /**
+     * The initializer for weights feeding {@code activation} (a layer type such as {@code relu}):
+     * He uniform for the ReLU family, Xavier uniform for everything else (tanh, sigmoid, softmax, linear).
+     */
+    public static Initializer defaultFor(String activation) {
+        String a = activation == null ? "" : activation.toLowerCase(Locale.ROOT);
+        return switch (a) {
+            case "relu", "leaky_relu", "gelu", "elu", "prelu" -> heUniform();
+            default -> xavierUniform();
+        };
+    }
+
+    /** The initializer with this {@link Initializer#name()}. */
+    public static Initializer byName(String name) {
+        if (name.startsWith("constant:")) {
+            return constant(Float.parseFloat(name.substring("constant:".length())));
+        }
+        return switch (name) {
+            case "xavier_uniform", "glorot_uniform" -> xavierUniform();
+            case "xavier_normal", "glorot_normal" -> xavierNormal();
+            case "he_uniform", "kaiming_uniform" -> heUniform();
+            case "he_normal", "kaiming_normal" -> heNormal();
+            case "lecun_uniform" -> lecunUniform();
+            case "lecun_normal" -> lecunNormal();
+            case "zeros" -> zeros();
+            default -> throw new IllegalArgumentException("unknown initializer '" + name + "'; known: xavier_uniform, "
+                    + "xavier_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, zeros, constant:<value>");
+        };
+    }
+
+    private interface Scale {
+        double of(int fanIn, int fanOut);
+    }
+
+    private static Initializer uniform(String name, Scale bound) {
+        return new Initializer() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void initialize(Backend backend, Tensor w, int fanIn, int fanOut, long seed) {
+                float b = (float) bound.of(fanIn, fanOut);
+                backend.randomUniform(seed, -b, b, w);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    private static Initializer normal(String name, Scale std) {
+        return new Initializer() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void initialize(Backend backend, Tensor w, int fanIn, int fanOut, long seed) {
+                backend.randomNormal(seed, 0f, (float) std.of(fanIn, fanOut), w);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+}

@@ -1,0 +1,221 @@
+package dendrite.nn.io;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.optim.Optimizer;
+import dendrite.nn.train.Checkpointer;
+import dendrite.nn.train.History;
+import dendrite.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Saves and restores everything needed to resume training: the model (as a {@link ModelFile},
+ * so a checkpoint also loads as a plain model), the optimizer's state tensors, its step count and
+ * the epoch.
+ *
+ * <pre>{@code
+ * CheckpointFile.save(path, model, optimizer, epochsDone, Map.of("best_val_loss", "0.31"));
+ * ...
+ * CheckpointFile.Progress p = CheckpointFile.restore(path, model, optimizer);   // same architecture and optimizer type
+ * // continue with epoch p.epochsCompleted()
+ * }</pre>
+ *
+ * <h2>What is in the file</h2>
+ * The model's tensors as in {@link ModelFile}; each optimizer state tensor as
+ * {@code optim.<parameter>.<slot>} (e.g. {@code optim.0.weight.exp_avg}); in the metadata,
+ * {@value #EPOCHS_KEY}, {@value #STEP_KEY}, {@value #OPTIMIZER_KEY} (the optimizer's config as JSON)
+ * and any caller extras as {@code dendrite.extra.<key>}.
+ *
+ * <p>Saving is atomic; restoring checks every tensor name and shape, and the optimizer type,
+ * before it changes anything.
+ *
+ * <p>Not yet saved: the internal state of a stateful learning-rate schedule (reduce-on-plateau's
+ * scale and patience counter); pure schedules are functions of the restored step and epoch.
+ */
+public final class CheckpointFile {
+    /** The {@value ModelFile#KIND_KEY} of a checkpoint. */
+    public static final String KIND = "checkpoint";
+    /** Prefix of the optimizer's state tensors. */
+    public static final String OPTIMIZER_PREFIX = "optim.";
+    public static final String EPOCHS_KEY = "dendrite.epochs_completed";
+    public static final String STEP_KEY = "dendrite.step";
+    public static final String OPTIMIZER_KEY = "dendrite.optimizer";
+    private static final String EXTRA_PREFIX = "dendrite.extra.";
+    /** The extra under which {@link #saver} keeps the training history so far, as JSON. */
+    public static final String HISTORY_EXTRA = "history";
+
+    private CheckpointFile() {
+    }
+
+    /**
+     * Where training stood: epochs completed, optimizer steps taken, and the caller's extras.
+     */
+    public record Progress(int epochsCompleted, long step, Map<String, String> extra) {
+        public Progress {
+            extra = Map.copyOf(extra);
+        }
+    }
+
+    /**
+     * Writes a checkpoint atomically.
+     *
+     * @param epochsCompleted the number of finished epochs (training resumes with this epoch index)
+     * @param extra           strings to keep (best metric so far, a note); may be empty
+     */
+    public static void save(Path file, Sequential model, Optimizer optimizer, int epochsCompleted,
+            Map<String, String> extra) throws IOException {
+        List<SafeTensors.Entry> entries = new ArrayList<>(ModelFile.entries(model.stateDict(), ""));
+        entries.addAll(ModelFile.entries(optimizer.state(), OPTIMIZER_PREFIX));
+        Map<String, String> meta = ModelFile.metadata(model, KIND);
+        meta.put(EPOCHS_KEY, Integer.toString(epochsCompleted));
+        meta.put(STEP_KEY, Long.toString(optimizer.stepCount()));
+        meta.put(OPTIMIZER_KEY, Json.write(optimizer.config()));
+        for (Map.Entry<String, String> e : extra.entrySet()) {
+            meta.put(EXTRA_PREFIX + e.getKey(), e.getValue());
+        }
+        SafeTensors.write(file, entries, meta);
+    }
+
+    /**
+     * A {@link Checkpointer} for {@code Trainer.Builder.checkpointEvery} that writes the trainer's
+     * checkpoints to {@code file} (each replacing the last, atomically). A {@code {epoch}} in the
+     * file name is replaced by the number of completed epochs, to keep one file per checkpoint.
+     * The history so far is kept as the extra {@value #HISTORY_EXTRA} (JSON, see {@link Progress#extra()}).
+     *
+     * <pre>{@code
+     * Trainer.builder(model).checkpointEvery(5, CheckpointFile.saver(Path.of("run/ckpt-{epoch}.safetensors")))
+     * }</pre>
+     */
+    public static Checkpointer saver(Path file) {
+        String pattern = file.getFileName().toString();
+        return checkpoint -> {
+            Path target = pattern.contains("{epoch}")
+                    ? file.resolveSibling(pattern.replace("{epoch}", Integer.toString(checkpoint.epochsCompleted())))
+                    : file;
+            Map<String, String> extra = checkpoint.history() == null ? Map.of()
+                    : Map.of(HISTORY_EXTRA, historyJson(checkpoint.history()));
+            save(target, checkpoint.model(), checkpoint.optimizer(), checkpoint.epochsCompleted(), extra);
+        };
+    }
+
+    /** The history as a JSON array of {@code {"epoch": e, "loss": ..., ...}}; NaN and infinities become null. */
+    static String historyJson(History history) {
+        List<Object> rows = new ArrayList<>();
+        for (int i = 0; i < history.size(); i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", history.epochs().get(i));
+            for (Map.Entry<String, Double> m : history.epoch(i).entrySet()) {
+                Double v = m.getValue();
+                row.put(m.getKey(), v == null || !Double.isFinite(v) ? null : v);
+            }
+            rows.add(row);
+        }
+        return Json.write(rows);
+    }
+
+    /**
+     * Restores a checkpoint into a model and optimizer built in code the same way as the saved
+     * ones: weights, optimizer state, step count and epoch.
+     *
+     * @return where training stood
+     * @throws ModelFormatException when the file is corrupt, or its tensors, shapes or optimizer type
+     *                              do not match; the model and optimizer are then unchanged
+     */
+    public static Progress restore(Path file, Sequential model, Optimizer optimizer) throws IOException {
+        SafeTensors.Contents c = SafeTensors.read(file);
+        String name = c.file();
+        if (!KIND.equals(c.metadata().get(ModelFile.KIND_KEY))) {
+            throw ModelFormatException.of(name, "not a checkpoint (its metadata has no \"" + ModelFile.KIND_KEY + "\": \""
+                    + KIND + "\"); load it with ModelFile.load or ModelFile.loadWeights");
+        }
+        int epochs = (int) number(c, EPOCHS_KEY, Integer.MAX_VALUE);
+        long step = number(c, STEP_KEY, Long.MAX_VALUE);
+        checkOptimizerType(c, optimizer);
+
+        Map<String, float[]> optimizerValues = new LinkedHashMap<>();
+        Map<String, Tensor> optimizerState = Map.of();
+        boolean savedAnyState = c.tensors().keySet().stream().anyMatch(n -> n.startsWith(OPTIMIZER_PREFIX));
+        if (savedAnyState) {
+            optimizer.initializeState(model.namedParameters());
+            optimizerState = optimizer.state();
+            checkOptimizerTensors(c, optimizerState, optimizerValues);
+        }
+        ModelFile.copyInto(model, c, OPTIMIZER_PREFIX);   // checks, then writes the weights
+        for (Map.Entry<String, Tensor> e : optimizerState.entrySet()) {
+            e.getValue().copyFrom(optimizerValues.get(e.getKey()));
+        }
+        optimizer.setStepCount(step);
+        optimizer.setEpoch(epochs);
+
+        Map<String, String> extra = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+            if (e.getKey().startsWith(EXTRA_PREFIX)) {
+                extra.put(e.getKey().substring(EXTRA_PREFIX.length()), e.getValue());
+            }
+        }
+        return new Progress(epochs, step, extra);
+    }
+
+    private static long number(SafeTensors.Contents c, String key, long max) throws ModelFormatException {
+        String v = c.metadata().get(key);
+        if (v == null) {
+            throw ModelFormatException.of(c.file(), "checkpoint metadata has no \"" + key + "\"");
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0 || n > max) {
+                throw new NumberFormatException("out of range");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ModelFormatException.of(c.file(), "checkpoint metadata \"" + key + "\" is \"" + v
+                    + "\", not a count between 0 and " + max);
+        }
+    }
+
+    private static void checkOptimizerType(SafeTensors.Contents c, Optimizer optimizer) throws ModelFormatException {
+        String json = c.metadata().get(OPTIMIZER_KEY);
+        Object saved;
+        try {
+            saved = json == null ? null : Json.parseObject(json).get("name");
+        } catch (JsonException e) {
+            throw ModelFormatException.of(c.file(), "checkpoint metadata \"" + OPTIMIZER_KEY + "\" is not valid JSON: "
+                    + e.getMessage(), e);
+        }
+        if (saved == null) {
+            throw ModelFormatException.of(c.file(), "checkpoint metadata has no optimizer name in \"" + OPTIMIZER_KEY + "\"");
+        }
+        if (!saved.equals(optimizer.name())) {
+            throw ModelFormatException.of(c.file(), "the checkpoint holds the state of optimizer \"" + saved
+                    + "\", not of the \"" + optimizer.name() + "\" given to restore it into");
+        }
+    }
+
+    private static void checkOptimizerTensors(SafeTensors.Contents c, Map<String, Tensor> state,
+            Map<String, float[]> into) throws ModelFormatException {
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            String fileName = OPTIMIZER_PREFIX + e.getKey();
+            NamedTensor t = c.tensor(fileName);
+            int[] want = e.getValue().shape().dims();
+            if (t == null) {
+                throw ModelFormatException.ofTensor(c.file(), fileName, "missing; the optimizer needs it with shape "
+                        + Arrays.toString(want));
+            }
+            if (!Arrays.equals(t.shape(), want)) {
+                throw ModelFormatException.ofTensor(c.file(), fileName, "shape " + Arrays.toString(t.shape())
+                        + " in the file does not fit the optimizer's state, which needs " + Arrays.toString(want));
+            }
+            into.put(e.getKey(), t.values());
+        }
+        for (String n : c.tensors().keySet()) {
+            if (n.startsWith(OPTIMIZER_PREFIX) && !state.containsKey(n.substring(OPTIMIZER_PREFIX.length()))) {
+                throw ModelFormatException.ofTensor(c.file(), n, "unexpected: the optimizer has no such state");
+            }
+        }
+    }
+}

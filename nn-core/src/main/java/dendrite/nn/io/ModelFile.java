@@ -1,0 +1,200 @@
+package dendrite.nn.io;
+
+import dendrite.nn.Sequential;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Saves a {@link Sequential} model as one safetensors file that needs no code to load, and loads
+ * it back, or loads weights trained in PyTorch.
+ *
+ * <pre>{@code
+ * ModelFile.save(model, Path.of("mnist.safetensors"));
+ * Sequential again = ModelFile.load(Path.of("mnist.safetensors"), Backends.get());
+ * }</pre>
+ *
+ * <h2>What is in the file</h2>
+ * The tensors of {@link Sequential#stateDict()} as F32, named as PyTorch's {@code nn.Sequential}
+ * names them ({@code 0.weight}, {@code 0.bias}, {@code 1.running_mean}, ...), so
+ * {@code model.load_state_dict(safetensors.torch.load_file(path))} reads them into the matching
+ * PyTorch model. The {@code __metadata__} holds {@code "format": "pt"} (which Hugging Face's
+ * loaders expect), {@value #ARCHITECTURE_KEY} (the JSON of {@link Sequential#architecture()}) and
+ * {@value #VERSION_KEY}.
+ *
+ * <h2>Safety</h2>
+ * Saving is atomic ({@link AtomicFile}): a crash leaves the old file or the new one. Loading checks
+ * everything before it returns: the file itself ({@link SafeTensors#read}), that the architecture
+ * can be built, that every tensor the model needs is there with exactly the shape it needs, and that
+ * no other tensor is. Any problem is a {@link ModelFormatException} naming the file and the tensor;
+ * a model is never returned half-loaded.
+ */
+public final class ModelFile {
+    /** Metadata key of the architecture JSON. */
+    public static final String ARCHITECTURE_KEY = "dendrite.architecture";
+    /** Metadata key of this file layout's version. */
+    public static final String VERSION_KEY = "dendrite.format_version";
+    /** The version written, and the newest one read. */
+    public static final int VERSION = 1;
+    /** Metadata key saying what the file is: {@value #KIND_MODEL} or {@value CheckpointFile#KIND}. */
+    public static final String KIND_KEY = "dendrite.kind";
+    public static final String KIND_MODEL = "model";
+    /**
+     * PyTorch's BatchNorm counts its batches in an I64 buffer named {@code num_batches_tracked};
+     * Dendrite does not need it (momentum is fixed), so such tensors are accepted and ignored.
+     */
+    static final String IGNORED_PYTORCH_BUFFER = "num_batches_tracked";
+
+    private ModelFile() {
+    }
+
+    /** Saves the model's architecture and weights to {@code file}, replacing it atomically. */
+    public static void save(Sequential model, Path file) throws IOException {
+        SafeTensors.write(file, entries(model.stateDict(), ""), metadata(model, KIND_MODEL));
+    }
+
+    /**
+     * Loads a model saved by {@link #save} (or a {@link CheckpointFile}) onto {@code backend}.
+     *
+     * @throws ModelFormatException when the file is corrupt, has no architecture, or its tensors
+     *                              do not fit the architecture (naming the tensor and both shapes)
+     */
+    public static Sequential load(Path file, Backend backend) throws IOException {
+        return load(SafeTensors.read(file), backend);
+    }
+
+    static Sequential load(SafeTensors.Contents contents, Backend backend) throws ModelFormatException {
+        Sequential model = build(contents, backend);
+        copyInto(model, contents, otherTensorsPrefix(contents));
+        return model;
+    }
+
+    /** A checkpoint's optimizer tensors are not the model's: loading a model from it skips them. */
+    private static String otherTensorsPrefix(SafeTensors.Contents c) {
+        return CheckpointFile.KIND.equals(c.metadata().get(KIND_KEY)) ? CheckpointFile.OPTIMIZER_PREFIX : null;
+    }
+
+    /**
+     * Loads weights into a model built in code, e.g. from a file PyTorch wrote with
+     * {@code save_file(model.state_dict(), path)}: the names and shapes must be exactly the
+     * model's. PyTorch's {@code num_batches_tracked} buffers are ignored.
+     *
+     * @throws ModelFormatException naming the file, the tensor and both shapes; the model is then unchanged
+     */
+    public static void loadWeights(Sequential model, Path file) throws IOException {
+        SafeTensors.Contents c = SafeTensors.read(file);
+        copyInto(model, c, otherTensorsPrefix(c));
+    }
+
+    /** The architecture stored in a model file, as parsed JSON (without loading the weights' model). */
+    public static Map<String, Object> readArchitecture(Path file) throws IOException {
+        SafeTensors.Contents c = SafeTensors.read(file);
+        return architecture(c);
+    }
+
+    // ------------------------------------------------------------------ shared with Checkpoint
+
+    static List<SafeTensors.Entry> entries(Map<String, Tensor> tensors, String prefix) {
+        List<SafeTensors.Entry> list = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            list.add(SafeTensors.Entry.of(prefix + e.getKey(), e.getValue()));
+        }
+        return list;
+    }
+
+    static Map<String, String> metadata(Sequential model, String kind) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("format", "pt");
+        m.put(ARCHITECTURE_KEY, Json.write(model.architecture()));
+        m.put(VERSION_KEY, Integer.toString(VERSION));
+        m.put(KIND_KEY, kind);
+        return m;
+    }
+
+    private static Map<String, Object> architecture(SafeTensors.Contents c) throws ModelFormatException {
+        String json = c.metadata().get(ARCHITECTURE_KEY);
+        if (json == null) {
+            throw ModelFormatException.of(c.file(), "its metadata has no \"" + ARCHITECTURE_KEY
+                    + "\", so it was not saved by Dendrite (PyTorch's save_file, for example, stores weights only);"
+                    + " build the model in code and call ModelFile.loadWeights");
+        }
+        String version = c.metadata().getOrDefault(VERSION_KEY, "1");
+        if (!version.equals(Integer.toString(VERSION))) {
+            throw ModelFormatException.of(c.file(), "file layout version " + version + " is not supported (this Dendrite reads "
+                    + VERSION + "); load it with a newer Dendrite");
+        }
+        try {
+            return Json.parseObject(json);
+        } catch (JsonException e) {
+            throw ModelFormatException.of(c.file(), "the architecture in \"" + ARCHITECTURE_KEY + "\" is not valid JSON: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Sequential build(SafeTensors.Contents c, Backend backend) throws ModelFormatException {
+        Map<String, Object> architecture = architecture(c);
+        try {
+            // The seed does not matter: every weight is overwritten from the file.
+            return Sequential.fromArchitecture(architecture, backend, 0L);
+        } catch (RuntimeException e) {
+            // Whatever a malformed architecture makes the builder throw (unknown layer type, a string
+            // where a number belongs, shapes that do not chain) is a problem of this file.
+            throw ModelFormatException.of(c.file(), "the architecture cannot be built: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks every name and shape first, then copies: the model is unchanged unless all fit.
+     *
+     * @param ignoredPrefix file tensors with this prefix belong to something else (a checkpoint's optimizer), or null
+     */
+    static void copyInto(Sequential model, SafeTensors.Contents c, String ignoredPrefix) throws ModelFormatException {
+        Map<String, Tensor> expected = model.stateDict();
+        List<ModelFormatException> problems = new ArrayList<>();
+        Map<String, float[]> values = new HashMap<>();
+        for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+            NamedTensor t = c.tensor(e.getKey());
+            int[] want = e.getValue().shape().dims();
+            if (t == null) {
+                problems.add(ModelFormatException.ofTensor(c.file(), e.getKey(), "missing; the architecture needs it with shape "
+                        + Arrays.toString(want)));
+            } else if (!Arrays.equals(t.shape(), want)) {
+                problems.add(ModelFormatException.ofTensor(c.file(), e.getKey(), "shape " + Arrays.toString(t.shape())
+                        + " in the file does not fit the architecture, which needs " + Arrays.toString(want)));
+            } else {
+                values.put(e.getKey(), t.values());
+            }
+        }
+        for (String name : c.tensors().keySet()) {
+            boolean ignored = (ignoredPrefix != null && name.startsWith(ignoredPrefix))
+                    || name.endsWith("." + IGNORED_PYTORCH_BUFFER);
+            if (!expected.containsKey(name) && !ignored) {
+                problems.add(ModelFormatException.ofTensor(c.file(), name, "unexpected: the architecture has no such tensor"
+                        + " (it expects " + String.join(", ", expected.keySet()) + ")"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            ModelFormatException first = problems.get(0);
+            if (problems.size() == 1) {
+                throw first;
+            }
+            StringBuilder more = new StringBuilder(first.problem()).append("; also");
+            for (int i = 1; i < Math.min(problems.size(), 6); i++) {
+                ModelFormatException p = problems.get(i);
+                more.append(i > 1 ? "," : "").append(" \"").append(p.tensor()).append("\": ").append(p.problem());
+            }
+            if (problems.size() > 6) {
+                more.append(" and ").append(problems.size() - 6).append(" more");
+            }
+            throw ModelFormatException.ofTensor(c.file(), first.tensor(), more.toString());
+        }
+        model.loadStateDict(values);
+    }
+}

@@ -1,0 +1,73 @@
+package dendrite.nn.io;
+
+import java.util.Arrays;
+
+/**
+ * A tensor on the host as it is stored in a file: its name, its element type in the file, its
+ * dimensions and its values converted to {@code float}, row-major.
+ *
+ * <p>Dimensions may be 0 here (safetensors allows empty tensors), unlike a {@link dendrite.tensor.Shape}.
+ * {@link #values()} returns this object's own array, not a copy, since model weights can be large.
+ */
+public final class NamedTensor {
+    private final String name;
+    private final DType dtype;
+    private final int[] shape;
+    private final float[] values;
+
+    /**
+     * @throws IllegalArgumentException when a dimension is negative or the values do not fill the shape
+     */
+    public NamedTensor(String name, DType dtype, int[] shape, float[] values) {
+        this.name = name;
+        this.dtype = dtype;
+        this.shape = shape.clone();
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("tensor \"" + name + "\": negative dimension in shape "
+                        + Arrays.toString(shape));
+            }
+            n *= d;
+        }
+        if (n != values.length) {
+            throw new IllegalArgumentException("tensor \"" + name + "\": " + values.length + " values do not fill shape "
+                    + Arrays.toString(shape) + " (" + n + " values)");
+        }
+        this.values = values;
+    }
+
+    /** An F32 tensor. */
+    public static NamedTensor f32(String name, int[] shape, float[] values) {
+        return new NamedTensor(name, DType.F32, shape, values);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The element type in the file (values are always floats here). */
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** A copy of the dimensions. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** The values, row-major: this object's own array. */
+    public float[] values() {
+        return values;
+    }
+
+    /** Number of elements. */
+    public int size() {
+        return values.length;
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + dtype + Arrays.toString(shape);
+    }
+}

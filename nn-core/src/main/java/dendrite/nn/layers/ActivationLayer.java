@@ -1,0 +1,71 @@
+package dendrite.nn.layers;
+
+import dendrite.tensor.Activation;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+
+import java.util.Locale;
+
+/**
+ * An elementwise activation {@code y = f(x)} with backward {@code dx = dy * f'(x)}, computed by
+ * {@link Backend#activationBackward} from the saved input and output so nothing is recomputed.
+ * Takes any input shape and has no parameters. Subclasses only pick the function.
+ */
+public abstract class ActivationLayer implements Layer {
+    private final Activation activation;
+    private final float param;
+    private Backend be;
+    private BatchBuffer out;
+    private BatchBuffer dx;
+    private Tensor lastInput;
+    private Tensor lastOutput;
+
+    protected ActivationLayer(Activation activation, float param) {
+        this.activation = activation;
+        this.param = param;
+    }
+
+    /** The activation this layer applies. */
+    public Activation activation() {
+        return activation;
+    }
+
+    @Override
+    public String type() {
+        return activation.label();
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        return in;
+    }
+
+    @Override
+    public void build(Backend backend, Shape inputShape, long seed) {
+        this.be = backend;
+        out = new BatchBuffer(backend, inputShape);
+        dx = new BatchBuffer(backend, inputShape);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        lastInput = x;
+        lastOutput = out.get(x.dim(0));
+        be.activation(activation, param, x, lastOutput);
+        return lastOutput;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        Tensor dX = dx.get(dOut.dim(0));
+        be.activationBackward(activation, param, lastInput, lastOutput, dOut, dX);
+        return dX;
+    }
+
+    @Override
+    public String toString() {
+        String n = getClass().getSimpleName();
+        return n.isEmpty() ? activation.label().toUpperCase(Locale.ROOT) : n + "()";
+    }
+}

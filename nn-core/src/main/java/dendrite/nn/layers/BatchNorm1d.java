@@ -1,0 +1,187 @@
+package dendrite.nn.layers;
+
+import dendrite.tensor.Backend;
+import dendrite.tensor.BinaryOp;
+import dendrite.tensor.ReduceOp;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Batch normalization over a batch of feature vectors {@code [m, C]}, as PyTorch's {@code BatchNorm1d}.
+ *
+ * <p>Training: {@code xhat = (x - mean_B) / sqrt(var_B + eps)}, {@code y = gamma xhat + beta} with the
+ * batch's mean and biased variance; the running statistics move by {@code momentum} (0.1) towards the
+ * batch mean and the <em>unbiased</em> batch variance. Evaluation uses the running statistics instead.
+ * Parameters {@code weight} (gamma, starts at 1) and {@code bias} (beta, starts at 0); buffers
+ * {@code running_mean} (starts at 0) and {@code running_var} (starts at 1), named as in PyTorch.
+ *
+ * <p>Backward in training (Ioffe and Szegedy 2015), with {@code g = dy * gamma}:
+ * <pre>
+ *   dgamma = sum_rows dy * xhat,   dbeta = sum_rows dy
+ *   dx     = invStd * (g - mean_rows g - xhat * mean_rows(g * xhat))
+ * </pre>
+ * A training batch needs at least 2 samples (the variance of one sample is undefined).
+ */
+public final class BatchNorm1d implements Layer {
+    private final float eps;
+    private final float momentum;
+    private Backend be;
+    private int features;
+    private Parameter gamma;
+    private Parameter beta;
+    private Tensor runningMean;
+    private Tensor runningVar;
+    private Tensor mean;
+    private Tensor var;
+    private Tensor invStd;
+    private Tensor perFeature;
+    private BatchBuffer xhat;
+    private BatchBuffer out;
+    private BatchBuffer dx;
+    private BatchBuffer scratch;
+    private Tensor lastXhat;
+    private boolean lastTraining;
+
+    public BatchNorm1d() {
+        this(1e-5, 0.1);
+    }
+
+    public BatchNorm1d(double eps, double momentum) {
+        this.eps = (float) eps;
+        this.momentum = (float) momentum;
+    }
+
+    @Override
+    public String type() {
+        return "batch_norm1d";
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("eps", (double) eps);
+        c.put("momentum", (double) momentum);
+        return c;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        if (in.rank() != 1) {
+            throw new LayerShapeException("a flat [features] vector", in, "add flatten() before this layer");
+        }
+        return in;
+    }
+
+    @Override
+    public void build(Backend backend, Shape inputShape, long seed) {
+        outputShape(inputShape);
+        be = backend;
+        features = inputShape.dim(0);
+        Shape c = Shape.of(features);
+        gamma = new Parameter("weight", backend, c);
+        backend.fill(gamma.value(), 1f);
+        beta = new Parameter("bias", backend, c);
+        runningMean = backend.allocate(c);
+        runningVar = backend.full(1f, features);
+        mean = backend.allocate(c);
+        var = backend.allocate(c);
+        invStd = backend.allocate(c);
+        perFeature = backend.allocate(c);
+        xhat = new BatchBuffer(backend, inputShape);
+        out = new BatchBuffer(backend, inputShape);
+        dx = new BatchBuffer(backend, inputShape);
+        scratch = new BatchBuffer(backend, inputShape);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        int m = x.dim(0);
+        lastTraining = training;
+        lastXhat = xhat.get(m);
+        Tensor y = out.get(m);
+        if (training) {
+            if (m < 2) {
+                throw new IllegalArgumentException("batch_norm1d: a training batch of " + m + " sample has no variance;"
+                        + " use batches of at least 2 (e.g. a batch size that does not leave 1 sample over)");
+            }
+            be.reduce(ReduceOp.MEAN, x, 0, mean);                           // mean_B
+            be.binary(BinaryOp.SUB, x, mean, lastXhat);                      // x - mean_B
+            be.unary(dendrite.tensor.UnaryOp.SQUARE, lastXhat, y);
+            be.reduce(ReduceOp.MEAN, y, 0, var);                             // var_B (biased)
+            updateRunning(runningMean, mean, 1f);
+            updateRunning(runningVar, var, m / (m - 1f));                    // unbiased, as PyTorch
+            invStd(var);
+        } else {
+            be.binary(BinaryOp.SUB, x, runningMean, lastXhat);
+            invStd(runningVar);
+        }
+        be.binary(BinaryOp.MUL, lastXhat, invStd, lastXhat);                 // xhat
+        be.binary(BinaryOp.MUL, lastXhat, gamma.value(), y);
+        be.binary(BinaryOp.ADD, y, beta.value(), y);                         // gamma xhat + beta
+        return y;
+    }
+
+    /** running = (1 - momentum) running + momentum * correction * batchStat */
+    private void updateRunning(Tensor running, Tensor batchStat, float correction) {
+        be.affine(batchStat, momentum * correction, 0f, perFeature);
+        be.affine(running, 1f - momentum, 0f, running);
+        be.binary(BinaryOp.ADD, running, perFeature, running);
+    }
+
+    /** invStd = (variance + eps)^-1/2 */
+    private void invStd(Tensor variance) {
+        be.affine(variance, 1f, eps, invStd);
+        be.powScalar(invStd, -0.5f, invStd);
+    }
+
+    @Override
+    public Tensor backward(Tensor dY) {
+        int m = dY.dim(0);
+        Tensor tmp = scratch.get(m);
+        Tensor dX = dx.get(m);
+        be.binary(BinaryOp.MUL, dY, lastXhat, tmp);
+        be.reduce(ReduceOp.SUM, tmp, 0, gamma.grad());                       // dgamma = sum dy * xhat
+        be.reduce(ReduceOp.SUM, dY, 0, beta.grad());                         // dbeta = sum dy
+        be.binary(BinaryOp.MUL, dY, gamma.value(), dX);                      // g = dy * gamma
+        if (lastTraining) {
+            be.binary(BinaryOp.MUL, dX, lastXhat, tmp);
+            be.reduce(ReduceOp.MEAN, tmp, 0, perFeature);                    // mean_rows(g * xhat)
+            be.binary(BinaryOp.MUL, lastXhat, perFeature, tmp);              // xhat * mean_rows(g * xhat)
+            be.reduce(ReduceOp.MEAN, dX, 0, perFeature);                     // mean_rows g
+            be.binary(BinaryOp.SUB, dX, perFeature, dX);
+            be.binary(BinaryOp.SUB, dX, tmp, dX);
+        }
+        be.binary(BinaryOp.MUL, dX, invStd, dX);                             // * invStd
+        return dX;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return gamma == null ? List.of() : List.of(gamma, beta);
+    }
+
+    @Override
+    public long parameterCount() {
+        return 2L * features;
+    }
+
+    @Override
+    public Map<String, Tensor> buffers() {
+        if (runningMean == null) {
+            return Map.of();
+        }
+        Map<String, Tensor> b = new LinkedHashMap<>();
+        b.put("running_mean", runningMean);
+        b.put("running_var", runningVar);
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "BatchNorm1d(" + (features > 0 ? features : "") + ")";
+    }
+}

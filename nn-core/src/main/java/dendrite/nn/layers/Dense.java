@@ -1,0 +1,230 @@
+package dendrite.nn.layers;
+
+import dendrite.nn.init.Initializer;
+import dendrite.nn.init.Initializers;
+import dendrite.tensor.Activation;
+import dendrite.tensor.Backend;
+import dendrite.tensor.ReduceOp;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fully connected layer: {@code y = x W^T + b}, with W of shape {@code [out, in]} as in PyTorch's
+ * {@code nn.Linear}, so weights interchange without transposing.
+ *
+ * <p>Backward, for dY = dL/dy of shape [m, out]:
+ * <pre>
+ *   dW = dY^T x      [out, in]
+ *   db = sum_rows dY [out]
+ *   dx = dY W        [m, in]
+ * </pre>
+ * The weights start from the given {@link Initializer}, or, when none is given, from the default for
+ * the activation that follows (a {@code Sequential} tells the layer which, see
+ * {@link #setDefaultInitializer}); the bias starts at zero.
+ *
+ * <h2>Fused activation</h2>
+ * A Dense may apply ReLU, sigmoid or tanh itself ({@code y = act(x W^T + b)}), which lets the backend
+ * fuse it into the matrix product's store. Backward then starts with {@code dz = dy * act'(z)}, computed
+ * from the output alone. A fused activation takes no layer index, so such a model's state-dict names
+ * differ from a PyTorch {@code nn.Sequential} with separate activation modules: the builder keeps
+ * activations as separate layers unless asked.
+ */
+public final class Dense implements Layer {
+    private final int units;
+    private int inFeatures;
+    private final boolean useBias;
+    private final Activation activation;
+    private Initializer initializer;
+
+    private Backend be;
+    private Parameter weight;
+    private Parameter bias;
+    private BatchBuffer out;
+    private BatchBuffer dx;
+    private BatchBuffer dz;
+    private Tensor lastInput;
+    private Tensor lastOutput;
+    private boolean inputGradientNeeded = true;
+
+    /** {@code units} outputs; the number of inputs is taken from the previous layer. */
+    public Dense(int units) {
+        this(-1, units, true, null);
+    }
+
+    /** PyTorch's {@code Linear(inFeatures, units)}: the input size is checked when the model is built. */
+    public Dense(int inFeatures, int units) {
+        this(inFeatures, units, true, null);
+    }
+
+    /**
+     * @param inFeatures  inputs per sample, or -1 to take them from the previous layer
+     * @param units       outputs per sample
+     * @param useBias     whether to add a bias
+     * @param initializer the weights' initializer, or {@code null} for the default of the following activation
+     */
+    public Dense(int inFeatures, int units, boolean useBias, Initializer initializer) {
+        this(inFeatures, units, useBias, initializer, Activation.IDENTITY);
+    }
+
+    /**
+     * A Dense with a fused activation: {@link Activation#IDENTITY}, {@link Activation#RELU},
+     * {@link Activation#SIGMOID} or {@link Activation#TANH} (those whose derivative needs only the output).
+     */
+    public Dense(int inFeatures, int units, boolean useBias, Initializer initializer, Activation activation) {
+        if (activation != Activation.IDENTITY && activation != Activation.RELU && activation != Activation.SIGMOID
+                && activation != Activation.TANH) {
+            throw new IllegalArgumentException("dense: activation " + activation.label() + " cannot be fused (its"
+                    + " derivative needs the pre-activation); add it as a separate layer");
+        }
+        this.activation = activation;
+        if (units <= 0) {
+            throw new IllegalArgumentException("dense: units must be positive, got " + units);
+        }
+        this.inFeatures = inFeatures;
+        this.units = units;
+        this.useBias = useBias;
+        this.initializer = initializer;
+    }
+
+    /** Builds a Dense from its {@link #config()}. */
+    public static Dense fromConfig(Map<String, ?> c) {
+        String init = Configs.stringValue(c, "dense", "weight_init", null);
+        String act = Configs.stringValue(c, "dense", "activation", "identity");
+        return new Dense(c.containsKey("in_features") ? Configs.intValue(c, "dense", "in_features") : -1,
+                Configs.intValue(c, "dense", "units"), Configs.booleanValue(c, "dense", "use_bias", true),
+                init == null ? null : Initializers.byName(init),
+                Activation.valueOf(act.toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    /**
+     * Sets the initializer used when none was given explicitly (no effect otherwise, nor with a fused
+     * activation, whose own default applies).
+     */
+    public void setDefaultInitializer(Initializer init) {
+        if (initializer == null && activation == Activation.IDENTITY) {
+            initializer = init;
+        }
+    }
+
+    @Override
+    public String type() {
+        return "dense";
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        if (inFeatures > 0) {
+            c.put("in_features", inFeatures);
+        }
+        c.put("units", units);
+        c.put("use_bias", useBias);
+        if (activation != Activation.IDENTITY) {
+            c.put("activation", activation.label());
+        }
+        if (initializer != null) {
+            c.put("weight_init", initializer.name());
+        }
+        return c;
+    }
+
+    public int units() {
+        return units;
+    }
+
+    /** The fused activation ({@link Activation#IDENTITY} for none). */
+    public Activation activation() {
+        return activation;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        if (in.rank() != 1) {
+            throw new LayerShapeException(inFeatures > 0 ? "[" + inFeatures + "]" : "a flat [features] vector", in,
+                    "add flatten() before this layer");
+        }
+        if (inFeatures > 0 && in.dim(0) != inFeatures) {
+            throw new LayerShapeException("[" + inFeatures + "]", in,
+                    "make this layer Dense(" + in.dim(0) + ", " + units + "), or change the previous layer to "
+                            + inFeatures + " outputs");
+        }
+        return Shape.of(units);
+    }
+
+    @Override
+    public void build(Backend backend, Shape inputShape, long seed) {
+        outputShape(inputShape);
+        this.be = backend;
+        this.inFeatures = inputShape.dim(0);
+        if (initializer == null) {
+            initializer = Initializers.defaultFor(activation.label());
+        }
+        weight = new Parameter("weight", backend, Shape.of(units, inFeatures));
+        initializer.initialize(backend, weight.value(), inFeatures, units, seed);
+        bias = useBias ? new Parameter("bias", backend, Shape.of(units)) : null;
+        out = new BatchBuffer(backend, Shape.of(units));
+        dx = new BatchBuffer(backend, inputShape);
+        dz = activation == Activation.IDENTITY ? null : new BatchBuffer(backend, Shape.of(units));
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        lastInput = x;
+        Tensor y = out.get(x.dim(0));
+        be.linear(x, weight.value(), useBias ? bias.value() : null, activation, 0f, y);
+        lastOutput = y;
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        Tensor dY = dOut;
+        if (activation != Activation.IDENTITY) {                            // dz = dy * act'(z), from y alone
+            dY = dz.get(dOut.dim(0));
+            be.activationBackward(activation, 0f, lastOutput, lastOutput, dOut, dY);
+        }
+        be.gemm(true, false, 1f, dY, lastInput, 0f, weight.grad());          // dW = dY^T x
+        if (useBias) {
+            be.reduce(ReduceOp.SUM, dY, 0, bias.grad());                     // db = sum over rows of dY
+        }
+        if (!inputGradientNeeded) {
+            return null;
+        }
+        Tensor dX = dx.get(dY.dim(0));
+        be.gemm(false, false, 1f, dY, weight.value(), 0f, dX);              // dx = dY W
+        return dX;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> p = new ArrayList<>(2);
+        if (weight != null) {
+            p.add(weight);
+            if (bias != null) {
+                p.add(bias);
+            }
+        }
+        return p;
+    }
+
+    @Override
+    public long parameterCount() {
+        return (long) units * Math.max(inFeatures, 0) + (useBias ? units : 0);
+    }
+
+    @Override
+    public void setInputGradientNeeded(boolean needed) {
+        inputGradientNeeded = needed;
+    }
+
+    @Override
+    public String toString() {
+        return "Dense(" + (inFeatures > 0 ? inFeatures + ", " : "") + units
+                + (activation == Activation.IDENTITY ? "" : ", " + activation.label()) + ")";
+    }
+}

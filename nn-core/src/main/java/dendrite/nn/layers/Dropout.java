@@ -1,0 +1,95 @@
+package dendrite.nn.layers;
+
+import dendrite.tensor.Backend;
+import dendrite.tensor.BinaryOp;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+import dendrite.tensor.spi.CounterRandom;
+
+import java.util.Map;
+
+/**
+ * Inverted dropout: in training each value is zeroed with probability {@code p} and the survivors are
+ * scaled by {@code 1 / (1 - p)}, so evaluation (where the layer is the identity) needs no rescaling.
+ *
+ * <p>The mask comes from {@link Backend#bernoulliMask} with a seed derived from the layer's seed and
+ * a counter of training passes: runs are repeatable and identical across backends. Backward multiplies
+ * by the same mask: {@code dx = dy * mask}.
+ */
+public final class Dropout implements Layer {
+    private final float p;
+    private Backend be;
+    private long seed;
+    private long passes;
+    private BatchBuffer mask;
+    private BatchBuffer out;
+    private BatchBuffer dx;
+    private Tensor lastMask;
+    private boolean lastTraining;
+
+    /** @param p the probability of dropping a value, in [0, 1) */
+    public Dropout(double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout: p must be in [0, 1), got " + p);
+        }
+        this.p = (float) p;
+    }
+
+    @Override
+    public String type() {
+        return "dropout";
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        return Map.of("p", (double) p);
+    }
+
+    public float p() {
+        return p;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        return in;
+    }
+
+    @Override
+    public void build(Backend backend, Shape inputShape, long seed) {
+        this.be = backend;
+        this.seed = seed;
+        mask = new BatchBuffer(backend, inputShape);
+        out = new BatchBuffer(backend, inputShape);
+        dx = new BatchBuffer(backend, inputShape);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        lastTraining = training;
+        if (!training || p == 0f) {
+            return x;
+        }
+        int m = x.dim(0);
+        lastMask = mask.get(m);
+        float keep = 1f - p;
+        be.bernoulliMask(CounterRandom.bits(seed, passes++), keep, 1f / keep, lastMask);
+        Tensor y = out.get(m);
+        be.binary(BinaryOp.MUL, x, lastMask, y);
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dY) {
+        if (!lastTraining || p == 0f) {
+            return dY;
+        }
+        Tensor dX = dx.get(dY.dim(0));
+        be.binary(BinaryOp.MUL, dY, lastMask, dX);
+        return dX;
+    }
+
+    @Override
+    public String toString() {
+        return "Dropout(" + p + ")";
+    }
+}

@@ -1,0 +1,64 @@
+package dendrite.nn.layers;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Makes layers from their {@link Layer#type()} and {@link Layer#config()}, so a model's architecture
+ * can be stored as data (JSON in a model file) and rebuilt without code.
+ *
+ * <pre>{@code
+ * Layer copy = LayerRegistry.create(layer.type(), layer.config());   // unbuilt, same hyperparameters
+ * LayerRegistry.register("my_layer", cfg -> new MyLayer(Configs.intValue(cfg, "my_layer", "size")));
+ * }</pre>
+ * The built-in types: {@code dense, relu, leaky_relu, sigmoid, tanh, gelu, softmax, dropout,
+ * batch_norm1d, flatten, reshape}.
+ */
+public final class LayerRegistry {
+    private static final Map<String, Function<Map<String, ?>, Layer>> FACTORIES = new ConcurrentHashMap<>();
+
+    static {
+        register("dense", Dense::fromConfig);
+        register("relu", c -> new ReLU());
+        register("leaky_relu", c -> new LeakyReLU((float) Configs.doubleValue(c, "leaky_relu", "negative_slope", 0.01)));
+        register("sigmoid", c -> new Sigmoid());
+        register("tanh", c -> new Tanh());
+        register("gelu", c -> new GELU());
+        register("softmax", c -> new Softmax());
+        register("dropout", c -> new Dropout(Configs.doubleValue(c, "dropout", "p", 0.5)));
+        register("batch_norm1d", c -> new BatchNorm1d(Configs.doubleValue(c, "batch_norm1d", "eps", 1e-5),
+                Configs.doubleValue(c, "batch_norm1d", "momentum", 0.1)));
+        register("flatten", c -> new Flatten());
+        register("reshape", c -> new Reshape(Configs.intsValue(c, "reshape", "shape")));
+    }
+
+    private LayerRegistry() {
+    }
+
+    /** Adds (or replaces) the factory for {@code type}. */
+    public static void register(String type, Function<Map<String, ?>, Layer> factory) {
+        FACTORIES.put(type, factory);
+    }
+
+    /**
+     * A new, unbuilt layer of {@code type} with {@code config}.
+     *
+     * @throws IllegalArgumentException for an unknown type, listing the known ones
+     */
+    public static Layer create(String type, Map<String, ?> config) {
+        Function<Map<String, ?>, Layer> f = FACTORIES.get(type);
+        if (f == null) {
+            throw new IllegalArgumentException("unknown layer type '" + type + "'; known types: " + types()
+                    + " (register custom layers with LayerRegistry.register)");
+        }
+        return f.apply(config == null ? Map.of() : config);
+    }
+
+    /** The registered type names, sorted. */
+    public static Set<String> types() {
+        return new TreeSet<>(FACTORIES.keySet());
+    }
+}

@@ -1,0 +1,51 @@
+package dendrite.nn.layers;
+
+import dendrite.tensor.Backend;
+import dendrite.tensor.Scope;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+
+/**
+ * A trainable tensor and its gradient, as a layer owns them.
+ *
+ * <p>{@link #name()} is the layer-local name ({@code weight}, {@code bias}); a
+ * {@code Sequential} prefixes it with the layer's position ({@code 0.weight}), as PyTorch's
+ * {@code nn.Sequential} state_dict does. {@link Layer#backward} overwrites {@link #grad()}
+ * (gradients are set, not accumulated); optimizers read it and update {@link #value()} in place.
+ */
+public final class Parameter {
+    private final String name;
+    private final Tensor value;
+    private final Tensor grad;
+
+    /** A zero-filled parameter of {@code shape} and its zero gradient, both on {@code backend}. */
+    public Parameter(String name, Backend backend, Shape shape) {
+        this.name = name;
+        this.value = Scope.unscoped(() -> backend.allocate(shape));
+        this.grad = Scope.unscoped(() -> backend.allocate(shape));
+    }
+
+    /** The layer-local name, e.g. {@code weight}. */
+    public String name() {
+        return name;
+    }
+
+    /** The values, updated in place by optimizers and by weight loading. */
+    public Tensor value() {
+        return value;
+    }
+
+    /** dL/dvalue from the last {@link Layer#backward}. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    public Shape shape() {
+        return value.shape();
+    }
+
+    @Override
+    public String toString() {
+        return name + value.shape();
+    }
+}

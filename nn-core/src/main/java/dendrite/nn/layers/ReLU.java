@@ -1,0 +1,10 @@
+package dendrite.nn.layers;
+
+import dendrite.tensor.Activation;
+
+/** {@code y = max(0, x); backward passes the gradient where the output is positive}. */
+public final class ReLU extends ActivationLayer {
+    public ReLU() {
+        super(Activation.RELU, 0f);
+    }
+}

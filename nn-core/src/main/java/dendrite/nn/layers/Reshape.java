@@ -1,0 +1,77 @@
+package dendrite.nn.layers;
+
+import dendrite.tensor.Backend;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+
+import java.util.Map;
+
+/**
+ * Gives each sample a new shape with the same number of values, e.g. {@code [784]} to
+ * {@code [28, 28]}; one dimension may be -1 to be inferred. A view: nothing is copied.
+ */
+public final class Reshape implements Layer {
+    private final int[] target;
+    private final ViewCache forwardView = new ViewCache();
+    private final ViewCache backwardView = new ViewCache();
+    private Shape inputShape;
+    private Shape outputShape;
+
+    /** @param target the per-sample shape, without the batch dimension */
+    public Reshape(int... target) {
+        this.target = target.clone();
+    }
+
+    @Override
+    public String type() {
+        return "reshape";
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        return Map.of("shape", Configs.list(target));
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        try {
+            return in.reshape(target);
+        } catch (IllegalArgumentException e) {
+            long known = 1;
+            for (int d : target) {
+                known *= d == -1 ? 1 : d;
+            }
+            throw new LayerShapeException("a sample of " + known + " values (to reshape to "
+                    + java.util.Arrays.toString(target) + ")", in,
+                    "pick a target shape with " + in.size() + " values in all");
+        }
+    }
+
+    @Override
+    public void build(Backend backend, Shape inputShape, long seed) {
+        this.inputShape = inputShape;
+        this.outputShape = outputShape(inputShape);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        return forwardView.of(x, withBatch(x.dim(0), outputShape));
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        return backwardView.of(dOut, withBatch(dOut.dim(0), inputShape));
+    }
+
+    private static int[] withBatch(int m, Shape s) {
+        int[] d = new int[s.rank() + 1];
+        d[0] = m;
+        System.arraycopy(s.dims(), 0, d, 1, s.rank());
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        return "Reshape(" + java.util.Arrays.toString(target) + ")";
+    }
+}

@@ -1,0 +1,10 @@
+package dendrite.nn.layers;
+
+import dendrite.tensor.Activation;
+
+/** {@code y = 1 / (1 + e^-x); derivative y (1 - y)}. */
+public final class Sigmoid extends ActivationLayer {
+    public Sigmoid() {
+        super(Activation.SIGMOID, 0f);
+    }
+}

@@ -1,0 +1,67 @@
+package dendrite.nn.layers;
+
+import dendrite.tensor.BinaryOp;
+import dendrite.tensor.Backend;
+import dendrite.tensor.ReduceOp;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+
+/**
+ * Softmax along the last axis: {@code y_j = e^(x_j) / sum_k e^(x_k)}.
+ *
+ * <p>Backward: {@code dx_j = y_j (dy_j - sum_k dy_k y_k)}. For classification prefer a model that ends
+ * in logits and the fused {@code SoftmaxCrossEntropy} loss, which is cheaper and more accurate; this
+ * layer is for models that must output probabilities.
+ */
+public final class Softmax implements Layer {
+    private Backend be;
+    private BatchBuffer out;
+    private BatchBuffer dx;
+    private BatchBuffer rowDot;
+    private Tensor lastOutput;
+
+    @Override
+    public String type() {
+        return "softmax";
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        return in;
+    }
+
+    @Override
+    public void build(Backend backend, Shape inputShape, long seed) {
+        be = backend;
+        out = new BatchBuffer(backend, inputShape);
+        dx = new BatchBuffer(backend, inputShape);
+        rowDot = new BatchBuffer(backend, Shape.of(inputShape.size() / inputShape.last(), 1));
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        lastOutput = out.get(x.dim(0));
+        be.softmax(x, lastOutput);
+        return lastOutput;
+    }
+
+    @Override
+    public Tensor backward(Tensor dY) {
+        int m = dY.dim(0);
+        Tensor dX = dx.get(m);
+        Tensor dot = rowDot.get(m);
+        Tensor dot2d = dot.rank() == 2 ? dot : dot.reshape(-1, 1);
+        be.binary(BinaryOp.MUL, dY, lastOutput, dX);                         // dy * y
+        be.reduce(ReduceOp.SUM, dX, -1, dot2d);                              // sum_k dy_k y_k per row
+        Tensor dX2d = dX.rank() == 2 ? dX : dX.reshape(-1, dX.shape().last());
+        Tensor dY2d = dY.rank() == 2 ? dY : dY.reshape(-1, dY.shape().last());
+        be.binary(BinaryOp.SUB, dY2d, dot2d, dX2d);                          // dy - sum
+        be.binary(BinaryOp.MUL, dX, lastOutput, dX);                         // y (dy - sum)
+        return dX;
+    }
+
+    @Override
+    public String toString() {
+        return "Softmax()";
+    }
+}

@@ -1,0 +1,65 @@
+package dendrite.nn.losses;
+
+import dendrite.tensor.Backend;
+import dendrite.tensor.BinaryOp;
+import dendrite.tensor.ReduceOp;
+import dendrite.tensor.Tensor;
+
+/**
+ * Huber loss (PyTorch's {@code HuberLoss}): quadratic for small errors, linear for large ones, so
+ * outliers pull less than under MSE. With {@code d = p - y} and {@code c = clamp(d, -delta, delta)}:
+ * <pre>
+ *   L = mean c (d - c/2)       (= d^2/2 when |d| &lt;= delta, delta (|d| - delta/2) otherwise)
+ *   dL/dp = c / N
+ * </pre>
+ */
+public final class Huber implements Loss {
+    private final float delta;
+    private final Workspace ws = new Workspace("huber");
+    private Tensor clamped;
+
+    public Huber() {
+        this(1.0);
+    }
+
+    public Huber(double delta) {
+        if (!(delta > 0)) {
+            throw new IllegalArgumentException("huber: delta must be positive, got " + delta);
+        }
+        this.delta = (float) delta;
+    }
+
+    public float delta() {
+        return delta;
+    }
+
+    @Override
+    public String name() {
+        return "huber";
+    }
+
+    @Override
+    public Tensor forward(Tensor p, Tensor y) {
+        ws.prepare(p);
+        Backend be = ws.backend();
+        int m = p.dim(0);
+        Tensor d = ws.buffer("diff", m);
+        Tensor t = ws.buffer("term", m);
+        clamped = ws.buffer("clamped", m);
+        be.binary(BinaryOp.SUB, p, ws.targetLike(p, y), d);
+        be.clamp(d, -delta, delta, clamped);                 // c
+        be.affine(clamped, -0.5f, 0f, t);
+        be.binary(BinaryOp.ADD, t, d, t);                    // d - c/2
+        be.binary(BinaryOp.MUL, t, clamped, t);              // c (d - c/2)
+        be.reduceAll(ReduceOp.SUM, t, ws.value());
+        be.affine(ws.value(), 1f / p.size(), 0f, ws.value());
+        return ws.value();
+    }
+
+    @Override
+    public Tensor backward() {
+        Tensor g = ws.buffer("grad", clamped.dim(0));
+        ws.backend().affine(clamped, 1f / clamped.size(), 0f, g);
+        return g;
+    }
+}

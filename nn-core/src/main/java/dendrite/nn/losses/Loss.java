@@ -1,0 +1,33 @@
+package dendrite.nn.losses;
+
+import dendrite.tensor.Tensor;
+
+/**
+ * A loss function: a scalar that training drives down, and its gradient with respect to the
+ * model's output.
+ *
+ * <p>{@link #forward} computes the loss of a batch (the mean, see each class) into a single-value
+ * tensor the loss owns, and keeps what {@link #backward} needs; {@link #backward} returns dL/dprediction
+ * with the prediction's shape, also loss-owned. Both reuse their buffers from batch to batch, so a
+ * training step allocates no tensors. The target must have as many values as the prediction (any
+ * shape, e.g. {@code [m]} for a prediction {@code [m, 1]}), except where a loss says otherwise
+ * ({@link SoftmaxCrossEntropy} also takes class indices).
+ *
+ * <pre>{@code
+ * Loss loss = Losses.softmaxCrossEntropy();
+ * float value = loss.forward(logits, labels).item();
+ * Tensor dLogits = loss.backward();
+ * }</pre>
+ * Losses are not thread-safe.
+ */
+public interface Loss {
+
+    /** A short name for logs and files, e.g. {@code mse}. */
+    String name();
+
+    /** The loss of a batch, as a tensor of one value owned by this loss. */
+    Tensor forward(Tensor prediction, Tensor target);
+
+    /** dL/dprediction for the last {@link #forward}, owned by this loss. */
+    Tensor backward();
+}

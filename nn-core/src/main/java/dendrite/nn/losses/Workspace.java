@@ -1,0 +1,75 @@
+package dendrite.nn.losses;
+
+import dendrite.nn.layers.BatchBuffer;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Scope;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The reusable tensors of one loss: named batch buffers shaped like the prediction, the scalar
+ * result, and a cached view of a target whose shape differs from the prediction's only in form.
+ */
+final class Workspace {
+    private final String loss;
+    private final Map<String, BatchBuffer> buffers = new HashMap<>();
+    private Backend backend;
+    private Shape sampleShape;
+    private Tensor value;
+    private Tensor targetSource;
+    private Tensor targetView;
+
+    Workspace(String loss) {
+        this.loss = loss;
+    }
+
+    /** Prepares for a prediction; buffers are remade only if the backend or per-sample shape changes. */
+    void prepare(Tensor prediction) {
+        prediction.requireAlive(loss);
+        if (prediction.rank() < 1) {
+            throw new IllegalArgumentException(loss + ": prediction " + prediction.shape() + " has no batch dimension");
+        }
+        Shape sample = prediction.shape().rank() == 1 ? Shape.scalar()
+                : Shape.of(java.util.Arrays.copyOfRange(prediction.shape().dims(), 1, prediction.rank()));
+        if (prediction.backend() != backend || !sample.equals(sampleShape)) {
+            buffers.values().forEach(BatchBuffer::release);
+            buffers.clear();
+            backend = prediction.backend();
+            sampleShape = sample;
+            value = Scope.unscoped(() -> backend.allocate(Shape.scalar()));
+        }
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    /** The single-value result tensor. */
+    Tensor value() {
+        return value;
+    }
+
+    /** A buffer named {@code name} shaped like the prediction for {@code rows} samples. */
+    Tensor buffer(String name, int rows) {
+        return buffers.computeIfAbsent(name, n -> new BatchBuffer(backend, sampleShape)).get(rows);
+    }
+
+    /** {@code target} seen in the prediction's shape (a cached view when only the form differs). */
+    Tensor targetLike(Tensor prediction, Tensor target) {
+        if (target.shape().equals(prediction.shape())) {
+            return target;
+        }
+        if (target.size() != prediction.size()) {
+            throw new IllegalArgumentException(loss + ": target " + target.shape() + " does not match prediction "
+                    + prediction.shape() + " (" + target.size() + " vs " + prediction.size() + " values)");
+        }
+        if (target != targetSource || !targetView.shape().equals(prediction.shape()) || !targetView.isAlive()) {
+            targetSource = target;
+            targetView = target.reshape(prediction.shape());
+        }
+        return targetView;
+    }
+}

@@ -1,0 +1,122 @@
+package dendrite.nn.metrics;
+
+/**
+ * Scalar metrics over whole arrays. Arguments follow scikit-learn's order, actual (true) values
+ * first and predictions second, and sums are taken in double so that a large test set does not
+ * lose precision. Lengths must match; an empty input is refused, since its score would be 0/0.
+ *
+ * <pre>{@code
+ * int[] predicted = Metrics.argmax(probabilities, 10);
+ * double acc = Metrics.accuracy(test.labels(), predicted);
+ * }</pre>
+ */
+public final class Metrics {
+    private Metrics() {
+    }
+
+    /** Fraction of samples whose predicted class equals the actual class. */
+    public static double accuracy(int[] actual, int[] predicted) {
+        checkLengths("accuracy", actual.length, predicted.length);
+        int correct = 0;
+        for (int i = 0; i < actual.length; i++) {
+            if (actual[i] == predicted[i]) {
+                correct++;
+            }
+        }
+        return (double) correct / actual.length;
+    }
+
+    /** Mean squared error: mean of (predicted - actual)². */
+    public static double meanSquaredError(float[] actual, float[] predicted) {
+        checkLengths("mean squared error", actual.length, predicted.length);
+        double sum = 0;
+        for (int i = 0; i < actual.length; i++) {
+            double d = (double) predicted[i] - actual[i];
+            sum += d * d;
+        }
+        return sum / actual.length;
+    }
+
+    /** Mean absolute error: mean of |predicted - actual|. */
+    public static double meanAbsoluteError(float[] actual, float[] predicted) {
+        checkLengths("mean absolute error", actual.length, predicted.length);
+        double sum = 0;
+        for (int i = 0; i < actual.length; i++) {
+            sum += Math.abs((double) predicted[i] - actual[i]);
+        }
+        return sum / actual.length;
+    }
+
+    /**
+     * Coefficient of determination, R² = 1 - Σ(actual - predicted)² / Σ(actual - mean)², for one
+     * target per sample. 1 is a perfect fit; 0 is no better than predicting the mean; it can be
+     * negative. For constant actual values the ratio is undefined and, as in scikit-learn, the
+     * score is 1 for a perfect prediction and 0 otherwise.
+     */
+    public static double r2(float[] actual, float[] predicted) {
+        return r2(actual, predicted, 1);
+    }
+
+    /**
+     * R² for {@code outputs} targets per sample (row-major): the mean of each output's R²
+     * (scikit-learn's {@code multioutput='uniform_average'}).
+     */
+    public static double r2(float[] actual, float[] predicted, int outputs) {
+        checkLengths("R²", actual.length, predicted.length);
+        if (outputs < 1 || actual.length % outputs != 0) {
+            throw new IllegalArgumentException("R²: " + actual.length + " values are not a whole number of samples of "
+                    + outputs + " outputs");
+        }
+        int n = actual.length / outputs;
+        double total = 0;
+        for (int k = 0; k < outputs; k++) {
+            double mean = 0;
+            for (int i = 0; i < n; i++) {
+                mean += actual[i * outputs + k];
+            }
+            mean /= n;
+            double residual = 0;
+            double spread = 0;
+            for (int i = 0; i < n; i++) {
+                double a = actual[i * outputs + k];
+                double r = a - predicted[i * outputs + k];
+                residual += r * r;
+                spread += (a - mean) * (a - mean);
+            }
+            total += spread == 0 ? (residual == 0 ? 1 : 0) : 1 - residual / spread;
+        }
+        return total / outputs;
+    }
+
+    /**
+     * The predicted class of each sample from row-major scores (logits or probabilities),
+     * {@code numClasses} per sample: the index of the largest, the first one on ties.
+     */
+    public static int[] argmax(float[] scores, int numClasses) {
+        if (numClasses < 1 || scores.length % numClasses != 0) {
+            throw new IllegalArgumentException("argmax: " + scores.length + " scores are not a whole number of rows of "
+                    + numClasses + " classes");
+        }
+        int[] out = new int[scores.length / numClasses];
+        for (int i = 0; i < out.length; i++) {
+            int base = i * numClasses;
+            int best = 0;
+            for (int c = 1; c < numClasses; c++) {
+                if (scores[base + c] > scores[base + best]) {
+                    best = c;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+
+    static void checkLengths(String metric, int actual, int predicted) {
+        if (actual != predicted) {
+            throw new IllegalArgumentException(metric + ": " + actual + " actual values but " + predicted + " predictions");
+        }
+        if (actual == 0) {
+            throw new IllegalArgumentException(metric + ": no samples");
+        }
+    }
+}

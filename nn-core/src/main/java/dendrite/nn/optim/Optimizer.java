@@ -1,0 +1,251 @@
+package dendrite.nn.optim;
+
+import dendrite.nn.layers.Parameter;
+import dendrite.tensor.Backend;
+import dendrite.tensor.ReduceOp;
+import dendrite.tensor.Scope;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Updates parameters from their gradients, one {@link #step} per mini-batch.
+ *
+ * <p>A step: count it, clip the gradients (by global norm, then by value, if asked), take the learning
+ * rate from the {@link LearningRateSchedule}, and run the backend's fused update kernel on every
+ * parameter. Per-parameter state (momentum, Adam's moments) is allocated on the first step and reused.
+ *
+ * <pre>{@code
+ * Optimizer opt = new Adam(1e-3).clipGradNorm(1.0).schedule(Schedules.cosine(500, 10_000, 0.0));
+ * opt.step(model.namedParameters());
+ * }</pre>
+ *
+ * <h2>Checkpoints</h2>
+ * {@link #state()} names every state tensor {@code <parameter>.<slot>} with PyTorch's slot names
+ * ({@code 0.weight.exp_avg}, {@code 0.weight.momentum_buffer}, ...); with {@link #stepCount()} and
+ * {@link #epoch()} it is everything needed to resume. To load into a fresh optimizer, call
+ * {@link #initializeState} first so the tensors exist, then write them and {@link #setStepCount}.
+ */
+public abstract class Optimizer {
+    private final String[] slotNames;
+    private double learningRate;
+    private LearningRateSchedule schedule = Schedules.constant();
+    private float weightDecay;
+    private double clipNorm;
+    private double clipValue;
+    private long steps;
+    private int epoch;
+    private double lastRate = Double.NaN;
+    private final Map<String, Tensor[]> slots = new LinkedHashMap<>();
+    private Tensor squaredNorms;
+    private Tensor[] squaredNormViews;
+
+    /** @param slotNames the per-parameter state tensors, in PyTorch's names */
+    protected Optimizer(double learningRate, String... slotNames) {
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be positive, got "
+                    + learningRate);
+        }
+        this.learningRate = learningRate;
+        this.slotNames = slotNames.clone();
+    }
+
+    /** A short name, e.g. {@code adam}. */
+    public abstract String name();
+
+    /**
+     * Runs the update kernel for one parameter.
+     *
+     * @param state this parameter's slot tensors, in the order of the constructor's slot names
+     * @param t     the step number, from 1
+     */
+    protected abstract void update(Backend backend, Parameter p, Tensor[] state, float lr, float weightDecay, long t);
+
+    /** Hyperparameters for logs and checkpoints. */
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", name());
+        c.put("learning_rate", learningRate);
+        c.put("weight_decay", (double) weightDecay);
+        if (clipNorm > 0) {
+            c.put("clip_grad_norm", clipNorm);
+        }
+        if (clipValue > 0) {
+            c.put("clip_grad_value", clipValue);
+        }
+        c.put("schedule", schedule.toString());
+        return c;
+    }
+
+    // ------------------------------------------------------------------ settings
+
+    /** The base learning rate (before the schedule). */
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public Optimizer learningRate(double lr) {
+        this.learningRate = lr;
+        return this;
+    }
+
+    /** Weight decay: L2 (added to the gradient) for SGD, Adam, RMSProp and Adagrad; decoupled for AdamW. */
+    public Optimizer weightDecay(double wd) {
+        this.weightDecay = (float) wd;
+        return this;
+    }
+
+    public float weightDecay() {
+        return weightDecay;
+    }
+
+    /** Scales all gradients together so their global L2 norm is at most {@code maxNorm} (0: off). */
+    public Optimizer clipGradNorm(double maxNorm) {
+        this.clipNorm = maxNorm;
+        return this;
+    }
+
+    /** Clamps each gradient value into [-v, v] (0: off). */
+    public Optimizer clipGradValue(double v) {
+        this.clipValue = v;
+        return this;
+    }
+
+    public Optimizer schedule(LearningRateSchedule s) {
+        this.schedule = s;
+        return this;
+    }
+
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    // ------------------------------------------------------------------ progress
+
+    /** Steps taken so far (Adam's t after the last step). */
+    public long stepCount() {
+        return steps;
+    }
+
+    /** Restores the step count from a checkpoint. */
+    public void setStepCount(long steps) {
+        this.steps = steps;
+    }
+
+    /** The epoch the schedule sees (set by the trainer at the start of each epoch, from 0). */
+    public int epoch() {
+        return epoch;
+    }
+
+    public void setEpoch(int epoch) {
+        this.epoch = epoch;
+    }
+
+    /** The learning rate the next step will use. */
+    public double currentLearningRate() {
+        return schedule.rate(learningRate, steps, epoch);
+    }
+
+    /** The learning rate the last step used (NaN before the first). */
+    public double lastLearningRate() {
+        return lastRate;
+    }
+
+    /** Tells the schedule an epoch ended with this monitored value (for reduce-on-plateau). */
+    public void epochEnded(int epoch, double monitored) {
+        schedule.onEpochEnd(epoch, monitored);
+    }
+
+    // ------------------------------------------------------------------ the step
+
+    /** One update of every parameter from its gradient. */
+    public final void step(Map<String, Parameter> params) {
+        initializeState(params);
+        if (clipNorm > 0) {
+            clipByGlobalNorm(params);
+        }
+        if (clipValue > 0) {
+            for (Parameter p : params.values()) {
+                p.value().backend().clamp(p.grad(), (float) -clipValue, (float) clipValue, p.grad());
+            }
+        }
+        lastRate = currentLearningRate();
+        steps++;
+        float lr = (float) lastRate;
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            Parameter p = e.getValue();
+            update(p.value().backend(), p, slots.get(e.getKey()), lr, weightDecay, steps);
+        }
+    }
+
+    /**
+     * The global norm of all gradients, {@code sqrt(sum_p |g_p|^2)}; if above the limit, every gradient
+     * is scaled by {@code limit / norm}, which keeps the update's direction (Pascanu et al. 2013).
+     */
+    private void clipByGlobalNorm(Map<String, Parameter> params) {
+        Backend be = params.values().iterator().next().value().backend();
+        if (squaredNorms == null || squaredNormViews.length != params.size()) {
+            squaredNorms = Scope.unscoped(() -> be.allocate(Shape.of(params.size())));
+            squaredNormViews = new Tensor[params.size()];
+            for (int i = 0; i < squaredNormViews.length; i++) {
+                squaredNormViews[i] = squaredNorms.rows(i, i + 1);
+            }
+        }
+        int i = 0;
+        for (Parameter p : params.values()) {
+            be.reduceAll(ReduceOp.SUM_SQUARES, p.grad(), squaredNormViews[i++]);
+        }
+        double sum = 0;
+        for (float s : squaredNorms.toArray()) {
+            sum += s;
+        }
+        double norm = Math.sqrt(sum);
+        if (norm > clipNorm) {
+            float scale = (float) (clipNorm / (norm + 1e-6));
+            for (Parameter p : params.values()) {
+                be.affine(p.grad(), scale, 0f, p.grad());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** Allocates the state tensors of any parameter that has none yet (zero-filled). */
+    public void initializeState(Map<String, Parameter> params) {
+        if (slots.size() == params.size()) {
+            return;
+        }
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            slots.computeIfAbsent(e.getKey(), k -> {
+                Parameter p = e.getValue();
+                Tensor[] s = new Tensor[slotNames.length];
+                for (int i = 0; i < s.length; i++) {
+                    s[i] = Scope.unscoped(() -> p.value().backend().allocate(p.shape()));
+                }
+                return s;
+            });
+        }
+    }
+
+    /**
+     * The live state tensors by name ({@code <parameter>.<slot>}, e.g. {@code 0.weight.exp_avg}),
+     * empty before the first step or {@link #initializeState}.
+     */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor[]> e : slots.entrySet()) {
+            for (int i = 0; i < slotNames.length; i++) {
+                out.put(e.getKey() + "." + slotNames[i], e.getValue()[i]);
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public String toString() {
+        return name() + config();
+    }
+}

@@ -1,0 +1,112 @@
+package dendrite.nn.optim;
+
+import java.util.Locale;
+
+/** The standard learning-rate schedules. */
+public final class Schedules {
+    private Schedules() {
+    }
+
+    /** The base rate throughout. */
+    public static LearningRateSchedule constant() {
+        return named("constant", (base, step, epoch) -> base);
+    }
+
+    /** {@code base * gamma^floor(epoch / stepSize)}: drops by {@code gamma} every {@code stepSize} epochs. */
+    public static LearningRateSchedule stepDecay(int stepSize, double gamma) {
+        if (stepSize <= 0) {
+            throw new IllegalArgumentException("stepDecay: step size must be positive, got " + stepSize);
+        }
+        return named(String.format(Locale.ROOT, "step_decay(%d, %s)", stepSize, gamma),
+                (base, step, epoch) -> base * Math.pow(gamma, epoch / stepSize));
+    }
+
+    /** {@code base * gamma^epoch}. */
+    public static LearningRateSchedule exponential(double gamma) {
+        return named("exponential(" + gamma + ")", (base, step, epoch) -> base * Math.pow(gamma, epoch));
+    }
+
+    /**
+     * Linear warm-up from near 0 to the base rate over {@code warmupSteps}, then a cosine decay to
+     * {@code minFactor * base} at {@code totalSteps} (held there after).
+     */
+    public static LearningRateSchedule cosine(long warmupSteps, long totalSteps, double minFactor) {
+        if (totalSteps <= warmupSteps) {
+            throw new IllegalArgumentException("cosine: total steps " + totalSteps + " must exceed warm-up steps "
+                    + warmupSteps);
+        }
+        return named(String.format(Locale.ROOT, "cosine(warmup=%d, total=%d, min=%s)", warmupSteps, totalSteps,
+                minFactor), (base, step, epoch) -> {
+                    if (step < warmupSteps) {
+                        return base * (step + 1) / (double) warmupSteps;
+                    }
+                    double progress = Math.min(1.0, (step - warmupSteps) / (double) (totalSteps - warmupSteps));
+                    double cos = 0.5 * (1 + Math.cos(Math.PI * progress));
+                    return base * (minFactor + (1 - minFactor) * cos);
+                });
+    }
+
+    /**
+     * Multiplies the rate by {@code factor} when the monitored value (lower is better) has not improved
+     * by more than {@code minDelta} for {@code patience} epochs; never below {@code minRate}.
+     */
+    public static LearningRateSchedule reduceOnPlateau(double factor, int patience, double minDelta, double minRate) {
+        return new ReduceOnPlateau(factor, patience, minDelta, minRate);
+    }
+
+    private static LearningRateSchedule named(String name, LearningRateSchedule s) {
+        return new LearningRateSchedule() {
+            @Override
+            public double rate(double base, long step, int epoch) {
+                return s.rate(base, step, epoch);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
+    /** Reduce-on-plateau: stateful, fed by {@link LearningRateSchedule#onEpochEnd}. */
+    static final class ReduceOnPlateau implements LearningRateSchedule {
+        private final double factor;
+        private final int patience;
+        private final double minDelta;
+        private final double minRate;
+        private double scale = 1;
+        private double best = Double.POSITIVE_INFINITY;
+        private int badEpochs;
+
+        ReduceOnPlateau(double factor, int patience, double minDelta, double minRate) {
+            if (!(factor > 0 && factor < 1)) {
+                throw new IllegalArgumentException("reduceOnPlateau: factor must be in (0, 1), got " + factor);
+            }
+            this.factor = factor;
+            this.patience = patience;
+            this.minDelta = minDelta;
+            this.minRate = minRate;
+        }
+
+        @Override
+        public double rate(double base, long step, int epoch) {
+            return Math.max(minRate, base * scale);
+        }
+
+        @Override
+        public void onEpochEnd(int epoch, double monitored) {
+            if (monitored < best - minDelta) {
+                best = monitored;
+                badEpochs = 0;
+            } else if (++badEpochs > patience) {
+                scale *= factor;
+                badEpochs = 0;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "reduce_on_plateau(factor=" + factor + ", patience=" + patience + ")";
+        }
+    }
+}

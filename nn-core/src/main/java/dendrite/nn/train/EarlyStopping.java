@@ -1,0 +1,79 @@
+package dendrite.nn.train;
+
+import java.util.Locale;
+
+/**
+ * Stops training when a monitored metric has not improved for {@code patience} epochs, and by default
+ * restores the weights of the best epoch.
+ *
+ * <pre>{@code
+ * EarlyStopping.monitor("val_loss").patience(5).minDelta(1e-4)
+ * }</pre>
+ * Whether higher is better is taken from the name: metrics containing {@code acc}, {@code f1},
+ * {@code precision}, {@code recall} or {@code r2} are maximized, everything else (losses) minimized.
+ */
+public final class EarlyStopping {
+    private final String metric;
+    private int patience = 5;
+    private double minDelta;
+    private boolean restoreBestWeights = true;
+
+    private EarlyStopping(String metric) {
+        this.metric = metric;
+    }
+
+    /** Watches {@code metric}, e.g. {@code val_loss} or {@code val_accuracy}. */
+    public static EarlyStopping monitor(String metric) {
+        return new EarlyStopping(metric);
+    }
+
+    /** Epochs without improvement before stopping (default 5). */
+    public EarlyStopping patience(int epochs) {
+        this.patience = epochs;
+        return this;
+    }
+
+    /** The smallest change that counts as an improvement (default 0). */
+    public EarlyStopping minDelta(double delta) {
+        this.minDelta = delta;
+        return this;
+    }
+
+    /** Whether to put back the best epoch's weights when training ends (default true). */
+    public EarlyStopping restoreBestWeights(boolean restore) {
+        this.restoreBestWeights = restore;
+        return this;
+    }
+
+    public String metric() {
+        return metric;
+    }
+
+    public int patience() {
+        return patience;
+    }
+
+    public boolean restoresBestWeights() {
+        return restoreBestWeights;
+    }
+
+    /** Whether larger values of the metric are better. */
+    public boolean maximizes() {
+        String m = metric.toLowerCase(Locale.ROOT);
+        return m.contains("acc") || m.contains("f1") || m.contains("precision") || m.contains("recall")
+                || m.contains("r2");
+    }
+
+    /** Whether {@code value} improves on {@code best} by more than minDelta. */
+    boolean improves(double value, double best) {
+        if (Double.isNaN(best)) {
+            return !Double.isNaN(value);
+        }
+        return maximizes() ? value > best + minDelta : value < best - minDelta;
+    }
+
+    @Override
+    public String toString() {
+        return "EarlyStopping(" + metric + ", patience " + patience + ", minDelta " + minDelta + ")";
+    }
+}

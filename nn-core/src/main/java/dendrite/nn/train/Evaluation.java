@@ -1,0 +1,21 @@
+package dendrite.nn.train;
+
+import dendrite.nn.metrics.ClassificationReport;
+
+import java.util.Map;
+
+/**
+ * The result of {@link Trainer#evaluate}: the mean loss, and the metrics that fit the task.
+ *
+ * @param loss     mean loss over the samples
+ * @param metrics  {@code loss} plus, for classification, {@code accuracy}, {@code macro_precision},
+ *                 {@code macro_recall}, {@code macro_f1}; for regression {@code mse}, {@code mae}, {@code r2}
+ * @param report   the per-class report for classification, else {@code null}
+ */
+public record Evaluation(double loss, Map<String, Double> metrics, ClassificationReport report) {
+
+    /** The accuracy, or NaN for regression. */
+    public double accuracy() {
+        return metrics.getOrDefault("accuracy", Double.NaN);
+    }
+}

@@ -1,0 +1,62 @@
+package dendrite.nn.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ScalerTest {
+    // Two features over three training samples: (1, 10), (2, 20), (3, 60).
+    private static final Dataset TRAIN = Dataset.regression("train", new float[] {1, 10, 2, 20, 3, 60},
+            new int[] {2}, new float[] {0, 0, 0}, 1);
+    private static final Dataset TEST = Dataset.regression("test", new float[] {4, 0}, new int[] {2},
+            new float[] {0}, 1);
+
+    @Test
+    void standardizationUsesTrainingStatisticsOnTest() {
+        Scaler s = Scaler.standardize(TRAIN);
+        // means 2 and 30; population std sqrt(2/3) and sqrt(1400/3) (scikit-learn's StandardScaler gives
+        // [[2.44948974, -1.38873015]] for this test row).
+        float[] t = s.transform(TEST).features();
+        assertEquals(2.44948974f, t[0], 1e-6f);
+        assertEquals(-1.38873015f, t[1], 1e-6f);
+        float[] train = s.transform(TRAIN).features();
+        assertEquals(0f, train[0] + train[2] + train[4], 1e-6f);
+    }
+
+    @Test
+    void minMaxMapsTheTrainingRangeToUnitInterval() {
+        Scaler s = Scaler.minMax(TRAIN);
+        assertArrayEquals(new float[] {0, 0, 0.5f, 0.2f, 1, 1}, s.transform(TRAIN).features(), 1e-6f);
+        // the test row lies outside the training range, and stays outside: no refit on test data
+        assertArrayEquals(new float[] {1.5f, -0.2f}, s.transform(TEST).features(), 1e-6f);
+    }
+
+    @Test
+    void constantFeatureKeepsScaleOne() {
+        Dataset flat = Dataset.regression("flat", new float[] {5, 5, 5}, new int[] {1}, new float[3], 1);
+        assertArrayEquals(new float[] {0, 0, 0}, Scaler.standardize(flat).transform(flat).features());
+        assertArrayEquals(new float[] {0, 0, 0}, Scaler.minMax(flat).transform(flat).features());
+    }
+
+    @Test
+    void savedAsPlainNumbersAndReadBackExactly() {
+        Scaler s = Scaler.standardize(TRAIN);
+        Map<String, String> m = s.toMap();
+        assertEquals("standard", m.get("kind"));
+        Scaler back = Scaler.fromMap(m);
+        assertEquals(Scaler.Kind.STANDARD, back.kind());
+        assertArrayEquals(s.offsets(), back.offsets());
+        assertArrayEquals(s.scales(), back.scales());
+        assertArrayEquals(s.transform(TEST).features(), back.transform(TEST).features());
+    }
+
+    @Test
+    void wrongFeatureCountIsRefused() {
+        Dataset three = Dataset.regression("three", new float[] {1, 2, 3}, new int[] {3}, new float[1], 1);
+        assertThrows(IllegalArgumentException.class, () -> Scaler.minMax(TRAIN).transform(three));
+        assertThrows(IllegalArgumentException.class, () -> Scaler.fromMap(Map.of("kind", "standard")));
+    }
+}

@@ -1,0 +1,86 @@
+package dendrite.nn.optim;
+
+import dendrite.nn.TestBackend;
+import dendrite.nn.layers.Parameter;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Shape;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class OptimizerTest {
+    private final Backend be = TestBackend.get();
+
+    private Map<String, Parameter> params(float[] value, float[] grad) {
+        Parameter p = new Parameter("weight", be, Shape.of(value.length));
+        p.value().copyFrom(value);
+        p.grad().copyFrom(grad);
+        Map<String, Parameter> m = new LinkedHashMap<>();
+        m.put("0.weight", p);
+        return m;
+    }
+
+    @Test
+    void sgdStepsAgainstTheGradient() {
+        Map<String, Parameter> p = params(new float[] {1, 2}, new float[] {0.5f, -1});
+        new Sgd(0.1).step(p);
+        assertArrayEquals(new float[] {0.95f, 2.1f}, p.get("0.weight").value().toArray(), 1e-6f);
+    }
+
+    @Test
+    void clippingByGlobalNormKeepsTheDirection() {
+        Map<String, Parameter> p = params(new float[] {0, 0}, new float[] {3, 4});   // norm 5
+        new Sgd(1).clipGradNorm(1).step(p);
+        assertArrayEquals(new float[] {-0.6f, -0.8f}, p.get("0.weight").value().toArray(), 1e-5f);
+    }
+
+    @Test
+    void clippingByValueClampsEachGradient() {
+        Map<String, Parameter> p = params(new float[] {0, 0}, new float[] {3, -0.5f});
+        new Sgd(1).clipGradValue(1).step(p);
+        assertArrayEquals(new float[] {-1f, 0.5f}, p.get("0.weight").value().toArray(), 1e-6f);
+    }
+
+    @Test
+    void adamsFirstStepIsLrTimesTheGradientSign() {
+        Map<String, Parameter> p = params(new float[] {1, 1}, new float[] {0.3f, -20f});
+        Adam adam = new Adam(0.01);
+        adam.step(p);
+        assertArrayEquals(new float[] {0.99f, 1.01f}, p.get("0.weight").value().toArray(), 1e-6f);
+        assertEquals(List.of("0.weight.exp_avg", "0.weight.exp_avg_sq"), List.copyOf(adam.state().keySet()));
+        assertEquals(1, adam.stepCount());
+    }
+
+    @Test
+    void stateNamesFollowPyTorch() {
+        Map<String, Parameter> p = params(new float[] {1}, new float[] {1});
+        Optimizer[] opts = {new Sgd(0.1, 0.9, true), new RmsProp(0.1), new Adagrad(0.1), new AdamW(0.1)};
+        String[] slots = {"momentum_buffer", "square_avg", "sum", "exp_avg"};
+        for (int i = 0; i < opts.length; i++) {
+            opts[i].step(p);
+            assertEquals("0.weight." + slots[i], opts[i].state().keySet().iterator().next());
+        }
+    }
+
+    @Test
+    void schedules() {
+        assertEquals(0.1 * 0.5 * 0.5, Schedules.stepDecay(3, 0.5).rate(0.1, 0, 7), 1e-12);
+        assertEquals(0.1 * 0.9 * 0.9, Schedules.exponential(0.9).rate(0.1, 0, 2), 1e-12);
+        LearningRateSchedule cos = Schedules.cosine(10, 110, 0.0);
+        assertEquals(0.01, cos.rate(0.1, 0, 0), 1e-12);       // warm-up: 1/10 of the way
+        assertEquals(0.1, cos.rate(0.1, 10, 0), 1e-12);       // peak
+        assertEquals(0.05, cos.rate(0.1, 60, 0), 1e-12);      // halfway down
+        assertEquals(0.0, cos.rate(0.1, 110, 0), 1e-12);
+        LearningRateSchedule plateau = Schedules.reduceOnPlateau(0.5, 1, 0, 1e-6);
+        plateau.onEpochEnd(0, 1.0);
+        plateau.onEpochEnd(1, 1.0);
+        assertEquals(0.1, plateau.rate(0.1, 0, 2), 1e-12);   // one bad epoch: within patience
+        plateau.onEpochEnd(2, 1.0);
+        assertEquals(0.05, plateau.rate(0.1, 0, 3), 1e-12);
+    }
+}
