@@ -3,14 +3,20 @@ package dendrite.cli;
 import dendrite.tensor.Backends;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code dendrite backends}: every backend found, available or not and why, and the one chosen. */
-@Command(name = "backends", description = "List the backends found, whether each can run here and why, and which is chosen.")
+@Command(name = "backends", mixinStandardHelpOptions = true,
+        description = "List the backends found, whether each can run here and why, and which is chosen.")
 final class BackendsCommand implements Callable<Integer> {
 
-    @Option(names = "--verbose", description = "Print stack traces on errors.")
-    boolean verbose;
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Verbosity verbosity;
 
     @Override
     public Integer call() {
@@ -19,7 +25,7 @@ final class BackendsCommand implements Callable<Integer> {
         if (Backends.requestedName() != null) {
             Backends.get();
         }
-        System.out.println(Backends.report());
+        spec.commandLine().getOut().println(Backends.report());
         return 0;
     }
 }

@@ -1,6 +1,11 @@
 package dendrite.cli;
 
-import java.util.Arrays;
+import java.io.FileNotFoundException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 
 /**
@@ -11,12 +16,63 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        boolean verbose = Arrays.asList(parsed.originalArgs().toArray(new String[0])).contains("--verbose");
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        cl.getErr().println("dendrite: " + msg.lines().findFirst().orElse(msg));
-        if (verbose) {
-            e.printStackTrace(cl.getErr());
+        PrintWriter err = cl.getErr();
+        err.println("dendrite: " + firstLine(describe(e)));
+        if (parsed.originalArgs().contains("--verbose")) {
+            e.printStackTrace(err);
         }
+        err.flush();
         return 1;
+    }
+
+    /**
+     * A message a user can act on. The JDK's file exceptions carry only the path as their
+     * message, which alone reads like a riddle, so they get the missing words.
+     */
+    static String describe(Throwable e) {
+        String msg = e.getMessage();
+        if (e instanceof NoSuchFileException f) {
+            return "no such file: " + f.getFile();
+        }
+        if (e instanceof AccessDeniedException f) {
+            return "permission denied: " + f.getFile();
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return "already exists: " + f.getFile();
+        }
+        if (e instanceof NotDirectoryException f) {
+            return "not a folder: " + f.getFile();
+        }
+        if (e instanceof FileNotFoundException) {
+            return "cannot open " + msg;
+        }
+        if (msg == null || msg.isBlank()) {
+            return e.getCause() != null ? describe(e.getCause()) : e.getClass().getSimpleName();
+        }
+        return msg;
+    }
+
+    private static String firstLine(String s) {
+        return s.lines().findFirst().orElse(s).strip();
+    }
+
+    /**
+     * Bad arguments (an unknown option, {@code --epochs abc}): one line and the hint where help
+     * is, instead of picocli's default of the whole usage text. Exit code 2, as picocli uses for
+     * usage errors.
+     */
+    static final class ForUsage implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            CommandLine cl = ex.getCommandLine();
+            PrintWriter err = cl.getErr();
+            String command = cl.getCommandSpec().qualifiedName();
+            err.println("dendrite: " + firstLine(describe(ex)) + " (see '" + command + " --help')");
+            if (java.util.Arrays.asList(args).contains("--verbose")) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return cl.getCommandSpec().exitCodeOnInvalidInput();
+        }
     }
 }

@@ -57,7 +57,23 @@ public final class ModelFile {
 
     /** Saves the model's architecture and weights to {@code file}, replacing it atomically. */
     public static void save(Sequential model, Path file) throws IOException {
-        SafeTensors.write(file, entries(model.stateDict(), ""), metadata(model, KIND_MODEL));
+        save(model, file, Map.of());
+    }
+
+    /**
+     * Saves like {@link #save(Sequential, Path)}, with the application's own string pairs in the
+     * file's metadata beside Dendrite's (how the data was scaled, class names, ...). Dendrite's keys
+     * ({@code format} and those starting {@code dendrite.}) cannot be replaced.
+     */
+    public static void save(Sequential model, Path file, Map<String, String> extraMetadata) throws IOException {
+        Map<String, String> metadata = metadata(model, KIND_MODEL);
+        for (Map.Entry<String, String> e : extraMetadata.entrySet()) {
+            if (metadata.containsKey(e.getKey()) || e.getKey().startsWith("dendrite.")) {
+                throw new IllegalArgumentException("model metadata key '" + e.getKey() + "' is reserved by Dendrite");
+            }
+            metadata.put(e.getKey(), e.getValue());
+        }
+        SafeTensors.write(file, entries(model.stateDict(), ""), metadata);
     }
 
     /**

@@ -1,0 +1,98 @@
+package dendrite.cli;
+
+import dendrite.nn.train.EpochEvent;
+import dendrite.nn.train.StepEvent;
+import dendrite.nn.train.Trainer;
+import dendrite.nn.train.TrainingListener;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code dendrite train} shows while the {@link Trainer} runs: a progress bar during each
+ * epoch (on stderr, only on a terminal) and one line per epoch on stdout, e.g.
+ * <pre>
+ * epoch  3/25  train loss 0.2471 acc 0.9387 | val loss 0.2318 acc 0.9444 | 0.21s
+ * </pre>
+ * It also keeps each epoch's wall time for {@code history.csv}.
+ */
+final class ConsoleListener implements TrainingListener {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean drawBar;
+    private final int epochs;
+    private final List<Double> seconds = new ArrayList<>();
+    private EpochProgress bar;
+    private long epochStart;
+
+    ConsoleListener(PrintWriter out, PrintWriter err, boolean drawBar, int epochs) {
+        this.out = out;
+        this.err = err;
+        this.drawBar = drawBar;
+        this.epochs = epochs;
+    }
+
+    @Override
+    public void onTrainBegin(Trainer trainer) {
+        epochStart = System.nanoTime();
+    }
+
+    @Override
+    public void onStepEnd(StepEvent step) {
+        if (bar == null) {
+            bar = EpochProgress.start(epochLabel(step.epoch(), epochs), step.batches(), drawBar, err);
+        }
+        bar.step(step.loss());
+        if (step.batch() == step.batches() - 1) {
+            closeBar();
+        }
+    }
+
+    @Override
+    public void onEpochEnd(EpochEvent e) {
+        closeBar();
+        long now = System.nanoTime();
+        double s = (now - epochStart) / 1e9;
+        epochStart = now;
+        seconds.add(s);
+        out.println(line(e.epoch(), e.epochs(), e.metrics(), s));
+        out.flush();
+    }
+
+    /** Erases the bar if one is showing (also when training stops with an exception). */
+    void closeBar() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+
+    /** Seconds per epoch, in order. */
+    List<Double> epochSeconds() {
+        return seconds;
+    }
+
+    static String line(int epoch, int epochs, Map<String, Double> m, double seconds) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s  train loss %.4f", epochLabel(epoch, epochs),
+                m.get("loss")));
+        append(sb, " acc %.4f", m.get("accuracy"));
+        if (m.containsKey("val_loss")) {
+            append(sb, " | val loss %.4f", m.get("val_loss"));
+            append(sb, " acc %.4f", m.get("val_accuracy"));
+        }
+        return sb.append(String.format(Locale.ROOT, " | %.2fs", seconds)).toString();
+    }
+
+    private static String epochLabel(int epoch, int epochs) {
+        int w = Integer.toString(epochs).length();
+        return String.format(Locale.ROOT, "epoch %" + w + "d/%d", epoch + 1, epochs);
+    }
+
+    private static void append(StringBuilder sb, String format, Double value) {
+        if (value != null && !value.isNaN()) {
+            sb.append(String.format(Locale.ROOT, format, value));
+        }
+    }
+}

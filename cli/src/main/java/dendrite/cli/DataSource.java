@@ -1,0 +1,197 @@
+package dendrite.cli;
+
+import dendrite.nn.data.CsvReader;
+import dendrite.nn.data.DataSplit;
+import dendrite.nn.data.Dataset;
+import dendrite.nn.data.Digits;
+import dendrite.nn.data.FashionMnist;
+import dendrite.nn.data.MnistFolder;
+import dendrite.nn.data.Splits;
+import dendrite.nn.data.Synthetic;
+import dendrite.nn.data.TrainTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@code --dataset} names, and how it is loaded and split into training, validation and
+ * test parts.
+ *
+ * <ul>
+ *   <li>{@code digits}: the 8×8 digits bundled in the jar (pixels in [0, 1]);</li>
+ *   <li>{@code fashion-mnist} (Debian's {@code dataset-fashion-mnist}) or
+ *       {@code fashion-mnist:<folder>}, and {@code mnist:<folder>}: IDX files, pixels in [0, 1],
+ *       with their own fixed test part;</li>
+ *   <li>{@code csv:<file>}: a CSV file with a header, the label column named by {@code --label}
+ *       (classification) or {@code --target} (regression);</li>
+ *   <li>a synthetic set: {@code xor}, {@code moons}, {@code circles}, {@code spirals},
+ *       {@code spirals:<arms>}, {@code regression} (also called {@code sine}).</li>
+ * </ul>
+ * Sets without a fixed test part are split with a seed, stratified by class, so the same seed
+ * gives the same test part in {@code train} and later in {@code eval}.
+ */
+record DataSource(Kind kind, String spec, String argument) {
+
+    enum Kind { DIGITS, FASHION_MNIST, MNIST, CSV, SYNTHETIC }
+
+    /** The names accepted, for messages. */
+    static final String KNOWN = "digits, fashion-mnist, mnist:<folder>, csv:<file>, xor, moons, circles, spirals, regression";
+
+    /** Parses a {@code --dataset} value; an unknown name is a one-line error listing the known ones. */
+    static DataSource parse(String spec) {
+        String s = spec.trim();
+        int colon = s.indexOf(':');
+        String head = (colon < 0 ? s : s.substring(0, colon)).toLowerCase(Locale.ROOT);
+        String arg = colon < 0 ? null : s.substring(colon + 1);
+        if (arg != null && arg.isBlank() && !head.equals("spirals")) {
+            throw new BadInputException("dataset '" + spec + "': nothing after the ':'; expected e.g. csv:data.csv or mnist:/data/mnist");
+        }
+        return switch (head) {
+            case "digits" -> noArgument(Kind.DIGITS, s, arg);
+            case "fashion-mnist", "fashion" -> new DataSource(Kind.FASHION_MNIST, s, arg);
+            case "mnist" -> {
+                if (arg == null) {
+                    throw new BadInputException("dataset 'mnist' needs its folder: --dataset mnist:<folder> (a folder holding "
+                            + String.join(", ", MnistFolder.FILES) + ")");
+                }
+                yield new DataSource(Kind.MNIST, s, arg);
+            }
+            case "csv" -> {
+                if (arg == null) {
+                    throw new BadInputException("dataset 'csv' needs its file: --dataset csv:<file> --label <column>");
+                }
+                yield new DataSource(Kind.CSV, s, arg);
+            }
+            case "xor", "moons", "circles", "spirals", "sine", "regression" -> {
+                if (arg != null && !head.equals("spirals")) {
+                    throw new BadInputException("dataset '" + spec + "': " + head + " takes no ':' argument");
+                }
+                yield new DataSource(Kind.SYNTHETIC, s.toLowerCase(Locale.ROOT), arg);
+            }
+            default -> throw new BadInputException("unknown dataset '" + spec + "'; known: " + KNOWN);
+        };
+    }
+
+    private static DataSource noArgument(Kind kind, String spec, String arg) {
+        if (arg != null) {
+            throw new BadInputException("dataset '" + spec + "' takes no ':' argument");
+        }
+        return new DataSource(kind, spec, null);
+    }
+
+    /** A short name for folders and chart titles: {@code digits}, {@code moons}, the CSV file's base name. */
+    String shortName() {
+        return switch (kind) {
+            case DIGITS -> "digits";
+            case FASHION_MNIST -> "fashion-mnist";
+            case MNIST -> "mnist";
+            case CSV -> {
+                String f = Path.of(argument).getFileName().toString();
+                int dot = f.indexOf('.');
+                yield dot > 0 ? f.substring(0, dot) : f;
+            }
+            case SYNTHETIC -> spec.replace(':', '-');
+        };
+    }
+
+    /** Whether the set comes with its own test part (MNIST-format sets). */
+    boolean hasFixedTestPart() {
+        return kind == Kind.FASHION_MNIST || kind == Kind.MNIST;
+    }
+
+    /** How to read a CSV's targets; ignored for the other kinds. */
+    record CsvColumns(String label, String target) {
+        CsvReader reader() {
+            CsvReader r = new CsvReader();
+            if (label != null && target != null) {
+                throw new BadInputException("give either --label (classification) or --target (regression), not both");
+            }
+            if (label != null) {
+                return isIndex(label) ? r.label(Integer.parseInt(label)) : r.label(label);
+            }
+            if (target != null) {
+                String[] cols = target.split(",");
+                boolean allIndices = true;
+                for (String c : cols) {
+                    allIndices &= isIndex(c.trim());
+                }
+                if (allIndices) {
+                    int[] idx = new int[cols.length];
+                    for (int i = 0; i < cols.length; i++) {
+                        idx[i] = Integer.parseInt(cols[i].trim());
+                    }
+                    return r.regressionTargets(idx);
+                }
+                return r.regressionTargets(trimmed(cols));
+            }
+            throw new BadInputException("a CSV dataset needs --label <column> (class labels) or --target <column> (regression values)");
+        }
+
+        private static boolean isIndex(String s) {
+            return !s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() < 9;
+        }
+
+        private static String[] trimmed(String[] cols) {
+            List<String> out = new ArrayList<>();
+            for (String c : cols) {
+                out.add(c.trim());
+            }
+            return out.toArray(String[]::new);
+        }
+    }
+
+    /** The whole dataset (for {@code eval --part all}); for MNIST-format sets, the test part. */
+    Dataset loadAll(CsvColumns columns, long seed) throws IOException {
+        return switch (kind) {
+            case DIGITS -> Digits.load();
+            case FASHION_MNIST, MNIST -> loadImages().test();
+            case CSV -> readCsv(columns);
+            case SYNTHETIC -> synthetic(seed);
+        };
+    }
+
+    /**
+     * Loads and splits: MNIST-format sets keep their test part and take the validation part from
+     * their training part; the others are split (stratified for classes) with {@code seed}.
+     */
+    DataSplit load(CsvColumns columns, long seed, double validationFraction, double testFraction) throws IOException {
+        if (hasFixedTestPart()) {
+            return loadImages().withValidation(validationFraction, seed);
+        }
+        Dataset all = switch (kind) {
+            case DIGITS -> Digits.load();
+            case CSV -> readCsv(columns);
+            case SYNTHETIC -> synthetic(seed);
+            default -> throw new AssertionError(kind);
+        };
+        if (all.size() < 3) {
+            throw new BadInputException("dataset " + spec + " has " + all.size() + " samples: too few to split into training, validation and test parts");
+        }
+        return all.isClassification()
+                ? Splits.stratified(all, validationFraction, testFraction, seed)
+                : Splits.random(all, validationFraction, testFraction, seed);
+    }
+
+    private TrainTest loadImages() throws IOException {
+        if (kind == Kind.FASHION_MNIST) {
+            return argument == null ? FashionMnist.load() : FashionMnist.load(Path.of(argument));
+        }
+        return MnistFolder.load(Path.of(argument));
+    }
+
+    private Dataset readCsv(CsvColumns columns) throws IOException {
+        Path file = Path.of(argument);
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException(Files.exists(file) ? file + " is not a file" : "no such file: " + file);
+        }
+        return columns.reader().read(file);
+    }
+
+    private Dataset synthetic(long seed) {
+        String name = spec.equals("regression") ? "sine" : spec;
+        return Synthetic.byName(name, seed);
+    }
+}

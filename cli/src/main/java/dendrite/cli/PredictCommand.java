@@ -1,0 +1,190 @@
+package dendrite.cli;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.data.CsvReader;
+import dendrite.nn.data.CsvTable;
+import dendrite.nn.data.Dataset;
+import dendrite.tensor.Backend;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dendrite predict}: a saved model on the rows of a CSV file (with a header), writing one
+ * prediction per row: the class and each class's probability, or the regression values. The
+ * training label or target column, if the file has it, is ignored, as are {@code --drop} columns.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Predict with a saved model for each row of a CSV file; write the predictions as CSV.")
+final class PredictCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "<file>", description = "A model file written by train.")
+    Path modelFile;
+
+    @Option(names = {"-i", "--input"}, required = true, paramLabel = "<csv>",
+            description = "Rows to predict: a CSV file with a header row, numeric feature columns.")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "<csv>", description = "Where to write the predictions (default: stdout).")
+    Path output;
+
+    @Option(names = {"-f", "--force"}, description = "Overwrite the --output file if it exists.")
+    boolean force;
+
+    @Option(names = "--drop", split = ",", paramLabel = "<column>",
+            description = "Columns of the input that are not features (the training label column is dropped anyway).")
+    List<String> drop = new ArrayList<>();
+
+    @Option(names = "--backend", paramLabel = "<name>", description = "scalar, vector or opencl (default: the best available).")
+    String backend;
+
+    @Mixin
+    Verbosity verbosity;
+
+    @Override
+    public Integer call() throws IOException {
+        if (output != null) {
+            OutputFolder.checkWritable(output, force);
+        }
+        if (!Files.isRegularFile(input)) {
+            throw new BadInputException(Files.exists(input) ? input + " is not a file" : "no such file: " + input);
+        }
+        Backend be = BackendChoice.resolve(backend);
+        ModelStore.Loaded loaded = ModelStore.load(modelFile, be);
+        Sequential model = loaded.model();
+        ModelInfo info = loaded.info();
+
+        Dataset raw = readFeatures(info);
+        ModelFit.check(modelFile, model, info, raw, false);
+        float[] features = info.scaler() == null ? raw.features() : info.scaler().transform(raw.features());
+        int n = raw.size();
+
+        if (output == null) {
+            PrintWriter out = spec.commandLine().getOut();
+            write(out, model, info, features, n);
+            out.flush();
+        } else {
+            Path parent = output.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+                write(w, model, info, features, n);
+            }
+            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d predictions to %s%n", n, output);
+        }
+        return 0;
+    }
+
+    /** The input's feature columns: all but the dropped ones and the training label/target columns. */
+    private Dataset readFeatures(ModelInfo info) throws IOException {
+        CsvTable table;
+        try (Reader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+            table = CsvTable.parse(r, input.toString(), true, ',');
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new BadInputException(input + ": not UTF-8 text", e);
+        }
+        Set<String> excluded = new LinkedHashSet<>(drop);
+        for (String d : drop) {
+            if (!table.header().contains(d)) {
+                throw new BadInputException("--drop " + d + ": " + input + " has no such column; its columns are "
+                        + String.join(", ", table.header()));
+            }
+        }
+        if (info.label() != null) {
+            excluded.add(info.label());
+        }
+        if (info.target() != null) {
+            for (String t : info.target().split(",")) {
+                excluded.add(t.trim());
+            }
+        }
+        List<String> featureColumns = new ArrayList<>();
+        for (String h : table.header()) {
+            if (!excluded.contains(h)) {
+                featureColumns.add(h);
+            }
+        }
+        if (featureColumns.isEmpty()) {
+            throw new BadInputException(input + " has no feature columns left");
+        }
+        String name = input.getFileName().toString();
+        return new CsvReader().noTargets().features(featureColumns.toArray(String[]::new)).toDataset(table, name);
+    }
+
+    private static void write(Writer w, Sequential model, ModelInfo info, float[] features, int n) throws IOException {
+        int outputs = model.outputShape().size();
+        StringBuilder sb = new StringBuilder();
+        if (info.classification()) {
+            List<String> names = info.classNamesOrNumbers(outputs);
+            float[] p = model.predictProba(features, n);
+            sb.append("prediction");
+            for (String c : names) {
+                sb.append(",p_").append(csv(c));
+            }
+            sb.append('\n');
+            for (int r = 0; r < n; r++) {
+                int best = 0;
+                for (int j = 1; j < outputs; j++) {
+                    if (p[r * outputs + j] > p[r * outputs + best]) {
+                        best = j;
+                    }
+                }
+                sb.append(csv(names.get(best)));
+                for (int j = 0; j < outputs; j++) {
+                    sb.append(',').append(String.format(Locale.ROOT, "%.6f", p[r * outputs + j]));
+                }
+                sb.append('\n');
+                flushIfLarge(w, sb);
+            }
+        } else {
+            float[] y = model.predict(features, n);
+            for (int j = 0; j < outputs; j++) {
+                sb.append(j > 0 ? "," : "").append(outputs == 1 ? "prediction" : "prediction_" + j);
+            }
+            sb.append('\n');
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < outputs; j++) {
+                    sb.append(j > 0 ? "," : "").append(y[r * outputs + j]);
+                }
+                sb.append('\n');
+                flushIfLarge(w, sb);
+            }
+        }
+        w.write(sb.toString());
+    }
+
+    private static void flushIfLarge(Writer w, StringBuilder sb) throws IOException {
+        if (sb.length() > 1 << 16) {
+            w.write(sb.toString());
+            sb.setLength(0);
+        }
+    }
+
+    /** A CSV field, quoted when it holds a comma, quote or line break. */
+    static String csv(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+}

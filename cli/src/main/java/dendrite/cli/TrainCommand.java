@@ -1,0 +1,398 @@
+package dendrite.cli;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.data.DataSplit;
+import dendrite.nn.data.Dataset;
+import dendrite.nn.data.Scaler;
+import dendrite.nn.losses.Loss;
+import dendrite.nn.losses.Losses;
+import dendrite.nn.optim.Optimizer;
+import dendrite.nn.train.EarlyStopping;
+import dendrite.nn.train.Evaluation;
+import dendrite.nn.train.History;
+import dendrite.nn.train.NonFiniteLossException;
+import dendrite.nn.train.Trainer;
+import dendrite.tensor.Backend;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dendrite train}: loads a dataset, trains a dense network on it with a progress bar and
+ * a line per epoch, prints {@code test accuracy: 0.xxxx}, and writes the model and its pictures
+ * into the output folder.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a dense network and write the model and its charts.",
+                "With no options: the embedded 8x8 digits, one hidden layer of 128, Adam, on the best backend."},
+        footer = {"%nFiles written into the output folder: model.safetensors, curves.png (loss and accuracy per epoch), "
+                + "confusion.png (classes), boundary.png (2-D data), fit.png (1-D regression) and history.csv."})
+final class TrainCommand implements Callable<Integer> {
+    static final String MODEL_FILE = "model.safetensors";
+    static final String CURVES_FILE = "curves.png";
+    static final String CONFUSION_FILE = "confusion.png";
+    static final String BOUNDARY_FILE = "boundary.png";
+    static final String FIT_FILE = "fit.png";
+    static final String HISTORY_FILE = "history.csv";
+    /** Grid points per axis of the decision-boundary picture. */
+    static final int BOUNDARY_GRID = 150;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-d", "--dataset"}, paramLabel = "<name>", defaultValue = "digits",
+            description = "digits (embedded, default), fashion-mnist[:<folder>], mnist:<folder>, csv:<file>, "
+                    + "or a synthetic set: xor, moons, circles, spirals, regression.")
+    String dataset;
+
+    @Option(names = "--label", paramLabel = "<column>", description = "CSV: the class-label column (name, or 0-based index).")
+    String label;
+
+    @Option(names = "--target", paramLabel = "<columns>", description = "CSV: regression target column(s) instead of --label.")
+    String target;
+
+    @Option(names = "--hidden", paramLabel = "<sizes>",
+            description = "Hidden layer sizes, e.g. 256,128; 'none' for a linear model "
+                    + "(default: 128 for digits and CSV, 256,128 for (fashion-)mnist, 64,64 for synthetic sets).")
+    String hidden;
+
+    @Option(names = {"-a", "--activation"}, paramLabel = "<name>", defaultValue = "relu",
+            description = "relu (default), tanh, sigmoid, gelu, leaky-relu.")
+    String activation;
+
+    @Option(names = "--optimizer", paramLabel = "<name>", defaultValue = "adam",
+            description = "sgd, momentum, adam (default), adamw, rmsprop, adagrad.")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "<rate>",
+            description = "Learning rate (default: 0.001 for adam, adamw and rmsprop, 0.01 on synthetic sets; "
+                    + "0.1 for sgd; 0.01 for momentum; 0.05 for adagrad).")
+    Double lr;
+
+    @Option(names = "--schedule", paramLabel = "<name>", defaultValue = "cosine",
+            description = "Learning-rate schedule: cosine (default: decays to zero by the last step) or constant.")
+    String schedule;
+
+    @Option(names = "--weight-decay", paramLabel = "<wd>", defaultValue = "0",
+            description = "L2 weight decay (decoupled for adamw, which defaults to 0.01).")
+    double weightDecay;
+
+    @Option(names = {"-e", "--epochs"}, paramLabel = "<n>",
+            description = "Passes over the training data (default: 30 for digits, 10 for (fashion-)mnist, 50 for CSV, 100 for synthetic sets).")
+    Integer epochs;
+
+    @Option(names = {"-b", "--batch"}, paramLabel = "<n>",
+            description = "Mini-batch size (default: 128 for (fashion-)mnist, else 32).")
+    Integer batch;
+
+    @Option(names = "--seed", paramLabel = "<n>", defaultValue = "42",
+            description = "Seed for weights, shuffling and splits (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--backend", paramLabel = "<name>", description = "scalar, vector or opencl (default: the best available).")
+    String backend;
+
+    @Option(names = "--val-split", paramLabel = "<fraction>", defaultValue = "0.1",
+            description = "Part of the data held out for validation (default: ${DEFAULT-VALUE}).")
+    double validationFraction;
+
+    @Option(names = "--test-split", paramLabel = "<fraction>", defaultValue = "0.2",
+            description = "Part held out for the test score, for sets without their own test part (default: ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = "--scale", paramLabel = "<kind>", defaultValue = "auto",
+            description = "Feature scaling fitted on the training part: standard, minmax, none, or auto "
+                    + "(default: none for image sets, already in [0, 1]; standard otherwise).")
+    String scale;
+
+    @Option(names = "--patience", paramLabel = "<epochs>", defaultValue = "0",
+            description = "Stop when the validation loss has not improved for this many epochs and keep the best weights (0: off).")
+    int patience;
+
+    @Option(names = "--limit", paramLabel = "<n>", description = "Train on at most this many samples (a quick run).")
+    Integer limit;
+
+    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Show a progress bar per epoch when stderr is a terminal (--no-progress: never).")
+    boolean progress;
+
+    @Mixin
+    OutputFolder output;
+
+    @Mixin
+    Verbosity verbosity;
+
+    /** Settings that suit each kind of dataset, used where the user gives none. */
+    private record Defaults(String hidden, int epochs, int batch) {
+        static Defaults of(DataSource.Kind kind) {
+            return switch (kind) {
+                case DIGITS -> new Defaults("128", 30, 32);
+                case FASHION_MNIST, MNIST -> new Defaults("256,128", 10, 128);
+                case CSV -> new Defaults("128", 50, 32);
+                case SYNTHETIC -> new Defaults("64,64", 100, 32);
+            };
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        DataSource source = DataSource.parse(dataset);
+        Defaults defaults = Defaults.of(source.kind());
+        int[] hiddenSizes = ModelOptions.hidden(hidden != null ? hidden : defaults.hidden());
+        String act = ModelOptions.checkActivation(activation);
+        String opt = ModelOptions.checkOptimizer(optimizer);
+        double rate = lr != null ? lr : ModelOptions.defaultLearningRate(opt, source.kind() == DataSource.Kind.SYNTHETIC);
+        int epochCount = epochs != null ? epochs : defaults.epochs();
+        int batchSize = batch != null ? batch : defaults.batch();
+        checkRanges(epochCount, batchSize);
+        ModelOptions.schedule(schedule, 1);   // an unknown name fails here, before any loading
+        Scaling scaling = Scaling.parse(scale, source);
+        Backend be = BackendChoice.resolve(backend);
+
+        DataSplit raw = source.load(new DataSource.CsvColumns(label, target), seed, validationFraction, testFraction);
+        Dataset rawTrain = limit != null ? raw.train().head(limit) : raw.train();
+        if (rawTrain.size() == 0) {
+            throw new BadInputException("dataset " + source.spec() + ": no training samples left after the split");
+        }
+        Scaler scaler = scaling.fit(rawTrain);
+        Dataset trainSet = scaler == null ? rawTrain : scaler.transform(rawTrain);
+        Dataset validationSet = scaler == null ? raw.validation() : scaler.transform(raw.validation());
+        Dataset testSet = scaler == null ? raw.test() : scaler.transform(raw.test());
+        boolean classification = trainSet.isClassification();
+        boolean twoD = classification && trainSet.sampleSize() == 2;
+        boolean oneD = !classification && trainSet.sampleSize() == 1 && trainSet.targetSize() == 1;
+
+        List<String> files = new ArrayList<>(List.of(MODEL_FILE, CURVES_FILE, HISTORY_FILE));
+        if (classification) {
+            files.add(CONFUSION_FILE);
+        }
+        if (twoD) {
+            files.add(BOUNDARY_FILE);
+        }
+        if (oneD) {
+            files.add(FIT_FILE);
+        }
+        String defaultFolder = "runs/" + source.shortName() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path folder = output.prepare(defaultFolder, files);
+
+        int outputs = classification ? trainSet.numClasses() : trainSet.targetSize();
+        Sequential model = ModelOptions.build(trainSet.sampleShape(), hiddenSizes, act, outputs, be, seed);
+        Loss loss = classification ? Losses.softmaxCrossEntropy() : Losses.mse();
+        Optimizer optim = ModelOptions.optimizer(opt, rate, weightDecay);
+        int stepBatch = Math.min(batchSize, trainSet.size());
+        long totalSteps = (long) epochCount * ((trainSet.size() + stepBatch - 1) / stepBatch);
+        optim.schedule(ModelOptions.schedule(schedule, totalSteps));
+
+        out.printf(Locale.ROOT, "dataset: %s: %d train, %d validation, %d test; %d features, %s%n", source.spec(),
+                trainSet.size(), validationSet.size(), testSet.size(), trainSet.sampleSize(),
+                classification ? trainSet.numClasses() + " classes" : trainSet.targetSize() + " target(s)");
+        out.printf(Locale.ROOT, "model: %s (%,d parameters)%n", ModelOptions.describe(model), model.parameterCount());
+        out.printf(Locale.ROOT, "backend: %s (%s)%n", be.name(), be.description());
+        out.printf(Locale.ROOT, "training: %s lr %s (%s), batch %d, %d epochs, seed %d%s%n", opt, plain(rate),
+                schedule.trim().toLowerCase(Locale.ROOT), batchSize, epochCount,
+                seed, scaler == null ? "" : ", " + scaling.label() + " scaling");
+        out.flush();
+
+        ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(),
+                progress && EpochProgress.terminalAttached(), epochCount);
+        History history = train(model, loss, optim, trainSet, validationSet, batchSize, epochCount, out, listener);
+
+        ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, source.spec(), seed,
+                validationFraction, testFraction, label, target);
+        OutputFolder.create(folder);
+        ModelStore.save(folder.resolve(MODEL_FILE), model, info);
+        writeHistory(history, listener.epochSeconds(), folder.resolve(HISTORY_FILE));
+        String title = source.shortName();
+        Charts.curves(curves(history, classification), title, folder.resolve(CURVES_FILE));
+
+        // Scored on the test part; a run with --test-split 0 is scored on what it has.
+        Dataset scored = testSet.size() > 0 ? testSet : validationSet.size() > 0 ? validationSet : trainSet;
+        String scoredOn = scored == testSet ? "test" : scored == validationSet ? "validation" : "train";
+        Evaluation test = Scoring.evaluate(model, loss, scored);
+        if (classification) {
+            List<String> names = info.classNamesOrNumbers(trainSet.numClasses());
+            String chartTitle = String.format(Locale.ROOT, "%s: %s confusion (accuracy %.4f)", title, scoredOn,
+                    test.accuracy());
+            Charts.confusion(test.report().confusionMatrix().toArray(), names, chartTitle, folder.resolve(CONFUSION_FILE));
+            if (twoD) {
+                drawBoundary(model, scaler, rawTrain, names, title, folder.resolve(BOUNDARY_FILE));
+            }
+            out.printf(Locale.ROOT, "%s loss: %.4f%n", scoredOn, test.loss());
+            out.printf(Locale.ROOT, "%s accuracy: %.4f%n", scoredOn, test.accuracy());
+        } else {
+            if (oneD) {
+                drawFit(model, scaler, rawTrain, title, folder.resolve(FIT_FILE));
+            }
+            out.printf(Locale.ROOT, "%s mse: %.6f (r2 %.4f)%n", scoredOn, test.metrics().get("mse"), test.metrics().get("r2"));
+        }
+        out.printf("wrote %s: %s%n", folder, String.join(", ", files));
+        out.flush();
+        return 0;
+    }
+
+    private void checkRanges(int epochCount, int batchSize) {
+        if (epochCount < 1) {
+            throw new BadInputException("--epochs " + epochCount + ": must be at least 1");
+        }
+        if (batchSize < 1) {
+            throw new BadInputException("--batch " + batchSize + ": must be at least 1");
+        }
+        if (!(validationFraction >= 0 && validationFraction < 1) || !(testFraction >= 0 && testFraction < 1)
+                || validationFraction + testFraction >= 1) {
+            throw new BadInputException("--val-split " + validationFraction + " and --test-split " + testFraction
+                    + ": each must be in [0, 1) and together below 1");
+        }
+        if (patience < 0) {
+            throw new BadInputException("--patience " + patience + ": must be 0 (off) or more");
+        }
+        if (limit != null && limit < 1) {
+            throw new BadInputException("--limit " + limit + ": must be at least 1");
+        }
+    }
+
+    private History train(Sequential model, Loss loss, Optimizer optim, Dataset trainSet, Dataset validationSet,
+            int batchSize, int epochCount, PrintWriter out, ConsoleListener listener) {
+        Trainer.Builder tb = Trainer.builder(model).loss(loss).optimizer(optim)
+                .epochs(epochCount).batchSize(Math.min(batchSize, trainSet.size())).seed(seed)
+                .listener(listener);
+        if (validationSet.size() > 0) {
+            tb.validationData(validationSet);
+            if (patience > 0) {
+                tb.earlyStopping(EarlyStopping.monitor("val_loss").patience(patience));
+            }
+        }
+        History history;
+        try {
+            history = tb.build().fit(trainSet);
+        } catch (NonFiniteLossException e) {
+            throw new BadInputException("training diverged at " + e.getMessage() + " (--lr " + plain(optim.learningRate()) + ")", e);
+        } finally {
+            listener.closeBar();
+        }
+        if (history.stoppedEarly()) {
+            out.printf(Locale.ROOT, "early stop: the validation loss did not improve for %d epochs; kept the weights of epoch %d%n",
+                    patience, history.bestEpoch() + 1);
+        }
+        return history;
+    }
+
+    /** The predicted class over a grid spanning the data (with a margin), in the data's own units. */
+    private static void drawBoundary(Sequential model, Scaler scaler, Dataset raw, List<String> names, String title,
+            Path file) throws IOException {
+        float[] f = raw.features();
+        double[] xs = span(f, 0, BOUNDARY_GRID);
+        double[] ys = span(f, 1, BOUNDARY_GRID);
+        float[] grid = new float[BOUNDARY_GRID * BOUNDARY_GRID * 2];
+        for (int iy = 0; iy < BOUNDARY_GRID; iy++) {
+            for (int ix = 0; ix < BOUNDARY_GRID; ix++) {
+                int k = iy * BOUNDARY_GRID + ix;
+                grid[2 * k] = (float) xs[ix];
+                grid[2 * k + 1] = (float) ys[iy];
+            }
+        }
+        if (scaler != null) {
+            scaler.transformInPlace(grid);
+        }
+        int[] predicted = model.predictClasses(grid, BOUNDARY_GRID * BOUNDARY_GRID);
+        int[][] classes = new int[BOUNDARY_GRID][BOUNDARY_GRID];
+        for (int iy = 0; iy < BOUNDARY_GRID; iy++) {
+            System.arraycopy(predicted, iy * BOUNDARY_GRID, classes[iy], 0, BOUNDARY_GRID);
+        }
+        int[] labels = new int[raw.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = raw.label(i);
+        }
+        Charts.decisionBoundary(xs, ys, classes, f, labels, names, title + ": decision boundary", file);
+    }
+
+    /** The model's curve over the range of the 1-D inputs, with the data. */
+    private static void drawFit(Sequential model, Scaler scaler, Dataset raw, String title, Path file) throws IOException {
+        int points = 200;
+        double[] xs = span(raw.features(), 0, 1, points, 0);
+        float[] in = new float[points];
+        for (int i = 0; i < points; i++) {
+            in[i] = (float) xs[i];
+        }
+        if (scaler != null) {
+            scaler.transformInPlace(in);
+        }
+        float[] pred = model.predict(in, points);
+        double[] ys = new double[points];
+        for (int i = 0; i < points; i++) {
+            ys[i] = pred[i];
+        }
+        Charts.fit(raw.features(), raw.targets(), xs, ys, title + ": fit", file);
+    }
+
+    private static double[] span(float[] interleaved, int column, int points) {
+        return span(interleaved, column, 2, points, 0.1);
+    }
+
+    /** {@code points} evenly spaced values over a column's range widened by {@code margin} of it on each side. */
+    private static double[] span(float[] values, int column, int stride, int points, double margin) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = column; i < values.length; i += stride) {
+            lo = Math.min(lo, values[i]);
+            hi = Math.max(hi, values[i]);
+        }
+        double pad = Math.max(hi - lo, 1e-6) * margin;
+        lo -= pad;
+        hi += pad;
+        double[] s = new double[points];
+        for (int i = 0; i < points; i++) {
+            s[i] = lo + (hi - lo) * i / (points - 1);
+        }
+        return s;
+    }
+
+    /** 0.001 rather than 1.00000e-03. */
+    static String plain(double v) {
+        if (v == 0 || Math.abs(v) < 1e-4 || Math.abs(v) >= 1e6 || !Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+
+    /** The curves of a finished run, from the trainer's history. */
+    static Charts.Curves curves(History h, boolean classification) {
+        double[] valLoss = h.size() > 0 && h.last().containsKey("val_loss") ? h.get("val_loss") : null;
+        return new Charts.Curves(h.get("loss"), valLoss, classification ? h.get("accuracy") : null,
+                classification && valLoss != null ? h.get("val_accuracy") : null);
+    }
+
+    /** history.csv: one row per epoch with the trainer's metrics and the epoch's wall time. */
+    static void writeHistory(History h, List<Double> seconds, Path file) throws IOException {
+        List<String> keys = new ArrayList<>(h.size() > 0 ? h.last().keySet() : List.of());
+        StringBuilder sb = new StringBuilder("epoch");
+        for (String k : keys) {
+            sb.append(',').append(k);
+        }
+        sb.append(",seconds\n");
+        for (int i = 0; i < h.size(); i++) {
+            sb.append(h.epochs().get(i) + 1);
+            Map<String, Double> m = h.epoch(i);
+            for (String k : keys) {
+                Double v = m.get(k);
+                sb.append(',').append(v == null || v.isNaN() ? "" : Double.toString(v));
+            }
+            sb.append(String.format(Locale.ROOT, ",%.3f%n", i < seconds.size() ? seconds.get(i) : Double.NaN));
+        }
+        Files.writeString(file, sb);
+    }
+}

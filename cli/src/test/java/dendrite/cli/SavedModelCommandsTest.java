@@ -1,0 +1,109 @@
+package dendrite.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code eval}, {@code predict} and {@code summary} on a model that {@code train} saved. */
+class SavedModelCommandsTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path digitsModel;
+    static String digitsOutput;
+
+    @BeforeAll
+    static void trainSmallModels() {
+        Path out = dir.resolve("circles");
+        Cli r = Cli.run("train", "--backend", "scalar", "--dataset", "circles", "--hidden", "8", "--epochs", "20",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r::toString);
+        model = out.resolve("model.safetensors");
+        // Deliberately undertrained, so that its test loss and accuracy are far from any limit and
+        // another test part would score differently.
+        Path digits = dir.resolve("digits");
+        Cli d = Cli.run("train", "--backend", "scalar", "--hidden", "16", "--epochs", "2", "--limit", "300", "--lr", "0.01",
+                "--out", digits.toString());
+        assertEquals(0, d.code(), d::toString);
+        digitsModel = digits.resolve("model.safetensors");
+        digitsOutput = d.out();
+    }
+
+    @Test
+    void evalFindsTheSameTestPartAndScoresItAsTrainDid() {
+        Cli r = Cli.run("eval", "--backend", "scalar", "--model", digitsModel.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(value(digitsOutput, "test loss"), value(r.out(), "loss"), "train said:\n" + digitsOutput + "\n" + r);
+        assertEquals(value(digitsOutput, "test accuracy"), value(r.out(), "accuracy"), "train said:\n" + digitsOutput + "\n" + r);
+        // 1,797 digits, a test fraction of 0.2, stratified: 359
+        assertTrue(r.out().contains("test part: 359 samples"), r::toString);
+        assertTrue(r.out().contains("precision") && r.out().contains("confusion matrix"), r::toString);
+    }
+
+    @Test
+    void evalDrawsTheConfusionMatrixOnRequest() throws IOException {
+        Path png = dir.resolve("eval-confusion.png");
+        Cli r = Cli.run("eval", "--backend", "scalar", "--model", model.toString(), "--part", "all", "--confusion", png.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("all part: 1000 samples"), r::toString);
+        TrainCommandTest.assertImage(png, Charts.CONFUSION_WIDTH, Charts.CONFUSION_HEIGHT);
+    }
+
+    @Test
+    void predictWritesOneRowPerInputWithProbabilities() throws IOException {
+        Path in = dir.resolve("points.csv");
+        Files.writeString(in, "x,y\n0,0\n1.0,0\n0,-1.0\n");
+        Path out = dir.resolve("predictions.csv");
+        Cli r = Cli.run("predict", "--backend", "scalar", "--model", model.toString(), "--input", in.toString(),
+                "--output", out.toString());
+        assertEquals(0, r.code(), r::toString);
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(4, lines.size(), lines::toString);
+        String[] header = lines.get(0).split(",");
+        assertEquals("prediction", header[0]);
+        assertEquals(3, header.length, "the prediction and one probability per class: " + lines.get(0));
+        for (String line : lines.subList(1, 4)) {
+            String[] f = line.split(",");
+            double p0 = Double.parseDouble(f[1]);
+            double p1 = Double.parseDouble(f[2]);
+            assertEquals(1.0, p0 + p1, 1e-5, line);
+            String expected = p0 >= p1 ? header[1].substring(2) : header[2].substring(2);
+            assertEquals(expected, f[0], "the prediction is the likelier class: " + line);
+        }
+    }
+
+    @Test
+    void predictWritesToStdoutWithoutOutput() throws IOException {
+        Path in = dir.resolve("one.csv");
+        Files.writeString(in, "x,y\n0.1,0.2\n");
+        Cli r = Cli.run("predict", "--backend", "scalar", "--model", model.toString(), "--input", in.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertEquals(2, r.outLines().size(), r::toString);
+    }
+
+    @Test
+    void summaryCountsTheParameters() {
+        Cli r = Cli.run("summary", model.toString());
+        assertEquals(0, r.code(), r::toString);
+        // 2 -> 8 -> 2: (2*8 + 8) + (8*2 + 2) = 24 + 18
+        assertTrue(r.out().contains("Total params: 42"), r::toString);
+        assertTrue(r.out().contains("Dense(2, 8)") && r.out().contains("Dense(8, 2)"), r::toString);
+        assertTrue(r.out().contains("trained on: circles"), r::toString);
+        assertTrue(r.out().contains("input scaling: standard"), r::toString);
+    }
+
+    private static String value(String output, String key) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(key) + ": (\\S+)$").matcher(output);
+        assertTrue(m.find(), "no '" + key + ":' line in\n" + output);
+        return m.group(1);
+    }
+}

@@ -1,0 +1,65 @@
+package dendrite.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code bench}, {@code backends}, the help, and the progress bar. */
+class SmallCommandsTest {
+
+    @Test
+    void benchMeasuresEachSizeOnTheNamedBackend() {
+        Cli r = Cli.run("bench", "--backend", "scalar", "--sizes", "8,16", "--seconds", "0.01");
+        assertEquals(0, r.code(), r::toString);
+        List<String> rows = r.outLines().stream().filter(l -> l.startsWith("scalar")).toList();
+        assertEquals(1, rows.size(), r::toString);
+        String[] cells = rows.get(0).trim().split("\\s+");
+        assertTrue(Double.parseDouble(cells[1]) > 0 && Double.parseDouble(cells[2]) > 0, r::toString);
+        assertTrue(r.out().contains("n=8") && r.out().contains("n=16"), r::toString);
+    }
+
+    @Test
+    void backendsReportsTheChoice() {
+        Cli r = Cli.run("backends");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("scalar") && r.out().contains("selected: "), r::toString);
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Cli r = Cli.run("--help");
+        assertEquals(0, r.code(), r::toString);
+        for (String c : List.of("train", "eval", "predict", "summary", "bench", "backends")) {
+            assertTrue(r.out().contains(c), c + " missing from\n" + r);
+        }
+    }
+
+    @Test
+    void progressBarShowsStepsAndRunningLossThenErasesItself() {
+        StringWriter s = new StringWriter();
+        try (EpochProgress bar = EpochProgress.start("epoch 1/3", 4, true, new PrintWriter(s))) {
+            bar.step(2.0);
+            bar.step(1.0);
+            bar.step(1.0);
+            bar.step(0.0);
+        }
+        String text = s.toString();
+        assertTrue(text.contains("epoch 1/3"), text);
+        assertTrue(text.contains("4/4"), "steps done of the total: " + text);
+        assertTrue(text.contains("loss 1.0000"), "running mean of 2, 1, 1, 0: " + text);
+        assertTrue(text.endsWith("\r"), "the last write erases the line: " + text);
+    }
+
+    @Test
+    void disabledProgressBarWritesNothing() {
+        StringWriter s = new StringWriter();
+        try (EpochProgress bar = EpochProgress.start("epoch 1/3", 2, false, new PrintWriter(s))) {
+            bar.step(1.0);
+        }
+        assertEquals("", s.toString());
+    }
+}
