@@ -113,14 +113,7 @@ public class MatmulBenchmark {
         for (int i = 0; i < b.length; i++) {
             b[i] = (float) (rnd.nextDouble() * 2 - 1);
         }
-        Gemm g;
-        try {
-            g = Gemm.create(backend, m, n, k, transA, transB, a, b);
-        } catch (RuntimeException | LinkageError e) {
-            String why = "backend " + backend + " unavailable, skipped: " + e.getMessage();
-            System.out.println(why);
-            throw new IllegalStateException(why, e);
-        }
+        Gemm g = Skips.unlessUnavailable(backend, () -> Gemm.create(backend, m, n, k, transA, transB, a, b));
         g.run();
         verify(backend, g.result(), m, n, k, transA, transB, a, b);
         return g;

@@ -298,16 +298,20 @@ public final class Sequential {
      * valid until the next forward. Not thread-safe (see the class comment).
      */
     public Tensor forward(Tensor x, boolean training) {
-        if (x.rank() != inputShape.rank() + 1 || x.size() != x.dim(0) * inputShape.size()) {
-            throw new IllegalArgumentException("forward: input " + x.shape() + " is not a batch of samples of "
-                    + inputShape + ", the model's input shape");
-        }
+        checkBatch("forward", x);
         Tensor h = x;
         for (int i = 0; i < layers.size(); i++) {
             h = layers.get(i).forward(h, training);
             lastOutputs[i] = h;
         }
         return h;
+    }
+
+    private void checkBatch(String op, Tensor x) {
+        if (x.rank() != inputShape.rank() + 1 || x.size() != (long) x.dim(0) * inputShape.size()) {
+            throw new IllegalArgumentException(op + ": input " + x.shape() + " is not a batch of samples of "
+                    + inputShape + ", the model's input shape");
+        }
     }
 
     /**
@@ -424,6 +428,7 @@ public final class Sequential {
     /** The outputs for a batch tensor {@code [n, input...]}, as a new tensor the caller owns. */
     public synchronized Tensor predict(Tensor x) {
         checkNotTrainingElsewhere("predict");
+        checkBatch("predict", x);
         int n = x.dim(0);
         int[] dims = new int[outputShape().rank() + 1];
         dims[0] = n;

@@ -10,7 +10,8 @@ import java.util.List;
  * sample is its class index (stored as a float, one per sample) and {@link #numClasses()} is
  * positive; for regression each sample has {@link #targetSize()} target values and
  * {@link #numClasses()} is 0. Tensors are made from it one mini-batch at a time, so a dataset
- * is independent of any backend.
+ * is independent of any backend. A NaN or infinite value, in features or targets, is refused with
+ * an {@link IllegalArgumentException} naming the row when the dataset is made.
  */
 public final class Dataset {
     private final String name;
@@ -49,6 +50,8 @@ public final class Dataset {
             throw new IllegalArgumentException("dataset " + name + ": " + n + " samples but " + targets.length
                     + " target values (expected " + (long) n * targetSize + ")");
         }
+        refuseNonFinite(name, "feature", features, sampleSize);
+        refuseNonFinite(name, "target", targets, targetSize);
         if (numClasses > 0) {
             for (int i = 0; i < targets.length; i++) {
                 float t = targets[i];
@@ -56,6 +59,20 @@ public final class Dataset {
                     throw new IllegalArgumentException("dataset " + name + ": sample " + i + " has label " + t
                             + ", not a class in [0, " + numClasses + ")");
                 }
+            }
+        }
+    }
+
+    /**
+     * NaN and infinity are refused when a dataset is made, naming the row, so that bad numbers are
+     * caught where they enter rather than as a NaN loss many steps into training.
+     */
+    private static void refuseNonFinite(String name, String what, float[] values, int perSample) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException("dataset " + name + ": row " + i / perSample + " (0-based) has "
+                        + what + " " + i % perSample + " = " + values[i]
+                        + "; NaN and infinity are refused in data (clean or impute them first)");
             }
         }
     }

@@ -18,7 +18,7 @@ final class DeviceData implements AutoCloseable {
     final Tensor targets;
     final Shape targetSample;
 
-    DeviceData(Backend be, Dataset data, Shape inputShape, String op) {
+    DeviceData(Backend be, Dataset data, Shape inputShape, Shape outputShape, String op) {
         if (data.sampleSize() != inputShape.size()) {
             throw new IllegalArgumentException(op + ": dataset " + data.name() + " has samples of "
                     + Arrays.toString(data.sampleShape()) + " but the model takes " + inputShape
@@ -27,6 +27,7 @@ final class DeviceData implements AutoCloseable {
         if (data.size() == 0) {
             throw new IllegalArgumentException(op + ": dataset " + data.name() + " is empty");
         }
+        checkTargetsFit(data, outputShape, op);
         this.data = data;
         int[] dims = new int[inputShape.rank() + 1];
         dims[0] = data.size();
@@ -35,6 +36,28 @@ final class DeviceData implements AutoCloseable {
         this.targetSample = data.isClassification() ? Shape.scalar() : Shape.of(data.targetSize());
         this.targets = data.isClassification() ? be.tensor(data.targets(), data.size())
                 : be.tensor(data.targets(), data.size(), data.targetSize());
+    }
+
+    /**
+     * Refuses targets the model's output cannot be compared with, before anything is uploaded: a
+     * loss would otherwise fail at the first step naming itself rather than the call, or (a label
+     * past the last output, on a backend that does not range-check one-hot labels) train silently
+     * on wrong targets.
+     */
+    private static void checkTargetsFit(Dataset data, Shape outputShape, String op) {
+        int outputs = outputShape.size();
+        if (data.isClassification()) {
+            int classes = data.numClasses();
+            if (outputs == 1 ? classes > 2 : classes > outputs) {
+                throw new IllegalArgumentException(op + ": dataset " + data.name() + " has " + classes
+                        + " classes but the model outputs " + outputShape + " per sample; end the model in a Dense("
+                        + classes + ") (or Dense(1) for two classes)");
+            }
+        } else if (data.targetSize() != outputs) {
+            throw new IllegalArgumentException(op + ": dataset " + data.name() + " has " + data.targetSize()
+                    + " target values per sample but the model outputs " + outputShape
+                    + "; end the model in a Dense(" + data.targetSize() + ")");
+        }
     }
 
     int size() {

@@ -123,8 +123,9 @@ public final class Trainer {
         }
         History history = new History();
         try (Sequential.TrainingLease lease = model.beginTraining();
-             DeviceData data = new DeviceData(be, trainSet, model.inputShape(), "fit");
-             DeviceData val = valSet == null ? null : new DeviceData(be, valSet, model.inputShape(), "fit (validation)")) {
+             DeviceData data = new DeviceData(be, trainSet, model.inputShape(), model.outputShape(), "fit");
+             DeviceData val = valSet == null ? null : new DeviceData(be, valSet, model.inputShape(),
+                     model.outputShape(), "fit (validation)")) {
             yBatch = new BatchBuffer(be, data.targetSample);
             listeners.forEach(l -> l.onTrainBegin(this));
             MiniBatches batches = new MiniBatches(data.size(), batchSize, seed);
@@ -255,7 +256,7 @@ public final class Trainer {
             yBatch = new BatchBuffer(be, data.isClassification() ? Shape.scalar() : Shape.of(data.targetSize()));
         }
         try (Sequential.TrainingLease lease = model.beginTraining();
-             DeviceData d = new DeviceData(be, data, model.inputShape(), "evaluate")) {
+             DeviceData d = new DeviceData(be, data, model.inputShape(), model.outputShape(), "evaluate")) {
             return evaluate(d);
         }
     }

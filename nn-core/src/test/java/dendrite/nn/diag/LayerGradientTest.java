@@ -1,6 +1,7 @@
 package dendrite.nn.diag;
 
-import dendrite.nn.TestBackend;
+import dendrite.nn.EveryBackend;
+import dendrite.nn.OnEveryBackend;
 import dendrite.nn.layers.BatchNorm1d;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Dropout;
@@ -16,96 +17,96 @@ import dendrite.nn.layers.Tanh;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.spi.CounterRandom;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every built-in layer's backward agrees with finite differences of its forward. */
+/** Every built-in layer's backward agrees with finite differences of its forward, on every backend. */
 class LayerGradientTest {
     private static final double TOLERANCE = 2e-3;
-    private final Backend be = TestBackend.get();
     private final GradientChecker checker = new GradientChecker();
 
-    private void check(Layer layer, Shape in, boolean training) {
+    private void check(String backend, Layer layer, Shape in, boolean training) {
+        Backend be = EveryBackend.get(backend);
         GradientChecker.Report r = checker.checkLayer(layer, be, in, 5, training);
-        assertTrue(r.passed(TOLERANCE), layer + ": " + r);
+        assertTrue(r.passed(TOLERANCE), be.name() + ", " + layer + ": " + r);
     }
 
     /** Inputs at least 0.1 away from 0, so no finite difference straddles a kink. */
-    private void checkAwayFromKink(Layer layer, Shape in) {
+    private void checkAwayFromKink(String backend, Layer layer, Shape in) {
+        Backend be = EveryBackend.get(backend);
         float[] x = new float[5 * in.size()];
         for (int i = 0; i < x.length; i++) {
             float u = CounterRandom.uniform(7, i);
             x[i] = (u < 0.5f ? -1 : 1) * (0.1f + 2 * Math.abs(u - 0.5f) * 2);
         }
         GradientChecker.Report r = checker.checkLayer(layer, be, in, x, true);
-        assertTrue(r.passed(TOLERANCE), layer + ": " + r);
+        assertTrue(r.passed(TOLERANCE), be.name() + ", " + layer + ": " + r);
     }
 
-    @Test
-    void dense() {
-        check(new Dense(4, 3), Shape.of(4), true);
+    @OnEveryBackend
+    void dense(String backend) {
+        check(backend, new Dense(4, 3), Shape.of(4), true);
     }
 
-    @Test
-    void denseWithoutBias() {
-        check(new Dense(4, 3, false, null), Shape.of(4), true);
+    @OnEveryBackend
+    void denseWithoutBias(String backend) {
+        check(backend, new Dense(4, 3, false, null), Shape.of(4), true);
     }
 
-    @Test
-    void denseWithFusedSigmoidAndTanh() {
-        check(new Dense(4, 3, true, null, dendrite.tensor.Activation.SIGMOID), Shape.of(4), true);
-        check(new Dense(4, 3, true, null, dendrite.tensor.Activation.TANH), Shape.of(4), true);
+    @OnEveryBackend
+    void denseWithFusedSigmoidAndTanh(String backend) {
+        check(backend, new Dense(4, 3, true, null, dendrite.tensor.Activation.SIGMOID), Shape.of(4), true);
+        check(backend, new Dense(4, 3, true, null, dendrite.tensor.Activation.TANH), Shape.of(4), true);
     }
 
-    @Test
-    void relu() {
-        checkAwayFromKink(new ReLU(), Shape.of(6));
+    @OnEveryBackend
+    void relu(String backend) {
+        checkAwayFromKink(backend, new ReLU(), Shape.of(6));
     }
 
-    @Test
-    void leakyRelu() {
-        checkAwayFromKink(new LeakyReLU(0.1f), Shape.of(6));
+    @OnEveryBackend
+    void leakyRelu(String backend) {
+        checkAwayFromKink(backend, new LeakyReLU(0.1f), Shape.of(6));
     }
 
-    @Test
-    void sigmoid() {
-        check(new Sigmoid(), Shape.of(6), true);
+    @OnEveryBackend
+    void sigmoid(String backend) {
+        check(backend, new Sigmoid(), Shape.of(6), true);
     }
 
-    @Test
-    void tanh() {
-        check(new Tanh(), Shape.of(6), true);
+    @OnEveryBackend
+    void tanh(String backend) {
+        check(backend, new Tanh(), Shape.of(6), true);
     }
 
-    @Test
-    void gelu() {
-        check(new GELU(), Shape.of(6), true);
+    @OnEveryBackend
+    void gelu(String backend) {
+        check(backend, new GELU(), Shape.of(6), true);
     }
 
-    @Test
-    void softmax() {
-        check(new Softmax(), Shape.of(5), true);
+    @OnEveryBackend
+    void softmax(String backend) {
+        check(backend, new Softmax(), Shape.of(5), true);
     }
 
-    @Test
-    void batchNormInTraining() {
-        check(new BatchNorm1d(), Shape.of(3), true);
+    @OnEveryBackend
+    void batchNormInTraining(String backend) {
+        check(backend, new BatchNorm1d(), Shape.of(3), true);
     }
 
-    @Test
-    void batchNormInEvaluation() {
-        check(new BatchNorm1d(), Shape.of(3), false);
+    @OnEveryBackend
+    void batchNormInEvaluation(String backend) {
+        check(backend, new BatchNorm1d(), Shape.of(3), false);
     }
 
-    @Test
-    void dropoutInEvaluation() {
-        check(new Dropout(0.5), Shape.of(4), false);
+    @OnEveryBackend
+    void dropoutInEvaluation(String backend) {
+        check(backend, new Dropout(0.5), Shape.of(4), false);
     }
 
-    @Test
-    void flattenAndReshape() {
-        check(new Flatten(), Shape.of(2, 3), true);
-        check(new Reshape(3, 2), Shape.of(6), true);
+    @OnEveryBackend
+    void flattenAndReshape(String backend) {
+        check(backend, new Flatten(), Shape.of(2, 3), true);
+        check(backend, new Reshape(3, 2), Shape.of(6), true);
     }
 }

@@ -39,26 +39,30 @@ public final class Check {
         return s + (trans ? "^T" : "");
     }
 
+    // Built only when throwing: a small GEMM is called often enough for the string to show in profiles.
+    private static String gemmDesc(Shape sa, boolean transA, Shape sb, boolean transB) {
+        return "matmul: " + t(sa, transA) + " x " + t(sb, transB);
+    }
+
     /** Checks a GEMM {@code C = op(A) op(B)} and returns m, n, k. */
     public static GemmDims gemm(Backend be, boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
         owned(be, a, b, c);
         Shape sa = a.shape(), sb = b.shape(), sc = c.shape();
-        String desc = "matmul: " + t(sa, transA) + " x " + t(sb, transB);
         if (sa.rank() != 2 || sb.rank() != 2) {
-            throw new IllegalArgumentException(desc + ": both operands must be 2-D");
+            throw new IllegalArgumentException(gemmDesc(sa, transA, sb, transB) + ": both operands must be 2-D");
         }
         int m = transA ? sa.dim(1) : sa.dim(0);
         int ka = transA ? sa.dim(0) : sa.dim(1);
         int kb = transB ? sb.dim(1) : sb.dim(0);
         int n = transB ? sb.dim(0) : sb.dim(1);
         if (ka != kb) {
-            throw new IllegalArgumentException(desc + ": inner dimensions " + ka + " and " + kb + " differ");
+            throw new IllegalArgumentException(gemmDesc(sa, transA, sb, transB) + ": inner dimensions " + ka + " and " + kb + " differ");
         }
         if (sc.rank() != 2 || sc.dim(0) != m || sc.dim(1) != n) {
-            throw new IllegalArgumentException(desc + ": output is " + sc + ", expected [" + m + ", " + n + "]");
+            throw new IllegalArgumentException(gemmDesc(sa, transA, sb, transB) + ": output is " + sc + ", expected [" + m + ", " + n + "]");
         }
         if (c.storage() == a.storage() || c.storage() == b.storage()) {
-            throw new IllegalArgumentException(desc + ": the output must not share memory with an input");
+            throw new IllegalArgumentException(gemmDesc(sa, transA, sb, transB) + ": the output must not share memory with an input");
         }
         return new GemmDims(m, n, ka);
     }

@@ -1,0 +1,136 @@
+package dendrite.backend.vector;
+
+import static dendrite.backend.vector.GemmKernel.MR;
+import static dendrite.backend.vector.GemmKernel.NR;
+import static dendrite.backend.vector.Simd.F;
+import static dendrite.backend.vector.Simd.L;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * Copies blocks of A and B into the contiguous panels the micro-kernel streams through.
+ *
+ * <p>An operand is read through two strides, which is how every transpose is handled without a
+ * transposed copy: element (i, p) of op(A) is {@code a[off + i * rs + p * cs]}, with
+ * {@code (rs, cs) = (k, 1)} for A and {@code (1, m)} for a transposed A; likewise for B.
+ *
+ * <ul>
+ *   <li>A block of mb x kb becomes row panels of MR rows: panel r holds element (i, p) at
+ *       {@code r * kb * MR + p * MR + i}, rows past mb zero.</li>
+ *   <li>A block of kb x nb of B becomes column panels of NR columns: panel q holds (p, j) at
+ *       {@code q * kb * NR + p * NR + j}, columns past nb zero.</li>
+ * </ul>
+ * Zero padding lets the kernel always compute whole tiles; only the store minds the edges.
+ */
+final class GemmPacking {
+    private GemmPacking() {
+    }
+
+    /** Packs op(A)[i0 .. i0 + mb, p0 .. p0 + kb] into {@code dst} from {@code dstOff}. */
+    static void packA(float[] a, int off, int rs, int cs, int i0, int mb, int p0, int kb, float[] dst, int dstOff) {
+        for (int r = 0; r < mb; r += MR) {
+            int rows = Math.min(MR, mb - r);
+            int panel = dstOff + r * kb;
+            int src = off + (i0 + r) * rs + p0 * cs;
+            if (rows < MR) {
+                Arrays.fill(dst, panel, panel + kb * MR, 0f);
+            }
+            if (cs == 1) {
+                // Rows of A are contiguous: read each row once, write it down the panel's column.
+                for (int i = 0; i < rows; i++) {
+                    int s = src + i * rs;
+                    int d = panel + i;
+                    for (int p = 0; p < kb; p++) {
+                        dst[d + p * MR] = a[s + p];
+                    }
+                }
+            } else {
+                // A transposed: the MR values of one column are contiguous (rs == 1). A plain loop:
+                // a masked vector copy of 8 floats was slower (the mask's range check).
+                for (int p = 0; p < kb; p++) {
+                    int s = src + p * cs;
+                    int d = panel + p * MR;
+                    for (int i = 0; i < rows; i++) {
+                        dst[d + i] = a[s + i];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[p0 .. p0 + kb, j0 .. j0 + nb] into {@code dst} from {@code dstOff}. */
+    static void packB(float[] b, int off, int rs, int cs, int p0, int kb, int j0, int nb, float[] dst, int dstOff) {
+        if (cs == 1) {
+            packBRows(b, off + p0 * rs + j0, rs, kb, nb, dst, dstOff);
+            return;
+        }
+        packBColumns(b, off + p0 * rs + j0 * cs, rs, cs, kb, nb, dst, dstOff);
+    }
+
+    /**
+     * B transposed: column j of op(B) is a contiguous row of B, {@code cs} apart. Each packed row
+     * of a panel is gathered from 16 (one vector of) such rows at once, walking all of them forward
+     * together, rather than written one float at a time with a 128-byte stride.
+     */
+    private static void packBColumns(float[] b, int src, int rs, int cs, int kb, int nb, float[] dst, int dstOff) {
+        int[] rows = new int[L];
+        for (int j = 0; j < L; j++) {
+            rows[j] = j * cs;
+        }
+        for (int q = 0; q < nb; q += NR) {
+            int panel = dstOff + q * kb;
+            for (int h = 0; h < NR; h += L) {
+                int lanes = Math.min(L, nb - q - h);
+                int s = src + (q + h) * cs;
+                if (lanes <= 0) {
+                    for (int p = 0; p < kb; p++) {
+                        FloatVector.zero(F).intoArray(dst, panel + p * NR + h);
+                    }
+                } else if (lanes == L) {
+                    for (int p = 0; p < kb; p++) {
+                        FloatVector.fromArray(F, b, s + p * rs, rows, 0).intoArray(dst, panel + p * NR + h);
+                    }
+                } else {
+                    // A masked gather still bounds-checks the masked-off lanes (a FIXME in the JDK), so
+                    // they point at the first row, which exists.
+                    int[] edge = new int[L];
+                    for (int j = 0; j < lanes; j++) {
+                        edge[j] = j * cs;
+                    }
+                    VectorMask<Float> m = F.indexInRange(0, lanes);
+                    for (int p = 0; p < kb; p++) {
+                        FloatVector.fromArray(F, b, s + p * rs, edge, 0, m).intoArray(dst, panel + p * NR + h);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * B not transposed: copies each of the kb rows (nb contiguous floats, row stride rs) across all
+     * panels before moving to the next row. Reading row by row streams through memory; reading a
+     * panel at a time would jump by the row stride, which for power-of-two widths lands every read
+     * in the same cache set and costs a TLB miss each.
+     */
+    private static void packBRows(float[] b, int src, int rs, int kb, int nb, float[] dst, int dstOff) {
+        int full = nb / NR * NR;
+        int cols = nb - full;
+        var m0 = F.indexInRange(0, cols);
+        var m1 = F.indexInRange(L, cols);
+        for (int p = 0; p < kb; p++) {
+            int s = src + p * rs;
+            int d = dstOff + p * NR;
+            for (int q = 0; q < full; q += NR) {
+                FloatVector.fromArray(F, b, s + q).intoArray(dst, d + q * kb);
+                FloatVector.fromArray(F, b, s + q + L).intoArray(dst, d + q * kb + L);
+            }
+            if (cols > 0) {
+                // Masked-off lanes read nothing and become zero: the padding.
+                FloatVector.fromArray(F, b, s + full, m0).intoArray(dst, d + full * kb);
+                FloatVector.fromArray(F, b, s + full + L, m1).intoArray(dst, d + full * kb + L);
+            }
+        }
+    }
+}

@@ -1,0 +1,556 @@
+package dendrite.backend.vector;
+
+import dendrite.tensor.Activation;
+import dendrite.tensor.Backend;
+import dendrite.tensor.BinaryOp;
+import dendrite.tensor.ReduceOp;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+import dendrite.tensor.UnaryOp;
+import dendrite.tensor.spi.Broadcast;
+import dendrite.tensor.spi.Check;
+import dendrite.tensor.spi.CounterRandom;
+import dendrite.tensor.spi.HeapStorage;
+
+/**
+ * The vector backend: heap {@code float[]} tensors like the scalar backend, with every kernel
+ * written with the Java Vector API and large ones split over a thread pool.
+ *
+ * <p>Each method validates its arguments with {@link Check} (the same messages as every backend),
+ * fetches the arrays with {@link HeapStorage#array(Backend, Tensor)}, and runs a kernel from
+ * {@link VectorGemm}, {@link VectorElementwise}, {@link VectorReductions},
+ * {@link VectorActivations} or {@link VectorOptimizers}. Work is split into parts only above a
+ * size where waking a second thread pays, and always by the size alone, so results are the same
+ * on every run with the same thread count (reductions over a whole tensor even on any count).
+ *
+ * <p>Made by {@link VectorBackendProvider} once the probe passed; requires
+ * {@code --add-modules jdk.incubator.vector}. Safe to share between threads.
+ */
+public final class VectorBackend implements Backend {
+    /** Elements per part for cheap elementwise work (a few cycles each): below, one thread. */
+    private static final int GRAIN = 1 << 16;
+    /** Elements per part for work with a transcendental function (tens of cycles each). */
+    private static final int GRAIN_HEAVY = 1 << 13;
+    /** Fixed chunk of a whole-tensor reduction: partial sums are combined in chunk order. */
+    private static final int REDUCE_CHUNK = 1 << 15;
+
+    private final Parallel parallel;
+    private final VectorGemm gemm;
+    private final String description;
+
+    /** A backend with {@code -Ddendrite.threads} threads, or one per available processor. */
+    public VectorBackend() {
+        this(Parallel.configuredThreads());
+    }
+
+    /** A backend with the given number of threads (at least 1). */
+    public VectorBackend(int threads) {
+        this.parallel = new Parallel(threads);
+        this.gemm = new VectorGemm(parallel, CacheSizes.detect());
+        int bits = Simd.preferredBits();
+        this.description = (bits == 512 ? "AVX-512" : bits == 256 ? "AVX2" : bits + "-bit SIMD") + ": " + Simd.L
+                + " float lanes, " + (Simd.FMA ? "FMA" : "no FMA") + ", " + parallel.threads()
+                + (parallel.threads() == 1 ? " thread" : " threads") + " (GEMM " + gemm.blocking() + ")";
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public String toString() {
+        return "VectorBackend[" + description + "]";
+    }
+
+    /** Shuts the thread pool down; kernels called afterwards run on the caller's thread. */
+    @Override
+    public void close() {
+        parallel.close();
+    }
+
+    private float[] array(Tensor t) {
+        return HeapStorage.array(this, t);
+    }
+
+    /** A range body: the kernel applied to elements [from, to). */
+    @FunctionalInterface
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /** Runs {@code body} over [0, n) in parts of at least {@code grain} elements (vector-aligned). */
+    private void split(int n, int grain, Range body) {
+        int parts = parallel.parts(n, grain);
+        if (parts == 1) {
+            body.run(0, n);
+            return;
+        }
+        int step = (n / parts + Simd.L - 1) / Simd.L * Simd.L;
+        parallel.run(parts, p -> body.run(Math.min(n, p * step), p == parts - 1 ? n : Math.min(n, (p + 1) * step)));
+    }
+
+    /** Splits {@code rows} rows of {@code cols} elements over threads by whole rows. */
+    private void splitRows(int rows, int cols, int grain, Range body) {
+        int parts = parallel.parts((long) rows * cols, grain);
+        parts = Math.min(parts, rows);
+        if (parts <= 1) {
+            body.run(0, rows);
+            return;
+        }
+        int count = parts;
+        parallel.run(count, p -> body.run((int) ((long) rows * p / count), (int) ((long) rows * (p + 1) / count)));
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    @Override
+    public Tensor allocate(Shape shape) {
+        return Tensor.create(this, new HeapStorage(shape.size()), shape);
+    }
+
+    @Override
+    public void write(Tensor dst, float[] src, int srcOffset) {
+        Check.owned(this, dst);
+        if (srcOffset < 0 || src.length - srcOffset < dst.size()) {
+            throw new IllegalArgumentException("write: " + src.length + " values from offset " + srcOffset
+                    + " cannot fill tensor " + dst.shape() + " (" + dst.size() + " values)");
+        }
+        System.arraycopy(src, srcOffset, array(dst), dst.offset(), dst.size());
+    }
+
+    @Override
+    public void read(Tensor src, float[] dst, int dstOffset) {
+        Check.owned(this, src);
+        if (dstOffset < 0 || dst.length - dstOffset < src.size()) {
+            throw new IllegalArgumentException("read: tensor " + src.shape() + " (" + src.size()
+                    + " values) does not fit " + dst.length + " values from offset " + dstOffset);
+        }
+        System.arraycopy(array(src), src.offset(), dst, dstOffset, src.size());
+    }
+
+    // ------------------------------------------------------------------ linear algebra
+
+    @Override
+    public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        Check.GemmDims d = Check.gemm(this, transA, transB, a, b, c);
+        gemm.gemm(transA, transB, d.m(), d.n(), d.k(), alpha, array(a), a.offset(), array(b), b.offset(),
+                beta, array(c), c.offset(), VectorGemm.Epilogue.NONE);
+    }
+
+    /** {@code out = act(x w^T + bias)} in one pass: bias and activation are applied as each tile is stored. */
+    @Override
+    public void linear(Tensor x, Tensor w, Tensor bias, Activation act, float actParam, Tensor out) {
+        Check.GemmDims d = Check.linear(this, x, w, bias, out);
+        VectorGemm.Epilogue epi = new VectorGemm.Epilogue(bias == null ? null : array(bias),
+                bias == null ? 0 : bias.offset(), act, actParam);
+        gemm.gemm(false, true, d.m(), d.n(), d.k(), 1f, array(x), x.offset(), array(w), w.offset(),
+                0f, array(out), out.offset(), epi);
+    }
+
+    /** Transposes in 32 x 32 blocks, so both the reads and the writes stay within a few cache lines. */
+    @Override
+    public void transpose(Tensor a, Tensor out) {
+        Check.transpose(this, a, out);
+        int m = a.dim(0);
+        int n = a.dim(1);
+        float[] src = array(a);
+        float[] dst = array(out);
+        int so = a.offset();
+        int dso = out.offset();
+        int block = 32;
+        splitRows(m, n, GRAIN, (r0, r1) -> {
+            for (int i0 = r0; i0 < r1; i0 += block) {
+                int i1 = Math.min(r1, i0 + block);
+                for (int j0 = 0; j0 < n; j0 += block) {
+                    int j1 = Math.min(n, j0 + block);
+                    for (int i = i0; i < i1; i++) {
+                        for (int j = j0; j < j1; j++) {
+                            dst[dso + j * m + i] = src[so + i * n + j];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ elementwise
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor out) {
+        Check.sameShape(this, op.label(), x, out);
+        float[] xs = array(x);
+        float[] os = array(out);
+        int xo = x.offset();
+        int oo = out.offset();
+        boolean heavy = op == UnaryOp.EXP || op == UnaryOp.LOG;
+        split(x.size(), heavy ? GRAIN_HEAVY : GRAIN,
+                (from, to) -> VectorElementwise.unary(op, to - from, xs, xo + from, os, oo + from));
+    }
+
+    @Override
+    public void affine(Tensor x, float alpha, float beta, Tensor out) {
+        Check.sameShape(this, "affine", x, out);
+        float[] xs = array(x);
+        float[] os = array(out);
+        int xo = x.offset();
+        int oo = out.offset();
+        split(x.size(), GRAIN, (from, to) -> VectorElementwise.affine(to - from, xs, xo + from, alpha, beta, os, oo + from));
+    }
+
+    @Override
+    public void powScalar(Tensor x, float p, Tensor out) {
+        Check.sameShape(this, "pow", x, out);
+        float[] xs = array(x);
+        float[] os = array(out);
+        int xo = x.offset();
+        int oo = out.offset();
+        split(x.size(), GRAIN_HEAVY, (from, to) -> VectorElementwise.powScalar(to - from, xs, xo + from, p, os, oo + from));
+    }
+
+    @Override
+    public void clamp(Tensor x, float lo, float hi, Tensor out) {
+        Check.sameShape(this, "clamp", x, out);
+        float[] xs = array(x);
+        float[] os = array(out);
+        int xo = x.offset();
+        int oo = out.offset();
+        split(x.size(), GRAIN, (from, to) -> VectorElementwise.clamp(to - from, xs, xo + from, lo, hi, os, oo + from));
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        Broadcast bc = Check.binary(this, op.label(), a, b, out);
+        float[] as = array(a);
+        float[] bs = array(b);
+        float[] os = array(out);
+        int ao = a.offset();
+        int bo = b.offset();
+        int oo = out.offset();
+        int grain = op == BinaryOp.POW ? GRAIN_HEAVY : GRAIN;
+        int rows = a.shape().leading();
+        int cols = a.shape().last();
+        switch (bc) {
+            case SAME -> split(a.size(), grain,
+                    (from, to) -> VectorElementwise.binary(op, to - from, as, ao + from, bs, bo + from, os, oo + from));
+            case SCALAR -> {
+                float s = bs[bo];
+                split(a.size(), grain,
+                        (from, to) -> VectorElementwise.binaryScalar(op, to - from, as, ao + from, s, os, oo + from));
+            }
+            case ROW -> splitRows(rows, cols, grain, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    VectorElementwise.binary(op, cols, as, ao + r * cols, bs, bo, os, oo + r * cols);
+                }
+            });
+            case COLUMN -> splitRows(rows, cols, grain, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    VectorElementwise.binaryScalar(op, cols, as, ao + r * cols, bs[bo + r], os, oo + r * cols);
+                }
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    @Override
+    public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
+        Check.ReduceDims d = Check.reduce(this, op.label(), x, axis, out);
+        float[] xs = array(x);
+        float[] os = array(out);
+        int xo = x.offset();
+        int oo = out.offset();
+        int outer = d.outer();
+        int len = d.len();
+        int inner = d.inner();
+        if (outer == 1 && inner == 1) {
+            os[oo] = reduceLine(op, xs, xo, len);
+        } else if (inner == 1) {
+            splitRows(outer, len, GRAIN, (o0, o1) -> {
+                for (int o = o0; o < o1; o++) {
+                    os[oo + o] = VectorReductions.line(op, xs, xo + o * len, len);
+                }
+            });
+        } else if (outer == 1) {
+            // Reducing the first axis (a bias gradient over the batch): split the columns.
+            split(inner, Math.max(Simd.L, GRAIN / len),
+                    (i0, i1) -> VectorReductions.columns(op, 0, 1, i0, i1, len, inner, xs, xo, os, oo));
+        } else {
+            splitRows(outer, len * inner, GRAIN,
+                    (o0, o1) -> VectorReductions.columns(op, o0, o1, 0, inner, len, inner, xs, xo, os, oo));
+        }
+    }
+
+    @Override
+    public void reduceAll(ReduceOp op, Tensor x, Tensor out) {
+        Check.reduceAll(this, op.label(), x, out);
+        array(out)[out.offset()] = reduceLine(op, array(x), x.offset(), x.size());
+    }
+
+    /**
+     * One long line: partial results of fixed {@link #REDUCE_CHUNK}-element chunks, computed in
+     * parallel and combined in chunk order, so the result does not depend on the thread count.
+     */
+    private float reduceLine(ReduceOp op, float[] x, int off, int len) {
+        if (len <= REDUCE_CHUNK) {
+            return VectorReductions.line(op, x, off, len);
+        }
+        ReduceOp partOp = op == ReduceOp.MEAN ? ReduceOp.SUM : op;
+        int chunks = (len + REDUCE_CHUNK - 1) / REDUCE_CHUNK;
+        float[] partial = new float[chunks];
+        splitRows(chunks, REDUCE_CHUNK, GRAIN, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                int from = c * REDUCE_CHUNK;
+                partial[c] = VectorReductions.line(partOp, x, off + from, Math.min(len, from + REDUCE_CHUNK) - from);
+            }
+        });
+        float r = partial[0];
+        for (int c = 1; c < chunks; c++) {
+            r = op == ReduceOp.MAX ? Math.max(r, partial[c]) : r + partial[c];
+        }
+        return op == ReduceOp.MEAN ? r / len : r;
+    }
+
+    // ------------------------------------------------------------------ rows
+
+    @Override
+    public void softmax(Tensor x, Tensor out) {
+        Check.sameShape(this, "softmax", x, out);
+        Shape s = x.shape();
+        float[] xs = array(x);
+        float[] os = array(out);
+        int cols = s.last();
+        splitRows(s.leading(), cols, GRAIN_HEAVY,
+                (r0, r1) -> VectorReductions.softmax(r0, r1, cols, xs, x.offset(), os, out.offset()));
+    }
+
+    @Override
+    public void logSoftmax(Tensor x, Tensor out) {
+        Check.sameShape(this, "logSoftmax", x, out);
+        Shape s = x.shape();
+        float[] xs = array(x);
+        float[] os = array(out);
+        int cols = s.last();
+        splitRows(s.leading(), cols, GRAIN_HEAVY,
+                (r0, r1) -> VectorReductions.logSoftmax(r0, r1, cols, xs, x.offset(), os, out.offset()));
+    }
+
+    @Override
+    public void argmax(Tensor x, Tensor out) {
+        Check.argmax(this, x, out);
+        Shape s = x.shape();
+        float[] xs = array(x);
+        float[] os = array(out);
+        int cols = s.last();
+        splitRows(s.leading(), cols, GRAIN,
+                (r0, r1) -> VectorReductions.argmax(r0, r1, cols, xs, x.offset(), os, out.offset()));
+    }
+
+    /**
+     * {@code out[i, j] = (j == labels[i]) ? on : off}. Every label is checked before anything is
+     * written: one that is not a whole number in [0, classes) throws, naming it and its position.
+     */
+    @Override
+    public void oneHot(Tensor labels, float on, float off, Tensor out) {
+        int classes = Check.oneHot(this, labels, out);
+        float[] l = array(labels);
+        int lo = labels.offset();
+        int n = labels.size();
+        for (int i = 0; i < n; i++) {
+            float label = l[lo + i];
+            if (!(label >= 0f && label < classes && label == Math.rint(label))) {
+                throw new IllegalArgumentException("oneHot: label " + label + " at position " + i + " of "
+                        + labels.shape() + " is not a class in [0, " + classes + ")");
+            }
+        }
+        float[] o = array(out);
+        int oo = out.offset();
+        VectorElementwise.fill(n * classes, o, oo, off);
+        for (int i = 0; i < n; i++) {
+            o[oo + i * classes + (int) l[lo + i]] = on;
+        }
+    }
+
+    @Override
+    public void gatherRows(Tensor src, int[] indices, int from, Tensor out) {
+        Check.gatherRows(this, src, indices, from, out);
+        float[] s = array(src);
+        float[] o = array(out);
+        int rowSize = src.shape().stride0();
+        for (int r = 0; r < out.dim(0); r++) {
+            System.arraycopy(s, src.offset() + indices[from + r] * rowSize, o, out.offset() + r * rowSize, rowSize);
+        }
+    }
+
+    // ------------------------------------------------------------------ activations
+
+    @Override
+    public void activation(Activation act, float param, Tensor x, Tensor out) {
+        Check.sameShape(this, act.label(), x, out);
+        float[] xs = array(x);
+        float[] os = array(out);
+        int xo = x.offset();
+        int oo = out.offset();
+        boolean heavy = act != Activation.RELU && act != Activation.LEAKY_RELU && act != Activation.IDENTITY;
+        split(x.size(), heavy ? GRAIN_HEAVY : GRAIN,
+                (from, to) -> VectorActivations.forward(act, param, to - from, xs, xo + from, os, oo + from));
+    }
+
+    /**
+     * {@code dx = dy * act'(x)}. Only the tensor the derivative needs must be given (x for leaky
+     * ReLU and GELU, y for ReLU, sigmoid, tanh and softplus, neither for identity).
+     */
+    @Override
+    public void activationBackward(Activation act, float param, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        String op = act.label() + " backward";
+        Check.allSameShape(this, op, dy, dx, x, y);
+        if (act != Activation.IDENTITY) {
+            boolean needsX = VectorActivations.backwardNeedsInput(act);
+            if (needsX && x == null) {
+                throw new IllegalArgumentException(op + ": needs the forward input x, which is null");
+            }
+            if (!needsX && y == null) {
+                throw new IllegalArgumentException(op + ": needs the forward output y, which is null");
+            }
+        }
+        float[] xs = x == null ? null : array(x);
+        float[] ys = y == null ? null : array(y);
+        int xo = x == null ? 0 : x.offset();
+        int yo = y == null ? 0 : y.offset();
+        float[] dys = array(dy);
+        float[] dxs = array(dx);
+        int dyo = dy.offset();
+        int dxo = dx.offset();
+        boolean heavy = act == Activation.GELU || act == Activation.SOFTPLUS;
+        split(dy.size(), heavy ? GRAIN_HEAVY : GRAIN, (from, to) -> VectorActivations.backward(act, param, to - from,
+                xs, xo + from, ys, yo + from, dys, dyo + from, dxs, dxo + from));
+    }
+
+    // ------------------------------------------------------------------ optimizer updates
+
+    @Override
+    public void sgdUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum, float weightDecay,
+            boolean nesterov) {
+        Check.allSameShape(this, "sgd", param, grad, velocity);
+        if (momentum != 0f && velocity == null) {
+            throw new IllegalArgumentException("sgd: momentum " + momentum + " needs a velocity tensor, got null");
+        }
+        float[] p = array(param);
+        float[] g = array(grad);
+        float[] v = velocity == null ? null : array(velocity);
+        int vo = velocity == null ? 0 : velocity.offset();
+        split(param.size(), GRAIN, (from, to) -> VectorOptimizers.sgd(from, to, p, param.offset(), g, grad.offset(),
+                v, vo, lr, momentum, weightDecay, nesterov));
+    }
+
+    @Override
+    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
+            float eps, float weightDecay, boolean decoupled, long t) {
+        requireState("adam", m, v);
+        Check.allSameShape(this, "adam", param, grad, m, v);
+        if (t < 1) {
+            throw new IllegalArgumentException("adam: step t = " + t + " must be at least 1");
+        }
+        float c1 = (float) (1.0 - Math.pow(beta1, t));
+        float c2 = (float) (1.0 - Math.pow(beta2, t));
+        float[] p = array(param);
+        float[] g = array(grad);
+        float[] ms = array(m);
+        float[] vs = array(v);
+        split(param.size(), GRAIN_HEAVY, (from, to) -> VectorOptimizers.adam(from, to, p, param.offset(), g,
+                grad.offset(), ms, m.offset(), vs, v.offset(), lr, beta1, beta2, eps, weightDecay, decoupled, c1, c2));
+    }
+
+    @Override
+    public void rmspropUpdate(Tensor param, Tensor grad, Tensor sq, float lr, float alpha, float eps,
+            float weightDecay) {
+        requireState("rmsprop", sq);
+        Check.allSameShape(this, "rmsprop", param, grad, sq);
+        float[] p = array(param);
+        float[] g = array(grad);
+        float[] s = array(sq);
+        split(param.size(), GRAIN_HEAVY, (from, to) -> VectorOptimizers.rmsprop(from, to, p, param.offset(), g,
+                grad.offset(), s, sq.offset(), lr, alpha, eps, weightDecay));
+    }
+
+    @Override
+    public void adagradUpdate(Tensor param, Tensor grad, Tensor sum, float lr, float eps, float weightDecay) {
+        requireState("adagrad", sum);
+        Check.allSameShape(this, "adagrad", param, grad, sum);
+        float[] p = array(param);
+        float[] g = array(grad);
+        float[] s = array(sum);
+        split(param.size(), GRAIN_HEAVY, (from, to) -> VectorOptimizers.adagrad(from, to, p, param.offset(), g,
+                grad.offset(), s, sum.offset(), lr, eps, weightDecay));
+    }
+
+    private static void requireState(String op, Tensor... state) {
+        for (Tensor s : state) {
+            if (s == null) {
+                throw new IllegalArgumentException(op + ": optimizer state tensor is null");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ fill, copy, random
+
+    @Override
+    public void fill(Tensor t, float value) {
+        Check.owned(this, t);
+        float[] a = array(t);
+        int off = t.offset();
+        split(t.size(), GRAIN, (from, to) -> VectorElementwise.fill(to - from, a, off + from, value));
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        Check.sameSize(this, "copy", src, dst);
+        // arraycopy is correct even when src and dst overlap in one storage.
+        System.arraycopy(array(src), src.offset(), array(dst), dst.offset(), src.size());
+    }
+
+    /** {@code out[i] = lo + (hi - lo) * U(seed, i)}: the counter makes every part independent of the others. */
+    @Override
+    public void randomUniform(long seed, float lo, float hi, Tensor out) {
+        Check.owned(this, out);
+        float[] o = array(out);
+        int off = out.offset();
+        split(out.size(), GRAIN_HEAVY, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                o[off + i] = lo + (hi - lo) * CounterRandom.uniform(seed, i);
+            }
+        });
+    }
+
+    /** {@code out[i] = mean + std * N(seed, i)}. */
+    @Override
+    public void randomNormal(long seed, float mean, float std, Tensor out) {
+        Check.owned(this, out);
+        float[] o = array(out);
+        int off = out.offset();
+        split(out.size(), GRAIN_HEAVY, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                o[off + i] = mean + std * CounterRandom.normal(seed, i);
+            }
+        });
+    }
+
+    /** {@code out[i] = U(seed, i) < keep ? scale : 0}. */
+    @Override
+    public void bernoulliMask(long seed, float keep, float scale, Tensor out) {
+        Check.probability("bernoulliMask", keep);
+        Check.owned(this, out);
+        float[] o = array(out);
+        int off = out.offset();
+        split(out.size(), GRAIN_HEAVY, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                o[off + i] = CounterRandom.uniform(seed, i) < keep ? scale : 0f;
+            }
+        });
+    }
+}

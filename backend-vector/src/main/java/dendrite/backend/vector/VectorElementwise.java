@@ -1,0 +1,310 @@
+package dendrite.backend.vector;
+
+import static dendrite.backend.vector.Simd.F;
+import static dendrite.backend.vector.Simd.L;
+
+import dendrite.tensor.BinaryOp;
+import dendrite.tensor.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Elementwise kernels over ranges of {@code float[]}: a vector loop and a masked tail per op.
+ * The output may be an input (each vector is loaded before it is stored).
+ *
+ * <p>The Vector API compiles a lanewise op to one instruction only when the operator is a
+ * constant, so each op gets its own loop rather than passing {@code VectorOperators} around, and
+ * each unary op its own method, small enough for both JIT compilers.
+ */
+final class VectorElementwise {
+    private VectorElementwise() {
+    }
+
+    /** {@code out[i] = op(x[i])} for n elements. */
+    static void unary(UnaryOp op, int n, float[] x, int xOff, float[] out, int outOff) {
+        switch (op) {
+            case NEG -> unaryNeg(n, x, xOff, out, outOff);
+            case EXP -> unaryExp(n, x, xOff, out, outOff);
+            case LOG -> unaryLog(n, x, xOff, out, outOff);
+            case SQRT -> unarySqrt(n, x, xOff, out, outOff);
+            case ABS -> unaryAbs(n, x, xOff, out, outOff);
+            case SQUARE -> unarySquare(n, x, xOff, out, outOff);
+            case RECIPROCAL -> unaryReciprocal(n, x, xOff, out, outOff);
+            case SIGN -> unarySign(n, x, xOff, out, outOff);
+        }
+    }
+
+    private static void unaryNeg(int n, float[] x, int xOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).neg().intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOff + i, m).neg().intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static void unaryExp(int n, float[] x, int xOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOff + i, m).lanewise(VectorOperators.EXP).intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static void unaryLog(int n, float[] x, int xOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOff + i, m).lanewise(VectorOperators.LOG).intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static void unarySqrt(int n, float[] x, int xOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).sqrt().intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOff + i, m).sqrt().intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static void unaryAbs(int n, float[] x, int xOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).abs().intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOff + i, m).abs().intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static void unarySquare(int n, float[] x, int xOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            v.mul(v).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i, m);
+            v.mul(v).intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static void unaryReciprocal(int n, float[] x, int xOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (; i < bound; i += L) {
+            one.div(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            one.div(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static void unarySign(int n, float[] x, int xOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            sign(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            sign(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+
+    /** {@link Math#signum}: 1 above zero, -1 below, and x itself for +-0 and NaN. */
+    private static FloatVector sign(FloatVector x) {
+        return x.blend(1f, x.compare(VectorOperators.GT, 0f)).blend(-1f, x.compare(VectorOperators.LT, 0f));
+    }
+
+    /** {@code out[i] = alpha * x[i] + beta}: a multiply and an add, unfused, like the reference. */
+    static void affine(int n, float[] x, int xOff, float alpha, float beta, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).mul(alpha).add(beta).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOff + i, m).mul(alpha).add(beta).intoArray(out, outOff + i, m);
+        }
+    }
+
+    /** {@code out[i] = x[i] ^ p}. */
+    static void powScalar(int n, float[] x, int xOff, float p, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (p == 2f) {
+            unary(UnaryOp.SQUARE, n, x, xOff, out, outOff);   // exact, and pow(x, 2) == x * x
+            return;
+        }
+        FloatVector pv = FloatVector.broadcast(F, p);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.POW, pv).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOff + i, m).lanewise(VectorOperators.POW, pv).intoArray(out, outOff + i, m);
+        }
+    }
+
+    /** {@code out[i] = min(max(x[i], lo), hi)}; NaN stays NaN. */
+    static void clamp(int n, float[] x, int xOff, float lo, float hi, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).max(lo).min(hi).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            FloatVector.fromArray(F, x, xOff + i, m).max(lo).min(hi).intoArray(out, outOff + i, m);
+        }
+    }
+
+    /** {@code out[i] = op(a[i], b[i])} for n elements. */
+    static void binary(BinaryOp op, int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        switch (op) {
+            case ADD -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).add(va(b, bOff + i)).intoArray(out, outOff + i);
+                }
+            }
+            case SUB -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).sub(va(b, bOff + i)).intoArray(out, outOff + i);
+                }
+            }
+            case MUL -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).mul(va(b, bOff + i)).intoArray(out, outOff + i);
+                }
+            }
+            case DIV -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).div(va(b, bOff + i)).intoArray(out, outOff + i);
+                }
+            }
+            case POW -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).lanewise(VectorOperators.POW, va(b, bOff + i)).intoArray(out, outOff + i);
+                }
+            }
+            case MAX -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).max(va(b, bOff + i)).intoArray(out, outOff + i);
+                }
+            }
+            case MIN -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).min(va(b, bOff + i)).intoArray(out, outOff + i);
+                }
+            }
+        }
+        // The tail is short: the reference's scalar formula.
+        for (; i < n; i++) {
+            out[outOff + i] = apply(op, a[aOff + i], b[bOff + i]);
+        }
+    }
+
+    /** {@code out[i] = op(a[i], s)} for n elements: b broadcast as one value. */
+    static void binaryScalar(BinaryOp op, int n, float[] a, int aOff, float s, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        FloatVector sv = FloatVector.broadcast(F, s);
+        switch (op) {
+            case ADD -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).add(sv).intoArray(out, outOff + i);
+                }
+            }
+            case SUB -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).sub(sv).intoArray(out, outOff + i);
+                }
+            }
+            case MUL -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).mul(sv).intoArray(out, outOff + i);
+                }
+            }
+            case DIV -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).div(sv).intoArray(out, outOff + i);
+                }
+            }
+            case POW -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).lanewise(VectorOperators.POW, sv).intoArray(out, outOff + i);
+                }
+            }
+            case MAX -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).max(sv).intoArray(out, outOff + i);
+                }
+            }
+            case MIN -> {
+                for (; i < bound; i += L) {
+                    va(a, aOff + i).min(sv).intoArray(out, outOff + i);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = apply(op, a[aOff + i], s);
+        }
+    }
+
+    private static FloatVector va(float[] x, int off) {
+        return FloatVector.fromArray(F, x, off);
+    }
+
+    /** One value of a binary op, as the reference computes it. */
+    static float apply(BinaryOp op, float a, float b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case POW -> (float) Math.pow(a, b);
+            case MAX -> Math.max(a, b);
+            case MIN -> Math.min(a, b);
+        };
+    }
+
+    /** Sets n elements to {@code value}. */
+    static void fill(int n, float[] x, int off, float value) {
+        FloatVector v = FloatVector.broadcast(F, value);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            v.intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            x[off + i] = value;
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package dendrite.backend.vector;
+
+import static dendrite.backend.vector.GemmKernel.MR;
+import static dendrite.backend.vector.GemmKernel.NR;
+import static dendrite.backend.vector.Simd.L;
+
+import dendrite.tensor.Activation;
+
+/**
+ * {@code C = alpha * op(A) op(B) + beta * C}, blocked for the caches and spread over threads, in
+ * the GotoBLAS / BLIS scheme:
+ *
+ * <pre>
+ * for each thread's block of C (split along n, or along m when n is narrow):
+ *   for jc in steps of NC (columns):
+ *     for pc in steps of KC (the inner dimension):
+ *       pack B[pc.., jc..] into KC x NR panels           (one panel stays in L1 below)
+ *       for ic in steps of MC (rows):
+ *         pack A[ic.., pc..] into MR x KC panels          (the block stays in L2)
+ *         for each NR-panel of B, for each MR-panel of A: micro-kernel, then store
+ * </pre>
+ * (For C 2048 or more wide the last two loops swap; see {@code blockPacked}.)
+ *
+ * KC is chosen so a B panel (KC x NR floats) fills about two thirds of L1, MC so an A block fills
+ * an eighth of L2. Full tiles with a plain store (alpha 1, no bias on that pass) go straight from
+ * the registers to C; the others through a small tile buffer and {@link GemmKernel#merge}.
+ * Packing reads A and B through their strides, so all four transpose combinations run the same
+ * code. Small problems, and those with at most two row panels, skip packing when B is not
+ * transposed (the kernel reads the matrices in place); problems under twice
+ * {@link #PARALLEL_GRAIN} run on one thread. Each output element is summed in the same order whatever the thread count.
+ *
+ * <p>The epilogue of {@link dendrite.tensor.Backend#linear} is fused: the bias is added in the
+ * first store of a tile and the activation applied to the tile after its last, while it is in L1.
+ */
+final class VectorGemm {
+    /**
+     * Multiply-adds per thread at the least (about 3 microseconds of work): below twice this, one
+     * thread, since handing work over costs about a microsecond even to a spinning worker.
+     */
+    private static final long PARALLEL_GRAIN = 1L << 19;
+    /** Width of C (in floats) from which row panels are the outer loop; see blockPacked. */
+    private static final int WIDE_C = 2048;
+    /** Below this many multiply-adds, no packing: the copies would cost more than they save. */
+    private static final long SMALL = 48L * 48 * 48;
+
+    private final Parallel parallel;
+    private final int kc;
+    private final int mc;
+    private final int nc;
+    private final int ncRowsOuter;
+    private final ThreadLocal<Workspace> workspaces;
+
+    /** Per-thread buffers for packed panels and the tile, grown on demand and reused. */
+    private static final class Workspace {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] a(int size) {
+            if (a.length < size) {
+                a = new float[size];
+            }
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) {
+                b = new float[size];
+            }
+            return b;
+        }
+    }
+
+    /** The fused epilogue of a dense layer: bias per output column, then an activation. */
+    record Epilogue(float[] bias, int biasOff, Activation act, float param) {
+        static final Epilogue NONE = new Epilogue(null, 0, Activation.IDENTITY, 0f);
+    }
+
+    VectorGemm(Parallel parallel, CacheSizes caches) {
+        this.parallel = parallel;
+        // A B panel (KC x NR) fills about two thirds of L1: KC = 256 with 48 KiB.
+        this.kc = Math.max(64, Math.min(512, (caches.l1() * 2 / 3) / (NR * 4) / 16 * 16));
+        // An A block (MC x KC) fills a sixteenth of L2, leaving room for the B panels streaming
+        // through and the C tiles (measured at N = 1024-2048: MC = 128 is a little faster than 256,
+        // and 512 or 1024 clearly slower).
+        this.mc = Math.max(MR, (caches.l2() / 16) / (kc * 4) / MR * MR);
+        // B blocks of KC x NC sit in L3 when the column panels are the outer loop; the limit only
+        // bounds the packing buffer (4 MiB). With the rows outer, the whole B block is reread for
+        // every row panel and must stay in half of L2.
+        this.nc = 4096;
+        this.ncRowsOuter = Math.max(NR, (caches.l2() / 2) / (kc * 4) / NR * NR);
+        this.workspaces = ThreadLocal.withInitial(Workspace::new);
+    }
+
+    /** The blocking, for the capabilities line and tests. */
+    String blocking() {
+        return "MR=" + MR + " NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc;
+    }
+
+    /** Row-major operands at offsets; A is [m, k] ([k, m] if transA), B [k, n] ([n, k] if transB), C [m, n]. */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
+            float[] b, int bOff, float beta, float[] c, int cOff, Epilogue epi) {
+        Operands o = new Operands(m, n, k, alpha, beta,
+                a, aOff, transA ? 1 : k, transA ? m : 1,
+                b, bOff, transB ? 1 : n, transB ? k : 1,
+                c, cOff, epi);
+        long work = (long) m * n * k;
+        int parts = parallel.parts(work, PARALLEL_GRAIN);
+        boolean small = work <= SMALL;
+        if (parts == 1) {
+            block(o, 0, m, 0, n, small);
+            return;
+        }
+        // Split along n when each part keeps several full panels, else along m.
+        if (n >= parts * 2 * NR || n >= m) {
+            int step = ceilDiv(ceilDiv(n, NR), parts) * NR;
+            int count = ceilDiv(n, step);
+            parallel.run(count, p -> block(o, 0, m, p * step, Math.min(n, (p + 1) * step), small));
+        } else {
+            int step = ceilDiv(ceilDiv(m, MR), parts) * MR;
+            int count = ceilDiv(m, step);
+            parallel.run(count, p -> block(o, p * step, Math.min(m, (p + 1) * step), 0, n, small));
+        }
+    }
+
+    /** One GEMM's arguments; element (i, p) of op(A) is {@code a[aOff + i * aRs + p * aCs]}, likewise B. */
+    private record Operands(int m, int n, int k, float alpha, float beta,
+            float[] a, int aOff, int aRs, int aCs,
+            float[] b, int bOff, int bRs, int bCs,
+            float[] c, int cOff, Epilogue epi) {
+    }
+
+    /**
+     * Computes C[m0 .. m1, n0 .. n1] on this thread: packed, unless B is not transposed and the
+     * problem is small or has so few rows that each packed panel of B would serve only one or two
+     * tiles (the weight gradient of a 10-class output layer: packing B took a third of its time).
+     */
+    private void block(Operands o, int m0, int m1, int n0, int n1, boolean small) {
+        if (o.bCs() == 1 && (small || m1 - m0 <= 2 * MR)) {
+            blockInPlace(o, m0, m1, n0, n1);
+        } else {
+            blockPacked(o, m0, m1, n0, n1);
+        }
+    }
+
+    /** The GotoBLAS loops over packed panels (see the class comment). */
+    private void blockPacked(Operands o, int m0, int m1, int n0, int n1) {
+        Workspace ws = workspaces.get();
+        int k = o.k();
+        // Blocks of equal size (rather than full blocks and a thin remainder).
+        int kb0 = ceilDiv(k, ceilDiv(k, kc));
+        int mbMax = roundUp(ceilDiv(m1 - m0, ceilDiv(m1 - m0, mc)), MR);
+        // Wide C (rows 8 KiB apart or more): walk each row panel across all column panels, so a tile
+        // of C follows the previous one along its rows. Walking down a column panel instead jumps by
+        // the row stride, which for such widths maps every row of a tile to the same cache set
+        // (measured at N = 2048: 263 against 250 GFLOPS; at N <= 1024 the column order is faster).
+        boolean rowsOuter = o.n() >= WIDE_C;
+        int ncBlock = rowsOuter ? ncRowsOuter : nc;
+        int nbMax = roundUp(ceilDiv(n1 - n0, ceilDiv(n1 - n0, ncBlock)), NR);
+        float[] bPack = ws.b(kb0 * nbMax);
+        float[] aPack = ws.a(kb0 * mbMax);
+        float[] tile = ws.tile;
+        for (int jc = n0; jc < n1; jc += nbMax) {
+            int nb = Math.min(nbMax, n1 - jc);
+            for (int pc = 0; pc < k; pc += kb0) {
+                int kb = Math.min(kb0, k - pc);
+                boolean first = pc == 0;
+                boolean last = pc + kb == k;
+                // Full tiles skip the tile buffer when the store is a copy or a sum (plus the bias).
+                boolean direct = o.alpha() == 1f && (!first || o.beta() == 0f);
+                GemmPacking.packB(o.b(), o.bOff(), o.bRs(), o.bCs(), pc, kb, jc, nb, bPack, 0);
+                for (int ic = m0; ic < m1; ic += mbMax) {
+                    int mb = Math.min(mbMax, m1 - ic);
+                    GemmPacking.packA(o.a(), o.aOff(), o.aRs(), o.aCs(), ic, mb, pc, kb, aPack, 0);
+                    if (rowsOuter) {
+                        for (int ir = 0; ir < mb; ir += MR) {
+                            for (int jr = 0; jr < nb; jr += NR) {
+                                tile(o, tile, aPack, bPack, kb, ic, ir, mb, jc, jr, nb, first, last, direct);
+                            }
+                        }
+                    } else {
+                        for (int jr = 0; jr < nb; jr += NR) {
+                            for (int ir = 0; ir < mb; ir += MR) {
+                                tile(o, tile, aPack, bPack, kb, ic, ir, mb, jc, jr, nb, first, last, direct);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** One MR x NR tile of C at (ic + ir, jc + jr) from packed panels: the micro-kernel, then the store. */
+    private static void tile(Operands o, float[] tile, float[] aPack, float[] bPack, int kb, int ic, int ir, int mb,
+            int jc, int jr, int nb, boolean first, boolean last, boolean direct) {
+        int mr = Math.min(MR, mb - ir);
+        int nr = Math.min(NR, nb - jr);
+        if (direct && mr == MR && nr == NR) {
+            int c0 = o.cOff() + (ic + ir) * o.n() + jc + jr;
+            float[] bias = first ? o.epi().bias() : null;
+            GemmKernel.multiplyPackedInto(kb, aPack, ir * kb, bPack, jr * kb, o.c(), c0, o.n(), !first,
+                    bias, o.epi().biasOff() + jc + jr);
+            if (last && o.epi().act() != Activation.IDENTITY) {
+                activate(o, c0, mr, nr);
+            }
+        } else {
+            if (nr > L) {
+                GemmKernel.multiplyPacked(kb, aPack, ir * kb, bPack, jr * kb, tile);
+            } else {
+                GemmKernel.multiplyPackedNarrow(kb, aPack, ir * kb, bPack, jr * kb, tile);
+            }
+            store(o, tile, ic + ir, mr, jc + jr, nr, first, last);
+        }
+    }
+
+    /**
+     * Small problems with B not transposed: the kernel reads A and B where they are, with no
+     * blocking (everything fits in cache). Only ragged edge panels are copied, so the kernel's
+     * full-width reads stay inside the arrays.
+     */
+    private void blockInPlace(Operands o, int m0, int m1, int n0, int n1) {
+        Workspace ws = workspaces.get();
+        int k = o.k();
+        float[] aEdge = ws.a(k * MR);
+        float[] bEdge = ws.b(k * NR);
+        float[] tile = ws.tile;
+        // The ragged last column panel, packed once for every row panel.
+        int nFull = n0 + (n1 - n0) / NR * NR;
+        if (nFull < n1) {
+            GemmPacking.packB(o.b(), o.bOff(), o.bRs(), o.bCs(), 0, k, nFull, n1 - nFull, bEdge, 0);
+        }
+        for (int i = m0; i < m1; i += MR) {
+            int mr = Math.min(MR, m1 - i);
+            float[] aArr = o.a();
+            int aStart = o.aOff() + i * o.aRs();
+            int aRow = o.aRs();
+            int aStep = o.aCs();
+            if (mr < MR) {
+                GemmPacking.packA(o.a(), o.aOff(), o.aRs(), o.aCs(), i, mr, 0, k, aEdge, 0);
+                aArr = aEdge;
+                aStart = 0;
+                aRow = 1;
+                aStep = MR;
+            }
+            for (int j = n0; j < n1; j += NR) {
+                int nr = Math.min(NR, n1 - j);
+                if (nr == NR) {
+                    GemmKernel.multiply(k, aArr, aStart, aRow, aStep, o.b(), o.bOff() + j, o.bRs(), tile);
+                } else {
+                    GemmKernel.multiply(k, aArr, aStart, aRow, aStep, bEdge, 0, NR, tile);
+                }
+                store(o, tile, i, mr, j, nr, true, true);
+            }
+        }
+    }
+
+    /** Stores a finished tile at C[i, j]: alpha and beta on the first K block, the epilogue on it and the last. */
+    private static void store(Operands o, float[] tile, int i, int mr, int j, int nr, boolean first, boolean last) {
+        int c0 = o.cOff() + i * o.n() + j;
+        Epilogue epi = o.epi();
+        float[] bias = first ? epi.bias() : null;
+        GemmKernel.merge(tile, mr, nr, o.alpha(), first ? o.beta() : 1f, bias, epi.biasOff() + j, o.c(), c0, o.n());
+        if (last && epi.act() != Activation.IDENTITY) {
+            activate(o, c0, mr, nr);
+        }
+    }
+
+    /** Applies the epilogue's activation to a finished tile of C, while it is still in L1. */
+    private static void activate(Operands o, int c0, int mr, int nr) {
+        Epilogue epi = o.epi();
+        for (int r = 0; r < mr; r++) {
+            VectorActivations.forward(epi.act(), epi.param(), nr, o.c(), c0 + r * o.n(), o.c(), c0 + r * o.n());
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static int roundUp(int a, int b) {
+        return ceilDiv(a, b) * b;
+    }
+}

@@ -1,0 +1,225 @@
+package dendrite.backend.vector;
+
+import static dendrite.backend.vector.Simd.F;
+import static dendrite.backend.vector.Simd.L;
+
+import dendrite.tensor.ReduceOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Reductions and the row kernels built on them (softmax, log-softmax, argmax).
+ *
+ * <p>A reduction sees the tensor as {@code [outer, len, inner]} with the reduced axis in the
+ * middle. Along a contiguous line (inner = 1) the sum runs in several vector accumulators and
+ * their lanes are added at the end: a different order from the reference's left-to-right sum,
+ * hence the reduction tolerance. Across lines (inner > 1) each output lane accumulates its column
+ * in the reference's order, vectorized over the inner index.
+ */
+final class VectorReductions {
+    private VectorReductions() {
+    }
+
+    /** Reduces the contiguous line {@code x[off .. off + len)}: SUM, MEAN, MAX or SUM_SQUARES. */
+    static float line(ReduceOp op, float[] x, int off, int len) {
+        return switch (op) {
+            case SUM -> sum(x, off, len);
+            case MEAN -> sum(x, off, len) / len;
+            case SUM_SQUARES -> sumSquares(x, off, len);
+            case MAX -> max(x, off, len);
+        };
+    }
+
+    /** x_0 + ... + x_(len-1), in two vector accumulators. */
+    static float sum(float[] x, int off, int len) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= len - 2 * L; i += 2 * L) {
+            s0 = s0.add(FloatVector.fromArray(F, x, off + i));
+            s1 = s1.add(FloatVector.fromArray(F, x, off + i + L));
+        }
+        if (i < len) {
+            VectorMask<Float> m = F.indexInRange(i, len);
+            s0 = s0.add(FloatVector.fromArray(F, x, off + i, m));
+            i += L;
+            if (i < len) {
+                s1 = s1.add(FloatVector.fromArray(F, x, off + i, F.indexInRange(i, len)));
+            }
+        }
+        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** x_0^2 + ... + x_(len-1)^2. */
+    static float sumSquares(float[] x, int off, int len) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= len - 2 * L; i += 2 * L) {
+            FloatVector a = FloatVector.fromArray(F, x, off + i);
+            FloatVector b = FloatVector.fromArray(F, x, off + i + L);
+            s0 = Simd.mulAdd(a, a, s0);
+            s1 = Simd.mulAdd(b, b, s1);
+        }
+        for (; i < len; i += L) {
+            FloatVector a = FloatVector.fromArray(F, x, off + i, F.indexInRange(i, len));
+            s0 = Simd.mulAdd(a, a, s0);
+        }
+        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The largest of the line, NaN if any value is NaN (vector max follows Math.max). */
+    static float max(float[] x, int off, int len) {
+        FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int bound = F.loopBound(len);
+        int i = 0;
+        for (; i < bound; i += L) {
+            mx = mx.max(FloatVector.fromArray(F, x, off + i));
+        }
+        float r = mx.reduceLanes(VectorOperators.MAX);
+        for (; i < len; i++) {
+            r = Math.max(r, x[off + i]);
+        }
+        return r;
+    }
+
+    /**
+     * Reduces columns: {@code out[o * inner + i] = op over l of x[o * len * inner + l * inner + i]}
+     * for o in [o0, o1) and i in [i0, i1), vectorized over i, each column summed in increasing l like the reference.
+     */
+    static void columns(ReduceOp op, int o0, int o1, int i0, int i1, int len, int inner, float[] x, int xOff,
+            float[] out, int outOff) {
+        for (int o = o0; o < o1; o++) {
+            int base = xOff + o * len * inner + i0;
+            int dst = outOff + o * inner + i0;
+            int width = i1 - i0;
+            float start = op == ReduceOp.MAX ? Float.NEGATIVE_INFINITY : 0f;
+            VectorElementwise.fill(width, out, dst, start);
+            for (int l = 0; l < len; l++) {
+                int row = base + l * inner;
+                int i = 0;
+                int bound = F.loopBound(width);
+                switch (op) {
+                    case SUM, MEAN -> {
+                        for (; i < bound; i += L) {
+                            FloatVector.fromArray(F, out, dst + i).add(FloatVector.fromArray(F, x, row + i))
+                                    .intoArray(out, dst + i);
+                        }
+                        for (; i < width; i++) {
+                            out[dst + i] += x[row + i];
+                        }
+                    }
+                    case SUM_SQUARES -> {
+                        for (; i < bound; i += L) {
+                            FloatVector v = FloatVector.fromArray(F, x, row + i);
+                            FloatVector.fromArray(F, out, dst + i).add(v.mul(v)).intoArray(out, dst + i);
+                        }
+                        for (; i < width; i++) {
+                            float v = x[row + i];
+                            out[dst + i] += v * v;
+                        }
+                    }
+                    case MAX -> {
+                        for (; i < bound; i += L) {
+                            FloatVector.fromArray(F, out, dst + i).max(FloatVector.fromArray(F, x, row + i))
+                                    .intoArray(out, dst + i);
+                        }
+                        for (; i < width; i++) {
+                            out[dst + i] = Math.max(out[dst + i], x[row + i]);
+                        }
+                    }
+                }
+            }
+            if (op == ReduceOp.MEAN) {
+                VectorElementwise.binaryScalar(dendrite.tensor.BinaryOp.DIV, width, out, dst, len, out, dst);
+            }
+        }
+    }
+
+    /**
+     * Softmax of rows [r0, r1) of {@code cols} values: {@code out_j = e^(x_j - max) / sum e^(x - max)}.
+     * out may be x.
+     */
+    static void softmax(int r0, int r1, int cols, float[] x, int xOff, float[] out, int outOff) {
+        int bound = F.loopBound(cols);
+        for (int r = r0; r < r1; r++) {
+            int xs = xOff + r * cols;
+            int os = outOff + r * cols;
+            float max = max(x, xs, cols);
+            FloatVector sum = FloatVector.zero(F);
+            int j = 0;
+            for (; j < bound; j += L) {
+                FloatVector e = FloatVector.fromArray(F, x, xs + j).sub(max).lanewise(VectorOperators.EXP);
+                e.intoArray(out, os + j);
+                sum = sum.add(e);
+            }
+            if (j < cols) {
+                VectorMask<Float> m = F.indexInRange(j, cols);
+                FloatVector e = FloatVector.fromArray(F, x, xs + j, m).sub(max).lanewise(VectorOperators.EXP);
+                e.intoArray(out, os + j, m);
+                sum = sum.add(e, m);
+            }
+            float total = sum.reduceLanes(VectorOperators.ADD);
+            VectorElementwise.binaryScalar(dendrite.tensor.BinaryOp.DIV, cols, out, os, total, out, os);
+        }
+    }
+
+    /** Log-softmax of rows [r0, r1): {@code out_j = x_j - max - ln sum e^(x - max)}. out may be x. */
+    static void logSoftmax(int r0, int r1, int cols, float[] x, int xOff, float[] out, int outOff) {
+        int bound = F.loopBound(cols);
+        for (int r = r0; r < r1; r++) {
+            int xs = xOff + r * cols;
+            int os = outOff + r * cols;
+            float max = max(x, xs, cols);
+            FloatVector sum = FloatVector.zero(F);
+            int j = 0;
+            for (; j < bound; j += L) {
+                sum = sum.add(FloatVector.fromArray(F, x, xs + j).sub(max).lanewise(VectorOperators.EXP));
+            }
+            if (j < cols) {
+                VectorMask<Float> m = F.indexInRange(j, cols);
+                sum = sum.add(FloatVector.fromArray(F, x, xs + j, m).sub(max).lanewise(VectorOperators.EXP), m);
+            }
+            float logSum = (float) Math.log(sum.reduceLanes(VectorOperators.ADD));
+            // x - max - logSum, in the reference's order (two subtractions, not one).
+            j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(F, x, xs + j).sub(max).sub(logSum).intoArray(out, os + j);
+            }
+            if (j < cols) {
+                VectorMask<Float> m = F.indexInRange(j, cols);
+                FloatVector.fromArray(F, x, xs + j, m).sub(max).sub(logSum).intoArray(out, os + j, m);
+            }
+        }
+    }
+
+    /**
+     * The column of each row's largest value, as a float: the first on ties, the first NaN if the row
+     * has one. The maximum is found by vectors, then its first position.
+     */
+    static void argmax(int r0, int r1, int cols, float[] x, int xOff, float[] out, int outOff) {
+        int bound = F.loopBound(cols);
+        for (int r = r0; r < r1; r++) {
+            int xs = xOff + r * cols;
+            float max = max(x, xs, cols);
+            int best = -1;
+            int j = 0;
+            for (; j < bound && best < 0; j += L) {
+                FloatVector v = FloatVector.fromArray(F, x, xs + j);
+                // NaN never equals itself: when the max is NaN, look for lanes that are NaN.
+                VectorMask<Float> hit = Float.isNaN(max) ? v.test(VectorOperators.IS_NAN) : v.eq(max);
+                if (hit.anyTrue()) {
+                    best = j + hit.firstTrue();
+                }
+            }
+            for (; j < cols && best < 0; j++) {
+                float v = x[xs + j];
+                if (v == max || Float.isNaN(max) && Float.isNaN(v)) {
+                    best = j;
+                }
+            }
+            out[outOff + r] = best;
+        }
+    }
+}

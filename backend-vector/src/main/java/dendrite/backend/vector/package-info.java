@@ -1,0 +1,27 @@
+/**
+ * The vector backend: every {@link dendrite.tensor.Backend} kernel written with the Java Vector
+ * API ({@code jdk.incubator.vector}) and spread over a small thread pool.
+ *
+ * <ul>
+ *   <li>{@link dendrite.backend.vector.VectorBackendProvider}: the light half. Its probe checks,
+ *       without touching any incubator class, that the module is readable, that the VM is HotSpot
+ *       with C2, and that the preferred vector is at least 128 bits wide.</li>
+ *   <li>{@link dendrite.backend.vector.VectorBackend}: memory (heap {@code float[]}, like the
+ *       scalar backend), argument checks and dispatch to the kernel classes:</li>
+ *   <li>{@code VectorGemm} (cache blocking from {@code CacheSizes}, threads, the fused epilogue of
+ *       {@code linear}), {@code GemmKernel} (the register-blocked micro-kernel, 8 rows by two
+ *       vectors) and
+ *       {@code GemmPacking} (panels for every transpose combination): matrix multiply;</li>
+ *   <li>{@code VectorElementwise}, {@code VectorReductions}, {@code VectorActivations},
+ *       {@code VectorOptimizers}: the other kernels, each a vector loop with a masked tail;</li>
+ *   <li>{@code Simd}: the species and hardware facts, held in {@code static final} fields so C2
+ *       treats them as constants; {@code Parallel}: the backend's thread pool, override with
+ *       {@code -Ddendrite.threads=N}.</li>
+ * </ul>
+ *
+ * <p>Only {@code VectorBackendProvider}, {@code VectorProbe}, {@code Parallel} and
+ * {@code CacheSizes} may be loaded without {@code jdk.incubator.vector}; every other class
+ * references the incubator API. Results are deterministic for a given thread count (GEMM and
+ * whole-tensor reductions even across thread counts).
+ */
+package dendrite.backend.vector;

@@ -1,0 +1,70 @@
+package dendrite.backend.vector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/** The thread pool runs every part exactly once, reports failures, and cannot deadlock on itself. */
+class ParallelTest {
+
+    @Test
+    void everyPartRunsExactlyOnceInManyBackToBackJobs() {
+        try (Parallel pool = new Parallel(3)) {
+            for (int job = 0; job < 2000; job++) {
+                int parts = 1 + job % 7;
+                AtomicIntegerArray runs = new AtomicIntegerArray(parts);
+                pool.run(parts, runs::incrementAndGet);
+                for (int p = 0; p < parts; p++) {
+                    assertEquals(1, runs.get(p), "job " + job + " part " + p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFailingPartIsRethrownToTheCaller() {
+        try (Parallel pool = new Parallel(2)) {
+            IllegalStateException boom = new IllegalStateException("boom");
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> pool.run(4, p -> {
+                if (p == 3) {
+                    throw boom;
+                }
+            }));
+            assertSame(boom, thrown);
+            // The pool still works afterwards.
+            AtomicIntegerArray runs = new AtomicIntegerArray(4);
+            pool.run(4, runs::incrementAndGet);
+            assertEquals("[1, 1, 1, 1]", runs.toString());
+        }
+    }
+
+    @Test
+    void aJobStartedInsideAJobRunsOnItsThreadInsteadOfWaitingForTheBusyPool() {
+        try (Parallel pool = new Parallel(2)) {
+            AtomicIntegerArray runs = new AtomicIntegerArray(4);
+            pool.run(2, outer -> pool.run(2, inner -> runs.incrementAndGet(outer * 2 + inner)));
+            assertEquals("[1, 1, 1, 1]", runs.toString());
+        }
+    }
+
+    @Test
+    void afterCloseJobsStillRunOnTheCaller() {
+        Parallel pool = new Parallel(2);
+        pool.close();
+        AtomicIntegerArray runs = new AtomicIntegerArray(3);
+        pool.run(3, runs::incrementAndGet);
+        assertEquals("[1, 1, 1]", runs.toString());
+    }
+
+    @Test
+    void partsGrowWithTheWorkUpToTheThreadCount() {
+        try (Parallel pool = new Parallel(2)) {
+            assertEquals(1, pool.parts(1000, 1000));
+            assertEquals(2, pool.parts(2000, 1000));
+            assertEquals(2, pool.parts(1_000_000, 1000));
+        }
+    }
+}

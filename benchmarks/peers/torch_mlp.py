@@ -1,0 +1,197 @@
+#!/usr/bin/python3
+"""The MLP workloads of Dendrite's benchmarks, in PyTorch, on the same machine.
+
+Times what EpochBenchmark, TrainStepBenchmark and InferenceBenchmark time: a 784-256-128-10 MLP
+(ReLU), softmax cross-entropy, Adam lr 1e-3, shuffled batches of 128 on Fashion-MNIST's 60,000
+training images (or a synthetic set of that shape when Debian's dataset-fashion-mnist is not
+installed, said so); one training epoch, one training step, and predicting 1 and 64 samples.
+
+Thread counts are matched: torch's fp32 GEMM goes through the system OpenBLAS and its other ops
+through OpenMP, so OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and torch.set_num_threads are all set to
+--threads (before torch is imported, which is when the libraries read them).
+
+    /usr/bin/python3 benchmarks/peers/torch_mlp.py --threads 2 --json results/pytorch.json
+
+Needs Debian's python3-torch (apt-get install python3-torch). Prints a table of medians and, with
+--json, writes them with JMH's benchmark names so dendrite.bench.Report lines them up with the
+JMH results.
+"""
+import argparse
+import gzip
+import json
+import os
+import platform
+import statistics
+import struct
+import sys
+import time
+
+FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
+SAMPLES, INPUTS, CLASSES, BATCH = 60_000, 784, 10, 128
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--threads", type=int, default=os.cpu_count(),
+                   help="threads for torch, OpenMP and OpenBLAS alike (default: all cores, %(default)s)")
+    p.add_argument("--json", help="also write the results here, for dendrite.bench.Report")
+    p.add_argument("--quick", action="store_true", help="fewer repetitions: a smoke run, not numbers to publish")
+    p.add_argument("--synthetic", action="store_true", help="synthetic data even where Fashion-MNIST is installed")
+    p.add_argument("--name", default="pytorch",
+                   help="the backend name in the report (default %(default)s; run.sh names its 1-thread run pytorch-1thread)")
+    return p.parse_args()
+
+
+args = parse_args()
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = str(args.threads)
+
+try:
+    import numpy as np
+    import torch
+    from torch import nn
+except ImportError as e:
+    sys.exit(f"torch_mlp: {e}: install Debian's PyTorch with `apt-get install -y python3-torch`")
+
+torch.set_num_threads(args.threads)
+
+
+def read_idx(path):
+    """An IDX file (MNIST's format, gzipped or not) as a numpy array of its shape."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    zero, dtype, rank = struct.unpack(">HBB", data[:4])
+    if zero != 0 or dtype != 0x08:
+        raise ValueError(f"{path}: not an IDX file of unsigned bytes")
+    dims = struct.unpack(">" + "I" * rank, data[4:4 + 4 * rank])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+def find(folder, stem):
+    for name in (stem + ".gz", stem):
+        if os.path.exists(os.path.join(folder, name)):
+            return os.path.join(folder, name)
+    return None
+
+
+def training_data():
+    """(features [60000, 784] float32 in [0, 1], labels [60000] int64, description)."""
+    images = find(FASHION_MNIST, "train-images-idx3-ubyte")
+    labels = find(FASHION_MNIST, "train-labels-idx1-ubyte")
+    if images and labels and not args.synthetic:
+        x = read_idx(images).reshape(-1, INPUTS).astype(np.float32) / 255.0
+        y = read_idx(labels).astype(np.int64)
+        return torch.from_numpy(x), torch.from_numpy(y), f"fashion-mnist (train) from {FASHION_MNIST}"
+    why = "--synthetic" if args.synthetic else f"{FASHION_MNIST} is not installed (apt-get install dataset-fashion-mnist)"
+    g = torch.Generator().manual_seed(42)
+    x = torch.rand(SAMPLES, INPUTS, generator=g)
+    y = torch.randint(0, CLASSES, (SAMPLES,), generator=g)
+    return x, y, f"SYNTHETIC, not Fashion-MNIST: {why}"
+
+
+def mlp():
+    torch.manual_seed(42)
+    return nn.Sequential(nn.Linear(INPUTS, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, CLASSES))
+
+
+class Training:
+    """The training loop Dendrite's benchmarks time: gather a shuffled batch, forward, loss (read
+    back every step, as Dendrite's trainer does), backward, Adam."""
+
+    def __init__(self, x, y):
+        self.x, self.y = x, y
+        self.model = mlp()
+        self.loss = nn.CrossEntropyLoss()
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
+        self.generator = torch.Generator().manual_seed(42)
+
+    def step(self, idx):
+        self.optimizer.zero_grad(set_to_none=True)
+        loss = self.loss(self.model(self.x[idx]), self.y[idx])
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+    def epoch(self):
+        order = torch.randperm(len(self.x), generator=self.generator)
+        total = 0.0
+        batches = 0
+        for start in range(0, len(order), BATCH):
+            total += self.step(order[start:start + BATCH])
+            batches += 1
+        return total / batches
+
+
+def timed_runs(fn, runs, seconds):
+    """Per-call seconds of `fn`, one value per run of about `seconds` (as a JMH iteration)."""
+    per_call = []
+    for _ in range(runs):
+        calls = 0
+        start = time.perf_counter()
+        while True:
+            fn()
+            calls += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= seconds:
+                break
+        per_call.append(elapsed / calls)
+    return per_call
+
+
+def main():
+    x, y, data = training_data()
+    print(f"data: {data}, {len(x)} x {x.shape[1]}")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads "
+          f"(OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']})")
+    warm, runs, seconds = (1, 3, 0.5) if args.quick else (2, 5, 2.0)
+    results = []
+
+    def record(name, unit, scale, values):
+        values = [v * scale for v in values]
+        results.append({"benchmark": name, "unit": unit, "median": statistics.median(values), "runs": values})
+        print(f"{name:28s} median {statistics.median(values):12.3f} {unit}   runs {', '.join(f'{v:.3f}' for v in values)}")
+
+    # One epoch per run, timed once each, after warm-up epochs (JMH's SingleShotTime).
+    training = Training(x, y)
+    epochs = []
+    for e in range(warm + runs):
+        start = time.perf_counter()
+        mean_loss = training.epoch()
+        if e >= warm:
+            epochs.append(time.perf_counter() - start)
+    record("EpochBenchmark.epoch", "ms/op", 1e3, epochs)
+    print(f"  mean training loss of epoch {warm + runs}: {mean_loss:.4f}")
+
+    steps = Training(x, y)
+    order = torch.randperm(len(x), generator=steps.generator)
+    cursor = [0]
+
+    def one_step():
+        start = cursor[0] * BATCH
+        cursor[0] = (cursor[0] + 1) % (len(x) // BATCH)
+        steps.step(order[start:start + BATCH])
+
+    timed_runs(one_step, warm, seconds)
+    record("TrainStepBenchmark.step", "us/op", 1e6, timed_runs(one_step, runs, seconds))
+
+    # Prediction: host values in and out, as Dendrite's Sequential.predict(float[], n).
+    model = mlp().eval()
+    one, batch = x[:1].numpy().copy(), x[:64].numpy().copy()
+    with torch.inference_mode():
+        for name, sample in (("InferenceBenchmark.single", one), ("InferenceBenchmark.batch64", batch)):
+            predict = lambda s=sample: model(torch.from_numpy(s)).numpy()
+            timed_runs(predict, warm, seconds)
+            record(name, "us/op", 1e6, timed_runs(predict, runs, seconds))
+
+    if args.json:
+        out = {"peer": args.name, "version": torch.__version__, "threads": args.threads, "data": data,
+               "python": platform.python_version(), "quick": args.quick, "results": results}
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        with open(args.json, "w") as f:
+            json.dump(out, f, indent=2)
+        print(f"results: {args.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Runs Dendrite's benchmarks and the PyTorch peer, then writes the table and charts.
+#
+#   benchmarks/run.sh                 the short set: every benchmark, few iterations (minutes on 2 cores)
+#   benchmarks/run.sh long            the publishable set: every size and shape, the benchmarks' own settings
+#   benchmarks/run.sh smoke           one short iteration of the step and matmul on vector (under a minute)
+#
+# Options (after the set):
+#   --threads N    threads for Dendrite (-Ddendrite.threads), OpenBLAS, OpenMP and torch alike (default: all cores)
+#   --out DIR      where results go (default: benchmarks/results/<date>-<set>)
+#   --no-peers     skip PyTorch
+#   --no-build     use the jar as it is
+#   --jmh 'OPTS'   more JMH options for every run, e.g. --jmh '-f 2' for two forks (publishable numbers)
+#
+# Finds a JDK >= 21 the way ./dendrite does, and builds benchmarks/target/benchmarks.jar (Maven) when it
+# is missing or older than the sources.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+JAR="$HERE/target/benchmarks.jar"
+
+die() { echo "run.sh: $*" >&2; exit 1; }
+
+SET=short
+case "${1:-}" in
+  short|long|smoke) SET="$1"; shift ;;
+esac
+THREADS="$(nproc 2>/dev/null || echo 1)"
+OUT=""
+PEERS=1
+BUILD=1
+EXTRA=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --threads) THREADS="${2:?--threads needs a number}"; shift 2 ;;
+    --out) OUT="${2:?--out needs a folder}"; shift 2 ;;
+    --no-peers) PEERS=0; shift ;;
+    --no-build) BUILD=0; shift ;;
+    --jmh) EXTRA+=(${2:?--jmh needs JMH options}); shift 2 ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+done
+[ -n "$OUT" ] || OUT="$HERE/results/$(date -u +%Y-%m-%d)-$SET"
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+
+# The JDK: ./dendrite's search (JAVA_HOME, then the newest JDK >= 21 in the usual places).
+JAVA_HOME="$("$ROOT/dendrite" --print-java-home)" || die "no JDK 21 or newer found (see the message above)"
+export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
+
+stale() {
+  [ -f "$JAR" ] || return 0
+  [ -n "$(find "$ROOT" -maxdepth 1 -name pom.xml -newer "$JAR" -print -quit)" ] && return 0
+  [ -n "$(find "$ROOT"/*/src/main "$ROOT"/*/pom.xml -newer "$JAR" -not -path '*/cli/*' -print -quit 2>/dev/null)" ]
+}
+if [ "$BUILD" = 1 ] && stale; then
+  command -v mvn >/dev/null 2>&1 || die "Maven is needed to build the benchmarks: apt-get install maven"
+  echo "run.sh: building $JAR ..." >&2
+  (cd "$ROOT" && mvn -B -q -ntp -DskipTests -pl benchmarks -am package) || die "build failed (output above)"
+fi
+[ -f "$JAR" ] || die "$JAR is missing (run without --no-build)"
+
+# One thread count for everyone: Dendrite's pools, OpenBLAS (netlib-native and torch's GEMM), OpenMP.
+export OPENBLAS_NUM_THREADS="$THREADS" OMP_NUM_THREADS="$THREADS" MKL_NUM_THREADS="$THREADS"
+# -D options before -jar reach JMH's forks (they inherit the launcher's JVM options), unlike
+# -jvmArgsAppend, which would replace the benchmarks' own --add-modules flags.
+# JMH's own exit status counts: with -foe true (the smoke set) a failed check or a missing backend
+# fails the script; otherwise JMH reports such a run and goes on, and so does this.
+FAILED=0
+jmh() {
+  local name="$1"; shift
+  echo "== $name: $* ${EXTRA[*]}" | tee -a "$OUT/commands.txt"
+  set +e
+  "$JAVA" -Ddendrite.threads="$THREADS" -jar "$JAR" "$@" ${EXTRA[@]+"${EXTRA[@]}"} -rf json -rff "$OUT/$name.json" 2>&1 | tee "$OUT/$name.log" \
+    | grep --line-buffered -E '(data:|check:|steady state|unavailable, skipped|^Benchmark |^[A-Z][A-Za-z]+Benchmark\.|<failure>|^[a-z.]+\.[A-Za-z]+(Exception|Error):)'
+  local rc=${PIPESTATUS[0]}
+  set -e
+  if [ "$rc" != 0 ]; then
+    echo "run.sh: $name failed (JMH exit $rc; see $OUT/$name.log)" >&2
+    FAILED=1
+  fi
+}
+
+SHORT_RUN=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
+case "$SET" in
+  smoke)
+    jmh smoke-matmul MatmulBenchmark.square -p backend=vector -p n=256 -f 1 -wi 1 -i 1 -w 1s -r 1s -foe true
+    jmh smoke-step TrainStepBenchmark -p backend=vector -f 1 -wi 0 -i 1 -r 1s -foe true
+    PEERS=0
+    ;;
+  short)
+    jmh matmul-square MatmulBenchmark.square -p n=128,512,1024 "${SHORT_RUN[@]}"
+    jmh matmul-mlp MatmulBenchmark.mlp -p shape=fc1.fwd,fc1.dW,fc2.dX "${SHORT_RUN[@]}"
+    # An epoch of backend-scalar takes tens of seconds: timed once, without a warm-up epoch.
+    jmh epoch EpochBenchmark -p backend=vector,opencl -f 1 -wi 1 -i 3
+    jmh epoch-scalar EpochBenchmark -p backend=scalar -f 1 -wi 0 -i 1
+    jmh step TrainStepBenchmark -prof gc "${SHORT_RUN[@]}"
+    jmh inference InferenceBenchmark "${SHORT_RUN[@]}"
+    ;;
+  long)
+    # The benchmarks' own settings: every N and MLP shape, several warm-ups and iterations; except
+    # that backend-scalar, the naive reference, skips N = 2048 (about a minute per product) and
+    # trains fewer epochs (half a minute each).
+    jmh matmul-square MatmulBenchmark.square -p backend=vector,opencl,netlib-native,netlib-java
+    jmh matmul-square-scalar MatmulBenchmark.square -p backend=scalar -p n=128,256,512,1024
+    jmh matmul-mlp MatmulBenchmark.mlp
+    jmh epoch EpochBenchmark -p backend=vector,opencl
+    jmh epoch-scalar EpochBenchmark -p backend=scalar -wi 1 -i 2
+    jmh step TrainStepBenchmark -prof gc
+    jmh inference InferenceBenchmark
+    ;;
+esac
+
+if [ "$PEERS" = 1 ]; then
+  if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+    quick=(); [ "$SET" = long ] || quick=(--quick)
+    echo "== pytorch: peers/torch_mlp.py --threads $THREADS ${quick[*]}" | tee -a "$OUT/commands.txt"
+    /usr/bin/python3 "$HERE/peers/torch_mlp.py" --threads "$THREADS" "${quick[@]}" --json "$OUT/pytorch.json" \
+      | tee "$OUT/pytorch.log"
+    # Debian's torch runs OpenMP over a threaded OpenBLAS, and on few cores its 1-thread run can be the
+    # faster one: the report compares with the faster.
+    if [ "$THREADS" -gt 1 ]; then
+      echo "== pytorch-1thread: peers/torch_mlp.py --threads 1 ${quick[*]}" | tee -a "$OUT/commands.txt"
+      OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 /usr/bin/python3 "$HERE/peers/torch_mlp.py" \
+        --threads 1 --name pytorch-1thread "${quick[@]}" --json "$OUT/pytorch-1thread.json" | tee "$OUT/pytorch-1thread.log"
+    fi
+  else
+    echo "run.sh: PyTorch peer skipped: no torch for /usr/bin/python3 (apt-get install -y python3-torch)" >&2
+  fi
+fi
+
+shopt -s nullglob
+results=("$OUT"/*.json)
+[ ${#results[@]} -gt 0 ] || die "no results were written (see the logs in $OUT)"
+"$JAVA" -cp "$JAR" dendrite.bench.Report --out "$OUT" \
+  --about "Threads=$THREADS (dendrite.threads, OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, torch)" \
+  --about "Set=$SET (benchmarks/run.sh $SET)" "${results[@]}"
+[ "$FAILED" = 0 ] || die "some benchmarks failed (see above)"

@@ -1,0 +1,63 @@
+package dendrite.bench;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.data.Dataset;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Backends;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Prediction latency of the MLP (see {@link Mlp}) through the public API a service would call,
+ * {@code Sequential.predict(float[], n)}: host values in, host values out, so the copies to and
+ * from the backend are part of the time. {@code single} predicts one sample, {@code batch64} 64.
+ * peers/torch_mlp.py times the same in PyTorch.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@State(Scope.Benchmark)
+public class InferenceBenchmark {
+    static final int BATCH = 64;
+
+    @Param({"scalar", "vector", "opencl"})
+    public String backend;
+
+    private Sequential model;
+    private float[] one;
+    private float[] batch;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        Dataset data = TrainingData.get();
+        Backend be = Skips.unlessUnavailable(backend, () -> Backends.get(backend));
+        model = Mlp.build(be);
+        batch = Arrays.copyOf(data.features(), BATCH * Mlp.INPUTS);
+        one = Arrays.copyOf(batch, Mlp.INPUTS);
+        Checks.predictionsMatchScalar(be, model, batch, BATCH);
+    }
+
+    @Benchmark
+    public float[] single() {
+        return model.predict(one, 1);
+    }
+
+    @Benchmark
+    public float[] batch64() {
+        return model.predict(batch, BATCH);
+    }
+}

@@ -1,0 +1,75 @@
+package dendrite.bench;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.data.Dataset;
+import dendrite.nn.data.MiniBatches;
+import dendrite.nn.layers.BatchBuffer;
+import dendrite.nn.losses.Loss;
+import dendrite.nn.losses.Losses;
+import dendrite.nn.optim.Adam;
+import dendrite.nn.optim.Optimizer;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+
+/**
+ * The MLP's training on one backend, step by step as {@code dendrite.nn.train.Trainer} does it:
+ * the dataset is uploaded once, and each step gathers its rows in the epoch's seeded order, runs
+ * forward, the loss (read back, as the trainer does to catch a NaN), backward and Adam's update,
+ * all in buffers reused from the previous step.
+ *
+ * <p>Rebuilt here from nn-core's public parts because the trainer has no public single-step
+ * method, and so that the epoch timed is the training alone (no upload, no accuracy bookkeeping).
+ */
+final class TrainingLoop implements AutoCloseable {
+    final Backend backend;
+    final Sequential model;
+    final MiniBatches batches;
+    private final Loss loss = Losses.softmaxCrossEntropy();
+    private final Optimizer optimizer = new Adam(Mlp.LEARNING_RATE);
+    private final Tensor features;
+    private final Tensor labels;
+    private final BatchBuffer x;
+    private final BatchBuffer y;
+
+    TrainingLoop(Backend backend, Dataset data) {
+        this.backend = backend;
+        this.model = Mlp.build(backend);
+        this.batches = new MiniBatches(data.size(), Mlp.BATCH, Mlp.SEED);
+        this.features = backend.tensor(data.features(), data.size(), data.sampleSize());
+        this.labels = backend.tensor(data.targets(), data.size());
+        this.x = new BatchBuffer(backend, Shape.of(data.sampleSize()));
+        this.y = new BatchBuffer(backend, Shape.scalar());
+    }
+
+    /** One step on the samples {@code order[from..to)}; returns the batch's loss before the update. */
+    float step(int[] order, int from, int to) {
+        int m = to - from;
+        Tensor xb = x.get(m);
+        Tensor yb = y.get(m);
+        backend.gatherRows(features, order, from, xb);
+        backend.gatherRows(labels, order, from, yb);
+        Tensor out = model.forward(xb, true);
+        float value = loss.forward(out, yb).item();
+        model.backward(loss.backward());
+        optimizer.step(model.namedParameters());
+        return value;
+    }
+
+    /** One epoch in epoch {@code epoch}'s shuffled order; returns the mean loss over the batches. */
+    double epoch(int epoch) {
+        int[] order = batches.permutation(epoch);
+        double sum = 0;
+        for (int b = 0; b < batches.batchCount(); b++) {
+            sum += step(order, batches.from(b), batches.to(b));
+        }
+        backend.synchronize();
+        return sum / batches.batchCount();
+    }
+
+    @Override
+    public void close() {
+        features.close();
+        labels.close();
+    }
+}
