@@ -9,6 +9,7 @@ import dendrite.tensor.Tensor;
 import dendrite.tensor.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
 import dendrite.tensor.spi.Check;
+import dendrite.tensor.spi.HeapBackend;
 import dendrite.tensor.spi.CounterRandom;
 import dendrite.tensor.spi.HeapStorage;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ import java.util.Arrays;
  *
  * <p>Stateless and therefore safe to share between threads.
  */
-public final class ScalarBackend implements Backend {
+public final class ScalarBackend extends HeapBackend {
 
     /** Creates a scalar backend. {@link ScalarBackendProvider} hands out one shared instance. */
     public ScalarBackend() {
@@ -49,37 +50,10 @@ public final class ScalarBackend implements Backend {
         return "ScalarBackend";
     }
 
-    /** The heap array behind a tensor of this backend (checks owner and liveness). */
-    private float[] array(Tensor t) {
-        return HeapStorage.array(this, t);
-    }
 
     // ------------------------------------------------------------------ memory
 
-    @Override
-    public Tensor allocate(Shape shape) {
-        return Tensor.create(this, new HeapStorage(shape.size()), shape);
-    }
-
-    @Override
-    public void write(Tensor dst, float[] src, int srcOffset) {
-        Check.owned(this, dst);
-        if (srcOffset < 0 || src.length - srcOffset < dst.size()) {
-            throw new IllegalArgumentException("write: " + src.length + " values from offset " + srcOffset
-                    + " cannot fill tensor " + dst.shape() + " (" + dst.size() + " values)");
-        }
-        System.arraycopy(src, srcOffset, array(dst), dst.offset(), dst.size());
-    }
-
-    @Override
-    public void read(Tensor src, float[] dst, int dstOffset) {
-        Check.owned(this, src);
-        if (dstOffset < 0 || dst.length - dstOffset < src.size()) {
-            throw new IllegalArgumentException("read: tensor " + src.shape() + " (" + src.size()
-                    + " values) does not fit " + dst.length + " values from offset " + dstOffset);
-        }
-        System.arraycopy(array(src), src.offset(), dst, dstOffset, src.size());
-    }
+    // allocate, read and write: HeapBackend
 
     // ------------------------------------------------------------------ linear algebra
 

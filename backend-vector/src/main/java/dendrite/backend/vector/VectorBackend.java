@@ -9,6 +9,7 @@ import dendrite.tensor.Tensor;
 import dendrite.tensor.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
 import dendrite.tensor.spi.Check;
+import dendrite.tensor.spi.HeapBackend;
 import dendrite.tensor.spi.CounterRandom;
 import dendrite.tensor.spi.HeapStorage;
 
@@ -26,7 +27,7 @@ import dendrite.tensor.spi.HeapStorage;
  * <p>Made by {@link VectorBackendProvider} once the probe passed; requires
  * {@code --add-modules jdk.incubator.vector}. Safe to share between threads.
  */
-public final class VectorBackend implements Backend {
+public final class VectorBackend extends HeapBackend {
     /** Elements per part for cheap elementwise work (a few cycles each): below, one thread. */
     private static final int GRAIN = 1 << 16;
     /** Elements per part for work with a transcendental function (tens of cycles each). */
@@ -74,9 +75,6 @@ public final class VectorBackend implements Backend {
         parallel.close();
     }
 
-    private float[] array(Tensor t) {
-        return HeapStorage.array(this, t);
-    }
 
     /** A range body: the kernel applied to elements [from, to). */
     @FunctionalInterface
@@ -109,30 +107,7 @@ public final class VectorBackend implements Backend {
 
     // ------------------------------------------------------------------ memory
 
-    @Override
-    public Tensor allocate(Shape shape) {
-        return Tensor.create(this, new HeapStorage(shape.size()), shape);
-    }
-
-    @Override
-    public void write(Tensor dst, float[] src, int srcOffset) {
-        Check.owned(this, dst);
-        if (srcOffset < 0 || src.length - srcOffset < dst.size()) {
-            throw new IllegalArgumentException("write: " + src.length + " values from offset " + srcOffset
-                    + " cannot fill tensor " + dst.shape() + " (" + dst.size() + " values)");
-        }
-        System.arraycopy(src, srcOffset, array(dst), dst.offset(), dst.size());
-    }
-
-    @Override
-    public void read(Tensor src, float[] dst, int dstOffset) {
-        Check.owned(this, src);
-        if (dstOffset < 0 || dst.length - dstOffset < src.size()) {
-            throw new IllegalArgumentException("read: tensor " + src.shape() + " (" + src.size()
-                    + " values) does not fit " + dst.length + " values from offset " + dstOffset);
-        }
-        System.arraycopy(array(src), src.offset(), dst, dstOffset, src.size());
-    }
+    // allocate, read and write: HeapBackend
 
     // ------------------------------------------------------------------ linear algebra
 

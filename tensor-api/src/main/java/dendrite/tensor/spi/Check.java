@@ -21,17 +21,36 @@ public final class Check {
     public record ReduceDims(int outer, int len, int inner) {
     }
 
+    // Fixed-arity forms for the common cases: kernels call these on every op, and a varargs array
+    // per call shows up in the bytes a training step allocates.
+
+    /** {@code t} belongs to {@code backend} and is still alive (null is allowed). */
+    public static void owned(Backend backend, Tensor t) {
+        if (t == null) {
+            return;
+        }
+        if (t.backend() != backend) {
+            throw new IllegalArgumentException("tensor " + t.shape() + " belongs to backend '" + t.backend().name()
+                    + "', not '" + backend.name() + "': copy it with toArray() and tensor()");
+        }
+        t.requireAlive("backend " + backend.name());
+    }
+
+    public static void owned(Backend backend, Tensor a, Tensor b) {
+        owned(backend, a);
+        owned(backend, b);
+    }
+
+    public static void owned(Backend backend, Tensor a, Tensor b, Tensor c) {
+        owned(backend, a);
+        owned(backend, b);
+        owned(backend, c);
+    }
+
     /** Each tensor belongs to {@code backend} and is still alive. */
     public static void owned(Backend backend, Tensor... tensors) {
         for (Tensor t : tensors) {
-            if (t == null) {
-                continue;
-            }
-            if (t.backend() != backend) {
-                throw new IllegalArgumentException("tensor " + t.shape() + " belongs to backend '" + t.backend().name()
-                        + "', not '" + backend.name() + "': copy it with toArray() and tensor()");
-            }
-            t.requireAlive("backend " + backend.name());
+            owned(backend, t);
         }
     }
 

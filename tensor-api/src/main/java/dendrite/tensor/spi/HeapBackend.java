@@ -1,0 +1,43 @@
+package dendrite.tensor.spi;
+
+import dendrite.tensor.Backend;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+
+/**
+ * The memory half of a backend that keeps tensors in Java {@code float[]}s: allocation, host
+ * transfers and array access. The CPU backends extend it and add their kernels; the garbage
+ * collector frees the memory, so there is nothing to leak.
+ */
+public abstract class HeapBackend implements Backend {
+
+    /** The heap array behind a tensor of this backend (checks owner and liveness). */
+    protected final float[] array(Tensor t) {
+        return HeapStorage.array(this, t);
+    }
+
+    @Override
+    public Tensor allocate(Shape shape) {
+        return Tensor.create(this, new HeapStorage(shape.size()), shape);
+    }
+
+    @Override
+    public void write(Tensor dst, float[] src, int srcOffset) {
+        Check.owned(this, dst);
+        if (srcOffset < 0 || src.length - srcOffset < dst.size()) {
+            throw new IllegalArgumentException("write: " + src.length + " values from offset " + srcOffset
+                    + " cannot fill tensor " + dst.shape() + " (" + dst.size() + " values)");
+        }
+        System.arraycopy(src, srcOffset, array(dst), dst.offset(), dst.size());
+    }
+
+    @Override
+    public void read(Tensor src, float[] dst, int dstOffset) {
+        Check.owned(this, src);
+        if (dstOffset < 0 || dst.length - dstOffset < src.size()) {
+            throw new IllegalArgumentException("read: tensor " + src.shape() + " (" + src.size()
+                    + " values) does not fit " + dst.length + " values from offset " + dstOffset);
+        }
+        System.arraycopy(array(src), src.offset(), dst, dstOffset, src.size());
+    }
+}
