@@ -171,14 +171,7 @@ public final class ScalarBackend extends HeapBackend {
         float[] l = array(labels);
         int lo = labels.offset();
         int n = labels.size();
-        for (int i = 0; i < n; i++) {
-            float label = l[lo + i];
-            // The negated test also rejects NaN.
-            if (!(label >= 0f && label < classes && label == Math.rint(label))) {
-                throw new IllegalArgumentException("oneHot: label " + label + " at position " + i + " of "
-                        + labels.shape() + " is not a class in [0, " + classes + ")");
-            }
-        }
+        checkLabels(labels, classes);
         float[] o = array(out);
         int oo = out.offset();
         for (int i = 0; i < n; i++) {

@@ -40,4 +40,21 @@ public abstract class HeapBackend implements Backend {
         }
         System.arraycopy(array(src), src.offset(), dst, dstOffset, src.size());
     }
+
+    /**
+     * Checks one-hot labels before anything is written: each must be a whole number in
+     * [0, classes); otherwise {@link IllegalArgumentException} names it and its position.
+     */
+    protected final void checkLabels(Tensor labels, int classes) {
+        float[] l = array(labels);
+        int lo = labels.offset();
+        for (int i = 0, n = labels.size(); i < n; i++) {
+            float label = l[lo + i];
+            // The negated test also rejects NaN.
+            if (!(label >= 0f && label < classes && label == Math.rint(label))) {
+                throw new IllegalArgumentException("oneHot: label " + label + " at position " + i + " of "
+                        + labels.shape() + " is not a class in [0, " + classes + ")");
+            }
+        }
+    }
 }
