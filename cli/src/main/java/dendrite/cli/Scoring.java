@@ -4,11 +4,10 @@ import dendrite.nn.Sequential;
 import dendrite.nn.data.Dataset;
 import dendrite.nn.losses.Loss;
 import dendrite.nn.losses.Losses;
-import dendrite.nn.optim.Sgd;
 import dendrite.nn.train.Evaluation;
-import dendrite.nn.train.Trainer;
+import dendrite.nn.train.Evaluator;
 
-/** A model's loss and metrics on a dataset, through {@link Trainer#evaluate}. */
+/** A model's loss and metrics on a dataset, through an {@link Evaluator} (a loss, no optimizer). */
 final class Scoring {
     private static final int BATCH = 256;
 
@@ -21,7 +20,6 @@ final class Scoring {
     }
 
     static Evaluation evaluate(Sequential model, Loss loss, Dataset data) {
-        // evaluate() never steps the optimizer, but the trainer requires one.
-        return Trainer.builder(model).loss(loss).optimizer(new Sgd(1e-3)).batchSize(BATCH).build().evaluate(data);
+        return new Evaluator(model, loss, BATCH).evaluate(data);
     }
 }

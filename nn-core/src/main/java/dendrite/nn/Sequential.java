@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -87,19 +88,8 @@ public final class Sequential {
         this.backend = backend;
         this.inputShape = inputShape;
         this.layers = List.copyOf(layers);
-        List<Shape> shapes = new ArrayList<>();
+        this.outputShapes = outputShapes(inputShape, layers);
         Shape s = inputShape;
-        for (int i = 0; i < layers.size(); i++) {
-            Layer layer = layers.get(i);
-            try {
-                s = layer.outputShape(s);
-            } catch (LayerShapeException e) {
-                throw new ModelShapeException(i, layer.type(), e);
-            }
-            shapes.add(s);
-        }
-        this.outputShapes = List.copyOf(shapes);
-        s = inputShape;
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
             if (layer instanceof Dense d) {
@@ -128,6 +118,22 @@ public final class Sequential {
         this.predictInput = new BatchBuffer(backend, inputShape);
     }
 
+    /** Each layer's per-sample output shape, checking that it accepts the previous one's. */
+    private static List<Shape> outputShapes(Shape inputShape, List<Layer> layers) {
+        List<Shape> shapes = new ArrayList<>();
+        Shape s = inputShape;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            try {
+                s = layer.outputShape(s);
+            } catch (LayerShapeException e) {
+                throw new ModelShapeException(i, layer.type(), e);
+            }
+            shapes.add(s);
+        }
+        return List.copyOf(shapes);
+    }
+
     /** Starts a model whose samples have the given shape, e.g. {@code builder(784)} or {@code builder(1, 28, 28)}. */
     public static Builder builder(int... inputShape) {
         return new Builder(Shape.of(inputShape));
@@ -137,8 +143,18 @@ public final class Sequential {
      * Rebuilds a model from {@link #architecture()} data, with fresh weights from {@code seed}
      * (load saved weights with {@link #loadStateDict}).
      */
-    @SuppressWarnings("unchecked")
     public static Sequential fromArchitecture(Map<String, ?> architecture, Backend backend, long seed) {
+        return builderFromArchitecture(architecture).build(backend, seed);
+    }
+
+    /**
+     * A builder holding the layers {@link #architecture()} data describes, not yet built: nothing is
+     * allocated, so the architecture can be inspected first (see {@link Builder#stateShapes()}).
+     *
+     * @throws IllegalArgumentException (or another runtime exception) when the data is malformed
+     */
+    @SuppressWarnings("unchecked")
+    public static Builder builderFromArchitecture(Map<String, ?> architecture) {
         Builder b = new Builder(Shape.of(Configs.intsValue(architecture, "sequential", "input_shape")));
         Object layers = architecture.get("layers");
         if (!(layers instanceof List<?> list)) {
@@ -150,7 +166,7 @@ public final class Sequential {
             b.add(LayerRegistry.create(String.valueOf(spec.get("type")),
                     config == null ? Map.of() : (Map<String, ?>) config));
         }
-        return b.build(backend, seed);
+        return b;
     }
 
     // ------------------------------------------------------------------ structure
@@ -246,6 +262,57 @@ public final class Sequential {
         }
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             e.getValue().copyFrom(values.get(e.getKey()));
+        }
+    }
+
+    /**
+     * Every layer's {@link Layer#randomState()}, named {@code <layer index>.<name>} like the state dict
+     * ({@code 2.seed}, {@code 2.passes} for a Dropout at index 2); empty for a model that draws no
+     * random numbers in training. Checkpoints save it so that a resumed run continues each layer's
+     * random stream (dropout masks) where it stood.
+     */
+    public Map<String, Long> randomState() {
+        Map<String, Long> state = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Map.Entry<String, Long> e : layers.get(i).randomState().entrySet()) {
+                state.put(i + "." + e.getKey(), e.getValue());
+            }
+        }
+        return state;
+    }
+
+    /**
+     * Takes back what {@link #randomState()} gave: every name must be present and no other.
+     *
+     * @throws IllegalArgumentException naming the missing, unexpected or refused entries; the model is then unchanged
+     */
+    public void restoreRandomState(Map<String, Long> state) {
+        Map<String, Long> before = randomState();
+        if (!before.keySet().equals(state.keySet())) {
+            TreeSet<String> missing = new TreeSet<>(before.keySet());
+            missing.removeAll(state.keySet());
+            TreeSet<String> unexpected = new TreeSet<>(state.keySet());
+            unexpected.removeAll(before.keySet());
+            throw new IllegalArgumentException("restoreRandomState: " + (missing.isEmpty() ? "" : "missing " + missing
+                    + (unexpected.isEmpty() ? "" : "; ")) + (unexpected.isEmpty() ? "" : "unexpected " + unexpected));
+        }
+        try {
+            restoreRandomStateOfEachLayer(state);
+        } catch (IllegalArgumentException e) {
+            restoreRandomStateOfEachLayer(before);   // a later layer refused: undo the earlier ones
+            throw new IllegalArgumentException("restoreRandomState: " + e.getMessage(), e);
+        }
+    }
+
+    private void restoreRandomStateOfEachLayer(Map<String, Long> state) {
+        for (int i = 0; i < layers.size(); i++) {
+            Map<String, Long> mine = new LinkedHashMap<>();
+            for (String name : layers.get(i).randomState().keySet()) {
+                mine.put(name, state.get(i + "." + name));
+            }
+            if (!mine.isEmpty()) {
+                layers.get(i).restoreRandomState(mine);
+            }
         }
     }
 
@@ -575,6 +642,29 @@ public final class Sequential {
                 case GELU -> gelu();
                 default -> throw new IllegalArgumentException("no activation layer for " + act.label());
             };
+        }
+
+        /**
+         * The state-dict shapes the built model will have ({@code 0.weight} {@code [out, in]}, ...,
+         * in {@link Sequential#stateDict()} order), without allocating anything: what a model file is
+         * checked against before its model is built. Empty when a layer does not declare its shapes
+         * (see {@link Layer#stateShapes}).
+         *
+         * @throws ModelShapeException naming the first layer that cannot take its input, as {@link #build} would
+         */
+        public Optional<Map<String, int[]>> stateShapes() {
+            List<Shape> shapes = outputShapes(inputShape, layers);
+            Map<String, int[]> all = new LinkedHashMap<>();
+            for (int i = 0; i < layers.size(); i++) {
+                Optional<Map<String, int[]>> declared = layers.get(i).stateShapes(i == 0 ? inputShape : shapes.get(i - 1));
+                if (declared.isEmpty()) {
+                    return Optional.empty();
+                }
+                for (Map.Entry<String, int[]> e : declared.get().entrySet()) {
+                    all.put(i + "." + e.getKey(), e.getValue().clone());
+                }
+            }
+            return Optional.of(all);
         }
 
         /**

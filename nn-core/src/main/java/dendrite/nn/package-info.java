@@ -11,6 +11,7 @@
  *         .epochs(10).batchSize(128).validationSplit(0.1)
  *         .build().fit(train);
  * int[] classes = model.predictClasses(test.features(), test.size());
+ * Evaluation score = new Evaluator(model, Losses.softmaxCrossEntropy()).evaluate(test);
  * }</pre>
  *
  * A model's state is named as PyTorch's {@code nn.Sequential} names it ({@code 0.weight},

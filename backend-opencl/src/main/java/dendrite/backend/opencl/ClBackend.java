@@ -41,8 +41,10 @@ import dendrite.tensor.spi.Check;
  * }</pre>
  *
  * <p>Thread-safe: enqueues are serialized by one lock (kernel arguments are shared state).
- * OpenCL errors surface as {@link ClException} naming the op and the CL error code; an
- * allocation that fails after the pool is emptied as {@link ClOutOfMemoryException}.
+ * OpenCL errors surface as {@link ClException} naming the op, the OpenCL call and the CL error
+ * code, whether JOCL's exceptions are enabled or not, and leave the backend usable (see
+ * {@link ClException}); an allocation that fails after the pool is emptied surfaces as
+ * {@link ClOutOfMemoryException}.
  */
 public final class ClBackend implements Backend {
     /** Work-items per group for 1-D kernels and group reductions: one fixed size (see {@link Launch#run1}). */
@@ -61,6 +63,8 @@ public final class ClBackend implements Backend {
     private final ClPrograms programs;
     private final ClGemm gemm;
     private final Object lock = new Object();
+    /** See {@link #injectFault}; null outside tests. */
+    private volatile Launch.Fault fault;
     private ByteBuffer staging;
     private volatile boolean closed;
 
@@ -128,8 +132,8 @@ public final class ClBackend implements Backend {
             ByteBuffer b = staging(4L * n);
             b.asFloatBuffer().put(src, srcOffset, n);
             // Blocking, so the staging buffer may be reused at once.
-            clEnqueueWriteBuffer(queue, ClBuffer.mem(dst), CL_TRUE, 4L * dst.offset(), 4L * n, Pointer.to(b), 0, null,
-                    null);
+            ClCall.check("clEnqueueWriteBuffer", () -> clEnqueueWriteBuffer(queue, ClBuffer.mem(dst), CL_TRUE,
+                    4L * dst.offset(), 4L * n, Pointer.to(b), 0, null, null));
         });
     }
 
@@ -144,15 +148,15 @@ public final class ClBackend implements Backend {
         run("read", () -> {
             ByteBuffer b = staging(4L * n);
             // Blocking: the in-order queue runs every pending kernel first.
-            clEnqueueReadBuffer(queue, ClBuffer.mem(src), CL_TRUE, 4L * src.offset(), 4L * n, Pointer.to(b), 0, null,
-                    null);
+            ClCall.check("clEnqueueReadBuffer", () -> clEnqueueReadBuffer(queue, ClBuffer.mem(src), CL_TRUE,
+                    4L * src.offset(), 4L * n, Pointer.to(b), 0, null, null));
             b.asFloatBuffer().get(dst, dstOffset, n);
         });
     }
 
     @Override
     public void synchronize() {
-        run("synchronize", () -> clFinish(queue));
+        run("synchronize", () -> ClCall.check("clFinish", () -> clFinish(queue)));
     }
 
     @Override
@@ -358,7 +362,8 @@ public final class ClBackend implements Backend {
             try {
                 ByteBuffer b = staging(bytes);
                 b.asIntBuffer().put(indices, from, count);
-                clEnqueueWriteBuffer(queue, idx, CL_TRUE, 0, bytes, Pointer.to(b), 0, null, null);
+                ClCall.check("clEnqueueWriteBuffer",
+                        () -> clEnqueueWriteBuffer(queue, idx, CL_TRUE, 0, bytes, Pointer.to(b), 0, null, null));
                 launch("rows", "gather_rows").mem(ClBuffer.mem(src)).i(src.offset()).mem(idx).mem(ClBuffer.mem(out))
                         .i(out.offset()).i(out.size()).i(rowLen).run1(out.size());
             } finally {
@@ -470,13 +475,16 @@ public final class ClBackend implements Backend {
                 long bytes = 4L * n;
                 cl_mem tmp = memory.acquire(bytes, "copy temporary");
                 try {
-                    clEnqueueCopyBuffer(queue, s, tmp, 4L * src.offset(), 0, bytes, 0, null, null);
-                    clEnqueueCopyBuffer(queue, tmp, d, 0, 4L * dst.offset(), bytes, 0, null, null);
+                    ClCall.check("clEnqueueCopyBuffer",
+                            () -> clEnqueueCopyBuffer(queue, s, tmp, 4L * src.offset(), 0, bytes, 0, null, null));
+                    ClCall.check("clEnqueueCopyBuffer",
+                            () -> clEnqueueCopyBuffer(queue, tmp, d, 0, 4L * dst.offset(), bytes, 0, null, null));
                 } finally {
                     memory.release(tmp, bytes);
                 }
             } else {
-                clEnqueueCopyBuffer(queue, s, d, 4L * src.offset(), 4L * dst.offset(), 4L * n, 0, null, null);
+                ClCall.check("clEnqueueCopyBuffer", () -> clEnqueueCopyBuffer(queue, s, d, 4L * src.offset(),
+                        4L * dst.offset(), 4L * n, 0, null, null));
             }
         });
     }
@@ -505,7 +513,11 @@ public final class ClBackend implements Backend {
 
     // ------------------------------------------------------------------ plumbing
 
-    /** Runs {@code body} under the queue lock, turning OpenCL errors into {@link ClException} naming {@code op}. */
+    /**
+     * Runs {@code body} under the queue lock, turning OpenCL errors into {@link ClException} naming
+     * {@code op}, the call and the code. The lock is a monitor, so it is released however
+     * {@code body} ends; bodies return their temporary buffers in {@code finally} blocks.
+     */
     private void run(String op, Runnable body) {
         synchronized (lock) {
             if (closed) {
@@ -513,14 +525,26 @@ public final class ClBackend implements Backend {
             }
             try {
                 body.run();
+            } catch (ClCall.Failed e) {
+                throw e.in(op);
             } catch (CLException e) {
-                throw new ClException(op, e);
+                // A safety net: every call made here goes through ClCall, so this names no call.
+                throw new ClException(op, "an OpenCL call", e.getStatus(), e);
             }
         }
     }
 
     private Launch launch(String program, String kernel) {
-        return new Launch(queue, programs.kernel(program, kernel), WG);
+        return new Launch(queue, programs.kernel(program, kernel), kernel, WG, fault);
+    }
+
+    /**
+     * Test seam, package-private and never used in production: from now on every launch of
+     * {@code kernel} is made invalid as {@code kind} says, so the driver itself refuses it;
+     * {@code null} kind clears it. Lets tests provoke real OpenCL errors inside real operations.
+     */
+    void injectFault(String kernel, Launch.Fault.Kind kind) {
+        fault = kind == null ? null : new Launch.Fault(kernel, kind, device.maxWorkGroupSize());
     }
 
     /** A native-order direct buffer of at least {@code bytes}, reused while small. Under the lock. */

@@ -1,19 +1,39 @@
 package dendrite.backend.opencl;
 
 import org.jocl.CL;
-import org.jocl.CLException;
 
 /**
- * An OpenCL call failed during an operation: names the operation and the CL error code
- * (e.g. {@code opencl gemm: CL_INVALID_WORK_GROUP_SIZE (-54)}).
+ * An OpenCL call failed during an operation. The message names the Dendrite operation, the
+ * OpenCL call and its error code, e.g.
+ * {@code opencl relu: clEnqueueNDRangeKernel(activation) returned CL_INVALID_WORK_GROUP_SIZE (-54)}.
+ *
+ * <p>The backend stays usable after one: nothing was enqueued by the failed call, temporary
+ * buffers are returned and the queue lock is released, so the next operation runs normally. A
+ * kernel that fails while running on the device (rather than when enqueued) is reported by the
+ * next blocking call, {@code read} or {@code synchronize}, which then names itself as the op.
  */
 public final class ClException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    private final String op;
+    private final String call;
     private final int status;
 
-    ClException(String op, CLException cause) {
-        super("opencl " + op + ": " + codeName(cause.getStatus()) + " (" + cause.getStatus() + ")", cause);
-        this.status = cause.getStatus();
+    /** {@code cause} may be null: JOCL throws only when its exceptions are enabled. */
+    ClException(String op, String call, int status, Throwable cause) {
+        super("opencl " + op + ": " + call + " returned " + codeName(status) + " (" + status + ")", cause);
+        this.op = op;
+        this.call = call;
+        this.status = status;
+    }
+
+    /** The Dendrite operation that failed, e.g. {@code "relu"} or {@code "read"}. */
+    public String op() {
+        return op;
+    }
+
+    /** The OpenCL call that failed, e.g. {@code "clEnqueueNDRangeKernel(activation)"}. */
+    public String call() {
+        return call;
     }
 
     /** The OpenCL status code, e.g. -4 for {@code CL_MEM_OBJECT_ALLOCATION_FAILURE}. */
@@ -21,6 +41,7 @@ public final class ClException extends RuntimeException {
         return status;
     }
 
+    /** The symbolic name of an OpenCL status code, e.g. {@code CL_INVALID_MEM_OBJECT} for -38. */
     static String codeName(int status) {
         try {
             return CL.stringFor_errorCode(status);

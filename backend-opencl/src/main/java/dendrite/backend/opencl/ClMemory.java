@@ -37,7 +37,12 @@ final class ClMemory {
             return new Driver() {
                 @Override
                 public cl_mem create(long bytes) {
-                    return clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, null);
+                    int[] status = new int[1];
+                    cl_mem mem = clCreateBuffer(context, CL_MEM_READ_WRITE, bytes, null, status);
+                    if (status[0] != CL_SUCCESS) { // JOCL's exceptions are off: report the status the same way
+                        throw new CLException(stringFor_errorCode(status[0]), status[0]);
+                    }
+                    return mem;
                 }
 
                 @Override
@@ -129,7 +134,7 @@ final class ClMemory {
             return driver.create(size);
         } catch (CLException e) {
             if (!outOfMemory(e.getStatus())) {
-                throw new ClException("allocate " + what, e);
+                throw new ClException("allocate " + what, "clCreateBuffer", e.getStatus(), e);
             }
         }
         trim();
@@ -137,7 +142,7 @@ final class ClMemory {
             return driver.create(size);
         } catch (CLException e) {
             if (!outOfMemory(e.getStatus())) {
-                throw new ClException("allocate " + what, e);
+                throw new ClException("allocate " + what, "clCreateBuffer", e.getStatus(), e);
             }
             throw new ClOutOfMemoryException("opencl: out of device memory allocating " + size + " bytes for " + what
                     + " (" + ClException.codeName(e.getStatus()) + ", after emptying the pool)" + held());

@@ -78,7 +78,14 @@ final class ClPrograms {
         String key = program + "/" + name;
         cl_kernel k = kernels.get(key);
         if (k == null) {
-            k = clCreateKernel(program(program), name, null);
+            cl_program p = program(program);
+            cl_kernel[] created = new cl_kernel[1];
+            int[] status = new int[1];
+            ClCall.check("clCreateKernel(" + name + ")", () -> {
+                created[0] = clCreateKernel(p, name, status);
+                return status[0];
+            });
+            k = created[0];
             kernels.put(key, k);
         }
         return k;
@@ -95,17 +102,29 @@ final class ClPrograms {
             return p;
         }
         String source = resource("common.cl") + "\n#line 1\n" + resource(name + ".cl");
-        p = clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
+        cl_program[] created = new cl_program[1];
+        int[] status = new int[1];
+        ClCall.check("clCreateProgramWithSource(" + name + ".cl)", () -> {
+            created[0] = clCreateProgramWithSource(context, 1, new String[] {source}, null, status);
+            return status[0];
+        });
+        p = created[0];
         long t0 = System.nanoTime();
+        int built;
+        CLException cause = null;
         try {
-            clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
+            built = clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
         } catch (CLException e) {
+            built = e.getStatus();
+            cause = e;
+        } finally {
+            buildNanos += System.nanoTime() - t0;
+        }
+        if (built != CL_SUCCESS) { // a CLException, or a status when JOCL's exceptions are off
             String log = buildLog(p);
             clReleaseProgram(p);
             throw new IllegalStateException("opencl: building kernels/" + name + ".cl failed ("
-                    + ClException.codeName(e.getStatus()) + ") with options [" + options + "]:\n" + log, e);
-        } finally {
-            buildNanos += System.nanoTime() - t0;
+                    + ClException.codeName(built) + ") with options [" + options + "]:\n" + log, cause);
         }
         programs.put(name, p);
         return p;

@@ -2,6 +2,9 @@ package dendrite.backend.opencl;
 
 import static org.jocl.CL.*;
 
+import java.util.Arrays;
+
+import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
@@ -11,28 +14,45 @@ import org.jocl.cl_mem;
 /**
  * Sets a kernel's arguments in order and enqueues it:
  * {@code launch.mem(x).i(offset).f(alpha).run1(n)}. Used under the backend's queue lock, since
- * a {@code cl_kernel}'s arguments are shared state.
+ * a {@code cl_kernel}'s arguments are shared state. Every call is checked ({@link ClCall}), so a
+ * failure names the call and the kernel, e.g. {@code clSetKernelArg(softmax_serial, 3)}.
  */
 final class Launch {
+    /**
+     * Test seam, never set in production: makes every launch of one kernel invalid in a way the
+     * driver itself detects, so that tests can provoke real OpenCL errors inside real operations.
+     */
+    record Fault(String kernel, Kind kind, long deviceMaxWorkGroup) {
+        enum Kind {
+            /** Asks for twice the device's largest work-group: {@code CL_INVALID_WORK_GROUP_SIZE}. */
+            OVERSIZED_WORK_GROUP,
+            /** Sets one argument more than the kernel has: {@code CL_INVALID_ARG_INDEX}. */
+            EXTRA_ARGUMENT
+        }
+    }
+
     private final cl_command_queue queue;
     private final cl_kernel kernel;
+    private final String name;
     private final int workGroup;
+    private final Fault fault;
     private int index;
 
-    Launch(cl_command_queue queue, cl_kernel kernel, int workGroup) {
+    /** {@code fault} is null except in tests. */
+    Launch(cl_command_queue queue, cl_kernel kernel, String name, int workGroup, Fault fault) {
         this.queue = queue;
         this.kernel = kernel;
+        this.name = name;
         this.workGroup = workGroup;
+        this.fault = fault != null && fault.kernel().equals(name) ? fault : null;
     }
 
     Launch mem(cl_mem m) {
-        clSetKernelArg(kernel, index++, Sizeof.cl_mem, Pointer.to(m));
-        return this;
+        return arg(Sizeof.cl_mem, Pointer.to(m));
     }
 
     Launch i(int v) {
-        clSetKernelArg(kernel, index++, Sizeof.cl_int, Pointer.to(new int[] {v}));
-        return this;
+        return arg(Sizeof.cl_int, Pointer.to(new int[] {v}));
     }
 
     Launch i(boolean v) {
@@ -40,12 +60,25 @@ final class Launch {
     }
 
     Launch f(float v) {
-        clSetKernelArg(kernel, index++, Sizeof.cl_float, Pointer.to(new float[] {v}));
-        return this;
+        return arg(Sizeof.cl_float, Pointer.to(new float[] {v}));
     }
 
     Launch l(long v) {
-        clSetKernelArg(kernel, index++, Sizeof.cl_ulong, Pointer.to(new long[] {v}));
+        return arg(Sizeof.cl_ulong, Pointer.to(new long[] {v}));
+    }
+
+    // Checked inline rather than through ClCall.check, so that the call's name is built only on failure.
+    private Launch arg(long size, Pointer value) {
+        int at = index++;
+        int status;
+        try {
+            status = clSetKernelArg(kernel, at, size, value);
+        } catch (CLException e) {
+            throw new ClCall.Failed("clSetKernelArg(" + name + ", " + at + ")", e.getStatus(), e);
+        }
+        if (status != CL_SUCCESS) {
+            throw new ClCall.Failed("clSetKernelArg(" + name + ", " + at + ")", status, null);
+        }
         return this;
     }
 
@@ -69,7 +102,30 @@ final class Launch {
     }
 
     private void run(long[] global, long[] local) {
-        clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+        if (fault != null) {
+            sabotage(global, local);
+        }
+        int status;
+        try {
+            status = clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+        } catch (CLException e) {
+            throw new ClCall.Failed("clEnqueueNDRangeKernel(" + name + ")", e.getStatus(), e);
+        }
+        if (status != CL_SUCCESS) {
+            throw new ClCall.Failed("clEnqueueNDRangeKernel(" + name + ")", status, null);
+        }
+    }
+
+    private void sabotage(long[] global, long[] local) {
+        switch (fault.kind()) {
+            case OVERSIZED_WORK_GROUP -> {
+                Arrays.fill(local, 1);
+                local[0] = 2 * fault.deviceMaxWorkGroup();
+                Arrays.fill(global, 1);
+                global[0] = local[0];
+            }
+            case EXTRA_ARGUMENT -> i(0);
+        }
     }
 
     static long roundUp(long n, long m) {

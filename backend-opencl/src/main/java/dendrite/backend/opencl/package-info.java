@@ -10,6 +10,10 @@
  * GEMM ({@code ClGemm}) splits between a register-blocked, local-memory-tiled kernel for large
  * shapes and a guarded direct kernel for small or ragged ones, as CLBlast does.
  *
+ * <p>Every OpenCL call is checked ({@code ClCall}), whether JOCL's exceptions are on or off, and a
+ * failure surfaces as {@link dendrite.backend.opencl.ClException} naming the op, the call and the
+ * error code; the backend stays usable after it.
+ *
  * <p>On PoCL (OpenCL on the CPU) every kernel is compiled once for each work-group size it is
  * launched with, so every launch here uses one of a few fixed work-group sizes.
  */

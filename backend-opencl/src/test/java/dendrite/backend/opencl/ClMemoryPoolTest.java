@@ -99,6 +99,6 @@ class ClMemoryPoolTest {
             }
         };
         ClException e = assertThrows(ClException.class, () -> new ClMemory(broken, 1 << 30, 1 << 20).acquire(4, "x"));
-        assertTrue(e.getMessage().startsWith("opencl allocate x: CL_INVALID_VALUE (-30)"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("opencl allocate x: clCreateBuffer returned CL_INVALID_VALUE (-30)"), e.getMessage());
     }
 }

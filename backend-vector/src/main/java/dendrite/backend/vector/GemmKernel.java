@@ -232,12 +232,15 @@ final class GemmKernel {
     }
 
     /**
-     * {@code tile = sum_p A[., p] (x) B[p, .]} for p in [0, kc), reading A and B in place: A element
-     * (i, p) is {@code a[a0 + i * aRow + p * aStep]} for i in [0, MR), B's row p is the NR floats at
-     * {@code b[b0 + p * bStep]}. The tile is written row-major, MR x NR.
+     * {@code C = sum_p A[., p] (x) B[p, .] (+ bias)} for p in [0, kc), reading A and B in place: A
+     * element (i, p) is {@code a[a0 + i * aRow + p * aStep]} for i in [0, MR), B's row p is the NR
+     * floats at {@code b[b0 + p * bStep]}. The MR x NR result goes to {@code c} from {@code c0}, rows
+     * {@code ldc} apart: straight into C when the store is a plain copy (alpha 1, beta 0), else into
+     * the tile buffer (ldc = NR, no bias) for {@link #merge}. Going through the tile cost a third of
+     * the time of a product with a short inner dimension (128 x 128 x 10).
      */
     static void multiply(int kc, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
-            float[] tile) {
+            float[] c, int c0, int ldc, float[] bias, int biasOff) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -277,6 +280,105 @@ final class GemmKernel {
             c70 = Simd.mulAdd(x, b0v, c70);
             c71 = Simd.mulAdd(x, b1v, c71);
         }
+        if (bias != null) {
+            FloatVector bias0 = FloatVector.fromArray(F, bias, biasOff);
+            FloatVector bias1 = FloatVector.fromArray(F, bias, biasOff + L);
+            c00 = c00.add(bias0);
+            c01 = c01.add(bias1);
+            c10 = c10.add(bias0);
+            c11 = c11.add(bias1);
+            c20 = c20.add(bias0);
+            c21 = c21.add(bias1);
+            c30 = c30.add(bias0);
+            c31 = c31.add(bias1);
+            c40 = c40.add(bias0);
+            c41 = c41.add(bias1);
+            c50 = c50.add(bias0);
+            c51 = c51.add(bias1);
+            c60 = c60.add(bias0);
+            c61 = c61.add(bias1);
+            c70 = c70.add(bias0);
+            c71 = c71.add(bias1);
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        c10.intoArray(c, c0 + 1 * ldc);
+        c11.intoArray(c, c0 + 1 * ldc + L);
+        c20.intoArray(c, c0 + 2 * ldc);
+        c21.intoArray(c, c0 + 2 * ldc + L);
+        c30.intoArray(c, c0 + 3 * ldc);
+        c31.intoArray(c, c0 + 3 * ldc + L);
+        c40.intoArray(c, c0 + 4 * ldc);
+        c41.intoArray(c, c0 + 4 * ldc + L);
+        c50.intoArray(c, c0 + 5 * ldc);
+        c51.intoArray(c, c0 + 5 * ldc + L);
+        c60.intoArray(c, c0 + 6 * ldc);
+        c61.intoArray(c, c0 + 6 * ldc + L);
+        c70.intoArray(c, c0 + 7 * ldc);
+        c71.intoArray(c, c0 + 7 * ldc + L);
+    }
+
+    /**
+     * {@link #multiply} for a panel at most one vector wide ({@code nr <= L}): only the first vector
+     * of each B row is loaded and only the left half of the tile is written. A narrow output (10
+     * classes) then does 16 columns of work for 10, not 32.
+     */
+    static void multiplyNarrow(int kc, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
+            float[] tile) {
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
+        FloatVector c4 = FloatVector.zero(F), c5 = FloatVector.zero(F), c6 = FloatVector.zero(F), c7 = FloatVector.zero(F);
+        int r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow, r6 = 6 * aRow, r7 = 7 * aRow;
+        for (int p = 0; p < kc; p++) {
+            int ap = a0 + p * aStep;
+            FloatVector bv = FloatVector.fromArray(F, b, b0 + p * bStep);
+            c0 = Simd.mulAdd(FloatVector.broadcast(F, a[ap]), bv, c0);
+            c1 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + r1]), bv, c1);
+            c2 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + r2]), bv, c2);
+            c3 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + r3]), bv, c3);
+            c4 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + r4]), bv, c4);
+            c5 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + r5]), bv, c5);
+            c6 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + r6]), bv, c6);
+            c7 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + r7]), bv, c7);
+        }
+        c0.intoArray(tile, 0 * NR);
+        c1.intoArray(tile, 1 * NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
+    }
+
+    /**
+     * {@link #multiply} for the last 4 to 7 rows of a short matrix: rows 0 to 3 of the tile only, so
+     * a 10-row product (a 10-class layer's weight gradient) computes 8 + 4 rows rather than 16.
+     */
+    static void multiply4(int kc, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
+            float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        int r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow;
+        for (int p = 0; p < kc; p++) {
+            int ap = a0 + p * aStep;
+            int bp = b0 + p * bStep;
+            FloatVector b0v = FloatVector.fromArray(F, b, bp);
+            FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
+            FloatVector x = FloatVector.broadcast(F, a[ap]);
+            c00 = Simd.mulAdd(x, b0v, c00);
+            c01 = Simd.mulAdd(x, b1v, c01);
+            x = FloatVector.broadcast(F, a[ap + r1]);
+            c10 = Simd.mulAdd(x, b0v, c10);
+            c11 = Simd.mulAdd(x, b1v, c11);
+            x = FloatVector.broadcast(F, a[ap + r2]);
+            c20 = Simd.mulAdd(x, b0v, c20);
+            c21 = Simd.mulAdd(x, b1v, c21);
+            x = FloatVector.broadcast(F, a[ap + r3]);
+            c30 = Simd.mulAdd(x, b0v, c30);
+            c31 = Simd.mulAdd(x, b1v, c31);
+        }
         c00.intoArray(tile, 0 * NR);
         c01.intoArray(tile, 0 * NR + L);
         c10.intoArray(tile, 1 * NR);
@@ -285,14 +387,19 @@ final class GemmKernel {
         c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR);
-        c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR);
-        c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /** {@link #multiply} for one to three last rows, one row at a time: row 0 of the tile only. */
+    static void multiply1(int kc, float[] a, int a0, int aStep, float[] b, int b0, int bStep, float[] tile) {
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int bp = b0 + p * bStep;
+            FloatVector x = FloatVector.broadcast(F, a[a0 + p * aStep]);
+            c0 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp), c0);
+            c1 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + L), c1);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
     }
 
     /**

@@ -42,6 +42,11 @@ final class VectorGemm {
     private static final int WIDE_C = 2048;
     /** Below this many multiply-adds, no packing: the copies would cost more than they save. */
     private static final long SMALL = 48L * 48 * 48;
+    /**
+     * Up to this inner dimension, no packing either: each packed panel would serve a handful of
+     * multiply-adds per element (the input gradient of a 10-class layer: k = 10).
+     */
+    private static final int SMALL_K = 32;
 
     private final Parallel parallel;
     private final int kc;
@@ -55,6 +60,8 @@ final class VectorGemm {
         float[] a = new float[0];
         float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        final float[] dots = new float[GemmDot.OUT_SIZE];
+        final float[] dotLanes = new float[GemmDot.ACC_SIZE];
 
         float[] a(int size) {
             if (a.length < size) {
@@ -106,20 +113,44 @@ final class VectorGemm {
                 c, cOff, epi);
         long work = (long) m * n * k;
         int parts = parallel.parts(work, PARALLEL_GRAIN);
-        boolean small = work <= SMALL;
+        // The path depends on the shape alone, never on the thread count, so each element is summed
+        // in the same order however the work is split.
+        if (transB && !transA && m < MR) {
+            gemmDot(o, parts);
+            return;
+        }
+        // A transposed B at most one vector wide (a 10-class layer's forward pass) is packed whole into
+        // the in-place path's edge panel, and A read where it is.
+        boolean narrowB = transB && n <= L;
+        boolean inPlace = narrowB || !transB && (work <= SMALL || m <= 2 * MR || k <= SMALL_K);
         if (parts == 1) {
-            block(o, 0, m, 0, n, small);
+            block(o, 0, m, 0, n, inPlace);
             return;
         }
         // Split along n when each part keeps several full panels, else along m.
         if (n >= parts * 2 * NR || n >= m) {
             int step = ceilDiv(ceilDiv(n, NR), parts) * NR;
             int count = ceilDiv(n, step);
-            parallel.run(count, p -> block(o, 0, m, p * step, Math.min(n, (p + 1) * step), small));
+            parallel.run(count, p -> block(o, 0, m, p * step, Math.min(n, (p + 1) * step), inPlace));
         } else {
             int step = ceilDiv(ceilDiv(m, MR), parts) * MR;
             int count = ceilDiv(m, step);
-            parallel.run(count, p -> block(o, p * step, Math.min(m, (p + 1) * step), 0, n, small));
+            parallel.run(count, p -> block(o, p * step, Math.min(m, (p + 1) * step), 0, n, inPlace));
+        }
+    }
+
+    /** The dot-product path ({@link GemmDot}), split over rows, or over columns when there are few rows. */
+    private void gemmDot(Operands o, int parts) {
+        int m = o.m();
+        int n = o.n();
+        if (parts == 1) {
+            blockDot(o, 0, m, 0, n);
+        } else if (m >= parts * 2 * GemmDot.BLOCK) {
+            int step = ceilDiv(ceilDiv(m, GemmDot.BLOCK), parts) * GemmDot.BLOCK;
+            parallel.run(ceilDiv(m, step), p -> blockDot(o, p * step, Math.min(m, (p + 1) * step), 0, n));
+        } else {
+            int step = ceilDiv(ceilDiv(n, GemmDot.BLOCK), parts) * GemmDot.BLOCK;
+            parallel.run(ceilDiv(n, step), p -> blockDot(o, 0, m, p * step, Math.min(n, (p + 1) * step)));
         }
     }
 
@@ -131,12 +162,13 @@ final class VectorGemm {
     }
 
     /**
-     * Computes C[m0 .. m1, n0 .. n1] on this thread: packed, unless B is not transposed and the
-     * problem is small or has so few rows that each packed panel of B would serve only one or two
-     * tiles (the weight gradient of a 10-class output layer: packing B took a third of its time).
+     * Computes C[m0 .. m1, n0 .. n1] on this thread: in place when B is not transposed and the
+     * problem is small, has so few rows that each packed panel of B would serve only one or two
+     * tiles (the weight gradient of a 10-class output layer: packing B took a third of its time),
+     * or so short an inner dimension that packing costs more than the products; packed otherwise.
      */
-    private void block(Operands o, int m0, int m1, int n0, int n1, boolean small) {
-        if (o.bCs() == 1 && (small || m1 - m0 <= 2 * MR)) {
+    private void block(Operands o, int m0, int m1, int n0, int n1, boolean inPlace) {
+        if (inPlace) {
             blockInPlace(o, m0, m1, n0, n1);
         } else {
             blockPacked(o, m0, m1, n0, n1);
@@ -214,42 +246,118 @@ final class VectorGemm {
     }
 
     /**
-     * Small problems with B not transposed: the kernel reads A and B where they are, with no
-     * blocking (everything fits in cache). Only ragged edge panels are copied, so the kernel's
-     * full-width reads stay inside the arrays.
+     * Small problems with B not transposed, and a transposed B one vector wide: the kernel reads A
+     * (and B) where they are, with no blocking (everything fits in cache). Only a ragged last column
+     * panel (or the narrow transposed B) is copied, so the kernel's full-width reads stay inside B;
+     * ragged last rows go through the 4-row and 1-row kernels, which read only rows that exist.
      */
     private void blockInPlace(Operands o, int m0, int m1, int n0, int n1) {
         Workspace ws = workspaces.get();
         int k = o.k();
-        float[] aEdge = ws.a(k * MR);
         float[] bEdge = ws.b(k * NR);
         float[] tile = ws.tile;
-        // The ragged last column panel, packed once for every row panel.
-        int nFull = n0 + (n1 - n0) / NR * NR;
+        // Full tiles go straight into C when the store is a plain copy.
+        boolean direct = o.alpha() == 1f && o.beta() == 0f;
+        // The ragged last column panel, packed once for every row panel; a transposed B (at most one
+        // panel wide) is all edge.
+        int nFull = o.bCs() == 1 ? n0 + (n1 - n0) / NR * NR : n0;
         if (nFull < n1) {
             GemmPacking.packB(o.b(), o.bOff(), o.bRs(), o.bCs(), 0, k, nFull, n1 - nFull, bEdge, 0);
         }
-        for (int i = m0; i < m1; i += MR) {
-            int mr = Math.min(MR, m1 - i);
-            float[] aArr = o.a();
-            int aStart = o.aOff() + i * o.aRs();
-            int aRow = o.aRs();
-            int aStep = o.aCs();
-            if (mr < MR) {
-                GemmPacking.packA(o.a(), o.aOff(), o.aRs(), o.aCs(), i, mr, 0, k, aEdge, 0);
-                aArr = aEdge;
-                aStart = 0;
-                aRow = 1;
-                aStep = MR;
-            }
+        for (int i = m0; i < m1; ) {
+            int left = m1 - i;
+            int rows = left >= MR ? MR : left >= 4 ? 4 : 1;
+            int a0 = o.aOff() + i * o.aRs();
             for (int j = n0; j < n1; j += NR) {
                 int nr = Math.min(NR, n1 - j);
-                if (nr == NR) {
-                    GemmKernel.multiply(k, aArr, aStart, aRow, aStep, o.b(), o.bOff() + j, o.bRs(), tile);
+                boolean edge = nr < NR || o.bCs() != 1;
+                float[] b = edge ? bEdge : o.b();
+                int b0 = edge ? 0 : o.bOff() + j;
+                int bStep = edge ? NR : o.bRs();
+                if (rows == MR && nr <= L) {
+                    GemmKernel.multiplyNarrow(k, o.a(), a0, o.aRs(), o.aCs(), b, b0, bStep, tile);
+                } else if (rows == MR && direct && nr == NR) {
+                    int c0 = o.cOff() + i * o.n() + j;
+                    GemmKernel.multiply(k, o.a(), a0, o.aRs(), o.aCs(), b, b0, bStep, o.c(), c0, o.n(),
+                            o.epi().bias(), o.epi().biasOff() + j);
+                    if (o.epi().act() != Activation.IDENTITY) {
+                        activate(o, c0, MR, NR);
+                    }
+                    continue;
+                } else if (rows == MR) {
+                    GemmKernel.multiply(k, o.a(), a0, o.aRs(), o.aCs(), b, b0, bStep, tile, 0, NR, null, 0);
+                } else if (rows == 4) {
+                    GemmKernel.multiply4(k, o.a(), a0, o.aRs(), o.aCs(), b, b0, bStep, tile);
                 } else {
-                    GemmKernel.multiply(k, aArr, aStart, aRow, aStep, bEdge, 0, NR, tile);
+                    GemmKernel.multiply1(k, o.a(), a0, o.aCs(), b, b0, bStep, tile);
                 }
-                store(o, tile, i, mr, j, nr, true, true);
+                store(o, tile, i, rows, j, nr, true, true);
+            }
+            i += rows;
+        }
+    }
+
+    /**
+     * {@code C = A B^T} as dot products of rows ({@link GemmDot}), 4 x 4 elements at a time, then 4 x 1,
+     * 1 x 4 and 1 x 1 at the ragged edges. Each finished block is stored with alpha, beta and the bias,
+     * and each finished row block gets the activation.
+     */
+    private void blockDot(Operands o, int m0, int m1, int n0, int n1) {
+        Workspace ws = workspaces.get();
+        float[] out = ws.dots;
+        float[] acc = ws.dotLanes;
+        int k = o.k();
+        int lda = o.aRs();
+        int ldb = o.bCs();
+        for (int i = m0; i < m1; ) {
+            int rows = m1 - i >= GemmDot.BLOCK ? GemmDot.BLOCK : 1;
+            int a0 = o.aOff() + i * lda;
+            for (int j = n0; j < n1; ) {
+                int left = n1 - j;
+                int cols = rows == 1 && left >= GemmDot.WIDE ? GemmDot.WIDE : left >= GemmDot.BLOCK ? GemmDot.BLOCK : 1;
+                int b0 = o.bOff() + j * ldb;
+                if (cols == GemmDot.WIDE) {
+                    GemmDot.dot1x16(k, o.a(), a0, o.b(), b0, ldb, acc);
+                } else if (rows > 1 && cols > 1) {
+                    GemmDot.dot4x4(k, o.a(), a0, lda, o.b(), b0, ldb, acc);
+                } else if (rows > 1) {
+                    GemmDot.dot4x1(k, o.a(), a0, lda, o.b(), b0, acc);
+                } else if (cols > 1) {
+                    GemmDot.dot1x4(k, o.a(), a0, o.b(), b0, ldb, acc);
+                } else {
+                    GemmDot.dot1x1(k, o.a(), a0, o.b(), b0, acc);
+                }
+                GemmDot.finish(k, o.a(), a0, lda, o.b(), b0, ldb, rows, cols, acc, out);
+                storeDots(o, out, i, rows, j, cols);
+                j += cols;
+            }
+            if (o.epi().act() != Activation.IDENTITY) {
+                for (int r = 0; r < rows; r++) {
+                    int c0 = o.cOff() + (i + r) * o.n() + n0;
+                    VectorActivations.forward(o.epi().act(), o.epi().param(), n1 - n0, o.c(), c0, o.c(), c0);
+                }
+            }
+            i += rows;
+        }
+    }
+
+    /** Stores {@code out[r * 4 + c]} (r < rows, c < cols) at C[i + r, j + c]: alpha, beta and the bias as in merge. */
+    private static void storeDots(Operands o, float[] out, int i, int rows, int j, int cols) {
+        float[] c = o.c();
+        float[] bias = o.epi().bias();
+        float alpha = o.alpha();
+        float beta = o.beta();
+        for (int r = 0; r < rows; r++) {
+            int ci = o.cOff() + (i + r) * o.n() + j;
+            for (int q = 0; q < cols; q++) {
+                float v = alpha * out[r * GemmDot.BLOCK + q];
+                if (beta != 0f) {
+                    v += beta * c[ci + q];
+                }
+                if (bias != null) {
+                    v += bias[o.epi().biasOff() + j + q];
+                }
+                c[ci + q] = v;
             }
         }
     }

@@ -48,7 +48,7 @@ final class VectorReductions {
                 s1 = s1.add(FloatVector.fromArray(F, x, off + i, F.indexInRange(i, len)));
             }
         }
-        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+        return Simd.sum(s0.add(s1));
     }
 
     /** x_0^2 + ... + x_(len-1)^2. */
@@ -66,7 +66,7 @@ final class VectorReductions {
             FloatVector a = FloatVector.fromArray(F, x, off + i, F.indexInRange(i, len));
             s0 = Simd.mulAdd(a, a, s0);
         }
-        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+        return Simd.sum(s0.add(s1));
     }
 
     /** The largest of the line, NaN if any value is NaN (vector max follows Math.max). */
@@ -160,7 +160,7 @@ final class VectorReductions {
                 e.intoArray(out, os + j, m);
                 sum = sum.add(e, m);
             }
-            float total = sum.reduceLanes(VectorOperators.ADD);
+            float total = Simd.sum(sum);
             VectorElementwise.binaryScalar(dendrite.tensor.BinaryOp.DIV, cols, out, os, total, out, os);
         }
     }
@@ -181,7 +181,7 @@ final class VectorReductions {
                 VectorMask<Float> m = F.indexInRange(j, cols);
                 sum = sum.add(FloatVector.fromArray(F, x, xs + j, m).sub(max).lanewise(VectorOperators.EXP), m);
             }
-            float logSum = (float) Math.log(sum.reduceLanes(VectorOperators.ADD));
+            float logSum = (float) Math.log(Simd.sum(sum));
             // x - max - logSum, in the reference's order (two subtractions, not one).
             j = 0;
             for (; j < bound; j += L) {

@@ -82,6 +82,10 @@ class VectorGemmTest {
         "129, 127, 63", "65, 257, 33", "300, 33, 129",         // packed, ragged tiles
         "1030, 17, 9", "31, 1100, 7",                           // beyond one MC block of rows; wide
         "20, 2050, 300",                                        // C so wide that row panels go outermost
+        "1, 256, 784", "3, 301, 47", "7, 9, 1001",              // few rows: dot products when B is transposed
+        "128, 10, 128", "129, 15, 33",                          // narrow C: dot products when B is transposed
+        "10, 128, 128", "13, 70, 300", "5, 40, 9",              // in place with 4-row and 1-row edges
+        "128, 128, 10", "77, 300, 32",                          // short inner dimension: in place
     })
     void matchesTheReferenceForEveryTransposeAlphaAndBeta(int m, int n, int k) {
         float[] a = random(1, m * k);
@@ -99,11 +103,10 @@ class VectorGemmTest {
         }
     }
 
-    @Test
-    void theResultIsTheSameBitForBitOnAnyThreadCount() {
-        int m = 203;
-        int n = 301;
-        int k = 517;
+    /** Covers the packed path, the dot path split by rows and by columns, and the in-place path. */
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @CsvSource({"203, 301, 517", "2, 3001, 700", "999, 9, 300", "14, 2000, 100", "1000, 1000, 20"})
+    void theResultIsTheSameBitForBitOnAnyThreadCount(int m, int n, int k) {
         float[] a = random(4, m * k);
         float[] b = random(5, k * n);
         float[] c = new float[m * n];
@@ -132,6 +135,7 @@ class VectorGemmTest {
     /** The fused epilogue adds the bias once and applies the activation once, even over several K blocks. */
     @ParameterizedTest(name = "{0} batch={1} in={2} out={3}")
     @CsvSource({"RELU, 128, 784, 256", "GELU, 33, 600, 47", "SIGMOID, 5, 3, 9", "LEAKY_RELU, 70, 513, 10",
+        "RELU, 1, 784, 256", "TANH, 6, 100, 1100", "SIGMOID, 128, 128, 10",
         "IDENTITY, 128, 256, 128", "TANH, 17, 300, 65", "SOFTPLUS, 9, 1000, 33"})
     void linearFusesBiasAndActivationLikeTheUnfusedReference(Activation act, int batch, int in, int out) {
         float[] x = random(8, batch * in);

@@ -1,6 +1,7 @@
 package dendrite.nn.io;
 
 import dendrite.nn.Sequential;
+import dendrite.nn.optim.LearningRateSchedule;
 import dendrite.nn.optim.Optimizer;
 import dendrite.nn.train.Checkpointer;
 import dendrite.nn.train.History;
@@ -15,7 +16,8 @@ import java.util.Map;
 
 /**
  * Saves and restores everything needed to resume training: the model (as a {@link ModelFile},
- * so a checkpoint also loads as a plain model), the optimizer's state tensors, its step count and
+ * so a checkpoint also loads as a plain model), the optimizer's state tensors, its step count, the
+ * state of its learning-rate schedule, where each layer's random stream stands (dropout masks), and
  * the epoch.
  *
  * <pre>{@code
@@ -28,14 +30,17 @@ import java.util.Map;
  * <h2>What is in the file</h2>
  * The model's tensors as in {@link ModelFile}; each optimizer state tensor as
  * {@code optim.<parameter>.<slot>} (e.g. {@code optim.0.weight.exp_avg}); in the metadata,
- * {@value #EPOCHS_KEY}, {@value #STEP_KEY}, {@value #OPTIMIZER_KEY} (the optimizer's config as JSON)
- * and any caller extras as {@code dendrite.extra.<key>}.
+ * {@value #EPOCHS_KEY}, {@value #STEP_KEY}, {@value #OPTIMIZER_KEY} (the optimizer's config as JSON),
+ * the learning-rate schedule's {@link LearningRateSchedule#state() state} as
+ * {@code dendrite.schedule.<name>} (e.g. reduce-on-plateau's {@code dendrite.schedule.scale}; a pure
+ * schedule has none, being a function of the restored step and epoch), the model's
+ * {@link Sequential#randomState() random state} as {@code dendrite.random.<layer>.<name>} (a Dropout's
+ * seed and pass counter: its masks are counter-based, so these two longs let a resumed run draw the
+ * masks an uninterrupted one would) and any caller extras as {@code dendrite.extra.<key>}. Numbers are written with {@link Double#toString}, which reads back
+ * to the same bits (infinities included), so a resumed schedule decides exactly as the saved one.
  *
- * <p>Saving is atomic; restoring checks every tensor name and shape, and the optimizer type,
- * before it changes anything.
- *
- * <p>Not yet saved: the internal state of a stateful learning-rate schedule (reduce-on-plateau's
- * scale and patience counter); pure schedules are functions of the restored step and epoch.
+ * <p>Saving is atomic; restoring checks every tensor name and shape, the optimizer type, the
+ * schedule's state and the random state before it changes anything.
  */
 public final class CheckpointFile {
     /** The {@value ModelFile#KIND_KEY} of a checkpoint. */
@@ -46,6 +51,10 @@ public final class CheckpointFile {
     public static final String STEP_KEY = "dendrite.step";
     public static final String OPTIMIZER_KEY = "dendrite.optimizer";
     private static final String EXTRA_PREFIX = "dendrite.extra.";
+    /** Prefix of the learning-rate schedule's state in the metadata. */
+    public static final String SCHEDULE_PREFIX = "dendrite.schedule.";
+    /** Prefix of the model's random state (dropout seeds and counters) in the metadata. */
+    public static final String RANDOM_PREFIX = "dendrite.random.";
     /** The extra under which {@link #saver} keeps the training history so far, as JSON. */
     public static final String HISTORY_EXTRA = "history";
 
@@ -75,6 +84,12 @@ public final class CheckpointFile {
         meta.put(EPOCHS_KEY, Integer.toString(epochsCompleted));
         meta.put(STEP_KEY, Long.toString(optimizer.stepCount()));
         meta.put(OPTIMIZER_KEY, Json.write(optimizer.config()));
+        for (Map.Entry<String, Double> e : optimizer.schedule().state().entrySet()) {
+            meta.put(SCHEDULE_PREFIX + e.getKey(), Double.toString(e.getValue()));
+        }
+        for (Map.Entry<String, Long> e : model.randomState().entrySet()) {
+            meta.put(RANDOM_PREFIX + e.getKey(), Long.toString(e.getValue()));
+        }
         for (Map.Entry<String, String> e : extra.entrySet()) {
             meta.put(EXTRA_PREFIX + e.getKey(), e.getValue());
         }
@@ -120,11 +135,13 @@ public final class CheckpointFile {
 
     /**
      * Restores a checkpoint into a model and optimizer built in code the same way as the saved
-     * ones: weights, optimizer state, step count and epoch.
+     * ones: weights, optimizer state, step count, epoch, the state of the optimizer's schedule and
+     * the model's random state (a checkpoint written before these were saved leaves them as they are).
      *
      * @return where training stood
-     * @throws ModelFormatException when the file is corrupt, or its tensors, shapes or optimizer type
-     *                              do not match; the model and optimizer are then unchanged
+     * @throws ModelFormatException when the file is corrupt, or its tensors, shapes, optimizer type,
+     *                              schedule state or random state do not match; the model and optimizer
+     *                              are then unchanged
      */
     public static Progress restore(Path file, Sequential model, Optimizer optimizer) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file);
@@ -145,7 +162,39 @@ public final class CheckpointFile {
             optimizerState = optimizer.state();
             checkOptimizerTensors(c, optimizerState, optimizerValues);
         }
-        ModelFile.copyInto(model, c, OPTIMIZER_PREFIX);   // checks, then writes the weights
+        Map<String, Double> scheduleState = scheduleState(c);
+        LearningRateSchedule schedule = optimizer.schedule();
+        Map<String, Double> scheduleBefore = schedule.state();
+        if (!scheduleState.isEmpty()) {
+            try {
+                schedule.restoreState(scheduleState);      // checks, then writes (or throws, unchanged)
+            } catch (IllegalArgumentException e) {
+                throw ModelFormatException.of(name, "the learning-rate schedule's state in the checkpoint does not fit"
+                        + " the optimizer's schedule " + schedule + ": " + e.getMessage(), e);
+            }
+        }
+        Map<String, Long> randomState = randomState(c);
+        Map<String, Long> randomBefore = model.randomState();
+        try {
+            if (!randomState.isEmpty()) {
+                try {
+                    model.restoreRandomState(randomState);     // checks, then writes (or throws, unchanged)
+                } catch (IllegalArgumentException e) {
+                    throw ModelFormatException.of(name, "the random state in the checkpoint does not fit the model: "
+                            + e.getMessage(), e);
+                }
+            }
+            ModelFile.copyInto(model, c, OPTIMIZER_PREFIX);   // checks, then writes the weights
+        } catch (ModelFormatException e) {
+            // Unchanged, as promised: undo what was restored before the failing check.
+            if (!scheduleState.isEmpty()) {
+                schedule.restoreState(scheduleBefore);
+            }
+            if (!randomState.isEmpty() && !model.randomState().equals(randomBefore)) {
+                model.restoreRandomState(randomBefore);
+            }
+            throw e;
+        }
         for (Map.Entry<String, Tensor> e : optimizerState.entrySet()) {
             e.getValue().copyFrom(optimizerValues.get(e.getKey()));
         }
@@ -159,6 +208,38 @@ public final class CheckpointFile {
             }
         }
         return new Progress(epochs, step, extra);
+    }
+
+    /** The {@value #SCHEDULE_PREFIX} entries of the metadata, parsed; empty when there are none. */
+    private static Map<String, Double> scheduleState(SafeTensors.Contents c) throws ModelFormatException {
+        Map<String, Double> state = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+            if (e.getKey().startsWith(SCHEDULE_PREFIX)) {
+                try {
+                    state.put(e.getKey().substring(SCHEDULE_PREFIX.length()), Double.parseDouble(e.getValue()));
+                } catch (NumberFormatException x) {
+                    throw ModelFormatException.of(c.file(), "checkpoint metadata \"" + e.getKey() + "\" is \""
+                            + e.getValue() + "\", not a number");
+                }
+            }
+        }
+        return state;
+    }
+
+    /** The {@value #RANDOM_PREFIX} entries of the metadata, parsed; empty when there are none. */
+    private static Map<String, Long> randomState(SafeTensors.Contents c) throws ModelFormatException {
+        Map<String, Long> state = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+            if (e.getKey().startsWith(RANDOM_PREFIX)) {
+                try {
+                    state.put(e.getKey().substring(RANDOM_PREFIX.length()), Long.parseLong(e.getValue()));
+                } catch (NumberFormatException x) {
+                    throw ModelFormatException.of(c.file(), "checkpoint metadata \"" + e.getKey() + "\" is \""
+                            + e.getValue() + "\", not a whole number");
+                }
+            }
+        }
+        return state;
     }
 
     private static long number(SafeTensors.Contents c, String key, long max) throws ModelFormatException {

@@ -10,7 +10,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Saves a {@link Sequential} model as one safetensors file that needs no code to load, and loads
@@ -32,9 +34,16 @@ import java.util.Map;
  * <h2>Safety</h2>
  * Saving is atomic ({@link AtomicFile}): a crash leaves the old file or the new one. Loading checks
  * everything before it returns: the file itself ({@link SafeTensors#read}), that the architecture
- * can be built, that every tensor the model needs is there with exactly the shape it needs, and that
- * no other tensor is. Any problem is a {@link ModelFormatException} naming the file and the tensor;
- * a model is never returned half-loaded.
+ * describes layers whose shapes chain, that every tensor the model needs is there with exactly the
+ * shape it needs, and that no other tensor is. Any problem is a {@link ModelFormatException} naming
+ * the file and the tensor; a model is never returned half-loaded.
+ *
+ * <p>The tensor checks come <em>before</em> the model is built, against the shapes the architecture
+ * declares ({@link Sequential.Builder#stateShapes()}): building allocates every weight, and the
+ * architecture is just text in the header, so a damaged or hostile file could otherwise claim a
+ * layer of terabytes and exhaust memory before its tensors were ever looked at. A file whose
+ * architecture needs more values than the file holds is refused with both counts. (A custom layer
+ * that does not declare its shapes is checked after building, as before.)
  */
 public final class ModelFile {
     /** Metadata key of the architecture JSON. */
@@ -87,8 +96,11 @@ public final class ModelFile {
     }
 
     static Sequential load(SafeTensors.Contents contents, Backend backend) throws ModelFormatException {
-        Sequential model = build(contents, backend);
-        copyInto(model, contents, otherTensorsPrefix(contents));
+        String ignored = otherTensorsPrefix(contents);
+        Sequential.Builder layers = layers(contents);
+        checkBeforeBuilding(layers, contents, ignored);
+        Sequential model = build(layers, contents, backend);
+        copyInto(model, contents, ignored);
         return model;
     }
 
@@ -154,14 +166,91 @@ public final class ModelFile {
         }
     }
 
-    private static Sequential build(SafeTensors.Contents c, Backend backend) throws ModelFormatException {
+    /** The architecture's layers, not yet built (nothing allocated). */
+    private static Sequential.Builder layers(SafeTensors.Contents c) throws ModelFormatException {
         Map<String, Object> architecture = architecture(c);
         try {
-            // The seed does not matter: every weight is overwritten from the file.
-            return Sequential.fromArchitecture(architecture, backend, 0L);
+            return Sequential.builderFromArchitecture(architecture);
         } catch (RuntimeException e) {
             // Whatever a malformed architecture makes the builder throw (unknown layer type, a string
-            // where a number belongs, shapes that do not chain) is a problem of this file.
+            // where a number belongs) is a problem of this file.
+            throw ModelFormatException.of(c.file(), "the architecture cannot be built: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Compares the shapes the architecture declares with the file's tensors while nothing is
+     * allocated yet: first the total (so a layer claiming terabytes is named as such), then each
+     * tensor by name, with the messages {@link #copyInto} gives. Does nothing when a layer does not
+     * declare its shapes; {@link #copyInto} then checks after building.
+     */
+    private static void checkBeforeBuilding(Sequential.Builder layers, SafeTensors.Contents c, String ignoredPrefix)
+            throws ModelFormatException {
+        Optional<Map<String, int[]>> declared;
+        try {
+            declared = layers.stateShapes();
+        } catch (RuntimeException e) {
+            // Shapes that do not chain, or a dimension the layer refuses: as build() would report it.
+            throw ModelFormatException.of(c.file(), "the architecture cannot be built: " + e.getMessage(), e);
+        }
+        if (declared.isEmpty()) {
+            return;
+        }
+        long needed = 0;
+        for (int[] shape : declared.get().values()) {
+            needed = saturatingAdd(needed, elements(shape));
+        }
+        long held = 0;
+        for (NamedTensor t : c.tensors().values()) {
+            held += t.size();
+        }
+        if (needed > held) {
+            throw ModelFormatException.of(c.file(), String.format(Locale.ROOT, "the architecture declares %,d weight"
+                    + " values (%s as float32) but the file holds only %,d; refused before allocating anything",
+                    needed, bytes(needed), held));
+        }
+        checkTensors(declared.get(), c, ignoredPrefix);
+    }
+
+    /** The number of elements of a shape, saturating at {@link Long#MAX_VALUE} instead of overflowing. */
+    private static long elements(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                return Long.MAX_VALUE;
+            }
+            if (d != 0 && n > Long.MAX_VALUE / d) {
+                return Long.MAX_VALUE;
+            }
+            n *= d;
+        }
+        return n;
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /** {@code n} float32 values in binary units, e.g. {@code 4.0 TiB}. */
+    private static String bytes(long n) {
+        double b = n >= Long.MAX_VALUE / 4 ? Double.POSITIVE_INFINITY : n * 4.0;
+        String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        int u = 0;
+        while (b >= 1024 && u < units.length - 1) {
+            b /= 1024;
+            u++;
+        }
+        return u == 0 ? (long) b + " bytes" : String.format(Locale.ROOT, "%.1f %s", b, units[u]);
+    }
+
+    private static Sequential build(Sequential.Builder layers, SafeTensors.Contents c, Backend backend)
+            throws ModelFormatException {
+        try {
+            // The seed does not matter: every weight is overwritten from the file.
+            return layers.build(backend, 0L);
+        } catch (RuntimeException e) {
+            // Shapes that do not chain, a hyperparameter a layer refuses when it is built.
             throw ModelFormatException.of(c.file(), "the architecture cannot be built: " + e.getMessage(), e);
         }
     }
@@ -172,12 +261,27 @@ public final class ModelFile {
      * @param ignoredPrefix file tensors with this prefix belong to something else (a checkpoint's optimizer), or null
      */
     static void copyInto(Sequential model, SafeTensors.Contents c, String ignoredPrefix) throws ModelFormatException {
-        Map<String, Tensor> expected = model.stateDict();
+        Map<String, int[]> expected = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+            expected.put(e.getKey(), e.getValue().shape().dims());
+        }
+        model.loadStateDict(checkTensors(expected, c, ignoredPrefix));
+    }
+
+    /**
+     * Checks that the file holds exactly the {@code expected} tensors (names and shapes; tensors under
+     * {@code ignoredPrefix} and PyTorch's {@code num_batches_tracked} aside), reporting up to six
+     * problems in one exception.
+     *
+     * @return the values by name, ready for {@link Sequential#loadStateDict}
+     */
+    private static Map<String, float[]> checkTensors(Map<String, int[]> expected, SafeTensors.Contents c,
+            String ignoredPrefix) throws ModelFormatException {
         List<ModelFormatException> problems = new ArrayList<>();
         Map<String, float[]> values = new HashMap<>();
-        for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+        for (Map.Entry<String, int[]> e : expected.entrySet()) {
             NamedTensor t = c.tensor(e.getKey());
-            int[] want = e.getValue().shape().dims();
+            int[] want = e.getValue();
             if (t == null) {
                 problems.add(ModelFormatException.ofTensor(c.file(), e.getKey(), "missing; the architecture needs it with shape "
                         + Arrays.toString(want)));
@@ -211,6 +315,6 @@ public final class ModelFile {
             }
             throw ModelFormatException.ofTensor(c.file(), first.tensor(), more.toString());
         }
-        model.loadStateDict(values);
+        return values;
     }
 }

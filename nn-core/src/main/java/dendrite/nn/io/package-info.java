@@ -4,14 +4,17 @@
  * <ul>
  *   <li>{@link dendrite.nn.io.ModelFile}: save a {@code Sequential} and load it back with no code,
  *       or load weights PyTorch wrote (names as {@code nn.Sequential.state_dict()}: {@code 0.weight}, ...).</li>
- *   <li>{@link dendrite.nn.io.CheckpointFile}: model plus optimizer state, step and epoch, to resume
- *       training; {@code CheckpointFile.saver(path)} plugs into {@code Trainer.Builder.checkpointEvery}.</li>
+ *   <li>{@link dendrite.nn.io.CheckpointFile}: model plus optimizer state, step, epoch, the learning-rate
+ *       schedule's state and the dropout layers' random state, to resume training exactly where it
+ *       stopped; {@code CheckpointFile.saver(path)} plugs into {@code Trainer.Builder.checkpointEvery}.</li>
  *   <li>{@link dendrite.nn.io.SafeTensors}: the format itself, read strictly and written as the
  *       reference implementation writes it.</li>
  *   <li>{@link dendrite.nn.io.AtomicFile}: temp file, sync, rename: a crash leaves the old file or the new one.</li>
  *   <li>{@link dendrite.nn.io.Json}: a small strict JSON reader and writer, so nn-core needs no library.</li>
  * </ul>
  * Every reader throws one exception type for bad content, {@link dendrite.nn.io.ModelFormatException},
- * naming the file, the tensor where one is at fault, and the problem; nothing is half-loaded.
+ * naming the file, the tensor where one is at fault, and the problem; nothing is half-loaded, and a
+ * model file's tensors are checked against the shapes its architecture declares before any weight is
+ * allocated, so a header claiming huge layers costs nothing.
  */
 package dendrite.nn.io;

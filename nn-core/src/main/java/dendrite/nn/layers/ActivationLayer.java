@@ -6,6 +6,8 @@ import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * An elementwise activation {@code y = f(x)} with backward {@code dx = dy * f'(x)}, computed by
@@ -39,6 +41,13 @@ public abstract class ActivationLayer implements Layer {
     @Override
     public Shape outputShape(Shape in) {
         return in;
+    }
+
+    /** No parameters or buffers: nothing to allocate. */
+    @Override
+    public Optional<Map<String, int[]>> stateShapes(Shape in) {
+        outputShape(in);
+        return Optional.of(Map.of());
     }
 
     @Override

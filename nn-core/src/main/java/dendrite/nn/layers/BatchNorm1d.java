@@ -9,6 +9,7 @@ import dendrite.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Batch normalization over a batch of feature vectors {@code [m, C]}, as PyTorch's {@code BatchNorm1d}.
@@ -74,6 +75,18 @@ public final class BatchNorm1d implements Layer {
             throw new LayerShapeException("a flat [features] vector", in, "add flatten() before this layer");
         }
         return in;
+    }
+
+    /** {@code weight}, {@code bias}, {@code running_mean} and {@code running_var}, each {@code [features]}. */
+    @Override
+    public Optional<Map<String, int[]>> stateShapes(Shape in) {
+        outputShape(in);
+        int[] c = {in.dim(0)};
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (String name : List.of("weight", "bias", "running_mean", "running_var")) {
+            shapes.put(name, c.clone());
+        }
+        return Optional.of(shapes);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A fully connected layer: {@code y = x W^T + b}, with W of shape {@code [out, in]} as in PyTorch's
@@ -154,6 +155,18 @@ public final class Dense implements Layer {
                             + inFeatures + " outputs");
         }
         return Shape.of(units);
+    }
+
+    /** {@code weight [units, in]} and, with a bias, {@code bias [units]}. */
+    @Override
+    public Optional<Map<String, int[]>> stateShapes(Shape in) {
+        outputShape(in);
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        shapes.put("weight", new int[] {units, in.dim(0)});
+        if (useBias) {
+            shapes.put("bias", new int[] {units});
+        }
+        return Optional.of(shapes);
     }
 
     @Override

@@ -6,7 +6,11 @@ import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.spi.CounterRandom;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Inverted dropout: in training each value is zeroed with probability {@code p} and the survivors are
@@ -14,9 +18,13 @@ import java.util.Map;
  *
  * <p>The mask comes from {@link Backend#bernoulliMask} with a seed derived from the layer's seed and
  * a counter of training passes: runs are repeatable and identical across backends. Backward multiplies
- * by the same mask: {@code dx = dy * mask}.
+ * by the same mask: {@code dx = dy * mask}. The seed and the counter are the layer's
+ * {@link #randomState()}, which checkpoints save, so a resumed run draws the masks an uninterrupted
+ * one would have.
  */
 public final class Dropout implements Layer {
+    static final String SEED = "seed";
+    static final String PASSES = "passes";
     private final float p;
     private Backend be;
     private long seed;
@@ -54,6 +62,13 @@ public final class Dropout implements Layer {
         return in;
     }
 
+    /** No parameters or buffers: nothing to allocate. */
+    @Override
+    public Optional<Map<String, int[]>> stateShapes(Shape in) {
+        outputShape(in);
+        return Optional.of(Map.of());
+    }
+
     @Override
     public void build(Backend backend, Shape inputShape, long seed) {
         this.be = backend;
@@ -76,6 +91,29 @@ public final class Dropout implements Layer {
         Tensor y = out.get(m);
         be.binary(BinaryOp.MUL, x, lastMask, y);
         return y;
+    }
+
+    /** {@value #SEED} (from the model's seed and the layer's index) and {@value #PASSES} (training passes so far). */
+    @Override
+    public Map<String, Long> randomState() {
+        Map<String, Long> s = new LinkedHashMap<>();
+        s.put(SEED, seed);
+        s.put(PASSES, passes);
+        return s;
+    }
+
+    @Override
+    public void restoreRandomState(Map<String, Long> state) {
+        if (!state.keySet().equals(Set.of(SEED, PASSES))) {
+            throw new IllegalArgumentException("dropout: random state must name exactly [" + SEED + ", " + PASSES
+                    + "], got " + new TreeSet<>(state.keySet()));
+        }
+        if (state.get(PASSES) < 0) {
+            throw new IllegalArgumentException("dropout: random state " + PASSES + " " + state.get(PASSES)
+                    + " is negative");
+        }
+        seed = state.get(SEED);
+        passes = state.get(PASSES);
     }
 
     @Override

@@ -4,6 +4,9 @@ import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * Flattens each sample to a vector: {@code [m, d1, d2, ...]} becomes {@code [m, d1 * d2 * ...]}.
  * Forward and backward are views of the same memory; nothing is copied.
@@ -22,6 +25,13 @@ public final class Flatten implements Layer {
     @Override
     public Shape outputShape(Shape in) {
         return Shape.of(in.size());
+    }
+
+    /** No parameters or buffers: nothing to allocate. */
+    @Override
+    public Optional<Map<String, int[]>> stateShapes(Shape in) {
+        outputShape(in);
+        return Optional.of(Map.of());
     }
 
     @Override

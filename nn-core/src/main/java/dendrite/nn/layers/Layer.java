@@ -6,6 +6,7 @@ import dendrite.tensor.Tensor;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One step of a network, with its forward pass and its backward pass written out.
@@ -29,7 +30,9 @@ import java.util.Map;
  * {@link #type()} and {@link #config()} describe a layer well enough to rebuild it without code:
  * {@code LayerRegistry.create(layer.type(), layer.config())} gives an equivalent, unbuilt layer.
  * {@link #parameters()} and {@link #buffers()} give the named tensors in the order PyTorch's state
- * dict lists them ({@code weight}, {@code bias}, then buffers such as {@code running_mean}).
+ * dict lists them ({@code weight}, {@code bias}, then buffers such as {@code running_mean});
+ * {@link #stateShapes(Shape)} gives their shapes before they exist, so a model file can be checked
+ * against its architecture before anything is allocated.
  *
  * <h2>Writing your own</h2>
  * Implement the four methods above; the {@code GradientChecker} in {@code dendrite.nn.diag}
@@ -85,6 +88,49 @@ public interface Layer {
      */
     default Map<String, Tensor> buffers() {
         return Map.of();
+    }
+
+    /**
+     * The shapes of the parameters and buffers {@link #build} would allocate for {@code inputShape}, by
+     * the names {@link #parameters()} and {@link #buffers()} give them, computed without allocating.
+     *
+     * <p>Why: loading a model file builds the layers its architecture names, and a damaged or hostile
+     * file can claim a {@code Dense(1<<20, 1<<20)}. Comparing these shapes with the tensors the file
+     * really holds lets the loader refuse such a file before it allocates terabytes. The dimensions are
+     * plain ints and their product may exceed what a tensor can hold: that is what gets checked.
+     *
+     * <p>Default: empty, meaning "not declared"; a model file holding a layer that does not declare its
+     * shapes is checked after the layers are built. Parameterless layers return an empty map.
+     *
+     * @throws LayerShapeException when the layer cannot take {@code inputShape}
+     */
+    default Optional<Map<String, int[]>> stateShapes(Shape inputShape) {
+        return Optional.empty();
+    }
+
+    /**
+     * Where the layer's random stream stands, by name, for a checkpoint; empty (the default) for a
+     * layer that draws no random numbers in training.
+     *
+     * <p>Why: randomness in nn-core is counter-based ({@code CounterRandom}: the bits of draw {@code i}
+     * depend only on a seed and {@code i}), so a seed and a counter are a layer's whole generator. A
+     * resumed run that gets them back draws the numbers an uninterrupted run would have (Dropout's
+     * masks); without them it would start the stream over. Seeds are full 64-bit values, hence longs.
+     */
+    default Map<String, Long> randomState() {
+        return Map.of();
+    }
+
+    /**
+     * Takes back what {@link #randomState()} gave, when resuming from a checkpoint.
+     *
+     * @throws IllegalArgumentException when the names are not exactly those of {@link #randomState()}
+     *                                  or a value is out of range; the layer is then unchanged
+     */
+    default void restoreRandomState(Map<String, Long> state) {
+        if (!state.isEmpty()) {
+            throw new IllegalArgumentException(type() + ": keeps no random state, but was given " + state.keySet());
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Gives each sample a new shape with the same number of values, e.g. {@code [784]} to
@@ -45,6 +46,13 @@ public final class Reshape implements Layer {
                     + java.util.Arrays.toString(target) + ")", in,
                     "pick a target shape with " + in.size() + " values in all");
         }
+    }
+
+    /** No parameters or buffers: nothing to allocate. */
+    @Override
+    public Optional<Map<String, int[]>> stateShapes(Shape in) {
+        outputShape(in);
+        return Optional.of(Map.of());
     }
 
     @Override

@@ -6,6 +6,9 @@ import dendrite.tensor.ReduceOp;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * Softmax along the last axis: {@code y_j = e^(x_j) / sum_k e^(x_k)}.
  *
@@ -28,6 +31,13 @@ public final class Softmax implements Layer {
     @Override
     public Shape outputShape(Shape in) {
         return in;
+    }
+
+    /** No parameters or buffers: nothing to allocate. */
+    @Override
+    public Optional<Map<String, int[]>> stateShapes(Shape in) {
+        outputShape(in);
+        return Optional.of(Map.of());
     }
 
     @Override

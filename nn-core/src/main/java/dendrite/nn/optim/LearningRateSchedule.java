@@ -1,9 +1,19 @@
 package dendrite.nn.optim;
 
+import java.util.Map;
+
 /**
  * The learning rate as a function of training progress; see {@link Schedules} for the standard ones.
  * A schedule is a pure function of (step, epoch) except reduce-on-plateau, which also listens to
  * {@link #onEpochEnd}.
+ *
+ * <h2>State, for checkpoints</h2>
+ * A pure schedule needs nothing saved: a resumed optimizer restores its step and epoch, and the
+ * rate follows. A schedule that learns from {@link #onEpochEnd} keeps state that a resumed run must
+ * get back, or it would decide differently from an uninterrupted one (reduce-on-plateau would forget
+ * that it had already halved the rate, and start waiting for a plateau afresh). Such a schedule
+ * exposes that state by name in {@link #state()} and takes it back in {@link #restoreState}; the
+ * checkpoint file saves and restores it.
  */
 public interface LearningRateSchedule {
 
@@ -18,5 +28,26 @@ public interface LearningRateSchedule {
 
     /** Called after each epoch with the monitored value (validation loss when there is one). */
     default void onEpochEnd(int epoch, double monitored) {
+    }
+
+    /**
+     * The schedule's state by name, for a checkpoint; empty (the default) for a pure schedule. Values
+     * are doubles so that a checkpoint can store them exactly; counters are whole numbers.
+     */
+    default Map<String, Double> state() {
+        return Map.of();
+    }
+
+    /**
+     * Takes back what {@link #state()} gave, when resuming from a checkpoint.
+     *
+     * @throws IllegalArgumentException when the names are not exactly those of {@link #state()} or a
+     *                                  value is out of range; the schedule is then unchanged
+     */
+    default void restoreState(Map<String, Double> state) {
+        if (!state.isEmpty()) {
+            throw new IllegalArgumentException("learning-rate schedule " + this + " keeps no state, but was given "
+                    + state.keySet());
+        }
     }
 }

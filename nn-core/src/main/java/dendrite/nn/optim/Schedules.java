@@ -1,6 +1,9 @@
 package dendrite.nn.optim;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 
 /** The standard learning-rate schedules. */
 public final class Schedules {
@@ -48,7 +51,8 @@ public final class Schedules {
 
     /**
      * Multiplies the rate by {@code factor} when the monitored value (lower is better) has not improved
-     * by more than {@code minDelta} for {@code patience} epochs; never below {@code minRate}.
+     * by more than {@code minDelta} for {@code patience} epochs; never below {@code minRate}. Its state
+     * (the scale so far, the best value, the epochs without improvement) is saved in checkpoints.
      */
     public static LearningRateSchedule reduceOnPlateau(double factor, int patience, double minDelta, double minRate) {
         return new ReduceOnPlateau(factor, patience, minDelta, minRate);
@@ -68,8 +72,14 @@ public final class Schedules {
         };
     }
 
-    /** Reduce-on-plateau: stateful, fed by {@link LearningRateSchedule#onEpochEnd}. */
+    /**
+     * Reduce-on-plateau: stateful, fed by {@link LearningRateSchedule#onEpochEnd}; its state goes into
+     * checkpoints through {@link #state()}.
+     */
     static final class ReduceOnPlateau implements LearningRateSchedule {
+        static final String SCALE = "scale";
+        static final String BEST = "best";
+        static final String BAD_EPOCHS = "bad_epochs";
         private final double factor;
         private final int patience;
         private final double minDelta;
@@ -102,6 +112,38 @@ public final class Schedules {
                 scale *= factor;
                 badEpochs = 0;
             }
+        }
+
+        /**
+         * {@value #SCALE} (the product of the reductions so far), {@value #BEST} (the best monitored
+         * value, infinite before the first epoch) and {@value #BAD_EPOCHS} (epochs since it improved).
+         */
+        @Override
+        public Map<String, Double> state() {
+            Map<String, Double> s = new LinkedHashMap<>();
+            s.put(SCALE, scale);
+            s.put(BEST, best);
+            s.put(BAD_EPOCHS, (double) badEpochs);
+            return s;
+        }
+
+        @Override
+        public void restoreState(Map<String, Double> state) {
+            if (!state.keySet().equals(state().keySet())) {
+                throw new IllegalArgumentException("reduce-on-plateau: state must name exactly " + state().keySet()
+                        + ", got " + new TreeSet<>(state.keySet()));
+            }
+            double s = state.get(SCALE);
+            double b = state.get(BEST);
+            double bad = state.get(BAD_EPOCHS);
+            if (!(s > 0 && s <= 1) || Double.isNaN(b) || !(bad >= 0 && bad <= Integer.MAX_VALUE && bad == Math.rint(bad))) {
+                throw new IllegalArgumentException("reduce-on-plateau: state out of range: " + SCALE + " " + s
+                        + " (must be in (0, 1]), " + BEST + " " + b + " (must be a number), " + BAD_EPOCHS + " " + bad
+                        + " (must be a count)");
+            }
+            scale = s;
+            best = b;
+            badEpochs = (int) bad;
         }
 
         @Override

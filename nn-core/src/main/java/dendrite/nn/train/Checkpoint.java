@@ -8,12 +8,18 @@ import dendrite.nn.optim.Optimizer;
  *
  * <p>Everything needed to resume: the weights ({@link Sequential#stateDict()}), the architecture
  * ({@link Sequential#architecture()}), the optimizer's state tensors ({@link Optimizer#state()}) and
- * step count ({@link Optimizer#stepCount()}), and {@link #epochsCompleted()}. The tensors are live:
- * a checkpointer must write them before returning. To resume, load the weights and the optimizer
- * state back (after {@link Optimizer#initializeState}), call {@link Optimizer#setStepCount}, and fit
- * with {@link Trainer.Builder#initialEpoch(int) initialEpoch(epochsCompleted)}: each epoch's shuffle
- * depends only on the seed and the epoch number, so the resumed run sees the same batches. (Dropout
- * masks restart their sequence, so a resumed run with dropout is statistically, not bitwise, the same.)
+ * step count ({@link Optimizer#stepCount()}), its learning-rate schedule's state
+ * ({@code optimizer.schedule().state()}, e.g. reduce-on-plateau's), the model's random state
+ * ({@link Sequential#randomState()}: each Dropout's seed and pass counter), and
+ * {@link #epochsCompleted()}. The tensors are live: a checkpointer must write them before returning.
+ * {@code CheckpointFile.saver} writes all of it, and {@code CheckpointFile.restore} puts it back.
+ *
+ * <p>To resume by hand: load the weights and the optimizer state back (after
+ * {@link Optimizer#initializeState}), call {@link Optimizer#setStepCount}, restore the schedule's and
+ * the model's random state, and fit with {@link Trainer.Builder#initialEpoch(int)
+ * initialEpoch(epochsCompleted)}. Each epoch's shuffle depends only on the seed and the epoch number
+ * and each dropout mask only on its layer's seed and counter, so the resumed run sees the same batches
+ * and masks as an uninterrupted one: on backend-scalar, the same bits.
  */
 public record Checkpoint(Sequential model, Optimizer optimizer, int epochsCompleted, History history) {
 }

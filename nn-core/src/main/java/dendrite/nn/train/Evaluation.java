@@ -5,7 +5,7 @@ import dendrite.nn.metrics.ClassificationReport;
 import java.util.Map;
 
 /**
- * The result of {@link Trainer#evaluate}: the mean loss, and the metrics that fit the task.
+ * The result of {@link Evaluator#evaluate} (and {@link Trainer#evaluate}, which uses one): the mean loss, and the metrics that fit the task.
  *
  * @param loss     mean loss over the samples
  * @param metrics  {@code loss} plus, for classification, {@code accuracy}, {@code macro_precision},

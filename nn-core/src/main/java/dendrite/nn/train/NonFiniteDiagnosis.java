@@ -17,7 +17,9 @@ final class NonFiniteDiagnosis {
 
     static NonFiniteLossException diagnose(Sequential model, Loss loss, Tensor x, float value, long step, int epoch,
             int batch) {
-        String where = "step " + step + " (epoch " + epoch + ", batch " + batch + "): loss is " + value;
+        // batch < 0: a batch the caller gave to Trainer.step, which has no index in an epoch
+        String where = "step " + step + " (epoch " + epoch + (batch < 0 ? "" : ", batch " + batch) + "): loss is "
+                + value;
         if (!finite(x)) {
             return new NonFiniteLossException(where + "; the input batch already holds NaN or infinite values"
                     + " (check the data)", step, -1);

@@ -7,11 +7,8 @@ import dendrite.nn.data.MiniBatches;
 import dendrite.nn.data.Splits;
 import dendrite.nn.layers.BatchBuffer;
 import dendrite.nn.losses.Loss;
-import dendrite.nn.metrics.ClassificationReport;
-import dendrite.nn.metrics.Metrics;
 import dendrite.nn.optim.Optimizer;
 import dendrite.tensor.Backend;
-import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 
 import java.io.IOException;
@@ -37,17 +34,21 @@ import java.util.Objects;
  * History history = trainer.fit(train);
  * Evaluation test = trainer.evaluate(testSet);
  * }</pre>
+ * To score a model without training it (no optimizer needed), use an {@link Evaluator}.
  *
  * <h2>A step</h2>
  * Gather the batch's rows from the dataset tensor (uploaded once) in this epoch's seeded order;
- * forward; loss; backward; optimizer step. Every tensor involved is a buffer reused from the previous
- * step, so a steady step allocates none. The loss is read back every step: a NaN or infinite loss
- * stops training with a {@link NonFiniteLossException} naming the step and the first non-finite layer.
+ * forward; loss; backward; optimizer step (which clips the gradients first when configured). Every
+ * tensor involved is a buffer reused from the previous step, so a steady step allocates none. The
+ * loss is read back every step: a NaN or infinite loss stops training with a
+ * {@link NonFiniteLossException} naming the step and the first non-finite layer. {@link #step} runs
+ * the same code on a batch the caller supplies, for a training loop of one's own.
  *
  * <h2>Determinism</h2>
- * The shuffle of epoch e depends only on the seed and e; initialization and dropout masks only on
- * seeds. So the same seed, backend and thread count give the same result, and on backend-scalar the
- * same bits.
+ * The shuffle of epoch e depends only on the seed and e; initialization only on the model's seed,
+ * and dropout masks on it and each Dropout's pass counter (which checkpoints save, so a resumed run
+ * continues the masks). So the same seed, backend and thread count give the same result, and on
+ * backend-scalar the same bits.
  */
 public final class Trainer {
     private final Sequential model;
@@ -56,6 +57,7 @@ public final class Trainer {
     private final int epochs;
     private final int batchSize;
     private final long seed;
+    private final boolean shuffle;
     private final double validationSplit;
     private final Dataset validationData;
     private final EarlyStopping earlyStopping;
@@ -67,15 +69,20 @@ public final class Trainer {
     private final Backend be;
     private final BatchBuffer xBatch;
     private BatchBuffer yBatch;
-    private final BatchBuffer predicted;
+    private final PredictedClasses classes;
+    private final Evaluator evaluator;
+    /** The loss of the last {@link #forwardStep}, kept in a field so the step returns no pair. */
+    private float stepLoss;
 
     private Trainer(Builder b) {
         this.model = b.model;
         this.loss = Objects.requireNonNull(b.loss, "trainer: no loss; call loss(...)");
-        this.optimizer = Objects.requireNonNull(b.optimizer, "trainer: no optimizer; call optimizer(...)");
+        this.optimizer = Objects.requireNonNull(b.optimizer, "trainer: no optimizer; call optimizer(...)"
+                + " (to evaluate a model without training it, use an Evaluator, which needs none)");
         this.epochs = b.epochs;
         this.batchSize = b.batchSize;
         this.seed = b.seed;
+        this.shuffle = b.shuffle;
         this.validationSplit = b.validationSplit;
         this.validationData = b.validationData;
         this.earlyStopping = b.earlyStopping;
@@ -85,7 +92,8 @@ public final class Trainer {
         this.initialEpoch = b.initialEpoch;
         this.be = model.backend();
         this.xBatch = new BatchBuffer(be, model.inputShape());
-        this.predicted = new BatchBuffer(be, Shape.scalar());
+        this.classes = new PredictedClasses(model);
+        this.evaluator = new Evaluator(model, loss, batchSize);
     }
 
     public static Builder builder(Sequential model) {
@@ -133,7 +141,7 @@ public final class Trainer {
             for (int epoch = initialEpoch; epoch < epochs; epoch++) {
                 Map<String, Double> metrics = trainEpoch(data, batches, epoch);
                 if (val != null) {
-                    Evaluation e = evaluate(val);
+                    Evaluation e = evaluator.evaluate(val);
                     metrics.put("val_loss", e.loss());
                     for (Map.Entry<String, Double> m : e.metrics().entrySet()) {
                         if (!m.getKey().equals("loss")) {
@@ -163,7 +171,7 @@ public final class Trainer {
 
     private Map<String, Double> trainEpoch(DeviceData data, MiniBatches batches, int epoch) {
         optimizer.setEpoch(epoch);
-        int[] order = batches.permutation(epoch);
+        int[] order = shuffle ? batches.permutation(epoch) : inOrder(data.size());
         float[] labels = data.data.targets();
         boolean classification = data.data.isClassification();
         double lossSum = 0;
@@ -176,16 +184,12 @@ public final class Trainer {
             be.gatherRows(data.features, order, from, x);
             be.gatherRows(data.targets, order, from, y);
 
-            Tensor out = model.forward(x, true);
-            float batchLoss = loss.forward(out, y).item();
-            if (!Float.isFinite(batchLoss)) {
-                throw NonFiniteDiagnosis.diagnose(model, loss, x, batchLoss, optimizer.stepCount() + 1, epoch, b);
-            }
+            Tensor out = forwardStep(x, y, epoch, b);
+            float batchLoss = stepLoss;
             if (classification) {
                 correct += countCorrect(out, labels, order, from, m);
             }
-            model.backward(loss.backward());
-            optimizer.step(model.namedParameters());
+            backwardStep();
 
             lossSum += (double) batchLoss * m;
             StepEvent step = new StepEvent(epoch, b, batches.batchCount(), optimizer.stepCount(), batchLoss, m,
@@ -203,36 +207,82 @@ public final class Trainer {
         return metrics;
     }
 
+    private static int[] inOrder(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    // ------------------------------------------------------------------ one step
+
+    /**
+     * One training step on one batch, as Keras' {@code train_on_batch} or the body of a PyTorch
+     * training loop: forward in training mode, the loss, backward, and the optimizer's update (with
+     * gradient clipping when the optimizer has it). {@link #fit} runs exactly this code for each of its
+     * batches, so stepping through the batches fit would see, in its order, gives the same weights bit
+     * for bit.
+     *
+     * <p>The optimizer's schedule sees {@link Optimizer#epoch()} (set it with {@link Optimizer#setEpoch}
+     * for an epoch-based schedule); listeners are not called, since there is no epoch to report. The
+     * batch stays the caller's.
+     *
+     * <pre>{@code
+     * for (int s = 0; s < steps; s++) {
+     *     float loss = trainer.step(x, y);   // x [m, input...], y [m] class indices or [m, outputs]
+     * }
+     * }</pre>
+     *
+     * @param x a batch {@code [m, input...]} on the model's backend
+     * @param y its targets on the same backend, as the loss takes them: {@code [m]} class indices for
+     *          softmax cross-entropy, else the output's shape {@code [m, outputs...]}
+     * @return the batch's mean loss, before the update
+     * @throws NonFiniteLossException when the loss is NaN or infinite; the weights are then not updated
+     * @throws IllegalStateException  while another thread trains the model
+     */
+    public float step(Tensor x, Tensor y) {
+        try (Sequential.TrainingLease lease = model.beginTraining()) {
+            forwardStep(x, y, optimizer.epoch(), -1);
+            float value = stepLoss;
+            backwardStep();
+            return value;
+        }
+    }
+
+    /**
+     * The first half of a step: forward in training mode and the loss, which is read back (into
+     * {@link #stepLoss}) so a non-finite value stops training before it reaches the weights.
+     *
+     * @param batch the batch's index in its epoch, or -1 for a caller's batch; for the error only
+     * @return the model's output, valid until the next forward
+     */
+    private Tensor forwardStep(Tensor x, Tensor y, int epoch, int batch) {
+        Tensor out = model.forward(x, true);
+        float batchLoss = loss.forward(out, y).item();
+        if (!Float.isFinite(batchLoss)) {
+            throw NonFiniteDiagnosis.diagnose(model, loss, x, batchLoss, optimizer.stepCount() + 1, epoch, batch);
+        }
+        stepLoss = batchLoss;
+        return out;
+    }
+
+    /** The second half of a step: backward from the loss's gradient, then the optimizer's update. */
+    private void backwardStep() {
+        model.backward(loss.backward());
+        optimizer.step(model.namedParameters());
+    }
+
     /** Correct predictions in a batch, read from the forward output before backward touches it. */
     private int countCorrect(Tensor out, float[] labels, int[] order, int from, int m) {
-        int[] classes = classesOf(out, m);
+        int[] predictedClasses = classes.of(out, m);
         int correct = 0;
         for (int r = 0; r < m; r++) {
-            if (classes[r] == (int) labels[order[from + r]]) {
+            if (predictedClasses[r] == (int) labels[order[from + r]]) {
                 correct++;
             }
         }
         return correct;
-    }
-
-    /** The predicted class per row: argmax, or for one output the side of the decision boundary. */
-    private int[] classesOf(Tensor out, int m) {
-        int[] classes = new int[m];
-        if (out.shape().last() == 1) {
-            float threshold = model.endsInProbabilities() ? 0.5f : 0f;
-            float[] v = out.toArray();
-            for (int r = 0; r < m; r++) {
-                classes[r] = v[r] > threshold ? 1 : 0;
-            }
-        } else {
-            Tensor p = predicted.get(m);
-            be.argmax(out, p);
-            float[] v = p.toArray();
-            for (int r = 0; r < m; r++) {
-                classes[r] = (int) v[r];
-            }
-        }
-        return classes;
     }
 
     private void save(Checkpoint c) {
@@ -248,67 +298,20 @@ public final class Trainer {
 
     /**
      * The mean loss and the task's metrics on {@code data}, in evaluation mode (no dropout, running
-     * batch-norm statistics), batched by the trainer's batch size. Changes no weights, but uses the
-     * model's buffers: refused with {@link IllegalStateException} while another thread trains it.
+     * batch-norm statistics), batched by the trainer's batch size: what {@code new Evaluator(model(),
+     * loss(), batchSize).evaluate(data)} gives (see {@link Evaluator}). Changes no weights, but uses
+     * the model's buffers: refused with {@link IllegalStateException} while another thread trains it.
      */
     public Evaluation evaluate(Dataset data) {
-        if (yBatch == null) {
-            yBatch = new BatchBuffer(be, data.isClassification() ? Shape.scalar() : Shape.of(data.targetSize()));
-        }
-        try (Sequential.TrainingLease lease = model.beginTraining();
-             DeviceData d = new DeviceData(be, data, model.inputShape(), model.outputShape(), "evaluate")) {
-            return evaluate(d);
-        }
-    }
-
-    private Evaluation evaluate(DeviceData d) {
-        int n = d.size();
-        int outSize = model.outputShape().size();
-        boolean classification = d.data.isClassification();
-        int[] predictedClasses = classification ? new int[n] : null;
-        float[] outputs = classification ? null : new float[n * outSize];
-        double lossSum = 0;
-        for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            int m = to - from;
-            Tensor x = from == 0 && to == n ? d.features : d.features.rows(from, to);
-            Tensor y = from == 0 && to == n ? d.targets : d.targets.rows(from, to);
-            Tensor out = model.forward(x, false);
-            lossSum += (double) loss.forward(out, y).item() * m;
-            if (classification) {
-                System.arraycopy(classesOf(out, m), 0, predictedClasses, from, m);
-            } else {
-                be.read(out, outputs, from * outSize);
-            }
-        }
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        double meanLoss = lossSum / n;
-        metrics.put("loss", meanLoss);
-        ClassificationReport report = null;
-        if (classification) {
-            int[] actual = new int[n];
-            for (int i = 0; i < n; i++) {
-                actual[i] = d.data.label(i);
-            }
-            int classes = Math.max(2, d.data.numClasses());
-            report = ClassificationReport.of(actual, predictedClasses, classes, d.data.classNames().isEmpty()
-                    ? null : d.data.classNames());
-            metrics.put("accuracy", Metrics.accuracy(actual, predictedClasses));
-            metrics.put("macro_precision", report.macroPrecision());
-            metrics.put("macro_recall", report.macroRecall());
-            metrics.put("macro_f1", report.macroF1());
-        } else {
-            float[] targets = d.data.targets();
-            metrics.put("mse", Metrics.meanSquaredError(targets, outputs));
-            metrics.put("mae", Metrics.meanAbsoluteError(targets, outputs));
-            metrics.put("r2", Metrics.r2(targets, outputs, outSize));
-        }
-        return new Evaluation(meanLoss, metrics, report);
+        return evaluator.evaluate(data);
     }
 
     // ------------------------------------------------------------------ builder
 
-    /** Settings for a {@link Trainer}; loss and optimizer are required. */
+    /**
+     * Settings for a {@link Trainer}; loss and optimizer are required (an {@link Evaluator} scores a model
+     * with a loss alone).
+     */
     public static final class Builder {
         private final Sequential model;
         private Loss loss;
@@ -316,6 +319,7 @@ public final class Trainer {
         private int epochs = 10;
         private int batchSize = 32;
         private long seed = 42;
+        private boolean shuffle = true;
         private double validationSplit;
         private Dataset validationData;
         private EarlyStopping earlyStopping;
@@ -353,6 +357,16 @@ public final class Trainer {
         /** The seed of the per-epoch shuffle and of the validation split (default 42). */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Whether each epoch visits the samples in a fresh seeded order (default, as Keras' {@code shuffle=True}
+         * and a PyTorch {@code DataLoader(shuffle=True)}), or in the dataset's order: batch b is then rows
+         * {@code [b * batchSize, (b + 1) * batchSize)}, which makes a run easy to replay with {@link #step}.
+         */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
             return this;
         }
 

@@ -1,0 +1,133 @@
+package dendrite.nn.train;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.data.Dataset;
+import dendrite.nn.losses.Loss;
+import dendrite.nn.metrics.ClassificationReport;
+import dendrite.nn.metrics.Metrics;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Scores a model on a dataset: the mean loss and the metrics that fit the task, as Keras'
+ * {@code model.evaluate(x, y)} or a PyTorch loop under {@code model.eval()} and {@code torch.no_grad()}.
+ * It needs a model and a loss only: evaluating changes no weights, so there is no optimizer to give.
+ *
+ * <pre>{@code
+ * Sequential model = ModelFile.load(path, Backends.get());
+ * Evaluation test = new Evaluator(model, Losses.softmaxCrossEntropy()).evaluate(testSet);
+ * System.out.println(test.accuracy());
+ * }</pre>
+ *
+ * <p>The model runs in evaluation mode (dropout off, batch norm on its running statistics), in
+ * batches of {@code batchSize} rows. A {@link Trainer} evaluates its validation data with one of
+ * these, so a validation score and a later {@code evaluate} of the same data and batch size agree.
+ *
+ * <p>Not thread-safe, like the model and loss it uses; while another thread trains the model,
+ * {@link #evaluate} is refused with an {@link IllegalStateException} rather than read weights
+ * half-way through an update.
+ */
+public final class Evaluator {
+    private final Sequential model;
+    private final Loss loss;
+    private final int batchSize;
+    private final Backend be;
+    private final PredictedClasses classes;
+
+    /** Evaluates in batches of {@link Sequential#DEFAULT_PREDICT_BATCH}. */
+    public Evaluator(Sequential model, Loss loss) {
+        this(model, loss, Sequential.DEFAULT_PREDICT_BATCH);
+    }
+
+    /**
+     * @param batchSize rows per forward pass: only memory and speed depend on it (and a float
+     *                  rounding in the summed loss), not which metrics come out
+     */
+    public Evaluator(Sequential model, Loss loss, int batchSize) {
+        this.model = Objects.requireNonNull(model, "evaluator: model");
+        this.loss = Objects.requireNonNull(loss, "evaluator: loss");
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("evaluator: batch size must be positive, got " + batchSize);
+        }
+        this.batchSize = batchSize;
+        this.be = model.backend();
+        this.classes = new PredictedClasses(model);
+    }
+
+    public Sequential model() {
+        return model;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /**
+     * The mean loss and the task's metrics on {@code data}: for classification accuracy, macro
+     * precision, recall and F1 and the per-class {@link Evaluation#report()}; for regression MSE, MAE
+     * and R². The data is uploaded once and freed before this returns.
+     *
+     * @throws IllegalArgumentException when the data's samples or targets do not fit the model
+     * @throws IllegalStateException    while another thread trains the model
+     */
+    public Evaluation evaluate(Dataset data) {
+        try (Sequential.TrainingLease lease = model.beginTraining();
+             DeviceData d = new DeviceData(be, data, model.inputShape(), model.outputShape(), "evaluate")) {
+            return evaluate(d);
+        }
+    }
+
+    /** Evaluates data already on the device (the trainer's validation set, uploaded once per fit). */
+    Evaluation evaluate(DeviceData d) {
+        int n = d.size();
+        int outSize = model.outputShape().size();
+        boolean classification = d.data.isClassification();
+        int[] predictedClasses = classification ? new int[n] : null;
+        float[] outputs = classification ? null : new float[n * outSize];
+        double lossSum = 0;
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            int m = to - from;
+            Tensor x = from == 0 && to == n ? d.features : d.features.rows(from, to);
+            Tensor y = from == 0 && to == n ? d.targets : d.targets.rows(from, to);
+            Tensor out = model.forward(x, false);
+            lossSum += (double) loss.forward(out, y).item() * m;
+            if (classification) {
+                System.arraycopy(classes.of(out, m), 0, predictedClasses, from, m);
+            } else {
+                be.read(out, outputs, from * outSize);
+            }
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        double meanLoss = lossSum / n;
+        metrics.put("loss", meanLoss);
+        ClassificationReport report = null;
+        if (classification) {
+            int[] actual = new int[n];
+            for (int i = 0; i < n; i++) {
+                actual[i] = d.data.label(i);
+            }
+            int classCount = Math.max(2, d.data.numClasses());
+            report = ClassificationReport.of(actual, predictedClasses, classCount, d.data.classNames().isEmpty()
+                    ? null : d.data.classNames());
+            metrics.put("accuracy", Metrics.accuracy(actual, predictedClasses));
+            metrics.put("macro_precision", report.macroPrecision());
+            metrics.put("macro_recall", report.macroRecall());
+            metrics.put("macro_f1", report.macroF1());
+        } else {
+            float[] targets = d.data.targets();
+            metrics.put("mse", Metrics.meanSquaredError(targets, outputs));
+            metrics.put("mae", Metrics.meanAbsoluteError(targets, outputs));
+            metrics.put("r2", Metrics.r2(targets, outputs, outSize));
+        }
+        return new Evaluation(meanLoss, metrics, report);
+    }
+}

@@ -1,0 +1,87 @@
+package dendrite.nn.train;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.TestBackend;
+import dendrite.nn.data.Dataset;
+import dendrite.nn.data.Synthetic;
+import dendrite.nn.losses.Losses;
+import dendrite.nn.optim.Adam;
+import dendrite.tensor.Backend;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Scoring a model with a loss alone: no optimizer, evaluation mode, metrics that match predict. */
+class EvaluatorTest {
+    private final Backend be = TestBackend.get();
+
+    @Test
+    void classificationMetricsAreThoseOfPredictClassesWithoutAnOptimizer() {
+        Dataset data = Synthetic.twoMoons(70, 0.2, 3);   // 70 = 2 batches of 32 and one of 6
+        Sequential model = Sequential.builder(2).dense(8).relu().dropout(0.5).dense(2).build(be, 5);
+        Evaluation e = new Evaluator(model, Losses.softmaxCrossEntropy(), 32).evaluate(data);
+
+        int[] predicted = model.predictClasses(data.features(), data.size());
+        int correct = 0;
+        for (int i = 0; i < data.size(); i++) {
+            correct += predicted[i] == data.label(i) ? 1 : 0;
+        }
+        assertEquals(correct / (double) data.size(), e.accuracy());
+        assertEquals(e.loss(), e.metrics().get("loss"));
+        assertEquals(data.size(), e.report().confusionMatrix().total());
+        // Evaluation mode: dropout is off, so a second run gives the same numbers.
+        assertEquals(e.metrics(), new Evaluator(model, Losses.softmaxCrossEntropy(), 32).evaluate(data).metrics());
+    }
+
+    @Test
+    void regressionLossIsTheMeanSquaredErrorOfPredict() {
+        Dataset data = Synthetic.regressionCurve(50, 0.1, 2);
+        Sequential model = Sequential.builder(1).dense(6).tanh().dense(1).build(be, 3);
+        Evaluation e = new Evaluator(model, Losses.mse(), 16).evaluate(data);
+
+        float[] out = model.predict(data.features(), data.size());
+        double sum = 0;
+        for (int i = 0; i < out.length; i++) {
+            double d = out[i] - data.targets()[i];
+            sum += d * d;
+        }
+        assertEquals(sum / out.length, e.loss(), 1e-6);
+        assertEquals(sum / out.length, e.metrics().get("mse"), 1e-6);
+        assertTrue(e.metrics().containsKey("r2"), e.metrics().toString());
+    }
+
+    @Test
+    void evaluatingChangesNoWeightsAndMatchesTheTrainersEvaluate() {
+        Dataset data = Synthetic.twoMoons(40, 0.2, 3);
+        Sequential model = Sequential.builder(2).dense(8).batchNorm().relu().dense(2).build(be, 5);
+        Trainer.builder(model).loss(Losses.softmaxCrossEntropy()).optimizer(new Adam(0.01)).epochs(2).batchSize(8)
+                .build().fit(data);
+        float[] before = model.stateDict().get("1.running_mean").toArray();
+
+        Evaluation alone = new Evaluator(model, Losses.softmaxCrossEntropy(), 8).evaluate(data);
+        Evaluation viaTrainer = Trainer.builder(model).loss(Losses.softmaxCrossEntropy()).optimizer(new Adam(0.01))
+                .batchSize(8).build().evaluate(data);
+        assertEquals(viaTrainer.metrics(), alone.metrics());
+        assertArrayEquals(before, model.stateDict().get("1.running_mean").toArray());
+    }
+
+    @Test
+    void dataThatDoesNotFitTheModelIsRefusedNamingEvaluate() {
+        Sequential model = Sequential.builder(3).dense(2).build(be, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Evaluator(model, Losses.softmaxCrossEntropy()).evaluate(Synthetic.xor()));
+        assertTrue(e.getMessage().startsWith("evaluate: dataset"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Evaluator(model, Losses.mse(), 0));
+    }
+
+    @Test
+    void aTrainerWithoutAnOptimizerPointsToTheEvaluator() {
+        Sequential model = Sequential.builder(2).dense(2).build(be, 1);
+        NullPointerException e = assertThrows(NullPointerException.class,
+                () -> Trainer.builder(model).loss(Losses.softmaxCrossEntropy()).build());
+        assertTrue(e.getMessage().contains("Evaluator"), e.getMessage());
+    }
+}
