@@ -389,7 +389,35 @@ final class GemmKernel {
         c31.intoArray(tile, 3 * NR + L);
     }
 
-    /** {@link #multiply} for one to three last rows, one row at a time: row 0 of the tile only. */
+    /**
+     * {@link #multiply} for two last rows: rows 0 and 1 of the tile. Each of its four accumulators
+     * waits for the previous step's multiply-add (4 cycles), so two rows take the time of a
+     * 4-row tile, but two single rows took twice that (a 10-row product spent half its time on
+     * its last two rows).
+     */
+    static void multiply2(int kc, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
+            float[] tile) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int ap = a0 + p * aStep;
+            int bp = b0 + p * bStep;
+            FloatVector b0v = FloatVector.fromArray(F, b, bp);
+            FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
+            FloatVector x = FloatVector.broadcast(F, a[ap]);
+            c00 = Simd.mulAdd(x, b0v, c00);
+            c01 = Simd.mulAdd(x, b1v, c01);
+            x = FloatVector.broadcast(F, a[ap + aRow]);
+            c10 = Simd.mulAdd(x, b0v, c10);
+            c11 = Simd.mulAdd(x, b1v, c11);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+    }
+
+    /** {@link #multiply} for a last single row: row 0 of the tile only. */
     static void multiply1(int kc, float[] a, int a0, int aStep, float[] b, int b0, int bStep, float[] tile) {
         FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {

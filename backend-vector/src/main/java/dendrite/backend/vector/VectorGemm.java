@@ -249,7 +249,7 @@ final class VectorGemm {
      * Small problems with B not transposed, and a transposed B one vector wide: the kernel reads A
      * (and B) where they are, with no blocking (everything fits in cache). Only a ragged last column
      * panel (or the narrow transposed B) is copied, so the kernel's full-width reads stay inside B;
-     * ragged last rows go through the 4-row and 1-row kernels, which read only rows that exist.
+     * ragged last rows go through the 4-, 2- and 1-row kernels, which read only rows that exist.
      */
     private void blockInPlace(Operands o, int m0, int m1, int n0, int n1) {
         Workspace ws = workspaces.get();
@@ -266,7 +266,7 @@ final class VectorGemm {
         }
         for (int i = m0; i < m1; ) {
             int left = m1 - i;
-            int rows = left >= MR ? MR : left >= 4 ? 4 : 1;
+            int rows = left >= MR ? MR : left >= 4 ? 4 : left >= 2 ? 2 : 1;
             int a0 = o.aOff() + i * o.aRs();
             for (int j = n0; j < n1; j += NR) {
                 int nr = Math.min(NR, n1 - j);
@@ -288,6 +288,8 @@ final class VectorGemm {
                     GemmKernel.multiply(k, o.a(), a0, o.aRs(), o.aCs(), b, b0, bStep, tile, 0, NR, null, 0);
                 } else if (rows == 4) {
                     GemmKernel.multiply4(k, o.a(), a0, o.aRs(), o.aCs(), b, b0, bStep, tile);
+                } else if (rows == 2) {
+                    GemmKernel.multiply2(k, o.a(), a0, o.aRs(), o.aCs(), b, b0, bStep, tile);
                 } else {
                     GemmKernel.multiply1(k, o.a(), a0, o.aCs(), b, b0, bStep, tile);
                 }
