@@ -15,11 +15,13 @@ import jdk.incubator.vector.FloatVector;
  * 12 x 2 is no faster than 8 x 2 and wastes more at ragged edges.)
  *
  * <p>{@link #multiplyPackedInto} runs on packed panels and stores a full tile straight into C
- * (the common case); {@link #multiplyPacked} and {@link #multiplyPackedNarrow} (a last panel
- * at most one vector wide) write the tile to a small buffer instead, and {@link #merge} then
- * applies alpha, beta and the bias while storing it, minding the ragged edges. {@link #multiply}
+ * (the common case) or into a small tile buffer; {@link #multiplyPackedNarrow} (a last panel
+ * at most one vector wide) writes the buffer only; {@link #merge} then applies alpha, beta and the
+ * bias while storing the buffer, minding the ragged edges. {@link #multiply}
  * reads the matrices in place through strides, for problems where packing costs more than it
  * saves; its bounds checks stay in the loop (variable strides), so it is about a quarter slower.
+ * {@link #multiplyNarrow}, {@link #multiply4}, {@link #multiply2} and {@link #multiply1} are its
+ * forms for a one-vector-wide panel and for the last rows.
  */
 final class GemmKernel {
     /** Rows of the register tile. */
@@ -31,73 +33,16 @@ final class GemmKernel {
     }
 
     /**
-     * {@code tile = sum_p A[., p] (x) B[p, .]} for p in [0, kc) over packed panels: A element (i, p)
-     * at {@code a[a0 + p * MR + i]}, B's row p at {@code b[b0 + p * NR]}. The strides are constants,
-     * which lets C2 hoist the bounds checks out of the loop (about 15% faster than {@link #multiply}).
-     */
-    static void multiplyPacked(int kc, float[] a, int a0, float[] b, int b0, float[] tile) {
-        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
-        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
-        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
-        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
-        for (int p = 0; p < kc; p++) {
-            int ap = a0 + p * MR;
-            int bp = b0 + p * NR;
-            FloatVector b0v = FloatVector.fromArray(F, b, bp);
-            FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
-            FloatVector x = FloatVector.broadcast(F, a[ap]);
-            c00 = Simd.mulAdd(x, b0v, c00);
-            c01 = Simd.mulAdd(x, b1v, c01);
-            x = FloatVector.broadcast(F, a[ap + 1]);
-            c10 = Simd.mulAdd(x, b0v, c10);
-            c11 = Simd.mulAdd(x, b1v, c11);
-            x = FloatVector.broadcast(F, a[ap + 2]);
-            c20 = Simd.mulAdd(x, b0v, c20);
-            c21 = Simd.mulAdd(x, b1v, c21);
-            x = FloatVector.broadcast(F, a[ap + 3]);
-            c30 = Simd.mulAdd(x, b0v, c30);
-            c31 = Simd.mulAdd(x, b1v, c31);
-            x = FloatVector.broadcast(F, a[ap + 4]);
-            c40 = Simd.mulAdd(x, b0v, c40);
-            c41 = Simd.mulAdd(x, b1v, c41);
-            x = FloatVector.broadcast(F, a[ap + 5]);
-            c50 = Simd.mulAdd(x, b0v, c50);
-            c51 = Simd.mulAdd(x, b1v, c51);
-            x = FloatVector.broadcast(F, a[ap + 6]);
-            c60 = Simd.mulAdd(x, b0v, c60);
-            c61 = Simd.mulAdd(x, b1v, c61);
-            x = FloatVector.broadcast(F, a[ap + 7]);
-            c70 = Simd.mulAdd(x, b0v, c70);
-            c71 = Simd.mulAdd(x, b1v, c71);
-        }
-        c00.intoArray(tile, 0 * NR);
-        c01.intoArray(tile, 0 * NR + L);
-        c10.intoArray(tile, 1 * NR);
-        c11.intoArray(tile, 1 * NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + L);
-        c60.intoArray(tile, 6 * NR);
-        c61.intoArray(tile, 6 * NR + L);
-        c70.intoArray(tile, 7 * NR);
-        c71.intoArray(tile, 7 * NR + L);
-    }
-
-    /**
-     * {@link #multiplyPacked} storing straight into a full tile of C at {@code c0} (row stride
-     * {@code ldc}): {@code C = tile (+ bias)} or, with {@code add}, {@code C += tile (+ bias)}, the
-     * bias (may be null) holding one value per column from {@code biasOff}. This is the common case
-     * (alpha 1, beta 0 or a later K block): it skips the round trip through the tile buffer, which
-     * costs about a tenth of the time at K = 256, and a third for a dense layer's forward pass.
+     * {@code C = sum_p A[., p] (x) B[p, .] (+ bias)} for p in [0, kc) over packed panels, or with
+     * {@code add}, {@code C += ...}: A element (i, p) at {@code a[a0 + p * MR + i]}, B's row p at
+     * {@code b[b0 + p * NR]}; C's MR x NR tile at {@code c0}, rows {@code ldc} apart; the bias (may be
+     * null) holds one value per column from {@code biasOff}. The strides are constants, which lets
+     * C2 hoist the bounds checks out of the loop (about 15% faster than {@link #multiply}).
+     *
+     * <p>C is the output matrix itself in the common case (alpha 1, beta 0 or a later K block): that
+     * skips the round trip through the tile buffer, which costs about a tenth of the time at K = 256,
+     * and a third for a dense layer's forward pass. Otherwise it is the tile buffer (ldc = NR, no add,
+     * no bias) that {@link #merge} then stores.
      */
     static void multiplyPackedInto(int kc, float[] a, int a0, float[] b, int b0, float[] c, int c0, int ldc,
             boolean add, float[] bias, int biasOff) {
@@ -196,7 +141,7 @@ final class GemmKernel {
     }
 
     /**
-     * {@link #multiplyPacked} for a last panel at most one vector wide ({@code nr <= L}): only the
+     * {@link #multiplyPackedInto} into the tile, for a last panel at most one vector wide ({@code nr <= L}): only the
      * first vector of each B row is loaded and only the left half of the tile is written, so a
      * narrow output (10 classes) wastes less of the work on padding.
      */

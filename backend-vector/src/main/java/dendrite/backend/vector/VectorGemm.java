@@ -237,7 +237,7 @@ final class VectorGemm {
             }
         } else {
             if (nr > L) {
-                GemmKernel.multiplyPacked(kb, aPack, ir * kb, bPack, jr * kb, tile);
+                GemmKernel.multiplyPackedInto(kb, aPack, ir * kb, bPack, jr * kb, tile, 0, NR, false, null, 0);
             } else {
                 GemmKernel.multiplyPackedNarrow(kb, aPack, ir * kb, bPack, jr * kb, tile);
             }

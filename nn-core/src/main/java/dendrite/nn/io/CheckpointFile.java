@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Saves and restores everything needed to resume training: the model (as a {@link ModelFile},
@@ -212,30 +213,25 @@ public final class CheckpointFile {
 
     /** The {@value #SCHEDULE_PREFIX} entries of the metadata, parsed; empty when there are none. */
     private static Map<String, Double> scheduleState(SafeTensors.Contents c) throws ModelFormatException {
-        Map<String, Double> state = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
-            if (e.getKey().startsWith(SCHEDULE_PREFIX)) {
-                try {
-                    state.put(e.getKey().substring(SCHEDULE_PREFIX.length()), Double.parseDouble(e.getValue()));
-                } catch (NumberFormatException x) {
-                    throw ModelFormatException.of(c.file(), "checkpoint metadata \"" + e.getKey() + "\" is \""
-                            + e.getValue() + "\", not a number");
-                }
-            }
-        }
-        return state;
+        return prefixed(c, SCHEDULE_PREFIX, Double::parseDouble, "a number");
     }
 
     /** The {@value #RANDOM_PREFIX} entries of the metadata, parsed; empty when there are none. */
     private static Map<String, Long> randomState(SafeTensors.Contents c) throws ModelFormatException {
-        Map<String, Long> state = new LinkedHashMap<>();
+        return prefixed(c, RANDOM_PREFIX, Long::parseLong, "a whole number");
+    }
+
+    /** The metadata entries under {@code prefix}, without it, their values parsed; a bad value names the key. */
+    private static <T> Map<String, T> prefixed(SafeTensors.Contents c, String prefix, Function<String, T> parse,
+            String kind) throws ModelFormatException {
+        Map<String, T> state = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : c.metadata().entrySet()) {
-            if (e.getKey().startsWith(RANDOM_PREFIX)) {
+            if (e.getKey().startsWith(prefix)) {
                 try {
-                    state.put(e.getKey().substring(RANDOM_PREFIX.length()), Long.parseLong(e.getValue()));
+                    state.put(e.getKey().substring(prefix.length()), parse.apply(e.getValue()));
                 } catch (NumberFormatException x) {
                     throw ModelFormatException.of(c.file(), "checkpoint metadata \"" + e.getKey() + "\" is \""
-                            + e.getValue() + "\", not a whole number");
+                            + e.getValue() + "\", not " + kind);
                 }
             }
         }
