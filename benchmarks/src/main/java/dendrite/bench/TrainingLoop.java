@@ -4,29 +4,27 @@ import dendrite.nn.Sequential;
 import dendrite.nn.data.Dataset;
 import dendrite.nn.data.MiniBatches;
 import dendrite.nn.layers.BatchBuffer;
-import dendrite.nn.losses.Loss;
 import dendrite.nn.losses.Losses;
 import dendrite.nn.optim.Adam;
-import dendrite.nn.optim.Optimizer;
+import dendrite.nn.train.Trainer;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 
 /**
- * The MLP's training on one backend, step by step as {@code dendrite.nn.train.Trainer} does it:
- * the dataset is uploaded once, and each step gathers its rows in the epoch's seeded order, runs
- * forward, the loss (read back, as the trainer does to catch a NaN), backward and Adam's update,
- * all in buffers reused from the previous step.
+ * The MLP's training on one backend, step by step: the dataset is uploaded once, and each step
+ * gathers its rows on the backend in the epoch's seeded order and hands them to
+ * {@link Trainer#step}, the trainer's own step (forward, the loss read back to catch a NaN,
+ * backward and Adam's update), all in buffers reused from the previous step.
  *
- * <p>Rebuilt here from nn-core's public parts because the trainer has no public single-step
- * method, and so that the epoch timed is the training alone (no upload, no accuracy bookkeeping).
+ * <p>The loop around the step is here rather than {@code Trainer.fit} so that the epoch timed is
+ * the training alone (no upload, no accuracy bookkeeping, no listeners).
  */
 final class TrainingLoop implements AutoCloseable {
     final Backend backend;
     final Sequential model;
     final MiniBatches batches;
-    private final Loss loss = Losses.softmaxCrossEntropy();
-    private final Optimizer optimizer = new Adam(Mlp.LEARNING_RATE);
+    private final Trainer trainer;
     private final Tensor features;
     private final Tensor labels;
     private final BatchBuffer x;
@@ -35,6 +33,11 @@ final class TrainingLoop implements AutoCloseable {
     TrainingLoop(Backend backend, Dataset data) {
         this.backend = backend;
         this.model = Mlp.build(backend);
+        this.trainer = Trainer.builder(model)
+                .loss(Losses.softmaxCrossEntropy())
+                .optimizer(new Adam(Mlp.LEARNING_RATE))
+                .batchSize(Mlp.BATCH)
+                .build();
         this.batches = new MiniBatches(data.size(), Mlp.BATCH, Mlp.SEED);
         this.features = backend.tensor(data.features(), data.size(), data.sampleSize());
         this.labels = backend.tensor(data.targets(), data.size());
@@ -49,11 +52,7 @@ final class TrainingLoop implements AutoCloseable {
         Tensor yb = y.get(m);
         backend.gatherRows(features, order, from, xb);
         backend.gatherRows(labels, order, from, yb);
-        Tensor out = model.forward(xb, true);
-        float value = loss.forward(out, yb).item();
-        model.backward(loss.backward());
-        optimizer.step(model.namedParameters());
-        return value;
+        return trainer.step(xb, yb);
     }
 
     /** One epoch in epoch {@code epoch}'s shuffled order; returns the mean loss over the batches. */

@@ -83,6 +83,7 @@ public final class Sequential {
     private BatchBuffer probaBuffer;
     private volatile Thread trainingThread;
     private int leaseDepth;
+    private final Lease outerLease = new Lease();
 
     private Sequential(Backend backend, Shape inputShape, List<Layer> layers, long seed) {
         this.backend = backend;
@@ -421,17 +422,31 @@ public final class Sequential {
         }
         trainingThread = Thread.currentThread();
         leaseDepth++;                         // re-entrant: evaluate() inside fit() on the same thread
-        boolean[] closed = new boolean[1];
-        return () -> {
+        if (leaseDepth == 1) {
+            // The outermost lease is one object reused, so Trainer.step's lease allocates nothing.
+            outerLease.open = true;
+            return outerLease;
+        }
+        Lease nested = new Lease();
+        nested.open = true;
+        return nested;
+    }
+
+    /** A lease that releases once, however often it is closed (while it is the current one). */
+    private final class Lease implements TrainingLease {
+        private boolean open;
+
+        @Override
+        public void close() {
             synchronized (Sequential.this) {
-                if (!closed[0]) {
-                    closed[0] = true;
+                if (open) {
+                    open = false;
                     if (--leaseDepth == 0) {
                         trainingThread = null;
                     }
                 }
             }
-        };
+        }
     }
 
     /** The handle returned by {@link #beginTraining()}. */

@@ -59,8 +59,8 @@ public final class ScalarBackend extends HeapBackend {
 
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        Check.GemmDims d = Check.gemm(this, transA, transB, a, b, c);
-        ScalarGemm.gemm(transA, transB, d.m(), d.n(), d.k(), alpha,
+        int k = Check.gemmInner(this, transA, transB, a, b, c);
+        ScalarGemm.gemm(transA, transB, c.dim(0), c.dim(1), k, alpha,
                 array(a), a.offset(), array(b), b.offset(), beta, array(c), c.offset());
     }
 
@@ -70,16 +70,18 @@ public final class ScalarBackend extends HeapBackend {
      */
     @Override
     public void linear(Tensor x, Tensor w, Tensor bias, Activation act, float actParam, Tensor out) {
-        Check.GemmDims d = Check.linear(this, x, w, bias, out);
+        int k = Check.linearInner(this, x, w, bias, out);
+        int m = out.dim(0);
+        int n = out.dim(1);
         float[] o = array(out);
         int oo = out.offset();
-        ScalarGemm.gemm(false, true, d.m(), d.n(), d.k(), 1f, array(x), x.offset(), array(w), w.offset(), 0f, o, oo);
+        ScalarGemm.gemm(false, true, m, n, k, 1f, array(x), x.offset(), array(w), w.offset(), 0f, o, oo);
         if (bias != null) {
             // out[i, j] += bias[j]
-            ScalarElementwise.binary(BinaryOp.ADD, Broadcast.ROW, d.m(), d.n(), o, oo, array(bias), bias.offset(),
+            ScalarElementwise.binary(BinaryOp.ADD, Broadcast.ROW, m, n, o, oo, array(bias), bias.offset(),
                     o, oo);
         }
-        ScalarActivations.forward(act, actParam, d.m() * d.n(), o, oo, o, oo);
+        ScalarActivations.forward(act, actParam, m * n, o, oo, o, oo);
     }
 
     @Override

@@ -60,25 +60,28 @@ final class GemmPacking {
         }
     }
 
-    /** Packs op(B)[p0 .. p0 + kb, j0 .. j0 + nb] into {@code dst} from {@code dstOff}. */
-    static void packB(float[] b, int off, int rs, int cs, int p0, int kb, int j0, int nb, float[] dst, int dstOff) {
+    /**
+     * Packs op(B)[p0 .. p0 + kb, j0 .. j0 + nb] into {@code dst} from {@code dstOff}; {@code index}
+     * is the caller's scratch of {@code L} ints for the gather offsets of a transposed B.
+     */
+    static void packB(float[] b, int off, int rs, int cs, int p0, int kb, int j0, int nb, float[] dst, int dstOff,
+            int[] index) {
         if (cs == 1) {
             packBRows(b, off + p0 * rs + j0, rs, kb, nb, dst, dstOff);
             return;
         }
-        packBColumns(b, off + p0 * rs + j0 * cs, rs, cs, kb, nb, dst, dstOff);
+        packBColumns(b, off + p0 * rs + j0 * cs, rs, cs, kb, nb, dst, dstOff, index);
     }
 
     /**
      * B transposed: column j of op(B) is a contiguous row of B, {@code cs} apart. Each packed row
      * of a panel is gathered from 16 (one vector of) such rows at once, walking all of them forward
-     * together, rather than written one float at a time with a 128-byte stride.
+     * together, rather than written one float at a time with a 128-byte stride. The gather offsets
+     * go in {@code index} (reused, so a pack allocates nothing).
      */
-    private static void packBColumns(float[] b, int src, int rs, int cs, int kb, int nb, float[] dst, int dstOff) {
-        int[] rows = new int[L];
-        for (int j = 0; j < L; j++) {
-            rows[j] = j * cs;
-        }
+    private static void packBColumns(float[] b, int src, int rs, int cs, int kb, int nb, float[] dst, int dstOff,
+            int[] index) {
+        int filled = -1;
         for (int q = 0; q < nb; q += NR) {
             int panel = dstOff + q * kb;
             for (int h = 0; h < NR; h += L) {
@@ -88,23 +91,37 @@ final class GemmPacking {
                     for (int p = 0; p < kb; p++) {
                         FloatVector.zero(F).intoArray(dst, panel + p * NR + h);
                     }
-                } else if (lanes == L) {
+                    continue;
+                }
+                if (lanes != filled) {
+                    rowOffsets(index, lanes, cs);
+                    filled = lanes;
+                }
+                if (lanes == L) {
                     for (int p = 0; p < kb; p++) {
-                        FloatVector.fromArray(F, b, s + p * rs, rows, 0).intoArray(dst, panel + p * NR + h);
+                        FloatVector.fromArray(F, b, s + p * rs, index, 0).intoArray(dst, panel + p * NR + h);
                     }
                 } else {
-                    // A masked gather still bounds-checks the masked-off lanes (a FIXME in the JDK), so
-                    // they point at the first row, which exists.
-                    int[] edge = new int[L];
-                    for (int j = 0; j < lanes; j++) {
-                        edge[j] = j * cs;
-                    }
+                    // The lanes past the edge gather the first row again and are then zeroed: the
+                    // padding. (A masked gather was left to the Java fallback by C2 here, boxing
+                    // every vector.)
                     VectorMask<Float> m = F.indexInRange(0, lanes);
                     for (int p = 0; p < kb; p++) {
-                        FloatVector.fromArray(F, b, s + p * rs, edge, 0, m).intoArray(dst, panel + p * NR + h);
+                        FloatVector.zero(F).blend(FloatVector.fromArray(F, b, s + p * rs, index, 0), m)
+                                .intoArray(dst, panel + p * NR + h);
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * {@code index[j] = j * cs} for the first {@code lanes} lanes, 0 for the rest: the lanes past
+     * the edge are gathered too, so they point at the first row, which exists.
+     */
+    private static void rowOffsets(int[] index, int lanes, int cs) {
+        for (int j = 0; j < L; j++) {
+            index[j] = j < lanes ? j * cs : 0;
         }
     }
 

@@ -1,6 +1,7 @@
 package dendrite.backend.vector;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
@@ -34,41 +35,26 @@ final class Parallel implements AutoCloseable {
     private final int threads;
     private final Worker[] workers;
     private final ReentrantLock busy = new ReentrantLock();
-    private volatile Job current;
     private volatile boolean closed;
 
-    /** One call of {@link #run}: its parts, who claimed what, and who is waiting. */
-    private static final class Job {
-        final IntConsumer body;
-        final int parts;
-        final AtomicInteger next = new AtomicInteger();
-        final AtomicInteger done = new AtomicInteger();
-        volatile Thread waiter;
-        volatile Throwable failure;
-
-        Job(IntConsumer body, int parts) {
-            this.body = body;
-            this.parts = parts;
-        }
-
-        /** Claims and runs parts until none is left. */
-        void work() {
-            int p;
-            while ((p = next.getAndIncrement()) < parts) {
-                try {
-                    body.accept(p);
-                } catch (Throwable t) {
-                    failure = t;
-                }
-                if (done.incrementAndGet() == parts) {
-                    Thread w = waiter;
-                    if (w != null) {
-                        LockSupport.unpark(w);
-                    }
-                }
-            }
-        }
-    }
+    // The one job in progress, in fields reused from job to job (a job object per call was a
+    // steady allocation of every kernel). A job is published by writing its body and size, then
+    // `claims`; it is over when `done` reaches its size, and only then is the next one written.
+    /** The running job's body; written before {@link #claims} publishes the job. */
+    private volatile IntConsumer body;
+    /** The running job's number of parts. */
+    private volatile int parts;
+    /**
+     * The job's sequence number (high 32 bits) and how many of its parts are still unclaimed (low
+     * 32 bits). A thread claims a part by decrementing it with a compare-and-set, which fails if a
+     * newer job was published meanwhile, so a late thread never runs a part of the wrong job.
+     */
+    private final AtomicLong claims = new AtomicLong();
+    /** Parts of the running job finished. */
+    private final AtomicInteger done = new AtomicInteger();
+    /** The caller, once it parks waiting for the last parts. */
+    private volatile Thread waiter;
+    private volatile Throwable failure;
 
     Parallel(int threads) {
         this.threads = Math.max(1, threads);
@@ -124,15 +110,21 @@ final class Parallel implements AutoCloseable {
             return;
         }
         try {
-            Job job = new Job(body, parts);
-            current = job;
+            failure = null;
+            waiter = null;
+            done.set(0);
+            this.body = body;
+            this.parts = parts;
+            long sequence = (claims.get() >>> 32) + 1;
+            claims.set(sequence << 32 | parts);
             for (Worker w : workers) {
                 w.wake();
             }
-            job.work();
-            await(job);
-            current = null;
-            Throwable t = job.failure;
+            work();
+            await(parts);
+            this.body = null;
+            Throwable t = failure;
+            failure = null;
             if (t instanceof RuntimeException re) {
                 throw re;
             }
@@ -147,16 +139,52 @@ final class Parallel implements AutoCloseable {
         }
     }
 
+    /** Whether the published job has parts left to claim. */
+    private boolean hasWork() {
+        return (int) claims.get() > 0;
+    }
+
+    /**
+     * Claims and runs parts of the current job until none is left. The body and size are read
+     * before the claim: a successful compare-and-set proves the job was still the current one then
+     * (its parts not all claimed, so no newer job could have replaced them).
+     */
+    private void work() {
+        while (true) {
+            long c = claims.get();
+            int left = (int) c;
+            if (left <= 0) {
+                return;
+            }
+            IntConsumer b = body;
+            int n = parts;
+            if (!claims.compareAndSet(c, c - 1)) {
+                continue;
+            }
+            try {
+                b.accept(n - left);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            if (done.incrementAndGet() == n) {
+                Thread w = waiter;
+                if (w != null) {
+                    LockSupport.unpark(w);
+                }
+            }
+        }
+    }
+
     /** Waits for the parts other threads claimed: spins briefly, then parks until the last one finishes. */
-    private static void await(Job job) {
+    private void await(int parts) {
         long start = System.nanoTime();
-        while (job.done.get() < job.parts) {
+        while (done.get() < parts) {
             if (System.nanoTime() - start < SPIN_NANOS) {
                 Thread.onSpinWait();
             } else {
-                job.waiter = Thread.currentThread();
-                if (job.done.get() < job.parts) {
-                    LockSupport.parkNanos(job, 1_000_000L);
+                waiter = Thread.currentThread();
+                if (done.get() < parts) {
+                    LockSupport.parkNanos(this, 1_000_000L);
                 }
             }
         }
@@ -190,20 +218,16 @@ final class Parallel implements AutoCloseable {
 
         @Override
         public void run() {
-            Job last = null;
             long idleSince = System.nanoTime();
             while (!closed) {
-                Job job = current;
-                if (job != null && job != last) {
-                    last = job;
-                    job.work();
+                if (hasWork()) {
+                    work();
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
                     parked = true;
-                    Job now = current;
-                    if ((now == null || now == last) && !closed) {
+                    if (!hasWork() && !closed) {
                         LockSupport.parkNanos(this, 100_000_000L);
                     }
                     parked = false;

@@ -1,7 +1,6 @@
 package dendrite.backend.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,15 +22,7 @@ final class Simd {
      */
     static final boolean FMA = VectorProbe.hotSpotOption("UseFMA").map("true"::equals).orElse(false);
 
-    /** Half and quarter of {@link #F}'s width, for the halving steps of {@link #sum} (F itself when too narrow). */
-    private static final VectorSpecies<Float> HALF = L >= 8 ? narrower(2) : F;
-    private static final VectorSpecies<Float> QUARTER = L >= 16 ? narrower(4) : HALF;
-
     private Simd() {
-    }
-
-    private static VectorSpecies<Float> narrower(int by) {
-        return VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / by));
     }
 
     /**
@@ -39,33 +30,42 @@ final class Simd {
      * until four lanes are left, then (0 + 2) + (1 + 3). {@code reduceLanes(ADD)} leaves the order
      * unspecified, and it does change between the Java fallback and C2's code: a GEMM of dot
      * products gave results 1 ulp apart on its first and later calls (VectorGemmTest's
-     * thread-count test caught it). Lanewise adds give the same bits whoever runs them. Measured:
-     * as fast as {@code reduceLanes} (the halves are single extract instructions); a tree of
-     * {@code rearrange} shuffles instead was 10 times slower, as C2 left it to the Java fallback.
+     * thread-count test caught it). Adding extracted lanes gives the same bits whoever runs them.
+     *
+     * <p>The lanes are read one by one with {@code lane(i)}, which C2 compiles to an extract and
+     * whose Java fallback allocates nothing. Halving with {@code reinterpretShape(half, 1)} instead
+     * was left to the Java fallback by JDK 25's C2 (it slices through a shuffle): measured 20 times
+     * slower, and about 1.3 KB of boxed vectors per call, which made a training step allocate
+     * hundreds of kilobytes through softmax.
      */
     static float sum(FloatVector v) {
-        if (L > 16 || L < 4) {
-            // Wider than any x86 vector (SVE), or narrower than the probe allows: lane order.
-            float s = 0f;
-            for (float x : v.toArray()) {
-                s += x;
-            }
-            return s;
-        }
         if (L == 16) {
-            v = half(v, HALF);
+            return fold8(v.lane(0) + v.lane(8), v.lane(1) + v.lane(9), v.lane(2) + v.lane(10),
+                    v.lane(3) + v.lane(11), v.lane(4) + v.lane(12), v.lane(5) + v.lane(13),
+                    v.lane(6) + v.lane(14), v.lane(7) + v.lane(15));
         }
-        if (L >= 8) {
-            v = half(v, QUARTER);
+        if (L == 8) {
+            return fold8(v.lane(0), v.lane(1), v.lane(2), v.lane(3), v.lane(4), v.lane(5), v.lane(6), v.lane(7));
         }
-        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
+        if (L == 4) {
+            return fold4(v.lane(0), v.lane(1), v.lane(2), v.lane(3));
+        }
+        // Wider than any x86 vector (SVE), or narrower than the probe allows: lane order.
+        float s = 0f;
+        for (int i = 0; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
     }
 
-    /** The lower half of v plus its upper half, as a vector of the narrower species. */
-    private static FloatVector half(FloatVector v, VectorSpecies<Float> narrow) {
-        FloatVector lo = (FloatVector) v.reinterpretShape(narrow, 0);
-        FloatVector hi = (FloatVector) v.reinterpretShape(narrow, 1);
-        return lo.add(hi);
+    /** Eight lanes: the upper four onto the lower four, then {@link #fold4}. */
+    private static float fold8(float a0, float a1, float a2, float a3, float a4, float a5, float a6, float a7) {
+        return fold4(a0 + a4, a1 + a5, a2 + a6, a3 + a7);
+    }
+
+    /** Four lanes: (0 + 2) + (1 + 3). */
+    private static float fold4(float a0, float a1, float a2, float a3) {
+        return (a0 + a2) + (a1 + a3);
     }
 
     /** {@code a * b + c}: one fused instruction where the hardware has it, else a multiply and an add. */

@@ -113,18 +113,18 @@ public final class VectorBackend extends HeapBackend {
 
     @Override
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        Check.GemmDims d = Check.gemm(this, transA, transB, a, b, c);
-        gemm.gemm(transA, transB, d.m(), d.n(), d.k(), alpha, array(a), a.offset(), array(b), b.offset(),
+        int k = Check.gemmInner(this, transA, transB, a, b, c);
+        gemm.gemm(transA, transB, c.dim(0), c.dim(1), k, alpha, array(a), a.offset(), array(b), b.offset(),
                 beta, array(c), c.offset(), VectorGemm.Epilogue.NONE);
     }
 
     /** {@code out = act(x w^T + bias)} in one pass: bias and activation are applied as each tile is stored. */
     @Override
     public void linear(Tensor x, Tensor w, Tensor bias, Activation act, float actParam, Tensor out) {
-        Check.GemmDims d = Check.linear(this, x, w, bias, out);
+        int k = Check.linearInner(this, x, w, bias, out);
         VectorGemm.Epilogue epi = new VectorGemm.Epilogue(bias == null ? null : array(bias),
                 bias == null ? 0 : bias.offset(), act, actParam);
-        gemm.gemm(false, true, d.m(), d.n(), d.k(), 1f, array(x), x.offset(), array(w), w.offset(),
+        gemm.gemm(false, true, out.dim(0), out.dim(1), k, 1f, array(x), x.offset(), array(w), w.offset(),
                 0f, array(out), out.offset(), epi);
     }
 

@@ -62,6 +62,8 @@ final class VectorGemm {
         final float[] tile = new float[MR * NR];
         final float[] dots = new float[GemmDot.OUT_SIZE];
         final float[] dotLanes = new float[GemmDot.ACC_SIZE];
+        /** Gather offsets for packing a transposed B. */
+        final int[] gather = new int[L];
 
         float[] a(int size) {
             if (a.length < size) {
@@ -200,7 +202,7 @@ final class VectorGemm {
                 boolean last = pc + kb == k;
                 // Full tiles skip the tile buffer when the store is a copy or a sum (plus the bias).
                 boolean direct = o.alpha() == 1f && (!first || o.beta() == 0f);
-                GemmPacking.packB(o.b(), o.bOff(), o.bRs(), o.bCs(), pc, kb, jc, nb, bPack, 0);
+                GemmPacking.packB(o.b(), o.bOff(), o.bRs(), o.bCs(), pc, kb, jc, nb, bPack, 0, ws.gather);
                 for (int ic = m0; ic < m1; ic += mbMax) {
                     int mb = Math.min(mbMax, m1 - ic);
                     GemmPacking.packA(o.a(), o.aOff(), o.aRs(), o.aCs(), ic, mb, pc, kb, aPack, 0);
@@ -262,7 +264,7 @@ final class VectorGemm {
         // panel wide) is all edge.
         int nFull = o.bCs() == 1 ? n0 + (n1 - n0) / NR * NR : n0;
         if (nFull < n1) {
-            GemmPacking.packB(o.b(), o.bOff(), o.bRs(), o.bCs(), 0, k, nFull, n1 - nFull, bEdge, 0);
+            GemmPacking.packB(o.b(), o.bOff(), o.bRs(), o.bCs(), 0, k, nFull, n1 - nFull, bEdge, 0, ws.gather);
         }
         for (int i = m0; i < m1; ) {
             int left = m1 - i;

@@ -42,6 +42,10 @@ public abstract class Optimizer {
     private final Map<String, Tensor[]> slots = new LinkedHashMap<>();
     private Tensor squaredNorms;
     private Tensor[] squaredNormViews;
+    /** The map the last {@link #step} walked (the model's own, the same every step), and its contents as arrays. */
+    private Map<String, Parameter> stepParams;
+    private Parameter[] stepParamArray;
+    private Tensor[][] stepSlots;
 
     /** @param slotNames the per-parameter state tensors, in PyTorch's names */
     protected Optimizer(double learningRate, String... slotNames) {
@@ -175,10 +179,30 @@ public abstract class Optimizer {
         lastRate = currentLearningRate();
         steps++;
         float lr = (float) lastRate;
-        for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            Parameter p = e.getValue();
-            update(p.value().backend(), p, slots.get(e.getKey()), lr, weightDecay, steps);
+        if (params != stepParams || params.size() != stepParamArray.length) {
+            cacheStepOrder(params);
         }
+        for (int i = 0; i < stepParamArray.length; i++) {
+            Parameter p = stepParamArray[i];
+            update(p.value().backend(), p, stepSlots[i], lr, weightDecay, steps);
+        }
+    }
+
+    /**
+     * Remembers the parameters of {@code params} and their state in arrays, in the map's order:
+     * walking the map on every step allocated its iterator and entry views.
+     */
+    private void cacheStepOrder(Map<String, Parameter> params) {
+        Parameter[] ps = new Parameter[params.size()];
+        Tensor[][] ss = new Tensor[ps.length][];
+        int i = 0;
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            ps[i] = e.getValue();
+            ss[i++] = slots.get(e.getKey());
+        }
+        stepParamArray = ps;
+        stepSlots = ss;
+        stepParams = params;
     }
 
     /**
@@ -218,6 +242,7 @@ public abstract class Optimizer {
         if (slots.size() == params.size()) {
             return;
         }
+        stepParams = null;   // new state tensors: rebuild step's arrays
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             slots.computeIfAbsent(e.getKey(), k -> {
                 Parameter p = e.getValue();

@@ -33,7 +33,11 @@ public final class Check {
             throw new IllegalArgumentException("tensor " + t.shape() + " belongs to backend '" + t.backend().name()
                     + "', not '" + backend.name() + "': copy it with toArray() and tensor()");
         }
-        t.requireAlive("backend " + backend.name());
+        if (!t.isAlive()) {
+            // The message is built only here: a concatenation on every check is a steady
+            // allocation on the hot path of every kernel.
+            t.requireAlive("backend " + backend.name());
+        }
     }
 
     public static void owned(Backend backend, Tensor a, Tensor b) {
@@ -65,6 +69,15 @@ public final class Check {
 
     /** Checks a GEMM {@code C = op(A) op(B)} and returns m, n, k. */
     public static GemmDims gemm(Backend be, boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+        int k = gemmInner(be, transA, transB, a, b, c);
+        return new GemmDims(c.dim(0), c.dim(1), k);
+    }
+
+    /**
+     * Checks a GEMM as {@link #gemm} does and returns k alone (m and n are C's dimensions): no
+     * record per call, for the kernels a training step calls many times.
+     */
+    public static int gemmInner(Backend be, boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
         owned(be, a, b, c);
         Shape sa = a.shape(), sb = b.shape(), sc = c.shape();
         if (sa.rank() != 2 || sb.rank() != 2) {
@@ -83,20 +96,27 @@ public final class Check {
         if (c.storage() == a.storage() || c.storage() == b.storage()) {
             throw new IllegalArgumentException(gemmDesc(sa, transA, sb, transB) + ": the output must not share memory with an input");
         }
-        return new GemmDims(m, n, ka);
+        return ka;
     }
 
     /** Checks a dense forward {@code out = x w^T + bias}; returns m = batch, n = out features, k = in features. */
     public static GemmDims linear(Backend be, Tensor x, Tensor w, Tensor bias, Tensor out) {
-        GemmDims d = gemm(be, false, true, x, w, out);
+        int k = linearInner(be, x, w, bias, out);
+        return new GemmDims(out.dim(0), out.dim(1), k);
+    }
+
+    /** Checks a dense forward as {@link #linear} does and returns k (in features) alone, allocating nothing. */
+    public static int linearInner(Backend be, Tensor x, Tensor w, Tensor bias, Tensor out) {
+        int k = gemmInner(be, false, true, x, w, out);
         if (bias != null) {
             owned(be, bias);
-            if (bias.size() != d.n()) {
-                throw new IllegalArgumentException("linear: bias " + bias.shape() + " does not fit " + d.n()
+            int n = out.dim(1);
+            if (bias.size() != n) {
+                throw new IllegalArgumentException("linear: bias " + bias.shape() + " does not fit " + n
                         + " output features (weight " + w.shape() + ")");
             }
         }
-        return d;
+        return k;
     }
 
     /** Same shape for an elementwise op's input and output. */
@@ -104,6 +124,31 @@ public final class Check {
         owned(be, x, out);
         if (!x.shape().equals(out.shape())) {
             throw new IllegalArgumentException(op + ": input " + x.shape() + " and output " + out.shape() + " differ");
+        }
+    }
+
+    /** {@link #allSameShape(Backend, String, Tensor, Tensor...)} for two others, without a varargs array. */
+    public static void allSameShape(Backend be, String op, Tensor first, Tensor a, Tensor b) {
+        owned(be, first);
+        sameShapeAsFirst(be, op, first, a);
+        sameShapeAsFirst(be, op, first, b);
+    }
+
+    /** {@link #allSameShape(Backend, String, Tensor, Tensor...)} for three others, without a varargs array. */
+    public static void allSameShape(Backend be, String op, Tensor first, Tensor a, Tensor b, Tensor c) {
+        owned(be, first);
+        sameShapeAsFirst(be, op, first, a);
+        sameShapeAsFirst(be, op, first, b);
+        sameShapeAsFirst(be, op, first, c);
+    }
+
+    private static void sameShapeAsFirst(Backend be, String op, Tensor first, Tensor o) {
+        if (o == null) {
+            return;
+        }
+        owned(be, o);
+        if (!o.shape().equals(first.shape())) {
+            throw new IllegalArgumentException(op + ": shapes " + first.shape() + " and " + o.shape() + " differ");
         }
     }
 
