@@ -184,18 +184,6 @@ public final class ScalarBackend extends HeapBackend {
         }
     }
 
-    /** Copies rows: {@code out[r] = src[indices[from + r]]}, each row {@code src.shape().stride0()} values. */
-    @Override
-    public void gatherRows(Tensor src, int[] indices, int from, Tensor out) {
-        Check.gatherRows(this, src, indices, from, out);
-        float[] s = array(src);
-        float[] o = array(out);
-        int rowSize = src.shape().stride0();
-        for (int r = 0; r < out.dim(0); r++) {
-            System.arraycopy(s, src.offset() + indices[from + r] * rowSize, o, out.offset() + r * rowSize, rowSize);
-        }
-    }
-
     // ------------------------------------------------------------------ activations
 
     @Override
@@ -285,13 +273,6 @@ public final class ScalarBackend extends HeapBackend {
     public void fill(Tensor t, float value) {
         Check.owned(this, t);
         Arrays.fill(array(t), t.offset(), t.offset() + t.size(), value);
-    }
-
-    @Override
-    public void copy(Tensor src, Tensor dst) {
-        Check.sameSize(this, "copy", src, dst);
-        // arraycopy is correct even when src and dst overlap in one storage.
-        System.arraycopy(array(src), src.offset(), array(dst), dst.offset(), src.size());
     }
 
     /** {@code out[i] = lo + (hi - lo) * U(seed, i)}, i counted from 0 over out. */

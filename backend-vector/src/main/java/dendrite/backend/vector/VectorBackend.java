@@ -345,17 +345,6 @@ public final class VectorBackend extends HeapBackend {
         }
     }
 
-    @Override
-    public void gatherRows(Tensor src, int[] indices, int from, Tensor out) {
-        Check.gatherRows(this, src, indices, from, out);
-        float[] s = array(src);
-        float[] o = array(out);
-        int rowSize = src.shape().stride0();
-        for (int r = 0; r < out.dim(0); r++) {
-            System.arraycopy(s, src.offset() + indices[from + r] * rowSize, o, out.offset() + r * rowSize, rowSize);
-        }
-    }
-
     // ------------------------------------------------------------------ activations
 
     @Override
@@ -474,13 +463,6 @@ public final class VectorBackend extends HeapBackend {
         float[] a = array(t);
         int off = t.offset();
         split(t.size(), GRAIN, (from, to) -> VectorElementwise.fill(to - from, a, off + from, value));
-    }
-
-    @Override
-    public void copy(Tensor src, Tensor dst) {
-        Check.sameSize(this, "copy", src, dst);
-        // arraycopy is correct even when src and dst overlap in one storage.
-        System.arraycopy(array(src), src.offset(), array(dst), dst.offset(), src.size());
     }
 
     /** {@code out[i] = lo + (hi - lo) * U(seed, i)}: the counter makes every part independent of the others. */

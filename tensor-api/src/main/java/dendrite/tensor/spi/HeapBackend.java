@@ -6,7 +6,7 @@ import dendrite.tensor.Tensor;
 
 /**
  * The memory half of a backend that keeps tensors in Java {@code float[]}s: allocation, host
- * transfers and array access. The CPU backends extend it and add their kernels; the garbage
+ * transfers, array access and the kernels that only move memory ({@code copy}, {@code gatherRows}). The CPU backends extend it and add their kernels; the garbage
  * collector frees the memory, so there is nothing to leak.
  */
 public abstract class HeapBackend implements Backend {
@@ -39,6 +39,25 @@ public abstract class HeapBackend implements Backend {
                     + " values) does not fit " + dst.length + " values from offset " + dstOffset);
         }
         System.arraycopy(array(src), src.offset(), dst, dstOffset, src.size());
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        Check.sameSize(this, "copy", src, dst);
+        // arraycopy is correct even when src and dst overlap in one storage.
+        System.arraycopy(array(src), src.offset(), array(dst), dst.offset(), src.size());
+    }
+
+    /** Copies rows: {@code out[r] = src[indices[from + r]]}, each row {@code src.shape().stride0()} values. */
+    @Override
+    public void gatherRows(Tensor src, int[] indices, int from, Tensor out) {
+        Check.gatherRows(this, src, indices, from, out);
+        float[] s = array(src);
+        float[] o = array(out);
+        int rowSize = src.shape().stride0();
+        for (int r = 0; r < out.dim(0); r++) {
+            System.arraycopy(s, src.offset() + indices[from + r] * rowSize, o, out.offset() + r * rowSize, rowSize);
+        }
     }
 
     /**
