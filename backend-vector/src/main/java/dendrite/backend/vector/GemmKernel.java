@@ -6,13 +6,24 @@ import static dendrite.backend.vector.Simd.L;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The GEMM micro-kernel: a tile of {@link #MR} rows by {@link #NR} columns (two vectors) of
- * C, computed in registers as a sum of outer products. At each step p of the inner dimension it
- * loads two vectors of B's row p, broadcasts each of A's MR values of column p, and adds their
- * products into MR x 2 = 16 independent accumulators: enough independent fused multiply-adds to
- * hide their latency (4 cycles, 2 per cycle), with 19 of the 32 AVX-512 registers in use. (Measured
- * on AVX-512 with kc = 256, one thread: 8 x 2 reaches 165 GFLOPS, 6 x 2 150, 4 x 3 110-140;
- * 12 x 2 is no faster than 8 x 2 and wastes more at ragged edges.)
+ * The GEMM micro-kernels: a tile of C, rows by {@link #NR} columns (two vectors), computed in
+ * registers as a sum of outer products. At each step p of the inner dimension a kernel loads two
+ * vectors of B's row p, broadcasts each of A's values of column p, and adds their products into
+ * rows x 2 independent accumulators: enough independent fused multiply-adds to hide their latency
+ * (4 cycles, 2 per cycle).
+ *
+ * <p>Two heights, for two reasons:
+ * <ul>
+ *   <li>The packed kernels ({@link #multiplyPackedInto}, {@link #multiplyPackedNarrow}) are
+ *       {@link #PMR} = 12 rows tall: 24 accumulators, 27 of the 32 AVX-512 registers. In large
+ *       products the B panels stream from L2 (see VectorGemm's rows-outer order), and the taller
+ *       tile makes each B vector serve 12 multiply-adds rather than 8. Measured at N = 2048, 2
+ *       threads: 261-269 GFLOPS against 230-245 with 8 rows; alone, with B from L2, 145 against
+ *       143 per core, and with B in L1 the same 167 (JDK 25's C2 keeps all 24 in registers: no
+ *       spills in the -XX:+PrintAssembly listing).</li>
+ *   <li>The in-place kernels ({@link #multiply} and its forms) are {@link #MR} = 8 rows: they
+ *       serve small and short products, where a shorter tile wastes less at the ragged edges.</li>
+ * </ul>
  *
  * <p>{@link #multiplyPackedInto} runs on packed panels and stores a full tile straight into C
  * (the common case) or into a small tile buffer; {@link #multiplyPackedNarrow} (a last panel
@@ -24,8 +35,10 @@ import jdk.incubator.vector.FloatVector;
  * forms for a one-vector-wide panel and for the last rows.
  */
 final class GemmKernel {
-    /** Rows of the register tile. */
+    /** Rows of the register tile of the in-place kernels ({@link #multiply} and its forms). */
     static final int MR = 8;
+    /** Rows of the packed kernels' register tile (see the class comment). */
+    static final int PMR = 12;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
 
@@ -34,8 +47,8 @@ final class GemmKernel {
 
     /**
      * {@code C = sum_p A[., p] (x) B[p, .] (+ bias)} for p in [0, kc) over packed panels, or with
-     * {@code add}, {@code C += ...}: A element (i, p) at {@code a[a0 + p * MR + i]}, B's row p at
-     * {@code b[b0 + p * NR]}; C's MR x NR tile at {@code c0}, rows {@code ldc} apart; the bias (may be
+     * {@code add}, {@code C += ...}: A element (i, p) at {@code a[a0 + p * PMR + i]}, B's row p at
+     * {@code b[b0 + p * NR]}; C's PMR x NR tile at {@code c0}, rows {@code ldc} apart; the bias (may be
      * null) holds one value per column from {@code biasOff}. The strides are constants, which lets
      * C2 hoist the bounds checks out of the loop (about 15% faster than {@link #multiply}).
      *
@@ -46,98 +59,138 @@ final class GemmKernel {
      */
     static void multiplyPackedInto(int kc, float[] a, int a0, float[] b, int b0, float[] c, int c0, int ldc,
             boolean add, float[] bias, int biasOff) {
-        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
-        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
-        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
-        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+        FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
+        FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
+        FloatVector c2_0 = FloatVector.zero(F), c2_1 = FloatVector.zero(F);
+        FloatVector c3_0 = FloatVector.zero(F), c3_1 = FloatVector.zero(F);
+        FloatVector c4_0 = FloatVector.zero(F), c4_1 = FloatVector.zero(F);
+        FloatVector c5_0 = FloatVector.zero(F), c5_1 = FloatVector.zero(F);
+        FloatVector c6_0 = FloatVector.zero(F), c6_1 = FloatVector.zero(F);
+        FloatVector c7_0 = FloatVector.zero(F), c7_1 = FloatVector.zero(F);
+        FloatVector c8_0 = FloatVector.zero(F), c8_1 = FloatVector.zero(F);
+        FloatVector c9_0 = FloatVector.zero(F), c9_1 = FloatVector.zero(F);
+        FloatVector c10_0 = FloatVector.zero(F), c10_1 = FloatVector.zero(F);
+        FloatVector c11_0 = FloatVector.zero(F), c11_1 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
-            int ap = a0 + p * MR;
+            int ap = a0 + p * PMR;
             int bp = b0 + p * NR;
             FloatVector b0v = FloatVector.fromArray(F, b, bp);
             FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
             FloatVector x = FloatVector.broadcast(F, a[ap]);
-            c00 = Simd.mulAdd(x, b0v, c00);
-            c01 = Simd.mulAdd(x, b1v, c01);
+            c0_0 = Simd.mulAdd(x, b0v, c0_0);
+            c0_1 = Simd.mulAdd(x, b1v, c0_1);
             x = FloatVector.broadcast(F, a[ap + 1]);
-            c10 = Simd.mulAdd(x, b0v, c10);
-            c11 = Simd.mulAdd(x, b1v, c11);
+            c1_0 = Simd.mulAdd(x, b0v, c1_0);
+            c1_1 = Simd.mulAdd(x, b1v, c1_1);
             x = FloatVector.broadcast(F, a[ap + 2]);
-            c20 = Simd.mulAdd(x, b0v, c20);
-            c21 = Simd.mulAdd(x, b1v, c21);
+            c2_0 = Simd.mulAdd(x, b0v, c2_0);
+            c2_1 = Simd.mulAdd(x, b1v, c2_1);
             x = FloatVector.broadcast(F, a[ap + 3]);
-            c30 = Simd.mulAdd(x, b0v, c30);
-            c31 = Simd.mulAdd(x, b1v, c31);
+            c3_0 = Simd.mulAdd(x, b0v, c3_0);
+            c3_1 = Simd.mulAdd(x, b1v, c3_1);
             x = FloatVector.broadcast(F, a[ap + 4]);
-            c40 = Simd.mulAdd(x, b0v, c40);
-            c41 = Simd.mulAdd(x, b1v, c41);
+            c4_0 = Simd.mulAdd(x, b0v, c4_0);
+            c4_1 = Simd.mulAdd(x, b1v, c4_1);
             x = FloatVector.broadcast(F, a[ap + 5]);
-            c50 = Simd.mulAdd(x, b0v, c50);
-            c51 = Simd.mulAdd(x, b1v, c51);
+            c5_0 = Simd.mulAdd(x, b0v, c5_0);
+            c5_1 = Simd.mulAdd(x, b1v, c5_1);
             x = FloatVector.broadcast(F, a[ap + 6]);
-            c60 = Simd.mulAdd(x, b0v, c60);
-            c61 = Simd.mulAdd(x, b1v, c61);
+            c6_0 = Simd.mulAdd(x, b0v, c6_0);
+            c6_1 = Simd.mulAdd(x, b1v, c6_1);
             x = FloatVector.broadcast(F, a[ap + 7]);
-            c70 = Simd.mulAdd(x, b0v, c70);
-            c71 = Simd.mulAdd(x, b1v, c71);
+            c7_0 = Simd.mulAdd(x, b0v, c7_0);
+            c7_1 = Simd.mulAdd(x, b1v, c7_1);
+            x = FloatVector.broadcast(F, a[ap + 8]);
+            c8_0 = Simd.mulAdd(x, b0v, c8_0);
+            c8_1 = Simd.mulAdd(x, b1v, c8_1);
+            x = FloatVector.broadcast(F, a[ap + 9]);
+            c9_0 = Simd.mulAdd(x, b0v, c9_0);
+            c9_1 = Simd.mulAdd(x, b1v, c9_1);
+            x = FloatVector.broadcast(F, a[ap + 10]);
+            c10_0 = Simd.mulAdd(x, b0v, c10_0);
+            c10_1 = Simd.mulAdd(x, b1v, c10_1);
+            x = FloatVector.broadcast(F, a[ap + 11]);
+            c11_0 = Simd.mulAdd(x, b0v, c11_0);
+            c11_1 = Simd.mulAdd(x, b1v, c11_1);
         }
         if (bias != null) {
             FloatVector bias0 = FloatVector.fromArray(F, bias, biasOff);
             FloatVector bias1 = FloatVector.fromArray(F, bias, biasOff + L);
-            c00 = c00.add(bias0);
-            c01 = c01.add(bias1);
-            c10 = c10.add(bias0);
-            c11 = c11.add(bias1);
-            c20 = c20.add(bias0);
-            c21 = c21.add(bias1);
-            c30 = c30.add(bias0);
-            c31 = c31.add(bias1);
-            c40 = c40.add(bias0);
-            c41 = c41.add(bias1);
-            c50 = c50.add(bias0);
-            c51 = c51.add(bias1);
-            c60 = c60.add(bias0);
-            c61 = c61.add(bias1);
-            c70 = c70.add(bias0);
-            c71 = c71.add(bias1);
+            c0_0 = c0_0.add(bias0);
+            c0_1 = c0_1.add(bias1);
+            c1_0 = c1_0.add(bias0);
+            c1_1 = c1_1.add(bias1);
+            c2_0 = c2_0.add(bias0);
+            c2_1 = c2_1.add(bias1);
+            c3_0 = c3_0.add(bias0);
+            c3_1 = c3_1.add(bias1);
+            c4_0 = c4_0.add(bias0);
+            c4_1 = c4_1.add(bias1);
+            c5_0 = c5_0.add(bias0);
+            c5_1 = c5_1.add(bias1);
+            c6_0 = c6_0.add(bias0);
+            c6_1 = c6_1.add(bias1);
+            c7_0 = c7_0.add(bias0);
+            c7_1 = c7_1.add(bias1);
+            c8_0 = c8_0.add(bias0);
+            c8_1 = c8_1.add(bias1);
+            c9_0 = c9_0.add(bias0);
+            c9_1 = c9_1.add(bias1);
+            c10_0 = c10_0.add(bias0);
+            c10_1 = c10_1.add(bias1);
+            c11_0 = c11_0.add(bias0);
+            c11_1 = c11_1.add(bias1);
         }
         if (add) {
-            c00 = c00.add(FloatVector.fromArray(F, c, c0));
-            c01 = c01.add(FloatVector.fromArray(F, c, c0 + L));
-            c10 = c10.add(FloatVector.fromArray(F, c, c0 + 1 * ldc));
-            c11 = c11.add(FloatVector.fromArray(F, c, c0 + 1 * ldc + L));
-            c20 = c20.add(FloatVector.fromArray(F, c, c0 + 2 * ldc));
-            c21 = c21.add(FloatVector.fromArray(F, c, c0 + 2 * ldc + L));
-            c30 = c30.add(FloatVector.fromArray(F, c, c0 + 3 * ldc));
-            c31 = c31.add(FloatVector.fromArray(F, c, c0 + 3 * ldc + L));
-            c40 = c40.add(FloatVector.fromArray(F, c, c0 + 4 * ldc));
-            c41 = c41.add(FloatVector.fromArray(F, c, c0 + 4 * ldc + L));
-            c50 = c50.add(FloatVector.fromArray(F, c, c0 + 5 * ldc));
-            c51 = c51.add(FloatVector.fromArray(F, c, c0 + 5 * ldc + L));
-            c60 = c60.add(FloatVector.fromArray(F, c, c0 + 6 * ldc));
-            c61 = c61.add(FloatVector.fromArray(F, c, c0 + 6 * ldc + L));
-            c70 = c70.add(FloatVector.fromArray(F, c, c0 + 7 * ldc));
-            c71 = c71.add(FloatVector.fromArray(F, c, c0 + 7 * ldc + L));
+            c0_0 = c0_0.add(FloatVector.fromArray(F, c, c0 + 0 * ldc));
+            c0_1 = c0_1.add(FloatVector.fromArray(F, c, c0 + 0 * ldc + L));
+            c1_0 = c1_0.add(FloatVector.fromArray(F, c, c0 + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(F, c, c0 + 1 * ldc + L));
+            c2_0 = c2_0.add(FloatVector.fromArray(F, c, c0 + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(F, c, c0 + 2 * ldc + L));
+            c3_0 = c3_0.add(FloatVector.fromArray(F, c, c0 + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(F, c, c0 + 3 * ldc + L));
+            c4_0 = c4_0.add(FloatVector.fromArray(F, c, c0 + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(F, c, c0 + 4 * ldc + L));
+            c5_0 = c5_0.add(FloatVector.fromArray(F, c, c0 + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(F, c, c0 + 5 * ldc + L));
+            c6_0 = c6_0.add(FloatVector.fromArray(F, c, c0 + 6 * ldc));
+            c6_1 = c6_1.add(FloatVector.fromArray(F, c, c0 + 6 * ldc + L));
+            c7_0 = c7_0.add(FloatVector.fromArray(F, c, c0 + 7 * ldc));
+            c7_1 = c7_1.add(FloatVector.fromArray(F, c, c0 + 7 * ldc + L));
+            c8_0 = c8_0.add(FloatVector.fromArray(F, c, c0 + 8 * ldc));
+            c8_1 = c8_1.add(FloatVector.fromArray(F, c, c0 + 8 * ldc + L));
+            c9_0 = c9_0.add(FloatVector.fromArray(F, c, c0 + 9 * ldc));
+            c9_1 = c9_1.add(FloatVector.fromArray(F, c, c0 + 9 * ldc + L));
+            c10_0 = c10_0.add(FloatVector.fromArray(F, c, c0 + 10 * ldc));
+            c10_1 = c10_1.add(FloatVector.fromArray(F, c, c0 + 10 * ldc + L));
+            c11_0 = c11_0.add(FloatVector.fromArray(F, c, c0 + 11 * ldc));
+            c11_1 = c11_1.add(FloatVector.fromArray(F, c, c0 + 11 * ldc + L));
         }
-        c00.intoArray(c, c0);
-        c01.intoArray(c, c0 + L);
-        c10.intoArray(c, c0 + 1 * ldc);
-        c11.intoArray(c, c0 + 1 * ldc + L);
-        c20.intoArray(c, c0 + 2 * ldc);
-        c21.intoArray(c, c0 + 2 * ldc + L);
-        c30.intoArray(c, c0 + 3 * ldc);
-        c31.intoArray(c, c0 + 3 * ldc + L);
-        c40.intoArray(c, c0 + 4 * ldc);
-        c41.intoArray(c, c0 + 4 * ldc + L);
-        c50.intoArray(c, c0 + 5 * ldc);
-        c51.intoArray(c, c0 + 5 * ldc + L);
-        c60.intoArray(c, c0 + 6 * ldc);
-        c61.intoArray(c, c0 + 6 * ldc + L);
-        c70.intoArray(c, c0 + 7 * ldc);
-        c71.intoArray(c, c0 + 7 * ldc + L);
+        c0_0.intoArray(c, c0 + 0 * ldc);
+        c0_1.intoArray(c, c0 + 0 * ldc + L);
+        c1_0.intoArray(c, c0 + 1 * ldc);
+        c1_1.intoArray(c, c0 + 1 * ldc + L);
+        c2_0.intoArray(c, c0 + 2 * ldc);
+        c2_1.intoArray(c, c0 + 2 * ldc + L);
+        c3_0.intoArray(c, c0 + 3 * ldc);
+        c3_1.intoArray(c, c0 + 3 * ldc + L);
+        c4_0.intoArray(c, c0 + 4 * ldc);
+        c4_1.intoArray(c, c0 + 4 * ldc + L);
+        c5_0.intoArray(c, c0 + 5 * ldc);
+        c5_1.intoArray(c, c0 + 5 * ldc + L);
+        c6_0.intoArray(c, c0 + 6 * ldc);
+        c6_1.intoArray(c, c0 + 6 * ldc + L);
+        c7_0.intoArray(c, c0 + 7 * ldc);
+        c7_1.intoArray(c, c0 + 7 * ldc + L);
+        c8_0.intoArray(c, c0 + 8 * ldc);
+        c8_1.intoArray(c, c0 + 8 * ldc + L);
+        c9_0.intoArray(c, c0 + 9 * ldc);
+        c9_1.intoArray(c, c0 + 9 * ldc + L);
+        c10_0.intoArray(c, c0 + 10 * ldc);
+        c10_1.intoArray(c, c0 + 10 * ldc + L);
+        c11_0.intoArray(c, c0 + 11 * ldc);
+        c11_1.intoArray(c, c0 + 11 * ldc + L);
     }
 
     /**
@@ -146,16 +199,11 @@ final class GemmKernel {
      * narrow output (10 classes) wastes less of the work on padding.
      */
     static void multiplyPackedNarrow(int kc, float[] a, int a0, float[] b, int b0, float[] tile) {
-        FloatVector c0 = FloatVector.zero(F);
-        FloatVector c1 = FloatVector.zero(F);
-        FloatVector c2 = FloatVector.zero(F);
-        FloatVector c3 = FloatVector.zero(F);
-        FloatVector c4 = FloatVector.zero(F);
-        FloatVector c5 = FloatVector.zero(F);
-        FloatVector c6 = FloatVector.zero(F);
-        FloatVector c7 = FloatVector.zero(F);
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
+        FloatVector c4 = FloatVector.zero(F), c5 = FloatVector.zero(F), c6 = FloatVector.zero(F), c7 = FloatVector.zero(F);
+        FloatVector c8 = FloatVector.zero(F), c9 = FloatVector.zero(F), c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
-            int ap = a0 + p * MR;
+            int ap = a0 + p * PMR;
             FloatVector bv = FloatVector.fromArray(F, b, b0 + p * NR);
             c0 = Simd.mulAdd(FloatVector.broadcast(F, a[ap]), bv, c0);
             c1 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 1]), bv, c1);
@@ -165,6 +213,10 @@ final class GemmKernel {
             c5 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 5]), bv, c5);
             c6 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 6]), bv, c6);
             c7 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 7]), bv, c7);
+            c8 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 8]), bv, c8);
+            c9 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 9]), bv, c9);
+            c10 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 10]), bv, c10);
+            c11 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 11]), bv, c11);
         }
         c0.intoArray(tile, 0 * NR);
         c1.intoArray(tile, 1 * NR);
@@ -174,6 +226,10 @@ final class GemmKernel {
         c5.intoArray(tile, 5 * NR);
         c6.intoArray(tile, 6 * NR);
         c7.intoArray(tile, 7 * NR);
+        c8.intoArray(tile, 8 * NR);
+        c9.intoArray(tile, 9 * NR);
+        c10.intoArray(tile, 10 * NR);
+        c11.intoArray(tile, 11 * NR);
     }
 
     /**

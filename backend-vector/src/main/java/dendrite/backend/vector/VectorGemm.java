@@ -2,6 +2,7 @@ package dendrite.backend.vector;
 
 import static dendrite.backend.vector.GemmKernel.MR;
 import static dendrite.backend.vector.GemmKernel.NR;
+import static dendrite.backend.vector.GemmKernel.PMR;
 import static dendrite.backend.vector.Simd.L;
 
 import dendrite.tensor.Activation;
@@ -16,8 +17,8 @@ import dendrite.tensor.Activation;
  *     for pc in steps of KC (the inner dimension):
  *       pack B[pc.., jc..] into KC x NR panels           (one panel stays in L1 below)
  *       for ic in steps of MC (rows):
- *         pack A[ic.., pc..] into MR x KC panels          (the block stays in L2)
- *         for each NR-panel of B, for each MR-panel of A: micro-kernel, then store
+ *         pack A[ic.., pc..] into PMR x KC panels         (the block stays in L2)
+ *         for each NR-panel of B, for each PMR-panel of A: micro-kernel, then store
  * </pre>
  * (For C 2048 or more wide the last two loops swap; see {@code blockPacked}.)
  *
@@ -59,11 +60,13 @@ final class VectorGemm {
     private static final class Workspace {
         float[] a = new float[0];
         float[] b = new float[0];
-        final float[] tile = new float[MR * NR];
+        final float[] tile = new float[Math.max(MR, PMR) * NR];
         final float[] dots = new float[GemmDot.OUT_SIZE];
         final float[] dotLanes = new float[GemmDot.ACC_SIZE];
         /** Gather offsets for packing a transposed B. */
         final int[] gather = new int[L];
+        /** Gather offsets for packing a row-major A. */
+        final int[] gatherA = new int[GemmPacking.A_GATHERS * L];
 
         float[] a(int size) {
             if (a.length < size) {
@@ -92,7 +95,7 @@ final class VectorGemm {
         // An A block (MC x KC) fills a sixteenth of L2, leaving room for the B panels streaming
         // through and the C tiles (measured at N = 1024-2048: MC = 128 is a little faster than 256,
         // and 512 or 1024 clearly slower).
-        this.mc = Math.max(MR, (caches.l2() / 16) / (kc * 4) / MR * MR);
+        this.mc = Math.max(PMR, (caches.l2() / 16) / (kc * 4) / PMR * PMR);
         // B blocks of KC x NC sit in L3 when the column panels are the outer loop; the limit only
         // bounds the packing buffer (4 MiB). With the rows outer, the whole B block is reread for
         // every row panel and must stay in half of L2.
@@ -103,7 +106,7 @@ final class VectorGemm {
 
     /** The blocking, for the capabilities line and tests. */
     String blocking() {
-        return "MR=" + MR + " NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc;
+        return "MR=" + PMR + " (in place " + MR + ") NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc;
     }
 
     /** Row-major operands at offsets; A is [m, k] ([k, m] if transA), B [k, n] ([n, k] if transB), C [m, n]. */
@@ -135,7 +138,8 @@ final class VectorGemm {
             int count = ceilDiv(n, step);
             parallel.run(count, p -> block(o, 0, m, p * step, Math.min(n, (p + 1) * step), inPlace));
         } else {
-            int step = ceilDiv(ceilDiv(m, MR), parts) * MR;
+            int rows = inPlace ? MR : PMR;
+            int step = ceilDiv(ceilDiv(m, rows), parts) * rows;
             int count = ceilDiv(m, step);
             parallel.run(count, p -> block(o, p * step, Math.min(m, (p + 1) * step), 0, n, inPlace));
         }
@@ -183,7 +187,7 @@ final class VectorGemm {
         int k = o.k();
         // Blocks of equal size (rather than full blocks and a thin remainder).
         int kb0 = ceilDiv(k, ceilDiv(k, kc));
-        int mbMax = roundUp(ceilDiv(m1 - m0, ceilDiv(m1 - m0, mc)), MR);
+        int mbMax = roundUp(ceilDiv(m1 - m0, ceilDiv(m1 - m0, mc)), PMR);
         // Wide C (rows 8 KiB apart or more): walk each row panel across all column panels, so a tile
         // of C follows the previous one along its rows. Walking down a column panel instead jumps by
         // the row stride, which for such widths maps every row of a tile to the same cache set
@@ -205,16 +209,16 @@ final class VectorGemm {
                 GemmPacking.packB(o.b(), o.bOff(), o.bRs(), o.bCs(), pc, kb, jc, nb, bPack, 0, ws.gather);
                 for (int ic = m0; ic < m1; ic += mbMax) {
                     int mb = Math.min(mbMax, m1 - ic);
-                    GemmPacking.packA(o.a(), o.aOff(), o.aRs(), o.aCs(), ic, mb, pc, kb, aPack, 0);
+                    GemmPacking.packA(o.a(), o.aOff(), o.aRs(), o.aCs(), ic, mb, pc, kb, aPack, 0, ws.gatherA);
                     if (rowsOuter) {
-                        for (int ir = 0; ir < mb; ir += MR) {
+                        for (int ir = 0; ir < mb; ir += PMR) {
                             for (int jr = 0; jr < nb; jr += NR) {
                                 tile(o, tile, aPack, bPack, kb, ic, ir, mb, jc, jr, nb, first, last, direct);
                             }
                         }
                     } else {
                         for (int jr = 0; jr < nb; jr += NR) {
-                            for (int ir = 0; ir < mb; ir += MR) {
+                            for (int ir = 0; ir < mb; ir += PMR) {
                                 tile(o, tile, aPack, bPack, kb, ic, ir, mb, jc, jr, nb, first, last, direct);
                             }
                         }
@@ -224,12 +228,12 @@ final class VectorGemm {
         }
     }
 
-    /** One MR x NR tile of C at (ic + ir, jc + jr) from packed panels: the micro-kernel, then the store. */
+    /** One PMR x NR tile of C at (ic + ir, jc + jr) from packed panels: the micro-kernel, then the store. */
     private static void tile(Operands o, float[] tile, float[] aPack, float[] bPack, int kb, int ic, int ir, int mb,
             int jc, int jr, int nb, boolean first, boolean last, boolean direct) {
-        int mr = Math.min(MR, mb - ir);
+        int mr = Math.min(PMR, mb - ir);
         int nr = Math.min(NR, nb - jr);
-        if (direct && mr == MR && nr == NR) {
+        if (direct && mr == PMR && nr == NR) {
             int c0 = o.cOff() + (ic + ir) * o.n() + jc + jr;
             float[] bias = first ? o.epi().bias() : null;
             GemmKernel.multiplyPackedInto(kb, aPack, ir * kb, bPack, jr * kb, o.c(), c0, o.n(), !first,

@@ -9,8 +9,8 @@
  *   <li>{@link dendrite.backend.vector.VectorBackend}: memory (heap {@code float[]}, like the
  *       scalar backend), argument checks and dispatch to the kernel classes:</li>
  *   <li>{@code VectorGemm} (cache blocking from {@code CacheSizes}, threads, the fused epilogue of
- *       {@code linear}), {@code GemmKernel} (the register-blocked micro-kernel, 8 rows by two
- *       vectors) and
+ *       {@code linear}), {@code GemmKernel} (the register-blocked micro-kernels: 12 rows by two
+ *       vectors on packed panels, 8 rows in place) and
  *       {@code GemmPacking} (panels for every transpose combination): matrix multiply;</li>
  *   <li>{@code VectorElementwise}, {@code VectorReductions}, {@code VectorActivations},
  *       {@code VectorOptimizers}: the other kernels, each a vector loop with a masked tail;</li>

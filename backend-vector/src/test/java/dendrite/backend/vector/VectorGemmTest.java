@@ -86,6 +86,8 @@ class VectorGemmTest {
         "128, 10, 128", "129, 15, 33",                          // narrow C: dot products when B is transposed
         "10, 128, 128", "13, 70, 300", "5, 40, 9",              // in place with 4-row and 1-row edges
         "128, 128, 10", "77, 300, 32",                          // short inner dimension: in place
+        "25, 97, 263", "36, 64, 258", "47, 40, 65",             // 12-row packed panels: one row over, exact, one short;
+                                                                // k not a multiple of the gather step (4 columns)
     })
     void matchesTheReferenceForEveryTransposeAlphaAndBeta(int m, int n, int k) {
         float[] a = random(1, m * k);
