@@ -25,7 +25,18 @@ public enum Activation {
     /** y = ln(1 + e^x), computed stably; dy/dx = sigmoid(x) = 1 - e^-y */
     SOFTPLUS;
 
+    /** The lower-case name, kept rather than computed: kernels pass it to their checks on every call. */
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The name in error messages: "relu". */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
+    }
+
+    private final String backwardLabel = label + " backward";
+
+    /** The backward kernel's name in error messages: "relu backward". */
+    public String backwardLabel() {
+        return backwardLabel;
     }
 }

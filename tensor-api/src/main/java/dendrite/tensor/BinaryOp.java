@@ -17,7 +17,11 @@ public enum BinaryOp {
     /** min(a, b); NaN if either is NaN */
     MIN;
 
+    /** The lower-case name, kept rather than computed: kernels pass it to their checks on every call. */
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The name in error messages: "add". */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
     }
 }

@@ -11,7 +11,11 @@ public enum ReduceOp {
     /** sum of x squared */
     SUM_SQUARES;
 
+    /** The lower-case name, kept rather than computed: kernels pass it to their checks on every call. */
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The name in error messages: "sum". */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
     }
 }

@@ -20,7 +20,11 @@ public enum UnaryOp {
     SIGN;
 
     /** The lower-case name used in messages and kernel names. */
+    /** The lower-case name, kept rather than computed: kernels pass it to their checks on every call. */
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The name in error messages: "exp". */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
     }
 }

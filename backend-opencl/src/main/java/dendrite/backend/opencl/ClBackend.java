@@ -383,7 +383,7 @@ public final class ClBackend implements Backend {
 
     @Override
     public void activationBackward(Activation act, float param, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        String op = act.label() + " backward";
+        String op = act.backwardLabel();
         Check.allSameShape(this, op, dy, x, y, dx);
         boolean needsX = act == Activation.GELU;
         boolean needsY = act == Activation.RELU || act == Activation.SIGMOID || act == Activation.TANH

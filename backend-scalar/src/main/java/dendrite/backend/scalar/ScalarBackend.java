@@ -199,7 +199,7 @@ public final class ScalarBackend extends HeapBackend {
      */
     @Override
     public void activationBackward(Activation act, float param, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        String op = act.label() + " backward";
+        String op = act.backwardLabel();
         Check.allSameShape(this, op, dy, dx, x, y);
         if (act != Activation.IDENTITY) {
             boolean needsX = ScalarActivations.backwardNeedsInput(act);

@@ -82,6 +82,17 @@ public final class VectorBackend extends HeapBackend {
         void run(int from, int to);
     }
 
+    /**
+     * Whether {@code work} elements make a single part: then the caller runs its kernel itself and
+     * creates no lambda. A capturing lambda handed to {@link #split} is allocated on every call, even
+     * when split runs it at once, because C2's escape analysis keeps an allocation that escapes on
+     * any path (here, to the thread pool); in a training step those lambdas were most of the 2.4 KB
+     * allocated per step.
+     */
+    private boolean serial(long work, int grain) {
+        return parallel.parts(work, grain) == 1;
+    }
+
     /** Runs {@code body} over [0, n) in parts of at least {@code grain} elements (vector-aligned). */
     private void split(int n, int grain, Range body) {
         int parts = parallel.parts(n, grain);
@@ -115,17 +126,16 @@ public final class VectorBackend extends HeapBackend {
     public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
         int k = Check.gemmInner(this, transA, transB, a, b, c);
         gemm.gemm(transA, transB, c.dim(0), c.dim(1), k, alpha, array(a), a.offset(), array(b), b.offset(),
-                beta, array(c), c.offset(), VectorGemm.Epilogue.NONE);
+                beta, array(c), c.offset(), null, 0, Activation.IDENTITY, 0f);
     }
 
     /** {@code out = act(x w^T + bias)} in one pass: bias and activation are applied as each tile is stored. */
     @Override
     public void linear(Tensor x, Tensor w, Tensor bias, Activation act, float actParam, Tensor out) {
         int k = Check.linearInner(this, x, w, bias, out);
-        VectorGemm.Epilogue epi = new VectorGemm.Epilogue(bias == null ? null : array(bias),
-                bias == null ? 0 : bias.offset(), act, actParam);
         gemm.gemm(false, true, out.dim(0), out.dim(1), k, 1f, array(x), x.offset(), array(w), w.offset(),
-                0f, array(out), out.offset(), epi);
+                0f, array(out), out.offset(), bias == null ? null : array(bias), bias == null ? 0 : bias.offset(),
+                act, actParam);
     }
 
     /** Transposes in 32 x 32 blocks, so both the reads and the writes stay within a few cache lines. */
@@ -163,9 +173,12 @@ public final class VectorBackend extends HeapBackend {
         float[] os = array(out);
         int xo = x.offset();
         int oo = out.offset();
-        boolean heavy = op == UnaryOp.EXP || op == UnaryOp.LOG;
-        split(x.size(), heavy ? GRAIN_HEAVY : GRAIN,
-                (from, to) -> VectorElementwise.unary(op, to - from, xs, xo + from, os, oo + from));
+        int grain = op == UnaryOp.EXP || op == UnaryOp.LOG ? GRAIN_HEAVY : GRAIN;
+        if (serial(x.size(), grain)) {
+            VectorElementwise.unary(op, x.size(), xs, xo, os, oo);
+        } else {
+            split(x.size(), grain, (from, to) -> VectorElementwise.unary(op, to - from, xs, xo + from, os, oo + from));
+        }
     }
 
     @Override
@@ -175,7 +188,11 @@ public final class VectorBackend extends HeapBackend {
         float[] os = array(out);
         int xo = x.offset();
         int oo = out.offset();
-        split(x.size(), GRAIN, (from, to) -> VectorElementwise.affine(to - from, xs, xo + from, alpha, beta, os, oo + from));
+        if (serial(x.size(), GRAIN)) {
+            VectorElementwise.affine(x.size(), xs, xo, alpha, beta, os, oo);
+        } else {
+            split(x.size(), GRAIN, (from, to) -> VectorElementwise.affine(to - from, xs, xo + from, alpha, beta, os, oo + from));
+        }
     }
 
     @Override
@@ -185,7 +202,11 @@ public final class VectorBackend extends HeapBackend {
         float[] os = array(out);
         int xo = x.offset();
         int oo = out.offset();
-        split(x.size(), GRAIN_HEAVY, (from, to) -> VectorElementwise.powScalar(to - from, xs, xo + from, p, os, oo + from));
+        if (serial(x.size(), GRAIN_HEAVY)) {
+            VectorElementwise.powScalar(x.size(), xs, xo, p, os, oo);
+        } else {
+            split(x.size(), GRAIN_HEAVY, (from, to) -> VectorElementwise.powScalar(to - from, xs, xo + from, p, os, oo + from));
+        }
     }
 
     @Override
@@ -195,7 +216,11 @@ public final class VectorBackend extends HeapBackend {
         float[] os = array(out);
         int xo = x.offset();
         int oo = out.offset();
-        split(x.size(), GRAIN, (from, to) -> VectorElementwise.clamp(to - from, xs, xo + from, lo, hi, os, oo + from));
+        if (serial(x.size(), GRAIN)) {
+            VectorElementwise.clamp(x.size(), xs, xo, lo, hi, os, oo);
+        } else {
+            split(x.size(), GRAIN, (from, to) -> VectorElementwise.clamp(to - from, xs, xo + from, lo, hi, os, oo + from));
+        }
     }
 
     @Override
@@ -210,6 +235,15 @@ public final class VectorBackend extends HeapBackend {
         int grain = op == BinaryOp.POW ? GRAIN_HEAVY : GRAIN;
         int rows = a.shape().leading();
         int cols = a.shape().last();
+        if (serial(a.size(), grain)) {
+            switch (bc) {
+                case SAME -> VectorElementwise.binary(op, a.size(), as, ao, bs, bo, os, oo);
+                case SCALAR -> VectorElementwise.binaryScalar(op, a.size(), as, ao, bs[bo], os, oo);
+                case ROW -> binaryRows(op, 0, rows, cols, as, ao, bs, bo, os, oo);
+                case COLUMN -> binaryColumns(op, 0, rows, cols, as, ao, bs, bo, os, oo);
+            }
+            return;
+        }
         switch (bc) {
             case SAME -> split(a.size(), grain,
                     (from, to) -> VectorElementwise.binary(op, to - from, as, ao + from, bs, bo + from, os, oo + from));
@@ -218,16 +252,25 @@ public final class VectorBackend extends HeapBackend {
                 split(a.size(), grain,
                         (from, to) -> VectorElementwise.binaryScalar(op, to - from, as, ao + from, s, os, oo + from));
             }
-            case ROW -> splitRows(rows, cols, grain, (r0, r1) -> {
-                for (int r = r0; r < r1; r++) {
-                    VectorElementwise.binary(op, cols, as, ao + r * cols, bs, bo, os, oo + r * cols);
-                }
-            });
-            case COLUMN -> splitRows(rows, cols, grain, (r0, r1) -> {
-                for (int r = r0; r < r1; r++) {
-                    VectorElementwise.binaryScalar(op, cols, as, ao + r * cols, bs[bo + r], os, oo + r * cols);
-                }
-            });
+            case ROW -> splitRows(rows, cols, grain, (r0, r1) -> binaryRows(op, r0, r1, cols, as, ao, bs, bo, os, oo));
+            case COLUMN -> splitRows(rows, cols, grain,
+                    (r0, r1) -> binaryColumns(op, r0, r1, cols, as, ao, bs, bo, os, oo));
+        }
+    }
+
+    /** Rows r0 .. r1 of {@code a op b}, b one row broadcast down the rows. */
+    private static void binaryRows(BinaryOp op, int r0, int r1, int cols, float[] as, int ao, float[] bs, int bo,
+            float[] os, int oo) {
+        for (int r = r0; r < r1; r++) {
+            VectorElementwise.binary(op, cols, as, ao + r * cols, bs, bo, os, oo + r * cols);
+        }
+    }
+
+    /** Rows r0 .. r1 of {@code a op b}, b one column broadcast across the columns. */
+    private static void binaryColumns(BinaryOp op, int r0, int r1, int cols, float[] as, int ao, float[] bs, int bo,
+            float[] os, int oo) {
+        for (int r = r0; r < r1; r++) {
+            VectorElementwise.binaryScalar(op, cols, as, ao + r * cols, bs[bo + r], os, oo + r * cols);
         }
     }
 
@@ -246,18 +289,31 @@ public final class VectorBackend extends HeapBackend {
         if (outer == 1 && inner == 1) {
             os[oo] = reduceLine(op, xs, xo, len);
         } else if (inner == 1) {
-            splitRows(outer, len, GRAIN, (o0, o1) -> {
-                for (int o = o0; o < o1; o++) {
-                    os[oo + o] = VectorReductions.line(op, xs, xo + o * len, len);
-                }
-            });
+            if (serial((long) outer * len, GRAIN)) {
+                lines(op, 0, outer, len, xs, xo, os, oo);
+            } else {
+                splitRows(outer, len, GRAIN, (o0, o1) -> lines(op, o0, o1, len, xs, xo, os, oo));
+            }
         } else if (outer == 1) {
             // Reducing the first axis (a bias gradient over the batch): split the columns.
-            split(inner, Math.max(Simd.L, GRAIN / len),
-                    (i0, i1) -> VectorReductions.columns(op, 0, 1, i0, i1, len, inner, xs, xo, os, oo));
+            int grain = Math.max(Simd.L, GRAIN / len);
+            if (serial(inner, grain)) {
+                VectorReductions.columns(op, 0, 1, 0, inner, len, inner, xs, xo, os, oo);
+            } else {
+                split(inner, grain, (i0, i1) -> VectorReductions.columns(op, 0, 1, i0, i1, len, inner, xs, xo, os, oo));
+            }
+        } else if (serial((long) outer * len * inner, GRAIN)) {
+            VectorReductions.columns(op, 0, outer, 0, inner, len, inner, xs, xo, os, oo);
         } else {
             splitRows(outer, len * inner, GRAIN,
                     (o0, o1) -> VectorReductions.columns(op, o0, o1, 0, inner, len, inner, xs, xo, os, oo));
+        }
+    }
+
+    /** Reduces lines o0 .. o1 of {@code len} contiguous elements each. */
+    private static void lines(ReduceOp op, int o0, int o1, int len, float[] xs, int xo, float[] os, int oo) {
+        for (int o = o0; o < o1; o++) {
+            os[oo + o] = VectorReductions.line(op, xs, xo + o * len, len);
         }
     }
 
@@ -300,8 +356,12 @@ public final class VectorBackend extends HeapBackend {
         float[] xs = array(x);
         float[] os = array(out);
         int cols = s.last();
-        splitRows(s.leading(), cols, GRAIN_HEAVY,
-                (r0, r1) -> VectorReductions.softmax(r0, r1, cols, xs, x.offset(), os, out.offset()));
+        int rows = s.leading();
+        if (serial((long) rows * cols, GRAIN_HEAVY)) {
+            VectorReductions.softmax(0, rows, cols, xs, x.offset(), os, out.offset());
+        } else {
+            splitRows(rows, cols, GRAIN_HEAVY, (r0, r1) -> VectorReductions.softmax(r0, r1, cols, xs, x.offset(), os, out.offset()));
+        }
     }
 
     @Override
@@ -311,8 +371,12 @@ public final class VectorBackend extends HeapBackend {
         float[] xs = array(x);
         float[] os = array(out);
         int cols = s.last();
-        splitRows(s.leading(), cols, GRAIN_HEAVY,
-                (r0, r1) -> VectorReductions.logSoftmax(r0, r1, cols, xs, x.offset(), os, out.offset()));
+        int rows = s.leading();
+        if (serial((long) rows * cols, GRAIN_HEAVY)) {
+            VectorReductions.logSoftmax(0, rows, cols, xs, x.offset(), os, out.offset());
+        } else {
+            splitRows(rows, cols, GRAIN_HEAVY, (r0, r1) -> VectorReductions.logSoftmax(r0, r1, cols, xs, x.offset(), os, out.offset()));
+        }
     }
 
     @Override
@@ -322,8 +386,12 @@ public final class VectorBackend extends HeapBackend {
         float[] xs = array(x);
         float[] os = array(out);
         int cols = s.last();
-        splitRows(s.leading(), cols, GRAIN,
-                (r0, r1) -> VectorReductions.argmax(r0, r1, cols, xs, x.offset(), os, out.offset()));
+        int rows = s.leading();
+        if (serial((long) rows * cols, GRAIN)) {
+            VectorReductions.argmax(0, rows, cols, xs, x.offset(), os, out.offset());
+        } else {
+            splitRows(rows, cols, GRAIN, (r0, r1) -> VectorReductions.argmax(r0, r1, cols, xs, x.offset(), os, out.offset()));
+        }
     }
 
     /**
@@ -355,8 +423,12 @@ public final class VectorBackend extends HeapBackend {
         int xo = x.offset();
         int oo = out.offset();
         boolean heavy = act != Activation.RELU && act != Activation.LEAKY_RELU && act != Activation.IDENTITY;
-        split(x.size(), heavy ? GRAIN_HEAVY : GRAIN,
-                (from, to) -> VectorActivations.forward(act, param, to - from, xs, xo + from, os, oo + from));
+        int grain = heavy ? GRAIN_HEAVY : GRAIN;
+        if (serial(x.size(), grain)) {
+            VectorActivations.forward(act, param, x.size(), xs, xo, os, oo);
+        } else {
+            split(x.size(), grain, (from, to) -> VectorActivations.forward(act, param, to - from, xs, xo + from, os, oo + from));
+        }
     }
 
     /**
@@ -365,7 +437,7 @@ public final class VectorBackend extends HeapBackend {
      */
     @Override
     public void activationBackward(Activation act, float param, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        String op = act.label() + " backward";
+        String op = act.backwardLabel();
         Check.allSameShape(this, op, dy, dx, x, y);
         if (act != Activation.IDENTITY) {
             boolean needsX = VectorActivations.backwardNeedsInput(act);
@@ -384,9 +456,13 @@ public final class VectorBackend extends HeapBackend {
         float[] dxs = array(dx);
         int dyo = dy.offset();
         int dxo = dx.offset();
-        boolean heavy = act == Activation.GELU || act == Activation.SOFTPLUS;
-        split(dy.size(), heavy ? GRAIN_HEAVY : GRAIN, (from, to) -> VectorActivations.backward(act, param, to - from,
-                xs, xo + from, ys, yo + from, dys, dyo + from, dxs, dxo + from));
+        int grain = act == Activation.GELU || act == Activation.SOFTPLUS ? GRAIN_HEAVY : GRAIN;
+        if (serial(dy.size(), grain)) {
+            VectorActivations.backward(act, param, dy.size(), xs, xo, ys, yo, dys, dyo, dxs, dxo);
+        } else {
+            split(dy.size(), grain, (from, to) -> VectorActivations.backward(act, param, to - from,
+                    xs, xo + from, ys, yo + from, dys, dyo + from, dxs, dxo + from));
+        }
     }
 
     // ------------------------------------------------------------------ optimizer updates
@@ -402,8 +478,13 @@ public final class VectorBackend extends HeapBackend {
         float[] g = array(grad);
         float[] v = velocity == null ? null : array(velocity);
         int vo = velocity == null ? 0 : velocity.offset();
-        split(param.size(), GRAIN, (from, to) -> VectorOptimizers.sgd(from, to, p, param.offset(), g, grad.offset(),
-                v, vo, lr, momentum, weightDecay, nesterov));
+        if (serial(param.size(), GRAIN)) {
+            VectorOptimizers.sgd(0, param.size(), p, param.offset(), g, grad.offset(), v, vo, lr, momentum, weightDecay,
+                    nesterov);
+        } else {
+            split(param.size(), GRAIN, (from, to) -> VectorOptimizers.sgd(from, to, p, param.offset(), g, grad.offset(),
+                    v, vo, lr, momentum, weightDecay, nesterov));
+        }
     }
 
     @Override
@@ -420,8 +501,13 @@ public final class VectorBackend extends HeapBackend {
         float[] g = array(grad);
         float[] ms = array(m);
         float[] vs = array(v);
-        split(param.size(), GRAIN_HEAVY, (from, to) -> VectorOptimizers.adam(from, to, p, param.offset(), g,
-                grad.offset(), ms, m.offset(), vs, v.offset(), lr, beta1, beta2, eps, weightDecay, decoupled, c1, c2));
+        if (serial(param.size(), GRAIN_HEAVY)) {
+            VectorOptimizers.adam(0, param.size(), p, param.offset(), g, grad.offset(), ms, m.offset(), vs, v.offset(),
+                    lr, beta1, beta2, eps, weightDecay, decoupled, c1, c2);
+        } else {
+            split(param.size(), GRAIN_HEAVY, (from, to) -> VectorOptimizers.adam(from, to, p, param.offset(), g,
+                    grad.offset(), ms, m.offset(), vs, v.offset(), lr, beta1, beta2, eps, weightDecay, decoupled, c1, c2));
+        }
     }
 
     @Override
@@ -432,8 +518,13 @@ public final class VectorBackend extends HeapBackend {
         float[] p = array(param);
         float[] g = array(grad);
         float[] s = array(sq);
-        split(param.size(), GRAIN_HEAVY, (from, to) -> VectorOptimizers.rmsprop(from, to, p, param.offset(), g,
-                grad.offset(), s, sq.offset(), lr, alpha, eps, weightDecay));
+        if (serial(param.size(), GRAIN_HEAVY)) {
+            VectorOptimizers.rmsprop(0, param.size(), p, param.offset(), g, grad.offset(), s, sq.offset(), lr, alpha,
+                    eps, weightDecay);
+        } else {
+            split(param.size(), GRAIN_HEAVY, (from, to) -> VectorOptimizers.rmsprop(from, to, p, param.offset(), g,
+                    grad.offset(), s, sq.offset(), lr, alpha, eps, weightDecay));
+        }
     }
 
     @Override
@@ -443,8 +534,13 @@ public final class VectorBackend extends HeapBackend {
         float[] p = array(param);
         float[] g = array(grad);
         float[] s = array(sum);
-        split(param.size(), GRAIN_HEAVY, (from, to) -> VectorOptimizers.adagrad(from, to, p, param.offset(), g,
-                grad.offset(), s, sum.offset(), lr, eps, weightDecay));
+        if (serial(param.size(), GRAIN_HEAVY)) {
+            VectorOptimizers.adagrad(0, param.size(), p, param.offset(), g, grad.offset(), s, sum.offset(), lr, eps,
+                    weightDecay);
+        } else {
+            split(param.size(), GRAIN_HEAVY, (from, to) -> VectorOptimizers.adagrad(from, to, p, param.offset(), g,
+                    grad.offset(), s, sum.offset(), lr, eps, weightDecay));
+        }
     }
 
     private static void requireState(String op, Tensor... state) {
@@ -462,7 +558,11 @@ public final class VectorBackend extends HeapBackend {
         Check.owned(this, t);
         float[] a = array(t);
         int off = t.offset();
-        split(t.size(), GRAIN, (from, to) -> VectorElementwise.fill(to - from, a, off + from, value));
+        if (serial(t.size(), GRAIN)) {
+            VectorElementwise.fill(t.size(), a, off, value);
+        } else {
+            split(t.size(), GRAIN, (from, to) -> VectorElementwise.fill(to - from, a, off + from, value));
+        }
     }
 
     /** {@code out[i] = lo + (hi - lo) * U(seed, i)}: the counter makes every part independent of the others. */

@@ -6,6 +6,7 @@ import static dendrite.backend.vector.GemmKernel.PMR;
 import static dendrite.backend.vector.Simd.L;
 
 import dendrite.tensor.Activation;
+import java.util.function.IntConsumer;
 
 /**
  * {@code C = alpha * op(A) op(B) + beta * C}, blocked for the caches and spread over threads, in
@@ -67,6 +68,14 @@ final class VectorGemm {
         final int[] gather = new int[L];
         /** Gather offsets for packing a row-major A. */
         final int[] gatherA = new int[GemmPacking.A_GATHERS * L];
+        /** This thread's GEMM arguments, refilled by every call it makes (see {@link Operands}). */
+        final Operands ops = new Operands();
+        /** Runs part p of {@link #ops}; one object per thread, so handing a product to the pool allocates nothing. */
+        final IntConsumer part;
+
+        Workspace(VectorGemm gemm) {
+            this.part = p -> gemm.part(ops, p);
+        }
 
         float[] a(int size) {
             if (a.length < size) {
@@ -83,11 +92,6 @@ final class VectorGemm {
         }
     }
 
-    /** The fused epilogue of a dense layer: bias per output column, then an activation. */
-    record Epilogue(float[] bias, int biasOff, Activation act, float param) {
-        static final Epilogue NONE = new Epilogue(null, 0, Activation.IDENTITY, 0f);
-    }
-
     VectorGemm(Parallel parallel, CacheSizes caches) {
         this.parallel = parallel;
         // A B panel (KC x NR) fills about two thirds of L1: KC = 256 with 48 KiB.
@@ -101,7 +105,7 @@ final class VectorGemm {
         // every row panel and must stay in half of L2.
         this.nc = 4096;
         this.ncRowsOuter = Math.max(NR, (caches.l2() / 2) / (kc * 4) / NR * NR);
-        this.workspaces = ThreadLocal.withInitial(Workspace::new);
+        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(this));
     }
 
     /** The blocking, for the capabilities line and tests. */
@@ -109,62 +113,157 @@ final class VectorGemm {
         return "MR=" + PMR + " (in place " + MR + ") NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc;
     }
 
-    /** Row-major operands at offsets; A is [m, k] ([k, m] if transA), B [k, n] ([n, k] if transB), C [m, n]. */
+    /**
+     * Row-major operands at offsets; A is [m, k] ([k, m] if transA), B [k, n] ([n, k] if transB), C [m, n].
+     * The fused epilogue of a dense layer: {@code bias} (may be null) holds one value per output column
+     * from {@code biasOff}, and {@code act} is applied last.
+     */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff,
-            float[] b, int bOff, float beta, float[] c, int cOff, Epilogue epi) {
-        Operands o = new Operands(m, n, k, alpha, beta,
+            float[] b, int bOff, float beta, float[] c, int cOff, float[] bias, int biasOff, Activation act,
+            float actParam) {
+        Workspace ws = workspaces.get();
+        Operands o = ws.ops.set(m, n, k, alpha, beta,
                 a, aOff, transA ? 1 : k, transA ? m : 1,
                 b, bOff, transB ? 1 : n, transB ? k : 1,
-                c, cOff, epi);
+                c, cOff, bias, biasOff, act, actParam);
+        try {
+            run(o, ws, transA, transB);
+        } finally {
+            // The matrices are the caller's: this thread's workspace must not keep them reachable.
+            o.release();
+        }
+    }
+
+    /** Chooses the path (dot products, in place or packed) and splits the product over the threads. */
+    private void run(Operands o, Workspace ws, boolean transA, boolean transB) {
+        int m = o.m;
+        int n = o.n;
+        int k = o.k;
         long work = (long) m * n * k;
         int parts = parallel.parts(work, PARALLEL_GRAIN);
         // The path depends on the shape alone, never on the thread count, so each element is summed
         // in the same order however the work is split.
         if (transB && !transA && m < MR) {
-            gemmDot(o, parts);
+            gemmDot(o, parts, ws);
             return;
         }
         // A transposed B at most one vector wide (a 10-class layer's forward pass) is packed whole into
         // the in-place path's edge panel, and A read where it is.
         boolean narrowB = transB && n <= L;
-        boolean inPlace = narrowB || !transB && (work <= SMALL || m <= 2 * MR || k <= SMALL_K);
+        o.inPlace = narrowB || !transB && (work <= SMALL || m <= 2 * MR || k <= SMALL_K);
         if (parts == 1) {
-            block(o, 0, m, 0, n, inPlace);
+            block(o, 0, m, 0, n);
             return;
         }
         // Split along n when each part keeps several full panels, else along m.
         if (n >= parts * 2 * NR || n >= m) {
-            int step = ceilDiv(ceilDiv(n, NR), parts) * NR;
-            int count = ceilDiv(n, step);
-            parallel.run(count, p -> block(o, 0, m, p * step, Math.min(n, (p + 1) * step), inPlace));
+            o.split = Split.COLUMNS;
+            o.step = ceilDiv(ceilDiv(n, NR), parts) * NR;
+            parallel.run(ceilDiv(n, o.step), ws.part);
         } else {
-            int rows = inPlace ? MR : PMR;
-            int step = ceilDiv(ceilDiv(m, rows), parts) * rows;
-            int count = ceilDiv(m, step);
-            parallel.run(count, p -> block(o, p * step, Math.min(m, (p + 1) * step), 0, n, inPlace));
+            int rows = o.inPlace ? MR : PMR;
+            o.split = Split.ROWS;
+            o.step = ceilDiv(ceilDiv(m, rows), parts) * rows;
+            parallel.run(ceilDiv(m, o.step), ws.part);
         }
     }
 
     /** The dot-product path ({@link GemmDot}), split over rows, or over columns when there are few rows. */
-    private void gemmDot(Operands o, int parts) {
-        int m = o.m();
-        int n = o.n();
+    private void gemmDot(Operands o, int parts, Workspace ws) {
+        int m = o.m;
+        int n = o.n;
         if (parts == 1) {
             blockDot(o, 0, m, 0, n);
         } else if (m >= parts * 2 * GemmDot.BLOCK) {
-            int step = ceilDiv(ceilDiv(m, GemmDot.BLOCK), parts) * GemmDot.BLOCK;
-            parallel.run(ceilDiv(m, step), p -> blockDot(o, p * step, Math.min(m, (p + 1) * step), 0, n));
+            o.split = Split.DOT_ROWS;
+            o.step = ceilDiv(ceilDiv(m, GemmDot.BLOCK), parts) * GemmDot.BLOCK;
+            parallel.run(ceilDiv(m, o.step), ws.part);
         } else {
-            int step = ceilDiv(ceilDiv(n, GemmDot.BLOCK), parts) * GemmDot.BLOCK;
-            parallel.run(ceilDiv(n, step), p -> blockDot(o, 0, m, p * step, Math.min(n, (p + 1) * step)));
+            o.split = Split.DOT_COLUMNS;
+            o.step = ceilDiv(ceilDiv(n, GemmDot.BLOCK), parts) * GemmDot.BLOCK;
+            parallel.run(ceilDiv(n, o.step), ws.part);
         }
     }
 
-    /** One GEMM's arguments; element (i, p) of op(A) is {@code a[aOff + i * aRs + p * aCs]}, likewise B. */
-    private record Operands(int m, int n, int k, float alpha, float beta,
-            float[] a, int aOff, int aRs, int aCs,
-            float[] b, int bOff, int bRs, int bCs,
-            float[] c, int cOff, Epilogue epi) {
+    /** How a product's parts divide it: by rows or columns, on the blocked or the dot-product path. */
+    private enum Split { ROWS, COLUMNS, DOT_ROWS, DOT_COLUMNS }
+
+    /** Part p of a product split over threads: rows or columns {@code [p * step, (p + 1) * step)}. */
+    private void part(Operands o, int p) {
+        int from = p * o.step;
+        switch (o.split) {
+            case ROWS -> block(o, from, Math.min(o.m, from + o.step), 0, o.n);
+            case COLUMNS -> block(o, 0, o.m, from, Math.min(o.n, from + o.step));
+            case DOT_ROWS -> blockDot(o, from, Math.min(o.m, from + o.step), 0, o.n);
+            case DOT_COLUMNS -> blockDot(o, 0, o.m, from, Math.min(o.n, from + o.step));
+        }
+    }
+
+    /**
+     * One GEMM's arguments; element (i, p) of op(A) is {@code a[aOff + i * aRs + p * aCs]}, likewise B.
+     * Mutable, and reused: each thread that calls {@link #gemm} fills the one in its {@link Workspace}
+     * (a record per call was a fifth of the bytes a training step allocated). The pool's workers only
+     * read the caller's while it waits for them, and no product starts another, so one per thread is
+     * enough.
+     */
+    private static final class Operands {
+        int m;
+        int n;
+        int k;
+        float alpha;
+        float beta;
+        float[] a;
+        int aOff;
+        int aRs;
+        int aCs;
+        float[] b;
+        int bOff;
+        int bRs;
+        int bCs;
+        float[] c;
+        int cOff;
+        /** The fused epilogue: one bias value per column of C from biasOff (or none), then act. */
+        float[] bias;
+        int biasOff;
+        Activation act;
+        float actParam;
+        /** Whether the kernels read A and B in place (see {@link #block}). */
+        boolean inPlace;
+        /** How the parts divide the product, and the rows or columns in each. */
+        Split split;
+        int step;
+
+        Operands set(int m, int n, int k, float alpha, float beta, float[] a, int aOff, int aRs, int aCs,
+                float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, float[] bias, int biasOff,
+                Activation act, float actParam) {
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.a = a;
+            this.aOff = aOff;
+            this.aRs = aRs;
+            this.aCs = aCs;
+            this.b = b;
+            this.bOff = bOff;
+            this.bRs = bRs;
+            this.bCs = bCs;
+            this.c = c;
+            this.cOff = cOff;
+            this.bias = bias;
+            this.biasOff = biasOff;
+            this.act = act;
+            this.actParam = actParam;
+            return this;
+        }
+
+        void release() {
+            a = null;
+            b = null;
+            c = null;
+            bias = null;
+        }
     }
 
     /**
@@ -173,8 +272,8 @@ final class VectorGemm {
      * tiles (the weight gradient of a 10-class output layer: packing B took a third of its time),
      * or so short an inner dimension that packing costs more than the products; packed otherwise.
      */
-    private void block(Operands o, int m0, int m1, int n0, int n1, boolean inPlace) {
-        if (inPlace) {
+    private void block(Operands o, int m0, int m1, int n0, int n1) {
+        if (o.inPlace) {
             blockInPlace(o, m0, m1, n0, n1);
         } else {
             blockPacked(o, m0, m1, n0, n1);
@@ -184,7 +283,7 @@ final class VectorGemm {
     /** The GotoBLAS loops over packed panels (see the class comment). */
     private void blockPacked(Operands o, int m0, int m1, int n0, int n1) {
         Workspace ws = workspaces.get();
-        int k = o.k();
+        int k = o.k;
         // Blocks of equal size (rather than full blocks and a thin remainder).
         int kb0 = ceilDiv(k, ceilDiv(k, kc));
         int mbMax = roundUp(ceilDiv(m1 - m0, ceilDiv(m1 - m0, mc)), PMR);
@@ -192,7 +291,7 @@ final class VectorGemm {
         // of C follows the previous one along its rows. Walking down a column panel instead jumps by
         // the row stride, which for such widths maps every row of a tile to the same cache set
         // (measured at N = 2048: 263 against 250 GFLOPS; at N <= 1024 the column order is faster).
-        boolean rowsOuter = o.n() >= WIDE_C;
+        boolean rowsOuter = o.n >= WIDE_C;
         int ncBlock = rowsOuter ? ncRowsOuter : nc;
         int nbMax = roundUp(ceilDiv(n1 - n0, ceilDiv(n1 - n0, ncBlock)), NR);
         float[] bPack = ws.b(kb0 * nbMax);
@@ -205,11 +304,11 @@ final class VectorGemm {
                 boolean first = pc == 0;
                 boolean last = pc + kb == k;
                 // Full tiles skip the tile buffer when the store is a copy or a sum (plus the bias).
-                boolean direct = o.alpha() == 1f && (!first || o.beta() == 0f);
-                GemmPacking.packB(o.b(), o.bOff(), o.bRs(), o.bCs(), pc, kb, jc, nb, bPack, 0, ws.gather);
+                boolean direct = o.alpha == 1f && (!first || o.beta == 0f);
+                GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, pc, kb, jc, nb, bPack, 0, ws.gather);
                 for (int ic = m0; ic < m1; ic += mbMax) {
                     int mb = Math.min(mbMax, m1 - ic);
-                    GemmPacking.packA(o.a(), o.aOff(), o.aRs(), o.aCs(), ic, mb, pc, kb, aPack, 0, ws.gatherA);
+                    GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, mb, pc, kb, aPack, 0, ws.gatherA);
                     if (rowsOuter) {
                         for (int ir = 0; ir < mb; ir += PMR) {
                             for (int jr = 0; jr < nb; jr += NR) {
@@ -234,11 +333,11 @@ final class VectorGemm {
         int mr = Math.min(PMR, mb - ir);
         int nr = Math.min(NR, nb - jr);
         if (direct && mr == PMR && nr == NR) {
-            int c0 = o.cOff() + (ic + ir) * o.n() + jc + jr;
-            float[] bias = first ? o.epi().bias() : null;
-            GemmKernel.multiplyPackedInto(kb, aPack, ir * kb, bPack, jr * kb, o.c(), c0, o.n(), !first,
-                    bias, o.epi().biasOff() + jc + jr);
-            if (last && o.epi().act() != Activation.IDENTITY) {
+            int c0 = o.cOff + (ic + ir) * o.n + jc + jr;
+            float[] bias = first ? o.bias : null;
+            GemmKernel.multiplyPackedInto(kb, aPack, ir * kb, bPack, jr * kb, o.c, c0, o.n, !first,
+                    bias, o.biasOff + jc + jr);
+            if (last && o.act != Activation.IDENTITY) {
                 activate(o, c0, mr, nr);
             }
         } else {
@@ -259,45 +358,45 @@ final class VectorGemm {
      */
     private void blockInPlace(Operands o, int m0, int m1, int n0, int n1) {
         Workspace ws = workspaces.get();
-        int k = o.k();
+        int k = o.k;
         float[] bEdge = ws.b(k * NR);
         float[] tile = ws.tile;
         // Full tiles go straight into C when the store is a plain copy.
-        boolean direct = o.alpha() == 1f && o.beta() == 0f;
+        boolean direct = o.alpha == 1f && o.beta == 0f;
         // The ragged last column panel, packed once for every row panel; a transposed B (at most one
         // panel wide) is all edge.
-        int nFull = o.bCs() == 1 ? n0 + (n1 - n0) / NR * NR : n0;
+        int nFull = o.bCs == 1 ? n0 + (n1 - n0) / NR * NR : n0;
         if (nFull < n1) {
-            GemmPacking.packB(o.b(), o.bOff(), o.bRs(), o.bCs(), 0, k, nFull, n1 - nFull, bEdge, 0, ws.gather);
+            GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, 0, k, nFull, n1 - nFull, bEdge, 0, ws.gather);
         }
         for (int i = m0; i < m1; ) {
             int left = m1 - i;
             int rows = left >= MR ? MR : left >= 4 ? 4 : left >= 2 ? 2 : 1;
-            int a0 = o.aOff() + i * o.aRs();
+            int a0 = o.aOff + i * o.aRs;
             for (int j = n0; j < n1; j += NR) {
                 int nr = Math.min(NR, n1 - j);
-                boolean edge = nr < NR || o.bCs() != 1;
-                float[] b = edge ? bEdge : o.b();
-                int b0 = edge ? 0 : o.bOff() + j;
-                int bStep = edge ? NR : o.bRs();
+                boolean edge = nr < NR || o.bCs != 1;
+                float[] b = edge ? bEdge : o.b;
+                int b0 = edge ? 0 : o.bOff + j;
+                int bStep = edge ? NR : o.bRs;
                 if (rows == MR && nr <= L) {
-                    GemmKernel.multiplyNarrow(k, o.a(), a0, o.aRs(), o.aCs(), b, b0, bStep, tile);
+                    GemmKernel.multiplyNarrow(k, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile);
                 } else if (rows == MR && direct && nr == NR) {
-                    int c0 = o.cOff() + i * o.n() + j;
-                    GemmKernel.multiply(k, o.a(), a0, o.aRs(), o.aCs(), b, b0, bStep, o.c(), c0, o.n(),
-                            o.epi().bias(), o.epi().biasOff() + j);
-                    if (o.epi().act() != Activation.IDENTITY) {
+                    int c0 = o.cOff + i * o.n + j;
+                    GemmKernel.multiply(k, o.a, a0, o.aRs, o.aCs, b, b0, bStep, o.c, c0, o.n,
+                            o.bias, o.biasOff + j);
+                    if (o.act != Activation.IDENTITY) {
                         activate(o, c0, MR, NR);
                     }
                     continue;
                 } else if (rows == MR) {
-                    GemmKernel.multiply(k, o.a(), a0, o.aRs(), o.aCs(), b, b0, bStep, tile, 0, NR, null, 0);
+                    GemmKernel.multiply(k, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile, 0, NR, null, 0);
                 } else if (rows == 4) {
-                    GemmKernel.multiply4(k, o.a(), a0, o.aRs(), o.aCs(), b, b0, bStep, tile);
+                    GemmKernel.multiply4(k, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile);
                 } else if (rows == 2) {
-                    GemmKernel.multiply2(k, o.a(), a0, o.aRs(), o.aCs(), b, b0, bStep, tile);
+                    GemmKernel.multiply2(k, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile);
                 } else {
-                    GemmKernel.multiply1(k, o.a(), a0, o.aCs(), b, b0, bStep, tile);
+                    GemmKernel.multiply1(k, o.a, a0, o.aCs, b, b0, bStep, tile);
                 }
                 store(o, tile, i, rows, j, nr, true, true);
             }
@@ -314,35 +413,35 @@ final class VectorGemm {
         Workspace ws = workspaces.get();
         float[] out = ws.dots;
         float[] acc = ws.dotLanes;
-        int k = o.k();
-        int lda = o.aRs();
-        int ldb = o.bCs();
+        int k = o.k;
+        int lda = o.aRs;
+        int ldb = o.bCs;
         for (int i = m0; i < m1; ) {
             int rows = m1 - i >= GemmDot.BLOCK ? GemmDot.BLOCK : 1;
-            int a0 = o.aOff() + i * lda;
+            int a0 = o.aOff + i * lda;
             for (int j = n0; j < n1; ) {
                 int left = n1 - j;
                 int cols = rows == 1 && left >= GemmDot.WIDE ? GemmDot.WIDE : left >= GemmDot.BLOCK ? GemmDot.BLOCK : 1;
-                int b0 = o.bOff() + j * ldb;
+                int b0 = o.bOff + j * ldb;
                 if (cols == GemmDot.WIDE) {
-                    GemmDot.dot1x16(k, o.a(), a0, o.b(), b0, ldb, acc);
+                    GemmDot.dot1x16(k, o.a, a0, o.b, b0, ldb, acc);
                 } else if (rows > 1 && cols > 1) {
-                    GemmDot.dot4x4(k, o.a(), a0, lda, o.b(), b0, ldb, acc);
+                    GemmDot.dot4x4(k, o.a, a0, lda, o.b, b0, ldb, acc);
                 } else if (rows > 1) {
-                    GemmDot.dot4x1(k, o.a(), a0, lda, o.b(), b0, acc);
+                    GemmDot.dot4x1(k, o.a, a0, lda, o.b, b0, acc);
                 } else if (cols > 1) {
-                    GemmDot.dot1x4(k, o.a(), a0, o.b(), b0, ldb, acc);
+                    GemmDot.dot1x4(k, o.a, a0, o.b, b0, ldb, acc);
                 } else {
-                    GemmDot.dot1x1(k, o.a(), a0, o.b(), b0, acc);
+                    GemmDot.dot1x1(k, o.a, a0, o.b, b0, acc);
                 }
-                GemmDot.finish(k, o.a(), a0, lda, o.b(), b0, ldb, rows, cols, acc, out);
+                GemmDot.finish(k, o.a, a0, lda, o.b, b0, ldb, rows, cols, acc, out);
                 storeDots(o, out, i, rows, j, cols);
                 j += cols;
             }
-            if (o.epi().act() != Activation.IDENTITY) {
+            if (o.act != Activation.IDENTITY) {
                 for (int r = 0; r < rows; r++) {
-                    int c0 = o.cOff() + (i + r) * o.n() + n0;
-                    VectorActivations.forward(o.epi().act(), o.epi().param(), n1 - n0, o.c(), c0, o.c(), c0);
+                    int c0 = o.cOff + (i + r) * o.n + n0;
+                    VectorActivations.forward(o.act, o.actParam, n1 - n0, o.c, c0, o.c, c0);
                 }
             }
             i += rows;
@@ -351,19 +450,19 @@ final class VectorGemm {
 
     /** Stores {@code out[r * 4 + c]} (r < rows, c < cols) at C[i + r, j + c]: alpha, beta and the bias as in merge. */
     private static void storeDots(Operands o, float[] out, int i, int rows, int j, int cols) {
-        float[] c = o.c();
-        float[] bias = o.epi().bias();
-        float alpha = o.alpha();
-        float beta = o.beta();
+        float[] c = o.c;
+        float[] bias = o.bias;
+        float alpha = o.alpha;
+        float beta = o.beta;
         for (int r = 0; r < rows; r++) {
-            int ci = o.cOff() + (i + r) * o.n() + j;
+            int ci = o.cOff + (i + r) * o.n + j;
             for (int q = 0; q < cols; q++) {
                 float v = alpha * out[r * GemmDot.BLOCK + q];
                 if (beta != 0f) {
                     v += beta * c[ci + q];
                 }
                 if (bias != null) {
-                    v += bias[o.epi().biasOff() + j + q];
+                    v += bias[o.biasOff + j + q];
                 }
                 c[ci + q] = v;
             }
@@ -372,20 +471,18 @@ final class VectorGemm {
 
     /** Stores a finished tile at C[i, j]: alpha and beta on the first K block, the epilogue on it and the last. */
     private static void store(Operands o, float[] tile, int i, int mr, int j, int nr, boolean first, boolean last) {
-        int c0 = o.cOff() + i * o.n() + j;
-        Epilogue epi = o.epi();
-        float[] bias = first ? epi.bias() : null;
-        GemmKernel.merge(tile, mr, nr, o.alpha(), first ? o.beta() : 1f, bias, epi.biasOff() + j, o.c(), c0, o.n());
-        if (last && epi.act() != Activation.IDENTITY) {
+        int c0 = o.cOff + i * o.n + j;
+        float[] bias = first ? o.bias : null;
+        GemmKernel.merge(tile, mr, nr, o.alpha, first ? o.beta : 1f, bias, o.biasOff + j, o.c, c0, o.n);
+        if (last && o.act != Activation.IDENTITY) {
             activate(o, c0, mr, nr);
         }
     }
 
     /** Applies the epilogue's activation to a finished tile of C, while it is still in L1. */
     private static void activate(Operands o, int c0, int mr, int nr) {
-        Epilogue epi = o.epi();
         for (int r = 0; r < mr; r++) {
-            VectorActivations.forward(epi.act(), epi.param(), nr, o.c(), c0 + r * o.n(), o.c(), c0 + r * o.n());
+            VectorActivations.forward(o.act, o.actParam, nr, o.c, c0 + r * o.n, o.c, c0 + r * o.n);
         }
     }
 
