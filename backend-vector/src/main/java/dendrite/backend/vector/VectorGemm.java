@@ -70,12 +70,13 @@ final class VectorGemm {
         final int[] gatherA = new int[GemmPacking.A_GATHERS * L];
         /** This thread's GEMM arguments, refilled by every call it makes (see {@link Operands}). */
         final Operands ops = new Operands();
-        /** Runs part p of {@link #ops}; one object per thread, so handing a product to the pool allocates nothing. */
-        final IntConsumer part;
-
-        Workspace(VectorGemm gemm) {
-            this.part = p -> gemm.part(ops, p);
-        }
+        /**
+         * Runs part p of {@link #ops}; one object per thread, so handing a product to the pool allocates
+         * nothing. It reaches the VectorGemm through ops, set only during a call: a workspace that held
+         * its VectorGemm would keep the ThreadLocal's key alive from its own value, and every backend
+         * ever used by a long-lived thread (with its packing buffers) would stay in that thread's map.
+         */
+        final IntConsumer part = p -> ops.gemm.part(ops, p);
 
         float[] a(int size) {
             if (a.length < size) {
@@ -105,7 +106,7 @@ final class VectorGemm {
         // every row panel and must stay in half of L2.
         this.nc = 4096;
         this.ncRowsOuter = Math.max(NR, (caches.l2() / 2) / (kc * 4) / NR * NR);
-        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(this));
+        this.workspaces = ThreadLocal.withInitial(Workspace::new);
     }
 
     /** The blocking, for the capabilities line and tests. */
@@ -122,7 +123,7 @@ final class VectorGemm {
             float[] b, int bOff, float beta, float[] c, int cOff, float[] bias, int biasOff, Activation act,
             float actParam) {
         Workspace ws = workspaces.get();
-        Operands o = ws.ops.set(m, n, k, alpha, beta,
+        Operands o = ws.ops.set(this, m, n, k, alpha, beta,
                 a, aOff, transA ? 1 : k, transA ? m : 1,
                 b, bOff, transB ? 1 : n, transB ? k : 1,
                 c, cOff, bias, biasOff, act, actParam);
@@ -207,6 +208,8 @@ final class VectorGemm {
      * enough.
      */
     private static final class Operands {
+        /** The product's VectorGemm, for the pool's workers; cleared after the call like the matrices. */
+        VectorGemm gemm;
         int m;
         int n;
         int k;
@@ -233,9 +236,10 @@ final class VectorGemm {
         Split split;
         int step;
 
-        Operands set(int m, int n, int k, float alpha, float beta, float[] a, int aOff, int aRs, int aCs,
-                float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, float[] bias, int biasOff,
+        Operands set(VectorGemm gemm, int m, int n, int k, float alpha, float beta, float[] a, int aOff, int aRs,
+                int aCs, float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, float[] bias, int biasOff,
                 Activation act, float actParam) {
+            this.gemm = gemm;
             this.m = m;
             this.n = n;
             this.k = k;
@@ -259,6 +263,7 @@ final class VectorGemm {
         }
 
         void release() {
+            gemm = null;
             a = null;
             b = null;
             c = null;

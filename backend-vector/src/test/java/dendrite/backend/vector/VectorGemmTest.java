@@ -1,12 +1,14 @@
 package dendrite.backend.vector;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dendrite.backend.scalar.ScalarBackend;
 import dendrite.tensor.Activation;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
+import java.lang.ref.WeakReference;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,35 @@ class VectorGemmTest {
         be.gemm(ta, tb, alpha, ta ? be.tensor(a, k, m) : be.tensor(a, m, k), tb ? be.tensor(b, n, k) : be.tensor(b, k, n),
                 beta, out);
         return out.toArray();
+    }
+
+    /**
+     * A GEMM engine that is dropped is collected, although the threads that ran its products (the
+     * caller and the pool's workers) keep their per-thread workspaces: a workspace must not hold its
+     * engine, or each thread's ThreadLocal map would keep every backend it ever used, with packing
+     * buffers of megabytes.
+     */
+    @Test
+    void aDroppedGemmIsNotKeptByTheThreadsThatRanItsProducts() throws InterruptedException {
+        WeakReference<VectorGemm> dropped = runProductsAndDrop();
+        for (int i = 0; i < 50 && dropped.get() != null; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertNull(dropped.get(), "the GEMM engine is still reachable after its last product");
+    }
+
+    private static WeakReference<VectorGemm> runProductsAndDrop() {
+        Parallel pool = new Parallel(2);
+        VectorGemm g = new VectorGemm(pool, CacheSizes.DEFAULT);
+        int n = 300;
+        float[] a = random(11, n * n);
+        float[] c = new float[n * n];
+        // Packed and split over both threads, then the dot-product path.
+        g.gemm(false, false, n, n, n, 1f, a, 0, a, 0, 0f, c, 0, null, 0, Activation.IDENTITY, 0f);
+        g.gemm(false, true, 3, n, n, 1f, a, 0, a, 0, 0f, c, 0, null, 0, Activation.IDENTITY, 0f);
+        pool.close();
+        return new WeakReference<>(g);
     }
 
     /**
