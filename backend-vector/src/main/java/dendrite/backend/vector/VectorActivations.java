@@ -10,10 +10,11 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Activation functions and their derivatives over ranges of a {@code float[]}, a vector at a
- * time with a masked tail. The formulas are the scalar backend's ({@code ScalarActivations});
- * the transcendentals use the Vector API's {@code EXP}, {@code TANH}, {@code LOG1P} and
- * {@code EXPM1}, which C2 compiles to the SVML routines (about 1 ulp in float, where the
- * reference computes in double and rounds once).
+ * time with a masked tail. The formulas are the scalar backend's ({@code ScalarActivations}).
+ * sigmoid and GELU use {@link VectorMath#exp}, with a scalar tail that gives the same bits, so
+ * their results do not depend on when the JIT compiles them; tanh and softplus use the Vector
+ * API's {@code TANH}, {@code LOG1P} and {@code EXPM1}, which C2 compiles to the SVML routines
+ * (about 1 ulp in float, but not always the same bits as the interpreter's {@code Math} calls).
  *
  * <p>Each activation has its own small method: a switch inside a loop would make C2 merge vectors
  * of different cases and box them, and one method holding every loop was too big for C1 ("out of
@@ -80,9 +81,8 @@ final class VectorActivations {
         for (; i < bound; i += L) {
             sigmoid(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            sigmoid(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(out, outOff + i, m);
+        for (; i < n; i++) {
+            out[outOff + i] = sigmoid(x[xOff + i]);
         }
     }
 
@@ -104,9 +104,8 @@ final class VectorActivations {
         for (; i < bound; i += L) {
             gelu(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            gelu(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(out, outOff + i, m);
+        for (; i < n; i++) {
+            out[outOff + i] = gelu(x[xOff + i]);
         }
     }
 
@@ -136,7 +135,12 @@ final class VectorActivations {
     /** 1 / (1 + e^-x): e^-x overflows to infinity for x < -88 and the result is 0, as it should be. */
     private static FloatVector sigmoid(FloatVector x) {
         FloatVector one = FloatVector.broadcast(F, 1f);
-        return one.div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+        return one.div(VectorMath.exp(x.neg()).add(1f));
+    }
+
+    /** {@link #sigmoid(FloatVector)} for the last elements: the same bits. */
+    private static float sigmoid(float x) {
+        return 1f / (VectorMath.exp(-x) + 1f);
     }
 
     /**
@@ -148,10 +152,21 @@ final class VectorActivations {
         return x.mul(geluSigmoid(x));
     }
 
+    /** {@link #gelu(FloatVector)} for the last elements: the same bits. */
+    private static float gelu(float x) {
+        return x * geluSigmoid(x);
+    }
+
     /** sigmoid(2u) = 1 / (1 + e^(-2u)), u = c (x + a x^3). */
     private static FloatVector geluSigmoid(FloatVector x) {
         FloatVector minus2u = x.mul(x).mul(GELU_A).add(1f).mul(x).mul(-2f * GELU_C);
-        return FloatVector.broadcast(F, 1f).div(minus2u.lanewise(VectorOperators.EXP).add(1f));
+        return FloatVector.broadcast(F, 1f).div(VectorMath.exp(minus2u).add(1f));
+    }
+
+    /** {@link #geluSigmoid(FloatVector)} for one float: the same operations in the same order. */
+    private static float geluSigmoid(float x) {
+        float minus2u = (x * x * GELU_A + 1f) * x * (-2f * GELU_C);
+        return 1f / (VectorMath.exp(minus2u) + 1f);
     }
 
     /** ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|), which never overflows. */
@@ -251,10 +266,8 @@ final class VectorActivations {
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + i);
             g.mul(geluGrad(FloatVector.fromArray(F, in, inOff + i))).intoArray(dx, dxOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m);
-            g.mul(geluGrad(FloatVector.fromArray(F, in, inOff + i, m))).intoArray(dx, dxOff + i, m);
+        for (; i < n; i++) {
+            dx[dxOff + i] = dy[dyOff + i] * geluGrad(in[inOff + i]);
         }
     }
 
@@ -306,5 +319,12 @@ final class VectorActivations {
         FloatVector s = geluSigmoid(x);
         FloatVector du = x.mul(x).mul(3f * GELU_A).add(1f).mul(2f * GELU_C);
         return x.mul(s).mul(FloatVector.broadcast(F, 1f).sub(s)).mul(du).add(s);
+    }
+
+    /** {@link #geluGrad(FloatVector)} for one float: the same operations in the same order. */
+    private static float geluGrad(float x) {
+        float s = geluSigmoid(x);
+        float du = (x * x * (3f * GELU_A) + 1f) * (2f * GELU_C);
+        return x * s * (1f - s) * du + s;
     }
 }

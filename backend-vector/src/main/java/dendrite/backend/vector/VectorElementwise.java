@@ -51,11 +51,10 @@ final class VectorElementwise {
         int bound = F.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+            VectorMath.exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector.fromArray(F, x, xOff + i, m).lanewise(VectorOperators.EXP).intoArray(out, outOff + i, m);
+        for (; i < n; i++) {
+            out[outOff + i] = VectorMath.exp(x[xOff + i]);
         }
     }
 

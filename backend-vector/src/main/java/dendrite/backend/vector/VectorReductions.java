@@ -150,17 +150,17 @@ final class VectorReductions {
             FloatVector sum = FloatVector.zero(F);
             int j = 0;
             for (; j < bound; j += L) {
-                FloatVector e = FloatVector.fromArray(F, x, xs + j).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xs + j).sub(max));
                 e.intoArray(out, os + j);
                 sum = sum.add(e);
             }
-            if (j < cols) {
-                VectorMask<Float> m = F.indexInRange(j, cols);
-                FloatVector e = FloatVector.fromArray(F, x, xs + j, m).sub(max).lanewise(VectorOperators.EXP);
-                e.intoArray(out, os + j, m);
-                sum = sum.add(e, m);
+            float tail = 0f;
+            for (; j < cols; j++) {
+                float e = VectorMath.exp(x[xs + j] - max);
+                out[os + j] = e;
+                tail += e;
             }
-            float total = Simd.sum(sum);
+            float total = Simd.sum(sum) + tail;
             VectorElementwise.binaryScalar(dendrite.tensor.BinaryOp.DIV, cols, out, os, total, out, os);
         }
     }
@@ -175,13 +175,13 @@ final class VectorReductions {
             FloatVector sum = FloatVector.zero(F);
             int j = 0;
             for (; j < bound; j += L) {
-                sum = sum.add(FloatVector.fromArray(F, x, xs + j).sub(max).lanewise(VectorOperators.EXP));
+                sum = sum.add(VectorMath.exp(FloatVector.fromArray(F, x, xs + j).sub(max)));
             }
-            if (j < cols) {
-                VectorMask<Float> m = F.indexInRange(j, cols);
-                sum = sum.add(FloatVector.fromArray(F, x, xs + j, m).sub(max).lanewise(VectorOperators.EXP), m);
+            float tail = 0f;
+            for (; j < cols; j++) {
+                tail += VectorMath.exp(x[xs + j] - max);
             }
-            float logSum = (float) Math.log(Simd.sum(sum));
+            float logSum = (float) Math.log(Simd.sum(sum) + tail);
             // x - max - logSum, in the reference's order (two subtractions, not one).
             j = 0;
             for (; j < bound; j += L) {

@@ -13,7 +13,8 @@
  *       vectors on packed panels, 8 rows in place) and
  *       {@code GemmPacking} (panels for every transpose combination): matrix multiply;</li>
  *   <li>{@code VectorElementwise}, {@code VectorReductions}, {@code VectorActivations},
- *       {@code VectorOptimizers}: the other kernels, each a vector loop with a masked tail;</li>
+ *       {@code VectorOptimizers}: the other kernels, each a vector loop with a masked tail;
+ *       {@code VectorMath}: exp from basic arithmetic, the same bits interpreted and compiled;</li>
  *   <li>{@code Simd}: the species and hardware facts, held in {@code static final} fields so C2
  *       treats them as constants; {@code Parallel}: the backend's thread pool, override with
  *       {@code -Ddendrite.threads=N}.</li>
@@ -22,6 +23,7 @@
  * <p>Only {@code VectorBackendProvider}, {@code VectorProbe}, {@code Parallel} and
  * {@code CacheSizes} may be loaded without {@code jdk.incubator.vector}; every other class
  * references the incubator API. Results are deterministic for a given thread count (GEMM and
- * whole-tensor reductions even across thread counts).
+ * whole-tensor reductions even across thread counts), and, except for tanh, softplus, log and pow,
+ * the same whether a kernel runs interpreted or compiled.
  */
 package dendrite.backend.vector;

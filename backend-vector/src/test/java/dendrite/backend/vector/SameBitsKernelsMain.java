@@ -1,0 +1,63 @@
+package dendrite.backend.vector;
+
+import dendrite.tensor.Activation;
+import dendrite.tensor.Tensor;
+import dendrite.tensor.UnaryOp;
+import java.util.SplittableRandom;
+
+/**
+ * Prints, as raw float bits, what the vector backend's exp-based kernels give on a fixed input:
+ * {@link SameBitsTest} runs it in an interpreter-only JVM ({@code -Xint}, where the Vector API's
+ * Java fallback computes everything) and compares with its own results after C2 has compiled the
+ * kernels.
+ */
+public final class SameBitsKernelsMain {
+    /** Rows and columns of the input: 37 columns leave a tail after two 16-lane vectors. */
+    static final int ROWS = 24;
+    static final int COLS = 37;
+
+    private SameBitsKernelsMain() {
+    }
+
+    public static void main(String[] args) {
+        try (VectorBackend be = new VectorBackend(1)) {
+            System.out.println(String.join("\n", results(be)));
+        }
+    }
+
+    /** One line per kernel: its name, then the hex bits of every output value. */
+    static String[] results(VectorBackend be) {
+        Tensor x = be.tensor(input(), ROWS, COLS);
+        Tensor out = be.zeros(ROWS, COLS);
+        String[] lines = new String[5];
+        be.unary(UnaryOp.EXP, x, out);
+        lines[0] = line("exp", out);
+        be.softmax(x, out);
+        lines[1] = line("softmax", out);
+        be.logSoftmax(x, out);
+        lines[2] = line("logSoftmax", out);
+        be.activation(Activation.SIGMOID, 0f, x, out);
+        lines[3] = line("sigmoid", out);
+        be.activation(Activation.GELU, 0f, x, out);
+        lines[4] = line("gelu", out);
+        return lines;
+    }
+
+    /** Values over the range where exp's last bit is at stake, including large and tiny ones. */
+    static float[] input() {
+        SplittableRandom r = new SplittableRandom(7);
+        float[] v = new float[ROWS * COLS];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextDouble() * 40 - 20) * (i % 5 == 0 ? 4f : 1f);
+        }
+        return v;
+    }
+
+    private static String line(String name, Tensor t) {
+        StringBuilder sb = new StringBuilder(name);
+        for (float f : t.toArray()) {
+            sb.append(' ').append(Integer.toHexString(Float.floatToRawIntBits(f)));
+        }
+        return sb.toString();
+    }
+}
