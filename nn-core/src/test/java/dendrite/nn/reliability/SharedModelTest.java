@@ -74,9 +74,10 @@ class SharedModelTest {
 
     /**
      * Runs the kernels until the JIT has compiled them, before the reference is taken. The vector
-     * backend's exp and tanh give results up to 1 ulp apart before and after C2 compiles them (the
-     * Vector API's Java fallback against SVML; measured single-threaded: predictions change at about
-     * the 500th call of a 257-row batch, then stay fixed), and this test is about threads, not tiers.
+     * backend's tanh (this model has a tanh layer) gives results up to 1 ulp apart before and after C2
+     * compiles it (the Vector API's Java fallback against SVML; measured single-threaded: predictions
+     * changed at about the 500th call of a 257-row batch, then stayed fixed), and this test is about
+     * threads, not tiers. (exp no longer does: backend-vector's SameBitsTest.)
      */
     private static void warmUp(Sequential model, List<float[]> sets) {
         float[] largest = sets.get(5);
