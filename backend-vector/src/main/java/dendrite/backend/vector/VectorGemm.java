@@ -55,6 +55,8 @@ final class VectorGemm {
     private final int mc;
     private final int nc;
     private final int ncRowsOuter;
+    /** Bytes of L1 data cache per core. */
+    private final int l1;
     private final ThreadLocal<Workspace> workspaces;
 
     /** Per-thread buffers for packed panels and the tile, grown on demand and reused. */
@@ -106,6 +108,7 @@ final class VectorGemm {
         // every row panel and must stay in half of L2.
         this.nc = 4096;
         this.ncRowsOuter = Math.max(NR, (caches.l2() / 2) / (kc * 4) / NR * NR);
+        this.l1 = caches.l1();
         this.workspaces = ThreadLocal.withInitial(Workspace::new);
     }
 
@@ -156,8 +159,15 @@ final class VectorGemm {
             block(o, 0, m, 0, n);
             return;
         }
-        // Split along n when each part keeps several full panels, else along m.
-        if (n >= parts * 2 * NR || n >= m) {
+        // Packed: split along n when each part keeps several full panels (each thread then packs only
+        // its part of B), else along m. In place: along m when each part gets two row tiles and all of
+        // B fits in L1, since parts side by side share a cache line in every row of C, paid on every
+        // row when the inner dimension is short (2 threads, 2048 x 256 x 10: 99-120 us by rows against
+        // 174-206 by columns, slower than one thread; 512 x 512 x 16: 71 against 89-100). A B larger
+        // than L1 is better halved (1000 x 1000 x 20, B 80 KB: 653-667 us by columns, 658-753 by rows).
+        boolean byColumns = o.inPlace ? m < parts * 2 * MR || (long) k * n * Float.BYTES > l1
+                : n >= parts * 2 * NR || n >= m;
+        if (byColumns) {
             o.split = Split.COLUMNS;
             o.step = ceilDiv(ceilDiv(n, NR), parts) * NR;
             parallel.run(ceilDiv(n, o.step), ws.part);

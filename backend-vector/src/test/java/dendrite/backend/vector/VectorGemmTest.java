@@ -136,9 +136,12 @@ class VectorGemmTest {
         }
     }
 
-    /** Covers the packed path, the dot path split by rows and by columns, and the in-place path. */
+    /**
+     * Covers the packed path, the dot path split by rows and by columns, and the in-place path split
+     * by columns (B larger than L1) and by rows.
+     */
     @ParameterizedTest(name = "m={0} n={1} k={2}")
-    @CsvSource({"203, 301, 517", "2, 3001, 700", "999, 9, 300", "14, 2000, 100", "1000, 1000, 20"})
+    @CsvSource({"203, 301, 517", "2, 3001, 700", "999, 9, 300", "14, 2000, 100", "1000, 1000, 20", "2050, 250, 10"})
     void theResultIsTheSameBitForBitOnAnyThreadCount(int m, int n, int k) {
         float[] a = random(4, m * k);
         float[] b = random(5, k * n);
