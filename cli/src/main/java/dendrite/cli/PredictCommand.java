@@ -111,11 +111,11 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         if (info.label() != null) {
-            excluded.add(info.label());
+            excluded.add(columnName(table.header(), info.label()));
         }
         if (info.target() != null) {
             for (String t : info.target().split(",")) {
-                excluded.add(t.trim());
+                excluded.add(columnName(table.header(), t.trim()));
             }
         }
         List<String> featureColumns = new ArrayList<>();
@@ -129,6 +129,15 @@ final class PredictCommand implements Callable<Integer> {
         }
         String name = input.getFileName().toString();
         return new CsvReader().noTargets().features(featureColumns.toArray(String[]::new)).toDataset(table, name);
+    }
+
+    /** A training column given by name or, as {@code --label 2} allows, by 0-based index. */
+    private static String columnName(List<String> header, String column) {
+        if (!header.contains(column) && !column.isEmpty() && column.length() < 9
+                && column.chars().allMatch(Character::isDigit) && Integer.parseInt(column) < header.size()) {
+            return header.get(Integer.parseInt(column));
+        }
+        return column;
     }
 
     private static void write(Writer w, Sequential model, ModelInfo info, float[] features, int n) throws IOException {

@@ -336,6 +336,9 @@ public final class CsvReader {
             }
             allNumbers &= isPlainNumber(raw[r]);
         }
+        if (!allNumbers && !labelsAsNames) {
+            refuseMissingMarkersAmongNumbers(table, column, raw);
+        }
         int[] labels = new int[n];
         if (!allNumbers) {
             TreeSet<String> distinct = new TreeSet<>(Arrays.asList(raw));
@@ -346,6 +349,9 @@ public final class CsvReader {
             }
             for (int r = 0; r < n; r++) {
                 labels[r] = classOf.get(raw[r]);
+            }
+            if (classNames == null) {
+                refuseSingleValue(table, column, raw);
             }
             return Dataset.classification(datasetName, x, shape, labels, names.size(), names);
         }
@@ -371,8 +377,52 @@ public final class CsvReader {
             labels[r] = (int) v;
             max = Math.max(max, labels[r]);
         }
+        if (classNames == null) {
+            refuseSingleValue(table, column, raw);
+        }
         int numClasses = classNames != null ? classNames.size() : max + 1;
         return Dataset.classification(datasetName, x, shape, labels, numClasses, classNames);
+    }
+
+    /**
+     * In a column of whole-number labels, {@code nan}, {@code NA} or {@code null} marks a missing
+     * label; taken as names, it would silently become a class of its own (and the numbers names).
+     */
+    private static void refuseMissingMarkersAmongNumbers(CsvTable table, int column, String[] raw)
+            throws DatasetFormatException {
+        int firstMarker = -1;
+        boolean anyNumber = false;
+        for (int r = 0; r < raw.length; r++) {
+            if (isNonFiniteWord(raw[r]) || isMissingWord(raw[r])) {
+                firstMarker = firstMarker < 0 ? r : firstMarker;
+            } else if (isPlainNumber(raw[r])) {
+                anyNumber = true;
+            } else {
+                return;   // names, not numbers: "nan" may be one of them
+            }
+        }
+        if (firstMarker >= 0 && anyNumber) {
+            throw table.cellError(firstMarker, column, "label " + abbreviate(raw[firstMarker]) + " in data row "
+                    + (firstMarker + 1) + " is not a class: the other labels are whole numbers, so this marks a "
+                    + "missing label; remove the row or fill in its class");
+        }
+    }
+
+    private static boolean isMissingWord(String s) {
+        String w = s.toLowerCase(java.util.Locale.ROOT);
+        return w.equals("na") || w.equals("n/a") || w.equals("null") || w.equals("none") || w.equals("?");
+    }
+
+    /** Classes inferred from one value: nothing to tell apart, almost always the wrong column. */
+    private static void refuseSingleValue(CsvTable table, int column, String[] raw) throws DatasetFormatException {
+        for (String v : raw) {
+            if (!v.equals(raw[0])) {
+                return;
+            }
+        }
+        throw DatasetFormatException.of(table.source(), "label " + table.describeColumn(column) + " has the single value "
+                + abbreviate(raw[0]) + " in all " + raw.length + " data rows: a classifier needs at least two classes"
+                + " (is it the right column? for a number to predict, use regression targets)");
     }
 
     /** Parses one numeric field, refusing missing, non-numeric and non-finite values with line and column. */

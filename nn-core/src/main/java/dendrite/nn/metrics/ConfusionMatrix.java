@@ -2,6 +2,7 @@ package dendrite.nn.metrics;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Counts of (actual class, predicted class) pairs, and the per-class metrics read from them.
@@ -47,6 +48,7 @@ public final class ConfusionMatrix {
     /** As {@link #of(int[], int[], int)}, with class names for the table (empty for numbers). */
     public static ConfusionMatrix of(int[] actual, int[] predicted, int numClasses, List<String> classNames) {
         Metrics.checkLengths("confusion matrix", actual.length, predicted.length);
+        Objects.requireNonNull(classNames, "confusion matrix: classNames is null; pass List.of() for numbered classes");
         if (numClasses < 1) {
             throw new IllegalArgumentException("confusion matrix: need at least one class, got " + numClasses);
         }

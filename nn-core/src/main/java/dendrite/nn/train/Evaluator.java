@@ -116,8 +116,7 @@ public final class Evaluator {
                 actual[i] = d.data.label(i);
             }
             int classCount = Math.max(2, d.data.numClasses());
-            report = ClassificationReport.of(actual, predictedClasses, classCount, d.data.classNames().isEmpty()
-                    ? null : d.data.classNames());
+            report = ClassificationReport.of(actual, predictedClasses, classCount, d.data.classNames());
             metrics.put("accuracy", Metrics.accuracy(actual, predictedClasses));
             metrics.put("macro_precision", report.macroPrecision());
             metrics.put("macro_recall", report.macroRecall());

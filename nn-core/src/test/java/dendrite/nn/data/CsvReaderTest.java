@@ -155,6 +155,32 @@ class CsvReaderTest {
     }
 
     @Test
+    void aLabelColumnWithOneValueIsRefused() {
+        for (String csv : List.of("a,y\n1,0\n2,0\n3,0\n", "a,y\n1,cat\n2,cat\n")) {
+            DatasetFormatException e = refused(new CsvReader().label("y"), csv);
+            assertTrue(e.getMessage().contains("single value") && e.getMessage().contains("at least two classes"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void oneValueIsFineWhenTheClassNamesAreGiven() throws IOException {
+        // A test file may hold one class only; with the names given, the classes are known.
+        Dataset d = read(new CsvReader().label("y").classNames(List.of("no", "yes")), "a,y\n1,1\n2,1\n");
+        assertEquals(2, d.numClasses());
+    }
+
+    @Test
+    void aMissingMarkerAmongIntegerLabelsIsRefusedNotMadeAClass() {
+        for (String bad : List.of("nan", "NaN", "NA", "null", "inf")) {
+            DatasetFormatException e = refused(new CsvReader().label("y"), "a,y\n1,0\n2,1\n3," + bad + "\n4,1\n");
+            assertEquals(4, e.line(), e.getMessage());
+            assertTrue(e.getMessage().contains("label " + bad) && e.getMessage().contains("whole numbers"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void invalidUtf8IsRefusedNamingTheLine() {
         byte[] bytes = "a,y\n1,0\n2,\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
         DatasetFormatException e = assertThrows(DatasetFormatException.class,
@@ -174,11 +200,11 @@ class CsvReaderTest {
     void gzipFileIsReadAndNamedAfterTheFile(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("points.csv.gz");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(f))) {
-            out.write("x;label\n1,5;a\n".replace("1,5", "1.5").getBytes(StandardCharsets.UTF_8));
+            out.write("x;label\n1,5;a\n2,5;b\n".replace(",5", ".5").getBytes(StandardCharsets.UTF_8));
         }
         Dataset d = new CsvReader().delimiter(';').label("label").read(f);
         assertEquals("points", d.name());
-        assertArrayEquals(new float[] {1.5f}, d.features());
+        assertArrayEquals(new float[] {1.5f, 2.5f}, d.features());
     }
 
     @Test

@@ -69,6 +69,24 @@ class EvaluatorTest {
     }
 
     @Test
+    void classesNumberedWithoutNamesAreScoredAndValidatedDuringFit() {
+        // Integer labels (a CSV's 0/1 column) give a dataset without class names: evaluation and
+        // validation during fit must work on it as on a named one.
+        Dataset named = Synthetic.xor();
+        Dataset numbered = Dataset.classification("numbered xor", named.features(), named.sampleShape(),
+                named.labels(), named.numClasses(), java.util.List.of());
+        Sequential model = Sequential.builder(2).dense(8).tanh().dense(2).build(be, 5);
+        Evaluation e = new Evaluator(model, Losses.softmaxCrossEntropy(), 4).evaluate(numbered);
+        assertEquals(java.util.List.of(), e.report().confusionMatrix().classNames());
+        assertEquals(numbered.size(), e.report().confusionMatrix().total());
+
+        History h = Trainer.builder(model).loss(Losses.softmaxCrossEntropy()).optimizer(new Adam(0.01)).epochs(2)
+                .batchSize(4).validationData(numbered).build().fit(numbered);
+        assertEquals(2, h.size());
+        assertTrue(h.last().containsKey("val_accuracy"), h.last().toString());
+    }
+
+    @Test
     void dataThatDoesNotFitTheModelIsRefusedNamingEvaluate() {
         Sequential model = Sequential.builder(3).dense(2).build(be, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
