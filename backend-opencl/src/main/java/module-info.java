@@ -1,6 +1,8 @@
 /**
  * Dendrite's OpenCL backend: tensors in device memory, kernels from {@code .cl} resources,
- * run through JOCL on any OpenCL 1.2+ device (a GPU, or a CPU through PoCL).
+ * run through JOCL on any OpenCL 1.2+ device (a GPU, or a CPU through PoCL). It implements
+ * tensor-api's kernel SPI ({@code dendrite.tensor.spi}, exported to this module), behind the
+ * checked front that {@code dendrite.tensor.Backends} puts over it.
  */
 module dendrite.backend.opencl {
     requires transitive dendrite.tensor;

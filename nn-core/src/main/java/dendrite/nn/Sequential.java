@@ -19,12 +19,12 @@ import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.Sigmoid;
 import dendrite.nn.layers.Softmax;
 import dendrite.nn.layers.Tanh;
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Scope;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.spi.CounterRandom;
+import dendrite.tensor.op.CounterRandom;
 
 import java.util.ArrayList;
 import java.util.Collections;

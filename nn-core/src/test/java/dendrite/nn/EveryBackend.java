@@ -67,8 +67,7 @@ public final class EveryBackend {
      */
     public static Backend createPrivate(String name) {
         get(name);                                    // skips or fails with the reason first
-        Backends.Candidate c = candidate(name).orElseThrow();
-        return c.provider().create();
+        return Backends.newInstance(name);
     }
 
     private static Object lookup(String name) {

@@ -127,7 +127,7 @@ class SequentialTest {
 
     @Test
     void aFusedDenseActivationMatchesSeparateLayers() {
-        Sequential fused = Sequential.builder(3).dense(4, dendrite.tensor.Activation.TANH).dense(2).build(be, 5);
+        Sequential fused = Sequential.builder(3).dense(4, dendrite.tensor.op.Activation.TANH).dense(2).build(be, 5);
         Sequential separate = Sequential.builder(3).dense(4).tanh().dense(2).build(be, 5);
         Map<String, float[]> state = new HashMap<>();
         fused.stateDict().forEach((k, v) -> state.put(k.replace("1.", "2."), v.toArray()));
@@ -136,7 +136,7 @@ class SequentialTest {
         assertArrayEquals(separate.predict(x, 2), fused.predict(x, 2), 1e-6f);
         assertEquals("tanh", fused.layer(0).config().get("activation"));
         assertThrows(IllegalArgumentException.class,
-                () -> Sequential.builder(3).dense(4, dendrite.tensor.Activation.GELU));
+                () -> Sequential.builder(3).dense(4, dendrite.tensor.op.Activation.GELU));
     }
 
     @Test

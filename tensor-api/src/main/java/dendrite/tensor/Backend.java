@@ -1,79 +1,171 @@
 package dendrite.tensor;
 
-import dendrite.tensor.spi.Check;
+import dendrite.tensor.op.Activation;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.ReduceOp;
+import dendrite.tensor.op.UnaryOp;
+import dendrite.tensor.spi.Broadcast;
+import dendrite.tensor.spi.Kernels;
+import dendrite.tensor.spi.MemoryAccounting;
+import dendrite.tensor.spi.Slice;
 
 /**
- * A compute backend: it owns tensor memory and runs coarse whole-tensor kernels on it.
+ * A compute backend: it owns tensor memory and runs coarse whole-tensor operations on it.
  *
- * <h2>Conventions every kernel follows</h2>
+ * <p>This class is the one front every caller goes through, whatever the backend: it validates the
+ * arguments of each operation once (shapes, owners, closed tensors, optimizer state, ranges), with
+ * the same messages on every backend, and then calls the backend's {@link Kernels}, which trust
+ * what they are given. A backend is therefore only its kernels; see {@code docs/ARCHITECTURE.md}.
+ *
+ * <h2>Conventions every operation follows</h2>
  * <ul>
  *   <li>Results go into an output tensor the caller supplies, so buffers can be reused and a
- *       training step allocates nothing. An elementwise kernel's output may be one of its inputs
- *       (in place); a {@link #gemm} output must not overlap its inputs.</li>
- *   <li>Kernels that work "per row" see a tensor as {@link Shape#leading()} rows of
+ *       training step allocates nothing. An elementwise output may be one of its inputs (in
+ *       place); a {@link #gemm} output must not overlap its inputs.</li>
+ *   <li>Operations that work "per row" see a tensor as {@link Shape#leading()} rows of
  *       {@link Shape#last()} columns.</li>
  *   <li>Wrong shapes throw {@link IllegalArgumentException} naming the operation and the shapes,
- *       e.g. {@code matmul: [32, 784] x [128, 10]: inner dimensions 784 and 128 differ};
- *       a tensor of another backend throws {@link IllegalArgumentException}; a closed tensor
- *       throws {@link IllegalStateException}.</li>
+ *       e.g. {@code matmul: [32, 784] x [128, 10]: inner dimensions 784 and 128 differ}; a tensor
+ *       of another backend, or a missing one, throws {@link IllegalArgumentException}; a closed
+ *       tensor throws {@link IllegalStateException}.</li>
  *   <li>NaN and infinities propagate as IEEE 754 says.</li>
- *   <li>Kernels may run asynchronously (OpenCL); {@link Tensor#toArray()} and other reads wait.</li>
- *   <li>An op a backend cannot run throws {@link UnsupportedOperationException} naming the
- *       backend and the op.</li>
+ *   <li>Operations may run asynchronously (OpenCL); {@link Tensor#toArray()} and other reads wait.</li>
  * </ul>
- * Composite operations are {@code default} methods built from the primitives; a backend may
- * override them with a fused kernel. {@code backend-scalar} is the reference implementation:
- * every other backend must match it within each op's stated tolerance.
+ * {@code backend-scalar} is the reference: every other backend must match it within each
+ * operation's stated tolerance.
  *
- * <p>Backends are safe to share between threads: kernels on different output tensors may run
- * concurrently.
+ * <p>Backends are safe to share between threads: operations on different output tensors may run
+ * concurrently. The instances {@link Backends} hands out are shared by the whole process and live
+ * until it exits: their {@link #close()} does nothing. One made with {@link #of(Kernels)} belongs to
+ * its maker, who closes it.
  */
-public interface Backend extends AutoCloseable {
+public final class Backend implements AutoCloseable {
+    private final Kernels kernels;
+    private final String name;
+    private final boolean shared;
+    private volatile boolean closed;
+
+    private Backend(Kernels kernels, boolean shared) {
+        this.kernels = kernels;
+        this.name = kernels.name();
+        this.shared = shared;
+    }
+
+    /**
+     * A front over {@code kernels}, owned by the caller (who closes it, releasing the kernels'
+     * native resources). For backend implementors, tests and benchmarks that need a backend with
+     * particular settings; applications use {@link Backends#get()}.
+     */
+    public static Backend of(Kernels kernels) {
+        if (kernels == null) {
+            throw new IllegalArgumentException("Backend.of: kernels is null");
+        }
+        return new Backend(kernels, false);
+    }
+
+    /** The shared instance {@link Backends} keeps for the process. */
+    static Backend shared(Kernels kernels) {
+        return new Backend(kernels, true);
+    }
 
     // ------------------------------------------------------------------ identity
 
     /** Short name, as used in {@code -Ddendrite.backend}: {@code scalar}, {@code vector}, {@code opencl}. */
-    String name();
+    public String name() {
+        return name;
+    }
 
     /** One line of capabilities for reports and logs: SIMD width, threads, device. */
-    String description();
+    public String description() {
+        return kernels.description();
+    }
+
+    /** Whether this is the process-wide instance from {@link Backends}, which {@link #close()} leaves running. */
+    public boolean isShared() {
+        return shared;
+    }
+
+    /** The kernels behind this front, for backend tests that need the implementation itself. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    @Override
+    public String toString() {
+        return "Backend[" + name + ": " + kernels.description() + "]";
+    }
 
     // ------------------------------------------------------------------ memory
 
     /** A new zero-filled tensor of the given shape. */
-    Tensor allocate(Shape shape);
+    public Tensor allocate(Shape shape) {
+        requireOpen("allocate");
+        return Tensor.create(this, kernels.allocate(shape.size()), shape);
+    }
 
     /** Copies {@code dst.size()} values from {@code src[srcOffset...]} into {@code dst}. */
-    void write(Tensor dst, float[] src, int srcOffset);
+    public void write(Tensor dst, float[] src, int srcOffset) {
+        Check.present("write", "destination", dst);
+        Check.owned(this, dst);
+        Check.hostRange("write", dst, src, srcOffset);
+        kernels.write(src, srcOffset, dst.slice(), dst.size());
+    }
 
-    /** Copies all of {@code src} into {@code dst[dstOffset...]}; waits for pending kernels. */
-    void read(Tensor src, float[] dst, int dstOffset);
+    /** Copies all of {@code src} into {@code dst[dstOffset...]}; waits for pending operations. */
+    public void read(Tensor src, float[] dst, int dstOffset) {
+        Check.present("read", "source", src);
+        Check.owned(this, src);
+        Check.hostRange("read", src, dst, dstOffset);
+        kernels.read(src.slice(), dst, dstOffset, src.size());
+    }
 
-    /** Waits until every kernel issued so far has finished. No-op on synchronous backends. */
-    default void synchronize() {
+    /** Waits until every operation issued so far has finished. No-op on synchronous backends. */
+    public void synchronize() {
+        kernels.synchronize();
     }
 
     /** Live and pooled memory, for leak checks; {@link MemoryStats#UNTRACKED} on heap backends. */
-    default MemoryStats memory() {
-        return MemoryStats.UNTRACKED;
+    public MemoryStats memory() {
+        MemoryAccounting a = kernels.accounting();
+        return a == null ? MemoryStats.UNTRACKED
+                : new MemoryStats(a.liveBuffers(), a.liveBytes(), a.pooledBuffers(), a.pooledBytes());
     }
 
-    /** Releases the backend's native resources (contexts, thread pools). Idempotent. */
+    /**
+     * Releases the backend's native resources (contexts, thread pools), once. Does nothing on a
+     * {@linkplain #isShared() shared} instance: other code in the process may be using it.
+     */
     @Override
-    default void close() {
+    public void close() {
+        if (shared) {
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        kernels.close();
+    }
+
+    private void requireOpen(String op) {
+        if (closed) {
+            throw new IllegalStateException(name + " " + op + ": backend is closed");
+        }
     }
 
     /** A new zero-filled tensor with the given dimensions. */
-    default Tensor zeros(int... dims) {
+    public Tensor zeros(int... dims) {
         return allocate(Shape.of(dims));
     }
 
     /** A new tensor holding {@code values} (row-major) with the given dimensions. */
-    default Tensor tensor(float[] values, int... dims) {
+    public Tensor tensor(float[] values, int... dims) {
         Shape s = Shape.of(dims);
-        if (values.length != s.size()) {
-            throw new IllegalArgumentException("tensor: " + values.length + " values do not fill shape " + s
-                    + " (" + s.size() + " values)");
+        if (values == null || values.length != s.size()) {
+            throw new IllegalArgumentException("tensor: " + (values == null ? "no" : values.length)
+                    + " values do not fill shape " + s + " (" + s.size() + " values)");
         }
         Tensor t = allocate(s);
         write(t, values, 0);
@@ -81,7 +173,7 @@ public interface Backend extends AutoCloseable {
     }
 
     /** A new tensor of the given shape with every element {@code value}. */
-    default Tensor full(float value, int... dims) {
+    public Tensor full(float value, int... dims) {
         Tensor t = zeros(dims);
         if (value != 0f) {
             fill(t, value);
@@ -97,47 +189,64 @@ public interface Backend extends AutoCloseable {
      * With {@code beta == 0} C's old values are ignored (even NaN), as in BLAS.
      * Tolerance against the reference: relative 1e-5 * k.
      */
-    void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c);
+    public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        int k = Check.gemm(this, transA, transB, a, b, c);
+        kernels.gemm(transA, transB, c.dim(0), c.dim(1), k, alpha, a.slice(), b.slice(), beta, c.slice());
+    }
 
     /**
      * A dense layer's forward pass: {@code out = act(x * w^T + bias)}, with x [m, in], w [out, in]
      * (PyTorch's Linear layout), bias [out] or {@code null}, out [m, out]. Backends fuse the
      * bias and activation into the GEMM's store where they can.
      */
-    default void linear(Tensor x, Tensor w, Tensor bias, Activation act, float actParam, Tensor out) {
-        Check.linear(this, x, w, bias, out);
-        gemm(false, true, 1f, x, w, 0f, out);
-        if (bias != null) {
-            binary(BinaryOp.ADD, out, bias, out);
-        }
-        if (act != Activation.IDENTITY) {
-            activation(act, actParam, out, out);
-        }
+    public void linear(Tensor x, Tensor w, Tensor bias, Activation act, float actParam, Tensor out) {
+        int k = Check.linear(this, x, w, bias, out);
+        kernels.linear(out.dim(0), out.dim(1), k, x.slice(), w.slice(), bias == null ? null : bias.slice(),
+                act == null ? Activation.IDENTITY : act, actParam, out.slice());
     }
 
     /** {@code out = transpose(a)} for a 2-D {@code a} [m, n]; out is [n, m]. */
-    void transpose(Tensor a, Tensor out);
+    public void transpose(Tensor a, Tensor out) {
+        Check.transpose(this, a, out);
+        kernels.transpose(a.dim(0), a.dim(1), a.slice(), out.slice());
+    }
 
     // ------------------------------------------------------------------ elementwise
 
     /** {@code out = op(x)} elementwise; out has x's shape. */
-    void unary(UnaryOp op, Tensor x, Tensor out);
+    public void unary(UnaryOp op, Tensor x, Tensor out) {
+        Check.sameShape(this, op.label(), x, out);
+        kernels.unary(op, x.size(), x.slice(), out.slice());
+    }
 
     /** {@code out = alpha * x + beta} elementwise ("scale" when beta is 0). */
-    void affine(Tensor x, float alpha, float beta, Tensor out);
+    public void affine(Tensor x, float alpha, float beta, Tensor out) {
+        Check.sameShape(this, "affine", x, out);
+        kernels.affine(x.size(), x.slice(), alpha, beta, out.slice());
+    }
 
     /** {@code out = x ^ p} elementwise ({@link Math#pow} semantics). */
-    void powScalar(Tensor x, float p, Tensor out);
+    public void powScalar(Tensor x, float p, Tensor out) {
+        Check.sameShape(this, "pow", x, out);
+        kernels.pow(x.size(), x.slice(), p, out.slice());
+    }
 
     /** {@code out = min(max(x, lo), hi)} elementwise; NaN stays NaN. */
-    void clamp(Tensor x, float lo, float hi, Tensor out);
+    public void clamp(Tensor x, float lo, float hi, Tensor out) {
+        Check.sameShape(this, "clamp", x, out);
+        kernels.clamp(x.size(), x.slice(), lo, hi, out.slice());
+    }
 
     /**
      * {@code out = op(a, b)} elementwise, with b broadcast: b has a's shape, or is a row vector
      * ([n] or [1, n] with n = a's last dimension, repeated down the rows), a column vector
      * ([rows, 1], repeated along each row), or a single value. out has a's shape.
      */
-    void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
+    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        Broadcast bc = Check.binary(this, op.label(), a, b, out);
+        Shape s = a.shape();
+        kernels.binary(op, bc, s.leading(), s.last(), a.slice(), b.slice(), out.slice());
+    }
 
     // ------------------------------------------------------------------ reductions
 
@@ -146,13 +255,22 @@ public interface Backend extends AutoCloseable {
      * that axis (or with it as 1; any shape of that size is accepted). Tolerance: relative 1e-5
      * times the log of the count, since summation order may differ.
      */
-    void reduce(ReduceOp op, Tensor x, int axis, Tensor out);
+    public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
+        int a = Check.reduce(this, op.label(), x, axis, out);
+        Shape s = x.shape();
+        int inner = Check.inner(s, a);
+        int len = s.dim(a);
+        kernels.reduce(op, s.size() / (len * inner), len, inner, x.slice(), out.slice());
+    }
 
     /** Reduces all of x into {@code out}, a tensor of size 1. */
-    void reduceAll(ReduceOp op, Tensor x, Tensor out);
+    public void reduceAll(ReduceOp op, Tensor x, Tensor out) {
+        Check.reduceAll(this, op.label(), x, out);
+        kernels.reduce(op, 1, x.size(), 1, x.slice(), out.slice());
+    }
 
     /** Reduces all of x and returns the value on the host (waits for the device). */
-    default float reduceToFloat(ReduceOp op, Tensor x) {
+    public float reduceToFloat(ReduceOp op, Tensor x) {
         Tensor out = allocate(Shape.scalar());
         try {
             reduceAll(op, x, out);
@@ -165,16 +283,28 @@ public interface Backend extends AutoCloseable {
     // ------------------------------------------------------------------ rows
 
     /** Numerically stable softmax along the last axis: {@code out_j = e^(x_j - max) / sum e^(x - max)}. */
-    void softmax(Tensor x, Tensor out);
+    public void softmax(Tensor x, Tensor out) {
+        Check.sameShape(this, "softmax", x, out);
+        Shape s = x.shape();
+        kernels.softmax(s.leading(), s.last(), x.slice(), out.slice());
+    }
 
     /** Numerically stable log-softmax along the last axis: {@code out_j = x_j - max - ln sum e^(x - max)}. */
-    void logSoftmax(Tensor x, Tensor out);
+    public void logSoftmax(Tensor x, Tensor out) {
+        Check.sameShape(this, "logSoftmax", x, out);
+        Shape s = x.shape();
+        kernels.logSoftmax(s.leading(), s.last(), x.slice(), out.slice());
+    }
 
     /**
      * Index of the largest value in each row (the first on ties; a NaN counts as largest), stored
      * as floats in {@code out} of size {@link Shape#leading()} (exact below 2^24).
      */
-    void argmax(Tensor x, Tensor out);
+    public void argmax(Tensor x, Tensor out) {
+        Check.argmax(this, x, out);
+        Shape s = x.shape();
+        kernels.argmax(s.leading(), s.last(), x.slice(), out.slice());
+    }
 
     /**
      * One-hot rows: {@code out[i, j] = (j == labels[i]) ? on : off}, with labels holding class
@@ -182,26 +312,50 @@ public interface Backend extends AutoCloseable {
      * off = s/c. A label outside [0, classes) throws on heap backends and gives an all-{@code off}
      * row on devices that cannot report errors.
      */
-    void oneHot(Tensor labels, float on, float off, Tensor out);
+    public void oneHot(Tensor labels, float on, float off, Tensor out) {
+        int classes = Check.oneHot(this, labels, out);
+        kernels.oneHot(labels.size(), classes, labels.slice(), on, off, out.slice());
+    }
 
     /**
      * Gathers rows of {@code src} by index: out's row r is src's row {@code indices[from + r]}
      * for r in [0, out.dim(0)). Rows are along the first dimension; out has src's shape
      * except the first dimension. Shuffled mini-batches are made this way.
      */
-    void gatherRows(Tensor src, int[] indices, int from, Tensor out);
+    public void gatherRows(Tensor src, int[] indices, int from, Tensor out) {
+        Check.gatherRows(this, src, indices, from, out);
+        int count = out.dim(0);
+        kernels.gatherRows(src.slice(), indices, from, count, out.size() / count, out.slice());
+    }
 
     // ------------------------------------------------------------------ activations
 
     /** {@code out = act(x)} elementwise. */
-    void activation(Activation act, float param, Tensor x, Tensor out);
+    public void activation(Activation act, float param, Tensor x, Tensor out) {
+        Check.sameShape(this, act.label(), x, out);
+        kernels.activation(act, param, x.size(), x.slice(), out.slice());
+    }
 
     /**
      * {@code dx = dy * act'(x)} elementwise, where {@code y = act(x)} is the forward output. Each
-     * activation reads whichever of x and y it needs (ReLU, sigmoid, tanh, softplus only y; GELU
-     * only x), so the forward pass is never recomputed. dx may be dy.
+     * activation reads whichever of x and y it needs ({@link Activation#backwardReadsInput()},
+     * {@link Activation#backwardReadsOutput()}): ReLU, sigmoid, tanh, softplus only y; leaky ReLU
+     * and GELU only x. The one not needed may be {@code null}. dx may be dy.
      */
-    void activationBackward(Activation act, float param, Tensor x, Tensor y, Tensor dy, Tensor dx);
+    public void activationBackward(Activation act, float param, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        String op = act.backwardLabel();
+        Check.sameShape(this, op, dy, dx);
+        Check.sameShapeAs(this, op, dy, x);
+        Check.sameShapeAs(this, op, dy, y);
+        if (act.backwardReadsInput() && x == null) {
+            throw new IllegalArgumentException(op + ": needs the forward input x, which is null");
+        }
+        if (act.backwardReadsOutput() && y == null) {
+            throw new IllegalArgumentException(op + ": needs the forward output y, which is null");
+        }
+        kernels.activationBackward(act, param, dy.size(), x == null ? null : x.slice(), y == null ? null : y.slice(),
+                dy.slice(), dx.slice());
+    }
 
     // ------------------------------------------------------------------ optimizer updates (in place)
 
@@ -210,43 +364,94 @@ public interface Backend extends AutoCloseable {
      * and g' becomes {@code v} (or {@code g' + mu * v} with Nesterov); then {@code p -= lr * g'}.
      * {@code velocity} may be {@code null} when momentum is 0.
      */
-    void sgdUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum, float weightDecay,
-            boolean nesterov);
+    public void sgdUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum, float weightDecay,
+            boolean nesterov) {
+        Check.update(this, "sgd", param, grad, velocity, null);
+        if (momentum != 0f && velocity == null) {
+            throw new IllegalArgumentException("sgd: momentum " + momentum + " needs a velocity tensor, got null");
+        }
+        kernels.sgdUpdate(param.size(), param.slice(), grad.slice(), momentum == 0f ? null : velocity.slice(), lr,
+                momentum, weightDecay, nesterov);
+    }
 
     /**
      * Adam / AdamW at step {@code t >= 1}: with {@code decoupled}, {@code p -= lr * wd * p} first (AdamW),
      * otherwise {@code g += wd * p} (L2); then {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2},
      * {@code p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)}.
      */
-    void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
-            float weightDecay, boolean decoupled, long t);
+    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
+            float eps, float weightDecay, boolean decoupled, long t) {
+        Check.state("adam", m);
+        Check.state("adam", v);
+        Check.update(this, "adam", param, grad, m, v);
+        if (t < 1) {
+            throw new IllegalArgumentException("adam: step t = " + t + " must be at least 1");
+        }
+        // The bias corrections 1 - b^t, once per call, in double, then rounded.
+        float correction1 = (float) (1.0 - Math.pow(beta1, t));
+        float correction2 = (float) (1.0 - Math.pow(beta2, t));
+        kernels.adamUpdate(param.size(), param.slice(), grad.slice(), m.slice(), v.slice(), lr, beta1, beta2, eps,
+                weightDecay, decoupled, correction1, correction2);
+    }
 
     /** RMSProp: {@code g' = g + wd p; s = a s + (1-a) g'^2; p -= lr g' / (sqrt(s) + eps)}. */
-    void rmspropUpdate(Tensor param, Tensor grad, Tensor sq, float lr, float alpha, float eps, float weightDecay);
+    public void rmspropUpdate(Tensor param, Tensor grad, Tensor sq, float lr, float alpha, float eps,
+            float weightDecay) {
+        Check.state("rmsprop", sq);
+        Check.update(this, "rmsprop", param, grad, sq, null);
+        kernels.rmspropUpdate(param.size(), param.slice(), grad.slice(), sq.slice(), lr, alpha, eps, weightDecay);
+    }
 
     /** Adagrad: {@code g' = g + wd p; s += g'^2; p -= lr g' / (sqrt(s) + eps)}. */
-    void adagradUpdate(Tensor param, Tensor grad, Tensor sum, float lr, float eps, float weightDecay);
+    public void adagradUpdate(Tensor param, Tensor grad, Tensor sum, float lr, float eps, float weightDecay) {
+        Check.state("adagrad", sum);
+        Check.update(this, "adagrad", param, grad, sum, null);
+        kernels.adagradUpdate(param.size(), param.slice(), grad.slice(), sum.slice(), lr, eps, weightDecay);
+    }
 
     // ------------------------------------------------------------------ fill, copy, random
 
     /** Sets every element of t to {@code value}. */
-    void fill(Tensor t, float value);
+    public void fill(Tensor t, float value) {
+        Check.present("fill", "tensor", t);
+        Check.owned(this, t);
+        kernels.fill(t.slice(), t.size(), value);
+    }
 
     /** Copies src into dst; they must have the same size (shapes may differ, as with a reshape). */
-    void copy(Tensor src, Tensor dst);
+    public void copy(Tensor src, Tensor dst) {
+        Check.sameSize(this, "copy", src, dst);
+        if (src.storage() == dst.storage() && src.offset() == dst.offset()) {
+            return;
+        }
+        kernels.copy(src.slice(), dst.slice(), src.size());
+    }
 
     /**
      * Uniform values in [lo, hi) from {@code seed}: element i is
      * {@code lo + (hi - lo) * CounterRandom.uniform(seed, i)}, the same on every backend.
      */
-    void randomUniform(long seed, float lo, float hi, Tensor out);
+    public void randomUniform(long seed, float lo, float hi, Tensor out) {
+        Check.present("randomUniform", "output", out);
+        Check.owned(this, out);
+        kernels.randomUniform(seed, lo, hi, out.size(), out.slice());
+    }
 
     /** Normal values: element i is {@code mean + std * CounterRandom.normal(seed, i)}. */
-    void randomNormal(long seed, float mean, float std, Tensor out);
+    public void randomNormal(long seed, float mean, float std, Tensor out) {
+        Check.present("randomNormal", "output", out);
+        Check.owned(this, out);
+        kernels.randomNormal(seed, mean, std, out.size(), out.slice());
+    }
 
     /**
      * A dropout mask: element i is {@code scale} if {@code CounterRandom.uniform(seed, i) < keep}, else 0.
      * Identical on every backend.
      */
-    void bernoulliMask(long seed, float keep, float scale, Tensor out);
+    public void bernoulliMask(long seed, float keep, float scale, Tensor out) {
+        Check.probability("bernoulliMask", keep);
+        Check.present("bernoulliMask", "output", out);
+        Check.owned(this, out);
+        kernels.bernoulliMask(seed, keep, scale, out.size(), out.slice());
+    }
 }

@@ -1,5 +1,7 @@
 package dendrite.tensor;
 
+import dendrite.tensor.spi.Kernels;
+
 /**
  * The light half of a backend, found with {@link java.util.ServiceLoader}: it says whether the
  * backend can run here and makes it only when chosen.
@@ -26,6 +28,9 @@ public interface BackendProvider {
      */
     Availability probe();
 
-    /** Makes the backend; called only after a successful probe. */
-    Backend create();
+    /**
+     * Makes the backend's kernels; called only after a successful probe, once per process by
+     * {@link Backends}, which puts the checked front ({@link Backend}) over them.
+     */
+    Kernels create();
 }

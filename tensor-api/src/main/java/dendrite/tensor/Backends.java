@@ -29,7 +29,8 @@ import java.util.function.Function;
  * The automatic choice is logged once at INFO (through {@link System.Logger}) with the winner's
  * capabilities and why each better-ranked one was skipped; {@link #report()} gives the same as text.
  *
- * <p>Backends are created once per name and shared; they live until the VM exits.
+ * <p>Backends are created once per name and shared; they live until the VM exits, and their
+ * {@link Backend#close()} does nothing (see {@link Backend#isShared()}).
  */
 public final class Backends {
     /** System property naming the backend to use. */
@@ -203,6 +204,18 @@ public final class Backends {
         return select(candidates(), name, Backends::create);
     }
 
+    /**
+     * A new instance of the backend with this name, owned by the caller, who closes it (releasing
+     * its device context or thread pool). For code that needs a backend of its own, such as one
+     * whose memory it counts; {@link #get(String)} gives the shared one, which is never closed.
+     *
+     * @throws IllegalArgumentException naming the known backends when there is none of that name
+     * @throws IllegalStateException    with the reason and fix when it cannot run here
+     */
+    public static Backend newInstance(String name) {
+        return select(candidates(), name, c -> Backend.of(c.provider().create()));
+    }
+
     /** The candidate named {@code name}, started with {@code create}; never falls back to another. */
     static Backend select(List<Candidate> candidates, String name, Function<Candidate, Backend> create) {
         String n = name.trim().toLowerCase(Locale.ROOT);
@@ -222,7 +235,7 @@ public final class Backends {
     private static Backend create(Candidate c) {
         return CREATED.computeIfAbsent(c.name(), k -> {
             try {
-                return c.provider().create();
+                return Backend.shared(c.provider().create());
             } catch (RuntimeException | LinkageError e) {
                 CREATE_FAILURES.put(k, String.valueOf(e.getMessage()));
                 throw e;

@@ -1,5 +1,6 @@
 package dendrite.tensor;
 
+import dendrite.tensor.spi.Slice;
 import dendrite.tensor.spi.Storage;
 
 /**
@@ -18,25 +19,21 @@ import dendrite.tensor.spi.Storage;
  */
 public final class Tensor implements AutoCloseable {
     private final Backend backend;
-    private final Storage storage;
-    private final int offset;
+    /** The memory and where this tensor starts in it, as kernels receive it: made once, passed on every op. */
+    private final Slice slice;
     private final Shape shape;
     private final boolean owner;
     private volatile boolean closed;
 
     private Tensor(Backend backend, Storage storage, int offset, Shape shape, boolean owner) {
         this.backend = backend;
-        this.storage = storage;
-        this.offset = offset;
+        this.slice = new Slice(storage, offset);
         this.shape = shape;
         this.owner = owner;
     }
 
-    /**
-     * For backends: a tensor that owns {@code storage}, registered with the thread's open
-     * {@link Scope} if there is one.
-     */
-    public static Tensor create(Backend backend, Storage storage, Shape shape) {
+    /** A tensor that owns {@code storage}, registered with the thread's open {@link Scope} if there is one. */
+    static Tensor create(Backend backend, Storage storage, Shape shape) {
         Tensor t = new Tensor(backend, storage, 0, shape, true);
         Scope.registerIfOpen(t);
         return t;
@@ -47,14 +44,19 @@ public final class Tensor implements AutoCloseable {
         return backend;
     }
 
-    /** For backends: the memory behind this tensor (shared with its views). */
-    public Storage storage() {
-        return storage;
+    /** The memory behind this tensor (shared with its views), for the front's checks. */
+    Storage storage() {
+        return slice.storage();
     }
 
-    /** For backends: where this tensor starts in its storage, in elements. */
-    public int offset() {
-        return offset;
+    /** Where this tensor starts in its storage, in elements. */
+    int offset() {
+        return slice.offset();
+    }
+
+    /** What a kernel receives for this tensor. */
+    Slice slice() {
+        return slice;
     }
 
     public Shape shape() {
@@ -76,7 +78,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Whether this tensor's memory is still usable. */
     public boolean isAlive() {
-        return !closed && !storage.isReleased();
+        return !closed && !slice.storage().isReleased();
     }
 
     /** Throws {@link IllegalStateException} naming {@code op} when this tensor was freed. */
@@ -120,7 +122,7 @@ public final class Tensor implements AutoCloseable {
      */
     public Tensor reshape(int... dims) {
         requireAlive("reshape");
-        return new Tensor(backend, storage, offset, shape.reshape(dims), false);
+        return new Tensor(backend, slice.storage(), slice.offset(), shape.reshape(dims), false);
     }
 
     /** A view with the given shape, which must have the same size. */
@@ -141,7 +143,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("rows: [" + from + ", " + to + ") is not a non-empty range of the "
                     + shape.dim(0) + " rows of " + shape);
         }
-        return new Tensor(backend, storage, offset + from * shape.stride0(), shape.withFirst(to - from), false);
+        return new Tensor(backend, slice.storage(), slice.offset() + from * shape.stride0(), shape.withFirst(to - from), false);
     }
 
     /** Whether this tensor is a view (it does not own its memory). */
@@ -160,7 +162,7 @@ public final class Tensor implements AutoCloseable {
         }
         closed = true;
         if (owner) {
-            storage.release();
+            slice.storage().release();
         }
     }
 

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dendrite.tensor.conformance.StorageOnlyBackend;
+import dendrite.tensor.conformance.StorageOnlyKernels;
+import dendrite.tensor.spi.Kernels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class BackendsTest {
 
-    /** A provider with a fixed answer; its backend is a {@link StorageOnlyBackend} of its name. */
+    /** A provider with a fixed answer; its backend is a {@link StorageOnlyKernels} of its name. */
     private record FakeProvider(String name, int priority, Availability availability, boolean createFails)
             implements BackendProvider {
         static FakeProvider available(String name, int priority) {
@@ -36,15 +37,15 @@ class BackendsTest {
         }
 
         @Override
-        public Backend create() {
+        public Kernels create() {
             if (createFails) {
                 throw new IllegalStateException(name + " cannot open its device");
             }
-            return new StorageOnlyBackend(name);
+            return new StorageOnlyKernels(name);
         }
     }
 
-    private static final Function<Backends.Candidate, Backend> CREATE = c -> c.provider().create();
+    private static final Function<Backends.Candidate, Backend> CREATE = c -> Backend.of(c.provider().create());
 
     private static List<String> names(List<Backends.Candidate> candidates) {
         return candidates.stream().map(Backends.Candidate::name).toList();
@@ -89,7 +90,7 @@ class BackendsTest {
                     }
 
                     @Override
-                    public Backend create() {
+                    public Kernels create() {
                         throw new AssertionError("never created");
                     }
                 },
@@ -117,7 +118,7 @@ class BackendsTest {
         List<String> tried = new ArrayList<>();
         Backend chosen = Backends.choose(ranked, null, c -> {
             tried.add(c.name());
-            return c.provider().create();
+            return Backend.of(c.provider().create());
         });
         assertEquals("scalar", chosen.name());
         assertEquals(List.of("opencl", "scalar"), tried);
@@ -199,5 +200,30 @@ class BackendsTest {
         // tensor-api's own tests have no backend on the class path (the test-jar registers none).
         assertEquals(List.of(), Backends.names());
         assertTrue(Backends.report().contains("none found on the class path"), Backends.report());
+    }
+
+    @Test
+    void theSharedInstanceSurvivesAUsersClose() {
+        int[] closes = {0};
+        Kernels kernels = new StorageOnlyKernels("device") {
+            @Override
+            public void close() {
+                closes[0]++;
+            }
+        };
+        Backend shared = Backend.shared(kernels);
+        shared.close();
+        shared.close();
+        assertEquals(0, closes[0], "a shared backend is the process's: a user's close() leaves it running");
+        assertTrue(shared.isShared());
+        assertEquals(2f, shared.full(2f, 3).toArray()[2], "still usable after close()");
+
+        Backend own = Backend.of(kernels);
+        own.close();
+        own.close();
+        assertEquals(1, closes[0], "an owned backend closes its kernels once");
+        assertFalse(own.isShared());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> own.zeros(2));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 }

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dendrite.tensor.conformance.StorageOnlyBackend;
+import dendrite.tensor.conformance.StorageOnlyKernels;
 import org.junit.jupiter.api.Test;
 
 class TensorTest {
-    private final Backend be = new StorageOnlyBackend("heap");
+    private final Backend be = StorageOnlyKernels.backend("heap");
 
     @Test
     void madeFromAndReadBackToFloatArrays() {

@@ -3,11 +3,12 @@ package dendrite.backend.opencl;
 import java.util.List;
 
 import dendrite.tensor.Availability;
-import dendrite.tensor.Backend;
 import dendrite.tensor.BackendProvider;
+import dendrite.tensor.spi.Kernels;
 
 /**
- * Finds an OpenCL device and makes a {@link ClBackend} on it.
+ * Finds an OpenCL device and makes the {@link ClKernels} on it, which {@code Backends} puts the
+ * checked front over.
  *
  * <p>The probe lists every platform and device (that list goes into the backends report) and
  * chooses one: GPUs first, or the one {@code -Ddendrite.opencl.device=INDEX|NAME} names. Any
@@ -46,12 +47,12 @@ public final class ClBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend create() {
+    public Kernels create() {
         Found f = find();
         if (f.device() == null) {
             throw new IllegalStateException("opencl: " + f.availability().explain());
         }
-        return new ClBackend(f.device());
+        return new ClKernels(f.device());
     }
 
     private Found find() {

@@ -4,11 +4,11 @@ import java.lang.ref.Cleaner;
 
 import org.jocl.cl_mem;
 
-import dendrite.tensor.Tensor;
+import dendrite.tensor.spi.Slice;
 import dendrite.tensor.spi.Storage;
 
 /**
- * A tensor's storage: one device buffer of {@link ClBackend}. Released buffers return to the
+ * A tensor's storage: one device buffer of {@link ClKernels}. Released buffers return to the
  * backend's pool; a {@link Cleaner} returns the buffer of a tensor that was never closed once it
  * becomes unreachable, as a safety net only (device memory runs out long before the heap fills).
  */
@@ -34,9 +34,9 @@ public final class ClBuffer implements Storage {
         this.cleanable = CLEANER.register(this, new Returner(memory, mem, bytes));
     }
 
-    /** The device buffer of a live tensor; throws if the tensor was closed. */
-    static cl_mem mem(Tensor t) {
-        return ((ClBuffer) t.storage()).mem;
+    /** The device buffer behind {@code s}, whose storage is one of this backend's (the front checked it). */
+    static cl_mem mem(Slice s) {
+        return ((ClBuffer) s.storage()).mem;
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.jocl.CLException;
  * Runs one OpenCL call and checks it both ways JOCL reports a failure: a {@link CLException}
  * when its exceptions are enabled ({@link ClDevices} enables them), a non-zero status when they
  * are not (the switch is global to the JVM, so other code may turn it off). Either way the failure
- * becomes a {@link Failed} naming the call, which {@link ClBackend} turns into a
+ * becomes a {@link Failed} naming the call, which {@link ClKernels} turns into a
  * {@link ClException} naming the operation as well.
  */
 final class ClCall {

@@ -2,7 +2,7 @@ package dendrite.backend.opencl;
 
 import org.jocl.cl_mem;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 
 /**
  * Chooses and launches a GEMM kernel from {@code kernels/gemm.cl}: the register-blocked,

@@ -10,7 +10,7 @@ import org.jocl.CLException;
 import org.jocl.cl_context;
 import org.jocl.cl_mem;
 
-import dendrite.tensor.MemoryStats;
+import dendrite.tensor.spi.MemoryAccounting;
 
 /**
  * Device buffers of one context: a pool keyed by byte size, and counts of what is live (owned
@@ -107,8 +107,12 @@ final class ClMemory {
         pooledBytes += size;
     }
 
-    synchronized MemoryStats stats() {
-        return new MemoryStats(liveBuffers, liveBytes, pooledBuffers, pooledBytes);
+    /** One consistent snapshot of the counts; the front reports it as {@code Backend.memory()}. */
+    record Stats(long liveBuffers, long liveBytes, long pooledBuffers, long pooledBytes) implements MemoryAccounting {
+    }
+
+    synchronized Stats stats() {
+        return new Stats(liveBuffers, liveBytes, pooledBuffers, pooledBytes);
     }
 
     /** Gives every pooled buffer back to the driver. */

@@ -17,10 +17,10 @@ import org.jocl.cl_device_id;
 import org.jocl.cl_kernel;
 import org.jocl.cl_program;
 
-import dendrite.tensor.Activation;
-import dendrite.tensor.BinaryOp;
-import dendrite.tensor.ReduceOp;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.Activation;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.ReduceOp;
+import dendrite.tensor.op.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
 
 /**
@@ -30,7 +30,7 @@ import dendrite.tensor.spi.Broadcast;
  * one macro per enum constant ({@code -DUNARY_EXP=1}, ...), so kernel switch statements follow the
  * Java enums. A build failure throws with the compiler's log.
  *
- * <p>Not thread-safe: {@link ClBackend} calls it under its queue lock.
+ * <p>Not thread-safe: {@link ClKernels} calls it under its queue lock.
  */
 final class ClPrograms {
     private static final String DIR = "/dendrite/backend/opencl/kernels/";

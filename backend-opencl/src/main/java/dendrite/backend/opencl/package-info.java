@@ -1,10 +1,13 @@
 /**
  * The OpenCL backend. {@link dendrite.backend.opencl.ClBackendProvider} probes for a platform
  * and picks a device (GPUs first; {@code -Ddendrite.opencl.device=INDEX|NAME} overrides);
- * {@link dendrite.backend.opencl.ClBackend} keeps every tensor in a device buffer
- * ({@link dendrite.backend.opencl.ClBuffer}, pooled by size in {@code ClMemory}) and runs each
- * primitive as a kernel from {@code kernels/*.cl} on one in-order queue. Nothing is copied to the
- * host except by {@code read}; the queue is drained only by reads and {@code synchronize()}.
+ * {@link dendrite.backend.opencl.ClKernels} implements the kernel SPI
+ * ({@code dendrite.tensor.spi.Kernels}) behind the checked front {@code dendrite.tensor.Backend},
+ * which validates every argument first, so the kernels here check nothing. It keeps every tensor in
+ * a device buffer ({@link dendrite.backend.opencl.ClBuffer}, pooled by size in {@code ClMemory})
+ * and runs each primitive, and each fused kernel (linear, softmax, the optimizer updates, ...), as
+ * a kernel from {@code kernels/*.cl} on one in-order queue. Nothing is copied to the host except by
+ * {@code read}; the queue is drained only by reads and {@code synchronize()}.
  *
  * <p>Kernel sources are built once per context with {@code -D} options ({@code ClPrograms}); the
  * GEMM ({@code ClGemm}) splits between a register-blocked, local-memory-tiled kernel for large

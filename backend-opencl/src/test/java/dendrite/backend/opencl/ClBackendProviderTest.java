@@ -55,7 +55,7 @@ class ClBackendProviderTest {
         }
         ClDevices.Device chosen = ClDevices.choose(found, System.getProperty(ClDevices.DEVICE_PROPERTY));
         assertEquals(chosen.isGpu() ? 400 : 200, provider.priority());
-        try (Backend be = provider.create()) {
+        try (Backend be = Backend.of(provider.create())) {
             assertTrue(be.description().contains(chosen.name()), be.description());
         }
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.jocl.CL;
@@ -28,13 +29,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dendrite.backend.opencl.Launch.Fault.Kind;
-import dendrite.tensor.Activation;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Backends;
-import dendrite.tensor.ReduceOp;
 import dendrite.tensor.Scope;
-import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
+import dendrite.tensor.op.Activation;
+import dendrite.tensor.op.ReduceOp;
+import dendrite.tensor.spi.Slice;
+import dendrite.tensor.spi.Storage;
 
 /**
  * Issue 8's promise that an OpenCL device error during an op surfaces as an exception naming the
@@ -42,8 +44,10 @@ import dendrite.tensor.Tensor;
  *
  * <p>Every error here is returned by the real driver (PoCL on CI): reads, writes and copies of
  * buffers that are too small or belong to another context, and kernel launches that the
- * {@link ClBackend#injectFault} test seam makes invalid (a work-group larger than the device
- * allows, an argument past the kernel's last). After each error the same backend instance must
+ * {@link ClKernels#injectFault} test seam makes invalid (a work-group larger than the device
+ * allows, an argument past the kernel's last). Launches go through the checked front, as users make
+ * them; the bad reads, writes and copies are made on the kernels directly, since the front refuses
+ * such arguments before they reach the device. After each error the same backend instance must
  * compute a small relu, GEMM and softmax correctly, checked against hand-computed values and
  * backend-scalar. {@code assertTimeoutPreemptively} is only a guard against a hang (a lock left
  * held); its bound allows for PoCL compiling kernels on a busy machine.
@@ -51,12 +55,14 @@ import dendrite.tensor.Tensor;
 class ClDeviceErrorTest {
     private static final Duration HANG_GUARD = Duration.ofSeconds(120);
 
-    private static ClBackend be;
+    private static Backend be;
+    private static ClKernels kernels;
     private static Backend ref;
 
     @BeforeAll
     static void createBackend() {
         be = create();
+        kernels = kernels(be);
         ref = Backends.get("scalar");
     }
 
@@ -69,16 +75,34 @@ class ClDeviceErrorTest {
 
     @AfterEach
     void clearFaultAndRestoreExceptions() {
-        if (be != null) {
-            be.injectFault(null, null);
+        if (kernels != null) {
+            kernels.injectFault(null, null);
         }
         CL.setExceptionsEnabled(true);
     }
 
-    private static ClBackend create() {
+    /** A front of its own over new OpenCL kernels, closed by its maker. */
+    private static Backend create() {
         ClBackendProvider provider = new ClBackendProvider();
         assumeTrue(provider.probe().available(), () -> provider.probe().explain());
-        return (ClBackend) provider.create();
+        return Backend.of(provider.create());
+    }
+
+    private static ClKernels kernels(Backend b) {
+        return (ClKernels) b.kernels();
+    }
+
+    /**
+     * Runs {@code body} on a storage of 4 floats (a 256-byte buffer) of {@code k}, released after;
+     * the body reads or writes it as if it held 1000, which the front would refuse.
+     */
+    private static <T> T withSmallStorage(ClKernels k, Function<Slice, T> body) {
+        Storage small = k.allocate(4);
+        try {
+            return body.apply(new Slice(small, 0));
+        } finally {
+            small.release();
+        }
     }
 
     /**
@@ -122,7 +146,7 @@ class ClDeviceErrorTest {
     void aRefusedKernelLaunchNamesTheOpTheCallAndTheCode(String op, String kernel, Kind kind, String call, int code,
             Consumer<Backend> run) {
         long liveBefore = be.memory().liveBuffers();
-        be.injectFault(kernel, kind);
+        kernels.injectFault(kernel, kind);
         ClException e = assertTimeoutPreemptively(HANG_GUARD, () -> {
             try (Scope scope = Scope.open()) {
                 return assertThrows(ClException.class, () -> run.accept(be));
@@ -130,7 +154,7 @@ class ClDeviceErrorTest {
         });
         assertNamesOpCallAndCode(e, op, call, code);
         assertEquals(liveBefore, be.memory().liveBuffers(), "no buffer leaked by the failed " + op);
-        be.injectFault(null, null);
+        kernels.injectFault(null, null);
         assertStillComputes(be);
         assertTimeoutPreemptively(HANG_GUARD, () -> { // the faulted kernel itself runs again
             try (Scope scope = Scope.open()) {
@@ -141,42 +165,36 @@ class ClDeviceErrorTest {
 
     @Test
     void readingPastTheEndOfTheBufferNamesReadAndTheCode() {
-        ClException e = assertTimeoutPreemptively(HANG_GUARD, () -> {
-            try (Scope scope = Scope.open()) {
-                Tensor small = be.zeros(4); // a 256-byte buffer
-                Tensor tooLarge = Tensor.create(be, small.storage(), Shape.of(1000));
-                return assertThrows(ClException.class, tooLarge::toArray);
-            }
-        });
+        long liveBefore = be.memory().liveBuffers();
+        ClException e = assertTimeoutPreemptively(HANG_GUARD, () -> withSmallStorage(kernels,
+                small -> assertThrows(ClException.class, () -> kernels.read(small, new float[1000], 0, 1000))));
         assertNamesOpCallAndCode(e, "read", "clEnqueueReadBuffer", CL_INVALID_VALUE);
+        assertEquals(liveBefore, be.memory().liveBuffers(), "no buffer leaked by the failed read");
         assertStillComputes(be);
     }
 
     @Test
     void writingPastTheEndOfTheBufferNamesWriteAndTheCode() {
-        ClException e = assertTimeoutPreemptively(HANG_GUARD, () -> {
-            try (Scope scope = Scope.open()) {
-                Tensor small = be.zeros(4);
-                Tensor tooLarge = Tensor.create(be, small.storage(), Shape.of(1000));
-                return assertThrows(ClException.class, () -> be.write(tooLarge, new float[1000], 0));
-            }
-        });
+        long liveBefore = be.memory().liveBuffers();
+        ClException e = assertTimeoutPreemptively(HANG_GUARD, () -> withSmallStorage(kernels,
+                small -> assertThrows(ClException.class, () -> kernels.write(new float[1000], 0, small, 1000))));
         assertNamesOpCallAndCode(e, "write", "clEnqueueWriteBuffer", CL_INVALID_VALUE);
+        assertEquals(liveBefore, be.memory().liveBuffers(), "no buffer leaked by the failed write");
         assertStillComputes(be);
     }
 
     @Test
     void aBufferOfAnotherContextIsRefusedByReadAndCopy() {
-        ClBackend other = create();
+        Backend other = create();
         try {
-            ClException[] errors = assertTimeoutPreemptively(HANG_GUARD, () -> {
-                try (Scope scope = Scope.open()) {
-                    Tensor foreign = other.tensor(new float[] {1, 2, 3, 4}, 4);
-                    Tensor smuggled = Tensor.create(be, foreign.storage(), foreign.shape());
-                    return new ClException[] {assertThrows(ClException.class, smuggled::toArray),
-                            assertThrows(ClException.class, () -> be.copy(smuggled, be.zeros(4)))};
-                }
-            });
+            ClKernels otherKernels = kernels(other);
+            // A storage of the other context handed to this one's kernels, which the front would refuse.
+            ClException[] errors = assertTimeoutPreemptively(HANG_GUARD, () -> withSmallStorage(otherKernels, foreign -> {
+                otherKernels.write(new float[] {1, 2, 3, 4}, 0, foreign, 4);
+                return withSmallStorage(kernels, mine -> new ClException[] {
+                        assertThrows(ClException.class, () -> kernels.read(foreign, new float[4], 0, 4)),
+                        assertThrows(ClException.class, () -> kernels.copy(foreign, mine, 4))});
+            }));
             assertNamesOpCallAndCode(errors[0], "read", "clEnqueueReadBuffer", CL_INVALID_CONTEXT);
             assertNamesOpCallAndCode(errors[1], "copy", "clEnqueueCopyBuffer", CL_INVALID_CONTEXT);
             assertStillComputes(be);
@@ -189,26 +207,25 @@ class ClDeviceErrorTest {
     /** JOCL's exception switch is global to the JVM: with it off, a failure is a status that must not be ignored. */
     @Test
     void errorsAreReportedWhenJoclExceptionsAreOff() {
-        be.injectFault("activation", Kind.OVERSIZED_WORK_GROUP);
+        kernels.injectFault("activation", Kind.OVERSIZED_WORK_GROUP);
         CL.setExceptionsEnabled(false);
         ClException[] errors = assertTimeoutPreemptively(HANG_GUARD, () -> {
             try (Scope scope = Scope.open()) {
-                Tensor small = be.zeros(4);
-                Tensor tooLarge = Tensor.create(be, small.storage(), Shape.of(1000));
                 return new ClException[] {assertThrows(ClException.class, () -> relu(be, 4)),
-                        assertThrows(ClException.class, tooLarge::toArray)};
+                        withSmallStorage(kernels, small -> assertThrows(ClException.class,
+                                () -> kernels.read(small, new float[1000], 0, 1000)))};
             }
         });
         assertNamesOpCallAndCode(errors[0], "relu", "clEnqueueNDRangeKernel(activation)", CL_INVALID_WORK_GROUP_SIZE);
         assertNamesOpCallAndCode(errors[1], "read", "clEnqueueReadBuffer", CL_INVALID_VALUE);
-        be.injectFault(null, null);
+        kernels.injectFault(null, null);
         assertStillComputes(be);
         CL.setExceptionsEnabled(true);
     }
 
     @Test
     void errorsOnOneThreadDoNotDisturbAnotherUsingTheBackend() {
-        be.injectFault("softmax_serial", Kind.OVERSIZED_WORK_GROUP);
+        kernels.injectFault("softmax_serial", Kind.OVERSIZED_WORK_GROUP);
         int rounds = 200;
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
@@ -243,14 +260,14 @@ class ClDeviceErrorTest {
         } finally {
             pool.shutdownNow();
         }
-        be.injectFault(null, null);
+        kernels.injectFault(null, null);
         assertStillComputes(be);
     }
 
     @Test
     void aBackendThatFailedClosesAndRefusesLaterOps() {
-        ClBackend own = create();
-        own.injectFault("activation", Kind.OVERSIZED_WORK_GROUP);
+        Backend own = create();
+        kernels(own).injectFault("activation", Kind.OVERSIZED_WORK_GROUP);
         assertTimeoutPreemptively(HANG_GUARD, () -> {
             try (Scope scope = Scope.open()) {
                 Tensor x = own.zeros(4), y = own.zeros(4);

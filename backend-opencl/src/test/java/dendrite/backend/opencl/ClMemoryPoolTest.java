@@ -14,7 +14,6 @@ import org.jocl.CLException;
 import org.jocl.cl_mem;
 import org.junit.jupiter.api.Test;
 
-import dendrite.tensor.MemoryStats;
 
 /** The pool's bookkeeping and its out-of-memory rule, against a fake driver that can run out. */
 class ClMemoryPoolTest {
@@ -56,9 +55,9 @@ class ClMemoryPoolTest {
         ClMemory memory = new ClMemory(driver, 1 << 30, 1 << 20);
         cl_mem a = memory.acquire(1000, "a");
         memory.release(a, 1000);
-        assertEquals(new MemoryStats(0, 0, 1, 1024), memory.stats());
+        assertEquals(new ClMemory.Stats(0, 0, 1, 1024), memory.stats());
         assertSame(a, memory.acquire(1010, "b"), "1000 and 1010 bytes share the 1024-byte slot");
-        assertEquals(new MemoryStats(1, 1024, 0, 0), memory.stats());
+        assertEquals(new ClMemory.Stats(1, 1024, 0, 0), memory.stats());
         memory.acquire(2000, "c");
         assertEquals(2, driver.creates);
     }
@@ -71,7 +70,7 @@ class ClMemoryPoolTest {
         memory.release(small, 2048); // pooled: the device still holds it
         cl_mem big = memory.acquire(3072, "big"); // fails, then fits once the pool is freed
         assertEquals(List.of(small), driver.freed);
-        assertEquals(new MemoryStats(1, 3072, 0, 0), memory.stats());
+        assertEquals(new ClMemory.Stats(1, 3072, 0, 0), memory.stats());
         assertEquals(3, driver.creates, "one creation, one failure, one retry");
         memory.release(big, 3072);
     }

@@ -42,7 +42,7 @@ class ClProgramsTest {
     @Test
     void kernelsAreBuiltOnceAndCached() {
         ClPrograms programs = new ClPrograms(context, device.id(),
-                ClPrograms.options(ClBackend.WG, ClBackend.TILE, ClGemm.Tiles.DEFAULT, device.fp64(), false));
+                ClPrograms.options(ClKernels.WG, ClKernels.TILE, ClGemm.Tiles.DEFAULT, device.fp64(), false));
         cl_kernel k = programs.kernel("optim", "sgd_update");
         assertNotNull(k);
         long nanos = programs.buildNanos();

@@ -4,11 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import dendrite.tensor.Activation;
-import dendrite.tensor.BinaryOp;
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.Activation;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.ReduceOp;
+import dendrite.tensor.op.UnaryOp;
 
 /**
  * Not a test: prints how long each kernel family takes on its first launch (program build plus,
@@ -26,11 +27,11 @@ public final class KernelCompileTimes {
     public static void main(String[] args) {
         ClBackendProvider provider = new ClBackendProvider();
         System.out.println(provider.probe().explain());
-        try (ClBackend be = (ClBackend) provider.create()) {
+        try (Backend be = Backend.of(provider.create())) {
             Tensor a = be.full(0.5f, 256, 256), b = be.full(0.25f, 256, 256), c = be.zeros(256, 256);
             Tensor small = be.full(1f, 7, 9), smallOut = be.zeros(7, 9), row = be.zeros(256);
             Tensor one = be.zeros(1), labels = be.zeros(256);
-            Map<String, Consumer<ClBackend>> ops = new LinkedHashMap<>();
+            Map<String, Consumer<Backend>> ops = new LinkedHashMap<>();
             ops.put("fill (elementwise.cl build)", x -> x.fill(c, 1f));
             ops.put("unary", x -> x.unary(UnaryOp.EXP, a, c));
             ops.put("binary", x -> x.binary(BinaryOp.ADD, a, b, c));
@@ -61,7 +62,7 @@ public final class KernelCompileTimes {
                 System.out.printf("%-34s first %8.1f ms   again %6.2f ms%n", e.getKey(), (t1 - t0) / 1e6, (t2 - t1) / 1e6);
             }
             System.out.printf("total %.2f s, of which clBuildProgram %.2f s%n", (System.nanoTime() - total) / 1e9,
-                    be.kernelBuildSeconds());
+                    ((ClKernels) be.kernels()).kernelBuildSeconds());
         }
     }
 }

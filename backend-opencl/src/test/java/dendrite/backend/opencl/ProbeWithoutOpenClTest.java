@@ -33,7 +33,7 @@ class ProbeWithoutOpenClTest {
         System.out.println("detail=" + a.detail());
         System.out.println("fix=" + a.fix());
         try (Backend be = Backends.get()) {
-            System.out.println("default=" + be.name() + " sum=" + be.reduceToFloat(dendrite.tensor.ReduceOp.SUM,
+            System.out.println("default=" + be.name() + " sum=" + be.reduceToFloat(dendrite.tensor.op.ReduceOp.SUM,
                     be.tensor(new float[] {1, 2, 3}, 3)));
         }
     }

@@ -1,6 +1,6 @@
 package dendrite.backend.scalar;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 
 /**
  * Activation functions and their derivatives, one element at a time.
@@ -16,11 +16,6 @@ final class ScalarActivations {
     static final double GELU_A = 0.044715;
 
     private ScalarActivations() {
-    }
-
-    /** Whether the backward pass of {@code act} reads the forward input x (else it reads y). */
-    static boolean backwardNeedsInput(Activation act) {
-        return act == Activation.LEAKY_RELU || act == Activation.GELU;
     }
 
     /** {@code out[i] = act(x[i])} for n elements; out may be x. */

@@ -1,17 +1,17 @@
 package dendrite.backend.scalar;
 
 import dendrite.tensor.Availability;
-import dendrite.tensor.Backend;
 import dendrite.tensor.BackendProvider;
+import dendrite.tensor.spi.Kernels;
 
 /**
- * Makes the {@link ScalarBackend} known to {@link dendrite.tensor.Backends}. It runs on every
+ * Makes the {@link ScalarKernels} known to {@link dendrite.tensor.Backends}. It runs on every
  * JVM, so its probe always succeeds; its priority (100) is the lowest of the built-in backends,
  * making it the fallback when nothing faster can run.
  */
 public final class ScalarBackendProvider implements BackendProvider {
-    /** One instance for the VM: the backend is stateless. */
-    private static final ScalarBackend SHARED = new ScalarBackend();
+    /** One instance for the VM: the kernels are stateless. */
+    private static final ScalarKernels SHARED = new ScalarKernels();
 
     /** Called by {@link java.util.ServiceLoader}. */
     public ScalarBackendProvider() {
@@ -33,7 +33,7 @@ public final class ScalarBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend create() {
+    public Kernels create() {
         return SHARED;
     }
 }

@@ -1,7 +1,7 @@
 package dendrite.backend.scalar;
 
-import dendrite.tensor.BinaryOp;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
 
 /**
@@ -30,6 +30,7 @@ final class ScalarElementwise {
             case SQUARE -> x * x;
             case RECIPROCAL -> 1f / x;
             case SIGN -> Math.signum(x);              // -1, 0 or 1; NaN stays NaN
+            case RSQRT -> (float) (1.0 / Math.sqrt(x));
         };
     }
 

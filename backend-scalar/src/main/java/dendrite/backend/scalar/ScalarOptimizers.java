@@ -40,12 +40,11 @@ final class ScalarOptimizers {
      *   v = b2 v + (1 - b2) g^2
      *   p -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
      * </pre>
-     * The bias corrections {@code 1 - b^t} are computed once, in double, then rounded.
+     * The bias corrections {@code 1 - b^t} come computed (once per step, in double, then rounded).
      */
     static void adam(int n, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
-            float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled, long t) {
-        float correction1 = (float) (1.0 - Math.pow(beta1, t));
-        float correction2 = (float) (1.0 - Math.pow(beta2, t));
+            float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled, float correction1,
+            float correction2) {
         for (int i = 0; i < n; i++) {
             float pi = p[pOff + i];
             float gi = g[gOff + i];

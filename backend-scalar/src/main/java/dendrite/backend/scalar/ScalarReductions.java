@@ -1,6 +1,6 @@
 package dendrite.backend.scalar;
 
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.op.ReduceOp;
 
 /**
  * Reductions and the row-wise kernels built on them: sum, mean, max and sum of squares along an

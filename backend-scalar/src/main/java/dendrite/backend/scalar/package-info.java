@@ -6,8 +6,11 @@
  * versions of the same arithmetic and are tested against these results.
  *
  * <ul>
- *   <li>{@link dendrite.backend.scalar.ScalarBackend}: memory, argument checks and the
- *       elementwise kernels; it hands the rest to the classes below.</li>
+ *   <li>{@link dendrite.backend.scalar.ScalarKernels}: the kernel SPI, called by the checked
+ *       front ({@code dendrite.tensor.Backend}) once it has validated the arguments; it hands
+ *       the work to the classes below.</li>
+ *   <li>{@link dendrite.backend.scalar.ScalarElementwise}: unary, binary (with broadcasting),
+ *       affine, pow, clamp.</li>
  *   <li>{@link dendrite.backend.scalar.ScalarGemm}: matrix multiply and transpose.</li>
  *   <li>{@link dendrite.backend.scalar.ScalarReductions}: sum/mean/max along an axis, softmax,
  *       log-softmax, argmax.</li>

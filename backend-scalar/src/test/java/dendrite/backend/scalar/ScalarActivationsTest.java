@@ -1,10 +1,11 @@
 package dendrite.backend.scalar;
 
+import dendrite.tensor.Backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 import dendrite.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Activation values at known points, and derivatives against central differences. */
 class ScalarActivationsTest {
-    private final ScalarBackend be = new ScalarBackend();
+    private final Backend be = Backend.of(new ScalarKernels());
 
     private float[] forward(Activation act, float param, float... x) {
         Tensor out = be.zeros(x.length);

@@ -1,16 +1,17 @@
 package dendrite.backend.scalar;
 
+import dendrite.tensor.Backend;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dendrite.tensor.BinaryOp;
+import dendrite.tensor.op.BinaryOp;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.UnaryOp;
 import org.junit.jupiter.api.Test;
 
 /** Elementwise kernels and binary broadcasting. */
 class ScalarElementwiseTest {
-    private final ScalarBackend be = new ScalarBackend();
+    private final Backend be = Backend.of(new ScalarKernels());
 
     private Tensor a() {   // [[1, 2, 3], [4, 5, 6]]
         return be.tensor(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);

@@ -1,15 +1,16 @@
 package dendrite.backend.scalar;
 
+import dendrite.tensor.Backend;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 import dendrite.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** GEMM and transpose against products worked out by hand. */
 class ScalarGemmTest {
-    private final ScalarBackend be = new ScalarBackend();
+    private final Backend be = Backend.of(new ScalarKernels());
 
     // A = [[1, 2, 3], [4, 5, 6]], B = [[7, 8], [9, 10], [11, 12]]
     // A B = [[1*7 + 2*9 + 3*11, 1*8 + 2*10 + 3*12], [4*7 + 5*9 + 6*11, 4*8 + 5*10 + 6*12]]

@@ -1,5 +1,6 @@
 package dendrite.backend.scalar;
 
+import dendrite.tensor.Backend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dendrite.tensor.Scope;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.UnaryOp;
 import org.junit.jupiter.api.Test;
 
 /** Allocation, read/write, views, closing, fill and copy. */
 class ScalarMemoryTest {
-    private final ScalarBackend be = new ScalarBackend();
+    private final Backend be = Backend.of(new ScalarKernels());
 
     @Test
     void allocateIsZeroFilledAndReadsBackWhatWasWritten() {
@@ -104,7 +105,7 @@ class ScalarMemoryTest {
 
     @Test
     void aTensorOfAnotherBackendIsRejected() {
-        Tensor foreign = new ScalarBackend().zeros(2);
+        Tensor foreign = Backend.of(new ScalarKernels()).zeros(2);
         var e = assertThrows(IllegalArgumentException.class, () -> be.unary(UnaryOp.NEG, foreign, be.zeros(2)));
         assertTrue(e.getMessage().contains("[2]"), e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dendrite.backend.scalar;
 
+import dendrite.tensor.Backend;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** Optimizer updates against steps worked out by hand (PyTorch's formulas). */
 class ScalarOptimizersTest {
-    private final ScalarBackend be = new ScalarBackend();
+    private final Backend be = Backend.of(new ScalarKernels());
 
     private Tensor one(float v) {
         return be.tensor(new float[] {v}, 1);

@@ -1,16 +1,17 @@
 package dendrite.backend.scalar;
 
+import dendrite.tensor.Backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** Reductions along an axis, softmax, log-softmax and argmax. */
 class ScalarReductionsTest {
-    private final ScalarBackend be = new ScalarBackend();
+    private final Backend be = Backend.of(new ScalarKernels());
 
     private Tensor m() {   // [[1, 2, 3], [4, 5, 6]]
         return be.tensor(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);

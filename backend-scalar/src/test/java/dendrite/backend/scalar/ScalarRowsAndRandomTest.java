@@ -1,17 +1,18 @@
 package dendrite.backend.scalar;
 
+import dendrite.tensor.Backend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dendrite.tensor.Tensor;
-import dendrite.tensor.spi.CounterRandom;
+import dendrite.tensor.op.CounterRandom;
 import org.junit.jupiter.api.Test;
 
 /** oneHot, gatherRows and the counter-based random kernels. */
 class ScalarRowsAndRandomTest {
-    private final ScalarBackend be = new ScalarBackend();
+    private final Backend be = Backend.of(new ScalarKernels());
 
     @Test
     void oneHotWithLabelSmoothing() {

@@ -3,7 +3,7 @@ package dendrite.backend.vector;
 import static dendrite.backend.vector.Simd.F;
 import static dendrite.backend.vector.Simd.L;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;

@@ -1,11 +1,11 @@
 package dendrite.backend.vector;
 
 import dendrite.tensor.Availability;
-import dendrite.tensor.Backend;
 import dendrite.tensor.BackendProvider;
+import dendrite.tensor.spi.Kernels;
 
 /**
- * Makes the {@link VectorBackend} known to {@link dendrite.tensor.Backends}, with priority 300:
+ * Makes the {@link VectorKernels} known to {@link dendrite.tensor.Backends}, with priority 300:
  * above the scalar backend and OpenCL on a CPU device, below OpenCL on a GPU.
  *
  * <p>This class and its probe load without {@code jdk.incubator.vector}: in a JVM started without
@@ -14,7 +14,6 @@ import dendrite.tensor.BackendProvider;
  */
 public final class VectorBackendProvider implements BackendProvider {
     private static volatile Availability probed;
-    private static volatile Backend shared;
 
     /** Called by {@link java.util.ServiceLoader}. */
     public VectorBackendProvider() {
@@ -44,23 +43,17 @@ public final class VectorBackendProvider implements BackendProvider {
         return a;
     }
 
-    /** The one backend of this VM (its thread pool is shared by every caller). */
+    /**
+     * New kernels with {@code -Ddendrite.threads} threads (or one per processor), after a
+     * successful probe. {@link dendrite.tensor.Backends} calls this once per process and shares the
+     * front it puts over them, so their thread pool serves every caller.
+     */
     @Override
-    public Backend create() {
-        Backend b = shared;
-        if (b == null) {
-            synchronized (VectorBackendProvider.class) {
-                b = shared;
-                if (b == null) {
-                    Availability a = probe();
-                    if (!a.available()) {
-                        throw new IllegalStateException("vector backend unavailable: " + a.explain());
-                    }
-                    b = new VectorBackend();
-                    shared = b;
-                }
-            }
+    public Kernels create() {
+        Availability a = probe();
+        if (!a.available()) {
+            throw new IllegalStateException("vector backend unavailable: " + a.explain());
         }
-        return b;
+        return new VectorKernels();
     }
 }

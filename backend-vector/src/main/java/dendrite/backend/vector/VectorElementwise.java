@@ -3,8 +3,8 @@ package dendrite.backend.vector;
 import static dendrite.backend.vector.Simd.F;
 import static dendrite.backend.vector.Simd.L;
 
-import dendrite.tensor.BinaryOp;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.UnaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -32,6 +32,7 @@ final class VectorElementwise {
             case SQUARE -> unarySquare(n, x, xOff, out, outOff);
             case RECIPROCAL -> unaryReciprocal(n, x, xOff, out, outOff);
             case SIGN -> unarySign(n, x, xOff, out, outOff);
+            case RSQRT -> unaryRsqrt(n, x, xOff, out, outOff);
         }
     }
 
@@ -118,6 +119,20 @@ final class VectorElementwise {
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             one.div(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    /** 1 / sqrt x as two correctly rounded steps (within an ulp or two of the reference's double). */
+    private static void unaryRsqrt(int n, float[] x, int xOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        for (; i < bound; i += L) {
+            one.div(FloatVector.fromArray(F, x, xOff + i).sqrt()).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(i, n);
+            one.div(FloatVector.fromArray(F, x, xOff + i, m).sqrt()).intoArray(out, outOff + i, m);
         }
     }
 

@@ -5,7 +5,7 @@ import static dendrite.backend.vector.GemmKernel.NR;
 import static dendrite.backend.vector.GemmKernel.PMR;
 import static dendrite.backend.vector.Simd.L;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 import java.util.function.IntConsumer;
 
 /**

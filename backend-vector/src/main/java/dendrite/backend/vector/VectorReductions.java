@@ -3,7 +3,7 @@ package dendrite.backend.vector;
 import static dendrite.backend.vector.Simd.F;
 import static dendrite.backend.vector.Simd.L;
 
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.op.ReduceOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -132,7 +132,7 @@ final class VectorReductions {
                 }
             }
             if (op == ReduceOp.MEAN) {
-                VectorElementwise.binaryScalar(dendrite.tensor.BinaryOp.DIV, width, out, dst, len, out, dst);
+                VectorElementwise.binaryScalar(dendrite.tensor.op.BinaryOp.DIV, width, out, dst, len, out, dst);
             }
         }
     }
@@ -161,7 +161,7 @@ final class VectorReductions {
                 tail += e;
             }
             float total = Simd.sum(sum) + tail;
-            VectorElementwise.binaryScalar(dendrite.tensor.BinaryOp.DIV, cols, out, os, total, out, os);
+            VectorElementwise.binaryScalar(dendrite.tensor.op.BinaryOp.DIV, cols, out, os, total, out, os);
         }
     }
 

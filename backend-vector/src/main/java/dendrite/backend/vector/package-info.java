@@ -1,13 +1,16 @@
 /**
- * The vector backend: every {@link dendrite.tensor.Backend} kernel written with the Java Vector
- * API ({@code jdk.incubator.vector}) and spread over a small thread pool.
+ * The vector backend: every {@link dendrite.tensor.spi.Kernels} kernel, primitive and fused,
+ * written with the Java Vector API ({@code jdk.incubator.vector}) and spread over a small thread
+ * pool. The checked front, {@link dendrite.tensor.Backend}, validates the arguments before any
+ * of them runs.
  *
  * <ul>
  *   <li>{@link dendrite.backend.vector.VectorBackendProvider}: the light half. Its probe checks,
  *       without touching any incubator class, that the module is readable, that the VM is HotSpot
  *       with C2, and that the preferred vector is at least 128 bits wide.</li>
- *   <li>{@link dendrite.backend.vector.VectorBackend}: memory (heap {@code float[]}, like the
- *       scalar backend), argument checks and dispatch to the kernel classes:</li>
+ *   <li>{@link dendrite.backend.vector.VectorKernels}: memory (heap {@code float[]}, like the
+ *       scalar backend, from {@code HeapKernels}), the split of large work over threads, and
+ *       dispatch to the kernel classes:</li>
  *   <li>{@code VectorGemm} (cache blocking from {@code CacheSizes}, threads, the fused epilogue of
  *       {@code linear}), {@code GemmKernel} (the register-blocked micro-kernels: 12 rows by two
  *       vectors on packed panels, 8 rows in place) and

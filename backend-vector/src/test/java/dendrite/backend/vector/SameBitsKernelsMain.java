@@ -1,8 +1,9 @@
 package dendrite.backend.vector;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.Activation;
+import dendrite.tensor.op.UnaryOp;
 import java.util.SplittableRandom;
 
 /**
@@ -20,13 +21,13 @@ public final class SameBitsKernelsMain {
     }
 
     public static void main(String[] args) {
-        try (VectorBackend be = new VectorBackend(1)) {
+        try (Backend be = Backend.of(new VectorKernels(1))) {
             System.out.println(String.join("\n", results(be)));
         }
     }
 
     /** One line per kernel: its name, then the hex bits of every output value. */
-    static String[] results(VectorBackend be) {
+    static String[] results(Backend be) {
         Tensor x = be.tensor(input(), ROWS, COLS);
         Tensor out = be.zeros(ROWS, COLS);
         String[] lines = new String[5];

@@ -3,6 +3,7 @@ package dendrite.backend.vector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dendrite.tensor.Backend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ class SameBitsTest {
     @Test
     void expBasedKernelsGiveTheSameBitsInTheInterpreterAndAfterC2() throws IOException, InterruptedException {
         String[] compiled;
-        try (VectorBackend be = new VectorBackend(1)) {
+        try (Backend be = Backend.of(new VectorKernels(1))) {
             // Enough calls for C2 to compile the kernels (about 10,000 invocations of a hot method).
             for (int i = 0; i < 30_000; i++) {
                 SameBitsKernelsMain.results(be);

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dendrite.backend.scalar.ScalarBackend;
-import dendrite.tensor.Activation;
 import dendrite.tensor.Backend;
+import dendrite.tensor.Backends;
 import dendrite.tensor.Tensor;
+import dendrite.tensor.op.Activation;
 import java.lang.ref.WeakReference;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -23,10 +23,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  * on the thread count.
  */
 class VectorGemmTest {
-    private static final Backend REF = new ScalarBackend();
-    private static final VectorBackend ONE = new VectorBackend(1);
-    private static final VectorBackend TWO = new VectorBackend(2);
-    private static final VectorBackend THREE = new VectorBackend(3);
+    /**
+     * backend-scalar, found by name as users get it: its classes sit on the class path in this
+     * module's tests, where the kernel SPI is not exported to them at compile time.
+     */
+    private static final Backend REF = Backends.get("scalar");
+    private static final Backend ONE = Backend.of(new VectorKernels(1));
+    private static final Backend TWO = Backend.of(new VectorKernels(2));
+    private static final Backend THREE = Backend.of(new VectorKernels(3));
 
     @AfterAll
     static void closePools() {

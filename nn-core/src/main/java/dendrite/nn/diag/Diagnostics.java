@@ -4,7 +4,7 @@ import dendrite.nn.Sequential;
 import dendrite.nn.layers.ActivationLayer;
 import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.Parameter;
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 import dendrite.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import dendrite.nn.losses.Loss;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.spi.CounterRandom;
+import dendrite.tensor.op.CounterRandom;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

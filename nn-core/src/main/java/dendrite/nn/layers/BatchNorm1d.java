@@ -1,8 +1,9 @@
 package dendrite.nn.layers;
 
 import dendrite.tensor.Backend;
-import dendrite.tensor.BinaryOp;
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.UnaryOp;
+import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 
@@ -123,7 +124,7 @@ public final class BatchNorm1d implements Layer {
             }
             be.reduce(ReduceOp.MEAN, x, 0, mean);                           // mean_B
             be.binary(BinaryOp.SUB, x, mean, lastXhat);                      // x - mean_B
-            be.unary(dendrite.tensor.UnaryOp.SQUARE, lastXhat, y);
+            be.unary(UnaryOp.SQUARE, lastXhat, y);
             be.reduce(ReduceOp.MEAN, y, 0, var);                             // var_B (biased)
             updateRunning(runningMean, mean, 1f);
             updateRunning(runningVar, var, m / (m - 1f));                    // unbiased, as PyTorch
@@ -145,10 +146,10 @@ public final class BatchNorm1d implements Layer {
         be.binary(BinaryOp.ADD, running, perFeature, running);
     }
 
-    /** invStd = (variance + eps)^-1/2 */
+    /** invStd = 1 / sqrt(variance + eps) */
     private void invStd(Tensor variance) {
         be.affine(variance, 1f, eps, invStd);
-        be.powScalar(invStd, -0.5f, invStd);
+        be.unary(UnaryOp.RSQRT, invStd, invStd);
     }
 
     @Override

@@ -2,9 +2,9 @@ package dendrite.nn.layers;
 
 import dendrite.nn.init.Initializer;
 import dendrite.nn.init.Initializers;
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 import dendrite.tensor.Backend;
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 

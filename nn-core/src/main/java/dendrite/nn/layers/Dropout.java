@@ -1,10 +1,10 @@
 package dendrite.nn.layers;
 
 import dendrite.tensor.Backend;
-import dendrite.tensor.BinaryOp;
+import dendrite.tensor.op.BinaryOp;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.spi.CounterRandom;
+import dendrite.tensor.op.CounterRandom;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

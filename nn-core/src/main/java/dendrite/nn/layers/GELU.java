@@ -1,6 +1,6 @@
 package dendrite.nn.layers;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 
 /** The Gaussian error linear unit in PyTorch's tanh approximation ({@code approximate='tanh'}). */
 public final class GELU extends ActivationLayer {

@@ -1,6 +1,6 @@
 package dendrite.nn.layers;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 
 import java.util.Map;
 

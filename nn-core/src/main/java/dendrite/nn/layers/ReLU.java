@@ -1,6 +1,6 @@
 package dendrite.nn.layers;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 
 /** {@code y = max(0, x); backward passes the gradient where the output is positive}. */
 public final class ReLU extends ActivationLayer {

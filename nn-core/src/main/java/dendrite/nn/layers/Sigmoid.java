@@ -1,6 +1,6 @@
 package dendrite.nn.layers;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 
 /** {@code y = 1 / (1 + e^-x); derivative y (1 - y)}. */
 public final class Sigmoid extends ActivationLayer {

@@ -1,6 +1,6 @@
 package dendrite.nn.layers;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 
 /** {@code y = tanh x; derivative 1 - y^2}. */
 public final class Tanh extends ActivationLayer {

@@ -1,10 +1,10 @@
 package dendrite.nn.losses;
 
 import dendrite.tensor.Backend;
-import dendrite.tensor.BinaryOp;
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.UnaryOp;
 
 /**
  * Binary cross-entropy on probabilities p in (0, 1) (after a sigmoid), PyTorch's {@code BCELoss}:

@@ -1,11 +1,11 @@
 package dendrite.nn.losses;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 import dendrite.tensor.Backend;
-import dendrite.tensor.BinaryOp;
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.UnaryOp;
 
 /**
  * Binary cross-entropy on logits z (no sigmoid layer), PyTorch's {@code BCEWithLogitsLoss}, in the

@@ -1,8 +1,8 @@
 package dendrite.nn.losses;
 
 import dendrite.tensor.Backend;
-import dendrite.tensor.BinaryOp;
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Tensor;
 
 /**

@@ -1,10 +1,10 @@
 package dendrite.nn.losses;
 
 import dendrite.tensor.Backend;
-import dendrite.tensor.BinaryOp;
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.UnaryOp;
 
 /** {@code L = mean |p - y|} over all N values; {@code dL/dp = sign(p - y) / N} (0 where p = y). */
 public final class MeanAbsoluteError implements Loss {

@@ -2,7 +2,7 @@ package dendrite.nn.optim;
 
 import dendrite.nn.layers.Parameter;
 import dendrite.tensor.Backend;
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Scope;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;

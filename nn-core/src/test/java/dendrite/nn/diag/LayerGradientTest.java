@@ -16,7 +16,7 @@ import dendrite.nn.layers.Softmax;
 import dendrite.nn.layers.Tanh;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
-import dendrite.tensor.spi.CounterRandom;
+import dendrite.tensor.op.CounterRandom;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,8 +55,8 @@ class LayerGradientTest {
 
     @OnEveryBackend
     void denseWithFusedSigmoidAndTanh(String backend) {
-        check(backend, new Dense(4, 3, true, null, dendrite.tensor.Activation.SIGMOID), Shape.of(4), true);
-        check(backend, new Dense(4, 3, true, null, dendrite.tensor.Activation.TANH), Shape.of(4), true);
+        check(backend, new Dense(4, 3, true, null, dendrite.tensor.op.Activation.SIGMOID), Shape.of(4), true);
+        check(backend, new Dense(4, 3, true, null, dendrite.tensor.op.Activation.TANH), Shape.of(4), true);
     }
 
     @OnEveryBackend

@@ -113,7 +113,7 @@ class ModelFileAllocationTest {
     @Test
     void theDeclaredShapesOfTheBuiltInLayersAreTheShapesTheyAllocate() {
         Sequential.Builder b = Sequential.builder(1, 4, 3).flatten().dense(8).batchNorm().relu().dropout(0.2)
-                .dense(6).gelu().reshape(2, 3).flatten().leakyRelu().dense(2, dendrite.tensor.Activation.TANH)
+                .dense(6).gelu().reshape(2, 3).flatten().leakyRelu().dense(2, dendrite.tensor.op.Activation.TANH)
                 .sigmoid().softmax();
         Map<String, int[]> declared = b.stateShapes().orElseThrow();
         Sequential built = b.build(BE, 1);

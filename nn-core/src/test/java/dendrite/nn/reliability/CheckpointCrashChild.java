@@ -11,7 +11,7 @@ import dendrite.nn.train.Trainer;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Backends;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.spi.CounterRandom;
+import dendrite.tensor.op.CounterRandom;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -12,7 +12,7 @@ import dendrite.nn.train.Trainer;
 import dendrite.nn.train.TrainingListener;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.spi.CounterRandom;
+import dendrite.tensor.op.CounterRandom;
 import org.junit.jupiter.api.function.Executable;
 
 import java.util.ArrayList;

@@ -13,7 +13,7 @@ import dendrite.nn.train.TrainingListener;
 import dendrite.tensor.Backend;
 import dendrite.tensor.MemoryStats;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.spi.CounterRandom;
+import dendrite.tensor.op.CounterRandom;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dendrite.tensor.conformance;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 import dendrite.tensor.Backend;
-import dendrite.tensor.BinaryOp;
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.UnaryOp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -216,7 +216,7 @@ public abstract class BackendConformanceTest extends SpecificationTests {
         return switch (op) {
             case NEG, ABS, SIGN -> Tolerance.exact();
             case EXP, LOG -> Tolerances.TRANSCENDENTAL;
-            case SQRT, SQUARE, RECIPROCAL -> Tolerances.ELEMENTWISE;
+            case SQRT, SQUARE, RECIPROCAL, RSQRT -> Tolerances.ELEMENTWISE;
         };
     }
 
@@ -225,7 +225,7 @@ public abstract class BackendConformanceTest extends SpecificationTests {
         float[] signed = Values.uniform(seed, shape.size(), -10, 10);
         float[] positive = Values.uniform(seed, shape.size(), 1e-3, 100);
         forEachSupported(UnaryOp.values(), op -> {
-            float[] x = op == UnaryOp.LOG || op == UnaryOp.SQRT ? positive : signed;
+            float[] x = op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.RSQRT ? positive : signed;
             matchesScalar(op.label() + " " + shape, unaryTolerance(op), be -> {
                 Tensor out = be.allocate(shape);
                 be.unary(op, be.tensor(x, shape.dims()), out);

@@ -1,6 +1,6 @@
 package dendrite.tensor.conformance;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 
 /**
  * The formulas of {@link dendrite.tensor.Backend}'s Javadoc written again in double precision,

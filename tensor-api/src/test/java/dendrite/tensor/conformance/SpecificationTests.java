@@ -6,16 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dendrite.tensor.Activation;
+import dendrite.tensor.op.Activation;
 import dendrite.tensor.Backend;
-import dendrite.tensor.BinaryOp;
+import dendrite.tensor.op.BinaryOp;
 import dendrite.tensor.MemoryStats;
-import dendrite.tensor.ReduceOp;
+import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Scope;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.UnaryOp;
-import dendrite.tensor.spi.CounterRandom;
+import dendrite.tensor.op.UnaryOp;
+import dendrite.tensor.op.CounterRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -137,13 +137,14 @@ public abstract class SpecificationTests extends ContractTests {
             case SQUARE -> x * x;
             case RECIPROCAL -> 1 / x;
             case SIGN -> Math.signum(x);
+            case RSQRT -> 1 / Math.sqrt(x);
         };
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(UnaryOp.class)
     void unaryOpMatchesItsDefinition(UnaryOp op) {
-        boolean positiveOnly = op == UnaryOp.LOG || op == UnaryOp.SQRT;
+        boolean positiveOnly = op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.RSQRT;
         float[] x = positiveOnly ? new float[] {0.001f, 0.3f, 1, 2, 7.25f, 100, 1e6f}
                 : new float[] {-2.5f, -1, -0.3f, 0.001f, 0.5f, 1, 7.25f, 20};
         double[] expected = new double[x.length];
@@ -170,6 +171,8 @@ public abstract class SpecificationTests extends ContractTests {
         exactly("neg(inf)", new float[] {-INF}, run(UnaryOp.NEG, INF));
         exactly("square(-inf, 1e20)", new float[] {INF, INF}, run(UnaryOp.SQUARE, -INF, 1e20f));
         exactly("sign(-inf, -3, 0, 5)", new float[] {-1, -1, 0, 1}, run(UnaryOp.SIGN, -INF, -3, 0, 5));
+        exactly("rsqrt(0, -0, inf, -1, 4)", new float[] {INF, -INF, 0, NAN, 0.5f},
+                run(UnaryOp.RSQRT, 0, -0f, INF, -1, 4));
     }
 
     @Test

@@ -28,6 +28,7 @@ kernel void unary_op(global const float* x, int xo, global float* out, int oo, i
     case UNARY_ABS:        r = fabs(v); break;
     case UNARY_SQUARE:     r = v * v; break;
     case UNARY_RECIPROCAL: r = 1.0f / v; break;
+    case UNARY_RSQRT:      r = 1.0f / sqrt(v); break;
     default:               r = java_sign(v); break;  // UNARY_SIGN
     }
     out[oo + i] = r;

@@ -14,31 +14,35 @@ import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
 import org.jocl.cl_mem;
 
-import dendrite.tensor.Activation;
-import dendrite.tensor.Backend;
-import dendrite.tensor.BinaryOp;
-import dendrite.tensor.MemoryStats;
-import dendrite.tensor.ReduceOp;
-import dendrite.tensor.Shape;
-import dendrite.tensor.Tensor;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.Activation;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.ReduceOp;
+import dendrite.tensor.op.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
-import dendrite.tensor.spi.Check;
+import dendrite.tensor.spi.Kernels;
+import dendrite.tensor.spi.MemoryAccounting;
+import dendrite.tensor.spi.Slice;
+import dendrite.tensor.spi.Storage;
 
 /**
- * The OpenCL backend: every tensor is a device buffer ({@link ClBuffer}), every primitive a
- * kernel enqueued on one in-order command queue. Nothing is copied to the host except by
+ * The OpenCL backend's kernels: every storage is a device buffer ({@link ClBuffer}), every kernel
+ * one launch enqueued on one in-order command queue. Nothing is copied to the host except by
  * {@link #read} (and {@link #write}, {@link #gatherRows} upload their inputs); the queue is
  * drained only by reads and {@link #synchronize()}, so consecutive ops pipeline on the device.
  *
+ * <p>Users reach it through the checked front, which validates every argument before a kernel
+ * here runs, so the kernels check nothing:
  * <pre>{@code
- * try (Backend be = Backends.get("opencl"); Scope scope = Scope.open()) {
+ * Backend be = Backends.get("opencl");
+ * try (Scope scope = Scope.open()) {
  *     Tensor a = be.tensor(new float[] {1, 2, 3, 4}, 2, 2);
  *     Tensor c = be.zeros(2, 2);
  *     be.gemm(false, false, 1f, a, a, 0f, c);
  *     float[] values = c.toArray();   // waits for the kernel
  * }
  * }</pre>
+ * Tests that need a backend of their own use {@code Backend.of(provider.create())} and reach
+ * these kernels, for the test seams, with {@code (ClKernels) be.kernels()}.
  *
  * <p>Thread-safe: enqueues are serialized by one lock (kernel arguments are shared state).
  * OpenCL errors surface as {@link ClException} naming the op, the OpenCL call and the CL error
@@ -46,7 +50,7 @@ import dendrite.tensor.spi.Check;
  * {@link ClException}); an allocation that fails after the pool is emptied surfaces as
  * {@link ClOutOfMemoryException}.
  */
-public final class ClBackend implements Backend {
+public final class ClKernels implements Kernels {
     /** Work-items per group for 1-D kernels and group reductions: one fixed size (see {@link Launch#run1}). */
     static final int WG = 256;
     /** Side of the transpose kernel's square work-group. */
@@ -68,7 +72,7 @@ public final class ClBackend implements Backend {
     private ByteBuffer staging;
     private volatile boolean closed;
 
-    ClBackend(ClDevices.Device device) {
+    ClKernels(ClDevices.Device device) {
         this.device = device;
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
@@ -112,22 +116,16 @@ public final class ClBackend implements Backend {
     // ------------------------------------------------------------------ memory
 
     @Override
-    public Tensor allocate(Shape shape) {
-        long bytes = 4L * shape.size();
-        cl_mem mem = memory.acquire(bytes, "tensor " + shape);
-        Tensor t = Tensor.create(this, new ClBuffer(memory, mem, bytes), shape);
-        fill(t, 0f); // a pooled buffer holds old values
-        return t;
+    public Storage allocate(int size) {
+        long bytes = 4L * size;
+        cl_mem mem = memory.acquire(bytes, "tensor of " + size + " floats");
+        ClBuffer buffer = new ClBuffer(memory, mem, bytes);
+        fill(new Slice(buffer, 0), size, 0f); // a pooled buffer holds old values
+        return buffer;
     }
 
     @Override
-    public void write(Tensor dst, float[] src, int srcOffset) {
-        Check.owned(this, dst);
-        int n = dst.size();
-        if (srcOffset < 0 || srcOffset + (long) n > src.length) {
-            throw new IllegalArgumentException("write: " + n + " values for tensor " + dst.shape() + " from offset "
-                    + srcOffset + " exceed the " + src.length + " given");
-        }
+    public void write(float[] src, int srcOffset, Slice dst, int n) {
         run("write", () -> {
             ByteBuffer b = staging(4L * n);
             b.asFloatBuffer().put(src, srcOffset, n);
@@ -138,13 +136,7 @@ public final class ClBackend implements Backend {
     }
 
     @Override
-    public void read(Tensor src, float[] dst, int dstOffset) {
-        Check.owned(this, src);
-        int n = src.size();
-        if (dstOffset < 0 || dstOffset + (long) n > dst.length) {
-            throw new IllegalArgumentException("read: " + n + " values of tensor " + src.shape() + " into offset "
-                    + dstOffset + " exceed the array of " + dst.length);
-        }
+    public void read(Slice src, float[] dst, int dstOffset, int n) {
         run("read", () -> {
             ByteBuffer b = staging(4L * n);
             // Blocking: the in-order queue runs every pending kernel first.
@@ -159,8 +151,9 @@ public final class ClBackend implements Backend {
         run("synchronize", () -> ClCall.check("clFinish", () -> clFinish(queue)));
     }
 
+    /** Live and pooled device buffers, one consistent snapshot per call. */
     @Override
-    public MemoryStats memory() {
+    public MemoryAccounting accounting() {
         return memory.stats();
     }
 
@@ -192,27 +185,25 @@ public final class ClBackend implements Backend {
     // ------------------------------------------------------------------ linear algebra
 
     @Override
-    public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        Check.GemmDims d = Check.gemm(this, transA, transB, a, b, c);
-        run("gemm", () -> gemm.enqueue(this::launch, transA, transB, d.m(), d.n(), d.k(), alpha, operand(a),
-                operand(b), beta, operand(c), null, Activation.IDENTITY, 0f));
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Slice a, Slice b, float beta,
+            Slice c) {
+        // Row lengths as stored: A is [m, k] ([k, m] transposed), B [k, n] ([n, k] transposed), C [m, n].
+        run("gemm", () -> gemm.enqueue(this::launch, transA, transB, m, n, k, alpha, operand(a, transA ? m : k),
+                operand(b, transB ? k : n), beta, operand(c, n), null, Activation.IDENTITY, 0f));
     }
 
     @Override
-    public void linear(Tensor x, Tensor w, Tensor bias, Activation act, float actParam, Tensor out) {
-        Check.GemmDims d = Check.linear(this, x, w, bias, out);
-        run("linear", () -> gemm.enqueue(this::launch, false, true, d.m(), d.n(), d.k(), 1f, operand(x), operand(w),
-                0f, operand(out), bias == null ? null : operand(bias), act, actParam));
+    public void linear(int m, int n, int k, Slice x, Slice w, Slice bias, Activation act, float actParam, Slice out) {
+        run("linear", () -> gemm.enqueue(this::launch, false, true, m, n, k, 1f, operand(x, k), operand(w, k), 0f,
+                operand(out, n), bias == null ? null : operand(bias, n), act, actParam));
     }
 
-    private static ClGemm.Operand operand(Tensor t) {
-        return new ClGemm.Operand(ClBuffer.mem(t), t.offset(), t.shape().last());
+    private static ClGemm.Operand operand(Slice s, int ld) {
+        return new ClGemm.Operand(ClBuffer.mem(s), s.offset(), ld);
     }
 
     @Override
-    public void transpose(Tensor a, Tensor out) {
-        Check.transpose(this, a, out);
-        int rows = a.dim(0), cols = a.dim(1);
+    public void transpose(int rows, int cols, Slice a, Slice out) {
         run("transpose", () -> launch("rows", "transpose").mem(ClBuffer.mem(a)).i(a.offset())
                 .mem(ClBuffer.mem(out)).i(out.offset()).i(rows).i(cols).run2(cols, rows, TILE, TILE));
     }
@@ -220,64 +211,61 @@ public final class ClBackend implements Backend {
     // ------------------------------------------------------------------ elementwise
 
     @Override
-    public void unary(UnaryOp op, Tensor x, Tensor out) {
-        Check.sameShape(this, op.label(), x, out);
+    public void unary(UnaryOp op, int n, Slice x, Slice out) {
         run(op.label(), () -> launch("elementwise", "unary_op").mem(ClBuffer.mem(x)).i(x.offset())
-                .mem(ClBuffer.mem(out)).i(out.offset()).i(x.size()).i(op.ordinal()).run1(x.size()));
+                .mem(ClBuffer.mem(out)).i(out.offset()).i(n).i(op.ordinal()).run1(n));
     }
 
     @Override
-    public void affine(Tensor x, float alpha, float beta, Tensor out) {
-        Check.sameShape(this, "affine", x, out);
+    public void affine(int n, Slice x, float alpha, float beta, Slice out) {
         run("affine", () -> launch("elementwise", "affine").mem(ClBuffer.mem(x)).i(x.offset())
-                .mem(ClBuffer.mem(out)).i(out.offset()).i(x.size()).f(alpha).f(beta).run1(x.size()));
+                .mem(ClBuffer.mem(out)).i(out.offset()).i(n).f(alpha).f(beta).run1(n));
     }
 
     @Override
-    public void powScalar(Tensor x, float p, Tensor out) {
-        Check.sameShape(this, "powScalar", x, out);
-        run("powScalar", () -> launch("elementwise", "pow_scalar").mem(ClBuffer.mem(x)).i(x.offset())
-                .mem(ClBuffer.mem(out)).i(out.offset()).i(x.size()).f(p).run1(x.size()));
+    public void pow(int n, Slice x, float p, Slice out) {
+        run("pow", () -> launch("elementwise", "pow_scalar").mem(ClBuffer.mem(x)).i(x.offset())
+                .mem(ClBuffer.mem(out)).i(out.offset()).i(n).f(p).run1(n));
     }
 
     @Override
-    public void clamp(Tensor x, float lo, float hi, Tensor out) {
-        Check.sameShape(this, "clamp", x, out);
+    public void clamp(int n, Slice x, float lo, float hi, Slice out) {
         run("clamp", () -> launch("elementwise", "clamp_op").mem(ClBuffer.mem(x)).i(x.offset())
-                .mem(ClBuffer.mem(out)).i(out.offset()).i(x.size()).f(lo).f(hi).run1(x.size()));
+                .mem(ClBuffer.mem(out)).i(out.offset()).i(n).f(lo).f(hi).run1(n));
     }
 
     @Override
-    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        Broadcast bc = Check.binary(this, op.label(), a, b, out);
+    public void binary(BinaryOp op, Broadcast bc, int rows, int cols, Slice a, Slice b, Slice out) {
+        int n = rows * cols;
         run(op.label(), () -> launch("elementwise", "binary_op").mem(ClBuffer.mem(a)).i(a.offset())
                 .mem(ClBuffer.mem(b)).i(b.offset()).mem(ClBuffer.mem(out)).i(out.offset())
-                .i(a.size()).i(a.shape().last()).i(bc.ordinal()).i(op.ordinal()).run1(a.size()));
+                .i(n).i(cols).i(bc.ordinal()).i(op.ordinal()).run1(n));
     }
 
     // ------------------------------------------------------------------ reductions
 
     @Override
-    public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
-        Check.ReduceDims d = Check.reduce(this, op.label(), x, axis, out);
-        int outputs = d.outer() * d.inner();
-        float scale = 1f / d.len();
+    public void reduce(ReduceOp op, int outer, int len, int inner, Slice x, Slice out) {
+        if (outer == 1 && inner == 1) {
+            reduceAll(op, len, x, out);
+            return;
+        }
+        int outputs = outer * inner;
+        float scale = 1f / len;
         run(op.label(), () -> {
             // Short reductions, or enough outputs to fill the device, get one work-item per output.
-            if (d.len() <= WG || outputs >= 4096) {
+            if (len <= WG || outputs >= 4096) {
                 launch("reduce", "reduce_serial").mem(ClBuffer.mem(x)).i(x.offset()).mem(ClBuffer.mem(out))
-                        .i(out.offset()).i(outputs).i(d.len()).i(d.inner()).i(op.ordinal()).f(scale).run1(outputs);
+                        .i(out.offset()).i(outputs).i(len).i(inner).i(op.ordinal()).f(scale).run1(outputs);
             } else {
                 launch("reduce", "reduce_group").mem(ClBuffer.mem(x)).i(x.offset()).mem(ClBuffer.mem(out))
-                        .i(out.offset()).i(d.len()).i(d.inner()).i(op.ordinal()).f(scale).groups(outputs);
+                        .i(out.offset()).i(len).i(inner).i(op.ordinal()).f(scale).groups(outputs);
             }
         });
     }
 
-    @Override
-    public void reduceAll(ReduceOp op, Tensor x, Tensor out) {
-        Check.reduceAll(this, op.label(), x, out);
-        int n = x.size();
+    /** A whole-tensor reduction of {@code n} values into one: one group, or two passes when long. */
+    private void reduceAll(ReduceOp op, int n, Slice x, Slice out) {
         float scale = 1f / n;
         run(op.label(), () -> {
             int groups = (int) Math.min(WG, Launch.roundUp(n, 8L * WG) / (8L * WG));
@@ -305,18 +293,16 @@ public final class ClBackend implements Backend {
     // ------------------------------------------------------------------ rows
 
     @Override
-    public void softmax(Tensor x, Tensor out) {
-        softmax("softmax", x, out, false);
+    public void softmax(int rows, int cols, Slice x, Slice out) {
+        softmax("softmax", rows, cols, x, out, false);
     }
 
     @Override
-    public void logSoftmax(Tensor x, Tensor out) {
-        softmax("logSoftmax", x, out, true);
+    public void logSoftmax(int rows, int cols, Slice x, Slice out) {
+        softmax("logSoftmax", rows, cols, x, out, true);
     }
 
-    private void softmax(String op, Tensor x, Tensor out, boolean log) {
-        Check.sameShape(this, op, x, out);
-        int rows = x.shape().leading(), cols = x.shape().last();
+    private void softmax(String op, int rows, int cols, Slice x, Slice out, boolean log) {
         run(op, () -> {
             if (cols <= SERIAL_ROW) {
                 launch("rows", "softmax_serial").mem(ClBuffer.mem(x)).i(x.offset()).mem(ClBuffer.mem(out))
@@ -329,9 +315,7 @@ public final class ClBackend implements Backend {
     }
 
     @Override
-    public void argmax(Tensor x, Tensor out) {
-        Check.argmax(this, x, out);
-        int rows = x.shape().leading(), cols = x.shape().last();
+    public void argmax(int rows, int cols, Slice x, Slice out) {
         run("argmax", () -> {
             if (cols <= SERIAL_ROW) {
                 launch("rows", "argmax_serial").mem(ClBuffer.mem(x)).i(x.offset()).mem(ClBuffer.mem(out))
@@ -345,17 +329,15 @@ public final class ClBackend implements Backend {
 
     /** A label outside [0, classes) gives a row of all {@code off}: the kernel cannot throw. */
     @Override
-    public void oneHot(Tensor labels, float on, float off, Tensor out) {
-        int classes = Check.oneHot(this, labels, out);
+    public void oneHot(int n, int classes, Slice labels, float on, float off, Slice out) {
+        int size = n * classes;
         run("oneHot", () -> launch("rows", "one_hot").mem(ClBuffer.mem(labels)).i(labels.offset())
-                .mem(ClBuffer.mem(out)).i(out.offset()).i(out.size()).i(classes).f(on).f(off).run1(out.size()));
+                .mem(ClBuffer.mem(out)).i(out.offset()).i(size).i(classes).f(on).f(off).run1(size));
     }
 
     @Override
-    public void gatherRows(Tensor src, int[] indices, int from, Tensor out) {
-        Check.gatherRows(this, src, indices, from, out);
-        int count = out.dim(0);
-        int rowLen = out.size() / count;
+    public void gatherRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out) {
+        int size = count * rowLength;
         run("gatherRows", () -> {
             long bytes = 4L * count;
             cl_mem idx = memory.acquire(bytes, "gatherRows indices");
@@ -365,7 +347,7 @@ public final class ClBackend implements Backend {
                 ClCall.check("clEnqueueWriteBuffer",
                         () -> clEnqueueWriteBuffer(queue, idx, CL_TRUE, 0, bytes, Pointer.to(b), 0, null, null));
                 launch("rows", "gather_rows").mem(ClBuffer.mem(src)).i(src.offset()).mem(idx).mem(ClBuffer.mem(out))
-                        .i(out.offset()).i(out.size()).i(rowLen).run1(out.size());
+                        .i(out.offset()).i(size).i(rowLength).run1(size);
             } finally {
                 memory.release(idx, bytes);
             }
@@ -375,100 +357,72 @@ public final class ClBackend implements Backend {
     // ------------------------------------------------------------------ activations
 
     @Override
-    public void activation(Activation act, float param, Tensor x, Tensor out) {
-        Check.sameShape(this, act.label(), x, out);
+    public void activation(Activation act, float param, int n, Slice x, Slice out) {
         run(act.label(), () -> launch("elementwise", "activation").mem(ClBuffer.mem(x)).i(x.offset())
-                .mem(ClBuffer.mem(out)).i(out.offset()).i(x.size()).i(act.ordinal()).f(param).run1(x.size()));
+                .mem(ClBuffer.mem(out)).i(out.offset()).i(n).i(act.ordinal()).f(param).run1(n));
     }
 
     @Override
-    public void activationBackward(Activation act, float param, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        String op = act.backwardLabel();
-        Check.allSameShape(this, op, dy, x, y, dx);
-        boolean needsX = act == Activation.GELU;
-        boolean needsY = act == Activation.RELU || act == Activation.SIGMOID || act == Activation.TANH
-                || act == Activation.SOFTPLUS;
-        if ((needsX && x == null) || (needsY && y == null) || (act == Activation.LEAKY_RELU && x == null && y == null)) {
-            throw new IllegalArgumentException(op + ": needs " + (needsX ? "x" : "y") + ", which is null");
-        }
+    public void activationBackward(Activation act, float param, int n, Slice x, Slice y, Slice dy, Slice dx) {
         // The kernel reads both; an absent one is stood in for by the other (its values unused).
-        Tensor xs = x != null ? x : y;
-        Tensor ys = y != null ? y : x;
+        Slice xs = x != null ? x : y;
+        Slice ys = y != null ? y : x;
         if (xs == null) {
             xs = dy;
             ys = dy;
         }
-        Tensor xa = xs, ya = ys;
-        run(op, () -> launch("elementwise", "activation_backward").mem(ClBuffer.mem(xa)).i(xa.offset())
-                .mem(ClBuffer.mem(ya)).i(ya.offset()).mem(ClBuffer.mem(dy)).i(dy.offset())
-                .mem(ClBuffer.mem(dx)).i(dx.offset()).i(dy.size()).i(act.ordinal()).f(param).run1(dy.size()));
+        Slice xa = xs, ya = ys;
+        run(act.backwardLabel(), () -> launch("elementwise", "activation_backward").mem(ClBuffer.mem(xa))
+                .i(xa.offset()).mem(ClBuffer.mem(ya)).i(ya.offset()).mem(ClBuffer.mem(dy)).i(dy.offset())
+                .mem(ClBuffer.mem(dx)).i(dx.offset()).i(n).i(act.ordinal()).f(param).run1(n));
     }
 
     // ------------------------------------------------------------------ optimizer updates
 
     @Override
-    public void sgdUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum, float weightDecay,
+    public void sgdUpdate(int n, Slice param, Slice grad, Slice velocity, float lr, float momentum, float weightDecay,
             boolean nesterov) {
-        Check.allSameShape(this, "sgdUpdate", param, grad, velocity);
-        if (momentum != 0f && velocity == null) {
-            throw new IllegalArgumentException("sgdUpdate: momentum " + momentum + " needs a velocity tensor "
-                    + param.shape());
-        }
-        Tensor v = velocity != null ? velocity : param; // unread when momentum is 0
-        run("sgdUpdate", () -> launch("optim", "sgd_update").mem(ClBuffer.mem(param)).i(param.offset())
-                .mem(ClBuffer.mem(grad)).i(grad.offset()).mem(ClBuffer.mem(v)).i(v.offset()).i(param.size())
-                .f(lr).f(momentum).f(weightDecay).i(nesterov).run1(param.size()));
+        Slice v = velocity != null ? velocity : param; // unread when momentum is 0
+        run("sgd", () -> launch("optim", "sgd_update").mem(ClBuffer.mem(param)).i(param.offset())
+                .mem(ClBuffer.mem(grad)).i(grad.offset()).mem(ClBuffer.mem(v)).i(v.offset()).i(n)
+                .f(lr).f(momentum).f(weightDecay).i(nesterov).run1(n));
     }
 
     @Override
-    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
-            float weightDecay, boolean decoupled, long t) {
-        Check.allSameShape(this, "adamUpdate", param, grad, m, v);
-        if (t < 1) {
-            throw new IllegalArgumentException("adamUpdate: step " + t + " must be at least 1");
-        }
-        float bc1 = (float) (1 - Math.pow(beta1, t));
-        float bc2 = (float) (1 - Math.pow(beta2, t));
-        run("adamUpdate", () -> launch("optim", "adam_update").mem(ClBuffer.mem(param)).i(param.offset())
+    public void adamUpdate(int n, Slice param, Slice grad, Slice m, Slice v, float lr, float beta1, float beta2,
+            float eps, float weightDecay, boolean decoupled, float biasCorrection1, float biasCorrection2) {
+        run("adam", () -> launch("optim", "adam_update").mem(ClBuffer.mem(param)).i(param.offset())
                 .mem(ClBuffer.mem(grad)).i(grad.offset()).mem(ClBuffer.mem(m)).i(m.offset())
-                .mem(ClBuffer.mem(v)).i(v.offset()).i(param.size()).f(lr).f(beta1).f(beta2).f(eps).f(weightDecay)
-                .i(decoupled).f(bc1).f(bc2).run1(param.size()));
+                .mem(ClBuffer.mem(v)).i(v.offset()).i(n).f(lr).f(beta1).f(beta2).f(eps).f(weightDecay)
+                .i(decoupled).f(biasCorrection1).f(biasCorrection2).run1(n));
     }
 
     @Override
-    public void rmspropUpdate(Tensor param, Tensor grad, Tensor sq, float lr, float alpha, float eps, float weightDecay) {
-        Check.allSameShape(this, "rmspropUpdate", param, grad, sq);
-        run("rmspropUpdate", () -> launch("optim", "rmsprop_update").mem(ClBuffer.mem(param)).i(param.offset())
-                .mem(ClBuffer.mem(grad)).i(grad.offset()).mem(ClBuffer.mem(sq)).i(sq.offset()).i(param.size())
-                .f(lr).f(alpha).f(eps).f(weightDecay).run1(param.size()));
+    public void rmspropUpdate(int n, Slice param, Slice grad, Slice sq, float lr, float alpha, float eps,
+            float weightDecay) {
+        run("rmsprop", () -> launch("optim", "rmsprop_update").mem(ClBuffer.mem(param)).i(param.offset())
+                .mem(ClBuffer.mem(grad)).i(grad.offset()).mem(ClBuffer.mem(sq)).i(sq.offset()).i(n)
+                .f(lr).f(alpha).f(eps).f(weightDecay).run1(n));
     }
 
     @Override
-    public void adagradUpdate(Tensor param, Tensor grad, Tensor sum, float lr, float eps, float weightDecay) {
-        Check.allSameShape(this, "adagradUpdate", param, grad, sum);
-        run("adagradUpdate", () -> launch("optim", "adagrad_update").mem(ClBuffer.mem(param)).i(param.offset())
-                .mem(ClBuffer.mem(grad)).i(grad.offset()).mem(ClBuffer.mem(sum)).i(sum.offset()).i(param.size())
-                .f(lr).f(eps).f(weightDecay).run1(param.size()));
+    public void adagradUpdate(int n, Slice param, Slice grad, Slice sum, float lr, float eps, float weightDecay) {
+        run("adagrad", () -> launch("optim", "adagrad_update").mem(ClBuffer.mem(param)).i(param.offset())
+                .mem(ClBuffer.mem(grad)).i(grad.offset()).mem(ClBuffer.mem(sum)).i(sum.offset()).i(n)
+                .f(lr).f(eps).f(weightDecay).run1(n));
     }
 
     // ------------------------------------------------------------------ fill, copy, random
 
     @Override
-    public void fill(Tensor t, float value) {
-        Check.owned(this, t);
-        run("fill", () -> launch("elementwise", "fill").mem(ClBuffer.mem(t)).i(t.offset()).i(t.size()).f(value)
-                .run1(t.size()));
+    public void fill(Slice t, int n, float value) {
+        run("fill", () -> launch("elementwise", "fill").mem(ClBuffer.mem(t)).i(t.offset()).i(n).f(value).run1(n));
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
-        Check.sameSize(this, "copy", src, dst);
-        int n = src.size();
+    public void copy(Slice src, Slice dst, int n) {
         cl_mem s = ClBuffer.mem(src), d = ClBuffer.mem(dst);
         boolean sameBuffer = src.storage() == dst.storage();
-        if (sameBuffer && src.offset() == dst.offset()) {
-            return;
-        }
         run("copy", () -> {
             if (sameBuffer && Math.abs(src.offset() - dst.offset()) < n) {
                 // Overlapping ranges of one buffer: clEnqueueCopyBuffer refuses them, so go through a temporary.
@@ -490,25 +444,21 @@ public final class ClBackend implements Backend {
     }
 
     @Override
-    public void randomUniform(long seed, float lo, float hi, Tensor out) {
-        Check.owned(this, out);
+    public void randomUniform(long seed, float lo, float hi, int n, Slice out) {
         run("randomUniform", () -> launch("random", "random_uniform").mem(ClBuffer.mem(out)).i(out.offset())
-                .i(out.size()).l(seed).f(lo).f(hi).run1(out.size()));
+                .i(n).l(seed).f(lo).f(hi).run1(n));
     }
 
     @Override
-    public void randomNormal(long seed, float mean, float std, Tensor out) {
-        Check.owned(this, out);
+    public void randomNormal(long seed, float mean, float std, int n, Slice out) {
         run("randomNormal", () -> launch("random", "random_normal").mem(ClBuffer.mem(out)).i(out.offset())
-                .i(out.size()).l(seed).f(mean).f(std).run1(out.size()));
+                .i(n).l(seed).f(mean).f(std).run1(n));
     }
 
     @Override
-    public void bernoulliMask(long seed, float keep, float scale, Tensor out) {
-        Check.owned(this, out);
-        Check.probability("bernoulliMask", keep);
+    public void bernoulliMask(long seed, float keep, float scale, int n, Slice out) {
         run("bernoulliMask", () -> launch("random", "bernoulli_mask").mem(ClBuffer.mem(out)).i(out.offset())
-                .i(out.size()).l(seed).f(keep).f(scale).run1(out.size()));
+                .i(n).l(seed).f(keep).f(scale).run1(n));
     }
 
     // ------------------------------------------------------------------ plumbing

@@ -1,6 +1,6 @@
-package dendrite.tensor;
+package dendrite.tensor.op;
 
-/** Elementwise functions of two tensors for {@link Backend#binary}. */
+/** Elementwise functions of two tensors for {@link dendrite.tensor.Backend#binary}. */
 public enum BinaryOp {
     /** a + b */
     ADD,

@@ -1,9 +1,10 @@
-package dendrite.tensor.spi;
+package dendrite.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dendrite.tensor.op.CounterRandom;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

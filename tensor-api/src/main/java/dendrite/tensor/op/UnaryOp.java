@@ -1,6 +1,6 @@
-package dendrite.tensor;
+package dendrite.tensor.op;
 
-/** Parameterless elementwise functions for {@link Backend#unary}. */
+/** Parameterless elementwise functions for {@link dendrite.tensor.Backend#unary}. */
 public enum UnaryOp {
     /** -x */
     NEG,
@@ -17,7 +17,12 @@ public enum UnaryOp {
     /** 1 / x */
     RECIPROCAL,
     /** -1, 0 or 1 by the sign of x (NaN stays NaN) */
-    SIGN;
+    SIGN,
+    /**
+     * 1 / sqrt x: the scale of a normalisation layer (BatchNorm, LayerNorm) from a variance; +inf at
+     * +0, -inf at -0, NaN below 0
+     */
+    RSQRT;
 
     /** The lower-case name used in messages and kernel names. */
     /** The lower-case name, kept rather than computed: kernels pass it to their checks on every call. */

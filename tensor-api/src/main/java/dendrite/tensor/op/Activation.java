@@ -1,8 +1,8 @@
-package dendrite.tensor;
+package dendrite.tensor.op;
 
 /**
  * Activation functions with a forward kernel and a backward kernel that reuses the
- * forward's input or output ({@link Backend#activation}, {@link Backend#activationBackward}).
+ * forward's input or output ({@link dendrite.tensor.Backend#activation}, {@link dendrite.tensor.Backend#activationBackward}).
  *
  * <p>{@code param} is the negative slope of {@link #LEAKY_RELU} and ignored by the others.
  */
@@ -24,6 +24,20 @@ public enum Activation {
     GELU,
     /** y = ln(1 + e^x), computed stably; dy/dx = sigmoid(x) = 1 - e^-y */
     SOFTPLUS;
+
+    /**
+     * Whether the backward pass reads the forward input x: leaky ReLU and GELU do; the others
+     * read the forward output y (identity reads neither). The front refuses a null tensor that
+     * the derivative needs, so every backend accepts the same arguments.
+     */
+    public boolean backwardReadsInput() {
+        return this == LEAKY_RELU || this == GELU;
+    }
+
+    /** Whether the backward pass reads the forward output y: ReLU, sigmoid, tanh and softplus. */
+    public boolean backwardReadsOutput() {
+        return this == RELU || this == SIGMOID || this == TANH || this == SOFTPLUS;
+    }
 
     /** The lower-case name, kept rather than computed: kernels pass it to their checks on every call. */
     private final String label = name().toLowerCase(java.util.Locale.ROOT);

@@ -1,4 +1,4 @@
-package dendrite.tensor.spi;
+package dendrite.tensor.op;
 
 /**
  * The random numbers every backend produces: a counter-based generator, so element
@@ -9,6 +9,11 @@ package dendrite.tensor.spi;
  * <p>The bits are SplitMix64 ({@code Steele, Lea and Flood, "Fast splittable pseudorandom
  * number generators", OOPSLA 2014}) of {@code seed + (i + 1) * golden gamma}: every operation is
  * a 64-bit integer add, xor, shift or multiply, which OpenCL C computes bit for bit like Java.
+ *
+ * <p>This is a public contract, not an implementation detail: {@code Backend.randomUniform},
+ * {@code randomNormal} and {@code bernoulliMask} are defined by it, every backend must give these
+ * values, and code above the backends (a shuffle, a dropout mask for a sample) may draw from it to
+ * get the same numbers as a kernel would.
  */
 public final class CounterRandom {
     /** 2^64 / phi, SplitMix64's increment. */

@@ -1,6 +1,6 @@
-package dendrite.tensor;
+package dendrite.tensor.op;
 
-/** Reductions for {@link Backend#reduce} and {@link Backend#reduceAll}. */
+/** Reductions for {@link dendrite.tensor.Backend#reduce} and {@link dendrite.tensor.Backend#reduceAll}. */
 public enum ReduceOp {
     /** sum of x */
     SUM,

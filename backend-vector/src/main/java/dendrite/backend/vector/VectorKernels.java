@@ -1,33 +1,32 @@
 package dendrite.backend.vector;
 
-import dendrite.tensor.Activation;
-import dendrite.tensor.Backend;
-import dendrite.tensor.BinaryOp;
-import dendrite.tensor.ReduceOp;
-import dendrite.tensor.Shape;
-import dendrite.tensor.Tensor;
-import dendrite.tensor.UnaryOp;
+import dendrite.tensor.op.Activation;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.CounterRandom;
+import dendrite.tensor.op.ReduceOp;
+import dendrite.tensor.op.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
-import dendrite.tensor.spi.Check;
-import dendrite.tensor.spi.HeapBackend;
-import dendrite.tensor.spi.CounterRandom;
-import dendrite.tensor.spi.HeapStorage;
+import dendrite.tensor.spi.HeapKernels;
+import dendrite.tensor.spi.Slice;
 
 /**
- * The vector backend: heap {@code float[]} tensors like the scalar backend, with every kernel
- * written with the Java Vector API and large ones split over a thread pool.
+ * The vector backend's kernels: heap {@code float[]} storage like the scalar backend, with every
+ * kernel written with the Java Vector API and large ones split over a thread pool.
  *
- * <p>Each method validates its arguments with {@link Check} (the same messages as every backend),
- * fetches the arrays with {@link HeapStorage#array(Backend, Tensor)}, and runs a kernel from
+ * <p>The checked front, {@link dendrite.tensor.Backend}, validates every argument before it calls
+ * a kernel here, so these methods check nothing (except the values of one-hot labels, which only
+ * the kernel reads). Each one fetches the arrays behind its {@link Slice}s and runs a kernel from
  * {@link VectorGemm}, {@link VectorElementwise}, {@link VectorReductions},
- * {@link VectorActivations} or {@link VectorOptimizers}. Work is split into parts only above a
+ * {@link VectorActivations} or {@link VectorOptimizers}; it overrides every fused kernel of
+ * {@link dendrite.tensor.spi.Kernels} with a single pass. Work is split into parts only above a
  * size where waking a second thread pays, and always by the size alone, so results are the same
  * on every run with the same thread count (reductions over a whole tensor even on any count).
  *
- * <p>Made by {@link VectorBackendProvider} once the probe passed; requires
+ * <p>Made by {@link VectorBackendProvider} once the probe passed, or by
+ * {@code Backend.of(new VectorKernels(threads))}; requires
  * {@code --add-modules jdk.incubator.vector}. Safe to share between threads.
  */
-public final class VectorBackend extends HeapBackend {
+public final class VectorKernels extends HeapKernels {
     /** Elements per part for cheap elementwise work (a few cycles each): below, one thread. */
     private static final int GRAIN = 1 << 16;
     /** Elements per part for work with a transcendental function (tens of cycles each). */
@@ -39,13 +38,13 @@ public final class VectorBackend extends HeapBackend {
     private final VectorGemm gemm;
     private final String description;
 
-    /** A backend with {@code -Ddendrite.threads} threads, or one per available processor. */
-    public VectorBackend() {
+    /** Kernels with {@code -Ddendrite.threads} threads, or one per available processor. */
+    public VectorKernels() {
         this(Parallel.configuredThreads());
     }
 
-    /** A backend with the given number of threads (at least 1). */
-    public VectorBackend(int threads) {
+    /** Kernels with the given number of threads (at least 1). */
+    public VectorKernels(int threads) {
         this.parallel = new Parallel(threads);
         this.gemm = new VectorGemm(parallel, CacheSizes.detect());
         int bits = Simd.preferredBits();
@@ -66,7 +65,7 @@ public final class VectorBackend extends HeapBackend {
 
     @Override
     public String toString() {
-        return "VectorBackend[" + description + "]";
+        return "VectorKernels[" + description + "]";
     }
 
     /** Shuts the thread pool down; kernels called afterwards run on the caller's thread. */
@@ -118,32 +117,30 @@ public final class VectorBackend extends HeapBackend {
 
     // ------------------------------------------------------------------ memory
 
-    // allocate, read and write: HeapBackend
+    // allocate, write, read, copy and gatherRows: HeapKernels
 
     // ------------------------------------------------------------------ linear algebra
 
     @Override
-    public void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
-        int k = Check.gemmInner(this, transA, transB, a, b, c);
-        gemm.gemm(transA, transB, c.dim(0), c.dim(1), k, alpha, array(a), a.offset(), array(b), b.offset(),
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Slice a, Slice b, float beta,
+            Slice c) {
+        gemm.gemm(transA, transB, m, n, k, alpha, array(a), a.offset(), array(b), b.offset(),
                 beta, array(c), c.offset(), null, 0, Activation.IDENTITY, 0f);
     }
 
     /** {@code out = act(x w^T + bias)} in one pass: bias and activation are applied as each tile is stored. */
     @Override
-    public void linear(Tensor x, Tensor w, Tensor bias, Activation act, float actParam, Tensor out) {
-        int k = Check.linearInner(this, x, w, bias, out);
-        gemm.gemm(false, true, out.dim(0), out.dim(1), k, 1f, array(x), x.offset(), array(w), w.offset(),
+    public void linear(int m, int n, int k, Slice x, Slice w, Slice bias, Activation act, float actParam, Slice out) {
+        gemm.gemm(false, true, m, n, k, 1f, array(x), x.offset(), array(w), w.offset(),
                 0f, array(out), out.offset(), bias == null ? null : array(bias), bias == null ? 0 : bias.offset(),
                 act, actParam);
     }
 
     /** Transposes in 32 x 32 blocks, so both the reads and the writes stay within a few cache lines. */
     @Override
-    public void transpose(Tensor a, Tensor out) {
-        Check.transpose(this, a, out);
-        int m = a.dim(0);
-        int n = a.dim(1);
+    public void transpose(int rows, int cols, Slice a, Slice out) {
+        int m = rows;
+        int n = cols;
         float[] src = array(a);
         float[] dst = array(out);
         int so = a.offset();
@@ -167,65 +164,60 @@ public final class VectorBackend extends HeapBackend {
     // ------------------------------------------------------------------ elementwise
 
     @Override
-    public void unary(UnaryOp op, Tensor x, Tensor out) {
-        Check.sameShape(this, op.label(), x, out);
+    public void unary(UnaryOp op, int n, Slice x, Slice out) {
         float[] xs = array(x);
         float[] os = array(out);
         int xo = x.offset();
         int oo = out.offset();
         int grain = op == UnaryOp.EXP || op == UnaryOp.LOG ? GRAIN_HEAVY : GRAIN;
-        if (serial(x.size(), grain)) {
-            VectorElementwise.unary(op, x.size(), xs, xo, os, oo);
+        if (serial(n, grain)) {
+            VectorElementwise.unary(op, n, xs, xo, os, oo);
         } else {
-            split(x.size(), grain, (from, to) -> VectorElementwise.unary(op, to - from, xs, xo + from, os, oo + from));
+            split(n, grain, (from, to) -> VectorElementwise.unary(op, to - from, xs, xo + from, os, oo + from));
         }
     }
 
     @Override
-    public void affine(Tensor x, float alpha, float beta, Tensor out) {
-        Check.sameShape(this, "affine", x, out);
+    public void affine(int n, Slice x, float alpha, float beta, Slice out) {
         float[] xs = array(x);
         float[] os = array(out);
         int xo = x.offset();
         int oo = out.offset();
-        if (serial(x.size(), GRAIN)) {
-            VectorElementwise.affine(x.size(), xs, xo, alpha, beta, os, oo);
+        if (serial(n, GRAIN)) {
+            VectorElementwise.affine(n, xs, xo, alpha, beta, os, oo);
         } else {
-            split(x.size(), GRAIN, (from, to) -> VectorElementwise.affine(to - from, xs, xo + from, alpha, beta, os, oo + from));
+            split(n, GRAIN, (from, to) -> VectorElementwise.affine(to - from, xs, xo + from, alpha, beta, os, oo + from));
         }
     }
 
     @Override
-    public void powScalar(Tensor x, float p, Tensor out) {
-        Check.sameShape(this, "pow", x, out);
+    public void pow(int n, Slice x, float p, Slice out) {
         float[] xs = array(x);
         float[] os = array(out);
         int xo = x.offset();
         int oo = out.offset();
-        if (serial(x.size(), GRAIN_HEAVY)) {
-            VectorElementwise.powScalar(x.size(), xs, xo, p, os, oo);
+        if (serial(n, GRAIN_HEAVY)) {
+            VectorElementwise.powScalar(n, xs, xo, p, os, oo);
         } else {
-            split(x.size(), GRAIN_HEAVY, (from, to) -> VectorElementwise.powScalar(to - from, xs, xo + from, p, os, oo + from));
+            split(n, GRAIN_HEAVY, (from, to) -> VectorElementwise.powScalar(to - from, xs, xo + from, p, os, oo + from));
         }
     }
 
     @Override
-    public void clamp(Tensor x, float lo, float hi, Tensor out) {
-        Check.sameShape(this, "clamp", x, out);
+    public void clamp(int n, Slice x, float lo, float hi, Slice out) {
         float[] xs = array(x);
         float[] os = array(out);
         int xo = x.offset();
         int oo = out.offset();
-        if (serial(x.size(), GRAIN)) {
-            VectorElementwise.clamp(x.size(), xs, xo, lo, hi, os, oo);
+        if (serial(n, GRAIN)) {
+            VectorElementwise.clamp(n, xs, xo, lo, hi, os, oo);
         } else {
-            split(x.size(), GRAIN, (from, to) -> VectorElementwise.clamp(to - from, xs, xo + from, lo, hi, os, oo + from));
+            split(n, GRAIN, (from, to) -> VectorElementwise.clamp(to - from, xs, xo + from, lo, hi, os, oo + from));
         }
     }
 
     @Override
-    public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        Broadcast bc = Check.binary(this, op.label(), a, b, out);
+    public void binary(BinaryOp op, Broadcast bc, int rows, int cols, Slice a, Slice b, Slice out) {
         float[] as = array(a);
         float[] bs = array(b);
         float[] os = array(out);
@@ -233,23 +225,22 @@ public final class VectorBackend extends HeapBackend {
         int bo = b.offset();
         int oo = out.offset();
         int grain = op == BinaryOp.POW ? GRAIN_HEAVY : GRAIN;
-        int rows = a.shape().leading();
-        int cols = a.shape().last();
-        if (serial(a.size(), grain)) {
+        int size = rows * cols;
+        if (serial(size, grain)) {
             switch (bc) {
-                case SAME -> VectorElementwise.binary(op, a.size(), as, ao, bs, bo, os, oo);
-                case SCALAR -> VectorElementwise.binaryScalar(op, a.size(), as, ao, bs[bo], os, oo);
+                case SAME -> VectorElementwise.binary(op, size, as, ao, bs, bo, os, oo);
+                case SCALAR -> VectorElementwise.binaryScalar(op, size, as, ao, bs[bo], os, oo);
                 case ROW -> binaryRows(op, 0, rows, cols, as, ao, bs, bo, os, oo);
                 case COLUMN -> binaryColumns(op, 0, rows, cols, as, ao, bs, bo, os, oo);
             }
             return;
         }
         switch (bc) {
-            case SAME -> split(a.size(), grain,
+            case SAME -> split(size, grain,
                     (from, to) -> VectorElementwise.binary(op, to - from, as, ao + from, bs, bo + from, os, oo + from));
             case SCALAR -> {
                 float s = bs[bo];
-                split(a.size(), grain,
+                split(size, grain,
                         (from, to) -> VectorElementwise.binaryScalar(op, to - from, as, ao + from, s, os, oo + from));
             }
             case ROW -> splitRows(rows, cols, grain, (r0, r1) -> binaryRows(op, r0, r1, cols, as, ao, bs, bo, os, oo));
@@ -276,16 +267,13 @@ public final class VectorBackend extends HeapBackend {
 
     // ------------------------------------------------------------------ reductions
 
+    /** A whole-tensor reduction ({@code outer == inner == 1}) goes to {@link #reduceLine}. */
     @Override
-    public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
-        Check.ReduceDims d = Check.reduce(this, op.label(), x, axis, out);
+    public void reduce(ReduceOp op, int outer, int len, int inner, Slice x, Slice out) {
         float[] xs = array(x);
         float[] os = array(out);
         int xo = x.offset();
         int oo = out.offset();
-        int outer = d.outer();
-        int len = d.len();
-        int inner = d.inner();
         if (outer == 1 && inner == 1) {
             os[oo] = reduceLine(op, xs, xo, len);
         } else if (inner == 1) {
@@ -317,12 +305,6 @@ public final class VectorBackend extends HeapBackend {
         }
     }
 
-    @Override
-    public void reduceAll(ReduceOp op, Tensor x, Tensor out) {
-        Check.reduceAll(this, op.label(), x, out);
-        array(out)[out.offset()] = reduceLine(op, array(x), x.offset(), x.size());
-    }
-
     /**
      * One long line: partial results of fixed {@link #REDUCE_CHUNK}-element chunks, computed in
      * parallel and combined in chunk order, so the result does not depend on the thread count.
@@ -350,47 +332,41 @@ public final class VectorBackend extends HeapBackend {
     // ------------------------------------------------------------------ rows
 
     @Override
-    public void softmax(Tensor x, Tensor out) {
-        Check.sameShape(this, "softmax", x, out);
-        Shape s = x.shape();
+    public void softmax(int rows, int cols, Slice x, Slice out) {
         float[] xs = array(x);
         float[] os = array(out);
-        int cols = s.last();
-        int rows = s.leading();
+        int xo = x.offset();
+        int oo = out.offset();
         if (serial((long) rows * cols, GRAIN_HEAVY)) {
-            VectorReductions.softmax(0, rows, cols, xs, x.offset(), os, out.offset());
+            VectorReductions.softmax(0, rows, cols, xs, xo, os, oo);
         } else {
-            splitRows(rows, cols, GRAIN_HEAVY, (r0, r1) -> VectorReductions.softmax(r0, r1, cols, xs, x.offset(), os, out.offset()));
+            splitRows(rows, cols, GRAIN_HEAVY, (r0, r1) -> VectorReductions.softmax(r0, r1, cols, xs, xo, os, oo));
         }
     }
 
     @Override
-    public void logSoftmax(Tensor x, Tensor out) {
-        Check.sameShape(this, "logSoftmax", x, out);
-        Shape s = x.shape();
+    public void logSoftmax(int rows, int cols, Slice x, Slice out) {
         float[] xs = array(x);
         float[] os = array(out);
-        int cols = s.last();
-        int rows = s.leading();
+        int xo = x.offset();
+        int oo = out.offset();
         if (serial((long) rows * cols, GRAIN_HEAVY)) {
-            VectorReductions.logSoftmax(0, rows, cols, xs, x.offset(), os, out.offset());
+            VectorReductions.logSoftmax(0, rows, cols, xs, xo, os, oo);
         } else {
-            splitRows(rows, cols, GRAIN_HEAVY, (r0, r1) -> VectorReductions.logSoftmax(r0, r1, cols, xs, x.offset(), os, out.offset()));
+            splitRows(rows, cols, GRAIN_HEAVY, (r0, r1) -> VectorReductions.logSoftmax(r0, r1, cols, xs, xo, os, oo));
         }
     }
 
     @Override
-    public void argmax(Tensor x, Tensor out) {
-        Check.argmax(this, x, out);
-        Shape s = x.shape();
+    public void argmax(int rows, int cols, Slice x, Slice out) {
         float[] xs = array(x);
         float[] os = array(out);
-        int cols = s.last();
-        int rows = s.leading();
+        int xo = x.offset();
+        int oo = out.offset();
         if (serial((long) rows * cols, GRAIN)) {
-            VectorReductions.argmax(0, rows, cols, xs, x.offset(), os, out.offset());
+            VectorReductions.argmax(0, rows, cols, xs, xo, os, oo);
         } else {
-            splitRows(rows, cols, GRAIN, (r0, r1) -> VectorReductions.argmax(r0, r1, cols, xs, x.offset(), os, out.offset()));
+            splitRows(rows, cols, GRAIN, (r0, r1) -> VectorReductions.argmax(r0, r1, cols, xs, xo, os, oo));
         }
     }
 
@@ -399,12 +375,10 @@ public final class VectorBackend extends HeapBackend {
      * written: one that is not a whole number in [0, classes) throws, naming it and its position.
      */
     @Override
-    public void oneHot(Tensor labels, float on, float off, Tensor out) {
-        int classes = Check.oneHot(this, labels, out);
+    public void oneHot(int n, int classes, Slice labels, float on, float off, Slice out) {
         float[] l = array(labels);
         int lo = labels.offset();
-        int n = labels.size();
-        checkLabels(labels, classes);
+        checkLabels(n, classes, labels);
         float[] o = array(out);
         int oo = out.offset();
         VectorElementwise.fill(n * classes, o, oo, off);
@@ -416,38 +390,26 @@ public final class VectorBackend extends HeapBackend {
     // ------------------------------------------------------------------ activations
 
     @Override
-    public void activation(Activation act, float param, Tensor x, Tensor out) {
-        Check.sameShape(this, act.label(), x, out);
+    public void activation(Activation act, float param, int n, Slice x, Slice out) {
         float[] xs = array(x);
         float[] os = array(out);
         int xo = x.offset();
         int oo = out.offset();
         boolean heavy = act != Activation.RELU && act != Activation.LEAKY_RELU && act != Activation.IDENTITY;
         int grain = heavy ? GRAIN_HEAVY : GRAIN;
-        if (serial(x.size(), grain)) {
-            VectorActivations.forward(act, param, x.size(), xs, xo, os, oo);
+        if (serial(n, grain)) {
+            VectorActivations.forward(act, param, n, xs, xo, os, oo);
         } else {
-            split(x.size(), grain, (from, to) -> VectorActivations.forward(act, param, to - from, xs, xo + from, os, oo + from));
+            split(n, grain, (from, to) -> VectorActivations.forward(act, param, to - from, xs, xo + from, os, oo + from));
         }
     }
 
     /**
-     * {@code dx = dy * act'(x)}. Only the tensor the derivative needs must be given (x for leaky
-     * ReLU and GELU, y for ReLU, sigmoid, tanh and softplus, neither for identity).
+     * {@code dx = dy * act'(x)}. Only the slice the derivative reads is given (x for leaky ReLU and
+     * GELU, y for ReLU, sigmoid, tanh and softplus, neither for identity); the other may be null.
      */
     @Override
-    public void activationBackward(Activation act, float param, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        String op = act.backwardLabel();
-        Check.allSameShape(this, op, dy, dx, x, y);
-        if (act != Activation.IDENTITY) {
-            boolean needsX = VectorActivations.backwardNeedsInput(act);
-            if (needsX && x == null) {
-                throw new IllegalArgumentException(op + ": needs the forward input x, which is null");
-            }
-            if (!needsX && y == null) {
-                throw new IllegalArgumentException(op + ": needs the forward output y, which is null");
-            }
-        }
+    public void activationBackward(Activation act, float param, int n, Slice x, Slice y, Slice dy, Slice dx) {
         float[] xs = x == null ? null : array(x);
         float[] ys = y == null ? null : array(y);
         int xo = x == null ? 0 : x.offset();
@@ -457,10 +419,10 @@ public final class VectorBackend extends HeapBackend {
         int dyo = dy.offset();
         int dxo = dx.offset();
         int grain = act == Activation.GELU || act == Activation.SOFTPLUS ? GRAIN_HEAVY : GRAIN;
-        if (serial(dy.size(), grain)) {
-            VectorActivations.backward(act, param, dy.size(), xs, xo, ys, yo, dys, dyo, dxs, dxo);
+        if (serial(n, grain)) {
+            VectorActivations.backward(act, param, n, xs, xo, ys, yo, dys, dyo, dxs, dxo);
         } else {
-            split(dy.size(), grain, (from, to) -> VectorActivations.backward(act, param, to - from,
+            split(n, grain, (from, to) -> VectorActivations.backward(act, param, to - from,
                     xs, xo + from, ys, yo + from, dys, dyo + from, dxs, dxo + from));
         }
     }
@@ -468,110 +430,95 @@ public final class VectorBackend extends HeapBackend {
     // ------------------------------------------------------------------ optimizer updates
 
     @Override
-    public void sgdUpdate(Tensor param, Tensor grad, Tensor velocity, float lr, float momentum, float weightDecay,
+    public void sgdUpdate(int n, Slice param, Slice grad, Slice velocity, float lr, float momentum, float weightDecay,
             boolean nesterov) {
-        Check.allSameShape(this, "sgd", param, grad, velocity);
-        if (momentum != 0f && velocity == null) {
-            throw new IllegalArgumentException("sgd: momentum " + momentum + " needs a velocity tensor, got null");
-        }
         float[] p = array(param);
         float[] g = array(grad);
         float[] v = velocity == null ? null : array(velocity);
+        int po = param.offset();
+        int go = grad.offset();
         int vo = velocity == null ? 0 : velocity.offset();
-        if (serial(param.size(), GRAIN)) {
-            VectorOptimizers.sgd(0, param.size(), p, param.offset(), g, grad.offset(), v, vo, lr, momentum, weightDecay,
-                    nesterov);
+        if (serial(n, GRAIN)) {
+            VectorOptimizers.sgd(0, n, p, po, g, go, v, vo, lr, momentum, weightDecay, nesterov);
         } else {
-            split(param.size(), GRAIN, (from, to) -> VectorOptimizers.sgd(from, to, p, param.offset(), g, grad.offset(),
-                    v, vo, lr, momentum, weightDecay, nesterov));
+            split(n, GRAIN, (from, to) -> VectorOptimizers.sgd(from, to, p, po, g, go, v, vo, lr, momentum,
+                    weightDecay, nesterov));
         }
     }
 
+    /** Adam or AdamW with the bias corrections {@code c1 = 1 - b1^t}, {@code c2 = 1 - b2^t} the front computed. */
     @Override
-    public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, float lr, float beta1, float beta2,
-            float eps, float weightDecay, boolean decoupled, long t) {
-        requireState("adam", m, v);
-        Check.allSameShape(this, "adam", param, grad, m, v);
-        if (t < 1) {
-            throw new IllegalArgumentException("adam: step t = " + t + " must be at least 1");
-        }
-        float c1 = (float) (1.0 - Math.pow(beta1, t));
-        float c2 = (float) (1.0 - Math.pow(beta2, t));
+    public void adamUpdate(int n, Slice param, Slice grad, Slice m, Slice v, float lr, float beta1, float beta2,
+            float eps, float weightDecay, boolean decoupled, float c1, float c2) {
         float[] p = array(param);
         float[] g = array(grad);
         float[] ms = array(m);
         float[] vs = array(v);
-        if (serial(param.size(), GRAIN_HEAVY)) {
-            VectorOptimizers.adam(0, param.size(), p, param.offset(), g, grad.offset(), ms, m.offset(), vs, v.offset(),
-                    lr, beta1, beta2, eps, weightDecay, decoupled, c1, c2);
+        int po = param.offset();
+        int go = grad.offset();
+        int mo = m.offset();
+        int vo = v.offset();
+        if (serial(n, GRAIN_HEAVY)) {
+            VectorOptimizers.adam(0, n, p, po, g, go, ms, mo, vs, vo, lr, beta1, beta2, eps, weightDecay, decoupled,
+                    c1, c2);
         } else {
-            split(param.size(), GRAIN_HEAVY, (from, to) -> VectorOptimizers.adam(from, to, p, param.offset(), g,
-                    grad.offset(), ms, m.offset(), vs, v.offset(), lr, beta1, beta2, eps, weightDecay, decoupled, c1, c2));
+            split(n, GRAIN_HEAVY, (from, to) -> VectorOptimizers.adam(from, to, p, po, g, go, ms, mo, vs, vo, lr,
+                    beta1, beta2, eps, weightDecay, decoupled, c1, c2));
         }
     }
 
     @Override
-    public void rmspropUpdate(Tensor param, Tensor grad, Tensor sq, float lr, float alpha, float eps,
+    public void rmspropUpdate(int n, Slice param, Slice grad, Slice sq, float lr, float alpha, float eps,
             float weightDecay) {
-        requireState("rmsprop", sq);
-        Check.allSameShape(this, "rmsprop", param, grad, sq);
         float[] p = array(param);
         float[] g = array(grad);
         float[] s = array(sq);
-        if (serial(param.size(), GRAIN_HEAVY)) {
-            VectorOptimizers.rmsprop(0, param.size(), p, param.offset(), g, grad.offset(), s, sq.offset(), lr, alpha,
-                    eps, weightDecay);
+        int po = param.offset();
+        int go = grad.offset();
+        int so = sq.offset();
+        if (serial(n, GRAIN_HEAVY)) {
+            VectorOptimizers.rmsprop(0, n, p, po, g, go, s, so, lr, alpha, eps, weightDecay);
         } else {
-            split(param.size(), GRAIN_HEAVY, (from, to) -> VectorOptimizers.rmsprop(from, to, p, param.offset(), g,
-                    grad.offset(), s, sq.offset(), lr, alpha, eps, weightDecay));
+            split(n, GRAIN_HEAVY, (from, to) -> VectorOptimizers.rmsprop(from, to, p, po, g, go, s, so, lr, alpha,
+                    eps, weightDecay));
         }
     }
 
     @Override
-    public void adagradUpdate(Tensor param, Tensor grad, Tensor sum, float lr, float eps, float weightDecay) {
-        requireState("adagrad", sum);
-        Check.allSameShape(this, "adagrad", param, grad, sum);
+    public void adagradUpdate(int n, Slice param, Slice grad, Slice sum, float lr, float eps, float weightDecay) {
         float[] p = array(param);
         float[] g = array(grad);
         float[] s = array(sum);
-        if (serial(param.size(), GRAIN_HEAVY)) {
-            VectorOptimizers.adagrad(0, param.size(), p, param.offset(), g, grad.offset(), s, sum.offset(), lr, eps,
-                    weightDecay);
+        int po = param.offset();
+        int go = grad.offset();
+        int so = sum.offset();
+        if (serial(n, GRAIN_HEAVY)) {
+            VectorOptimizers.adagrad(0, n, p, po, g, go, s, so, lr, eps, weightDecay);
         } else {
-            split(param.size(), GRAIN_HEAVY, (from, to) -> VectorOptimizers.adagrad(from, to, p, param.offset(), g,
-                    grad.offset(), s, sum.offset(), lr, eps, weightDecay));
+            split(n, GRAIN_HEAVY, (from, to) -> VectorOptimizers.adagrad(from, to, p, po, g, go, s, so, lr, eps,
+                    weightDecay));
         }
     }
 
-    private static void requireState(String op, Tensor... state) {
-        for (Tensor s : state) {
-            if (s == null) {
-                throw new IllegalArgumentException(op + ": optimizer state tensor is null");
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ fill, copy, random
+    // ------------------------------------------------------------------ fill, random
 
     @Override
-    public void fill(Tensor t, float value) {
-        Check.owned(this, t);
+    public void fill(Slice t, int n, float value) {
         float[] a = array(t);
         int off = t.offset();
-        if (serial(t.size(), GRAIN)) {
-            VectorElementwise.fill(t.size(), a, off, value);
+        if (serial(n, GRAIN)) {
+            VectorElementwise.fill(n, a, off, value);
         } else {
-            split(t.size(), GRAIN, (from, to) -> VectorElementwise.fill(to - from, a, off + from, value));
+            split(n, GRAIN, (from, to) -> VectorElementwise.fill(to - from, a, off + from, value));
         }
     }
 
     /** {@code out[i] = lo + (hi - lo) * U(seed, i)}: the counter makes every part independent of the others. */
     @Override
-    public void randomUniform(long seed, float lo, float hi, Tensor out) {
-        Check.owned(this, out);
+    public void randomUniform(long seed, float lo, float hi, int n, Slice out) {
         float[] o = array(out);
         int off = out.offset();
-        split(out.size(), GRAIN_HEAVY, (from, to) -> {
+        split(n, GRAIN_HEAVY, (from, to) -> {
             for (int i = from; i < to; i++) {
                 o[off + i] = lo + (hi - lo) * CounterRandom.uniform(seed, i);
             }
@@ -580,11 +527,10 @@ public final class VectorBackend extends HeapBackend {
 
     /** {@code out[i] = mean + std * N(seed, i)}. */
     @Override
-    public void randomNormal(long seed, float mean, float std, Tensor out) {
-        Check.owned(this, out);
+    public void randomNormal(long seed, float mean, float std, int n, Slice out) {
         float[] o = array(out);
         int off = out.offset();
-        split(out.size(), GRAIN_HEAVY, (from, to) -> {
+        split(n, GRAIN_HEAVY, (from, to) -> {
             for (int i = from; i < to; i++) {
                 o[off + i] = mean + std * CounterRandom.normal(seed, i);
             }
@@ -593,12 +539,10 @@ public final class VectorBackend extends HeapBackend {
 
     /** {@code out[i] = U(seed, i) < keep ? scale : 0}. */
     @Override
-    public void bernoulliMask(long seed, float keep, float scale, Tensor out) {
-        Check.probability("bernoulliMask", keep);
-        Check.owned(this, out);
+    public void bernoulliMask(long seed, float keep, float scale, int n, Slice out) {
         float[] o = array(out);
         int off = out.offset();
-        split(out.size(), GRAIN_HEAVY, (from, to) -> {
+        split(n, GRAIN_HEAVY, (from, to) -> {
             for (int i = from; i < to; i++) {
                 o[off + i] = CounterRandom.uniform(seed, i) < keep ? scale : 0f;
             }

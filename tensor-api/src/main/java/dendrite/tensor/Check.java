@@ -1,0 +1,316 @@
+package dendrite.tensor;
+
+import dendrite.tensor.spi.Broadcast;
+
+/**
+ * The front's argument checks: every backend rejects the same inputs with the same message,
+ * because only {@link Backend} runs them. Each check names the operation and the shapes involved,
+ * and returns what the kernel needs without allocating (a training step calls these thousands of
+ * times, so messages are built only when throwing).
+ */
+final class Check {
+    private Check() {
+    }
+
+    /** {@code t} belongs to {@code be} and is still alive; null is allowed (optional operands). */
+    static void owned(Backend be, Tensor t) {
+        if (t == null) {
+            return;
+        }
+        if (t.backend() != be) {
+            throw new IllegalArgumentException("tensor " + t.shape() + " belongs to backend '" + t.backend().name()
+                    + "', not '" + be.name() + "': copy it with toArray() and tensor()");
+        }
+        if (!t.isAlive()) {
+            t.requireAlive("backend " + be.name());
+        }
+    }
+
+    static void owned(Backend be, Tensor a, Tensor b) {
+        owned(be, a);
+        owned(be, b);
+    }
+
+    static void owned(Backend be, Tensor a, Tensor b, Tensor c) {
+        owned(be, a);
+        owned(be, b);
+        owned(be, c);
+    }
+
+    /** A tensor the operation cannot do without. */
+    static Tensor present(String op, String what, Tensor t) {
+        if (t == null) {
+            throw new IllegalArgumentException(op + ": " + what + " is null");
+        }
+        return t;
+    }
+
+    private static String t(Shape s, boolean trans) {
+        return s + (trans ? "^T" : "");
+    }
+
+    private static String gemmDesc(Shape sa, boolean transA, Shape sb, boolean transB) {
+        return "matmul: " + t(sa, transA) + " x " + t(sb, transB);
+    }
+
+    /** Checks {@code C = op(A) op(B)} and returns k (m and n are C's dimensions). */
+    static int gemm(Backend be, boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+        present("matmul", "A", a);
+        present("matmul", "B", b);
+        present("matmul", "C", c);
+        owned(be, a, b, c);
+        Shape sa = a.shape(), sb = b.shape(), sc = c.shape();
+        if (sa.rank() != 2 || sb.rank() != 2) {
+            throw new IllegalArgumentException(gemmDesc(sa, transA, sb, transB) + ": both operands must be 2-D");
+        }
+        int m = transA ? sa.dim(1) : sa.dim(0);
+        int ka = transA ? sa.dim(0) : sa.dim(1);
+        int kb = transB ? sb.dim(1) : sb.dim(0);
+        int n = transB ? sb.dim(0) : sb.dim(1);
+        if (ka != kb) {
+            throw new IllegalArgumentException(gemmDesc(sa, transA, sb, transB) + ": inner dimensions " + ka + " and "
+                    + kb + " differ");
+        }
+        if (sc.rank() != 2 || sc.dim(0) != m || sc.dim(1) != n) {
+            throw new IllegalArgumentException(gemmDesc(sa, transA, sb, transB) + ": output is " + sc + ", expected ["
+                    + m + ", " + n + "]");
+        }
+        if (c.storage() == a.storage() || c.storage() == b.storage()) {
+            throw new IllegalArgumentException(gemmDesc(sa, transA, sb, transB)
+                    + ": the output must not share memory with an input");
+        }
+        return ka;
+    }
+
+    /** Checks {@code out = act(x w^T + bias)}; returns k, the input features. */
+    static int linear(Backend be, Tensor x, Tensor w, Tensor bias, Tensor out) {
+        int k = gemm(be, false, true, x, w, out);
+        if (bias != null) {
+            owned(be, bias);
+            int n = out.dim(1);
+            if (bias.size() != n) {
+                throw new IllegalArgumentException("linear: bias " + bias.shape() + " does not fit " + n
+                        + " output features (weight " + w.shape() + ")");
+            }
+        }
+        return k;
+    }
+
+    /** Same shape for an elementwise op's input and output. */
+    static void sameShape(Backend be, String op, Tensor x, Tensor out) {
+        present(op, "input", x);
+        present(op, "output", out);
+        owned(be, x, out);
+        if (!x.shape().equals(out.shape())) {
+            throw new IllegalArgumentException(op + ": input " + x.shape() + " and output " + out.shape() + " differ");
+        }
+    }
+
+    /** Every non-null tensor has the shape of {@code first} (state beside its parameter). */
+    static void sameShapeAs(Backend be, String op, Tensor first, Tensor o) {
+        if (o == null) {
+            return;
+        }
+        owned(be, o);
+        if (!o.shape().equals(first.shape())) {
+            throw new IllegalArgumentException(op + ": shapes " + first.shape() + " and " + o.shape() + " differ");
+        }
+    }
+
+    /** An optimizer update's parameter, gradient and state: all present, all of one shape. */
+    static void update(Backend be, String op, Tensor param, Tensor grad, Tensor s1, Tensor s2) {
+        present(op, "parameter", param);
+        present(op, "gradient", grad);
+        owned(be, param);
+        sameShapeAs(be, op, param, grad);
+        sameShapeAs(be, op, param, s1);
+        sameShapeAs(be, op, param, s2);
+    }
+
+    /** Optimizer state the update needs. */
+    static void state(String op, Tensor s) {
+        if (s == null) {
+            throw new IllegalArgumentException(op + ": optimizer state tensor is null");
+        }
+    }
+
+    /** Same number of elements (a copy between reshapes of each other). */
+    static void sameSize(Backend be, String op, Tensor src, Tensor dst) {
+        present(op, "source", src);
+        present(op, "destination", dst);
+        owned(be, src, dst);
+        if (src.size() != dst.size()) {
+            throw new IllegalArgumentException(op + ": sizes differ: " + src.shape() + " (" + src.size() + ") and "
+                    + dst.shape() + " (" + dst.size() + ")");
+        }
+    }
+
+    /** Checks a binary op and returns how b is broadcast to a. */
+    static Broadcast binary(Backend be, String op, Tensor a, Tensor b, Tensor out) {
+        present(op, "first operand", a);
+        present(op, "second operand", b);
+        present(op, "output", out);
+        owned(be, a, b, out);
+        Broadcast bc = broadcast(op, a.shape(), b.shape());
+        if (!a.shape().equals(out.shape())) {
+            throw new IllegalArgumentException(op + ": output " + out.shape() + " differs from input " + a.shape());
+        }
+        return bc;
+    }
+
+    /** The broadcast that fits b to a, or an exception naming {@code op} and both shapes. */
+    static Broadcast broadcast(String op, Shape a, Shape b) {
+        if (a.equals(b)) {
+            return Broadcast.SAME;
+        }
+        if (b.size() == 1) {
+            return Broadcast.SCALAR;
+        }
+        int cols = a.last();
+        if (a.rank() >= 1 && b.size() == cols && (b.rank() == 1 || (b.rank() == 2 && b.dim(0) == 1))) {
+            return Broadcast.ROW;
+        }
+        if (a.rank() >= 2 && b.last() == 1 && b.size() == a.leading()) {
+            return Broadcast.COLUMN;
+        }
+        if (a.size() == b.size() && a.rank() <= 1 && b.rank() <= 1) {
+            return Broadcast.SAME;
+        }
+        throw new IllegalArgumentException(op + ": shapes " + a + " and " + b + " cannot be broadcast (the second must be "
+                + a + ", [" + cols + "], [1, " + cols + "], [" + a.leading() + ", 1] or a single value)");
+    }
+
+    /**
+     * Checks a reduction along {@code axis} and returns the normalized axis; the kernel sees x as
+     * [outer, len, inner] with the reduced axis in the middle.
+     */
+    static int reduce(Backend be, String op, Tensor x, int axis, Tensor out) {
+        present(op, "input", x);
+        present(op, "output", out);
+        owned(be, x, out);
+        Shape s = x.shape();
+        if (s.rank() == 0) {
+            throw new IllegalArgumentException(op + ": a scalar has no axis " + axis);
+        }
+        int a = s.normalizeAxis(axis);
+        int inner = inner(s, a);
+        int outer = s.size() / (s.dim(a) * inner);
+        if (out.size() != outer * inner) {
+            throw new IllegalArgumentException(op + ": reducing " + s + " along axis " + axis + " gives " + s.without(a)
+                    + ", but the output is " + out.shape());
+        }
+        return a;
+    }
+
+    /** The product of the dimensions after {@code axis}. */
+    static int inner(Shape s, int axis) {
+        int inner = 1;
+        for (int i = axis + 1; i < s.rank(); i++) {
+            inner *= s.dim(i);
+        }
+        return inner;
+    }
+
+    /** Checks a whole-tensor reduction into a tensor of size 1. */
+    static void reduceAll(Backend be, String op, Tensor x, Tensor out) {
+        present(op, "input", x);
+        present(op, "output", out);
+        owned(be, x, out);
+        if (out.size() != 1) {
+            throw new IllegalArgumentException(op + ": reducing all of " + x.shape()
+                    + " gives one value, but the output is " + out.shape());
+        }
+    }
+
+    /** Checks argmax: out has one value per row. */
+    static void argmax(Backend be, Tensor x, Tensor out) {
+        present("argmax", "input", x);
+        present("argmax", "output", out);
+        owned(be, x, out);
+        if (x.rank() == 0 || out.size() != x.shape().leading()) {
+            throw new IllegalArgumentException("argmax: input " + x.shape() + " has " + x.shape().leading()
+                    + " rows, but the output " + out.shape() + " holds " + out.size());
+        }
+    }
+
+    /** Checks one-hot encoding; returns the number of classes. */
+    static int oneHot(Backend be, Tensor labels, Tensor out) {
+        present("oneHot", "labels", labels);
+        present("oneHot", "output", out);
+        owned(be, labels, out);
+        if (out.rank() != 2 || out.dim(0) != labels.size()) {
+            throw new IllegalArgumentException("oneHot: " + labels.size() + " labels " + labels.shape()
+                    + " need an output of shape [" + labels.size() + ", classes], not " + out.shape());
+        }
+        return out.dim(1);
+    }
+
+    /** Checks a transpose of a 2-D tensor into a tensor that does not overlap it. */
+    static void transpose(Backend be, Tensor a, Tensor out) {
+        present("transpose", "input", a);
+        present("transpose", "output", out);
+        owned(be, a, out);
+        Shape s = a.shape();
+        if (s.rank() != 2) {
+            throw new IllegalArgumentException("transpose: input " + s + " must be 2-D");
+        }
+        if (out.rank() != 2 || out.dim(0) != s.dim(1) || out.dim(1) != s.dim(0)) {
+            throw new IllegalArgumentException("transpose: " + s + " gives [" + s.dim(1) + ", " + s.dim(0)
+                    + "], but the output is " + out.shape());
+        }
+        if (a.storage() == out.storage()) {
+            throw new IllegalArgumentException("transpose: the output must not share memory with the input");
+        }
+    }
+
+    /** Checks a row gather; every index used must be a row of src. */
+    static void gatherRows(Backend be, Tensor src, int[] indices, int from, Tensor out) {
+        present("gatherRows", "source", src);
+        present("gatherRows", "output", out);
+        if (indices == null) {
+            throw new IllegalArgumentException("gatherRows: indices is null");
+        }
+        owned(be, src, out);
+        if (src.rank() == 0 || out.rank() != src.rank()) {
+            throw new IllegalArgumentException("gatherRows: source " + src.shape() + " and output " + out.shape()
+                    + " must have the same rank of at least 1");
+        }
+        for (int i = 1; i < src.rank(); i++) {
+            if (src.dim(i) != out.dim(i)) {
+                throw new IllegalArgumentException("gatherRows: rows of " + src.shape() + " do not fit output "
+                        + out.shape());
+            }
+        }
+        int count = out.dim(0);
+        if (from < 0 || from + count > indices.length) {
+            throw new IllegalArgumentException("gatherRows: indices [" + from + ", " + (from + count) + ") exceed the "
+                    + indices.length + " indices given");
+        }
+        int rows = src.dim(0);
+        for (int r = 0; r < count; r++) {
+            int idx = indices[from + r];
+            if (idx < 0 || idx >= rows) {
+                throw new IllegalArgumentException("gatherRows: index " + idx + " at position " + (from + r)
+                        + " is not a row of " + src.shape());
+            }
+        }
+    }
+
+    /** A host array range for {@code write} or {@code read}. */
+    static void hostRange(String op, Tensor t, float[] array, int offset) {
+        if (array == null) {
+            throw new IllegalArgumentException(op + ": the array is null");
+        }
+        if (offset < 0 || array.length - (long) offset < t.size()) {
+            throw new IllegalArgumentException(op + ": tensor " + t.shape() + " (" + t.size() + " values) and "
+                    + array.length + " array values from offset " + offset + " do not fit");
+        }
+    }
+
+    /** A probability in [0, 1]. */
+    static void probability(String op, float p) {
+        if (!(p >= 0f && p <= 1f)) {
+            throw new IllegalArgumentException(op + ": probability " + p + " is not in [0, 1]");
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dendrite.tensor.spi;
+
+import dendrite.tensor.op.Activation;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.ReduceOp;
+import dendrite.tensor.op.UnaryOp;
+
+/**
+ * The fused kernels' defaults, each written with the primitives of {@link Kernels} alone, so a new
+ * backend is correct before it is fast. Every formula here is the definition its fused kernel
+ * documents, in the same order of float operations as the scalar reference where that is
+ * possible (the optimizer updates match it bit for bit).
+ *
+ * <p>Temporaries are allocated per call and released when the call has issued its kernels. A
+ * backend whose kernels run asynchronously must not hand a released buffer to a later kernel
+ * before the earlier ones have finished with it; an in-order queue guarantees that.
+ */
+final class Composites {
+    private Composites() {
+    }
+
+    /** Temporary storage for one composite call, released together. */
+    private static final class Temps implements AutoCloseable {
+        private final Kernels k;
+        private final Storage[] held = new Storage[8];
+        private int count;
+
+        Temps(Kernels k) {
+            this.k = k;
+        }
+
+        Slice of(int n) {
+            Storage s = k.allocate(n);
+            held[count++] = s;
+            return new Slice(s, 0);
+        }
+
+        /** A single value, for a {@link Broadcast#SCALAR} operand. */
+        Slice scalar(float value) {
+            Slice s = of(1);
+            k.fill(s, 1, value);
+            return s;
+        }
+
+        @Override
+        public void close() {
+            for (int i = 0; i < count; i++) {
+                held[i].release();
+            }
+        }
+    }
+
+    static void affine(Kernels k, int n, Slice x, float alpha, float beta, Slice out) {
+        try (Temps t = new Temps(k)) {
+            k.binary(BinaryOp.MUL, Broadcast.SCALAR, 1, n, x, t.scalar(alpha), out);
+            k.binary(BinaryOp.ADD, Broadcast.SCALAR, 1, n, out, t.scalar(beta), out);
+        }
+    }
+
+    static void pow(Kernels k, int n, Slice x, float p, Slice out) {
+        try (Temps t = new Temps(k)) {
+            k.binary(BinaryOp.POW, Broadcast.SCALAR, 1, n, x, t.scalar(p), out);
+        }
+    }
+
+    static void clamp(Kernels k, int n, Slice x, float lo, float hi, Slice out) {
+        try (Temps t = new Temps(k)) {
+            k.binary(BinaryOp.MAX, Broadcast.SCALAR, 1, n, x, t.scalar(lo), out);
+            k.binary(BinaryOp.MIN, Broadcast.SCALAR, 1, n, out, t.scalar(hi), out);
+        }
+    }
+
+    /** {@code out = act(x w^T + bias)}: GEMM, then the bias down the rows, then the activation. */
+    static void linear(Kernels k, int m, int n, int kk, Slice x, Slice w, Slice bias, Activation act, float actParam,
+            Slice out) {
+        k.gemm(false, true, m, n, kk, 1f, x, w, 0f, out);
+        if (bias != null) {
+            k.binary(BinaryOp.ADD, Broadcast.ROW, m, n, out, bias, out);
+        }
+        if (act != Activation.IDENTITY) {
+            k.activation(act, actParam, m * n, out, out);
+        }
+    }
+
+    /** Each row less its largest value, exponentiated and divided by the sum (or its log subtracted). */
+    static void softmax(Kernels k, int rows, int cols, Slice x, Slice out, boolean log) {
+        try (Temps t = new Temps(k)) {
+            Slice rowMax = t.of(rows);
+            Slice rowSum = t.of(rows);
+            k.reduce(ReduceOp.MAX, rows, cols, 1, x, rowMax);
+            k.binary(BinaryOp.SUB, Broadcast.COLUMN, rows, cols, x, rowMax, out);
+            if (log) {
+                Slice e = t.of(rows * cols);
+                k.unary(UnaryOp.EXP, rows * cols, out, e);
+                k.reduce(ReduceOp.SUM, rows, cols, 1, e, rowSum);
+                k.unary(UnaryOp.LOG, rows, rowSum, rowSum);
+                k.binary(BinaryOp.SUB, Broadcast.COLUMN, rows, cols, out, rowSum, out);
+            } else {
+                k.unary(UnaryOp.EXP, rows * cols, out, out);
+                k.reduce(ReduceOp.SUM, rows, cols, 1, out, rowSum);
+                k.binary(BinaryOp.DIV, Broadcast.COLUMN, rows, cols, out, rowSum, out);
+            }
+        }
+    }
+
+    /** GELU's tanh-form constant sqrt(2 / pi). */
+    private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
+    private static final float GELU_A = 0.044715f;
+
+    /** {@code dx = dy * act'}, the derivative written with elementwise primitives. */
+    static void activationBackward(Kernels k, Activation act, float param, int n, Slice x, Slice y, Slice dy,
+            Slice dx) {
+        if (act == Activation.IDENTITY) {
+            if (!dy.equals(dx)) {
+                k.copy(dy, dx, n);
+            }
+            return;
+        }
+        try (Temps t = new Temps(k)) {
+            Slice d = t.of(n);   // act' at each element
+            switch (act) {
+                case RELU -> k.unary(UnaryOp.SIGN, n, y, d);                 // y >= 0: 1 where y > 0, else 0
+                case LEAKY_RELU -> {
+                    // 1 where x > 0, else the slope: slope + (1 - slope) * max(sign x, 0)
+                    k.unary(UnaryOp.SIGN, n, x, d);
+                    k.binary(BinaryOp.MAX, Broadcast.SCALAR, 1, n, d, t.scalar(0f), d);
+                    k.affine(n, d, 1f - param, param, d);
+                }
+                case SIGMOID -> {                                            // y (1 - y)
+                    k.affine(n, y, -1f, 1f, d);
+                    k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, d, y, d);
+                }
+                case TANH -> {                                               // 1 - y^2
+                    k.unary(UnaryOp.SQUARE, n, y, d);
+                    k.affine(n, d, -1f, 1f, d);
+                }
+                case SOFTPLUS -> {                                           // sigmoid(x) = 1 - e^-y
+                    k.unary(UnaryOp.NEG, n, y, d);
+                    k.unary(UnaryOp.EXP, n, d, d);
+                    k.affine(n, d, -1f, 1f, d);
+                }
+                case GELU -> geluDerivative(k, t, n, x, d);
+                default -> throw new AssertionError(act);
+            }
+            k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, dy, d, dx);
+        }
+    }
+
+    /**
+     * With {@code u = c (x + a x^3)}: {@code 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) c (1 + 3 a x^2)}.
+     */
+    private static void geluDerivative(Kernels k, Temps t, int n, Slice x, Slice d) {
+        Slice x2 = t.of(n);
+        Slice th = t.of(n);
+        k.unary(UnaryOp.SQUARE, n, x, x2);
+        k.affine(n, x2, GELU_C * GELU_A, GELU_C, th);                   // c (1 + a x^2)
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, th, x, th);        // u
+        k.activation(Activation.TANH, 0f, n, th, th);                   // tanh u
+        k.affine(n, x2, 3f * GELU_A * GELU_C, GELU_C, x2);              // c (1 + 3 a x^2), x2 reused
+        k.affine(n, th, 0.5f, 0.5f, d);                                 // 0.5 (1 + tanh u)
+        k.unary(UnaryOp.SQUARE, n, th, th);
+        k.affine(n, th, -0.5f, 0.5f, th);                               // 0.5 (1 - tanh^2 u)
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, th, x2, th);
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, th, x, th);
+        k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, d, th, d);
+    }
+
+    /** {@code g' = g + wd * p} into {@code out} (g itself when there is no decay). */
+    private static void decayedGradient(Kernels k, int n, Slice param, Slice grad, float weightDecay, Slice out) {
+        if (weightDecay == 0f) {
+            k.copy(grad, out, n);
+            return;
+        }
+        k.affine(n, param, weightDecay, 0f, out);
+        k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, grad, out, out);
+    }
+
+    /** {@code p -= step}. */
+    private static void subtract(Kernels k, int n, Slice param, Slice step) {
+        k.binary(BinaryOp.SUB, Broadcast.SAME, 1, n, param, step, param);
+    }
+
+    static void sgd(Kernels k, int n, Slice param, Slice grad, Slice velocity, float lr, float momentum,
+            float weightDecay, boolean nesterov) {
+        try (Temps t = new Temps(k)) {
+            Slice g = t.of(n);
+            decayedGradient(k, n, param, grad, weightDecay, g);
+            if (momentum != 0f) {
+                k.affine(n, velocity, momentum, 0f, velocity);
+                k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, velocity, g, velocity);       // v = mu v + g'
+                if (nesterov) {
+                    Slice mv = t.of(n);
+                    k.affine(n, velocity, momentum, 0f, mv);
+                    k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, g, mv, g);                // g' + mu v
+                } else {
+                    k.copy(velocity, g, n);
+                }
+            }
+            k.affine(n, g, lr, 0f, g);
+            subtract(k, n, param, g);
+        }
+    }
+
+    static void adam(Kernels k, int n, Slice param, Slice grad, Slice m, Slice v, float lr, float beta1, float beta2,
+            float eps, float weightDecay, boolean decoupled, float correction1, float correction2) {
+        try (Temps t = new Temps(k)) {
+            Slice g = t.of(n);
+            Slice tmp = t.of(n);
+            if (decoupled) {
+                k.copy(grad, g, n);
+                if (weightDecay != 0f) {
+                    k.affine(n, param, lr * weightDecay, 0f, tmp);
+                    subtract(k, n, param, tmp);                                            // p -= lr wd p
+                }
+            } else {
+                decayedGradient(k, n, param, grad, weightDecay, g);
+            }
+            k.affine(n, m, beta1, 0f, m);
+            k.affine(n, g, 1f - beta1, 0f, tmp);
+            k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, m, tmp, m);                       // m = b1 m + (1-b1) g
+            k.affine(n, g, 1f - beta2, 0f, tmp);
+            k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, tmp, g, tmp);
+            k.affine(n, v, beta2, 0f, v);
+            k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, v, tmp, v);                       // v = b2 v + (1-b2) g g
+            k.binary(BinaryOp.DIV, Broadcast.SCALAR, 1, n, v, t.scalar(correction2), tmp);
+            k.unary(UnaryOp.SQRT, n, tmp, tmp);
+            k.affine(n, tmp, 1f, eps, tmp);                                                // sqrt(v^) + eps
+            k.binary(BinaryOp.DIV, Broadcast.SCALAR, 1, n, m, t.scalar(correction1), g);
+            k.affine(n, g, lr, 0f, g);                                                     // lr m^
+            k.binary(BinaryOp.DIV, Broadcast.SAME, 1, n, g, tmp, g);
+            subtract(k, n, param, g);
+        }
+    }
+
+    static void rmsprop(Kernels k, int n, Slice param, Slice grad, Slice sq, float lr, float alpha, float eps,
+            float weightDecay) {
+        try (Temps t = new Temps(k)) {
+            Slice g = t.of(n);
+            Slice tmp = t.of(n);
+            decayedGradient(k, n, param, grad, weightDecay, g);
+            k.affine(n, g, 1f - alpha, 0f, tmp);
+            k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, tmp, g, tmp);
+            k.affine(n, sq, alpha, 0f, sq);
+            k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, sq, tmp, sq);                     // s = a s + (1-a) g g
+            step(k, t, n, param, g, sq, lr, eps);
+        }
+    }
+
+    static void adagrad(Kernels k, int n, Slice param, Slice grad, Slice sum, float lr, float eps, float weightDecay) {
+        try (Temps t = new Temps(k)) {
+            Slice g = t.of(n);
+            Slice tmp = t.of(n);
+            decayedGradient(k, n, param, grad, weightDecay, g);
+            k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, g, g, tmp);
+            k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, sum, tmp, sum);                   // s += g g
+            step(k, t, n, param, g, sum, lr, eps);
+        }
+    }
+
+    /** {@code p -= lr g / (sqrt(s) + eps)}; overwrites g. */
+    private static void step(Kernels k, Temps t, int n, Slice param, Slice g, Slice s, float lr, float eps) {
+        Slice denom = t.of(n);
+        k.unary(UnaryOp.SQRT, n, s, denom);
+        k.affine(n, denom, 1f, eps, denom);
+        k.affine(n, g, lr, 0f, g);
+        k.binary(BinaryOp.DIV, Broadcast.SAME, 1, n, g, denom, g);
+        subtract(k, n, param, g);
+    }
+}
