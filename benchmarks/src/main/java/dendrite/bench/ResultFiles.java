@@ -1,6 +1,6 @@
 package dendrite.bench;
 
-import dendrite.nn.io.Json;
+import dendrite.nn.internal.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dendrite.bench;
 
+import dendrite.nn.internal.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dendrite.nn.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

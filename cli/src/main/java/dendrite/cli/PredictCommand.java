@@ -2,13 +2,11 @@ package dendrite.cli;
 
 import dendrite.nn.Sequential;
 import dendrite.nn.data.CsvReader;
-import dendrite.nn.data.CsvTable;
 import dendrite.nn.data.Dataset;
 import dendrite.tensor.Backend;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,29 +95,24 @@ final class PredictCommand implements Callable<Integer> {
 
     /** The input's feature columns: all but the dropped ones and the training label/target columns. */
     private Dataset readFeatures(ModelInfo info) throws IOException {
-        CsvTable table;
-        try (Reader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
-            table = CsvTable.parse(r, input.toString(), true, ',');
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new BadInputException(input + ": not UTF-8 text", e);
-        }
+        List<String> header = new CsvReader().columnNames(input);
         Set<String> excluded = new LinkedHashSet<>(drop);
         for (String d : drop) {
-            if (!table.header().contains(d)) {
+            if (!header.contains(d)) {
                 throw new BadInputException("--drop " + d + ": " + input + " has no such column; its columns are "
-                        + String.join(", ", table.header()));
+                        + String.join(", ", header));
             }
         }
         if (info.label() != null) {
-            excluded.add(columnName(table.header(), info.label()));
+            excluded.add(columnName(header, info.label()));
         }
         if (info.target() != null) {
             for (String t : info.target().split(",")) {
-                excluded.add(columnName(table.header(), t.trim()));
+                excluded.add(columnName(header, t.trim()));
             }
         }
         List<String> featureColumns = new ArrayList<>();
-        for (String h : table.header()) {
+        for (String h : header) {
             if (!excluded.contains(h)) {
                 featureColumns.add(h);
             }
@@ -127,8 +120,10 @@ final class PredictCommand implements Callable<Integer> {
         if (featureColumns.isEmpty()) {
             throw new BadInputException(input + " has no feature columns left");
         }
-        String name = input.getFileName().toString();
-        return new CsvReader().noTargets().features(featureColumns.toArray(String[]::new)).toDataset(table, name);
+        try (java.io.InputStream in = Files.newInputStream(input)) {
+            return new CsvReader().noTargets().features(featureColumns.toArray(String[]::new))
+                    .read(in, input.toString(), input.getFileName().toString());
+        }
     }
 
     /** A training column given by name or, as {@code --label 2} allows, by 0-based index. */

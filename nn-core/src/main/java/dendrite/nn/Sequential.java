@@ -79,11 +79,8 @@ public final class Sequential {
     private final List<Shape> outputShapes;
     private final Map<String, Parameter> namedParameters;
     private final Tensor[] lastOutputs;
-    private final BatchBuffer predictInput;
-    private BatchBuffer probaBuffer;
-    private volatile Thread trainingThread;
-    private int leaseDepth;
-    private final Lease outerLease = new Lease();
+    private final TrainingGuard guard = new TrainingGuard(this);
+    private final Prediction prediction;
 
     private Sequential(Backend backend, Shape inputShape, List<Layer> layers, long seed) {
         this.backend = backend;
@@ -93,9 +90,7 @@ public final class Sequential {
         Shape s = inputShape;
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            if (layer instanceof Dense d) {
-                d.setDefaultInitializer(Initializers.defaultFor(i + 1 < layers.size() ? layers.get(i + 1).type() : null));
-            }
+            layer.followedBy(i + 1 < layers.size() ? layers.get(i + 1) : null);
             // A model's parameters and buffers belong to the model, not to a scope the caller has open.
             Shape in = s;
             long layerSeed = CounterRandom.bits(seed, i);
@@ -116,7 +111,7 @@ public final class Sequential {
         }
         this.namedParameters = Collections.unmodifiableMap(named);
         this.lastOutputs = new Tensor[layers.size()];
-        this.predictInput = new BatchBuffer(backend, inputShape);
+        this.prediction = new Prediction(this, guard);
     }
 
     /** Each layer's per-sample output shape, checking that it accepts the previous one's. */
@@ -154,20 +149,8 @@ public final class Sequential {
      *
      * @throws IllegalArgumentException (or another runtime exception) when the data is malformed
      */
-    @SuppressWarnings("unchecked")
     public static Builder builderFromArchitecture(Map<String, ?> architecture) {
-        Builder b = new Builder(Shape.of(Configs.intsValue(architecture, "sequential", "input_shape")));
-        Object layers = architecture.get("layers");
-        if (!(layers instanceof List<?> list)) {
-            throw new IllegalArgumentException("architecture has no 'layers' list: " + architecture);
-        }
-        for (Object o : list) {
-            Map<String, ?> spec = (Map<String, ?>) o;
-            Object config = spec.get("config");
-            b.add(LayerRegistry.create(String.valueOf(spec.get("type")),
-                    config == null ? Map.of() : (Map<String, ?>) config));
-        }
-        return b;
+        return ModelState.builderFromArchitecture(architecture);
     }
 
     // ------------------------------------------------------------------ structure
@@ -222,16 +205,7 @@ public final class Sequential {
      * ones (not copies): read them to save, write them (e.g. {@link Tensor#copyFrom}) to load.
      */
     public Map<String, Tensor> stateDict() {
-        Map<String, Tensor> state = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            for (Parameter p : layers.get(i).parameters()) {
-                state.put(i + "." + p.name(), p.value());
-            }
-            for (Map.Entry<String, Tensor> b : layers.get(i).buffers().entrySet()) {
-                state.put(i + "." + b.getKey(), b.getValue());
-            }
-        }
-        return state;
+        return ModelState.stateDict(layers);
     }
 
     /**
@@ -242,28 +216,7 @@ public final class Sequential {
      * @throws IllegalArgumentException listing the missing, unexpected or wrongly sized entries
      */
     public void loadStateDict(Map<String, float[]> values) {
-        Map<String, Tensor> state = stateDict();
-        List<String> problems = new ArrayList<>();
-        for (Map.Entry<String, Tensor> e : state.entrySet()) {
-            float[] v = values.get(e.getKey());
-            if (v == null) {
-                problems.add("missing " + e.getKey() + " " + e.getValue().shape());
-            } else if (v.length != e.getValue().size()) {
-                problems.add(e.getKey() + " has " + v.length + " values, the model's " + e.getValue().shape()
-                        + " needs " + e.getValue().size());
-            }
-        }
-        for (String name : new TreeSet<>(values.keySet())) {
-            if (!state.containsKey(name)) {
-                problems.add("unexpected " + name);
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("loadStateDict: " + String.join("; ", problems));
-        }
-        for (Map.Entry<String, Tensor> e : state.entrySet()) {
-            e.getValue().copyFrom(values.get(e.getKey()));
-        }
+        ModelState.loadStateDict(layers, values);
     }
 
     /**
@@ -273,13 +226,7 @@ public final class Sequential {
      * random stream (dropout masks) where it stood.
      */
     public Map<String, Long> randomState() {
-        Map<String, Long> state = new LinkedHashMap<>();
-        for (int i = 0; i < layers.size(); i++) {
-            for (Map.Entry<String, Long> e : layers.get(i).randomState().entrySet()) {
-                state.put(i + "." + e.getKey(), e.getValue());
-            }
-        }
-        return state;
+        return ModelState.randomState(layers);
     }
 
     /**
@@ -288,33 +235,7 @@ public final class Sequential {
      * @throws IllegalArgumentException naming the missing, unexpected or refused entries; the model is then unchanged
      */
     public void restoreRandomState(Map<String, Long> state) {
-        Map<String, Long> before = randomState();
-        if (!before.keySet().equals(state.keySet())) {
-            TreeSet<String> missing = new TreeSet<>(before.keySet());
-            missing.removeAll(state.keySet());
-            TreeSet<String> unexpected = new TreeSet<>(state.keySet());
-            unexpected.removeAll(before.keySet());
-            throw new IllegalArgumentException("restoreRandomState: " + (missing.isEmpty() ? "" : "missing " + missing
-                    + (unexpected.isEmpty() ? "" : "; ")) + (unexpected.isEmpty() ? "" : "unexpected " + unexpected));
-        }
-        try {
-            restoreRandomStateOfEachLayer(state);
-        } catch (IllegalArgumentException e) {
-            restoreRandomStateOfEachLayer(before);   // a later layer refused: undo the earlier ones
-            throw new IllegalArgumentException("restoreRandomState: " + e.getMessage(), e);
-        }
-    }
-
-    private void restoreRandomStateOfEachLayer(Map<String, Long> state) {
-        for (int i = 0; i < layers.size(); i++) {
-            Map<String, Long> mine = new LinkedHashMap<>();
-            for (String name : layers.get(i).randomState().keySet()) {
-                mine.put(name, state.get(i + "." + name));
-            }
-            if (!mine.isEmpty()) {
-                layers.get(i).restoreRandomState(mine);
-            }
-        }
+        ModelState.restoreRandomState(layers, state);
     }
 
     /**
@@ -323,17 +244,7 @@ public final class Sequential {
      *                                    {"type": "relu", "config": {}}, ...]}}</pre>
      */
     public Map<String, Object> architecture() {
-        List<Object> specs = new ArrayList<>();
-        for (Layer l : layers) {
-            Map<String, Object> spec = new LinkedHashMap<>();
-            spec.put("type", l.type());
-            spec.put("config", new LinkedHashMap<>(l.config()));
-            specs.add(spec);
-        }
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("input_shape", Configs.list(inputShape.dims()));
-        a.put("layers", specs);
-        return a;
+        return ModelState.architecture(inputShape, layers);
     }
 
     /** A Keras-style table of the layers, their output shapes and parameter counts. */
@@ -375,7 +286,7 @@ public final class Sequential {
         return h;
     }
 
-    private void checkBatch(String op, Tensor x) {
+    void checkBatch(String op, Tensor x) {
         if (x.rank() != inputShape.rank() + 1 || x.size() != (long) x.dim(0) * inputShape.size()) {
             throw new IllegalArgumentException(op + ": input " + x.shape() + " is not a batch of samples of "
                     + inputShape + ", the model's input shape");
@@ -415,38 +326,8 @@ public final class Sequential {
      *
      * @throws IllegalStateException if another thread is training it
      */
-    public synchronized TrainingLease beginTraining() {
-        Thread t = trainingThread;
-        if (t != null && t != Thread.currentThread()) {
-            throw new IllegalStateException("model is already being trained by thread " + t.getName());
-        }
-        trainingThread = Thread.currentThread();
-        leaseDepth++;                         // re-entrant: evaluate() inside fit() on the same thread
-        if (leaseDepth == 1) {
-            // The outermost lease is one object reused, so Trainer.step's lease allocates nothing.
-            outerLease.open = true;
-            return outerLease;
-        }
-        Lease nested = new Lease();
-        nested.open = true;
-        return nested;
-    }
-
-    /** A lease that releases once, however often it is closed (while it is the current one). */
-    private final class Lease implements TrainingLease {
-        private boolean open;
-
-        @Override
-        public void close() {
-            synchronized (Sequential.this) {
-                if (open) {
-                    open = false;
-                    if (--leaseDepth == 0) {
-                        trainingThread = null;
-                    }
-                }
-            }
-        }
+    public TrainingLease beginTraining() {
+        return guard.begin();
     }
 
     /** The handle returned by {@link #beginTraining()}. */
@@ -456,14 +337,6 @@ public final class Sequential {
         void close();
     }
 
-    private void checkNotTrainingElsewhere(String op) {
-        Thread t = trainingThread;
-        if (t != null && t != Thread.currentThread()) {
-            throw new IllegalStateException(op + ": the model is being trained by thread " + t.getName()
-                    + "; predict after fit returns, or on a separate model loaded from a checkpoint");
-        }
-    }
-
     // ------------------------------------------------------------------ prediction
 
     /**
@@ -471,7 +344,7 @@ public final class Sequential {
      * {@link #DEFAULT_PREDICT_BATCH}; returns {@code n * outputShape().size()} values.
      */
     public float[] predict(float[] features, int n) {
-        return predict(features, n, DEFAULT_PREDICT_BATCH, false);
+        return prediction.predict(features, n, DEFAULT_PREDICT_BATCH, false);
     }
 
     /**
@@ -479,7 +352,7 @@ public final class Sequential {
      * the last layer already is a {@link Softmax} or {@link Sigmoid}.
      */
     public float[] predictProba(float[] features, int n) {
-        return predict(features, n, DEFAULT_PREDICT_BATCH, true);
+        return prediction.predict(features, n, DEFAULT_PREDICT_BATCH, true);
     }
 
     /**
@@ -487,78 +360,17 @@ public final class Sequential {
      * whether it is above the decision boundary (0.5 after a sigmoid, 0 for a logit).
      */
     public int[] predictClasses(float[] features, int n) {
-        int c = outputShape().size();
-        float[] out = predict(features, n);
-        int[] classes = new int[n];
-        boolean probabilities = endsInProbabilities();
-        for (int i = 0; i < n; i++) {
-            if (c == 1) {
-                classes[i] = out[i] > (probabilities ? 0.5f : 0f) ? 1 : 0;
-            } else {
-                int best = 0;
-                for (int j = 1; j < c; j++) {
-                    if (out[i * c + j] > out[i * c + best]) {
-                        best = j;
-                    }
-                }
-                classes[i] = best;
-            }
-        }
-        return classes;
+        return prediction.classes(features, n);
     }
 
     /** The outputs for a batch tensor {@code [n, input...]}, as a new tensor the caller owns. */
-    public synchronized Tensor predict(Tensor x) {
-        checkNotTrainingElsewhere("predict");
-        checkBatch("predict", x);
-        int n = x.dim(0);
-        int[] dims = new int[outputShape().rank() + 1];
-        dims[0] = n;
-        System.arraycopy(outputShape().dims(), 0, dims, 1, outputShape().rank());
-        Tensor result = backend.allocate(Shape.of(dims));
-        for (int from = 0; from < n; from += DEFAULT_PREDICT_BATCH) {
-            int to = Math.min(n, from + DEFAULT_PREDICT_BATCH);
-            Tensor y = forward(from == 0 && to == n ? x : x.rows(from, to), false);
-            backend.copy(y, from == 0 && to == n ? result : result.rows(from, to));
-        }
-        return result;
+    public Tensor predict(Tensor x) {
+        return prediction.predict(x);
     }
 
     /** Whether the model's last layer already outputs probabilities. */
     public boolean endsInProbabilities() {
-        Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
-        return last instanceof Softmax || last instanceof Sigmoid;
-    }
-
-    private synchronized float[] predict(float[] features, int n, int batch, boolean proba) {
-        checkNotTrainingElsewhere(proba ? "predictProba" : "predict");
-        int in = inputShape.size();
-        if ((long) n * in != features.length) {
-            throw new IllegalArgumentException("predict: " + features.length + " values are not " + n
-                    + " samples of " + inputShape + " (" + (long) n * in + " values)");
-        }
-        int outSize = outputShape().size();
-        float[] result = new float[n * outSize];
-        for (int from = 0; from < n; from += batch) {
-            int m = Math.min(batch, n - from);
-            Tensor x = predictInput.get(m);
-            backend.write(x, features, from * in);
-            Tensor y = forward(x, false);
-            if (proba && !endsInProbabilities()) {
-                if (probaBuffer == null) {
-                    probaBuffer = new BatchBuffer(backend, outputShape());
-                }
-                Tensor p = probaBuffer.get(m);
-                if (outSize == 1) {
-                    backend.activation(Activation.SIGMOID, 0f, y, p);
-                } else {
-                    backend.softmax(y, p);
-                }
-                y = p;
-            }
-            backend.read(y, result, from * outSize);
-        }
-        return result;
+        return !layers.isEmpty() && layers.get(layers.size() - 1).outputsProbabilities();
     }
 
     // ------------------------------------------------------------------ builder

@@ -93,16 +93,24 @@ public final class Scope implements AutoCloseable {
         return owned.size();
     }
 
-    /** Frees every tensor still owned by this scope. Idempotent. */
+    /**
+     * Frees every tensor still owned by this scope. Idempotent.
+     *
+     * @throws IllegalStateException when called from a thread other than the one that opened it: a
+     *         scope belongs to its thread (the tensors that thread makes join it), so another thread
+     *         cannot end it without leaving that thread collecting into a dead scope
+     */
     @Override
     public void close() {
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("scope: opened on thread '" + thread.getName() + "' but closed on '"
+                    + Thread.currentThread().getName() + "': a scope is closed by the thread that opened it");
+        }
         if (closed) {
             return;
         }
         closed = true;
-        if (Thread.currentThread() == thread) {
-            OPEN.get().remove(this);
-        }
+        OPEN.get().remove(this);
         RuntimeException first = null;
         for (Tensor t : order) {
             try {

@@ -128,4 +128,36 @@ class ScopeTest {
         }
         assertTrue(outside.isAlive());
     }
+
+    @Test
+    void anotherThreadCannotCloseAScopeAndTheOwnersTensorsStayCollected() throws Exception {
+        Scope scope = Scope.open();
+        try {
+            Tensor before = be.zeros(2);
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread other = new Thread(() -> {
+                try {
+                    scope.close();
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            }, "intruder");
+            other.start();
+            other.join();
+            assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
+            assertTrue(thrown.get().getMessage().contains("intruder"), thrown.get().getMessage());
+            assertTrue(before.isAlive(), "the refused close freed nothing");
+            Tensor after = be.zeros(2);
+            assertEquals(2, scope.size(), "the scope still collects this thread's tensors");
+            scope.close();
+            assertFalse(before.isAlive());
+            assertFalse(after.isAlive());
+        } finally {
+            scope.close();
+        }
+        try (Scope next = Scope.open()) {
+            be.zeros(1);
+            assertEquals(1, next.size(), "the thread's current scope is the new one, never the closed one");
+        }
+    }
 }

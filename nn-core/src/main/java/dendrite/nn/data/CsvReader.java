@@ -1,5 +1,7 @@
 package dendrite.nn.data;
 
+import dendrite.nn.internal.CsvTable;
+import dendrite.nn.internal.IdxReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -162,6 +164,30 @@ public final class CsvReader {
         }
     }
 
+    /**
+     * The column names of a UTF-8 CSV file with a header (gzip-compressed or not), read from its
+     * first record only, with this reader's delimiter: to choose feature columns by name before
+     * reading a large file.
+     */
+    public List<String> columnNames(Path file) throws IOException {
+        try (InputStream raw = Files.newInputStream(file)) {
+            BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+            in.mark(2);
+            int b0 = in.read();
+            int b1 = in.read();
+            in.reset();
+            InputStream body = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+            CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+            return CsvTable.readHeader(new java.io.InputStreamReader(body, strict), file.toString(), delimiter);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw DatasetFormatException.atLine(file.toString(), 1, -1, "not valid UTF-8 text in the header");
+        } catch (java.util.zip.ZipException e) {
+            throw DatasetFormatException.of(file.toString(), "corrupt gzip data: " + e.getMessage());
+        }
+    }
+
     /** Reads UTF-8 CSV bytes (gzip-compressed or not) from a stream; {@code source} names it in messages. */
     public Dataset read(InputStream in, String source, String datasetName) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
@@ -230,7 +256,7 @@ public final class CsvReader {
     }
 
     /** Interprets the fields of a parsed table as configured. */
-    public Dataset toDataset(CsvTable table, String datasetName) throws DatasetFormatException {
+    Dataset toDataset(CsvTable table, String datasetName) throws DatasetFormatException {
         int[] targets = resolve(table, targetColumns);
         Set<Integer> targetSet = new LinkedHashSet<>();
         for (int t : targets) {

@@ -1,5 +1,8 @@
 package dendrite.nn.data;
 
+import dendrite.nn.internal.IdxReader;
+import dendrite.nn.internal.IdxArray;
+import dendrite.nn.internal.IdxType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

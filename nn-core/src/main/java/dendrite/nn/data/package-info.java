@@ -3,9 +3,9 @@
  *
  * <ul>
  *   <li>{@link dendrite.nn.data.Dataset}: samples, their shape and their targets.</li>
- *   <li>Readers: {@link dendrite.nn.data.IdxReader} (MNIST's IDX format, raw or gzip) and
- *       {@link dendrite.nn.data.CsvReader} (header, columns by name or index, class, one-hot or
- *       regression targets). Both refuse bad content with one exception type,
+ *   <li>Readers: {@link dendrite.nn.data.CsvReader} (header, columns by name or index, class,
+ *       one-hot or regression targets) and {@link dendrite.nn.data.MnistFolder} (MNIST's IDX
+ *       format, raw or gzip). Both refuse bad content with one exception type,
  *       {@link dendrite.nn.data.DatasetFormatException}, naming the file and the byte offset or
  *       line and column; NaN and infinity are refused when data is loaded.</li>
  *   <li>Ready sets: {@link dendrite.nn.data.Digits} (embedded in the jar),

@@ -1,5 +1,7 @@
 package dendrite.nn.io;
 
+import dendrite.nn.internal.Json;
+import dendrite.nn.internal.JsonException;
 import dendrite.nn.Sequential;
 import dendrite.nn.optim.LearningRateSchedule;
 import dendrite.nn.optim.Optimizer;
@@ -78,6 +80,13 @@ public final class CheckpointFile {
      * @param extra           strings to keep (best metric so far, a note); may be empty
      */
     public static void save(Path file, Sequential model, Optimizer optimizer, int epochsCompleted,
+            Map<String, String> extra) throws IOException {
+        try (Sequential.TrainingLease held = ModelFile.holdForSaving(model)) {
+            write(file, model, optimizer, epochsCompleted, extra);
+        }
+    }
+
+    private static void write(Path file, Sequential model, Optimizer optimizer, int epochsCompleted,
             Map<String, String> extra) throws IOException {
         List<SafeTensors.Entry> entries = new ArrayList<>(ModelFile.entries(model.stateDict(), ""));
         entries.addAll(ModelFile.entries(optimizer.state(), OPTIMIZER_PREFIX));

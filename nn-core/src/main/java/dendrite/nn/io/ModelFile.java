@@ -1,5 +1,7 @@
 package dendrite.nn.io;
 
+import dendrite.nn.internal.Json;
+import dendrite.nn.internal.JsonException;
 import dendrite.nn.Sequential;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
@@ -82,7 +84,9 @@ public final class ModelFile {
             }
             metadata.put(e.getKey(), e.getValue());
         }
-        SafeTensors.write(file, entries(model.stateDict(), ""), metadata);
+        try (Sequential.TrainingLease held = ModelFile.holdForSaving(model)) {
+            SafeTensors.write(file, entries(model.stateDict(), ""), metadata);
+        }
     }
 
     /**
@@ -128,6 +132,20 @@ public final class ModelFile {
     }
 
     // ------------------------------------------------------------------ shared with Checkpoint
+
+    /**
+     * Holds the model as training does while it is written: refused while another thread trains it
+     * (its weights change between steps, so the file would match no step), and no other thread can
+     * start training mid-write. The training thread itself may save (a nested hold).
+     */
+    static Sequential.TrainingLease holdForSaving(Sequential model) {
+        try {
+            return model.beginTraining();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("save: " + e.getMessage()
+                    + "; save from the training thread (a Checkpointer or a TrainingListener) or after fit returns", e);
+        }
+    }
 
     static List<SafeTensors.Entry> entries(Map<String, Tensor> tensors, String prefix) {
         List<SafeTensors.Entry> list = new ArrayList<>();

@@ -1,5 +1,8 @@
 package dendrite.nn.io;
 
+import dendrite.nn.internal.Json;
+import dendrite.nn.internal.JsonException;
+import dendrite.nn.internal.AtomicFile;
 import dendrite.tensor.Tensor;
 import java.io.IOException;
 import java.io.OutputStream;

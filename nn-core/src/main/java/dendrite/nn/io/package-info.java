@@ -1,5 +1,6 @@
 /**
- * Model files: safetensors with the architecture in its metadata, saved atomically.
+ * Model files: safetensors with the architecture in its metadata, saved atomically (temporary file,
+ * sync, rename: a crash leaves the old file or the new one).
  *
  * <ul>
  *   <li>{@link dendrite.nn.io.ModelFile}: save a {@code Sequential} and load it back with no code,
@@ -9,8 +10,6 @@
  *       stopped; {@code CheckpointFile.saver(path)} plugs into {@code Trainer.Builder.checkpointEvery}.</li>
  *   <li>{@link dendrite.nn.io.SafeTensors}: the format itself, read strictly and written as the
  *       reference implementation writes it.</li>
- *   <li>{@link dendrite.nn.io.AtomicFile}: temp file, sync, rename: a crash leaves the old file or the new one.</li>
- *   <li>{@link dendrite.nn.io.Json}: a small strict JSON reader and writer, so nn-core needs no library.</li>
  * </ul>
  * Every reader throws one exception type for bad content, {@link dendrite.nn.io.ModelFormatException},
  * naming the file, the tensor where one is at fault, and the problem; nothing is half-loaded, and a

@@ -26,7 +26,7 @@ import java.util.Optional;
  * </pre>
  * The weights start from the given {@link Initializer}, or, when none is given, from the default for
  * the activation that follows (a {@code Sequential} tells the layer which, see
- * {@link #setDefaultInitializer}); the bias starts at zero.
+ * {@link #followedBy}); the bias starts at zero.
  *
  * <h2>Fused activation</h2>
  * A Dense may apply ReLU, sigmoid or tanh itself ({@code y = act(x W^T + b)}), which lets the backend
@@ -110,6 +110,12 @@ public final class Dense implements Layer {
         if (initializer == null && activation == Activation.IDENTITY) {
             initializer = init;
         }
+    }
+
+    /** Without an explicit initializer, the default for the activation that follows. */
+    @Override
+    public void followedBy(Layer next) {
+        setDefaultInitializer(Initializers.defaultFor(next == null ? null : next.type()));
     }
 
     @Override

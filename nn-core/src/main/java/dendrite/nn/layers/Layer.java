@@ -134,6 +134,23 @@ public interface Layer {
     }
 
     /**
+     * Told, before {@link #build}, which layer comes next in its model ({@code null} for the last),
+     * so a layer can choose defaults that suit what follows: a Dense layer without an explicit
+     * initializer starts its weights as suits the activation after it (He before a ReLU, Xavier
+     * otherwise). Default: nothing to choose.
+     */
+    default void followedBy(Layer next) {
+    }
+
+    /**
+     * Whether this layer's output is already probabilities (softmax, sigmoid), so a model ending in it
+     * predicts probabilities as they are instead of applying softmax or sigmoid again. Default: no.
+     */
+    default boolean outputsProbabilities() {
+        return false;
+    }
+
+    /**
      * Whether {@link #backward} must return dL/dx. The first layer of a model does not need it, and a
      * Dense layer then skips one matrix product. Default: needed.
      */

@@ -7,4 +7,9 @@ public final class Sigmoid extends ActivationLayer {
     public Sigmoid() {
         super(Activation.SIGMOID, 0f);
     }
+
+    @Override
+    public boolean outputsProbabilities() {
+        return true;
+    }
 }

@@ -29,6 +29,11 @@ public final class Softmax implements Layer {
     }
 
     @Override
+    public boolean outputsProbabilities() {
+        return true;
+    }
+
+    @Override
     public Shape outputShape(Shape in) {
         return in;
     }

@@ -3,10 +3,14 @@
  * {@code backward} takes dL/dout, fills the parameter gradients and returns dL/din, so the chain rule
  * can be read in the code.
  *
- * <p>{@link dendrite.nn.layers.Layer} is the interface to implement for a layer of your own;
- * {@link dendrite.nn.layers.BatchBuffer} gives it reusable per-batch buffers, and
- * {@link dendrite.nn.layers.LayerRegistry} lets saved models that contain it load (declaring its
- * {@code stateShapes} lets a model file be checked before the layer allocates). Built in: Dense,
+ * <p>{@link dendrite.nn.layers.Layer} is the interface to implement for a layer of your own; three
+ * classes here exist for that and nothing else: {@link dendrite.nn.layers.BatchBuffer} gives it
+ * reusable per-batch buffers, {@link dendrite.nn.layers.Configs} reads its hyperparameters back from
+ * a model file's architecture, and {@link dendrite.nn.layers.LayerRegistry} lets saved models that
+ * contain it load (declaring its {@code stateShapes} lets a model file be checked before the layer
+ * allocates). A layer is asked about itself rather than tested for its type:
+ * {@link dendrite.nn.layers.Layer#followedBy} (defaults that depend on the next layer) and
+ * {@link dendrite.nn.layers.Layer#outputsProbabilities}. Built in: Dense,
  * ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, Dropout, BatchNorm1d, Flatten, Reshape.
  */
 package dendrite.nn.layers;

@@ -1,5 +1,7 @@
 package dendrite.nn.data;
 
+import dendrite.nn.internal.IdxWriter;
+import dendrite.nn.internal.IdxArray;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,8 @@
 package dendrite.nn.data;
 
+import dendrite.nn.internal.IdxReader;
+import dendrite.nn.internal.IdxWriter;
+import dendrite.nn.internal.IdxArray;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 

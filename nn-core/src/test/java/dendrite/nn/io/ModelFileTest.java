@@ -1,5 +1,6 @@
 package dendrite.nn.io;
 
+import dendrite.nn.internal.Json;
 import static dendrite.nn.io.SafeTensorsBytes.f32;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

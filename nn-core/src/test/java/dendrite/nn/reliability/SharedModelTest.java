@@ -5,6 +5,8 @@ import dendrite.nn.OnEveryBackend;
 import dendrite.nn.Sequential;
 import dendrite.nn.data.Dataset;
 import dendrite.nn.data.Synthetic;
+import dendrite.nn.io.CheckpointFile;
+import dendrite.nn.io.ModelFile;
 import dendrite.nn.losses.Losses;
 import dendrite.nn.optim.Adam;
 import dendrite.nn.train.StepEvent;
@@ -16,6 +18,8 @@ import dendrite.tensor.op.CounterRandom;
 import org.junit.jupiter.api.function.Executable;
 
 import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -128,7 +132,7 @@ class SharedModelTest {
     }
 
     /**
-     * While one thread trains the model, another thread's predict, evaluate or fit is refused with an
+     * While one thread trains the model, another thread's predict, evaluate, fit or save is refused with an
      * {@link IllegalStateException} that says the model is being trained; after fit returns, it works.
      */
     @OnEveryBackend
@@ -157,9 +161,13 @@ class SharedModelTest {
             Trainer other = Trainer.builder(model).loss(Losses.softmaxCrossEntropy()).optimizer(new Adam(0.01))
                     .epochs(1).build();
             try (Tensor input = model.backend().tensor(x, 1, 2)) {
+                Path file = Files.createTempFile("shared-model", ".safetensors");
                 List<Executable> calls = List.of(() -> model.predict(x, 1), () -> model.predictProba(x, 1),
                         () -> model.predictClasses(x, 1), () -> model.predict(input).close(),
-                        () -> other.evaluate(data), () -> other.fit(data));
+                        () -> other.evaluate(data), () -> other.fit(data),
+                        // a save would write weights from no single step: refused like a prediction
+                        () -> ModelFile.save(model, file),
+                        () -> CheckpointFile.save(file, model, new Adam(0.01), 0, java.util.Map.of()));
                 for (Executable call : calls) {
                     IllegalStateException e = assertThrows(IllegalStateException.class, call);
                     assertTrue(e.getMessage().contains("being trained by thread the-trainer"), e.getMessage());

@@ -1,5 +1,6 @@
-package dendrite.nn.data;
+package dendrite.nn.internal;
 
+import dendrite.nn.data.DatasetFormatException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
@@ -27,6 +28,18 @@ public final class CsvTable {
         this.header = header;
         this.rows = rows;
         this.lines = lines;
+    }
+
+    /**
+     * The first record alone (the column names), read without the rest of the text: for a caller
+     * that chooses columns by name before reading a large file.
+     */
+    public static List<String> readHeader(Reader in, String source, char delimiter) throws IOException {
+        String[] record = new Tokenizer(in, source, delimiter).next();
+        if (record == null) {
+            throw DatasetFormatException.atLine(source, 1, -1, "empty file: expected a header row");
+        }
+        return List.of(record);
     }
 
     /**
@@ -101,12 +114,12 @@ public final class CsvTable {
     }
 
     /** A column's description for messages: its 1-based number and, with a header, its name. */
-    String describeColumn(int column) {
+    public String describeColumn(int column) {
         return header == null ? "column " + (column + 1) : "column " + (column + 1) + " ('" + header.get(column) + "')";
     }
 
     /** A {@link DatasetFormatException} for the field at {@code row} (0-based data row) and {@code column} (0-based). */
-    DatasetFormatException cellError(int row, int column, String problem) {
+    public DatasetFormatException cellError(int row, int column, String problem) {
         return DatasetFormatException.atCell(source, lines[row], column + 1, header == null ? null : header.get(column),
                 problem);
     }

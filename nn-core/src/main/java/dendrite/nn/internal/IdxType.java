@@ -1,4 +1,4 @@
-package dendrite.nn.data;
+package dendrite.nn.internal;
 
 /**
  * The element types of the IDX format (the third byte of an IDX file's magic number).

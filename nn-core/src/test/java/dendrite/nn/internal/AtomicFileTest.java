@@ -1,4 +1,4 @@
-package dendrite.nn.io;
+package dendrite.nn.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

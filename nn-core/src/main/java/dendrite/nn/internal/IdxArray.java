@@ -1,4 +1,4 @@
-package dendrite.nn.data;
+package dendrite.nn.internal;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dendrite.nn.io;
+package dendrite.nn.internal;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dendrite.nn.io;
+package dendrite.nn.internal;
 
 /**
  * Text that is not the JSON {@link Json} accepts, or a value it cannot write.

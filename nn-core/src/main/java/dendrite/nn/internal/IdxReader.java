@@ -1,5 +1,6 @@
-package dendrite.nn.data;
+package dendrite.nn.internal;
 
+import dendrite.nn.data.DatasetFormatException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,7 @@ import java.util.zip.GZIPInputStream;
  */
 public final class IdxReader {
     /** The largest array the JVM reliably allocates. */
-    static final int MAX_PAYLOAD_BYTES = Integer.MAX_VALUE - 8;
+    public static final int MAX_PAYLOAD_BYTES = Integer.MAX_VALUE - 8;
     /** More dimensions than any real IDX file has; guards against a garbage count byte. */
     static final int MAX_DIMS = 16;
     private static final int FIRST_CHUNK = 1 << 20;

@@ -1,0 +1,11 @@
+/**
+ * nn-core's own helpers, not part of its API: a strict JSON reader and writer, atomic file
+ * writes, the CSV tokenizer and table behind {@code CsvReader}, and the IDX reader and writer behind
+ * {@code MnistFolder}.
+ *
+ * <p>Not exported by the module: on the module path nothing outside nn-core can use these classes,
+ * and on the class path they carry no compatibility promise. Applications use the public readers
+ * ({@code dendrite.nn.data.CsvReader}, {@code MnistFolder}) and model files
+ * ({@code dendrite.nn.io.ModelFile}) instead.
+ */
+package dendrite.nn.internal;
