@@ -57,18 +57,39 @@ final class ModelOptions {
         return sizes;
     }
 
-    /** Builds input -> (dense, activation)* -> dense(outputs). */
+    /**
+     * Builds input -> (dense, activation)* -> dense(outputs). The model takes each sample flat (images
+     * as their pixels in a row): no flatten layer, so the dense layers keep indices 0, 2, ... and their
+     * seeds whatever shape the dataset gives its samples.
+     */
     static Sequential build(int[] sampleShape, int[] hidden, String activation, int outputs, Backend backend, long seed) {
-        Sequential.Builder b = Sequential.builder(sampleShape);
-        if (sampleShape.length > 1) {
-            b.flatten();
+        int size = 1;
+        for (int d : sampleShape) {
+            size *= d;
         }
+        Sequential.Builder b = Sequential.builder(size);
         for (int h : hidden) {
             b.dense(h);
             addActivation(b, activation);
         }
         b.dense(outputs);
         return b.build(backend, seed);
+    }
+
+    /** Builds input -> the layers of a {@code --model} spec -> dense(outputs). */
+    static Sequential build(int[] sampleShape, List<java.util.function.Consumer<Sequential.Builder>> layers, int outputs,
+            Backend backend, long seed) {
+        Sequential.Builder b = Sequential.builder(sampleShape);
+        for (var layer : layers) {
+            layer.accept(b);
+        }
+        b.dense(outputs);
+        try {
+            return b.build(backend, seed);
+        } catch (dendrite.nn.ModelShapeException e) {
+            throw new BadInputException("--model does not fit samples of " + java.util.Arrays.toString(sampleShape) + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     static String checkActivation(String name) {
@@ -153,7 +174,8 @@ final class ModelOptions {
         parts.add(model.inputShape().toString());
         for (int i = 0; i < model.size(); i++) {
             var layer = model.layer(i);
-            parts.add(layer.type().equals("dense") ? "dense " + model.outputShape(i).size() : layer.type());
+            parts.add(layer.type().equals("dense") ? "dense " + model.outputShape(i).size()
+                    : layer.type().equals("flatten") || layer.type().endsWith("relu") ? layer.type() : layer.toString());
         }
         return String.join(" -> ", parts);
     }

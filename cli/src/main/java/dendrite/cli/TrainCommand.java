@@ -69,6 +69,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "(default: 128 for digits and CSV, 256,128 for (fashion-)mnist, 64,64 for synthetic sets).")
     String hidden;
 
+    @Option(names = "--model", paramLabel = "<spec>", defaultValue = "mlp",
+            description = "mlp (default: --hidden and --activation), cnn (conv 32 3, relu, maxpool 2, conv 64 3, relu, "
+                    + "maxpool 2, flatten, dense 128, relu), or layers such as \"conv 16 3 pad same, relu, maxpool 2, "
+                    + "flatten, dense 64, relu\"; the output layer is added after them (see cli/README.md).")
+    String model;
+
     @Option(names = {"-a", "--activation"}, paramLabel = "<name>", defaultValue = "relu",
             description = "relu (default), tanh, sigmoid, gelu, leaky-relu.")
     String activation;
@@ -153,6 +159,7 @@ final class TrainCommand implements Callable<Integer> {
         DataSource source = DataSource.parse(dataset);
         Defaults defaults = Defaults.of(source.kind());
         int[] hiddenSizes = ModelOptions.hidden(hidden != null ? hidden : defaults.hidden());
+        var layerSpec = ModelSpec.isMlp(model) ? null : ModelSpec.parse(model);   // a bad spec fails before any loading
         String act = ModelOptions.checkActivation(activation);
         String opt = ModelOptions.checkOptimizer(optimizer);
         double rate = lr != null ? lr : ModelOptions.defaultLearningRate(opt, source.kind() == DataSource.Kind.SYNTHETIC);
@@ -191,7 +198,9 @@ final class TrainCommand implements Callable<Integer> {
         Path folder = output.prepare(defaultFolder, files);
 
         int outputs = classification ? trainSet.numClasses() : trainSet.targetSize();
-        Sequential model = ModelOptions.build(trainSet.sampleShape(), hiddenSizes, act, outputs, be, seed);
+        Sequential model = layerSpec == null
+                ? ModelOptions.build(trainSet.sampleShape(), hiddenSizes, act, outputs, be, seed)
+                : ModelOptions.build(trainSet.sampleShape(), layerSpec, outputs, be, seed);
         Loss loss = classification ? Losses.softmaxCrossEntropy() : Losses.mse();
         Optimizer optim = ModelOptions.optimizer(opt, rate, weightDecay);
         int stepBatch = Math.min(batchSize, trainSet.size());

@@ -3,16 +3,20 @@ package dendrite.nn;
 import dendrite.nn.init.Initializer;
 import dendrite.nn.init.Initializers;
 import dendrite.nn.layers.BatchBuffer;
+import dendrite.nn.layers.AvgPool2d;
 import dendrite.nn.layers.BatchNorm1d;
+import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.Configs;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Dropout;
 import dendrite.nn.layers.Flatten;
+import dendrite.nn.layers.GlobalAvgPool2d;
 import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LayerRegistry;
 import dendrite.nn.layers.LayerShapeException;
 import dendrite.nn.layers.LeakyReLU;
+import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.Parameter;
 import dendrite.nn.layers.ReLU;
 import dendrite.nn.layers.Reshape;
@@ -448,6 +452,37 @@ public final class Sequential {
         /** BatchNorm1d with PyTorch's defaults (eps 1e-5, momentum 0.1). */
         public Builder batchNorm() {
             return add(new BatchNorm1d());
+        }
+
+        /** A {@code kernel x kernel} convolution with {@code outChannels} filters, stride 1, no padding. */
+        public Builder conv2d(int outChannels, int kernel) {
+            return add(new Conv2d(outChannels, kernel));
+        }
+
+        /** A square convolution with the given stride and padding on every side. */
+        public Builder conv2d(int outChannels, int kernel, int stride, int padding) {
+            return add(new Conv2d(-1, outChannels, kernel, kernel, stride, stride, padding, padding, false, 1, 1, 1,
+                    true, null));
+        }
+
+        /** A square convolution, stride 1, padded so the output keeps the input's size (PyTorch's {@code 'same'}). */
+        public Builder conv2dSame(int outChannels, int kernel) {
+            return add(new Conv2d(-1, outChannels, kernel, kernel, 1, 1, 0, 0, true, 1, 1, 1, true, null));
+        }
+
+        /** Max pooling over {@code kernel x kernel} windows moved by their own size. */
+        public Builder maxPool2d(int kernel) {
+            return add(new MaxPool2d(kernel));
+        }
+
+        /** Average pooling over {@code kernel x kernel} windows moved by their own size. */
+        public Builder avgPool2d(int kernel) {
+            return add(new AvgPool2d(kernel));
+        }
+
+        /** Each channel's mean over the image ({@code [C, H, W]} to {@code [C, 1, 1]}). */
+        public Builder globalAvgPool2d() {
+            return add(new GlobalAvgPool2d());
         }
 
         public Builder flatten() {

@@ -2,6 +2,8 @@ package dendrite.tensor;
 
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.Conv2dGeometry;
+import dendrite.tensor.op.PoolOp;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.op.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
@@ -326,6 +328,69 @@ public final class Backend implements AutoCloseable {
         Check.gatherRows(this, src, indices, from, out);
         int count = out.dim(0);
         kernels.gatherRows(src.slice(), indices, from, count, out.size() / count, out.slice());
+    }
+
+    // ------------------------------------------------------------------ images
+
+    /**
+     * A 2-D convolution as PyTorch's {@code conv2d} computes it (a cross-correlation), in NCHW:
+     * {@code x [batch, channels, height, width]}, {@code w [outChannels, channels / groups, kernelH,
+     * kernelW]}, {@code bias [outChannels]} or {@code null}, {@code out [batch, outChannels, outH,
+     * outW]}, all as {@code g} describes. out must not overlap x or w.
+     */
+    public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dGeometry g, Tensor out) {
+        Check.conv2d(this, "conv2d", g, x, w, bias, out, "output");
+        kernels.conv2d(g, x.slice(), w.slice(), bias == null ? null : bias.slice(), out.slice());
+    }
+
+    /**
+     * A convolution's input gradient: {@code dx [batch, channels, height, width]} (overwritten) from
+     * the output gradient {@code dy [batch, outChannels, outH, outW]} and the weights.
+     */
+    public void conv2dBackwardData(Tensor dy, Tensor w, Conv2dGeometry g, Tensor dx) {
+        Check.conv2d(this, "conv2d backward", g, dx, w, null, dy, "output gradient");
+        Check.distinct("conv2d backward", "input gradient", dx, "weight", w);
+        kernels.conv2dBackwardData(g, dy.slice(), w.slice(), dx.slice());
+    }
+
+    /**
+     * A convolution's weight gradient {@code dw} and, unless {@code null}, bias gradient {@code dbias}
+     * (both overwritten, summed over the batch) from the output gradient and the forward input.
+     */
+    public void conv2dBackwardWeights(Tensor dy, Tensor x, Conv2dGeometry g, Tensor dw, Tensor dbias) {
+        Check.conv2d(this, "conv2d weight gradient", g, x, dw, dbias, dy, "output gradient");
+        Check.distinct("conv2d weight gradient", "weight gradient", dw, "input", x);
+        if (dbias != null) {
+            Check.distinct("conv2d weight gradient", "bias gradient", dbias, "input", x);
+            Check.distinct("conv2d weight gradient", "bias gradient", dbias, "output gradient", dy);
+            Check.distinct("conv2d weight gradient", "bias gradient", dbias, "weight gradient", dw);
+        }
+        kernels.conv2dBackwardWeights(g, dy.slice(), x.slice(), dw.slice(), dbias == null ? null : dbias.slice());
+    }
+
+    /**
+     * Pools each channel: {@code x [batch, channels, height, width]} into {@code out [batch, channels,
+     * outH, outW]}, windows as {@code g} (made by {@link Conv2dGeometry#pool}) describes.
+     */
+    public void pool2d(PoolOp op, Tensor x, Conv2dGeometry g, Tensor out) {
+        Check.pool2d(this, op.label(), g, x, out);
+        kernels.pool2d(op, g, x.slice(), out.slice());
+    }
+
+    /**
+     * The input gradient of {@link #pool2d}: {@code dx} (overwritten, x's shape) from {@code dOut}
+     * (out's shape); max pooling reads the forward input and output to find each window's winner.
+     */
+    public void pool2dBackward(PoolOp op, Tensor x, Tensor out, Tensor dOut, Conv2dGeometry g, Tensor dx) {
+        String name = op.label() + " backward";
+        Check.pool2d(this, name, g, x, out);
+        Check.pool2d(this, name, g, dx, dOut);
+        if (dx.storage() == x.storage() || dx.storage() == out.storage()) {
+            // max pooling reads x and out to find each window's winner while dx is written
+            throw new IllegalArgumentException(name + ": the input gradient must not share memory with the forward"
+                    + " input or output");
+        }
+        kernels.pool2dBackward(op, g, x.slice(), out.slice(), dOut.slice(), dx.slice());
     }
 
     // ------------------------------------------------------------------ activations

@@ -1,5 +1,6 @@
 package dendrite.tensor;
 
+import dendrite.tensor.op.Conv2dGeometry;
 import dendrite.tensor.spi.Broadcast;
 
 /**
@@ -293,6 +294,71 @@ final class Check {
                 throw new IllegalArgumentException("gatherRows: index " + idx + " at position " + (from + r)
                         + " is not a row of " + src.shape());
             }
+        }
+    }
+
+    /** {@code t} has exactly the dimensions {@code dims}, which {@code what} describes. */
+    private static void dims(String op, String role, Tensor t, String what, int... dims) {
+        if (!java.util.Arrays.equals(t.shape().dims(), dims)) {
+            throw new IllegalArgumentException(op + ": " + role + " " + t.shape() + " does not match the geometry's "
+                    + Shape.of(dims) + " (" + what + ")");
+        }
+    }
+
+    private static void geometry(String op, Conv2dGeometry g) {
+        if (g == null) {
+            throw new IllegalArgumentException(op + ": geometry is null");
+        }
+    }
+
+    /** Checks a convolution's input, weights, bias and output against its geometry. */
+    static void conv2d(Backend be, String op, Conv2dGeometry g, Tensor x, Tensor w, Tensor bias, Tensor out,
+            String outRole) {
+        geometry(op, g);
+        present(op, "input", x);
+        present(op, "weight", w);
+        present(op, outRole, out);
+        owned(be, x, w, out);
+        owned(be, bias);
+        dims(op, "input", x, "batch, channels, height, width", g.batch(), g.channels(), g.height(), g.width());
+        dims(op, "weight", w, "out channels, in channels / groups, kernel height, kernel width", g.outChannels(),
+                g.groupChannels(), g.kernelH(), g.kernelW());
+        if (bias != null && bias.size() != g.outChannels()) {
+            throw new IllegalArgumentException(op + ": bias " + bias.shape() + " does not fit " + g.outChannels()
+                    + " output channels");
+        }
+        dims(op, outRole, out, "batch, out channels, out height, out width", g.batch(), g.outChannels(), g.outH(),
+                g.outW());
+        if (out.storage() == x.storage() || out.storage() == w.storage()) {
+            throw new IllegalArgumentException(op + ": the " + outRole + " must not share memory with an input");
+        }
+    }
+
+    /** Checks a pooling window over a batch: per channel, input and output against the geometry. */
+    static void pool2d(Backend be, String op, Conv2dGeometry g, Tensor x, Tensor out) {
+        geometry(op, g);
+        present(op, "input", x);
+        present(op, "output", out);
+        owned(be, x, out);
+        if (g.outChannels() != g.channels() || g.groups() != g.channels()) {
+            throw new IllegalArgumentException(op + ": a pooling geometry keeps each channel apart (outChannels and "
+                    + "groups equal to the " + g.channels() + " channels; see Conv2dGeometry.pool), not " + g);
+        }
+        if (g.padH() > g.kernelH() / 2 || g.padW() > g.kernelW() / 2) {
+            throw new IllegalArgumentException(op + ": padding " + g.padH() + "x" + g.padW() + " must be at most half the "
+                    + g.kernelH() + "x" + g.kernelW() + " window, so every window holds a pixel (as PyTorch requires)");
+        }
+        dims(op, "input", x, "batch, channels, height, width", g.batch(), g.channels(), g.height(), g.width());
+        dims(op, "output", out, "batch, channels, out height, out width", g.batch(), g.channels(), g.outH(), g.outW());
+        if (out.storage() == x.storage()) {
+            throw new IllegalArgumentException(op + ": the output must not share memory with the input");
+        }
+    }
+
+    /** Two tensors an operation reads and writes at once must not share memory. */
+    static void distinct(String op, String roleA, Tensor a, String roleB, Tensor b) {
+        if (a.storage() == b.storage()) {
+            throw new IllegalArgumentException(op + ": the " + roleA + " must not share memory with the " + roleB);
         }
     }
 

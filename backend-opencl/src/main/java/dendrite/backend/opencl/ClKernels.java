@@ -16,6 +16,8 @@ import org.jocl.cl_mem;
 
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.Conv2dGeometry;
+import dendrite.tensor.op.PoolOp;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.op.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
@@ -352,6 +354,47 @@ public final class ClKernels implements Kernels {
                 memory.release(idx, bytes);
             }
         });
+    }
+
+    // ------------------------------------------------------------------ images
+
+    /*
+     * The four image primitives of images.cl, one work-item per element they write. col2im and the
+     * pooling gradient are gathers (each work-item sums what lands on its own element) rather than
+     * the reference's scatters, so they need no atomics and give the same bits on every run. The
+     * convolutions stay on the Composites defaults: im2col, GEMM and col2im per image and group, with
+     * a column temporary released right after the last launch is enqueued, which is safe because
+     * every command goes to this one in-order queue (see ClMemory).
+     */
+
+    @Override
+    public void im2col(Conv2dGeometry g, int group, Slice image, Slice cols) {
+        int n = g.patchSize() * g.outH() * g.outW();
+        run("im2col", () -> launch("images", "im2col").mem(ClBuffer.mem(image)).i(image.offset())
+                .mem(ClBuffer.mem(cols)).i(cols.offset()).i(n).i(group).i(g.groupChannels()).geometry(g).run1(n));
+    }
+
+    @Override
+    public void col2im(Conv2dGeometry g, int group, Slice cols, Slice image) {
+        int n = g.groupChannels() * g.height() * g.width();
+        run("col2im", () -> launch("images", "col2im").mem(ClBuffer.mem(cols)).i(cols.offset())
+                .mem(ClBuffer.mem(image)).i(image.offset()).i(n).i(group).i(g.groupChannels()).geometry(g).run1(n));
+    }
+
+    @Override
+    public void pool2d(PoolOp op, Conv2dGeometry g, Slice x, Slice out) {
+        int n = g.batch() * g.channels() * g.outH() * g.outW();
+        run(op.label(), () -> launch("images", "pool2d").mem(ClBuffer.mem(x)).i(x.offset())
+                .mem(ClBuffer.mem(out)).i(out.offset()).i(n).i(op.ordinal()).geometry(g).run1(n));
+    }
+
+    /** Max pooling finds each window's winner again from {@code x}; {@code out} is not read. */
+    @Override
+    public void pool2dBackward(PoolOp op, Conv2dGeometry g, Slice x, Slice out, Slice dOut, Slice dx) {
+        int n = g.batch() * g.imageSize();
+        run(op.label() + " backward", () -> launch("images", "pool2d_backward").mem(ClBuffer.mem(x)).i(x.offset())
+                .mem(ClBuffer.mem(dOut)).i(dOut.offset()).mem(ClBuffer.mem(dx)).i(dx.offset()).i(n).i(op.ordinal())
+                .geometry(g).run1(n));
     }
 
     // ------------------------------------------------------------------ activations

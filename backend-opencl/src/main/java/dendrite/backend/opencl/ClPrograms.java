@@ -19,6 +19,7 @@ import org.jocl.cl_program;
 
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.PoolOp;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.op.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
@@ -64,6 +65,7 @@ final class ClPrograms {
         define(b, "ACT_", Activation.values());
         define(b, "REDUCE_", ReduceOp.values());
         define(b, "BC_", Broadcast.values());
+        define(b, "POOL_", PoolOp.values());
         return b.toString();
     }
 

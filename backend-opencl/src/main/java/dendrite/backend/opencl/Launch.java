@@ -11,6 +11,8 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
+import dendrite.tensor.op.Conv2dGeometry;
+
 /**
  * Sets a kernel's arguments in order and enqueues it:
  * {@code launch.mem(x).i(offset).f(alpha).run1(n)}. Used under the backend's queue lock, since
@@ -65,6 +67,15 @@ final class Launch {
 
     Launch l(long v) {
         return arg(Sizeof.cl_ulong, Pointer.to(new long[] {v}));
+    }
+
+    /**
+     * The thirteen ints of {@code images.cl}'s {@code GEOMETRY_PARAMS}, in its order: one image's
+     * channels, height and width, the window, stride, padding and dilation, and the output size.
+     */
+    Launch geometry(Conv2dGeometry g) {
+        return i(g.channels()).i(g.height()).i(g.width()).i(g.kernelH()).i(g.kernelW()).i(g.strideH())
+                .i(g.strideW()).i(g.padH()).i(g.padW()).i(g.dilationH()).i(g.dilationW()).i(g.outH()).i(g.outW());
     }
 
     // Checked inline rather than through ClCall.check, so that the call's name is built only on failure.

@@ -6,7 +6,8 @@
  * which validates every argument first, so the kernels here check nothing. It keeps every tensor in
  * a device buffer ({@link dendrite.backend.opencl.ClBuffer}, pooled by size in {@code ClMemory})
  * and runs each primitive, and each fused kernel (linear, softmax, the optimizer updates, ...), as
- * a kernel from {@code kernels/*.cl} on one in-order queue. Nothing is copied to the host except by
+ * a kernel from {@code kernels/*.cl} on one in-order queue; the convolutions keep the SPI's defaults,
+ * built from its im2col, col2im and GEMM kernels. Nothing is copied to the host except by
  * {@code read}; the queue is drained only by reads and {@code synchronize()}.
  *
  * <p>Kernel sources are built once per context with {@code -D} options ({@code ClPrograms}); the

@@ -19,15 +19,21 @@ import dendrite.tensor.Scope;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.Conv2dGeometry;
+import dendrite.tensor.op.PoolOp;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.op.UnaryOp;
+import dendrite.tensor.spi.Kernels;
+import dendrite.tensor.spi.Slice;
+import dendrite.tensor.spi.Storage;
 
 /**
  * Each OpenCL kernel against backend-scalar on shapes around the work-group and tile sizes
  * (1, 3, 63, 65, 257, ...), so guards, tails and the choice between kernel variants are all
  * exercised. The shared conformance suite checks the contract (argument errors are the front's,
  * tested there by {@code ContractTests}); this checks this backend's own code paths (tiled vs
- * direct GEMM, serial vs group reductions, two-pass reduceAll, views with offsets).
+ * direct GEMM, serial vs group reductions, two-pass reduceAll, views with offsets), and the image
+ * kernels on images whose element counts are far from a multiple of the work-group size.
  */
 class ClAgreementTest {
     private static Backend cl;
@@ -278,5 +284,115 @@ class ClAgreementTest {
             be.copy(t[0].rows(0, n - 10), t[0].rows(10, n));
             be.copy(t[0], t[4]);
         }, new float[][] {p, g, s1, s2}, d);
+    }
+
+    private static int[] dims(Conv2dGeometry g) {
+        return new int[] {g.batch(), g.channels(), g.height(), g.width()};
+    }
+
+    private static int[] outDims(Conv2dGeometry g) {
+        return new int[] {g.batch(), g.outChannels(), g.outH(), g.outW()};
+    }
+
+    /**
+     * Convolutions larger than the conformance suite draws, so that every image kernel runs many
+     * work-groups with a ragged last one: plain, strided with dilation and two groups, and depthwise.
+     */
+    @Test
+    void convolutionOnImagesOfManyWorkGroups() {
+        Conv2dGeometry[] geometries = {
+            Conv2dGeometry.conv(2, 3, 45, 37, 5, 3, 3, 1, 1, 1, 1),
+            new Conv2dGeometry(1, 4, 33, 30, 6, 5, 3, 2, 1, 2, 1, 2, 2, 2),
+            Conv2dGeometry.conv(3, 6, 20, 19, 6, 3, 3, 2, 1, 1, 6)};
+        for (Conv2dGeometry g : geometries) {
+            int[] wDims = {g.outChannels(), g.groupChannels(), g.kernelH(), g.kernelW()};
+            float[] x = values(g.batch() * g.imageSize());
+            float[] w = values(g.outChannels() * g.patchSize());
+            float[] bias = values(g.outChannels());
+            float[] dy = values(g.batch() * g.outImageSize());
+            int pixels = g.batch() * g.outH() * g.outW();
+            agree("conv2d " + g, 1e-5, 1e-6 * g.patchSize(), outDims(g),
+                    (be, t) -> be.conv2d(t[0], t[1], t[2], g, t[3]), new float[][] {x, w, bias},
+                    new int[][] {dims(g), wDims, {g.outChannels()}});
+            agree("conv2d input gradient " + g, 1e-5, 1e-6 * g.groupOutChannels() * g.kernelH() * g.kernelW(),
+                    dims(g), (be, t) -> be.conv2dBackwardData(t[0], t[1], g, t[2]), new float[][] {dy, w},
+                    new int[][] {outDims(g), wDims});
+            agree("conv2d weight gradient " + g, 1e-4, 1e-6 * pixels, wDims,
+                    (be, t) -> be.conv2dBackwardWeights(t[0], t[1], g, t[2], null), new float[][] {dy, x},
+                    new int[][] {outDims(g), dims(g)});
+            agree("conv2d bias gradient " + g, 1e-4, 1e-6 * pixels, new int[] {g.outChannels()},
+                    (be, t) -> be.conv2dBackwardWeights(t[0], t[1], g, be.zeros(wDims), t[2]), new float[][] {dy, x},
+                    new int[][] {outDims(g), dims(g)});
+        }
+    }
+
+    /**
+     * Pooling forward and backward on large planes with NaNs and many ties (values on a coarse
+     * grid). The OpenCL gathers add in the reference's order, so max pooling agrees bit for bit;
+     * average pooling's division may round differently on a device without correctly rounded division.
+     */
+    @Test
+    void poolingOnImagesOfManyWorkGroups() {
+        Conv2dGeometry[] geometries = {
+            Conv2dGeometry.pool(2, 3, 50, 47, 3, 3, 2, 2, 1, 1),
+            Conv2dGeometry.pool(1, 5, 64, 33, 2, 2, 2, 2, 0, 0),
+            Conv2dGeometry.pool(2, 2, 31, 70, 3, 2, 1, 2, 1, 0)};
+        for (Conv2dGeometry g : geometries) {
+            int[] yDims = {g.batch(), g.channels(), g.outH(), g.outW()};
+            float[] x = values(g.batch() * g.imageSize());
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i % 97 == 0 ? Float.NaN : Math.round(x[i] * 2) / 2f;
+            }
+            float[] dOut = values(g.batch() * g.channels() * g.outH() * g.outW());
+            for (PoolOp op : PoolOp.values()) {
+                double rel = op == PoolOp.MAX ? 0 : 1e-6;
+                agree(op.label() + " " + g, rel, 0, yDims, (be, t) -> be.pool2d(op, t[0], g, t[1]),
+                        new float[][] {x}, new int[][] {dims(g)});
+                agree(op.label() + " backward " + g, rel, 1e-7, dims(g), (be, t) -> {
+                    Tensor y = be.zeros(yDims);
+                    be.pool2d(op, t[0], g, y);
+                    be.pool2dBackward(op, t[0], y, t[1], g, t[2]);
+                }, new float[][] {x, dOut}, new int[][] {dims(g), yDims});
+            }
+        }
+    }
+
+    /**
+     * im2col and col2im called directly, as only the convolution defaults call them: the second of
+     * three groups, slices at odd offsets, and col2im adding onto an image that already holds values.
+     * Both kernels read and add in the reference's order, so they agree bit for bit.
+     */
+    @Test
+    void im2colAndCol2imAgreeBitForBit() {
+        Conv2dGeometry g = new Conv2dGeometry(1, 6, 29, 23, 3, 3, 4, 2, 1, 1, 2, 1, 2, 3);
+        int colsSize = g.patchSize() * g.outH() * g.outW();
+        float[] image = values(g.imageSize());
+        float[] cols = values(colsSize);
+        Kernels clk = cl.kernels(), refk = ref.kernels();
+        float[] expected = unfoldAndFold(refk, g, image, cols);
+        float[] actual = unfoldAndFold(clk, g, image, cols);
+        near("im2col, col2im " + g, expected, actual, 0, 0);
+    }
+
+    /** im2col of {@code image} followed by its columns, then col2im of {@code cols} onto the image. */
+    private static float[] unfoldAndFold(Kernels k, Conv2dGeometry g, float[] image, float[] cols) {
+        int colsSize = cols.length, at = 3;
+        Storage imageStorage = k.allocate(at + image.length);
+        Storage colsStorage = k.allocate(at + colsSize);
+        try {
+            Slice im = new Slice(imageStorage, at), co = new Slice(colsStorage, at);
+            float[] result = new float[colsSize + image.length];
+            k.write(image, 0, im, image.length);
+            k.fill(co, colsSize, Float.NaN);
+            k.im2col(g, 1, im, co);
+            k.read(co, result, 0, colsSize);
+            k.write(cols, 0, co, colsSize);
+            k.col2im(g, 1, co, im);
+            k.read(im, result, colsSize, image.length);
+            return result;
+        } finally {
+            imageStorage.release();
+            colsStorage.release();
+        }
     }
 }

@@ -8,6 +8,8 @@ import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.Conv2dGeometry;
+import dendrite.tensor.op.PoolOp;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.op.UnaryOp;
 
@@ -50,6 +52,15 @@ public final class KernelCompileTimes {
             ops.put("oneHot", x -> x.oneHot(labels, 1f, 0f, c));
             ops.put("adam (optim.cl build)", x -> x.adamUpdate(a, b, c, c, 0.1f, 0.9f, 0.99f, 1e-8f, 0f, true, 1));
             ops.put("randomNormal (random.cl build)", x -> x.randomNormal(1, 0f, 1f, c));
+            Conv2dGeometry conv = Conv2dGeometry.conv(4, 3, 32, 32, 8, 3, 3, 1, 1, 1, 1);
+            Conv2dGeometry pool = Conv2dGeometry.pool(4, 8, 32, 32, 2, 2, 2, 2, 0, 0);
+            Tensor image = be.full(0.5f, 4, 3, 32, 32), filters = be.full(0.1f, 8, 3, 3, 3);
+            Tensor features = be.zeros(4, 8, 32, 32), dFeatures = be.zeros(4, 8, 32, 32);
+            Tensor pooled = be.zeros(4, 8, 16, 16);
+            ops.put("conv2d (images.cl build, im2col)", x -> x.conv2d(image, filters, null, conv, features));
+            ops.put("conv2d input gradient (col2im)", x -> x.conv2dBackwardData(features, filters, conv, image));
+            ops.put("maxPool2d", x -> x.pool2d(PoolOp.MAX, features, pool, pooled));
+            ops.put("maxPool2d backward", x -> x.pool2dBackward(PoolOp.MAX, features, pooled, pooled, pool, dFeatures));
             long total = System.nanoTime();
             for (var e : ops.entrySet()) {
                 long t0 = System.nanoTime();

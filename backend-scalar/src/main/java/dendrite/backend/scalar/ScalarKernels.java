@@ -2,7 +2,9 @@ package dendrite.backend.scalar;
 
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.Conv2dGeometry;
 import dendrite.tensor.op.CounterRandom;
+import dendrite.tensor.op.PoolOp;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.op.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
@@ -153,6 +155,46 @@ public final class ScalarKernels extends HeapKernels {
                 o[oo + i * classes + j] = j == label ? on : off;
             }
         }
+    }
+
+    // ------------------------------------------------------------------ images
+
+    @Override
+    public void im2col(Conv2dGeometry g, int group, Slice image, Slice cols) {
+        ScalarImages.im2col(g, group, array(image), image.offset(), array(cols), cols.offset());
+    }
+
+    @Override
+    public void col2im(Conv2dGeometry g, int group, Slice cols, Slice image) {
+        ScalarImages.col2im(g, group, array(cols), cols.offset(), array(image), image.offset());
+    }
+
+    /** Direct loops over every output pixel and kernel tap: the definition, not im2col. */
+    @Override
+    public void conv2d(Conv2dGeometry g, Slice x, Slice w, Slice bias, Slice out) {
+        ScalarImages.conv2d(g, array(x), x.offset(), array(w), w.offset(), bias == null ? null : array(bias),
+                bias == null ? 0 : bias.offset(), array(out), out.offset());
+    }
+
+    @Override
+    public void conv2dBackwardData(Conv2dGeometry g, Slice dy, Slice w, Slice dx) {
+        ScalarImages.conv2dBackwardData(g, array(dy), dy.offset(), array(w), w.offset(), array(dx), dx.offset());
+    }
+
+    @Override
+    public void conv2dBackwardWeights(Conv2dGeometry g, Slice dy, Slice x, Slice dw, Slice dbias) {
+        ScalarImages.conv2dBackwardWeights(g, array(dy), dy.offset(), array(x), x.offset(), array(dw), dw.offset(),
+                dbias == null ? null : array(dbias), dbias == null ? 0 : dbias.offset());
+    }
+
+    @Override
+    public void pool2d(PoolOp op, Conv2dGeometry g, Slice x, Slice out) {
+        ScalarImages.pool2d(op, g, array(x), x.offset(), array(out), out.offset());
+    }
+
+    @Override
+    public void pool2dBackward(PoolOp op, Conv2dGeometry g, Slice x, Slice out, Slice dOut, Slice dx) {
+        ScalarImages.pool2dBackward(op, g, array(x), x.offset(), array(dOut), dOut.offset(), array(dx), dx.offset());
     }
 
     // ------------------------------------------------------------------ activations

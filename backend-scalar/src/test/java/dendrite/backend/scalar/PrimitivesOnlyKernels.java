@@ -4,6 +4,8 @@ import dendrite.tensor.Availability;
 import dendrite.tensor.BackendProvider;
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.Conv2dGeometry;
+import dendrite.tensor.op.PoolOp;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.op.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
@@ -125,6 +127,26 @@ public final class PrimitivesOnlyKernels implements Kernels {
     @Override
     public void oneHot(int n, int classes, Slice labels, float on, float off, Slice out) {
         p.oneHot(n, classes, labels, on, off, out);
+    }
+
+    @Override
+    public void im2col(Conv2dGeometry g, int group, Slice image, Slice cols) {
+        p.im2col(g, group, image, cols);
+    }
+
+    @Override
+    public void col2im(Conv2dGeometry g, int group, Slice cols, Slice image) {
+        p.col2im(g, group, cols, image);
+    }
+
+    @Override
+    public void pool2d(PoolOp op, Conv2dGeometry g, Slice x, Slice out) {
+        p.pool2d(op, g, x, out);
+    }
+
+    @Override
+    public void pool2dBackward(PoolOp op, Conv2dGeometry g, Slice x, Slice out, Slice dOut, Slice dx) {
+        p.pool2dBackward(op, g, x, out, dOut, dx);
     }
 
     @Override

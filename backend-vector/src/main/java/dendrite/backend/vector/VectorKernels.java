@@ -2,7 +2,9 @@ package dendrite.backend.vector;
 
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.Conv2dGeometry;
 import dendrite.tensor.op.CounterRandom;
+import dendrite.tensor.op.PoolOp;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.op.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
@@ -17,10 +19,12 @@ import dendrite.tensor.spi.Slice;
  * a kernel here, so these methods check nothing (except the values of one-hot labels, which only
  * the kernel reads). Each one fetches the arrays behind its {@link Slice}s and runs a kernel from
  * {@link VectorGemm}, {@link VectorElementwise}, {@link VectorReductions},
- * {@link VectorActivations} or {@link VectorOptimizers}; it overrides every fused kernel of
- * {@link dendrite.tensor.spi.Kernels} with a single pass. Work is split into parts only above a
- * size where waking a second thread pays, and always by the size alone, so results are the same
- * on every run with the same thread count (reductions over a whole tensor even on any count).
+ * {@link VectorActivations}, {@link VectorOptimizers}, {@link VectorImages} or
+ * {@link VectorConvolutions}; it overrides every fused kernel of
+ * {@link dendrite.tensor.spi.Kernels}: most with a single pass, the convolutions with im2col and a
+ * GEMM per image and no temporary tensor. Work is split into parts only above a size where waking
+ * a second thread pays, and always by the size alone, so results are the same on every run with
+ * the same thread count (GEMM, convolutions and reductions over a whole tensor even on any count).
  *
  * <p>Made by {@link VectorBackendProvider} once the probe passed, or by
  * {@code Backend.of(new VectorKernels(threads))}; requires
@@ -36,6 +40,7 @@ public final class VectorKernels extends HeapKernels {
 
     private final Parallel parallel;
     private final VectorGemm gemm;
+    private final VectorConvolutions convolutions;
     private final String description;
 
     /** Kernels with {@code -Ddendrite.threads} threads, or one per available processor. */
@@ -47,6 +52,7 @@ public final class VectorKernels extends HeapKernels {
     public VectorKernels(int threads) {
         this.parallel = new Parallel(threads);
         this.gemm = new VectorGemm(parallel, CacheSizes.detect());
+        this.convolutions = new VectorConvolutions(parallel, gemm);
         int bits = Simd.preferredBits();
         this.description = (bits == 512 ? "AVX-512" : bits == 256 ? "AVX2" : bits + "-bit SIMD") + ": " + Simd.L
                 + " float lanes, " + (Simd.FMA ? "FMA" : "no FMA") + ", " + parallel.threads()
@@ -385,6 +391,52 @@ public final class VectorKernels extends HeapKernels {
         for (int i = 0; i < n; i++) {
             o[oo + i * classes + (int) l[lo + i]] = on;
         }
+    }
+
+    // ------------------------------------------------------------------ images
+
+    @Override
+    public void im2col(Conv2dGeometry g, int group, Slice image, Slice cols) {
+        VectorImages.im2col(g, group, array(image), image.offset(), array(cols), cols.offset());
+    }
+
+    @Override
+    public void col2im(Conv2dGeometry g, int group, Slice cols, Slice image) {
+        VectorImages.col2im(g, group, array(cols), cols.offset(), array(image), image.offset());
+    }
+
+    @Override
+    public void pool2d(PoolOp op, Conv2dGeometry g, Slice x, Slice out) {
+        convolutions.pool2d(op, g, array(x), x.offset(), array(out), out.offset());
+    }
+
+    @Override
+    public void pool2dBackward(PoolOp op, Conv2dGeometry g, Slice x, Slice out, Slice dOut, Slice dx) {
+        convolutions.pool2dBackward(op, g, array(x), x.offset(), array(dOut), dOut.offset(), array(dx), dx.offset());
+    }
+
+    /** im2col and GEMM per image and group, the bias written before the product adds onto it. */
+    @Override
+    public void conv2d(Conv2dGeometry g, Slice x, Slice w, Slice bias, Slice out) {
+        convolutions.conv2d(g, array(x), x.offset(), array(w), w.offset(), bias == null ? null : array(bias),
+                bias == null ? 0 : bias.offset(), array(out), out.offset());
+    }
+
+    @Override
+    public void conv2dBackwardData(Conv2dGeometry g, Slice dy, Slice w, Slice dx) {
+        convolutions.conv2dBackwardData(g, array(dy), dy.offset(), array(w), w.offset(), array(dx), dx.offset());
+    }
+
+    /** Summed over the batch in chunks fixed by the geometry, so the bits do not depend on the threads. */
+    @Override
+    public void conv2dBackwardWeights(Conv2dGeometry g, Slice dy, Slice x, Slice dw, Slice dbias) {
+        convolutions.conv2dBackwardWeights(g, array(dy), dy.offset(), array(x), x.offset(), array(dw), dw.offset(),
+                dbias == null ? null : array(dbias), dbias == null ? 0 : dbias.offset());
+    }
+
+    /** How many times the convolutions' workspaces have grown (for tests: constant once warm). */
+    int workspaceGrowths() {
+        return convolutions.workspaceGrowths();
     }
 
     // ------------------------------------------------------------------ activations

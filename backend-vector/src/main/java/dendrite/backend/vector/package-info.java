@@ -15,6 +15,9 @@
  *       {@code linear}), {@code GemmKernel} (the register-blocked micro-kernels: 12 rows by two
  *       vectors on packed panels, 8 rows in place) and
  *       {@code GemmPacking} (panels for every transpose combination): matrix multiply;</li>
+ *   <li>{@code VectorConvolutions} (convolutions over a batch as im2col and a GEMM per image and
+ *       group, with per-thread column buffers; pooling split by planes) and {@code VectorImages}
+ *       (im2col, col2im and pooling as row sweeps, on vectors where a row is contiguous);</li>
  *   <li>{@code VectorElementwise}, {@code VectorReductions}, {@code VectorActivations},
  *       {@code VectorOptimizers}: the other kernels, each a vector loop with a masked tail;
  *       {@code VectorMath}: exp from basic arithmetic, the same bits interpreted and compiled;</li>
@@ -25,8 +28,8 @@
  *
  * <p>Only {@code VectorBackendProvider}, {@code VectorProbe}, {@code Parallel} and
  * {@code CacheSizes} may be loaded without {@code jdk.incubator.vector}; every other class
- * references the incubator API. Results are deterministic for a given thread count (GEMM and
- * whole-tensor reductions even across thread counts), and, except for tanh, softplus, log and pow,
- * the same whether a kernel runs interpreted or compiled.
+ * references the incubator API. Results are deterministic for a given thread count (GEMM,
+ * convolutions, pooling and whole-tensor reductions even across thread counts), and, except for
+ * tanh, softplus, log and pow, the same whether a kernel runs interpreted or compiled.
  */
 package dendrite.backend.vector;

@@ -236,6 +236,28 @@ public final class Dataset {
         return new Dataset(name, newFeatures, sampleShape, targets, targetSize, numClasses, classNames);
     }
 
+    /**
+     * This dataset with each sample seen as {@code shape} (the same number of values): a CSV of
+     * pixels as images, {@code withSampleShape(1, 28, 28)}. The values are shared, not copied.
+     *
+     * @throws IllegalArgumentException when the sizes differ
+     */
+    public Dataset withSampleShape(int... shape) {
+        long size = 1;
+        for (int d : shape) {
+            if (d < 1) {
+                throw new IllegalArgumentException("withSampleShape: dimension " + d + " in " + Arrays.toString(shape)
+                        + " must be at least 1");
+            }
+            size *= d;
+        }
+        if (size != sampleSize()) {
+            throw new IllegalArgumentException("withSampleShape: " + Arrays.toString(shape) + " holds " + size
+                    + " values, but the samples of " + name + " have " + sampleSize() + " " + Arrays.toString(sampleShape));
+        }
+        return new Dataset(name, features, shape.clone(), targets, targetSize, numClasses, classNames);
+    }
+
     @Override
     public String toString() {
         return name + ": " + size() + " samples of " + Arrays.toString(sampleShape)

@@ -27,7 +27,7 @@ public final class Digits {
     private Digits() {
     }
 
-    /** Loads the bundled digits: 1,797 samples of 64 features in [0, 1], 10 classes. */
+    /** Loads the bundled digits: 1,797 images of {@code [1, 8, 8]} pixels in [0, 1], 10 classes. */
     public static Dataset load() {
         try (InputStream in = Digits.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
@@ -40,7 +40,7 @@ public final class Digits {
             for (int i = 0; i < x.length; i++) {
                 x[i] /= 16f;
             }
-            return raw.withFeatures(x);
+            return raw.withFeatures(x).withSampleShape(1, 8, 8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the embedded digits dataset", e);
         }

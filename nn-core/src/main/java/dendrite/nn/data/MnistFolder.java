@@ -129,6 +129,6 @@ public final class MnistFolder {
             }
         }
         float[] x = images.toFloats(1 / 255f);
-        return Dataset.classification(name, x, new int[] {dims[1] * dims[2]}, y, classNames.size(), classNames);
+        return Dataset.classification(name, x, new int[] {1, dims[1], dims[2]}, y, classNames.size(), classNames);
     }
 }

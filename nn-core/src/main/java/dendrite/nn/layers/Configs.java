@@ -46,6 +46,26 @@ public final class Configs {
     }
 
     /** {@code dims} as an immutable {@code List<Integer>}, the config form of a shape. */
+    /**
+     * A {@code [height, width]} pair, written as one number for both or a list of two (as PyTorch
+     * takes {@code kernel_size=3} or {@code (3, 2)}); {@code orElse} when absent, or required when
+     * {@code orElse} is null.
+     */
+    public static int[] intPair(Map<String, ?> config, String type, String key, int[] orElse) {
+        if (!config.containsKey(key) && orElse != null) {
+            return orElse.clone();
+        }
+        if (config.get(key) instanceof Number) {
+            int n = intValue(config, type, key);
+            return new int[] {n, n};
+        }
+        int[] p = intsValue(config, type, key);
+        if (p.length != 2) {
+            throw new IllegalArgumentException(type + ": " + key + " must be one number or two, got " + p.length);
+        }
+        return p;
+    }
+
     public static List<Integer> list(int[] dims) {
         Integer[] boxed = new Integer[dims.length];
         for (int i = 0; i < dims.length; i++) {

@@ -33,6 +33,10 @@ public final class LayerRegistry {
                 Configs.doubleValue(c, "batch_norm1d", "momentum", 0.1)));
         register("flatten", c -> new Flatten());
         register("reshape", c -> new Reshape(Configs.intsValue(c, "reshape", "shape")));
+        register("conv2d", Conv2d::fromConfig);
+        register("max_pool2d", MaxPool2d::fromConfig);
+        register("avg_pool2d", AvgPool2d::fromConfig);
+        register("global_avg_pool2d", c -> new GlobalAvgPool2d());
     }
 
     private LayerRegistry() {

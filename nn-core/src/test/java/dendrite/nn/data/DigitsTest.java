@@ -12,7 +12,7 @@ class DigitsTest {
     void embeddedDigitsHaveTheirPublishedShape() {
         Dataset d = Digits.load();
         assertEquals(1797, d.size());
-        assertArrayEquals(new int[] {64}, d.sampleShape());
+        assertArrayEquals(new int[] {1, 8, 8}, d.sampleShape(), "images keep their shape: one channel of 8 x 8");
         assertEquals(10, d.numClasses());
         // per-class counts as scikit-learn's load_digits reports them (np.bincount(target))
         assertArrayEquals(new int[] {178, 182, 177, 183, 181, 182, 181, 179, 174, 180}, d.classCounts());

@@ -17,7 +17,7 @@ class FashionMnistTest {
         TrainTest tt = FashionMnist.load();
         assertEquals(60_000, tt.train().size());
         assertEquals(10_000, tt.test().size());
-        assertArrayEquals(new int[] {784}, tt.train().sampleShape());
+        assertArrayEquals(new int[] {1, 28, 28}, tt.train().sampleShape(), "images keep their shape");
         assertEquals(FashionMnist.CLASS_NAMES, tt.train().classNames());
         // Fashion-MNIST is balanced: 6,000 training and 1,000 test images per class.
         int[] train = new int[10];

@@ -36,7 +36,7 @@ class MnistFolderTest {
         TrainTest tt = MnistFolder.load(dir);
         assertEquals(3, tt.train().size());
         assertEquals(2, tt.test().size());
-        assertArrayEquals(new int[] {4}, tt.train().sampleShape());
+        assertArrayEquals(new int[] {1, 2, 2}, tt.train().sampleShape(), "one channel of 2 x 2");
         assertArrayEquals(new float[] {0, 1, 0.2f, 0.4f}, java.util.Arrays.copyOf(tt.train().features(), 4), 1e-6f);
         assertArrayEquals(new int[] {9, 0, 4}, tt.train().labels());
         assertArrayEquals(new int[] {3, 7}, tt.test().labels());

@@ -2,13 +2,17 @@ package dendrite.nn.diag;
 
 import dendrite.nn.EveryBackend;
 import dendrite.nn.OnEveryBackend;
+import dendrite.nn.layers.AvgPool2d;
 import dendrite.nn.layers.BatchNorm1d;
+import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Dropout;
 import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GELU;
+import dendrite.nn.layers.GlobalAvgPool2d;
 import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LeakyReLU;
+import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.ReLU;
 import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.Sigmoid;
@@ -108,5 +112,42 @@ class LayerGradientTest {
     void flattenAndReshape(String backend) {
         check(backend, new Flatten(), Shape.of(2, 3), true);
         check(backend, new Reshape(3, 2), Shape.of(6), true);
+    }
+
+    @OnEveryBackend
+    void conv2d(String backend) {
+        check(backend, new Conv2d(2, 3), Shape.of(1, 5, 4), true);
+    }
+
+    @OnEveryBackend
+    void conv2dWithStridePaddingDilationAndNoBias(String backend) {
+        check(backend, new Conv2d(3, 2, 3, 2, 2, 1, 1, 0, false, 2, 1, 1, false, null), Shape.of(3, 7, 5), true);
+    }
+
+    @OnEveryBackend
+    void conv2dGroupedAndDepthwiseAndSame(String backend) {
+        check(backend, new Conv2d(4, 6, 3, 3, 1, 1, 0, 0, true, 1, 1, 2, true, null), Shape.of(4, 3, 4), true);
+        check(backend, new Conv2d(3, 3, 3, 3, 2, 2, 1, 1, false, 1, 1, 3, true, null), Shape.of(3, 6, 6), true);
+    }
+
+    /** Inputs spread apart, so no finite difference changes which input wins a window. */
+    @OnEveryBackend
+    void maxPool2d(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Shape in = Shape.of(2, 5, 5);
+        float[] x = new float[5 * in.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (((i * 37) % x.length) * 0.05 - 2);   // a permutation: all distinct, 0.05 apart
+        }
+        GradientChecker.Report r = checker.checkLayer(new MaxPool2d(2, 2, 2, 2, 1, 1), be, in, x, true);
+        assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
+        r = checker.checkLayer(new MaxPool2d(3, 2, 1, 2, 0, 1), be, in, x, true);
+        assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
+    }
+
+    @OnEveryBackend
+    void avgPool2dAndGlobalAvgPool2d(String backend) {
+        check(backend, new AvgPool2d(3, 3, 2, 2, 1, 1), Shape.of(2, 5, 6), true);
+        check(backend, new GlobalAvgPool2d(), Shape.of(3, 4, 5), true);
     }
 }

@@ -63,6 +63,38 @@ class ModelFileTest {
         }
     }
 
+    /** A small CNN with every image layer, strides, padding, dilation and groups among them. */
+    static Sequential convolutionalModel(long seed) {
+        return Sequential.builder(2, 9, 8)
+                .conv2dSame(4, 3).relu()
+                .add(new dendrite.nn.layers.Conv2d(-1, 6, 3, 2, 2, 1, 1, 0, false, 2, 1, 2, true, null))
+                .maxPool2d(2)
+                .add(new dendrite.nn.layers.AvgPool2d(2, 2, 1, 1, 1, 1))
+                .globalAvgPool2d().flatten()
+                .dense(3)
+                .build(BE, seed);
+    }
+
+    @Test
+    void aConvolutionalModelSavesLoadsAndSummarizesWithEveryOption() throws IOException {
+        Sequential model = convolutionalModel(11);
+        float[] x = inputs(3, 2 * 9 * 8);
+        float[] before = model.predict(x, 3);
+        Path f = dir.resolve("cnn.safetensors");
+        ModelFile.save(model, f);
+        Sequential loaded = ModelFile.load(f, BE);
+        assertEquals(model.architecture(), loaded.architecture());
+        assertArrayEquals(before, loaded.predict(x, 3), "bit-identical on the scalar backend");
+        assertEquals(java.util.List.of("0.weight", "0.bias", "2.weight", "2.bias", "7.weight", "7.bias"),
+                java.util.List.copyOf(loaded.stateDict().keySet()), "PyTorch's nn.Sequential names");
+        assertArrayEquals(new int[] {6, 2, 3, 2}, loaded.stateDict().get("2.weight").shape().dims(),
+                "[out, in / groups, kH, kW]");
+        String summary = loaded.summary();
+        assertTrue(summary.contains("Conv2d(2, 4, 3, same)") && summary.contains("[4, 9, 8]"), summary);
+        assertTrue(summary.contains("MaxPool2d(2)") && summary.contains("GlobalAvgPool2d") && summary.contains("[6, 1, 1]"),
+                summary);
+    }
+
     @Test
     void fileIsReadableSafetensorsWithPyTorchNamesAndMetadata() throws IOException {
         Sequential model = mixedModel(1);

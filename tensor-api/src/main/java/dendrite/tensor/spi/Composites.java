@@ -2,6 +2,7 @@ package dendrite.tensor.spi;
 
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.Conv2dGeometry;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.op.UnaryOp;
 
@@ -99,6 +100,83 @@ final class Composites {
                 k.unary(UnaryOp.EXP, rows * cols, out, out);
                 k.reduce(ReduceOp.SUM, rows, cols, 1, out, rowSum);
                 k.binary(BinaryOp.DIV, Broadcast.COLUMN, rows, cols, out, rowSum, out);
+            }
+        }
+    }
+
+    /** A slice {@code offset} elements further into the same storage. */
+    private static Slice at(Slice s, int offset) {
+        return new Slice(s.storage(), s.offset() + offset);
+    }
+
+    /**
+     * Per image and group: unfold the patches ({@code im2col}), then one GEMM
+     * {@code out_g [outC/g, outH*outW] = w_g [outC/g, patch] x cols [patch, outH*outW]}; the bias is
+     * added per output channel afterwards.
+     */
+    static void conv2d(Kernels k, Conv2dGeometry g, Slice x, Slice w, Slice bias, Slice out) {
+        int pixels = g.outH() * g.outW();
+        int patch = g.patchSize();
+        int oc = g.groupOutChannels();
+        try (Temps t = new Temps(k)) {
+            Slice cols = t.of(patch * pixels);
+            for (int b = 0; b < g.batch(); b++) {
+                Slice image = at(x, b * g.imageSize());
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    k.im2col(g, gi, image, cols);
+                    k.gemm(false, false, oc, pixels, patch, 1f, at(w, gi * oc * patch), cols, 0f,
+                            at(out, b * g.outImageSize() + gi * oc * pixels));
+                }
+                if (bias != null) {
+                    // out[b, c, :] += bias[c]: the image seen as [outChannels, pixels], bias as a column
+                    k.binary(BinaryOp.ADD, Broadcast.COLUMN, g.outChannels(), pixels, at(out, b * g.outImageSize()),
+                            bias, at(out, b * g.outImageSize()));
+                }
+            }
+        }
+    }
+
+    /** Per image and group: {@code cols = w_g^T x dy_g}, folded back onto dx ({@code col2im}). */
+    static void conv2dBackwardData(Kernels k, Conv2dGeometry g, Slice dy, Slice w, Slice dx) {
+        int pixels = g.outH() * g.outW();
+        int patch = g.patchSize();
+        int oc = g.groupOutChannels();
+        k.fill(dx, g.batch() * g.imageSize(), 0f);
+        try (Temps t = new Temps(k)) {
+            Slice cols = t.of(patch * pixels);
+            for (int b = 0; b < g.batch(); b++) {
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    k.gemm(true, false, patch, pixels, oc, 1f, at(w, gi * oc * patch),
+                            at(dy, b * g.outImageSize() + gi * oc * pixels), 0f, cols);
+                    k.col2im(g, gi, cols, at(dx, b * g.imageSize()));
+                }
+            }
+        }
+    }
+
+    /**
+     * Per image and group: {@code dw_g += dy_g x cols^T} (the first image overwrites); the bias
+     * gradient sums dy over the batch and the pixels.
+     */
+    static void conv2dBackwardWeights(Kernels k, Conv2dGeometry g, Slice dy, Slice x, Slice dw, Slice dbias) {
+        int pixels = g.outH() * g.outW();
+        int patch = g.patchSize();
+        int oc = g.groupOutChannels();
+        try (Temps t = new Temps(k)) {
+            Slice cols = t.of(patch * pixels);
+            for (int b = 0; b < g.batch(); b++) {
+                Slice image = at(x, b * g.imageSize());
+                for (int gi = 0; gi < g.groups(); gi++) {
+                    k.im2col(g, gi, image, cols);
+                    k.gemm(false, true, oc, patch, pixels, 1f, at(dy, b * g.outImageSize() + gi * oc * pixels), cols,
+                            b == 0 ? 0f : 1f, at(dw, gi * oc * patch));
+                }
+            }
+            if (dbias != null) {
+                // Sum over pixels per (image, channel), then over the images.
+                Slice perImage = t.of(g.batch() * g.outChannels());
+                k.reduce(ReduceOp.SUM, g.batch() * g.outChannels(), pixels, 1, dy, perImage);
+                k.reduce(ReduceOp.SUM, 1, g.batch(), g.outChannels(), perImage, dbias);
             }
         }
     }

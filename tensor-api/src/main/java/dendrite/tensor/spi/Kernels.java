@@ -2,6 +2,8 @@ package dendrite.tensor.spi;
 
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.Conv2dGeometry;
+import dendrite.tensor.op.PoolOp;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.op.UnaryOp;
 
@@ -18,10 +20,11 @@ import dendrite.tensor.op.UnaryOp;
  * <h2>Two kinds of method</h2>
  * <ul>
  *   <li><b>Primitives</b> (abstract): memory, GEMM, elementwise, reductions, rows, activations,
- *       random. A new backend is correct once it has written these.</li>
+ *       image patches ({@link #im2col}, {@link #col2im}), pooling, random. A new backend is correct
+ *       once it has written these.</li>
  *   <li><b>Fused kernels</b> ({@code default}): {@link #linear}, {@link #softmax},
  *       {@link #logSoftmax}, {@link #activationBackward}, {@link #affine}, {@link #pow},
- *       {@link #clamp} and the optimizer updates. Each default is built from the primitives
+ *       {@link #clamp}, the convolutions and the optimizer updates. Each default is built from the primitives
  *       ({@link Composites}); a backend overrides the ones that matter for its speed. The
  *       conformance suite runs the scalar backend with every default in force, so the defaults
  *       are proved against the same specification.</li>
@@ -131,6 +134,34 @@ public interface Kernels extends AutoCloseable {
      */
     void oneHot(int n, int classes, Slice labels, float on, float off, Slice out);
 
+    // ------------------------------------------------------------------ images (primitives)
+
+    /**
+     * Unfolds the patches of one image for one group into columns: {@code image} is one image
+     * {@code [channels, height, width]}; {@code cols} is {@code [patchSize, outH * outW]} in
+     * {@link Conv2dGeometry}'s column layout, a tap in the padding reading 0.
+     */
+    void im2col(Conv2dGeometry g, int group, Slice image, Slice cols);
+
+    /**
+     * The adjoint of {@link #im2col}: adds each column value back onto the image position it was
+     * read from ({@code image += fold(cols)}), taps in the padding dropped. How a convolution's
+     * input gradient is gathered.
+     */
+    void col2im(Conv2dGeometry g, int group, Slice cols, Slice image);
+
+    /**
+     * Pools each channel of a batch {@code x [batch, channels, height, width]} into
+     * {@code out [batch, channels, outH, outW]} as {@code op} says.
+     */
+    void pool2d(PoolOp op, Conv2dGeometry g, Slice x, Slice out);
+
+    /**
+     * The input gradient of {@link #pool2d}: {@code dx} (overwritten) from the output gradient
+     * {@code dOut}; max pooling finds each window's winner again from {@code x} and {@code out}.
+     */
+    void pool2dBackward(PoolOp op, Conv2dGeometry g, Slice x, Slice out, Slice dOut, Slice dx);
+
     // ------------------------------------------------------------------ random (primitives)
 
     /** {@code out[i] = lo + (hi - lo) * CounterRandom.uniform(seed, i)} for i in [0, n). */
@@ -184,6 +215,28 @@ public interface Kernels extends AutoCloseable {
      */
     default void activationBackward(Activation act, float param, int n, Slice x, Slice y, Slice dy, Slice dx) {
         Composites.activationBackward(this, act, param, n, x, y, dy, dx);
+    }
+
+    /**
+     * A 2-D convolution (PyTorch's {@code conv2d}, a cross-correlation): {@code x [batch, channels,
+     * height, width]}, weights {@code w [outChannels, channels / groups, kernelH, kernelW]},
+     * {@code bias [outChannels]} or {@code null}, {@code out [batch, outChannels, outH, outW]}.
+     */
+    default void conv2d(Conv2dGeometry g, Slice x, Slice w, Slice bias, Slice out) {
+        Composites.conv2d(this, g, x, w, bias, out);
+    }
+
+    /** A convolution's input gradient {@code dx} (overwritten) from the output gradient {@code dy}. */
+    default void conv2dBackwardData(Conv2dGeometry g, Slice dy, Slice w, Slice dx) {
+        Composites.conv2dBackwardData(this, g, dy, w, dx);
+    }
+
+    /**
+     * A convolution's weight gradient {@code dw} and, unless {@code null}, bias gradient
+     * {@code dbias} (both overwritten), summed over the batch.
+     */
+    default void conv2dBackwardWeights(Conv2dGeometry g, Slice dy, Slice x, Slice dw, Slice dbias) {
+        Composites.conv2dBackwardWeights(this, g, dy, x, dw, dbias);
     }
 
     /**

@@ -95,7 +95,7 @@ import net.jqwik.api.Provide;
  * <p>Each property runs a few dozen tries with bounded sizes (gemm up to 300), so the whole
  * suite takes seconds on the CPU backends and stays well under a minute on OpenCL over PoCL.
  */
-public abstract class BackendConformanceTest extends SpecificationTests {
+public abstract class BackendConformanceTest extends ImageTests {
     private static final Set<String> NOTED_UNSUPPORTED = ConcurrentHashMap.newKeySet();
 
     @Provide

@@ -3,6 +3,8 @@ package dendrite.tensor.conformance;
 import dendrite.tensor.Backend;
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.Conv2dGeometry;
+import dendrite.tensor.op.PoolOp;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.op.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
@@ -89,6 +91,26 @@ public class StorageOnlyKernels extends HeapKernels {
     @Override
     public void oneHot(int n, int classes, Slice labels, float on, float off, Slice out) {
         throw unsupported("oneHot");
+    }
+
+    @Override
+    public void im2col(Conv2dGeometry g, int group, Slice image, Slice cols) {
+        throw unsupported("im2col");
+    }
+
+    @Override
+    public void col2im(Conv2dGeometry g, int group, Slice cols, Slice image) {
+        throw unsupported("col2im");
+    }
+
+    @Override
+    public void pool2d(PoolOp op, Conv2dGeometry g, Slice x, Slice out) {
+        throw unsupported(op.label());
+    }
+
+    @Override
+    public void pool2dBackward(PoolOp op, Conv2dGeometry g, Slice x, Slice out, Slice dOut, Slice dx) {
+        throw unsupported(op.label() + " backward");
     }
 
     @Override

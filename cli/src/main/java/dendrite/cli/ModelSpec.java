@@ -1,0 +1,201 @@
+package dendrite.cli;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.layers.AvgPool2d;
+import dendrite.nn.layers.Conv2d;
+import dendrite.nn.layers.MaxPool2d;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * {@code --model}: a preset name or a stack of layers written out, the output layer added after it.
+ *
+ * <pre>
+ *   mlp                      the --hidden and --activation layers (the default)
+ *   cnn                      conv 32 3, relu, maxpool 2, conv 64 3, relu, maxpool 2, flatten, dense 128, relu
+ *   "conv 16 3 pad same, relu, maxpool 2, flatten, dense 64, relu"
+ * </pre>
+ *
+ * Layers are separated by commas; each is a name and its arguments, options as {@code word value}:
+ * <ul>
+ *   <li>{@code conv OUT K [stride S] [pad P|same] [dilation D] [groups G] [nobias]}</li>
+ *   <li>{@code maxpool K [stride S] [pad P]}, {@code avgpool K [stride S] [pad P]}, {@code gap}
+ *       (each channel's mean)</li>
+ *   <li>{@code dense N}, {@code flatten}, {@code dropout P}, {@code batchnorm}</li>
+ *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu}, {@code leaky-relu}</li>
+ * </ul>
+ * A dense layer of the class count (or the targets) always ends the model.
+ */
+final class ModelSpec {
+    /** The preset CNN of the convolution issue: two conv blocks and a dense head. */
+    static final String CNN = "conv 32 3, relu, maxpool 2, conv 64 3, relu, maxpool 2, flatten, dense 128, relu";
+    private static final List<String> LAYERS = List.of("conv", "maxpool", "avgpool", "gap", "dense", "flatten",
+            "dropout", "batchnorm", "relu", "tanh", "sigmoid", "gelu", "leaky-relu");
+
+    private ModelSpec() {
+    }
+
+    /** Whether {@code spec} asks for the MLP built from --hidden and --activation. */
+    static boolean isMlp(String spec) {
+        return spec == null || spec.trim().equalsIgnoreCase("mlp");
+    }
+
+    /** The layers {@code spec} names, each as a step adding it to a builder; checked before any data is read. */
+    static List<Consumer<Sequential.Builder>> parse(String spec) {
+        String s = spec.trim().equalsIgnoreCase("cnn") ? CNN : spec.trim();
+        if (s.isEmpty()) {
+            throw new BadInputException("--model is empty; give mlp, cnn or layers such as \"conv 16 3, relu, flatten\"");
+        }
+        List<Consumer<Sequential.Builder>> steps = new ArrayList<>();
+        for (String part : s.split(",", -1)) {
+            steps.add(layer(spec, part.trim()));
+        }
+        return steps;
+    }
+
+    private static Consumer<Sequential.Builder> layer(String spec, String text) {
+        String[] w = text.toLowerCase(Locale.ROOT).split("\\s+");
+        String name = w[0];
+        try {
+            return switch (name) {
+                case "conv" -> conv(w);
+                case "maxpool", "avgpool" -> pool(w);
+                case "gap" -> noArguments(w, Sequential.Builder::globalAvgPool2d);
+                case "dense" -> {
+                    int units = number(w, 1, "units");
+                    only(w, 2);
+                    yield b -> b.dense(units);
+                }
+                case "dropout" -> {
+                    double p = Double.parseDouble(argument(w, 1, "probability"));
+                    only(w, 2);
+                    yield b -> b.dropout(p);
+                }
+                case "flatten" -> noArguments(w, Sequential.Builder::flatten);
+                case "batchnorm" -> noArguments(w, Sequential.Builder::batchNorm);
+                case "relu" -> noArguments(w, Sequential.Builder::relu);
+                case "tanh" -> noArguments(w, Sequential.Builder::tanh);
+                case "sigmoid" -> noArguments(w, Sequential.Builder::sigmoid);
+                case "gelu" -> noArguments(w, Sequential.Builder::gelu);
+                case "leaky-relu" -> noArguments(w, Sequential.Builder::leakyRelu);
+                default -> throw new BadInputException("--model: unknown layer '" + name + "'"
+                        + didYouMean(name) + "; known: " + String.join(", ", LAYERS));
+            };
+        } catch (NumberFormatException e) {
+            throw new BadInputException("--model: '" + text + "' has a number that is not one: " + e.getMessage());
+        } catch (BadInputException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--model: '" + text + "': " + e.getMessage());
+        }
+    }
+
+    private static Consumer<Sequential.Builder> conv(String[] w) {
+        int out = number(w, 1, "output channels");
+        int k = number(w, 2, "kernel size");
+        int stride = 1, pad = 0, dilation = 1, groups = 1;
+        boolean same = false, bias = true;
+        for (int i = 3; i < w.length; i++) {
+            switch (w[i]) {
+                case "stride" -> stride = number(w, ++i, "stride");
+                case "pad" -> {
+                    if ("same".equals(argument(w, ++i, "padding"))) {
+                        same = true;
+                    } else {
+                        pad = Integer.parseInt(w[i]);
+                    }
+                }
+                case "dilation" -> dilation = number(w, ++i, "dilation");
+                case "groups" -> groups = number(w, ++i, "groups");
+                case "nobias" -> bias = false;
+                default -> throw new BadInputException("--model: conv option '" + w[i]
+                        + "' is unknown; known: stride, pad (a number or same), dilation, groups, nobias");
+            }
+        }
+        int s = stride, p = pad, d = dilation, g = groups;
+        boolean sm = same, bs = bias;
+        new Conv2d(-1, out, k, k, s, s, p, p, sm, d, d, g, bs, null);      // refuses bad settings now
+        return b -> b.add(new Conv2d(-1, out, k, k, s, s, p, p, sm, d, d, g, bs, null));
+    }
+
+    private static Consumer<Sequential.Builder> pool(String[] w) {
+        int k = number(w, 1, "window size");
+        int stride = k, pad = 0;
+        for (int i = 2; i < w.length; i++) {
+            switch (w[i]) {
+                case "stride" -> stride = number(w, ++i, "stride");
+                case "pad" -> pad = Integer.parseInt(argument(w, ++i, "padding"));
+                default -> throw new BadInputException("--model: " + w[0] + " option '" + w[i]
+                        + "' is unknown; known: stride, pad");
+            }
+        }
+        int s = stride, p = pad;
+        if (w[0].equals("maxpool")) {
+            new MaxPool2d(k, k, s, s, p, p);                                  // refuses bad settings now
+            return b -> b.add(new MaxPool2d(k, k, s, s, p, p));
+        }
+        new AvgPool2d(k, k, s, s, p, p);
+        return b -> b.add(new AvgPool2d(k, k, s, s, p, p));
+    }
+
+    /** " (did you mean 'conv'?)" for a near miss, else nothing. */
+    private static String didYouMean(String word) {
+        String best = null;
+        int bestDistance = 3;
+        for (String known : LAYERS) {
+            int d = distance(word, known);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = known;
+            }
+        }
+        return best == null ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1),
+                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static Consumer<Sequential.Builder> noArguments(String[] w, Consumer<Sequential.Builder> add) {
+        only(w, 1);
+        return add;
+    }
+
+    private static void only(String[] w, int count) {
+        if (w.length > count) {
+            throw new BadInputException("--model: '" + String.join(" ", w) + "': '" + w[count] + "' is one word too many");
+        }
+    }
+
+    private static String argument(String[] w, int i, String what) {
+        if (i >= w.length) {
+            throw new BadInputException("--model: '" + String.join(" ", w) + "' needs its " + what);
+        }
+        return w[i];
+    }
+
+    private static int number(String[] w, int i, String what) {
+        int n = Integer.parseInt(argument(w, i, what));
+        if (n < 1) {
+            throw new BadInputException("--model: '" + String.join(" ", w) + "': the " + what + " must be at least 1");
+        }
+        return n;
+    }
+}

@@ -1,0 +1,81 @@
+package dendrite.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --model} with convolution layers: train, then summary, eval and predict on the model file. */
+class ConvolutionalModelTest {
+    private static final Pattern TEST_ACCURACY = Pattern.compile("(?m)^test accuracy: (\\d\\.\\d{4})$");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSmallCnnOnTheDigitsTrainsAndItsFileWorksWithEveryCommand() throws Exception {
+        Path out = dir.resolve("cnn");
+        Cli train = Cli.run("train", "--backend", "scalar", "--model",
+                "conv 6 3 pad same, relu, maxpool 2, conv 8 3, relu, flatten, dense 32, relu",
+                "--epochs", "4", "--lr", "0.01", "--limit", "600", "--out", out.toString());
+        assertEquals(0, train.code(), train::toString);
+        Matcher m = TEST_ACCURACY.matcher(train.out());
+        assertTrue(m.find(), train::toString);
+        // Ten classes: chance is 0.1; four epochs of a small CNN on 600 digits learn far more.
+        assertTrue(Double.parseDouble(m.group(1)) > 0.6, train::toString);
+        Path model = out.resolve("model.safetensors");
+
+        Cli summary = Cli.run("summary", model.toString());
+        assertEquals(0, summary.code(), summary::toString);
+        assertTrue(summary.out().contains("Conv2d(1, 6, 3, same)") && summary.out().contains("[6, 8, 8]")
+                && summary.out().contains("MaxPool2d(2)") && summary.out().contains("[8, 2, 2]"), summary::toString);
+
+        Cli eval = Cli.run("eval", "--backend", "scalar", "--model", model.toString());
+        assertEquals(0, eval.code(), eval::toString);
+        assertTrue(eval.out().contains("accuracy: " + m.group(1)), train + "\n" + eval);
+
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 64; i++) {
+            csv.append(i == 0 ? "" : ",").append("p").append(i);
+        }
+        csv.append('\n');
+        for (int r = 0; r < 3; r++) {
+            for (int i = 0; i < 64; i++) {
+                csv.append(i == 0 ? "" : ",").append((i * (r + 3)) % 17 / 16.0);
+            }
+            csv.append('\n');
+        }
+        Path input = dir.resolve("pixels.csv");
+        Files.writeString(input, csv);
+        Cli predict = Cli.run("predict", "--backend", "scalar", "--model", model.toString(), "--input", input.toString());
+        assertEquals(0, predict.code(), predict::toString);
+        assertEquals(4, predict.outLines().size(), "a header and one row per image: " + predict);
+    }
+
+    @Test
+    void theCnnPresetIsTheIssuesNetwork() {
+        assertEquals("conv 32 3, relu, maxpool 2, conv 64 3, relu, maxpool 2, flatten, dense 128, relu", ModelSpec.CNN);
+        assertEquals(9, ModelSpec.parse("cnn").size());
+    }
+
+    @Test
+    void aMistakeInTheSpecIsOneLineNamingIt() {
+        Cli typo = Cli.run("train", "--backend", "scalar", "--model", "conv 8 3, rleu", "--out", dir.resolve("a").toString());
+        assertTrue(typo.code() != 0 && typo.err().contains("unknown layer 'rleu' (did you mean 'relu'?)"), typo::toString);
+        assertEquals(1, typo.errLines().size(), typo::toString);
+
+        Cli option = Cli.run("train", "--backend", "scalar", "--model", "conv 8 3 strid 2", "--out", dir.resolve("b").toString());
+        assertTrue(option.code() != 0 && option.err().contains("conv option 'strid' is unknown"), option::toString);
+
+        Cli flat = Cli.run("train", "--backend", "scalar", "--dataset", "moons", "--model", "conv 4 3",
+                "--out", dir.resolve("c").toString());
+        assertTrue(flat.code() != 0 && flat.err().contains("--model does not fit samples of [2]")
+                && flat.err().contains("[channels, height, width]"), flat::toString);
+        assertEquals(1, flat.errLines().size(), flat::toString);
+    }
+}
