@@ -1,6 +1,7 @@
 package dendrite.cli;
 
 import dendrite.nn.data.Scaler;
+import dendrite.nn.internal.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +26,8 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
         Map<String, String> m = new LinkedHashMap<>();
         m.put(PREFIX + "task", classification ? "classification" : "regression");
         if (!classNames.isEmpty()) {
-            // Names cannot hold a newline (they come from CSV fields or fixed lists), so it separates them.
-            m.put(PREFIX + "class_names", String.join("\n", classNames));
+            // A JSON array: a CSV field may hold commas, quotes and line breaks, and keeps them all.
+            m.put(PREFIX + "class_names", Json.write(classNames));
         }
         if (scaler != null) {
             scaler.toMap().forEach((k, v) -> m.put(PREFIX + "scaler." + k, v));
@@ -51,8 +52,7 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
      */
     static ModelInfo fromMetadata(Map<String, String> m, String file) {
         boolean classification = !"regression".equals(m.get(PREFIX + "task"));
-        String names = m.get(PREFIX + "class_names");
-        List<String> classNames = names == null ? List.of() : List.of(names.split("\n", -1));
+        List<String> classNames = classNames(m.get(PREFIX + "class_names"), file);
         Map<String, String> scalerMap = new LinkedHashMap<>();
         m.forEach((k, v) -> {
             if (k.startsWith(PREFIX + "scaler.")) {
@@ -68,6 +68,35 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
         return new ModelInfo(classification, classNames, scaler, m.get(PREFIX + "dataset"),
                 parseLong(m.get(PREFIX + "seed"), 42, file), parseDouble(m.get(PREFIX + "validation_fraction"), 0.1, file),
                 parseDouble(m.get(PREFIX + "test_fraction"), 0.2, file), m.get(PREFIX + "label"), m.get(PREFIX + "target"));
+    }
+
+    /** A JSON array of names; files written before it held the names one per line. */
+    private static List<String> classNames(String stored, String file) {
+        if (stored == null) {
+            return List.of();
+        }
+        if (!stored.startsWith("[")) {
+            return List.of(stored.split("\n", -1));
+        }
+        Object parsed;
+        try {
+            parsed = Json.parse(stored);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file + ": bad class names in its metadata: " + e.getMessage(), e);
+        }
+        List<String> names = new ArrayList<>();
+        if (parsed instanceof List<?> list) {
+            for (Object o : list) {
+                if (!(o instanceof String name)) {
+                    throw new BadInputException(file + ": bad class names in its metadata: " + Json.typeName(o)
+                            + " where a name belongs");
+                }
+                names.add(name);
+            }
+            return List.copyOf(names);
+        }
+        throw new BadInputException(file + ": bad class names in its metadata: " + Json.typeName(parsed)
+                + " instead of a list of names");
     }
 
     /** The class names, numbered where none were stored. */

@@ -36,8 +36,11 @@ final class ModelStore {
      */
     static Loaded load(Path file, Backend backend) throws IOException {
         requireFile(file);
-        Sequential model = ModelFile.load(file, backend);
-        ModelInfo info = ModelInfo.fromMetadata(SafeTensors.read(file).metadata(), file.toString());
+        // Read once: the model and the metadata beside it come from the same bytes, even if the
+        // file is replaced while this runs.
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        Sequential model = ModelFile.load(contents, backend);
+        ModelInfo info = ModelInfo.fromMetadata(contents.metadata(), file.toString());
         return new Loaded(model, info);
     }
 

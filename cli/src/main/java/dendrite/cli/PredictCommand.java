@@ -143,7 +143,7 @@ final class PredictCommand implements Callable<Integer> {
             float[] p = model.predictProba(features, n);
             sb.append("prediction");
             for (String c : names) {
-                sb.append(",p_").append(csv(c));
+                sb.append(',').append(csv("p_" + c));
             }
             sb.append('\n');
             for (int r = 0; r < n; r++) {

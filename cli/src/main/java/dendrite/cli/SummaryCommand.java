@@ -42,7 +42,7 @@ final class SummaryCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "task: %s", info.task());
         if (info.classification()) {
             out.printf(Locale.ROOT, ", %d classes%s", model.outputShape().size(),
-                    info.classNames().isEmpty() ? "" : ": " + String.join(", ", info.classNames()));
+                    info.classNames().isEmpty() ? "" : ": " + String.join(", ", info.classNames().stream().map(PredictCommand::csv).toList()));
         }
         out.println();
         if (info.dataset() != null) {

@@ -110,6 +110,36 @@ class CsvLabelsEndToEndTest {
     }
 
     @Test
+    void classNamesWithCommasQuotesAndLineBreaksSurviveTrainingSummaryAndPredict() throws Exception {
+        List<String> names = List.of("big, red", "say \"hi\"", "two\nlines");
+        // CSV-quoted in the file; the names themselves are what must come back.
+        Path data = csv("awkward", c -> '"' + names.get(c).replace("\"", "\"\"") + '"', 3);
+        Path out = dir.resolve("awkward");
+        Cli train = Cli.run("train", "--backend", "scalar", "--dataset", "csv:" + data, "--label", "y", "--epochs", "2",
+                "--out", out.toString());
+        assertEquals(0, train.code(), train::toString);
+        Path model = out.resolve("model.safetensors");
+
+        Cli summary = Cli.run("summary", model.toString());
+        assertTrue(summary.out().contains("3 classes: \"big, red\", \"say \"\"hi\"\"\", \"two\nlines\""), summary::toString);
+
+        Path predictions = dir.resolve("awkward-predictions.csv");
+        Cli predict = Cli.run("predict", "--backend", "scalar", "--model", model.toString(), "--input", data.toString(),
+                "--output", predictions.toString());
+        assertEquals(0, predict.code(), predict::toString);
+        dendrite.nn.internal.CsvTable table;
+        try (java.io.Reader r = Files.newBufferedReader(predictions)) {
+            table = dendrite.nn.internal.CsvTable.parse(r, predictions.toString(), true, ',');
+        }
+        assertEquals(List.of("prediction", "p_big, red", "p_say \"hi\"", "p_two\nlines"), table.header(),
+                "an RFC 4180 header, one column per class");
+        assertEquals(60, table.rowCount());
+        for (int r = 0; r < table.rowCount(); r++) {
+            assertTrue(names.contains(table.field(r, 0)), "a name exactly: " + table.field(r, 0));
+        }
+    }
+
+    @Test
     void aLabelGivenByIndexIsLeftOutWhenPredictingOnTheTrainingCsv() throws IOException {
         Path data = csv("byindex", c -> String.valueOf(c), 2);
         Path out = dir.resolve("byindex");

@@ -322,7 +322,7 @@ public final class CsvReader {
             for (int j = 0; j < columns.length; j++) {
                 float v = number(table, r, columns[j], "one-hot label");
                 if (v != 0 && v != 1) {
-                    throw table.cellError(r, columns[j], "one-hot label " + table.field(r, columns[j])
+                    throw table.cellError(r, columns[j], "one-hot label " + abbreviate(table.field(r, columns[j]))
                             + " is neither 0 nor 1");
                 }
                 if (v == 1) {
@@ -385,7 +385,7 @@ public final class CsvReader {
         int limit = classNames != null ? classNames.size() : MAX_INTEGER_CLASSES;
         for (int r = 0; r < n; r++) {
             double v = Double.parseDouble(raw[r]);
-            String where = "label " + raw[r];
+            String where = "label " + abbreviate(raw[r]);
             if (v != Math.rint(v)) {
                 throw table.cellError(r, column,
                         where + " is not a whole number (for continuous targets use regressionTargets)");
@@ -467,7 +467,7 @@ public final class CsvReader {
         }
         float v = (float) Double.parseDouble(s);
         if (!Float.isFinite(v)) {
-            throw table.cellError(row, column, what + " " + s
+            throw table.cellError(row, column, what + " " + abbreviate(s)
                     + " in data row " + (row + 1) + " is too large for a float (beyond ±3.4e38)");
         }
         return v;
@@ -524,7 +524,7 @@ public final class CsvReader {
     }
 
     private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+        return CsvTable.excerpt(s);
     }
 
     private int[] resolve(CsvTable table, List<Object> columns) throws DatasetFormatException {
@@ -546,7 +546,7 @@ public final class CsvReader {
                 int index = table.header().indexOf(name);
                 if (index < 0) {
                     throw DatasetFormatException.atLine(table.source(), 1, -1, "no column named '" + name
-                            + "'; the header has " + table.header());
+                            + "'; the header has " + table.describeHeader());
                 }
                 out[i] = index;
             }

@@ -115,13 +115,30 @@ public final class CsvTable {
 
     /** A column's description for messages: its 1-based number and, with a header, its name. */
     public String describeColumn(int column) {
-        return header == null ? "column " + (column + 1) : "column " + (column + 1) + " ('" + header.get(column) + "')";
+        return header == null ? "column " + (column + 1) : "column " + (column + 1) + " ('" + excerpt(header.get(column)) + "')";
+    }
+
+    /**
+     * At most a short excerpt of a field or name, for messages: a field of ten megabytes must not
+     * make a ten-megabyte error line.
+     */
+    public static String excerpt(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "... (" + s.length() + " characters)";
+    }
+
+    /** The header for messages: the first names, each an {@link #excerpt}, and how many more. */
+    public String describeHeader() {
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < Math.min(20, header.size()); i++) {
+            shown.add(excerpt(header.get(i)));
+        }
+        return shown + (header.size() > 20 ? " and " + (header.size() - 20) + " more" : "");
     }
 
     /** A {@link DatasetFormatException} for the field at {@code row} (0-based data row) and {@code column} (0-based). */
     public DatasetFormatException cellError(int row, int column, String problem) {
-        return DatasetFormatException.atCell(source, lines[row], column + 1, header == null ? null : header.get(column),
-                problem);
+        return DatasetFormatException.atCell(source, lines[row], column + 1,
+                header == null ? null : excerpt(header.get(column)), problem);
     }
 
     /** Reads records one at a time, counting lines. */
@@ -276,6 +293,6 @@ public final class CsvTable {
     @Override
     public String toString() {
         return source + ": " + rows.size() + " rows of " + columns() + " columns"
-                + (header == null ? "" : " " + Arrays.toString(header.toArray()));
+                + (header == null ? "" : " " + describeHeader());
     }
 }

@@ -109,6 +109,9 @@ public final class IdxReader {
                 if (d > Integer.MAX_VALUE) {
                     throw fail(at, "dimension " + i + " declares " + d + " entries, more than 2^31-1");
                 }
+                if (d == 0) {
+                    throw fail(at, "dimension " + i + " of " + ndims + " is 0: the array would hold no values");
+                }
                 dims[i] = (int) d;
                 // Checked per factor, so the product can neither overflow nor hide a huge size behind a zero.
                 if (d != 0 && elements > maxElements / d) {

@@ -99,7 +99,14 @@ public final class ModelFile {
         return load(SafeTensors.read(file), backend);
     }
 
-    static Sequential load(SafeTensors.Contents contents, Backend backend) throws ModelFormatException {
+    /**
+     * Loads a model from a file already read with {@link SafeTensors#read(Path)}: one read gives the
+     * model and the file's metadata (an application's own keys) together, so a file replaced
+     * meanwhile cannot mix one file's weights with another's metadata.
+     *
+     * @throws ModelFormatException as {@link #load(Path, Backend)} does
+     */
+    public static Sequential load(SafeTensors.Contents contents, Backend backend) throws ModelFormatException {
         String ignored = otherTensorsPrefix(contents);
         Sequential.Builder layers = layers(contents);
         checkBeforeBuilding(layers, contents, ignored);
@@ -287,6 +294,30 @@ public final class ModelFile {
     }
 
     /**
+     * Why a tensor's values cannot be a trained model's, or null: a NaN or an infinity (a float64 value
+     * beyond float32's range becomes one), or a negative variance in a normalisation layer's running
+     * statistics. Loading such a file would make every prediction NaN without a word.
+     */
+    private static String impossibleValue(String name, NamedTensor t) {
+        float[] v = t.values();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                return "value " + i + " is " + v[i] + (t.dtype() == DType.F32 ? ""
+                        : " (as float32; the file's " + t.dtype() + " value is beyond float32's range)")
+                        + ": a model's weights must be finite";
+            }
+        }
+        if (name.endsWith(".running_var")) {
+            for (int i = 0; i < v.length; i++) {
+                if (v[i] < 0) {
+                    return "value " + i + " is " + v[i] + ": a running variance cannot be negative";
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
      * Checks that the file holds exactly the {@code expected} tensors (names and shapes; tensors under
      * {@code ignoredPrefix} and PyTorch's {@code num_batches_tracked} aside), reporting up to six
      * problems in one exception.
@@ -307,7 +338,12 @@ public final class ModelFile {
                 problems.add(ModelFormatException.ofTensor(c.file(), e.getKey(), "shape " + Arrays.toString(t.shape())
                         + " in the file does not fit the architecture, which needs " + Arrays.toString(want)));
             } else {
-                values.put(e.getKey(), t.values());
+                String bad = impossibleValue(e.getKey(), t);
+                if (bad != null) {
+                    problems.add(ModelFormatException.ofTensor(c.file(), e.getKey(), bad));
+                } else {
+                    values.put(e.getKey(), t.values());
+                }
             }
         }
         for (String name : c.tensors().keySet()) {

@@ -11,19 +11,55 @@ public final class Configs {
     private Configs() {
     }
 
-    /** The integer at {@code key}; an exception naming the layer type and key when missing. */
+    /**
+     * The integer at {@code key}; an exception naming the layer type and key when it is missing, not a
+     * whole number, or beyond an int (a file's 4294967360 must not load as 64).
+     */
     public static int intValue(Map<String, ?> config, String type, String key) {
-        return ((Number) required(config, type, key)).intValue();
+        return toInt(required(config, type, key), type, key);
+    }
+
+    private static int toInt(Object v, String type, String key) {
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException(type + ": '" + key + "' must be a whole number, not " + describe(v));
+        }
+        double d = n.doubleValue();
+        if (d != Math.rint(d) || Double.isInfinite(d)) {
+            throw new IllegalArgumentException(type + ": '" + key + "' must be a whole number, not " + v);
+        }
+        if (d < Integer.MIN_VALUE || d > Integer.MAX_VALUE
+                || (n instanceof Long l && (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE))) {
+            throw new IllegalArgumentException(type + ": '" + key + "' is " + v + ", beyond the range of an int ("
+                    + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ")");
+        }
+        return n.intValue();
+    }
+
+    private static String describe(Object v) {
+        return v instanceof String s ? "the text \"" + (s.length() > 40 ? s.substring(0, 37) + "..." : s) + "\""
+                : v instanceof List ? "a list" : v instanceof Map ? "an object" : String.valueOf(v);
     }
 
     public static double doubleValue(Map<String, ?> config, String type, String key, double orElse) {
         Object v = config.get(key);
-        return v == null ? orElse : ((Number) v).doubleValue();
+        if (v == null) {
+            return orElse;
+        }
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException(type + ": '" + key + "' must be a number, not " + describe(v));
+        }
+        return n.doubleValue();
     }
 
     public static boolean booleanValue(Map<String, ?> config, String type, String key, boolean orElse) {
         Object v = config.get(key);
-        return v == null ? orElse : (Boolean) v;
+        if (v == null) {
+            return orElse;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException(type + ": '" + key + "' must be true or false, not " + describe(v));
+        }
+        return b;
     }
 
     public static String stringValue(Map<String, ?> config, String type, String key, String orElse) {
@@ -37,15 +73,17 @@ public final class Configs {
         if (v instanceof int[] a) {
             return a.clone();
         }
-        List<?> list = (List<?>) v;
+        if (!(v instanceof List<?> list)) {
+            throw new IllegalArgumentException(type + ": '" + key + "' must be a list of whole numbers, not "
+                    + describe(v));
+        }
         int[] out = new int[list.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) list.get(i)).intValue();
+            out[i] = toInt(list.get(i), type, key + "[" + i + "]");
         }
         return out;
     }
 
-    /** {@code dims} as an immutable {@code List<Integer>}, the config form of a shape. */
     /**
      * A {@code [height, width]} pair, written as one number for both or a list of two (as PyTorch
      * takes {@code kernel_size=3} or {@code (3, 2)}); {@code orElse} when absent, or required when
@@ -66,6 +104,7 @@ public final class Configs {
         return p;
     }
 
+    /** {@code dims} as an immutable {@code List<Integer>}, the config form of a shape. */
     public static List<Integer> list(int[] dims) {
         Integer[] boxed = new Integer[dims.length];
         for (int i = 0; i < dims.length; i++) {

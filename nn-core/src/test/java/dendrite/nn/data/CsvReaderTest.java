@@ -155,6 +155,21 @@ class CsvReaderTest {
     }
 
     @Test
+    void aHugeFieldIsQuotedAsAShortExcerpt() {
+        String huge = "9".repeat(10_000_000);
+        for (String csv : List.of("a,y\n" + huge + ",0\n1,1\n",                 // too large for a float
+                "a,y\nx" + huge + ",0\n1,1\n",                                  // not a number
+                "a,y\n1," + huge + "\n2,1\n",                                   // too large a class index
+                huge + ",y\nnot-a-number,0\n1,1\n")) {                          // a huge column name
+            DatasetFormatException e = refused(new CsvReader().label("y"), csv);
+            assertTrue(e.getMessage().length() < 400, "a short message, not " + e.getMessage().length() + " characters: "
+                    + e.getMessage().substring(0, Math.min(200, e.getMessage().length())));
+            assertTrue(e.getMessage().contains("(10000000 characters)") || e.getMessage().contains("(10000001 characters)"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void aLabelColumnWithOneValueIsRefused() {
         for (String csv : List.of("a,y\n1,0\n2,0\n3,0\n", "a,y\n1,cat\n2,cat\n")) {
             DatasetFormatException e = refused(new CsvReader().label("y"), csv);

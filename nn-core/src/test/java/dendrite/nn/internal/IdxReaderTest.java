@@ -176,4 +176,16 @@ class IdxReaderTest {
         assertTrue(e.getMessage().startsWith(name + ": "), e.getMessage());
         return e;
     }
+
+    @Test
+    void aZeroDimensionIsRefusedNamingTheFileAndTheDimension(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("zero.idx");
+        // unsigned bytes, 3 dimensions: 2 x 0 x 5
+        Files.write(f, new byte[] {0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 5});
+        DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> IdxReader.read(f));
+        assertEquals(f.toString(), e.file());
+        assertEquals(8, e.offset(), "where the zero is");
+        assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("dimension 1 of 3 is 0"),
+                e.getMessage());
+    }
 }

@@ -95,6 +95,55 @@ class ModelFileTest {
                 summary);
     }
 
+    /** A copy of a saved model file with one tensor's values replaced. */
+    private Path withValues(Path saved, String tensor, float[] values) throws IOException {
+        SafeTensors.Contents c = SafeTensors.read(saved);
+        java.util.List<SafeTensors.Entry> entries = new java.util.ArrayList<>();
+        for (NamedTensor t : c.tensors().values()) {
+            NamedTensor v = t.name().equals(tensor) ? NamedTensor.f32(t.name(), t.shape(), values) : t;
+            entries.add(SafeTensors.Entry.of(v));
+        }
+        Path f = dir.resolve(tensor + "-edited.safetensors");
+        SafeTensors.write(f, entries, c.metadata());
+        return f;
+    }
+
+    @Test
+    void nonFiniteWeightsAndANegativeRunningVarianceAreRefusedNamingTheTensor() throws IOException {
+        Path saved = dir.resolve("good.safetensors");
+        ModelFile.save(mixedModel(3), saved);
+        float[] w = SafeTensors.read(saved).tensor("0.weight").values();
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            float[] v = w.clone();
+            v[5] = bad;
+            Path f = withValues(saved, "0.weight", v);
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(f, BE));
+            assertEquals("0.weight", e.tensor(), e.getMessage());
+            assertTrue(e.getMessage().contains("value 5 is " + bad) && e.getMessage().contains("must be finite"),
+                    e.getMessage());
+        }
+        float[] var = SafeTensors.read(saved).tensor("1.running_var").values().clone();
+        var[2] = -0.5f;
+        Path f = withValues(saved, "1.running_var", var);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(f, BE));
+        assertEquals("1.running_var", e.tensor(), e.getMessage());
+        assertTrue(e.getMessage().contains("cannot be negative"), e.getMessage());
+    }
+
+    @Test
+    void aFloat64WeightBeyondFloat32IsRefusedNotMadeInfinite() throws IOException {
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        data.putDouble(0.5).putDouble(1e300).putDouble(0.25);
+        String header = "{\"0.weight\":{\"dtype\":\"F64\",\"shape\":[1,2],\"data_offsets\":[0,16]},"
+                + "\"0.bias\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[16,24]}}";
+        Path f = dir.resolve("f64.safetensors");
+        Files.write(f, SafeTensorsBytes.file(header, data.array()));
+        Sequential model = Sequential.builder(2).dense(1).build(BE, 1);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.loadWeights(model, f));
+        assertTrue(e.getMessage().contains("0.weight") && e.getMessage().contains("beyond float32's range"),
+                e.getMessage());
+    }
+
     @Test
     void fileIsReadableSafetensorsWithPyTorchNamesAndMetadata() throws IOException {
         Sequential model = mixedModel(1);
@@ -213,7 +262,20 @@ class ModelFileTest {
 
         meta.put(ModelFile.ARCHITECTURE_KEY, "{\"input_shape\":[2],\"layers\":[{\"type\":\"dense\",\"config\":{\"units\":\"x\"}}]}");
         SafeTensors.write(f, ModelFile.entries(model.stateDict(), ""), meta);
-        assertThrows(ModelFormatException.class, () -> ModelFile.load(f, BE));
+        e = assertThrows(ModelFormatException.class, () -> ModelFile.load(f, BE));
+        assertTrue(e.getMessage().contains("dense: 'units' must be a whole number, not the text \"x\"")
+                && !e.getMessage().contains("ClassCastException") && !e.getMessage().contains("java.lang"), e.getMessage());
+
+        // 4294967360 = 2^32 + 64: it must not wrap to 64 units
+        meta.put(ModelFile.ARCHITECTURE_KEY, "{\"input_shape\":[2],\"layers\":[{\"type\":\"dense\",\"config\":{\"units\":4294967360}}]}");
+        SafeTensors.write(f, ModelFile.entries(model.stateDict(), ""), meta);
+        e = assertThrows(ModelFormatException.class, () -> ModelFile.load(f, BE));
+        assertTrue(e.getMessage().contains("dense: 'units' is 4294967360, beyond the range of an int"), e.getMessage());
+
+        meta.put(ModelFile.ARCHITECTURE_KEY, "{\"input_shape\":[2.5],\"layers\":[]}");
+        SafeTensors.write(f, ModelFile.entries(model.stateDict(), ""), meta);
+        e = assertThrows(ModelFormatException.class, () -> ModelFile.load(f, BE));
+        assertTrue(e.getMessage().contains("must be a whole number, not 2.5"), e.getMessage());
 
         meta.put(ModelFile.ARCHITECTURE_KEY, "{\"input_shape\":[2],");
         SafeTensors.write(f, ModelFile.entries(model.stateDict(), ""), meta);
