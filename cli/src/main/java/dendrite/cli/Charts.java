@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dendrite.nn.internal.AtomicFile;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.HeatMapChart;
@@ -243,17 +244,14 @@ final class Charts {
     }
 
     // Written through a stream: given a file name, XChart decides the extension itself.
+    // Atomically (a temporary file renamed into place): an interrupted run never leaves a 0-byte picture.
     private static void write(Chart<?, ?> chart, Path file) throws IOException {
-        try (OutputStream os = Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(chart, os, BitmapFormat.PNG);
-        }
+        AtomicFile.write(file, os -> BitmapEncoder.saveBitmap(chart, os, BitmapFormat.PNG));
     }
 
     private static void save(List<XYChart> charts, int rows, int cols, Path file) throws IOException {
         List<Chart<?, ?>> list = new ArrayList<>(charts);
-        try (OutputStream os = Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(list, rows, cols, os, BitmapFormat.PNG);
-        }
+        AtomicFile.write(file, os -> BitmapEncoder.saveBitmap(list, rows, cols, os, BitmapFormat.PNG));
     }
 
     static Color color(int c) {

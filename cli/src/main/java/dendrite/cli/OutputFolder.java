@@ -1,6 +1,5 @@
 package dendrite.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +18,50 @@ final class OutputFolder {
 
     @Option(names = {"-f", "--force"}, description = "Overwrite files that already exist in the output folder.")
     boolean force;
+
+    /**
+     * Claims the output folder for a run ({@link RunFolder}): {@code --out}, after checking that none
+     * of {@code fileNames} is there (unless {@code --force}), with the folder locked first so that no
+     * other run can write them meanwhile; else {@code defaultFolder}, or {@code defaultFolder-2},
+     * {@code -3}, ... when another run took that name in the same second.
+     *
+     * @throws BadInputException naming the file in the way, the run holding the folder, or what cannot be written
+     */
+    RunFolder claim(String defaultFolder, List<String> fileNames) {
+        if (out != null) {
+            Path folder = Path.of(out);
+            if (Files.exists(folder) && !Files.isDirectory(folder)) {
+                throw new BadInputException("output folder " + folder + " is a file, not a folder");
+            }
+            RunFolder run = RunFolder.claim(folder);
+            try {
+                prepare(out, fileNames);
+            } catch (RuntimeException e) {
+                run.close();
+                throw e;
+            }
+            return run;
+        }
+        for (int i = 1; ; i++) {
+            Path folder = Path.of(i == 1 ? defaultFolder : defaultFolder + "-" + i);
+            if (Files.exists(folder)) {
+                continue;
+            }
+            RunFolder run;
+            try {
+                run = RunFolder.claim(folder);
+            } catch (BadInputException e) {
+                if (i >= 20) {
+                    throw e;
+                }
+                continue;
+            }
+            if (!Files.exists(folder)) {
+                return run;
+            }
+            run.close();
+        }
+    }
 
     /**
      * The output folder ({@code --out}, else {@code defaultFolder}), after checking that none of
@@ -41,11 +84,6 @@ final class OutputFolder {
             }
         }
         return folder;
-    }
-
-    /** Creates the folder {@link #prepare} returned, when there is something to write into it. */
-    static Path create(Path folder) throws IOException {
-        return Files.createDirectories(folder);
     }
 
     /** Refuses one output file (not in a folder of ours) that exists, unless {@code --force}. */

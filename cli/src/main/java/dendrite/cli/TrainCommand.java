@@ -195,63 +195,63 @@ final class TrainCommand implements Callable<Integer> {
         }
         String defaultFolder = "runs/" + source.shortName() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path folder = output.prepare(defaultFolder, files);
+        try (RunFolder run = output.claim(defaultFolder, files)) {
+            int outputs = classification ? trainSet.numClasses() : trainSet.targetSize();
+            Sequential model = layerSpec == null
+                    ? ModelOptions.build(trainSet.sampleShape(), hiddenSizes, act, outputs, be, seed)
+                    : ModelOptions.build(trainSet.sampleShape(), layerSpec, outputs, be, seed);
+            Loss loss = classification ? Losses.softmaxCrossEntropy() : Losses.mse();
+            Optimizer optim = ModelOptions.optimizer(opt, rate, weightDecay);
+            int stepBatch = Math.min(batchSize, trainSet.size());
+            long totalSteps = (long) epochCount * ((trainSet.size() + stepBatch - 1) / stepBatch);
+            optim.schedule(ModelOptions.schedule(schedule, totalSteps));
 
-        int outputs = classification ? trainSet.numClasses() : trainSet.targetSize();
-        Sequential model = layerSpec == null
-                ? ModelOptions.build(trainSet.sampleShape(), hiddenSizes, act, outputs, be, seed)
-                : ModelOptions.build(trainSet.sampleShape(), layerSpec, outputs, be, seed);
-        Loss loss = classification ? Losses.softmaxCrossEntropy() : Losses.mse();
-        Optimizer optim = ModelOptions.optimizer(opt, rate, weightDecay);
-        int stepBatch = Math.min(batchSize, trainSet.size());
-        long totalSteps = (long) epochCount * ((trainSet.size() + stepBatch - 1) / stepBatch);
-        optim.schedule(ModelOptions.schedule(schedule, totalSteps));
+            out.printf(Locale.ROOT, "dataset: %s: %d train, %d validation, %d test; %d features, %s%n", source.spec(),
+                    trainSet.size(), validationSet.size(), testSet.size(), trainSet.sampleSize(),
+                    classification ? trainSet.numClasses() + " classes" : trainSet.targetSize() + " target(s)");
+            out.printf(Locale.ROOT, "model: %s (%,d parameters)%n", ModelOptions.describe(model), model.parameterCount());
+            out.printf(Locale.ROOT, "backend: %s (%s)%n", be.name(), be.description());
+            out.printf(Locale.ROOT, "training: %s lr %s (%s), batch %d, %d epochs, seed %d%s%n", opt, plain(rate),
+                    schedule.trim().toLowerCase(Locale.ROOT), batchSize, epochCount,
+                    seed, scaler == null ? "" : ", " + scaling.label() + " scaling");
+            out.flush();
 
-        out.printf(Locale.ROOT, "dataset: %s: %d train, %d validation, %d test; %d features, %s%n", source.spec(),
-                trainSet.size(), validationSet.size(), testSet.size(), trainSet.sampleSize(),
-                classification ? trainSet.numClasses() + " classes" : trainSet.targetSize() + " target(s)");
-        out.printf(Locale.ROOT, "model: %s (%,d parameters)%n", ModelOptions.describe(model), model.parameterCount());
-        out.printf(Locale.ROOT, "backend: %s (%s)%n", be.name(), be.description());
-        out.printf(Locale.ROOT, "training: %s lr %s (%s), batch %d, %d epochs, seed %d%s%n", opt, plain(rate),
-                schedule.trim().toLowerCase(Locale.ROOT), batchSize, epochCount,
-                seed, scaler == null ? "" : ", " + scaling.label() + " scaling");
-        out.flush();
+            ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(),
+                    progress && EpochProgress.terminalAttached(), epochCount);
+            History history = train(model, loss, optim, trainSet, validationSet, batchSize, epochCount, out, listener);
 
-        ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(),
-                progress && EpochProgress.terminalAttached(), epochCount);
-        History history = train(model, loss, optim, trainSet, validationSet, batchSize, epochCount, out, listener);
+            ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, source.spec(), seed,
+                    validationFraction, testFraction, label, target);
+            ModelStore.save(run.file(MODEL_FILE), model, info);
+            writeHistory(history, listener.epochSeconds(), run.file(HISTORY_FILE));
+            String title = source.shortName();
+            Charts.curves(curves(history, classification), title, run.file(CURVES_FILE));
 
-        ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, source.spec(), seed,
-                validationFraction, testFraction, label, target);
-        OutputFolder.create(folder);
-        ModelStore.save(folder.resolve(MODEL_FILE), model, info);
-        writeHistory(history, listener.epochSeconds(), folder.resolve(HISTORY_FILE));
-        String title = source.shortName();
-        Charts.curves(curves(history, classification), title, folder.resolve(CURVES_FILE));
-
-        // Scored on the test part; a run with --test-split 0 is scored on what it has.
-        Dataset scored = testSet.size() > 0 ? testSet : validationSet.size() > 0 ? validationSet : trainSet;
-        String scoredOn = scored == testSet ? "test" : scored == validationSet ? "validation" : "train";
-        Evaluation test = Scoring.evaluate(model, loss, scored);
-        if (classification) {
-            List<String> names = info.classNamesOrNumbers(trainSet.numClasses());
-            String chartTitle = String.format(Locale.ROOT, "%s: %s confusion (accuracy %.4f)", title, scoredOn,
-                    test.accuracy());
-            Charts.confusion(test.report().confusionMatrix().toArray(), names, chartTitle, folder.resolve(CONFUSION_FILE));
-            if (twoD) {
-                drawBoundary(model, scaler, rawTrain, names, title, folder.resolve(BOUNDARY_FILE));
+            // Scored on the test part; a run with --test-split 0 is scored on what it has.
+            Dataset scored = testSet.size() > 0 ? testSet : validationSet.size() > 0 ? validationSet : trainSet;
+            String scoredOn = scored == testSet ? "test" : scored == validationSet ? "validation" : "train";
+            Evaluation test = Scoring.evaluate(model, loss, scored);
+            if (classification) {
+                List<String> names = info.classNamesOrNumbers(trainSet.numClasses());
+                String chartTitle = String.format(Locale.ROOT, "%s: %s confusion (accuracy %.4f)", title, scoredOn,
+                        test.accuracy());
+                Charts.confusion(test.report().confusionMatrix().toArray(), names, chartTitle, run.file(CONFUSION_FILE));
+                if (twoD) {
+                    drawBoundary(model, scaler, rawTrain, names, title, run.file(BOUNDARY_FILE));
+                }
+                out.printf(Locale.ROOT, "%s loss: %.4f%n", scoredOn, test.loss());
+                out.printf(Locale.ROOT, "%s accuracy: %.4f%n", scoredOn, test.accuracy());
+            } else {
+                if (oneD) {
+                    drawFit(model, scaler, rawTrain, title, run.file(FIT_FILE));
+                }
+                out.printf(Locale.ROOT, "%s mse: %.6f (r2 %.4f)%n", scoredOn, test.metrics().get("mse"), test.metrics().get("r2"));
             }
-            out.printf(Locale.ROOT, "%s loss: %.4f%n", scoredOn, test.loss());
-            out.printf(Locale.ROOT, "%s accuracy: %.4f%n", scoredOn, test.accuracy());
-        } else {
-            if (oneD) {
-                drawFit(model, scaler, rawTrain, title, folder.resolve(FIT_FILE));
-            }
-            out.printf(Locale.ROOT, "%s mse: %.6f (r2 %.4f)%n", scoredOn, test.metrics().get("mse"), test.metrics().get("r2"));
+            run.commit();
+            out.printf("wrote %s: %s%n", run.target(), String.join(", ", files));
+            out.flush();
+            return 0;
         }
-        out.printf("wrote %s: %s%n", folder, String.join(", ", files));
-        out.flush();
-        return 0;
     }
 
     private void checkRanges(int epochCount, int batchSize) {
@@ -402,6 +402,6 @@ final class TrainCommand implements Callable<Integer> {
             }
             sb.append(String.format(Locale.ROOT, ",%.3f%n", i < seconds.size() ? seconds.get(i) : Double.NaN));
         }
-        Files.writeString(file, sb);
+        dendrite.nn.internal.AtomicFile.write(file, o -> o.write(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }
