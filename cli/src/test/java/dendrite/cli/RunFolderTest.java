@@ -84,4 +84,18 @@ class RunFolderTest {
             }
         }
     }
+
+    @Test
+    void aSymlinkInTheOutputFolderIsReplacedNotWrittenThrough() throws Exception {
+        Path out = dir.resolve("linked");
+        Files.createDirectories(out);
+        Path victim = dir.resolve("victim.txt");
+        Files.writeString(victim, "keep me");
+        Files.createSymbolicLink(out.resolve("history.csv"), victim);
+        Cli r = Cli.run("train", "--backend", "scalar", "--dataset", "xor", "--epochs", "2", "--force", "--out", out.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertEquals("keep me", Files.readString(victim), "the file the link pointed at is untouched");
+        assertFalse(Files.isSymbolicLink(out.resolve("history.csv")), "history.csv is now a file of its own");
+        assertTrue(Files.readString(out.resolve("history.csv")).startsWith("epoch,"));
+    }
 }
