@@ -50,8 +50,12 @@ import java.util.zip.GZIPInputStream;
  * }</pre>
  */
 public final class CsvReader {
-    /** More classes than this from integer labels is almost surely a wrong column, not a real task. */
-    static final int MAX_INTEGER_CLASSES = 100_000;
+    /**
+     * More classes than this, inferred from a label column, is almost surely a wrong column (an ID, a
+     * measurement), not a real task; and a confusion matrix of n classes holds n^2 counts. Give the
+     * class names explicitly ({@link #classNames}) for a task that really has more.
+     */
+    static final int MAX_INFERRED_CLASSES = 1_000;
 
     private enum TargetKind { LABEL, ONE_HOT, REGRESSION, NONE }
 
@@ -368,6 +372,12 @@ public final class CsvReader {
         int[] labels = new int[n];
         if (!allNumbers) {
             TreeSet<String> distinct = new TreeSet<>(Arrays.asList(raw));
+            if (classNames == null && distinct.size() > MAX_INFERRED_CLASSES) {
+                throw DatasetFormatException.of(table.source(), "label " + table.describeColumn(column) + " has "
+                        + distinct.size() + " distinct values: more than " + MAX_INFERRED_CLASSES + " classes is refused"
+                        + " (is it the right column? an ID or a measurement is no class label; for a number to"
+                        + " predict, use regression targets)");
+            }
             List<String> names = new ArrayList<>(distinct);
             Map<String, Integer> classOf = new HashMap<>();
             for (String name : names) {
@@ -382,7 +392,7 @@ public final class CsvReader {
             return Dataset.classification(datasetName, x, shape, labels, names.size(), names);
         }
         int max = 0;
-        int limit = classNames != null ? classNames.size() : MAX_INTEGER_CLASSES;
+        int limit = classNames != null ? classNames.size() : MAX_INFERRED_CLASSES;
         for (int r = 0; r < n; r++) {
             double v = Double.parseDouble(raw[r]);
             String where = "label " + abbreviate(raw[r]);

@@ -170,6 +170,21 @@ class CsvReaderTest {
     }
 
     @Test
+    void aLabelColumnWithThousandsOfClassesIsRefusedNotMadeAHugeConfusionMatrix() {
+        StringBuilder names = new StringBuilder("a,y\n");
+        StringBuilder numbers = new StringBuilder("a,y\n");
+        for (int i = 0; i < 60_000; i++) {
+            names.append(i % 7).append(",id-").append(i).append('\n');
+            numbers.append(i % 7).append(',').append(i).append('\n');
+        }
+        DatasetFormatException e = refused(new CsvReader().label("y"), names.toString());
+        assertTrue(e.getMessage().contains("60000 distinct values") && e.getMessage().contains("more than 1000 classes"),
+                e.getMessage());
+        e = refused(new CsvReader().label("y"), numbers.toString());
+        assertTrue(e.getMessage().contains("too large for a class index (at most 1000 classes"), e.getMessage());
+    }
+
+    @Test
     void aLabelColumnWithOneValueIsRefused() {
         for (String csv : List.of("a,y\n1,0\n2,0\n3,0\n", "a,y\n1,cat\n2,cat\n")) {
             DatasetFormatException e = refused(new CsvReader().label("y"), csv);
