@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.zip.GZIPInputStream;
+import dendrite.nn.internal.StrictGzipInputStream;
 
 /**
  * Reads a CSV file into a {@link Dataset}: which columns are features and which are targets is
@@ -180,7 +180,7 @@ public final class CsvReader {
             int b0 = in.read();
             int b1 = in.read();
             in.reset();
-            InputStream body = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+            InputStream body = b0 == 0x1f && b1 == 0x8b ? new StrictGzipInputStream(in) : in;
             CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -202,7 +202,7 @@ public final class CsvReader {
         byte[] bytes;
         if (b0 == 0x1f && b1 == 0x8b) {
             try {
-                bytes = readAtMost(new GZIPInputStream(buffered, 1 << 16), source);
+                bytes = readAtMost(new StrictGzipInputStream(buffered), source);
             } catch (DatasetFormatException e) {
                 throw e;
             } catch (IOException e) {

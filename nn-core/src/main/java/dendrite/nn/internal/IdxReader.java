@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads the IDX format of MNIST and Fashion-MNIST, raw or gzip-compressed (recognised by the
@@ -59,7 +58,7 @@ public final class IdxReader {
         buffered.reset();
         if (b0 == 0x1f && b1 == 0x8b) {
             try {
-                GZIPInputStream gz = new GZIPInputStream(buffered, 1 << 16);
+                StrictGzipInputStream gz = new StrictGzipInputStream(buffered);
                 return new Parser(gz, source, true).parse();
             } catch (DatasetFormatException e) {
                 throw e;
@@ -122,9 +121,9 @@ public final class IdxReader {
             }
             int payloadBytes = (int) (elements * type.bytes());
             byte[] payload = readPayload(payloadBytes, dims, type);
-            if (in.read() != -1) {
-                throw fail(offset, "unexpected data after the end of the payload: dimensions "
-                        + Arrays.toString(dims) + " of " + type + " end the file at byte offset " + offset);
+            if (readInto(new byte[1], 0, 1) > 0) {
+                throw fail(offset - 1, "unexpected data after the end of the payload: dimensions "
+                        + Arrays.toString(dims) + " of " + type + " end the file at byte offset " + (offset - 1));
             }
             return new IdxArray(type, dims, payload);
         }

@@ -238,6 +238,19 @@ class CsvReaderTest {
     }
 
     @Test
+    void gzipWithGarbageAfterItIsRefused(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("points.csv.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(f))) {
+            out.write("x,label\n1,a\n2,b\n".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] gz = Files.readAllBytes(f);
+        Files.write(f, java.util.Arrays.copyOf(gz, gz.length + 3));
+        DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> new CsvReader().label("label").read(f));
+        assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("unexpected data after the end of"
+                + " the gzip data"), e.getMessage());
+    }
+
+    @Test
     void noTargetsGivesFeaturesOnly() throws IOException {
         Dataset d = read(new CsvReader().noTargets(), "a,b\n1,2\n");
         assertEquals(0, d.targetSize());

@@ -188,4 +188,38 @@ class IdxReaderTest {
         assertTrue(e.getMessage().startsWith(f.toString()) && e.getMessage().contains("dimension 1 of 3 is 0"),
                 e.getMessage());
     }
+
+    @Test
+    void gzipWithGarbageAfterItIsRefusedAndTwoMembersAreRead(@TempDir Path dir) throws IOException {
+        Path whole = dir.resolve("whole.gz");
+        IdxWriter.write(images(), whole, true);
+        byte[] gz = Files.readAllBytes(whole);
+        Path garbage = dir.resolve("garbage.gz");
+        Files.write(garbage, java.util.Arrays.copyOf(gz, gz.length + 5));     // five zero bytes appended
+        DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> IdxReader.read(garbage));
+        assertEquals(garbage.toString(), e.file());
+        assertTrue(e.getMessage().contains("unexpected data after the end of the gzip data at byte offset " + gz.length),
+                e.getMessage());
+
+        // RFC 1952 allows concatenated members: the payload split over two is one file.
+        byte[] raw = new byte[0];
+        try (java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream()) {
+            IdxWriter.write(images(), b);
+            raw = b.toByteArray();
+        }
+        java.io.ByteArrayOutputStream two = new java.io.ByteArrayOutputStream();
+        for (byte[] part : new byte[][] {java.util.Arrays.copyOf(raw, 10), java.util.Arrays.copyOfRange(raw, 10, raw.length)}) {
+            try (GZIPOutputStream z = new GZIPOutputStream(two) {
+                @Override
+                public void close() throws IOException {
+                    finish();      // keep the shared stream open for the next member
+                }
+            }) {
+                z.write(part);
+            }
+        }
+        Path members = dir.resolve("two-members.gz");
+        Files.write(members, two.toByteArray());
+        assertArrayEquals(images().dims(), IdxReader.read(members).dims());
+    }
 }
