@@ -241,6 +241,8 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 out.printf(Locale.ROOT, "%s loss: %.4f%n", scoredOn, test.loss());
                 out.printf(Locale.ROOT, "%s accuracy: %.4f%n", scoredOn, test.accuracy());
+                Divergence.check(history, trainSet.numClasses(), test.accuracy(), optim.learningRate())
+                        .ifPresent(w -> spec.commandLine().getErr().println("dendrite: warning: " + w));
             } else {
                 if (oneD) {
                     drawFit(model, scaler, rawTrain, title, run.file(FIT_FILE));

@@ -51,6 +51,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void aLearningRateFarTooHighEndsWithAWarningThatSaysSo() {
+        Cli r = Cli.run("train", "--backend", "scalar", "--epochs", "3", "--limit", "300", "--lr", "1000",
+                "--out", dir.resolve("lr1000").toString());
+        assertEquals(0, r.code(), r::toString);
+        List<String> warnings = r.errLines().stream().filter(l -> l.startsWith("dendrite: warning: ")).toList();
+        assertEquals(1, warnings.size(), r::toString);
+        assertTrue(warnings.get(0).contains("the learning rate 1000 is far too high; try --lr 0.001"), r::toString);
+    }
+
+    @Test
     void twoDimensionalDataGetsADecisionBoundary() throws IOException {
         Path out = dir.resolve("moons");
         Cli r = Cli.run("train", "--backend", "scalar", "--dataset", "moons", "--epochs", "15", "--hidden", "16,16",
