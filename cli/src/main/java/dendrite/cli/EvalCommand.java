@@ -82,7 +82,9 @@ final class EvalCommand implements Callable<Integer> {
         boolean sameData = dataset == null || dataset.equals(info.dataset());
         DataSource.CsvColumns columns = new DataSource.CsvColumns(label != null || target != null || !sameData ? label : info.label(),
                 label != null || target != null || !sameData ? target : info.target());
-        Dataset raw = select(source, columns, info, which);
+        List<String> warnings = new java.util.ArrayList<>();
+        Dataset raw = select(source, columns, info, which, sameData, warnings);
+        warnings.forEach(w -> this.spec.commandLine().getErr().println("dendrite: warning: " + w));
         if (raw.size() == 0) {
             throw new BadInputException("the " + which + " part of " + spec + " has no samples");
         }
@@ -113,12 +115,17 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Dataset select(DataSource source, DataSource.CsvColumns columns, ModelInfo info, String which)
+    private static Dataset select(DataSource source, DataSource.CsvColumns columns, ModelInfo info, String which,
+            boolean sameData, List<String> warnings)
             throws IOException {
         if (which.equals("all")) {
             return source.loadAll(columns, info.seed());
         }
         DataSplit split = source.load(columns, info.seed(), info.validationFraction(), info.testFraction());
+        if (sameData && info.dataFingerprint() != null && !info.dataFingerprint().equals(DataFingerprint.of(split))) {
+            warnings.add("the data of " + info.dataset() + " is not what the model was trained on (it changed since):"
+                    + " its " + which + " part is not the one training set aside, and may hold training samples");
+        }
         return switch (which) {
             case "test" -> split.test();
             case "validation" -> split.validation();

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param scaler null when features were used as they are
  */
 record ModelInfo(boolean classification, List<String> classNames, Scaler scaler, String dataset, long seed,
-        double validationFraction, double testFraction, String label, String target) {
+        double validationFraction, double testFraction, String label, String target, String dataFingerprint) {
 
     private static final String PREFIX = "cli.";   // nn-core owns the "dendrite." keys
 
@@ -41,6 +41,9 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
         }
         if (target != null) {
             m.put(PREFIX + "target", target);
+        }
+        if (dataFingerprint != null) {
+            m.put(PREFIX + "data_fingerprint", dataFingerprint);
         }
         return m;
     }
@@ -67,7 +70,8 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
         }
         return new ModelInfo(classification, classNames, scaler, m.get(PREFIX + "dataset"),
                 parseLong(m.get(PREFIX + "seed"), 42, file), parseDouble(m.get(PREFIX + "validation_fraction"), 0.1, file),
-                parseDouble(m.get(PREFIX + "test_fraction"), 0.2, file), m.get(PREFIX + "label"), m.get(PREFIX + "target"));
+                parseDouble(m.get(PREFIX + "test_fraction"), 0.2, file), m.get(PREFIX + "label"), m.get(PREFIX + "target"),
+                m.get(PREFIX + "data_fingerprint"));
     }
 
     /** A JSON array of names; files written before it held the names one per line. */

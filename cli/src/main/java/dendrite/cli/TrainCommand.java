@@ -221,7 +221,7 @@ final class TrainCommand implements Callable<Integer> {
             History history = train(model, loss, optim, trainSet, validationSet, batchSize, epochCount, out, listener);
 
             ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, source.spec(), seed,
-                    validationFraction, testFraction, label, target);
+                    validationFraction, testFraction, label, target, DataFingerprint.of(raw));
             ModelStore.save(run.file(MODEL_FILE), model, info);
             writeHistory(history, listener.epochSeconds(), run.file(HISTORY_FILE));
             String title = source.shortName();

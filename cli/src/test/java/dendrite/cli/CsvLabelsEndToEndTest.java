@@ -140,6 +140,25 @@ class CsvLabelsEndToEndTest {
     }
 
     @Test
+    void evalOnATrainingCsvEditedSinceWarnsThatItsTestPartIsNotTheHeldOutOne() throws IOException {
+        Path data = csv("edited", c -> String.valueOf(c), 2);
+        Path out = dir.resolve("edited");
+        Cli train = Cli.run("train", "--backend", "scalar", "--dataset", "csv:" + data, "--label", "y", "--epochs", "2",
+                "--out", out.toString());
+        assertEquals(0, train.code(), train::toString);
+        String model = out.resolve("model.safetensors").toString();
+        Cli same = Cli.run("eval", "--backend", "scalar", "--model", model);
+        assertEquals(0, same.code(), same::toString);
+        assertEquals("", same.err(), "the same data: no warning");
+
+        Files.writeString(data, Files.readString(data).replaceFirst("\n0\\.0000,", "\n0.5000,"));  // one value changes
+        Cli edited = Cli.run("eval", "--backend", "scalar", "--model", model);
+        assertEquals(0, edited.code(), edited::toString);
+        assertTrue(edited.err().contains("warning: the data of csv:" + data + " is not what the model was trained on"),
+                edited::toString);
+    }
+
+    @Test
     void aLabelGivenByIndexIsLeftOutWhenPredictingOnTheTrainingCsv() throws IOException {
         Path data = csv("byindex", c -> String.valueOf(c), 2);
         Path out = dir.resolve("byindex");
