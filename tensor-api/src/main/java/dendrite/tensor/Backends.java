@@ -43,6 +43,10 @@ public final class Backends {
     private static final Map<String, String> CREATE_FAILURES = new ConcurrentHashMap<>();
     private static volatile Backend chosen;
     private static volatile List<Candidate> candidates;
+    private static volatile List<BackendProvider> providers;
+    /** Each provider's probe, run once: by identity, so two tests' fakes of one name stay apart. */
+    private static final Map<BackendProvider, Candidate> PROBED = java.util.Collections.synchronizedMap(
+            new java.util.IdentityHashMap<>());
 
     private Backends() {
     }
@@ -70,6 +74,29 @@ public final class Backends {
     }
 
     private static List<Candidate> discover() {
+        return rank(providers());
+    }
+
+    /**
+     * Every provider found, the first of each name, loaded but not probed: naming a backend probes
+     * that one alone, so a broken driver of another backend (a crashing {@code libOpenCL.so}) cannot
+     * take down a run that asked for the scalar one.
+     */
+    static List<BackendProvider> providers() {
+        List<BackendProvider> p = providers;
+        if (p == null) {
+            synchronized (Backends.class) {
+                p = providers;
+                if (p == null) {
+                    p = firstOfEachName(load());
+                    providers = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    private static List<BackendProvider> load() {
         List<BackendProvider> found = new ArrayList<>();
         ServiceLoader<BackendProvider> loader = ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader());
         // The iterator, not stream(): a services entry naming a missing or broken class throws
@@ -86,15 +113,11 @@ public final class Backends {
                 LOG.log(Level.WARNING, "a backend provider failed to load and is skipped: " + e);
             }
         }
-        return rank(found);
+        return found;
     }
 
-    /**
-     * The candidates for these providers, best first: the first provider of each (case-insensitive)
-     * name, each probed once, sorted by descending priority. Pure selection logic, kept apart from
-     * {@link ServiceLoader} so it can be tested with providers made in a test.
-     */
-    static List<Candidate> rank(List<BackendProvider> providers) {
+    /** The first provider of each (case-insensitive) name, in the order found; nameless ones skipped. */
+    static List<BackendProvider> firstOfEachName(List<BackendProvider> providers) {
         Map<String, BackendProvider> byName = new LinkedHashMap<>();
         for (BackendProvider bp : providers) {
             try {
@@ -103,9 +126,36 @@ public final class Backends {
                 LOG.log(Level.WARNING, "backend provider " + bp.getClass().getName() + " failed to load: " + e);
             }
         }
+        return List.copyOf(byName.values());
+    }
+
+    /** The candidate of that name, probing it alone (cached like every probe), or empty. */
+    static java.util.Optional<Candidate> probeOne(List<BackendProvider> providers, String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        for (BackendProvider bp : firstOfEachName(providers)) {
+            if (bp.name().toLowerCase(Locale.ROOT).equals(n)) {
+                return java.util.Optional.of(PROBED.computeIfAbsent(bp, p -> new Candidate(p, safeProbe(p))));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The backend of that name from the providers found, probing no other. */
+    private static Candidate named(String name) {
+        List<BackendProvider> all = providers();
+        return probeOne(all, name).orElseThrow(() -> new IllegalArgumentException(unknownMessage(name,
+                all.stream().map(bp -> bp.name().toLowerCase(Locale.ROOT)).toList())));
+    }
+
+    /**
+     * The candidates for these providers, best first: the first provider of each (case-insensitive)
+     * name, each probed once, sorted by descending priority. Pure selection logic, kept apart from
+     * {@link ServiceLoader} so it can be tested with providers made in a test.
+     */
+    static List<Candidate> rank(List<BackendProvider> providers) {
         List<Candidate> list = new ArrayList<>();
-        for (BackendProvider bp : byName.values()) {
-            list.add(new Candidate(bp, safeProbe(bp)));
+        for (BackendProvider bp : firstOfEachName(providers)) {
+            list.add(PROBED.computeIfAbsent(bp, p -> new Candidate(p, safeProbe(p))));
         }
         list.sort(Comparator.comparingInt((Candidate c) -> safePriority(c.provider())).reversed());
         return List.copyOf(list);
@@ -128,9 +178,9 @@ public final class Backends {
         }
     }
 
-    /** The names of every backend found. */
+    /** The names of every backend found (none is probed to list them). */
     public static List<String> names() {
-        return candidates().stream().map(Candidate::name).toList();
+        return providers().stream().map(bp -> bp.name().toLowerCase(Locale.ROOT)).toList();
     }
 
     /**
@@ -164,7 +214,11 @@ public final class Backends {
     }
 
     private static Backend choose() {
-        return choose(candidates(), requestedName(), Backends::create);
+        String requested = requestedName();
+        if (requested != null) {
+            return get(requested);           // the named one alone is probed
+        }
+        return choose(candidates(), null, Backends::create);
     }
 
     /**
@@ -201,7 +255,7 @@ public final class Backends {
      * @throws IllegalStateException    with the reason and fix when it cannot run here
      */
     public static Backend get(String name) {
-        return select(candidates(), name, Backends::create);
+        return select(List.of(named(name)), name, Backends::create);
     }
 
     /**
@@ -213,7 +267,7 @@ public final class Backends {
      * @throws IllegalStateException    with the reason and fix when it cannot run here
      */
     public static Backend newInstance(String name) {
-        return select(candidates(), name, c -> Backend.of(c.provider().create()));
+        return select(List.of(named(name)), name, c -> Backend.of(c.provider().create()));
     }
 
     /** The candidate named {@code name}, started with {@code create}; never falls back to another. */

@@ -226,4 +226,34 @@ class BackendsTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> own.zeros(2));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
+
+    @Test
+    void namingABackendProbesThatOneAlone() {
+        BackendProvider crashing = new BackendProvider() {
+            @Override
+            public String name() {
+                return "opencl";
+            }
+
+            @Override
+            public int priority() {
+                return 400;
+            }
+
+            @Override
+            public Availability probe() {
+                throw new AssertionError("a named backend probed another one (whose driver may crash the VM)");
+            }
+
+            @Override
+            public Kernels create() {
+                throw new AssertionError("never created");
+            }
+        };
+        Backends.Candidate c = Backends.probeOne(List.of(crashing, FakeProvider.available("Scalar", 100)), "scalar")
+                .orElseThrow();
+        assertEquals("Scalar", c.name());
+        assertTrue(c.availability().available());
+        assertTrue(Backends.probeOne(List.of(crashing), "vector").isEmpty(), "an unknown name probes nothing either");
+    }
 }
