@@ -13,7 +13,8 @@ import dendrite.tensor.spi.Kernels;
  * <p>The probe lists every platform and device (that list goes into the backends report) and
  * chooses one: GPUs first, or the one {@code -Ddendrite.opencl.device=INDEX|NAME} names. Any
  * failure to load JOCL's native library or {@code libOpenCL.so}, or a machine without a platform,
- * is reported as unavailable with the fix, never thrown. Priority: 400 on a GPU (above the vector
+ * is reported as unavailable with the fix, never thrown; a driver that crashes or hangs is found
+ * in a separate JVM first ({@link ClDriverCheck}) and never loaded here. Priority: 400 on a GPU (above the vector
  * backend), 200 on a CPU device such as PoCL (below it).
  */
 public final class ClBackendProvider implements BackendProvider {
@@ -73,6 +74,10 @@ public final class ClBackendProvider implements BackendProvider {
     // ExceptionInInitializerError when a native library is missing, and CLException when the ICD
     // loader finds no platform (CL_PLATFORM_NOT_FOUND_KHR).
     private static Found probeDevices() {
+        Availability trouble = ClDriverCheck.trouble();
+        if (trouble != null) {
+            return new Found(trouble, null);
+        }
         List<ClDevices.Device> devices;
         try {
             devices = ClDevices.list();
