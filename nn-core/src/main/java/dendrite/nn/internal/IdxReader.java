@@ -119,6 +119,16 @@ public final class IdxReader {
                 }
                 elements *= d;
             }
+            // Checked before reading any of it: the payload and the floats made from it must fit in
+            // the heap, or a 2 MB gzip file declaring 2 GB would inflate its way to an OutOfMemoryError.
+            long needed = elements * (type.bytes() + 4L);
+            long heap = Runtime.getRuntime().maxMemory();
+            if (needed > heap) {
+                throw fail(offset, String.format(java.util.Locale.ROOT, "dimensions %s of %s declare %,d values,"
+                        + " which need %,d MiB in memory (the data and its floats), more than this JVM may use (maximum"
+                        + " heap %,d MiB; raise it with -Xmx)", Arrays.toString(dims), type, elements, needed >> 20,
+                        heap >> 20));
+            }
             int payloadBytes = (int) (elements * type.bytes());
             byte[] payload = readPayload(payloadBytes, dims, type);
             if (readInto(new byte[1], 0, 1) > 0) {

@@ -133,7 +133,13 @@ class IdxReaderTest {
         // 2^31 - 9 doubles would not fit; 2e9 bytes would, but the file holds 4: the buffer grows only with data.
         ByteBuffer b = ByteBuffer.allocate(12).put(new byte[] {0, 0, 0x08, 1}).putInt(2_000_000_000);
         DatasetFormatException e = refused(Arrays.copyOf(b.array(), 16), "big");
-        assertEquals(16, e.offset());
+        if (5L * 2_000_000_000 > Runtime.getRuntime().maxMemory()) {
+            // with its floats it cannot fit this heap: refused at the header, before any payload is read
+            assertEquals(8, e.offset(), e.getMessage());
+            assertTrue(e.getMessage().contains("more than this JVM may use"), e.getMessage());
+        } else {
+            assertEquals(16, e.offset());
+        }
         ByteBuffer d = ByteBuffer.allocate(8).put(new byte[] {0, 0, 0x0E, 1}).putInt(Integer.MAX_VALUE / 4);
         assertEquals(4, refused(d.array(), "doubles").offset());
     }
