@@ -19,6 +19,7 @@ def model():
     return nn.Sequential(
         nn.Conv2d(2, 4, 3, padding="same"),
         nn.ReLU(),
+        nn.BatchNorm2d(4),
         nn.Conv2d(4, 6, (3, 2), stride=(2, 1), padding=(1, 0), dilation=(2, 1), groups=2),
         nn.MaxPool2d(2),
         nn.AvgPool2d(2, stride=1, padding=1),
@@ -63,13 +64,22 @@ def main():
     torch.manual_seed(0)
     net = model().eval()
     if sys.argv[1] == "from-torch":
+        with torch.no_grad():   # running statistics and an affine part of their own, so they are tested
+            bn = net[2]
+            bn.running_mean.uniform_(-0.5, 0.5)
+            bn.running_var.uniform_(0.5, 1.5)
+            bn.weight.uniform_(0.5, 1.5)
+            bn.bias.uniform_(-0.5, 0.5)
         x = torch.randn(3, 2, 9, 8)
         with torch.no_grad():
             y = net(x)
         write(sys.argv[2], net.state_dict())
         write(sys.argv[3], {"x": x, "y": y})
     elif sys.argv[1] == "to-torch":
-        net.load_state_dict(read(sys.argv[2]), strict=True)
+        state = read(sys.argv[2])
+        # Dendrite keeps no num_batches_tracked (its momentum is fixed, so PyTorch does not read it either)
+        state["2.num_batches_tracked"] = torch.tensor(0)
+        net.load_state_dict(state, strict=True)
         x = read(sys.argv[3])["x"]
         with torch.no_grad():
             write(sys.argv[4], {"y": net(x)})

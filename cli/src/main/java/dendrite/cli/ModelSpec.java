@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  *   <li>{@code conv OUT K [stride S] [pad P|same] [dilation D] [groups G] [nobias]}</li>
  *   <li>{@code maxpool K [stride S] [pad P]}, {@code avgpool K [stride S] [pad P]}, {@code gap}
  *       (each channel's mean)</li>
- *   <li>{@code dense N}, {@code flatten}, {@code dropout P}, {@code batchnorm}</li>
+ *   <li>{@code dense N}, {@code flatten}, {@code dropout P}, {@code batchnorm} (flat features),
+ *       {@code batchnorm2d} (per channel of images)</li>
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu}, {@code leaky-relu}</li>
  * </ul>
  * A dense layer of the class count (or the targets) always ends the model.
@@ -32,7 +33,7 @@ final class ModelSpec {
     /** The preset CNN of the convolution issue: two conv blocks and a dense head. */
     static final String CNN = "conv 32 3, relu, maxpool 2, conv 64 3, relu, maxpool 2, flatten, dense 128, relu";
     private static final List<String> LAYERS = List.of("conv", "maxpool", "avgpool", "gap", "dense", "flatten",
-            "dropout", "batchnorm", "relu", "tanh", "sigmoid", "gelu", "leaky-relu");
+            "dropout", "batchnorm", "batchnorm2d", "relu", "tanh", "sigmoid", "gelu", "leaky-relu");
 
     private ModelSpec() {
     }
@@ -75,6 +76,7 @@ final class ModelSpec {
                 }
                 case "flatten" -> noArguments(w, Sequential.Builder::flatten);
                 case "batchnorm" -> noArguments(w, Sequential.Builder::batchNorm);
+                case "batchnorm2d" -> noArguments(w, Sequential.Builder::batchNorm2d);
                 case "relu" -> noArguments(w, Sequential.Builder::relu);
                 case "tanh" -> noArguments(w, Sequential.Builder::tanh);
                 case "sigmoid" -> noArguments(w, Sequential.Builder::sigmoid);

@@ -5,6 +5,7 @@ import dendrite.nn.init.Initializers;
 import dendrite.nn.layers.BatchBuffer;
 import dendrite.nn.layers.AvgPool2d;
 import dendrite.nn.layers.BatchNorm1d;
+import dendrite.nn.layers.BatchNorm2d;
 import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.Configs;
 import dendrite.nn.layers.Dense;
@@ -468,6 +469,11 @@ public final class Sequential {
         /** A square convolution, stride 1, padded so the output keeps the input's size (PyTorch's {@code 'same'}). */
         public Builder conv2dSame(int outChannels, int kernel) {
             return add(new Conv2d(-1, outChannels, kernel, kernel, 1, 1, 0, 0, true, 1, 1, 1, true, null));
+        }
+
+        /** BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1): per channel of images. */
+        public Builder batchNorm2d() {
+            return add(new BatchNorm2d());
         }
 
         /** Max pooling over {@code kernel x kernel} windows moved by their own size. */

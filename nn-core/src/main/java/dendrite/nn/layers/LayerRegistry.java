@@ -34,6 +34,8 @@ public final class LayerRegistry {
         register("flatten", c -> new Flatten());
         register("reshape", c -> new Reshape(Configs.intsValue(c, "reshape", "shape")));
         register("conv2d", Conv2d::fromConfig);
+        register("batch_norm2d", c -> new BatchNorm2d(Configs.doubleValue(c, "batch_norm2d", "eps", 1e-5),
+                Configs.doubleValue(c, "batch_norm2d", "momentum", 0.1)));
         register("max_pool2d", MaxPool2d::fromConfig);
         register("avg_pool2d", AvgPool2d::fromConfig);
         register("global_avg_pool2d", c -> new GlobalAvgPool2d());

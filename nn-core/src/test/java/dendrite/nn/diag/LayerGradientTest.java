@@ -4,6 +4,7 @@ import dendrite.nn.EveryBackend;
 import dendrite.nn.OnEveryBackend;
 import dendrite.nn.layers.AvgPool2d;
 import dendrite.nn.layers.BatchNorm1d;
+import dendrite.nn.layers.BatchNorm2d;
 import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Dropout;
@@ -143,6 +144,12 @@ class LayerGradientTest {
         assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
         r = checker.checkLayer(new MaxPool2d(3, 2, 1, 2, 0, 1), be, in, x, true);
         assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
+    }
+
+    @OnEveryBackend
+    void batchNorm2dInTrainingAndEvaluation(String backend) {
+        check(backend, new BatchNorm2d(), Shape.of(3, 2, 3), true);
+        check(backend, new BatchNorm2d(), Shape.of(3, 2, 3), false);
     }
 
     @OnEveryBackend

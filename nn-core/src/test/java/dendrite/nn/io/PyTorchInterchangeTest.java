@@ -38,7 +38,7 @@ class PyTorchInterchangeTest {
     /** The script's {@code model()}: every image layer, with stride, padding, dilation and groups. */
     static Sequential model(Backend be) {
         return Sequential.builder(2, 9, 8)
-                .conv2dSame(4, 3).relu()
+                .conv2dSame(4, 3).relu().batchNorm2d()
                 .add(new Conv2d(-1, 6, 3, 2, 2, 1, 1, 0, false, 2, 1, 2, true, null))
                 .maxPool2d(2)
                 .add(new AvgPool2d(2, 2, 1, 1, 1, 1))
