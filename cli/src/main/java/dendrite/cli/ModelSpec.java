@@ -33,7 +33,7 @@ final class ModelSpec {
     /** The preset CNN of the convolution issue: two conv blocks and a dense head. */
     static final String CNN = "conv 32 3, relu, maxpool 2, conv 64 3, relu, maxpool 2, flatten, dense 128, relu";
     private static final List<String> LAYERS = List.of("conv", "maxpool", "avgpool", "gap", "dense", "flatten",
-            "dropout", "batchnorm", "batchnorm2d", "relu", "tanh", "sigmoid", "gelu", "leaky-relu");
+            "dropout", "dropout2d", "batchnorm", "batchnorm2d", "relu", "tanh", "sigmoid", "gelu", "leaky-relu");
 
     private ModelSpec() {
     }
@@ -73,6 +73,12 @@ final class ModelSpec {
                     double p = Double.parseDouble(argument(w, 1, "probability"));
                     only(w, 2);
                     yield b -> b.dropout(p);
+                }
+                case "dropout2d" -> {
+                    double p = Double.parseDouble(argument(w, 1, "probability"));
+                    only(w, 2);
+                    new dendrite.nn.layers.Dropout2d(p);                       // refuses a bad p now
+                    yield b -> b.dropout2d(p);
                 }
                 case "flatten" -> noArguments(w, Sequential.Builder::flatten);
                 case "batchnorm" -> noArguments(w, Sequential.Builder::batchNorm);

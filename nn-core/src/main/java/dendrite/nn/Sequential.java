@@ -10,6 +10,7 @@ import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.Configs;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Dropout;
+import dendrite.nn.layers.Dropout2d;
 import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GlobalAvgPool2d;
 import dendrite.nn.layers.GELU;
@@ -469,6 +470,11 @@ public final class Sequential {
         /** A square convolution, stride 1, padded so the output keeps the input's size (PyTorch's {@code 'same'}). */
         public Builder conv2dSame(int outChannels, int kernel) {
             return add(new Conv2d(-1, outChannels, kernel, kernel, 1, 1, 0, 0, true, 1, 1, 1, true, null));
+        }
+
+        /** Channel dropout for images: each channel of each image dropped whole with probability {@code p} in training. */
+        public Builder dropout2d(double p) {
+            return add(new Dropout2d(p));
         }
 
         /** BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1): per channel of images. */
