@@ -75,6 +75,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "flatten, dense 64, relu\"; the output layer is added after them (see cli/README.md).")
     String model;
 
+    @Option(names = "--image", paramLabel = "<CxHxW>",
+            description = "Sees each sample as an image of this shape, e.g. 1x28x28 for a CSV of 784 pixels (HxW means"
+                    + " one channel); image datasets already have theirs.")
+    String image;
+
     @Option(names = {"-a", "--activation"}, paramLabel = "<name>", defaultValue = "relu",
             description = "relu (default), tanh, sigmoid, gelu, leaky-relu.")
     String activation;
@@ -170,7 +175,11 @@ final class TrainCommand implements Callable<Integer> {
         Scaling scaling = Scaling.parse(scale, source);
         Backend be = BackendChoice.resolve(backend);
 
+        int[] imageShape = image == null ? null : imageShape(image);
         DataSplit raw = source.load(new DataSource.CsvColumns(label, target), seed, validationFraction, testFraction);
+        if (imageShape != null) {
+            raw = asImages(raw, imageShape);
+        }
         Dataset rawTrain = limit != null ? raw.train().head(limit) : raw.train();
         if (rawTrain.size() == 0) {
             throw new BadInputException("dataset " + source.spec() + ": no training samples left after the split");
@@ -253,6 +262,37 @@ final class TrainCommand implements Callable<Integer> {
             out.printf("wrote %s: %s%n", run.target(), String.join(", ", files));
             out.flush();
             return 0;
+        }
+    }
+
+    /** "1x28x28" or "28x28" (one channel) as a shape. */
+    static int[] imageShape(String spec) {
+        String[] parts = spec.trim().toLowerCase(Locale.ROOT).split("x", -1);
+        if (parts.length < 2 || parts.length > 3) {
+            throw new BadInputException("--image '" + spec + "': expected CxHxW or HxW, e.g. 1x28x28 or 3x32x32");
+        }
+        int[] dims = new int[3];
+        dims[0] = 1;
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                int v = Integer.parseInt(parts[i].trim());
+                if (v < 1 || v > 65_536) {
+                    throw new NumberFormatException();
+                }
+                dims[i + 3 - parts.length] = v;
+            } catch (NumberFormatException e) {
+                throw new BadInputException("--image '" + spec + "': '" + parts[i] + "' is not a size from 1 to 65536");
+            }
+        }
+        return dims;
+    }
+
+    private static DataSplit asImages(DataSplit raw, int[] shape) {
+        try {
+            return new DataSplit(raw.train().withSampleShape(shape), raw.validation().withSampleShape(shape),
+                    raw.test().withSampleShape(shape));
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--image " + shape[0] + "x" + shape[1] + "x" + shape[2] + ": " + e.getMessage());
         }
     }
 

@@ -58,6 +58,35 @@ class ConvolutionalModelTest {
     }
 
     @Test
+    void aCsvOfPixelsTrainsAsImagesWithImage() throws Exception {
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            csv.append("p").append(i).append(',');
+        }
+        csv.append("y\n");
+        for (int r = 0; r < 40; r++) {
+            int label = r % 2;
+            for (int i = 0; i < 16; i++) {
+                // class 1 is bright on the left half, class 0 on the right
+                csv.append(((i % 4 < 2) == (label == 1)) ? 0.9 : 0.1).append(',');
+            }
+            csv.append(label).append('\n');
+        }
+        Path data = dir.resolve("pixels.csv");
+        Files.writeString(data, csv);
+        Cli r = Cli.run("train", "--backend", "scalar", "--dataset", "csv:" + data, "--label", "y", "--image", "1x4x4",
+                "--scale", "none", "--model", "conv 2 3 pad same, relu, flatten", "--epochs", "3",
+                "--out", dir.resolve("pixels").toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("model: [1, 4, 4] -> Conv2d(1, 2, 3, same)"), r::toString);
+
+        Cli wrong = Cli.run("train", "--backend", "scalar", "--dataset", "csv:" + data, "--label", "y", "--image", "3x3",
+                "--out", dir.resolve("wrong").toString());
+        assertTrue(wrong.code() != 0 && wrong.err().contains("--image 1x3x3") && wrong.err().contains("16"), wrong::toString);
+        assertEquals(1, wrong.errLines().size(), wrong::toString);
+    }
+
+    @Test
     void theCnnPresetIsTheIssuesNetwork() {
         assertEquals("conv 32 3, relu, maxpool 2, conv 64 3, relu, maxpool 2, flatten, dense 128, relu", ModelSpec.CNN);
         assertEquals(9, ModelSpec.parse("cnn").size());
