@@ -1,5 +1,6 @@
 package dendrite.cli;
 
+import dendrite.nn.data.Cifar10Folder;
 import dendrite.nn.data.CsvReader;
 import dendrite.nn.data.DataSplit;
 import dendrite.nn.data.Dataset;
@@ -35,10 +36,11 @@ import java.util.Locale;
  */
 record DataSource(Kind kind, String spec, String argument) {
 
-    enum Kind { DIGITS, FASHION_MNIST, MNIST, CSV, SYNTHETIC }
+    enum Kind { DIGITS, FASHION_MNIST, MNIST, CIFAR10, CSV, SYNTHETIC }
 
     /** The names accepted, for messages. */
-    static final String KNOWN = "digits, fashion-mnist, mnist:<folder>, csv:<file>, xor, moons, circles, spirals, regression";
+    static final String KNOWN = "digits, fashion-mnist, mnist:<folder>, cifar10:<folder>, csv:<file>, xor, moons, circles,"
+            + " spirals, regression";
 
     /** Parses a {@code --dataset} value; an unknown name is a one-line error listing the known ones. */
     static DataSource parse(String spec) {
@@ -58,6 +60,13 @@ record DataSource(Kind kind, String spec, String argument) {
                             + String.join(", ", MnistFolder.FILES) + ")");
                 }
                 yield new DataSource(Kind.MNIST, s, arg);
+            }
+            case "cifar10", "cifar-10" -> {
+                if (arg == null) {
+                    throw new BadInputException("dataset 'cifar10' needs its folder: --dataset cifar10:<folder> (the binary"
+                            + " version, cifar-10-batches-bin: data_batch_1.bin ... data_batch_5.bin, test_batch.bin)");
+                }
+                yield new DataSource(Kind.CIFAR10, s, arg);
             }
             case "csv" -> {
                 if (arg == null) {
@@ -88,6 +97,7 @@ record DataSource(Kind kind, String spec, String argument) {
             case DIGITS -> "digits";
             case FASHION_MNIST -> "fashion-mnist";
             case MNIST -> "mnist";
+            case CIFAR10 -> "cifar10";
             case CSV -> {
                 String f = Path.of(argument).getFileName().toString();
                 int dot = f.indexOf('.');
@@ -99,7 +109,7 @@ record DataSource(Kind kind, String spec, String argument) {
 
     /** Whether the set comes with its own test part (MNIST-format sets). */
     boolean hasFixedTestPart() {
-        return kind == Kind.FASHION_MNIST || kind == Kind.MNIST;
+        return kind == Kind.FASHION_MNIST || kind == Kind.MNIST || kind == Kind.CIFAR10;
     }
 
     /** How to read a CSV's targets; ignored for the other kinds. */
@@ -147,7 +157,7 @@ record DataSource(Kind kind, String spec, String argument) {
     Dataset loadAll(CsvColumns columns, long seed) throws IOException {
         return switch (kind) {
             case DIGITS -> Digits.load();
-            case FASHION_MNIST, MNIST -> loadImages().test();
+            case FASHION_MNIST, MNIST, CIFAR10 -> loadImages().test();
             case CSV -> readCsv(columns);
             case SYNTHETIC -> synthetic(seed);
         };
@@ -178,6 +188,9 @@ record DataSource(Kind kind, String spec, String argument) {
     private TrainTest loadImages() throws IOException {
         if (kind == Kind.FASHION_MNIST) {
             return argument == null ? FashionMnist.load() : FashionMnist.load(Path.of(argument));
+        }
+        if (kind == Kind.CIFAR10) {
+            return Cifar10Folder.load(Path.of(argument));
         }
         return MnistFolder.load(Path.of(argument));
     }

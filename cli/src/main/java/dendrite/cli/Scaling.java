@@ -26,7 +26,7 @@ enum Scaling {
     static Scaling parse(String value, DataSource source) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "auto" -> switch (source.kind()) {
-                case DIGITS, FASHION_MNIST, MNIST -> NONE;
+                case DIGITS, FASHION_MNIST, MNIST, CIFAR10 -> NONE;
                 case CSV, SYNTHETIC -> STANDARD;
             };
             case "standard" -> STANDARD;

@@ -151,7 +151,7 @@ final class TrainCommand implements Callable<Integer> {
         static Defaults of(DataSource.Kind kind) {
             return switch (kind) {
                 case DIGITS -> new Defaults("128", 30, 32);
-                case FASHION_MNIST, MNIST -> new Defaults("256,128", 10, 128);
+                case FASHION_MNIST, MNIST, CIFAR10 -> new Defaults("256,128", 10, 128);
                 case CSV -> new Defaults("128", 50, 32);
                 case SYNTHETIC -> new Defaults("64,64", 100, 32);
             };

@@ -87,6 +87,27 @@ class ConvolutionalModelTest {
     }
 
     @Test
+    void cifar10FilesTrainAColourCnn() throws Exception {
+        Path folder = dir.resolve("cifar");
+        Files.createDirectories(folder);
+        for (String name : new String[] {"data_batch_1.bin", "test_batch.bin"}) {
+            byte[] b = new byte[20 * 3073];
+            for (int r = 0; r < 20; r++) {
+                b[r * 3073] = (byte) (r % 2);                         // two classes: bright red or bright blue
+                for (int i = 0; i < 3072; i++) {
+                    boolean red = i < 1024, blue = i >= 2048;
+                    b[r * 3073 + 1 + i] = (byte) ((r % 2 == 0 ? red : blue) ? 220 : 30);
+                }
+            }
+            Files.write(folder.resolve(name), b);
+        }
+        Cli r = Cli.run("train", "--backend", "scalar", "--dataset", "cifar10:" + folder, "--model",
+                "conv 2 3 stride 2, relu, gap, flatten", "--epochs", "2", "--out", dir.resolve("cifar-run").toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("model: [3, 32, 32] -> Conv2d(3, 2, 3, stride 2)"), r::toString);
+    }
+
+    @Test
     void theCnnPresetIsTheIssuesNetwork() {
         assertEquals("conv 32 3, relu, maxpool 2, conv 64 3, relu, maxpool 2, flatten, dense 128, relu", ModelSpec.CNN);
         assertEquals(9, ModelSpec.parse("cnn").size());

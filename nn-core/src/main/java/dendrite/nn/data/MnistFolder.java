@@ -16,9 +16,10 @@ import java.util.List;
  * {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte}, each raw or with
  * {@code .gz}; the spelling with a dot ({@code train-images.idx3-ubyte}) is accepted too.
  *
- * <p>Pixels are scaled to [0, 1] and each image is flattened to one row of rows × cols values
- * (784 for 28 × 28), the input a dense network takes. Labels are checked against the class
- * count, and the image and label counts against each other.
+ * <p>Pixels are scaled to [0, 1] and each image keeps its shape, one channel of rows × cols
+ * ({@code [1, 28, 28]}): a convolution takes it as it is, a dense network takes its 784 values in a
+ * row. Labels are checked against the class count, and the image and label counts against each
+ * other.
  *
  * <pre>{@code
  * TrainTest mnist = MnistFolder.load(Path.of("/data/mnist"));
