@@ -4,13 +4,9 @@ import dendrite.tensor.Backend;
 import dendrite.tensor.op.BinaryOp;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
-import dendrite.tensor.op.CounterRandom;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Inverted dropout: in training each value is zeroed with probability {@code p} and the survivors are
@@ -23,12 +19,9 @@ import java.util.TreeSet;
  * one would have.
  */
 public final class Dropout implements Layer {
-    static final String SEED = "seed";
-    static final String PASSES = "passes";
     private final float p;
     private Backend be;
-    private long seed;
-    private long passes;
+    private final RandomStream random = new RandomStream("dropout");
     private BatchBuffer mask;
     private BatchBuffer out;
     private BatchBuffer dx;
@@ -72,7 +65,7 @@ public final class Dropout implements Layer {
     @Override
     public void build(Backend backend, Shape inputShape, long seed) {
         this.be = backend;
-        this.seed = seed;
+        random.seed(seed);
         mask = new BatchBuffer(backend, inputShape);
         out = new BatchBuffer(backend, inputShape);
         dx = new BatchBuffer(backend, inputShape);
@@ -87,33 +80,21 @@ public final class Dropout implements Layer {
         int m = x.dim(0);
         lastMask = mask.get(m);
         float keep = 1f - p;
-        be.bernoulliMask(CounterRandom.bits(seed, passes++), keep, 1f / keep, lastMask);
+        be.bernoulliMask(random.next(), keep, 1f / keep, lastMask);
         Tensor y = out.get(m);
         be.binary(BinaryOp.MUL, x, lastMask, y);
         return y;
     }
 
-    /** {@value #SEED} (from the model's seed and the layer's index) and {@value #PASSES} (training passes so far). */
+    /** The seed (from the model's seed and the layer's index) and the training passes so far. */
     @Override
     public Map<String, Long> randomState() {
-        Map<String, Long> s = new LinkedHashMap<>();
-        s.put(SEED, seed);
-        s.put(PASSES, passes);
-        return s;
+        return random.state();
     }
 
     @Override
     public void restoreRandomState(Map<String, Long> state) {
-        if (!state.keySet().equals(Set.of(SEED, PASSES))) {
-            throw new IllegalArgumentException("dropout: random state must name exactly [" + SEED + ", " + PASSES
-                    + "], got " + new TreeSet<>(state.keySet()));
-        }
-        if (state.get(PASSES) < 0) {
-            throw new IllegalArgumentException("dropout: random state " + PASSES + " " + state.get(PASSES)
-                    + " is negative");
-        }
-        seed = state.get(SEED);
-        passes = state.get(PASSES);
+        random.restore(state);
     }
 
     @Override

@@ -4,12 +4,8 @@ import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.BinaryOp;
-import dendrite.tensor.op.CounterRandom;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Channel dropout for images, as PyTorch's {@code Dropout2d}: in training each channel of each image
@@ -26,8 +22,7 @@ import java.util.TreeSet;
 public final class Dropout2d implements Layer {
     private final float p;
     private Backend be;
-    private long seed;
-    private long passes;
+    private final RandomStream random = new RandomStream("dropout2d");
     private int channels;
     private int pixels;
     private BatchBuffer mask;
@@ -78,7 +73,7 @@ public final class Dropout2d implements Layer {
     public void build(Backend backend, Shape in, long seed) {
         outputShape(in);
         this.be = backend;
-        this.seed = seed;
+        random.seed(seed);
         this.channels = in.dim(0);
         this.pixels = in.dim(1) * in.dim(2);
         mask = new BatchBuffer(backend, Shape.of(channels));
@@ -95,7 +90,7 @@ public final class Dropout2d implements Layer {
         int m = x.dim(0);
         lastMask = mask.get(m);
         float keep = 1f - p;
-        be.bernoulliMask(CounterRandom.bits(seed, passes++), keep, 1f / keep, lastMask);
+        be.bernoulliMask(random.next(), keep, 1f / keep, lastMask);
         Tensor y = out.get(m);
         be.binary(BinaryOp.MUL, inRows.of(x, m * channels, pixels), maskColumn.of(lastMask, m * channels, 1),
                 outRows.of(y, m * channels, pixels));
@@ -117,24 +112,12 @@ public final class Dropout2d implements Layer {
     /** As {@link Dropout}'s: the seed and the number of training passes. */
     @Override
     public Map<String, Long> randomState() {
-        Map<String, Long> s = new LinkedHashMap<>();
-        s.put(Dropout.SEED, seed);
-        s.put(Dropout.PASSES, passes);
-        return s;
+        return random.state();
     }
 
     @Override
     public void restoreRandomState(Map<String, Long> state) {
-        if (!state.keySet().equals(Set.of(Dropout.SEED, Dropout.PASSES))) {
-            throw new IllegalArgumentException("dropout2d: random state must name exactly [" + Dropout.SEED + ", "
-                    + Dropout.PASSES + "], got " + new TreeSet<>(state.keySet()));
-        }
-        if (state.get(Dropout.PASSES) < 0) {
-            throw new IllegalArgumentException("dropout2d: random state " + Dropout.PASSES + " "
-                    + state.get(Dropout.PASSES) + " is negative");
-        }
-        seed = state.get(Dropout.SEED);
-        passes = state.get(Dropout.PASSES);
+        random.restore(state);
     }
 
     @Override
