@@ -21,11 +21,12 @@ def model():
         nn.ReLU(),
         nn.BatchNorm2d(4),
         nn.Conv2d(4, 6, (3, 2), stride=(2, 1), padding=(1, 0), dilation=(2, 1), groups=2),
+        nn.ConvTranspose2d(6, 4, 3, stride=2, padding=1, output_padding=1, groups=2),
         nn.MaxPool2d(2),
         nn.AvgPool2d(2, stride=1, padding=1),
         nn.AdaptiveAvgPool2d(1),
         nn.Flatten(),
-        nn.Linear(6, 3),
+        nn.Linear(4, 3),
     )
 
 

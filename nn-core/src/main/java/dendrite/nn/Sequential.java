@@ -7,6 +7,7 @@ import dendrite.nn.layers.AvgPool2d;
 import dendrite.nn.layers.BatchNorm1d;
 import dendrite.nn.layers.BatchNorm2d;
 import dendrite.nn.layers.Conv2d;
+import dendrite.nn.layers.ConvTranspose2d;
 import dendrite.nn.layers.Configs;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Dropout;
@@ -480,6 +481,11 @@ public final class Sequential {
         /** BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1): per channel of images. */
         public Builder batchNorm2d() {
             return add(new BatchNorm2d());
+        }
+
+        /** A transposed convolution (upsampling): {@code outChannels} filters of {@code kernel x kernel}, stride as given. */
+        public Builder convTranspose2d(int outChannels, int kernel, int stride) {
+            return add(new ConvTranspose2d(outChannels, kernel, stride));
         }
 
         /** Max pooling over {@code kernel x kernel} windows moved by their own size. */

@@ -34,6 +34,7 @@ public final class LayerRegistry {
         register("flatten", c -> new Flatten());
         register("reshape", c -> new Reshape(Configs.intsValue(c, "reshape", "shape")));
         register("conv2d", Conv2d::fromConfig);
+        register("conv_transpose2d", ConvTranspose2d::fromConfig);
         register("dropout2d", c -> new Dropout2d(Configs.doubleValue(c, "dropout2d", "p", 0.5)));
         register("batch_norm2d", c -> new BatchNorm2d(Configs.doubleValue(c, "batch_norm2d", "eps", 1e-5),
                 Configs.doubleValue(c, "batch_norm2d", "momentum", 0.1)));

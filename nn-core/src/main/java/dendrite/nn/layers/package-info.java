@@ -12,6 +12,6 @@
  * {@link dendrite.nn.layers.Layer#followedBy} (defaults that depend on the next layer) and
  * {@link dendrite.nn.layers.Layer#outputsProbabilities}. Built in: Dense,
  * ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, Dropout, BatchNorm1d, Flatten, Reshape, Conv2d,
- * BatchNorm2d, Dropout2d, MaxPool2d, AvgPool2d, GlobalAvgPool2d.
+ * ConvTranspose2d, BatchNorm2d, Dropout2d, MaxPool2d, AvgPool2d, GlobalAvgPool2d.
  */
 package dendrite.nn.layers;

@@ -6,6 +6,7 @@ import dendrite.nn.layers.AvgPool2d;
 import dendrite.nn.layers.BatchNorm1d;
 import dendrite.nn.layers.BatchNorm2d;
 import dendrite.nn.layers.Conv2d;
+import dendrite.nn.layers.ConvTranspose2d;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Dropout;
 import dendrite.nn.layers.Flatten;
@@ -144,6 +145,12 @@ class LayerGradientTest {
         assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
         r = checker.checkLayer(new MaxPool2d(3, 2, 1, 2, 0, 1), be, in, x, true);
         assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
+    }
+
+    @OnEveryBackend
+    void convTranspose2dWithStridePaddingAndGroups(String backend) {
+        check(backend, new ConvTranspose2d(2, 3, 2), Shape.of(1, 3, 2), true);
+        check(backend, new ConvTranspose2d(4, 2, 3, 2, 1, 1, 1, 2, true, null), Shape.of(4, 2, 3), true);
     }
 
     @OnEveryBackend

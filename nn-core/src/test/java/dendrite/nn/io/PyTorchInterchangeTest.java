@@ -8,6 +8,7 @@ import dendrite.nn.OnEveryBackend;
 import dendrite.nn.Sequential;
 import dendrite.nn.layers.AvgPool2d;
 import dendrite.nn.layers.Conv2d;
+import dendrite.nn.layers.ConvTranspose2d;
 import dendrite.tensor.Backend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,11 +36,12 @@ class PyTorchInterchangeTest {
     @TempDir
     Path dir;
 
-    /** The script's {@code model()}: every image layer, with stride, padding, dilation and groups. */
+    /** The script's {@code model()}: every image layer, with stride, padding, dilation, groups and a transposed convolution. */
     static Sequential model(Backend be) {
         return Sequential.builder(2, 9, 8)
                 .conv2dSame(4, 3).relu().batchNorm2d()
                 .add(new Conv2d(-1, 6, 3, 2, 2, 1, 1, 0, false, 2, 1, 2, true, null))
+                .add(new ConvTranspose2d(-1, 4, 3, 2, 1, 1, 1, 2, true, null))
                 .maxPool2d(2)
                 .add(new AvgPool2d(2, 2, 1, 1, 1, 1))
                 .globalAvgPool2d().flatten()
