@@ -99,6 +99,9 @@ case "$SET" in
     jmh epoch-scalar EpochBenchmark -p backend=scalar -f 1 -wi 0 -i 1
     jmh step TrainStepBenchmark -prof gc "${SHORT_RUN[@]}"
     jmh inference InferenceBenchmark "${SHORT_RUN[@]}"
+    jmh conv ConvBenchmark -p backend=vector "${SHORT_RUN[@]}"
+    # backend-scalar's convolutions take up to seconds a pass: one iteration each, no warm-up.
+    jmh conv-scalar ConvBenchmark -p backend=scalar -f 1 -wi 0 -i 1
     ;;
   long)
     # The benchmarks' own settings: every N and MLP shape, several warm-ups and iterations; except
@@ -111,6 +114,8 @@ case "$SET" in
     jmh epoch-scalar EpochBenchmark -p backend=scalar -wi 1 -i 2
     jmh step TrainStepBenchmark -prof gc
     jmh inference InferenceBenchmark
+    jmh conv ConvBenchmark -p backend=vector
+    jmh conv-scalar ConvBenchmark -p backend=scalar -wi 1 -i 2
     ;;
 esac
 

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  *
  * Reads JMH's JSON output ({@code -rf json -rff results.json}) and the PyTorch peer's JSON, and
  * writes {@code DIR/results.md} (also printed): one row per benchmark, backend and parameters
- * with the median, JMH's mean and error, GFLOPS for matmul (2 m n k / median time) and its ratio to
+ * with the median, JMH's mean and error, GFLOPS for matmul (2 m n k / median time) and the
+ * convolutions (2 batch outC outH outW patch / median time), the matmul's ratio to
  * OpenBLAS ({@code netlib-native}) in the same run, the time's ratio to the fastest PyTorch run
  * for the MLP workloads, and the bytes allocated per operation where {@code -prof gc} measured them. When there
  * are matmul results it also draws {@code DIR/matmul-gflops.png} (GFLOPS against N per backend,
@@ -127,7 +128,8 @@ public final class Report {
                     .append(" |\n");
         }
         sb.append("\nMedian of the measured iterations; mean ± JMH's 99.9% confidence half-width (none with too few"
-                + " iterations). GFLOPS = 2 m n k / median time; ÷ OpenBLAS is GFLOPS over netlib-native's in the"
+                + " iterations). GFLOPS = 2 m n k / median time (a convolution pass: 2 batch outC outH outW patch / median"
+                + " time); ÷ OpenBLAS is GFLOPS over netlib-native's in the"
                 + " same run (higher is better); Time ÷ PyTorch is the median time over the fastest PyTorch run's (any thread count; lower is better)."
                 + " Alloc B/op is -prof gc's gc.alloc.rate.norm.\n");
         return sb.toString();

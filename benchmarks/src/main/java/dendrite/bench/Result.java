@@ -48,10 +48,13 @@ record Result(String benchmark, String backend, Map<String, String> params, doub
     }
 
     /**
-     * The floating-point operations of one operation of a matmul benchmark ({@code 2 m n k}), or 0
-     * for the others.
+     * The floating-point operations of one operation of a matmul benchmark ({@code 2 m n k}) or of
+     * a convolution pass ({@code 2 batch outC outH outW patch}), or 0 for the others.
      */
     long flops() {
+        if (benchmark.equals("ConvBenchmark.run") && params.containsKey("shape")) {
+            return ConvBenchmark.flops(params.get("shape"));
+        }
         if (benchmark.equals("MatmulBenchmark.square") && params.containsKey("n")) {
             long n = Long.parseLong(params.get("n"));
             return 2 * n * n * n;

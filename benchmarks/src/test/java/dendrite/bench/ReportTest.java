@@ -53,6 +53,19 @@ class ReportTest {
     }
 
     @Test
+    void convolutionGflopsComeFromTheShapeAndTheMedianTime() {
+        List<Result> r = jmh(
+                jmhEntry("ConvBenchmark.run", "\"backend\": \"vector\", \"shape\": \"conv2\", \"pass\": \"forward\"",
+                        "us/op", 10000, "5", "[[10000.0]]", ""),
+                jmhEntry("ConvBenchmark.run", "\"backend\": \"scalar\", \"shape\": \"conv1\", \"pass\": \"backwardWeights\"",
+                        "ms/op", 4, "0.1", "[[4.0]]", ""));
+        // conv2: 128 images x 64 channels x 11 x 11 pixels x (32 x 3 x 3) taps; conv1: 128 x 32 x 26 x 26 x 9
+        assertEquals(2.0 * 128 * 64 * 121 * 288 / 1e-2 / 1e9, r.get(0).gflops(), 1e-9);
+        assertEquals(2.0 * 128 * 32 * 676 * 9 / 4e-3 / 1e9, r.get(1).gflops(), 1e-9);
+        assertEquals("conv2", r.get(0).params().get("shape"));
+    }
+
+    @Test
     void throughputUnitsAreTurnedIntoTimePerOperation() {
         Result r = new Result("X.y", "scalar", Map.of(), 250, 250, Double.NaN, "ops/s", Double.NaN, 1);
         assertEquals(0.004, r.medianSeconds(), 1e-15);

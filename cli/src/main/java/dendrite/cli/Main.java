@@ -29,6 +29,10 @@ public final class Main {
     private static final Logger BACKENDS_LOG = Logger.getLogger("dendrite.tensor.Backends");
 
     public static void main(String[] args) {
+        // The vector backend compiles its kernels while the data loads (off by default for embedders).
+        if (System.getProperty("dendrite.vector.warmup") == null) {
+            System.setProperty("dendrite.vector.warmup", "true");
+        }
         System.exit(run(args));
     }
 

@@ -15,12 +15,17 @@ import jdk.incubator.vector.FloatVector;
  * <p>Two heights, for two reasons:
  * <ul>
  *   <li>The packed kernels ({@link #multiplyPackedInto}, {@link #multiplyPackedNarrow}) are
- *       {@link #PMR} = 12 rows tall: 24 accumulators, 27 of the 32 AVX-512 registers. In large
+ *       {@link #PMR} = 12 rows tall with AVX-512: 24 accumulators, 27 of the 32 registers. In large
  *       products the B panels stream from L2 (see VectorGemm's rows-outer order), and the taller
  *       tile makes each B vector serve 12 multiply-adds rather than 8. Measured at N = 2048, 2
  *       threads: 261-269 GFLOPS against 230-245 with 8 rows; alone, with B from L2, 145 against
  *       143 per core, and with B in L1 the same 167 (JDK 25's C2 keeps all 24 in registers: no
- *       spills in the -XX:+PrintAssembly listing).</li>
+ *       spills in the -XX:+PrintAssembly listing). With AVX2's 16 registers they are 6 rows: 12
+ *       accumulators, two B vectors and a broadcast. There the 12-row kernel spilled and took C2
+ *       long to compile (several times over in a CNN's first epoch); the 6-row one takes two
+ *       steps of the inner dimension per iteration ({@link #UNROLL}), is about twice as fast
+ *       (benchmarks/README.md), and fits a convolution's 64 output channels in 11 panels instead
+ *       of 6 with a third of one wasted.</li>
  *   <li>The in-place kernels ({@link #multiply} and its forms) are {@link #MR} = 8 rows: they
  *       serve small and short products, where a shorter tile wastes less at the ragged edges.</li>
  * </ul>
@@ -37,10 +42,24 @@ import jdk.incubator.vector.FloatVector;
 final class GemmKernel {
     /** Rows of the register tile of the in-place kernels ({@link #multiply} and its forms). */
     static final int MR = 8;
-    /** Rows of the packed kernels' register tile (see the class comment). */
-    static final int PMR = 12;
+    /**
+     * Rows of the packed kernels' register tile (see the class comment): 12 with 32 vector
+     * registers (AVX-512), 6 with 16 (AVX2).
+     */
+    static final int PMR = L >= 16 ? 12 : 6;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
+    /** Steps of p the packed kernels take per iteration: 2 for the 6-row kernels, 1 for the 12-row ones. */
+    static final int UNROLL = PMR == 6 ? 2 : 1;
+
+    /**
+     * Rows of a packed panel for a K block of {@code kb}: kb rounded up to {@link #UNROLL}, the rows
+     * past kb zero. A zero row adds {@code 0 * 0 = +0} to each accumulator, which leaves it as it
+     * was (an accumulator starts at +0 and never becomes -0 by a sum), so the bits are those of kb steps.
+     */
+    static int depth(int kb) {
+        return (kb + UNROLL - 1) / UNROLL * UNROLL;
+    }
 
     private GemmKernel() {
     }
@@ -58,6 +77,16 @@ final class GemmKernel {
      * no bias) that {@link #merge} then stores.
      */
     static void multiplyPackedInto(int kc, float[] a, int a0, float[] b, int b0, float[] c, int c0, int ldc,
+            boolean add, float[] bias, int biasOff) {
+        if (PMR == 12) {
+            multiplyPacked12(kc, a, a0, b, b0, c, c0, ldc, add, bias, biasOff);
+        } else {
+            multiplyPacked6(kc, a, a0, b, b0, c, c0, ldc, add, bias, biasOff);
+        }
+    }
+
+    /** {@link #multiplyPackedInto} with 12 rows: 24 accumulators, for 32 vector registers (AVX-512). */
+    private static void multiplyPacked12(int kc, float[] a, int a0, float[] b, int b0, float[] c, int c0, int ldc,
             boolean add, float[] bias, int biasOff) {
         FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
         FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
@@ -199,6 +228,15 @@ final class GemmKernel {
      * narrow output (10 classes) wastes less of the work on padding.
      */
     static void multiplyPackedNarrow(int kc, float[] a, int a0, float[] b, int b0, float[] tile) {
+        if (PMR == 12) {
+            multiplyPacked12Narrow(kc, a, a0, b, b0, tile);
+        } else {
+            multiplyPacked6Narrow(kc, a, a0, b, b0, tile);
+        }
+    }
+
+    /** {@link #multiplyPackedNarrow} with 12 rows. */
+    private static void multiplyPacked12Narrow(int kc, float[] a, int a0, float[] b, int b0, float[] tile) {
         FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
         FloatVector c4 = FloatVector.zero(F), c5 = FloatVector.zero(F), c6 = FloatVector.zero(F), c7 = FloatVector.zero(F);
         FloatVector c8 = FloatVector.zero(F), c9 = FloatVector.zero(F), c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
@@ -230,6 +268,144 @@ final class GemmKernel {
         c9.intoArray(tile, 9 * NR);
         c10.intoArray(tile, 10 * NR);
         c11.intoArray(tile, 11 * NR);
+    }
+
+    /**
+     * {@link #multiplyPackedInto} with 6 rows: 12 accumulators, which with the two B vectors and a
+     * broadcast fit the 16 registers of AVX2. (The 12-row kernel spills there, and C2 took seconds
+     * to compile it, three times over, in the first epoch of a training run.)
+     */
+    private static void multiplyPacked6(int kc, float[] a, int a0, float[] b, int b0, float[] c, int c0, int ldc,
+            boolean add, float[] bias, int biasOff) {
+        FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
+        FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
+        FloatVector c2_0 = FloatVector.zero(F), c2_1 = FloatVector.zero(F);
+        FloatVector c3_0 = FloatVector.zero(F), c3_1 = FloatVector.zero(F);
+        FloatVector c4_0 = FloatVector.zero(F), c4_1 = FloatVector.zero(F);
+        FloatVector c5_0 = FloatVector.zero(F), c5_1 = FloatVector.zero(F);
+        // Two steps of p per iteration, each with its own broadcasts, and the bound written p + 2 <= kc:
+        // C2's code for this form runs much faster than for one step per iteration, or for a guarded
+        // second step (the same operations on each accumulator, in the same order; see
+        // benchmarks/README.md).
+        // kc is even (see depth): with a separate last step the method grew large enough that C2 at
+        // times stopped inlining the Vector API's calls halfway through it, and every vector of the
+        // loop was then allocated.
+        int ap = a0;
+        int bp = b0;
+        for (int p = 0; p + 2 <= kc; p += 2, ap += 2 * PMR, bp += 2 * NR) {
+            FloatVector b00 = FloatVector.fromArray(F, b, bp);
+            FloatVector b01 = FloatVector.fromArray(F, b, bp + L);
+            FloatVector x00 = FloatVector.broadcast(F, a[ap]);
+            c0_0 = Simd.mulAdd(x00, b00, c0_0);
+            c0_1 = Simd.mulAdd(x00, b01, c0_1);
+            FloatVector x01 = FloatVector.broadcast(F, a[ap + 1]);
+            c1_0 = Simd.mulAdd(x01, b00, c1_0);
+            c1_1 = Simd.mulAdd(x01, b01, c1_1);
+            FloatVector x02 = FloatVector.broadcast(F, a[ap + 2]);
+            c2_0 = Simd.mulAdd(x02, b00, c2_0);
+            c2_1 = Simd.mulAdd(x02, b01, c2_1);
+            FloatVector x03 = FloatVector.broadcast(F, a[ap + 3]);
+            c3_0 = Simd.mulAdd(x03, b00, c3_0);
+            c3_1 = Simd.mulAdd(x03, b01, c3_1);
+            FloatVector x04 = FloatVector.broadcast(F, a[ap + 4]);
+            c4_0 = Simd.mulAdd(x04, b00, c4_0);
+            c4_1 = Simd.mulAdd(x04, b01, c4_1);
+            FloatVector x05 = FloatVector.broadcast(F, a[ap + 5]);
+            c5_0 = Simd.mulAdd(x05, b00, c5_0);
+            c5_1 = Simd.mulAdd(x05, b01, c5_1);
+            FloatVector b10 = FloatVector.fromArray(F, b, bp + NR);
+            FloatVector b11 = FloatVector.fromArray(F, b, bp + NR + L);
+            FloatVector x10 = FloatVector.broadcast(F, a[ap + PMR]);
+            c0_0 = Simd.mulAdd(x10, b10, c0_0);
+            c0_1 = Simd.mulAdd(x10, b11, c0_1);
+            FloatVector x11 = FloatVector.broadcast(F, a[ap + PMR + 1]);
+            c1_0 = Simd.mulAdd(x11, b10, c1_0);
+            c1_1 = Simd.mulAdd(x11, b11, c1_1);
+            FloatVector x12 = FloatVector.broadcast(F, a[ap + PMR + 2]);
+            c2_0 = Simd.mulAdd(x12, b10, c2_0);
+            c2_1 = Simd.mulAdd(x12, b11, c2_1);
+            FloatVector x13 = FloatVector.broadcast(F, a[ap + PMR + 3]);
+            c3_0 = Simd.mulAdd(x13, b10, c3_0);
+            c3_1 = Simd.mulAdd(x13, b11, c3_1);
+            FloatVector x14 = FloatVector.broadcast(F, a[ap + PMR + 4]);
+            c4_0 = Simd.mulAdd(x14, b10, c4_0);
+            c4_1 = Simd.mulAdd(x14, b11, c4_1);
+            FloatVector x15 = FloatVector.broadcast(F, a[ap + PMR + 5]);
+            c5_0 = Simd.mulAdd(x15, b10, c5_0);
+            c5_1 = Simd.mulAdd(x15, b11, c5_1);
+        }
+        if (bias != null) {
+            FloatVector bias0 = FloatVector.fromArray(F, bias, biasOff);
+            FloatVector bias1 = FloatVector.fromArray(F, bias, biasOff + L);
+            c0_0 = c0_0.add(bias0);
+            c0_1 = c0_1.add(bias1);
+            c1_0 = c1_0.add(bias0);
+            c1_1 = c1_1.add(bias1);
+            c2_0 = c2_0.add(bias0);
+            c2_1 = c2_1.add(bias1);
+            c3_0 = c3_0.add(bias0);
+            c3_1 = c3_1.add(bias1);
+            c4_0 = c4_0.add(bias0);
+            c4_1 = c4_1.add(bias1);
+            c5_0 = c5_0.add(bias0);
+            c5_1 = c5_1.add(bias1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(F, c, c0 + 0 * ldc));
+            c0_1 = c0_1.add(FloatVector.fromArray(F, c, c0 + 0 * ldc + L));
+            c1_0 = c1_0.add(FloatVector.fromArray(F, c, c0 + 1 * ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(F, c, c0 + 1 * ldc + L));
+            c2_0 = c2_0.add(FloatVector.fromArray(F, c, c0 + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(F, c, c0 + 2 * ldc + L));
+            c3_0 = c3_0.add(FloatVector.fromArray(F, c, c0 + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(F, c, c0 + 3 * ldc + L));
+            c4_0 = c4_0.add(FloatVector.fromArray(F, c, c0 + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(F, c, c0 + 4 * ldc + L));
+            c5_0 = c5_0.add(FloatVector.fromArray(F, c, c0 + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(F, c, c0 + 5 * ldc + L));
+        }
+        c0_0.intoArray(c, c0 + 0 * ldc);
+        c0_1.intoArray(c, c0 + 0 * ldc + L);
+        c1_0.intoArray(c, c0 + 1 * ldc);
+        c1_1.intoArray(c, c0 + 1 * ldc + L);
+        c2_0.intoArray(c, c0 + 2 * ldc);
+        c2_1.intoArray(c, c0 + 2 * ldc + L);
+        c3_0.intoArray(c, c0 + 3 * ldc);
+        c3_1.intoArray(c, c0 + 3 * ldc + L);
+        c4_0.intoArray(c, c0 + 4 * ldc);
+        c4_1.intoArray(c, c0 + 4 * ldc + L);
+        c5_0.intoArray(c, c0 + 5 * ldc);
+        c5_1.intoArray(c, c0 + 5 * ldc + L);
+    }
+
+    /** {@link #multiplyPackedNarrow} with 6 rows. */
+    private static void multiplyPacked6Narrow(int kc, float[] a, int a0, float[] b, int b0, float[] tile) {
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F);
+        FloatVector c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
+        int ap = a0;
+        int bp = b0;
+        for (int p = 0; p + 2 <= kc; p += 2, ap += 2 * PMR, bp += 2 * NR) {
+            FloatVector bv = FloatVector.fromArray(F, b, bp);
+            FloatVector bw = FloatVector.fromArray(F, b, bp + NR);
+            c0 = Simd.mulAdd(FloatVector.broadcast(F, a[ap]), bv, c0);
+            c1 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 1]), bv, c1);
+            c2 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 2]), bv, c2);
+            c3 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 3]), bv, c3);
+            c4 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 4]), bv, c4);
+            c5 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + 5]), bv, c5);
+            c0 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + PMR]), bw, c0);
+            c1 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + PMR + 1]), bw, c1);
+            c2 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + PMR + 2]), bw, c2);
+            c3 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + PMR + 3]), bw, c3);
+            c4 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + PMR + 4]), bw, c4);
+            c5 = Simd.mulAdd(FloatVector.broadcast(F, a[ap + PMR + 5]), bw, c5);
+        }
+        c0.intoArray(tile, 0 * NR);
+        c1.intoArray(tile, 1 * NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
     }
 
     /**

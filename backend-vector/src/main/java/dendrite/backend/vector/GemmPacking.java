@@ -18,9 +18,13 @@ import jdk.incubator.vector.VectorMask;
  *
  * <ul>
  *   <li>A block of mb x kb becomes row panels of PMR rows: panel r holds element (i, p) at
- *       {@code r * kb * PMR + p * PMR + i}, rows past mb zero.</li>
+ *       {@code r * kp * PMR + p * PMR + i}, rows past mb zero.</li>
  *   <li>A block of kb x nb of B becomes column panels of NR columns: panel q holds (p, j) at
- *       {@code q * kb * NR + p * NR + j}, columns past nb zero.</li>
+ *       {@code q * kp * NR + p * NR + j}, columns past nb zero.</li>
+ * </ul>
+ * Each panel is {@code kp = GemmKernel.depth(kb)} deep: kb rounded up to the kernels' unrolling,
+ * the steps past kb zero in both.
+ * <ul>
  * </ul>
  * Zero padding lets the kernel always compute whole tiles; only the store minds the edges.
  */
@@ -45,12 +49,15 @@ final class GemmPacking {
         if (cs == 1) {
             panelOffsets(index, rs);
         }
+        int kp = GemmKernel.depth(kb);
         for (int r = 0; r < mb; r += PMR) {
             int rows = Math.min(PMR, mb - r);
-            int panel = dstOff + r * kb;
+            int panel = dstOff + r * kp;
             int src = off + (i0 + r) * rs + p0 * cs;
             if (rows < PMR) {
-                Arrays.fill(dst, panel, panel + kb * PMR, 0f);
+                Arrays.fill(dst, panel, panel + kp * PMR, 0f);
+            } else if (kp > kb) {
+                Arrays.fill(dst, panel + kb * PMR, panel + kp * PMR, 0f);
             }
             if (cs == 1) {
                 int p = 0;
@@ -114,11 +121,17 @@ final class GemmPacking {
      */
     static void packB(float[] b, int off, int rs, int cs, int p0, int kb, int j0, int nb, float[] dst, int dstOff,
             int[] index) {
+        packB(b, off, rs, cs, p0, kb, GemmKernel.depth(kb), j0, nb, dst, dstOff, index);
+    }
+
+    /** {@link #packB} into panels {@code kp} deep (at least kb; the in-place kernels read kb). */
+    static void packB(float[] b, int off, int rs, int cs, int p0, int kb, int kp, int j0, int nb, float[] dst,
+            int dstOff, int[] index) {
         if (cs == 1) {
-            packBRows(b, off + p0 * rs + j0, rs, kb, nb, dst, dstOff);
+            packBRows(b, off + p0 * rs + j0, rs, kb, kp, nb, dst, dstOff);
             return;
         }
-        packBColumns(b, off + p0 * rs + j0 * cs, rs, cs, kb, nb, dst, dstOff, index);
+        packBColumns(b, off + p0 * rs + j0 * cs, rs, cs, kb, kp, nb, dst, dstOff, index);
     }
 
     /**
@@ -127,11 +140,14 @@ final class GemmPacking {
      * together, rather than written one float at a time with a 128-byte stride. The gather offsets
      * go in {@code index} (reused, so a pack allocates nothing).
      */
-    private static void packBColumns(float[] b, int src, int rs, int cs, int kb, int nb, float[] dst, int dstOff,
-            int[] index) {
+    private static void packBColumns(float[] b, int src, int rs, int cs, int kb, int kp, int nb, float[] dst,
+            int dstOff, int[] index) {
         int filled = -1;
         for (int q = 0; q < nb; q += NR) {
-            int panel = dstOff + q * kb;
+            int panel = dstOff + q * kp;
+            if (kp > kb) {
+                Arrays.fill(dst, panel + kb * NR, panel + kp * NR, 0f);
+            }
             for (int h = 0; h < NR; h += L) {
                 int lanes = Math.min(L, nb - q - h);
                 int s = src + (q + h) * cs;
@@ -179,7 +195,7 @@ final class GemmPacking {
      * panel at a time would jump by the row stride, which for power-of-two widths lands every read
      * in the same cache set and costs a TLB miss each.
      */
-    private static void packBRows(float[] b, int src, int rs, int kb, int nb, float[] dst, int dstOff) {
+    private static void packBRows(float[] b, int src, int rs, int kb, int kp, int nb, float[] dst, int dstOff) {
         int full = nb / NR * NR;
         int cols = nb - full;
         var m0 = F.indexInRange(0, cols);
@@ -188,13 +204,18 @@ final class GemmPacking {
             int s = src + p * rs;
             int d = dstOff + p * NR;
             for (int q = 0; q < full; q += NR) {
-                FloatVector.fromArray(F, b, s + q).intoArray(dst, d + q * kb);
-                FloatVector.fromArray(F, b, s + q + L).intoArray(dst, d + q * kb + L);
+                FloatVector.fromArray(F, b, s + q).intoArray(dst, d + q * kp);
+                FloatVector.fromArray(F, b, s + q + L).intoArray(dst, d + q * kp + L);
             }
             if (cols > 0) {
                 // Masked-off lanes read nothing and become zero: the padding.
-                FloatVector.fromArray(F, b, s + full, m0).intoArray(dst, d + full * kb);
-                FloatVector.fromArray(F, b, s + full + L, m1).intoArray(dst, d + full * kb + L);
+                FloatVector.fromArray(F, b, s + full, m0).intoArray(dst, d + full * kp);
+                FloatVector.fromArray(F, b, s + full + L, m1).intoArray(dst, d + full * kp + L);
+            }
+        }
+        if (kp > kb) {
+            for (int q = 0; q < nb; q += NR) {
+                Arrays.fill(dst, dstOff + q * kp + kb * NR, dstOff + q * kp + kp * NR, 0f);
             }
         }
     }

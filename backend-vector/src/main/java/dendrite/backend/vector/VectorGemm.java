@@ -68,6 +68,8 @@ final class VectorGemm {
         final float[] dotLanes = new float[GemmDot.ACC_SIZE];
         /** Gather offsets for packing a transposed B. */
         final int[] gather = new int[L];
+        /** Scratch for a {@link BPanels} packer: one panel's offsets. */
+        final int[] panelIndex = new int[NR];
         /** Gather offsets for packing a row-major A. */
         final int[] gatherA = new int[GemmPacking.A_GATHERS * L];
         /** This thread's GEMM arguments, refilled by every call it makes (see {@link Operands}). */
@@ -138,6 +140,103 @@ final class VectorGemm {
         }
     }
 
+    /**
+     * Whether a product of this shape runs on packed panels of A: then {@link #packA} can pack A once
+     * for many products with the same A (a convolution's weights, for each chunk of images), and
+     * {@link #gemmPackedA} take it as packed.
+     */
+    boolean packsA(boolean transA, boolean transB, int m, int n, int k) {
+        long work = (long) m * n * k;
+        boolean dot = transB && !transA && m < MR;
+        boolean inPlace = transB && n <= L || !transB && (work <= SMALL || m <= 2 * MR || k <= SMALL_K);
+        return !dot && !inPlace;
+    }
+
+    /**
+     * Packs panels of a B that is not stored as a matrix, such as the patches of an image, straight
+     * from where its values are: no column matrix to write and read back.
+     */
+    interface BPanels {
+        /**
+         * Packs {@code B[p0 .. p0 + kb, j0 .. j0 + nb]} into {@code dst} from {@code dstOff} as
+         * {@link GemmPacking#packB} lays it out: panel q (columns {@code j0 + q NR ..}) holds element
+         * (p, j) at {@code dstOff + q * kp * NR + (p - p0) * NR + j - j0 - q NR}, with
+         * {@code kp = GemmKernel.depth(kb)} and the rows from kb to kp zero. Columns past nb may
+         * hold anything finite (the products of padding columns are never stored). {@code index} is
+         * the calling thread's scratch of {@code NR} ints. Called by several threads at once when a
+         * product is split: it must only read its own fields.
+         */
+        void pack(int p0, int kb, int j0, int nb, float[] dst, int dstOff, int[] index);
+    }
+
+    /**
+     * {@code C = op(A) B + beta C} (alpha 1, no epilogue) with B packed by {@code b} and A either
+     * packed already ({@code aPacked}, from {@link #packA}) or read from {@code a}: the same bits as
+     * {@link #gemm} on B as a matrix. For shapes that {@link #packsA} (the packed path).
+     */
+    void gemmPanels(boolean transA, int m, int n, int k, float[] a, int aOff, float[] aPacked, int aPackedOff,
+            BPanels b, float beta, float[] c, int cOff) {
+        Workspace ws = workspaces.get();
+        Operands o = ws.ops.set(this, m, n, k, 1f, beta, a, aOff, transA ? 1 : k, transA ? m : 1,
+                null, 0, n, 1, c, cOff, null, 0, Activation.IDENTITY, 0f);
+        o.aPacked = aPacked;
+        o.aPackedOff = aPackedOff;
+        o.bPanels = b;
+        try {
+            run(o, ws, transA, false);
+        } finally {
+            o.release();
+        }
+    }
+
+    /** Floats {@link #packA} writes for an m x k op(A). */
+    int packedASize(int m, int k) {
+        int kb0 = kBlock(k);
+        return ceilDiv(k, kb0) * GemmKernel.depth(kb0) * roundUp(m, PMR);
+    }
+
+    /**
+     * Packs all of op(A) ({@code [m, k]}, or {@code [k, m]} stored if transA) into {@code dst} as the
+     * packed path reads it: K block after K block (the blocks {@link #blockPacked} takes, from the
+     * inner dimension alone), each as PMR-row panels over all m rows, rows past m zero, each block
+     * {@link #packedASize} over the number of blocks apart.
+     */
+    void packA(boolean transA, int m, int k, float[] a, int aOff, float[] dst, int dstOff) {
+        int kb0 = kBlock(k);
+        int blockSize = GemmKernel.depth(kb0) * roundUp(m, PMR);
+        int[] index = workspaces.get().gatherA;
+        for (int pc = 0; pc < k; pc += kb0) {
+            int kb = Math.min(kb0, k - pc);
+            GemmPacking.packA(a, aOff, transA ? 1 : k, transA ? m : 1, 0, m, pc, kb, dst,
+                    dstOff + pc / kb0 * blockSize, index);
+        }
+    }
+
+    /**
+     * {@code C = op(A) op(B) + beta C} (alpha 1, no epilogue) with A given packed by {@link #packA}
+     * at {@code aPackedOff}: the same bits as {@link #gemm} on the unpacked A, whose shape must be one
+     * that {@link #packsA}.
+     */
+    void gemmPackedA(boolean transB, int m, int n, int k, float[] aPacked, int aPackedOff, float[] b, int bOff,
+            float beta, float[] c, int cOff) {
+        Workspace ws = workspaces.get();
+        Operands o = ws.ops.set(this, m, n, k, 1f, beta, null, 0, 0, 0,
+                b, bOff, transB ? 1 : n, transB ? k : 1,
+                c, cOff, null, 0, Activation.IDENTITY, 0f);
+        o.aPacked = aPacked;
+        o.aPackedOff = aPackedOff;
+        try {
+            run(o, ws, false, transB);
+        } finally {
+            o.release();
+        }
+    }
+
+    /** The K block of the packed path: blocks of equal size, at most KC, from the inner dimension alone. */
+    private int kBlock(int k) {
+        return ceilDiv(k, ceilDiv(k, kc));
+    }
+
     /** Chooses the path (dot products, in place or packed) and splits the product over the threads. */
     private void run(Operands o, Workspace ws, boolean transA, boolean transB) {
         int m = o.m;
@@ -147,14 +246,15 @@ final class VectorGemm {
         int parts = parallel.parts(work, PARALLEL_GRAIN);
         // The path depends on the shape alone, never on the thread count, so each element is summed
         // in the same order however the work is split.
-        if (transB && !transA && m < MR) {
+        if (transB && !transA && m < MR && o.aPacked == null && o.bPanels == null) {
             gemmDot(o, parts, ws);
             return;
         }
         // A transposed B at most one vector wide (a 10-class layer's forward pass) is packed whole into
         // the in-place path's edge panel, and A read where it is.
         boolean narrowB = transB && n <= L;
-        o.inPlace = narrowB || !transB && (work <= SMALL || m <= 2 * MR || k <= SMALL_K);
+        o.inPlace = o.aPacked == null && o.bPanels == null
+                && (narrowB || !transB && (work <= SMALL || m <= 2 * MR || k <= SMALL_K));
         if (parts == 1) {
             block(o, 0, m, 0, n);
             return;
@@ -240,6 +340,11 @@ final class VectorGemm {
         int biasOff;
         Activation act;
         float actParam;
+        /** A packed whole by {@link #packA} (or null): the packed path reads its panels there. */
+        float[] aPacked;
+        int aPackedOff;
+        /** B's packer when B is not a matrix (or null). */
+        BPanels bPanels;
         /** Whether the kernels read A and B in place (see {@link #block}). */
         boolean inPlace;
         /** How the parts divide the product, and the rows or columns in each. */
@@ -278,6 +383,8 @@ final class VectorGemm {
             b = null;
             c = null;
             bias = null;
+            aPacked = null;
+            bPanels = null;
         }
     }
 
@@ -300,7 +407,7 @@ final class VectorGemm {
         Workspace ws = workspaces.get();
         int k = o.k;
         // Blocks of equal size (rather than full blocks and a thin remainder).
-        int kb0 = ceilDiv(k, ceilDiv(k, kc));
+        int kb0 = kBlock(k);
         int mbMax = roundUp(ceilDiv(m1 - m0, ceilDiv(m1 - m0, mc)), PMR);
         // Wide C (rows 8 KiB apart or more): walk each row panel across all column panels, so a tile
         // of C follows the previous one along its rows. Walking down a column panel instead jumps by
@@ -309,31 +416,45 @@ final class VectorGemm {
         boolean rowsOuter = o.n >= WIDE_C;
         int ncBlock = rowsOuter ? ncRowsOuter : nc;
         int nbMax = roundUp(ceilDiv(n1 - n0, ceilDiv(n1 - n0, ncBlock)), NR);
-        float[] bPack = ws.b(kb0 * nbMax);
-        float[] aPack = ws.a(kb0 * mbMax);
+        int kp0 = GemmKernel.depth(kb0);
+        float[] bPack = ws.b(kp0 * nbMax);
+        float[] aPack = o.aPacked != null ? o.aPacked : ws.a(kp0 * mbMax);
+        int aBlock = kp0 * roundUp(o.m, PMR);
         float[] tile = ws.tile;
         for (int jc = n0; jc < n1; jc += nbMax) {
             int nb = Math.min(nbMax, n1 - jc);
             for (int pc = 0; pc < k; pc += kb0) {
                 int kb = Math.min(kb0, k - pc);
+                int kp = GemmKernel.depth(kb);
                 boolean first = pc == 0;
                 boolean last = pc + kb == k;
                 // Full tiles skip the tile buffer when the store is a copy or a sum (plus the bias).
                 boolean direct = o.alpha == 1f && (!first || o.beta == 0f);
-                GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, pc, kb, jc, nb, bPack, 0, ws.gather);
+                if (o.bPanels != null) {
+                    o.bPanels.pack(pc, kb, jc, nb, bPack, 0, ws.panelIndex);
+                } else {
+                    GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, pc, kb, jc, nb, bPack, 0, ws.gather);
+                }
                 for (int ic = m0; ic < m1; ic += mbMax) {
                     int mb = Math.min(mbMax, m1 - ic);
-                    GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, mb, pc, kb, aPack, 0, ws.gatherA);
+                    int a0;
+                    if (o.aPacked != null) {
+                        // Packed beforehand: this block's panels within K block pc (ic is a whole number of panels).
+                        a0 = o.aPackedOff + pc / kb0 * aBlock + ic * kp;
+                    } else {
+                        GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, mb, pc, kb, aPack, 0, ws.gatherA);
+                        a0 = 0;
+                    }
                     if (rowsOuter) {
                         for (int ir = 0; ir < mb; ir += PMR) {
                             for (int jr = 0; jr < nb; jr += NR) {
-                                tile(o, tile, aPack, bPack, kb, ic, ir, mb, jc, jr, nb, first, last, direct);
+                                tile(o, tile, aPack, a0, bPack, kp, ic, ir, mb, jc, jr, nb, first, last, direct);
                             }
                         }
                     } else {
                         for (int jr = 0; jr < nb; jr += NR) {
                             for (int ir = 0; ir < mb; ir += PMR) {
-                                tile(o, tile, aPack, bPack, kb, ic, ir, mb, jc, jr, nb, first, last, direct);
+                                tile(o, tile, aPack, a0, bPack, kp, ic, ir, mb, jc, jr, nb, first, last, direct);
                             }
                         }
                     }
@@ -342,24 +463,27 @@ final class VectorGemm {
         }
     }
 
-    /** One PMR x NR tile of C at (ic + ir, jc + jr) from packed panels: the micro-kernel, then the store. */
-    private static void tile(Operands o, float[] tile, float[] aPack, float[] bPack, int kb, int ic, int ir, int mb,
-            int jc, int jr, int nb, boolean first, boolean last, boolean direct) {
+    /**
+     * One PMR x NR tile of C at (ic + ir, jc + jr) from packed panels kp deep: the micro-kernel,
+     * then the store.
+     */
+    private static void tile(Operands o, float[] tile, float[] aPack, int a0, float[] bPack, int kp, int ic, int ir,
+            int mb, int jc, int jr, int nb, boolean first, boolean last, boolean direct) {
         int mr = Math.min(PMR, mb - ir);
         int nr = Math.min(NR, nb - jr);
         if (direct && mr == PMR && nr == NR) {
             int c0 = o.cOff + (ic + ir) * o.n + jc + jr;
             float[] bias = first ? o.bias : null;
-            GemmKernel.multiplyPackedInto(kb, aPack, ir * kb, bPack, jr * kb, o.c, c0, o.n, !first,
+            GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, jr * kp, o.c, c0, o.n, !first,
                     bias, o.biasOff + jc + jr);
             if (last && o.act != Activation.IDENTITY) {
                 activate(o, c0, mr, nr);
             }
         } else {
             if (nr > L) {
-                GemmKernel.multiplyPackedInto(kb, aPack, ir * kb, bPack, jr * kb, tile, 0, NR, false, null, 0);
+                GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, jr * kp, tile, 0, NR, false, null, 0);
             } else {
-                GemmKernel.multiplyPackedNarrow(kb, aPack, ir * kb, bPack, jr * kb, tile);
+                GemmKernel.multiplyPackedNarrow(kp, aPack, a0 + ir * kp, bPack, jr * kp, tile);
             }
             store(o, tile, ic + ir, mr, jc + jr, nr, first, last);
         }
@@ -382,7 +506,7 @@ final class VectorGemm {
         // panel wide) is all edge.
         int nFull = o.bCs == 1 ? n0 + (n1 - n0) / NR * NR : n0;
         if (nFull < n1) {
-            GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, 0, k, nFull, n1 - nFull, bEdge, 0, ws.gather);
+            GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, 0, k, k, nFull, n1 - nFull, bEdge, 0, ws.gather);
         }
         for (int i = m0; i < m1; ) {
             int left = m1 - i;

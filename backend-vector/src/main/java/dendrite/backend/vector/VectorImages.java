@@ -9,6 +9,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * The per-image kernels of convolution and pooling on NCHW {@code float[]}s: patch unfolding
@@ -77,6 +78,14 @@ final class VectorImages {
      * the {@code [patchSize, outH * outW]} column matrix of one image and group.
      */
     static void im2col(Conv2dGeometry g, int group, float[] image, int imageOff, float[] cols, int colsOff) {
+        im2col(g, group, image, imageOff, cols, colsOff, g.outH() * g.outW());
+    }
+
+    /**
+     * {@link #im2col} into a wider column matrix whose rows are {@code ld} floats apart: the
+     * image's columns are {@code outH * outW} of a chunk's {@code ld} (several images side by side).
+     */
+    static void im2col(Conv2dGeometry g, int group, float[] image, int imageOff, float[] cols, int colsOff, int ld) {
         int oh = g.outH();
         int ow = g.outW();
         int plane = g.height() * g.width();
@@ -89,7 +98,7 @@ final class VectorImages {
                     int lo = firstInside(shift, g.strideW(), ow);
                     int hi = endInside(shift, g.strideW(), g.width(), ow, lo);
                     for (int oy = 0; oy < oh; oy++) {
-                        int dst = colsOff + (row * oh + oy) * ow;
+                        int dst = colsOff + row * ld + oy * ow;
                         int iy = inputRow(g, oy, ky);
                         if (iy < 0 || iy >= g.height()) {
                             Arrays.fill(cols, dst, dst + ow, 0f);
@@ -102,22 +111,40 @@ final class VectorImages {
         }
     }
 
-    /** One row of columns: zeros, then {@code src[ox * stride]} for ox in [lo, hi), then zeros up to ow. */
+    /**
+     * One row of columns: zeros, then {@code src[ox * stride]} for ox in [lo, hi), then zeros up to
+     * ow. With stride 1 the copy runs on vectors, the last one moved back to end at hi (rows are
+     * short, 11 to 30 floats in a small CNN, where a call to arraycopy or fill costs more than the copy).
+     */
     private static void unfoldRow(int stride, float[] src, int srcRow, float[] cols, int dst, int lo, int hi, int ow) {
-        Arrays.fill(cols, dst, dst + lo, 0f);
-        if (stride == 1 && hi > lo) {
-            // (arraycopy rejects a negative start even for nothing: a row wholly in the padding)
-            System.arraycopy(src, srcRow + lo, cols, dst + lo, hi - lo);
+        for (int ox = 0; ox < lo; ox++) {
+            cols[dst + ox] = 0f;
+        }
+        int n = hi - lo;
+        if (stride == 1 && n >= L) {
+            int s = srcRow + lo;
+            int d = dst + lo;
+            for (int i = 0; i < n - L; i += L) {
+                FloatVector.fromArray(F, src, s + i).intoArray(cols, d + i);
+            }
+            FloatVector.fromArray(F, src, s + n - L).intoArray(cols, d + n - L);
         } else {
             for (int ox = lo; ox < hi; ox++) {
                 cols[dst + ox] = src[srcRow + ox * stride];
             }
         }
-        Arrays.fill(cols, dst + hi, dst + ow, 0f);
+        for (int ox = Math.max(lo, hi); ox < ow; ox++) {
+            cols[dst + ox] = 0f;
+        }
     }
 
     /** {@code image[group's c, iy, ix] += cols[(c, ky, kx), (oy, ox)]}, taps in the padding dropped. */
     static void col2im(Conv2dGeometry g, int group, float[] cols, int colsOff, float[] image, int imageOff) {
+        col2im(g, group, cols, colsOff, g.outH() * g.outW(), image, imageOff);
+    }
+
+    /** {@link #col2im} from a wider column matrix whose rows are {@code ld} floats apart. */
+    static void col2im(Conv2dGeometry g, int group, float[] cols, int colsOff, int ld, float[] image, int imageOff) {
         int oh = g.outH();
         int ow = g.outW();
         int plane = g.height() * g.width();
@@ -132,7 +159,7 @@ final class VectorImages {
                     for (int oy = 0; oy < oh; oy++) {
                         int iy = inputRow(g, oy, ky);
                         if (iy >= 0 && iy < g.height()) {
-                            int src = colsOff + (row * oh + oy) * ow;
+                            int src = colsOff + row * ld + oy * ow;
                             addStrided(hi - lo, cols, src + lo, image, channel + iy * g.width() + shift + lo * g.strideW(),
                                     g.strideW());
                         }
@@ -142,21 +169,28 @@ final class VectorImages {
         }
     }
 
-    /** {@code dst[d + i * stride] += src[s + i]} for i in [0, n): on vectors when stride is 1. */
+    /**
+     * {@code dst[d + i * stride] += src[s + i]} for i in [0, n): on vectors when stride is 1. Rows
+     * are short (11 to 30 floats in a small CNN), so rather than finish on scalars the last vector
+     * is moved back to end at n: both of the last two vectors' old values are read before either is
+     * stored, so the lanes they share get the same single sum from each (the bits of the scalar loop).
+     */
     private static void addStrided(int n, float[] src, int s, float[] dst, int d, int stride) {
-        if (stride != 1) {
+        if (stride != 1 || n < L) {
             for (int i = 0; i < n; i++) {
                 dst[d + i * stride] += src[s + i];
             }
             return;
         }
         int i = 0;
-        for (; i <= n - L; i += L) {
+        for (; n - i > 2 * L; i += L) {
             FloatVector.fromArray(F, dst, d + i).add(FloatVector.fromArray(F, src, s + i)).intoArray(dst, d + i);
         }
-        for (; i < n; i++) {
-            dst[d + i] += src[s + i];
-        }
+        int j = n - L;
+        FloatVector first = FloatVector.fromArray(F, dst, d + i).add(FloatVector.fromArray(F, src, s + i));
+        FloatVector last = FloatVector.fromArray(F, dst, d + j).add(FloatVector.fromArray(F, src, s + j));
+        first.intoArray(dst, d + i);
+        last.intoArray(dst, d + j);
     }
 
     // ------------------------------------------------------------------ pooling
@@ -167,6 +201,10 @@ final class VectorImages {
      * across it in row-major window order; the mean is then divided by {@code kernelH * kernelW}.
      */
     static void pool2d(PoolOp op, Conv2dGeometry g, int p0, int p1, float[] x, int xOff, float[] out, int outOff) {
+        if (isPairs(g)) {
+            pool2dPairs(op, g, p0, p1, x, xOff, out, outOff);
+            return;
+        }
         int oh = g.outH();
         int ow = g.outW();
         int plane = g.height() * g.width();
@@ -216,7 +254,7 @@ final class VectorImages {
             for (; i <= n - L; i += L) {
                 FloatVector v = FloatVector.fromArray(F, src, s + i);
                 FloatVector cur = FloatVector.fromArray(F, m, d + i);
-                VectorMask<Float> wins = v.compare(VectorOperators.GT, cur).or(v.test(VectorOperators.IS_NAN));
+                VectorMask<Float> wins = v.compare(VectorOperators.GT, cur).or(v.compare(VectorOperators.NE, v));
                 cur.blend(v, wins).intoArray(m, d + i);
             }
         }
@@ -260,6 +298,10 @@ final class VectorImages {
      */
     static void pool2dBackward(PoolOp op, Conv2dGeometry g, int p0, int p1, float[] x, int xOff, float[] dOut,
             int dOutOff, float[] dx, int dxOff) {
+        if (isPairs(g)) {
+            pool2dBackwardPairs(op, g, p0, p1, x, xOff, dOut, dOutOff, dx, dxOff);
+            return;
+        }
         int plane = g.height() * g.width();
         Arrays.fill(dx, dxOff + p0 * plane, dxOff + p1 * plane, 0f);
         for (int p = p0; p < p1; p++) {
@@ -345,5 +387,274 @@ final class VectorImages {
         for (; i < n; i++) {
             dst[d + i * stride] += src[s + i] * scale;
         }
+    }
+    // ------------------------------------------------------------------ 2 x 2 windows, stride 2
+
+    /** Lane i of the first half: input column 2i of a 2L-float row piece (the window's left taps). */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(F, i -> (2 * i) % L);
+    /** Lane i of the first half: input column 2i + 1 (the window's right taps). */
+    private static final VectorShuffle<Float> ODDS = VectorShuffle.fromOp(F, i -> (2 * i + 1) % L);
+    /** Lanes 2i and 2i + 1 from lane i: spreads the first half of a vector over the whole. */
+    private static final VectorShuffle<Float> SPREAD_LOW = VectorShuffle.fromOp(F, i -> i / 2);
+    /** Lanes 2i and 2i + 1 from lane L/2 + i: spreads the second half of a vector over the whole. */
+    private static final VectorShuffle<Float> SPREAD_HIGH = VectorShuffle.fromOp(F, i -> L / 2 + i / 2);
+    /** The upper half of the lanes. */
+    private static final VectorMask<Float> HIGH = VectorMask.fromLong(F, ((1L << L) - 1) & -(1L << (L / 2)));
+    /** The odd lanes. */
+    private static final VectorMask<Float> ODD = VectorMask.fromLong(F, 0xAAAA_AAAA_AAAA_AAAAL & ((1L << L) - 1));
+    /**
+     * Whether the windows are 2 x 2 with stride 2 and no padding: they tile the image without
+     * overlap, two input columns per output column, which the vector loops below read as pairs
+     * (the pooling after most convolutions).
+     */
+    static boolean isPairs(Conv2dGeometry g) {
+        return g.kernelH() == 2 && g.kernelW() == 2 && g.strideH() == 2 && g.strideW() == 2 && g.padH() == 0
+                && g.padW() == 0 && g.dilationH() == 1 && g.dilationW() == 1 && L >= 4;
+    }
+
+    /** The left taps (even columns) of the 2L floats from {@code off}. */
+    private static FloatVector evens(float[] x, int off) {
+        return FloatVector.fromArray(F, x, off).rearrange(EVENS)
+                .blend(FloatVector.fromArray(F, x, off + L).rearrange(EVENS), HIGH);
+    }
+
+    /** The right taps (odd columns) of the 2L floats from {@code off}. */
+    private static FloatVector odds(float[] x, int off) {
+        return FloatVector.fromArray(F, x, off).rearrange(ODDS)
+                .blend(FloatVector.fromArray(F, x, off + L).rearrange(ODDS), HIGH);
+    }
+
+    /**
+     * Where the last vector step along an output row of {@code ow} starts: the steps go every L,
+     * the last one moved back to end at the row's end (recomputing a few outputs, to the same
+     * values). Negative when the row is shorter than a vector: then one step at 0 computes L
+     * outputs, the ones past the row spilling into the rows after it, which this part writes later
+     * (the row is done one window at a time where they would reach past the part's planes).
+     */
+    private static int lastStep(int ow) {
+        return ow - L;
+    }
+
+    /** {@code v > m || v is NaN ? v : m} lane by lane: the running max of {@link #maxInto}. */
+    private static FloatVector later(FloatVector m, FloatVector v) {
+        return m.blend(v, v.compare(VectorOperators.GT, m).or(v.compare(VectorOperators.NE, v)));
+    }
+
+    /**
+     * {@link #pool2d} for {@link #isPairs} windows: per output row, L outputs at a time (the last
+     * few under a mask) from the even and odd columns of its two input rows, in the same window
+     * order and operations as the general sweep (the max from -infinity, the mean from 0), so the
+     * bits are the same.
+     */
+    private static void pool2dPairs(PoolOp op, Conv2dGeometry g, int p0, int p1, float[] x, int xOff, float[] out,
+            int outOff) {
+        int oh = g.outH();
+        int ow = g.outW();
+        int w = g.width();
+        int plane = g.height() * w;
+        boolean max = op == PoolOp.MAX;
+        int last = lastStep(ow);
+        int outEnd = outOff + p1 * oh * ow;
+        for (int p = p0; p < p1; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = xOff + p * plane + 2 * oy * w;
+                int r1 = r0 + w;
+                int o = outOff + (p * oh + oy) * ow;
+                if (last < 0 && (o + L > outEnd || r1 + 2 * L > x.length)) {
+                    pairsScalar(max, ow, x, r0, r1, out, o);
+                    continue;
+                }
+                for (int ox = 0; ; ox += L) {
+                    ox = Math.max(0, Math.min(ox, last));
+                    int c = 2 * ox;
+                    FloatVector a = evens(x, r0 + c);
+                    FloatVector b = odds(x, r0 + c);
+                    FloatVector cv = evens(x, r1 + c);
+                    FloatVector d = odds(x, r1 + c);
+                    FloatVector v;
+                    if (max) {
+                        // From -infinity the first tap always stands (a -infinity tap leaves the same value).
+                        v = later(later(later(a, b), cv), d);
+                    } else {
+                        v = FloatVector.zero(F).add(a).add(b).add(cv).add(d).div(4f);
+                    }
+                    v.intoArray(out, o + ox);
+                    if (ox >= last) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /** One output row of {@link #pool2dPairs} shorter than a vector, one window at a time. */
+    private static void pairsScalar(boolean max, int ow, float[] x, int r0, int r1, float[] out, int o) {
+        for (int ox = 0; ox < ow; ox++) {
+            int c = 2 * ox;
+            float v;
+            if (max) {
+                v = x[r0 + c];
+                v = laterScalar(v, x[r0 + c + 1]);
+                v = laterScalar(v, x[r1 + c]);
+                v = laterScalar(v, x[r1 + c + 1]);
+            } else {
+                v = (((0f + x[r0 + c]) + x[r0 + c + 1]) + x[r1 + c]) + x[r1 + c + 1];
+                v /= 4f;
+            }
+            out[o + ox] = v;
+        }
+    }
+
+    private static float laterScalar(float m, float v) {
+        return v > m || v != v ? v : m;
+    }
+
+    /**
+     * {@link #pool2dBackward} for {@link #isPairs} windows. Each input pixel lies in at most one
+     * window, so every pixel is written once: {@code 0 + dOut} where it is its window's winner (max:
+     * the first NaN, else the first largest, as {@link #winner} finds it) or for every tap (mean:
+     * {@code 0 + dOut * 1/4}), 0 elsewhere, including the last row or column an odd size leaves
+     * outside every window. The same bits as the general path's zero fill and sums.
+     */
+    private static void pool2dBackwardPairs(PoolOp op, Conv2dGeometry g, int p0, int p1, float[] x, int xOff,
+            float[] dOut, int dOutOff, float[] dx, int dxOff) {
+        int oh = g.outH();
+        int ow = g.outW();
+        int w = g.width();
+        int h = g.height();
+        int plane = h * w;
+        boolean max = op == PoolOp.MAX;
+        int last = lastStep(ow);
+        int dxEnd = dxOff + p1 * plane;
+        FloatVector zero = FloatVector.zero(F);
+        for (int p = p0; p < p1; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int r0 = xOff + p * plane + 2 * oy * w;
+                int r1 = r0 + w;
+                int d0 = dxOff + p * plane + 2 * oy * w;
+                int d1 = d0 + w;
+                int o = dOutOff + (p * oh + oy) * ow;
+                boolean vectors = last >= 0
+                        || d1 + 2 * L <= dxEnd && o + L <= dOut.length && r1 + 2 * L <= x.length;
+                if (!vectors) {
+                    pairsBackwardScalar(max, ow, x, r0, r1, dOut, o, dx, d0, d1);
+                }
+                for (int ox = 0; vectors; ox += L) {
+                    ox = Math.max(0, Math.min(ox, last));
+                    int c = 2 * ox;
+                    FloatVector gv = FloatVector.fromArray(F, dOut, o + ox);
+                    FloatVector ga;
+                    FloatVector gb;
+                    FloatVector gc;
+                    FloatVector gd;
+                    if (max) {
+                        FloatVector a = evens(x, r0 + c);
+                        FloatVector b = odds(x, r0 + c);
+                        FloatVector cv = evens(x, r1 + c);
+                        FloatVector d = odds(x, r1 + c);
+                        // The first largest: each later tap wins only when strictly larger.
+                        VectorMask<Float> wb = b.compare(VectorOperators.GT, a);
+                        FloatVector m = a.blend(b, wb);
+                        VectorMask<Float> wc = cv.compare(VectorOperators.GT, m);
+                        m = m.blend(cv, wc);
+                        VectorMask<Float> wd = d.compare(VectorOperators.GT, m);
+                        wc = wc.andNot(wd);
+                        wb = wb.andNot(wc.or(wd));
+                        // A NaN wins at once: the first one overrides the comparisons. (A sum of the
+                        // taps that is not NaN shows there is none, without testing each.)
+                        FloatVector sum = a.add(b).add(cv).add(d);
+                        if (sum.compare(VectorOperators.NE, sum).anyTrue()) {
+                            VectorMask<Float> na = a.compare(VectorOperators.NE, a);
+                            VectorMask<Float> nb = b.compare(VectorOperators.NE, b).andNot(na);
+                            VectorMask<Float> nc = cv.compare(VectorOperators.NE, cv).andNot(na.or(nb));
+                            VectorMask<Float> nd = d.compare(VectorOperators.NE, d).andNot(na.or(nb).or(nc));
+                            VectorMask<Float> nan = na.or(nb).or(nc).or(nd);
+                            wb = wb.andNot(nan).or(nb);
+                            wc = wc.andNot(nan).or(nc);
+                            wd = wd.andNot(nan).or(nd);
+                        }
+                        VectorMask<Float> wa = wb.or(wc).or(wd).not();
+                        FloatVector share = zero.add(gv);
+                        ga = zero.blend(share, wa);
+                        gb = zero.blend(share, wb);
+                        gc = zero.blend(share, wc);
+                        gd = zero.blend(share, wd);
+                    } else {
+                        ga = zero.add(gv.mul(0.25f));
+                        gb = ga;
+                        gc = ga;
+                        gd = ga;
+                    }
+                    interleave(ga, gb, dx, d0 + c);
+                    interleave(gc, gd, dx, d1 + c);
+                    if (ox >= last) {
+                        break;
+                    }
+                }
+                if (2 * ow < w) {
+                    Arrays.fill(dx, d0 + 2 * ow, d0 + w, 0f);
+                    Arrays.fill(dx, d1 + 2 * ow, d1 + w, 0f);
+                }
+            }
+            if (2 * oh < h) {
+                Arrays.fill(dx, dxOff + p * plane + 2 * oh * w, dxOff + (p + 1) * plane, 0f);
+            }
+        }
+    }
+
+    /** One output row of {@link #pool2dBackwardPairs} shorter than a vector, one window at a time. */
+    private static void pairsBackwardScalar(boolean max, int ow, float[] x, int r0, int r1, float[] dOut, int o,
+            float[] dx, int d0, int d1) {
+        for (int ox = 0; ox < ow; ox++) {
+            int c = 2 * ox;
+            float gv = dOut[o + ox];
+            float ga;
+            float gb;
+            float gc;
+            float gd;
+            if (max) {
+                float a = x[r0 + c];
+                float b = x[r0 + c + 1];
+                float cv = x[r1 + c];
+                float d = x[r1 + c + 1];
+                // The first NaN, else the first largest (a later tap wins only when strictly larger).
+                int win = a != a ? 0 : b != b ? 1 : cv != cv ? 2 : d != d ? 3 : -1;
+                if (win < 0) {
+                    float m = a;
+                    win = 0;
+                    if (b > m) {
+                        m = b;
+                        win = 1;
+                    }
+                    if (cv > m) {
+                        m = cv;
+                        win = 2;
+                    }
+                    if (d > m) {
+                        win = 3;
+                    }
+                }
+                float share = 0f + gv;
+                ga = win == 0 ? share : 0f;
+                gb = win == 1 ? share : 0f;
+                gc = win == 2 ? share : 0f;
+                gd = win == 3 ? share : 0f;
+            } else {
+                ga = 0f + gv * 0.25f;
+                gb = ga;
+                gc = ga;
+                gd = ga;
+            }
+            dx[d0 + c] = ga;
+            dx[d0 + c + 1] = gb;
+            dx[d1 + c] = gc;
+            dx[d1 + c + 1] = gd;
+        }
+    }
+
+    /** Stores {@code a0 b0 a1 b1 ...}: the 2L floats of a window row pair from its left and right taps. */
+    private static void interleave(FloatVector a, FloatVector b, float[] dst, int off) {
+        a.rearrange(SPREAD_LOW).blend(b.rearrange(SPREAD_LOW), ODD).intoArray(dst, off);
+        a.rearrange(SPREAD_HIGH).blend(b.rearrange(SPREAD_HIGH), ODD).intoArray(dst, off + L);
     }
 }

@@ -57,6 +57,7 @@ public final class VectorKernels extends HeapKernels {
         this.description = (bits == 512 ? "AVX-512" : bits == 256 ? "AVX2" : bits + "-bit SIMD") + ": " + Simd.L
                 + " float lanes, " + (Simd.FMA ? "FMA" : "no FMA") + ", " + parallel.threads()
                 + (parallel.threads() == 1 ? " thread" : " threads") + " (GEMM " + gemm.blocking() + ")";
+        VectorWarmup.startOnce();
     }
 
     @Override

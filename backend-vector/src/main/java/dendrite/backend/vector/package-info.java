@@ -12,12 +12,17 @@
  *       scalar backend, from {@code HeapKernels}), the split of large work over threads, and
  *       dispatch to the kernel classes:</li>
  *   <li>{@code VectorGemm} (cache blocking from {@code CacheSizes}, threads, the fused epilogue of
- *       {@code linear}), {@code GemmKernel} (the register-blocked micro-kernels: 12 rows by two
- *       vectors on packed panels, 8 rows in place) and
+ *       {@code linear}, an A packed once for many products, B panels packed by the caller),
+ *       {@code GemmKernel} (the register-blocked micro-kernels: 12 rows by two vectors on packed
+ *       panels with AVX-512, 6 with AVX2's 16 registers; 8 rows in place) and
  *       {@code GemmPacking} (panels for every transpose combination): matrix multiply;</li>
- *   <li>{@code VectorConvolutions} (convolutions over a batch as im2col and a GEMM per image and
- *       group, with per-thread column buffers; pooling split by planes) and {@code VectorImages}
- *       (im2col, col2im and pooling as row sweeps, on vectors where a row is contiguous);</li>
+ *   <li>{@code VectorConvolutions} (convolutions over a batch in chunks of a few images, one GEMM
+ *       per chunk and group on the chunk's columns, chunks shared out to the threads with their
+ *       own buffers; pooling split by planes) and {@code VectorImages} (im2col, col2im and pooling
+ *       as row sweeps, on vectors where a row is contiguous; 2 x 2 windows with stride 2 as pairs);</li>
+ *   <li>{@code VectorWarmup}: one background run of a small CNN's kernels when the first kernels
+ *       are made, so that C2 compiles them while the application loads its data (off with
+ *       {@code -Ddendrite.vector.warmup=false});</li>
  *   <li>{@code VectorElementwise}, {@code VectorReductions}, {@code VectorActivations},
  *       {@code VectorOptimizers}: the other kernels, each a vector loop with a masked tail;
  *       {@code VectorMath}: exp from basic arithmetic, the same bits interpreted and compiled;</li>

@@ -120,6 +120,9 @@ class VectorConvolutionsTest {
         "2, 16, 130, 130, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1",       // columns too large to copy per thread
         "40, 4, 16, 16, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1",         // more images than chunks
         "20, 128, 5, 5, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1",       // partials limited by memory
+        "10, 1, 27, 27, 32, 3, 3, 1, 1, 0, 0, 1, 1, 1",        // a first layer: weight gradient as dot products
+        "7, 1, 13, 11, 5, 2, 2, 1, 1, 0, 0, 1, 1, 1",          // dot products with odd rows and a short patch
+        "128, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0, 1, 1, 1",      // the preset CNN's second layer at batch 128
     })
     void convolutionsMatchTheReference(int batch, int channels, int height, int width, int outChannels, int kh,
             int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
@@ -147,6 +150,8 @@ class VectorConvolutionsTest {
         "1, 3, 96, 96, 16, 5, 5, 1, 1, 2, 2, 1, 1, 1",
         "40, 4, 16, 16, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1",
         "20, 128, 5, 5, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+        "10, 1, 27, 27, 32, 3, 3, 1, 1, 0, 0, 1, 1, 1",
+        "128, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0, 1, 1, 1",
     })
     void convolutionsGiveTheSameBitsOnAnyThreadCount(int batch, int channels, int height, int width,
             int outChannels, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
@@ -164,18 +169,33 @@ class VectorConvolutionsTest {
     }
 
     /**
-     * The chunks of the weight gradient's sum depend on the geometry alone, and the geometries
-     * above reach each case: several chunks, one per image up to the limit, fewer where the
-     * partials would take too much memory, and one for a single image, small work or large columns.
+     * The chunks and the weight gradient's groups depend on the geometry alone (static, given no
+     * thread count): a chunk's column matrix stays within the limit unless one image alone is
+     * larger, the chunks are of nearly equal size, and no group of chunks is empty.
      */
+    @ParameterizedTest(name = "{0}x{1}x{2}x{3} -> {4}, kernel {5}")
+    @CsvSource({
+        "128, 32, 13, 13, 64, 3", "128, 1, 28, 28, 32, 3", "8, 16, 20, 20, 32, 3", "2, 16, 130, 130, 8, 3",
+        "40, 4, 16, 16, 8, 3", "20, 128, 5, 5, 128, 3", "1, 3, 96, 96, 16, 5", "7, 64, 14, 14, 48, 1",
+    })
+    void theChunksFollowTheGeometryAlone(int batch, int channels, int height, int width, int outChannels, int k) {
+        Conv2dGeometry g = Conv2dGeometry.conv(batch, channels, height, width, outChannels, k, k, 1, k / 2, 1, 1);
+        long perImage = (long) g.patchSize() * g.outH() * g.outW();
+        int chunk = VectorConvolutions.chunkImages(g);
+        assertTrue(chunk >= 1 && chunk <= batch, "chunk of " + chunk);
+        assertTrue(chunk == 1 || chunk * perImage <= VectorConvolutions.CHUNK_COLUMNS, "chunk of " + chunk);
+        int chunks = (batch + chunk - 1) / chunk;
+        int last = batch - (chunks - 1) * chunk;
+        assertTrue(last >= 1 && last > chunk - chunks, "chunks of " + chunk + ", the last of " + last);
+        int groups = VectorConvolutions.weightGroups(g);
+        assertTrue(groups >= 1 && groups <= chunks, groups + " groups of " + chunks + " chunks");
+    }
+
     @Test
-    void theWeightGradientsChunksFollowTheGeometryAlone() {
-        assertEquals(8, VectorConvolutions.weightChunks(Conv2dGeometry.conv(8, 16, 20, 20, 32, 3, 3, 1, 1, 1, 1)));
-        assertEquals(32, VectorConvolutions.weightChunks(Conv2dGeometry.conv(40, 4, 16, 16, 8, 3, 3, 1, 1, 1, 1)));
-        assertEquals(15, VectorConvolutions.weightChunks(Conv2dGeometry.conv(20, 128, 5, 5, 128, 3, 3, 1, 1, 1, 1)));
-        assertEquals(1, VectorConvolutions.weightChunks(Conv2dGeometry.conv(1, 3, 96, 96, 16, 5, 5, 1, 2, 1, 1)));
-        assertEquals(1, VectorConvolutions.weightChunks(Conv2dGeometry.conv(2, 16, 130, 130, 8, 3, 3, 1, 1, 1, 1)));
-        assertEquals(1, VectorConvolutions.weightChunks(Conv2dGeometry.conv(8, 2, 6, 6, 2, 3, 3, 1, 1, 1, 1)));
+    void thePresetsSecondLayerRunsInChunksOfAFewImages() {
+        Conv2dGeometry g = Conv2dGeometry.conv(128, 32, 13, 13, 64, 3, 3, 1, 0, 1, 1);
+        assertEquals(2, VectorConvolutions.chunkImages(g));
+        assertEquals(12, VectorConvolutions.weightGroups(g));
     }
 
     /**
@@ -265,6 +285,11 @@ class VectorConvolutionsTest {
         "MAX, 4, 8, 57, 61, 3, 3, 1, 1, 1, 1", "AVG, 4, 8, 57, 61, 3, 3, 1, 1, 1, 1",
         "MAX, 3, 32, 35, 33, 3, 2, 2, 1, 1, 1", "AVG, 3, 32, 35, 33, 3, 2, 2, 1, 1, 1",
         "MAX, 2, 5, 40, 40, 3, 3, 3, 3, 0, 0", "AVG, 1, 3, 19, 23, 1, 1, 1, 1, 0, 0",
+        // 2 x 2 windows with stride 2 (the vector pairs): rows shorter than a vector, odd sizes
+        // leaving a row and a column outside every window, rows a vector and a bit long
+        "MAX, 6, 64, 11, 11, 2, 2, 2, 2, 0, 0", "AVG, 6, 64, 11, 11, 2, 2, 2, 2, 0, 0",
+        "MAX, 4, 32, 26, 27, 2, 2, 2, 2, 0, 0", "AVG, 4, 32, 26, 27, 2, 2, 2, 2, 0, 0",
+        "MAX, 1, 3, 3, 5, 2, 2, 2, 2, 0, 0", "MAX, 2, 7, 41, 35, 2, 2, 2, 2, 0, 0",
     })
     void poolingMatchesTheReference(PoolOp op, int batch, int channels, int height, int width, int kh, int kw,
             int sh, int sw, int ph, int pw) {
@@ -292,11 +317,11 @@ class VectorConvolutionsTest {
     }
 
     /**
-     * The fused convolutions keep their column buffers and partial weight gradients: each thread
-     * grows its column buffer once, the first time it runs a part, and the calling thread its
-     * partials once, so however many steps run, at most threads + 1 buffers are ever made; on one
-     * thread, none after the first step. (The kernels are called directly on preallocated slices,
-     * so no tensor is made either.)
+     * The fused convolutions keep their buffers: each thread grows its column and reorder buffers
+     * at most once, the first time it runs a chunk, and the calling thread its partial weight
+     * gradients and packed weights once, so however many steps run, at most 2 threads + 2 buffers
+     * are ever made; on one thread, none after the first step. (The kernels are called directly on
+     * preallocated slices, so no tensor is made either.)
      */
     @Test
     void aSteadyForwardAndBackwardPassGrowsNoWorkspace() {
@@ -319,8 +344,8 @@ class VectorConvolutionsTest {
                     assertEquals(first, k.workspaceGrowths(), "one thread: a workspace grew after the first step");
                 } else {
                     int grown = k.workspaceGrowths();
-                    assertTrue(grown <= threads + 1, threads + " threads: " + grown + " buffers made, more than one "
-                            + "per thread and the partials");
+                    assertTrue(grown <= 2 * threads + 2, threads + " threads: " + grown + " buffers made, more than two "
+                            + "per thread, the partials and the packed weights");
                 }
             }
         }
