@@ -6,7 +6,6 @@ import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.Conv2dGeometry;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,14 +230,7 @@ public final class Conv2d implements Layer {
 
     @Override
     public List<Parameter> parameters() {
-        List<Parameter> p = new ArrayList<>(2);
-        if (weight != null) {
-            p.add(weight);
-            if (bias != null) {
-                p.add(bias);
-            }
-        }
-        return p;
+        return Parameter.weightAndBias(weight, bias);
     }
 
     @Override

@@ -8,7 +8,6 @@ import dendrite.tensor.Tensor;
 import dendrite.tensor.op.BinaryOp;
 import dendrite.tensor.op.Conv2dGeometry;
 import dendrite.tensor.op.ReduceOp;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +44,9 @@ public final class ConvTranspose2d implements Layer {
     private Tensor lastInput;
     private boolean inputGradientNeeded = true;
     private final ViewCache outRows = new ViewCache();
+    private final ViewCache biasRows = new ViewCache();
+    private BatchBuffer biasColumn;
+    private int[] channelOfRow;
     private final ViewCache gradRows = new ViewCache();
 
     /** {@code out} channels from a {@code kernel x kernel} window, stride 2: each side doubles (less kernel - 2). */
@@ -192,6 +194,7 @@ public final class ConvTranspose2d implements Layer {
         out = new BatchBuffer(backend, outputShape);
         dx = new BatchBuffer(backend, in);
         perImageChannel = new BatchBuffer(backend, Shape.of(outChannels));
+        biasColumn = new BatchBuffer(backend, Shape.of(1));
     }
 
     @Override
@@ -204,14 +207,25 @@ public final class ConvTranspose2d implements Layer {
         Tensor y = out.get(n);
         be.conv2dBackwardData(x, weight.value(), geometry, y);              // the adjoint convolution
         if (useBias) {
+            // y[i, c, :] += bias[c]: each (image, channel) plane a row, the bias repeated per image as a column
             int pixels = outputShape.dim(1) * outputShape.dim(2);
-            Tensor rows = outRows.of(y, n, outChannels * pixels);
-            for (int i = 0; i < n; i++) {                                  // y[i, c, :] += bias[c]
-                Tensor image = rows.rows(i, i + 1).reshape(outChannels, pixels);
-                be.binary(BinaryOp.ADD, image, bias.value().reshape(outChannels, 1), image);
-            }
+            Tensor column = biasColumn.get(n * outChannels);
+            be.gatherRows(biasRows.of(bias.value(), outChannels, 1), channelOfRow(n), 0, column);
+            Tensor planes = outRows.of(y, n * outChannels, pixels);
+            be.binary(BinaryOp.ADD, planes, column, planes);
         }
         return y;
+    }
+
+    /** {@code [0, 1, ..., out - 1]} repeated for {@code n} images: the channel of each plane. */
+    private int[] channelOfRow(int n) {
+        if (channelOfRow == null || channelOfRow.length != n * outChannels) {
+            channelOfRow = new int[n * outChannels];
+            for (int i = 0; i < channelOfRow.length; i++) {
+                channelOfRow[i] = i % outChannels;
+            }
+        }
+        return channelOfRow;
     }
 
     @Override
@@ -235,14 +249,7 @@ public final class ConvTranspose2d implements Layer {
 
     @Override
     public List<Parameter> parameters() {
-        List<Parameter> p = new ArrayList<>(2);
-        if (weight != null) {
-            p.add(weight);
-            if (bias != null) {
-                p.add(bias);
-            }
-        }
-        return p;
+        return Parameter.weightAndBias(weight, bias);
     }
 
     @Override

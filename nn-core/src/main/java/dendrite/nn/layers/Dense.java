@@ -8,7 +8,6 @@ import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,14 +220,7 @@ public final class Dense implements Layer {
 
     @Override
     public List<Parameter> parameters() {
-        List<Parameter> p = new ArrayList<>(2);
-        if (weight != null) {
-            p.add(weight);
-            if (bias != null) {
-                p.add(bias);
-            }
-        }
-        return p;
+        return Parameter.weightAndBias(weight, bias);
     }
 
     @Override

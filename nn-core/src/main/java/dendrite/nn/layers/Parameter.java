@@ -1,5 +1,8 @@
 package dendrite.nn.layers;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dendrite.tensor.Backend;
 import dendrite.tensor.Scope;
 import dendrite.tensor.Shape;
@@ -47,5 +50,17 @@ public final class Parameter {
     @Override
     public String toString() {
         return name + value.shape();
+    }
+
+    /** A layer's {@code [weight, bias]} in state-dict order: empty before it is built, no bias when it has none. */
+    static List<Parameter> weightAndBias(Parameter weight, Parameter bias) {
+        List<Parameter> p = new ArrayList<>(2);
+        if (weight != null) {
+            p.add(weight);
+            if (bias != null) {
+                p.add(bias);
+            }
+        }
+        return p;
     }
 }
