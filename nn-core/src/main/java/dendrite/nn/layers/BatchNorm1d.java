@@ -33,14 +33,7 @@ public final class BatchNorm1d implements Layer {
     private final float momentum;
     private Backend be;
     private int features;
-    private Parameter gamma;
-    private Parameter beta;
-    private Tensor runningMean;
-    private Tensor runningVar;
-    private Tensor mean;
-    private Tensor var;
-    private Tensor invStd;
-    private Tensor perFeature;
+    private BatchNormState state;
     private BatchBuffer xhat;
     private BatchBuffer out;
     private BatchBuffer dx;
@@ -82,12 +75,7 @@ public final class BatchNorm1d implements Layer {
     @Override
     public Optional<Map<String, int[]>> stateShapes(Shape in) {
         outputShape(in);
-        int[] c = {in.dim(0)};
-        Map<String, int[]> shapes = new LinkedHashMap<>();
-        for (String name : List.of("weight", "bias", "running_mean", "running_var")) {
-            shapes.put(name, c.clone());
-        }
-        return Optional.of(shapes);
+        return BatchNormState.stateShapes(in.dim(0));
     }
 
     @Override
@@ -95,16 +83,7 @@ public final class BatchNorm1d implements Layer {
         outputShape(inputShape);
         be = backend;
         features = inputShape.dim(0);
-        Shape c = Shape.of(features);
-        gamma = new Parameter("weight", backend, c);
-        backend.fill(gamma.value(), 1f);
-        beta = new Parameter("bias", backend, c);
-        runningMean = backend.allocate(c);
-        runningVar = backend.full(1f, features);
-        mean = backend.allocate(c);
-        var = backend.allocate(c);
-        invStd = backend.allocate(c);
-        perFeature = backend.allocate(c);
+        state = new BatchNormState(backend, features);
         xhat = new BatchBuffer(backend, inputShape);
         out = new BatchBuffer(backend, inputShape);
         dx = new BatchBuffer(backend, inputShape);
@@ -122,34 +101,20 @@ public final class BatchNorm1d implements Layer {
                 throw new IllegalArgumentException("batch_norm1d: a training batch of " + m + " sample has no variance;"
                         + " use batches of at least 2 (e.g. a batch size that does not leave 1 sample over)");
             }
-            be.reduce(ReduceOp.MEAN, x, 0, mean);                           // mean_B
-            be.binary(BinaryOp.SUB, x, mean, lastXhat);                      // x - mean_B
+            be.reduce(ReduceOp.MEAN, x, 0, state.mean);                     // mean_B
+            be.binary(BinaryOp.SUB, x, state.mean, lastXhat);                // x - mean_B
             be.unary(UnaryOp.SQUARE, lastXhat, y);
-            be.reduce(ReduceOp.MEAN, y, 0, var);                             // var_B (biased)
-            updateRunning(runningMean, mean, 1f);
-            updateRunning(runningVar, var, m / (m - 1f));                    // unbiased, as PyTorch
-            invStd(var);
+            be.reduce(ReduceOp.MEAN, y, 0, state.var);                       // var_B (biased)
+            state.updateRunning(momentum, m);
+            state.invStd(state.var, eps);
         } else {
-            be.binary(BinaryOp.SUB, x, runningMean, lastXhat);
-            invStd(runningVar);
+            be.binary(BinaryOp.SUB, x, state.runningMean, lastXhat);
+            state.invStd(state.runningVar, eps);
         }
-        be.binary(BinaryOp.MUL, lastXhat, invStd, lastXhat);                 // xhat
-        be.binary(BinaryOp.MUL, lastXhat, gamma.value(), y);
-        be.binary(BinaryOp.ADD, y, beta.value(), y);                         // gamma xhat + beta
+        be.binary(BinaryOp.MUL, lastXhat, state.invStd, lastXhat);           // xhat
+        be.binary(BinaryOp.MUL, lastXhat, state.gamma.value(), y);
+        be.binary(BinaryOp.ADD, y, state.beta.value(), y);                   // gamma xhat + beta
         return y;
-    }
-
-    /** running = (1 - momentum) running + momentum * correction * batchStat */
-    private void updateRunning(Tensor running, Tensor batchStat, float correction) {
-        be.affine(batchStat, momentum * correction, 0f, perFeature);
-        be.affine(running, 1f - momentum, 0f, running);
-        be.binary(BinaryOp.ADD, running, perFeature, running);
-    }
-
-    /** invStd = 1 / sqrt(variance + eps) */
-    private void invStd(Tensor variance) {
-        be.affine(variance, 1f, eps, invStd);
-        be.unary(UnaryOp.RSQRT, invStd, invStd);
     }
 
     @Override
@@ -158,10 +123,11 @@ public final class BatchNorm1d implements Layer {
         Tensor tmp = scratch.get(m);
         Tensor dX = dx.get(m);
         be.binary(BinaryOp.MUL, dY, lastXhat, tmp);
-        be.reduce(ReduceOp.SUM, tmp, 0, gamma.grad());                       // dgamma = sum dy * xhat
-        be.reduce(ReduceOp.SUM, dY, 0, beta.grad());                         // dbeta = sum dy
-        be.binary(BinaryOp.MUL, dY, gamma.value(), dX);                      // g = dy * gamma
+        be.reduce(ReduceOp.SUM, tmp, 0, state.gamma.grad());                 // dgamma = sum dy * xhat
+        be.reduce(ReduceOp.SUM, dY, 0, state.beta.grad());                   // dbeta = sum dy
+        be.binary(BinaryOp.MUL, dY, state.gamma.value(), dX);                // g = dy * gamma
         if (lastTraining) {
+            Tensor perFeature = state.scratch;
             be.binary(BinaryOp.MUL, dX, lastXhat, tmp);
             be.reduce(ReduceOp.MEAN, tmp, 0, perFeature);                    // mean_rows(g * xhat)
             be.binary(BinaryOp.MUL, lastXhat, perFeature, tmp);              // xhat * mean_rows(g * xhat)
@@ -169,13 +135,13 @@ public final class BatchNorm1d implements Layer {
             be.binary(BinaryOp.SUB, dX, perFeature, dX);
             be.binary(BinaryOp.SUB, dX, tmp, dX);
         }
-        be.binary(BinaryOp.MUL, dX, invStd, dX);                             // * invStd
+        be.binary(BinaryOp.MUL, dX, state.invStd, dX);                       // * invStd
         return dX;
     }
 
     @Override
     public List<Parameter> parameters() {
-        return gamma == null ? List.of() : List.of(gamma, beta);
+        return state == null ? List.of() : state.parameters();
     }
 
     @Override
@@ -185,13 +151,7 @@ public final class BatchNorm1d implements Layer {
 
     @Override
     public Map<String, Tensor> buffers() {
-        if (runningMean == null) {
-            return Map.of();
-        }
-        Map<String, Tensor> b = new LinkedHashMap<>();
-        b.put("running_mean", runningMean);
-        b.put("running_var", runningVar);
-        return b;
+        return state == null ? Map.of() : state.buffers();
     }
 
     @Override

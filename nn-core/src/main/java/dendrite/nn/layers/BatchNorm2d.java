@@ -3,6 +3,9 @@ package dendrite.nn.layers;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.ReduceOp;
+import dendrite.tensor.op.UnaryOp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,41 +14,68 @@ import java.util.Optional;
 /**
  * Batch normalization per channel of images {@code [channels, height, width]}, as PyTorch's
  * {@code BatchNorm2d}: each channel's mean and variance are taken over the batch and every pixel,
- * {@code N * H * W} values, and the running statistics keep the unbiased variance over that count.
- *
- * <p>That is exactly {@link BatchNorm1d} on the images seen channels-last, one row per pixel of
- * every image ({@code [N * H * W, C]}): this layer transposes each image {@code [C, H*W]} to
- * {@code [H*W, C]}, runs a BatchNorm1d over the rows, and transposes back; backward does the same
- * with the gradients. Parameters {@code weight}, {@code bias} and buffers {@code running_mean},
+ * {@code N = m * H * W} values, and the running statistics keep the unbiased variance over that count.
+ * Parameters {@code weight} (gamma), {@code bias} (beta) and buffers {@code running_mean},
  * {@code running_var}, each {@code [C]}, named as in PyTorch.
+ *
+ * <p>The batch is seen as {@code m * C} rows of {@code H * W} pixels, one row per image and channel.
+ * A channel's statistic is a sum along each row and then over the images; to apply a per-channel
+ * value to every row, it is gathered into a column of {@code m * C} values (the channel of row r is
+ * {@code r % C}) and broadcast along the rows. So each step is a few passes over the batch in its
+ * own layout, with no transposes.
+ *
+ * <p>Forward in training: {@code xhat = (x - mean) / sqrt(var + eps)}, {@code y = gamma xhat + beta}
+ * with the batch's mean and biased variance. Backward (Ioffe and Szegedy 2015), with sums over the
+ * N values of a channel:
+ * <pre>
+ *   dgamma = sum dy * xhat,   dbeta = sum dy
+ *   dx     = gamma invStd (dy - dbeta / N - xhat dgamma / N)
+ * </pre>
+ * In evaluation the running statistics replace the batch's, and {@code dx = gamma invStd dy}.
  */
 public final class BatchNorm2d implements Layer {
-    private final BatchNorm1d perPixel;
-    private final double eps;
-    private final double momentum;
+    private final float eps;
+    private final float momentum;
     private Backend be;
     private int channels;
     private int pixels;
-    private BatchBuffer channelsLast;
+    private BatchNormState state;
+    /** Per channel, {@code [C]}: coefficients of the input gradient. */
+    private Tensor scale;
+    private Tensor shift;
+    /** Per image and channel, {@code [m, C]}: row sums, and the per-channel columns gathered from {@code [C]}. */
+    private BatchBuffer rowSums;
+    private BatchBuffer columnA;
+    private BatchBuffer columnB;
+    private BatchBuffer xhat;
     private BatchBuffer out;
     private BatchBuffer dx;
-    private final ImageViews forwardIn = new ImageViews();
-    private final ImageViews forwardRows = new ImageViews();
-    private final ImageViews forwardBack = new ImageViews();
-    private final ImageViews forwardOut = new ImageViews();
-    private final ImageViews backwardIn = new ImageViews();
-    private final ImageViews backwardRows = new ImageViews();
-    private final ImageViews backwardBack = new ImageViews();
-    private final ImageViews backwardOut = new ImageViews();
+    private BatchBuffer scratch;
+    private Tensor lastXhat;
+    private boolean lastTraining;
+    private int[] channelOfRow;
+    private final ViewCache rowsIn = new ViewCache();
+    private final ViewCache rowsXhat = new ViewCache();
+    private final ViewCache rowsOut = new ViewCache();
+    private final ViewCache rowsScratch = new ViewCache();
+    private final ViewCache rowsGrad = new ViewCache();
+    private final ViewCache rowsDx = new ViewCache();
+    private final ViewCache sumsFlat = new ViewCache();
+    private final ViewCache columnFlatA = new ViewCache();
+    private final ViewCache columnFlatB = new ViewCache();
+    /** One view {@code [C, 1]} per use of {@link #column}, so each keeps its source from step to step. */
+    private final ViewCache[] perChannelColumns = new ViewCache[7];
 
     public BatchNorm2d() {
         this(1e-5, 0.1);
     }
 
     public BatchNorm2d(double eps, double momentum) {
-        this.eps = eps;
-        this.momentum = momentum;
-        this.perPixel = new BatchNorm1d(eps, momentum);
+        this.eps = (float) eps;
+        this.momentum = (float) momentum;
+        for (int i = 0; i < perChannelColumns.length; i++) {
+            perChannelColumns[i] = new ViewCache();
+        }
     }
 
     @Override
@@ -56,8 +86,8 @@ public final class BatchNorm2d implements Layer {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("eps", eps);
-        c.put("momentum", momentum);
+        c.put("eps", (double) eps);
+        c.put("momentum", (double) momentum);
         return c;
     }
 
@@ -70,10 +100,11 @@ public final class BatchNorm2d implements Layer {
         return in;
     }
 
+    /** {@code weight}, {@code bias}, {@code running_mean} and {@code running_var}, each {@code [channels]}. */
     @Override
     public Optional<Map<String, int[]>> stateShapes(Shape in) {
         outputShape(in);
-        return perPixel.stateShapes(Shape.of(in.dim(0)));
+        return BatchNormState.stateShapes(in.dim(0));
     }
 
     @Override
@@ -82,43 +113,117 @@ public final class BatchNorm2d implements Layer {
         be = backend;
         channels = in.dim(0);
         pixels = in.dim(1) * in.dim(2);
-        perPixel.build(backend, Shape.of(channels), seed);
-        channelsLast = new BatchBuffer(backend, Shape.of(channels));
+        Shape c = Shape.of(channels);
+        state = new BatchNormState(backend, channels);
+        scale = backend.allocate(c);
+        shift = backend.allocate(c);
+        rowSums = new BatchBuffer(backend, c);
+        columnA = new BatchBuffer(backend, c);
+        columnB = new BatchBuffer(backend, c);
+        xhat = new BatchBuffer(backend, in);
         out = new BatchBuffer(backend, in);
         dx = new BatchBuffer(backend, in);
+        scratch = new BatchBuffer(backend, in);
     }
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
         int m = x.dim(0);
-        Tensor rows = channelsLast.get(m * pixels);
-        transposeImages(forwardIn.planes(x, m, channels, pixels), forwardRows.pixelRows(rows, m, pixels, channels));
-        Tensor normalized = perPixel.forward(rows, training);
+        int rows = m * channels;
+        lastTraining = training;
+        lastXhat = xhat.get(m);
         Tensor y = out.get(m);
-        transposeImages(forwardBack.pixelRows(normalized, m, pixels, channels), forwardOut.planes(y, m, channels, pixels));
+        Tensor xRows = rowsIn.of(x, rows, pixels);
+        Tensor xhatRows = rowsXhat.of(lastXhat, rows, pixels);
+        Tensor yRows = rowsOut.of(y, rows, pixels);
+        if (training) {
+            long n = (long) m * pixels;
+            if (n < 2) {
+                throw new IllegalArgumentException("batch_norm2d: a training batch of " + m + " image of " + pixels
+                        + " pixel has no variance; use batches of at least 2");
+            }
+            channelMean(xRows, m, n, state.mean);                            // mean_B
+            be.binary(BinaryOp.SUB, xRows, column(state.mean, m, columnA, columnFlatA, 0), xhatRows); // x - mean_B
+            be.unary(UnaryOp.SQUARE, xhatRows, yRows);
+            channelMean(yRows, m, n, state.var);                             // var_B (biased)
+            state.updateRunning(momentum, n);
+            state.invStd(state.var, eps);
+        } else {
+            be.binary(BinaryOp.SUB, xRows, column(state.runningMean, m, columnA, columnFlatA, 0), xhatRows);
+            state.invStd(state.runningVar, eps);
+        }
+        be.binary(BinaryOp.MUL, xhatRows, column(state.invStd, m, columnA, columnFlatA, 1), xhatRows);   // xhat
+        be.binary(BinaryOp.MUL, xhatRows, column(state.gamma.value(), m, columnA, columnFlatA, 2), yRows);
+        be.binary(BinaryOp.ADD, yRows, column(state.beta.value(), m, columnB, columnFlatB, 3), yRows); // + beta
         return y;
+    }
+
+    /** {@code out[c]} = the mean of channel c's {@code n} values in {@code rows [m * C, H * W]}. */
+    private void channelMean(Tensor rows, int m, long n, Tensor out) {
+        channelSum(rows, m, out);
+        be.affine(out, (float) (1.0 / n), 0f, out);
+    }
+
+    /** {@code out[c]} = the sum of channel c's values: along each row, then over the images. */
+    private void channelSum(Tensor rows, int m, Tensor out) {
+        Tensor sums = rowSums.get(m);                                        // [m, C]
+        be.reduce(ReduceOp.SUM, rows, 1, sumsFlat.of(sums, m * channels));
+        be.reduce(ReduceOp.SUM, sums, 0, out);
+    }
+
+    /**
+     * The per-channel {@code values [C]} as a column {@code [m * C, 1]}, one value per row of the batch,
+     * gathered into {@code buffer}; {@code slot} keeps each caller's view of {@code values} apart.
+     */
+    private Tensor column(Tensor values, int m, BatchBuffer buffer, ViewCache flat, int slot) {
+        Tensor col = flat.of(buffer.get(m), m * channels, 1);
+        be.gatherRows(perChannelColumns[slot].of(values, channels, 1), channelOfRow(m), 0, col);
+        return col;
+    }
+
+    /** {@code [0, 1, ..., C - 1]} repeated for {@code m} images: the channel of each row. */
+    private int[] channelOfRow(int m) {
+        if (channelOfRow == null || channelOfRow.length < m * channels) {
+            channelOfRow = new int[m * channels];
+            for (int i = 0; i < channelOfRow.length; i++) {
+                channelOfRow[i] = i % channels;
+            }
+        }
+        return channelOfRow;
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
         int m = dOut.dim(0);
-        Tensor rows = channelsLast.get(m * pixels);
-        transposeImages(backwardIn.planes(dOut, m, channels, pixels), backwardRows.pixelRows(rows, m, pixels, channels));
-        Tensor dRows = perPixel.backward(rows);
+        int rows = m * channels;
+        long n = (long) m * pixels;
         Tensor dX = dx.get(m);
-        transposeImages(backwardBack.pixelRows(dRows, m, pixels, channels), backwardOut.planes(dX, m, channels, pixels));
-        return dX;
-    }
-
-    private void transposeImages(Tensor[] from, Tensor[] to) {
-        for (int i = 0; i < from.length; i++) {
-            be.transpose(from[i], to[i]);
+        Tensor tmp = scratch.get(m);
+        Tensor dyRows = rowsGrad.of(dOut, rows, pixels);
+        Tensor dxRows = rowsDx.of(dX, rows, pixels);
+        Tensor tmpRows = rowsScratch.of(tmp, rows, pixels);
+        Tensor xhatRows = rowsXhat.of(lastXhat, rows, pixels);
+        be.binary(BinaryOp.MUL, dyRows, xhatRows, tmpRows);
+        channelSum(tmpRows, m, state.gamma.grad());                          // dgamma = sum dy * xhat
+        channelSum(dyRows, m, state.beta.grad());                            // dbeta = sum dy
+        be.binary(BinaryOp.MUL, state.gamma.value(), state.invStd, scale);   // a = gamma invStd
+        be.binary(BinaryOp.MUL, dyRows, column(scale, m, columnA, columnFlatA, 4), dxRows);      // a dy
+        if (lastTraining) {
+            Tensor perChannel = state.scratch;
+            be.binary(BinaryOp.MUL, scale, state.gamma.grad(), perChannel);
+            be.affine(perChannel, (float) (-1.0 / n), 0f, perChannel);       // -a dgamma / N
+            be.binary(BinaryOp.MUL, xhatRows, column(perChannel, m, columnB, columnFlatB, 5), tmpRows);
+            be.binary(BinaryOp.ADD, dxRows, tmpRows, dxRows);
+            be.binary(BinaryOp.MUL, scale, state.beta.grad(), shift);
+            be.affine(shift, (float) (-1.0 / n), 0f, shift);                 // -a dbeta / N
+            be.binary(BinaryOp.ADD, dxRows, column(shift, m, columnB, columnFlatB, 6), dxRows);
         }
+        return dX;
     }
 
     @Override
     public List<Parameter> parameters() {
-        return perPixel.parameters();
+        return state == null ? List.of() : state.parameters();
     }
 
     @Override
@@ -128,48 +233,11 @@ public final class BatchNorm2d implements Layer {
 
     @Override
     public Map<String, Tensor> buffers() {
-        return perPixel.buffers();
+        return state == null ? Map.of() : state.buffers();
     }
 
     @Override
     public String toString() {
         return "BatchNorm2d(" + (channels > 0 ? channels : "") + ")";
-    }
-
-    /**
-     * One 2-D view per image of a batch tensor, made once for a given tensor and batch size, so a
-     * steady step makes no new views.
-     */
-    private static final class ImageViews {
-        private Tensor source;
-        private int batch;
-        private Tensor[] views;
-
-        /** Each image of {@code t [m, C, H, W]} as {@code [C, H*W]}. */
-        Tensor[] planes(Tensor t, int m, int c, int hw) {
-            if (t != source || m != batch || !views[0].isAlive()) {
-                views = new Tensor[m];
-                Tensor flat = t.reshape(m, c * hw);
-                for (int i = 0; i < m; i++) {
-                    views[i] = flat.rows(i, i + 1).reshape(c, hw);
-                }
-                source = t;
-                batch = m;
-            }
-            return views;
-        }
-
-        /** Each image's pixel rows of {@code t [m*H*W, C]} as {@code [H*W, C]}. */
-        Tensor[] pixelRows(Tensor t, int m, int hw, int c) {
-            if (t != source || m != batch || !views[0].isAlive()) {
-                views = new Tensor[m];
-                for (int i = 0; i < m; i++) {
-                    views[i] = t.rows(i * hw, (i + 1) * hw);
-                }
-                source = t;
-                batch = m;
-            }
-            return views;
-        }
     }
 }
