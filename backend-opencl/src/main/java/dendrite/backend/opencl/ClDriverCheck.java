@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClDriverCheck {
     static final String MODE_PROPERTY = "dendrite.opencl.probe";
-    /** For tests: the class the child runs instead of {@link ClDriverCheckMain}. */
+    /** For tests: the class the child runs instead of {@link dendrite.backend.opencl.internal.DriverCheckChild}. */
     static final String MAIN_PROPERTY = "dendrite.opencl.probe.main";
     static final String OK = "ok";
     /** Seconds the child may take ({@code -Ddendrite.opencl.probe.timeout}, default 30). */
@@ -53,7 +53,7 @@ final class ClDriverCheck {
     /** "ok", or why the driver is unusable, from a child JVM that loads it. */
     static String runChild(String classPath) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String main = System.getProperty(MAIN_PROPERTY, ClDriverCheckMain.class.getName());
+        String main = System.getProperty(MAIN_PROPERTY, dendrite.backend.opencl.internal.DriverCheckChild.class.getName());
         Process p;
         try {
             p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classPath, main)

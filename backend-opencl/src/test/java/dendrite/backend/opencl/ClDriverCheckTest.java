@@ -61,7 +61,7 @@ class ClDriverCheckTest {
 
     @Test
     void aDriverThatAnswersIsProbedHereAsBefore() throws Exception {
-        System.setProperty(ClDriverCheck.MAIN_PROPERTY, ClDriverCheckMain.class.getName());
+        System.setProperty(ClDriverCheck.MAIN_PROPERTY, dendrite.backend.opencl.internal.DriverCheckChild.class.getName());
         Files.deleteIfExists(ClDriverCheck.cacheFile());
         assertNull(ClDriverCheck.trouble(), "the real driver (PoCL here, or none) answers in the child");
     }
