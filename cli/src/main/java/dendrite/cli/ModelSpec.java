@@ -15,6 +15,7 @@ import java.util.function.Consumer;
  * <pre>
  *   mlp                      the --hidden and --activation layers (the default)
  *   cnn                      conv 32 3, relu, maxpool 2, conv 64 3, relu, maxpool 2, flatten, dense 128, relu
+ *   cnn-bn                   cnn with batchnorm2d after each conv (whose bias it makes redundant, so none)
  *   "conv 16 3 pad same, relu, maxpool 2, flatten, dense 64, relu"
  * </pre>
  *
@@ -32,6 +33,9 @@ import java.util.function.Consumer;
 final class ModelSpec {
     /** The preset CNN of the convolution issue: two conv blocks and a dense head. */
     static final String CNN = "conv 32 3, relu, maxpool 2, conv 64 3, relu, maxpool 2, flatten, dense 128, relu";
+    /** The preset CNN with batch normalisation of each convolution's channels. */
+    static final String CNN_BN = "conv 32 3 nobias, batchnorm2d, relu, maxpool 2, conv 64 3 nobias, batchnorm2d, relu,"
+            + " maxpool 2, flatten, dense 128, relu";
     private static final List<String> LAYERS = List.of("conv", "maxpool", "avgpool", "gap", "dense", "flatten",
             "dropout", "dropout2d", "batchnorm", "batchnorm2d", "relu", "tanh", "sigmoid", "gelu", "leaky-relu");
 
@@ -45,9 +49,10 @@ final class ModelSpec {
 
     /** The layers {@code spec} names, each as a step adding it to a builder; checked before any data is read. */
     static List<Consumer<Sequential.Builder>> parse(String spec) {
-        String s = spec.trim().equalsIgnoreCase("cnn") ? CNN : spec.trim();
+        String name = spec.trim().toLowerCase(Locale.ROOT);
+        String s = name.equals("cnn") ? CNN : name.equals("cnn-bn") ? CNN_BN : spec.trim();
         if (s.isEmpty()) {
-            throw new BadInputException("--model is empty; give mlp, cnn or layers such as \"conv 16 3, relu, flatten\"");
+            throw new BadInputException("--model is empty; give mlp, cnn, cnn-bn or layers such as \"conv 16 3, relu, flatten\"");
         }
         List<Consumer<Sequential.Builder>> steps = new ArrayList<>();
         for (String part : s.split(",", -1)) {

@@ -3,6 +3,7 @@ package dendrite.cli;
 import dendrite.nn.Sequential;
 import dendrite.nn.data.DataSplit;
 import dendrite.nn.data.Dataset;
+import dendrite.nn.data.ImageAugmentation;
 import dendrite.nn.data.Scaler;
 import dendrite.nn.losses.Loss;
 import dendrite.nn.losses.Losses;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Spec;
  * into the output folder.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a dense network and write the model and its charts.",
+        description = {"Train a network (dense, or convolutional with --model) and write the model and its charts.",
                 "With no options: the embedded 8x8 digits, one hidden layer of 128, Adam, on the best backend."},
         footer = {"%nFiles written into the output folder: model.safetensors, curves.png (loss and accuracy per epoch), "
                 + "confusion.png (classes), boundary.png (2-D data), fit.png (1-D regression) and history.csv."})
@@ -71,9 +72,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "<spec>", defaultValue = "mlp",
             description = "mlp (default: --hidden and --activation), cnn (conv 32 3, relu, maxpool 2, conv 64 3, relu, "
-                    + "maxpool 2, flatten, dense 128, relu), or layers such as \"conv 16 3 pad same, relu, maxpool 2, "
+                    + "maxpool 2, flatten, dense 128, relu), cnn-bn (cnn with batchnorm2d after each conv), or layers such as \"conv 16 3 pad same, relu, maxpool 2, "
                     + "flatten, dense 64, relu\"; the output layer is added after them (see cli/README.md).")
     String model;
+
+    @Option(names = "--augment", paramLabel = "<moves>", defaultValue = "none",
+            description = "Moves each training image at random, afresh every batch: 'crop P' (a random crop of the"
+                    + " image padded with P zeros), 'flip' (mirrors half the images), e.g. \"crop 2, flip\"; none"
+                    + " (default). Images only; validation and test images are not moved.")
+    String augment;
 
     @Option(names = "--image", paramLabel = "<CxHxW>",
             description = "Sees each sample as an image of this shape, e.g. 1x28x28 for a CSV of 784 pixels (HxW means"
@@ -165,6 +172,7 @@ final class TrainCommand implements Callable<Integer> {
         Defaults defaults = Defaults.of(source.kind());
         int[] hiddenSizes = ModelOptions.hidden(hidden != null ? hidden : defaults.hidden());
         var layerSpec = ModelSpec.isMlp(model) ? null : ModelSpec.parse(model);   // a bad spec fails before any loading
+        ImageAugmentation augmentation = augmentation(augment);
         String act = ModelOptions.checkActivation(activation);
         String opt = ModelOptions.checkOptimizer(optimizer);
         double rate = lr != null ? lr : ModelOptions.defaultLearningRate(opt, source.kind() == DataSource.Kind.SYNTHETIC);
@@ -209,6 +217,7 @@ final class TrainCommand implements Callable<Integer> {
             Sequential model = layerSpec == null
                     ? ModelOptions.build(trainSet.sampleShape(), hiddenSizes, act, outputs, be, seed)
                     : ModelOptions.build(trainSet.sampleShape(), layerSpec, outputs, be, seed);
+            checkAugmentationFits(augmentation, model);
             Loss loss = classification ? Losses.softmaxCrossEntropy() : Losses.mse();
             Optimizer optim = ModelOptions.optimizer(opt, rate, weightDecay);
             int stepBatch = Math.min(batchSize, trainSet.size());
@@ -220,14 +229,16 @@ final class TrainCommand implements Callable<Integer> {
                     classification ? trainSet.numClasses() + " classes" : trainSet.targetSize() + " target(s)");
             out.printf(Locale.ROOT, "model: %s (%,d parameters)%n", ModelOptions.describe(model), model.parameterCount());
             out.printf(Locale.ROOT, "backend: %s (%s)%n", be.name(), be.description());
-            out.printf(Locale.ROOT, "training: %s lr %s (%s), batch %d, %d epochs, seed %d%s%n", opt, plain(rate),
+            out.printf(Locale.ROOT, "training: %s lr %s (%s), batch %d, %d epochs, seed %d%s%s%n", opt, plain(rate),
                     schedule.trim().toLowerCase(Locale.ROOT), batchSize, epochCount,
-                    seed, scaler == null ? "" : ", " + scaling.label() + " scaling");
+                    seed, scaler == null ? "" : ", " + scaling.label() + " scaling",
+                    augmentation.isNone() ? "" : ", augmented: " + augmentation);
             out.flush();
 
             ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(),
                     progress && EpochProgress.terminalAttached(), epochCount);
-            History history = train(model, loss, optim, trainSet, validationSet, batchSize, epochCount, out, listener);
+            History history = train(model, loss, optim, augmentation, trainSet, validationSet, batchSize, epochCount,
+                    out, listener);
 
             ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, source.spec(), seed,
                     validationFraction, testFraction, label, target, DataFingerprint.of(raw));
@@ -262,6 +273,22 @@ final class TrainCommand implements Callable<Integer> {
             out.printf("wrote %s: %s%n", run.target(), String.join(", ", files));
             out.flush();
             return 0;
+        }
+    }
+
+    private static ImageAugmentation augmentation(String spec) {
+        try {
+            return ImageAugmentation.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--augment '" + spec + "': " + e.getMessage());
+        }
+    }
+
+    private static void checkAugmentationFits(ImageAugmentation augmentation, Sequential model) {
+        try {
+            augmentation.checkFits(model.inputShape().dims());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--augment: " + e.getMessage());
         }
     }
 
@@ -316,9 +343,9 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private History train(Sequential model, Loss loss, Optimizer optim, Dataset trainSet, Dataset validationSet,
-            int batchSize, int epochCount, PrintWriter out, ConsoleListener listener) {
-        Trainer.Builder tb = Trainer.builder(model).loss(loss).optimizer(optim)
+    private History train(Sequential model, Loss loss, Optimizer optim, ImageAugmentation augmentation, Dataset trainSet,
+            Dataset validationSet, int batchSize, int epochCount, PrintWriter out, ConsoleListener listener) {
+        Trainer.Builder tb = Trainer.builder(model).loss(loss).optimizer(optim).augmentation(augmentation)
                 .epochs(epochCount).batchSize(Math.min(batchSize, trainSet.size())).seed(seed)
                 .listener(listener);
         if (validationSet.size() > 0) {

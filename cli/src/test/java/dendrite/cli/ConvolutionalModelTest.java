@@ -128,4 +128,37 @@ class ConvolutionalModelTest {
                 && flat.err().contains("[channels, height, width]"), flat::toString);
         assertEquals(1, flat.errLines().size(), flat::toString);
     }
+
+    @Test
+    void augmentationTrainsTheBatchNormPresetAndIsRefusedWhereThereAreNoImages() throws Exception {
+        StringBuilder csv = new StringBuilder("y");
+        for (int i = 0; i < 784; i++) {
+            csv.append(",p").append(i);
+        }
+        for (int r = 0; r < 24; r++) {
+            csv.append('\n').append(r % 2);
+            for (int i = 0; i < 784; i++) {
+                csv.append(',').append((i * (r + 1)) % 13 / 12.0);
+            }
+        }
+        Path images = dir.resolve("images.csv");
+        Files.writeString(images, csv.append('\n'));
+        Cli r = Cli.run("train", "--backend", "scalar", "--dataset", "csv:" + images, "--label", "y", "--image", "28x28",
+                "--scale", "none", "--model", "cnn-bn", "--augment", "crop 1, flip", "--epochs", "1",
+                "--out", dir.resolve("augmented").toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains(", augmented: crop 1, flip"), r::toString);
+        assertTrue(r.out().contains("BatchNorm2d"), r::toString);
+
+        Cli bad = Cli.run("train", "--augment", "crop 1, spin", "--out", dir.resolve("bad").toString());
+        assertEquals(1, bad.code(), bad::toString);
+        assertEquals("dendrite: --augment 'crop 1, spin': augmentation: 'spin' is not one of: crop P, flip, none"
+                + " (e.g. 'crop 2, flip')", bad.err().strip());
+
+        Cli flat = Cli.run("train", "--dataset", "moons", "--augment", "flip", "--out", dir.resolve("flat").toString());
+        assertEquals(1, flat.code(), flat::toString);
+        assertTrue(flat.err().startsWith("dendrite: --augment: augmentation (flip): moves images [channels, height,"
+                + " width], but the model takes samples of [2]"), flat::toString);
+        assertTrue(flat.err().strip().lines().count() == 1, flat::toString);
+    }
 }

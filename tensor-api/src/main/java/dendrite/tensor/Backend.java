@@ -393,6 +393,19 @@ public final class Backend implements AutoCloseable {
         kernels.pool2dBackward(op, g, x.slice(), out.slice(), dOut.slice(), dx.slice());
     }
 
+    /**
+     * Shifts and mirrors each image of {@code x [batch, channels, height, width]} into {@code out}
+     * (same shape, not sharing x's memory): a random crop of an image padded with zeros is a shift,
+     * and a horizontal flip a mirror, so this is how augmentation moves a batch without leaving the
+     * device. For image i, {@code dy = moves[3i]} and {@code dx = moves[3i + 1]} (each at most the
+     * image's size either way) and {@code flip = moves[3i + 2]} (0 or 1) give
+     * {@code out[i, c, h, w] = x[i, c, h + dy, (flip == 1 ? width - 1 - w : w) + dx]}, 0 outside x.
+     */
+    public void shiftImages(Tensor x, int[] moves, Tensor out) {
+        Check.shiftImages(this, x, moves, out);
+        kernels.shiftImages(x.dim(0), x.dim(1), x.dim(2), x.dim(3), x.slice(), moves, out.slice());
+    }
+
     // ------------------------------------------------------------------ activations
 
     /** {@code out = act(x)} elementwise. */

@@ -355,6 +355,34 @@ final class Check {
         }
     }
 
+    static void shiftImages(Backend be, Tensor x, int[] moves, Tensor out) {
+        String op = "shiftImages";
+        present(op, "input", x);
+        present(op, "output", out);
+        owned(be, x, out);
+        if (x.rank() != 4 || !x.shape().equals(out.shape())) {
+            throw new IllegalArgumentException(op + ": input " + x.shape() + " and output " + out.shape()
+                    + " must be the same [batch, channels, height, width]");
+        }
+        distinct(op, "output", out, "input", x);
+        int count = x.dim(0);
+        if (moves == null || moves.length < 3L * count) {
+            throw new IllegalArgumentException(op + ": " + count + " images need " + 3L * count
+                    + " moves (row shift, column shift, flip for each), got " + (moves == null ? "null" : moves.length));
+        }
+        int height = x.dim(2);
+        int width = x.dim(3);
+        for (int i = 0; i < count; i++) {
+            int dy = moves[3 * i];
+            int dx = moves[3 * i + 1];
+            int flip = moves[3 * i + 2];
+            if (Math.abs((long) dy) > height || Math.abs((long) dx) > width || (flip != 0 && flip != 1)) {
+                throw new IllegalArgumentException(op + ": image " + i + "'s move (" + dy + ", " + dx + ", " + flip
+                        + ") must shift by at most " + height + " rows and " + width + " columns and flip 0 or 1");
+            }
+        }
+    }
+
     /** Two tensors an operation reads and writes at once must not share memory. */
     static void distinct(String op, String roleA, Tensor a, String roleB, Tensor b) {
         if (a.storage() == b.storage()) {

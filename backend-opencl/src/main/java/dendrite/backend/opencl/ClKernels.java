@@ -356,6 +356,25 @@ public final class ClKernels implements Kernels {
         });
     }
 
+    @Override
+    public void shiftImages(int count, int channels, int height, int width, Slice x, int[] moves, Slice out) {
+        int size = count * channels * height * width;
+        run("shiftImages", () -> {
+            long bytes = 4L * 3 * count;
+            cl_mem m = memory.acquire(bytes, "shiftImages moves");
+            try {
+                ByteBuffer b = staging(bytes);
+                b.asIntBuffer().put(moves, 0, 3 * count);
+                ClCall.check("clEnqueueWriteBuffer",
+                        () -> clEnqueueWriteBuffer(queue, m, CL_TRUE, 0, bytes, Pointer.to(b), 0, null, null));
+                launch("images", "shift_images").mem(ClBuffer.mem(x)).i(x.offset()).mem(m).mem(ClBuffer.mem(out))
+                        .i(out.offset()).i(size).i(channels).i(height).i(width).run1(size);
+            } finally {
+                memory.release(m, bytes);
+            }
+        });
+    }
+
     // ------------------------------------------------------------------ images
 
     /*

@@ -89,6 +89,11 @@ public final class PrimitivesOnlyKernels implements Kernels {
     }
 
     @Override
+    public void shiftImages(int count, int channels, int height, int width, Slice x, int[] moves, Slice out) {
+        p.shiftImages(count, channels, height, width, x, moves, out);
+    }
+
+    @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Slice a, Slice b, float beta,
             Slice c) {
         p.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);

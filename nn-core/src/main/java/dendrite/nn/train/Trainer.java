@@ -3,6 +3,7 @@ package dendrite.nn.train;
 import dendrite.nn.Sequential;
 import dendrite.nn.data.DataSplit;
 import dendrite.nn.data.Dataset;
+import dendrite.nn.data.ImageAugmentation;
 import dendrite.nn.data.MiniBatches;
 import dendrite.nn.data.Splits;
 import dendrite.nn.layers.BatchBuffer;
@@ -38,14 +39,15 @@ import java.util.Objects;
  *
  * <h2>A step</h2>
  * Gather the batch's rows from the dataset tensor (uploaded once) in this epoch's seeded order;
- * forward; loss; backward; optimizer step (which clips the gradients first when configured). Every
+ * move the images when augmentation is on; forward; loss; backward; optimizer step (which clips the gradients first when configured). Every
  * tensor involved is a buffer reused from the previous step, so a steady step allocates none. The
  * loss is read back every step: a NaN or infinite loss stops training with a
  * {@link NonFiniteLossException} naming the step and the first non-finite layer. {@link #step} runs
  * the same code on a batch the caller supplies, for a training loop of one's own.
  *
  * <h2>Determinism</h2>
- * The shuffle of epoch e depends only on the seed and e; initialization only on the model's seed,
+ * The shuffle of epoch e depends only on the seed and e, and so do augmentation's moves
+ * ({@link ImageAugmentation}) with the batch's index; initialization only on the model's seed,
  * and dropout masks on it and each Dropout's pass counter (which checkpoints save, so a resumed run
  * continues the masks). So the same seed, backend and thread count give the same result, and on
  * backend-scalar the same bits.
@@ -65,9 +67,13 @@ public final class Trainer {
     private final int checkpointEvery;
     private final Checkpointer checkpointer;
     private final int initialEpoch;
+    private final ImageAugmentation augmentation;
 
     private final Backend be;
     private final BatchBuffer xBatch;
+    /** The batch as gathered, before augmentation moves it into {@link #xBatch}; null without augmentation. */
+    private final BatchBuffer rawBatch;
+    private final int[] moves;
     private BatchBuffer yBatch;
     private final PredictedClasses classes;
     private final Evaluator evaluator;
@@ -92,6 +98,10 @@ public final class Trainer {
         this.initialEpoch = b.initialEpoch;
         this.be = model.backend();
         this.xBatch = new BatchBuffer(be, model.inputShape());
+        this.augmentation = b.augmentation;
+        augmentation.checkFits(model.inputShape().dims());
+        this.rawBatch = augmentation.isNone() ? null : new BatchBuffer(be, model.inputShape());
+        this.moves = augmentation.isNone() ? null : new int[3 * batchSize];
         this.classes = new PredictedClasses(model);
         this.evaluator = new Evaluator(model, loss, batchSize);
     }
@@ -181,7 +191,14 @@ public final class Trainer {
             int m = batches.to(b) - from;
             Tensor x = xBatch.get(m);
             Tensor y = yBatch.get(m);
-            be.gatherRows(data.features, order, from, x);
+            if (rawBatch == null) {
+                be.gatherRows(data.features, order, from, x);
+            } else {
+                Tensor raw = rawBatch.get(m);
+                be.gatherRows(data.features, order, from, raw);
+                augmentation.draw(seed, epoch, b, m, moves);
+                be.shiftImages(raw, moves, x);
+            }
             be.gatherRows(data.targets, order, from, y);
 
             Tensor out = forwardStep(x, y, epoch, b);
@@ -327,6 +344,7 @@ public final class Trainer {
         private int checkpointEvery;
         private Checkpointer checkpointer;
         private int initialEpoch;
+        private ImageAugmentation augmentation = ImageAugmentation.none();
 
         private Builder(Sequential model) {
             this.model = Objects.requireNonNull(model, "trainer: model");
@@ -367,6 +385,16 @@ public final class Trainer {
          */
         public Builder shuffle(boolean shuffle) {
             this.shuffle = shuffle;
+            return this;
+        }
+
+        /**
+         * Moves each training image at random as {@code augmentation} says, afresh every batch (default
+         * none); the moves depend only on the seed, the epoch and the batch. Validation and evaluation
+         * see the images unchanged. Needs a model whose input is an image {@code [channels, height, width]}.
+         */
+        public Builder augmentation(ImageAugmentation augmentation) {
+            this.augmentation = Objects.requireNonNull(augmentation, "trainer: augmentation (use ImageAugmentation.none())");
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dendrite.tensor.spi;
 
+import java.util.Arrays;
+
 /**
  * The memory half of a backend that keeps tensors in Java {@code float[]}s: allocation, host
  * transfers, copies and row gathers, which only move memory. The CPU backends extend it and add
@@ -40,6 +42,43 @@ public abstract class HeapKernels implements Kernels {
         for (int r = 0; r < count; r++) {
             System.arraycopy(s, src.offset() + indices[from + r] * rowLength, o, out.offset() + r * rowLength,
                     rowLength);
+        }
+    }
+
+    @Override
+    public void shiftImages(int count, int channels, int height, int width, Slice x, int[] moves, Slice out) {
+        float[] s = array(x);
+        float[] o = array(out);
+        int plane = height * width;
+        for (int i = 0; i < count; i++) {
+            int dy = moves[3 * i];
+            int dx = moves[3 * i + 1];
+            boolean flip = moves[3 * i + 2] == 1;
+            for (int c = 0; c < channels; c++) {
+                int src = x.offset() + (i * channels + c) * plane;
+                int dst = out.offset() + (i * channels + c) * plane;
+                for (int h = 0; h < height; h++) {
+                    int row = dst + h * width;
+                    int sh = h + dy;
+                    if (sh < 0 || sh >= height) {
+                        Arrays.fill(o, row, row + width, 0f);
+                    } else if (flip) {
+                        for (int w = 0; w < width; w++) {
+                            int sw = width - 1 - w + dx;
+                            o[row + w] = sw >= 0 && sw < width ? s[src + sh * width + sw] : 0f;
+                        }
+                    } else {
+                        // out[w] = x[w + dx] where w + dx is a column, a zero border on either side
+                        int lo = Math.min(width, Math.max(0, -dx));
+                        int hi = Math.max(lo, Math.min(width, width - dx));
+                        Arrays.fill(o, row, row + lo, 0f);
+                        if (hi > lo) {
+                            System.arraycopy(s, src + sh * width + lo + dx, o, row + lo, hi - lo);
+                        }
+                        Arrays.fill(o, row + hi, row + width, 0f);
+                    }
+                }
+            }
         }
     }
 

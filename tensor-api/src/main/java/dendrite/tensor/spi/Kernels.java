@@ -162,6 +162,15 @@ public interface Kernels extends AutoCloseable {
      */
     void pool2dBackward(PoolOp op, Conv2dGeometry g, Slice x, Slice out, Slice dOut, Slice dx);
 
+    /**
+     * Moves each image of {@code x [count, channels, height, width]} into {@code out} (same shape), as
+     * the random crop with padding and the horizontal flip of data augmentation do. For image i, with
+     * {@code dy = moves[3i]}, {@code dx = moves[3i + 1]} and {@code flip = moves[3i + 2]} (0 or 1):
+     * {@code out[i, c, h, w] = x[i, c, h + dy, (flip == 1 ? width - 1 - w : w) + dx]}, and 0 where
+     * that pixel lies outside the image. Only moves memory: no value is changed.
+     */
+    void shiftImages(int count, int channels, int height, int width, Slice x, int[] moves, Slice out);
+
     // ------------------------------------------------------------------ random (primitives)
 
     /** {@code out[i] = lo + (hi - lo) * CounterRandom.uniform(seed, i)} for i in [0, n). */

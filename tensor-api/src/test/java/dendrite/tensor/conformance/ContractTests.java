@@ -94,6 +94,8 @@ public abstract class ContractTests extends ConformanceBase {
         cases.add(BadCall.mismatch("gatherRows", "gatherRows", "[4, 3]", "[2, 2]",
                 be -> be.gatherRows(be.zeros(4, 3), new int[] {0, 1}, 0, be.zeros(2, 2))));
         cases.add(BadCall.mismatch("copy", "copy", "[2, 3]", "[7]", be -> be.copy(be.zeros(2, 3), be.zeros(7))));
+        cases.add(BadCall.mismatch("shiftImages", "shiftImages", "[2, 1, 3, 3]", "[2, 1, 3, 4]",
+                be -> be.shiftImages(be.zeros(2, 1, 3, 3), new int[6], be.zeros(2, 1, 3, 4))));
         for (Activation act : Activation.values()) {
             cases.add(BadCall.mismatch(act.label(), act.label(), "[2, 3]", "[6]",
                     be -> be.activation(act, 0.1f, be.zeros(2, 3), be.zeros(6))));
@@ -145,6 +147,18 @@ public abstract class ContractTests extends ConformanceBase {
         cases.add(BadCall.missing("exp without output", "exp", be -> be.unary(UnaryOp.EXP, be.zeros(2), null)));
         cases.add(BadCall.missing("gatherRows without indices", "gatherRows",
                 be -> be.gatherRows(be.zeros(2, 2), null, 0, be.zeros(1, 2))));
+        cases.add(BadCall.missing("shiftImages without moves", "shiftImages",
+                be -> be.shiftImages(be.zeros(1, 1, 2, 2), null, be.zeros(1, 1, 2, 2))));
+        cases.add(BadCall.missing("shiftImages with too few moves", "shiftImages",
+                be -> be.shiftImages(be.zeros(2, 1, 2, 2), new int[5], be.zeros(2, 1, 2, 2))));
+        cases.add(BadCall.missing("shiftImages flipping by 2", "shiftImages",
+                be -> be.shiftImages(be.zeros(1, 1, 2, 2), new int[] {0, 0, 2}, be.zeros(1, 1, 2, 2))));
+        cases.add(BadCall.missing("shiftImages past the image", "shiftImages",
+                be -> be.shiftImages(be.zeros(1, 1, 2, 2), new int[] {3, 0, 0}, be.zeros(1, 1, 2, 2))));
+        cases.add(BadCall.missing("shiftImages in place", "shiftImages", be -> {
+            Tensor x = be.zeros(1, 1, 2, 2);
+            be.shiftImages(x, new int[3], x);
+        }));
         cases.add(BadCall.missing("bernoulliMask with keep 1.5", "bernoulliMask",
                 be -> be.bernoulliMask(1, 1.5f, 1f, be.zeros(2))));
         cases.add(BadCall.missing("write past the array", "write", be -> be.write(be.zeros(4), new float[3], 0)));

@@ -78,5 +78,10 @@ class FrontChecksTest {
         public void gatherRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out) {
             throw reached("gatherRows");
         }
+
+        @Override
+        public void shiftImages(int count, int channels, int height, int width, Slice x, int[] moves, Slice out) {
+            throw reached("shiftImages");
+        }
     }
 }

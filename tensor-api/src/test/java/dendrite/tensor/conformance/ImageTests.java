@@ -255,6 +255,49 @@ public abstract class ImageTests extends SpecificationTests {
         Expect.close(be().name() + " " + op.label() + " backward " + g, Shape.of(xDims(g)), expected[1], actual[1], tol);
     }
 
+    @Property(tries = 40)
+    void shiftImagesMatchesItsDefinition(@ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = 1 + r.nextInt(4), c = 1 + r.nextInt(3), h = 1 + r.nextInt(9), w = 1 + r.nextInt(9);
+        int[] moves = new int[3 * n + 2];                    // longer than needed: the rest is ignored
+        for (int i = 0; i < n; i++) {
+            moves[3 * i] = r.nextInt(2 * h + 1) - h;         // every shift allowed, whole-image ones included
+            moves[3 * i + 1] = r.nextInt(2 * w + 1) - w;
+            moves[3 * i + 2] = r.nextInt(2);
+        }
+        moves[3 * n] = 99;
+        int[] dims = {n, c, h, w};
+        float[] x = Values.uniform(seed, n * c * h * w, -1, 1);
+        double[] expected = new double[x.length];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < h; y++) {
+                    for (int col = 0; col < w; col++) {
+                        int sy = y + moves[3 * i];
+                        int sx = (moves[3 * i + 2] == 1 ? w - 1 - col : col) + moves[3 * i + 1];
+                        boolean inside = sy >= 0 && sy < h && sx >= 0 && sx < w;
+                        expected[((i * c + ch) * h + y) * w + col] = inside ? x[((i * c + ch) * h + sy) * w + sx] : 0;
+                    }
+                }
+            }
+        }
+        float[] actual = scoped(() -> {
+            Tensor out = be().full(7f, dims);
+            be().shiftImages(t(x, dims), moves, out);
+            return out.toArray();
+        });
+        Expect.exact(be().name() + " shiftImages " + java.util.Arrays.toString(dims) + " moves "
+                + java.util.Arrays.toString(moves), Shape.of(dims), toFloats(expected), actual);
+    }
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
     @Test
     void maxPoolingTakesTheFirstLargestAndIgnoresPadding() {
         // One 2x2 image of negatives, padded by 1: padding (which holds no value) never wins.

@@ -163,3 +163,19 @@ kernel void pool2d_backward(global const float* x, int xo, global const float* d
     }
     dx[dxo + i] = acc;
 }
+
+// Augmentation's moves: out[i, c, h, w] = x[i, c, h + dy, (flip ? width - 1 - w : w) + dx], 0 outside
+// the image, with (dy, dx, flip) = moves[3i .. 3i + 2]. `n` is the batch's element count.
+kernel void shift_images(global const float* x, int xo, global const int* moves, global float* out, int oo,
+                         int n, int channels, int height, int width) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    int w = i % width;
+    int rest = i / width;
+    int h = rest % height;
+    int plane = rest / height;           // image * channels + channel
+    int image = plane / channels;
+    int sy = h + moves[3 * image];
+    int sx = (moves[3 * image + 2] ? width - 1 - w : w) + moves[3 * image + 1];
+    out[oo + i] = sy >= 0 && sy < height && sx >= 0 && sx < width ? x[xo + (plane * height + sy) * width + sx] : 0.0f;
+}
