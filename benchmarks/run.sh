@@ -88,16 +88,20 @@ SHORT_RUN=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
 case "$SET" in
   smoke)
     jmh smoke-matmul MatmulBenchmark.square -p backend=vector -p n=256 -f 1 -wi 1 -i 1 -w 1s -r 1s -foe true
-    jmh smoke-step TrainStepBenchmark -p backend=vector -f 1 -wi 0 -i 1 -r 1s -foe true
+    jmh smoke-step TrainStepBenchmark -p backend=vector -p model=mlp -f 1 -wi 0 -i 1 -r 1s -foe true
     PEERS=0
     ;;
   short)
+    jmh peak FmaPeakBenchmark "${SHORT_RUN[@]}"
     jmh matmul-square MatmulBenchmark.square -p n=128,512,1024 "${SHORT_RUN[@]}"
     jmh matmul-mlp MatmulBenchmark.mlp -p shape=fc1.fwd,fc1.dW,fc2.dX "${SHORT_RUN[@]}"
-    # An epoch of backend-scalar takes tens of seconds: timed once, without a warm-up epoch.
-    jmh epoch EpochBenchmark -p backend=vector,opencl -f 1 -wi 1 -i 3
-    jmh epoch-scalar EpochBenchmark -p backend=scalar -f 1 -wi 0 -i 1
-    jmh step TrainStepBenchmark -prof gc "${SHORT_RUN[@]}"
+    # An epoch of backend-scalar takes tens of seconds: timed once, without a warm-up epoch. The CNN
+    # runs on the vector backend alone here (an epoch of it takes half an hour on scalar, minutes on PoCL).
+    jmh epoch EpochBenchmark -p backend=vector,opencl -p model=mlp -f 1 -wi 1 -i 3
+    jmh epoch-scalar EpochBenchmark -p backend=scalar -p model=mlp -f 1 -wi 0 -i 1
+    jmh epoch-cnn EpochBenchmark -p backend=vector -p model=cnn -f 1 -wi 1 -i 3
+    jmh step TrainStepBenchmark -p model=mlp -prof gc "${SHORT_RUN[@]}"
+    jmh step-cnn TrainStepBenchmark -p backend=vector -p model=cnn -prof gc "${SHORT_RUN[@]}"
     jmh inference InferenceBenchmark "${SHORT_RUN[@]}"
     jmh conv ConvBenchmark -p backend=vector "${SHORT_RUN[@]}"
     # backend-scalar's convolutions take up to seconds a pass: one iteration each, no warm-up.
@@ -107,12 +111,15 @@ case "$SET" in
     # The benchmarks' own settings: every N and MLP shape, several warm-ups and iterations; except
     # that backend-scalar, the naive reference, skips N = 2048 (about a minute per product) and
     # trains fewer epochs (half a minute each).
+    jmh peak FmaPeakBenchmark
     jmh matmul-square MatmulBenchmark.square -p backend=vector,opencl,netlib-native,netlib-java
     jmh matmul-square-scalar MatmulBenchmark.square -p backend=scalar -p n=128,256,512,1024
     jmh matmul-mlp MatmulBenchmark.mlp
-    jmh epoch EpochBenchmark -p backend=vector,opencl
-    jmh epoch-scalar EpochBenchmark -p backend=scalar -wi 1 -i 2
-    jmh step TrainStepBenchmark -prof gc
+    jmh epoch EpochBenchmark -p backend=vector,opencl -p model=mlp
+    jmh epoch-scalar EpochBenchmark -p backend=scalar -p model=mlp -wi 1 -i 2
+    jmh epoch-cnn EpochBenchmark -p backend=vector,opencl -p model=cnn
+    jmh step TrainStepBenchmark -p model=mlp -prof gc
+    jmh step-cnn TrainStepBenchmark -p backend=vector,opencl -p model=cnn -prof gc
     jmh inference InferenceBenchmark
     jmh conv ConvBenchmark -p backend=vector
     jmh conv-scalar ConvBenchmark -p backend=scalar -wi 1 -i 2
@@ -125,6 +132,9 @@ if [ "$PEERS" = 1 ]; then
     echo "== pytorch: peers/torch_mlp.py --threads $THREADS ${quick[*]}" | tee -a "$OUT/commands.txt"
     /usr/bin/python3 "$HERE/peers/torch_mlp.py" --threads "$THREADS" "${quick[@]}" --json "$OUT/pytorch.json" \
       | tee "$OUT/pytorch.log"
+    echo "== pytorch-cnn: peers/torch_mlp.py --model cnn --threads $THREADS ${quick[*]}" | tee -a "$OUT/commands.txt"
+    /usr/bin/python3 "$HERE/peers/torch_mlp.py" --model cnn --threads "$THREADS" "${quick[@]}" \
+      --json "$OUT/pytorch-cnn.json" | tee "$OUT/pytorch-cnn.log"
     # Debian's torch runs OpenMP over a threaded OpenBLAS, and on few cores its 1-thread run can be the
     # faster one: the report compares with the faster.
     if [ "$THREADS" -gt 1 ]; then

@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""The MLP workloads of Dendrite's benchmarks, in PyTorch, on the same machine.
+"""The MLP and CNN workloads of Dendrite's benchmarks, in PyTorch, on the same machine.
 
 Times what EpochBenchmark, TrainStepBenchmark and InferenceBenchmark time: a 784-256-128-10 MLP
-(ReLU), softmax cross-entropy, Adam lr 1e-3, shuffled batches of 128 on Fashion-MNIST's 60,000
+(ReLU), or with --model cnn the preset CNN of `dendrite train --model cnn` (conv 32 3x3, ReLU, max
+pool 2, conv 64 3x3, ReLU, max pool 2, flatten, dense 128, ReLU, dense 10, on [1, 28, 28]
+images: PyTorch runs its convolutions through oneDNN), softmax cross-entropy, Adam lr 1e-3, shuffled batches of 128 on Fashion-MNIST's 60,000
 training images (or a synthetic set of that shape when Debian's dataset-fashion-mnist is not
 installed, said so); one training epoch, one training step, and predicting 1 and 64 samples.
 
@@ -11,6 +13,11 @@ through OpenMP, so OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and torch.set_num_threa
 --threads (before torch is imported, which is when the libraries read them).
 
     /usr/bin/python3 benchmarks/peers/torch_mlp.py --threads 2 --json results/pytorch.json
+    /usr/bin/python3 benchmarks/peers/torch_mlp.py --model cnn --threads 2 --json results/pytorch-cnn.json
+
+With --accuracy E it instead trains the model for E epochs as `dendrite train --dataset fashion-mnist`
+does (54,000 images, 6,000 held out for validation, Adam 1e-3 with a cosine decay to zero by the last
+step, batches of 128) and prints the test accuracy, for comparing Dendrite's accuracy with PyTorch's.
 
 Needs Debian's python3-torch (apt-get install python3-torch). Prints a table of medians and, with
 --json, writes them with JMH's benchmark names so dendrite.bench.Report lines them up with the
@@ -37,6 +44,9 @@ def parse_args():
     p.add_argument("--json", help="also write the results here, for dendrite.bench.Report")
     p.add_argument("--quick", action="store_true", help="fewer repetitions: a smoke run, not numbers to publish")
     p.add_argument("--synthetic", action="store_true", help="synthetic data even where Fashion-MNIST is installed")
+    p.add_argument("--model", choices=("mlp", "cnn"), default="mlp", help="the network (default %(default)s)")
+    p.add_argument("--accuracy", type=int, metavar="EPOCHS",
+                   help="train this many epochs and report the test accuracy instead of timing")
     p.add_argument("--name", default="pytorch",
                    help="the backend name in the report (default %(default)s; run.sh names its 1-thread run pytorch-1thread)")
     return p.parse_args()
@@ -95,22 +105,37 @@ def mlp():
     return nn.Sequential(nn.Linear(INPUTS, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, CLASSES))
 
 
+def cnn():
+    torch.manual_seed(42)
+    return nn.Sequential(nn.Unflatten(1, (1, 28, 28)),
+                         nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, CLASSES))
+
+
+def network():
+    return cnn() if args.model == "cnn" else mlp()
+
+
 class Training:
     """The training loop Dendrite's benchmarks time: gather a shuffled batch, forward, loss (read
     back every step, as Dendrite's trainer does), backward, Adam."""
 
     def __init__(self, x, y):
         self.x, self.y = x, y
-        self.model = mlp()
+        self.model = network()
         self.loss = nn.CrossEntropyLoss()
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
         self.generator = torch.Generator().manual_seed(42)
+        self.step_hook = None
 
     def step(self, idx):
         self.optimizer.zero_grad(set_to_none=True)
         loss = self.loss(self.model(self.x[idx]), self.y[idx])
         loss.backward()
         self.optimizer.step()
+        if self.step_hook:
+            self.step_hook()
         return loss.item()
 
     def epoch(self):
@@ -139,9 +164,52 @@ def timed_runs(fn, runs, seconds):
     return per_call
 
 
-def main():
+def test_data():
+    images = find(FASHION_MNIST, "t10k-images-idx3-ubyte")
+    labels = find(FASHION_MNIST, "t10k-labels-idx1-ubyte")
+    if not (images and labels):
+        sys.exit(f"torch_mlp: --accuracy needs Fashion-MNIST's test set in {FASHION_MNIST}")
+    x = read_idx(images).reshape(-1, INPUTS).astype(np.float32) / 255.0
+    return torch.from_numpy(x), torch.from_numpy(read_idx(labels).astype(np.int64))
+
+
+def accuracy_run(epochs):
+    """Trains as `dendrite train` does and prints the accuracy on the validation and test sets."""
     x, y, data = training_data()
-    print(f"data: {data}, {len(x)} x {x.shape[1]}")
+    test_x, test_y = test_data()
+    g = torch.Generator().manual_seed(42)
+    order = torch.randperm(len(x), generator=g)
+    held = len(x) // 10
+    val_x, val_y, x, y = x[order[:held]], y[order[:held]], x[order[held:]], y[order[held:]]
+    training = Training(x, y)
+    steps = epochs * ((len(x) + BATCH - 1) // BATCH)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(training.optimizer, T_max=steps)
+    training.step_hook = schedule.step
+
+    def accuracy(ax, ay):
+        training.model.eval()
+        with torch.inference_mode():
+            right = sum((training.model(ax[i:i + 1000]).argmax(1) == ay[i:i + 1000]).sum().item()
+                        for i in range(0, len(ax), 1000))
+        training.model.train()
+        return right / len(ax)
+
+    print(f"data: {data}; {len(x)} train, {len(val_x)} validation, {len(test_x)} test; model {args.model}; "
+          f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    for e in range(epochs):
+        start = time.perf_counter()
+        loss = training.epoch()
+        print(f"epoch {e + 1:2d}/{epochs}  train loss {loss:.4f} | val acc {accuracy(val_x, val_y):.4f} | "
+              f"{time.perf_counter() - start:.2f}s", flush=True)
+    print(f"test accuracy: {accuracy(test_x, test_y):.4f}")
+
+
+def main():
+    if args.accuracy:
+        accuracy_run(args.accuracy)
+        return
+    x, y, data = training_data()
+    print(f"data: {data}, {len(x)} x {x.shape[1]}; model {args.model}")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads "
           f"(OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']})")
     warm, runs, seconds = (1, 3, 0.5) if args.quick else (2, 5, 2.0)
@@ -149,7 +217,7 @@ def main():
 
     def record(name, unit, scale, values):
         values = [v * scale for v in values]
-        results.append({"benchmark": name, "unit": unit, "median": statistics.median(values), "runs": values})
+        results.append({"benchmark": name, "params": {"model": args.model}, "unit": unit, "median": statistics.median(values), "runs": values})
         print(f"{name:28s} median {statistics.median(values):12.3f} {unit}   runs {', '.join(f'{v:.3f}' for v in values)}")
 
     # One epoch per run, timed once each, after warm-up epochs (JMH's SingleShotTime).
@@ -176,7 +244,7 @@ def main():
     record("TrainStepBenchmark.step", "us/op", 1e6, timed_runs(one_step, runs, seconds))
 
     # Prediction: host values in and out, as Dendrite's Sequential.predict(float[], n).
-    model = mlp().eval()
+    model = network().eval()
     one, batch = x[:1].numpy().copy(), x[:64].numpy().copy()
     with torch.inference_mode():
         for name, sample in (("InferenceBenchmark.single", one), ("InferenceBenchmark.batch64", batch)):

@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One training epoch of the 784-256-128-10 MLP (see {@link Mlp}) on Fashion-MNIST's 60,000
- * training images (or a synthetic set of that shape, said so in the output): 469 shuffled
+ * One training epoch of the 784-256-128-10 MLP (see {@link Mlp}), or of the preset CNN
+ * ({@code model=cnn}, see {@link Cnn}), on Fashion-MNIST's 60,000 training images (or a synthetic set of that shape, said so in the output): 469 shuffled
  * mini-batches of 128, each forward, softmax cross-entropy, backward and an Adam step.
  *
  * <p>Each invocation is one whole epoch, timed once ({@link Mode#SingleShotTime}); every
@@ -37,6 +37,10 @@ public class EpochBenchmark {
     @Param({"scalar", "vector", "opencl"})
     public String backend;
 
+    /** {@code mlp} or {@code cnn}; backend-scalar's CNN epoch takes about half an hour, so run.sh leaves it out. */
+    @Param({"mlp", "cnn"})
+    public String model;
+
     private TrainingLoop loop;
     private int epoch;
     private double lastLoss;
@@ -45,8 +49,9 @@ public class EpochBenchmark {
     public void setup() {
         Dataset data = TrainingData.get();
         Backend be = Skips.unlessUnavailable(backend, () -> Backends.get(backend));
-        Checks.trainingMatchesScalar(be, data);
-        loop = new TrainingLoop(be, data);
+        Workload workload = Workload.named(model);
+        Checks.trainingMatchesScalar(be, data, workload);
+        loop = new TrainingLoop(be, data, workload);
     }
 
     @Benchmark
@@ -58,7 +63,7 @@ public class EpochBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         // A loss that falls from about 2.3 says the timed epochs really trained.
-        System.out.println("\n" + backend + ": mean training loss of epoch " + epoch + " was " + lastLoss);
+        System.out.println("\n" + backend + " " + model + ": mean training loss of epoch " + epoch + " was " + lastLoss);
         loop.close();
     }
 }

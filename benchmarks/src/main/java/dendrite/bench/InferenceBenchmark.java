@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Prediction latency of the MLP (see {@link Mlp}) through the public API a service would call,
+ * Prediction latency of the MLP (see {@link Mlp}) or the preset CNN ({@code model=cnn}, see {@link Cnn}) through the public API a service would call,
  * {@code Sequential.predict(float[], n)}: host values in, host values out, so the copies to and
  * from the backend are part of the time. {@code single} predicts one sample, {@code batch64} 64.
  * peers/torch_mlp.py times the same in PyTorch.
@@ -37,7 +37,10 @@ public class InferenceBenchmark {
     @Param({"scalar", "vector", "opencl"})
     public String backend;
 
-    private Sequential model;
+    @Param({"mlp", "cnn"})
+    public String model;
+
+    private Sequential network;
     private float[] one;
     private float[] batch;
 
@@ -45,19 +48,20 @@ public class InferenceBenchmark {
     public void setup() {
         Dataset data = TrainingData.get();
         Backend be = Skips.unlessUnavailable(backend, () -> Backends.get(backend));
-        model = Mlp.build(be);
+        Workload workload = Workload.named(model);
+        network = workload.build(be);
         batch = Arrays.copyOf(data.features(), BATCH * Mlp.INPUTS);
         one = Arrays.copyOf(batch, Mlp.INPUTS);
-        Checks.predictionsMatchScalar(be, model, batch, BATCH);
+        Checks.predictionsMatchScalar(be, workload, network, batch, BATCH);
     }
 
     @Benchmark
     public float[] single() {
-        return model.predict(one, 1);
+        return network.predict(one, 1);
     }
 
     @Benchmark
     public float[] batch64() {
-        return model.predict(batch, BATCH);
+        return network.predict(batch, BATCH);
     }
 }

@@ -48,8 +48,9 @@ record Result(String benchmark, String backend, Map<String, String> params, doub
     }
 
     /**
-     * The floating-point operations of one operation of a matmul benchmark ({@code 2 m n k}) or of
-     * a convolution pass ({@code 2 batch outC outH outW patch}), or 0 for the others.
+     * The floating-point operations of one operation of a matmul benchmark ({@code 2 m n k}), of
+     * a convolution pass ({@code 2 batch outC outH outW patch}) or of the FMA peak loop, or 0 for
+     * the others.
      */
     long flops() {
         if (benchmark.equals("ConvBenchmark.run") && params.containsKey("shape")) {
@@ -58,6 +59,9 @@ record Result(String benchmark, String backend, Map<String, String> params, doub
         if (benchmark.equals("MatmulBenchmark.square") && params.containsKey("n")) {
             long n = Long.parseLong(params.get("n"));
             return 2 * n * n * n;
+        }
+        if (benchmark.startsWith("FmaPeakBenchmark.")) {
+            return FmaPeakBenchmark.FLOPS_PER_CALL;
         }
         if (benchmark.equals("MatmulBenchmark.mlp") && params.containsKey("shape")) {
             int[] d = MatmulBenchmark.mlpShape(params.get("shape"));

@@ -80,7 +80,13 @@ final class ResultFiles {
         for (Object o : (List<?>) peer.get("results")) {
             Map<?, ?> r = (Map<?, ?>) o;
             List<?> runs = r.get("runs") instanceof List<?> l ? l : List.of();
-            results.add(new Result(String.valueOf(r.get("benchmark")), name, new LinkedHashMap<>(), number(r.get("median")),
+            // The benchmarks' model parameter; files from before it was added timed the MLP alone.
+            Map<String, String> params = new LinkedHashMap<>(Map.of("model", "mlp"));
+            if (r.get("params") instanceof Map<?, ?> p) {
+                params.clear();
+                p.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
+            }
+            results.add(new Result(String.valueOf(r.get("benchmark")), name, params, number(r.get("median")),
                     runs.isEmpty() ? number(r.get("median")) : runs.stream().mapToDouble(ResultFiles::number).average().orElseThrow(),
                     Double.NaN, String.valueOf(r.get("unit")), Double.NaN, runs.size()));
         }

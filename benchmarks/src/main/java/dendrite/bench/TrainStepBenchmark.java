@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One training step of the MLP at batch 128 (gather, forward, loss, backward, Adam), the unit
+ * One training step of the MLP or the preset CNN ({@code model}) at batch 128 (gather, forward, loss, backward, Adam), the unit
  * {@link EpochBenchmark} repeats 469 times. Run it with {@code -prof gc}: {@code gc.alloc.rate.norm}
  * is the heap bytes one step allocates, and a steady step should allocate no tensors and under
  * 1 KB.
@@ -46,6 +46,9 @@ public class TrainStepBenchmark {
     @Param({"scalar", "vector", "opencl"})
     public String backend;
 
+    @Param({"mlp", "cnn"})
+    public String model;
+
     private TrainingLoop loop;
     private int[] order;
     private int batch;
@@ -54,8 +57,9 @@ public class TrainStepBenchmark {
     public void setup() {
         Dataset data = TrainingData.get();
         Backend be = Skips.unlessUnavailable(backend, () -> Backends.get(backend));
-        Checks.trainingMatchesScalar(be, data);
-        loop = new TrainingLoop(be, data);
+        Workload workload = Workload.named(model);
+        Checks.trainingMatchesScalar(be, data, workload);
+        loop = new TrainingLoop(be, data, workload);
         order = loop.batches.permutation(0);
     }
 

@@ -12,7 +12,7 @@ import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 
 /**
- * The MLP's training on one backend, step by step: the dataset is uploaded once, and each step
+ * A benchmark model's training ({@link Workload}) on one backend, step by step: the dataset is uploaded once, and each step
  * gathers its rows on the backend in the epoch's seeded order and hands them to
  * {@link Trainer#step}, the trainer's own step (forward, the loss read back to catch a NaN,
  * backward and Adam's update), all in buffers reused from the previous step.
@@ -30,18 +30,21 @@ final class TrainingLoop implements AutoCloseable {
     private final BatchBuffer x;
     private final BatchBuffer y;
 
-    TrainingLoop(Backend backend, Dataset data) {
+    TrainingLoop(Backend backend, Dataset data, Workload workload) {
         this.backend = backend;
-        this.model = Mlp.build(backend);
+        this.model = workload.build(backend);
         this.trainer = Trainer.builder(model)
                 .loss(Losses.softmaxCrossEntropy())
                 .optimizer(new Adam(Mlp.LEARNING_RATE))
                 .batchSize(Mlp.BATCH)
                 .build();
         this.batches = new MiniBatches(data.size(), Mlp.BATCH, Mlp.SEED);
-        this.features = backend.tensor(data.features(), data.size(), data.sampleSize());
+        int[] dims = new int[model.inputShape().rank() + 1];              // [n, 784] or [n, 1, 28, 28]
+        dims[0] = data.size();
+        System.arraycopy(model.inputShape().dims(), 0, dims, 1, dims.length - 1);
+        this.features = backend.tensor(data.features(), dims);
         this.labels = backend.tensor(data.targets(), data.size());
-        this.x = new BatchBuffer(backend, Shape.of(data.sampleSize()));
+        this.x = new BatchBuffer(backend, model.inputShape());
         this.y = new BatchBuffer(backend, Shape.scalar());
     }
 

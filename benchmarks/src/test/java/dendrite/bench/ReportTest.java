@@ -78,11 +78,15 @@ class ReportTest {
                         "[[100.0]]", ""),
                 jmhEntry("MatmulBenchmark.square", "\"backend\": \"vector\", \"n\": \"512\"", "us/op", 400, "\"NaN\"",
                         "[[400.0]]", ""),
-                jmhEntry("TrainStepBenchmark.step", "\"backend\": \"vector\"", "us/op", 900, "3", "[[900.0]]",
-                        "\"·gc.alloc.rate.norm\": {\"score\": 48.0, \"scoreUnit\": \"B/op\"}")));
+                jmhEntry("TrainStepBenchmark.step", "\"backend\": \"vector\", \"model\": \"mlp\"", "us/op", 900, "3",
+                        "[[900.0]]", "\"·gc.alloc.rate.norm\": {\"score\": 48.0, \"scoreUnit\": \"B/op\"}"),
+                jmhEntry("EpochBenchmark.epoch", "\"backend\": \"vector\", \"model\": \"cnn\"", "ms/op", 20000, "1",
+                        "[[20000.0]]", "")));
         results.addAll(ResultFiles.fromPeer((Map<?, ?>) Json.parse("""
                 {"peer": "pytorch", "version": "1.13", "threads": 2, "results": [
-                  {"benchmark": "TrainStepBenchmark.step", "unit": "ms/op", "median": 3.0, "runs": [2.0, 3.0, 4.0]}]}
+                  {"benchmark": "TrainStepBenchmark.step", "unit": "ms/op", "median": 3.0, "runs": [2.0, 3.0, 4.0]},
+                  {"benchmark": "EpochBenchmark.epoch", "params": {"model": "cnn"}, "unit": "ms/op", "median": 40000,
+                   "runs": [40000]}]}
                 """)).results());
         results.addAll(ResultFiles.fromPeer((Map<?, ?>) Json.parse("""
                 {"peer": "pytorch-1thread", "threads": 1, "results": [
@@ -95,9 +99,12 @@ class ReportTest {
                 table);
         // 900 us against the faster PyTorch run's 2 ms (not the 2-thread run's 3 ms); 48 bytes per
         // step from -prof gc.
-        assertTrue(table.contains("| TrainStepBenchmark.step | vector |  | 900 | 900 ± 3.00 | us/op |  |  | 0.450 | 48.0 |"),
+        // A peer file without params timed the MLP (written before the model parameter existed).
+        assertTrue(table.contains("| TrainStepBenchmark.step | vector | model=mlp | 900 | 900 ± 3.00 | us/op |  |  | 0.450 | 48.0 |"),
                 table);
-        assertTrue(table.contains("| TrainStepBenchmark.step | pytorch |  | 3.00 | 3.00 | ms/op |  |  |  |  |"), table);
+        assertTrue(table.contains("| TrainStepBenchmark.step | pytorch | model=mlp | 3.00 | 3.00 | ms/op |  |  |  |  |"), table);
+        assertTrue(table.contains("| EpochBenchmark.epoch | vector | model=cnn | 20000 | 20000 ± 1.00 | ms/op |  |  | 0.500 |"),
+                table);
         assertTrue(table.indexOf("| vector | n=512") < table.indexOf("| netlib-native | n=512"),
                 "Dendrite's backends come before the peers");
     }

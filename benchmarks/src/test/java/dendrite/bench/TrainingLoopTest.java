@@ -17,7 +17,7 @@ class TrainingLoopTest {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        try (TrainingLoop loop = new TrainingLoop(Backends.get("scalar"), data)) {
+        try (TrainingLoop loop = new TrainingLoop(Backends.get("scalar"), data, Workload.MLP)) {
             float first = loop.step(order, 0, Mlp.BATCH);
             float later = first;
             for (int s = 0; s < 20; s++) {
@@ -29,15 +29,38 @@ class TrainingLoopTest {
 
     @Test
     void anEpochVisitsEveryBatch() {
-        try (TrainingLoop loop = new TrainingLoop(Backends.get("scalar"), data)) {
+        try (TrainingLoop loop = new TrainingLoop(Backends.get("scalar"), data, Workload.MLP)) {
             assertEquals(2, loop.batches.batchCount());
             assertTrue(Double.isFinite(loop.epoch(0)));
         }
     }
 
     @Test
+    void theCnnTrainsOnTheSameFlatDataSeenAsImages() {
+        int[] order = new int[data.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        try (TrainingLoop loop = new TrainingLoop(Backends.get("scalar"), data, Workload.CNN)) {
+            assertEquals(dendrite.tensor.Shape.of(1, 28, 28), loop.model.inputShape());
+            float first = loop.step(order, 0, 8);
+            float later = first;
+            for (int s = 0; s < 5; s++) {
+                later = loop.step(order, 0, 8);
+            }
+            assertTrue(Float.isFinite(first) && later < first, "loss " + first + " -> " + later);
+        }
+    }
+
+    @Test
     void theScalarCheckAcceptsScalarItself() {
-        Checks.trainingMatchesScalar(Backends.get("scalar"), data);
+        Checks.trainingMatchesScalar(Backends.get("scalar"), data, Workload.MLP);
+    }
+
+    @Test
+    void anUnknownModelIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Workload.named("rnn"));
+        assertEquals("benchmark parameter model=rnn: expected mlp or cnn", e.getMessage());
     }
 
     @Test

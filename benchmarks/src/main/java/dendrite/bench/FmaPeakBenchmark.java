@@ -1,0 +1,73 @@
+package dendrite.bench;
+
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The machine's floating-point peak, the yardstick for every GFLOPS figure in the report: fused
+ * multiply-adds on the preferred vector width from registers alone (twelve independent
+ * accumulators, enough to cover the FMA latency of every x86 core we run on), on one thread and on
+ * two. Throughput is summed over the threads, so {@code twoThreads} is the 2-thread peak; the
+ * report turns each into GFLOPS ({@link #FLOPS_PER_CALL} per call).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@State(Scope.Thread)
+public class FmaPeakBenchmark {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int STEPS = 4096;
+    private static final int ACCUMULATORS = 12;
+    /** Two flops (a multiply and an add) per lane of each accumulator per step. */
+    static final long FLOPS_PER_CALL = 2L * STEPS * ACCUMULATORS * S.length();
+
+    private final float[] values = {1.0000001f, 0.9999999f};
+
+    @Benchmark
+    @Threads(1)
+    public float oneThread() {
+        return fmaLoop();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public float twoThreads() {
+        return fmaLoop();
+    }
+
+    private float fmaLoop() {
+        FloatVector x = FloatVector.broadcast(S, values[0]);
+        FloatVector y = FloatVector.broadcast(S, values[1]);
+        FloatVector a0 = y, a1 = y, a2 = y, a3 = y, a4 = y, a5 = y;
+        FloatVector a6 = y, a7 = y, a8 = y, a9 = y, a10 = y, a11 = y;
+        for (int i = 0; i < STEPS; i++) {
+            a0 = a0.fma(x, y);
+            a1 = a1.fma(x, y);
+            a2 = a2.fma(x, y);
+            a3 = a3.fma(x, y);
+            a4 = a4.fma(x, y);
+            a5 = a5.fma(x, y);
+            a6 = a6.fma(x, y);
+            a7 = a7.fma(x, y);
+            a8 = a8.fma(x, y);
+            a9 = a9.fma(x, y);
+            a10 = a10.fma(x, y);
+            a11 = a11.fma(x, y);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+                .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    }
+}
