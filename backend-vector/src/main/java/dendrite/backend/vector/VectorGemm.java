@@ -23,8 +23,10 @@ import java.util.function.IntConsumer;
  * </pre>
  * (For C 2048 or more wide the last two loops swap; see {@code blockPacked}.)
  *
- * KC is chosen so a B panel (KC x NR floats) fills about two thirds of L1, MC so an A block fills
- * an eighth of L2. Full tiles with a plain store (alpha 1, no bias on that pass) go straight from
+ * KC is the same on every machine ({@link #KC}): it decides the order in which each output
+ * element's products are added, so it alone must not depend on the CPU. MC (an A block fills a
+ * sixteenth of L2) and the width of the B blocks come from the caches: they decide only which pass
+ * and which thread computes an element, never the order of its sum. Full tiles with a plain store (alpha 1, no bias on that pass) go straight from
  * the registers to C; the others through a small tile buffer and {@link GemmKernel#merge}.
  * Packing reads A and B through their strides, so all four transpose combinations run the same
  * code. Small problems, and those with at most two row panels, skip packing when B is not
@@ -49,6 +51,14 @@ final class VectorGemm {
      * multiply-adds per element (the input gradient of a 10-class layer: k = 10).
      */
     private static final int SMALL_K = 32;
+
+    /**
+     * The depth of a K block, on every machine, so that the packed and in-place paths add each
+     * element's products in the same order on every CPU: a B panel of KC x NR floats is about two
+     * thirds of a 32 KiB L1 with AVX2's 16-float panels (43 KiB with AVX-512's 32-float ones, which
+     * then stream from L2 on a 32 KiB L1). VectorGemmBitsTest pins the order.
+     */
+    static final int KC = 336;
 
     private final Parallel parallel;
     private final int kc;
@@ -99,8 +109,7 @@ final class VectorGemm {
 
     VectorGemm(Parallel parallel, CacheSizes caches) {
         this.parallel = parallel;
-        // A B panel (KC x NR) fills about two thirds of L1: KC = 256 with 48 KiB.
-        this.kc = Math.max(64, Math.min(512, (caches.l1() * 2 / 3) / (NR * 4) / 16 * 16));
+        this.kc = KC;
         // An A block (MC x KC) fills a sixteenth of L2, leaving room for the B panels streaming
         // through and the C tiles (measured at N = 1024-2048: MC = 128 is a little faster than 256,
         // and 512 or 1024 clearly slower).

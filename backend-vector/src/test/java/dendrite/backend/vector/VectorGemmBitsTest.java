@@ -1,0 +1,96 @@
+package dendrite.backend.vector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dendrite.tensor.op.Activation;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The order of each output element's sum is fixed by the shape and {@link VectorGemm#KC} alone:
+ * the cache blocks (MC, the B block widths, chosen from the caches), the register tile (MR, NR) and
+ * the thread count only decide which pass computes an element. Each product is
+ * compared bit for bit with a plain loop that knows nothing of tiles: K blocks of equal size at
+ * most KC, each summed from zero by fused multiply-adds in order, then {@code alpha * block} added
+ * to C ({@code beta * C} with the first block). A change of the blocking or the tile that changed a
+ * sum would fail here, whatever the machine's caches.
+ */
+class VectorGemmBitsTest {
+    /** From the smallest caches CacheSizes accepts to the largest, and a typical machine. */
+    private static final CacheSizes[] CACHES = {
+        CacheSizes.DEFAULT, new CacheSizes(8 << 10, 128 << 10), new CacheSizes(48 << 10, 2 << 20),
+        new CacheSizes(1 << 20, 64 << 20)};
+
+    /** m, n, k: small (in place), tall, wide (rows outer), deep (several K blocks), ragged. */
+    private static final int[][] SHAPES = {
+        {7, 9, 40}, {64, 64, 64}, {37, 53, 700}, {200, 150, 1000}, {5, 2100, 400}, {130, 70, 29}, {300, 17, 337}};
+
+    @Test
+    void theCacheBlocksTheTileAndTheThreadsNeverChangeABit() {
+        for (int[] shape : SHAPES) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            float[] a = random(m * 31L + k, m * k);
+            float[] b = random(n * 17L + k, k * n);
+            float[] c = random(m + n, m * n);
+            for (float[] ab : new float[][] {{1f, 0f}, {0.5f, 1f}, {-2f, 0.25f}}) {
+                float[] want = reference(m, n, k, ab[0], a, b, ab[1], c);
+                for (CacheSizes caches : CACHES) {
+                    for (int threads : new int[] {1, 2, 3}) {
+                        try (Parallel pool = new Parallel(threads)) {
+                            float[] got = c.clone();
+                            new VectorGemm(pool, caches).gemm(false, false, m, n, k, ab[0], a, 0, b, 0, ab[1], got, 0,
+                                    null, 0, Activation.IDENTITY, 0f);
+                            for (int i = 0; i < want.length; i++) {
+                                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                                        () -> m + "x" + n + "x" + k + " alpha " + ab[0] + " beta " + ab[1] + ", caches "
+                                                + caches + ", " + threads + " threads: element differs from the"
+                                                + " KC-blocked sum");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * C = alpha A B + beta C summed as the GEMM promises: products small in any dimension (at most
+     * 48^3 multiply-adds, at most 16 rows, or an inner dimension of at most 32) are read in place
+     * and summed in one block; the others are packed, in K blocks of equal size, at most
+     * VectorGemm.KC. Both rules depend on the shape alone.
+     */
+    static float[] reference(int m, int n, int k, float alpha, float[] a, float[] b, float beta, float[] c) {
+        boolean inPlace = (long) m * n * k <= 48L * 48 * 48 || m <= 2 * GemmKernel.MR || k <= 32;
+        int blocks = inPlace ? 1 : (k + VectorGemm.KC - 1) / VectorGemm.KC;
+        int kb = (k + blocks - 1) / blocks;
+        float[] out = c.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float v = out[i * n + j];
+                for (int p0 = 0; p0 < k; p0 += kb) {
+                    float sum = 0f;
+                    for (int p = p0; p < Math.min(k, p0 + kb); p++) {
+                        sum = Math.fma(a[i * k + p], b[p * n + j], sum);
+                    }
+                    float block = alpha == 1f ? sum : alpha * sum;
+                    if (p0 > 0) {
+                        v = block + v;
+                    } else {
+                        v = beta == 0f ? block : beta == 1f ? block + v : block + beta * v;
+                    }
+                }
+                out[i * n + j] = v;
+            }
+        }
+        return out;
+    }
+
+    private static float[] random(long seed, long n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[(int) n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble(-1, 1);
+        }
+        return x;
+    }
+}
