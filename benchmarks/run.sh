@@ -115,6 +115,8 @@ case "$SET" in
     jmh matmul-square MatmulBenchmark.square -p backend=vector,opencl,netlib-native,netlib-java
     jmh matmul-square-scalar MatmulBenchmark.square -p backend=scalar -p n=128,256,512,1024
     jmh matmul-mlp MatmulBenchmark.mlp
+    # The same products beside another process that burns one core (issue 21's busy machine).
+    jmh matmul-busy MatmulBenchmark.square -p backend=vector,netlib-native -p n=512,1024,2048 -p load=busy
     jmh epoch EpochBenchmark -p backend=vector,opencl -p model=mlp
     jmh epoch-scalar EpochBenchmark -p backend=scalar -p model=mlp -wi 1 -i 2
     jmh epoch-cnn EpochBenchmark -p backend=vector,opencl -p model=cnn

@@ -17,7 +17,9 @@ through OpenMP, so OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and torch.set_num_threa
 
 With --accuracy E it instead trains the model for E epochs as `dendrite train --dataset fashion-mnist`
 does (54,000 images, 6,000 held out for validation, Adam 1e-3 with a cosine decay to zero by the last
-step, batches of 128) and prints the test accuracy, for comparing Dendrite's accuracy with PyTorch's.
+step, batches of 128) and prints the test accuracy, for comparing Dendrite's accuracy with PyTorch's;
+--bn adds BatchNorm2d after each convolution (the cnn-bn preset) and --augment "crop 2, flip" moves
+the training images as `dendrite train --augment` does (with torch's random numbers).
 
 Needs Debian's python3-torch (apt-get install python3-torch). Prints a table of medians and, with
 --json, writes them with JMH's benchmark names so dendrite.bench.Report lines them up with the
@@ -47,6 +49,9 @@ def parse_args():
     p.add_argument("--model", choices=("mlp", "cnn"), default="mlp", help="the network (default %(default)s)")
     p.add_argument("--accuracy", type=int, metavar="EPOCHS",
                    help="train this many epochs and report the test accuracy instead of timing")
+    p.add_argument("--bn", action="store_true", help="--model cnn with BatchNorm2d after each convolution (cnn-bn)")
+    p.add_argument("--augment", default="none",
+                   help="with --accuracy: 'crop P', 'flip' or both, as dendrite train --augment (default none)")
     p.add_argument("--name", default="pytorch",
                    help="the backend name in the report (default %(default)s; run.sh names its 1-thread run pytorch-1thread)")
     return p.parse_args()
@@ -107,10 +112,46 @@ def mlp():
 
 def cnn():
     torch.manual_seed(42)
+    if args.bn:
+        return nn.Sequential(nn.Unflatten(1, (1, 28, 28)),
+                             nn.Conv2d(1, 32, 3, bias=False), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Conv2d(32, 64, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, CLASSES))
     return nn.Sequential(nn.Unflatten(1, (1, 28, 28)),
                          nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
                          nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
                          nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, CLASSES))
+
+
+def augmenter(spec):
+    """A function moving a batch [m, 784] as `dendrite train --augment spec` does (torch's own random
+    numbers, so not the same moves): crop P = shift by up to P pixels with a zero border, flip =
+    mirror half the images."""
+    pad, flip = 0, False
+    for item in (i.strip() for i in spec.lower().split(",")):
+        if item.startswith("crop"):
+            pad = int(item.split()[1])
+        elif item == "flip":
+            flip = True
+        elif item not in ("", "none"):
+            sys.exit(f"torch_mlp: --augment: unknown item '{item}'")
+    if not pad and not flip:
+        return None
+    g = torch.Generator().manual_seed(7)
+
+    def move(x):
+        images = x.view(-1, 1, 28, 28)
+        m = images.shape[0]
+        if flip:
+            mask = torch.rand(m, generator=g) < 0.5
+            images = torch.where(mask.view(-1, 1, 1, 1), images.flip(-1), images)
+        if pad:
+            padded = nn.functional.pad(images, (pad, pad, pad, pad))
+            dy = torch.randint(0, 2 * pad + 1, (m,), generator=g)
+            dx = torch.randint(0, 2 * pad + 1, (m,), generator=g)
+            images = torch.stack([padded[i, :, dy[i]:dy[i] + 28, dx[i]:dx[i] + 28] for i in range(m)])
+        return images.reshape(m, -1)
+    return move
 
 
 def network():
@@ -128,10 +169,12 @@ class Training:
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
         self.generator = torch.Generator().manual_seed(42)
         self.step_hook = None
+        self.augment = None
 
     def step(self, idx):
         self.optimizer.zero_grad(set_to_none=True)
-        loss = self.loss(self.model(self.x[idx]), self.y[idx])
+        x = self.x[idx] if self.augment is None else self.augment(self.x[idx])
+        loss = self.loss(self.model(x), self.y[idx])
         loss.backward()
         self.optimizer.step()
         if self.step_hook:
@@ -185,6 +228,7 @@ def accuracy_run(epochs):
     steps = epochs * ((len(x) + BATCH - 1) // BATCH)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(training.optimizer, T_max=steps)
     training.step_hook = schedule.step
+    training.augment = augmenter(args.augment)
 
     def accuracy(ax, ay):
         training.model.eval()
@@ -194,7 +238,8 @@ def accuracy_run(epochs):
         training.model.train()
         return right / len(ax)
 
-    print(f"data: {data}; {len(x)} train, {len(val_x)} validation, {len(test_x)} test; model {args.model}; "
+    print(f"data: {data}; {len(x)} train, {len(val_x)} validation, {len(test_x)} test; model {args.model}"
+          f"{' with BatchNorm2d' if args.bn else ''}, augment {args.augment}; "
           f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     for e in range(epochs):
         start = time.perf_counter()

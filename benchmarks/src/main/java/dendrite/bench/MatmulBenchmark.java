@@ -24,6 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code mlp} for the products one training step of the 784-256-128-10 MLP at batch 128 makes
  * (forward {@code x W^T}, weight gradient {@code dY^T x}, input gradient {@code dY W}).
  * GFLOPS = 2 m n k / time; Report derives it from the JSON output.
+ *
+ * <p>{@code load=busy} measures on a shared machine: another process keeps one core busy with
+ * arithmetic for the whole trial ({@link Burner}), so a backend's slowdown under load can be
+ * compared with OpenBLAS's in the same run ({@code -p load=quiet,busy}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -41,15 +45,22 @@ public class MatmulBenchmark {
         @Param({"128", "256", "512", "1024", "2048"})
         public int n;
 
+        /** {@code quiet}, or {@code busy}: another process burns one core meanwhile. */
+        @Param({"quiet"})
+        public String load;
+
         Gemm gemm;
+        Burner burner;
 
         @Setup(Level.Trial)
         public void setup() {
             gemm = prepare(backend, n, n, n, false, false);
+            burner = startLoad(load);
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
+            stopLoad(burner);
             gemm.close();
         }
     }
@@ -63,17 +74,39 @@ public class MatmulBenchmark {
         @Param({"fc1.fwd", "fc1.dW", "fc2.fwd", "fc2.dW", "fc2.dX", "fc3.fwd", "fc3.dW", "fc3.dX"})
         public String shape;
 
+        /** {@code quiet}, or {@code busy}: another process burns one core meanwhile. */
+        @Param({"quiet"})
+        public String load;
+
         Gemm gemm;
+        Burner burner;
 
         @Setup(Level.Trial)
         public void setup() {
             int[] d = mlpShape(shape);
             gemm = prepare(backend, d[0], d[1], d[2], d[3] == 1, d[4] == 1);
+            burner = startLoad(load);
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
+            stopLoad(burner);
             gemm.close();
+        }
+    }
+
+    /** The burner for {@code load=busy}, or null for {@code quiet}. */
+    static Burner startLoad(String load) {
+        return switch (load) {
+            case "quiet" -> null;
+            case "busy" -> Burner.start();
+            default -> throw new IllegalArgumentException("benchmark parameter load=" + load + ": expected quiet or busy");
+        };
+    }
+
+    static void stopLoad(Burner burner) {
+        if (burner != null) {
+            burner.close();
         }
     }
 

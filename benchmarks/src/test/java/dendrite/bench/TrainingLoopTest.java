@@ -58,6 +58,17 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aBusyLoadRunsABurnerUntilItIsStopped() throws InterruptedException {
+        Burner burner = MatmulBenchmark.startLoad("busy");
+        assertTrue(burner.running());
+        MatmulBenchmark.stopLoad(burner);
+        assertTrue(!burner.running());
+        assertEquals(null, MatmulBenchmark.startLoad("quiet"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MatmulBenchmark.startLoad("noisy"));
+        assertEquals("benchmark parameter load=noisy: expected quiet or busy", e.getMessage());
+    }
+
+    @Test
     void anUnknownModelIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Workload.named("rnn"));
         assertEquals("benchmark parameter model=rnn: expected mlp or cnn", e.getMessage());
