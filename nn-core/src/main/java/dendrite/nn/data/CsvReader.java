@@ -1,29 +1,24 @@
 package dendrite.nn.data;
 
 import dendrite.nn.internal.CsvTable;
-import dendrite.nn.internal.IdxReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
-import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 import dendrite.nn.internal.StrictGzipInputStream;
+import dendrite.nn.internal.StrictUtf8Reader;
 
 /**
  * Reads a CSV file into a {@link Dataset}: which columns are features and which are targets is
@@ -41,7 +36,9 @@ import dendrite.nn.internal.StrictGzipInputStream;
  * value is refused with a {@link DatasetFormatException} naming its line and column (1-based,
  * as a text editor counts them); NaN and infinity are refused too, naming the data row, so that
  * bad numbers are caught when the data is loaded rather than as a NaN loss many steps later.
- * Files are UTF-8; gzip files (magic {@code 1f 8b}) are decompressed.
+ * Files are UTF-8; gzip files (magic {@code 1f 8b}) are decompressed. The text is parsed as it
+ * streams in, each number kept as a float: a file takes about 4 bytes of heap per value, and one
+ * whose values would take more than a third of the heap is refused in one line naming the size.
  *
  * <pre>{@code
  * Dataset iris = new CsvReader().label("species").read(Path.of("iris.csv"));
@@ -181,10 +178,7 @@ public final class CsvReader {
             int b1 = in.read();
             in.reset();
             InputStream body = b0 == 0x1f && b1 == 0x8b ? new StrictGzipInputStream(in) : in;
-            CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT);
-            return CsvTable.readHeader(new java.io.InputStreamReader(body, strict), file.toString(), delimiter);
+            return CsvTable.readHeader(new StrictUtf8Reader(body), file.toString(), delimiter);
         } catch (java.nio.charset.CharacterCodingException e) {
             throw DatasetFormatException.atLine(file.toString(), 1, -1, "not valid UTF-8 text in the header");
         } catch (java.util.zip.ZipException e) {
@@ -199,89 +193,51 @@ public final class CsvReader {
         int b0 = buffered.read();
         int b1 = buffered.read();
         buffered.reset();
-        byte[] bytes;
-        if (b0 == 0x1f && b1 == 0x8b) {
-            try {
-                bytes = readAtMost(new StrictGzipInputStream(buffered), source);
-            } catch (DatasetFormatException e) {
-                throw e;
-            } catch (IOException e) {
+        boolean gzip = b0 == 0x1f && b1 == 0x8b;
+        try {
+            InputStream body = gzip ? new StrictGzipInputStream(buffered) : buffered;
+            return read(new StrictUtf8Reader(body), source, datasetName);
+        } catch (DatasetFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            if (gzip) {
                 throw DatasetFormatException.of(source, "corrupt gzip data: " + e.getMessage());
             }
-        } else {
-            bytes = readAtMost(buffered, source);
+            throw e;
         }
-        String text = decodeUtf8(bytes, source);
-        CsvTable table = CsvTable.parse(new StringReader(text), source, header, delimiter);
-        return toDataset(table, datasetName);
     }
 
     /**
-     * Heap needed to parse one byte of CSV text, as an estimate: the bytes, the decoded text, a
-     * string per field and the floats made from them. Measured peaks were 6 to 25 times the text;
-     * the estimate only has to say when a file cannot fit at all.
+     * The heap a CSV file's values and kept text may take: a third of the JVM's maximum, leaving
+     * room for the dataset's arrays made from them and for what the program does next.
      */
-    private static final int HEAP_PER_TEXT_BYTE = 10;
-
-    /**
-     * All bytes of a stream, read in chunks and refused as soon as parsing them could not fit in the
-     * JVM's heap (or a Java array): one line naming the file and the size, not an OutOfMemoryError
-     * after gigabytes of a decompression bomb have been inflated.
-     */
-    private static byte[] readAtMost(InputStream in, String source) throws IOException {
-        long budget = Runtime.getRuntime().maxMemory() / HEAP_PER_TEXT_BYTE;
-        long limit = Math.min(IdxReader.MAX_PAYLOAD_BYTES, budget);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
-        byte[] chunk = new byte[1 << 16];
-        long total = 0;
-        int n;
-        while ((n = in.read(chunk)) > 0) {
-            total += n;
-            if (total > limit) {
-                throw DatasetFormatException.of(source, "more than " + mib(limit) + " of CSV text: parsing it needs"
-                        + " about " + HEAP_PER_TEXT_BYTE + " bytes of heap per byte of text, more than this JVM may use"
-                        + " (maximum heap " + mib(Runtime.getRuntime().maxMemory()) + "; raise it with -Xmx)");
-            }
-            out.write(chunk, 0, n);
-        }
-        return out.toByteArray();
-    }
-
-    private static String mib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%,d MiB", bytes >> 20);
+    private static long heapBudget() {
+        return Runtime.getRuntime().maxMemory() / 3;
     }
 
     /**
-     * Decodes strictly as UTF-8. The whole file is decoded at once (it is held in memory as a
-     * table anyway) so that a bad byte's offset, and from it its line, can be named.
+     * Reads CSV text as it streams from {@code in}; {@code source} names it in messages. Values are
+     * kept as floats, and text only for the target columns (see {@link CsvTable}), so the heap
+     * needed is about 4 bytes per value; a file whose values would not fit is refused in one line.
      */
-    private static String decodeUtf8(byte[] bytes, String source) throws DatasetFormatException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) {
-            result = decoder.flush(out);
-        }
-        if (result.isError()) {
-            int at = in.position();
-            long line = 1;
-            for (int i = 0; i < at; i++) {
-                if (bytes[i] == '\n') {
-                    line++;
-                }
-            }
-            throw DatasetFormatException.atLine(source, line, -1,
-                    String.format("not valid UTF-8 text (byte 0x%02x at byte offset %d)", bytes[at] & 0xFF, at));
-        }
-        return out.flip().toString();
-    }
-
-    /** Reads CSV text already in memory; {@code source} names it in messages. */
     public Dataset read(Reader in, String source, String datasetName) throws IOException {
-        return toDataset(CsvTable.parse(in, source, header, delimiter), datasetName);
+        return toDataset(CsvTable.parse(in, source, header, delimiter, this::targetColumns, heapBudget()), datasetName);
+    }
+
+    /**
+     * The columns whose text is kept: the targets (labels may be names, and messages quote them).
+     * Columns that cannot be resolved are left to {@link #resolve}, which names them.
+     */
+    private IntPredicate targetColumns(List<String> headerNames) {
+        Set<Integer> kept = new HashSet<>();
+        for (Object c : targetColumns) {
+            if (c instanceof Integer index) {
+                kept.add(index);
+            } else if (headerNames != null) {
+                kept.add(headerNames.indexOf((String) c));
+            }
+        }
+        return kept::contains;
     }
 
     /** Interprets the fields of a parsed table as configured. */
@@ -488,6 +444,10 @@ public final class CsvReader {
 
     /** Parses one numeric field, refusing missing, non-numeric and non-finite values with line and column. */
     private static float number(CsvTable table, int row, int column, String what) throws DatasetFormatException {
+        float parsed = table.value(row, column);
+        if (!Float.isNaN(parsed)) {
+            return parsed;
+        }
         String s = table.field(row, column);
         if (s.isEmpty()) {
             throw table.cellError(row, column, "missing " + what);
@@ -508,46 +468,9 @@ public final class CsvReader {
         return v;
     }
 
-    /**
-     * A decimal number as a CSV holds it: sign, digits, point, exponent. Stricter than
-     * {@link Double#parseDouble}, which also takes Java suffixes and hex ({@code 1f}, {@code 0x1p3}).
-     */
+    /** A decimal number as a CSV holds it (see {@link CsvTable#isPlainNumber}). */
     static boolean isPlainNumber(String s) {
-        int i = 0;
-        int n = s.length();
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            i++;
-        }
-        int digits = 0;
-        while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-            i++;
-            digits++;
-        }
-        if (i < n && s.charAt(i) == '.') {
-            i++;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                i++;
-                digits++;
-            }
-        }
-        if (digits == 0) {
-            return false;
-        }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int expDigits = 0;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-                i++;
-                expDigits++;
-            }
-            if (expDigits == 0) {
-                return false;
-            }
-        }
-        return i == n;
+        return CsvTable.isPlainNumber(s);
     }
 
     private static boolean isNonFiniteWord(String s) {
