@@ -82,7 +82,8 @@ public final class ImageAugmentation {
         if (sampleShape.length != 3) {
             throw new IllegalArgumentException("augmentation (" + this + "): moves images [channels, height, width], but"
                     + " the model takes samples of " + java.util.Arrays.toString(sampleShape)
-                    + "; give the data an image shape (a model that starts with a convolution, or --image CxHxW)");
+                    + "; build the model on the images' shape (starting with a convolution, or with flatten before"
+                    + " dense layers), and give flat data an image shape (the CLI's --image CxHxW)");
         }
         if (padding > Math.min(sampleShape[1], sampleShape[2])) {
             throw new IllegalArgumentException("augmentation (" + this + "): crop padding " + padding
