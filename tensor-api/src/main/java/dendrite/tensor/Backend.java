@@ -382,7 +382,7 @@ public final class Backend implements AutoCloseable {
      * (out's shape); max pooling reads the forward input and output to find each window's winner.
      */
     public void pool2dBackward(PoolOp op, Tensor x, Tensor out, Tensor dOut, Conv2dGeometry g, Tensor dx) {
-        String name = op.label() + " backward";
+        String name = op.backwardLabel();
         Check.pool2d(this, name, g, x, out);
         Check.pool2d(this, name, g, dx, dOut);
         if (dx.storage() == x.storage() || dx.storage() == out.storage()) {

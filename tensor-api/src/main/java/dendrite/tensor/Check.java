@@ -297,11 +297,15 @@ final class Check {
         }
     }
 
-    /** {@code t} has exactly the dimensions {@code dims}, which {@code what} describes. */
-    private static void dims(String op, String role, Tensor t, String what, int... dims) {
-        if (!java.util.Arrays.equals(t.shape().dims(), dims)) {
+    /**
+     * {@code t} has exactly the dimensions {@code [d0, d1, d2, d3]}, which {@code what} describes.
+     * Compared one by one: a training step checks every image operation this way, so nothing here
+     * may allocate.
+     */
+    private static void dims(String op, String role, Tensor t, String what, int d0, int d1, int d2, int d3) {
+        if (t.rank() != 4 || t.dim(0) != d0 || t.dim(1) != d1 || t.dim(2) != d2 || t.dim(3) != d3) {
             throw new IllegalArgumentException(op + ": " + role + " " + t.shape() + " does not match the geometry's "
-                    + Shape.of(dims) + " (" + what + ")");
+                    + Shape.of(d0, d1, d2, d3) + " (" + what + ")");
         }
     }
 

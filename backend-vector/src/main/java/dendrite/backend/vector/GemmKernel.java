@@ -36,8 +36,10 @@ import jdk.incubator.vector.FloatVector;
  * bias while storing the buffer, minding the ragged edges. {@link #multiply}
  * reads the matrices in place through strides, for problems where packing costs more than it
  * saves; its bounds checks stay in the loop (variable strides), so it is about a quarter slower.
- * {@link #multiplyNarrow}, {@link #multiply4}, {@link #multiply2} and {@link #multiply1} are its
- * forms for a one-vector-wide panel and for the last rows.
+ * {@link #multiplyNarrow} is its form for a one-vector-wide panel. Both serve the last rows of a
+ * matrix too (fewer than MR, the missing rows reading the last one again and left unstored): kernels
+ * of their own for 4, 2 and 1 rows were called too seldom for C2 to compile them, and interpreted
+ * Vector API code allocates every vector.
  */
 final class GemmKernel {
     /** Rows of the register tile of the in-place kernels ({@link #multiply} and its forms). */
@@ -410,13 +412,14 @@ final class GemmKernel {
 
     /**
      * {@code C = sum_p A[., p] (x) B[p, .] (+ bias)} for p in [0, kc), reading A and B in place: A
-     * element (i, p) is {@code a[a0 + i * aRow + p * aStep]} for i in [0, MR), B's row p is the NR
+     * element (i, p) is {@code a[a0 + i * aRow + p * aStep]} for i in [0, rows) (rows at most MR;
+     * the tile's rows from {@code rows} on repeat the last row and are not to be stored), B's row p is the NR
      * floats at {@code b[b0 + p * bStep]}. The MR x NR result goes to {@code c} from {@code c0}, rows
      * {@code ldc} apart: straight into C when the store is a plain copy (alpha 1, beta 0), else into
      * the tile buffer (ldc = NR, no bias) for {@link #merge}. Going through the tile cost a third of
      * the time of a product with a short inner dimension (128 x 128 x 10).
      */
-    static void multiply(int kc, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
+    static void multiply(int kc, int rows, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
             float[] c, int c0, int ldc, float[] bias, int biasOff) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
@@ -426,7 +429,11 @@ final class GemmKernel {
         FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
         FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
         FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
-        int r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow, r6 = 6 * aRow, r7 = 7 * aRow;
+        // Rows past the last (rows < MR) read the last row again: their sums go to tile rows that are not stored.
+        int last = rows - 1;
+        int r1 = Math.min(1, last) * aRow, r2 = Math.min(2, last) * aRow, r3 = Math.min(3, last) * aRow;
+        int r4 = Math.min(4, last) * aRow, r5 = Math.min(5, last) * aRow, r6 = Math.min(6, last) * aRow;
+        int r7 = Math.min(7, last) * aRow;
         for (int p = 0; p < kc; p++) {
             int ap = a0 + p * aStep;
             int bp = b0 + p * bStep;
@@ -500,11 +507,15 @@ final class GemmKernel {
      * of each B row is loaded and only the left half of the tile is written. A narrow output (10
      * classes) then does 16 columns of work for 10, not 32.
      */
-    static void multiplyNarrow(int kc, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
+    static void multiplyNarrow(int kc, int rows, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
             float[] tile) {
         FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
         FloatVector c4 = FloatVector.zero(F), c5 = FloatVector.zero(F), c6 = FloatVector.zero(F), c7 = FloatVector.zero(F);
-        int r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow, r6 = 6 * aRow, r7 = 7 * aRow;
+        // Rows past the last (rows < MR) read the last row again: their sums go to tile rows that are not stored.
+        int last = rows - 1;
+        int r1 = Math.min(1, last) * aRow, r2 = Math.min(2, last) * aRow, r3 = Math.min(3, last) * aRow;
+        int r4 = Math.min(4, last) * aRow, r5 = Math.min(5, last) * aRow, r6 = Math.min(6, last) * aRow;
+        int r7 = Math.min(7, last) * aRow;
         for (int p = 0; p < kc; p++) {
             int ap = a0 + p * aStep;
             FloatVector bv = FloatVector.fromArray(F, b, b0 + p * bStep);
@@ -525,86 +536,6 @@ final class GemmKernel {
         c5.intoArray(tile, 5 * NR);
         c6.intoArray(tile, 6 * NR);
         c7.intoArray(tile, 7 * NR);
-    }
-
-    /**
-     * {@link #multiply} for the last 4 to 7 rows of a short matrix: rows 0 to 3 of the tile only, so
-     * a 10-row product (a 10-class layer's weight gradient) computes 8 + 4 rows rather than 16.
-     */
-    static void multiply4(int kc, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
-            float[] tile) {
-        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-        int r1 = aRow, r2 = 2 * aRow, r3 = 3 * aRow;
-        for (int p = 0; p < kc; p++) {
-            int ap = a0 + p * aStep;
-            int bp = b0 + p * bStep;
-            FloatVector b0v = FloatVector.fromArray(F, b, bp);
-            FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
-            FloatVector x = FloatVector.broadcast(F, a[ap]);
-            c00 = Simd.mulAdd(x, b0v, c00);
-            c01 = Simd.mulAdd(x, b1v, c01);
-            x = FloatVector.broadcast(F, a[ap + r1]);
-            c10 = Simd.mulAdd(x, b0v, c10);
-            c11 = Simd.mulAdd(x, b1v, c11);
-            x = FloatVector.broadcast(F, a[ap + r2]);
-            c20 = Simd.mulAdd(x, b0v, c20);
-            c21 = Simd.mulAdd(x, b1v, c21);
-            x = FloatVector.broadcast(F, a[ap + r3]);
-            c30 = Simd.mulAdd(x, b0v, c30);
-            c31 = Simd.mulAdd(x, b1v, c31);
-        }
-        c00.intoArray(tile, 0 * NR);
-        c01.intoArray(tile, 0 * NR + L);
-        c10.intoArray(tile, 1 * NR);
-        c11.intoArray(tile, 1 * NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
-    }
-
-    /**
-     * {@link #multiply} for two last rows: rows 0 and 1 of the tile. Each of its four accumulators
-     * waits for the previous step's multiply-add (4 cycles), so two rows take the time of a
-     * 4-row tile, but two single rows took twice that (a 10-row product spent half its time on
-     * its last two rows).
-     */
-    static void multiply2(int kc, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
-            float[] tile) {
-        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
-        for (int p = 0; p < kc; p++) {
-            int ap = a0 + p * aStep;
-            int bp = b0 + p * bStep;
-            FloatVector b0v = FloatVector.fromArray(F, b, bp);
-            FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
-            FloatVector x = FloatVector.broadcast(F, a[ap]);
-            c00 = Simd.mulAdd(x, b0v, c00);
-            c01 = Simd.mulAdd(x, b1v, c01);
-            x = FloatVector.broadcast(F, a[ap + aRow]);
-            c10 = Simd.mulAdd(x, b0v, c10);
-            c11 = Simd.mulAdd(x, b1v, c11);
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-    }
-
-    /** {@link #multiply} for a last single row: row 0 of the tile only. */
-    static void multiply1(int kc, float[] a, int a0, int aStep, float[] b, int b0, int bStep, float[] tile) {
-        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F);
-        for (int p = 0; p < kc; p++) {
-            int bp = b0 + p * bStep;
-            FloatVector x = FloatVector.broadcast(F, a[a0 + p * aStep]);
-            c0 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp), c0);
-            c1 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + L), c1);
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, L);
     }
 
     /**

@@ -517,9 +517,12 @@ final class VectorGemm {
         if (nFull < n1) {
             GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, 0, k, k, nFull, n1 - nFull, bEdge, 0, ws.gather);
         }
-        for (int i = m0; i < m1; ) {
-            int left = m1 - i;
-            int rows = left >= MR ? MR : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+        // The last rows (fewer than MR) run through the same two kernels, reading their last row again
+        // for the rows they lack: kernels of their own for 4, 2 and 1 rows ran too seldom for the JIT to
+        // compile them, and interpreted Vector API code allocates every vector (half a megabyte per
+        // training step of a CNN).
+        for (int i = m0; i < m1; i += MR) {
+            int rows = Math.min(MR, m1 - i);
             int a0 = o.aOff + i * o.aRs;
             for (int j = n0; j < n1; j += NR) {
                 int nr = Math.min(NR, n1 - j);
@@ -527,28 +530,21 @@ final class VectorGemm {
                 float[] b = edge ? bEdge : o.b;
                 int b0 = edge ? 0 : o.bOff + j;
                 int bStep = edge ? NR : o.bRs;
-                if (rows == MR && nr <= L) {
-                    GemmKernel.multiplyNarrow(k, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile);
+                if (nr <= L) {
+                    GemmKernel.multiplyNarrow(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile);
                 } else if (rows == MR && direct && nr == NR) {
                     int c0 = o.cOff + i * o.n + j;
-                    GemmKernel.multiply(k, o.a, a0, o.aRs, o.aCs, b, b0, bStep, o.c, c0, o.n,
+                    GemmKernel.multiply(k, MR, o.a, a0, o.aRs, o.aCs, b, b0, bStep, o.c, c0, o.n,
                             o.bias, o.biasOff + j);
                     if (o.act != Activation.IDENTITY) {
                         activate(o, c0, MR, NR);
                     }
                     continue;
-                } else if (rows == MR) {
-                    GemmKernel.multiply(k, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile, 0, NR, null, 0);
-                } else if (rows == 4) {
-                    GemmKernel.multiply4(k, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile);
-                } else if (rows == 2) {
-                    GemmKernel.multiply2(k, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile);
                 } else {
-                    GemmKernel.multiply1(k, o.a, a0, o.aCs, b, b0, bStep, tile);
+                    GemmKernel.multiply(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile, 0, NR, null, 0);
                 }
                 store(o, tile, i, rows, j, nr, true, true);
             }
-            i += rows;
         }
     }
 

@@ -18,8 +18,15 @@ public enum PoolOp {
 
     private final String label = name().toLowerCase(Locale.ROOT) + "Pool2d";
 
+    private final String backwardLabel = label + " backward";
+
     /** The name in error messages: "maxPool2d". */
     public String label() {
         return label;
+    }
+
+    /** The name of the backward pass in error messages: "maxPool2d backward". */
+    public String backwardLabel() {
+        return backwardLabel;
     }
 }
