@@ -43,17 +43,16 @@ public final class BatchNorm2d implements Layer {
     /** Per channel, {@code [C]}: coefficients of the input gradient. */
     private Tensor scale;
     private Tensor shift;
-    /** Per image and channel, {@code [m, C]}: row sums, and the per-channel columns gathered from {@code [C]}. */
+    /** Per image and channel, {@code [m, C]}: row sums. */
     private BatchBuffer rowSums;
-    private BatchBuffer columnA;
-    private BatchBuffer columnB;
+    /** The per-channel values as columns to broadcast along the rows. */
+    private ChannelColumns columns;
     private BatchBuffer xhat;
     private BatchBuffer out;
     private BatchBuffer dx;
     private BatchBuffer scratch;
     private Tensor lastXhat;
     private boolean lastTraining;
-    private int[] channelOfRow;
     private final ViewCache rowsIn = new ViewCache();
     private final ViewCache rowsXhat = new ViewCache();
     private final ViewCache rowsOut = new ViewCache();
@@ -61,10 +60,6 @@ public final class BatchNorm2d implements Layer {
     private final ViewCache rowsGrad = new ViewCache();
     private final ViewCache rowsDx = new ViewCache();
     private final ViewCache sumsFlat = new ViewCache();
-    private final ViewCache columnFlatA = new ViewCache();
-    private final ViewCache columnFlatB = new ViewCache();
-    /** One view {@code [C, 1]} per use of {@link #column}, so each keeps its source from step to step. */
-    private final ViewCache[] perChannelColumns = new ViewCache[7];
 
     public BatchNorm2d() {
         this(1e-5, 0.1);
@@ -73,9 +68,6 @@ public final class BatchNorm2d implements Layer {
     public BatchNorm2d(double eps, double momentum) {
         this.eps = (float) eps;
         this.momentum = (float) momentum;
-        for (int i = 0; i < perChannelColumns.length; i++) {
-            perChannelColumns[i] = new ViewCache();
-        }
     }
 
     @Override
@@ -118,8 +110,7 @@ public final class BatchNorm2d implements Layer {
         scale = backend.allocate(c);
         shift = backend.allocate(c);
         rowSums = new BatchBuffer(backend, c);
-        columnA = new BatchBuffer(backend, c);
-        columnB = new BatchBuffer(backend, c);
+        columns = new ChannelColumns(backend, channels);
         xhat = new BatchBuffer(backend, in);
         out = new BatchBuffer(backend, in);
         dx = new BatchBuffer(backend, in);
@@ -143,18 +134,18 @@ public final class BatchNorm2d implements Layer {
                         + " pixel has no variance; use batches of at least 2");
             }
             channelMean(xRows, m, n, state.mean);                            // mean_B
-            be.binary(BinaryOp.SUB, xRows, column(state.mean, m, columnA, columnFlatA, 0), xhatRows); // x - mean_B
+            be.binary(BinaryOp.SUB, xRows, columns.of(state.mean, m), xhatRows); // x - mean_B
             be.unary(UnaryOp.SQUARE, xhatRows, yRows);
             channelMean(yRows, m, n, state.var);                             // var_B (biased)
             state.updateRunning(momentum, n);
             state.invStd(state.var, eps);
         } else {
-            be.binary(BinaryOp.SUB, xRows, column(state.runningMean, m, columnA, columnFlatA, 0), xhatRows);
+            be.binary(BinaryOp.SUB, xRows, columns.of(state.runningMean, m), xhatRows);
             state.invStd(state.runningVar, eps);
         }
-        be.binary(BinaryOp.MUL, xhatRows, column(state.invStd, m, columnA, columnFlatA, 1), xhatRows);   // xhat
-        be.binary(BinaryOp.MUL, xhatRows, column(state.gamma.value(), m, columnA, columnFlatA, 2), yRows);
-        be.binary(BinaryOp.ADD, yRows, column(state.beta.value(), m, columnB, columnFlatB, 3), yRows); // + beta
+        be.binary(BinaryOp.MUL, xhatRows, columns.of(state.invStd, m), xhatRows);   // xhat
+        be.binary(BinaryOp.MUL, xhatRows, columns.of(state.gamma.value(), m), yRows);
+        be.binary(BinaryOp.ADD, yRows, columns.of(state.beta.value(), m), yRows); // + beta
         return y;
     }
 
@@ -169,27 +160,6 @@ public final class BatchNorm2d implements Layer {
         Tensor sums = rowSums.get(m);                                        // [m, C]
         be.reduce(ReduceOp.SUM, rows, 1, sumsFlat.of(sums, m * channels));
         be.reduce(ReduceOp.SUM, sums, 0, out);
-    }
-
-    /**
-     * The per-channel {@code values [C]} as a column {@code [m * C, 1]}, one value per row of the batch,
-     * gathered into {@code buffer}; {@code slot} keeps each caller's view of {@code values} apart.
-     */
-    private Tensor column(Tensor values, int m, BatchBuffer buffer, ViewCache flat, int slot) {
-        Tensor col = flat.of(buffer.get(m), m * channels, 1);
-        be.gatherRows(perChannelColumns[slot].of(values, channels, 1), channelOfRow(m), 0, col);
-        return col;
-    }
-
-    /** {@code [0, 1, ..., C - 1]} repeated for {@code m} images: the channel of each row. */
-    private int[] channelOfRow(int m) {
-        if (channelOfRow == null || channelOfRow.length < m * channels) {
-            channelOfRow = new int[m * channels];
-            for (int i = 0; i < channelOfRow.length; i++) {
-                channelOfRow[i] = i % channels;
-            }
-        }
-        return channelOfRow;
     }
 
     @Override
@@ -207,16 +177,16 @@ public final class BatchNorm2d implements Layer {
         channelSum(tmpRows, m, state.gamma.grad());                          // dgamma = sum dy * xhat
         channelSum(dyRows, m, state.beta.grad());                            // dbeta = sum dy
         be.binary(BinaryOp.MUL, state.gamma.value(), state.invStd, scale);   // a = gamma invStd
-        be.binary(BinaryOp.MUL, dyRows, column(scale, m, columnA, columnFlatA, 4), dxRows);      // a dy
+        be.binary(BinaryOp.MUL, dyRows, columns.of(scale, m), dxRows);      // a dy
         if (lastTraining) {
             Tensor perChannel = state.scratch;
             be.binary(BinaryOp.MUL, scale, state.gamma.grad(), perChannel);
             be.affine(perChannel, (float) (-1.0 / n), 0f, perChannel);       // -a dgamma / N
-            be.binary(BinaryOp.MUL, xhatRows, column(perChannel, m, columnB, columnFlatB, 5), tmpRows);
+            be.binary(BinaryOp.MUL, xhatRows, columns.of(perChannel, m), tmpRows);
             be.binary(BinaryOp.ADD, dxRows, tmpRows, dxRows);
             be.binary(BinaryOp.MUL, scale, state.beta.grad(), shift);
             be.affine(shift, (float) (-1.0 / n), 0f, shift);                 // -a dbeta / N
-            be.binary(BinaryOp.ADD, dxRows, column(shift, m, columnB, columnFlatB, 6), dxRows);
+            be.binary(BinaryOp.ADD, dxRows, columns.of(shift, m), dxRows);
         }
         return dX;
     }

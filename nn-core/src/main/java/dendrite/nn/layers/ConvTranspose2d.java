@@ -44,9 +44,7 @@ public final class ConvTranspose2d implements Layer {
     private Tensor lastInput;
     private boolean inputGradientNeeded = true;
     private final ViewCache outRows = new ViewCache();
-    private final ViewCache biasRows = new ViewCache();
-    private BatchBuffer biasColumn;
-    private int[] channelOfRow;
+    private ChannelColumns biasColumns;
     private final ViewCache gradRows = new ViewCache();
 
     /** {@code out} channels from a {@code kernel x kernel} window, stride 2: each side doubles (less kernel - 2). */
@@ -194,7 +192,7 @@ public final class ConvTranspose2d implements Layer {
         out = new BatchBuffer(backend, outputShape);
         dx = new BatchBuffer(backend, in);
         perImageChannel = new BatchBuffer(backend, Shape.of(outChannels));
-        biasColumn = new BatchBuffer(backend, Shape.of(1));
+        biasColumns = new ChannelColumns(backend, outChannels);
     }
 
     @Override
@@ -209,23 +207,11 @@ public final class ConvTranspose2d implements Layer {
         if (useBias) {
             // y[i, c, :] += bias[c]: each (image, channel) plane a row, the bias repeated per image as a column
             int pixels = outputShape.dim(1) * outputShape.dim(2);
-            Tensor column = biasColumn.get(n * outChannels);
-            be.gatherRows(biasRows.of(bias.value(), outChannels, 1), channelOfRow(n), 0, column);
+            Tensor column = biasColumns.of(bias.value(), n);
             Tensor planes = outRows.of(y, n * outChannels, pixels);
             be.binary(BinaryOp.ADD, planes, column, planes);
         }
         return y;
-    }
-
-    /** {@code [0, 1, ..., out - 1]} repeated for {@code n} images: the channel of each plane. */
-    private int[] channelOfRow(int n) {
-        if (channelOfRow == null || channelOfRow.length != n * outChannels) {
-            channelOfRow = new int[n * outChannels];
-            for (int i = 0; i < channelOfRow.length; i++) {
-                channelOfRow[i] = i % outChannels;
-            }
-        }
-        return channelOfRow;
     }
 
     @Override
