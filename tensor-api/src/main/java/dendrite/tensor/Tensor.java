@@ -102,8 +102,14 @@ public final class Tensor implements AutoCloseable {
         if (shape.size() != 1) {
             throw new IllegalArgumentException("item: tensor " + shape + " has " + shape.size() + " values, not 1");
         }
-        return toArray()[0];
+        requireAlive("item");
+        float[] one = ONE.get();
+        backend.read(this, one, 0);
+        return one[0];
     }
+
+    /** item's landing place, one per thread: reading a loss every step then allocates nothing. */
+    private static final ThreadLocal<float[]> ONE = ThreadLocal.withInitial(() -> new float[1]);
 
     /** Overwrites the values with {@code values} (row-major, exactly {@link #size()} of them). */
     public Tensor copyFrom(float[] values) {

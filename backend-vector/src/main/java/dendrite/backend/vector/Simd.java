@@ -58,6 +58,52 @@ final class Simd {
         return s;
     }
 
+    /**
+     * {@link #sum(FloatVector)} of a vector the caller stored in {@code lanes} (see {@link #lanes()}):
+     * the same tree, so the same bits. Kernels whose rows end in a horizontal sum use this form.
+     * {@code sum(FloatVector)} is too large for C2 to inline at call sites it does not judge hot,
+     * and a vector passed to a method left out of line is boxed: AVX2's softmax boxed one per row
+     * that way, about 9 KB per CNN training step. An array crosses the call without a copy.
+     */
+    static float sumLanes(float[] lanes) {
+        float[] a = lanes;
+        if (L == 16) {
+            return fold8(a[0] + a[8], a[1] + a[9], a[2] + a[10], a[3] + a[11], a[4] + a[12], a[5] + a[13],
+                    a[6] + a[14], a[7] + a[15]);
+        }
+        if (L == 8) {
+            return fold8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+        }
+        if (L == 4) {
+            return fold4(a[0], a[1], a[2], a[3]);
+        }
+        float s = 0f;
+        for (int i = 0; i < L; i++) {
+            s += a[i];
+        }
+        return s;
+    }
+
+    /** This thread's buffer of {@link #L} floats for {@link #sumLanes} and {@link #tail}. */
+    static float[] lanes() {
+        return LANES.get();
+    }
+
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
+    /**
+     * The last {@code count < L} values of a line from {@code x[off]}, copied into this thread's lane
+     * buffer and padded with zeros: loading it whole gives the vector a masked load would, without
+     * the masked load's bounds check. At the end of an array that check runs out of line where C2
+     * did not judge the tail hot, and allocates (a boolean[] per call).
+     */
+    static float[] tail(float[] x, int off, int count) {
+        float[] t = LANES.get();
+        System.arraycopy(x, off, t, 0, count);
+        java.util.Arrays.fill(t, count, L, 0f);
+        return t;
+    }
+
     /** Eight lanes: the upper four onto the lower four, then {@link #fold4}. */
     private static float fold8(float a0, float a1, float a2, float a3, float a4, float a5, float a6, float a7) {
         return fold4(a0 + a4, a1 + a5, a2 + a6, a3 + a7);

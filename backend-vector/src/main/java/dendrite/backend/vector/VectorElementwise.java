@@ -161,9 +161,8 @@ final class VectorElementwise {
         for (; i < bound; i += L) {
             FloatVector.fromArray(F, x, xOff + i).mul(alpha).add(beta).intoArray(out, outOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector.fromArray(F, x, xOff + i, m).mul(alpha).add(beta).intoArray(out, outOff + i, m);
+        for (; i < n; i++) {
+            out[outOff + i] = x[xOff + i] * alpha + beta;
         }
     }
 
@@ -198,102 +197,195 @@ final class VectorElementwise {
         }
     }
 
-    /** {@code out[i] = op(a[i], b[i])} for n elements. */
+    /**
+     * {@code out[i] = op(a[i], b[i])} for n elements.
+     *
+     * <p>Like the unary ops, each binary op is a method of its own, with its vector operations
+     * written in its loop. One method holding every op's loop compiled differently depending on
+     * which ops the process had run: once all had been seen, C2's inlining budget ran out before the
+     * small helpers that loaded the vectors, and every vector they returned was boxed (the CNN's
+     * weight-gradient partial sums then allocated 600 KB a step in the full test run).
+     */
     static void binary(BinaryOp op, int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
-        int bound = F.loopBound(n);
-        int i = 0;
         switch (op) {
-            case ADD -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).add(va(b, bOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case SUB -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).sub(va(b, bOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case MUL -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).mul(va(b, bOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case DIV -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).div(va(b, bOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case POW -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).lanewise(VectorOperators.POW, va(b, bOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case MAX -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).max(va(b, bOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case MIN -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).min(va(b, bOff + i)).intoArray(out, outOff + i);
-                }
-            }
-        }
-        // The tail is short: the reference's scalar formula.
-        for (; i < n; i++) {
-            out[outOff + i] = apply(op, a[aOff + i], b[bOff + i]);
+            case ADD -> binaryAdd(n, a, aOff, b, bOff, out, outOff);
+            case SUB -> binarySub(n, a, aOff, b, bOff, out, outOff);
+            case MUL -> binaryMul(n, a, aOff, b, bOff, out, outOff);
+            case DIV -> binaryDiv(n, a, aOff, b, bOff, out, outOff);
+            case MAX -> binaryMax(n, a, aOff, b, bOff, out, outOff);
+            case MIN -> binaryMin(n, a, aOff, b, bOff, out, outOff);
+            case POW -> binaryPow(n, a, aOff, b, bOff, out, outOff);
         }
     }
 
-    /** {@code out[i] = op(a[i], s)} for n elements: b broadcast as one value. */
+    /** {@code out[i] = op(a[i], s)} for n elements: b broadcast as one value. Each op a method of its own, as in {@link #binary}. */
     static void binaryScalar(BinaryOp op, int n, float[] a, int aOff, float s, float[] out, int outOff) {
+        switch (op) {
+            case ADD -> scalarAdd(n, a, aOff, s, out, outOff);
+            case SUB -> scalarSub(n, a, aOff, s, out, outOff);
+            case MUL -> scalarMul(n, a, aOff, s, out, outOff);
+            case DIV -> scalarDiv(n, a, aOff, s, out, outOff);
+            case MAX -> scalarMax(n, a, aOff, s, out, outOff);
+            case MIN -> scalarMin(n, a, aOff, s, out, outOff);
+            case POW -> scalarPow(n, a, aOff, s, out, outOff);
+        }
+    }
+
+    private static void binaryAdd(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).add(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = a[aOff + i] + b[bOff + i];
+        }
+    }
+
+    private static void scalarAdd(int n, float[] a, int aOff, float s, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).add(s).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = a[aOff + i] + s;
+        }
+    }
+
+    private static void binarySub(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).sub(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = a[aOff + i] - b[bOff + i];
+        }
+    }
+
+    private static void scalarSub(int n, float[] a, int aOff, float s, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).sub(s).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = a[aOff + i] - s;
+        }
+    }
+
+    private static void binaryMul(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).mul(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = a[aOff + i] * b[bOff + i];
+        }
+    }
+
+    private static void scalarMul(int n, float[] a, int aOff, float s, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).mul(s).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = a[aOff + i] * s;
+        }
+    }
+
+    private static void binaryDiv(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).div(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = a[aOff + i] / b[bOff + i];
+        }
+    }
+
+    private static void scalarDiv(int n, float[] a, int aOff, float s, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).div(s).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = a[aOff + i] / s;
+        }
+    }
+
+    private static void binaryMax(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).max(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = Math.max(a[aOff + i], b[bOff + i]);
+        }
+    }
+
+    private static void scalarMax(int n, float[] a, int aOff, float s, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).max(s).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = Math.max(a[aOff + i], s);
+        }
+    }
+
+    private static void binaryMin(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).min(FloatVector.fromArray(F, b, bOff + i)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = Math.min(a[aOff + i], b[bOff + i]);
+        }
+    }
+
+    private static void scalarMin(int n, float[] a, int aOff, float s, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).min(s).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = Math.min(a[aOff + i], s);
+        }
+    }
+
+    /** POW's vector form is a library call, not an instruction. */
+    private static void binaryPow(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).lanewise(VectorOperators.POW, FloatVector.fromArray(F, b, bOff + i))
+                    .intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = (float) Math.pow(a[aOff + i], b[bOff + i]);
+        }
+    }
+
+    private static void scalarPow(int n, float[] a, int aOff, float s, float[] out, int outOff) {
         int bound = F.loopBound(n);
         int i = 0;
         FloatVector sv = FloatVector.broadcast(F, s);
-        switch (op) {
-            case ADD -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).add(sv).intoArray(out, outOff + i);
-                }
-            }
-            case SUB -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).sub(sv).intoArray(out, outOff + i);
-                }
-            }
-            case MUL -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).mul(sv).intoArray(out, outOff + i);
-                }
-            }
-            case DIV -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).div(sv).intoArray(out, outOff + i);
-                }
-            }
-            case POW -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).lanewise(VectorOperators.POW, sv).intoArray(out, outOff + i);
-                }
-            }
-            case MAX -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).max(sv).intoArray(out, outOff + i);
-                }
-            }
-            case MIN -> {
-                for (; i < bound; i += L) {
-                    va(a, aOff + i).min(sv).intoArray(out, outOff + i);
-                }
-            }
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(F, a, aOff + i).lanewise(VectorOperators.POW, sv).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
-            out[outOff + i] = apply(op, a[aOff + i], s);
+            out[outOff + i] = (float) Math.pow(a[aOff + i], s);
         }
-    }
-
-    private static FloatVector va(float[] x, int off) {
-        return FloatVector.fromArray(F, x, off);
     }
 
     /** One value of a binary op, as the reference computes it. */

@@ -453,7 +453,7 @@ public final class VectorKernels extends HeapKernels {
         if (serial(n, grain)) {
             VectorActivations.forward(act, param, n, xs, xo, os, oo);
         } else {
-            split(n, grain, (from, to) -> VectorActivations.forward(act, param, to - from, xs, xo + from, os, oo + from));
+            RangeJobs.mine().activation.set(act, param, xs, xo, os, oo).runOn(parallel, n, parallel.parts(n, grain));
         }
     }
 
@@ -475,8 +475,8 @@ public final class VectorKernels extends HeapKernels {
         if (serial(n, grain)) {
             VectorActivations.backward(act, param, n, xs, xo, ys, yo, dys, dyo, dxs, dxo);
         } else {
-            split(n, grain, (from, to) -> VectorActivations.backward(act, param, to - from,
-                    xs, xo + from, ys, yo + from, dys, dyo + from, dxs, dxo + from));
+            RangeJobs.mine().activationBackward.set(act, param, xs, xo, ys, yo, dys, dyo, dxs, dxo)
+                    .runOn(parallel, n, parallel.parts(n, grain));
         }
     }
 
@@ -494,8 +494,8 @@ public final class VectorKernels extends HeapKernels {
         if (serial(n, GRAIN)) {
             VectorOptimizers.sgd(0, n, p, po, g, go, v, vo, lr, momentum, weightDecay, nesterov);
         } else {
-            split(n, GRAIN, (from, to) -> VectorOptimizers.sgd(from, to, p, po, g, go, v, vo, lr, momentum,
-                    weightDecay, nesterov));
+            RangeJobs.mine().sgd.set(p, po, g, go, v, vo, lr, momentum, weightDecay, nesterov)
+                    .runOn(parallel, n, parallel.parts(n, GRAIN));
         }
     }
 
@@ -515,8 +515,8 @@ public final class VectorKernels extends HeapKernels {
             VectorOptimizers.adam(0, n, p, po, g, go, ms, mo, vs, vo, lr, beta1, beta2, eps, weightDecay, decoupled,
                     c1, c2);
         } else {
-            split(n, GRAIN_HEAVY, (from, to) -> VectorOptimizers.adam(from, to, p, po, g, go, ms, mo, vs, vo, lr,
-                    beta1, beta2, eps, weightDecay, decoupled, c1, c2));
+            RangeJobs.mine().adam.set(p, po, g, go, ms, mo, vs, vo, lr, beta1, beta2, eps, weightDecay, decoupled, c1, c2)
+                    .runOn(parallel, n, parallel.parts(n, GRAIN_HEAVY));
         }
     }
 

@@ -40,15 +40,18 @@ final class VectorReductions {
             s0 = s0.add(FloatVector.fromArray(F, x, off + i));
             s1 = s1.add(FloatVector.fromArray(F, x, off + i + L));
         }
+        // The tail as masked loads would give it (zeros past the end), read from a padded copy.
         if (i < len) {
-            VectorMask<Float> m = F.indexInRange(i, len);
-            s0 = s0.add(FloatVector.fromArray(F, x, off + i, m));
+            int n = Math.min(L, len - i);
+            s0 = s0.add(n == L ? FloatVector.fromArray(F, x, off + i) : FloatVector.fromArray(F, Simd.tail(x, off + i, n), 0));
             i += L;
             if (i < len) {
-                s1 = s1.add(FloatVector.fromArray(F, x, off + i, F.indexInRange(i, len)));
+                s1 = s1.add(FloatVector.fromArray(F, Simd.tail(x, off + i, len - i), 0));
             }
         }
-        return Simd.sum(s0.add(s1));
+        float[] lanes = Simd.lanes();
+        s0.add(s1).intoArray(lanes, 0);
+        return Simd.sumLanes(lanes);
     }
 
     /** x_0^2 + ... + x_(len-1)^2. */
@@ -63,10 +66,13 @@ final class VectorReductions {
             s1 = Simd.mulAdd(b, b, s1);
         }
         for (; i < len; i += L) {
-            FloatVector a = FloatVector.fromArray(F, x, off + i, F.indexInRange(i, len));
+            int n = Math.min(L, len - i);
+            FloatVector a = n == L ? FloatVector.fromArray(F, x, off + i) : FloatVector.fromArray(F, Simd.tail(x, off + i, n), 0);
             s0 = Simd.mulAdd(a, a, s0);
         }
-        return Simd.sum(s0.add(s1));
+        float[] lanes = Simd.lanes();
+        s0.add(s1).intoArray(lanes, 0);
+        return Simd.sumLanes(lanes);
     }
 
     /** The largest of the line, NaN if any value is NaN (vector max follows Math.max). */
@@ -160,8 +166,18 @@ final class VectorReductions {
                 out[os + j] = e;
                 tail += e;
             }
-            float total = Simd.sum(sum) + tail;
-            VectorElementwise.binaryScalar(dendrite.tensor.op.BinaryOp.DIV, cols, out, os, total, out, os);
+            float[] lanes = Simd.lanes();
+            sum.intoArray(lanes, 0);
+            float total = Simd.sumLanes(lanes) + tail;
+            // Divided here rather than through the shared binaryScalar, whose compiled form depends
+            // on which other ops the process has run.
+            j = 0;
+            for (; j < bound; j += L) {
+                FloatVector.fromArray(F, out, os + j).div(total).intoArray(out, os + j);
+            }
+            for (; j < cols; j++) {
+                out[os + j] = out[os + j] / total;
+            }
         }
     }
 
@@ -181,15 +197,16 @@ final class VectorReductions {
             for (; j < cols; j++) {
                 tail += VectorMath.exp(x[xs + j] - max);
             }
-            float logSum = (float) Math.log(Simd.sum(sum) + tail);
+            float[] lanes = Simd.lanes();
+            sum.intoArray(lanes, 0);
+            float logSum = (float) Math.log(Simd.sumLanes(lanes) + tail);
             // x - max - logSum, in the reference's order (two subtractions, not one).
             j = 0;
             for (; j < bound; j += L) {
                 FloatVector.fromArray(F, x, xs + j).sub(max).sub(logSum).intoArray(out, os + j);
             }
-            if (j < cols) {
-                VectorMask<Float> m = F.indexInRange(j, cols);
-                FloatVector.fromArray(F, x, xs + j, m).sub(max).sub(logSum).intoArray(out, os + j, m);
+            for (; j < cols; j++) {
+                out[os + j] = x[xs + j] - max - logSum;
             }
         }
     }

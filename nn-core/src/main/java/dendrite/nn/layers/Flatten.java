@@ -42,19 +42,12 @@ public final class Flatten implements Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        return forwardView.of(x, x.dim(0), features);
+        return forwardView.rows(x, x.dim(0), features);
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
-        return backwardView.of(dOut, batchShape(dOut.dim(0)));
-    }
-
-    private int[] batchShape(int m) {
-        int[] d = new int[inputShape.rank() + 1];
-        d[0] = m;
-        System.arraycopy(inputShape.dims(), 0, d, 1, inputShape.rank());
-        return d;
+        return backwardView.batch(dOut, dOut.dim(0), inputShape);
     }
 
     @Override

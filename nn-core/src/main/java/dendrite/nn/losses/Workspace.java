@@ -32,15 +32,27 @@ final class Workspace {
         if (prediction.rank() < 1) {
             throw new IllegalArgumentException(loss + ": prediction " + prediction.shape() + " has no batch dimension");
         }
-        Shape sample = prediction.shape().rank() == 1 ? Shape.scalar()
-                : Shape.of(java.util.Arrays.copyOfRange(prediction.shape().dims(), 1, prediction.rank()));
-        if (prediction.backend() != backend || !sample.equals(sampleShape)) {
+        if (prediction.backend() != backend || !sameSample(prediction)) {
             buffers.values().forEach(BatchBuffer::release);
             buffers.clear();
             backend = prediction.backend();
-            sampleShape = sample;
+            sampleShape = prediction.shape().rank() == 1 ? Shape.scalar()
+                    : Shape.of(java.util.Arrays.copyOfRange(prediction.shape().dims(), 1, prediction.rank()));
             value = Scope.unscoped(() -> backend.allocate(Shape.scalar()));
         }
+    }
+
+    /** Whether the prediction's per-sample shape is the one prepared, compared without allocating. */
+    private boolean sameSample(Tensor prediction) {
+        if (sampleShape == null || sampleShape.rank() != Math.max(0, prediction.rank() - 1)) {
+            return false;
+        }
+        for (int i = 0; i < sampleShape.rank(); i++) {
+            if (sampleShape.dim(i) != prediction.dim(i + 1)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     Backend backend() {
@@ -54,7 +66,13 @@ final class Workspace {
 
     /** A buffer named {@code name} shaped like the prediction for {@code rows} samples. */
     Tensor buffer(String name, int rows) {
-        return buffers.computeIfAbsent(name, n -> new BatchBuffer(backend, sampleShape)).get(rows);
+        // get, then put: computeIfAbsent's lambda would capture this and be a new object per call.
+        BatchBuffer b = buffers.get(name);
+        if (b == null) {
+            b = new BatchBuffer(backend, sampleShape);
+            buffers.put(name, b);
+        }
+        return b.get(rows);
     }
 
     /** {@code target} seen in the prediction's shape (a cached view when only the form differs). */

@@ -1,0 +1,231 @@
+package dendrite.backend.vector;
+
+import dendrite.tensor.op.Activation;
+import java.util.function.IntConsumer;
+
+/**
+ * The element-wise calls of every training step (activations forward and backward, the SGD and
+ * Adam updates) as reusable jobs, one set per calling thread, so that splitting a large tensor over
+ * the pool allocates nothing. A capturing lambda handed to the pool is a new object on every call
+ * (it escapes to the workers, so escape analysis cannot remove it): two per large call, about 1 KB
+ * of a CNN training step. Each job holds its caller's arrays only during the call.
+ */
+final class RangeJobs {
+    private static final ThreadLocal<RangeJobs> MINE = ThreadLocal.withInitial(RangeJobs::new);
+
+    final ActivationJob activation = new ActivationJob();
+    final ActivationBackwardJob activationBackward = new ActivationBackwardJob();
+    final SgdJob sgd = new SgdJob();
+    final AdamJob adam = new AdamJob();
+
+    private RangeJobs() {
+    }
+
+    /** This thread's jobs. */
+    static RangeJobs mine() {
+        return MINE.get();
+    }
+
+    /**
+     * A kernel over elements [0, n), run in {@code parts} vector-aligned ranges: part p is the range
+     * {@link #split} gave it, the last part taking what is left.
+     */
+    abstract static class RangeJob implements IntConsumer {
+        private int n;
+        private int step;
+        private int parts;
+
+        /** The kernel on elements [from, to). */
+        abstract void range(int from, int to);
+
+        /** Drops the caller's arrays. */
+        abstract void clear();
+
+        @Override
+        public final void accept(int p) {
+            range(Math.min(n, p * step), p == parts - 1 ? n : Math.min(n, (p + 1) * step));
+        }
+
+        /** Runs the job over [0, n) in {@code parts} parts on {@code parallel}, then clears it. */
+        final void runOn(Parallel parallel, int n, int parts) {
+            try {
+                this.n = n;
+                this.parts = parts;
+                this.step = (n / parts + Simd.L - 1) / Simd.L * Simd.L;
+                parallel.run(parts, this);
+            } finally {
+                clear();
+            }
+        }
+    }
+
+    /** {@link VectorActivations#forward}. */
+    static final class ActivationJob extends RangeJob {
+        private Activation act;
+        private float param;
+        private float[] x;
+        private int xOff;
+        private float[] out;
+        private int outOff;
+
+        ActivationJob set(Activation act, float param, float[] x, int xOff, float[] out, int outOff) {
+            this.act = act;
+            this.param = param;
+            this.x = x;
+            this.xOff = xOff;
+            this.out = out;
+            this.outOff = outOff;
+            return this;
+        }
+
+        @Override
+        void range(int from, int to) {
+            VectorActivations.forward(act, param, to - from, x, xOff + from, out, outOff + from);
+        }
+
+        @Override
+        void clear() {
+            x = null;
+            out = null;
+        }
+    }
+
+    /** {@link VectorActivations#backward}. */
+    static final class ActivationBackwardJob extends RangeJob {
+        private Activation act;
+        private float param;
+        private float[] x;
+        private int xOff;
+        private float[] y;
+        private int yOff;
+        private float[] dy;
+        private int dyOff;
+        private float[] dx;
+        private int dxOff;
+
+        ActivationBackwardJob set(Activation act, float param, float[] x, int xOff, float[] y, int yOff, float[] dy,
+                int dyOff, float[] dx, int dxOff) {
+            this.act = act;
+            this.param = param;
+            this.x = x;
+            this.xOff = xOff;
+            this.y = y;
+            this.yOff = yOff;
+            this.dy = dy;
+            this.dyOff = dyOff;
+            this.dx = dx;
+            this.dxOff = dxOff;
+            return this;
+        }
+
+        @Override
+        void range(int from, int to) {
+            VectorActivations.backward(act, param, to - from, x, xOff + from, y, yOff + from, dy, dyOff + from, dx,
+                    dxOff + from);
+        }
+
+        @Override
+        void clear() {
+            x = null;
+            y = null;
+            dy = null;
+            dx = null;
+        }
+    }
+
+    /** {@link VectorOptimizers#sgd}. */
+    static final class SgdJob extends RangeJob {
+        private float[] p;
+        private int pOff;
+        private float[] g;
+        private int gOff;
+        private float[] v;
+        private int vOff;
+        private float lr;
+        private float momentum;
+        private float weightDecay;
+        private boolean nesterov;
+
+        SgdJob set(float[] p, int pOff, float[] g, int gOff, float[] v, int vOff, float lr, float momentum,
+                float weightDecay, boolean nesterov) {
+            this.p = p;
+            this.pOff = pOff;
+            this.g = g;
+            this.gOff = gOff;
+            this.v = v;
+            this.vOff = vOff;
+            this.lr = lr;
+            this.momentum = momentum;
+            this.weightDecay = weightDecay;
+            this.nesterov = nesterov;
+            return this;
+        }
+
+        @Override
+        void range(int from, int to) {
+            VectorOptimizers.sgd(from, to, p, pOff, g, gOff, v, vOff, lr, momentum, weightDecay, nesterov);
+        }
+
+        @Override
+        void clear() {
+            p = null;
+            g = null;
+            v = null;
+        }
+    }
+
+    /** {@link VectorOptimizers#adam}. */
+    static final class AdamJob extends RangeJob {
+        private float[] p;
+        private int pOff;
+        private float[] g;
+        private int gOff;
+        private float[] m;
+        private int mOff;
+        private float[] v;
+        private int vOff;
+        private float lr;
+        private float beta1;
+        private float beta2;
+        private float eps;
+        private float weightDecay;
+        private boolean decoupled;
+        private float c1;
+        private float c2;
+
+        AdamJob set(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float lr,
+                float beta1, float beta2, float eps, float weightDecay, boolean decoupled, float c1, float c2) {
+            this.p = p;
+            this.pOff = pOff;
+            this.g = g;
+            this.gOff = gOff;
+            this.m = m;
+            this.mOff = mOff;
+            this.v = v;
+            this.vOff = vOff;
+            this.lr = lr;
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.eps = eps;
+            this.weightDecay = weightDecay;
+            this.decoupled = decoupled;
+            this.c1 = c1;
+            this.c2 = c2;
+            return this;
+        }
+
+        @Override
+        void range(int from, int to) {
+            VectorOptimizers.adam(from, to, p, pOff, g, gOff, m, mOff, v, vOff, lr, beta1, beta2, eps, weightDecay,
+                    decoupled, c1, c2);
+        }
+
+        @Override
+        void clear() {
+            p = null;
+            g = null;
+            m = null;
+            v = null;
+        }
+    }
+}
