@@ -106,4 +106,33 @@ class SavedModelCommandsTest {
         assertTrue(m.find(), "no '" + key + ":' line in\n" + output);
         return m.group(1);
     }
+
+    /**
+     * Issue 17, failure 5: predict, eval and summary read a model file once, so a file replaced
+     * meanwhile cannot give one file's weights with another's class names. The race itself cannot be
+     * made to happen on demand; what makes it possible can be counted: JFR's {@code jdk.FileRead}
+     * events (every read, threshold 0) add up to the file's size exactly when the file is read once.
+     * The code before the fix read it twice (the model, then its metadata) and gave twice the size.
+     */
+    @Test
+    void loadingAModelReadsItsFileOnce() throws IOException {
+        Path copy = dir.resolve("read-once.safetensors");
+        Files.copy(model, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String path = copy.toAbsolutePath().toString();
+        long read = 0;
+        try (jdk.jfr.Recording recording = new jdk.jfr.Recording()) {
+            recording.enable("jdk.FileRead").withThreshold(java.time.Duration.ZERO);
+            recording.start();
+            ModelStore.load(copy, dendrite.tensor.Backends.get("scalar"));
+            recording.stop();
+            Path events = dir.resolve("read-once.jfr");
+            recording.dump(events);
+            for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(events)) {
+                if (path.equals(e.getString("path"))) {
+                    read += e.getLong("bytesRead");
+                }
+            }
+        }
+        assertEquals(Files.size(copy), read, "bytes read from " + path + " to load it");
+    }
 }
