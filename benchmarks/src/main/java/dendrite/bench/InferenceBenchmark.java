@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -24,6 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code Sequential.predict(float[], n)}: host values in, host values out, so the copies to and
  * from the backend are part of the time. {@code single} predicts one sample, {@code batch64} 64.
  * peers/torch_mlp.py times the same in PyTorch.
+ *
+ * <p>{@code singleThroughput1} and {@code singleThroughput2} count single-sample predictions per
+ * millisecond from one and from two threads sharing the one model, as a service's request threads
+ * would: their ratio is how prediction scales (issue 19 asks for at least 1.7 on 2 cores).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -57,6 +62,22 @@ public class InferenceBenchmark {
 
     @Benchmark
     public float[] single() {
+        return network.predict(one, 1);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Threads(1)
+    public float[] singleThroughput1() {
+        return network.predict(one, 1);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Threads(2)
+    public float[] singleThroughput2() {
         return network.predict(one, 1);
     }
 

@@ -67,10 +67,12 @@ import java.util.TreeSet;
  *
  * <h2>Threads</h2>
  * {@link #forward} and {@link #backward} use buffers owned by the layers and are not thread-safe: a
- * model is trained on one thread. The {@code predict} methods are {@code synchronized}, so concurrent
- * predictions are serialized and safe; during {@code fit} (see {@link #beginTraining()}), a
- * prediction from another thread is refused with an {@link IllegalStateException} rather than read
- * half-updated weights.
+ * model is trained on one thread. The {@code predict} methods are thread-safe and run concurrently:
+ * each thread predicting at the same time gets its own copy of the layers' buffers, sharing the
+ * weights ({@link Layer#replicaForInference}; a model with a layer that cannot be copied that way
+ * predicts one call at a time). During {@code fit} (see {@link #beginTraining()}), a prediction
+ * from another thread is refused with an {@link IllegalStateException} rather than read
+ * half-updated weights, and training begins only once the predictions in progress have finished.
  *
  * <h2>Memory</h2>
  * Parameters and layer buffers belong to the model; build and first use it outside a
@@ -291,6 +293,26 @@ public final class Sequential {
             lastOutputs[i] = h;
         }
         return h;
+    }
+
+    /**
+     * A copy of every layer for predicting on another thread ({@link Layer#replicaForInference}),
+     * sharing this model's parameters and buffers; empty when some layer cannot be copied.
+     */
+    java.util.Optional<List<Layer>> inferenceReplicas() {
+        List<Layer> copies = new ArrayList<>(layers.size());
+        Shape in = inputShape;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            Shape layerInput = in;
+            java.util.Optional<Layer> copy = Scope.unscoped(() -> layer.replicaForInference(backend, layerInput));
+            if (copy.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            copies.add(copy.get());
+            in = outputShapes.get(i);
+        }
+        return java.util.Optional.of(copies);
     }
 
     void checkBatch(String op, Tensor x) {

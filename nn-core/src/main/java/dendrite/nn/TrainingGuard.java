@@ -5,8 +5,9 @@ package dendrite.nn;
  * prediction from any other thread is refused rather than read half-updated weights. Leases nest on
  * the training thread (an evaluation inside {@code fit}).
  *
- * <p>Everything synchronizes on the model itself, as its {@code predict} methods do, so a prediction
- * in progress finishes before training can begin.
+ * <p>Predictions run under {@link #predictions()}'s read lock, several at a time; a lease begins
+ * under its write lock, so the predictions in progress finish before training can begin, and the
+ * ones that start after see the lease and are refused.
  */
 final class TrainingGuard {
     private final Object model;
@@ -19,7 +20,24 @@ final class TrainingGuard {
         this.model = model;
     }
 
+    /** Held (read) by every prediction while it runs. */
+    java.util.concurrent.locks.Lock predictions() {
+        return predictionLock.readLock();
+    }
+
+    private final java.util.concurrent.locks.ReentrantReadWriteLock predictionLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+
     Sequential.TrainingLease begin() {
+        predictionLock.writeLock().lock();
+        try {
+            return beginLocked();
+        } finally {
+            predictionLock.writeLock().unlock();
+        }
+    }
+
+    private Sequential.TrainingLease beginLocked() {
         synchronized (model) {
             Thread t = trainingThread;
             if (t != null && t != Thread.currentThread()) {

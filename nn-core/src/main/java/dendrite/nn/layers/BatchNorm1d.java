@@ -84,10 +84,24 @@ public final class BatchNorm1d implements Layer {
         be = backend;
         features = inputShape.dim(0);
         state = new BatchNormState(backend, features);
+        allocateBuffers(backend, inputShape);
+    }
+
+    private void allocateBuffers(Backend backend, Shape inputShape) {
         xhat = new BatchBuffer(backend, inputShape);
         out = new BatchBuffer(backend, inputShape);
         dx = new BatchBuffer(backend, inputShape);
         scratch = new BatchBuffer(backend, inputShape);
+    }
+
+    @Override
+    public Optional<Layer> replicaForInference(Backend backend, Shape inputShape) {
+        BatchNorm1d copy = (BatchNorm1d) LayerRegistry.create(type(), config());
+        copy.be = backend;
+        copy.features = features;
+        copy.state = new BatchNormState(state);
+        copy.allocateBuffers(backend, inputShape);
+        return Optional.of(copy);
     }
 
     @Override

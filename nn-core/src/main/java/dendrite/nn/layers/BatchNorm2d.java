@@ -107,6 +107,11 @@ public final class BatchNorm2d implements Layer {
         pixels = in.dim(1) * in.dim(2);
         Shape c = Shape.of(channels);
         state = new BatchNormState(backend, channels);
+        allocateBuffers(backend, in);
+    }
+
+    private void allocateBuffers(Backend backend, Shape in) {
+        Shape c = Shape.of(channels);
         scale = backend.allocate(c);
         shift = backend.allocate(c);
         rowSums = new BatchBuffer(backend, c);
@@ -115,6 +120,17 @@ public final class BatchNorm2d implements Layer {
         out = new BatchBuffer(backend, in);
         dx = new BatchBuffer(backend, in);
         scratch = new BatchBuffer(backend, in);
+    }
+
+    @Override
+    public Optional<Layer> replicaForInference(Backend backend, Shape in) {
+        BatchNorm2d copy = (BatchNorm2d) LayerRegistry.create(type(), config());
+        copy.be = backend;
+        copy.channels = channels;
+        copy.pixels = pixels;
+        copy.state = new BatchNormState(state);
+        copy.allocateBuffers(backend, in);
+        return Optional.of(copy);
     }
 
     @Override

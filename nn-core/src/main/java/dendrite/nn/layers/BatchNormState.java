@@ -43,6 +43,23 @@ final class BatchNormState {
         scratch = backend.allocate(s);
     }
 
+    /**
+     * A state for an inference replica: {@code shared}'s parameters and running statistics (the
+     * same tensors), its own per-call statistics and scratch.
+     */
+    BatchNormState(BatchNormState shared) {
+        be = shared.be;
+        Shape s = shared.mean.shape();
+        gamma = shared.gamma;
+        beta = shared.beta;
+        runningMean = shared.runningMean;
+        runningVar = shared.runningVar;
+        mean = be.allocate(s);
+        var = be.allocate(s);
+        invStd = be.allocate(s);
+        scratch = be.allocate(s);
+    }
+
     /** {@code weight}, {@code bias}, {@code running_mean} and {@code running_var}, each {@code [n]}. */
     static Optional<Map<String, int[]>> stateShapes(int n) {
         Map<String, int[]> shapes = new LinkedHashMap<>();

@@ -206,6 +206,19 @@ public final class Conv2d implements Layer {
     }
 
     @Override
+    public Optional<Layer> replicaForInference(Backend backend, Shape in) {
+        Conv2d copy = (Conv2d) LayerRegistry.create(type(), config());
+        copy.be = backend;
+        copy.inputShape = in;
+        copy.inChannels = inChannels;
+        copy.weight = weight;
+        copy.bias = bias;
+        copy.out = new BatchBuffer(backend, outputShape(in));
+        copy.dx = new BatchBuffer(backend, in);
+        return Optional.of(copy);
+    }
+
+    @Override
     public Tensor forward(Tensor x, boolean training) {
         int n = x.dim(0);
         if (geometry == null || geometry.batch() != n) {

@@ -189,10 +189,27 @@ public final class ConvTranspose2d implements Layer {
         initializer.initialize(backend, weight.value(), outChannels / groups * kernel * kernel,
                 inChannels / groups * kernel * kernel, seed);
         bias = useBias ? new Parameter("bias", backend, Shape.of(outChannels)) : null;
+        allocateBuffers(backend, in);
+    }
+
+    private void allocateBuffers(Backend backend, Shape in) {
         out = new BatchBuffer(backend, outputShape);
         dx = new BatchBuffer(backend, in);
         perImageChannel = new BatchBuffer(backend, Shape.of(outChannels));
         biasColumns = new ChannelColumns(backend, outChannels);
+    }
+
+    @Override
+    public Optional<Layer> replicaForInference(Backend backend, Shape in) {
+        ConvTranspose2d copy = (ConvTranspose2d) LayerRegistry.create(type(), config());
+        copy.outputShape = outputShape;
+        copy.be = backend;
+        copy.inputShape = in;
+        copy.inChannels = inChannels;
+        copy.weight = weight;
+        copy.bias = bias;
+        copy.allocateBuffers(backend, in);
+        return Optional.of(copy);
     }
 
     @Override

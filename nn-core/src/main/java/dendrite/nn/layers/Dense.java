@@ -185,9 +185,24 @@ public final class Dense implements Layer {
         weight = new Parameter("weight", backend, Shape.of(units, inFeatures));
         initializer.initialize(backend, weight.value(), inFeatures, units, seed);
         bias = useBias ? new Parameter("bias", backend, Shape.of(units)) : null;
+        allocateBuffers(backend, inputShape);
+    }
+
+    private void allocateBuffers(Backend backend, Shape inputShape) {
         out = new BatchBuffer(backend, Shape.of(units));
         dx = new BatchBuffer(backend, inputShape);
         dz = activation == Activation.IDENTITY ? null : new BatchBuffer(backend, Shape.of(units));
+    }
+
+    @Override
+    public Optional<Layer> replicaForInference(Backend backend, Shape inputShape) {
+        Dense copy = (Dense) LayerRegistry.create(type(), config());
+        copy.be = backend;
+        copy.inFeatures = inFeatures;
+        copy.weight = weight;
+        copy.bias = bias;
+        copy.allocateBuffers(backend, inputShape);
+        return Optional.of(copy);
     }
 
     @Override

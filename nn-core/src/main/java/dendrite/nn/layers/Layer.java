@@ -157,6 +157,33 @@ public interface Layer {
     default void setInputGradientNeeded(boolean needed) {
     }
 
+    /**
+     * A copy of this built layer for predicting on another thread: the same parameters and buffers
+     * (the tensors themselves, so it always computes with the current weights), its own per-batch
+     * buffers, and {@code forward(x, false)} equal to this layer's. {@code Sequential}'s predict
+     * methods run concurrent calls on such copies instead of one at a time.
+     *
+     * <p>Default: for a layer without parameters or buffers, a new one from {@link #type()} and
+     * {@link #config()} built for {@code inputShape}; otherwise empty, meaning "cannot share", and a
+     * model holding such a layer serializes its predictions.
+     *
+     * @param backend    the backend this layer was built on
+     * @param inputShape the per-sample input shape it was built for
+     */
+    default Optional<Layer> replicaForInference(Backend backend, Shape inputShape) {
+        if (!parameters().isEmpty() || !buffers().isEmpty()) {
+            return Optional.empty();
+        }
+        Layer copy;
+        try {
+            copy = LayerRegistry.create(type(), config());
+        } catch (RuntimeException e) {               // not registered: cannot be rebuilt from its description
+            return Optional.empty();
+        }
+        copy.build(backend, inputShape, 0L);
+        return Optional.of(copy);
+    }
+
     /** The number of trainable values. */
     default long parameterCount() {
         long n = 0;
