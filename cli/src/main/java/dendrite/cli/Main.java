@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  * dendrite eval --model runs/digits-.../model.safetensors
  * </pre>
  */
-@Command(name = "dendrite", mixinStandardHelpOptions = true, version = "dendrite 0.1.0",
+@Command(name = "dendrite", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Train, evaluate and inspect neural networks on the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class,
                 BenchCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class})

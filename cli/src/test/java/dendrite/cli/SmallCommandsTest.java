@@ -62,4 +62,15 @@ class SmallCommandsTest {
         }
         assertEquals("", s.toString());
     }
+
+    /** The version printed is the pom's (issue 19: it said 0.1.0 while the pom said 0.1.0-SNAPSHOT). */
+    @Test
+    void versionIsThePomsVersion() {
+        String pom = System.getProperty("dendrite.pom.version");
+        assertTrue(pom != null && !pom.isBlank(), "the build passes the pom's version to the tests");
+        Cli r = Cli.run("--version");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().startsWith("dendrite " + pom + "\n"), r::toString);
+        assertTrue(r.out().contains("Java " + Runtime.version()), r::toString);
+    }
 }
