@@ -45,7 +45,8 @@ final class Divergence {
         String fix = exploded
                 ? String.format(Locale.ROOT, "the learning rate %s is far too high; try --lr %s",
                         TrainCommand.plain(learningRate), TrainCommand.plain(Math.min(learningRate / 100, 1e-3)))
-                : "check the labels, the learning rate (--lr) and the number of epochs";
+                : "check the labels, the learning rate (--lr), the number of epochs and the weight initialization"
+                        + " (--init: all-equal weights, such as zeros, make every unit of a layer learn the same thing)";
         return Optional.of(what + (atChance && exploded ? String.format(Locale.ROOT, " (accuracy %.4f is chance)",
                 accuracy) : "") + ": " + why + "; " + fix);
     }

@@ -63,16 +63,40 @@ final class ModelOptions {
      * seeds whatever shape the dataset gives its samples.
      */
     static Sequential build(int[] sampleShape, int[] hidden, String activation, int outputs, Backend backend, long seed) {
+        return build(sampleShape, hidden, activation, outputs, backend, seed, null, false, null);
+    }
+
+    /**
+     * As above, with each hidden layer optionally followed by batch normalization (before the
+     * activation) and dropout (after it), and every dense layer started by {@code init} (null: the
+     * default for the activation that follows).
+     */
+    static Sequential build(int[] sampleShape, int[] hidden, String activation, int outputs, Backend backend, long seed,
+            Double dropout, boolean batchNorm, dendrite.nn.init.Initializer init) {
         int size = 1;
         for (int d : sampleShape) {
             size *= d;
         }
         Sequential.Builder b = Sequential.builder(size);
         for (int h : hidden) {
-            b.dense(h);
+            if (init != null) {
+                b.dense(h, init);
+            } else {
+                b.dense(h);
+            }
+            if (batchNorm) {
+                b.batchNorm();
+            }
             addActivation(b, activation);
+            if (dropout != null) {
+                b.dropout(dropout);
+            }
         }
-        b.dense(outputs);
+        if (init != null) {
+            b.dense(outputs, init);
+        } else {
+            b.dense(outputs);
+        }
         return b.build(backend, seed);
     }
 

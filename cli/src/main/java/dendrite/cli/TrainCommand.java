@@ -6,7 +6,6 @@ import dendrite.nn.data.Dataset;
 import dendrite.nn.data.ImageAugmentation;
 import dendrite.nn.data.Scaler;
 import dendrite.nn.losses.Loss;
-import dendrite.nn.losses.Losses;
 import dendrite.nn.optim.Optimizer;
 import dendrite.nn.train.EarlyStopping;
 import dendrite.nn.train.Evaluation;
@@ -151,6 +150,9 @@ final class TrainCommand implements Callable<Integer> {
     OutputFolder output;
 
     @Mixin
+    TrainingOptions training;
+
+    @Mixin
     Verbosity verbosity;
 
     /** Settings that suit each kind of dataset, used where the user gives none. */
@@ -172,6 +174,9 @@ final class TrainCommand implements Callable<Integer> {
         Defaults defaults = Defaults.of(source.kind());
         int[] hiddenSizes = ModelOptions.hidden(hidden != null ? hidden : defaults.hidden());
         var layerSpec = ModelSpec.isMlp(model) ? null : ModelSpec.parse(model);   // a bad spec fails before any loading
+        training.checkFitsModel(layerSpec == null);
+        Double dropoutP = training.dropout();
+        var init = training.initializer();
         ImageAugmentation augmentation = augmentation(augment);
         String act = ModelOptions.checkActivation(activation);
         String opt = ModelOptions.checkOptimizer(optimizer);
@@ -215,11 +220,13 @@ final class TrainCommand implements Callable<Integer> {
         try (RunFolder run = output.claim(defaultFolder, files)) {
             int outputs = classification ? trainSet.numClasses() : trainSet.targetSize();
             Sequential model = layerSpec == null
-                    ? ModelOptions.build(trainSet.sampleShape(), hiddenSizes, act, outputs, be, seed)
+                    ? ModelOptions.build(trainSet.sampleShape(), hiddenSizes, act, outputs, be, seed, dropoutP,
+                            training.batchNorm, init)
                     : ModelOptions.build(trainSet.sampleShape(), layerSpec, outputs, be, seed);
             checkAugmentationFits(augmentation, model);
-            Loss loss = classification ? Losses.softmaxCrossEntropy() : Losses.mse();
+            Loss loss = training.loss(classification);
             Optimizer optim = ModelOptions.optimizer(opt, rate, weightDecay);
+            training.clip(optim);
             int stepBatch = Math.min(batchSize, trainSet.size());
             long totalSteps = (long) epochCount * ((trainSet.size() + stepBatch - 1) / stepBatch);
             optim.schedule(ModelOptions.schedule(schedule, totalSteps));
@@ -231,7 +238,7 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "backend: %s (%s)%n", be.name(), be.description());
             out.printf(Locale.ROOT, "training: %s lr %s (%s), batch %d, %d epochs, seed %d%s%s%n", opt, plain(rate),
                     schedule.trim().toLowerCase(Locale.ROOT), batchSize, epochCount,
-                    seed, scaler == null ? "" : ", " + scaling.label() + " scaling",
+                    seed, (scaler == null ? "" : ", " + scaling.label() + " scaling") + training.describe(),
                     augmentation.isNone() ? "" : ", augmented: " + augmentation);
             out.flush();
 

@@ -46,6 +46,18 @@ public final class Initializers {
         return normal("lecun_normal", (in, out) -> Math.sqrt(1.0 / in));
     }
 
+    /**
+     * A normal distribution of standard deviation {@code std} whatever the layer's size, named
+     * {@code normal:<std>}: the textbook's "small random numbers", which vanish (std 0.01) or explode
+     * (std 1) through a deep network where Xavier and He keep the scale.
+     */
+    public static Initializer normal(double std) {
+        if (!(std >= 0) || !Double.isFinite(std)) {
+            throw new IllegalArgumentException("normal initializer: std " + std + " must be a finite number >= 0");
+        }
+        return normal("normal:" + std, (in, out) -> std);
+    }
+
     public static Initializer zeros() {
         return constant(0f);
     }
@@ -85,6 +97,9 @@ public final class Initializers {
 
     /** The initializer with this {@link Initializer#name()}. */
     public static Initializer byName(String name) {
+        if (name.startsWith("normal:")) {
+            return normal(Double.parseDouble(name.substring("normal:".length())));
+        }
         if (name.startsWith("constant:")) {
             return constant(Float.parseFloat(name.substring("constant:".length())));
         }
@@ -97,7 +112,7 @@ public final class Initializers {
             case "lecun_normal" -> lecunNormal();
             case "zeros" -> zeros();
             default -> throw new IllegalArgumentException("unknown initializer '" + name + "'; known: xavier_uniform, "
-                    + "xavier_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, zeros, constant:<value>");
+                    + "xavier_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, zeros, normal:<std>, constant:<value>");
         };
     }
 

@@ -1,0 +1,145 @@
+package dendrite.cli;
+
+import dendrite.nn.init.Initializer;
+import dendrite.nn.init.Initializers;
+import dendrite.nn.losses.Loss;
+import dendrite.nn.losses.Losses;
+import dendrite.nn.optim.Optimizer;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code train}'s options for what the Java API offers beyond the architecture: dropout and batch
+ * norm in the dense preset, the weight initializer, the loss, label smoothing and gradient
+ * clipping, so that each technique (and each textbook failure, such as zero initialization) can be
+ * tried from the command line. Every bad value is a {@link BadInputException} naming the option.
+ */
+final class TrainingOptions {
+    static final List<String> CLASSIFICATION_LOSSES = List.of("cross-entropy");
+    static final List<String> REGRESSION_LOSSES = List.of("mse", "mae", "huber");
+
+    @Option(names = "--dropout", paramLabel = "<p>",
+            description = "Dense preset: dropout with probability p after each hidden layer's activation (default: none).")
+    Double dropout;
+
+    @Option(names = "--batch-norm",
+            description = "Dense preset: batch normalization after each hidden dense layer, before its activation.")
+    boolean batchNorm;
+
+    @Option(names = "--init", paramLabel = "<name>",
+            description = "Dense preset: weight initializer: he, xavier, lecun (uniform; he-normal, xavier-normal, lecun-normal),"
+                    + " normal:<std> (plain small random numbers), zeros (shows the symmetry problem) (default: he before"
+                    + " ReLU-like activations, xavier otherwise).")
+    String init;
+
+    @Option(names = "--loss", paramLabel = "<name>",
+            description = "Loss: cross-entropy for classification; mse (default), mae or huber for regression.")
+    String loss;
+
+    @Option(names = "--label-smoothing", paramLabel = "<eps>", defaultValue = "0",
+            description = "Classification: cross-entropy against targets smoothed by eps (PyTorch's label_smoothing; default: 0).")
+    double labelSmoothing;
+
+    @Option(names = "--clip-norm", paramLabel = "<max>",
+            description = "Scale the gradients down when their global L2 norm exceeds max (default: no clipping).")
+    Double clipNorm;
+
+    @Option(names = "--clip-value", paramLabel = "<max>",
+            description = "Clamp every gradient value to [-max, max] (default: no clipping).")
+    Double clipValue;
+
+    /** Refuses the options that only the dense preset takes when a layer spec is given. */
+    void checkFitsModel(boolean densePreset) {
+        if (densePreset) {
+            return;
+        }
+        String given = dropout != null ? "--dropout" : batchNorm ? "--batch-norm" : init != null ? "--init" : null;
+        if (given != null) {
+            throw new BadInputException(given + " applies to the dense preset (--hidden); with --model, write the layers"
+                    + " into the spec instead, e.g. \"conv 32 3, batchnorm2d, relu, maxpool 2, flatten, dropout 0.3, dense 128\"");
+        }
+    }
+
+    /** The dropout probability, checked; null for none. */
+    Double dropout() {
+        if (dropout != null && !(dropout >= 0 && dropout < 1)) {
+            throw new BadInputException("--dropout " + dropout + ": the probability must be at least 0 and below 1");
+        }
+        return dropout == null || dropout == 0 ? null : dropout;
+    }
+
+    /** The initializer named by --init, or null for the default. */
+    Initializer initializer() {
+        if (init == null) {
+            return null;
+        }
+        String n = init.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        String name = switch (n) {
+            case "he", "kaiming" -> "he_uniform";
+            case "xavier", "glorot" -> "xavier_uniform";
+            case "lecun" -> "lecun_uniform";
+            default -> n;
+        };
+        try {
+            return Initializers.byName(name);
+        } catch (RuntimeException e) {
+            throw new BadInputException("--init '" + init + "': known: he, xavier, lecun, he-normal, xavier-normal,"
+                    + " lecun-normal, normal:<std> (e.g. normal:0.01), zeros");
+        }
+    }
+
+    /** The loss for the task: cross-entropy (with label smoothing) for classes, mse/mae/huber for values. */
+    Loss loss(boolean classification) {
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new BadInputException("--label-smoothing " + labelSmoothing + ": must be at least 0 and below 1");
+        }
+        String n = loss == null ? (classification ? "cross-entropy" : "mse") : loss.trim().toLowerCase(Locale.ROOT);
+        List<String> allowed = classification ? CLASSIFICATION_LOSSES : REGRESSION_LOSSES;
+        if (!allowed.contains(n)) {
+            throw new BadInputException("--loss '" + loss + "' does not suit " + (classification ? "classification" : "regression")
+                    + "; use " + String.join(", ", allowed));
+        }
+        if (labelSmoothing > 0 && !classification) {
+            throw new BadInputException("--label-smoothing applies to classification only");
+        }
+        return switch (n) {
+            case "cross-entropy" -> labelSmoothing > 0 ? Losses.softmaxCrossEntropy(labelSmoothing) : Losses.softmaxCrossEntropy();
+            case "mse" -> Losses.mse();
+            case "mae" -> Losses.mae();
+            case "huber" -> Losses.huber(1.0);
+            default -> throw new AssertionError(n);
+        };
+    }
+
+    /** Applies --clip-norm and --clip-value to the optimizer. */
+    void clip(Optimizer optimizer) {
+        if (clipNorm != null) {
+            if (!(clipNorm > 0) || !Double.isFinite(clipNorm)) {
+                throw new BadInputException("--clip-norm " + clipNorm + ": must be a positive number");
+            }
+            optimizer.clipGradNorm(clipNorm);
+        }
+        if (clipValue != null) {
+            if (!(clipValue > 0) || !Double.isFinite(clipValue)) {
+                throw new BadInputException("--clip-value " + clipValue + ": must be a positive number");
+            }
+            optimizer.clipGradValue(clipValue);
+        }
+    }
+
+    /** What the options add, for the "training:" line; empty when none is given. */
+    String describe() {
+        StringBuilder sb = new StringBuilder();
+        if (labelSmoothing > 0) {
+            sb.append(", label smoothing ").append(labelSmoothing);
+        }
+        if (clipNorm != null) {
+            sb.append(", clip norm ").append(clipNorm);
+        }
+        if (clipValue != null) {
+            sb.append(", clip value ").append(clipValue);
+        }
+        return sb.toString();
+    }
+}

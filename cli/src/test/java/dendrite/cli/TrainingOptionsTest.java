@@ -1,0 +1,91 @@
+package dendrite.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 18's flags for what the API already had: each trains end to end, shows in the model or the
+ * training line, and bad values are refused in one line.
+ */
+class TrainingOptionsTest {
+    private static final Pattern ACCURACY = Pattern.compile("(?m)^test accuracy: (\\d\\.\\d{4})$");
+
+    @TempDir
+    Path dir;
+
+    private Cli train(String name, String... args) {
+        String[] all = new String[args.length + 4];
+        all[0] = "train";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--backend";
+        all[args.length + 2] = "scalar";
+        all[args.length + 3] = "--out=" + dir.resolve(name);
+        return Cli.run(all);
+    }
+
+    private static double accuracy(Cli r) {
+        Matcher m = ACCURACY.matcher(r.out());
+        assertTrue(m.find(), r::toString);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void dropoutBatchNormInitClippingAndLabelSmoothingTrainTogether() {
+        Cli r = train("all", "--dataset", "moons", "--hidden", "16,16", "--epochs", "30", "--dropout", "0.1", "--batch-norm",
+                "--init", "xavier", "--clip-norm", "1", "--clip-value", "0.5", "--label-smoothing", "0.1");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("batch_norm1d") || r.out().contains("BatchNorm1d"), r::toString);
+        assertTrue(r.out().contains("dropout") || r.out().contains("Dropout"), r::toString);
+        assertTrue(r.out().contains("label smoothing 0.1, clip norm 1.0, clip value 0.5"), r::toString);
+        assertTrue(accuracy(r) > 0.8, r::toString);
+    }
+
+    /** The textbook's symmetry failure: every unit of a zero-initialized layer learns the same thing. */
+    @Test
+    void zeroInitializationStaysAtChanceWhereTheDefaultLearns() {
+        Cli zeros = train("zeros", "--dataset", "spirals", "--hidden", "16,16", "--epochs", "20", "--init", "zeros");
+        Cli he = train("he", "--dataset", "spirals", "--hidden", "16,16", "--epochs", "20", "--init", "he");
+        assertEquals(0, zeros.code(), zeros::toString);
+        assertEquals(0, he.code(), he::toString);
+        double chance = 1.0 / 3;
+        assertTrue(Math.abs(accuracy(zeros) - chance) < 0.1, "zero init should stay near chance: " + zeros);
+        assertTrue(accuracy(he) > accuracy(zeros) + 0.1, "he init should learn: " + he + "\n" + zeros);
+        assertTrue(zeros.err().contains("weight initialization (--init"), "the warning names initialization: " + zeros);
+    }
+
+    @Test
+    void regressionTakesMaeAndHuber() {
+        for (String loss : new String[] {"mae", "huber"}) {
+            Cli r = train(loss, "--dataset", "regression", "--hidden", "16", "--epochs", "10", "--loss", loss, "--init",
+                    "normal:0.1");
+            assertEquals(0, r.code(), r::toString);
+            assertTrue(r.out().contains("test mse"), r::toString);
+        }
+    }
+
+    @Test
+    void badValuesAreRefusedInOneLine() {
+        String[][] cases = {
+            {"--dropout", "1.5"}, {"--init", "glorious"}, {"--loss", "mse"}, {"--label-smoothing", "1"},
+            {"--clip-norm", "0"}, {"--clip-value", "-1"},
+        };
+        for (String[] c : cases) {
+            Cli r = train("bad", "--dataset", "moons", "--epochs", "1", c[0], c[1]);
+            assertEquals(1, r.code(), () -> String.join(" ", c) + ": " + r);
+            assertTrue(r.err().startsWith("dendrite: " + c[0]) && r.err().strip().lines().count() == 1,
+                    () -> String.join(" ", c) + ": " + r);
+        }
+        Cli cnn = Cli.run("train", "--backend", "scalar", "--dataset", "moons", "--model", "dense 8, relu", "--dropout", "0.2",
+                "--out=" + dir.resolve("spec"));
+        assertEquals(1, cnn.code(), cnn::toString);
+        assertTrue(cnn.err().contains("--dropout applies to the dense preset"), cnn::toString);
+        assertFalse(cnn.err().contains("Exception"), cnn::toString);
+    }
+}
