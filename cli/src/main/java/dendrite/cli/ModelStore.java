@@ -27,7 +27,7 @@ final class ModelStore {
      * metadata {@link ModelFile#save} writes and the {@link ModelInfo}.
      */
     static void save(Path file, Sequential model, ModelInfo info) throws IOException {
-        ModelFile.save(model, file, info.toMetadata());
+        ModelFile.save(model, file, info.preprocessing(), info.toMetadata());
     }
 
     /**
@@ -40,7 +40,7 @@ final class ModelStore {
         // file is replaced while this runs.
         SafeTensors.Contents contents = SafeTensors.read(file);
         Sequential model = ModelFile.load(contents, backend);
-        ModelInfo info = ModelInfo.fromMetadata(contents.metadata(), file.toString());
+        ModelInfo info = ModelInfo.fromMetadata(contents.metadata(), file.toString(), ModelFile.preprocessing(contents));
         return new Loaded(model, info);
     }
 

@@ -77,7 +77,22 @@ public final class ModelFile {
      * ({@code format} and those starting {@code dendrite.}) cannot be replaced.
      */
     public static void save(Sequential model, Path file, Map<String, String> extraMetadata) throws IOException {
+        save(model, file, Preprocessing.none(), extraMetadata);
+    }
+
+    /**
+     * Saves the model with its {@link Preprocessing} (input scaling, class names), so that
+     * {@link #loadSaved} in another program, or {@code dendrite predict}, treats new data as training did.
+     */
+    public static void save(Sequential model, Path file, Preprocessing preprocessing) throws IOException {
+        save(model, file, preprocessing, Map.of());
+    }
+
+    /** As {@link #save(Sequential, Path, Preprocessing)}, with the application's own string pairs too. */
+    public static void save(Sequential model, Path file, Preprocessing preprocessing, Map<String, String> extraMetadata)
+            throws IOException {
         Map<String, String> metadata = metadata(model, KIND_MODEL);
+        metadata.putAll(preprocessing.toMetadata());
         for (Map.Entry<String, String> e : extraMetadata.entrySet()) {
             if (metadata.containsKey(e.getKey()) || e.getKey().startsWith("dendrite.")) {
                 throw new IllegalArgumentException("model metadata key '" + e.getKey() + "' is reserved by Dendrite");
@@ -87,6 +102,22 @@ public final class ModelFile {
         try (Sequential.TrainingLease held = ModelFile.holdForSaving(model)) {
             SafeTensors.write(file, entries(model.stateDict(), ""), metadata);
         }
+    }
+
+    /**
+     * Loads a model with its {@link Preprocessing} ({@link Preprocessing#none()} when the file has
+     * none, as a file from PyTorch), from one read of the file.
+     *
+     * @throws ModelFormatException as {@link #load(Path, Backend)} does, or naming a bad preprocessing value
+     */
+    public static SavedModel loadSaved(Path file, Backend backend) throws IOException {
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        return new SavedModel(load(contents, backend), preprocessing(contents));
+    }
+
+    /** The {@link Preprocessing} in a file already read ({@link Preprocessing#none()} when it has none). */
+    public static Preprocessing preprocessing(SafeTensors.Contents contents) throws ModelFormatException {
+        return Preprocessing.fromMetadata(contents.metadata(), contents.file());
     }
 
     /**

@@ -7,7 +7,8 @@ import dendrite.nn.data.Dataset;
 import dendrite.nn.data.Scaler;
 import dendrite.nn.data.Splits;
 import dendrite.nn.io.ModelFile;
-import dendrite.nn.io.SafeTensors;
+import dendrite.nn.io.Preprocessing;
+import dendrite.nn.io.SavedModel;
 import dendrite.nn.losses.Losses;
 import dendrite.nn.optim.Adam;
 import dendrite.nn.train.Evaluation;
@@ -16,9 +17,6 @@ import dendrite.tensor.Backend;
 import dendrite.tensor.Backends;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * An application embedding Dendrite, in two runs as a service would have them:
@@ -70,11 +68,8 @@ public final class App {
         Evaluation eval = trainer.evaluate(test);
         System.out.printf("test accuracy: %.4f%n", eval.accuracy());
 
-        // The scaler and the class names travel in the model file's metadata.
-        Map<String, String> metadata = new HashMap<>();
-        scaler.toMap().forEach((k, v) -> metadata.put("app.scaler." + k, v));
-        metadata.put("app.classes", String.join(",", data.classNames()));
-        ModelFile.save(model, modelFile, metadata);
+        // The scaler and the class names travel in the model file, beside the weights.
+        ModelFile.save(model, modelFile, Preprocessing.of(scaler, data.classNames()));
         System.out.println("saved " + modelFile);
         if (eval.accuracy() < 0.85) {
             System.exit(1);
@@ -82,24 +77,13 @@ public final class App {
     }
 
     static void predict(Backend backend, Path modelFile, String row) throws Exception {
-        Sequential model = ModelFile.load(modelFile, backend);        // the architecture is in the file
-        Map<String, String> metadata = SafeTensors.read(modelFile).metadata();
-        Map<String, String> scalerMap = new HashMap<>();
-        metadata.forEach((k, v) -> {
-            if (k.startsWith("app.scaler.")) {
-                scalerMap.put(k.substring("app.scaler.".length()), v);
-            }
-        });
-        Scaler scaler = Scaler.fromMap(scalerMap);
-        List<String> classes = List.of(metadata.get("app.classes").split(","));
-
-        float[] x = new float[model.inputShape().size()];
+        SavedModel saved = ModelFile.loadSaved(modelFile, backend);  // architecture, weights, scaler, class names
         String[] values = row.split(",");
+        float[] x = new float[values.length];
         for (int i = 0; i < x.length; i++) {
             x[i] = Float.parseFloat(values[i]);
         }
-        float[] p = model.predictProba(scaler.transform(x), 1);
-        int best = model.predictClasses(scaler.transform(x), 1)[0];
-        System.out.println(row + " -> " + classes.get(best) + " " + Arrays.toString(p));
+        String label = saved.predictClassNames(x, 1).get(0);         // scaled as in training first
+        System.out.println(row + " -> " + label + " " + Arrays.toString(saved.predictProba(x, 1)));
     }
 }
