@@ -113,9 +113,13 @@ record DataSource(Kind kind, String spec, String argument) {
     }
 
     /** How to read a CSV's targets; ignored for the other kinds. */
-    record CsvColumns(String label, String target) {
+    record CsvColumns(String label, String target, char delimiter) {
+        CsvColumns(String label, String target) {
+            this(label, target, ',');
+        }
+
         CsvReader reader() {
-            CsvReader r = new CsvReader();
+            CsvReader r = new CsvReader().delimiter(delimiter);
             if (label != null && target != null) {
                 throw new BadInputException("give either --label (classification) or --target (regression), not both");
             }

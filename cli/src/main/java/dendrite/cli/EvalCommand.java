@@ -58,6 +58,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
+    @picocli.CommandLine.Mixin
+    CsvDelimiter csv;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -80,8 +83,9 @@ final class EvalCommand implements Callable<Integer> {
         }
         DataSource source = DataSource.parse(spec);
         boolean sameData = dataset == null || dataset.equals(info.dataset());
+        char delimiter = csv.given() != null ? csv.given() : sameData ? info.delimiter() : ',';
         DataSource.CsvColumns columns = new DataSource.CsvColumns(label != null || target != null || !sameData ? label : info.label(),
-                label != null || target != null || !sameData ? target : info.target());
+                label != null || target != null || !sameData ? target : info.target(), delimiter);
         List<String> warnings = new java.util.ArrayList<>();
         Dataset raw = select(source, columns, info, which, sameData, warnings);
         warnings.forEach(w -> this.spec.commandLine().getErr().println("dendrite: warning: " + w));

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param scaler null when features were used as they are
  */
 record ModelInfo(boolean classification, List<String> classNames, Scaler scaler, String dataset, long seed,
-        double validationFraction, double testFraction, String label, String target, String dataFingerprint) {
+        double validationFraction, double testFraction, String label, String target, String dataFingerprint,
+        char delimiter) {
 
     private static final String PREFIX = "cli.";   // nn-core owns the "dendrite." keys
 
@@ -46,6 +47,9 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
         if (dataFingerprint != null) {
             m.put(PREFIX + "data_fingerprint", dataFingerprint);
         }
+        if (delimiter != ',') {
+            m.put(PREFIX + "delimiter", String.valueOf(delimiter));
+        }
         return m;
     }
 
@@ -60,7 +64,17 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
                 m.get(PREFIX + "dataset"), parseLong(m.get(PREFIX + "seed"), 42, file),
                 parseDouble(m.get(PREFIX + "validation_fraction"), 0.1, file),
                 parseDouble(m.get(PREFIX + "test_fraction"), 0.2, file), m.get(PREFIX + "label"), m.get(PREFIX + "target"),
-                m.get(PREFIX + "data_fingerprint"));
+                m.get(PREFIX + "data_fingerprint"), delimiter(m.get(PREFIX + "delimiter"), file));
+    }
+
+    private static char delimiter(String stored, String file) {
+        if (stored == null) {
+            return ',';
+        }
+        if (stored.length() != 1) {
+            throw new BadInputException(file + ": metadata value '" + stored + "' is not a CSV delimiter");
+        }
+        return stored.charAt(0);
     }
 
     /** The class names, numbered where none were stored. */

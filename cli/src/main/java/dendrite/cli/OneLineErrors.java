@@ -52,6 +52,22 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
         return msg;
     }
 
+    /**
+     * For a mistyped option or command, the nearest known ones ("; did you mean --epochs?"), from
+     * picocli's own suggestions (names that share a prefix or are a few edits away).
+     */
+    static String didYouMean(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u)) {
+            return "";
+        }
+        java.util.List<String> suggestions = u.getSuggestions();
+        if (suggestions == null || suggestions.isEmpty()) {
+            return "";
+        }
+        java.util.List<String> few = suggestions.subList(0, Math.min(3, suggestions.size()));
+        return "; did you mean " + String.join(" or ", few) + "?";
+    }
+
     private static String firstLine(String s) {
         return s.lines().findFirst().orElse(s).strip();
     }
@@ -67,7 +83,7 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
             CommandLine cl = ex.getCommandLine();
             PrintWriter err = cl.getErr();
             String command = cl.getCommandSpec().qualifiedName();
-            err.println("dendrite: " + firstLine(describe(ex)) + " (see '" + command + " --help')");
+            err.println("dendrite: " + firstLine(describe(ex)) + didYouMean(ex) + " (see '" + command + " --help')");
             if (java.util.Arrays.asList(args).contains("--verbose")) {
                 ex.printStackTrace(err);
             }

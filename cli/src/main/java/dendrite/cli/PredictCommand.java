@@ -58,6 +58,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     Verbosity verbosity;
 
+    @picocli.CommandLine.Mixin
+    CsvDelimiter csv;
+
     @Override
     public Integer call() throws IOException {
         if (output != null) {
@@ -95,7 +98,8 @@ final class PredictCommand implements Callable<Integer> {
 
     /** The input's feature columns: all but the dropped ones and the training label/target columns. */
     private Dataset readFeatures(ModelInfo info) throws IOException {
-        List<String> header = new CsvReader().columnNames(input);
+        char delimiter = csv.given() != null ? csv.given() : info.delimiter();
+        List<String> header = new CsvReader().delimiter(delimiter).columnNames(input);
         Set<String> excluded = new LinkedHashSet<>(drop);
         for (String d : drop) {
             if (!header.contains(d)) {
@@ -121,7 +125,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new BadInputException(input + " has no feature columns left");
         }
         try (java.io.InputStream in = Files.newInputStream(input)) {
-            return new CsvReader().noTargets().features(featureColumns.toArray(String[]::new))
+            return new CsvReader().delimiter(delimiter).noTargets().features(featureColumns.toArray(String[]::new))
                     .read(in, input.toString(), input.getFileName().toString());
         }
     }

@@ -153,6 +153,9 @@ final class TrainCommand implements Callable<Integer> {
     TrainingOptions training;
 
     @Mixin
+    CsvDelimiter csv;
+
+    @Mixin
     Verbosity verbosity;
 
     /** Settings that suit each kind of dataset, used where the user gives none. */
@@ -189,7 +192,9 @@ final class TrainCommand implements Callable<Integer> {
         Backend be = BackendChoice.resolve(backend);
 
         int[] imageShape = image == null ? null : imageShape(image);
-        DataSplit raw = source.load(new DataSource.CsvColumns(label, target), seed, validationFraction, testFraction);
+        char delimiter = csv.given() == null ? ',' : csv.given();
+        DataSplit raw = source.load(new DataSource.CsvColumns(label, target, delimiter), seed, validationFraction,
+                testFraction);
         if (imageShape != null) {
             raw = asImages(raw, imageShape);
         }
@@ -248,7 +253,7 @@ final class TrainCommand implements Callable<Integer> {
                     out, listener);
 
             ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, source.spec(), seed,
-                    validationFraction, testFraction, label, target, DataFingerprint.of(raw));
+                    validationFraction, testFraction, label, target, DataFingerprint.of(raw), delimiter);
             ModelStore.save(run.file(MODEL_FILE), model, info);
             writeHistory(history, listener.epochSeconds(), run.file(HISTORY_FILE));
             String title = source.shortName();

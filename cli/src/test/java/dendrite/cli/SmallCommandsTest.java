@@ -73,4 +73,16 @@ class SmallCommandsTest {
         assertTrue(r.out().startsWith("dendrite " + pom + "\n"), r::toString);
         assertTrue(r.out().contains("Java " + Runtime.version()), r::toString);
     }
+
+    /** A mistyped option or command gets the nearest known ones, still in one line (issue 18). */
+    @Test
+    void aMistypedOptionOrCommandGetsDidYouMean() {
+        Cli option = Cli.run("train", "--epoch", "3");
+        assertEquals(2, option.code(), option::toString);
+        assertTrue(option.err().contains("did you mean --epochs?"), option::toString);
+        assertEquals(1, option.err().strip().lines().count(), option::toString);
+        Cli command = Cli.run("trian");
+        assertEquals(2, command.code(), command::toString);
+        assertTrue(command.err().contains("did you mean train?"), command::toString);
+    }
 }

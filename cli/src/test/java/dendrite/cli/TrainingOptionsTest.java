@@ -88,4 +88,32 @@ class TrainingOptionsTest {
         assertTrue(cnn.err().contains("--dropout applies to the dense preset"), cnn::toString);
         assertFalse(cnn.err().contains("Exception"), cnn::toString);
     }
+
+    /**
+     * A CSV separated by semicolons, as the UCI wine-quality files are: train reads it with
+     * --delimiter, and eval and predict use the delimiter the model file recorded.
+     */
+    @Test
+    void aSemicolonCsvTrainsEvaluatesAndPredicts() throws java.io.IOException {
+        StringBuilder csv = new StringBuilder("\"fixed acidity\";\"alcohol\";\"quality\"\n");
+        java.util.Random r = new java.util.Random(4);
+        for (int i = 0; i < 120; i++) {
+            int q = 5 + i % 2;
+            csv.append(String.format(java.util.Locale.ROOT, "%.2f;%.2f;%d%n", 7 + r.nextGaussian(), 9 + 2 * (q - 5) + r.nextGaussian() * 0.5, q));
+        }
+        Path file = dir.resolve("wine.csv");
+        java.nio.file.Files.writeString(file, csv);
+        Cli t = train("wine", "--dataset", "csv:" + file, "--label", "quality", "--delimiter", ";", "--epochs", "20");
+        assertEquals(0, t.code(), t::toString);
+        assertTrue(accuracy(t) > 0.8, t::toString);
+        Path model = dir.resolve("wine").resolve("model.safetensors");
+        Cli e = Cli.run("eval", "--backend", "scalar", "--model", model.toString());
+        assertEquals(0, e.code(), e::toString);
+        Cli p = Cli.run("predict", "--backend", "scalar", "--model", model.toString(), "--input", file.toString());
+        assertEquals(0, p.code(), p::toString);
+        assertEquals(121, p.out().strip().lines().count(), p::toString);
+        Cli bad = train("wine-bad", "--dataset", "csv:" + file, "--label", "quality", "--delimiter", ";;");
+        assertEquals(1, bad.code(), bad::toString);
+        assertTrue(bad.err().startsWith("dendrite: --delimiter ';;': expected one character"), bad::toString);
+    }
 }
