@@ -27,11 +27,24 @@ final class ConsoleListener implements TrainingListener {
     private EpochProgress bar;
     private long epochStart;
 
+    /** Print every this many epochs (and the last); 0 prints none. */
+    private final int every;
+
     ConsoleListener(PrintWriter out, PrintWriter err, boolean drawBar, int epochs) {
+        this(out, err, drawBar, epochs, defaultEvery(epochs));
+    }
+
+    ConsoleListener(PrintWriter out, PrintWriter err, boolean drawBar, int epochs, int every) {
         this.out = out;
         this.err = err;
         this.drawBar = drawBar;
         this.epochs = epochs;
+        this.every = every;
+    }
+
+    /** Every epoch up to 100 epochs; beyond, about 50 lines (a 1,000-epoch run prints every 20th). */
+    static int defaultEvery(int epochs) {
+        return epochs <= 100 ? 1 : (epochs + 49) / 50;
     }
 
     @Override
@@ -57,8 +70,11 @@ final class ConsoleListener implements TrainingListener {
         double s = (now - epochStart) / 1e9;
         epochStart = now;
         seconds.add(s);
-        out.println(line(e.epoch(), e.epochs(), e.metrics(), s));
-        out.flush();
+        boolean last = e.epoch() + 1 == e.epochs();
+        if (every > 0 && ((e.epoch() + 1) % every == 0 || last || e.epoch() == 0)) {
+            out.println(line(e.epoch(), e.epochs(), e.metrics(), s));
+            out.flush();
+        }
     }
 
     /** Erases the bar if one is showing (also when training stops with an exception). */

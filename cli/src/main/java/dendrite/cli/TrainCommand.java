@@ -155,6 +155,14 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     CsvDelimiter csv;
 
+    @Option(names = "--log-every", paramLabel = "<n>",
+            description = "Print the epoch line every n epochs, and the first and last (default: every epoch up to 100"
+                    + " epochs, about 50 lines beyond).")
+    Integer logEvery;
+
+    @Option(names = {"-q", "--quiet"}, description = "No epoch lines and no progress bar: only the summary and the result.")
+    boolean quiet;
+
     @Mixin
     Verbosity verbosity;
 
@@ -247,8 +255,12 @@ final class TrainCommand implements Callable<Integer> {
                     augmentation.isNone() ? "" : ", augmented: " + augmentation);
             out.flush();
 
+            if (logEvery != null && logEvery < 1) {
+                throw new BadInputException("--log-every " + logEvery + ": must be at least 1");
+            }
+            int every = quiet ? 0 : logEvery != null ? logEvery : ConsoleListener.defaultEvery(epochCount);
             ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(),
-                    progress && EpochProgress.terminalAttached(), epochCount);
+                    !quiet && progress && EpochProgress.terminalAttached(), epochCount, every);
             History history = train(model, loss, optim, augmentation, trainSet, validationSet, batchSize, epochCount,
                     out, listener);
 

@@ -116,4 +116,21 @@ class TrainingOptionsTest {
         assertEquals(1, bad.code(), bad::toString);
         assertTrue(bad.err().startsWith("dendrite: --delimiter ';;': expected one character"), bad::toString);
     }
+
+    /** --log-every and --quiet thin the epoch lines; a long run prints about 50 by itself. */
+    @Test
+    void epochLinesCanBeThinnedOrSilenced() {
+        long every5 = train("every5", "--dataset", "xor", "--epochs", "20", "--log-every", "5").outLines().stream()
+                .filter(l -> l.startsWith("epoch")).count();
+        assertEquals(5, every5, "epochs 1, 5, 10, 15 and 20");
+        Cli quiet = train("quiet", "--dataset", "xor", "--epochs", "20", "--quiet");
+        assertEquals(0, quiet.code(), quiet::toString);
+        assertEquals(0, quiet.outLines().stream().filter(l -> l.startsWith("epoch")).count(), quiet::toString);
+        assertTrue(quiet.out().contains("test accuracy"), quiet::toString);
+        long long200 = train("long", "--dataset", "xor", "--epochs", "200", "--limit", "64").outLines().stream()
+                .filter(l -> l.startsWith("epoch")).count();
+        assertTrue(long200 >= 40 && long200 <= 60, "about 50 lines for 200 epochs: " + long200);
+        Cli bad = train("bad-every", "--dataset", "xor", "--log-every", "0");
+        assertEquals(1, bad.code(), bad::toString);
+    }
 }
