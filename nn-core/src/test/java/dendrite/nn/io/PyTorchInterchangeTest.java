@@ -49,39 +49,11 @@ class PyTorchInterchangeTest {
                 .build(be, 5);
     }
 
-    private static String python() {
-        return System.getProperty("dendrite.pytorch.python", "/usr/bin/python3");
-    }
-
     /** Runs the script; skips (or fails when required) if PyTorch cannot run here. */
     private static void torch(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(python(), SCRIPT.toString()));
+        List<String> command = new java.util.ArrayList<>(List.of(SCRIPT.toString()));
         command.addAll(List.of(args));
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            unavailable("cannot start " + python() + ": " + e.getMessage());
-            return;
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            fail("the PyTorch script did not finish in 2 minutes");
-        }
-        if (p.exitValue() != 0) {
-            if (out.contains("No module named 'torch'")) {
-                unavailable(python() + " has no torch (apt-get install python3-torch)");
-            }
-            fail("the PyTorch script failed:\n" + out);
-        }
-    }
-
-    private static void unavailable(String reason) {
-        if (Boolean.getBoolean("dendrite.pytorch.require")) {
-            fail(reason + " (and -Ddendrite.pytorch.require=true requires PyTorch)");
-        }
-        Assumptions.abort(reason + " (skipped; -Ddendrite.pytorch.require=true makes this a failure)");
+        dendrite.nn.PyTorch.run(command);
     }
 
     private static void close(String what, float[] expected, float[] actual) {
