@@ -113,7 +113,7 @@ final class VectorGemm {
         // An A block (MC x KC) fills a sixteenth of L2, leaving room for the B panels streaming
         // through and the C tiles (measured at N = 1024-2048: MC = 128 is a little faster than 256,
         // and 512 or 1024 clearly slower).
-        this.mc = Math.max(PMR, (caches.l2() / 16) / (kc * 4) / PMR * PMR);
+        this.mc = mcOverride().orElse(Math.max(PMR, (caches.l2() / 16) / (kc * 4) / PMR * PMR));
         // B blocks of KC x NC sit in L3 when the column panels are the outer loop; the limit only
         // bounds the packing buffer (4 MiB). With the rows outer, the whole B block is reread for
         // every row panel and must stay in half of L2.
@@ -121,6 +121,18 @@ final class VectorGemm {
         this.ncRowsOuter = Math.max(NR, (caches.l2() / 2) / (kc * 4) / NR * NR);
         this.l1 = caches.l1();
         this.workspaces = ThreadLocal.withInitial(Workspace::new);
+    }
+
+    /**
+     * {@value #MC_PROPERTY}, for measuring other row blocks on a CPU (a multiple of the panel height
+     * is kept): MC decides only which pass computes an element, never the order of its sum, so it
+     * cannot change a result's bits (VectorGemmBitsTest).
+     */
+    static final String MC_PROPERTY = "dendrite.gemm.mc";
+
+    private static java.util.OptionalInt mcOverride() {
+        Integer v = Integer.getInteger(MC_PROPERTY);
+        return v == null || v < PMR ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(v / PMR * PMR);
     }
 
     /** The blocking, for the capabilities line and tests. */
