@@ -441,6 +441,11 @@ public final class Sequential {
             return add(new Dense(-1, units, true, init));
         }
 
+        /** A fully connected layer with or without a bias (PyTorch's {@code nn.Linear(in, units, bias=False)}). */
+        public Builder dense(int units, boolean bias) {
+            return add(new Dense(-1, units, bias, null));
+        }
+
         public Builder relu() {
             return add(new ReLU());
         }
@@ -479,6 +484,11 @@ public final class Sequential {
             return add(new BatchNorm1d());
         }
 
+        /** BatchNorm1d with PyTorch's {@code momentum} and {@code eps} given. */
+        public Builder batchNorm(double momentum, double eps) {
+            return add(new BatchNorm1d(eps, momentum));
+        }
+
         /** A {@code kernel x kernel} convolution with {@code outChannels} filters, stride 1, no padding. */
         public Builder conv2d(int outChannels, int kernel) {
             return add(new Conv2d(outChannels, kernel));
@@ -503,6 +513,11 @@ public final class Sequential {
         /** BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1): per channel of images. */
         public Builder batchNorm2d() {
             return add(new BatchNorm2d());
+        }
+
+        /** BatchNorm2d with PyTorch's {@code momentum} and {@code eps} given. */
+        public Builder batchNorm2d(double momentum, double eps) {
+            return add(new BatchNorm2d(eps, momentum));
         }
 
         /** A transposed convolution (upsampling): {@code outChannels} filters of {@code kernel x kernel}, stride as given. */

@@ -156,4 +156,19 @@ class SequentialTest {
             assertTrue(Math.abs(w) <= bound);
         }
     }
+
+    /** Issue 18: PyTorch's bias=False and BatchNorm's momentum and eps from the builder, kept by the architecture. */
+    @Test
+    void builderTakesBiasFreeDenseAndBatchNormSettings() {
+        Sequential m = Sequential.builder(4).dense(3, false).batchNorm(0.2, 1e-3).relu().dense(2).build(be, 1);
+        assertEquals(List.of("0.weight", "1.weight", "1.bias", "1.running_mean", "1.running_var", "3.weight", "3.bias"),
+                List.copyOf(m.stateDict().keySet()));
+        Sequential again = Sequential.fromArchitecture(m.architecture(), be, 1);
+        assertEquals(m.architecture(), again.architecture());
+        Map<String, Object> bn = m.layers().get(1).config();
+        assertEquals(0.2, (Double) bn.get("momentum"), 1e-7);
+        assertEquals(1e-3, (Double) bn.get("eps"), 1e-9);
+        Sequential images = Sequential.builder(2, 4, 4).conv2d(3, 3).batchNorm2d(0.05, 1e-4).build(be, 1);
+        assertEquals(0.05, (Double) images.layers().get(1).config().get("momentum"), 1e-7);
+    }
 }
