@@ -237,7 +237,15 @@ public abstract class Optimizer {
 
     // ------------------------------------------------------------------ state
 
-    /** Allocates the state tensors of any parameter that has none yet (zero-filled). */
+    /**
+     * The value slot {@code slot}'s tensors start at (0 unless an optimizer says otherwise, such as
+     * Adagrad's {@code initial_accumulator_value}).
+     */
+    protected float initialSlotValue(int slot) {
+        return 0f;
+    }
+
+    /** Allocates the state tensors of any parameter that has none yet (filled with {@link #initialSlotValue}). */
     public void initializeState(Map<String, Parameter> params) {
         if (slots.size() == params.size()) {
             return;
@@ -249,6 +257,10 @@ public abstract class Optimizer {
                 Tensor[] s = new Tensor[slotNames.length];
                 for (int i = 0; i < s.length; i++) {
                     s[i] = Scope.unscoped(() -> p.value().backend().allocate(p.shape()));
+                    float start = initialSlotValue(i);
+                    if (start != 0f) {
+                        p.value().backend().fill(s[i], start);
+                    }
                 }
                 return s;
             });

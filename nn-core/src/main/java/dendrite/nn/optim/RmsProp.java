@@ -3,25 +3,63 @@ package dendrite.nn.optim;
 import dendrite.nn.layers.Parameter;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.UnaryOp;
 
 import java.util.Map;
 
 /**
- * RMSProp: {@code s = alpha s + (1 - alpha) g^2; p -= lr g / (sqrt(s) + eps)} (PyTorch defaults alpha
- * 0.99, eps 1e-8). State: {@code square_avg}.
+ * RMSProp as PyTorch's {@code torch.optim.RMSprop}: {@code s = alpha s + (1 - alpha) g^2}, and
+ * {@code p -= lr g / (sqrt(s) + eps)} (defaults alpha 0.99, eps 1e-8). With {@code centered}, the
+ * mean gradient {@code a = alpha a + (1 - alpha) g} is taken out of the denominator,
+ * {@code sqrt(s - a^2) + eps}; with {@code momentum}, the step goes through a buffer
+ * {@code b = momentum b + g / denominator; p -= lr b}. State: {@code square_avg}, then
+ * {@code momentum_buffer} and {@code grad_avg} when those options are on.
+ *
+ * <p>The plain form runs the backend's fused update; the others are written with the backend's
+ * element-wise operations, one line per formula above.
  */
 public final class RmsProp extends Optimizer {
     private final float alpha;
     private final float eps;
+    private final float momentum;
+    private final boolean centered;
+    private final int momentumSlot;
+    private final int gradAvgSlot;
+    /** Two scratch tensors per parameter for the composed forms, made on first use. */
+    private final java.util.Map<Parameter, Tensor[]> scratch = new java.util.IdentityHashMap<>();
 
     public RmsProp(double learningRate) {
         this(learningRate, 0.99, 1e-8);
     }
 
     public RmsProp(double learningRate, double alpha, double eps) {
-        super(learningRate, "square_avg");
+        this(learningRate, alpha, eps, 0, false);
+    }
+
+    /** All of PyTorch's options but weight decay ({@link #weightDecay(double)}). */
+    public RmsProp(double learningRate, double alpha, double eps, double momentum, boolean centered) {
+        super(learningRate, slots(momentum, centered));
+        if (!(momentum >= 0)) {
+            throw new IllegalArgumentException("RMSProp: momentum " + momentum + " must be at least 0");
+        }
         this.alpha = (float) alpha;
         this.eps = (float) eps;
+        this.momentum = (float) momentum;
+        this.centered = centered;
+        this.momentumSlot = momentum > 0 ? 1 : -1;
+        this.gradAvgSlot = centered ? (momentum > 0 ? 2 : 1) : -1;
+    }
+
+    private static String[] slots(double momentum, boolean centered) {
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("square_avg"));
+        if (momentum > 0) {
+            names.add("momentum_buffer");
+        }
+        if (centered) {
+            names.add("grad_avg");
+        }
+        return names.toArray(String[]::new);
     }
 
     @Override
@@ -34,11 +72,53 @@ public final class RmsProp extends Optimizer {
         Map<String, Object> c = super.config();
         c.put("alpha", (double) alpha);
         c.put("eps", (double) eps);
+        c.put("momentum", (double) momentum);
+        c.put("centered", centered);
         return c;
     }
 
     @Override
     protected void update(Backend be, Parameter p, Tensor[] state, float lr, float wd, long t) {
-        be.rmspropUpdate(p.value(), p.grad(), state[0], lr, alpha, eps, wd);
+        if (momentum == 0 && !centered) {
+            be.rmspropUpdate(p.value(), p.grad(), state[0], lr, alpha, eps, wd);
+            return;
+        }
+        Tensor[] s = scratch.computeIfAbsent(p, k -> new Tensor[] {
+            dendrite.tensor.Scope.unscoped(() -> be.allocate(k.shape())),
+            dendrite.tensor.Scope.unscoped(() -> be.allocate(k.shape()))});
+        Tensor g = p.grad();
+        if (wd != 0f) {                                                    // g + wd p
+            be.affine(p.value(), wd, 0f, s[0]);
+            be.binary(BinaryOp.ADD, g, s[0], s[0]);
+            g = s[0];
+        }
+        Tensor sq = state[0];
+        be.binary(BinaryOp.MUL, g, g, s[1]);                               // s = alpha s + (1 - alpha) g^2
+        be.affine(s[1], 1f - alpha, 0f, s[1]);
+        be.affine(sq, alpha, 0f, sq);
+        be.binary(BinaryOp.ADD, sq, s[1], sq);
+        Tensor den = s[1];
+        if (centered) {                                                    // a = alpha a + (1 - alpha) g
+            Tensor avg = state[gradAvgSlot];
+            be.affine(avg, alpha, 0f, avg);
+            be.affine(g, 1f - alpha, 0f, den);
+            be.binary(BinaryOp.ADD, avg, den, avg);
+            be.binary(BinaryOp.MUL, avg, avg, den);                        // sqrt(s - a^2) + eps
+            be.binary(BinaryOp.SUB, sq, den, den);
+            be.unary(UnaryOp.SQRT, den, den);
+        } else {
+            be.unary(UnaryOp.SQRT, sq, den);                               // sqrt(s) + eps
+        }
+        be.affine(den, 1f, eps, den);
+        be.binary(BinaryOp.DIV, g, den, den);                              // g / denominator
+        if (momentum > 0) {                                                // b = momentum b + g / denominator
+            Tensor buf = state[momentumSlot];
+            be.affine(buf, momentum, 0f, buf);
+            be.binary(BinaryOp.ADD, buf, den, buf);
+            be.affine(buf, -lr, 0f, den);                                  // p -= lr b
+        } else {
+            be.affine(den, -lr, 0f, den);                                  // p -= lr g / denominator
+        }
+        be.binary(BinaryOp.ADD, p.value(), den, p.value());
     }
 }
