@@ -3,28 +3,45 @@ package dendrite.nn.optim;
 import dendrite.nn.layers.Parameter;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.UnaryOp;
 
 import java.util.Map;
 
 /**
  * Adam (Kingma and Ba 2015) with bias correction; weight decay here is L2 (added to the gradient),
  * as in PyTorch's {@code Adam}. For decoupled weight decay use {@link AdamW}.
- * State: {@code exp_avg} (m) and {@code exp_avg_sq} (v).
+ * State: {@code exp_avg} (m) and {@code exp_avg_sq} (v), and {@code max_exp_avg_sq} with
+ * {@code amsgrad} (Reddi et al. 2018: the denominator uses the largest v so far, so the step never
+ * grows back).
+ *
+ * <p>The plain form runs the backend's fused update; amsgrad is written with the backend's
+ * element-wise operations, in PyTorch's order.
  */
 public class Adam extends Optimizer {
     private final float beta1;
     private final float beta2;
     private final float eps;
+    private final boolean amsgrad;
+    /** Two scratch tensors per parameter for the amsgrad form, made on first use. */
+    private final java.util.Map<Parameter, Tensor[]> scratch = new java.util.IdentityHashMap<>();
 
     public Adam(double learningRate) {
         this(learningRate, 0.9, 0.999, 1e-8);
     }
 
     public Adam(double learningRate, double beta1, double beta2, double eps) {
-        super(learningRate, "exp_avg", "exp_avg_sq");
+        this(learningRate, beta1, beta2, eps, false);
+    }
+
+    /** PyTorch's options but weight decay ({@link #weightDecay(double)}). */
+    public Adam(double learningRate, double beta1, double beta2, double eps, boolean amsgrad) {
+        super(learningRate, amsgrad ? new String[] {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
+                : new String[] {"exp_avg", "exp_avg_sq"});
         this.beta1 = (float) beta1;
         this.beta2 = (float) beta2;
         this.eps = (float) eps;
+        this.amsgrad = amsgrad;
     }
 
     @Override
@@ -43,11 +60,44 @@ public class Adam extends Optimizer {
         c.put("beta1", (double) beta1);
         c.put("beta2", (double) beta2);
         c.put("eps", (double) eps);
+        c.put("amsgrad", amsgrad);
         return c;
     }
 
     @Override
     protected final void update(Backend be, Parameter p, Tensor[] state, float lr, float wd, long t) {
-        be.adamUpdate(p.value(), p.grad(), state[0], state[1], lr, beta1, beta2, eps, wd, decoupled(), t);
+        if (!amsgrad) {
+            be.adamUpdate(p.value(), p.grad(), state[0], state[1], lr, beta1, beta2, eps, wd, decoupled(), t);
+            return;
+        }
+        Tensor[] s = scratch.computeIfAbsent(p, k -> new Tensor[] {
+            dendrite.tensor.Scope.unscoped(() -> be.allocate(k.shape())),
+            dendrite.tensor.Scope.unscoped(() -> be.allocate(k.shape()))});
+        Tensor g = p.grad();
+        if (wd != 0f && decoupled()) {                                     // p *= 1 - lr wd
+            be.affine(p.value(), 1f - lr * wd, 0f, p.value());
+        } else if (wd != 0f) {                                             // g + wd p
+            be.affine(p.value(), wd, 0f, s[0]);
+            be.binary(BinaryOp.ADD, g, s[0], s[0]);
+            g = s[0];
+        }
+        Tensor m = state[0];
+        Tensor v = state[1];
+        Tensor vMax = state[2];
+        be.affine(g, 1f - beta1, 0f, s[1]);                                // m = b1 m + (1 - b1) g
+        be.affine(m, beta1, 0f, m);
+        be.binary(BinaryOp.ADD, m, s[1], m);
+        be.binary(BinaryOp.MUL, g, g, s[1]);                               // v = b2 v + (1 - b2) g^2
+        be.affine(s[1], 1f - beta2, 0f, s[1]);
+        be.affine(v, beta2, 0f, v);
+        be.binary(BinaryOp.ADD, v, s[1], v);
+        be.binary(BinaryOp.MAX, vMax, v, vMax);                            // the largest v so far
+        double c1 = 1 - Math.pow(beta1, t);
+        double c2 = 1 - Math.pow(beta2, t);
+        be.unary(UnaryOp.SQRT, vMax, s[1]);                                // sqrt(vMax) / sqrt(c2) + eps
+        be.affine(s[1], (float) (1 / Math.sqrt(c2)), eps, s[1]);
+        be.binary(BinaryOp.DIV, m, s[1], s[1]);                            // p -= lr / c1 * m / denominator
+        be.affine(s[1], (float) (-lr / c1), 0f, s[1]);
+        be.binary(BinaryOp.ADD, p.value(), s[1], p.value());
     }
 }

@@ -16,6 +16,12 @@ public final class AdamW extends Adam {
         weightDecay(weightDecay);
     }
 
+    /** All of PyTorch's options: betas, eps, weight decay and amsgrad. */
+    public AdamW(double learningRate, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad) {
+        super(learningRate, beta1, beta2, eps, amsgrad);
+        weightDecay(weightDecay);
+    }
+
     @Override
     public String name() {
         return "adamw";

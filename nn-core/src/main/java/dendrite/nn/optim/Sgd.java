@@ -3,28 +3,42 @@ package dendrite.nn.optim;
 import dendrite.nn.layers.Parameter;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
+import dendrite.tensor.op.BinaryOp;
 
 import java.util.Map;
 
 /**
  * Stochastic gradient descent as PyTorch defines it: {@code g' = g + wd p}; with momentum
- * {@code v = mu v + g'} and the step uses v (or {@code g' + mu v} with Nesterov); {@code p -= lr g'}.
- * State: {@code momentum_buffer} (only with momentum).
+ * {@code v = mu v + (1 - dampening) g'} (the first step {@code v = g'}) and the step uses v (or
+ * {@code g' + mu v} with Nesterov); {@code p -= lr g'}. State: {@code momentum_buffer} (only with
+ * momentum).
+ *
+ * <p>Without dampening (PyTorch's default) the backend's fused update runs; with it, the backend's
+ * element-wise operations.
  */
 public final class Sgd extends Optimizer {
     private final float momentum;
+    private final float dampening;
     private final boolean nesterov;
+    /** Scratch per parameter for the dampened form; a parameter is in it once its buffer has started. */
+    private final java.util.Map<Parameter, Tensor> scratch = new java.util.IdentityHashMap<>();
 
     public Sgd(double learningRate) {
         this(learningRate, 0, false);
     }
 
     public Sgd(double learningRate, double momentum, boolean nesterov) {
+        this(learningRate, momentum, 0, nesterov);
+    }
+
+    /** All of PyTorch's options but weight decay ({@link #weightDecay(double)}). */
+    public Sgd(double learningRate, double momentum, double dampening, boolean nesterov) {
         super(learningRate, momentum > 0 ? new String[] {"momentum_buffer"} : new String[0]);
-        if (nesterov && momentum <= 0) {
-            throw new IllegalArgumentException("sgd: Nesterov momentum needs a positive momentum");
+        if (nesterov && (momentum <= 0 || dampening != 0)) {
+            throw new IllegalArgumentException("sgd: Nesterov momentum needs a positive momentum and zero dampening");
         }
         this.momentum = (float) momentum;
+        this.dampening = (float) dampening;
         this.nesterov = nesterov;
     }
 
@@ -37,12 +51,34 @@ public final class Sgd extends Optimizer {
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
         c.put("momentum", (double) momentum);
+        c.put("dampening", (double) dampening);
         c.put("nesterov", nesterov);
         return c;
     }
 
     @Override
     protected void update(Backend be, Parameter p, Tensor[] state, float lr, float wd, long t) {
-        be.sgdUpdate(p.value(), p.grad(), momentum > 0 ? state[0] : null, lr, momentum, wd, nesterov);
+        if (dampening == 0f || momentum == 0f) {
+            be.sgdUpdate(p.value(), p.grad(), momentum > 0 ? state[0] : null, lr, momentum, wd, nesterov);
+            return;
+        }
+        boolean first = !scratch.containsKey(p);
+        Tensor s = scratch.computeIfAbsent(p, k -> dendrite.tensor.Scope.unscoped(() -> be.allocate(k.shape())));
+        Tensor g = p.grad();
+        if (wd != 0f) {                                                    // g' = g + wd p
+            be.affine(p.value(), wd, 0f, s);
+            be.binary(BinaryOp.ADD, g, s, s);
+            g = s;
+        }
+        Tensor v = state[0];
+        if (first) {                                                       // v = g' on the first step
+            be.copy(g, v);
+        } else {                                                           // v = mu v + (1 - dampening) g'
+            be.affine(g, 1f - dampening, 0f, s);
+            be.affine(v, momentum, 0f, v);
+            be.binary(BinaryOp.ADD, v, s, v);
+        }
+        be.affine(v, -lr, 0f, s);                                          // p -= lr v
+        be.binary(BinaryOp.ADD, p.value(), s, p.value());
     }
 }

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * Issue 18: the PyTorch optimizer options Dendrite now has (Adagrad's lr_decay and
- * initial_accumulator_value, RMSProp's momentum and centered) follow PyTorch's trajectory: the same
+ * initial_accumulator_value, RMSProp's momentum and centered, Adam's and AdamW's amsgrad and betas,
+ * SGD's dampening) follow PyTorch's trajectory: the same
  * start and the same gradients (those of sum p^2, so each step's gradient depends on the last),
  * eight steps, compared with PyTorch run here, on every backend.
  */
@@ -87,5 +88,29 @@ class OptimizerOptionsPyTorchTest {
         same(backend + " rmsprop all",
                 torch("torch.optim.RMSprop([p], lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.1)"),
                 dendrite(EveryBackend.get(backend), () -> new RmsProp(0.01, 0.9, 1e-8, 0.5, true).weightDecay(0.1)));
+    }
+
+    @OnEveryBackend
+    void adamAmsgradWithWeightDecay(String backend) throws Exception {
+        same(backend + " adam amsgrad",
+                torch("torch.optim.Adam([p], lr=0.05, betas=(0.8, 0.9), eps=1e-6, weight_decay=0.1, amsgrad=True)"),
+                dendrite(EveryBackend.get(backend), () -> new Adam(0.05, 0.8, 0.9, 1e-6, true).weightDecay(0.1)));
+    }
+
+    @OnEveryBackend
+    void adamWWithBetasAndAmsgrad(String backend) throws Exception {
+        same(backend + " adamw amsgrad",
+                torch("torch.optim.AdamW([p], lr=0.05, betas=(0.8, 0.9), eps=1e-6, weight_decay=0.1, amsgrad=True)"),
+                dendrite(EveryBackend.get(backend), () -> new AdamW(0.05, 0.8, 0.9, 1e-6, 0.1, true)));
+        same(backend + " adamw betas",
+                torch("torch.optim.AdamW([p], lr=0.05, betas=(0.8, 0.9), eps=1e-6, weight_decay=0.1)"),
+                dendrite(EveryBackend.get(backend), () -> new AdamW(0.05, 0.8, 0.9, 1e-6, 0.1, false)));
+    }
+
+    @OnEveryBackend
+    void sgdWithDampening(String backend) throws Exception {
+        same(backend + " sgd dampening",
+                torch("torch.optim.SGD([p], lr=0.05, momentum=0.9, dampening=0.3, weight_decay=0.01)"),
+                dendrite(EveryBackend.get(backend), () -> new Sgd(0.05, 0.9, 0.3, false).weightDecay(0.01)));
     }
 }
