@@ -163,6 +163,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No epoch lines and no progress bar: only the summary and the result.")
     boolean quiet;
 
+    @Option(names = "--monitor",
+            description = "Watch for the textbook failures (vanishing or exploding gradients, a diverging loss, dead ReLUs,"
+                    + " saturated units, a loss stuck at chance, overfitting, double softmax) and print a warning line,"
+                    + " naming the layer and the fix, for each.")
+    boolean monitor;
+
     @Mixin
     Verbosity verbosity;
 
@@ -372,6 +378,14 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Builder tb = Trainer.builder(model).loss(loss).optimizer(optim).augmentation(augmentation)
                 .epochs(epochCount).batchSize(Math.min(batchSize, trainSet.size())).seed(seed)
                 .listener(listener);
+        if (monitor) {
+            PrintWriter err = spec.commandLine().getErr();
+            tb.listener(new dendrite.nn.diag.TrainingMonitor().onWarning(w -> {
+                listener.closeBar();
+                err.println("dendrite: warning: " + w.message());
+                err.flush();
+            }));
+        }
         if (validationSet.size() > 0) {
             tb.validationData(validationSet);
             if (patience > 0) {

@@ -133,4 +133,15 @@ class TrainingOptionsTest {
         Cli bad = train("bad-every", "--dataset", "xor", "--log-every", "0");
         assertEquals(1, bad.code(), bad::toString);
     }
+
+    /** --monitor prints the monitor's warnings, one line each: a learning rate of 50 diverges at once. */
+    @Test
+    void monitorPrintsWarningLines() {
+        Cli r = train("monitor", "--dataset", "moons", "--epochs", "2", "--optimizer", "sgd", "--lr", "50", "--monitor");
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("dendrite: warning: diverging loss at step")
+                || l.startsWith("dendrite: warning: exploding gradients")), r::toString);
+        Cli quiet = train("monitor-ok", "--dataset", "moons", "--epochs", "5", "--monitor");
+        assertEquals(0, quiet.code(), quiet::toString);
+        assertFalse(quiet.err().contains("warning"), quiet::toString);
+    }
 }

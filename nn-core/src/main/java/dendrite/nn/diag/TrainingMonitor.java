@@ -15,14 +15,24 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * A training listener that warns about the usual ways training goes wrong:
+ * A training listener that warns about the textbook ways training goes wrong, naming the layer and
+ * the usual fix:
  * <ul>
- *   <li><b>vanishing gradients</b>: a layer's gradient norm below {@link #vanishingBelow} (1e-7
- *       by default): it has stopped learning (saturated sigmoids or tanhs, dead ReLUs, a too
- *       deep stack without normalization);</li>
+ *   <li><b>vanishing gradients</b>: a layer's gradient norm below {@link #vanishingBelow} (1e-7 by
+ *       default), or below {@link #vanishingRatioBelow} (1e-3) of the output layer's: the early layers
+ *       of a deep sigmoid stack learn thousands of times slower than the last;</li>
  *   <li><b>exploding gradients</b>: the global gradient norm above {@link #explodingAbove} (1e3 by
- *       default), or not finite (a learning rate too high, no gradient clipping);</li>
- *   <li><b>overfitting</b>: validation loss rose from one epoch to the next while training loss fell.</li>
+ *       default), or not finite;</li>
+ *   <li><b>a diverging loss</b>: a training loss that is not finite or ten times the first step's,
+ *       checked on every step (a learning rate of 5 or 50 diverges within a few steps);</li>
+ *   <li><b>dead ReLUs</b> and <b>saturated sigmoid/tanh units</b>: at least half of a layer's units
+ *       dead (or outputs saturated) on every checked batch of an epoch;</li>
+ *   <li><b>a loss stuck at chance</b>: a classifier whose cross-entropy stays within 1 % of
+ *       ln(classes) after its first epoch (zero or constant initial weights: every unit of a layer
+ *       gets the same gradient);</li>
+ *   <li><b>overfitting</b>: validation loss 2 % above its best for two epochs running while the
+ *       training loss kept falling (one noisy epoch is not reported);</li>
+ *   <li><b>double softmax</b>: a model ending in softmax trained with softmax cross-entropy.</li>
  * </ul>
  * Warnings go to a callback, by default a WARNING through {@link System.Logger}; {@link #warnings()}
  * keeps them all. Each kind is reported at most once per epoch and layer, so a long stall does
@@ -33,14 +43,23 @@ import java.util.function.Consumer;
  * Trainer.builder(model).listener(monitor)...build().fit(train);
  * }</pre>
  *
- * <p>Gradients are read after each checked step's optimizer update, i.e. after clipping if
- * clipping is on. A check copies every gradient to the host, so {@link #checkEvery} trades
- * detail for speed (every 10th step by default).
+ * <p>Gradients and activations are read after a checked step's optimizer update (gradients after
+ * clipping, if clipping is on). A check copies them to the host, so {@link #checkEvery} trades
+ * detail for speed: every step for the first {@value #EARLY_STEPS} steps, where divergence shows,
+ * then every 10th by default.
  */
 public final class TrainingMonitor implements TrainingListener {
     private static final System.Logger LOG = System.getLogger(TrainingMonitor.class.getName());
 
+    /** Steps at the start of training that are all checked. */
+    public static final int EARLY_STEPS = 20;
+    private static final double LOSS_GROWTH = 10;
+    private static final double MOSTLY = 0.5;
+    private static final double CHANCE_BAND = 0.01;
+    private static final double OVERFIT_MARGIN = 0.02;
+
     private double vanishingBelow = 1e-7;
+    private double vanishingRatioBelow = 1e-3;
     private double explodingAbove = 1e3;
     private int checkEvery = 10;
     private Consumer<TrainingWarning> callback = w -> LOG.log(Level.WARNING, w.message());
@@ -49,8 +68,13 @@ public final class TrainingMonitor implements TrainingListener {
     private final List<TrainingWarning> warnings = new ArrayList<>();
     private final Set<String> reportedThisEpoch = new HashSet<>();
     private int currentEpoch = -1;
-    private double previousLoss = Double.NaN;
-    private double previousValLoss = Double.NaN;
+    private double firstLoss = Double.NaN;
+    private double bestValLoss = Double.NaN;
+    private double lossAtBestVal = Double.NaN;
+    private int epochsAboveBest;
+    private boolean softmaxLoss;
+    /** Per layer, the smallest dead or saturated share seen on this epoch's checks. */
+    private final java.util.Map<Integer, Double> leastTrouble = new java.util.HashMap<>();
 
     /** Watches the model of the {@link Trainer} it is given as a listener. */
     public TrainingMonitor() {
@@ -64,6 +88,12 @@ public final class TrainingMonitor implements TrainingListener {
     /** A layer whose gradient norm is below this has vanishing gradients (default 1e-7). */
     public TrainingMonitor vanishingBelow(double threshold) {
         this.vanishingBelow = threshold;
+        return this;
+    }
+
+    /** A layer whose gradient norm is below this fraction of the output layer's has vanishing gradients (default 1e-3). */
+    public TrainingMonitor vanishingRatioBelow(double ratio) {
+        this.vanishingRatioBelow = ratio;
         return this;
     }
 
@@ -96,16 +126,55 @@ public final class TrainingMonitor implements TrainingListener {
     @Override
     public void onTrainBegin(Trainer trainer) {
         model = trainer.model();
-        previousLoss = Double.NaN;
-        previousValLoss = Double.NaN;
+        firstLoss = Double.NaN;
+        bestValLoss = Double.NaN;
+        epochsAboveBest = 0;
+        softmaxLoss = "softmax_cross_entropy".equals(trainer.loss().name());
+        int last = model.size() - 1;
+        if (softmaxLoss && last >= 0 && "softmax".equals(model.layer(last).type())) {
+            warn(new TrainingWarning(TrainingWarning.Kind.DOUBLE_SOFTMAX, 0, 0, last, String.format(Locale.ROOT,
+                    "double softmax: layer %d is a softmax and the loss (softmax cross-entropy) applies softmax again,"
+                            + " which squashes the outputs and slows learning; remove the softmax layer (predictProba"
+                            + " gives probabilities) or use a loss on probabilities", last)));
+        }
     }
 
     @Override
     public void onStepEnd(StepEvent step) {
-        if (model == null || step.globalStep() % checkEvery != 0) {
+        if (model == null) {
             return;
         }
-        checkGradients(step.epoch(), step.globalStep());
+        checkLoss(step);
+        if (step.globalStep() <= EARLY_STEPS || step.globalStep() % checkEvery == 0) {
+            checkGradients(step.epoch(), step.globalStep());
+            checkActivations(step.epoch());
+        }
+    }
+
+    /** Every step: a loss that is not finite or grew far above the first step's. */
+    private void checkLoss(StepEvent step) {
+        double loss = step.loss();
+        if (Double.isNaN(firstLoss) && Double.isFinite(loss)) {
+            firstLoss = loss;
+            return;
+        }
+        if (!Double.isFinite(loss) || loss > LOSS_GROWTH * Math.max(firstLoss, 1e-3)) {
+            warn(new TrainingWarning(TrainingWarning.Kind.LOSS_DIVERGING, step.epoch(), step.globalStep(), -1,
+                    String.format(Locale.ROOT, "diverging loss at step %d (epoch %d): %.4g, from %.4g at the first step."
+                            + " The learning rate (%.3g) is too high: lower it tenfold, or clip gradients"
+                            + " (optimizer.clipGradNorm(1.0))", step.globalStep(), step.epoch(), loss, firstLoss,
+                            step.learningRate())));
+        }
+    }
+
+    /** On checked steps: the share of dead ReLU units and saturated sigmoid/tanh outputs, kept per epoch. */
+    private void checkActivations(int epoch) {
+        for (ActivationStats a : Diagnostics.activationsOfLastForward(model)) {
+            double share = !Double.isNaN(a.deadFraction()) ? a.deadFraction() : a.saturatedFraction();
+            if (!Double.isNaN(share)) {
+                leastTrouble.merge(a.layer(), share, Math::min);
+            }
+        }
     }
 
     /** Checks the model's current gradients now (what {@link #onStepEnd} does on a checked step). */
@@ -127,6 +196,18 @@ public final class TrainingMonitor implements TrainingListener {
                                 step, epoch, g.layer(), g.type(), g.norm(), vanishingBelow)));
             }
         }
+        GradientStats output = grads.isEmpty() ? null : grads.get(grads.size() - 1);
+        for (GradientStats g : grads) {
+            if (output != null && g != output && output.norm() > 0 && g.norm() >= vanishingBelow
+                    && g.norm() < vanishingRatioBelow * output.norm()) {
+                warn(new TrainingWarning(TrainingWarning.Kind.VANISHING_GRADIENT, epoch, step, g.layer(),
+                        String.format(Locale.ROOT, "vanishing gradients at step %d (epoch %d): layer %d (%s) has gradient"
+                                + " norm %.3g, %.2g of the output layer's (%.3g), so it learns that much slower. Typical"
+                                + " of deep sigmoid or tanh stacks: use ReLU-family activations with He initialization,"
+                                + " batch normalization, or fewer layers", step, epoch, g.layer(), g.type(), g.norm(),
+                                g.norm() / output.norm(), output.norm())));
+            }
+        }
         double global = Math.sqrt(sumSq);
         if (!(global <= explodingAbove)) {   // also true for NaN
             int worst = -1;
@@ -146,18 +227,53 @@ public final class TrainingMonitor implements TrainingListener {
 
     @Override
     public void onEpochEnd(EpochEvent event) {
-        Double loss = event.metrics().get("loss");
-        Double valLoss = event.metrics().get("val_loss");
-        if (loss != null && valLoss != null && !Double.isNaN(previousValLoss)
-                && valLoss > previousValLoss && loss < previousLoss) {
-            warn(new TrainingWarning(TrainingWarning.Kind.OVERFITTING, event.epoch(), 0, -1,
-                    String.format(Locale.ROOT, "possible overfitting at epoch %d: validation loss rose %.4g -> %.4g while"
-                            + " training loss fell %.4g -> %.4g. Consider early stopping (restoring the best weights),"
-                            + " dropout, weight decay or more data", event.epoch(), previousValLoss, valLoss,
-                            previousLoss, loss)));
+        int epoch = event.epoch();
+        for (java.util.Map.Entry<Integer, Double> e : leastTrouble.entrySet()) {
+            if (e.getValue() >= MOSTLY) {
+                String type = model.layer(e.getKey()).type();
+                boolean relu = type.contains("relu");
+                warn(new TrainingWarning(relu ? TrainingWarning.Kind.DEAD_RELU : TrainingWarning.Kind.SATURATED, epoch, 0,
+                        e.getKey(), relu
+                                ? String.format(Locale.ROOT, "dead ReLUs in epoch %d: layer %d (%s) had at least %.0f%% of its"
+                                        + " units output 0 for whole batches; they pass no gradient and may never recover."
+                                        + " Lower the learning rate, use He initialization, or leaky ReLU", epoch,
+                                        e.getKey(), type, 100 * e.getValue())
+                                : String.format(Locale.ROOT, "saturated units in epoch %d: layer %d (%s) had at least %.0f%% of"
+                                        + " its outputs where its derivative is near 0, so little gradient passes. Scale the"
+                                        + " inputs, use Xavier initialization or smaller initial weights, or batch"
+                                        + " normalization", epoch, e.getKey(), type, 100 * e.getValue())));
+            }
         }
-        previousLoss = loss == null ? Double.NaN : loss;
-        previousValLoss = valLoss == null ? Double.NaN : valLoss;
+        leastTrouble.clear();
+        Double loss = event.metrics().get("loss");
+        int classes = model == null ? 0 : model.outputShape().size();
+        if (softmaxLoss && loss != null && classes >= 2 && epoch >= 1
+                && Math.abs(loss - Math.log(classes)) < CHANCE_BAND * Math.log(classes)) {
+            warn(new TrainingWarning(TrainingWarning.Kind.STUCK_AT_CHANCE, epoch, 0, -1, String.format(Locale.ROOT,
+                    "loss stuck at chance after epoch %d: %.4f, where guessing among %d classes gives ln %d = %.4f."
+                            + " Check the initialization first (all-equal weights, such as zeros, give every unit of a"
+                            + " layer the same gradient, so they never differ), then the labels and the learning rate",
+                    epoch, loss, classes, classes, Math.log(classes))));
+        }
+        Double valLoss = event.metrics().get("val_loss");
+        if (loss == null || valLoss == null) {
+            return;
+        }
+        if (Double.isNaN(bestValLoss) || valLoss < bestValLoss) {
+            bestValLoss = valLoss;
+            lossAtBestVal = loss;
+            epochsAboveBest = 0;
+        } else if (valLoss > bestValLoss * (1 + OVERFIT_MARGIN) && loss < lossAtBestVal) {
+            if (++epochsAboveBest == 2) {
+                warn(new TrainingWarning(TrainingWarning.Kind.OVERFITTING, epoch, 0, -1, String.format(Locale.ROOT,
+                        "overfitting since epoch %d: validation loss %.4f is above its best (%.4f) for two epochs while"
+                                + " training loss fell to %.4f. Stop earlier (early stopping with patience, restoring the"
+                                + " best weights), add dropout or weight decay, augment the data, or get more of it",
+                        epoch - 1, valLoss, bestValLoss, loss)));
+            }
+        } else {
+            epochsAboveBest = 0;
+        }
     }
 
     private void warn(TrainingWarning w) {

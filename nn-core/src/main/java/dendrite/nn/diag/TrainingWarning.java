@@ -17,8 +17,18 @@ public record TrainingWarning(Kind kind, int epoch, long step, int layer, String
         VANISHING_GRADIENT,
         /** The gradient norm rose above the exploding threshold, or is not finite. */
         EXPLODING_GRADIENT,
-        /** Validation loss rose while training loss fell: the model is starting to overfit. */
-        OVERFITTING
+        /** Validation loss rose clearly above its best while training loss kept falling: the model overfits. */
+        OVERFITTING,
+        /** The training loss became non-finite or grew far above where it started. */
+        LOSS_DIVERGING,
+        /** Most of a ReLU layer's units output 0 for whole batches: they pass no gradient. */
+        DEAD_RELU,
+        /** Most of a sigmoid or tanh layer's outputs sit where its derivative is near 0. */
+        SATURATED,
+        /** The loss stays at the value of guessing: nothing has been learned (often all-equal initial weights). */
+        STUCK_AT_CHANCE,
+        /** A softmax layer feeds a loss that applies softmax itself, so it is applied twice. */
+        DOUBLE_SOFTMAX
     }
 
     @Override
