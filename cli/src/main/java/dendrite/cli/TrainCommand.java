@@ -100,7 +100,9 @@ final class TrainCommand implements Callable<Integer> {
     Double lr;
 
     @Option(names = "--schedule", paramLabel = "<name>", defaultValue = "cosine",
-            description = "Learning-rate schedule: cosine (default: decays to zero by the last step) or constant.")
+            description = "Learning-rate schedule: cosine (default: decays to zero by the last step), constant, step (x0.1"
+                    + " every third of the run; step:<epochs>:<gamma>), exponential (to 1% by the end; exponential:<gamma>"
+                    + " per epoch), plateau (x0.1 after 2 epochs without a better validation loss; plateau:<patience>:<factor>).")
     String schedule;
 
     @Option(names = "--weight-decay", paramLabel = "<wd>", defaultValue = "0",
@@ -201,7 +203,11 @@ final class TrainCommand implements Callable<Integer> {
         int epochCount = epochs != null ? epochs : defaults.epochs();
         int batchSize = batch != null ? batch : defaults.batch();
         checkRanges(epochCount, batchSize);
-        ModelOptions.schedule(schedule, 1);   // an unknown name fails here, before any loading
+        ModelOptions.schedule(schedule, 1, epochCount);   // an unknown name fails here, before any loading
+        if (patience > 0 && validationFraction == 0) {
+            throw new BadInputException("--patience " + patience + " watches the validation loss, but --val-split 0 leaves"
+                    + " no validation part; give --val-split 0.1 (or more), or drop --patience");
+        }
         Scaling scaling = Scaling.parse(scale, source);
         Backend be = BackendChoice.resolve(backend);
 
@@ -248,7 +254,7 @@ final class TrainCommand implements Callable<Integer> {
             training.clip(optim);
             int stepBatch = Math.min(batchSize, trainSet.size());
             long totalSteps = (long) epochCount * ((trainSet.size() + stepBatch - 1) / stepBatch);
-            optim.schedule(ModelOptions.schedule(schedule, totalSteps));
+            optim.schedule(ModelOptions.schedule(schedule, totalSteps, epochCount));
 
             out.printf(Locale.ROOT, "dataset: %s: %d train, %d validation, %d test; %d features, %s%n", source.spec(),
                     trainSet.size(), validationSet.size(), testSet.size(), trainSet.sampleSize(),

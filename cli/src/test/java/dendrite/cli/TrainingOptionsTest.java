@@ -144,4 +144,21 @@ class TrainingOptionsTest {
         assertEquals(0, quiet.code(), quiet::toString);
         assertFalse(quiet.err().contains("warning"), quiet::toString);
     }
+
+    /** The schedules the API has, from the command line; and --patience without validation data is refused. */
+    @Test
+    void everyScheduleTrainsAndPatienceNeedsValidationData() {
+        for (String schedule : new String[] {"step", "step:2:0.5", "exponential", "exponential:0.9", "plateau", "plateau:1:0.5"}) {
+            Cli r = train("schedule-" + schedule.replace(':', '-'), "--dataset", "moons", "--epochs", "6", "--schedule",
+                    schedule);
+            assertEquals(0, r.code(), schedule + ": " + r);
+            assertTrue(accuracy(r) > 0.8, schedule + ": " + r);
+        }
+        Cli bad = train("schedule-bad", "--dataset", "moons", "--schedule", "step:x:y");
+        assertEquals(1, bad.code(), bad::toString);
+        assertTrue(bad.err().startsWith("dendrite: --schedule 'step:x:y': expected numbers"), bad::toString);
+        Cli patience = train("patience", "--dataset", "moons", "--patience", "3", "--val-split", "0");
+        assertEquals(1, patience.code(), patience::toString);
+        assertTrue(patience.err().contains("--val-split 0 leaves no validation part"), patience::toString);
+    }
 }
