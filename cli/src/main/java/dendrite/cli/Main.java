@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dendrite", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Train, evaluate and inspect neural networks on the JVM.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class, GradcheckCommand.class,
                 BenchCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

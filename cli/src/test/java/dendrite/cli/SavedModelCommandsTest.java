@@ -135,4 +135,32 @@ class SavedModelCommandsTest {
         }
         assertEquals(Files.size(copy), read, "bytes read from " + path + " to load it");
     }
+
+    /** Issue 18: gradient checking from the command line, per layer. */
+    @Test
+    void gradcheckPassesEveryLayerOfATrainedModel() throws IOException {
+        Path cnn = dir.resolve("cnn-for-gradcheck");
+        Path csv = dir.resolve("pixels.csv");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 36; i++) {
+            sb.append(i == 0 ? "" : ",").append("p").append(i);
+        }
+        sb.append(",label\n");
+        java.util.Random r = new java.util.Random(2);
+        for (int row = 0; row < 40; row++) {
+            for (int i = 0; i < 36; i++) {
+                sb.append(String.format(java.util.Locale.ROOT, "%.3f,", r.nextFloat()));
+            }
+            sb.append(row % 2).append('\n');
+        }
+        Files.writeString(csv, sb);
+        Cli t = Cli.run("train", "--backend", "scalar", "--dataset", "csv:" + csv, "--label", "label", "--image", "6x6",
+                "--model", "conv 4 3, batchnorm2d, relu, maxpool 2, flatten, dropout 0.2, dense 8, tanh", "--epochs", "2",
+                "--out", cnn.toString());
+        assertEquals(0, t.code(), t::toString);
+        Cli r2 = Cli.run("gradcheck", cnn.resolve("model.safetensors").toString());
+        assertEquals(0, r2.code(), r2::toString);
+        assertTrue(r2.out().contains("all layers passed"), r2::toString);
+        assertTrue(r2.out().contains("conv2d") && r2.out().contains("dropout (eval)"), r2::toString);
+    }
 }
