@@ -37,7 +37,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Square matrix sizes, comma-separated (default: ${DEFAULT-VALUE}).", defaultValue = "128,256,512")
     int[] sizes;
 
-    @Option(names = {"-b", "--backend"}, paramLabel = "<name>",
+    // No -b: in train it means --batch, and one short flag means one thing in every command.
+    @Option(names = "--backend", paramLabel = "<name>",
             description = "Measure only this backend (default: every available one).")
     String backend;
 

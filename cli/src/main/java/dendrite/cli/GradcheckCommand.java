@@ -34,7 +34,13 @@ final class GradcheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<model>", description = "A model file (.safetensors).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "<model>", description = "A model file (.safetensors).")
+    Path modelArgument;
+
+    /** The same as the argument, given as eval and predict take it. */
+    @Option(names = "--model", paramLabel = "<file>", description = "The model file, as eval and predict take it.")
+    Path modelOption;
+
     Path modelFile;
 
     @Option(names = "--backend", paramLabel = "<name>", defaultValue = "scalar",
@@ -50,6 +56,7 @@ final class GradcheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        modelFile = ModelArgument.choose(modelArgument, modelOption);
         if (batch < 2 || batch > 64) {
             throw new BadInputException("--batch " + batch + ": must be from 2 (batch norm needs two) to 64");
         }

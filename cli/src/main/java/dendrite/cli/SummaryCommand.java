@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -22,7 +23,13 @@ final class SummaryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<model>", description = "A model file (.safetensors) written by train.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "<model>", description = "A model file (.safetensors) written by train.")
+    Path modelArgument;
+
+    /** The same as the argument, given as eval and predict take it. */
+    @Option(names = "--model", paramLabel = "<file>", description = "The model file, as eval and predict take it.")
+    Path modelOption;
+
     Path modelFile;
 
     @Mixin
@@ -31,6 +38,7 @@ final class SummaryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        modelFile = ModelArgument.choose(modelArgument, modelOption);
         ModelStore.requireFile(modelFile);
         // Only the shapes matter here: the reference backend loads fastest and always runs.
         Backend be = Backends.names().contains("scalar") ? Backends.get("scalar") : Backends.get();

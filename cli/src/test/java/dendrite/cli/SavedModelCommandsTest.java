@@ -163,4 +163,15 @@ class SavedModelCommandsTest {
         assertTrue(r2.out().contains("all layers passed"), r2::toString);
         assertTrue(r2.out().contains("conv2d") && r2.out().contains("dropout (eval)"), r2::toString);
     }
+
+    /** summary takes the model as eval and predict do, with --model, as well as as an argument. */
+    @Test
+    void summaryTakesTheModelAsEvalAndPredictDo() {
+        Cli r = Cli.run("summary", "--model", model.toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("Total params: 42"), r::toString);
+        Cli none = Cli.run("summary");
+        assertEquals(1, none.code(), none::toString);
+        assertTrue(none.err().contains("no model file given"), none::toString);
+    }
 }

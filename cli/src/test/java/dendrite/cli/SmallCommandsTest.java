@@ -85,4 +85,12 @@ class SmallCommandsTest {
         assertEquals(2, command.code(), command::toString);
         assertTrue(command.err().contains("did you mean train?"), command::toString);
     }
+
+    /** One short flag means one thing: -b is --batch in train and no longer --backend in bench (issue 18). */
+    @Test
+    void bReachesOnlyTheBatchSize() {
+        Cli bench = Cli.run("bench", "-b", "scalar", "--sizes", "8", "--seconds", "0.01");
+        assertEquals(2, bench.code(), bench::toString);
+        assertTrue(bench.err().contains("'-b'"), bench::toString);
+    }
 }
