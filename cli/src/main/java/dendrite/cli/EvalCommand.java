@@ -133,7 +133,8 @@ final class EvalCommand implements Callable<Integer> {
         return switch (which) {
             case "test" -> split.test();
             case "validation" -> split.validation();
-            default -> split.train();
+            // The training part as train saw it: its first --limit samples, if it had a limit.
+            default -> sameData && info.limit() != null ? split.train().head(info.limit()) : split.train();
         };
     }
 }

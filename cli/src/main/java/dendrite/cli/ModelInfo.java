@@ -18,7 +18,7 @@ import java.util.Map;
  */
 record ModelInfo(boolean classification, List<String> classNames, Scaler scaler, String dataset, long seed,
         double validationFraction, double testFraction, String label, String target, String dataFingerprint,
-        char delimiter) {
+        char delimiter, Integer limit) {
 
     private static final String PREFIX = "cli.";   // nn-core owns the "dendrite." keys
 
@@ -50,6 +50,9 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
         if (delimiter != ',') {
             m.put(PREFIX + "delimiter", String.valueOf(delimiter));
         }
+        if (limit != null) {
+            m.put(PREFIX + "limit", Integer.toString(limit));
+        }
         return m;
     }
 
@@ -64,7 +67,8 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
                 m.get(PREFIX + "dataset"), parseLong(m.get(PREFIX + "seed"), 42, file),
                 parseDouble(m.get(PREFIX + "validation_fraction"), 0.1, file),
                 parseDouble(m.get(PREFIX + "test_fraction"), 0.2, file), m.get(PREFIX + "label"), m.get(PREFIX + "target"),
-                m.get(PREFIX + "data_fingerprint"), delimiter(m.get(PREFIX + "delimiter"), file));
+                m.get(PREFIX + "data_fingerprint"), delimiter(m.get(PREFIX + "delimiter"), file),
+                m.containsKey(PREFIX + "limit") ? (int) parseLong(m.get(PREFIX + "limit"), 0, file) : null);
     }
 
     private static char delimiter(String stored, String file) {

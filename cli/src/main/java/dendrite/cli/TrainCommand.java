@@ -277,7 +277,7 @@ final class TrainCommand implements Callable<Integer> {
                     out, listener);
 
             ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, source.spec(), seed,
-                    validationFraction, testFraction, label, target, DataFingerprint.of(raw), delimiter);
+                    validationFraction, testFraction, label, target, DataFingerprint.of(raw), delimiter, limit);
             ModelStore.save(run.file(MODEL_FILE), model, info);
             writeHistory(history, listener.epochSeconds(), run.file(HISTORY_FILE));
             String title = source.shortName();

@@ -174,4 +174,13 @@ class SavedModelCommandsTest {
         assertEquals(1, none.code(), none::toString);
         assertTrue(none.err().contains("no model file given"), none::toString);
     }
+
+    /** eval --part train scores the samples train trained on: the first --limit ones when it had a limit (issue 18). */
+    @Test
+    void evalOfTheTrainingPartHonoursTheLimitTrainUsed() {
+        // digitsModel was trained with --limit 300
+        Cli r = Cli.run("eval", "--backend", "scalar", "--model", digitsModel.toString(), "--part", "train");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("train part: 300 samples"), r::toString);
+    }
 }
