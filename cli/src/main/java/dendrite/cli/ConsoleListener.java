@@ -35,11 +35,61 @@ final class ConsoleListener implements TrainingListener {
     }
 
     ConsoleListener(PrintWriter out, PrintWriter err, boolean drawBar, int epochs, int every) {
+        this(out, err, drawBar, epochs, every, null);
+    }
+
+    /** @param json where each epoch's JSON object goes (--json), or null for none */
+    ConsoleListener(PrintWriter out, PrintWriter err, boolean drawBar, int epochs, int every, PrintWriter json) {
         this.out = out;
         this.err = err;
         this.drawBar = drawBar;
         this.epochs = epochs;
         this.every = every;
+        this.json = json;
+    }
+
+    /** Where every epoch's JSON object goes, or null. */
+    private final PrintWriter json;
+
+    /** A flat JSON object on one line: numbers (non-finite ones as null) and strings. */
+    static String jsonLine(Map<String, ?> fields) {
+        StringBuilder sb = new StringBuilder("{");
+        for (Map.Entry<String, ?> e : fields.entrySet()) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append(quote(e.getKey())).append(':');
+            Object v = e.getValue();
+            if (v instanceof Number n) {
+                double d = n.doubleValue();
+                sb.append(!Double.isFinite(d) ? "null" : v instanceof Integer || v instanceof Long ? v.toString()
+                        : Double.toString(d));
+            } else {
+                sb.append(v == null ? "null" : quote(v.toString()));
+            }
+        }
+        return sb.append('}').toString();
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 
     /** Every epoch up to 100 epochs; beyond, about 50 lines (a 1,000-epoch run prints every 20th). */
@@ -70,6 +120,16 @@ final class ConsoleListener implements TrainingListener {
         double s = (now - epochStart) / 1e9;
         epochStart = now;
         seconds.add(s);
+        if (json != null) {
+            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            fields.put("event", "epoch");
+            fields.put("epoch", e.epoch() + 1);
+            fields.put("epochs", e.epochs());
+            fields.putAll(e.metrics());
+            fields.put("seconds", s);
+            json.println(jsonLine(fields));
+            json.flush();
+        }
         boolean last = e.epoch() + 1 == e.epochs();
         if (every > 0 && ((e.epoch() + 1) % every == 0 || last || e.epoch() == 0)) {
             out.println(line(e.epoch(), e.epochs(), e.metrics(), s));

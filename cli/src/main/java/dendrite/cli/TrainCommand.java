@@ -165,6 +165,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No epoch lines and no progress bar: only the summary and the result.")
     boolean quiet;
 
+    @Option(names = "--json",
+            description = "For scripts: stdout holds one JSON object per epoch and a final one with the result, and nothing else.")
+    boolean json;
+
     @Option(names = "--monitor",
             description = "Watch for the textbook failures (vanishing or exploding gradients, a diverging loss, dead ReLUs,"
                     + " saturated units, a loss stuck at chance, overfitting, double softmax) and print a warning line,"
@@ -188,7 +192,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
+        // With --json, stdout holds JSON objects only, one a line; the human lines go nowhere.
+        PrintWriter jsonOut = json ? spec.commandLine().getOut() : null;
+        PrintWriter out = json ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
         DataSource source = DataSource.parse(dataset);
         Defaults defaults = Defaults.of(source.kind());
         int[] hiddenSizes = ModelOptions.hidden(hidden != null ? hidden : defaults.hidden());
@@ -272,7 +278,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             int every = quiet ? 0 : logEvery != null ? logEvery : ConsoleListener.defaultEvery(epochCount);
             ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(),
-                    !quiet && progress && EpochProgress.terminalAttached(), epochCount, every);
+                    !quiet && !json && progress && EpochProgress.terminalAttached(), epochCount, every, jsonOut);
             History history = train(model, loss, optim, augmentation, trainSet, validationSet, batchSize, epochCount,
                     out, listener);
 
@@ -308,6 +314,21 @@ final class TrainCommand implements Callable<Integer> {
             run.commit();
             out.printf("wrote %s: %s%n", run.target(), String.join(", ", files));
             out.flush();
+            if (jsonOut != null) {
+                java.util.Map<String, Object> result = new java.util.LinkedHashMap<>();
+                result.put("event", "result");
+                result.put("part", scoredOn);
+                result.put("loss", test.loss());
+                if (classification) {
+                    result.put("accuracy", test.accuracy());
+                } else {
+                    result.put("mse", test.metrics().get("mse"));
+                    result.put("r2", test.metrics().get("r2"));
+                }
+                result.put("model", run.target().resolve(MODEL_FILE).toString());
+                jsonOut.println(ConsoleListener.jsonLine(result));
+                jsonOut.flush();
+            }
             return 0;
         }
     }

@@ -161,4 +161,23 @@ class TrainingOptionsTest {
         assertEquals(1, patience.code(), patience::toString);
         assertTrue(patience.err().contains("--val-split 0 leaves no validation part"), patience::toString);
     }
+
+    /** --json: stdout is one JSON object per epoch and a final result, nothing else (issue 18). */
+    @Test
+    void jsonPrintsOneObjectPerEpochAndTheResult() {
+        Cli r = train("json", "--dataset", "moons", "--epochs", "4", "--json");
+        assertEquals(0, r.code(), r::toString);
+        java.util.List<String> lines = r.outLines();
+        assertEquals(5, lines.size(), r::toString);
+        for (int i = 0; i < 4; i++) {
+            java.util.Map<String, Object> o = dendrite.nn.internal.Json.parseObject(lines.get(i));
+            assertEquals("epoch", o.get("event"), lines.get(i));
+            assertEquals((double) (i + 1), ((Number) o.get("epoch")).doubleValue(), lines.get(i));
+            assertTrue(o.containsKey("loss") && o.containsKey("val_accuracy"), lines.get(i));
+        }
+        java.util.Map<String, Object> result = dendrite.nn.internal.Json.parseObject(lines.get(4));
+        assertEquals("result", result.get("event"));
+        assertTrue(((Number) result.get("accuracy")).doubleValue() > 0.8, lines.get(4));
+        assertTrue(result.get("model").toString().endsWith("model.safetensors"), lines.get(4));
+    }
 }
