@@ -98,4 +98,28 @@ class RunFolderTest {
         assertFalse(Files.isSymbolicLink(out.resolve("history.csv")), "history.csv is now a file of its own");
         assertTrue(Files.readString(out.resolve("history.csv")).startsWith("epoch,"));
     }
+
+    /**
+     * Every output file of a run, not only history.csv, replaces a link at its name instead of
+     * writing through it. (A guard, not issue 17 failure 10's missing test: the code before the
+     * atomic writes also left these links' targets alone, since it recreated each file.)
+     */
+    @Test
+    void everyFileOfARunIsRenamedIntoPlaceNotWrittenInPlace() throws Exception {
+        Path out = dir.resolve("all-linked");
+        Files.createDirectories(out);
+        List<String> names = List.of("model.safetensors", "curves.png", "history.csv", "confusion.png", "boundary.png");
+        for (String name : names) {
+            Path victim = dir.resolve("victim-" + name);
+            Files.writeString(victim, "keep me");
+            Files.createSymbolicLink(out.resolve(name), victim);
+        }
+        Cli r = Cli.run("train", "--backend", "scalar", "--dataset", "moons", "--epochs", "2", "--force", "--out", out.toString());
+        assertEquals(0, r.code(), r::toString);
+        for (String name : names) {
+            assertEquals("keep me", Files.readString(dir.resolve("victim-" + name)), name + " was written in place");
+            assertFalse(Files.isSymbolicLink(out.resolve(name)), name + " is a file of its own");
+            assertTrue(Files.size(out.resolve(name)) > 100, name);
+        }
+    }
 }
