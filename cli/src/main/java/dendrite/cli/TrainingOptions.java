@@ -29,7 +29,7 @@ final class TrainingOptions {
 
     @Option(names = "--init", paramLabel = "<name>",
             description = "Dense preset: weight initializer: he, xavier, lecun (uniform; he-normal, xavier-normal, lecun-normal),"
-                    + " normal:<std> (plain small random numbers), zeros (shows the symmetry problem) (default: he before"
+                    + " normal:<std> (plain small random numbers), pytorch (PyTorch's default, biases too), zeros (shows the symmetry problem) (default: he before"
                     + " ReLU-like activations, xavier otherwise).")
     String init;
 
@@ -84,7 +84,7 @@ final class TrainingOptions {
         try {
             return Initializers.byName(name);
         } catch (RuntimeException e) {
-            throw new BadInputException("--init '" + init + "': known: he, xavier, lecun, he-normal, xavier-normal,"
+            throw new BadInputException("--init '" + init + "': known: he, xavier, lecun, he-normal, xavier-normal, pytorch,"
                     + " lecun-normal, normal:<std> (e.g. normal:0.01), zeros");
         }
     }

@@ -23,4 +23,12 @@ public interface Initializer {
      * features), {@code fanOut} the number of units.
      */
     void initialize(Backend backend, Tensor w, int fanIn, int fanOut, long seed);
+
+    /**
+     * Fills a layer's bias, given the same fans as its weights: zeros by default (the common choice,
+     * and Dendrite's); {@link Initializers#pytorch()} draws it as PyTorch's layers do.
+     */
+    default void initializeBias(Backend backend, Tensor bias, int fanIn, int fanOut, long seed) {
+        backend.fill(bias, 0f);
+    }
 }

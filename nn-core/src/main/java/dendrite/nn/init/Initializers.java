@@ -58,6 +58,38 @@ public final class Initializers {
         return normal("normal:" + std, (in, out) -> std);
     }
 
+    /**
+     * PyTorch's default for {@code nn.Linear} and {@code nn.Conv2d}: weights and bias uniform in
+     * +-1/sqrt(fan in) (its {@code kaiming_uniform_(a=sqrt(5))} works out to that bound), named
+     * {@code pytorch}. The same distribution as a PyTorch start, not the same numbers: those come from
+     * PyTorch's own generator (load its weights for those).
+     */
+    public static Initializer pytorch() {
+        return new Initializer() {
+            @Override
+            public String name() {
+                return "pytorch";
+            }
+
+            @Override
+            public void initialize(Backend backend, Tensor w, int fanIn, int fanOut, long seed) {
+                float b = (float) (1 / Math.sqrt(fanIn));
+                backend.randomUniform(seed, -b, b, w);
+            }
+
+            @Override
+            public void initializeBias(Backend backend, Tensor bias, int fanIn, int fanOut, long seed) {
+                float b = (float) (1 / Math.sqrt(fanIn));
+                backend.randomUniform(seed ^ 0x5DEECE66DL, -b, b, bias);
+            }
+
+            @Override
+            public String toString() {
+                return "pytorch";
+            }
+        };
+    }
+
     public static Initializer zeros() {
         return constant(0f);
     }
@@ -111,8 +143,9 @@ public final class Initializers {
             case "lecun_uniform" -> lecunUniform();
             case "lecun_normal" -> lecunNormal();
             case "zeros" -> zeros();
+            case "pytorch" -> pytorch();
             default -> throw new IllegalArgumentException("unknown initializer '" + name + "'; known: xavier_uniform, "
-                    + "xavier_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, zeros, normal:<std>, constant:<value>");
+                    + "xavier_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, zeros, pytorch, normal:<std>, constant:<value>");
         };
     }
 

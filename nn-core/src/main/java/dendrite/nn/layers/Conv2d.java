@@ -201,6 +201,9 @@ public final class Conv2d implements Layer {
         initializer.initialize(backend, weight.value(), inChannels / groups * receptive, outChannels / groups * receptive,
                 seed);
         bias = useBias ? new Parameter("bias", backend, Shape.of(outChannels)) : null;
+        if (bias != null) {
+            initializer.initializeBias(backend, bias.value(), inChannels / groups * receptive, outChannels / groups * receptive, seed);
+        }
         out = new BatchBuffer(backend, outShape);
         dx = new BatchBuffer(backend, in);
     }

@@ -189,6 +189,9 @@ public final class ConvTranspose2d implements Layer {
         initializer.initialize(backend, weight.value(), outChannels / groups * kernel * kernel,
                 inChannels / groups * kernel * kernel, seed);
         bias = useBias ? new Parameter("bias", backend, Shape.of(outChannels)) : null;
+        if (bias != null) {
+            initializer.initializeBias(backend, bias.value(), outChannels / groups * kernel * kernel, inChannels / groups * kernel * kernel, seed);
+        }
         allocateBuffers(backend, in);
     }
 

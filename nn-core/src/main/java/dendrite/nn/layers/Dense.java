@@ -185,6 +185,9 @@ public final class Dense implements Layer {
         weight = new Parameter("weight", backend, Shape.of(units, inFeatures));
         initializer.initialize(backend, weight.value(), inFeatures, units, seed);
         bias = useBias ? new Parameter("bias", backend, Shape.of(units)) : null;
+        if (bias != null) {
+            initializer.initializeBias(backend, bias.value(), inFeatures, units, seed);
+        }
         allocateBuffers(backend, inputShape);
     }
 
