@@ -113,9 +113,13 @@ record DataSource(Kind kind, String spec, String argument) {
     }
 
     /** How to read a CSV's targets; ignored for the other kinds. */
-    record CsvColumns(String label, String target, char delimiter) {
+    record CsvColumns(String label, String target, char delimiter, List<String> drop) {
         CsvColumns(String label, String target) {
-            this(label, target, ',');
+            this(label, target, ',', List.of());
+        }
+
+        CsvColumns(String label, String target, char delimiter) {
+            this(label, target, delimiter, List.of());
         }
 
         CsvReader reader() {
@@ -144,7 +148,7 @@ record DataSource(Kind kind, String spec, String argument) {
             throw new BadInputException("a CSV dataset needs --label <column> (class labels) or --target <column> (regression values)");
         }
 
-        private static boolean isIndex(String s) {
+        static boolean isIndex(String s) {
             return !s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() < 9;
         }
 
@@ -204,7 +208,34 @@ record DataSource(Kind kind, String spec, String argument) {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(Files.exists(file) ? file + " is not a file" : "no such file: " + file);
         }
-        return columns.reader().read(file);
+        if (columns.drop().isEmpty()) {
+            return columns.reader().read(file);
+        }
+        // --drop: the features are every column but the dropped ones and the label or target columns.
+        List<String> header = new CsvReader().delimiter(columns.delimiter()).columnNames(file);
+        for (String d : columns.drop()) {
+            if (!header.contains(d)) {
+                throw new BadInputException("--drop " + d + ": " + file + " has no such column; its columns are "
+                        + String.join(", ", header));
+            }
+        }
+        java.util.Set<String> excluded = new java.util.HashSet<>(columns.drop());
+        for (String t : (columns.label() != null ? columns.label() : columns.target() != null ? columns.target() : "")
+                .split(",")) {
+            String c = t.trim();
+            excluded.add(!header.contains(c) && CsvColumns.isIndex(c) && Integer.parseInt(c) < header.size()
+                    ? header.get(Integer.parseInt(c)) : c);
+        }
+        List<String> features = new ArrayList<>();
+        for (String h : header) {
+            if (!excluded.contains(h)) {
+                features.add(h);
+            }
+        }
+        if (features.isEmpty()) {
+            throw new BadInputException(file + " has no feature columns left after --drop");
+        }
+        return columns.reader().features(features.toArray(String[]::new)).read(file);
     }
 
     private Dataset synthetic(long seed) {

@@ -85,7 +85,8 @@ final class EvalCommand implements Callable<Integer> {
         boolean sameData = dataset == null || dataset.equals(info.dataset());
         char delimiter = csv.given() != null ? csv.given() : sameData ? info.delimiter() : ',';
         DataSource.CsvColumns columns = new DataSource.CsvColumns(label != null || target != null || !sameData ? label : info.label(),
-                label != null || target != null || !sameData ? target : info.target(), delimiter);
+                label != null || target != null || !sameData ? target : info.target(), delimiter,
+                sameData ? info.dropped() : List.of());
         List<String> warnings = new java.util.ArrayList<>();
         Dataset raw = select(source, columns, info, which, sameData, warnings);
         warnings.forEach(w -> this.spec.commandLine().getErr().println("dendrite: warning: " + w));

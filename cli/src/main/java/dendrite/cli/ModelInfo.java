@@ -18,7 +18,7 @@ import java.util.Map;
  */
 record ModelInfo(boolean classification, List<String> classNames, Scaler scaler, String dataset, long seed,
         double validationFraction, double testFraction, String label, String target, String dataFingerprint,
-        char delimiter, Integer limit) {
+        char delimiter, Integer limit, List<String> dropped) {
 
     private static final String PREFIX = "cli.";   // nn-core owns the "dendrite." keys
 
@@ -53,6 +53,9 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
         if (limit != null) {
             m.put(PREFIX + "limit", Integer.toString(limit));
         }
+        if (!dropped.isEmpty()) {
+            m.put(PREFIX + "dropped_columns", String.join("\n", dropped));
+        }
         return m;
     }
 
@@ -68,7 +71,8 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
                 parseDouble(m.get(PREFIX + "validation_fraction"), 0.1, file),
                 parseDouble(m.get(PREFIX + "test_fraction"), 0.2, file), m.get(PREFIX + "label"), m.get(PREFIX + "target"),
                 m.get(PREFIX + "data_fingerprint"), delimiter(m.get(PREFIX + "delimiter"), file),
-                m.containsKey(PREFIX + "limit") ? (int) parseLong(m.get(PREFIX + "limit"), 0, file) : null);
+                m.containsKey(PREFIX + "limit") ? (int) parseLong(m.get(PREFIX + "limit"), 0, file) : null,
+                m.containsKey(PREFIX + "dropped_columns") ? List.of(m.get(PREFIX + "dropped_columns").split("\n")) : List.of());
     }
 
     private static char delimiter(String stored, String file) {

@@ -101,6 +101,11 @@ final class PredictCommand implements Callable<Integer> {
         char delimiter = csv.given() != null ? csv.given() : info.delimiter();
         List<String> header = new CsvReader().delimiter(delimiter).columnNames(input);
         Set<String> excluded = new LinkedHashSet<>(drop);
+        for (String d : info.dropped()) {                 // what train left out, if this file has it
+            if (header.contains(d)) {
+                excluded.add(d);
+            }
+        }
         for (String d : drop) {
             if (!header.contains(d)) {
                 throw new BadInputException("--drop " + d + ": " + input + " has no such column; its columns are "

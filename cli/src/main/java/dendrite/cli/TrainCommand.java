@@ -157,6 +157,11 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     CsvDelimiter csv;
 
+    @Option(names = "--drop", split = ",", paramLabel = "<column>",
+            description = "CSV: columns that are not features (an id, a timestamp); the model file records them, and"
+                    + " eval and predict leave them out too.")
+    List<String> drop = new ArrayList<>();
+
     @Option(names = "--log-every", paramLabel = "<n>",
             description = "Print the epoch line every n epochs, and the first and last (default: every epoch up to 100"
                     + " epochs, about 50 lines beyond).")
@@ -219,8 +224,8 @@ final class TrainCommand implements Callable<Integer> {
 
         int[] imageShape = image == null ? null : imageShape(image);
         char delimiter = csv.given() == null ? ',' : csv.given();
-        DataSplit raw = source.load(new DataSource.CsvColumns(label, target, delimiter), seed, validationFraction,
-                testFraction);
+        DataSplit raw = source.load(new DataSource.CsvColumns(label, target, delimiter, List.copyOf(drop)), seed,
+                validationFraction, testFraction);
         if (imageShape != null) {
             raw = asImages(raw, imageShape);
         }
@@ -283,7 +288,8 @@ final class TrainCommand implements Callable<Integer> {
                     out, listener);
 
             ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, source.spec(), seed,
-                    validationFraction, testFraction, label, target, DataFingerprint.of(raw), delimiter, limit);
+                    validationFraction, testFraction, label, target, DataFingerprint.of(raw), delimiter, limit,
+                    List.copyOf(drop));
             ModelStore.save(run.file(MODEL_FILE), model, info);
             writeHistory(history, listener.epochSeconds(), run.file(HISTORY_FILE));
             String title = source.shortName();

@@ -180,4 +180,29 @@ class TrainingOptionsTest {
         assertTrue(((Number) result.get("accuracy")).doubleValue() > 0.8, lines.get(4));
         assertTrue(result.get("model").toString().endsWith("model.safetensors"), lines.get(4));
     }
+
+    /** train --drop leaves columns out of the features; eval and predict leave them out too (issue 18). */
+    @Test
+    void droppedColumnsStayOutOfTrainingEvalAndPredict() throws java.io.IOException {
+        StringBuilder csv = new StringBuilder("id,x,y,label\n");
+        java.util.Random r = new java.util.Random(6);
+        for (int i = 0; i < 150; i++) {
+            int c = i % 2;
+            csv.append(100000 + i).append(',').append(String.format(java.util.Locale.ROOT, "%.3f,%.3f,%d%n",
+                    c * 2 + r.nextGaussian() * 0.5, r.nextGaussian(), c));
+        }
+        Path file = dir.resolve("with-id.csv");
+        java.nio.file.Files.writeString(file, csv);
+        Cli t = train("drop", "--dataset", "csv:" + file, "--label", "label", "--drop", "id", "--epochs", "20");
+        assertEquals(0, t.code(), t::toString);
+        assertTrue(t.out().contains("2 features"), t::toString);
+        Path model = dir.resolve("drop").resolve("model.safetensors");
+        Cli e = Cli.run("eval", "--backend", "scalar", "--model", model.toString());
+        assertEquals(0, e.code(), e::toString);
+        Cli p = Cli.run("predict", "--backend", "scalar", "--model", model.toString(), "--input", file.toString());
+        assertEquals(0, p.code(), p::toString);
+        Cli bad = train("drop-bad", "--dataset", "csv:" + file, "--label", "label", "--drop", "nope");
+        assertEquals(1, bad.code(), bad::toString);
+        assertTrue(bad.err().contains("--drop nope"), bad::toString);
+    }
 }
