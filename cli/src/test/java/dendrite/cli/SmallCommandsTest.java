@@ -93,4 +93,13 @@ class SmallCommandsTest {
         assertEquals(2, bench.code(), bench::toString);
         assertTrue(bench.err().contains("'-b'"), bench::toString);
     }
+
+    /** Shell completion generated from the command definitions (issue 18): bash and zsh source it. */
+    @Test
+    void generateCompletionPrintsABashScriptThatKnowsTheCommandsAndOptions() {
+        Cli r = Cli.run("generate-completion");
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("complete -F") && r.out().contains("gradcheck") && r.out().contains("--label-smoothing"),
+                () -> r.out().substring(0, Math.min(400, r.out().length())));
+    }
 }
