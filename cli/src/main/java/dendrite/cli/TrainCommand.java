@@ -162,6 +162,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " eval and predict leave them out too.")
     List<String> drop = new ArrayList<>();
 
+    @Option(names = "--features", split = ",", paramLabel = "<column>",
+            description = "CSV: only these columns are features (the others but the label or target are dropped, as with"
+                    + " --drop).")
+    List<String> features = new ArrayList<>();
+
     @Option(names = "--log-every", paramLabel = "<n>",
             description = "Print the epoch line every n epochs, and the first and last (default: every epoch up to 100"
                     + " epochs, about 50 lines beyond).")
@@ -224,7 +229,8 @@ final class TrainCommand implements Callable<Integer> {
 
         int[] imageShape = image == null ? null : imageShape(image);
         char delimiter = csv.given() == null ? ',' : csv.given();
-        DataSplit raw = source.load(new DataSource.CsvColumns(label, target, delimiter, List.copyOf(drop)), seed,
+        List<String> dropped = droppedColumns(source, delimiter);
+        DataSplit raw = source.load(new DataSource.CsvColumns(label, target, delimiter, dropped), seed,
                 validationFraction, testFraction);
         if (imageShape != null) {
             raw = asImages(raw, imageShape);
@@ -289,7 +295,7 @@ final class TrainCommand implements Callable<Integer> {
 
             ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, source.spec(), seed,
                     validationFraction, testFraction, label, target, DataFingerprint.of(raw), delimiter, limit,
-                    List.copyOf(drop));
+                    dropped);
             ModelStore.save(run.file(MODEL_FILE), model, info);
             writeHistory(history, listener.epochSeconds(), run.file(HISTORY_FILE));
             String title = source.shortName();
@@ -337,6 +343,42 @@ final class TrainCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /**
+     * The CSV columns left out of the features: --drop's, or with --features every column that is not
+     * one of them, the label or the target.
+     */
+    private List<String> droppedColumns(DataSource source, char delimiter) throws IOException {
+        if ((!drop.isEmpty() || !features.isEmpty()) && source.kind() != DataSource.Kind.CSV) {
+            throw new BadInputException((drop.isEmpty() ? "--features" : "--drop") + " applies to CSV datasets (csv:<file>)");
+        }
+        if (features.isEmpty()) {
+            return List.copyOf(drop);
+        }
+        if (!drop.isEmpty()) {
+            throw new BadInputException("give --features or --drop, not both");
+        }
+        List<String> header = new dendrite.nn.data.CsvReader().delimiter(delimiter).columnNames(Path.of(source.argument()));
+        for (String f : features) {
+            if (!header.contains(f)) {
+                throw new BadInputException("--features " + f + ": " + source.argument() + " has no such column; its columns"
+                        + " are " + String.join(", ", header));
+            }
+        }
+        java.util.Set<String> keep = new java.util.HashSet<>(features);
+        for (String t : (label != null ? label : target != null ? target : "").split(",")) {
+            String c = t.trim();
+            keep.add(!header.contains(c) && !c.isEmpty() && c.chars().allMatch(Character::isDigit) && c.length() < 9
+                    && Integer.parseInt(c) < header.size() ? header.get(Integer.parseInt(c)) : c);
+        }
+        List<String> out = new ArrayList<>();
+        for (String h : header) {
+            if (!keep.contains(h)) {
+                out.add(h);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static ImageAugmentation augmentation(String spec) {

@@ -201,6 +201,12 @@ class TrainingOptionsTest {
         assertEquals(0, e.code(), e::toString);
         Cli p = Cli.run("predict", "--backend", "scalar", "--model", model.toString(), "--input", file.toString());
         assertEquals(0, p.code(), p::toString);
+        Cli only = train("features", "--dataset", "csv:" + file, "--label", "label", "--features", "x,y", "--epochs", "5");
+        assertEquals(0, only.code(), only::toString);
+        assertTrue(only.out().contains("2 features"), only::toString);
+        Cli p2 = Cli.run("predict", "--backend", "scalar", "--model", dir.resolve("features").resolve("model.safetensors")
+                .toString(), "--input", file.toString());
+        assertEquals(0, p2.code(), p2::toString);
         Cli bad = train("drop-bad", "--dataset", "csv:" + file, "--label", "label", "--drop", "nope");
         assertEquals(1, bad.code(), bad::toString);
         assertTrue(bad.err().contains("--drop nope"), bad::toString);
