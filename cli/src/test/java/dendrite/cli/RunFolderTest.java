@@ -100,9 +100,12 @@ class RunFolderTest {
     }
 
     /**
-     * Every output file of a run, not only history.csv, replaces a link at its name instead of
-     * writing through it. (A guard, not issue 17 failure 10's missing test: the code before the
-     * atomic writes also left these links' targets alone, since it recreated each file.)
+     * Issue 17, failure 10: every file of a run is written beside its final name and renamed into
+     * place, never written in place, so an interrupted write cannot leave a 0-byte or half-written
+     * file under that name (a SIGKILL during a PNG write, which cannot be timed in a test). Shown
+     * deterministically: each output name starts as a link to a file of its own, which a write in
+     * place would go through. The code before the atomic writes (59bf12a's parent) wrote curves.png,
+     * confusion.png, boundary.png and history.csv through their links; only the model was atomic.
      */
     @Test
     void everyFileOfARunIsRenamedIntoPlaceNotWrittenInPlace() throws Exception {
