@@ -148,6 +148,15 @@ record DataSource(Kind kind, String spec, String argument) {
             throw new BadInputException("a CSV dataset needs --label <column> (class labels) or --target <column> (regression values)");
         }
 
+        /**
+         * A column given by name or, as {@code --label 2} allows, by 0-based index, as its name in
+         * {@code header} (a name the header does not have comes back as it is).
+         */
+        static String columnName(List<String> header, String column) {
+            return !header.contains(column) && isIndex(column) && Integer.parseInt(column) < header.size()
+                    ? header.get(Integer.parseInt(column)) : column;
+        }
+
         static boolean isIndex(String s) {
             return !s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() < 9;
         }
@@ -222,9 +231,7 @@ record DataSource(Kind kind, String spec, String argument) {
         java.util.Set<String> excluded = new java.util.HashSet<>(columns.drop());
         for (String t : (columns.label() != null ? columns.label() : columns.target() != null ? columns.target() : "")
                 .split(",")) {
-            String c = t.trim();
-            excluded.add(!header.contains(c) && CsvColumns.isIndex(c) && Integer.parseInt(c) < header.size()
-                    ? header.get(Integer.parseInt(c)) : c);
+            excluded.add(CsvColumns.columnName(header, t.trim()));
         }
         List<String> features = new ArrayList<>();
         for (String h : header) {

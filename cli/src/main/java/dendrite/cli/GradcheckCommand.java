@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -34,12 +33,8 @@ final class GradcheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "<model>", description = "A model file (.safetensors).")
-    Path modelArgument;
-
-    /** The same as the argument, given as eval and predict take it. */
-    @Option(names = "--model", paramLabel = "<file>", description = "The model file, as eval and predict take it.")
-    Path modelOption;
+    @Mixin
+    ModelArgument modelArgument;
 
     Path modelFile;
 
@@ -56,7 +51,7 @@ final class GradcheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        modelFile = ModelArgument.choose(modelArgument, modelOption);
+        modelFile = modelArgument.file();
         if (batch < 2 || batch > 64) {
             throw new BadInputException("--batch " + batch + ": must be from 2 (batch norm needs two) to 64");
         }

@@ -1,13 +1,22 @@
 package dendrite.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** The model file of {@code summary} and {@code gradcheck}: an argument, or {@code --model} as {@code eval} and {@code predict} take it. */
+/**
+ * The model file of {@code summary} and {@code gradcheck}, as a mixin: an argument, or
+ * {@code --model <file>} as {@code eval} and {@code predict} take it.
+ */
 final class ModelArgument {
-    private ModelArgument() {
-    }
+    @Parameters(index = "0", arity = "0..1", paramLabel = "<model>", description = "A model file (.safetensors).")
+    Path argument;
 
-    static Path choose(Path argument, Path option) {
+    @Option(names = "--model", paramLabel = "<file>", description = "The model file, as eval and predict take it.")
+    Path option;
+
+    /** The file given, either way. */
+    Path file() {
         if (argument != null && option != null && !argument.equals(option)) {
             throw new BadInputException("two model files given (" + argument + " and --model " + option + "); give one");
         }

@@ -113,11 +113,11 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         if (info.label() != null) {
-            excluded.add(columnName(header, info.label()));
+            excluded.add(DataSource.CsvColumns.columnName(header, info.label()));
         }
         if (info.target() != null) {
             for (String t : info.target().split(",")) {
-                excluded.add(columnName(header, t.trim()));
+                excluded.add(DataSource.CsvColumns.columnName(header, t.trim()));
             }
         }
         List<String> featureColumns = new ArrayList<>();
@@ -133,15 +133,6 @@ final class PredictCommand implements Callable<Integer> {
             return new CsvReader().delimiter(delimiter).noTargets().features(featureColumns.toArray(String[]::new))
                     .read(in, input.toString(), input.getFileName().toString());
         }
-    }
-
-    /** A training column given by name or, as {@code --label 2} allows, by 0-based index. */
-    private static String columnName(List<String> header, String column) {
-        if (!header.contains(column) && !column.isEmpty() && column.length() < 9
-                && column.chars().allMatch(Character::isDigit) && Integer.parseInt(column) < header.size()) {
-            return header.get(Integer.parseInt(column));
-        }
-        return column;
     }
 
     private static void write(Writer w, Sequential model, ModelInfo info, float[] features, int n) throws IOException {

@@ -10,9 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dendrite summary <model>}: the layers of a model file, their shapes and parameter counts. */
@@ -23,12 +21,8 @@ final class SummaryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "<model>", description = "A model file (.safetensors) written by train.")
-    Path modelArgument;
-
-    /** The same as the argument, given as eval and predict take it. */
-    @Option(names = "--model", paramLabel = "<file>", description = "The model file, as eval and predict take it.")
-    Path modelOption;
+    @Mixin
+    ModelArgument modelArgument;
 
     Path modelFile;
 
@@ -38,7 +32,7 @@ final class SummaryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        modelFile = ModelArgument.choose(modelArgument, modelOption);
+        modelFile = modelArgument.file();
         ModelStore.requireFile(modelFile);
         // Only the shapes matter here: the reference backend loads fastest and always runs.
         Backend be = Backends.names().contains("scalar") ? Backends.get("scalar") : Backends.get();

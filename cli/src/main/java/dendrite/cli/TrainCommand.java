@@ -368,9 +368,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         java.util.Set<String> keep = new java.util.HashSet<>(features);
         for (String t : (label != null ? label : target != null ? target : "").split(",")) {
-            String c = t.trim();
-            keep.add(!header.contains(c) && !c.isEmpty() && c.chars().allMatch(Character::isDigit) && c.length() < 9
-                    && Integer.parseInt(c) < header.size() ? header.get(Integer.parseInt(c)) : c);
+            keep.add(DataSource.CsvColumns.columnName(header, t.trim()));
         }
         List<String> out = new ArrayList<>();
         for (String h : header) {

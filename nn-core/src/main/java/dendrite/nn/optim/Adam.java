@@ -23,8 +23,6 @@ public class Adam extends Optimizer {
     private final float beta2;
     private final float eps;
     private final boolean amsgrad;
-    /** Two scratch tensors per parameter for the amsgrad form, made on first use. */
-    private final java.util.Map<Parameter, Tensor[]> scratch = new java.util.IdentityHashMap<>();
 
     public Adam(double learningRate) {
         this(learningRate, 0.9, 0.999, 1e-8);
@@ -70,9 +68,7 @@ public class Adam extends Optimizer {
             be.adamUpdate(p.value(), p.grad(), state[0], state[1], lr, beta1, beta2, eps, wd, decoupled(), t);
             return;
         }
-        Tensor[] s = scratch.computeIfAbsent(p, k -> new Tensor[] {
-            dendrite.tensor.Scope.unscoped(() -> be.allocate(k.shape())),
-            dendrite.tensor.Scope.unscoped(() -> be.allocate(k.shape()))});
+        Tensor[] s = scratch(be, p, 2);
         Tensor g = p.grad();
         if (wd != 0f && decoupled()) {                                     // p *= 1 - lr wd
             be.affine(p.value(), 1f - lr * wd, 0f, p.value());

@@ -237,6 +237,31 @@ public abstract class Optimizer {
 
     // ------------------------------------------------------------------ state
 
+    /** Per parameter, the working tensors of updates composed from element-wise operations. */
+    private final Map<Parameter, Tensor[]> scratch = new java.util.IdentityHashMap<>();
+
+    /**
+     * {@code count} working tensors shaped like {@code p}, made on first use and kept: for updates
+     * written with the backend's element-wise operations (options its fused kernels lack). Not
+     * state: they are not saved, and a steady step allocates nothing through them.
+     */
+    protected final Tensor[] scratch(Backend backend, Parameter p, int count) {
+        Tensor[] s = scratch.get(p);
+        if (s == null) {
+            s = new Tensor[count];
+            for (int i = 0; i < count; i++) {
+                s[i] = Scope.unscoped(() -> backend.allocate(p.shape()));
+            }
+            scratch.put(p, s);
+        }
+        return s;
+    }
+
+    /** Whether {@link #scratch} has been made for {@code p}, i.e. a composed update has run for it. */
+    protected final boolean hasScratch(Parameter p) {
+        return scratch.containsKey(p);
+    }
+
     /**
      * The value slot {@code slot}'s tensors start at (0 unless an optimizer says otherwise, such as
      * Adagrad's {@code initial_accumulator_value}).

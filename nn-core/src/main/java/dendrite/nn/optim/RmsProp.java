@@ -26,8 +26,6 @@ public final class RmsProp extends Optimizer {
     private final boolean centered;
     private final int momentumSlot;
     private final int gradAvgSlot;
-    /** Two scratch tensors per parameter for the composed forms, made on first use. */
-    private final java.util.Map<Parameter, Tensor[]> scratch = new java.util.IdentityHashMap<>();
 
     public RmsProp(double learningRate) {
         this(learningRate, 0.99, 1e-8);
@@ -83,9 +81,7 @@ public final class RmsProp extends Optimizer {
             be.rmspropUpdate(p.value(), p.grad(), state[0], lr, alpha, eps, wd);
             return;
         }
-        Tensor[] s = scratch.computeIfAbsent(p, k -> new Tensor[] {
-            dendrite.tensor.Scope.unscoped(() -> be.allocate(k.shape())),
-            dendrite.tensor.Scope.unscoped(() -> be.allocate(k.shape()))});
+        Tensor[] s = scratch(be, p, 2);
         Tensor g = p.grad();
         if (wd != 0f) {                                                    // g + wd p
             be.affine(p.value(), wd, 0f, s[0]);

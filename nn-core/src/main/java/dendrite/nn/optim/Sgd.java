@@ -20,8 +20,6 @@ public final class Sgd extends Optimizer {
     private final float momentum;
     private final float dampening;
     private final boolean nesterov;
-    /** Scratch per parameter for the dampened form; a parameter is in it once its buffer has started. */
-    private final java.util.Map<Parameter, Tensor> scratch = new java.util.IdentityHashMap<>();
 
     public Sgd(double learningRate) {
         this(learningRate, 0, false);
@@ -62,8 +60,8 @@ public final class Sgd extends Optimizer {
             be.sgdUpdate(p.value(), p.grad(), momentum > 0 ? state[0] : null, lr, momentum, wd, nesterov);
             return;
         }
-        boolean first = !scratch.containsKey(p);
-        Tensor s = scratch.computeIfAbsent(p, k -> dendrite.tensor.Scope.unscoped(() -> be.allocate(k.shape())));
+        boolean first = !hasScratch(p);                                   // the buffer starts as g'
+        Tensor s = scratch(be, p, 1)[0];
         Tensor g = p.grad();
         if (wd != 0f) {                                                    // g' = g + wd p
             be.affine(p.value(), wd, 0f, s);
