@@ -106,6 +106,7 @@ case "$SET" in
     jmh conv ConvBenchmark -p backend=vector "${SHORT_RUN[@]}"
     # backend-scalar's convolutions take up to seconds a pass: one iteration each, no warm-up.
     jmh conv-scalar ConvBenchmark -p backend=scalar -f 1 -wi 0 -i 1
+    jmh recurrent RecurrentBenchmark -p backend=vector "${SHORT_RUN[@]}"
     ;;
   long)
     # The benchmarks' own settings: every N and MLP shape, several warm-ups and iterations; except
@@ -125,6 +126,7 @@ case "$SET" in
     jmh inference InferenceBenchmark
     jmh conv ConvBenchmark -p backend=vector
     jmh conv-scalar ConvBenchmark -p backend=scalar -wi 1 -i 2
+    jmh recurrent RecurrentBenchmark
     ;;
 esac
 
@@ -144,6 +146,10 @@ if [ "$PEERS" = 1 ]; then
       OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 /usr/bin/python3 "$HERE/peers/torch_mlp.py" \
         --threads 1 --name pytorch-1thread "${quick[@]}" --json "$OUT/pytorch-1thread.json" | tee "$OUT/pytorch-1thread.log"
     fi
+    for cell in lstm gru; do
+      echo "== pytorch-$cell: peers/torch_rnn.py --cell $cell --threads $THREADS" | tee -a "$OUT/commands.txt"
+      /usr/bin/python3 "$HERE/peers/torch_rnn.py" --cell "$cell" --threads "$THREADS" | tee "$OUT/pytorch-$cell.log"
+    done
   else
     echo "run.sh: PyTorch peer skipped: no torch for /usr/bin/python3 (apt-get install -y python3-torch)" >&2
   fi

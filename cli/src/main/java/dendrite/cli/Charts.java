@@ -243,6 +243,70 @@ final class Charts {
         write(chart, file);
     }
 
+    /**
+     * A regression's predictions against the true values, with the diagonal a perfect model would
+     * lie on: points above it are over-estimates.
+     */
+    static void predictedAgainstActual(float[] actual, float[] predicted, String title, Path file) throws IOException {
+        XYChart chart = scatter(title, "actual", "predicted");
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < actual.length; i++) {
+            lo = Math.min(lo, Math.min(actual[i], predicted[i]));
+            hi = Math.max(hi, Math.max(actual[i], predicted[i]));
+        }
+        addPoints(chart, "samples", actual, predicted);
+        XYSeries diagonal = chart.addSeries("predicted = actual", new double[] {lo, hi}, new double[] {lo, hi});
+        diagonal.setMarker(SeriesMarkers.NONE);
+        diagonal.setLineColor(PALETTE[3]);
+        write(chart, file);
+    }
+
+    /**
+     * Residuals (actual minus predicted) against the prediction: a good fit leaves a band of even
+     * width around zero; a curve or a funnel shows what the model has not learned.
+     */
+    static void residuals(float[] actual, float[] predicted, String title, Path file) throws IOException {
+        XYChart chart = scatter(title, "predicted", "residual (actual - predicted)");
+        float[] residual = new float[actual.length];
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < actual.length; i++) {
+            residual[i] = actual[i] - predicted[i];
+            lo = Math.min(lo, predicted[i]);
+            hi = Math.max(hi, predicted[i]);
+        }
+        addPoints(chart, "samples", predicted, residual);
+        XYSeries zero = chart.addSeries("zero", new double[] {lo, hi}, new double[] {0, 0});
+        zero.setMarker(SeriesMarkers.NONE);
+        zero.setLineColor(PALETTE[3]);
+        write(chart, file);
+    }
+
+    private static XYChart scatter(String title, String xTitle, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(BOUNDARY_WIDTH).height(BOUNDARY_HEIGHT).build();
+        chart.setTitle(title);
+        chart.setXAxisTitle(xTitle);
+        chart.setYAxisTitle(yTitle);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
+        chart.getStyler().setMarkerSize(4);
+        chart.getStyler().setDecimalPattern("#.##");
+        return chart;
+    }
+
+    private static void addPoints(XYChart chart, String name, float[] x, float[] y) {
+        double[] dx = new double[x.length];
+        double[] dy = new double[y.length];
+        for (int i = 0; i < x.length; i++) {
+            dx[i] = x[i];
+            dy[i] = y[i];
+        }
+        XYSeries points = chart.addSeries(name, dx, dy);
+        points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        points.setMarkerColor(blend(PALETTE[0], Color.WHITE, 0.3));
+    }
+
     // Written through a stream: given a file name, XChart decides the extension itself.
     // Atomically (a temporary file renamed into place): an interrupted run never leaves a 0-byte picture.
     private static void write(Chart<?, ?> chart, Path file) throws IOException {

@@ -157,6 +157,9 @@ final class ConsoleListener implements TrainingListener {
         if (m.containsKey("val_loss")) {
             append(sb, " | val loss %.4f", m.get("val_loss"));
             append(sb, " acc %.4f", m.get("val_accuracy"));
+            append(sb, " rmse %.4g", m.get("val_rmse"));
+            append(sb, " mae %.4g", m.get("val_mae"));
+            append(sb, " r2 %.4f", m.get("val_r2"));
         }
         return sb.append(String.format(Locale.ROOT, " | %.2fs", seconds)).toString();
     }

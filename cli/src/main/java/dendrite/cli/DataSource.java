@@ -40,7 +40,7 @@ record DataSource(Kind kind, String spec, String argument) {
 
     /** The names accepted, for messages. */
     static final String KNOWN = "digits, fashion-mnist, mnist:<folder>, cifar10:<folder>, csv:<file>, xor, moons, circles,"
-            + " spirals, regression";
+            + " spirals, regression, server-load";
 
     /** Parses a {@code --dataset} value; an unknown name is a one-line error listing the known ones. */
     static DataSource parse(String spec) {
@@ -74,7 +74,7 @@ record DataSource(Kind kind, String spec, String argument) {
                 }
                 yield new DataSource(Kind.CSV, s, arg);
             }
-            case "xor", "moons", "circles", "spirals", "sine", "regression" -> {
+            case "xor", "moons", "circles", "spirals", "sine", "regression", "server-load" -> {
                 if (arg != null && !head.equals("spirals")) {
                     throw new BadInputException("dataset '" + spec + "': " + head + " takes no ':' argument");
                 }

@@ -94,9 +94,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new BadInputException("the " + which + " part of " + spec + " has no samples");
         }
         ModelFit.check(modelFile, model, info, raw, true);
-        Dataset data = info.scaler() == null ? raw : info.scaler().transform(raw);
+        Dataset data = info.prepare(raw);
 
-        Evaluation e = Scoring.evaluate(model, Scoring.lossFor(data), data);
+        Evaluation e = Scoring.evaluate(model, Scoring.lossFor(data), data, info.targetScaler());
         out.printf(Locale.ROOT, "model: %s (%s, %,d parameters)%n", modelFile, ModelOptions.describe(model), model.parameterCount());
         out.printf(Locale.ROOT, "data: %s, %s part: %d samples%n", spec, which, data.size());
         out.printf(Locale.ROOT, "backend: %s%n", be.name());
@@ -113,8 +113,9 @@ final class EvalCommand implements Callable<Integer> {
                 out.println("wrote " + confusionPng);
             }
         } else {
-            out.printf(Locale.ROOT, "loss: %.6f%nmse: %.6f%nmae: %.6f%nr2: %.4f%n", e.loss(), e.metrics().get("mse"),
-                    e.metrics().get("mae"), e.metrics().get("r2"));
+            out.printf(Locale.ROOT, "loss: %.6f%s%nmse: %.6g%nrmse: %.6g%nmae: %.6g%nr2: %.4f%n", e.loss(),
+                    info.targetScaler() == null ? "" : " (on standardized targets)", e.metrics().get("mse"),
+                    e.metrics().get("rmse"), e.metrics().get("mae"), e.metrics().get("r2"));
         }
         out.flush();
         return 0;

@@ -14,9 +14,10 @@ import java.util.Map;
  * the task, the class names, the feature scaling fitted on the training part, and where the
  * data came from (dataset, seed and split fractions, to find the same test part again).
  *
- * @param scaler null when features were used as they are
+ * @param scaler       null when features were used as they are
+ * @param targetScaler a regression's target scaling (the model's outputs are scaled targets); null for none
  */
-record ModelInfo(boolean classification, List<String> classNames, Scaler scaler, String dataset, long seed,
+record ModelInfo(boolean classification, List<String> classNames, Scaler scaler, Scaler targetScaler, String dataset, long seed,
         double validationFraction, double testFraction, String label, String target, String dataFingerprint,
         char delimiter, Integer limit, List<String> dropped) {
 
@@ -27,7 +28,26 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
      * with them predicts the same through {@code dendrite predict}, and the reverse.
      */
     Preprocessing preprocessing() {
-        return Preprocessing.of(scaler, classNames);
+        return classification ? Preprocessing.of(scaler, classNames) : Preprocessing.forRegression(scaler, targetScaler);
+    }
+
+    /** A regression's outputs in the target's units (unscaled in place); returns {@code outputs}. */
+    float[] restore(float[] outputs) {
+        if (targetScaler != null) {
+            targetScaler.inverseTransformInPlace(outputs);
+        }
+        return outputs;
+    }
+
+    /** {@code data} with its features scaled as in training, and a regression's targets too. */
+    dendrite.nn.data.Dataset prepare(dendrite.nn.data.Dataset data) {
+        return prepare(data, scaler, targetScaler);
+    }
+
+    /** {@code data} with its features scaled by {@code scaler} and a regression's targets by {@code targetScaler} (either may be null). */
+    static dendrite.nn.data.Dataset prepare(dendrite.nn.data.Dataset data, Scaler scaler, Scaler targetScaler) {
+        dendrite.nn.data.Dataset d = scaler == null ? data : scaler.transform(data);
+        return targetScaler == null || d.isClassification() ? d : targetScaler.transformTargets(d);
     }
 
     /** The rest, as safetensors metadata: string pairs, all keys starting with {@code cli.}. */
@@ -67,6 +87,7 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
     static ModelInfo fromMetadata(Map<String, String> m, String file, Preprocessing preprocessing) {
         boolean classification = !"regression".equals(m.get(PREFIX + "task"));
         return new ModelInfo(classification, preprocessing.classNames(), preprocessing.inputScaler(),
+                preprocessing.targetScaler(),
                 m.get(PREFIX + "dataset"), parseLong(m.get(PREFIX + "seed"), 42, file),
                 parseDouble(m.get(PREFIX + "validation_fraction"), 0.1, file),
                 parseDouble(m.get(PREFIX + "test_fraction"), 0.2, file), m.get(PREFIX + "label"), m.get(PREFIX + "target"),

@@ -1,6 +1,7 @@
 package dendrite.cli;
 
 import dendrite.nn.Sequential;
+import dendrite.nn.layers.GELU;
 import dendrite.nn.optim.Adagrad;
 import dendrite.nn.optim.Adam;
 import dendrite.nn.optim.AdamW;
@@ -20,7 +21,8 @@ import java.util.Locale;
  * value is a {@link BadInputException} naming the option, the value and what would do.
  */
 final class ModelOptions {
-    static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "gelu", "leaky-relu");
+    /** gelu is the exact GELU, PyTorch's default; gelu-tanh its tanh approximation. */
+    static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "gelu", "gelu-tanh", "leaky-relu");
     static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad");
     /** Far beyond any dense layer this command trains well; refuses a typo like 1000000. */
     static final int MAX_UNITS = 65_536;
@@ -88,7 +90,7 @@ final class ModelOptions {
                 b.batchNorm();
             }
             addActivation(b, activation);
-            if (dropout != null) {
+            if (dropout != null && dropout > 0) {
                 b.dropout(dropout);
             }
         }
@@ -130,6 +132,7 @@ final class ModelOptions {
             case "tanh" -> b.tanh();
             case "sigmoid" -> b.sigmoid();
             case "gelu" -> b.gelu();
+            case "gelu-tanh" -> b.gelu(GELU.Approximate.TANH);
             case "leaky-relu" -> b.leakyRelu();
             default -> throw new AssertionError(activation);
         }

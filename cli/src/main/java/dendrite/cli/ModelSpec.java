@@ -3,6 +3,7 @@ package dendrite.cli;
 import dendrite.nn.Sequential;
 import dendrite.nn.layers.AvgPool2d;
 import dendrite.nn.layers.Conv2d;
+import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.MaxPool2d;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  *       (each channel's mean)</li>
  *   <li>{@code dense N}, {@code flatten}, {@code dropout P}, {@code batchnorm} (flat features),
  *       {@code batchnorm2d} (per channel of images)</li>
- *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu}, {@code leaky-relu}</li>
+ *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu} (exact, PyTorch's default),
+ *       {@code gelu-tanh} (its tanh approximation), {@code leaky-relu}</li>
  * </ul>
  * A dense layer of the class count (or the targets) always ends the model.
  */
@@ -37,7 +39,8 @@ final class ModelSpec {
     static final String CNN_BN = "conv 32 3 nobias, batchnorm2d, relu, maxpool 2, conv 64 3 nobias, batchnorm2d, relu,"
             + " maxpool 2, flatten, dense 128, relu";
     private static final List<String> LAYERS = List.of("conv", "maxpool", "avgpool", "gap", "dense", "flatten",
-            "dropout", "dropout2d", "batchnorm", "batchnorm2d", "relu", "tanh", "sigmoid", "gelu", "leaky-relu");
+            "dropout", "dropout2d", "batchnorm", "batchnorm2d", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
+            "leaky-relu");
 
     private ModelSpec() {
     }
@@ -92,6 +95,7 @@ final class ModelSpec {
                 case "tanh" -> noArguments(w, Sequential.Builder::tanh);
                 case "sigmoid" -> noArguments(w, Sequential.Builder::sigmoid);
                 case "gelu" -> noArguments(w, Sequential.Builder::gelu);
+                case "gelu-tanh" -> noArguments(w, b -> b.gelu(GELU.Approximate.TANH));
                 case "leaky-relu" -> noArguments(w, Sequential.Builder::leakyRelu);
                 default -> throw new BadInputException("--model: unknown layer '" + name + "'"
                         + didYouMean(name) + "; known: " + String.join(", ", LAYERS));

@@ -161,7 +161,7 @@ final class PredictCommand implements Callable<Integer> {
                 flushIfLarge(w, sb);
             }
         } else {
-            float[] y = model.predict(features, n);
+            float[] y = info.restore(model.predict(features, n));
             for (int j = 0; j < outputs; j++) {
                 sb.append(j > 0 ? "," : "").append(outputs == 1 ? "prediction" : "prediction_" + j);
             }

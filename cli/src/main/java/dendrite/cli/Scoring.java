@@ -2,6 +2,7 @@ package dendrite.cli;
 
 import dendrite.nn.Sequential;
 import dendrite.nn.data.Dataset;
+import dendrite.nn.data.Scaler;
 import dendrite.nn.losses.Loss;
 import dendrite.nn.losses.Losses;
 import dendrite.nn.train.Evaluation;
@@ -20,6 +21,11 @@ final class Scoring {
     }
 
     static Evaluation evaluate(Sequential model, Loss loss, Dataset data) {
-        return new Evaluator(model, loss, BATCH).evaluate(data);
+        return evaluate(model, loss, data, null);
+    }
+
+    /** With a regression's target scaler: the metrics in the target's units. */
+    static Evaluation evaluate(Sequential model, Loss loss, Dataset data, Scaler targetScaler) {
+        return new Evaluator(model, loss, BATCH, targetScaler).evaluate(data);
     }
 }

@@ -39,14 +39,23 @@ import picocli.CommandLine.Spec;
         description = {"Train a network (dense, or convolutional with --model) and write the model and its charts.",
                 "With no options: the embedded 8x8 digits, one hidden layer of 128, Adam, on the best backend."},
         footer = {"%nFiles written into the output folder: model.safetensors, curves.png (loss and accuracy per epoch), "
-                + "confusion.png (classes), boundary.png (2-D data), fit.png (1-D regression) and history.csv."})
+                + "confusion.png (classes), boundary.png (2-D data), predicted.png and residuals.png (regression: predicted"
+                + " against actual, and the errors), fit.png (1-D regression) and history.csv."})
 final class TrainCommand implements Callable<Integer> {
     static final String MODEL_FILE = "model.safetensors";
     static final String CURVES_FILE = "curves.png";
     static final String CONFUSION_FILE = "confusion.png";
     static final String BOUNDARY_FILE = "boundary.png";
     static final String FIT_FILE = "fit.png";
+    static final String PREDICTED_FILE = "predicted.png";
+    static final String RESIDUALS_FILE = "residuals.png";
     static final String HISTORY_FILE = "history.csv";
+    /**
+     * The dense preset's dropout for a CSV regression when --dropout is not given: small noisy
+     * tables (the wine-quality kind) overfit a 128-unit layer at the learning rate that a clean
+     * signal (the server-load kind) needs; benchmarks/README.md has the comparison.
+     */
+    static final double CSV_REGRESSION_DROPOUT = 0.3;
     /** Grid points per axis of the decision-boundary picture. */
     static final int BOUNDARY_GRID = 150;
 
@@ -55,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = {"-d", "--dataset"}, paramLabel = "<name>", defaultValue = "digits",
             description = "digits (embedded, default), fashion-mnist[:<folder>], mnist:<folder>, csv:<file>, "
-                    + "or a synthetic set: xor, moons, circles, spirals, regression.")
+                    + "or a synthetic set: xor, moons, circles, spirals, regression, server-load.")
     String dataset;
 
     @Option(names = "--label", paramLabel = "<column>", description = "CSV: the class-label column (name, or 0-based index).")
@@ -87,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
     String image;
 
     @Option(names = {"-a", "--activation"}, paramLabel = "<name>", defaultValue = "relu",
-            description = "relu (default), tanh, sigmoid, gelu, leaky-relu.")
+            description = "relu (default), tanh, sigmoid, gelu (exact, as PyTorch's default), gelu-tanh (its tanh approximation), leaky-relu.")
     String activation;
 
     @Option(names = "--optimizer", paramLabel = "<name>", defaultValue = "adam",
@@ -95,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "<rate>",
-            description = "Learning rate (default: 0.001 for adam, adamw and rmsprop, 0.01 on synthetic sets; "
+            description = "Learning rate (default: 0.001 for adam, adamw and rmsprop, 0.01 on synthetic sets and CSV regressions; "
                     + "0.1 for sgd; 0.01 for momentum; 0.05 for adagrad).")
     Double lr;
 
@@ -136,6 +145,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Feature scaling fitted on the training part: standard, minmax, none, or auto "
                     + "(default: none for image sets, already in [0, 1]; standard otherwise).")
     String scale;
+
+    @Option(names = "--scale-target", paramLabel = "<kind>", defaultValue = "auto",
+            description = "Regression: standard (auto, the default: the network learns targets of mean 0 and standard"
+                    + " deviation 1, fitted on the training part; metrics and predictions are in the target's units) or none.")
+    String scaleTarget;
 
     @Option(names = "--patience", paramLabel = "<epochs>", defaultValue = "0",
             description = "Stop when the validation loss has not improved for this many epochs and keep the best weights (0: off).")
@@ -215,7 +229,6 @@ final class TrainCommand implements Callable<Integer> {
         ImageAugmentation augmentation = augmentation(augment);
         String act = ModelOptions.checkActivation(activation);
         String opt = ModelOptions.checkOptimizer(optimizer);
-        double rate = lr != null ? lr : ModelOptions.defaultLearningRate(opt, source.kind() == DataSource.Kind.SYNTHETIC);
         int epochCount = epochs != null ? epochs : defaults.epochs();
         int batchSize = batch != null ? batch : defaults.batch();
         checkRanges(epochCount, batchSize);
@@ -240,10 +253,17 @@ final class TrainCommand implements Callable<Integer> {
             throw new BadInputException("dataset " + source.spec() + ": no training samples left after the split");
         }
         Scaler scaler = scaling.fit(rawTrain);
-        Dataset trainSet = scaler == null ? rawTrain : scaler.transform(rawTrain);
-        Dataset validationSet = scaler == null ? raw.validation() : scaler.transform(raw.validation());
-        Dataset testSet = scaler == null ? raw.test() : scaler.transform(raw.test());
+        Scaler targetScaler = targetScaler(rawTrain);
+        Dataset trainSet = ModelInfo.prepare(rawTrain, scaler, targetScaler);
+        Dataset validationSet = ModelInfo.prepare(raw.validation(), scaler, targetScaler);
+        Dataset testSet = ModelInfo.prepare(raw.test(), scaler, targetScaler);
         boolean classification = trainSet.isClassification();
+        boolean csvRegression = source.kind() == DataSource.Kind.CSV && !classification;
+        double rate = lr != null ? lr
+                : ModelOptions.defaultLearningRate(opt, source.kind() == DataSource.Kind.SYNTHETIC || csvRegression);
+        if (dropoutP == null && csvRegression && layerSpec == null && hiddenSizes.length > 0) {
+            dropoutP = CSV_REGRESSION_DROPOUT;
+        }
         boolean twoD = classification && trainSet.sampleSize() == 2;
         boolean oneD = !classification && trainSet.sampleSize() == 1 && trainSet.targetSize() == 1;
 
@@ -253,6 +273,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (twoD) {
             files.add(BOUNDARY_FILE);
+        }
+        if (!classification) {
+            files.add(PREDICTED_FILE);
+            files.add(RESIDUALS_FILE);
         }
         if (oneD) {
             files.add(FIT_FILE);
@@ -280,7 +304,8 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "backend: %s (%s)%n", be.name(), be.description());
             out.printf(Locale.ROOT, "training: %s lr %s (%s), batch %d, %d epochs, seed %d%s%s%n", opt, plain(rate),
                     schedule.trim().toLowerCase(Locale.ROOT), batchSize, epochCount,
-                    seed, (scaler == null ? "" : ", " + scaling.label() + " scaling") + training.describe(),
+                    seed, (scaler == null ? "" : ", " + scaling.label() + " scaling")
+                            + (targetScaler == null ? "" : ", standardized targets") + training.describe(),
                     augmentation.isNone() ? "" : ", augmented: " + augmentation);
             out.flush();
 
@@ -291,9 +316,9 @@ final class TrainCommand implements Callable<Integer> {
             ConsoleListener listener = new ConsoleListener(out, spec.commandLine().getErr(),
                     !quiet && !json && progress && EpochProgress.terminalAttached(), epochCount, every, jsonOut);
             History history = train(model, loss, optim, augmentation, trainSet, validationSet, batchSize, epochCount,
-                    out, listener);
+                    out, listener, targetScaler);
 
-            ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, source.spec(), seed,
+            ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, targetScaler, source.spec(), seed,
                     validationFraction, testFraction, label, target, DataFingerprint.of(raw), delimiter, limit,
                     dropped);
             ModelStore.save(run.file(MODEL_FILE), model, info);
@@ -304,7 +329,7 @@ final class TrainCommand implements Callable<Integer> {
             // Scored on the test part; a run with --test-split 0 is scored on what it has.
             Dataset scored = testSet.size() > 0 ? testSet : validationSet.size() > 0 ? validationSet : trainSet;
             String scoredOn = scored == testSet ? "test" : scored == validationSet ? "validation" : "train";
-            Evaluation test = Scoring.evaluate(model, loss, scored);
+            Evaluation test = Scoring.evaluate(model, loss, scored, targetScaler);
             if (classification) {
                 List<String> names = info.classNamesOrNumbers(trainSet.numClasses());
                 String chartTitle = String.format(Locale.ROOT, "%s: %s confusion (accuracy %.4f)", title, scoredOn,
@@ -319,9 +344,16 @@ final class TrainCommand implements Callable<Integer> {
                         .ifPresent(w -> spec.commandLine().getErr().println("dendrite: warning: " + w));
             } else {
                 if (oneD) {
-                    drawFit(model, scaler, rawTrain, title, run.file(FIT_FILE));
+                    drawFit(model, info, rawTrain, title, run.file(FIT_FILE));
                 }
-                out.printf(Locale.ROOT, "%s mse: %.6f (r2 %.4f)%n", scoredOn, test.metrics().get("mse"), test.metrics().get("r2"));
+                float[] actual = targetScaler == null ? scored.targets() : targetScaler.inverseTransform(scored.targets());
+                float[] predicted = info.restore(model.predict(scored.features(), scored.size()));
+                String r2 = String.format(Locale.ROOT, "R² %.4f", test.metrics().get("r2"));
+                Charts.predictedAgainstActual(actual, predicted, title + ": " + scoredOn + " predictions (" + r2 + ")",
+                        run.file(PREDICTED_FILE));
+                Charts.residuals(actual, predicted, title + ": " + scoredOn + " residuals", run.file(RESIDUALS_FILE));
+                out.printf(Locale.ROOT, "%s rmse: %.6g  mae: %.6g  r2: %.4f%n", scoredOn, test.metrics().get("rmse"),
+                        test.metrics().get("mae"), test.metrics().get("r2"));
             }
             run.commit();
             out.printf("wrote %s: %s%n", run.target(), String.join(", ", files));
@@ -335,6 +367,8 @@ final class TrainCommand implements Callable<Integer> {
                     result.put("accuracy", test.accuracy());
                 } else {
                     result.put("mse", test.metrics().get("mse"));
+                    result.put("rmse", test.metrics().get("rmse"));
+                    result.put("mae", test.metrics().get("mae"));
                     result.put("r2", test.metrics().get("r2"));
                 }
                 result.put("model", run.target().resolve(MODEL_FILE).toString());
@@ -426,6 +460,23 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** A regression's target scaler fitted on the training part, or null (classification, or --scale-target none). */
+    private Scaler targetScaler(Dataset rawTrain) {
+        String kind = scaleTarget.trim().toLowerCase(Locale.ROOT);
+        switch (kind) {
+            case "auto", "standard", "none" -> { }
+            default -> throw new BadInputException("unknown --scale-target '" + scaleTarget + "'; known: auto, standard, none");
+        }
+        if (rawTrain.isClassification()) {
+            if (kind.equals("standard")) {
+                throw new BadInputException("--scale-target standard scales regression targets, but " + dataset
+                        + " is a classification set (its targets are classes); drop --scale-target");
+            }
+            return null;
+        }
+        return kind.equals("none") ? null : Scaler.standardizeTargets(rawTrain);
+    }
+
     private void checkRanges(int epochCount, int batchSize) {
         if (epochCount < 1) {
             throw new BadInputException("--epochs " + epochCount + ": must be at least 1");
@@ -447,8 +498,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private History train(Sequential model, Loss loss, Optimizer optim, ImageAugmentation augmentation, Dataset trainSet,
-            Dataset validationSet, int batchSize, int epochCount, PrintWriter out, ConsoleListener listener) {
+            Dataset validationSet, int batchSize, int epochCount, PrintWriter out, ConsoleListener listener,
+            Scaler targetScaler) {
         Trainer.Builder tb = Trainer.builder(model).loss(loss).optimizer(optim).augmentation(augmentation)
+                .targetScaler(targetScaler)
                 .epochs(epochCount).batchSize(Math.min(batchSize, trainSet.size())).seed(seed)
                 .listener(listener);
         if (monitor) {
@@ -510,7 +563,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The model's curve over the range of the 1-D inputs, with the data. */
-    private static void drawFit(Sequential model, Scaler scaler, Dataset raw, String title, Path file) throws IOException {
+    private static void drawFit(Sequential model, ModelInfo info, Dataset raw, String title, Path file) throws IOException {
+        Scaler scaler = info.scaler();
         int points = 200;
         double[] xs = span(raw.features(), 0, 1, points, 0);
         float[] in = new float[points];
@@ -520,7 +574,7 @@ final class TrainCommand implements Callable<Integer> {
         if (scaler != null) {
             scaler.transformInPlace(in);
         }
-        float[] pred = model.predict(in, points);
+        float[] pred = info.restore(model.predict(in, points));
         double[] ys = new double[points];
         for (int i = 0; i < points; i++) {
             ys[i] = pred[i];

@@ -20,7 +20,8 @@ final class TrainingOptions {
     static final List<String> REGRESSION_LOSSES = List.of("mse", "mae", "huber");
 
     @Option(names = "--dropout", paramLabel = "<p>",
-            description = "Dense preset: dropout with probability p after each hidden layer's activation (default: none).")
+            description = "Dense preset: dropout with probability p after each hidden layer's activation (default: none; 0.3 for a"
+                    + " CSV regression; 0 for none).")
     Double dropout;
 
     @Option(names = "--batch-norm",

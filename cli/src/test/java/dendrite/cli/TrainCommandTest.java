@@ -78,10 +78,12 @@ class TrainCommandTest {
         Cli r = Cli.run("train", "--backend", "scalar", "--dataset", "regression", "--epochs", "5", "--hidden", "16",
                 "--out", out.toString());
         assertEquals(0, r.code(), r::toString);
-        assertTrue(r.out().lines().anyMatch(l -> l.matches("test mse: \\d+\\.\\d{6} \\(r2 -?\\d+\\.\\d{4}\\)")), r::toString);
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("test rmse: \\S+  mae: \\S+  r2: -?\\d+\\.\\d{4}")), r::toString);
         assertFalse(r.out().contains("accuracy"), r::toString);
         assertImage(out.resolve("curves.png"), Charts.PANEL_WIDTH, Charts.PANEL_HEIGHT);
         assertImage(out.resolve("fit.png"), Charts.BOUNDARY_WIDTH, Charts.BOUNDARY_HEIGHT);
+        assertImage(out.resolve("predicted.png"), Charts.BOUNDARY_WIDTH, Charts.BOUNDARY_HEIGHT);
+        assertImage(out.resolve("residuals.png"), Charts.BOUNDARY_WIDTH, Charts.BOUNDARY_HEIGHT);
         assertFalse(Files.exists(out.resolve("confusion.png")));
     }
 

@@ -66,7 +66,7 @@ class TrainingOptionsTest {
             Cli r = train(loss, "--dataset", "regression", "--hidden", "16", "--epochs", "10", "--loss", loss, "--init",
                     "normal:0.1");
             assertEquals(0, r.code(), r::toString);
-            assertTrue(r.out().contains("test mse"), r::toString);
+            assertTrue(r.out().contains("test rmse"), r::toString);
         }
     }
 

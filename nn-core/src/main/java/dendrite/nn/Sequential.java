@@ -466,12 +466,56 @@ public final class Sequential {
             return add(new Tanh());
         }
 
+        /** The exact GELU, {@code x Phi(x)}: PyTorch's {@code nn.GELU()}. */
         public Builder gelu() {
             return add(new GELU());
         }
 
+        /** The GELU in the given form: PyTorch's {@code nn.GELU(approximate='none' or 'tanh')}. */
+        public Builder gelu(GELU.Approximate approximate) {
+            return add(new GELU(approximate));
+        }
+
         public Builder softmax() {
             return add(new Softmax());
+        }
+
+        /**
+         * PyTorch's {@code nn.Embedding(vocab, dim)}: each sample's token ids {@code [time]} become
+         * {@code [time, dim]}; it comes first in a model.
+         */
+        public Builder embedding(int vocab, int dim) {
+            return add(new dendrite.nn.layers.Embedding(vocab, dim));
+        }
+
+        /** An embedding whose {@code paddingIndex} row stays zero and learns nothing (padding). */
+        public Builder embedding(int vocab, int dim, int paddingIndex) {
+            return add(new dendrite.nn.layers.Embedding(vocab, dim, paddingIndex));
+        }
+
+        /** An LSTM of {@code hidden} units on {@code [time, features]} samples, giving the last step's state. */
+        public Builder lstm(int hidden) {
+            return add(new dendrite.nn.layers.LSTM(-1, hidden, false));
+        }
+
+        /** An LSTM giving every step's state ({@code [time, hidden]}) or the last one's ({@code [hidden]}). */
+        public Builder lstm(int hidden, boolean returnSequences) {
+            return add(new dendrite.nn.layers.LSTM(-1, hidden, returnSequences));
+        }
+
+        /** A GRU of {@code hidden} units on {@code [time, features]} samples, giving the last step's state. */
+        public Builder gru(int hidden) {
+            return add(new dendrite.nn.layers.GRU(-1, hidden, false));
+        }
+
+        /** A GRU giving every step's state ({@code [time, hidden]}) or the last one's ({@code [hidden]}). */
+        public Builder gru(int hidden, boolean returnSequences) {
+            return add(new dendrite.nn.layers.GRU(-1, hidden, returnSequences));
+        }
+
+        /** A tanh RNN (PyTorch's {@code nn.RNN}) of {@code hidden} units, giving every step's state or the last one's. */
+        public Builder rnn(int hidden, boolean returnSequences) {
+            return add(new dendrite.nn.layers.SimpleRNN(-1, hidden, returnSequences, dendrite.tensor.op.Activation.TANH));
         }
 
         /** Inverted dropout that drops each value with probability {@code p} in training. */
@@ -557,6 +601,7 @@ public final class Sequential {
                 case SIGMOID -> sigmoid();
                 case TANH -> tanh();
                 case GELU -> gelu();
+                case GELU_TANH -> gelu(GELU.Approximate.TANH);
                 default -> throw new IllegalArgumentException("no activation layer for " + act.label());
             };
         }

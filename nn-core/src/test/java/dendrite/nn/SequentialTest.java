@@ -137,6 +137,8 @@ class SequentialTest {
         assertEquals("tanh", fused.layer(0).config().get("activation"));
         assertThrows(IllegalArgumentException.class,
                 () -> Sequential.builder(3).dense(4, dendrite.tensor.op.Activation.GELU));
+        assertThrows(IllegalArgumentException.class,
+                () -> Sequential.builder(3).dense(4, dendrite.tensor.op.Activation.GELU_TANH));
     }
 
     @Test
@@ -151,6 +153,10 @@ class SequentialTest {
         Sequential m = Sequential.builder(100).dense(50).relu().dense(50).tanh().build(be, 1);
         assertEquals("he_uniform", m.layer(0).config().get("weight_init"));
         assertEquals("xavier_uniform", m.layer(2).config().get("weight_init"));
+        Sequential g = Sequential.builder(10).dense(5).gelu().dense(5).gelu(dendrite.nn.layers.GELU.Approximate.TANH)
+                .dense(2).build(be, 1);
+        assertEquals("he_uniform", g.layer(0).config().get("weight_init"), "before the exact GELU");
+        assertEquals("he_uniform", g.layer(2).config().get("weight_init"), "before the tanh GELU");
         float bound = (float) Math.sqrt(6.0 / 100);
         for (float w : m.stateDict().get("0.weight").toArray()) {
             assertTrue(Math.abs(w) <= bound);

@@ -330,6 +330,19 @@ public final class Backend implements AutoCloseable {
         kernels.gatherRows(src.slice(), indices, from, count, out.size() / count, out.slice());
     }
 
+    /**
+     * The reverse of {@link #gatherRows}, adding: row {@code indices[from + r]} of {@code out} gets
+     * row r of {@code src} added, for r in [0, src.dim(0)); a negative index skips its row (padding).
+     * Rows sent to the same index are added in order of r on every backend, so the result has the
+     * same bits everywhere. An embedding's backward pass is this: each position's gradient into the
+     * row of its token. out is not cleared first.
+     */
+    public void scatterAddRows(Tensor src, int[] indices, int from, Tensor out) {
+        Check.scatterAddRows(this, src, indices, from, out);
+        int count = src.dim(0);
+        kernels.scatterAddRows(src.slice(), indices, from, count, src.size() / count, out.slice());
+    }
+
     // ------------------------------------------------------------------ images
 
     /**
@@ -418,7 +431,7 @@ public final class Backend implements AutoCloseable {
      * {@code dx = dy * act'(x)} elementwise, where {@code y = act(x)} is the forward output. Each
      * activation reads whichever of x and y it needs ({@link Activation#backwardReadsInput()},
      * {@link Activation#backwardReadsOutput()}): ReLU, sigmoid, tanh, softplus only y; leaky ReLU
-     * and GELU only x. The one not needed may be {@code null}. dx may be dy.
+     * and both GELUs only x. The one not needed may be {@code null}. dx may be dy.
      */
     public void activationBackward(Activation act, float param, Tensor x, Tensor y, Tensor dy, Tensor dx) {
         String op = act.backwardLabel();

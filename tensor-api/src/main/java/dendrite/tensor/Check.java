@@ -266,33 +266,46 @@ final class Check {
 
     /** Checks a row gather; every index used must be a row of src. */
     static void gatherRows(Backend be, Tensor src, int[] indices, int from, Tensor out) {
-        present("gatherRows", "source", src);
-        present("gatherRows", "output", out);
+        rowMove(be, "gatherRows", src, indices, from, out, out.dim(0), src, false);
+    }
+
+    /** Checks a row scatter-add; every index used must be a row of out, or negative (skipped). */
+    static void scatterAddRows(Backend be, Tensor src, int[] indices, int from, Tensor out) {
+        rowMove(be, "scatterAddRows", src, indices, from, out, src.dim(0), out, true);
+    }
+
+    /**
+     * What a gather and a scatter share: both tensors present and of this backend, rows of the same
+     * shape, {@code count} indices from {@code from}, each a row of {@code indexed} (or negative,
+     * when {@code negativeSkips}).
+     */
+    private static void rowMove(Backend be, String op, Tensor src, int[] indices, int from, Tensor out, int count,
+            Tensor indexed, boolean negativeSkips) {
+        present(op, "source", src);
+        present(op, "output", out);
         if (indices == null) {
-            throw new IllegalArgumentException("gatherRows: indices is null");
+            throw new IllegalArgumentException(op + ": indices is null");
         }
         owned(be, src, out);
         if (src.rank() == 0 || out.rank() != src.rank()) {
-            throw new IllegalArgumentException("gatherRows: source " + src.shape() + " and output " + out.shape()
+            throw new IllegalArgumentException(op + ": source " + src.shape() + " and output " + out.shape()
                     + " must have the same rank of at least 1");
         }
         for (int i = 1; i < src.rank(); i++) {
             if (src.dim(i) != out.dim(i)) {
-                throw new IllegalArgumentException("gatherRows: rows of " + src.shape() + " do not fit output "
-                        + out.shape());
+                throw new IllegalArgumentException(op + ": rows of " + src.shape() + " do not fit output " + out.shape());
             }
         }
-        int count = out.dim(0);
         if (from < 0 || from + count > indices.length) {
-            throw new IllegalArgumentException("gatherRows: indices [" + from + ", " + (from + count) + ") exceed the "
+            throw new IllegalArgumentException(op + ": indices [" + from + ", " + (from + count) + ") exceed the "
                     + indices.length + " indices given");
         }
-        int rows = src.dim(0);
+        int rows = indexed.dim(0);
         for (int r = 0; r < count; r++) {
             int idx = indices[from + r];
-            if (idx < 0 || idx >= rows) {
-                throw new IllegalArgumentException("gatherRows: index " + idx + " at position " + (from + r)
-                        + " is not a row of " + src.shape());
+            if ((idx < 0 && !negativeSkips) || idx >= rows) {
+                throw new IllegalArgumentException(op + ": index " + idx + " at position " + (from + r)
+                        + " is not a row of " + indexed.shape());
             }
         }
     }

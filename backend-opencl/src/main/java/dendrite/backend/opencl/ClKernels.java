@@ -356,6 +356,61 @@ public final class ClKernels implements Kernels {
         });
     }
 
+    /**
+     * One work-item per (target row, column) adds that target's source rows in increasing r, so
+     * the sums are the reference's bit for bit and no two work-items write the same value (no
+     * atomics). The host groups the rows by target: one upload of the source rows in target order,
+     * where each target's run starts, and the targets.
+     */
+    @Override
+    public void scatterAddRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out) {
+        long[] keys = new long[count];
+        int used = 0;
+        for (int r = 0; r < count; r++) {
+            int idx = indices[from + r];
+            if (idx >= 0) {
+                keys[used++] = ((long) idx << 32) | r;
+            }
+        }
+        if (used == 0) {
+            return;
+        }
+        java.util.Arrays.sort(keys, 0, used);
+        int[] packed = new int[2 * used + 1];          // order, then starts (distinct + 1), then targets
+        int distinct = 0;
+        int[] starts = new int[used + 1];
+        int[] targets = new int[used];
+        for (int k = 0; k < used; k++) {
+            int idx = (int) (keys[k] >>> 32);
+            packed[k] = (int) keys[k];
+            if (k == 0 || idx != targets[distinct - 1]) {
+                starts[distinct] = k;
+                targets[distinct++] = idx;
+            }
+        }
+        starts[distinct] = used;
+        int[] all = java.util.Arrays.copyOf(packed, used + 2 * distinct + 1);
+        System.arraycopy(starts, 0, all, used, distinct + 1);
+        System.arraycopy(targets, 0, all, used + distinct + 1, distinct);
+        int groups = distinct;
+        int rows = used;
+        int size = groups * rowLength;
+        run("scatterAddRows", () -> {
+            long bytes = 4L * all.length;
+            cl_mem idx = memory.acquire(bytes, "scatterAddRows indices");
+            try {
+                ByteBuffer b = staging(bytes);
+                b.asIntBuffer().put(all, 0, all.length);
+                ClCall.check("clEnqueueWriteBuffer",
+                        () -> clEnqueueWriteBuffer(queue, idx, CL_TRUE, 0, bytes, Pointer.to(b), 0, null, null));
+                launch("rows", "scatter_add_rows").mem(ClBuffer.mem(src)).i(src.offset()).mem(idx).i(rows)
+                        .i(rows + groups + 1).mem(ClBuffer.mem(out)).i(out.offset()).i(size).i(rowLength).run1(size);
+            } finally {
+                memory.release(idx, bytes);
+            }
+        });
+    }
+
     @Override
     public void shiftImages(int count, int channels, int height, int width, Slice x, int[] moves, Slice out) {
         int size = count * channels * height * width;

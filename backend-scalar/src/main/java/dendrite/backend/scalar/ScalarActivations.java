@@ -7,13 +7,21 @@ import dendrite.tensor.op.Activation;
  *
  * <p>The backward pass never recomputes the forward one: it reads the forward output y where
  * the derivative is a function of y (ReLU, sigmoid, tanh, softplus) and the input x only where it
- * must (leaky ReLU, GELU). Transcendentals run in {@code double} and are rounded once.
+ * must (leaky ReLU, both GELUs). Transcendentals run in {@code double} and are rounded once.
+ *
+ * <p>The exact GELU needs the normal distribution function Phi(x) = erfc(-x / sqrt 2) / 2, from
+ * {@link Erf}. Phi is taken from the smaller tail, {@code erfc(|x| / sqrt 2) / 2} for x below 0 and
+ * one less it above: {@code 0.5 (1 + erf(x / sqrt 2))} cancels for very negative x, where Phi is
+ * tiny but y and its derivative still have full relative precision to keep.
  */
 final class ScalarActivations {
     /** sqrt(2 / pi), GELU's tanh-approximation constant. */
     static final double GELU_C = Math.sqrt(2.0 / Math.PI);
     /** The cubic coefficient of GELU's tanh approximation. */
     static final double GELU_A = 0.044715;
+    private static final double SQRT1_2 = Math.sqrt(0.5);
+    /** 1 / sqrt(2 pi), the standard normal density at 0. */
+    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
 
     private ScalarActivations() {
     }
@@ -38,8 +46,10 @@ final class ScalarActivations {
             case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-x)));
             // y = tanh x
             case TANH -> (float) Math.tanh(x);
+            // y = x Phi(x)
+            case GELU -> (float) (x * normalCdf(x));
             // y = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-            case GELU -> {
+            case GELU_TANH -> {
                 double u = GELU_C * (x + GELU_A * x * x * x);
                 yield (float) (0.5 * x * (1.0 + Math.tanh(u)));
             }
@@ -79,12 +89,22 @@ final class ScalarActivations {
             case TANH -> 1f - y * y;
             // dy/dx = sigmoid(x) = 1 - e^-y, written -expm1(-y) so it stays accurate when y is tiny
             case SOFTPLUS -> (float) -Math.expm1(-(double) y);
+            // dy/dx = Phi(x) + x phi(x), phi(x) = e^(-x^2/2) / sqrt(2 pi)
+            case GELU -> (float) (normalCdf(x) + x * Math.exp(-0.5 * x * x) * INV_SQRT_2PI);
             // with u = c (x + a x^3), t = tanh u:
             // dy/dx = 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2)
-            case GELU -> {
+            case GELU_TANH -> {
                 double t = Math.tanh(GELU_C * (x + GELU_A * x * x * x));
                 yield (float) (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * x * x));
             }
         };
+    }
+
+    /**
+     * The standard normal distribution function Phi(x), from the smaller tail so that it keeps its
+     * relative precision for very negative x; NaN for NaN.
+     */
+    static double normalCdf(double x) {
+        return x < 0 ? 0.5 * Erf.erfc(-x * SQRT1_2) : 1.0 - 0.5 * Erf.erfc(x * SQRT1_2);
     }
 }

@@ -89,6 +89,11 @@ public final class PrimitivesOnlyKernels implements Kernels {
     }
 
     @Override
+    public void scatterAddRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out) {
+        p.scatterAddRows(src, indices, from, count, rowLength, out);
+    }
+
+    @Override
     public void shiftImages(int count, int channels, int height, int width, Slice x, int[] moves, Slice out) {
         p.shiftImages(count, channels, height, width, x, moves, out);
     }

@@ -30,8 +30,10 @@ class ScalarActivationsTest {
         Expect.values(forward(Activation.SIGMOID, 0f, 0, (float) Math.log(3)), 1e-7f, 0.5f, 0.75f);
         // tanh(ln 2) = (2 - 1/2) / (2 + 1/2) = 0.6
         Expect.values(forward(Activation.TANH, 0f, 0, (float) Math.log(2)), 1e-7f, 0, 0.6f);
-        // gelu(1) = 0.5 (1 + tanh(0.7978846 * 1.044715)) = 0.5 (1 + tanh(0.8335613)) = 0.8411920
-        Expect.values(forward(Activation.GELU, 0f, 0, 1), 1e-6f, 0, 0.841192f);
+        // gelu(1) = Phi(1) = 0.8413447
+        Expect.values(forward(Activation.GELU, 0f, 0, 1), 1e-6f, 0, 0.8413447f);
+        // the tanh form: 0.5 (1 + tanh(0.7978846 * 1.044715)) = 0.5 (1 + tanh(0.8335613)) = 0.8411920
+        Expect.values(forward(Activation.GELU_TANH, 0f, 0, 1), 1e-6f, 0, 0.841192f);
         // softplus(0) = ln 2
         Expect.values(forward(Activation.SOFTPLUS, 0f, 0), 1e-7f, 0.6931472f);
     }
@@ -46,6 +48,21 @@ class ScalarActivationsTest {
         assertEquals(3.72e-44f, y[1], 1e-45f);
         assertEquals(1000f, y[2]);              // ln(1 + e^1000) would overflow if done naively
         assertEquals(0f, y[3]);
+    }
+
+    @Test
+    void exactGeluKeepsItsRelativePrecisionForVeryNegativeX() {
+        // x Phi(x) and Phi(x) + x phi(x) at -1, -5, -10, -40: Phi(-10) = 7.6e-24 would be lost in 1 + erf
+        float[] x = {-1, -5, -10, -40};
+        float[] y = forward(Activation.GELU, 0f, x);
+        double[] expectedY = {-0.15865525393145705, -1.4332578593959696e-6, -7.619853024160526e-23, 0};
+        Tensor dx = be.zeros(x.length);
+        be.activationBackward(Activation.GELU, 0f, be.tensor(x, x.length), null, be.full(1f, x.length), dx);
+        double[] expectedD = {-0.08331547058768630, -7.146946001792295e-6, -7.618400096464814e-22, 0};
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(expectedY[i], y[i], 1e-7 * Math.abs(expectedY[i]), "gelu(" + x[i] + ")");
+            assertEquals(expectedD[i], dx.toArray()[i], 1e-7 * Math.abs(expectedD[i]), "gelu'(" + x[i] + ")");
+        }
     }
 
     /** Points away from 0, where ReLU and leaky ReLU have their kink. */
@@ -82,7 +99,7 @@ class ScalarActivationsTest {
 
     @Test
     void backwardReadsOnlyWhatItNeedsAndMayWriteIntoDy() {
-        // ReLU needs only y; GELU only x. dx may be dy.
+        // ReLU needs only y; the GELUs only x. dx may be dy.
         Tensor y = be.tensor(new float[] {0, 2}, 2);
         Tensor g = be.tensor(new float[] {5, 5}, 2);
         be.activationBackward(Activation.RELU, 0f, null, y, g, g);
@@ -91,6 +108,9 @@ class ScalarActivationsTest {
         Tensor g1 = be.tensor(new float[] {3}, 1);
         be.activationBackward(Activation.GELU, 0f, x, null, g1, g1);
         Expect.values(g1, 0f, 1.5f);            // gelu'(0) = 1/2
+        Tensor g2 = be.tensor(new float[] {3}, 1);
+        be.activationBackward(Activation.GELU_TANH, 0f, x, null, g2, g2);
+        Expect.values(g2, 0f, 1.5f);
     }
 
     @Test
@@ -99,6 +119,9 @@ class ScalarActivationsTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> be.activationBackward(Activation.GELU, 0f, null, t, t, t));
         assertTrue(e.getMessage().contains("gelu"), e.getMessage());
+        var tanhForm = assertThrows(IllegalArgumentException.class,
+                () -> be.activationBackward(Activation.GELU_TANH, 0f, null, t, t, t));
+        assertTrue(tanhForm.getMessage().contains("gelu_tanh"), tanhForm.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> be.activationBackward(Activation.SIGMOID, 0f, t, null, t, t));
     }

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Activation functions and their derivatives over ranges of a {@code float[]}, a vector at a
  * time with a masked tail. The formulas are the scalar backend's ({@code ScalarActivations}).
- * sigmoid and GELU use {@link VectorMath#exp}, with a scalar tail that gives the same bits, so
+ * sigmoid and both GELUs use {@link VectorMath#exp}, with a scalar tail that gives the same bits, so
  * their results do not depend on when the JIT compiles them; tanh and softplus use the Vector
  * API's {@code TANH}, {@code LOG1P} and {@code EXPM1}, which C2 compiles to the SVML routines
  * (about 1 ulp in float, but not always the same bits as the interpreter's {@code Math} calls).
@@ -30,7 +30,7 @@ final class VectorActivations {
 
     /** Whether the backward pass of {@code act} reads the forward input x (else the output y). */
     static boolean backwardNeedsInput(Activation act) {
-        return act == Activation.LEAKY_RELU || act == Activation.GELU;
+        return act.backwardReadsInput();
     }
 
     /** {@code out[i] = act(x[i])} for n elements; out may be x. */
@@ -46,7 +46,8 @@ final class VectorActivations {
             case LEAKY_RELU -> forwardLeakyRelu(param, n, x, xOff, out, outOff);
             case SIGMOID -> forwardSigmoid(param, n, x, xOff, out, outOff);
             case TANH -> forwardTanh(param, n, x, xOff, out, outOff);
-            case GELU -> forwardGelu(param, n, x, xOff, out, outOff);
+            case GELU -> VectorGelu.forward(n, x, xOff, out, outOff);
+            case GELU_TANH -> forwardGeluTanh(param, n, x, xOff, out, outOff);
             case SOFTPLUS -> forwardSoftplus(param, n, x, xOff, out, outOff);
         }
     }
@@ -98,14 +99,14 @@ final class VectorActivations {
         }
     }
 
-    private static void forwardGelu(float param, int n, float[] x, int xOff, float[] out, int outOff) {
+    private static void forwardGeluTanh(float param, int n, float[] x, int xOff, float[] out, int outOff) {
         int bound = F.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            gelu(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+            geluTanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
-            out[outOff + i] = gelu(x[xOff + i]);
+            out[outOff + i] = geluTanh(x[xOff + i]);
         }
     }
 
@@ -148,12 +149,12 @@ final class VectorActivations {
      * 1 + tanh u = 2 sigmoid(2u)): for very negative x, 1 + tanh u cancels to a few float bits, the
      * sigmoid form keeps full relative precision.
      */
-    private static FloatVector gelu(FloatVector x) {
+    private static FloatVector geluTanh(FloatVector x) {
         return x.mul(geluSigmoid(x));
     }
 
-    /** {@link #gelu(FloatVector)} for the last elements: the same bits. */
-    private static float gelu(float x) {
+    /** {@link #geluTanh(FloatVector)} for the last elements: the same bits. */
+    private static float geluTanh(float x) {
         return x * geluSigmoid(x);
     }
 
@@ -197,7 +198,8 @@ final class VectorActivations {
             case LEAKY_RELU -> backwardLeakyRelu(param, n, in, inOff, dy, dyOff, dx, dxOff);
             case SIGMOID -> backwardSigmoid(param, n, in, inOff, dy, dyOff, dx, dxOff);
             case TANH -> backwardTanh(param, n, in, inOff, dy, dyOff, dx, dxOff);
-            case GELU -> backwardGelu(param, n, in, inOff, dy, dyOff, dx, dxOff);
+            case GELU -> VectorGelu.backward(n, in, inOff, dy, dyOff, dx, dxOff);
+            case GELU_TANH -> backwardGeluTanh(param, n, in, inOff, dy, dyOff, dx, dxOff);
             case SOFTPLUS -> backwardSoftplus(param, n, in, inOff, dy, dyOff, dx, dxOff);
             default -> throw new AssertionError(act);
         }
@@ -259,15 +261,15 @@ final class VectorActivations {
         }
     }
 
-    private static void backwardGelu(float param, int n, float[] in, int inOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+    private static void backwardGeluTanh(float param, int n, float[] in, int inOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         int bound = F.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + i);
-            g.mul(geluGrad(FloatVector.fromArray(F, in, inOff + i))).intoArray(dx, dxOff + i);
+            g.mul(geluTanhGrad(FloatVector.fromArray(F, in, inOff + i))).intoArray(dx, dxOff + i);
         }
         for (; i < n; i++) {
-            dx[dxOff + i] = dy[dyOff + i] * geluGrad(in[inOff + i]);
+            dx[dxOff + i] = dy[dyOff + i] * geluTanhGrad(in[inOff + i]);
         }
     }
 
@@ -315,14 +317,14 @@ final class VectorActivations {
      * With u = c (x + a x^3) and s = sigmoid(2u) (so 0.5 (1 + tanh u) = s and 1 - tanh^2 u = 4 s (1 - s)),
      * the reference's 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2) is s + 2 x s (1 - s) c (1 + 3 a x^2).
      */
-    private static FloatVector geluGrad(FloatVector x) {
+    private static FloatVector geluTanhGrad(FloatVector x) {
         FloatVector s = geluSigmoid(x);
         FloatVector du = x.mul(x).mul(3f * GELU_A).add(1f).mul(2f * GELU_C);
         return x.mul(s).mul(FloatVector.broadcast(F, 1f).sub(s)).mul(du).add(s);
     }
 
-    /** {@link #geluGrad(FloatVector)} for one float: the same operations in the same order. */
-    private static float geluGrad(float x) {
+    /** {@link #geluTanhGrad(FloatVector)} for one float: the same operations in the same order. */
+    private static float geluTanhGrad(float x) {
         float s = geluSigmoid(x);
         float du = (x * x * (3f * GELU_A) + 1f) * (2f * GELU_C);
         return x * s * (1f - s) * du + s;

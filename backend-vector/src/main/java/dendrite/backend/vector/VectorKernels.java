@@ -459,7 +459,7 @@ public final class VectorKernels extends HeapKernels {
 
     /**
      * {@code dx = dy * act'(x)}. Only the slice the derivative reads is given (x for leaky ReLU and
-     * GELU, y for ReLU, sigmoid, tanh and softplus, neither for identity); the other may be null.
+     * the GELUs, y for ReLU, sigmoid, tanh and softplus, neither for identity); the other may be null.
      */
     @Override
     public void activationBackward(Activation act, float param, int n, Slice x, Slice y, Slice dy, Slice dx) {
@@ -471,7 +471,8 @@ public final class VectorKernels extends HeapKernels {
         float[] dxs = array(dx);
         int dyo = dy.offset();
         int dxo = dx.offset();
-        int grain = act == Activation.GELU || act == Activation.SOFTPLUS ? GRAIN_HEAVY : GRAIN;
+        int grain = act == Activation.GELU || act == Activation.GELU_TANH || act == Activation.SOFTPLUS ? GRAIN_HEAVY
+                : GRAIN;
         if (serial(n, grain)) {
             VectorActivations.backward(act, param, n, xs, xo, ys, yo, dys, dyo, dxs, dxo);
         } else {

@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorOperators;
  * Additions, multiplications, fused multiply-adds and bit operations are exact IEEE operations in
  * the interpreter, in the Java fallback and in C2's code, so a function built from them gives the
  * same result every time, on any machine with the same vector width and FMA. exp serves softmax,
- * log-softmax, sigmoid, GELU and the EXP op; tanh, softplus, log and pow still use the library.
+ * log-softmax, sigmoid, both GELUs ({@link VectorGelu}) and the EXP op; tanh, softplus, log and pow
+ * still use the library.
  *
  * <p>Why the scalar twin: C2 inlines a method this size only at call sites it counts as hot, and a
  * masked tail call is not; a vector passed to a method that is not inlined is boxed (measured: 12 KB
@@ -90,7 +91,7 @@ final class VectorMath {
     }
 
     /** {@link Simd#mulAdd} for floats: fused exactly when the vectors are. */
-    private static float mulAdd(float a, float b, float c) {
+    static float mulAdd(float a, float b, float c) {
         return Simd.FMA ? Math.fma(a, b, c) : a * b + c;
     }
 

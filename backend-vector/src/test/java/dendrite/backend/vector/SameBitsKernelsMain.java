@@ -30,7 +30,7 @@ public final class SameBitsKernelsMain {
     static String[] results(Backend be) {
         Tensor x = be.tensor(input(), ROWS, COLS);
         Tensor out = be.zeros(ROWS, COLS);
-        String[] lines = new String[5];
+        String[] lines = new String[7];
         be.unary(UnaryOp.EXP, x, out);
         lines[0] = line("exp", out);
         be.softmax(x, out);
@@ -41,6 +41,10 @@ public final class SameBitsKernelsMain {
         lines[3] = line("sigmoid", out);
         be.activation(Activation.GELU, 0f, x, out);
         lines[4] = line("gelu", out);
+        be.activation(Activation.GELU_TANH, 0f, x, out);
+        lines[5] = line("geluTanh", out);
+        be.activationBackward(Activation.GELU, 0f, x, null, x, out);
+        lines[6] = line("geluBackward", out);
         return lines;
     }
 

@@ -236,6 +236,14 @@ public final class Dataset {
         return new Dataset(name, newFeatures, sampleShape, targets, targetSize, numClasses, classNames);
     }
 
+    /** This regression set with other targets, {@link #targetSize()} per sample (the features are shared). */
+    public Dataset withTargets(float[] newTargets) {
+        if (isClassification()) {
+            throw new IllegalArgumentException("dataset " + name + ": a classification set keeps its class indices");
+        }
+        return new Dataset(name, features, sampleShape, newTargets, targetSize, numClasses, classNames);
+    }
+
     /**
      * This dataset with each sample seen as {@code shape} (the same number of values): a CSV of
      * pixels as images, {@code withSampleShape(1, 28, 28)}. The values are shared, not copied.

@@ -56,10 +56,27 @@ public final class Scaler {
     /** Fits mean and standard deviation per feature on {@code train}. */
     public static Scaler standardize(Dataset train) {
         int d = requireSamples(train, "standardize");
+        return standardize(train.features(), train.size(), d);
+    }
+
+    /**
+     * Fits mean and standard deviation per target column of a regression set, so that a network
+     * learns targets of unit scale (as scikit-learn's {@code TransformedTargetRegressor} does): a
+     * target in the thousands, or one whose spread is small beside its mean (wine quality: 5.6 ±
+     * 0.8), otherwise needs a learning rate tuned to its units. Predictions return to the target's
+     * units through {@link #inverseTransform}.
+     *
+     * @throws IllegalArgumentException for a classification set, whose targets are class indices
+     */
+    public static Scaler standardizeTargets(Dataset train) {
+        requireRegression(train, "standardize targets");
+        requireSamples(train, "standardize targets");
+        return standardize(train.targets(), train.size(), train.targetSize());
+    }
+
+    private static Scaler standardize(float[] x, int n, int d) {
         double[] mean = new double[d];
         double[] sq = new double[d];
-        float[] x = train.features();
-        int n = train.size();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < d; j++) {
                 mean[j] += x[i * d + j];
@@ -105,6 +122,13 @@ public final class Scaler {
             scale[j] = range > 0 ? (float) (1 / range) : 1f;
         }
         return new Scaler(Kind.MIN_MAX, min, scale);
+    }
+
+    private static void requireRegression(Dataset data, String what) {
+        if (data.isClassification()) {
+            throw new IllegalArgumentException(what + ": dataset " + data.name()
+                    + " is a classification set; its targets are class indices, which are not scaled");
+        }
     }
 
     private static int requireSamples(Dataset train, String what) {
@@ -159,6 +183,40 @@ public final class Scaler {
         for (int i = 0; i < features.length; i += d) {
             for (int j = 0; j < d; j++) {
                 features[i + j] = (features[i + j] - offset[j]) * scale[j];
+            }
+        }
+    }
+
+    /**
+     * A regression set with the same features and its targets scaled by this scaler (fitted with
+     * {@link #standardizeTargets}).
+     */
+    public Dataset transformTargets(Dataset data) {
+        requireRegression(data, "transform targets");
+        if (data.targetSize() != offset.length) {
+            throw new IllegalArgumentException("target scaler fitted on " + offset.length + " target(s) cannot transform"
+                    + " dataset " + data.name() + " with " + data.targetSize() + " target(s) per sample");
+        }
+        return data.withTargets(transform(data.targets()));
+    }
+
+    /** The values this scaler's {@link #transform} was given back from its output: {@code x / scale + offset}. */
+    public float[] inverseTransform(float[] scaled) {
+        float[] out = scaled.clone();
+        inverseTransformInPlace(out);
+        return out;
+    }
+
+    /** {@link #inverseTransform} in place. */
+    public void inverseTransformInPlace(float[] values) {
+        int d = offset.length;
+        if (values.length % d != 0) {
+            throw new IllegalArgumentException("scaler fitted on " + d + " columns: " + values.length
+                    + " values are not a whole number of rows");
+        }
+        for (int i = 0; i < values.length; i += d) {
+            for (int j = 0; j < d; j++) {
+                values[i + j] = values[i + j] / scale[j] + offset[j];
             }
         }
     }

@@ -32,6 +32,27 @@ public final class Splits {
                 data.subset(order, 0, test, data.name() + " (test)"));
     }
 
+    /**
+     * A split in time order, for samples that follow each other (windows of a series): the first
+     * samples train, the next validate, the last test, so no model is scored on a period it has
+     * already seen the future of. Nothing is shuffled; sizes are rounded as in {@link #random}.
+     */
+    public static DataSplit chronological(Dataset data, double validationFraction, double testFraction) {
+        checkFractions(validationFraction, testFraction);
+        int n = data.size();
+        int test = (int) Math.round(n * testFraction);
+        int validation = Math.min(n - test, (int) Math.round(n * validationFraction));
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        int trainEnd = n - test - validation;
+        return new DataSplit(
+                data.subset(order, 0, trainEnd, data.name() + " (train)"),
+                data.subset(order, trainEnd, trainEnd + validation, data.name() + " (validation)"),
+                data.subset(order, trainEnd + validation, n, data.name() + " (test)"));
+    }
+
     /** A seeded split of a classification set that keeps each class's share in every part. */
     public static DataSplit stratified(Dataset data, double validationFraction, double testFraction, long seed) {
         checkFractions(validationFraction, testFraction);

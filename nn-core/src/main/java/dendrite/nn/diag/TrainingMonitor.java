@@ -69,6 +69,8 @@ public final class TrainingMonitor implements TrainingListener {
     private final Set<String> reportedThisEpoch = new HashSet<>();
     private int currentEpoch = -1;
     private double firstLoss = Double.NaN;
+    /** Whether the loss diverged or the gradients exploded in this run: later vanishing gradients are its aftermath. */
+    private boolean diverged;
     private double bestValLoss = Double.NaN;
     private double lossAtBestVal = Double.NaN;
     private int epochsAboveBest;
@@ -127,6 +129,7 @@ public final class TrainingMonitor implements TrainingListener {
     public void onTrainBegin(Trainer trainer) {
         model = trainer.model();
         firstLoss = Double.NaN;
+        diverged = false;
         bestValLoss = Double.NaN;
         epochsAboveBest = 0;
         softmaxLoss = "softmax_cross_entropy".equals(trainer.loss().name());
@@ -159,6 +162,7 @@ public final class TrainingMonitor implements TrainingListener {
             return;
         }
         if (!Double.isFinite(loss) || loss > LOSS_GROWTH * Math.max(firstLoss, 1e-3)) {
+            diverged = true;
             warn(new TrainingWarning(TrainingWarning.Kind.LOSS_DIVERGING, step.epoch(), step.globalStep(), -1,
                     String.format(Locale.ROOT, "diverging loss at step %d (epoch %d): %.4g, from %.4g at the first step."
                             + " The learning rate (%.3g) is too high: lower it tenfold, or clip gradients"
@@ -187,18 +191,26 @@ public final class TrainingMonitor implements TrainingListener {
         double sumSq = 0;
         for (GradientStats g : grads) {
             sumSq += g.norm() * g.norm();
-            if (g.norm() < vanishingBelow) {
+        }
+        double global = Math.sqrt(sumSq);
+        if (!(global <= explodingAbove)) {   // also true for NaN
+            diverged = true;
+        }
+        // After a blow-up, tiny gradients are its aftermath (units driven dead or into saturation):
+        // the fix is the learning rate, which the divergence warning names, not "learn faster".
+        for (GradientStats g : grads) {
+            if (!diverged && g.norm() < vanishingBelow) {
                 warn(new TrainingWarning(TrainingWarning.Kind.VANISHING_GRADIENT, epoch, step, g.layer(),
                         String.format(Locale.ROOT, "vanishing gradients at step %d (epoch %d): layer %d (%s) has gradient"
-                                + " norm %.3g, below %.3g; it has almost stopped learning. Look for saturated sigmoid/tanh"
+                                + " norm %s, below %.3g; it has almost stopped learning. Look for saturated sigmoid/tanh"
                                 + " or dead ReLU units (Diagnostics.activations), try ReLU-family activations with He"
                                 + " initialization, batch normalization, or a higher learning rate",
-                                step, epoch, g.layer(), g.type(), g.norm(), vanishingBelow)));
+                                step, epoch, g.layer(), g.type(), number(g.norm()), vanishingBelow)));
             }
         }
         GradientStats output = grads.isEmpty() ? null : grads.get(grads.size() - 1);
         for (GradientStats g : grads) {
-            if (output != null && g != output && output.norm() > 0 && g.norm() >= vanishingBelow
+            if (!diverged && output != null && g != output && output.norm() > 0 && g.norm() >= vanishingBelow
                     && g.norm() < vanishingRatioBelow * output.norm()) {
                 warn(new TrainingWarning(TrainingWarning.Kind.VANISHING_GRADIENT, epoch, step, g.layer(),
                         String.format(Locale.ROOT, "vanishing gradients at step %d (epoch %d): layer %d (%s) has gradient"
@@ -208,8 +220,7 @@ public final class TrainingMonitor implements TrainingListener {
                                 g.norm() / output.norm(), output.norm())));
             }
         }
-        double global = Math.sqrt(sumSq);
-        if (!(global <= explodingAbove)) {   // also true for NaN
+        if (!(global <= explodingAbove)) {
             int worst = -1;
             double worstNorm = -1;
             for (GradientStats g : grads) {
@@ -223,6 +234,11 @@ public final class TrainingMonitor implements TrainingListener {
                             + " above %.3g (largest in layer %d, %.3g). Lower the learning rate or clip gradients"
                             + " (optimizer.clipGradNorm(1.0))", step, epoch, global, explodingAbove, worst, worstNorm)));
         }
+    }
+
+    /** A norm as text: 0 as "0" rather than "0.00", which reads like a rounded small value. */
+    private static String number(double v) {
+        return v == 0 ? "0" : String.format(Locale.ROOT, "%.3g", v);
     }
 
     @Override

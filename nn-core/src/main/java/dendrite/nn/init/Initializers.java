@@ -122,7 +122,7 @@ public final class Initializers {
     public static Initializer defaultFor(String activation) {
         String a = activation == null ? "" : activation.toLowerCase(Locale.ROOT);
         return switch (a) {
-            case "relu", "leaky_relu", "gelu", "elu", "prelu" -> heUniform();
+            case "relu", "leaky_relu", "gelu", "gelu_tanh", "elu", "prelu" -> heUniform();
             default -> xavierUniform();
         };
     }

@@ -12,7 +12,9 @@ import java.util.Objects;
 /**
  * What a model needs around it to be used on new data, saved in its model file beside the weights:
  * the input scaling fitted on the training data (Keras keeps it as a {@code Normalization} layer,
- * DL4J as the normalizer in its model file) and the names of the classes.
+ * DL4J as the normalizer in its model file), the names of the classes, and for a regression the
+ * scaling of its targets (the network learns standardized targets; {@link #restore} gives its
+ * outputs back in the target's units, as scikit-learn's {@code TransformedTargetRegressor} does).
  *
  * <pre>{@code
  * ModelFile.save(model, file, Preprocessing.of(scaler, data.classNames()));
@@ -21,8 +23,8 @@ import java.util.Objects;
  * String label = saved.predictClassNames(rawFeatures, 1).get(0);
  * }</pre>
  *
- * <p>Java and the {@code dendrite} command read and write the same keys ({@code dendrite.input_scaler.*}
- * and {@code dendrite.class_names}, a JSON array, so names keep their commas, quotes and line
+ * <p>Java and the {@code dendrite} command read and write the same keys ({@code dendrite.input_scaler.*},
+ * {@code dendrite.target_scaler.*} and {@code dendrite.class_names}, a JSON array, so names keep their commas, quotes and line
  * breaks), so a model saved from either predicts identically through the other. Files the command
  * wrote before these keys existed ({@code cli.scaler.*}, {@code cli.class_names}) are read too.
  */
@@ -31,16 +33,20 @@ public final class Preprocessing {
     public static final String INPUT_SCALER_PREFIX = "dendrite.input_scaler.";
     /** Metadata key of the class names, a JSON array of strings. */
     public static final String CLASS_NAMES_KEY = "dendrite.class_names";
+    /** Metadata key prefix of the target scaler's string pairs (regression only). */
+    public static final String TARGET_SCALER_PREFIX = "dendrite.target_scaler.";
     private static final String LEGACY_SCALER_PREFIX = "cli.scaler.";
     private static final String LEGACY_CLASS_NAMES_KEY = "cli.class_names";
-    private static final Preprocessing NONE = new Preprocessing(null, List.of());
+    private static final Preprocessing NONE = new Preprocessing(null, List.of(), null);
 
     private final Scaler inputScaler;
     private final List<String> classNames;
+    private final Scaler targetScaler;
 
-    private Preprocessing(Scaler inputScaler, List<String> classNames) {
+    private Preprocessing(Scaler inputScaler, List<String> classNames, Scaler targetScaler) {
         this.inputScaler = inputScaler;
         this.classNames = List.copyOf(classNames);
+        this.targetScaler = targetScaler;
     }
 
     /** Nothing: features used as they are, classes unnamed. */
@@ -57,7 +63,35 @@ public final class Preprocessing {
         for (String n : classNames) {
             Objects.requireNonNull(n, "a class name is null");
         }
-        return new Preprocessing(inputScaler, classNames);
+        return new Preprocessing(inputScaler, classNames, null);
+    }
+
+    /**
+     * For a regression: the model learned targets scaled by {@code targetScaler} (e.g.
+     * {@link Scaler#standardizeTargets}), and {@link #restore} turns its outputs back into the
+     * target's units.
+     *
+     * @param inputScaler  the scaling of the features, or null for none
+     * @param targetScaler the scaling of the targets, or null for none
+     */
+    public static Preprocessing forRegression(Scaler inputScaler, Scaler targetScaler) {
+        return new Preprocessing(inputScaler, List.of(), targetScaler);
+    }
+
+    /** The target scaling of a regression, or null when the model's outputs are in the target's units. */
+    public Scaler targetScaler() {
+        return targetScaler;
+    }
+
+    /**
+     * Outputs in the target's units: {@code outputs} unscaled in place by the target scaler, or left
+     * as they are when there is none; returns {@code outputs}.
+     */
+    public float[] restore(float[] outputs) {
+        if (targetScaler != null) {
+            targetScaler.inverseTransformInPlace(outputs);
+        }
+        return outputs;
     }
 
     /** The input scaling, or null when the features are used as they are. */
@@ -84,6 +118,9 @@ public final class Preprocessing {
         if (!classNames.isEmpty()) {
             m.put(CLASS_NAMES_KEY, Json.write(classNames));
         }
+        if (targetScaler != null) {
+            targetScaler.toMap().forEach((k, v) -> m.put(TARGET_SCALER_PREFIX + k, v));
+        }
         return m;
     }
 
@@ -104,11 +141,18 @@ public final class Preprocessing {
         } catch (IllegalArgumentException e) {
             throw ModelFormatException.of(file, "bad input scaler in its metadata: " + e.getMessage(), e);
         }
+        Map<String, String> target = withPrefix(metadata, TARGET_SCALER_PREFIX);
+        Scaler targetScaler;
+        try {
+            targetScaler = target.isEmpty() ? null : Scaler.fromMap(target);
+        } catch (IllegalArgumentException e) {
+            throw ModelFormatException.of(file, "bad target scaler in its metadata: " + e.getMessage(), e);
+        }
         String names = metadata.get(CLASS_NAMES_KEY);
         if (names == null) {
             names = metadata.get(LEGACY_CLASS_NAMES_KEY);
         }
-        return new Preprocessing(inputScaler, classNames(names, file));
+        return new Preprocessing(inputScaler, classNames(names, file), targetScaler);
     }
 
     private static Map<String, String> withPrefix(Map<String, String> metadata, String prefix) {
@@ -152,6 +196,7 @@ public final class Preprocessing {
 
     @Override
     public String toString() {
-        return "Preprocessing[scaler=" + (inputScaler == null ? "none" : inputScaler.kind()) + ", classes=" + classNames + "]";
+        return "Preprocessing[scaler=" + (inputScaler == null ? "none" : inputScaler.kind()) + ", classes=" + classNames
+                + (targetScaler == null ? "" : ", target scaler=" + targetScaler.kind()) + "]";
     }
 }

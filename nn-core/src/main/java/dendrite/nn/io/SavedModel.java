@@ -6,16 +6,20 @@ import java.util.List;
 
 /**
  * A model loaded with what its file keeps around it ({@link Preprocessing}): predictions here take
- * the features as they come from the data (raw units) and give class names where the file has them.
+ * the features as they come from the data (raw units), give a regression's values in the target's
+ * units, and give class names where the file has them.
  *
  * @param model         the network
  * @param preprocessing its input scaling and class names ({@link Preprocessing#none()} for a file without)
  */
 public record SavedModel(Sequential model, Preprocessing preprocessing) {
 
-    /** Outputs for {@code n} samples of raw features, scaled as in training first. */
+    /**
+     * Outputs for {@code n} samples of raw features, scaled as in training first; a regression's
+     * values come back in the target's units when the file has a target scaler.
+     */
     public float[] predict(float[] rawFeatures, int n) {
-        return model.predict(preprocessing.prepare(rawFeatures), n);
+        return preprocessing.restore(model.predict(preprocessing.prepare(rawFeatures), n));
     }
 
     /** Class probabilities for {@code n} samples of raw features. */

@@ -15,7 +15,8 @@ import java.util.function.Function;
  * LayerRegistry.register("my_layer", cfg -> new MyLayer(Configs.intValue(cfg, "my_layer", "size")));
  * }</pre>
  * The built-in types: {@code dense, relu, leaky_relu, sigmoid, tanh, gelu, softmax, dropout,
- * batch_norm1d, flatten, reshape}.
+ * batch_norm1d, flatten, reshape}. A {@code gelu} config's {@code approximate} ({@code "none"} or
+ * {@code "tanh"}) picks the form; a config without it is the tanh form (see {@link GELU}).
  */
 public final class LayerRegistry {
     private static final Map<String, Function<Map<String, ?>, Layer>> FACTORIES = new ConcurrentHashMap<>();
@@ -26,7 +27,7 @@ public final class LayerRegistry {
         register("leaky_relu", c -> new LeakyReLU((float) Configs.doubleValue(c, "leaky_relu", "negative_slope", 0.01)));
         register("sigmoid", c -> new Sigmoid());
         register("tanh", c -> new Tanh());
-        register("gelu", c -> new GELU());
+        register("gelu", GELU::fromConfig);
         register("softmax", c -> new Softmax());
         register("dropout", c -> new Dropout(Configs.doubleValue(c, "dropout", "p", 0.5)));
         register("batch_norm1d", c -> new BatchNorm1d(Configs.doubleValue(c, "batch_norm1d", "eps", 1e-5),
@@ -41,6 +42,10 @@ public final class LayerRegistry {
         register("max_pool2d", MaxPool2d::fromConfig);
         register("avg_pool2d", AvgPool2d::fromConfig);
         register("global_avg_pool2d", c -> new GlobalAvgPool2d());
+        register("embedding", Embedding::fromConfig);
+        register("rnn", SimpleRNN::fromConfig);
+        register("lstm", LSTM::fromConfig);
+        register("gru", GRU::fromConfig);
     }
 
     private LayerRegistry() {

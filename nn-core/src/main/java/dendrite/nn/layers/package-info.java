@@ -11,7 +11,11 @@
  * allocates). A layer is asked about itself rather than tested for its type:
  * {@link dendrite.nn.layers.Layer#followedBy} (defaults that depend on the next layer) and
  * {@link dendrite.nn.layers.Layer#outputsProbabilities}. Built in: Dense,
- * ReLU, LeakyReLU, Sigmoid, Tanh, GELU, Softmax, Dropout, BatchNorm1d, Flatten, Reshape, Conv2d,
- * ConvTranspose2d, BatchNorm2d, Dropout2d, MaxPool2d, AvgPool2d, GlobalAvgPool2d.
+ * ReLU, LeakyReLU, Sigmoid, Tanh, GELU (exact or tanh-approximated, as PyTorch's {@code approximate}),
+ * Softmax, Dropout, BatchNorm1d, Flatten, Reshape, Conv2d, ConvTranspose2d, BatchNorm2d, Dropout2d,
+ * MaxPool2d, AvgPool2d, GlobalAvgPool2d, and for sequences Embedding, SimpleRNN, GRU and LSTM
+ * (PyTorch's parameter names, shapes and gate orders, so their weights interchange; the three
+ * recurrent layers share {@link dendrite.nn.layers.Recurrent}, which runs the time loop and leaves
+ * each its cell's step).
  */
 package dendrite.nn.layers;

@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * @param loss     mean loss over the samples
  * @param metrics  {@code loss} plus, for classification, {@code accuracy}, {@code macro_precision},
- *                 {@code macro_recall}, {@code macro_f1}; for regression {@code mse}, {@code mae}, {@code r2}
+ *                 {@code macro_recall}, {@code macro_f1}; for regression {@code mse}, {@code rmse}, {@code mae}, {@code r2}
  * @param report   the per-class report for classification, else {@code null}
  */
 public record Evaluation(double loss, Map<String, Double> metrics, ClassificationReport report) {

@@ -2,6 +2,7 @@ package dendrite.nn.train;
 
 import dendrite.nn.Sequential;
 import dendrite.nn.data.Dataset;
+import dendrite.nn.data.Scaler;
 import dendrite.nn.losses.Loss;
 import dendrite.nn.metrics.ClassificationReport;
 import dendrite.nn.metrics.Metrics;
@@ -27,6 +28,11 @@ import java.util.Objects;
  * batches of {@code batchSize} rows. A {@link Trainer} evaluates its validation data with one of
  * these, so a validation score and a later {@code evaluate} of the same data and batch size agree.
  *
+ * <p>A regression trained on scaled targets ({@link Scaler#standardizeTargets}) is scored in the
+ * target's own units when the evaluator is given that scaler: MSE, RMSE and MAE then say how far
+ * off a prediction is in the units the user knows, while {@code loss} stays the loss the
+ * optimizer minimised (on the scaled targets). R² is the same either way.
+ *
  * <p>Not thread-safe, like the model and loss it uses; while another thread trains the model,
  * {@link #evaluate} is refused with an {@link IllegalStateException} rather than read weights
  * half-way through an update.
@@ -37,6 +43,7 @@ public final class Evaluator {
     private final int batchSize;
     private final Backend be;
     private final PredictedClasses classes;
+    private final Scaler targetScaler;
 
     /** Evaluates in batches of {@link Sequential#DEFAULT_PREDICT_BATCH}. */
     public Evaluator(Sequential model, Loss loss) {
@@ -48,6 +55,15 @@ public final class Evaluator {
      *                  rounding in the summed loss), not which metrics come out
      */
     public Evaluator(Sequential model, Loss loss, int batchSize) {
+        this(model, loss, batchSize, null);
+    }
+
+    /**
+     * @param targetScaler how a regression's targets were scaled for training, so that its metrics
+     *                     are given in the target's units; null when they were not scaled
+     */
+    public Evaluator(Sequential model, Loss loss, int batchSize, Scaler targetScaler) {
+        this.targetScaler = targetScaler;
         this.model = Objects.requireNonNull(model, "evaluator: model");
         this.loss = Objects.requireNonNull(loss, "evaluator: loss");
         if (batchSize <= 0) {
@@ -72,8 +88,8 @@ public final class Evaluator {
 
     /**
      * The mean loss and the task's metrics on {@code data}: for classification accuracy, macro
-     * precision, recall and F1 and the per-class {@link Evaluation#report()}; for regression MSE, MAE
-     * and R². The data is uploaded once and freed before this returns.
+     * precision, recall and F1 and the per-class {@link Evaluation#report()}; for regression MSE, RMSE,
+     * MAE and R² (in the target's units when there is a target scaler). The data is uploaded once and freed before this returns.
      *
      * @throws IllegalArgumentException when the data's samples or targets do not fit the model
      * @throws IllegalStateException    while another thread trains the model
@@ -123,7 +139,13 @@ public final class Evaluator {
             metrics.put("macro_f1", report.macroF1());
         } else {
             float[] targets = d.data.targets();
-            metrics.put("mse", Metrics.meanSquaredError(targets, outputs));
+            if (targetScaler != null) {
+                targets = targetScaler.inverseTransform(targets);
+                targetScaler.inverseTransformInPlace(outputs);
+            }
+            double mse = Metrics.meanSquaredError(targets, outputs);
+            metrics.put("mse", mse);
+            metrics.put("rmse", Math.sqrt(mse));
             metrics.put("mae", Metrics.meanAbsoluteError(targets, outputs));
             metrics.put("r2", Metrics.r2(targets, outputs, outSize));
         }

@@ -5,6 +5,7 @@ import dendrite.nn.data.DataSplit;
 import dendrite.nn.data.Dataset;
 import dendrite.nn.data.ImageAugmentation;
 import dendrite.nn.data.MiniBatches;
+import dendrite.nn.data.Scaler;
 import dendrite.nn.data.Splits;
 import dendrite.nn.layers.BatchBuffer;
 import dendrite.nn.losses.Loss;
@@ -103,7 +104,7 @@ public final class Trainer {
         this.rawBatch = augmentation.isNone() ? null : new BatchBuffer(be, model.inputShape());
         this.moves = augmentation.isNone() ? null : new int[3 * batchSize];
         this.classes = new PredictedClasses(model);
-        this.evaluator = new Evaluator(model, loss, batchSize);
+        this.evaluator = new Evaluator(model, loss, batchSize, b.targetScaler);
     }
 
     public static Builder builder(Sequential model) {
@@ -316,7 +317,7 @@ public final class Trainer {
     /**
      * The mean loss and the task's metrics on {@code data}, in evaluation mode (no dropout, running
      * batch-norm statistics), batched by the trainer's batch size: what {@code new Evaluator(model(),
-     * loss(), batchSize).evaluate(data)} gives (see {@link Evaluator}). Changes no weights, but uses
+     * loss(), batchSize, targetScaler).evaluate(data)} gives (see {@link Evaluator}). Changes no weights, but uses
      * the model's buffers: refused with {@link IllegalStateException} while another thread trains it.
      */
     public Evaluation evaluate(Dataset data) {
@@ -345,6 +346,7 @@ public final class Trainer {
         private Checkpointer checkpointer;
         private int initialEpoch;
         private ImageAugmentation augmentation = ImageAugmentation.none();
+        private Scaler targetScaler;
 
         private Builder(Sequential model) {
             this.model = Objects.requireNonNull(model, "trainer: model");
@@ -404,6 +406,17 @@ public final class Trainer {
                 throw new IllegalArgumentException("trainer: validation split must be in [0, 1), got " + fraction);
             }
             this.validationSplit = fraction;
+            return this;
+        }
+
+        /**
+         * Says how the regression targets the trainer is given were scaled (e.g. with
+         * {@link Scaler#standardizeTargets}), so that the validation metrics ({@code val_mse},
+         * {@code val_rmse}, {@code val_mae}) are reported in the target's own units. Training is
+         * unchanged: the loss is still taken on the scaled targets.
+         */
+        public Builder targetScaler(Scaler targetScaler) {
+            this.targetScaler = targetScaler;
             return this;
         }
 

@@ -27,6 +27,27 @@ class ScalerTest {
     }
 
     @Test
+    void targetsAreStandardizedPerColumnAndComeBackExactlyEnough() {
+        Dataset twoTargets = Dataset.regression("t", new float[] {0, 0, 0}, new int[] {1},
+                new float[] {1, 100, 2, 300, 3, 500}, 2);
+        Scaler s = Scaler.standardizeTargets(twoTargets);
+        Dataset scaled = s.transformTargets(twoTargets);
+        float c = (float) Math.sqrt(1.5);   // (x - mean) / population std for 1, 2, 3 and 100, 300, 500
+        assertArrayEquals(new float[] {-c, -c, 0, 0, c, c}, scaled.targets(), 1e-6f);
+        assertArrayEquals(twoTargets.features(), scaled.features());
+        assertArrayEquals(twoTargets.targets(), s.inverseTransform(scaled.targets()), 1e-4f);
+        assertEquals(Scaler.fromMap(s.toMap()).toMap(), s.toMap());
+    }
+
+    @Test
+    void classIndicesAreNotScaledAsTargets() {
+        Dataset classes = Dataset.classification("c", new float[] {0, 1}, new int[] {1}, new int[] {0, 1}, 2, null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Scaler.standardizeTargets(classes));
+        assertEquals("standardize targets: dataset c is a classification set; its targets are class indices,"
+                + " which are not scaled", e.getMessage());
+    }
+
+    @Test
     void minMaxMapsTheTrainingRangeToUnitInterval() {
         Scaler s = Scaler.minMax(TRAIN);
         assertArrayEquals(new float[] {0, 0, 0.5f, 0.2f, 1, 1}, s.transform(TRAIN).features(), 1e-6f);

@@ -21,7 +21,8 @@ class SyntheticTest {
                 Arguments.of("moons", (LongFunction<Dataset>) s -> Synthetic.twoMoons(101, 0.1, s), 101, 2),
                 Arguments.of("circles", (LongFunction<Dataset>) s -> Synthetic.circles(101, 0.05, 0.5, s), 101, 2),
                 Arguments.of("spirals", (LongFunction<Dataset>) s -> Synthetic.spirals(40, 4, 0.2, s), 160, 4),
-                Arguments.of("sine", (LongFunction<Dataset>) s -> Synthetic.regressionCurve(101, 0.1, s), 101, 0));
+                Arguments.of("sine", (LongFunction<Dataset>) s -> Synthetic.regressionCurve(101, 0.1, s), 101, 0),
+                Arguments.of("server-load", (LongFunction<Dataset>) s -> Synthetic.serverLoad(101, 2.5, s), 101, 0));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -95,6 +96,25 @@ class SyntheticTest {
         for (int i = 0; i < d.size(); i++) {
             assertEquals(Math.sin(d.features()[i]), d.targets()[i], 1e-6);
         }
+    }
+
+    @Test
+    void noiselessServerLoadFollowsItsFormulaWithinTheMetricsRanges() {
+        Dataset d = Synthetic.serverLoad(500, 0, 3);
+        float[] x = d.features();
+        double max = 0;
+        for (int i = 0; i < d.size(); i++) {
+            float cpu = x[4 * i];
+            float memory = x[4 * i + 1];
+            float network = x[4 * i + 2];
+            float connections = x[4 * i + 3];
+            assertTrue(cpu >= 5 && cpu <= 100 && memory >= 10 && memory <= 95 && network >= 10 && network <= 1000
+                    && connections >= 1 && connections < 500 && connections == Math.rint(connections), "row " + i);
+            assertEquals(Synthetic.serverLoad(cpu, memory, network, connections), d.targets()[i], 0.005 + 1e-4);
+            max = Math.max(max, d.targets()[i]);
+        }
+        assertTrue(max > 100, "the knees above 70 % CPU and 85 % memory push the load past capacity: " + max);
+        assertEquals(Synthetic.SERVER_LOAD_COLUMNS.size(), d.sampleSize() + d.targetSize());
     }
 
     @Test

@@ -85,9 +85,27 @@ class LayerGradientTest {
         check(backend, new Tanh(), Shape.of(6), true);
     }
 
+    /** Inputs uniform in [-6, 6]: the GELUs' tails as well as their bend near 0. */
+    private void checkOverWideRange(String backend, Layer layer, Shape in) {
+        Backend be = EveryBackend.get(backend);
+        float[] x = new float[5 * in.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = -6 + 12 * CounterRandom.uniform(11, i);
+        }
+        GradientChecker.Report r = checker.checkLayer(layer, be, in, x, true);
+        assertTrue(r.passed(TOLERANCE), be.name() + ", " + layer + " over [-6, 6]: " + r);
+    }
+
     @OnEveryBackend
     void gelu(String backend) {
         check(backend, new GELU(), Shape.of(6), true);
+        checkOverWideRange(backend, new GELU(), Shape.of(6));
+    }
+
+    @OnEveryBackend
+    void geluTanh(String backend) {
+        check(backend, new GELU(GELU.Approximate.TANH), Shape.of(6), true);
+        checkOverWideRange(backend, new GELU(GELU.Approximate.TANH), Shape.of(6));
     }
 
     @OnEveryBackend

@@ -57,6 +57,11 @@ class PyTorchInterchangeTest {
     }
 
     private static void close(String what, float[] expected, float[] actual) {
+        close(what, expected, actual, RELATIVE);
+    }
+
+    /** Every value within {@code relative} of PyTorch's, or of a hundredth of its largest (for values near 0). */
+    static void close(String what, float[] expected, float[] actual, double relative) {
         assertEquals(expected.length, actual.length, what);
         double scale = 0;
         for (float v : expected) {
@@ -64,7 +69,7 @@ class PyTorchInterchangeTest {
         }
         for (int i = 0; i < expected.length; i++) {
             double err = Math.abs(expected[i] - actual[i]);
-            if (err > RELATIVE * Math.max(Math.abs(expected[i]), scale * 1e-2)) {
+            if (err > relative * Math.max(Math.abs(expected[i]), scale * 1e-2)) {
                 fail(what + ": value " + i + " is " + actual[i] + ", PyTorch gives " + expected[i]);
             }
         }

@@ -53,6 +53,36 @@ class EvaluatorTest {
         assertTrue(e.metrics().containsKey("r2"), e.metrics().toString());
     }
 
+    /**
+     * A model trained on standardized targets is scored in the target's units: its outputs and the
+     * targets are unscaled before MSE, RMSE and MAE, while the loss stays the one on scaled targets.
+     */
+    @Test
+    void withATargetScalerTheErrorsAreInTheTargetsUnits() {
+        Dataset raw = Synthetic.serverLoad(70, 2.5, 4);
+        dendrite.nn.data.Scaler targets = dendrite.nn.data.Scaler.standardizeTargets(raw);
+        Dataset scaled = targets.transformTargets(dendrite.nn.data.Scaler.standardize(raw).transform(raw));
+        Sequential model = Sequential.builder(4).dense(6).tanh().dense(1).build(be, 3);
+        Evaluation inUnits = new Evaluator(model, Losses.mse(), 32, targets).evaluate(scaled);
+        Evaluation standardized = new Evaluator(model, Losses.mse(), 32).evaluate(scaled);
+
+        float[] predicted = targets.inverseTransform(model.predict(scaled.features(), scaled.size()));
+        double sq = 0;
+        double abs = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            double d = predicted[i] - raw.targets()[i];
+            sq += d * d;
+            abs += Math.abs(d);
+        }
+        assertEquals(sq / predicted.length, inUnits.metrics().get("mse"), 1e-3 * sq / predicted.length);
+        assertEquals(Math.sqrt(sq / predicted.length), inUnits.metrics().get("rmse"), 1e-3 * Math.sqrt(sq / predicted.length));
+        assertEquals(abs / predicted.length, inUnits.metrics().get("mae"), 1e-3 * abs / predicted.length);
+        assertEquals(standardized.loss(), inUnits.loss(), "the loss is the optimizer's, on scaled targets");
+        assertEquals(standardized.metrics().get("r2"), inUnits.metrics().get("r2"), 1e-4, "R² does not depend on units");
+        double std = 1 / targets.scales()[0];
+        assertEquals(standardized.metrics().get("rmse") * std, inUnits.metrics().get("rmse"), 1e-3 * std);
+    }
+
     @Test
     void evaluatingChangesNoWeightsAndMatchesTheTrainersEvaluate() {
         Dataset data = Synthetic.twoMoons(40, 0.2, 3);

@@ -18,20 +18,26 @@ public enum Activation {
     /** y = tanh x; dy/dx = 1 - y^2 */
     TANH,
     /**
-     * y = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), the tanh form of GELU
-     * (PyTorch's {@code approximate='tanh'}); its derivative needs x.
+     * y = x Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), the Gaussian error linear unit in its exact form
+     * (PyTorch's default, {@code approximate='none'}), with Phi the standard normal distribution
+     * function; dy/dx = Phi(x) + x phi(x), phi(x) = e^(-x^2/2) / sqrt(2 pi). Its derivative needs x.
      */
     GELU,
+    /**
+     * y = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), the tanh approximation of {@link #GELU}
+     * (PyTorch's {@code approximate='tanh'}); its derivative needs x.
+     */
+    GELU_TANH,
     /** y = ln(1 + e^x), computed stably; dy/dx = sigmoid(x) = 1 - e^-y */
     SOFTPLUS;
 
     /**
-     * Whether the backward pass reads the forward input x: leaky ReLU and GELU do; the others
+     * Whether the backward pass reads the forward input x: leaky ReLU and both GELUs do; the others
      * read the forward output y (identity reads neither). The front refuses a null tensor that
      * the derivative needs, so every backend accepts the same arguments.
      */
     public boolean backwardReadsInput() {
-        return this == LEAKY_RELU || this == GELU;
+        return this == LEAKY_RELU || this == GELU || this == GELU_TANH;
     }
 
     /** Whether the backward pass reads the forward output y: ReLU, sigmoid, tanh and softplus. */

@@ -184,6 +184,15 @@ final class Composites {
     /** GELU's tanh-form constant sqrt(2 / pi). */
     private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
     private static final float GELU_A = 0.044715f;
+    /** 1 / sqrt(2 pi), the standard normal density at 0. */
+    private static final float INV_SQRT_2PI = (float) (1.0 / Math.sqrt(2.0 * Math.PI));
+    /**
+     * Numerical Recipes' {@code erfcc} (Press et al., 2nd ed., 6.2): erfc(z) = t exp(-z^2 + P(t)),
+     * t = 1 / (1 + z / 2), for z >= 0, with P's coefficients from the constant term up. Its fractional
+     * error is about float's rounding for every z, and it needs only exp, so the primitives can build it.
+     */
+    private static final float[] ERFC_P = {-1.26551223f, 1.00002368f, 0.37409196f, 0.09678418f, -0.18628806f,
+        0.27886807f, -1.13520398f, 1.48851587f, -0.82215223f, 0.17087277f};
 
     /** {@code dx = dy * act'}, the derivative written with elementwise primitives. */
     static void activationBackward(Kernels k, Activation act, float param, int n, Slice x, Slice y, Slice dy,
@@ -218,6 +227,7 @@ final class Composites {
                     k.affine(n, d, -1f, 1f, d);
                 }
                 case GELU -> geluDerivative(k, t, n, x, d);
+                case GELU_TANH -> geluTanhDerivative(k, t, n, x, d);
                 default -> throw new AssertionError(act);
             }
             k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, dy, d, dx);
@@ -225,9 +235,44 @@ final class Composites {
     }
 
     /**
-     * With {@code u = c (x + a x^3)}: {@code 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) c (1 + 3 a x^2)}.
+     * {@code Phi(x) + x phi(x)}. Phi comes from the smaller tail {@code h = erfc(|x| / sqrt 2) / 2}
+     * as {@code h} for negative x and {@code 1 - h} otherwise, so for very negative x it keeps its
+     * relative precision instead of cancelling in {@code 1 + erf}; written without a select, that is
+     * {@code h + max(sign x, 0) (1 - 2 h)}. The exponent of erfc and of phi share {@code -x^2 / 2}.
      */
     private static void geluDerivative(Kernels k, Temps t, int n, Slice x, Slice d) {
+        Slice minusHalfX2 = t.of(n);
+        Slice tt = t.of(n);
+        Slice p = t.of(n);
+        k.unary(UnaryOp.SQUARE, n, x, minusHalfX2);
+        k.affine(n, minusHalfX2, -0.5f, 0f, minusHalfX2);                  // -z^2 with z = |x| / sqrt 2
+        k.unary(UnaryOp.ABS, n, x, tt);
+        k.affine(n, tt, (float) (0.5 / Math.sqrt(2.0)), 1f, tt);
+        k.unary(UnaryOp.RECIPROCAL, n, tt, tt);                            // t = 1 / (1 + z / 2)
+        k.affine(n, tt, ERFC_P[9], ERFC_P[8], p);
+        for (int i = 7; i >= 0; i--) {
+            k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, p, tt, p);
+            k.affine(n, p, 1f, ERFC_P[i], p);                               // P(t) by Horner's rule
+        }
+        k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, p, minusHalfX2, p);
+        k.unary(UnaryOp.EXP, n, p, p);
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, p, tt, p);            // erfc(z)
+        k.affine(n, p, 0.5f, 0f, d);                                       // h
+        k.affine(n, d, -2f, 1f, p);                                        // 1 - 2 h
+        k.unary(UnaryOp.SIGN, n, x, tt);
+        k.binary(BinaryOp.MAX, Broadcast.SCALAR, 1, n, tt, t.scalar(0f), tt);
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, p, tt, p);
+        k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, d, p, d);             // Phi(x)
+        k.unary(UnaryOp.EXP, n, minusHalfX2, minusHalfX2);
+        k.affine(n, minusHalfX2, INV_SQRT_2PI, 0f, minusHalfX2);           // phi(x)
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, minusHalfX2, x, minusHalfX2);
+        k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, d, minusHalfX2, d);
+    }
+
+    /**
+     * With {@code u = c (x + a x^3)}: {@code 0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) c (1 + 3 a x^2)}.
+     */
+    private static void geluTanhDerivative(Kernels k, Temps t, int n, Slice x, Slice d) {
         Slice x2 = t.of(n);
         Slice th = t.of(n);
         k.unary(UnaryOp.SQUARE, n, x, x2);

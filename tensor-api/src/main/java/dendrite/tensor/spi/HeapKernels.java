@@ -46,6 +46,23 @@ public abstract class HeapKernels implements Kernels {
     }
 
     @Override
+    public void scatterAddRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out) {
+        float[] s = array(src);
+        float[] o = array(out);
+        for (int r = 0; r < count; r++) {
+            int idx = indices[from + r];
+            if (idx < 0) {
+                continue;
+            }
+            int so = src.offset() + r * rowLength;
+            int oo = out.offset() + idx * rowLength;
+            for (int c = 0; c < rowLength; c++) {
+                o[oo + c] += s[so + c];
+            }
+        }
+    }
+
+    @Override
     public void shiftImages(int count, int channels, int height, int width, Slice x, int[] moves, Slice out) {
         float[] s = array(x);
         float[] o = array(out);

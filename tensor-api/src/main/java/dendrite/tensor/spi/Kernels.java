@@ -74,6 +74,14 @@ public interface Kernels extends AutoCloseable {
      */
     void gatherRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out);
 
+    /**
+     * The reverse of {@link #gatherRows}, adding: row {@code indices[from + r]} of {@code out} gets row
+     * r of {@code src} added, for r in [0, count), each row {@code rowLength} values; a negative index
+     * skips its row. Rows that share an index are added in increasing r, so the sums have the same
+     * bits on every backend. Every non-negative index is a row of out.
+     */
+    void scatterAddRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out);
+
     /** Waits until every kernel issued so far has finished. Nothing to do on synchronous backends. */
     default void synchronize() {
     }

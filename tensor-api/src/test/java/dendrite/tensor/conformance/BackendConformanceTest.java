@@ -72,7 +72,7 @@ import net.jqwik.api.Provide;
  *   <tr><td>add, sub, mul, div, sqrt, reciprocal, square, affine, reductions of exact
  *       values</td><td>1e-6 relative</td><td>one or two IEEE roundings (about 8 ulps); allows
  *       OpenCL's 2.5-ulp division and 3-ulp sqrt and a fused multiply-add</td></tr>
- *   <tr><td>exp, log, pow, sigmoid, tanh, GELU, softplus, softmax</td><td>1e-5 relative + 1e-6
+ *   <tr><td>exp, log, pow, sigmoid, tanh, both GELUs, softplus, softmax</td><td>1e-5 relative + 1e-6
  *       absolute</td><td>library and vectorized transcendentals differ by a few ulps, and the
  *       backward passes read a float y, which has an ulp of absolute error</td></tr>
  *   <tr><td>log-softmax</td><td>1e-5 relative + 1e-5 absolute</td><td>{@code x - max - log sum}
@@ -185,7 +185,7 @@ public abstract class BackendConformanceTest extends ImageTests {
         float[] w = Values.uniform(seed + 1, out * in, -1, 1);
         float[] bias = Values.uniform(seed + 2, out, -1, 1);
         // The gemm's error, plus the bias's magnitude, carried through an activation whose slope is
-        // at most about 1.13 (GELU), plus the activation's own rounding.
+        // at most about 1.13 (either GELU), plus the activation's own rounding.
         double[] scale = Reference.gemmScale(false, true, batch, out, in, 1, x, w, 0, null);
         for (int i = 0; i < scale.length; i++) {
             scale[i] = 1.2 * (scale[i] + (withBias ? Math.abs(bias[i % out]) : 0));
@@ -403,38 +403,76 @@ public abstract class BackendConformanceTest extends ImageTests {
         });
     }
 
+    /**
+     * Many source rows into few target rows, so targets repeat (an embedding's gradient), with some
+     * rows skipped (index -1): exactly the reference's sums, since rows sharing a target are added
+     * in order on every backend.
+     */
+    @Property(tries = 30)
+    void scatterAddRowsMatchesScalar(@ForAll("rows") int outRows, @ForAll("cols") int rowSize, @ForAll("rows") int count,
+            @ForAll long seed) {
+        float[] src = Values.uniform(seed, count * rowSize, -1, 1);
+        float[] start = Values.uniform(seed + 1, outRows * rowSize, -1, 1);
+        int[] indices = Values.indices(seed, count + 2, outRows);
+        for (int i = 2; i < indices.length; i += 5) {
+            indices[i] = -1;
+        }
+        matchesScalar("scatterAddRows " + count + " rows into [" + outRows + ", " + rowSize + "]", Tolerance.exact(), be -> {
+            Tensor out = be.tensor(start, outRows, rowSize);
+            be.scatterAddRows(be.tensor(src, count, rowSize), indices, 2, out);
+            return out;
+        });
+    }
+
     // ------------------------------------------------------------------ activations
 
     @Property(tries = 30)
     void activationsForwardAndBackwardMatchScalar(@ForAll("shapes") Shape shape, @ForAll long seed) {
         float[] x = Values.uniform(seed, shape.size(), -8, 8);
         float[] dy = Values.uniform(seed + 1, shape.size(), -2, 2);
+        forEachSupported(Activation.values(), act -> activationMatchesScalar(act, shape, x, dy));
+    }
+
+    /**
+     * Both GELUs over [-10, 10], where the exact one's Phi runs from 7.6e-24 to 1 and a backend's
+     * erfc is tested over all of its range, the ends themselves included; the tanh form alongside.
+     */
+    @Property(tries = 20)
+    void gelusMatchScalarFromMinusTenToTen(@ForAll("shapes") Shape shape, @ForAll long seed) {
+        float[] x = Values.uniform(seed, shape.size(), -10, 10);
+        float[] ends = {-10, 10, -9.99f, -0.75f, 0, -0f, 1e-30f, -1e-30f};
+        System.arraycopy(ends, 0, x, 0, Math.min(ends.length, x.length));
+        float[] dy = Values.uniform(seed + 1, shape.size(), -2, 2);
+        forEachSupported(new Activation[] {Activation.GELU, Activation.GELU_TANH},
+                act -> activationMatchesScalar(act, shape, x, dy));
+    }
+
+    /** Forward against the reference's, then backward from the reference's forward output. */
+    private void activationMatchesScalar(Activation act, Shape shape, float[] x, float[] dy) {
         double[] dyScale = new double[dy.length];
         for (int i = 0; i < dy.length; i++) {
             dyScale[i] = Math.abs(dy[i]);
         }
-        forEachSupported(Activation.values(), act -> {
-            float param = 0.02f;
-            Tolerance forwardTol = act == Activation.RELU || act == Activation.IDENTITY
-                    ? Tolerance.exact() : Tolerances.TRANSCENDENTAL;
-            matchesScalar(act.label() + " " + shape, forwardTol, be -> {
-                Tensor out = be.allocate(shape);
-                be.activation(act, param, be.tensor(x, shape.dims()), out);
-                return out;
-            });
-            // Both backends get the same forward output, so only the backward kernels are compared.
-            float[] y = scoped(() -> {
-                Tensor out = ref().allocate(shape);
-                ref().activation(act, param, ref().tensor(x, shape.dims()), out);
-                return out.toArray();
-            });
-            Tolerance backwardTol = Tolerances.TRANSCENDENTAL.plus(Tolerance.scaled(1e-6, dyScale, "|dy|"));
-            matchesScalar(act.label() + " backward " + shape, backwardTol, be -> {
-                Tensor dx = be.allocate(shape);
-                be.activationBackward(act, param, be.tensor(x, shape.dims()), be.tensor(y, shape.dims()),
-                        be.tensor(dy, shape.dims()), dx);
-                return dx;
-            });
+        float param = 0.02f;
+        Tolerance forwardTol = act == Activation.RELU || act == Activation.IDENTITY
+                ? Tolerance.exact() : Tolerances.TRANSCENDENTAL;
+        matchesScalar(act.label() + " " + shape, forwardTol, be -> {
+            Tensor out = be.allocate(shape);
+            be.activation(act, param, be.tensor(x, shape.dims()), out);
+            return out;
+        });
+        // Both backends get the same forward output, so only the backward kernels are compared.
+        float[] y = scoped(() -> {
+            Tensor out = ref().allocate(shape);
+            ref().activation(act, param, ref().tensor(x, shape.dims()), out);
+            return out.toArray();
+        });
+        Tolerance backwardTol = Tolerances.TRANSCENDENTAL.plus(Tolerance.scaled(1e-6, dyScale, "|dy|"));
+        matchesScalar(act.label() + " backward " + shape, backwardTol, be -> {
+            Tensor dx = be.allocate(shape);
+            be.activationBackward(act, param, be.tensor(x, shape.dims()), be.tensor(y, shape.dims()),
+                    be.tensor(dy, shape.dims()), dx);
+            return dx;
         });
     }
 

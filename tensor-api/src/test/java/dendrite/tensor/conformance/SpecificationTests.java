@@ -532,6 +532,18 @@ public abstract class SpecificationTests extends ContractTests {
         exactly("gather rows 1, 0 of [2, 2, 2]", new float[] {4, 5, 6, 7, 0, 1, 2, 3}, out3.toArray());
     }
 
+    @Test
+    void scatterAddRowsAddsEachRowIntoItsIndexSkippingNegativeOnes() {
+        Tensor out = t(new float[] {100, 200, 300, 400, 500, 600}, 3, 2);
+        float[] src = {1, 2, 3, 4, 5, 6, 7, 8};
+        be().scatterAddRows(t(src, 4, 2), new int[] {9, 2, 0, 2, -1}, 1, out);
+        exactly("rows 0 and 2 of src into row 2, row 1 into row 0, row 3 skipped",
+                new float[] {103, 204, 300, 400, 506, 608}, out.toArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> be().scatterAddRows(t(src, 4, 2), new int[] {0, 1, 3, 0}, 0, out));
+        assertEquals("scatterAddRows: index 3 at position 2 is not a row of [3, 2]", e.getMessage());
+    }
+
     // ------------------------------------------------------------------ activations
 
     /** Inputs away from 0, where ReLU and leaky ReLU have their kink. */
@@ -572,6 +584,30 @@ public abstract class SpecificationTests extends ContractTests {
                 Tolerance.scaled(1, scale, "|dy| (1e-6 + 1e-5 |act'(x)|)"));
     }
 
+    /**
+     * The exact GELU is {@code x Phi(x)} with Phi taken from its tail: for very negative x, where
+     * Phi is tiny, y and the derivative keep their relative precision. Written as
+     * {@code 0.5 x (1 + erf(x / sqrt 2))} in float, 1 + erf cancels to a few bits at x = -5 and to 0
+     * beyond -6. The bound allows for an exponent of -x^2/2 rounded in float, a few ulps of 50 at
+     * x = -10, which exp turns into a relative error.
+     */
+    @Test
+    void exactGeluKeepsItsRelativePrecisionForVeryNegativeInputs() {
+        float[] x = {-3, -4.5f, -5, -6.25f, -7, -8.5f, -10};
+        int n = x.length;
+        double[] y = new double[n];
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = Reference.activation(Activation.GELU, 0, x[i]);
+            d[i] = Reference.normalCdf(x[i]) + x[i] * Math.exp(-0.5 * x[i] * x[i]) / Math.sqrt(2 * Math.PI);
+        }
+        Tolerance relative = Tolerance.relative(1e-4, 0);
+        Expect.close(be().name() + " gelu far left", Shape.of(n), y, run(Activation.GELU, 0, x), relative);
+        Tensor dx = be().zeros(n);
+        be().activationBackward(Activation.GELU, 0, t(x, n), null, be().full(1f, n), dx);
+        Expect.close(be().name() + " gelu backward far left", Shape.of(n), d, dx.toArray(), relative);
+    }
+
     @Test
     void activationBackwardMayWriteIntoDy() {
         Tensor x = t(new float[] {-1, 0.5f, 2}, 3);
@@ -590,7 +626,8 @@ public abstract class SpecificationTests extends ContractTests {
         exactly("tanh(NaN, -inf, inf)", new float[] {NAN, -1, 1}, run(Activation.TANH, 0, NAN, -INF, INF));
         exactly("softplus(NaN, -inf, inf, 100)", new float[] {NAN, 0, INF, 100},
                 run(Activation.SOFTPLUS, 0, NAN, -INF, INF, 100));
-        exactly("gelu(NaN, 0)", new float[] {NAN, 0}, run(Activation.GELU, 0, NAN, 0));
+        exactly("gelu(NaN, 0, inf)", new float[] {NAN, 0, INF}, run(Activation.GELU, 0, NAN, 0, INF));
+        exactly("gelu_tanh(NaN, 0, inf)", new float[] {NAN, 0, INF}, run(Activation.GELU_TANH, 0, NAN, 0, INF));
         exactly("identity(NaN, inf)", new float[] {NAN, INF}, run(Activation.IDENTITY, 0, NAN, INF));
     }
 

@@ -11,7 +11,7 @@ final class Tolerances {
     /** Single IEEE operations (+, -, *, /, sqrt, 1/x) and their compositions: a few ulps. */
     static final Tolerance ELEMENTWISE = Tolerance.relative(1e-6, 0);
 
-    /** exp, log, pow, sigmoid, tanh, GELU, softplus, softmax: library functions differ by a few ulps. */
+    /** exp, log, pow, sigmoid, tanh, both GELUs, softplus, softmax: library functions differ by a few ulps. */
     static final Tolerance TRANSCENDENTAL = Tolerance.relative(1e-5, 1e-6);
 
     /** log-softmax: {@code x - max - log(sum)} loses absolute, not relative, precision. */

@@ -25,8 +25,18 @@ inline float sigmoid_f(float x) { return 1.0f / (1.0f + exp(-x)); }
 
 #define GELU_K 0.7978845608028654f  // sqrt(2 / pi)
 #define GELU_A 0.044715f
+#define GELU_SQRT1_2 0.7071067811865476f        // 1 / sqrt 2
+#define GELU_INV_SQRT_2PI 0.3989422804014327f   // 1 / sqrt(2 pi), the normal density at 0
 
-// GELU(x) = 0.5 x (1 + tanh u) with u = sqrt(2/pi) (x + 0.044715 x^3). Since 1 + tanh u = 2 sigmoid(2u),
+// The exact GELU is x Phi(x), Phi the normal distribution function. Phi is taken from its smaller
+// tail h = erfc(|x| / sqrt 2) / 2: h for negative x, 1 - h otherwise. 0.5 (1 + erf(x / sqrt 2))
+// would cancel for very negative x, where Phi is tiny but still has a relative precision to keep.
+inline float normal_cdf(float x) {
+    float h = 0.5f * erfc(fabs(x) * GELU_SQRT1_2);
+    return x < 0.0f ? h : 1.0f - h;
+}
+
+// GELU_TANH(x) = 0.5 x (1 + tanh u) with u = sqrt(2/pi) (x + 0.044715 x^3). Since 1 + tanh u = 2 sigmoid(2u),
 // it is x sigmoid(2u): written so, float keeps its relative precision for negative x, where
 // 1 + tanh u would cancel (at x = -5 the tanh form loses 4 of float's 7 digits).
 inline float gelu_u(float x) { return GELU_K * (x + GELU_A * x * x * x); }
@@ -37,7 +47,8 @@ inline float act_forward(int act, float p, float x) {
     case ACT_LEAKY_RELU: return x > 0.0f ? x : p * x;
     case ACT_SIGMOID:    return sigmoid_f(x);
     case ACT_TANH:       return tanh_f(x);
-    case ACT_GELU:       return x * sigmoid_f(2.0f * gelu_u(x));
+    case ACT_GELU:       return x * normal_cdf(x);
+    case ACT_GELU_TANH:  return x * sigmoid_f(2.0f * gelu_u(x));
     case ACT_SOFTPLUS:   return softplus_f(x);
     default:             return x;  // ACT_IDENTITY
     }
@@ -51,7 +62,9 @@ inline float act_backward(int act, float p, float x, float y, float dy) {
     case ACT_SIGMOID:    return dy * y * (1.0f - y);
     case ACT_TANH:       return dy * (1.0f - y * y);
     case ACT_SOFTPLUS:   return dy * -expm1(-y);  // sigmoid(x) = 1 - e^-y, accurate for tiny y
-    case ACT_GELU: {
+    case ACT_GELU:       // Phi(x) + x phi(x), phi(x) = e^(-x^2/2) / sqrt(2 pi)
+        return dy * (normal_cdf(x) + x * exp(-0.5f * x * x) * GELU_INV_SQRT_2PI);
+    case ACT_GELU_TANH: {
         // With t = tanh u: 0.5 (1 + t) = s = sigmoid(2u) and 1 - t^2 = 4 s (1 - s), (1 - s) = sigmoid(-2u),
         // so d/dx = s + 2 x s (1 - s) sqrt(2/pi) (1 + 3 a x^2), free of cancellation.
         float u = gelu_u(x);

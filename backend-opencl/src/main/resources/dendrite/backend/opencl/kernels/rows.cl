@@ -121,6 +121,24 @@ kernel void gather_rows(global const float* src, int so, global const int* indic
     out[oo + i] = src[so + indices[r] * row_len + c];
 }
 
+// Group g adds its source rows (order[starts[g]] ... order[starts[g + 1] - 1], in increasing row)
+// into out's row targets[g]: one work-item per (group, column), so no two write the same value and
+// the sums are those of a sequential loop, bit for bit. `meta` holds order, then starts at
+// `starts_at`, then targets at `targets_at`.
+kernel void scatter_add_rows(global const float* src, int so, global const int* meta, int starts_at, int targets_at,
+                             global float* out, int oo, int n, int row_len) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    int g = i / row_len;
+    int c = i - g * row_len;
+    int o = oo + meta[targets_at + g] * row_len + c;
+    float acc = out[o];
+    for (int k = meta[starts_at + g]; k < meta[starts_at + g + 1]; k++) {
+        acc += src[so + meta[k] * row_len + c];
+    }
+    out[o] = acc;
+}
+
 // A TILE x TILE block goes through local memory so both the read and the write are coalesced;
 // the +1 column keeps the transposed reads free of bank conflicts.
 kernel void transpose(global const float* a, int ao, global float* out, int oo, int rows, int cols) {

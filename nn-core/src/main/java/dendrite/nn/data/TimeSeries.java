@@ -1,0 +1,175 @@
+package dendrite.nn.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A multivariate time series: named columns sampled at regular steps, kept row by row (one row per
+ * step), and cut into windows for a forecasting model.
+ *
+ * <p>{@link #windows} makes the supervised set: sample i is the input columns over steps
+ * {@code [i, i + window)} as a {@code [window, inputs]} sequence (what a recurrent layer reads), and
+ * its target is the target column {@code horizon} steps after the window's last step. Consecutive
+ * samples overlap, so split them with {@link Splits#chronological}, never at random: a random split
+ * would train on the very steps a test window predicts.
+ *
+ * <pre>{@code
+ * TimeSeries load = TimeSeries.readCsv(Path.of("metrics.csv"), ',');
+ * Dataset windows = load.windows(load.columns(), "load", 48, 1);    // the next hour from two days
+ * DataSplit split = Splits.chronological(windows, 0.1, 0.2);
+ * }</pre>
+ */
+public final class TimeSeries {
+    private final String name;
+    private final List<String> columns;
+    private final float[] values;
+
+    private TimeSeries(String name, List<String> columns, float[] values) {
+        this.name = name;
+        this.columns = List.copyOf(columns);
+        this.values = values;
+    }
+
+    /**
+     * A series from its rows: {@code values} holds {@code columns.size()} values per step, step after step.
+     *
+     * @throws IllegalArgumentException when the values are not whole rows, a name repeats, or a value is not finite
+     */
+    public static TimeSeries of(String name, List<String> columns, float[] values) {
+        Objects.requireNonNull(name, "time series: name");
+        if (columns.isEmpty()) {
+            throw new IllegalArgumentException("time series " + name + ": no columns");
+        }
+        if (columns.stream().distinct().count() != columns.size()) {
+            throw new IllegalArgumentException("time series " + name + ": a column name repeats in " + columns);
+        }
+        if (values.length % columns.size() != 0) {
+            throw new IllegalArgumentException("time series " + name + ": " + values.length + " values are not whole rows of "
+                    + columns.size() + " columns");
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException("time series " + name + ": step " + i / columns.size() + " (0-based), column "
+                        + columns.get(i % columns.size()) + " is " + values[i] + "; fill or drop missing values first");
+            }
+        }
+        return new TimeSeries(name, columns, values.clone());
+    }
+
+    /** Every column of a CSV file with a header, in file order, one row per step. */
+    public static TimeSeries readCsv(Path file, char delimiter) throws IOException {
+        CsvReader reader = new CsvReader().delimiter(delimiter);
+        List<String> names = reader.columnNames(file);
+        Dataset table = reader.noTargets().read(file);
+        String base = file.getFileName().toString();
+        return of(base, names, table.features());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The column names in order. */
+    public List<String> columns() {
+        return columns;
+    }
+
+    /** The number of steps. */
+    public int length() {
+        return values.length / columns.size();
+    }
+
+    /** One column's values, step by step (a copy). */
+    public float[] column(String column) {
+        int c = index(column);
+        float[] out = new float[length()];
+        for (int t = 0; t < out.length; t++) {
+            out[t] = values[t * columns.size() + c];
+        }
+        return out;
+    }
+
+    /**
+     * The forecasting set: for every step where a whole window and its target fit, the window of
+     * {@code inputs} ({@code [window, inputs.size()]}) and the {@code target} column {@code horizon}
+     * steps after the window's last step (1: the next step).
+     *
+     * @throws IllegalArgumentException for an unknown column, a window or horizon below 1, or a
+     *                                  series too short for one sample
+     */
+    public Dataset windows(List<String> inputs, String target, int window, int horizon) {
+        if (window < 1 || horizon < 1) {
+            throw new IllegalArgumentException("time series " + name + ": window " + window + " and horizon " + horizon
+                    + " must both be at least 1");
+        }
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("time series " + name + ": no input columns");
+        }
+        int[] in = new int[inputs.size()];
+        for (int j = 0; j < in.length; j++) {
+            in[j] = index(inputs.get(j));
+        }
+        int tc = index(target);
+        int samples = length() - window - horizon + 1;
+        if (samples < 1) {
+            throw new IllegalArgumentException("time series " + name + ": " + length() + " steps are too few for a window of "
+                    + window + " and a horizon of " + horizon + " (need at least " + (window + horizon) + ")");
+        }
+        int c = columns.size();
+        float[] x = new float[samples * window * in.length];
+        float[] y = new float[samples];
+        int k = 0;
+        for (int i = 0; i < samples; i++) {
+            for (int t = i; t < i + window; t++) {
+                for (int col : in) {
+                    x[k++] = values[t * c + col];
+                }
+            }
+            y[i] = values[(i + window - 1 + horizon) * c + tc];
+        }
+        return Dataset.regression(name + " (window " + window + ", horizon " + horizon + ")", x,
+                new int[] {window, in.length}, y, 1);
+    }
+
+    /**
+     * The naive forecast of each window (its target column's last value, what "tomorrow is like
+     * today" predicts), in the order of {@link #windows}: the baseline a forecaster must beat.
+     */
+    public float[] lastValueForecast(String target, int window, int horizon) {
+        int tc = index(target);
+        int samples = Math.max(0, length() - window - horizon + 1);
+        float[] out = new float[samples];
+        for (int i = 0; i < samples; i++) {
+            out[i] = values[(i + window - 1) * columns.size() + tc];
+        }
+        return out;
+    }
+
+    private int index(String column) {
+        int c = columns.indexOf(column);
+        if (c < 0) {
+            throw new IllegalArgumentException("time series " + name + " has no column '" + column + "'; its columns are "
+                    + String.join(", ", columns));
+        }
+        return c;
+    }
+
+    /** All columns but {@code excluded}, in order. */
+    public List<String> columnsExcept(List<String> excluded) {
+        List<String> out = new ArrayList<>();
+        for (String col : columns) {
+            if (!excluded.contains(col)) {
+                out.add(col);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "TimeSeries[" + name + ", " + length() + " steps, " + columns + "]";
+    }
+}

@@ -1,0 +1,381 @@
+package dendrite.nn.layers;
+
+import dendrite.tensor.Backend;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+import dendrite.tensor.op.ReduceOp;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@link SimpleRNN}, {@link GRU} and {@link LSTM} share: PyTorch's parameters and layout, the
+ * input projections done for all time steps at once, and the weight gradients gathered after
+ * backpropagation through time. A subclass writes only its cell: one time step forward, and one
+ * step backward.
+ *
+ * <h2>Layout, as PyTorch's {@code batch_first=True}</h2>
+ * Input {@code [batch, time, features]}; output {@code [batch, time, hidden]} with
+ * {@code returnSequences}, else the last step's {@code [batch, hidden]}. Parameters
+ * {@code weight_ih_l0 [gates * hidden, features]}, {@code weight_hh_l0 [gates * hidden, hidden]},
+ * {@code bias_ih_l0} and {@code bias_hh_l0 [gates * hidden]}, the gates stacked in PyTorch's order,
+ * so a state dict interchanges with {@code nn.RNN}/{@code nn.GRU}/{@code nn.LSTM} unchanged. They
+ * start uniform in {@code [-1/sqrt(hidden), 1/sqrt(hidden)]}, as PyTorch's do. The initial state is
+ * zero.
+ *
+ * <h2>How a step is computed</h2>
+ * The batch is first copied to time-major order ({@code [time * batch, features]}), so that the
+ * rows of one time step are contiguous and each gate's block of rows in the weights is a plain
+ * view. Then:
+ * <ol>
+ *   <li>forward: for each gate k, {@code Z_k = X W_ih_k^T + b_ih_k (+ b_hh_k)} for every step in one
+ *       matrix product; then step by step, the cell adds {@code h_(t-1) W_hh_k^T} to its rows of
+ *       {@code Z_k} and applies the gate's activation in place, keeping every step's gates and
+ *       states for backward;</li>
+ *   <li>backward: step by step from the last, the cell turns dL/dh_t (from the output and from step
+ *       t+1) into each gate's pre-activation gradient, dL/dh_(t-1) and whatever it carries (an
+ *       LSTM's cell state); then, for all steps at once, {@code dW_ih_k = dZ_k^T X},
+ *       {@code dW_hh_k = dZh_k^T H_prev}, the biases' sums and {@code dX = sum_k dZ_k W_ih_k}.</li>
+ * </ol>
+ * {@code dZh_k} is {@code dZ_k} except for a GRU's candidate gate, whose hidden part sits inside
+ * the reset gate's product.
+ */
+public abstract class Recurrent implements Layer {
+    /** The hidden size. */
+    protected final int hidden;
+    /** Gates stacked in the weights: 1 (RNN), 3 (GRU), 4 (LSTM). */
+    protected final int gates;
+    private final boolean returnSequences;
+    private int inputSize;
+
+    /** The backend, set by {@link #build}. */
+    protected Backend be;
+    private Parameter weightIh;
+    private Parameter weightHh;
+    private Parameter biasIh;
+    private Parameter biasHh;
+    /** {@code [gates * hidden]}: per gate b_ih_k + b_hh_k, or b_ih_k alone where the cell keeps b_hh_k apart. */
+    private Tensor projectionBias;
+
+    /** Per gate, time-major {@code [T * B, hidden]}: pre-activations, then the gate's values in place. */
+    protected BatchBuffer[] gate;
+    /** Per gate, time-major: dL/d(pre-activation) of the input part. */
+    protected BatchBuffer[] dGate;
+    /** Per gate, time-major: dL/d(pre-activation) of the hidden part; {@link #dGate} where they agree. */
+    protected BatchBuffer[] dGateHidden;
+    /** Time-major {@code [(T + 1) * B, hidden]}: h_(-1) = 0, then h_0 ... h_(T-1). */
+    protected BatchBuffer states;
+    /** {@code [B, hidden]} scratch for the cells. */
+    protected BatchBuffer scratch;
+    private BatchBuffer timeMajorInput;
+    private BatchBuffer out;
+    private BatchBuffer dStates;
+    private BatchBuffer dh;
+    private BatchBuffer dhNext;
+    private BatchBuffer dTimeMajorInput;
+    private BatchBuffer dx;
+
+    private int batch;
+    private int steps;
+    private int permutedBatch;
+    private int permutedSteps;
+    private int[] toTimeMajor = new int[0];
+    private int[] toBatchMajor = new int[0];
+    private boolean inputGradientNeeded = true;
+
+    /**
+     * @param inputSize       features per step, or -1 to take them from the previous layer
+     * @param hidden          the hidden state's size
+     * @param gates           gates stacked in the weights
+     * @param returnSequences whether the output is every step's hidden state or only the last one's
+     */
+    protected Recurrent(int inputSize, int hidden, int gates, boolean returnSequences) {
+        if (hidden <= 0) {
+            throw new IllegalArgumentException(getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)
+                    + ": hidden size must be positive, got " + hidden);
+        }
+        this.inputSize = inputSize;
+        this.hidden = hidden;
+        this.gates = gates;
+        this.returnSequences = returnSequences;
+    }
+
+    /** Whether the cell adds {@code b_hh_k} with {@code b_ih_k} into the input projection (all but a GRU's candidate). */
+    protected boolean foldsHiddenBias(int k) {
+        return true;
+    }
+
+    /** Whether gate k's hidden-part gradient differs from its input-part gradient (a GRU's candidate). */
+    protected boolean separateHiddenGradient(int k) {
+        return false;
+    }
+
+    /** Allocates what the cell keeps beyond the gates and states, for {@code rows = T * B} and {@code B}. */
+    protected void allocateCellBuffers(Backend backend) {
+    }
+
+    /**
+     * One step forward: {@code gate(k, t)} holds {@code x_t W_ih_k^T + bias}; the cell adds the
+     * hidden part, applies its activations, and writes h_t into {@code state(t + 1)}.
+     */
+    protected abstract void stepForward(int t);
+
+    /**
+     * One step backward: {@code dh} is dL/dh_t in full; the cell writes each gate's
+     * {@code dGate(k, t)} (and {@code dGateHidden(k, t)} where separate), dL/dh_(t-1) into
+     * {@code dhPrev}, and updates what it carries itself.
+     */
+    protected abstract void stepBackward(int t, Tensor dh, Tensor dhPrev);
+
+    /** Called before the backward steps, to reset what the cell carries between them. */
+    protected void startBackward() {
+    }
+
+    /** The registry name's options beyond sizes and returnSequences; none by default. */
+    protected void addConfig(Map<String, Object> c) {
+    }
+
+    /** Rows of time step t in a time-major buffer of {@code [T * B, ...]}. */
+    protected final Tensor step(BatchBuffer buffer, int t) {
+        return buffer.get(steps * batch).rows(t * batch, (t + 1) * batch);
+    }
+
+    /** h_(t-1) for t = 0 ... T: {@code state(0)} is the zero initial state. */
+    protected final Tensor state(int t) {
+        return states.get((steps + 1) * batch).rows(t * batch, (t + 1) * batch);
+    }
+
+    /** Gate k's values at step t. */
+    protected final Tensor gate(int k, int t) {
+        return step(gate[k], t);
+    }
+
+    /** Gate k's input-part pre-activation gradient at step t. */
+    protected final Tensor dGate(int k, int t) {
+        return step(dGate[k], t);
+    }
+
+    /** Gate k's hidden-part pre-activation gradient at step t. */
+    protected final Tensor dGateHidden(int k, int t) {
+        return step(dGateHidden[k], t);
+    }
+
+    /** Gate k's rows of {@code weight_hh_l0}: {@code [hidden, hidden]}. */
+    protected final Tensor weightHh(int k) {
+        return weightHh.value().rows(k * hidden, (k + 1) * hidden);
+    }
+
+    /** Gate k's part of {@code bias_hh_l0}. */
+    protected final Tensor biasHh(int k) {
+        return biasHh.value().rows(k * hidden, (k + 1) * hidden);
+    }
+
+    /** {@code [B, hidden]} scratch. */
+    protected final Tensor scratch() {
+        return scratch.get(batch);
+    }
+
+    protected final int batch() {
+        return batch;
+    }
+
+    /** Time steps of the last forward. */
+    protected final int steps() {
+        return steps;
+    }
+
+    public int hidden() {
+        return hidden;
+    }
+
+    public boolean returnSequences() {
+        return returnSequences;
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        if (inputSize > 0) {
+            c.put("input_size", inputSize);
+        }
+        c.put("hidden_size", hidden);
+        c.put("return_sequences", returnSequences);
+        addConfig(c);
+        return c;
+    }
+
+    @Override
+    public Shape outputShape(Shape in) {
+        if (in.rank() != 2) {
+            throw new LayerShapeException(inputSize > 0 ? "[time, " + inputSize + "]" : "[time, features]", in,
+                    "give each sample as a sequence of feature vectors (an Embedding before it makes one of token ids)");
+        }
+        if (inputSize > 0 && in.dim(1) != inputSize) {
+            throw new LayerShapeException("[time, " + inputSize + "]", in, "make this layer's input size "
+                    + in.dim(1) + ", or change the previous layer to " + inputSize + " features");
+        }
+        return returnSequences ? Shape.of(in.dim(0), hidden) : Shape.of(hidden);
+    }
+
+    @Override
+    public Optional<Map<String, int[]>> stateShapes(Shape in) {
+        outputShape(in);
+        Map<String, int[]> s = new LinkedHashMap<>();
+        s.put("weight_ih_l0", new int[] {gates * hidden, in.dim(1)});
+        s.put("weight_hh_l0", new int[] {gates * hidden, hidden});
+        s.put("bias_ih_l0", new int[] {gates * hidden});
+        s.put("bias_hh_l0", new int[] {gates * hidden});
+        return Optional.of(s);
+    }
+
+    @Override
+    public void build(Backend backend, Shape inputShape, long seed) {
+        outputShape(inputShape);
+        this.be = backend;
+        this.inputSize = inputShape.dim(1);
+        weightIh = new Parameter("weight_ih_l0", backend, Shape.of(gates * hidden, inputSize));
+        weightHh = new Parameter("weight_hh_l0", backend, Shape.of(gates * hidden, hidden));
+        biasIh = new Parameter("bias_ih_l0", backend, Shape.of(gates * hidden));
+        biasHh = new Parameter("bias_hh_l0", backend, Shape.of(gates * hidden));
+        float bound = (float) (1 / Math.sqrt(hidden));      // PyTorch: U(-1/sqrt(hidden), 1/sqrt(hidden)) for all four
+        List<Parameter> ps = parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            backend.randomUniform(seed + 0x9E3779B97F4A7C15L * (i + 1), -bound, bound, ps.get(i).value());
+        }
+        Shape row = Shape.of(hidden);
+        gate = new BatchBuffer[gates];
+        dGate = new BatchBuffer[gates];
+        dGateHidden = new BatchBuffer[gates];
+        projectionBias = dendrite.tensor.Scope.unscoped(() -> backend.allocate(Shape.of(gates * hidden)));
+        for (int k = 0; k < gates; k++) {
+            gate[k] = new BatchBuffer(backend, row);
+            dGate[k] = new BatchBuffer(backend, row);
+            dGateHidden[k] = separateHiddenGradient(k) ? new BatchBuffer(backend, row) : dGate[k];
+        }
+        states = new BatchBuffer(backend, row);
+        scratch = new BatchBuffer(backend, row);
+        timeMajorInput = new BatchBuffer(backend, Shape.of(inputSize));
+        out = new BatchBuffer(backend, outputShape(inputShape));
+        dStates = new BatchBuffer(backend, row);
+        dh = new BatchBuffer(backend, row);
+        dhNext = new BatchBuffer(backend, row);
+        dTimeMajorInput = new BatchBuffer(backend, Shape.of(inputSize));
+        dx = new BatchBuffer(backend, inputShape);
+        allocateCellBuffers(backend);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        batch = x.dim(0);
+        steps = x.dim(1);
+        permutations();
+        Tensor xs = timeMajorInput.get(steps * batch);
+        be.gatherRows(x.reshape(batch * steps, inputSize), toTimeMajor, 0, xs);
+        for (int k = 0; k < gates; k++) {
+            Tensor bias = projectionBias.rows(k * hidden, (k + 1) * hidden);
+            Tensor bIh = biasIh.value().rows(k * hidden, (k + 1) * hidden);
+            if (foldsHiddenBias(k)) {
+                be.binary(dendrite.tensor.op.BinaryOp.ADD, bIh, biasHh(k), bias);
+            } else {
+                be.copy(bIh, bias);
+            }
+            be.linear(xs, weightIh.value().rows(k * hidden, (k + 1) * hidden), bias, null, 0f, gate[k].get(steps * batch));
+        }
+        be.fill(state(0), 0f);
+        for (int t = 0; t < steps; t++) {
+            stepForward(t);
+        }
+        Tensor hs = states.get((steps + 1) * batch).rows(batch, (steps + 1) * batch);
+        if (!returnSequences) {
+            Tensor y = out.get(batch);
+            be.copy(state(steps), y);
+            return y;
+        }
+        Tensor y = out.get(batch);
+        be.gatherRows(hs, toBatchMajor, 0, y.reshape(batch * steps, hidden));
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dOut) {
+        Tensor dHs = dStates.get(steps * batch);
+        if (returnSequences) {
+            be.gatherRows(dOut.reshape(batch * steps, hidden), toTimeMajor, 0, dHs);
+        } else {
+            be.fill(dHs, 0f);
+            be.copy(dOut, dHs.rows((steps - 1) * batch, steps * batch));
+        }
+        Tensor dhT = dh.get(batch);
+        Tensor dhPrev = dhNext.get(batch);
+        be.fill(dhPrev, 0f);
+        startBackward();
+        for (int t = steps - 1; t >= 0; t--) {
+            be.binary(dendrite.tensor.op.BinaryOp.ADD, dHs.rows(t * batch, (t + 1) * batch), dhPrev, dhT);
+            stepBackward(t, dhT, dhPrev);
+        }
+
+        Tensor xs = timeMajorInput.get(steps * batch);
+        Tensor hPrev = states.get((steps + 1) * batch).rows(0, steps * batch);
+        int rows = steps * batch;
+        for (int k = 0; k < gates; k++) {
+            Tensor dz = dGate[k].get(rows);
+            Tensor dzh = dGateHidden[k].get(rows);
+            be.gemm(true, false, 1f, dz, xs, 0f, weightIh.grad().rows(k * hidden, (k + 1) * hidden));
+            be.gemm(true, false, 1f, dzh, hPrev, 0f, weightHh.grad().rows(k * hidden, (k + 1) * hidden));
+            be.reduce(ReduceOp.SUM, dz, 0, biasIh.grad().rows(k * hidden, (k + 1) * hidden));
+            be.reduce(ReduceOp.SUM, dzh, 0, biasHh.grad().rows(k * hidden, (k + 1) * hidden));
+        }
+        if (!inputGradientNeeded) {
+            return null;
+        }
+        Tensor dxs = dTimeMajorInput.get(rows);
+        for (int k = 0; k < gates; k++) {
+            be.gemm(false, false, 1f, dGate[k].get(rows), weightIh.value().rows(k * hidden, (k + 1) * hidden),
+                    k == 0 ? 0f : 1f, dxs);
+        }
+        Tensor d = dx.get(batch);
+        be.gatherRows(dxs, toBatchMajor, 0, d.reshape(batch * steps, inputSize));
+        return d;
+    }
+
+    /** Row indices between batch-major ({@code b * T + t}) and time-major ({@code t * B + b}) order. */
+    private void permutations() {
+        if (batch == permutedBatch && steps == permutedSteps) {
+            return;
+        }
+        permutedBatch = batch;
+        permutedSteps = steps;
+        int n = batch * steps;
+        toTimeMajor = new int[n];
+        toBatchMajor = new int[n];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                toTimeMajor[t * batch + b] = b * steps + t;
+                toBatchMajor[b * steps + t] = t * batch + b;
+            }
+        }
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return weightIh == null ? List.of() : List.of(weightIh, weightHh, biasIh, biasHh);
+    }
+
+    @Override
+    public long parameterCount() {
+        return (long) gates * hidden * (Math.max(inputSize, 0) + hidden + 2);
+    }
+
+    @Override
+    public void setInputGradientNeeded(boolean needed) {
+        inputGradientNeeded = needed;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "(" + (inputSize > 0 ? inputSize + ", " : "") + hidden
+                + (returnSequences ? ", sequences" : "") + ")";
+    }
+}

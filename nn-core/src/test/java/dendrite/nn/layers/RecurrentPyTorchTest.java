@@ -1,0 +1,174 @@
+package dendrite.nn.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dendrite.nn.EveryBackend;
+import dendrite.nn.OnEveryBackend;
+import dendrite.nn.PyTorch;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+import dendrite.tensor.op.Activation;
+import dendrite.tensor.op.CounterRandom;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The recurrent layers compute what PyTorch's {@code nn.RNN}, {@code nn.GRU} and {@code nn.LSTM}
+ * ({@code batch_first=True}) compute with the same weights: the output, dL/dx and every parameter's
+ * gradient for a loss {@code sum(out * g)} with a fixed g, on every backend. Sizes are small and
+ * awkward (batch 3, 7 steps, 5 features, 6 hidden units) so a mixed-up gate order, a transposed
+ * weight or a missed time step shows.
+ */
+class RecurrentPyTorchTest {
+    private static final int BATCH = 3;
+    private static final int STEPS = 7;
+    private static final int FEATURES = 5;
+    private static final int HIDDEN = 6;
+
+    private record Result(float[] out, float[] dx, Map<String, float[]> grads) {
+    }
+
+    private static float[] values(long seed, int n, float scale) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = scale * (2 * CounterRandom.uniform(seed, i) - 1);
+        }
+        return v;
+    }
+
+    private static Result dendrite(Backend be, Recurrent layer, float[] x, float[] g, Map<String, float[]> weights) {
+        Shape in = Shape.of(STEPS, FEATURES);
+        layer.build(be, in, 11);
+        for (Parameter p : layer.parameters()) {
+            weights.put(p.name(), p.value().toArray());
+        }
+        Tensor xs = be.tensor(x, BATCH, STEPS, FEATURES);
+        Tensor out = layer.forward(xs, true);
+        float[] outValues = out.toArray();
+        int[] dims = out.shape().dims();
+        Tensor dOut = be.tensor(g, dims);
+        float[] dx = layer.backward(dOut).toArray();
+        Map<String, float[]> grads = new LinkedHashMap<>();
+        for (Parameter p : layer.parameters()) {
+            grads.put(p.name(), p.grad().toArray());
+        }
+        return new Result(outValues, dx, grads);
+    }
+
+    private static Result torch(String module, boolean sequences, float[] x, float[] g, Map<String, float[]> weights)
+            throws Exception {
+        StringBuilder assign = new StringBuilder();
+        for (Map.Entry<String, float[]> w : weights.entrySet()) {
+            assign.append(String.format(Locale.ROOT, "    m.%s.copy_(torch.tensor([%s]).reshape(m.%s.shape))%n", w.getKey(),
+                    list(w.getValue()), w.getKey()));
+        }
+        String code = String.format(Locale.ROOT, """
+                import torch
+                torch.set_default_dtype(torch.float64)
+                m = %s
+                with torch.no_grad():
+                %s
+                x = torch.tensor([%s]).reshape(%d, %d, %d).requires_grad_(True)
+                y, _ = m(x)
+                if not %s:
+                    y = y[:, -1, :]
+                g = torch.tensor([%s]).reshape(y.shape)
+                (y * g).sum().backward()
+                def show(name, t):
+                    print(name, ' '.join(repr(v) for v in t.detach().reshape(-1).tolist()))
+                show('out', y)
+                show('dx', x.grad)
+                for name, p in m.named_parameters():
+                    show(name, p.grad)
+                """, module, assign, list(x), BATCH, STEPS, FEATURES, sequences ? "True" : "False", list(g));
+        Map<String, float[]> lines = new LinkedHashMap<>();
+        for (String line : PyTorch.runCode(code).strip().split("\\n")) {
+            String[] parts = line.trim().split(" ");
+            float[] v = new float[parts.length - 1];
+            for (int i = 1; i < parts.length; i++) {
+                v[i - 1] = (float) Double.parseDouble(parts[i]);
+            }
+            lines.put(parts[0], v);
+        }
+        Map<String, float[]> grads = new LinkedHashMap<>(lines);
+        grads.remove("out");
+        grads.remove("dx");
+        return new Result(lines.get("out"), lines.get("dx"), grads);
+    }
+
+    private static String list(float[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (float f : v) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(f);
+        }
+        return sb.toString();
+    }
+
+    private static void same(String what, float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length, what + ": sizes");
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 2e-5 * Math.max(1, Math.abs(expected[i])), what + ", value " + i
+                    + "\n expected " + Arrays.toString(expected) + "\n actual   " + Arrays.toString(actual));
+        }
+    }
+
+    private static void compare(String backend, Supplier<Recurrent> make, String module) throws Exception {
+        Backend be = EveryBackend.get(backend);
+        for (boolean sequences : new boolean[] {true, false}) {
+            Recurrent layer = make.get();
+            if (layer.returnSequences() != sequences) {
+                layer = sequences ? withSequences(layer) : layer;
+            }
+            float[] x = values(3, BATCH * STEPS * FEATURES, 1.5f);
+            float[] g = values(5, BATCH * (sequences ? STEPS : 1) * HIDDEN, 1f);
+            Map<String, float[]> weights = new LinkedHashMap<>();
+            Result mine = dendrite(be, layer, x, g, weights);
+            Result theirs = torch(module, sequences, x, g, weights);
+            String what = backend + " " + layer;
+            same(what + " output", theirs.out(), mine.out());
+            same(what + " dx", theirs.dx(), mine.dx());
+            assertEquals(theirs.grads().keySet(), mine.grads().keySet(), what + ": parameter names");
+            for (String name : theirs.grads().keySet()) {
+                same(what + " d" + name, theirs.grads().get(name), mine.grads().get(name));
+            }
+        }
+    }
+
+    private static Recurrent withSequences(Recurrent layer) {
+        return switch (layer) {
+            case LSTM l -> new LSTM(FEATURES, HIDDEN, true);
+            case GRU gr -> new GRU(FEATURES, HIDDEN, true);
+            case SimpleRNN r -> new SimpleRNN(FEATURES, HIDDEN, true,
+                    "relu".equals(r.config().get("nonlinearity")) ? Activation.RELU : Activation.TANH);
+            default -> throw new AssertionError(layer);
+        };
+    }
+
+    @OnEveryBackend
+    void lstm(String backend) throws Exception {
+        compare(backend, () -> new LSTM(FEATURES, HIDDEN, false),
+                "torch.nn.LSTM(" + FEATURES + ", " + HIDDEN + ", batch_first=True)");
+    }
+
+    @OnEveryBackend
+    void gru(String backend) throws Exception {
+        compare(backend, () -> new GRU(FEATURES, HIDDEN, false),
+                "torch.nn.GRU(" + FEATURES + ", " + HIDDEN + ", batch_first=True)");
+    }
+
+    @OnEveryBackend
+    void tanhRnn(String backend) throws Exception {
+        compare(backend, () -> new SimpleRNN(FEATURES, HIDDEN, false, Activation.TANH),
+                "torch.nn.RNN(" + FEATURES + ", " + HIDDEN + ", batch_first=True)");
+    }
+
+    @OnEveryBackend
+    void reluRnn(String backend) throws Exception {
+        compare(backend, () -> new SimpleRNN(FEATURES, HIDDEN, false, Activation.RELU),
+                "torch.nn.RNN(" + FEATURES + ", " + HIDDEN + ", nonlinearity='relu', batch_first=True)");
+    }
+}
