@@ -283,6 +283,35 @@ final class Charts {
         write(chart, file);
     }
 
+    /**
+     * A forecast over time: the true series, the model's forecast and, when given, the last-value
+     * forecast a model must beat, each step of the scored part in order.
+     */
+    static void forecast(float[] actual, float[] predicted, float[] naive, String title, Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(2 * BOUNDARY_WIDTH).height(BOUNDARY_HEIGHT).build();
+        chart.setTitle(title);
+        chart.setXAxisTitle("step");
+        chart.setYAxisTitle("value");
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
+        chart.getStyler().setDecimalPattern("#.##");
+        addLine(chart, "actual", toDoubles(actual), Color.DARK_GRAY);
+        addLine(chart, "forecast", toDoubles(predicted), PALETTE[3]);
+        if (naive != null) {
+            addLine(chart, "last value", toDoubles(naive), blend(PALETTE[0], Color.WHITE, 0.4));
+        }
+        chart.getSeriesMap().values().forEach(s -> s.setMarker(SeriesMarkers.NONE));   // hundreds of steps
+        write(chart, file);
+    }
+
+    private static double[] toDoubles(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            d[i] = v[i];
+        }
+        return d;
+    }
+
     private static XYChart scatter(String title, String xTitle, String yTitle) {
         XYChart chart = new XYChartBuilder().width(BOUNDARY_WIDTH).height(BOUNDARY_HEIGHT).build();
         chart.setTitle(title);

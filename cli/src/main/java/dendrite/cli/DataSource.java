@@ -9,6 +9,7 @@ import dendrite.nn.data.FashionMnist;
 import dendrite.nn.data.MnistFolder;
 import dendrite.nn.data.Splits;
 import dendrite.nn.data.Synthetic;
+import dendrite.nn.data.TimeSeries;
 import dendrite.nn.data.TrainTest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,18 +30,25 @@ import java.util.Locale;
  *   <li>{@code csv:<file>}: a CSV file with a header, the label column named by {@code --label}
  *       (classification) or {@code --target} (regression);</li>
  *   <li>a synthetic set: {@code xor}, {@code moons}, {@code circles}, {@code spirals},
- *       {@code spirals:<arms>}, {@code regression} (also called {@code sine}).</li>
+ *       {@code spirals:<arms>}, {@code regression} (also called {@code sine}), {@code server-load};</li>
+ *   <li>a time series: {@code series:<file>} (a CSV, one row per step, its columns the series) or
+ *       {@code server-load-series} (the server-load metrics hour by hour, 16 weeks), cut into
+ *       windows of {@code --window} steps whose target is {@code --target} {@code --horizon} steps
+ *       later, and split in time order (train, then validation, then test).</li>
  * </ul>
  * Sets without a fixed test part are split with a seed, stratified by class, so the same seed
  * gives the same test part in {@code train} and later in {@code eval}.
  */
 record DataSource(Kind kind, String spec, String argument) {
 
-    enum Kind { DIGITS, FASHION_MNIST, MNIST, CIFAR10, CSV, SYNTHETIC }
+    enum Kind { DIGITS, FASHION_MNIST, MNIST, CIFAR10, CSV, SYNTHETIC, SERIES }
+
+    /** Hours of the generated server-load series: 16 weeks. */
+    static final int SERVER_LOAD_SERIES_HOURS = 24 * 7 * 16;
 
     /** The names accepted, for messages. */
     static final String KNOWN = "digits, fashion-mnist, mnist:<folder>, cifar10:<folder>, csv:<file>, xor, moons, circles,"
-            + " spirals, regression, server-load";
+            + " spirals, regression, server-load, series:<file>, server-load-series";
 
     /** Parses a {@code --dataset} value; an unknown name is a one-line error listing the known ones. */
     static DataSource parse(String spec) {
@@ -74,6 +82,14 @@ record DataSource(Kind kind, String spec, String argument) {
                 }
                 yield new DataSource(Kind.CSV, s, arg);
             }
+            case "series" -> {
+                if (arg == null) {
+                    throw new BadInputException("dataset 'series' needs its file: --dataset series:<file> --target <column>"
+                            + " (a CSV, one row per time step)");
+                }
+                yield new DataSource(Kind.SERIES, s, arg);
+            }
+            case "server-load-series" -> noArgument(Kind.SERIES, s.toLowerCase(Locale.ROOT), arg);
             case "xor", "moons", "circles", "spirals", "sine", "regression", "server-load" -> {
                 if (arg != null && !head.equals("spirals")) {
                     throw new BadInputException("dataset '" + spec + "': " + head + " takes no ':' argument");
@@ -104,7 +120,14 @@ record DataSource(Kind kind, String spec, String argument) {
                 yield dot > 0 ? f.substring(0, dot) : f;
             }
             case SYNTHETIC -> spec.replace(':', '-');
+            case SERIES -> argument == null ? spec : "series-" + fileStem(argument);
         };
+    }
+
+    private static String fileStem(String file) {
+        String f = Path.of(file).getFileName().toString();
+        int dot = f.indexOf('.');
+        return dot > 0 ? f.substring(0, dot) : f;
     }
 
     /** Whether the set comes with its own test part (MNIST-format sets). */
@@ -112,14 +135,24 @@ record DataSource(Kind kind, String spec, String argument) {
         return kind == Kind.FASHION_MNIST || kind == Kind.MNIST || kind == Kind.CIFAR10;
     }
 
-    /** How to read a CSV's targets; ignored for the other kinds. */
-    record CsvColumns(String label, String target, char delimiter, List<String> drop) {
+    /**
+     * How to read a CSV's targets; ignored for the other kinds. For a series, {@code window} and
+     * {@code horizon} say how it is cut into samples (unused otherwise).
+     */
+    record CsvColumns(String label, String target, char delimiter, List<String> drop, int window, int horizon) {
+        /** The window and horizon of a series when none are given. */
+        static final int DEFAULT_WINDOW = 48;
+
         CsvColumns(String label, String target) {
             this(label, target, ',', List.of());
         }
 
         CsvColumns(String label, String target, char delimiter) {
             this(label, target, delimiter, List.of());
+        }
+
+        CsvColumns(String label, String target, char delimiter, List<String> drop) {
+            this(label, target, delimiter, drop, DEFAULT_WINDOW, 1);
         }
 
         CsvReader reader() {
@@ -177,7 +210,61 @@ record DataSource(Kind kind, String spec, String argument) {
             case FASHION_MNIST, MNIST, CIFAR10 -> loadImages().test();
             case CSV -> readCsv(columns);
             case SYNTHETIC -> synthetic(seed);
+            case SERIES -> windows(columns, seed);
         };
+    }
+
+    /** The series this names: the CSV file's columns, or the generated server-load series. */
+    TimeSeries series(CsvColumns columns, long seed) throws IOException {
+        if (argument == null) {
+            return Synthetic.serverLoadSeries(SERVER_LOAD_SERIES_HOURS, seed);
+        }
+        Path file = Path.of(argument);
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException(Files.exists(file) ? file + " is not a file" : "no such file: " + file);
+        }
+        return TimeSeries.readCsv(file, columns.delimiter());
+    }
+
+    /** The target column of a series: --target, or "load" for the generated one. */
+    String seriesTarget(CsvColumns columns) {
+        if (columns.label() != null) {
+            throw new BadInputException("a series is forecast, not classified: give --target <column> instead of --label");
+        }
+        if (columns.target() != null) {
+            if (columns.target().contains(",")) {
+                throw new BadInputException("--target " + columns.target() + ": a series forecasts one column");
+            }
+            return columns.target().trim();
+        }
+        if (argument == null) {
+            return "load";
+        }
+        throw new BadInputException("a series needs --target <column>, the column to forecast");
+    }
+
+    /** The series' inputs: every column but the dropped ones (the target included: its past helps forecast it). */
+    List<String> seriesInputs(TimeSeries series, CsvColumns columns) {
+        for (String d : columns.drop()) {
+            if (!series.columns().contains(d)) {
+                throw new BadInputException("--drop " + d + ": " + series.name() + " has no such column; its columns are "
+                        + String.join(", ", series.columns()));
+            }
+        }
+        List<String> inputs = series.columnsExcept(columns.drop());
+        if (inputs.isEmpty()) {
+            throw new BadInputException(series.name() + " has no input columns left after --drop");
+        }
+        return inputs;
+    }
+
+    private Dataset windows(CsvColumns columns, long seed) throws IOException {
+        TimeSeries series = series(columns, seed);
+        try {
+            return series.windows(seriesInputs(series, columns), seriesTarget(columns), columns.window(), columns.horizon());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -192,10 +279,14 @@ record DataSource(Kind kind, String spec, String argument) {
             case DIGITS -> Digits.load();
             case CSV -> readCsv(columns);
             case SYNTHETIC -> synthetic(seed);
+            case SERIES -> windows(columns, seed);
             default -> throw new AssertionError(kind);
         };
         if (all.size() < 3) {
             throw new BadInputException("dataset " + spec + " has " + all.size() + " samples: too few to split into training, validation and test parts");
+        }
+        if (kind == Kind.SERIES) {
+            return Splits.chronological(all, validationFraction, testFraction);
         }
         return all.isClassification()
                 ? Splits.stratified(all, validationFraction, testFraction, seed)

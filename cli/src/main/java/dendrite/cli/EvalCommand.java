@@ -84,7 +84,7 @@ final class EvalCommand implements Callable<Integer> {
         DataSource source = DataSource.parse(spec);
         boolean sameData = dataset == null || dataset.equals(info.dataset());
         char delimiter = csv.given() != null ? csv.given() : sameData ? info.delimiter() : ',';
-        DataSource.CsvColumns columns = new DataSource.CsvColumns(label != null || target != null || !sameData ? label : info.label(),
+        DataSource.CsvColumns columns = info.columns(label != null || target != null || !sameData ? label : info.label(),
                 label != null || target != null || !sameData ? target : info.target(), delimiter,
                 sameData ? info.dropped() : List.of());
         List<String> warnings = new java.util.ArrayList<>();

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 record ModelInfo(boolean classification, List<String> classNames, Scaler scaler, Scaler targetScaler, String dataset, long seed,
         double validationFraction, double testFraction, String label, String target, String dataFingerprint,
-        char delimiter, Integer limit, List<String> dropped) {
+        char delimiter, Integer limit, List<String> dropped, Integer window, Integer horizon) {
 
     private static final String PREFIX = "cli.";   // nn-core owns the "dendrite." keys
 
@@ -76,6 +76,10 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
         if (!dropped.isEmpty()) {
             m.put(PREFIX + "dropped_columns", String.join("\n", dropped));
         }
+        if (window != null) {
+            m.put(PREFIX + "window", Integer.toString(window));
+            m.put(PREFIX + "horizon", Integer.toString(horizon));
+        }
         return m;
     }
 
@@ -93,7 +97,9 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
                 parseDouble(m.get(PREFIX + "test_fraction"), 0.2, file), m.get(PREFIX + "label"), m.get(PREFIX + "target"),
                 m.get(PREFIX + "data_fingerprint"), delimiter(m.get(PREFIX + "delimiter"), file),
                 m.containsKey(PREFIX + "limit") ? (int) parseLong(m.get(PREFIX + "limit"), 0, file) : null,
-                m.containsKey(PREFIX + "dropped_columns") ? List.of(m.get(PREFIX + "dropped_columns").split("\n")) : List.of());
+                m.containsKey(PREFIX + "dropped_columns") ? List.of(m.get(PREFIX + "dropped_columns").split("\n")) : List.of(),
+                m.containsKey(PREFIX + "window") ? (int) parseLong(m.get(PREFIX + "window"), 0, file) : null,
+                m.containsKey(PREFIX + "horizon") ? (int) parseLong(m.get(PREFIX + "horizon"), 1, file) : null);
     }
 
     private static char delimiter(String stored, String file) {
@@ -104,6 +110,12 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
             throw new BadInputException(file + ": metadata value '" + stored + "' is not a CSV delimiter");
         }
         return stored.charAt(0);
+    }
+
+    /** How eval reads the data train read: the columns, and a series' window and horizon. */
+    DataSource.CsvColumns columns(String label, String target, char delimiter, List<String> drop) {
+        return window == null ? new DataSource.CsvColumns(label, target, delimiter, drop)
+                : new DataSource.CsvColumns(label, target, delimiter, drop, window, horizon);
     }
 
     /** The class names, numbered where none were stored. */

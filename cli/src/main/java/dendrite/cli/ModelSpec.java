@@ -27,6 +27,9 @@ import java.util.function.Consumer;
  *       (each channel's mean)</li>
  *   <li>{@code dense N}, {@code flatten}, {@code dropout P}, {@code batchnorm} (flat features),
  *       {@code batchnorm2d} (per channel of images)</li>
+ *   <li>{@code lstm N [seq]}, {@code gru N [seq]}, {@code rnn N [seq]} (recurrent layers on
+ *       {@code [time, features]} samples; {@code seq} returns every step's state, for another
+ *       recurrent layer after it), {@code embedding VOCAB DIM [pad ID]} (token ids to vectors)</li>
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu} (exact, PyTorch's default),
  *       {@code gelu-tanh} (its tanh approximation), {@code leaky-relu}</li>
  * </ul>
@@ -38,7 +41,11 @@ final class ModelSpec {
     /** The preset CNN with batch normalisation of each convolution's channels. */
     static final String CNN_BN = "conv 32 3 nobias, batchnorm2d, relu, maxpool 2, conv 64 3 nobias, batchnorm2d, relu,"
             + " maxpool 2, flatten, dense 128, relu";
+    /** The preset recurrent models: one layer of 64 units, then the output layer. */
+    static final String LSTM = "lstm 64";
+    static final String GRU = "gru 64";
     private static final List<String> LAYERS = List.of("conv", "maxpool", "avgpool", "gap", "dense", "flatten",
+            "lstm", "gru", "rnn", "embedding",
             "dropout", "dropout2d", "batchnorm", "batchnorm2d", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
             "leaky-relu");
 
@@ -53,7 +60,13 @@ final class ModelSpec {
     /** The layers {@code spec} names, each as a step adding it to a builder; checked before any data is read. */
     static List<Consumer<Sequential.Builder>> parse(String spec) {
         String name = spec.trim().toLowerCase(Locale.ROOT);
-        String s = name.equals("cnn") ? CNN : name.equals("cnn-bn") ? CNN_BN : spec.trim();
+        String s = switch (name) {
+            case "cnn" -> CNN;
+            case "cnn-bn" -> CNN_BN;
+            case "lstm" -> LSTM;
+            case "gru" -> GRU;
+            default -> spec.trim();
+        };
         if (s.isEmpty()) {
             throw new BadInputException("--model is empty; give mlp, cnn, cnn-bn or layers such as \"conv 16 3, relu, flatten\"");
         }
@@ -88,6 +101,22 @@ final class ModelSpec {
                     new dendrite.nn.layers.Dropout2d(p);                       // refuses a bad p now
                     yield b -> b.dropout2d(p);
                 }
+                case "lstm", "gru", "rnn" -> recurrent(w);
+                case "embedding" -> {
+                    int vocab = number(w, 1, "vocabulary size");
+                    int dim = number(w, 2, "dimension");
+                    int pad = -1;
+                    if (w.length > 3) {
+                        if (!w[3].equals("pad")) {
+                            throw new BadInputException("--model: embedding option '" + w[3] + "' is unknown; known: pad");
+                        }
+                        pad = Integer.parseInt(argument(w, 4, "padding id"));
+                        only(w, 5);
+                    }
+                    int p = pad;
+                    new dendrite.nn.layers.Embedding(vocab, dim, p);          // refuses bad settings now
+                    yield b -> b.embedding(vocab, dim, p);
+                }
                 case "flatten" -> noArguments(w, Sequential.Builder::flatten);
                 case "batchnorm" -> noArguments(w, Sequential.Builder::batchNorm);
                 case "batchnorm2d" -> noArguments(w, Sequential.Builder::batchNorm2d);
@@ -107,6 +136,25 @@ final class ModelSpec {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--model: '" + text + "': " + e.getMessage());
         }
+    }
+
+    private static Consumer<Sequential.Builder> recurrent(String[] w) {
+        int hidden = number(w, 1, "hidden units");
+        boolean sequences = false;
+        if (w.length > 2) {
+            if (!w[2].equals("seq")) {
+                throw new BadInputException("--model: " + w[0] + " option '" + w[2] + "' is unknown; known: seq (every"
+                        + " step's state, for a recurrent layer after it)");
+            }
+            only(w, 3);
+            sequences = true;
+        }
+        boolean seq = sequences;
+        return switch (w[0]) {
+            case "lstm" -> b -> b.lstm(hidden, seq);
+            case "gru" -> b -> b.gru(hidden, seq);
+            default -> b -> b.rnn(hidden, seq);
+        };
     }
 
     private static Consumer<Sequential.Builder> conv(String[] w) {

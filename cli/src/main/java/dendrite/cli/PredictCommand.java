@@ -74,6 +74,9 @@ final class PredictCommand implements Callable<Integer> {
         Sequential model = loaded.model();
         ModelInfo info = loaded.info();
 
+        if (info.window() != null) {
+            return forecast(model, info);
+        }
         Dataset raw = readFeatures(info);
         ModelFit.check(modelFile, model, info, raw, false);
         float[] features = info.scaler() == null ? raw.features() : info.scaler().transform(raw.features());
@@ -92,6 +95,48 @@ final class PredictCommand implements Callable<Integer> {
                 write(w, model, info, features, n);
             }
             spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d predictions to %s%n", n, output);
+        }
+        return 0;
+    }
+
+    /**
+     * A series model: the input is a series (one row per step) and every window of it gets a
+     * forecast, written as the step it is for and the value; the last one is past the data.
+     */
+    private int forecast(Sequential model, ModelInfo info) throws IOException {
+        char delimiter = csv.given() != null ? csv.given() : info.delimiter();
+        dendrite.nn.data.TimeSeries series;
+        float[] x;
+        List<String> inputs = new ArrayList<>();
+        try {
+            series = dendrite.nn.data.TimeSeries.readCsv(input, delimiter);
+            for (String c : series.columns()) {
+                if (!info.dropped().contains(c) && !drop.contains(c)) {
+                    inputs.add(c);
+                }
+            }
+            if (inputs.size() * info.window() != model.inputShape().size()) {
+                throw new BadInputException("model " + modelFile + " forecasts from windows of " + info.window() + " steps of "
+                        + model.inputShape().size() / info.window() + " columns, but " + input + " has " + inputs.size()
+                        + " input columns (" + String.join(", ", inputs) + ")");
+            }
+            x = series.forecastWindows(inputs, info.window());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage(), e);
+        }
+        int n = x.length / model.inputShape().size();
+        float[] y = info.restore(model.predict(info.scaler() == null ? x : info.scaler().transform(x), n));
+        StringBuilder sb = new StringBuilder("step,prediction\n");
+        for (int i = 0; i < n; i++) {
+            sb.append(i + info.window() - 1 + info.horizon()).append(',').append(y[i]).append('\n');
+        }
+        if (output == null) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(sb);
+            out.flush();
+        } else {
+            dendrite.nn.internal.AtomicFile.write(output, o -> o.write(sb.toString().getBytes(StandardCharsets.UTF_8)));
+            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d forecasts to %s%n", n, output);
         }
         return 0;
     }

@@ -27,7 +27,7 @@ enum Scaling {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "auto" -> switch (source.kind()) {
                 case DIGITS, FASHION_MNIST, MNIST, CIFAR10 -> NONE;
-                case CSV, SYNTHETIC -> STANDARD;
+                case CSV, SYNTHETIC, SERIES -> STANDARD;
             };
             case "standard" -> STANDARD;
             case "minmax", "min-max" -> MIN_MAX;

@@ -53,6 +53,10 @@ final class SummaryCommand implements Callable<Integer> {
         }
         out.println("input scaling: " + (info.scaler() == null ? "none" : info.scaler().kind().name().toLowerCase(Locale.ROOT)
                 .replace('_', '-') + " (" + info.scaler().features() + " features)"));
+        if (info.window() != null) {
+            out.printf(Locale.ROOT, "series: windows of %d steps, forecasting %d step%s ahead%n", info.window(), info.horizon(),
+                    info.horizon() == 1 ? "" : "s");
+        }
         if (!info.classification()) {
             out.println("target scaling: " + (info.targetScaler() == null ? "none (outputs are in the target's units)"
                     : "standard (" + info.targetScaler().features() + " target(s); predictions are returned in the target's units)"));

@@ -49,6 +49,7 @@ final class TrainCommand implements Callable<Integer> {
     static final String FIT_FILE = "fit.png";
     static final String PREDICTED_FILE = "predicted.png";
     static final String RESIDUALS_FILE = "residuals.png";
+    static final String FORECAST_FILE = "forecast.png";
     static final String HISTORY_FILE = "history.csv";
     /**
      * The dense preset's dropout for a CSV regression when --dropout is not given: small noisy
@@ -73,6 +74,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "<columns>", description = "CSV: regression target column(s) instead of --label.")
     String target;
 
+    @Option(names = "--window", paramLabel = "<steps>",
+            description = "A series: the steps of history each forecast sees (default: 48).")
+    Integer window;
+
+    @Option(names = "--horizon", paramLabel = "<steps>",
+            description = "A series: how many steps after the window's last the forecast is for (default: 1, the next).")
+    Integer horizon;
+
     @Option(names = "--hidden", paramLabel = "<sizes>",
             description = "Hidden layer sizes, e.g. 256,128; 'none' for a linear model "
                     + "(default: 128 for digits and CSV, 256,128 for (fashion-)mnist, 64,64 for synthetic sets).")
@@ -80,7 +89,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "<spec>", defaultValue = "mlp",
             description = "mlp (default: --hidden and --activation), cnn (conv 32 3, relu, maxpool 2, conv 64 3, relu, "
-                    + "maxpool 2, flatten, dense 128, relu), cnn-bn (cnn with batchnorm2d after each conv), or layers such as \"conv 16 3 pad same, relu, maxpool 2, "
+                    + "maxpool 2, flatten, dense 128, relu), cnn-bn (cnn with batchnorm2d after each conv), lstm or gru (64 units,"
+                    + " for a series), or layers such as \"conv 16 3 pad same, relu, maxpool 2, "
                     + "flatten, dense 64, relu\"; the output layer is added after them (see cli/README.md).")
     String model;
 
@@ -210,6 +220,7 @@ final class TrainCommand implements Callable<Integer> {
                 case FASHION_MNIST, MNIST, CIFAR10 -> new Defaults("256,128", 10, 128);
                 case CSV -> new Defaults("128", 50, 32);
                 case SYNTHETIC -> new Defaults("64,64", 100, 32);
+                case SERIES -> new Defaults("64", 30, 32);
             };
         }
     }
@@ -243,8 +254,18 @@ final class TrainCommand implements Callable<Integer> {
         int[] imageShape = image == null ? null : imageShape(image);
         char delimiter = csv.given() == null ? ',' : csv.given();
         List<String> dropped = droppedColumns(source, delimiter);
-        DataSplit raw = source.load(new DataSource.CsvColumns(label, target, delimiter, dropped), seed,
-                validationFraction, testFraction);
+        boolean series = source.kind() == DataSource.Kind.SERIES;
+        if (!series && (window != null || horizon != null)) {
+            throw new BadInputException((window != null ? "--window" : "--horizon") + " applies to a time series"
+                    + " (--dataset series:<file> or server-load-series)");
+        }
+        int windowSteps = window != null ? window : DataSource.CsvColumns.DEFAULT_WINDOW;
+        int horizonSteps = horizon != null ? horizon : 1;
+        if (windowSteps < 1 || horizonSteps < 1) {
+            throw new BadInputException("--window " + windowSteps + " and --horizon " + horizonSteps + ": each must be at least 1");
+        }
+        DataSource.CsvColumns columns = new DataSource.CsvColumns(label, target, delimiter, dropped, windowSteps, horizonSteps);
+        DataSplit raw = source.load(columns, seed, validationFraction, testFraction);
         if (imageShape != null) {
             raw = asImages(raw, imageShape);
         }
@@ -280,6 +301,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (oneD) {
             files.add(FIT_FILE);
+        }
+        if (series) {
+            files.add(FORECAST_FILE);
         }
         String defaultFolder = "runs/" + source.shortName() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -320,7 +344,7 @@ final class TrainCommand implements Callable<Integer> {
 
             ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, targetScaler, source.spec(), seed,
                     validationFraction, testFraction, label, target, DataFingerprint.of(raw), delimiter, limit,
-                    dropped);
+                    dropped, series ? windowSteps : null, series ? horizonSteps : null);
             ModelStore.save(run.file(MODEL_FILE), model, info);
             writeHistory(history, listener.epochSeconds(), run.file(HISTORY_FILE));
             String title = source.shortName();
@@ -354,6 +378,18 @@ final class TrainCommand implements Callable<Integer> {
                 Charts.residuals(actual, predicted, title + ": " + scoredOn + " residuals", run.file(RESIDUALS_FILE));
                 out.printf(Locale.ROOT, "%s rmse: %.6g  mae: %.6g  r2: %.4f%n", scoredOn, test.metrics().get("rmse"),
                         test.metrics().get("mae"), test.metrics().get("r2"));
+                if (series) {
+                    float[] naive = lastValues(source, columns, dropped, scored == testSet ? raw.test()
+                            : scored == validationSet ? raw.validation() : rawTrain);
+                    if (naive != null) {
+                        double mse = dendrite.nn.metrics.Metrics.meanSquaredError(actual, naive);
+                        out.printf(Locale.ROOT, "%s last value (the forecast to beat) rmse: %.6g  mae: %.6g  r2: %.4f%n",
+                                scoredOn, Math.sqrt(mse), dendrite.nn.metrics.Metrics.meanAbsoluteError(actual, naive),
+                                dendrite.nn.metrics.Metrics.r2(actual, naive));
+                    }
+                    Charts.forecast(actual, predicted, naive, title + ": " + scoredOn + " forecast (" + r2 + ")",
+                            run.file(FORECAST_FILE));
+                }
             }
             run.commit();
             out.printf("wrote %s: %s%n", run.target(), String.join(", ", files));
@@ -384,8 +420,10 @@ final class TrainCommand implements Callable<Integer> {
      * one of them, the label or the target.
      */
     private List<String> droppedColumns(DataSource source, char delimiter) throws IOException {
-        if ((!drop.isEmpty() || !features.isEmpty()) && source.kind() != DataSource.Kind.CSV) {
-            throw new BadInputException((drop.isEmpty() ? "--features" : "--drop") + " applies to CSV datasets (csv:<file>)");
+        boolean columnar = source.kind() == DataSource.Kind.CSV || source.kind() == DataSource.Kind.SERIES;
+        if ((!drop.isEmpty() || !features.isEmpty()) && !columnar) {
+            throw new BadInputException((drop.isEmpty() ? "--features" : "--drop") + " applies to CSV datasets (csv:<file>)"
+                    + " and series");
         }
         if (features.isEmpty()) {
             return List.copyOf(drop);
@@ -393,7 +431,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!drop.isEmpty()) {
             throw new BadInputException("give --features or --drop, not both");
         }
-        List<String> header = new dendrite.nn.data.CsvReader().delimiter(delimiter).columnNames(Path.of(source.argument()));
+        List<String> header = columns(source, delimiter);
         for (String f : features) {
             if (!header.contains(f)) {
                 throw new BadInputException("--features " + f + ": " + source.argument() + " has no such column; its columns"
@@ -401,8 +439,10 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         java.util.Set<String> keep = new java.util.HashSet<>(features);
-        for (String t : (label != null ? label : target != null ? target : "").split(",")) {
-            keep.add(DataSource.CsvColumns.columnName(header, t.trim()));
+        if (source.kind() != DataSource.Kind.SERIES) {      // a series' target is an input too, unless left out
+            for (String t : (label != null ? label : target != null ? target : "").split(",")) {
+                keep.add(DataSource.CsvColumns.columnName(header, t.trim()));
+            }
         }
         List<String> out = new ArrayList<>();
         for (String h : header) {
@@ -411,6 +451,36 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return List.copyOf(out);
+    }
+
+    /** The column names of a CSV or series: its header, or the generated series' columns. */
+    private static List<String> columns(DataSource source, char delimiter) throws IOException {
+        if (source.kind() == DataSource.Kind.SERIES && source.argument() == null) {
+            return dendrite.nn.data.Synthetic.SERVER_LOAD_COLUMNS;
+        }
+        return new dendrite.nn.data.CsvReader().delimiter(delimiter).columnNames(Path.of(source.argument()));
+    }
+
+    /**
+     * The naive forecast for each window of {@code part} (the target's value at the window's last
+     * step), or null when the target is not among the inputs.
+     */
+    private static float[] lastValues(DataSource source, DataSource.CsvColumns columns, List<String> dropped, Dataset part)
+            throws IOException {
+        List<String> inputs = new ArrayList<>(columns(source, columns.delimiter()));
+        inputs.removeAll(dropped);
+        int j = inputs.indexOf(source.seriesTarget(columns));
+        if (j < 0) {
+            return null;
+        }
+        int c = inputs.size();
+        int w = columns.window();
+        float[] x = part.features();
+        float[] out = new float[part.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = x[(i * w + w - 1) * c + j];
+        }
+        return out;
     }
 
     private static ImageAugmentation augmentation(String spec) {

@@ -135,6 +135,34 @@ public final class TimeSeries {
     }
 
     /**
+     * The inputs of every window that fits, for forecasting beyond the data: {@code length() - window + 1}
+     * windows of {@code [window, inputs.size()]}, row-major, the last one ending at the last step (its
+     * forecast is for {@code horizon} steps past the data).
+     */
+    public float[] forecastWindows(List<String> inputs, int window) {
+        if (window < 1 || window > length()) {
+            throw new IllegalArgumentException("time series " + name + ": " + length() + " steps do not hold a window of "
+                    + window);
+        }
+        int[] in = new int[inputs.size()];
+        for (int j = 0; j < in.length; j++) {
+            in[j] = index(inputs.get(j));
+        }
+        int samples = length() - window + 1;
+        int c = columns.size();
+        float[] x = new float[samples * window * in.length];
+        int k = 0;
+        for (int i = 0; i < samples; i++) {
+            for (int t = i; t < i + window; t++) {
+                for (int col : in) {
+                    x[k++] = values[t * c + col];
+                }
+            }
+        }
+        return x;
+    }
+
+    /**
      * The naive forecast of each window (its target column's last value, what "tomorrow is like
      * today" predicts), in the order of {@link #windows}: the baseline a forecaster must beat.
      */
