@@ -80,7 +80,7 @@ public final class LSTM extends Recurrent {
 
     private Tensor cell(int t) {
         int b = batch();
-        return cells.get((steps() + 1) * b).rows(t * b, (t + 1) * b);
+        return block(cells, cells.get((steps() + 1) * b), steps() + 1, t);
     }
 
     @Override

@@ -79,6 +79,12 @@ public abstract class Recurrent implements Layer {
 
     private int batch;
     private int steps;
+    /** Row views made once and reused (see {@link RowBlocks}), by what they cut. */
+    private final java.util.IdentityHashMap<Object, RowBlocks> blocks = new java.util.IdentityHashMap<>();
+    private final ViewCache inputView = new ViewCache();
+    private final ViewCache outputView = new ViewCache();
+    private final ViewCache dOutView = new ViewCache();
+    private final ViewCache dxView = new ViewCache();
     private int permutedBatch;
     private int permutedSteps;
     private int[] toTimeMajor = new int[0];
@@ -139,12 +145,27 @@ public abstract class Recurrent implements Layer {
 
     /** Rows of time step t in a time-major buffer of {@code [T * B, ...]}. */
     protected final Tensor step(BatchBuffer buffer, int t) {
-        return buffer.get(steps * batch).rows(t * batch, (t + 1) * batch);
+        return block(buffer, buffer.get(steps * batch), steps, t);
     }
 
     /** h_(t-1) for t = 0 ... T: {@code state(0)} is the zero initial state. */
     protected final Tensor state(int t) {
-        return states.get((steps + 1) * batch).rows(t * batch, (t + 1) * batch);
+        return block(states, states.get((steps + 1) * batch), steps + 1, t);
+    }
+
+    /** Block i of {@code tensor}'s rows cut into {@code count}, a view made once per tensor and count. */
+    protected final Tensor block(Object key, Tensor tensor, int count, int i) {
+        RowBlocks b = blocks.get(key);
+        if (b == null) {
+            b = new RowBlocks();
+            blocks.put(key, b);
+        }
+        return b.of(tensor, count, i);
+    }
+
+    /** Gate k's rows of a stacked parameter tensor ({@code [gates * hidden, ...]}). */
+    private Tensor gateRows(Tensor stacked, int k) {
+        return block(stacked, stacked, gates, k);
     }
 
     /** Gate k's values at step t. */
@@ -164,12 +185,12 @@ public abstract class Recurrent implements Layer {
 
     /** Gate k's rows of {@code weight_hh_l0}: {@code [hidden, hidden]}. */
     protected final Tensor weightHh(int k) {
-        return weightHh.value().rows(k * hidden, (k + 1) * hidden);
+        return gateRows(weightHh.value(), k);
     }
 
     /** Gate k's part of {@code bias_hh_l0}. */
     protected final Tensor biasHh(int k) {
-        return biasHh.value().rows(k * hidden, (k + 1) * hidden);
+        return gateRows(biasHh.value(), k);
     }
 
     /** {@code [B, hidden]} scratch. */
@@ -272,29 +293,30 @@ public abstract class Recurrent implements Layer {
         steps = x.dim(1);
         permutations();
         Tensor xs = timeMajorInput.get(steps * batch);
-        be.gatherRows(x.reshape(batch * steps, inputSize), toTimeMajor, 0, xs);
+        be.gatherRows(inputView.rows(x, batch * steps, inputSize), toTimeMajor, 0, xs);
         for (int k = 0; k < gates; k++) {
-            Tensor bias = projectionBias.rows(k * hidden, (k + 1) * hidden);
-            Tensor bIh = biasIh.value().rows(k * hidden, (k + 1) * hidden);
+            Tensor bias = gateRows(projectionBias, k);
+            Tensor bIh = gateRows(biasIh.value(), k);
             if (foldsHiddenBias(k)) {
                 be.binary(dendrite.tensor.op.BinaryOp.ADD, bIh, biasHh(k), bias);
             } else {
                 be.copy(bIh, bias);
             }
-            be.linear(xs, weightIh.value().rows(k * hidden, (k + 1) * hidden), bias, null, 0f, gate[k].get(steps * batch));
+            be.linear(xs, gateRows(weightIh.value(), k), bias, null, 0f, gate[k].get(steps * batch));
         }
         be.fill(state(0), 0f);
         for (int t = 0; t < steps; t++) {
             stepForward(t);
         }
-        Tensor hs = states.get((steps + 1) * batch).rows(batch, (steps + 1) * batch);
         if (!returnSequences) {
             Tensor y = out.get(batch);
             be.copy(state(steps), y);
             return y;
         }
         Tensor y = out.get(batch);
-        be.gatherRows(hs, toBatchMajor, 0, y.reshape(batch * steps, hidden));
+        Tensor all = states.get((steps + 1) * batch);
+        Tensor hs = statesAfterFirst(all);
+        be.gatherRows(hs, toBatchMajor, 0, outputView.rows(y, batch * steps, hidden));
         return y;
     }
 
@@ -302,42 +324,64 @@ public abstract class Recurrent implements Layer {
     public Tensor backward(Tensor dOut) {
         Tensor dHs = dStates.get(steps * batch);
         if (returnSequences) {
-            be.gatherRows(dOut.reshape(batch * steps, hidden), toTimeMajor, 0, dHs);
+            be.gatherRows(dOutView.rows(dOut, batch * steps, hidden), toTimeMajor, 0, dHs);
         } else {
             be.fill(dHs, 0f);
-            be.copy(dOut, dHs.rows((steps - 1) * batch, steps * batch));
+            be.copy(dOut, block(dStates, dHs, steps, steps - 1));
         }
         Tensor dhT = dh.get(batch);
         Tensor dhPrev = dhNext.get(batch);
         be.fill(dhPrev, 0f);
         startBackward();
         for (int t = steps - 1; t >= 0; t--) {
-            be.binary(dendrite.tensor.op.BinaryOp.ADD, dHs.rows(t * batch, (t + 1) * batch), dhPrev, dhT);
+            be.binary(dendrite.tensor.op.BinaryOp.ADD, block(dStates, dHs, steps, t), dhPrev, dhT);
             stepBackward(t, dhT, dhPrev);
         }
 
         Tensor xs = timeMajorInput.get(steps * batch);
-        Tensor hPrev = states.get((steps + 1) * batch).rows(0, steps * batch);
+        Tensor hPrev = statesBeforeLast(states.get((steps + 1) * batch));
         int rows = steps * batch;
         for (int k = 0; k < gates; k++) {
             Tensor dz = dGate[k].get(rows);
             Tensor dzh = dGateHidden[k].get(rows);
-            be.gemm(true, false, 1f, dz, xs, 0f, weightIh.grad().rows(k * hidden, (k + 1) * hidden));
-            be.gemm(true, false, 1f, dzh, hPrev, 0f, weightHh.grad().rows(k * hidden, (k + 1) * hidden));
-            be.reduce(ReduceOp.SUM, dz, 0, biasIh.grad().rows(k * hidden, (k + 1) * hidden));
-            be.reduce(ReduceOp.SUM, dzh, 0, biasHh.grad().rows(k * hidden, (k + 1) * hidden));
+            be.gemm(true, false, 1f, dz, xs, 0f, gateRows(weightIh.grad(), k));
+            be.gemm(true, false, 1f, dzh, hPrev, 0f, gateRows(weightHh.grad(), k));
+            be.reduce(ReduceOp.SUM, dz, 0, gateRows(biasIh.grad(), k));
+            be.reduce(ReduceOp.SUM, dzh, 0, gateRows(biasHh.grad(), k));
         }
         if (!inputGradientNeeded) {
             return null;
         }
         Tensor dxs = dTimeMajorInput.get(rows);
         for (int k = 0; k < gates; k++) {
-            be.gemm(false, false, 1f, dGate[k].get(rows), weightIh.value().rows(k * hidden, (k + 1) * hidden),
-                    k == 0 ? 0f : 1f, dxs);
+            be.gemm(false, false, 1f, dGate[k].get(rows), gateRows(weightIh.value(), k), k == 0 ? 0f : 1f, dxs);
         }
         Tensor d = dx.get(batch);
-        be.gatherRows(dxs, toBatchMajor, 0, d.reshape(batch * steps, inputSize));
+        be.gatherRows(dxs, toBatchMajor, 0, dxView.rows(d, batch * steps, inputSize));
         return d;
+    }
+
+    private Tensor afterFirstSource;
+    private Tensor afterFirstView;
+    private Tensor beforeLastSource;
+    private Tensor beforeLastView;
+
+    /** h_0 ... h_(T-1): the states buffer without the initial state, a view kept while the buffer lasts. */
+    private Tensor statesAfterFirst(Tensor all) {
+        if (all != afterFirstSource || !afterFirstView.isAlive() || afterFirstView.dim(0) != steps * batch) {
+            afterFirstSource = all;
+            afterFirstView = all.rows(batch, (steps + 1) * batch);
+        }
+        return afterFirstView;
+    }
+
+    /** h_(-1) ... h_(T-2): the state each step started from. */
+    private Tensor statesBeforeLast(Tensor all) {
+        if (all != beforeLastSource || !beforeLastView.isAlive() || beforeLastView.dim(0) != steps * batch) {
+            beforeLastSource = all;
+            beforeLastView = all.rows(0, steps * batch);
+        }
+        return beforeLastView;
     }
 
     /** Row indices between batch-major ({@code b * T + t}) and time-major ({@code t * B + b}) order. */
