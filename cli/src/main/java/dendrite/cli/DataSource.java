@@ -9,6 +9,7 @@ import dendrite.nn.data.FashionMnist;
 import dendrite.nn.data.MnistFolder;
 import dendrite.nn.data.Splits;
 import dendrite.nn.data.Synthetic;
+import dendrite.nn.data.TextCorpus;
 import dendrite.nn.data.TimeSeries;
 import dendrite.nn.data.TrainTest;
 import java.io.IOException;
@@ -34,21 +35,23 @@ import java.util.Locale;
  *   <li>a time series: {@code series:<file>} (a CSV, one row per step, its columns the series) or
  *       {@code server-load-series} (the server-load metrics hour by hour, 16 weeks), cut into
  *       windows of {@code --window} steps whose target is {@code --target} {@code --horizon} steps
- *       later, and split in time order (train, then validation, then test).</li>
+ *       later, and split in time order (train, then validation, then test);</li>
+ *   <li>{@code text:<file>}: a UTF-8 text, as windows of {@code --window} characters from every
+ *       {@code --stride}-th one, each classified by the character after it, split in text order.</li>
  * </ul>
  * Sets without a fixed test part are split with a seed, stratified by class, so the same seed
  * gives the same test part in {@code train} and later in {@code eval}.
  */
 record DataSource(Kind kind, String spec, String argument) {
 
-    enum Kind { DIGITS, FASHION_MNIST, MNIST, CIFAR10, CSV, SYNTHETIC, SERIES }
+    enum Kind { DIGITS, FASHION_MNIST, MNIST, CIFAR10, CSV, SYNTHETIC, SERIES, TEXT }
 
     /** Hours of the generated server-load series: 16 weeks. */
     static final int SERVER_LOAD_SERIES_HOURS = 24 * 7 * 16;
 
     /** The names accepted, for messages. */
     static final String KNOWN = "digits, fashion-mnist, mnist:<folder>, cifar10:<folder>, csv:<file>, xor, moons, circles,"
-            + " spirals, regression, server-load, series:<file>, server-load-series";
+            + " spirals, regression, server-load, series:<file>, server-load-series, text:<file>";
 
     /** Parses a {@code --dataset} value; an unknown name is a one-line error listing the known ones. */
     static DataSource parse(String spec) {
@@ -90,6 +93,13 @@ record DataSource(Kind kind, String spec, String argument) {
                 yield new DataSource(Kind.SERIES, s, arg);
             }
             case "server-load-series" -> noArgument(Kind.SERIES, s.toLowerCase(Locale.ROOT), arg);
+            case "text" -> {
+                if (arg == null) {
+                    throw new BadInputException("dataset 'text' needs its file: --dataset text:<file> (any UTF-8 text, e.g."
+                            + " /usr/share/dict/words from Debian's wamerican)");
+                }
+                yield new DataSource(Kind.TEXT, s, arg);
+            }
             case "xor", "moons", "circles", "spirals", "sine", "regression", "server-load" -> {
                 if (arg != null && !head.equals("spirals")) {
                     throw new BadInputException("dataset '" + spec + "': " + head + " takes no ':' argument");
@@ -121,6 +131,7 @@ record DataSource(Kind kind, String spec, String argument) {
             }
             case SYNTHETIC -> spec.replace(':', '-');
             case SERIES -> argument == null ? spec : "series-" + fileStem(argument);
+            case TEXT -> "text-" + fileStem(argument);
         };
     }
 
@@ -139,9 +150,13 @@ record DataSource(Kind kind, String spec, String argument) {
      * How to read a CSV's targets; ignored for the other kinds. For a series, {@code window} and
      * {@code horizon} say how it is cut into samples (unused otherwise).
      */
-    record CsvColumns(String label, String target, char delimiter, List<String> drop, int window, int horizon) {
-        /** The window and horizon of a series when none are given. */
+    record CsvColumns(String label, String target, char delimiter, List<String> drop, int window, int horizon, int stride) {
+        /** The window of a series when none is given. */
         static final int DEFAULT_WINDOW = 48;
+        /** The window of a text when none is given. */
+        static final int DEFAULT_TEXT_WINDOW = 32;
+        /** Characters between one text window's start and the next's when none is given. */
+        static final int DEFAULT_STRIDE = 3;
 
         CsvColumns(String label, String target) {
             this(label, target, ',', List.of());
@@ -152,7 +167,7 @@ record DataSource(Kind kind, String spec, String argument) {
         }
 
         CsvColumns(String label, String target, char delimiter, List<String> drop) {
-            this(label, target, delimiter, drop, DEFAULT_WINDOW, 1);
+            this(label, target, delimiter, drop, DEFAULT_WINDOW, 1, DEFAULT_STRIDE);
         }
 
         CsvReader reader() {
@@ -211,7 +226,28 @@ record DataSource(Kind kind, String spec, String argument) {
             case CSV -> readCsv(columns);
             case SYNTHETIC -> synthetic(seed);
             case SERIES -> windows(columns, seed);
+            case TEXT -> textWindows(columns);
         };
+    }
+
+    /** The text this names. */
+    TextCorpus text() throws IOException {
+        Path file = Path.of(argument);
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException(Files.exists(file) ? file + " is not a file" : "no such file: " + file);
+        }
+        return TextCorpus.read(file);
+    }
+
+    private Dataset textWindows(CsvColumns columns) throws IOException {
+        if (columns.label() != null || columns.target() != null) {
+            throw new BadInputException("a text's classes are its characters: drop --label and --target");
+        }
+        try {
+            return text().windows(columns.window(), columns.stride());
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage(), e);
+        }
     }
 
     /** The series this names: the CSV file's columns, or the generated server-load series. */
@@ -280,12 +316,13 @@ record DataSource(Kind kind, String spec, String argument) {
             case CSV -> readCsv(columns);
             case SYNTHETIC -> synthetic(seed);
             case SERIES -> windows(columns, seed);
+            case TEXT -> textWindows(columns);
             default -> throw new AssertionError(kind);
         };
         if (all.size() < 3) {
             throw new BadInputException("dataset " + spec + " has " + all.size() + " samples: too few to split into training, validation and test parts");
         }
-        if (kind == Kind.SERIES) {
+        if (kind == Kind.SERIES || kind == Kind.TEXT) {
             return Splits.chronological(all, validationFraction, testFraction);
         }
         return all.isClassification()

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dendrite", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Train, evaluate and inspect neural networks on the JVM.",
-        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SummaryCommand.class, GradcheckCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SampleCommand.class, SummaryCommand.class,
+                GradcheckCommand.class,
                 BenchCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class})
 public final class Main {

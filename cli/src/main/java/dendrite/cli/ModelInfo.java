@@ -19,7 +19,7 @@ import java.util.Map;
  */
 record ModelInfo(boolean classification, List<String> classNames, Scaler scaler, Scaler targetScaler, String dataset, long seed,
         double validationFraction, double testFraction, String label, String target, String dataFingerprint,
-        char delimiter, Integer limit, List<String> dropped, Integer window, Integer horizon) {
+        char delimiter, Integer limit, List<String> dropped, Integer window, Integer horizon, Integer stride) {
 
     private static final String PREFIX = "cli.";   // nn-core owns the "dendrite." keys
 
@@ -78,7 +78,12 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
         }
         if (window != null) {
             m.put(PREFIX + "window", Integer.toString(window));
+        }
+        if (horizon != null) {
             m.put(PREFIX + "horizon", Integer.toString(horizon));
+        }
+        if (stride != null) {
+            m.put(PREFIX + "stride", Integer.toString(stride));
         }
         return m;
     }
@@ -99,7 +104,8 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
                 m.containsKey(PREFIX + "limit") ? (int) parseLong(m.get(PREFIX + "limit"), 0, file) : null,
                 m.containsKey(PREFIX + "dropped_columns") ? List.of(m.get(PREFIX + "dropped_columns").split("\n")) : List.of(),
                 m.containsKey(PREFIX + "window") ? (int) parseLong(m.get(PREFIX + "window"), 0, file) : null,
-                m.containsKey(PREFIX + "horizon") ? (int) parseLong(m.get(PREFIX + "horizon"), 1, file) : null);
+                m.containsKey(PREFIX + "horizon") ? (int) parseLong(m.get(PREFIX + "horizon"), 1, file) : null,
+                m.containsKey(PREFIX + "stride") ? (int) parseLong(m.get(PREFIX + "stride"), 1, file) : null);
     }
 
     private static char delimiter(String stored, String file) {
@@ -115,7 +121,8 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
     /** How eval reads the data train read: the columns, and a series' window and horizon. */
     DataSource.CsvColumns columns(String label, String target, char delimiter, List<String> drop) {
         return window == null ? new DataSource.CsvColumns(label, target, delimiter, drop)
-                : new DataSource.CsvColumns(label, target, delimiter, drop, window, horizon);
+                : new DataSource.CsvColumns(label, target, delimiter, drop, window, horizon == null ? 1 : horizon,
+                        stride == null ? DataSource.CsvColumns.DEFAULT_STRIDE : stride);
     }
 
     /** The class names, numbered where none were stored. */

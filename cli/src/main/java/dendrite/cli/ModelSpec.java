@@ -27,9 +27,9 @@ import java.util.function.Consumer;
  *       (each channel's mean)</li>
  *   <li>{@code dense N}, {@code flatten}, {@code dropout P}, {@code batchnorm} (flat features),
  *       {@code batchnorm2d} (per channel of images)</li>
- *   <li>{@code lstm N [seq]}, {@code gru N [seq]}, {@code rnn N [seq]} (recurrent layers on
+ *   <li>{@code lstm N [seq] [mask]}, {@code gru N ...}, {@code rnn N ...} (recurrent layers on
  *       {@code [time, features]} samples; {@code seq} returns every step's state, for another
- *       recurrent layer after it), {@code embedding VOCAB DIM [pad ID]} (token ids to vectors)</li>
+ *       recurrent layer after it; {@code mask} skips all-zero steps as padding), {@code embedding VOCAB DIM [pad ID]} (token ids to vectors)</li>
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu} (exact, PyTorch's default),
  *       {@code gelu-tanh} (its tanh approximation), {@code leaky-relu}</li>
  * </ul>
@@ -141,19 +141,24 @@ final class ModelSpec {
     private static Consumer<Sequential.Builder> recurrent(String[] w) {
         int hidden = number(w, 1, "hidden units");
         boolean sequences = false;
-        if (w.length > 2) {
-            if (!w[2].equals("seq")) {
-                throw new BadInputException("--model: " + w[0] + " option '" + w[2] + "' is unknown; known: seq (every"
-                        + " step's state, for a recurrent layer after it)");
+        boolean masked = false;
+        for (int i = 2; i < w.length; i++) {
+            switch (w[i]) {
+                case "seq" -> sequences = true;
+                case "mask" -> masked = true;
+                default -> throw new BadInputException("--model: " + w[0] + " option '" + w[i] + "' is unknown; known: seq"
+                        + " (every step's state, for a recurrent layer after it), mask (all-zero steps are padding)");
             }
-            only(w, 3);
-            sequences = true;
         }
         boolean seq = sequences;
-        return switch (w[0]) {
-            case "lstm" -> b -> b.lstm(hidden, seq);
-            case "gru" -> b -> b.gru(hidden, seq);
-            default -> b -> b.rnn(hidden, seq);
+        boolean mask = masked;
+        return b -> {
+            dendrite.nn.layers.Recurrent layer = switch (w[0]) {
+                case "lstm" -> new dendrite.nn.layers.LSTM(-1, hidden, seq);
+                case "gru" -> new dendrite.nn.layers.GRU(-1, hidden, seq);
+                default -> new dendrite.nn.layers.SimpleRNN(-1, hidden, seq, dendrite.tensor.op.Activation.TANH);
+            };
+            b.add(mask ? layer.maskZeroSteps() : layer);
         };
     }
 

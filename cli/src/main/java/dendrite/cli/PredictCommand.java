@@ -74,7 +74,7 @@ final class PredictCommand implements Callable<Integer> {
         Sequential model = loaded.model();
         ModelInfo info = loaded.info();
 
-        if (info.window() != null) {
+        if (info.horizon() != null) {
             return forecast(model, info);
         }
         Dataset raw = readFeatures(info);

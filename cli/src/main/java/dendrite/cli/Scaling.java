@@ -24,10 +24,15 @@ enum Scaling {
      * blank. Tabular and synthetic data are standardized.
      */
     static Scaling parse(String value, DataSource source) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (source.kind() == DataSource.Kind.TEXT && !v.equals("auto") && !v.equals("none")) {
+            throw new BadInputException("--scale " + value + ": a text's samples are character ids, which are not scaled");
+        }
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "auto" -> switch (source.kind()) {
                 case DIGITS, FASHION_MNIST, MNIST, CIFAR10 -> NONE;
                 case CSV, SYNTHETIC, SERIES -> STANDARD;
+                case TEXT -> NONE;             // token ids: an embedding looks them up, they must stay whole
             };
             case "standard" -> STANDARD;
             case "minmax", "min-max" -> MIN_MAX;

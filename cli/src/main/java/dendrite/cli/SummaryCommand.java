@@ -53,7 +53,10 @@ final class SummaryCommand implements Callable<Integer> {
         }
         out.println("input scaling: " + (info.scaler() == null ? "none" : info.scaler().kind().name().toLowerCase(Locale.ROOT)
                 .replace('_', '-') + " (" + info.scaler().features() + " features)"));
-        if (info.window() != null) {
+        if (info.window() != null && info.horizon() == null) {
+            out.printf(Locale.ROOT, "text: windows of %d characters, predicting the next%n", info.window());
+        }
+        if (info.horizon() != null) {
             out.printf(Locale.ROOT, "series: windows of %d steps, forecasting %d step%s ahead%n", info.window(), info.horizon(),
                     info.horizon() == 1 ? "" : "s");
         }

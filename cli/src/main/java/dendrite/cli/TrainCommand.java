@@ -57,6 +57,8 @@ final class TrainCommand implements Callable<Integer> {
      * signal (the server-load kind) needs; benchmarks/README.md has the comparison.
      */
     static final double CSV_REGRESSION_DROPOUT = 0.3;
+    /** The embedding size of the preset text models. */
+    static final int TEXT_EMBEDDING = 32;
     /** Grid points per axis of the decision-boundary picture. */
     static final int BOUNDARY_GRID = 150;
 
@@ -81,6 +83,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--horizon", paramLabel = "<steps>",
             description = "A series: how many steps after the window's last the forecast is for (default: 1, the next).")
     Integer horizon;
+
+    @Option(names = "--stride", paramLabel = "<chars>",
+            description = "A text: characters between one window's start and the next's (default: 3).")
+    Integer stride;
 
     @Option(names = "--hidden", paramLabel = "<sizes>",
             description = "Hidden layer sizes, e.g. 256,128; 'none' for a linear model "
@@ -221,6 +227,7 @@ final class TrainCommand implements Callable<Integer> {
                 case CSV -> new Defaults("128", 50, 32);
                 case SYNTHETIC -> new Defaults("64,64", 100, 32);
                 case SERIES -> new Defaults("64", 30, 32);
+                case TEXT -> new Defaults("128", 5, 64);
             };
         }
     }
@@ -255,16 +262,27 @@ final class TrainCommand implements Callable<Integer> {
         char delimiter = csv.given() == null ? ',' : csv.given();
         List<String> dropped = droppedColumns(source, delimiter);
         boolean series = source.kind() == DataSource.Kind.SERIES;
-        if (!series && (window != null || horizon != null)) {
-            throw new BadInputException((window != null ? "--window" : "--horizon") + " applies to a time series"
-                    + " (--dataset series:<file> or server-load-series)");
+        boolean text = source.kind() == DataSource.Kind.TEXT;
+        if (!series && !text && window != null) {
+            throw new BadInputException("--window applies to a time series (--dataset series:<file> or server-load-series)"
+                    + " or a text (text:<file>)");
         }
-        int windowSteps = window != null ? window : DataSource.CsvColumns.DEFAULT_WINDOW;
+        if (!series && horizon != null) {
+            throw new BadInputException("--horizon applies to a time series (--dataset series:<file> or server-load-series)");
+        }
+        if (!text && stride != null) {
+            throw new BadInputException("--stride applies to a text (--dataset text:<file>)");
+        }
+        int windowSteps = window != null ? window
+                : text ? DataSource.CsvColumns.DEFAULT_TEXT_WINDOW : DataSource.CsvColumns.DEFAULT_WINDOW;
         int horizonSteps = horizon != null ? horizon : 1;
-        if (windowSteps < 1 || horizonSteps < 1) {
-            throw new BadInputException("--window " + windowSteps + " and --horizon " + horizonSteps + ": each must be at least 1");
+        int strideChars = stride != null ? stride : DataSource.CsvColumns.DEFAULT_STRIDE;
+        if (windowSteps < 1 || horizonSteps < 1 || strideChars < 1) {
+            throw new BadInputException("--window " + windowSteps + ", --horizon " + horizonSteps + " and --stride "
+                    + strideChars + ": each must be at least 1");
         }
-        DataSource.CsvColumns columns = new DataSource.CsvColumns(label, target, delimiter, dropped, windowSteps, horizonSteps);
+        DataSource.CsvColumns columns = new DataSource.CsvColumns(label, target, delimiter, dropped, windowSteps, horizonSteps,
+                strideChars);
         DataSplit raw = source.load(columns, seed, validationFraction, testFraction);
         if (imageShape != null) {
             raw = asImages(raw, imageShape);
@@ -279,6 +297,14 @@ final class TrainCommand implements Callable<Integer> {
         Dataset validationSet = ModelInfo.prepare(raw.validation(), scaler, targetScaler);
         Dataset testSet = ModelInfo.prepare(raw.test(), scaler, targetScaler);
         boolean classification = trainSet.isClassification();
+        if (text) {
+            String named = model.trim().toLowerCase(Locale.ROOT);
+            if (ModelSpec.isMlp(model) || named.equals("lstm") || named.equals("gru")) {
+                int units = hiddenSizes.length > 0 ? hiddenSizes[0] : 128;
+                layerSpec = ModelSpec.parse("embedding " + trainSet.numClasses() + " " + TEXT_EMBEDDING + ", "
+                        + (named.equals("gru") ? "gru " : "lstm ") + units);
+            }
+        }
         boolean csvRegression = source.kind() == DataSource.Kind.CSV && !classification;
         double rate = lr != null ? lr
                 : ModelOptions.defaultLearningRate(opt, source.kind() == DataSource.Kind.SYNTHETIC || csvRegression);
@@ -289,7 +315,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean oneD = !classification && trainSet.sampleSize() == 1 && trainSet.targetSize() == 1;
 
         List<String> files = new ArrayList<>(List.of(MODEL_FILE, CURVES_FILE, HISTORY_FILE));
-        if (classification) {
+        if (classification && !text) {                    // a confusion matrix of every character is unreadable
             files.add(CONFUSION_FILE);
         }
         if (twoD) {
@@ -344,7 +370,7 @@ final class TrainCommand implements Callable<Integer> {
 
             ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, targetScaler, source.spec(), seed,
                     validationFraction, testFraction, label, target, DataFingerprint.of(raw), delimiter, limit,
-                    dropped, series ? windowSteps : null, series ? horizonSteps : null);
+                    dropped, series || text ? windowSteps : null, series ? horizonSteps : null, text ? strideChars : null);
             ModelStore.save(run.file(MODEL_FILE), model, info);
             writeHistory(history, listener.epochSeconds(), run.file(HISTORY_FILE));
             String title = source.shortName();
@@ -358,12 +384,20 @@ final class TrainCommand implements Callable<Integer> {
                 List<String> names = info.classNamesOrNumbers(trainSet.numClasses());
                 String chartTitle = String.format(Locale.ROOT, "%s: %s confusion (accuracy %.4f)", title, scoredOn,
                         test.accuracy());
-                Charts.confusion(test.report().confusionMatrix().toArray(), names, chartTitle, run.file(CONFUSION_FILE));
+                if (!text) {
+                    Charts.confusion(test.report().confusionMatrix().toArray(), names, chartTitle, run.file(CONFUSION_FILE));
+                }
                 if (twoD) {
                     drawBoundary(model, scaler, rawTrain, names, title, run.file(BOUNDARY_FILE));
                 }
                 out.printf(Locale.ROOT, "%s loss: %.4f%n", scoredOn, test.loss());
                 out.printf(Locale.ROOT, "%s accuracy: %.4f%n", scoredOn, test.accuracy());
+                if (text) {
+                    double bigram = dendrite.nn.data.TextCorpus.bigramCrossEntropy(trainSet, scored);
+                    out.printf(Locale.ROOT, "%s bits per character: %.4f (perplexity %.3f); a bigram model's: %.4f"
+                            + " (perplexity %.3f)%n", scoredOn, test.loss() / Math.log(2), Math.exp(test.loss()),
+                            bigram / Math.log(2), Math.exp(bigram));
+                }
                 Divergence.check(history, trainSet.numClasses(), test.accuracy(), optim.learningRate())
                         .ifPresent(w -> spec.commandLine().getErr().println("dendrite: warning: " + w));
             } else {

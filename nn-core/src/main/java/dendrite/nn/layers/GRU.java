@@ -50,8 +50,12 @@ public final class GRU extends Recurrent {
 
     /** Builds one from its {@link #config()}. */
     public static GRU fromConfig(Map<String, ?> c) {
-        return new GRU(c.containsKey("input_size") ? Configs.intValue(c, "gru", "input_size") : -1,
+        GRU g = new GRU(c.containsKey("input_size") ? Configs.intValue(c, "gru", "input_size") : -1,
                 Configs.intValue(c, "gru", "hidden_size"), Configs.booleanValue(c, "gru", "return_sequences", false));
+        if (Configs.booleanValue(c, "gru", "mask_zero", false)) {
+            g.maskZeroSteps();
+        }
+        return g;
     }
 
     @Override

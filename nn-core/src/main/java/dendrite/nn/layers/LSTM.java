@@ -43,6 +43,8 @@ public final class LSTM extends Recurrent {
     private BatchBuffer tanhCells;
     private BatchBuffer dc;
     private BatchBuffer dcNext;
+    private BatchBuffer dcMasked;
+    private BatchBuffer dcPass;
 
     /** An LSTM of {@code hidden} units returning the last step's state. */
     public LSTM(int hidden) {
@@ -60,8 +62,12 @@ public final class LSTM extends Recurrent {
 
     /** Builds one from its {@link #config()}. */
     public static LSTM fromConfig(Map<String, ?> c) {
-        return new LSTM(c.containsKey("input_size") ? Configs.intValue(c, "lstm", "input_size") : -1,
+        LSTM l = new LSTM(c.containsKey("input_size") ? Configs.intValue(c, "lstm", "input_size") : -1,
                 Configs.intValue(c, "lstm", "hidden_size"), Configs.booleanValue(c, "lstm", "return_sequences", false));
+        if (Configs.booleanValue(c, "lstm", "mask_zero", false)) {
+            l.maskZeroSteps();
+        }
+        return l;
     }
 
     @Override
@@ -76,6 +82,14 @@ public final class LSTM extends Recurrent {
         tanhCells = new BatchBuffer(backend, row);
         dc = new BatchBuffer(backend, row);
         dcNext = new BatchBuffer(backend, row);
+        dcMasked = new BatchBuffer(backend, row);
+        dcPass = new BatchBuffer(backend, row);
+    }
+
+    /** The cell state goes through a padded step unchanged, as h does. */
+    @Override
+    protected void carryThroughPadding(int t, Tensor m) {
+        keepWhereMasked(cell(t), cell(t + 1), m);
     }
 
     private Tensor cell(int t) {
@@ -124,13 +138,20 @@ public final class LSTM extends Recurrent {
         Tensor tc = step(tanhCells, t);
         Tensor dcT = dc.get(batch());
         Tensor dcCarry = dcNext.get(batch());
+        Tensor m = mask(t);
+        Tensor dcIn = dcCarry;
+        if (m != null) {                                     // a padded step passes dL/dc_t on unchanged
+            dcIn = dcMasked.get(batch());
+            be.binary(BinaryOp.MUL, dcCarry, m, dcIn);
+            be.binary(BinaryOp.SUB, dcCarry, dcIn, dcPass.get(batch()));
+        }
 
         Tensor dzo = dGate(O, t);
         be.binary(BinaryOp.MUL, dh, tc, dzo);
         be.activationBackward(Activation.SIGMOID, 0f, null, o, dzo, dzo);
         be.binary(BinaryOp.MUL, dh, o, dcT);
         be.activationBackward(Activation.TANH, 0f, null, tc, dcT, dcT);
-        be.binary(BinaryOp.ADD, dcT, dcCarry, dcT);
+        be.binary(BinaryOp.ADD, dcT, dcIn, dcT);
         Tensor dzi = dGate(I, t);
         be.binary(BinaryOp.MUL, dcT, g, dzi);
         be.activationBackward(Activation.SIGMOID, 0f, null, i, dzi, dzi);
@@ -141,6 +162,9 @@ public final class LSTM extends Recurrent {
         be.binary(BinaryOp.MUL, dcT, cell(t), dzf);
         be.activationBackward(Activation.SIGMOID, 0f, null, f, dzf, dzf);
         be.binary(BinaryOp.MUL, dcT, f, dcCarry);
+        if (m != null) {
+            be.binary(BinaryOp.ADD, dcCarry, dcPass.get(batch()), dcCarry);
+        }
         for (int k = 0; k < 4; k++) {
             be.gemm(false, false, 1f, dGate(k, t), weightHh(k), k == 0 ? 0f : 1f, dhPrev);
         }

@@ -41,6 +41,13 @@ import java.util.Optional;
  * </ol>
  * {@code dZh_k} is {@code dZ_k} except for a GRU's candidate gate, whose hidden part sits inside
  * the reset gate's product.
+ *
+ * <h2>Padded batches</h2>
+ * With {@link #maskZeroSteps()}, a step whose input is all zeros (padding, which an
+ * {@link Embedding} with a padding index gives) is skipped: the state goes through it unchanged
+ * ({@code h_t = h_(t-1) + m_t (h'_t - h_(t-1))} with m_t 0 or 1), its output is zero, and no
+ * gradient reaches the weights or the input from it, as PyTorch computes a packed sequence. The last
+ * step's output is then the state after each sample's last real step.
  */
 public abstract class Recurrent implements Layer {
     /** The hidden size. */
@@ -49,6 +56,7 @@ public abstract class Recurrent implements Layer {
     protected final int gates;
     private final boolean returnSequences;
     private int inputSize;
+    private boolean maskZero;
 
     /** The backend, set by {@link #build}. */
     protected Backend be;
@@ -76,6 +84,14 @@ public abstract class Recurrent implements Layer {
     private BatchBuffer dhNext;
     private BatchBuffer dTimeMajorInput;
     private BatchBuffer dx;
+    /** Time-major {@code [T * B, 1]}: 1 for a real step, 0 for padding (with {@link #maskZeroSteps()}). */
+    private BatchBuffer mask;
+    private BatchBuffer maskedOutput;
+    private BatchBuffer dhCell;
+    private BatchBuffer dhPass;
+    private float[] maskValues = new float[0];
+    private float[] inputValues = new float[0];
+    private boolean anyMasked;
 
     private int batch;
     private int steps;
@@ -106,6 +122,40 @@ public abstract class Recurrent implements Layer {
         this.hidden = hidden;
         this.gates = gates;
         this.returnSequences = returnSequences;
+    }
+
+    /**
+     * Treats steps whose input is all zeros as padding, skipped (see the class comment); for batches of
+     * sequences of different lengths padded with zeros. Returns this layer; call before building.
+     */
+    public Recurrent maskZeroSteps() {
+        this.maskZero = true;
+        return this;
+    }
+
+    /** Whether all-zero steps are skipped as padding. */
+    public boolean masksZeroSteps() {
+        return maskZero;
+    }
+
+    /** Step t's mask {@code [B, 1]} (1 real, 0 padding), or null when no step of the batch is padding. */
+    protected final Tensor mask(int t) {
+        return anyMasked ? block(mask, mask.get(steps * batch), steps, t) : null;
+    }
+
+    /**
+     * After step t's forward, with padding in the batch: whatever the cell carries besides h (an
+     * LSTM's cell state) goes through padded steps unchanged, as h does. {@code m} is step t's mask.
+     */
+    protected void carryThroughPadding(int t, Tensor m) {
+    }
+
+    /** {@code next = prev + m (next - prev)}: next where m is 1, prev where it is 0. */
+    protected final void keepWhereMasked(Tensor prev, Tensor next, Tensor m) {
+        Tensor tmp = scratch();
+        be.binary(dendrite.tensor.op.BinaryOp.SUB, next, prev, tmp);
+        be.binary(dendrite.tensor.op.BinaryOp.MUL, tmp, m, tmp);
+        be.binary(dendrite.tensor.op.BinaryOp.ADD, prev, tmp, next);
     }
 
     /** Whether the cell adds {@code b_hh_k} with {@code b_ih_k} into the input projection (all but a GRU's candidate). */
@@ -223,6 +273,9 @@ public abstract class Recurrent implements Layer {
         }
         c.put("hidden_size", hidden);
         c.put("return_sequences", returnSequences);
+        if (maskZero) {
+            c.put("mask_zero", true);
+        }
         addConfig(c);
         return c;
     }
@@ -284,6 +337,10 @@ public abstract class Recurrent implements Layer {
         dhNext = new BatchBuffer(backend, row);
         dTimeMajorInput = new BatchBuffer(backend, Shape.of(inputSize));
         dx = new BatchBuffer(backend, inputShape);
+        mask = new BatchBuffer(backend, Shape.of(1));
+        maskedOutput = new BatchBuffer(backend, row);
+        dhCell = new BatchBuffer(backend, row);
+        dhPass = new BatchBuffer(backend, row);
         allocateCellBuffers(backend);
     }
 
@@ -304,9 +361,15 @@ public abstract class Recurrent implements Layer {
             }
             be.linear(xs, gateRows(weightIh.value(), k), bias, null, 0f, gate[k].get(steps * batch));
         }
+        findPadding(xs);
         be.fill(state(0), 0f);
         for (int t = 0; t < steps; t++) {
             stepForward(t);
+            if (anyMasked) {
+                Tensor m = mask(t);
+                keepWhereMasked(state(t), state(t + 1), m);
+                carryThroughPadding(t, m);
+            }
         }
         if (!returnSequences) {
             Tensor y = out.get(batch);
@@ -316,6 +379,11 @@ public abstract class Recurrent implements Layer {
         Tensor y = out.get(batch);
         Tensor all = states.get((steps + 1) * batch);
         Tensor hs = statesAfterFirst(all);
+        if (anyMasked) {                                     // padded steps output zero
+            Tensor masked = maskedOutput.get(steps * batch);
+            be.binary(dendrite.tensor.op.BinaryOp.MUL, hs, mask.get(steps * batch), masked);
+            hs = masked;
+        }
         be.gatherRows(hs, toBatchMajor, 0, outputView.rows(y, batch * steps, hidden));
         return y;
     }
@@ -325,6 +393,9 @@ public abstract class Recurrent implements Layer {
         Tensor dHs = dStates.get(steps * batch);
         if (returnSequences) {
             be.gatherRows(dOutView.rows(dOut, batch * steps, hidden), toTimeMajor, 0, dHs);
+            if (anyMasked) {
+                be.binary(dendrite.tensor.op.BinaryOp.MUL, dHs, mask.get(steps * batch), dHs);
+            }
         } else {
             be.fill(dHs, 0f);
             be.copy(dOut, block(dStates, dHs, steps, steps - 1));
@@ -335,7 +406,18 @@ public abstract class Recurrent implements Layer {
         startBackward();
         for (int t = steps - 1; t >= 0; t--) {
             be.binary(dendrite.tensor.op.BinaryOp.ADD, block(dStates, dHs, steps, t), dhPrev, dhT);
-            stepBackward(t, dhT, dhPrev);
+            if (!anyMasked) {
+                stepBackward(t, dhT, dhPrev);
+                continue;
+            }
+            // A padded step passes dL/dh_t straight to h_(t-1); a real one through its cell.
+            Tensor m = mask(t);
+            Tensor cell = dhCell.get(batch);
+            Tensor pass = dhPass.get(batch);
+            be.binary(dendrite.tensor.op.BinaryOp.MUL, dhT, m, cell);
+            be.binary(dendrite.tensor.op.BinaryOp.SUB, dhT, cell, pass);
+            stepBackward(t, cell, dhPrev);
+            be.binary(dendrite.tensor.op.BinaryOp.ADD, dhPrev, pass, dhPrev);
         }
 
         Tensor xs = timeMajorInput.get(steps * batch);
@@ -382,6 +464,37 @@ public abstract class Recurrent implements Layer {
             beforeLastView = all.rows(0, steps * batch);
         }
         return beforeLastView;
+    }
+
+    /**
+     * With {@link #maskZeroSteps()}: which rows of the time-major input are all zeros, read on the
+     * host once per batch, and uploaded as the mask when the batch has any.
+     */
+    private void findPadding(Tensor xs) {
+        anyMasked = false;
+        if (!maskZero) {
+            return;
+        }
+        int rows = steps * batch;
+        if (inputValues.length < rows * inputSize) {
+            inputValues = new float[rows * inputSize];
+            maskValues = new float[rows];
+        }
+        be.read(xs, inputValues, 0);
+        for (int r = 0; r < rows; r++) {
+            float m = 0f;
+            for (int j = 0; j < inputSize; j++) {
+                if (inputValues[r * inputSize + j] != 0f) {
+                    m = 1f;
+                    break;
+                }
+            }
+            maskValues[r] = m;
+            anyMasked |= m == 0f;
+        }
+        if (anyMasked) {
+            be.write(mask.get(rows), maskValues, 0);
+        }
     }
 
     /** Row indices between batch-major ({@code b * T + t}) and time-major ({@code t * B + b}) order. */

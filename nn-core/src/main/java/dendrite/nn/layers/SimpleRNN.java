@@ -45,9 +45,13 @@ public final class SimpleRNN extends Recurrent {
         if (!act.equals("tanh") && !act.equals("relu")) {
             throw new IllegalArgumentException("rnn: nonlinearity must be tanh or relu, got '" + act + "'");
         }
-        return new SimpleRNN(c.containsKey("input_size") ? Configs.intValue(c, "rnn", "input_size") : -1,
+        SimpleRNN r = new SimpleRNN(c.containsKey("input_size") ? Configs.intValue(c, "rnn", "input_size") : -1,
                 Configs.intValue(c, "rnn", "hidden_size"), Configs.booleanValue(c, "rnn", "return_sequences", false),
                 Activation.valueOf(act.toUpperCase(Locale.ROOT)));
+        if (Configs.booleanValue(c, "rnn", "mask_zero", false)) {
+            r.maskZeroSteps();
+        }
+        return r;
     }
 
     @Override

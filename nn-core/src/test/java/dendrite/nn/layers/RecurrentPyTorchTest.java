@@ -61,6 +61,12 @@ class RecurrentPyTorchTest {
 
     private static Result torch(String module, boolean sequences, float[] x, float[] g, Map<String, float[]> weights)
             throws Exception {
+        return torch(module, sequences, x, g, weights, null);
+    }
+
+    /** With {@code lengths}, the batch goes through PyTorch as a packed sequence of those lengths. */
+    private static Result torch(String module, boolean sequences, float[] x, float[] g, Map<String, float[]> weights,
+            int[] lengths) throws Exception {
         StringBuilder assign = new StringBuilder();
         for (Map.Entry<String, float[]> w : weights.entrySet()) {
             assign.append(String.format(Locale.ROOT, "    m.%s.copy_(torch.tensor([%s]).reshape(m.%s.shape))%n", w.getKey(),
@@ -73,9 +79,18 @@ class RecurrentPyTorchTest {
                 with torch.no_grad():
                 %s
                 x = torch.tensor([%s]).reshape(%d, %d, %d).requires_grad_(True)
-                y, _ = m(x)
+                lengths = %s
+                if lengths is None:
+                    y, state = m(x)
+                    last = y[:, -1, :]
+                else:
+                    packed = torch.nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+                    p, state = m(packed)
+                    y, _ = torch.nn.utils.rnn.pad_packed_sequence(p, batch_first=True, total_length=%d)
+                    h = state[0] if isinstance(state, tuple) else state
+                    last = h[-1]
                 if not %s:
-                    y = y[:, -1, :]
+                    y = last
                 g = torch.tensor([%s]).reshape(y.shape)
                 (y * g).sum().backward()
                 def show(name, t):
@@ -84,7 +99,8 @@ class RecurrentPyTorchTest {
                 show('dx', x.grad)
                 for name, p in m.named_parameters():
                     show(name, p.grad)
-                """, module, assign, list(x), BATCH, STEPS, FEATURES, sequences ? "True" : "False", list(g));
+                """, module, assign, list(x), BATCH, STEPS, FEATURES,
+                lengths == null ? "None" : Arrays.toString(lengths), STEPS, sequences ? "True" : "False", list(g));
         Map<String, float[]> lines = new LinkedHashMap<>();
         for (String line : PyTorch.runCode(code).strip().split("\\n")) {
             String[] parts = line.trim().split(" ");
@@ -146,6 +162,47 @@ class RecurrentPyTorchTest {
                     "relu".equals(r.config().get("nonlinearity")) ? Activation.RELU : Activation.TANH);
             default -> throw new AssertionError(layer);
         };
+    }
+
+    /**
+     * Sequences of 7, 4 and 2 steps padded with zeros to 7: with {@code maskZeroSteps()} each layer
+     * gives what PyTorch gives the packed sequence (zero outputs at padding, the last real step's
+     * state as the last output, no gradient from padding), returning every step or the last.
+     */
+    @OnEveryBackend
+    void paddedBatchesAsPyTorchsPackedSequences(String backend) throws Exception {
+        Backend be = EveryBackend.get(backend);
+        int[] lengths = {7, 4, 2};
+        float[] x = values(3, BATCH * STEPS * FEATURES, 1.5f);
+        for (int b = 0; b < BATCH; b++) {
+            for (int t = lengths[b]; t < STEPS; t++) {
+                java.util.Arrays.fill(x, (b * STEPS + t) * FEATURES, (b * STEPS + t + 1) * FEATURES, 0f);
+            }
+        }
+        Map<String, Supplier<Recurrent>> layers = new LinkedHashMap<>();
+        for (boolean sequences : new boolean[] {true, false}) {
+            layers.put("torch.nn.LSTM(" + FEATURES + ", " + HIDDEN + ", batch_first=True)/" + sequences,
+                    () -> new LSTM(FEATURES, HIDDEN, sequences).maskZeroSteps());
+            layers.put("torch.nn.GRU(" + FEATURES + ", " + HIDDEN + ", batch_first=True)/" + sequences,
+                    () -> new GRU(FEATURES, HIDDEN, sequences).maskZeroSteps());
+            layers.put("torch.nn.RNN(" + FEATURES + ", " + HIDDEN + ", batch_first=True)/" + sequences,
+                    () -> new SimpleRNN(FEATURES, HIDDEN, sequences, Activation.TANH).maskZeroSteps());
+        }
+        for (Map.Entry<String, Supplier<Recurrent>> e : layers.entrySet()) {
+            String[] parts = e.getKey().split("/");
+            boolean sequences = Boolean.parseBoolean(parts[1]);
+            Recurrent layer = e.getValue().get();
+            float[] g = values(5, BATCH * (sequences ? STEPS : 1) * HIDDEN, 1f);
+            Map<String, float[]> weights = new LinkedHashMap<>();
+            Result mine = dendrite(be, layer, x, g, weights);
+            Result theirs = torch(parts[0], sequences, x, g, weights, lengths);
+            String what = backend + " padded " + layer;
+            same(what + " output", theirs.out(), mine.out());
+            same(what + " dx", theirs.dx(), mine.dx());
+            for (String name : theirs.grads().keySet()) {
+                same(what + " d" + name, theirs.grads().get(name), mine.grads().get(name));
+            }
+        }
     }
 
     @OnEveryBackend

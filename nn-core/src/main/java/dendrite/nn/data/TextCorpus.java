@@ -1,0 +1,155 @@
+package dendrite.nn.data;
+
+import java.io.IOException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * A text as a sequence of characters (Unicode code points) for a character-level language model:
+ * its vocabulary (every distinct character, in code-point order) and each character's id in it.
+ *
+ * <p>{@link #windows} makes the supervised set: sample i is {@code window} ids starting at
+ * {@code i * stride}, and its class is the id of the character right after them, so a model learns
+ * to predict the next character. The vocabulary becomes the set's class names, so a saved model
+ * knows which character each output is. Windows follow the text, so split them with
+ * {@link Splits#chronological}: later text validates what earlier text trained.
+ *
+ * <pre>{@code
+ * TextCorpus text = TextCorpus.read(Path.of("/usr/share/dict/words"));
+ * Dataset windows = text.windows(32, 3);                    // 32 characters -> the next one
+ * DataSplit split = Splits.chronological(windows, 0.1, 0.1);
+ * }</pre>
+ */
+public final class TextCorpus {
+    private final String name;
+    private final List<String> vocabulary;
+    private final int[] ids;
+
+    private TextCorpus(String name, List<String> vocabulary, int[] ids) {
+        this.name = name;
+        this.vocabulary = List.copyOf(vocabulary);
+        this.ids = ids;
+    }
+
+    /** The characters of {@code text}. */
+    public static TextCorpus of(String name, String text) {
+        int[] codePoints = text.codePoints().toArray();
+        TreeSet<Integer> distinct = new TreeSet<>();
+        for (int c : codePoints) {
+            distinct.add(c);
+        }
+        List<String> vocabulary = new ArrayList<>(distinct.size());
+        int[] idOf = new int[distinct.isEmpty() ? 0 : distinct.last() + 1];
+        for (int c : distinct) {
+            idOf[c] = vocabulary.size();
+            vocabulary.add(new String(Character.toChars(c)));
+        }
+        int[] ids = new int[codePoints.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = idOf[codePoints[i]];
+        }
+        return new TextCorpus(name, vocabulary, ids);
+    }
+
+    /**
+     * A UTF-8 file's characters.
+     *
+     * @throws DatasetFormatException naming the file when it is not valid UTF-8
+     */
+    public static TextCorpus read(Path file) throws IOException {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(Files.readAllBytes(file));
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(in.remaining());
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            throw DatasetFormatException.atOffset(file.toString(), in.position(), "not UTF-8 text: " + result.length()
+                    + " byte(s) that are no character");
+        }
+        decoder.flush(out);
+        return of(file.getFileName().toString(), out.flip().toString());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The distinct characters, in code-point order; a character's id is its index here. */
+    public List<String> vocabulary() {
+        return vocabulary;
+    }
+
+    /** The number of characters. */
+    public int length() {
+        return ids.length;
+    }
+
+    /** Each character's id, in text order (a copy). */
+    public int[] ids() {
+        return ids.clone();
+    }
+
+    /**
+     * Next-character samples: {@code window} ids from every {@code stride}-th position, each with the
+     * id of the character after them as its class.
+     *
+     * @throws IllegalArgumentException for a window or stride below 1, or a text too short for one sample
+     */
+    public Dataset windows(int window, int stride) {
+        if (window < 1 || stride < 1) {
+            throw new IllegalArgumentException("text " + name + ": window " + window + " and stride " + stride
+                    + " must both be at least 1");
+        }
+        int samples = ids.length <= window ? 0 : (ids.length - window - 1) / stride + 1;
+        if (samples < 1) {
+            throw new IllegalArgumentException("text " + name + ": " + ids.length + " characters are too few for a window of "
+                    + window + " and the character after it");
+        }
+        float[] x = new float[samples * window];
+        int[] y = new int[samples];
+        for (int i = 0; i < samples; i++) {
+            int start = i * stride;
+            for (int t = 0; t < window; t++) {
+                x[i * window + t] = ids[start + t];
+            }
+            y[i] = ids[start + window];
+        }
+        return Dataset.classification(name + " (window " + window + ")", x, new int[] {window}, y, vocabulary.size(),
+                vocabulary);
+    }
+
+    /**
+     * The cross-entropy (nats per character) on {@code test}'s samples of a bigram model counted on
+     * {@code train}'s (each sample's last character followed by its class), with add-one smoothing:
+     * the baseline a character model must beat, since it knows only the previous character.
+     */
+    public static double bigramCrossEntropy(Dataset train, Dataset test) {
+        int v = train.numClasses();
+        int window = train.sampleSize();
+        double[] counts = new double[v * v];
+        double[] totals = new double[v];
+        float[] x = train.features();
+        for (int i = 0; i < train.size(); i++) {
+            int prev = (int) x[i * window + window - 1];
+            counts[prev * v + train.label(i)]++;
+            totals[prev]++;
+        }
+        float[] tx = test.features();
+        double sum = 0;
+        for (int i = 0; i < test.size(); i++) {
+            int prev = (int) tx[i * window + window - 1];
+            sum -= Math.log((counts[prev * v + test.label(i)] + 1) / (totals[prev] + v));
+        }
+        return sum / test.size();
+    }
+
+    @Override
+    public String toString() {
+        return "TextCorpus[" + name + ", " + ids.length + " characters, " + vocabulary.size() + " distinct]";
+    }
+}
