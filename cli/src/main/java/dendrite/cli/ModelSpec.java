@@ -5,6 +5,7 @@ import dendrite.nn.layers.AvgPool2d;
 import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.MaxPool2d;
+import dendrite.nn.layers.Recurrent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,8 @@ import java.util.function.Consumer;
  *       {@code batchnorm2d} (per channel of images)</li>
  *   <li>{@code lstm N [seq] [mask]}, {@code gru N ...}, {@code rnn N ...} (recurrent layers on
  *       {@code [time, features]} samples; {@code seq} returns every step's state, for another
- *       recurrent layer after it; {@code mask} skips all-zero steps as padding), {@code embedding VOCAB DIM [pad ID]} (token ids to vectors)</li>
+ *       recurrent layer after it; {@code mask} skips all-zero steps as padding; {@code bi} runs it
+ *       both ways, as PyTorch's {@code bidirectional=True}), {@code embedding VOCAB DIM [pad ID]} (token ids to vectors)</li>
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu} (exact, PyTorch's default),
  *       {@code gelu-tanh} (its tanh approximation), {@code leaky-relu}</li>
  * </ul>
@@ -142,23 +144,28 @@ final class ModelSpec {
         int hidden = number(w, 1, "hidden units");
         boolean sequences = false;
         boolean masked = false;
+        boolean both = false;
         for (int i = 2; i < w.length; i++) {
             switch (w[i]) {
                 case "seq" -> sequences = true;
                 case "mask" -> masked = true;
+                case "bi" -> both = true;
                 default -> throw new BadInputException("--model: " + w[0] + " option '" + w[i] + "' is unknown; known: seq"
-                        + " (every step's state, for a recurrent layer after it), mask (all-zero steps are padding)");
+                        + " (every step's state, for a recurrent layer after it), mask (all-zero steps are padding), bi (both"
+                        + " directions)");
             }
         }
         boolean seq = sequences;
         boolean mask = masked;
+        boolean bi = both;
         return b -> {
             dendrite.nn.layers.Recurrent layer = switch (w[0]) {
                 case "lstm" -> new dendrite.nn.layers.LSTM(-1, hidden, seq);
                 case "gru" -> new dendrite.nn.layers.GRU(-1, hidden, seq);
                 default -> new dendrite.nn.layers.SimpleRNN(-1, hidden, seq, dendrite.tensor.op.Activation.TANH);
             };
-            b.add(mask ? layer.maskZeroSteps() : layer);
+            Recurrent r = mask ? layer.maskZeroSteps() : layer;
+            b.add(bi ? new dendrite.nn.layers.Bidirectional(r) : r);
         };
     }
 

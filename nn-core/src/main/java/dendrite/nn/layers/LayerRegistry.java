@@ -46,6 +46,7 @@ public final class LayerRegistry {
         register("rnn", SimpleRNN::fromConfig);
         register("lstm", LSTM::fromConfig);
         register("gru", GRU::fromConfig);
+        register("bidirectional", Bidirectional::fromConfig);
     }
 
     private LayerRegistry() {

@@ -57,6 +57,8 @@ public abstract class Recurrent implements Layer {
     private final boolean returnSequences;
     private int inputSize;
     private boolean maskZero;
+    /** Appended to the parameter names: "_reverse" for a bidirectional layer's backward direction. */
+    private String nameSuffix = "";
 
     /** The backend, set by {@link #build}. */
     protected Backend be;
@@ -131,6 +133,11 @@ public abstract class Recurrent implements Layer {
     public Recurrent maskZeroSteps() {
         this.maskZero = true;
         return this;
+    }
+
+    /** Names this layer's parameters as PyTorch names a bidirectional layer's reverse direction. */
+    void reverseDirectionNames() {
+        nameSuffix = "_reverse";
     }
 
     /** Whether all-zero steps are skipped as padding. */
@@ -297,10 +304,10 @@ public abstract class Recurrent implements Layer {
     public Optional<Map<String, int[]>> stateShapes(Shape in) {
         outputShape(in);
         Map<String, int[]> s = new LinkedHashMap<>();
-        s.put("weight_ih_l0", new int[] {gates * hidden, in.dim(1)});
-        s.put("weight_hh_l0", new int[] {gates * hidden, hidden});
-        s.put("bias_ih_l0", new int[] {gates * hidden});
-        s.put("bias_hh_l0", new int[] {gates * hidden});
+        s.put("weight_ih_l0" + nameSuffix, new int[] {gates * hidden, in.dim(1)});
+        s.put("weight_hh_l0" + nameSuffix, new int[] {gates * hidden, hidden});
+        s.put("bias_ih_l0" + nameSuffix, new int[] {gates * hidden});
+        s.put("bias_hh_l0" + nameSuffix, new int[] {gates * hidden});
         return Optional.of(s);
     }
 
@@ -309,10 +316,10 @@ public abstract class Recurrent implements Layer {
         outputShape(inputShape);
         this.be = backend;
         this.inputSize = inputShape.dim(1);
-        weightIh = new Parameter("weight_ih_l0", backend, Shape.of(gates * hidden, inputSize));
-        weightHh = new Parameter("weight_hh_l0", backend, Shape.of(gates * hidden, hidden));
-        biasIh = new Parameter("bias_ih_l0", backend, Shape.of(gates * hidden));
-        biasHh = new Parameter("bias_hh_l0", backend, Shape.of(gates * hidden));
+        weightIh = new Parameter("weight_ih_l0" + nameSuffix, backend, Shape.of(gates * hidden, inputSize));
+        weightHh = new Parameter("weight_hh_l0" + nameSuffix, backend, Shape.of(gates * hidden, hidden));
+        biasIh = new Parameter("bias_ih_l0" + nameSuffix, backend, Shape.of(gates * hidden));
+        biasHh = new Parameter("bias_hh_l0" + nameSuffix, backend, Shape.of(gates * hidden));
         float bound = (float) (1 / Math.sqrt(hidden));      // PyTorch: U(-1/sqrt(hidden), 1/sqrt(hidden)) for all four
         List<Parameter> ps = parameters();
         for (int i = 0; i < ps.size(); i++) {

@@ -65,6 +65,12 @@ class RecurrentGradientTest {
     }
 
     @OnEveryBackend
+    void bidirectional(String backend) {
+        check(backend, new dendrite.nn.layers.Bidirectional(new LSTM(3, 5, true)));
+        check(backend, new dendrite.nn.layers.Bidirectional(new GRU(3, 4, false)));
+    }
+
+    @OnEveryBackend
     void tanhRnn(String backend) {
         check(backend, new SimpleRNN(3, 5, true, Activation.TANH));
         check(backend, new SimpleRNN(-1, 5, false, Activation.TANH));

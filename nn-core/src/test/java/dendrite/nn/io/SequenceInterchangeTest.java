@@ -46,7 +46,8 @@ class SequenceInterchangeTest {
     @OnEveryBackend
     void aSequenceModelSavesAndLoadsWithItsArchitecture(String backend) throws Exception {
         Backend be = EveryBackend.get(backend);
-        Sequential m = Sequential.builder(6).embedding(10, 4, 0).add(new LSTM(-1, 5, true).maskZeroSteps()).gru(3, true)
+        Sequential m = Sequential.builder(6).embedding(10, 4, 0).add(new LSTM(-1, 5, true).maskZeroSteps())
+                .add(new dendrite.nn.layers.Bidirectional(new GRU(-1, 3, true)))
                 .add(new dendrite.nn.layers.SimpleRNN(-1, 4, false, dendrite.tensor.op.Activation.RELU)).dense(2)
                 .build(be, 9);
         Path file = dir.resolve("seq.safetensors");
@@ -56,7 +57,10 @@ class SequenceInterchangeTest {
         float[] x = {1, 2, 3, 0, 0, 9, 4, 4, 5, 6, 7, 8};
         org.junit.jupiter.api.Assertions.assertArrayEquals(m.predict(x, 2), back.predict(x, 2));
         org.junit.jupiter.api.Assertions.assertTrue(((LSTM) back.layer(1)).masksZeroSteps(), "mask_zero is in the file");
-        org.junit.jupiter.api.Assertions.assertFalse(((GRU) back.layer(2)).masksZeroSteps());
+        assertEquals("Bidirectional(GRU(5, 3, sequences))", back.layer(2).toString());
+        assertEquals(List.of("2.weight_ih_l0", "2.weight_hh_l0", "2.bias_ih_l0", "2.bias_hh_l0", "2.weight_ih_l0_reverse",
+                "2.weight_hh_l0_reverse", "2.bias_ih_l0_reverse", "2.bias_hh_l0_reverse"),
+                back.namedParameters().keySet().stream().filter(k -> k.startsWith("2.")).toList());
         assertEquals(List.of("0.weight", "1.weight_ih_l0", "1.weight_hh_l0", "1.bias_ih_l0", "1.bias_hh_l0"),
                 back.namedParameters().keySet().stream().limit(5).toList());
     }

@@ -40,7 +40,7 @@ class RecurrentPyTorchTest {
         return v;
     }
 
-    private static Result dendrite(Backend be, Recurrent layer, float[] x, float[] g, Map<String, float[]> weights) {
+    private static Result dendrite(Backend be, Layer layer, float[] x, float[] g, Map<String, float[]> weights) {
         Shape in = Shape.of(STEPS, FEATURES);
         layer.build(be, in, 11);
         for (Parameter p : layer.parameters()) {
@@ -82,13 +82,12 @@ class RecurrentPyTorchTest {
                 lengths = %s
                 if lengths is None:
                     y, state = m(x)
-                    last = y[:, -1, :]
                 else:
                     packed = torch.nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
                     p, state = m(packed)
                     y, _ = torch.nn.utils.rnn.pad_packed_sequence(p, batch_first=True, total_length=%d)
-                    h = state[0] if isinstance(state, tuple) else state
-                    last = h[-1]
+                h = state[0] if isinstance(state, tuple) else state
+                last = torch.cat([h[-2], h[-1]], dim=1) if m.bidirectional else h[-1]
                 if not %s:
                     y = last
                 g = torch.tensor([%s]).reshape(y.shape)
@@ -201,6 +200,44 @@ class RecurrentPyTorchTest {
             same(what + " dx", theirs.dx(), mine.dx());
             for (String name : theirs.grads().keySet()) {
                 same(what + " d" + name, theirs.grads().get(name), mine.grads().get(name));
+            }
+        }
+    }
+
+    /**
+     * Both directions, PyTorch's {@code bidirectional=True}: every step's two states side by side, or
+     * h_n's two; on a full batch and on a padded one (where the reverse direction starts at each
+     * sample's last real step).
+     */
+    @OnEveryBackend
+    void bidirectionalLayersAsPyTorchsBidirectional(String backend) throws Exception {
+        Backend be = EveryBackend.get(backend);
+        float[] full = values(3, BATCH * STEPS * FEATURES, 1.5f);
+        float[] padded = full.clone();
+        int[] lengths = {7, 4, 2};
+        for (int b = 0; b < BATCH; b++) {
+            java.util.Arrays.fill(padded, (b * STEPS + lengths[b]) * FEATURES, (b + 1) * STEPS * FEATURES, 0f);
+        }
+        for (boolean pad : new boolean[] {false, true}) {
+            for (boolean sequences : new boolean[] {true, false}) {
+                for (String cell : new String[] {"LSTM", "GRU"}) {
+                    Recurrent inner = cell.equals("LSTM") ? new LSTM(FEATURES, HIDDEN, sequences)
+                            : new GRU(FEATURES, HIDDEN, sequences);
+                    Bidirectional layer = new Bidirectional(pad ? inner.maskZeroSteps() : inner);
+                    float[] g = values(5, BATCH * (sequences ? STEPS : 1) * 2 * HIDDEN, 1f);
+                    float[] x = pad ? padded : full;
+                    Map<String, float[]> weights = new LinkedHashMap<>();
+                    Result mine = dendrite(be, layer, x, g, weights);
+                    Result theirs = torch("torch.nn." + cell + "(" + FEATURES + ", " + HIDDEN
+                            + ", batch_first=True, bidirectional=True)", sequences, x, g, weights, pad ? lengths : null);
+                    String what = backend + (pad ? " padded " : " ") + layer + (sequences ? " sequences" : " last");
+                    same(what + " output", theirs.out(), mine.out());
+                    same(what + " dx", theirs.dx(), mine.dx());
+                    assertEquals(theirs.grads().keySet(), mine.grads().keySet(), what + ": parameter names");
+                    for (String name : theirs.grads().keySet()) {
+                        same(what + " d" + name, theirs.grads().get(name), mine.grads().get(name));
+                    }
+                }
             }
         }
     }
