@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  *   <li>{@code lstm N [seq] [mask]}, {@code gru N ...}, {@code rnn N ...} (recurrent layers on
  *       {@code [time, features]} samples; {@code seq} returns every step's state, for another
  *       recurrent layer after it; {@code mask} skips all-zero steps as padding; {@code bi} runs it
- *       both ways, as PyTorch's {@code bidirectional=True}), {@code embedding VOCAB DIM [pad ID]} (token ids to vectors)</li>
+ *       both ways, as PyTorch's {@code bidirectional=True}; {@code layers N} stacks N, as its
+ *       {@code num_layers}), {@code embedding VOCAB DIM [pad ID]} (token ids to vectors)</li>
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu} (exact, PyTorch's default),
  *       {@code gelu-tanh} (its tanh approximation), {@code leaky-relu}</li>
  * </ul>
@@ -145,19 +146,26 @@ final class ModelSpec {
         boolean sequences = false;
         boolean masked = false;
         boolean both = false;
+        int count = 1;
         for (int i = 2; i < w.length; i++) {
             switch (w[i]) {
                 case "seq" -> sequences = true;
                 case "mask" -> masked = true;
                 case "bi" -> both = true;
+                case "layers" -> count = number(w, ++i, "layer count");
                 default -> throw new BadInputException("--model: " + w[0] + " option '" + w[i] + "' is unknown; known: seq"
                         + " (every step's state, for a recurrent layer after it), mask (all-zero steps are padding), bi (both"
-                        + " directions)");
+                        + " directions), layers N (a stack of N, as PyTorch's num_layers)");
             }
         }
         boolean seq = sequences;
         boolean mask = masked;
         boolean bi = both;
+        int stacked = count;
+        if (stacked > 1) {
+            new dendrite.nn.layers.RecurrentStack(w[0], -1, hidden, stacked, bi, seq, mask);   // refuses bad settings now
+            return b -> b.add(new dendrite.nn.layers.RecurrentStack(w[0], -1, hidden, stacked, bi, seq, mask));
+        }
         return b -> {
             dendrite.nn.layers.Recurrent layer = switch (w[0]) {
                 case "lstm" -> new dendrite.nn.layers.LSTM(-1, hidden, seq);

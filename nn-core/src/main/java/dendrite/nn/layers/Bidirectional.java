@@ -50,6 +50,12 @@ public final class Bidirectional implements Layer {
         this.forward = layer;
         this.reverse = (Recurrent) LayerRegistry.create(layer.type(), layer.config());
         this.reverse.reverseDirectionNames();
+        this.reverse.stackIndex(layer.stackIndex());
+    }
+
+    /** The forward direction (whose options both share). */
+    Recurrent forwardLayer() {
+        return forward;
     }
 
     /** Builds one from its {@link #config()}: the wrapped layer's type as {@code cell}, and its options. */

@@ -47,6 +47,7 @@ public final class LayerRegistry {
         register("lstm", LSTM::fromConfig);
         register("gru", GRU::fromConfig);
         register("bidirectional", Bidirectional::fromConfig);
+        register("recurrent_stack", RecurrentStack::fromConfig);
     }
 
     private LayerRegistry() {

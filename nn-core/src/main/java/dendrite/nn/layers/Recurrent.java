@@ -59,6 +59,8 @@ public abstract class Recurrent implements Layer {
     private boolean maskZero;
     /** Appended to the parameter names: "_reverse" for a bidirectional layer's backward direction. */
     private String nameSuffix = "";
+    /** The layer's place in a stack ({@link RecurrentStack}), in its parameter names: weight_ih_l1. */
+    private int layerIndex;
 
     /** The backend, set by {@link #build}. */
     protected Backend be;
@@ -138,6 +140,19 @@ public abstract class Recurrent implements Layer {
     /** Names this layer's parameters as PyTorch names a bidirectional layer's reverse direction. */
     void reverseDirectionNames() {
         nameSuffix = "_reverse";
+    }
+
+    /** Names this layer's parameters as PyTorch names layer {@code index} of a multi-layer module. */
+    void stackIndex(int index) {
+        layerIndex = index;
+    }
+
+    int stackIndex() {
+        return layerIndex;
+    }
+
+    private String name(String base) {
+        return base + "_l" + layerIndex + nameSuffix;
     }
 
     /** Whether all-zero steps are skipped as padding. */
@@ -304,10 +319,10 @@ public abstract class Recurrent implements Layer {
     public Optional<Map<String, int[]>> stateShapes(Shape in) {
         outputShape(in);
         Map<String, int[]> s = new LinkedHashMap<>();
-        s.put("weight_ih_l0" + nameSuffix, new int[] {gates * hidden, in.dim(1)});
-        s.put("weight_hh_l0" + nameSuffix, new int[] {gates * hidden, hidden});
-        s.put("bias_ih_l0" + nameSuffix, new int[] {gates * hidden});
-        s.put("bias_hh_l0" + nameSuffix, new int[] {gates * hidden});
+        s.put(name("weight_ih"), new int[] {gates * hidden, in.dim(1)});
+        s.put(name("weight_hh"), new int[] {gates * hidden, hidden});
+        s.put(name("bias_ih"), new int[] {gates * hidden});
+        s.put(name("bias_hh"), new int[] {gates * hidden});
         return Optional.of(s);
     }
 
@@ -316,10 +331,10 @@ public abstract class Recurrent implements Layer {
         outputShape(inputShape);
         this.be = backend;
         this.inputSize = inputShape.dim(1);
-        weightIh = new Parameter("weight_ih_l0" + nameSuffix, backend, Shape.of(gates * hidden, inputSize));
-        weightHh = new Parameter("weight_hh_l0" + nameSuffix, backend, Shape.of(gates * hidden, hidden));
-        biasIh = new Parameter("bias_ih_l0" + nameSuffix, backend, Shape.of(gates * hidden));
-        biasHh = new Parameter("bias_hh_l0" + nameSuffix, backend, Shape.of(gates * hidden));
+        weightIh = new Parameter(name("weight_ih"), backend, Shape.of(gates * hidden, inputSize));
+        weightHh = new Parameter(name("weight_hh"), backend, Shape.of(gates * hidden, hidden));
+        biasIh = new Parameter(name("bias_ih"), backend, Shape.of(gates * hidden));
+        biasHh = new Parameter(name("bias_hh"), backend, Shape.of(gates * hidden));
         float bound = (float) (1 / Math.sqrt(hidden));      // PyTorch: U(-1/sqrt(hidden), 1/sqrt(hidden)) for all four
         List<Parameter> ps = parameters();
         for (int i = 0; i < ps.size(); i++) {

@@ -16,6 +16,7 @@
  * MaxPool2d, AvgPool2d, GlobalAvgPool2d, and for sequences Embedding, SimpleRNN, GRU and LSTM
  * (PyTorch's parameter names, shapes and gate orders, so their weights interchange; the three
  * recurrent layers share {@link dendrite.nn.layers.Recurrent}, which runs the time loop and leaves
- * each its cell's step, and {@link dendrite.nn.layers.Bidirectional} runs one both ways).
+ * each its cell's step; {@link dendrite.nn.layers.Bidirectional} runs one both ways and
+ * {@link dendrite.nn.layers.RecurrentStack} stacks them as PyTorch's {@code num_layers}).
  */
 package dendrite.nn.layers;

@@ -242,6 +242,38 @@ class RecurrentPyTorchTest {
         }
     }
 
+    /**
+     * PyTorch's {@code num_layers=2} (also bidirectional, also padded) as one layer: its state dict's
+     * names (weight_ih_l1, ..._reverse), outputs and gradients.
+     */
+    @OnEveryBackend
+    void twoLayerStacksAsPyTorchsNumLayers(String backend) throws Exception {
+        Backend be = EveryBackend.get(backend);
+        float[] x = values(3, BATCH * STEPS * FEATURES, 1.5f);
+        int[] lengths = {7, 4, 2};
+        for (int b = 0; b < BATCH; b++) {
+            java.util.Arrays.fill(x, (b * STEPS + lengths[b]) * FEATURES, (b + 1) * STEPS * FEATURES, 0f);
+        }
+        String[][] cases = {{"lstm", "LSTM", "false", "true"}, {"gru", "GRU", "true", "false"}, {"lstm", "LSTM", "true", "true"}};
+        for (String[] c : cases) {
+            boolean bi = Boolean.parseBoolean(c[2]);
+            boolean sequences = Boolean.parseBoolean(c[3]);
+            RecurrentStack layer = new RecurrentStack(c[0], FEATURES, HIDDEN, 2, bi, sequences, true);
+            float[] g = values(5, BATCH * (sequences ? STEPS : 1) * (bi ? 2 : 1) * HIDDEN, 1f);
+            Map<String, float[]> weights = new LinkedHashMap<>();
+            Result mine = dendrite(be, layer, x, g, weights);
+            Result theirs = torch("torch.nn." + c[1] + "(" + FEATURES + ", " + HIDDEN + ", num_layers=2, batch_first=True"
+                    + (bi ? ", bidirectional=True" : "") + ")", sequences, x, g, weights, lengths);
+            String what = backend + " " + layer;
+            same(what + " output", theirs.out(), mine.out());
+            same(what + " dx", theirs.dx(), mine.dx());
+            assertEquals(theirs.grads().keySet(), mine.grads().keySet(), what + ": parameter names");
+            for (String name : theirs.grads().keySet()) {
+                same(what + " d" + name, theirs.grads().get(name), mine.grads().get(name));
+            }
+        }
+    }
+
     @OnEveryBackend
     void lstm(String backend) throws Exception {
         compare(backend, () -> new LSTM(FEATURES, HIDDEN, false),
