@@ -150,7 +150,8 @@ record DataSource(Kind kind, String spec, String argument) {
      * How to read a CSV's targets; ignored for the other kinds. For a series, {@code window} and
      * {@code horizon} say how it is cut into samples (unused otherwise).
      */
-    record CsvColumns(String label, String target, char delimiter, List<String> drop, int window, int horizon, int stride) {
+    record CsvColumns(String label, String target, char delimiter, List<String> drop, int window, int horizon, int stride,
+            int wordVocabulary) {
         /** The window of a series when none is given. */
         static final int DEFAULT_WINDOW = 48;
         /** The window of a text when none is given. */
@@ -167,7 +168,7 @@ record DataSource(Kind kind, String spec, String argument) {
         }
 
         CsvColumns(String label, String target, char delimiter, List<String> drop) {
-            this(label, target, delimiter, drop, DEFAULT_WINDOW, 1, DEFAULT_STRIDE);
+            this(label, target, delimiter, drop, DEFAULT_WINDOW, 1, DEFAULT_STRIDE, 0);
         }
 
         CsvReader reader() {
@@ -230,13 +231,14 @@ record DataSource(Kind kind, String spec, String argument) {
         };
     }
 
-    /** The text this names. */
-    TextCorpus text() throws IOException {
+    /** The text this names: its characters, or with a word vocabulary its words. */
+    TextCorpus text(int wordVocabulary) throws IOException {
         Path file = Path.of(argument);
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(Files.exists(file) ? file + " is not a file" : "no such file: " + file);
         }
-        return TextCorpus.read(file);
+        return wordVocabulary > 0 ? TextCorpus.words(file.getFileName().toString(), TextCorpus.readUtf8(file), wordVocabulary)
+                : TextCorpus.read(file);
     }
 
     private Dataset textWindows(CsvColumns columns) throws IOException {
@@ -244,7 +246,7 @@ record DataSource(Kind kind, String spec, String argument) {
             throw new BadInputException("a text's classes are its characters: drop --label and --target");
         }
         try {
-            return text().windows(columns.window(), columns.stride());
+            return text(columns.wordVocabulary()).windows(columns.window(), columns.stride());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }

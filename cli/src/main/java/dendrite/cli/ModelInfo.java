@@ -19,7 +19,8 @@ import java.util.Map;
  */
 record ModelInfo(boolean classification, List<String> classNames, Scaler scaler, Scaler targetScaler, String dataset, long seed,
         double validationFraction, double testFraction, String label, String target, String dataFingerprint,
-        char delimiter, Integer limit, List<String> dropped, Integer window, Integer horizon, Integer stride) {
+        char delimiter, Integer limit, List<String> dropped, Integer window, Integer horizon, Integer stride,
+        Integer wordVocabulary) {
 
     private static final String PREFIX = "cli.";   // nn-core owns the "dendrite." keys
 
@@ -85,6 +86,9 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
         if (stride != null) {
             m.put(PREFIX + "stride", Integer.toString(stride));
         }
+        if (wordVocabulary != null) {
+            m.put(PREFIX + "word_vocabulary", Integer.toString(wordVocabulary));
+        }
         return m;
     }
 
@@ -105,7 +109,8 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
                 m.containsKey(PREFIX + "dropped_columns") ? List.of(m.get(PREFIX + "dropped_columns").split("\n")) : List.of(),
                 m.containsKey(PREFIX + "window") ? (int) parseLong(m.get(PREFIX + "window"), 0, file) : null,
                 m.containsKey(PREFIX + "horizon") ? (int) parseLong(m.get(PREFIX + "horizon"), 1, file) : null,
-                m.containsKey(PREFIX + "stride") ? (int) parseLong(m.get(PREFIX + "stride"), 1, file) : null);
+                m.containsKey(PREFIX + "stride") ? (int) parseLong(m.get(PREFIX + "stride"), 1, file) : null,
+                m.containsKey(PREFIX + "word_vocabulary") ? (int) parseLong(m.get(PREFIX + "word_vocabulary"), 2, file) : null);
     }
 
     private static char delimiter(String stored, String file) {
@@ -122,7 +127,8 @@ record ModelInfo(boolean classification, List<String> classNames, Scaler scaler,
     DataSource.CsvColumns columns(String label, String target, char delimiter, List<String> drop) {
         return window == null ? new DataSource.CsvColumns(label, target, delimiter, drop)
                 : new DataSource.CsvColumns(label, target, delimiter, drop, window, horizon == null ? 1 : horizon,
-                        stride == null ? DataSource.CsvColumns.DEFAULT_STRIDE : stride);
+                        stride == null ? DataSource.CsvColumns.DEFAULT_STRIDE : stride,
+                        wordVocabulary == null ? 0 : wordVocabulary);
     }
 
     /** The class names, numbered where none were stored. */

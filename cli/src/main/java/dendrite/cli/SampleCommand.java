@@ -72,16 +72,19 @@ final class SampleCommand implements Callable<Integer> {
             throw new BadInputException("model " + modelFile + " is not a character model (train one with --dataset"
                     + " text:<file>)");
         }
+        boolean words = loaded.info().wordVocabulary() != null;
         float[] context = new float[window];
-        StringBuilder text = new StringBuilder();
         String start = prime != null ? prime : vocabulary.contains("\n") ? "\n" : vocabulary.get(0);
-        int[] startIds = start.codePoints().map(c -> idOf(vocabulary, c)).toArray();
+        int[] startIds = words ? wordIds(vocabulary, start) : start.codePoints().map(c -> idOf(vocabulary, c)).toArray();
+        if (startIds.length == 0) {
+            throw new BadInputException("--prime '" + start + "' holds no token");
+        }
         // Before the prime, the window holds its first character repeated: the model never saw padding.
         for (int t = 0; t < window; t++) {
             int k = startIds.length - window + t;
             context[t] = startIds[Math.max(0, k)];
         }
-        text.append(start);
+        List<String> generated = new java.util.ArrayList<>();
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] weights = new double[vocabulary.size()];
         for (int i = 0; i < length; i++) {
@@ -100,14 +103,26 @@ final class SampleCommand implements Callable<Integer> {
                     break;
                 }
             }
-            text.append(vocabulary.get(next));
+            generated.add(vocabulary.get(next));
             System.arraycopy(context, 1, context, 0, window - 1);
             context[window - 1] = next;
         }
+        String text = start + (words ? (start.endsWith("\n") ? "" : " ") + dendrite.nn.data.TextCorpus.joinWords(generated)
+                : String.join("", generated));
         PrintWriter out = spec.commandLine().getOut();
         out.println(text);
         out.flush();
         return 0;
+    }
+
+    /** The prime's words as ids, a word outside the vocabulary as {@code <unk>}. */
+    private static int[] wordIds(List<String> vocabulary, String prime) {
+        List<String> tokens = dendrite.nn.data.TextCorpus.words("prime", prime, Integer.MAX_VALUE).tokens();
+        int[] ids = new int[tokens.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = Math.max(0, vocabulary.indexOf(tokens.get(i)));
+        }
+        return ids;
     }
 
     private static int idOf(List<String> vocabulary, int codePoint) {

@@ -88,6 +88,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "A text: characters between one window's start and the next's (default: 3).")
     Integer stride;
 
+    @Option(names = "--tokens", paramLabel = "<kind>", defaultValue = "chars",
+            description = "A text: chars (default: every character a token) or words (words and punctuation, the"
+                    + " --vocabulary most frequent, the rest <unk>).")
+    String tokens;
+
+    @Option(names = "--vocabulary", paramLabel = "<n>",
+            description = "A text of words: how many distinct tokens to keep, <unk> included (default: 10000).")
+    Integer vocabulary;
+
     @Option(names = "--hidden", paramLabel = "<sizes>",
             description = "Hidden layer sizes, e.g. 256,128; 'none' for a linear model "
                     + "(default: 128 for digits and CSV, 256,128 for (fashion-)mnist, 64,64 for synthetic sets).")
@@ -270,8 +279,21 @@ final class TrainCommand implements Callable<Integer> {
         if (!series && horizon != null) {
             throw new BadInputException("--horizon applies to a time series (--dataset series:<file> or server-load-series)");
         }
-        if (!text && stride != null) {
-            throw new BadInputException("--stride applies to a text (--dataset text:<file>)");
+        if (!text && (stride != null || vocabulary != null || !tokens.equals("chars"))) {
+            throw new BadInputException((stride != null ? "--stride" : vocabulary != null ? "--vocabulary" : "--tokens")
+                    + " applies to a text (--dataset text:<file>)");
+        }
+        boolean words = switch (tokens.trim().toLowerCase(Locale.ROOT)) {
+            case "chars", "characters" -> false;
+            case "words" -> true;
+            default -> throw new BadInputException("unknown --tokens '" + tokens + "'; known: chars, words");
+        };
+        if (!words && vocabulary != null) {
+            throw new BadInputException("--vocabulary applies to --tokens words (a character text keeps every character)");
+        }
+        int wordVocabulary = words ? (vocabulary != null ? vocabulary : 10_000) : 0;
+        if (words && wordVocabulary < 2) {
+            throw new BadInputException("--vocabulary " + wordVocabulary + ": must be at least 2 (<unk> and one word)");
         }
         int windowSteps = window != null ? window
                 : text ? DataSource.CsvColumns.DEFAULT_TEXT_WINDOW : DataSource.CsvColumns.DEFAULT_WINDOW;
@@ -282,7 +304,7 @@ final class TrainCommand implements Callable<Integer> {
                     + strideChars + ": each must be at least 1");
         }
         DataSource.CsvColumns columns = new DataSource.CsvColumns(label, target, delimiter, dropped, windowSteps, horizonSteps,
-                strideChars);
+                strideChars, wordVocabulary);
         DataSplit raw = source.load(columns, seed, validationFraction, testFraction);
         if (imageShape != null) {
             raw = asImages(raw, imageShape);
@@ -370,7 +392,8 @@ final class TrainCommand implements Callable<Integer> {
 
             ModelInfo info = new ModelInfo(classification, trainSet.classNames(), scaler, targetScaler, source.spec(), seed,
                     validationFraction, testFraction, label, target, DataFingerprint.of(raw), delimiter, limit,
-                    dropped, series || text ? windowSteps : null, series ? horizonSteps : null, text ? strideChars : null);
+                    dropped, series || text ? windowSteps : null, series ? horizonSteps : null, text ? strideChars : null,
+                    words ? wordVocabulary : null);
             ModelStore.save(run.file(MODEL_FILE), model, info);
             writeHistory(history, listener.epochSeconds(), run.file(HISTORY_FILE));
             String title = source.shortName();
@@ -394,9 +417,9 @@ final class TrainCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%s accuracy: %.4f%n", scoredOn, test.accuracy());
                 if (text) {
                     double bigram = dendrite.nn.data.TextCorpus.bigramCrossEntropy(trainSet, scored);
-                    out.printf(Locale.ROOT, "%s bits per character: %.4f (perplexity %.3f); a bigram model's: %.4f"
-                            + " (perplexity %.3f)%n", scoredOn, test.loss() / Math.log(2), Math.exp(test.loss()),
-                            bigram / Math.log(2), Math.exp(bigram));
+                    out.printf(Locale.ROOT, "%s bits per %s: %.4f (perplexity %.3f); a bigram model's: %.4f"
+                            + " (perplexity %.3f)%n", scoredOn, words ? "word" : "character", test.loss() / Math.log(2),
+                            Math.exp(test.loss()), bigram / Math.log(2), Math.exp(bigram));
                 }
                 Divergence.check(history, trainSet.numClasses(), test.accuracy(), optim.learningRate())
                         .ifPresent(w -> spec.commandLine().getErr().println("dendrite: warning: " + w));

@@ -75,6 +75,24 @@ class TextCommandTest {
     }
 
     @Test
+    void aWordModelPredictsWordsAndSamplesThemApartBySpaces() {
+        Path run = dir.resolve("words");
+        Cli r = Cli.run("train", "--dataset", "text:" + dir.resolve("story.txt"), "--tokens", "words", "--vocabulary", "9",
+                "--window", "4", "--stride", "1", "--hidden", "16", "--epochs", "2", "--lr", "0.01", "--quiet",
+                "--out", run.toString());
+        assertEquals(0, r.code(), r::toString);
+        // <unk>, the, ".", line break and the 5 most frequent of the nouns and verbs
+        assertTrue(r.out().contains("model: [4] -> Embedding(9, 32) -> LSTM(32, 16) -> dense 9"), r::toString);
+        assertTrue(r.out().contains("test bits per word: "), r::toString);
+        Cli s = Cli.run("sample", run.resolve("model.safetensors").toString(), "--prime", "the", "--length", "30");
+        assertEquals(0, s.code(), s::toString);
+        assertTrue(s.out().startsWith("the "), s::toString);
+        assertTrue(s.out().lines().anyMatch(l -> l.matches("(the|<unk>|cat|dog|owl|fox|sat|ran|hid|dug|\\.| )+")), s::toString);
+        Cli refused = Cli.run("train", "--dataset", "moons", "--tokens", "words");
+        assertTrue(refused.err().contains("--tokens applies to a text"), refused::toString);
+    }
+
+    @Test
     void aPrimeWithAnUnknownCharacterOrAModelThatIsNotOneIsRefused() {
         Cli unknown = Cli.run("sample", model.toString(), "--prime", "zebra");
         assertEquals(1, unknown.code(), unknown::toString);

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * A text as a sequence of characters (Unicode code points) for a character-level language model:
- * its vocabulary (every distinct character, in code-point order) and each character's id in it.
+ * A text as a sequence of tokens for a language model: its vocabulary and each token's id in it.
+ * {@link #of} and {@link #read} make characters (Unicode code points) the tokens, every distinct one
+ * in the vocabulary in code-point order; {@link #words} makes words and punctuation the tokens, the
+ * most frequent ones in the vocabulary and {@link #UNKNOWN} for the rest.
  *
  * <p>{@link #windows} makes the supervised set: sample i is {@code window} ids starting at
  * {@code i * stride}, and its class is the id of the character right after them, so a model learns
@@ -26,6 +28,12 @@ import java.util.TreeSet;
  * }</pre>
  */
 public final class TextCorpus {
+    /** The vocabulary's word (id 0) for the words it leaves out. */
+    public static final String UNKNOWN = "<unk>";
+    /** A word-level text's tokens: runs of letters, digits and apostrophes; each other visible character; line breaks. */
+    private static final java.util.regex.Pattern TOKEN =
+            java.util.regex.Pattern.compile("[\\p{L}\\p{N}']+|[^\\p{L}\\p{N}'\\s]|\\n");
+
     private final String name;
     private final List<String> vocabulary;
     private final int[] ids;
@@ -57,11 +65,58 @@ public final class TextCorpus {
     }
 
     /**
-     * A UTF-8 file's characters.
+     * The words of {@code text}: tokens are runs of letters, digits and apostrophes, every other
+     * visible character alone (punctuation), and line breaks; the vocabulary is {@link #UNKNOWN}
+     * then the {@code maxVocabulary - 1} most frequent tokens (ties in code-point order), and a token
+     * outside it becomes {@link #UNKNOWN}.
      *
-     * @throws DatasetFormatException naming the file when it is not valid UTF-8
+     * @throws IllegalArgumentException when {@code maxVocabulary} is below 2
      */
-    public static TextCorpus read(Path file) throws IOException {
+    public static TextCorpus words(String name, String text, int maxVocabulary) {
+        if (maxVocabulary < 2) {
+            throw new IllegalArgumentException("text " + name + ": a word vocabulary needs at least 2 entries, got "
+                    + maxVocabulary);
+        }
+        List<String> tokens = new ArrayList<>();
+        java.util.regex.Matcher m = TOKEN.matcher(text);
+        while (m.find()) {
+            tokens.add(m.group());
+        }
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (String t : tokens) {
+            counts.merge(t, 1, Integer::sum);
+        }
+        List<String> byFrequency = new ArrayList<>(counts.keySet());
+        byFrequency.sort((a, b) -> counts.get(a).equals(counts.get(b)) ? a.compareTo(b) : counts.get(b) - counts.get(a));
+        List<String> vocabulary = new ArrayList<>();
+        vocabulary.add(UNKNOWN);
+        vocabulary.addAll(byFrequency.subList(0, Math.min(byFrequency.size(), maxVocabulary - 1)));
+        java.util.Map<String, Integer> idOf = new java.util.HashMap<>();
+        for (int i = 0; i < vocabulary.size(); i++) {
+            idOf.put(vocabulary.get(i), i);
+        }
+        int[] ids = new int[tokens.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = idOf.getOrDefault(tokens.get(i), 0);
+        }
+        return new TextCorpus(name, vocabulary, ids);
+    }
+
+    /** Text from tokens of {@link #words}: words apart by spaces, punctuation against the word before it. */
+    public static String joinWords(List<String> tokens) {
+        StringBuilder sb = new StringBuilder();
+        for (String t : tokens) {
+            boolean word = Character.isLetterOrDigit(t.codePointAt(0)) || t.equals(UNKNOWN);
+            if (word && sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
+                sb.append(' ');
+            }
+            sb.append(t);
+        }
+        return sb.toString();
+    }
+
+    /** A UTF-8 file's text, refused with the byte offset of the first bytes that are not UTF-8. */
+    public static String readUtf8(Path file) throws IOException {
         java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(Files.readAllBytes(file));
         java.nio.CharBuffer out = java.nio.CharBuffer.allocate(in.remaining());
         java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -72,7 +127,16 @@ public final class TextCorpus {
                     + " byte(s) that are no character");
         }
         decoder.flush(out);
-        return of(file.getFileName().toString(), out.flip().toString());
+        return out.flip().toString();
+    }
+
+    /**
+     * A UTF-8 file's characters.
+     *
+     * @throws DatasetFormatException naming the file when it is not valid UTF-8
+     */
+    public static TextCorpus read(Path file) throws IOException {
+        return of(file.getFileName().toString(), readUtf8(file));
     }
 
     public String name() {
@@ -84,12 +148,21 @@ public final class TextCorpus {
         return vocabulary;
     }
 
-    /** The number of characters. */
+    /** The number of tokens (characters, or words and punctuation). */
     public int length() {
         return ids.length;
     }
 
-    /** Each character's id, in text order (a copy). */
+    /** The text's tokens in order, as vocabulary entries ({@link #UNKNOWN} for words left out). */
+    public List<String> tokens() {
+        List<String> out = new ArrayList<>(ids.length);
+        for (int id : ids) {
+            out.add(vocabulary.get(id));
+        }
+        return out;
+    }
+
+    /** Each token's id, in text order (a copy). */
     public int[] ids() {
         return ids.clone();
     }

@@ -29,6 +29,16 @@ class TextCorpusTest {
     }
 
     @Test
+    void wordsKeepTheMostFrequentAndPunctuationAndLineBreaks() {
+        TextCorpus t = TextCorpus.words("w", "the cat sat.\nthe cat's hat, the end", 5);
+        // counts: the 3, cat 1, cat's 1, sat 1, . 1, \n 1, hat 1, , 1, end 1 -> ties in code-point order
+        assertEquals(List.of(TextCorpus.UNKNOWN, "the", "\n", ",", "."), t.vocabulary());
+        assertArrayEquals(new int[] {1, 0, 0, 4, 2, 1, 0, 0, 3, 1, 0}, t.ids());
+        assertEquals("the cat sat.\nthe end, the", TextCorpus.joinWords(List.of("the", "cat", "sat", ".", "\n", "the", "end",
+                ",", "the")));
+    }
+
+    @Test
     void charactersAreCodePointsNotUtf16Units() {
         TextCorpus t = TextCorpus.of("emoji", "a😀a😀b");
         assertEquals(List.of("a", "b", "😀"), t.vocabulary());
