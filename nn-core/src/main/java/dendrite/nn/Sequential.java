@@ -139,7 +139,13 @@ public final class Sequential {
         return List.copyOf(shapes);
     }
 
-    /** Starts a model whose samples have the given shape, e.g. {@code builder(784)} or {@code builder(1, 28, 28)}. */
+    /**
+     * Starts a model whose samples have the given shape, e.g. {@code builder(784)} or {@code builder(1, 28, 28)}.
+     *
+     * @param inputShape the per-sample input dimensions, without the batch dimension ({@code 784} for flat
+     *                   vectors, {@code 1, 28, 28} for one-channel images)
+     * @return a new builder with no layers yet
+     */
     public static Builder builder(int... inputShape) {
         return new Builder(Shape.of(inputShape));
     }
@@ -147,6 +153,15 @@ public final class Sequential {
     /**
      * Rebuilds a model from {@link #architecture()} data, with fresh weights from {@code seed}
      * (load saved weights with {@link #loadStateDict}).
+     *
+     * @param architecture the data {@link #architecture()} returned, e.g. read back from JSON: the
+     *                     {@code input_shape} and the {@code layers} with their types and configs
+     * @param backend      the backend the model's parameters and buffers are allocated on
+     * @param seed         the seed the fresh weights are drawn from; the same seed gives the same weights
+     *                     on every backend
+     * @return the built model, with freshly initialized weights
+     * @throws IllegalArgumentException (or another runtime exception) when the data is malformed
+     * @throws ModelShapeException when a layer cannot take the shape the previous one produces
      */
     public static Sequential fromArchitecture(Map<String, ?> architecture, Backend backend, long seed) {
         return builderFromArchitecture(architecture).build(backend, seed);
@@ -156,6 +171,9 @@ public final class Sequential {
      * A builder holding the layers {@link #architecture()} data describes, not yet built: nothing is
      * allocated, so the architecture can be inspected first (see {@link Builder#stateShapes()}).
      *
+     * @param architecture the data {@link #architecture()} returned: the {@code input_shape} and the
+     *                     {@code layers} with their types and configs
+     * @return a builder holding those layers, ready for {@link Builder#build} or {@link Builder#stateShapes()}
      * @throws IllegalArgumentException (or another runtime exception) when the data is malformed
      */
     public static Builder builderFromArchitecture(Map<String, ?> architecture) {
@@ -164,42 +182,88 @@ public final class Sequential {
 
     // ------------------------------------------------------------------ structure
 
+    /**
+     * The backend the model was built on, which holds its parameters and buffers.
+     *
+     * @return the backend given to {@link Builder#build}
+     */
     public Backend backend() {
         return backend;
     }
 
-    /** The per-sample input shape. */
+    /**
+     * The per-sample input shape.
+     *
+     * @return the shape of one sample, without the batch dimension
+     */
     public Shape inputShape() {
         return inputShape;
     }
 
-    /** The per-sample output shape (the input shape for a model with no layers). */
+    /**
+     * The per-sample output shape (the input shape for a model with no layers).
+     *
+     * @return the shape of one sample's output, without the batch dimension
+     */
     public Shape outputShape() {
         return layers.isEmpty() ? inputShape : outputShapes.get(layers.size() - 1);
     }
 
-    /** The per-sample output shape of layer {@code i}. */
+    /**
+     * The per-sample output shape of layer {@code i}.
+     *
+     * @param i the layer's index, from 0 to {@link #size()} - 1
+     * @return the shape of one sample's output of that layer, without the batch dimension
+     * @throws IndexOutOfBoundsException if {@code i} is not a layer's index
+     */
     public Shape outputShape(int i) {
         return outputShapes.get(i);
     }
 
+    /**
+     * The model's layers, in the order the forward pass runs them.
+     *
+     * @return an unmodifiable list of the live layers (not copies); the index of a layer in it is the
+     *         prefix of its state-dict names
+     */
     public List<Layer> layers() {
         return layers;
     }
 
+    /**
+     * One of the model's layers.
+     *
+     * @param i the layer's index, from 0 to {@link #size()} - 1
+     * @return the live layer at that index
+     * @throws IndexOutOfBoundsException if {@code i} is not a layer's index
+     */
     public Layer layer(int i) {
         return layers.get(i);
     }
 
+    /**
+     * The number of layers, parameterless ones (activations, dropout, flatten) included.
+     *
+     * @return the number of layers, 0 for an empty model
+     */
     public int size() {
         return layers.size();
     }
 
-    /** Every trainable parameter by its state-dict name ({@code 0.weight}, ...), in order. */
+    /**
+     * Every trainable parameter by its state-dict name ({@code 0.weight}, ...), in order.
+     *
+     * @return an unmodifiable map, in layer order, of the live parameters (not copies)
+     */
     public Map<String, Parameter> namedParameters() {
         return namedParameters;
     }
 
+    /**
+     * The number of trainable values in the model, as {@link #summary()} totals them.
+     *
+     * @return the sum of every layer's {@link Layer#parameterCount()} (buffers such as running means not counted)
+     */
     public long parameterCount() {
         long n = 0;
         for (Layer l : layers) {
@@ -212,6 +276,8 @@ public final class Sequential {
      * The model's state as PyTorch's {@code nn.Sequential.state_dict()} names it: for each layer in
      * order, its parameters then its buffers, as {@code <index>.<name>}. The tensors are the live
      * ones (not copies): read them to save, write them (e.g. {@link Tensor#copyFrom}) to load.
+     *
+     * @return a new map, in state-dict order, from each name to the live tensor it names
      */
     public Map<String, Tensor> stateDict() {
         return ModelState.stateDict(layers);
@@ -222,6 +288,8 @@ public final class Sequential {
      * values, and no unknown name may appear. Checked before anything is written, so a mismatched
      * state leaves the model unchanged.
      *
+     * @param values each state-dict name ({@code 0.weight}, ...) with its values, row-major, as many as the
+     *               tensor it names holds
      * @throws IllegalArgumentException listing the missing, unexpected or wrongly sized entries
      */
     public void loadStateDict(Map<String, float[]> values) {
@@ -233,6 +301,8 @@ public final class Sequential {
      * ({@code 2.seed}, {@code 2.passes} for a Dropout at index 2); empty for a model that draws no
      * random numbers in training. Checkpoints save it so that a resumed run continues each layer's
      * random stream (dropout masks) where it stood.
+     *
+     * @return a new map from each random-state name to its value, in layer order
      */
     public Map<String, Long> randomState() {
         return ModelState.randomState(layers);
@@ -241,6 +311,7 @@ public final class Sequential {
     /**
      * Takes back what {@link #randomState()} gave: every name must be present and no other.
      *
+     * @param state what {@link #randomState()} returned, e.g. read back from a checkpoint
      * @throws IllegalArgumentException naming the missing, unexpected or refused entries; the model is then unchanged
      */
     public void restoreRandomState(Map<String, Long> state) {
@@ -251,12 +322,19 @@ public final class Sequential {
      * The architecture as plain data, ready for JSON:
      * <pre>{@code {"input_shape": [784], "layers": [{"type": "dense", "config": {"in_features": 784, "units": 256, ...}},
      *                                    {"type": "relu", "config": {}}, ...]}}</pre>
+     *
+     * @return a new map of plain values (maps, lists, strings, numbers), which {@link #fromArchitecture}
+     *         turns back into a model
      */
     public Map<String, Object> architecture() {
         return ModelState.architecture(inputShape, layers);
     }
 
-    /** A Keras-style table of the layers, their output shapes and parameter counts. */
+    /**
+     * A Keras-style table of the layers, their output shapes and parameter counts.
+     *
+     * @return the table, one line per layer, ending with the total parameter count
+     */
     public String summary() {
         StringBuilder sb = new StringBuilder();
         String rule = "-".repeat(64) + "\n";
@@ -284,6 +362,13 @@ public final class Sequential {
     /**
      * The forward pass on a batch {@code [m, input...]}: returns the last layer's output buffer,
      * valid until the next forward. Not thread-safe (see the class comment).
+     *
+     * @param x        a batch {@code [m, input...]}: {@code m} samples of {@link #inputShape()}
+     * @param training {@code true} in training (dropout drops, batch norm uses and updates batch
+     *                 statistics), {@code false} for evaluation
+     * @return the last layer's output {@code [m, output...]}, a layer-owned buffer valid until the next
+     *         forward (the input itself for a model with no layers)
+     * @throws IllegalArgumentException if {@code x} is not a batch of samples of the input shape
      */
     public Tensor forward(Tensor x, boolean training) {
         checkBatch("forward", x);
@@ -326,6 +411,11 @@ public final class Sequential {
      * The backward pass for the last {@link #forward}: fills every parameter's gradient and returns
      * dL/dx for the input (or {@code null}: the first layer skips it unless
      * {@link #setInputGradientNeeded} asked for it).
+     *
+     * @param dOut dL/dy, the loss's gradient with respect to the last forward's output, of the same
+     *             shape {@code [m, output...]}
+     * @return dL/dx {@code [m, input...]}, a layer-owned buffer valid until the next backward, or
+     *         {@code null} when the input gradient is not needed
      */
     public Tensor backward(Tensor dOut) {
         Tensor g = dOut;
@@ -335,14 +425,24 @@ public final class Sequential {
         return g;
     }
 
-    /** Whether {@link #backward} returns dL/dx (off by default; the gradient checker turns it on). */
+    /**
+     * Whether {@link #backward} returns dL/dx (off by default; the gradient checker turns it on).
+     *
+     * @param needed {@code true} to compute the input gradient, {@code false} to let the first layer skip it
+     */
     public void setInputGradientNeeded(boolean needed) {
         if (!layers.isEmpty()) {
             layers.get(0).setInputGradientNeeded(needed);
         }
     }
 
-    /** The output of layer {@code i} in the last forward pass, or {@code null} before any. */
+    /**
+     * The output of layer {@code i} in the last forward pass, or {@code null} before any.
+     *
+     * @param i the layer's index, from 0 to {@link #size()} - 1
+     * @return that layer's output buffer {@code [m, output...]} (valid until the next forward), or
+     *         {@code null} before the first forward
+     */
     public Tensor lastOutput(int i) {
         return lastOutputs[i];
     }
@@ -353,6 +453,7 @@ public final class Sequential {
      * Marks the model as being trained by the calling thread until the returned handle is closed;
      * {@code predict} from any other thread meanwhile throws {@link IllegalStateException}.
      *
+     * @return the lease to close (e.g. in try-with-resources) when training ends
      * @throws IllegalStateException if another thread is training it
      */
     public TrainingLease beginTraining() {
@@ -371,6 +472,12 @@ public final class Sequential {
     /**
      * The model's outputs for {@code n} samples given as row-major host values, in batches of
      * {@link #DEFAULT_PREDICT_BATCH}; returns {@code n * outputShape().size()} values.
+     *
+     * @param features the samples' values, row-major: {@code n * inputShape().size()} of them
+     * @param n        the number of samples, at least 0
+     * @return a new array of the {@code n} outputs, row-major
+     * @throws IllegalArgumentException if {@code features} does not hold exactly {@code n} samples
+     * @throws IllegalStateException if another thread is training the model
      */
     public float[] predict(float[] features, int n) {
         return prediction.predict(features, n, DEFAULT_PREDICT_BATCH, false);
@@ -379,6 +486,12 @@ public final class Sequential {
     /**
      * Class probabilities: the outputs through a softmax (or a sigmoid for a single output), unless
      * the last layer already is a {@link Softmax} or {@link Sigmoid}.
+     *
+     * @param features the samples' values, row-major: {@code n * inputShape().size()} of them
+     * @param n        the number of samples, at least 0
+     * @return a new array of {@code n * outputShape().size()} probabilities, row-major, each in [0, 1]
+     * @throws IllegalArgumentException if {@code features} does not hold exactly {@code n} samples
+     * @throws IllegalStateException if another thread is training the model
      */
     public float[] predictProba(float[] features, int n) {
         return prediction.predict(features, n, DEFAULT_PREDICT_BATCH, true);
@@ -387,17 +500,36 @@ public final class Sequential {
     /**
      * The predicted class of each sample: the index of the largest output, or for a single output
      * whether it is above the decision boundary (0.5 after a sigmoid, 0 for a logit).
+     *
+     * @param features the samples' values, row-major: {@code n * inputShape().size()} of them
+     * @param n        the number of samples, at least 0
+     * @return a new array of {@code n} class indices, from 0 to {@code outputShape().size() - 1} (0 or 1 for
+     *         a single output)
+     * @throws IllegalArgumentException if {@code features} does not hold exactly {@code n} samples
+     * @throws IllegalStateException if another thread is training the model
      */
     public int[] predictClasses(float[] features, int n) {
         return prediction.classes(features, n);
     }
 
-    /** The outputs for a batch tensor {@code [n, input...]}, as a new tensor the caller owns. */
+    /**
+     * The outputs for a batch tensor {@code [n, input...]}, as a new tensor the caller owns.
+     *
+     * @param x a batch {@code [n, input...]} on this model's backend; left unchanged
+     * @return a new tensor {@code [n, output...]} that the caller owns (and frees, or lets its scope free)
+     * @throws IllegalArgumentException if {@code x} is not a batch of samples of the input shape
+     * @throws IllegalStateException if another thread is training the model
+     */
     public Tensor predict(Tensor x) {
         return prediction.predict(x);
     }
 
-    /** Whether the model's last layer already outputs probabilities. */
+    /**
+     * Whether the model's last layer already outputs probabilities.
+     *
+     * @return {@code true} if the last layer's {@link Layer#outputsProbabilities()} says so (a softmax or
+     *         sigmoid); {@code false} for an empty model
+     */
     public boolean endsInProbabilities() {
         return !layers.isEmpty() && layers.get(layers.size() - 1).outputsProbabilities();
     }
@@ -417,13 +549,24 @@ public final class Sequential {
             this.inputShape = inputShape;
         }
 
-        /** Appends any layer, including one of your own. */
+        /**
+         * Appends any layer, including one of your own.
+         *
+         * @param layer a layer not yet built and not in another model; its input shape is checked at
+         *              {@link #build}
+         * @return this builder
+         */
         public Builder add(Layer layer) {
             layers.add(layer);
             return this;
         }
 
-        /** A fully connected layer with {@code units} outputs (inputs from the previous layer). */
+        /**
+         * A fully connected layer with {@code units} outputs (inputs from the previous layer).
+         *
+         * @param units the number of outputs per sample, at least 1
+         * @return this builder
+         */
         public Builder dense(int units) {
             return add(new Dense(units));
         }
@@ -431,51 +574,111 @@ public final class Sequential {
         /**
          * A fully connected layer with a fused activation (ReLU, sigmoid or tanh), one layer index
          * instead of two; see {@link Dense} for what that means for PyTorch names.
+         *
+         * @param units the number of outputs per sample, at least 1
+         * @param fused {@link Activation#IDENTITY}, {@link Activation#RELU}, {@link Activation#SIGMOID} or
+         *              {@link Activation#TANH}; others throw {@link IllegalArgumentException}
+         * @return this builder
          */
         public Builder dense(int units, Activation fused) {
             return add(new Dense(-1, units, true, null, fused));
         }
 
-        /** A fully connected layer with an explicit weight initializer. */
+        /**
+         * A fully connected layer with an explicit weight initializer.
+         *
+         * @param units the number of outputs per sample, at least 1
+         * @param init  the weights' initializer (e.g. from {@link Initializers}), or {@code null} for the
+         *              default of the activation that follows
+         * @return this builder
+         */
         public Builder dense(int units, Initializer init) {
             return add(new Dense(-1, units, true, init));
         }
 
-        /** A fully connected layer with or without a bias (PyTorch's {@code nn.Linear(in, units, bias=False)}). */
+        /**
+         * A fully connected layer with or without a bias (PyTorch's {@code nn.Linear(in, units, bias=False)}).
+         *
+         * @param units the number of outputs per sample, at least 1
+         * @param bias  whether the layer adds a bias (and has a {@code bias} parameter)
+         * @return this builder
+         */
         public Builder dense(int units, boolean bias) {
             return add(new Dense(-1, units, bias, null));
         }
 
+        /**
+         * A ReLU, {@code max(x, 0)}: PyTorch's {@code nn.ReLU()}.
+         *
+         * @return this builder
+         */
         public Builder relu() {
             return add(new ReLU());
         }
 
+        /**
+         * A leaky ReLU with PyTorch's default negative slope, 0.01.
+         *
+         * @return this builder
+         */
         public Builder leakyRelu() {
             return add(new LeakyReLU());
         }
 
+        /**
+         * A leaky ReLU: {@code x} for positive x, {@code slope * x} otherwise.
+         *
+         * @param slope the factor applied to negative inputs (PyTorch's {@code negative_slope}), usually small
+         *              and positive
+         * @return this builder
+         */
         public Builder leakyRelu(float slope) {
             return add(new LeakyReLU(slope));
         }
 
+        /**
+         * A logistic sigmoid, {@code 1 / (1 + e^-x)}: PyTorch's {@code nn.Sigmoid()}.
+         *
+         * @return this builder
+         */
         public Builder sigmoid() {
             return add(new Sigmoid());
         }
 
+        /**
+         * A hyperbolic tangent: PyTorch's {@code nn.Tanh()}.
+         *
+         * @return this builder
+         */
         public Builder tanh() {
             return add(new Tanh());
         }
 
-        /** The exact GELU, {@code x Phi(x)}: PyTorch's {@code nn.GELU()}. */
+        /**
+         * The exact GELU, {@code x Phi(x)}: PyTorch's {@code nn.GELU()}.
+         *
+         * @return this builder
+         */
         public Builder gelu() {
             return add(new GELU());
         }
 
-        /** The GELU in the given form: PyTorch's {@code nn.GELU(approximate='none' or 'tanh')}. */
+        /**
+         * The GELU in the given form: PyTorch's {@code nn.GELU(approximate='none' or 'tanh')}.
+         *
+         * @param approximate {@link GELU.Approximate#NONE} for the exact form, {@link GELU.Approximate#TANH}
+         *                    for the tanh approximation
+         * @return this builder
+         */
         public Builder gelu(GELU.Approximate approximate) {
             return add(new GELU(approximate));
         }
 
+        /**
+         * A softmax along the last axis: PyTorch's {@code nn.Softmax(dim=-1)}.
+         *
+         * @return this builder
+         */
         public Builder softmax() {
             return add(new Softmax());
         }
@@ -483,116 +686,250 @@ public final class Sequential {
         /**
          * PyTorch's {@code nn.Embedding(vocab, dim)}: each sample's token ids {@code [time]} become
          * {@code [time, dim]}; it comes first in a model.
+         *
+         * @param vocab the number of token ids, at least 1: ids run from 0 to {@code vocab - 1}
+         * @param dim   the length of each id's vector, at least 1
+         * @return this builder
          */
         public Builder embedding(int vocab, int dim) {
             return add(new dendrite.nn.layers.Embedding(vocab, dim));
         }
 
-        /** An embedding whose {@code paddingIndex} row stays zero and learns nothing (padding). */
+        /**
+         * An embedding whose {@code paddingIndex} row stays zero and learns nothing (padding).
+         *
+         * @param vocab        the number of token ids, at least 1: ids run from 0 to {@code vocab - 1}
+         * @param dim          the length of each id's vector, at least 1
+         * @param paddingIndex the id used for padding, from 0 to {@code vocab - 1}, or -1 for none
+         * @return this builder
+         */
         public Builder embedding(int vocab, int dim, int paddingIndex) {
             return add(new dendrite.nn.layers.Embedding(vocab, dim, paddingIndex));
         }
 
-        /** An LSTM of {@code hidden} units on {@code [time, features]} samples, giving the last step's state. */
+        /**
+         * An LSTM of {@code hidden} units on {@code [time, features]} samples, giving the last step's state.
+         *
+         * @param hidden the size of the hidden state, at least 1
+         * @return this builder
+         */
         public Builder lstm(int hidden) {
             return add(new dendrite.nn.layers.LSTM(-1, hidden, false));
         }
 
-        /** An LSTM giving every step's state ({@code [time, hidden]}) or the last one's ({@code [hidden]}). */
+        /**
+         * An LSTM giving every step's state ({@code [time, hidden]}) or the last one's ({@code [hidden]}).
+         *
+         * @param hidden          the size of the hidden state, at least 1
+         * @param returnSequences {@code true} to output every step's state, {@code false} for the last step's
+         * @return this builder
+         */
         public Builder lstm(int hidden, boolean returnSequences) {
             return add(new dendrite.nn.layers.LSTM(-1, hidden, returnSequences));
         }
 
-        /** A GRU of {@code hidden} units on {@code [time, features]} samples, giving the last step's state. */
+        /**
+         * A GRU of {@code hidden} units on {@code [time, features]} samples, giving the last step's state.
+         *
+         * @param hidden the size of the hidden state, at least 1
+         * @return this builder
+         */
         public Builder gru(int hidden) {
             return add(new dendrite.nn.layers.GRU(-1, hidden, false));
         }
 
-        /** A GRU giving every step's state ({@code [time, hidden]}) or the last one's ({@code [hidden]}). */
+        /**
+         * A GRU giving every step's state ({@code [time, hidden]}) or the last one's ({@code [hidden]}).
+         *
+         * @param hidden          the size of the hidden state, at least 1
+         * @param returnSequences {@code true} to output every step's state, {@code false} for the last step's
+         * @return this builder
+         */
         public Builder gru(int hidden, boolean returnSequences) {
             return add(new dendrite.nn.layers.GRU(-1, hidden, returnSequences));
         }
 
-        /** A tanh RNN (PyTorch's {@code nn.RNN}) of {@code hidden} units, giving every step's state or the last one's. */
+        /**
+         * A tanh RNN (PyTorch's {@code nn.RNN}) of {@code hidden} units, giving every step's state or the last one's.
+         *
+         * @param hidden          the size of the hidden state, at least 1
+         * @param returnSequences {@code true} to output every step's state ({@code [time, hidden]}),
+         *                        {@code false} for the last step's ({@code [hidden]})
+         * @return this builder
+         */
         public Builder rnn(int hidden, boolean returnSequences) {
             return add(new dendrite.nn.layers.SimpleRNN(-1, hidden, returnSequences, dendrite.tensor.op.Activation.TANH));
         }
 
-        /** Inverted dropout that drops each value with probability {@code p} in training. */
+        /**
+         * Inverted dropout that drops each value with probability {@code p} in training.
+         *
+         * @param p the probability of dropping a value, in [0, 1)
+         * @return this builder
+         */
         public Builder dropout(double p) {
             return add(new Dropout(p));
         }
 
-        /** BatchNorm1d with PyTorch's defaults (eps 1e-5, momentum 0.1). */
+        /**
+         * BatchNorm1d with PyTorch's defaults (eps 1e-5, momentum 0.1).
+         *
+         * @return this builder
+         */
         public Builder batchNorm() {
             return add(new BatchNorm1d());
         }
 
-        /** BatchNorm1d with PyTorch's {@code momentum} and {@code eps} given. */
+        /**
+         * BatchNorm1d with PyTorch's {@code momentum} and {@code eps} given.
+         *
+         * @param momentum the weight of each batch's statistics in the running ones, in PyTorch's sense
+         *                 ({@code running = (1 - momentum) running + momentum batch}), e.g. 0.1
+         * @param eps      the small positive value added to the variance before its square root, e.g. 1e-5
+         * @return this builder
+         */
         public Builder batchNorm(double momentum, double eps) {
             return add(new BatchNorm1d(eps, momentum));
         }
 
-        /** A {@code kernel x kernel} convolution with {@code outChannels} filters, stride 1, no padding. */
+        /**
+         * A {@code kernel x kernel} convolution with {@code outChannels} filters, stride 1, no padding.
+         *
+         * @param outChannels the number of filters (output channels), at least 1
+         * @param kernel      the side of the square kernel in pixels, at least 1
+         * @return this builder
+         */
         public Builder conv2d(int outChannels, int kernel) {
             return add(new Conv2d(outChannels, kernel));
         }
 
-        /** A square convolution with the given stride and padding on every side. */
+        /**
+         * A square convolution with the given stride and padding on every side.
+         *
+         * @param outChannels the number of filters (output channels), at least 1
+         * @param kernel      the side of the square kernel in pixels, at least 1
+         * @param stride      the step between windows in pixels, both ways, at least 1
+         * @param padding     the zero pixels added on every side, at least 0
+         * @return this builder
+         */
         public Builder conv2d(int outChannels, int kernel, int stride, int padding) {
             return add(new Conv2d(-1, outChannels, kernel, kernel, stride, stride, padding, padding, false, 1, 1, 1,
                     true, null));
         }
 
-        /** A square convolution, stride 1, padded so the output keeps the input's size (PyTorch's {@code 'same'}). */
+        /**
+         * A square convolution, stride 1, padded so the output keeps the input's size (PyTorch's {@code 'same'}).
+         *
+         * @param outChannels the number of filters (output channels), at least 1
+         * @param kernel      the side of the square kernel in pixels, odd (an even kernel would pad one side
+         *                    more than the other, which throws {@link IllegalArgumentException})
+         * @return this builder
+         */
         public Builder conv2dSame(int outChannels, int kernel) {
             return add(new Conv2d(-1, outChannels, kernel, kernel, 1, 1, 0, 0, true, 1, 1, 1, true, null));
         }
 
-        /** Channel dropout for images: each channel of each image dropped whole with probability {@code p} in training. */
+        /**
+         * Channel dropout for images: each channel of each image dropped whole with probability {@code p} in training.
+         *
+         * @param p the probability of dropping a channel, in [0, 1)
+         * @return this builder
+         */
         public Builder dropout2d(double p) {
             return add(new Dropout2d(p));
         }
 
-        /** BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1): per channel of images. */
+        /**
+         * BatchNorm2d with PyTorch's defaults (eps 1e-5, momentum 0.1): per channel of images.
+         *
+         * @return this builder
+         */
         public Builder batchNorm2d() {
             return add(new BatchNorm2d());
         }
 
-        /** BatchNorm2d with PyTorch's {@code momentum} and {@code eps} given. */
+        /**
+         * BatchNorm2d with PyTorch's {@code momentum} and {@code eps} given.
+         *
+         * @param momentum the weight of each batch's statistics in the running ones, in PyTorch's sense
+         *                 ({@code running = (1 - momentum) running + momentum batch}), e.g. 0.1
+         * @param eps      the small positive value added to the variance before its square root, e.g. 1e-5
+         * @return this builder
+         */
         public Builder batchNorm2d(double momentum, double eps) {
             return add(new BatchNorm2d(eps, momentum));
         }
 
-        /** A transposed convolution (upsampling): {@code outChannels} filters of {@code kernel x kernel}, stride as given. */
+        /**
+         * A transposed convolution (upsampling): {@code outChannels} filters of {@code kernel x kernel}, stride as
+         * given.
+         *
+         * @param outChannels the number of output channels, at least 1
+         * @param kernel      the side of the square kernel in pixels, at least 1
+         * @param stride      the upsampling factor, at least 1 (2 about doubles each side)
+         * @return this builder
+         */
         public Builder convTranspose2d(int outChannels, int kernel, int stride) {
             return add(new ConvTranspose2d(outChannels, kernel, stride));
         }
 
-        /** Max pooling over {@code kernel x kernel} windows moved by their own size. */
+        /**
+         * Max pooling over {@code kernel x kernel} windows moved by their own size.
+         *
+         * @param kernel the side of the square window in pixels, and its stride, at least 1
+         * @return this builder
+         */
         public Builder maxPool2d(int kernel) {
             return add(new MaxPool2d(kernel));
         }
 
-        /** Average pooling over {@code kernel x kernel} windows moved by their own size. */
+        /**
+         * Average pooling over {@code kernel x kernel} windows moved by their own size.
+         *
+         * @param kernel the side of the square window in pixels, and its stride, at least 1
+         * @return this builder
+         */
         public Builder avgPool2d(int kernel) {
             return add(new AvgPool2d(kernel));
         }
 
-        /** Each channel's mean over the image ({@code [C, H, W]} to {@code [C, 1, 1]}). */
+        /**
+         * Each channel's mean over the image ({@code [C, H, W]} to {@code [C, 1, 1]}).
+         *
+         * @return this builder
+         */
         public Builder globalAvgPool2d() {
             return add(new GlobalAvgPool2d());
         }
 
+        /**
+         * Flattens each sample to one dimension, e.g. {@code [C, H, W]} to {@code [C * H * W]}, as before a
+         * dense layer: PyTorch's {@code nn.Flatten()}.
+         *
+         * @return this builder
+         */
         public Builder flatten() {
             return add(new Flatten());
         }
 
+        /**
+         * Gives each sample a new shape with the same number of values (a view, nothing is copied).
+         *
+         * @param shape the new per-sample dimensions, without the batch dimension; one may be -1 to be inferred
+         * @return this builder
+         */
         public Builder reshape(int... shape) {
             return add(new Reshape(shape));
         }
 
-        /** The activation layer for {@code act} ({@link Activation#IDENTITY} adds nothing). */
+        /**
+         * The activation layer for {@code act} ({@link Activation#IDENTITY} adds nothing).
+         *
+         * @param act the activation: identity, ReLU, leaky ReLU (slope 0.01), sigmoid, tanh, or GELU (exact or
+         *            tanh)
+         * @return this builder
+         * @throws IllegalArgumentException for an activation that has no layer
+         */
         public Builder activation(Activation act) {
             return switch (act) {
                 case IDENTITY -> this;
@@ -612,6 +949,8 @@ public final class Sequential {
          * checked against before its model is built. Empty when a layer does not declare its shapes
          * (see {@link Layer#stateShapes}).
          *
+         * @return each state-dict name with a fresh copy of its dimensions, in state-dict order; empty when
+         *         some layer does not declare its shapes
          * @throws ModelShapeException naming the first layer that cannot take its input, as {@link #build} would
          */
         public Optional<Map<String, int[]>> stateShapes() {
@@ -633,6 +972,10 @@ public final class Sequential {
          * Checks the shapes and builds every layer on {@code backend}, with weights drawn from
          * {@code seed} (the same seed gives the same weights on every backend).
          *
+         * @param backend the backend that allocates the parameters and buffers and runs the passes
+         * @param seed    the seed every layer's initial weights (and random streams, e.g. dropout's) derive
+         *                from
+         * @return the built model
          * @throws ModelShapeException naming the first layer that cannot take its input
          */
         public Sequential build(Backend backend, long seed) {

@@ -11,15 +11,32 @@ package dendrite.tensor;
  */
 public record Availability(boolean available, String detail, String fix) {
 
+    /**
+     * A backend that can run here.
+     *
+     * @param capabilities one line for reports, e.g. "AVX-512, 16 float lanes, 2 threads"
+     * @return an available result with no fix
+     */
     public static Availability available(String capabilities) {
         return new Availability(true, capabilities, "");
     }
 
+    /**
+     * A backend that cannot run here.
+     *
+     * @param reason why not, for the user, e.g. "module jdk.incubator.vector is not readable"
+     * @param fix what the user can do about it; {@code null} or empty for nothing
+     * @return an unavailable result
+     */
     public static Availability unavailable(String reason, String fix) {
         return new Availability(false, reason, fix == null ? "" : fix);
     }
 
-    /** "reason; fix: ..." for messages. */
+    /**
+     * "reason; fix: ..." for messages.
+     *
+     * @return the detail, followed by "; fix: " and the fix when there is one
+     */
     public String explain() {
         return fix.isEmpty() ? detail : detail + "; fix: " + fix;
     }

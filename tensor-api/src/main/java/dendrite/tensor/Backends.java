@@ -51,14 +51,30 @@ public final class Backends {
     private Backends() {
     }
 
-    /** A provider with what its probe said, cached for the life of the VM. */
+    /**
+     * A provider with what its probe said, cached for the life of the VM.
+     *
+     * @param provider the provider found by {@link ServiceLoader} (or given by a test)
+     * @param availability what the provider's {@link BackendProvider#probe()} returned, or an unavailable
+     *        result describing how the probe failed
+     */
     public record Candidate(BackendProvider provider, Availability availability) {
+        /**
+         * The provider's name, as it reports it.
+         *
+         * @return {@code provider().name()}
+         */
         public String name() {
             return provider.name();
         }
     }
 
-    /** Every provider found, best first, each probed once. */
+    /**
+     * Every provider found, best first, each probed once.
+     *
+     * @return an unmodifiable list, computed on the first call and then cached for the VM; empty when
+     *         no backend is on the class or module path
+     */
     public static List<Candidate> candidates() {
         List<Candidate> c = candidates;
         if (c == null) {
@@ -178,7 +194,11 @@ public final class Backends {
         }
     }
 
-    /** The names of every backend found (none is probed to list them). */
+    /**
+     * The names of every backend found (none is probed to list them).
+     *
+     * @return the names in lower case, one per provider name, in the order found; unmodifiable
+     */
     public static List<String> names() {
         return providers().stream().map(bp -> bp.name().toLowerCase(Locale.ROOT)).toList();
     }
@@ -187,6 +207,8 @@ public final class Backends {
      * The backend this process uses: the one named by {@value #PROPERTY} / {@value #ENVIRONMENT},
      * or the best available.
      *
+     * @return the process-wide, {@linkplain Backend#isShared() shared} backend, chosen on the first call
+     *         and the same on every later one; never closed
      * @throws IllegalArgumentException for an unknown name
      * @throws IllegalStateException    when the named backend, or every backend, is unavailable
      */
@@ -204,7 +226,12 @@ public final class Backends {
         return b;
     }
 
-    /** The name requested through the property or environment, or null. */
+    /**
+     * The name requested through the property or environment, or null.
+     *
+     * @return the trimmed, lower-case name from {@value #PROPERTY} or else {@value #ENVIRONMENT}, or
+     *         {@code null} when neither is set to a non-blank value
+     */
     public static String requestedName() {
         String n = System.getProperty(PROPERTY);
         if (n == null || n.isBlank()) {
@@ -251,6 +278,8 @@ public final class Backends {
     /**
      * The backend with this name, created on first use.
      *
+     * @param name the backend's name, e.g. {@code vector}; case and surrounding blanks are ignored
+     * @return the shared instance of that backend, made on the first call and the same afterwards; never closed
      * @throws IllegalArgumentException naming the known backends when there is none of that name
      * @throws IllegalStateException    with the reason and fix when it cannot run here
      */
@@ -263,6 +292,8 @@ public final class Backends {
      * its device context or thread pool). For code that needs a backend of its own, such as one
      * whose memory it counts; {@link #get(String)} gives the shared one, which is never closed.
      *
+     * @param name the backend's name, e.g. {@code opencl}; case and surrounding blanks are ignored
+     * @return a new, unshared backend, the caller's to close
      * @throws IllegalArgumentException naming the known backends when there is none of that name
      * @throws IllegalStateException    with the reason and fix when it cannot run here
      */
@@ -334,6 +365,9 @@ public final class Backends {
     /**
      * The selection report: every backend found, best first, available or not and why, and which
      * one {@link #get()} would choose (or the error it would throw).
+     *
+     * @return a multi-line text for people to read, not a stable format; calling this chooses the
+     *         backend as {@link #get()} does
      */
     public static String report() {
         StringBuilder sb = new StringBuilder("Dendrite backends (best first):\n");

@@ -266,12 +266,14 @@ final class Check {
 
     /** Checks a row gather; every index used must be a row of src. */
     static void gatherRows(Backend be, Tensor src, int[] indices, int from, Tensor out) {
-        rowMove(be, "gatherRows", src, indices, from, out, out.dim(0), src, false);
+        present("gatherRows", "output", out);
+        rowMove(be, "gatherRows", src, indices, from, out, out.rank() == 0 ? 0 : out.dim(0), src, false);
     }
 
     /** Checks a row scatter-add; every index used must be a row of out, or negative (skipped). */
     static void scatterAddRows(Backend be, Tensor src, int[] indices, int from, Tensor out) {
-        rowMove(be, "scatterAddRows", src, indices, from, out, src.dim(0), out, true);
+        present("scatterAddRows", "source", src);
+        rowMove(be, "scatterAddRows", src, indices, from, out, src.rank() == 0 ? 0 : src.dim(0), out, true);
     }
 
     /**

@@ -35,7 +35,11 @@ public final class Scope implements AutoCloseable {
     private Scope() {
     }
 
-    /** Opens a scope on the current thread; close it with try-with-resources. */
+    /**
+     * Opens a scope on the current thread; close it with try-with-resources.
+     *
+     * @return the new scope, now the innermost one on this thread; it must be closed on this thread
+     */
     public static Scope open() {
         Scope s = new Scope();
         OPEN.get().push(s);
@@ -46,6 +50,10 @@ public final class Scope implements AutoCloseable {
      * Runs {@code body} as if no scope were open on this thread, so the tensors it makes belong to
      * no scope. For long-lived state made lazily inside a user's scope: a layer's reusable buffers,
      * its parameters, an optimizer's moments. Their owner closes them.
+     *
+     * @param <T> the type of the body's result
+     * @param body the code to run; the scopes open on this thread are restored afterwards, even if it throws
+     * @return what {@code body} returned
      */
     public static <T> T unscoped(java.util.function.Supplier<T> body) {
         Deque<Scope> saved = OPEN.get();
@@ -70,7 +78,12 @@ public final class Scope implements AutoCloseable {
         }
     }
 
-    /** Takes {@code t} out of this scope so closing it does not free {@code t}; returns {@code t}. */
+    /**
+     * Takes {@code t} out of this scope so closing it does not free {@code t}; returns {@code t}.
+     *
+     * @param t a tensor to keep; if this scope does not own it, nothing changes
+     * @return {@code t}, now owned by the enclosing scope if there is one, else by the caller
+     */
     public Tensor detach(Tensor t) {
         if (owned.remove(t) != null) {
             order.remove(t);
@@ -88,7 +101,11 @@ public final class Scope implements AutoCloseable {
         return t;
     }
 
-    /** Number of tensors this scope will free. */
+    /**
+     * Number of tensors this scope will free.
+     *
+     * @return the count of tensors registered and not detached; 0 after {@link #close()}
+     */
     public int size() {
         return owned.size();
     }

@@ -14,8 +14,11 @@ import org.jocl.CL;
  */
 public final class ClException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** The Dendrite operation that failed. */
     private final String op;
+    /** The OpenCL call that failed, with the kernel's name where there is one. */
     private final String call;
+    /** The OpenCL status code the call returned. */
     private final int status;
 
     /** {@code cause} may be null: JOCL throws only when its exceptions are enabled. */
@@ -26,17 +29,29 @@ public final class ClException extends RuntimeException {
         this.status = status;
     }
 
-    /** The Dendrite operation that failed, e.g. {@code "relu"} or {@code "read"}. */
+    /**
+     * The Dendrite operation that failed, e.g. {@code "relu"} or {@code "read"}.
+     *
+     * @return the operation's name, as in the message
+     */
     public String op() {
         return op;
     }
 
-    /** The OpenCL call that failed, e.g. {@code "clEnqueueNDRangeKernel(activation)"}. */
+    /**
+     * The OpenCL call that failed, e.g. {@code "clEnqueueNDRangeKernel(activation)"}.
+     *
+     * @return the call's name, as in the message
+     */
     public String call() {
         return call;
     }
 
-    /** The OpenCL status code, e.g. -4 for {@code CL_MEM_OBJECT_ALLOCATION_FAILURE}. */
+    /**
+     * The OpenCL status code, e.g. -4 for {@code CL_MEM_OBJECT_ALLOCATION_FAILURE}.
+     *
+     * @return the negative {@code CL_*} error code the call returned
+     */
     public int status() {
         return status;
     }

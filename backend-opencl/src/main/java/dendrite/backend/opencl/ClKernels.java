@@ -108,7 +108,12 @@ public final class ClKernels implements Kernels {
         return "OpenCL on " + device.summary() + ", GEMM " + gemm.tiles();
     }
 
-    /** Seconds spent so far in {@code clBuildProgram}, for reports. */
+    /**
+     * Seconds spent so far in {@code clBuildProgram}, for reports.
+     *
+     * @return the wall-clock time of every program built by these kernels so far, in seconds; drivers that
+     *         compile further on a kernel's first launch (PoCL) spend more, which this does not count
+     */
     public double kernelBuildSeconds() {
         synchronized (lock) {
             return programs.buildNanos() / 1e9;

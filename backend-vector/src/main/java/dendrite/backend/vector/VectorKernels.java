@@ -48,7 +48,12 @@ public final class VectorKernels extends HeapKernels {
         this(Parallel.configuredThreads());
     }
 
-    /** Kernels with the given number of threads (at least 1). */
+    /**
+     * Kernels with the given number of threads (at least 1).
+     *
+     * @param threads the threads to run kernels on, the calling thread included; values below 1 are
+     *        taken as 1 (no worker threads)
+     */
     public VectorKernels(int threads) {
         this.parallel = new Parallel(threads);
         this.gemm = new VectorGemm(parallel, CacheSizes.detect());

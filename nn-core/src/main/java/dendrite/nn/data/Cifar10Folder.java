@@ -38,8 +38,15 @@ public final class Cifar10Folder {
     /**
      * Loads the training batches that are there (at least {@code data_batch_1.bin}) and the test batch.
      *
+     * @param folder the {@code cifar-10-batches-bin} folder
+     * @return the training set (50,000 images with all five batches) and the test set (10,000), named
+     *         {@code cifar10 (train)} and {@code cifar10 (test)}: samples of shape {@code [3, 32, 32]} in [0, 1],
+     *         10 classes named as in {@code batches.meta.txt} or {@link #CLASS_NAMES}
      * @throws DatasetNotFoundException when the first training batch or the test batch is missing
-     * @throws DatasetFormatException   when a file is not a whole number of records or holds a bad label
+     * @throws DatasetFormatException   when a file is not a whole number of records or holds a bad label, when
+     *                                  {@code batches.meta.txt} does not hold 10 names, or when the images would
+     *                                  not fit in the heap
+     * @throws IOException              if a file cannot be read
      */
     public static TrainTest load(Path folder) throws IOException {
         List<String> names = classNames(folder);

@@ -68,72 +68,149 @@ public final class CsvReader {
     public CsvReader() {
     }
 
-    /** Whether the first row holds column names (default true). Without one, columns are named by index. */
+    /**
+     * Whether the first row holds column names (default true). Without one, columns are named by index.
+     *
+     * @param hasHeader {@code true} if the first record is a header of column names, {@code false} if it is data
+     * @return this reader, for chaining
+     */
     public CsvReader header(boolean hasHeader) {
         this.header = hasHeader;
         return this;
     }
 
-    /** The field separator (default {@code ,}); e.g. {@code ;} or a tab. */
+    /**
+     * The field separator (default {@code ,}); e.g. {@code ;} or a tab.
+     *
+     * @param delimiter the character between fields; not a double quote or a line break (refused when reading)
+     * @return this reader, for chaining
+     */
     public CsvReader delimiter(char delimiter) {
         this.delimiter = delimiter;
         return this;
     }
 
-    /** The class-label column, by header name. */
+    /**
+     * The class-label column, by header name.
+     *
+     * @param column the label column's name in the header row, exact and case-sensitive
+     * @return this reader, for chaining
+     * @throws NullPointerException if {@code column} is {@code null}
+     */
     public CsvReader label(String column) {
         return targets(TargetKind.LABEL, List.of(column));
     }
 
-    /** The class-label column, by 0-based index. */
+    /**
+     * The class-label column, by 0-based index.
+     *
+     * @param column the label column's 0-based index (checked against the file when reading)
+     * @return this reader, for chaining
+     */
     public CsvReader label(int column) {
         return targets(TargetKind.LABEL, List.of(column));
     }
 
-    /** One-hot label columns by name, one per class in class order. */
+    /**
+     * One-hot label columns by name, one per class in class order.
+     *
+     * @param columns the header names of the 0/1 columns, column {@code i} standing for class {@code i}; at
+     *        least one. Without {@link #classNames}, the names become the class names
+     * @return this reader, for chaining
+     * @throws IllegalArgumentException if no column is given
+     */
     public CsvReader oneHotLabels(String... columns) {
         return targets(TargetKind.ONE_HOT, List.of((Object[]) columns));
     }
 
-    /** One-hot label columns by 0-based index, one per class in class order. */
+    /**
+     * One-hot label columns by 0-based index, one per class in class order.
+     *
+     * @param columns the 0-based indices of the 0/1 columns, column {@code i} standing for class {@code i}; at
+     *        least one
+     * @return this reader, for chaining
+     * @throws IllegalArgumentException if no column is given
+     */
     public CsvReader oneHotLabels(int... columns) {
         return targets(TargetKind.ONE_HOT, boxed(columns));
     }
 
-    /** Regression target columns by name. */
+    /**
+     * Regression target columns by name.
+     *
+     * @param columns the header names of the numeric target columns, in the order of the dataset's target
+     *        values; at least one
+     * @return this reader, for chaining
+     * @throws IllegalArgumentException if no column is given
+     */
     public CsvReader regressionTargets(String... columns) {
         return targets(TargetKind.REGRESSION, List.of((Object[]) columns));
     }
 
-    /** Regression target columns by 0-based index. */
+    /**
+     * Regression target columns by 0-based index.
+     *
+     * @param columns the 0-based indices of the numeric target columns, in the order of the dataset's target
+     *        values; at least one
+     * @return this reader, for chaining
+     * @throws IllegalArgumentException if no column is given
+     */
     public CsvReader regressionTargets(int... columns) {
         return targets(TargetKind.REGRESSION, boxed(columns));
     }
 
-    /** No targets: a features-only dataset (regression with 0 target values), e.g. for prediction. */
+    /**
+     * No targets: a features-only dataset (regression with 0 target values), e.g. for prediction.
+     *
+     * @return this reader, for chaining
+     */
     public CsvReader noTargets() {
         return targets(TargetKind.NONE, List.of());
     }
 
-    /** The feature columns by name, in this order (default: every column that is not a target). */
+    /**
+     * The feature columns by name, in this order (default: every column that is not a target).
+     *
+     * @param columns the header names of the feature columns, in the order of the dataset's features; none may
+     *        also be a target
+     * @return this reader, for chaining
+     */
     public CsvReader features(String... columns) {
         this.featureColumns = List.of((Object[]) columns);
         return this;
     }
 
-    /** The feature columns by 0-based index, in this order. */
+    /**
+     * The feature columns by 0-based index, in this order.
+     *
+     * @param columns the 0-based indices of the feature columns, in the order of the dataset's features; none
+     *        may also be a target
+     * @return this reader, for chaining
+     */
     public CsvReader features(int... columns) {
         this.featureColumns = boxed(columns);
         return this;
     }
 
-    /** Treat labels as names even when they are numbers (e.g. labels 1..3 become classes 0..2 in sorted order). */
+    /**
+     * Treat labels as names even when they are numbers (e.g. labels 1..3 become classes 0..2 in sorted order).
+     *
+     * <p>Names are sorted as text, so labels 1..10 give the classes {@code 1, 10, 2, ...}.
+     *
+     * @return this reader, for chaining
+     */
     public CsvReader labelsAsNames() {
         this.labelsAsNames = true;
         return this;
     }
 
-    /** Names for integer class labels (e.g. "T-shirt/top", ...); their count also sets the number of classes. */
+    /**
+     * Names for integer class labels (e.g. "T-shirt/top", ...); their count also sets the number of classes.
+     *
+     * @param names the class names, name {@code i} for label {@code i}; copied, no {@code null} elements
+     * @return this reader, for chaining
+     * @throws NullPointerException if {@code names} or one of its elements is {@code null}
+     */
     public CsvReader classNames(List<String> names) {
         this.classNames = List.copyOf(names);
         return this;
@@ -156,7 +233,16 @@ public final class CsvReader {
         return l;
     }
 
-    /** Reads a UTF-8 CSV file, gzip-compressed or not. The dataset is named after the file. */
+    /**
+     * Reads a UTF-8 CSV file, gzip-compressed or not. The dataset is named after the file.
+     *
+     * @param file the file to read; {@code .csv}, {@code .gz} and {@code .csv.gz} endings are dropped from the
+     *        dataset's name
+     * @return a new dataset with one sample per data row, features of shape {@code [number of feature columns]}
+     * @throws DatasetFormatException if a configured column does not exist, a value is missing, not a number
+     *         or not finite, or the labels do not make a valid classification (naming line and column)
+     * @throws IOException if the file cannot be read
+     */
     public Dataset read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
@@ -169,6 +255,11 @@ public final class CsvReader {
      * The column names of a UTF-8 CSV file with a header (gzip-compressed or not), read from its
      * first record only, with this reader's delimiter: to choose feature columns by name before
      * reading a large file.
+     *
+     * @param file the file to read; its first record is taken as the header whatever {@link #header} says
+     * @return the header's fields, in column order
+     * @throws DatasetFormatException if the header is not valid UTF-8 or the gzip data is corrupt
+     * @throws IOException if the file cannot be read
      */
     public List<String> columnNames(Path file) throws IOException {
         try (InputStream raw = Files.newInputStream(file)) {
@@ -186,7 +277,17 @@ public final class CsvReader {
         }
     }
 
-    /** Reads UTF-8 CSV bytes (gzip-compressed or not) from a stream; {@code source} names it in messages. */
+    /**
+     * Reads UTF-8 CSV bytes (gzip-compressed or not) from a stream; {@code source} names it in messages.
+     *
+     * @param in the stream to read to its end; not closed
+     * @param source a name for the data in error messages, e.g. a file name or URL
+     * @param datasetName the new dataset's name
+     * @return a new dataset with one sample per data row, features of shape {@code [number of feature columns]}
+     * @throws DatasetFormatException if a configured column does not exist, a value is missing, not a number
+     *         or not finite, or the labels do not make a valid classification (naming line and column)
+     * @throws IOException if the stream cannot be read
+     */
     public Dataset read(InputStream in, String source, String datasetName) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
         buffered.mark(2);
@@ -219,6 +320,15 @@ public final class CsvReader {
      * Reads CSV text as it streams from {@code in}; {@code source} names it in messages. Values are
      * kept as floats, and text only for the target columns (see {@link CsvTable}), so the heap
      * needed is about 4 bytes per value; a file whose values would not fit is refused in one line.
+     *
+     * @param in the text to read to its end; not closed
+     * @param source a name for the data in error messages, e.g. a file name or URL
+     * @param datasetName the new dataset's name
+     * @return a new dataset with one sample per data row, features of shape {@code [number of feature columns]}
+     * @throws DatasetFormatException if a configured column does not exist, a value is missing, not a number
+     *         or not finite, or the labels do not make a valid classification (naming line and column)
+     * @throws IllegalArgumentException if the delimiter is a double quote or a line break
+     * @throws IOException if the text cannot be read
      */
     public Dataset read(Reader in, String source, String datasetName) throws IOException {
         return toDataset(CsvTable.parse(in, source, header, delimiter, this::targetColumns, heapBudget()), datasetName);

@@ -77,7 +77,20 @@ public final class Dataset {
         }
     }
 
-    /** A classification set: one class index per sample in [0, numClasses). */
+    /**
+     * A classification set: one class index per sample in [0, numClasses).
+     *
+     * @param name a name for messages and {@link #toString()}, e.g. {@code mnist-train}
+     * @param features the features, row-major, {@code n * product(sampleShape)} finite values; kept, not copied
+     * @param sampleShape the shape of one sample, every dimension {@code >= 1}, e.g. {@code [784]} or
+     *        {@code [1, 28, 28]}; copied
+     * @param labels the class index of each of the {@code n} samples, each in [0, numClasses); copied
+     * @param numClasses the number of classes, at least 1
+     * @param classNames the class names in class order, or empty (or {@code null}) when unnamed; copied
+     * @return a new dataset with {@link #targetSize()} 1
+     * @throws IllegalArgumentException if the features are not a whole number of samples, the labels are not
+     *         one per sample or out of range, a dimension is below 1, or a value is NaN or infinite
+     */
     public static Dataset classification(String name, float[] features, int[] sampleShape, int[] labels,
             int numClasses, List<String> classNames) {
         float[] t = new float[labels.length];
@@ -87,60 +100,120 @@ public final class Dataset {
         return new Dataset(name, features, sampleShape, t, 1, numClasses, classNames);
     }
 
-    /** A regression set: {@code targetSize} values per sample. */
+    /**
+     * A regression set: {@code targetSize} values per sample.
+     *
+     * @param name a name for messages and {@link #toString()}
+     * @param features the features, row-major, {@code n * product(sampleShape)} finite values; kept, not copied
+     * @param sampleShape the shape of one sample, every dimension {@code >= 1}; copied
+     * @param targets the targets, row-major, {@code n * targetSize} finite values; kept, not copied
+     * @param targetSize the number of target values per sample, at least 1
+     * @return a new dataset with {@link #numClasses()} 0
+     * @throws IllegalArgumentException if the features are not a whole number of samples, the targets are not
+     *         {@code targetSize} per sample, a dimension is below 1, or a value is NaN or infinite
+     */
     public static Dataset regression(String name, float[] features, int[] sampleShape, float[] targets, int targetSize) {
         return new Dataset(name, features, sampleShape, targets, targetSize, 0, List.of());
     }
 
+    /**
+     * The dataset's name, as used in messages and {@link #toString()}.
+     *
+     * @return the name given when the dataset was made
+     */
     public String name() {
         return name;
     }
 
-    /** Number of samples. */
+    /**
+     * Number of samples.
+     *
+     * @return the number of samples, {@code >= 0}
+     */
     public int size() {
         return features.length / sampleSize;
     }
 
-    /** The shape of one sample, e.g. [784] or [1, 28, 28]. */
+    /**
+     * The shape of one sample, e.g. [784] or [1, 28, 28].
+     *
+     * @return a new copy of the dimensions, outermost first
+     */
     public int[] sampleShape() {
         return sampleShape.clone();
     }
 
-    /** Values per sample. */
+    /**
+     * Values per sample.
+     *
+     * @return the product of {@link #sampleShape()}
+     */
     public int sampleSize() {
         return sampleSize;
     }
 
-    /** Values per target: 1 for classification. */
+    /**
+     * Values per target: 1 for classification.
+     *
+     * @return the number of target values per sample
+     */
     public int targetSize() {
         return targetSize;
     }
 
-    /** Number of classes, or 0 for regression. */
+    /**
+     * Number of classes, or 0 for regression.
+     *
+     * @return the number of classes, or 0
+     */
     public int numClasses() {
         return numClasses;
     }
 
+    /**
+     * Whether this is a classification set, with one class index per sample.
+     *
+     * @return {@code true} when {@link #numClasses()} is positive, {@code false} for a regression set
+     */
     public boolean isClassification() {
         return numClasses > 0;
     }
 
-    /** Class names when known (e.g. "T-shirt/top"), else empty. */
+    /**
+     * Class names when known (e.g. "T-shirt/top"), else empty.
+     *
+     * @return an unmodifiable list of names in class order, or an empty list
+     */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** The features, row-major, sample after sample. Shared, not copied: do not modify. */
+    /**
+     * The features, row-major, sample after sample. Shared, not copied: do not modify.
+     *
+     * @return the dataset's own array of {@code size() * sampleSize()} values
+     */
     public float[] features() {
         return features;
     }
 
-    /** The targets (class indices as floats for classification). Shared, not copied: do not modify. */
+    /**
+     * The targets (class indices as floats for classification). Shared, not copied: do not modify.
+     *
+     * @return the dataset's own array of {@code size() * targetSize()} values
+     */
     public float[] targets() {
         return targets;
     }
 
-    /** Class label of sample {@code i}. */
+    /**
+     * Class label of sample {@code i}.
+     *
+     * @param i the sample's index, in [0, size())
+     * @return its class index, in [0, numClasses())
+     * @throws IllegalStateException if this is a regression set
+     * @throws ArrayIndexOutOfBoundsException if {@code i} is out of range
+     */
     public int label(int i) {
         if (numClasses == 0) {
             throw new IllegalStateException("dataset " + name + " is a regression set: it has no class labels");
@@ -148,7 +221,12 @@ public final class Dataset {
         return (int) targets[i];
     }
 
-    /** All class labels, one per sample (a new array). */
+    /**
+     * All class labels, one per sample (a new array).
+     *
+     * @return a new array of {@link #size()} class indices, in sample order
+     * @throws IllegalStateException if this is a regression set
+     */
     public int[] labels() {
         if (numClasses == 0) {
             throw new IllegalStateException("dataset " + name + " is a regression set: it has no class labels");
@@ -160,7 +238,12 @@ public final class Dataset {
         return out;
     }
 
-    /** How many samples each class has (index = class). */
+    /**
+     * How many samples each class has (index = class).
+     *
+     * @return a new array of {@link #numClasses()} counts
+     * @throws IllegalStateException if this is a non-empty regression set
+     */
     public int[] classCounts() {
         int[] counts = new int[numClasses];
         for (int i = 0, n = size(); i < n; i++) {
@@ -172,12 +255,30 @@ public final class Dataset {
     /**
      * Copies the features of samples {@code indices[from .. to)} into the first rows of
      * {@code out}, without allocating: how a training loop fills its reused batch buffer.
+     *
+     * @param indices sample indices, each in [0, size())
+     * @param from the first position of {@code indices} to copy, {@code >= 0}
+     * @param to one past the last position to copy, in [from, indices.length]
+     * @param out the buffer to fill, at least {@code (to - from) * sampleSize()} long; values past those are
+     *        left as they are
+     * @throws IndexOutOfBoundsException if {@code from} or {@code to} is out of range, or an index is not a sample
+     * @throws IllegalArgumentException if {@code out} is too short
      */
     public void copyFeatures(int[] indices, int from, int to, float[] out) {
         copyRows(features, sampleSize, indices, from, to, out, "features");
     }
 
-    /** As {@link #copyFeatures}, for the targets ({@link #targetSize()} values per sample). */
+    /**
+     * As {@link #copyFeatures}, for the targets ({@link #targetSize()} values per sample).
+     *
+     * @param indices sample indices, each in [0, size())
+     * @param from the first position of {@code indices} to copy, {@code >= 0}
+     * @param to one past the last position to copy, in [from, indices.length]
+     * @param out the buffer to fill, at least {@code (to - from) * targetSize()} long; values past those are
+     *        left as they are
+     * @throws IndexOutOfBoundsException if {@code from} or {@code to} is out of range, or an index is not a sample
+     * @throws IllegalArgumentException if {@code out} is too short
+     */
     public void copyTargets(int[] indices, int from, int to, float[] out) {
         copyRows(targets, targetSize, indices, from, to, out, "targets");
     }
@@ -201,12 +302,27 @@ public final class Dataset {
         }
     }
 
-    /** A new dataset of the samples at {@code indices}, in that order. */
+    /**
+     * A new dataset of the samples at {@code indices}, in that order.
+     *
+     * @param indices sample indices, each in [0, size()); may repeat
+     * @return a new dataset of the same name with copies of those samples
+     * @throws IndexOutOfBoundsException if an index is not a sample
+     */
     public Dataset subset(int[] indices) {
         return subset(indices, 0, indices.length, name);
     }
 
-    /** A new dataset of {@code indices[from .. to)}, named {@code newName}. */
+    /**
+     * A new dataset of {@code indices[from .. to)}, named {@code newName}.
+     *
+     * @param indices sample indices, each in [0, size()); may repeat
+     * @param from the first position of {@code indices} to take, {@code >= 0}
+     * @param to one past the last position to take, in [from, indices.length]
+     * @param newName the new dataset's name
+     * @return a new dataset with copies of those samples, in that order
+     * @throws IndexOutOfBoundsException if an index is not a sample
+     */
     public Dataset subset(int[] indices, int from, int to, String newName) {
         int count = to - from;
         float[] f = new float[count * sampleSize];
@@ -222,7 +338,12 @@ public final class Dataset {
         return new Dataset(newName, f, sampleShape, t, targetSize, numClasses, classNames);
     }
 
-    /** The first {@code n} samples (or all, if fewer). */
+    /**
+     * The first {@code n} samples (or all, if fewer).
+     *
+     * @param n the number of samples to keep, {@code >= 0}
+     * @return a new dataset of the same name with copies of the first {@code min(n, size())} samples
+     */
     public Dataset head(int n) {
         int[] idx = new int[Math.min(n, size())];
         for (int i = 0; i < idx.length; i++) {
@@ -231,12 +352,26 @@ public final class Dataset {
         return subset(idx, 0, idx.length, name);
     }
 
-    /** This dataset with other features (same samples and targets), e.g. after scaling. */
+    /**
+     * This dataset with other features (same samples and targets), e.g. after scaling.
+     *
+     * @param newFeatures the new features, row-major, {@code size() * sampleSize()} finite values; kept, not copied
+     * @return a new dataset of the same name, shape and targets (the targets are shared)
+     * @throws IllegalArgumentException if the length is not a whole number of samples matching the targets, or a
+     *         value is NaN or infinite
+     */
     public Dataset withFeatures(float[] newFeatures) {
         return new Dataset(name, newFeatures, sampleShape, targets, targetSize, numClasses, classNames);
     }
 
-    /** This regression set with other targets, {@link #targetSize()} per sample (the features are shared). */
+    /**
+     * This regression set with other targets, {@link #targetSize()} per sample (the features are shared).
+     *
+     * @param newTargets the new targets, row-major, {@code size() * targetSize()} finite values; kept, not copied
+     * @return a new dataset of the same name, features and shape
+     * @throws IllegalArgumentException if this is a classification set, the length is wrong, or a value is NaN or
+     *         infinite
+     */
     public Dataset withTargets(float[] newTargets) {
         if (isClassification()) {
             throw new IllegalArgumentException("dataset " + name + ": a classification set keeps its class indices");
@@ -248,7 +383,9 @@ public final class Dataset {
      * This dataset with each sample seen as {@code shape} (the same number of values): a CSV of
      * pixels as images, {@code withSampleShape(1, 28, 28)}. The values are shared, not copied.
      *
-     * @throws IllegalArgumentException when the sizes differ
+     * @param shape the new shape of one sample, every dimension at least 1, holding {@link #sampleSize()} values
+     * @return a new dataset with the same name, values and targets
+     * @throws IllegalArgumentException when the sizes differ, or a dimension is below 1
      */
     public Dataset withSampleShape(int... shape) {
         long size = 1;

@@ -9,6 +9,11 @@ import java.io.IOException;
 public final class DatasetNotFoundException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception with its whole message.
+     *
+     * @param message what was looked for and where, the files expected, and how to get them
+     */
     public DatasetNotFoundException(String message) {
         super(message);
     }

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <p>On Debian and Ubuntu the files come from the package {@code dataset-fashion-mnist}, which
  * installs them in {@value #DEBIAN_FOLDER}; any other folder in MNIST's layout works through
- * {@link #load(Path)}. Images are flattened to 784 values in [0, 1].
+ * {@link #load(Path)}. Images keep their shape, {@code [1, 28, 28]} (784 values), pixels in [0, 1].
  */
 public final class FashionMnist {
     /** Where Debian's {@code dataset-fashion-mnist} puts the IDX files. */
@@ -27,12 +27,23 @@ public final class FashionMnist {
     private FashionMnist() {
     }
 
-    /** Whether the Debian package's files are present. */
+    /**
+     * Whether the Debian package's files are present.
+     *
+     * @return {@code true} when {@value #DEBIAN_FOLDER} holds all four MNIST-layout files
+     */
     public static boolean isInstalled() {
         return MnistFolder.isComplete(Path.of(DEBIAN_FOLDER));
     }
 
-    /** Loads Fashion-MNIST from {@value #DEBIAN_FOLDER}. */
+    /**
+     * Loads Fashion-MNIST from {@value #DEBIAN_FOLDER}.
+     *
+     * @return the 60,000 training and 10,000 test images, as {@link #load(Path)} gives them
+     * @throws DatasetNotFoundException naming the missing files and how to install them
+     * @throws DatasetFormatException when a file is corrupt or the files do not fit together
+     * @throws IOException if a file cannot be read
+     */
     public static TrainTest load() throws IOException {
         return load(Path.of(DEBIAN_FOLDER));
     }
@@ -40,7 +51,12 @@ public final class FashionMnist {
     /**
      * Loads Fashion-MNIST from a folder in MNIST's layout.
      *
+     * @param folder a folder holding the four files of {@link MnistFolder#FILES}, raw or gzip-compressed
+     * @return the training and test sets, named {@code fashion-mnist (train)} and {@code fashion-mnist (test)},
+     *         images of shape {@code [1, 28, 28]} in [0, 1], classes named as {@link #CLASS_NAMES}
      * @throws DatasetNotFoundException naming the missing files and how to install them
+     * @throws DatasetFormatException when a file is corrupt or the files do not fit together
+     * @throws IOException if a file cannot be read
      */
     public static TrainTest load(Path folder) throws IOException {
         MnistFolder.locate(folder, HOW_TO_GET);

@@ -36,12 +36,23 @@ public final class ImageAugmentation {
         this.flip = flip;
     }
 
-    /** No augmentation: images pass unchanged. */
+    /**
+     * No augmentation: images pass unchanged.
+     *
+     * @return the shared instance without crop or flip, the start of a chain such as {@code none().randomCrop(2)}
+     */
     public static ImageAugmentation none() {
         return NONE;
     }
 
-    /** This augmentation, plus a random crop of the image padded by {@code padding} zeros on each side. */
+    /**
+     * This augmentation, plus a random crop of the image padded by {@code padding} zeros on each side.
+     *
+     * @param padding the zeros added on each side, in pixels, {@code >= 0}; it replaces any earlier crop's, and
+     *        0 turns the crop off
+     * @return a new augmentation with this crop and this one's flip setting (this one is unchanged)
+     * @throws IllegalArgumentException if {@code padding} is negative
+     */
     public ImageAugmentation randomCrop(int padding) {
         if (padding < 0) {
             throw new IllegalArgumentException("augmentation: crop padding must be >= 0, got " + padding);
@@ -49,22 +60,38 @@ public final class ImageAugmentation {
         return new ImageAugmentation(padding, flip);
     }
 
-    /** This augmentation, plus a horizontal flip of half the images (chosen at random). */
+    /**
+     * This augmentation, plus a horizontal flip of half the images (chosen at random).
+     *
+     * @return a new augmentation with this one's crop and the flip (this one is unchanged)
+     */
     public ImageAugmentation horizontalFlip() {
         return new ImageAugmentation(padding, true);
     }
 
-    /** The crop's padding: each image moves by up to this many pixels each way (0: no crop). */
+    /**
+     * The crop's padding: each image moves by up to this many pixels each way (0: no crop).
+     *
+     * @return the padding in pixels, {@code >= 0}
+     */
     public int padding() {
         return padding;
     }
 
-    /** Whether half the images are mirrored left to right. */
+    /**
+     * Whether half the images are mirrored left to right.
+     *
+     * @return {@code true} when the augmentation includes the horizontal flip
+     */
     public boolean flips() {
         return flip;
     }
 
-    /** Whether images pass unchanged. */
+    /**
+     * Whether images pass unchanged.
+     *
+     * @return {@code true} when there is neither a crop nor a flip
+     */
     public boolean isNone() {
         return padding == 0 && !flip;
     }
@@ -74,6 +101,8 @@ public final class ImageAugmentation {
      * height, width]}, and a crop padding no larger than the image.
      *
      * @param sampleShape the model's input shape, without the batch
+     * @throws IllegalArgumentException if the shape is not {@code [channels, height, width]} or the padding
+     *                                  exceeds the height or width (never for {@link #none()})
      */
     public void checkFits(int[] sampleShape) {
         if (isNone()) {
@@ -96,6 +125,13 @@ public final class ImageAugmentation {
      * i, {@code moves[3i]} and {@code moves[3i + 1]} the row and column shifts in
      * {@code [-padding, padding]}, {@code moves[3i + 2]} 1 to mirror it, else 0, as
      * {@link dendrite.tensor.Backend#shiftImages} takes them.
+     *
+     * @param seed the training run's seed
+     * @param epoch the 0-based epoch
+     * @param batch the 0-based batch within the epoch
+     * @param count the number of images in the batch, {@code >= 0}
+     * @param moves the array to fill, at least {@code 3 * count} long; entries past those are left as they are
+     * @throws IllegalArgumentException if {@code moves} is too short
      */
     public void draw(long seed, int epoch, int batch, int count, int[] moves) {
         if (moves.length < 3L * count) {
@@ -120,6 +156,9 @@ public final class ImageAugmentation {
      * Reads the text form: {@code none}, or items separated by commas, each {@code crop P} (a random
      * crop with padding P) or {@code flip}, e.g. {@code "crop 2, flip"}.
      *
+     * @param spec the text form, case-insensitive; empty or {@code none} for no augmentation. A later item
+     *        of the same kind replaces an earlier one
+     * @return the augmentation described (the shared {@link #none()} for {@code none})
      * @throws IllegalArgumentException naming the item that is not understood
      */
     public static ImageAugmentation parse(String spec) {

@@ -28,7 +28,14 @@ public final class MiniBatches {
     private final int batchSize;
     private final long seed;
 
-    /** Batches of {@code batchSize} over {@code size} samples, shuffled from {@code seed}. */
+    /**
+     * Batches of {@code batchSize} over {@code size} samples, shuffled from {@code seed}.
+     *
+     * @param size the number of samples per epoch, {@code >= 0}
+     * @param batchSize the number of samples per batch, at least 1 (the last batch may have fewer)
+     * @param seed the seed from which each epoch's permutation is derived
+     * @throws IllegalArgumentException if {@code size} is negative or {@code batchSize} below 1
+     */
     public MiniBatches(int size, int batchSize, long seed) {
         if (size < 0) {
             throw new IllegalArgumentException("mini-batches: sample count " + size + " is negative");
@@ -41,27 +48,52 @@ public final class MiniBatches {
         this.seed = seed;
     }
 
-    /** Number of samples covered per epoch. */
+    /**
+     * Number of samples covered per epoch.
+     *
+     * @return the sample count given to the constructor
+     */
     public int size() {
         return size;
     }
 
+    /**
+     * The number of samples in a full batch.
+     *
+     * @return the batch size given to the constructor
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Batches per epoch: ceil(size / batchSize). */
+    /**
+     * Batches per epoch: ceil(size / batchSize).
+     *
+     * @return the number of batches, 0 when there are no samples
+     */
     public int batchCount() {
         return (size + batchSize - 1) / batchSize;
     }
 
-    /** Start (inclusive) of batch {@code b} in the permutation. */
+    /**
+     * Start (inclusive) of batch {@code b} in the permutation.
+     *
+     * @param b the batch index, in [0, batchCount())
+     * @return the position of the batch's first sample in {@link #permutation}, {@code b * batchSize()}
+     * @throws IndexOutOfBoundsException if {@code b} is out of range
+     */
     public int from(int b) {
         checkBatch(b);
         return b * batchSize;
     }
 
-    /** End (exclusive) of batch {@code b} in the permutation. */
+    /**
+     * End (exclusive) of batch {@code b} in the permutation.
+     *
+     * @param b the batch index, in [0, batchCount())
+     * @return one past the position of the batch's last sample, at most {@link #size()}
+     * @throws IndexOutOfBoundsException if {@code b} is out of range
+     */
     public int to(int b) {
         checkBatch(b);
         return Math.min(size, (b + 1) * batchSize);
@@ -73,12 +105,22 @@ public final class MiniBatches {
         }
     }
 
-    /** The sample order of epoch {@code epoch}: a permutation of 0..size-1, the same every time it is asked. */
+    /**
+     * The sample order of epoch {@code epoch}: a permutation of 0..size-1, the same every time it is asked.
+     *
+     * @param epoch the 0-based epoch; any value, each giving its own permutation
+     * @return a new array of {@link #size()} sample indices
+     */
     public int[] permutation(int epoch) {
         return shuffle(size, new SplittableRandom(mix(seed, epoch)));
     }
 
-    /** The sample indices of each batch of an epoch, one array per batch (allocates; fine outside hot loops). */
+    /**
+     * The sample indices of each batch of an epoch, one array per batch (allocates; fine outside hot loops).
+     *
+     * @param epoch the 0-based epoch, as for {@link #permutation}
+     * @return an iterable of {@link #batchCount()} new arrays in batch order; each iteration starts over
+     */
     public Iterable<int[]> epoch(int epoch) {
         return () -> new java.util.Iterator<>() {
             private final int[] order = permutation(epoch);

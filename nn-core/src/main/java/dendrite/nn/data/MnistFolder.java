@@ -36,7 +36,15 @@ public final class MnistFolder {
     private MnistFolder() {
     }
 
-    /** Loads MNIST-format files with the digit class names 0..9, naming the dataset after the folder. */
+    /**
+     * Loads MNIST-format files with the digit class names 0..9, naming the dataset after the folder.
+     *
+     * @param folder the folder holding the four {@link #FILES}, each raw or gzip-compressed
+     * @return the training set and the test set, 10 classes, images of shape {@code [1, rows, cols]} in [0, 1]
+     * @throws DatasetNotFoundException when a file is missing, saying which and where
+     * @throws DatasetFormatException when a file is corrupt, a label is above 9, or the files do not fit together
+     * @throws IOException if a file cannot be read
+     */
     public static TrainTest load(Path folder) throws IOException {
         Path name = folder.toAbsolutePath().normalize().getFileName();
         return load(folder, name == null ? "mnist" : name.toString(), DIGIT_NAMES);
@@ -45,8 +53,13 @@ public final class MnistFolder {
     /**
      * Loads MNIST-format files; {@code classNames} gives the class count and names.
      *
+     * @param folder the folder holding the four {@link #FILES}, each raw or gzip-compressed
+     * @param name the datasets' name; the parts are named {@code name + " (train)"} and {@code name + " (test)"}
+     * @param classNames the class names in label order; every label in the files must be below their count
+     * @return the training set and the test set, images of shape {@code [1, rows, cols]} with pixels in [0, 1]
      * @throws DatasetNotFoundException when a file is missing, saying which and where
      * @throws DatasetFormatException when a file is corrupt or the files do not fit together
+     * @throws IOException if a file cannot be read
      */
     public static TrainTest load(Path folder, String name, List<String> classNames) throws IOException {
         Path[] files = locate(folder, null);
@@ -59,7 +72,13 @@ public final class MnistFolder {
         return new TrainTest(train, test);
     }
 
-    /** Whether all four files are present in {@code folder}. */
+    /**
+     * Whether all four files are present in {@code folder}.
+     *
+     * @param folder the folder to look in
+     * @return {@code true} when each of {@link #FILES} is there as a regular file, raw or {@code .gz}; the files
+     *         are not opened
+     */
     public static boolean isComplete(Path folder) {
         for (String f : FILES) {
             if (find(folder, f) == null) {

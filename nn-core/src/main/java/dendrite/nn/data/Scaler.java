@@ -27,7 +27,12 @@ import java.util.Map;
  */
 public final class Scaler {
     /** How the numbers were fitted; the transform is the same affine map for both. */
-    public enum Kind { STANDARD, MIN_MAX }
+    public enum Kind {
+        /** Fitted by {@link Scaler#standardize}: offset = mean, scale = 1 / standard deviation. */
+        STANDARD,
+        /** Fitted by {@link Scaler#minMax}: offset = minimum, scale = 1 / (max - min). */
+        MIN_MAX
+    }
 
     private final Kind kind;
     private final float[] offset;
@@ -48,12 +53,26 @@ public final class Scaler {
         this.scale = scale;
     }
 
-    /** A scaler from known numbers (e.g. read back from a model file). */
+    /**
+     * A scaler from known numbers (e.g. read back from a model file).
+     *
+     * @param kind how the numbers were fitted; recorded only, the transform is the same for both kinds
+     * @param offset the value subtracted from each feature, one per feature, finite; copied
+     * @param scale the multiplier of each feature after the offset, one per feature, finite; copied
+     * @return a new scaler of {@code offset.length} features
+     * @throws IllegalArgumentException if the arrays differ in length or hold a NaN or infinity
+     */
     public static Scaler of(Kind kind, float[] offset, float[] scale) {
         return new Scaler(kind, offset.clone(), scale.clone());
     }
 
-    /** Fits mean and standard deviation per feature on {@code train}. */
+    /**
+     * Fits mean and standard deviation per feature on {@code train}.
+     *
+     * @param train the training split, with at least one sample; each value of a sample is a feature
+     * @return a new {@link Kind#STANDARD} scaler of {@code train.sampleSize()} features
+     * @throws IllegalArgumentException if {@code train} has no samples
+     */
     public static Scaler standardize(Dataset train) {
         int d = requireSamples(train, "standardize");
         return standardize(train.features(), train.size(), d);
@@ -66,7 +85,11 @@ public final class Scaler {
      * 0.8), otherwise needs a learning rate tuned to its units. Predictions return to the target's
      * units through {@link #inverseTransform}.
      *
-     * @throws IllegalArgumentException for a classification set, whose targets are class indices
+     * @param train the training split of a regression set, with at least one sample
+     * @return a new {@link Kind#STANDARD} scaler of {@code train.targetSize()} columns, for
+     *         {@link #transformTargets} and {@link #inverseTransform}
+     * @throws IllegalArgumentException for a classification set, whose targets are class indices, or one
+     *                                  without samples
      */
     public static Scaler standardizeTargets(Dataset train) {
         requireRegression(train, "standardize targets");
@@ -102,7 +125,14 @@ public final class Scaler {
         return new Scaler(Kind.STANDARD, offset, scale);
     }
 
-    /** Fits the minimum and maximum per feature on {@code train}, mapping that range to [0, 1]. */
+    /**
+     * Fits the minimum and maximum per feature on {@code train}, mapping that range to [0, 1].
+     *
+     * @param train the training split, with at least one sample; each value of a sample is a feature
+     * @return a new {@link Kind#MIN_MAX} scaler of {@code train.sampleSize()} features; values outside the
+     *         training range map outside [0, 1]
+     * @throws IllegalArgumentException if {@code train} has no samples
+     */
     public static Scaler minMax(Dataset train) {
         int d = requireSamples(train, "min-max");
         float[] x = train.features();
@@ -138,26 +168,49 @@ public final class Scaler {
         return train.sampleSize();
     }
 
+    /**
+     * How the scaler was fitted.
+     *
+     * @return {@link Kind#STANDARD} or {@link Kind#MIN_MAX}
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** Number of features this scaler was fitted on. */
+    /**
+     * Number of features this scaler was fitted on.
+     *
+     * @return the number of offsets and scales, the values per sample it transforms
+     */
     public int features() {
         return offset.length;
     }
 
-    /** The per-feature offsets (mean or minimum); a copy. */
+    /**
+     * The per-feature offsets (mean or minimum); a copy.
+     *
+     * @return a new array of {@link #features()} offsets
+     */
     public float[] offsets() {
         return offset.clone();
     }
 
-    /** The per-feature multipliers (1/std or 1/range); a copy. */
+    /**
+     * The per-feature multipliers (1/std or 1/range); a copy.
+     *
+     * @return a new array of {@link #features()} multipliers
+     */
     public float[] scales() {
         return scale.clone();
     }
 
-    /** A dataset with the same samples and targets and scaled features. */
+    /**
+     * A dataset with the same samples and targets and scaled features.
+     *
+     * @param data the dataset to scale, with {@link #features()} values per sample; not changed
+     * @return a new dataset of the same name with scaled copies of the features (the targets are shared)
+     * @throws IllegalArgumentException if the dataset's sample size differs from {@link #features()}
+     */
     public Dataset transform(Dataset data) {
         if (data.sampleSize() != offset.length) {
             throw new IllegalArgumentException("scaler fitted on " + offset.length + " features cannot transform dataset "
@@ -166,14 +219,25 @@ public final class Scaler {
         return data.withFeatures(transform(data.features()));
     }
 
-    /** Scaled copy of row-major features, {@link #features()} values per sample. */
+    /**
+     * Scaled copy of row-major features, {@link #features()} values per sample.
+     *
+     * @param features the features, row-major, a whole number of samples; not changed
+     * @return a new array of the scaled values, in the same layout
+     * @throws IllegalArgumentException if the length is not a multiple of {@link #features()}
+     */
     public float[] transform(float[] features) {
         float[] out = features.clone();
         transformInPlace(out);
         return out;
     }
 
-    /** Scales row-major features in place (no allocation, e.g. for each prediction batch). */
+    /**
+     * Scales row-major features in place (no allocation, e.g. for each prediction batch).
+     *
+     * @param features the features, row-major, a whole number of samples; overwritten with the scaled values
+     * @throws IllegalArgumentException if the length is not a multiple of {@link #features()}
+     */
     public void transformInPlace(float[] features) {
         int d = offset.length;
         if (features.length % d != 0) {
@@ -190,6 +254,10 @@ public final class Scaler {
     /**
      * A regression set with the same features and its targets scaled by this scaler (fitted with
      * {@link #standardizeTargets}).
+     *
+     * @param data a regression set with as many targets per sample as this scaler has columns; not changed
+     * @return a new dataset of the same name with scaled copies of the targets (the features are shared)
+     * @throws IllegalArgumentException for a classification set, or a target size that differs
      */
     public Dataset transformTargets(Dataset data) {
         requireRegression(data, "transform targets");
@@ -200,14 +268,25 @@ public final class Scaler {
         return data.withTargets(transform(data.targets()));
     }
 
-    /** The values this scaler's {@link #transform} was given back from its output: {@code x / scale + offset}. */
+    /**
+     * The values this scaler's {@link #transform} was given back from its output: {@code x / scale + offset}.
+     *
+     * @param scaled scaled values, row-major, a whole number of rows of {@link #features()}; not changed
+     * @return a new array of the values in the original units, in the same layout
+     * @throws IllegalArgumentException if the length is not a multiple of {@link #features()}
+     */
     public float[] inverseTransform(float[] scaled) {
         float[] out = scaled.clone();
         inverseTransformInPlace(out);
         return out;
     }
 
-    /** {@link #inverseTransform} in place. */
+    /**
+     * {@link #inverseTransform} in place.
+     *
+     * @param values scaled values, row-major, a whole number of rows; overwritten with the original units
+     * @throws IllegalArgumentException if the length is not a multiple of {@link #features()}
+     */
     public void inverseTransformInPlace(float[] values) {
         int d = offset.length;
         if (values.length % d != 0) {
@@ -224,6 +303,8 @@ public final class Scaler {
     /**
      * The scaler as string pairs: {@code kind} ({@code standard} or {@code min-max}), and
      * {@code offset} and {@code scale} as comma-separated floats that read back exactly.
+     *
+     * @return a new mutable map with the keys {@code kind}, {@code offset} and {@code scale}, in that order
      */
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -233,7 +314,15 @@ public final class Scaler {
         return m;
     }
 
-    /** The scaler written by {@link #toMap()}. */
+    /**
+     * The scaler written by {@link #toMap()}.
+     *
+     * @param map string pairs with the keys {@code kind} ({@code standard} or {@code min-max}, any case),
+     *        {@code offset} and {@code scale} (comma-separated floats, as many of each); other keys are ignored
+     * @return a new scaler
+     * @throws IllegalArgumentException if a key is missing, the kind is unknown, a value is not a number or
+     *         not finite, or the offsets and scales differ in count
+     */
     public static Scaler fromMap(Map<String, String> map) {
         String k = require(map, "kind");
         Kind kind = switch (k.toLowerCase(Locale.ROOT)) {

@@ -19,7 +19,18 @@ public final class Splits {
     private Splits() {
     }
 
-    /** A seeded random split of any dataset. */
+    /**
+     * A seeded random split of any dataset.
+     *
+     * @param data the dataset to split; not changed
+     * @param validationFraction the share of samples held out for validation, in [0, 1)
+     * @param testFraction the share of samples held out for testing, in [0, 1); with {@code validationFraction}
+     *        below 1 in all
+     * @param seed the seed of the shuffle; the same data and seed give the same split
+     * @return new train, validation and test datasets of copied samples, each in shuffled order, named after
+     *         {@code data} with {@code (train)}, {@code (validation)} and {@code (test)} appended
+     * @throws IllegalArgumentException if a fraction is negative or NaN, or the two sum to 1 or more
+     */
     public static DataSplit random(Dataset data, double validationFraction, double testFraction, long seed) {
         checkFractions(validationFraction, testFraction);
         int n = data.size();
@@ -36,6 +47,13 @@ public final class Splits {
      * A split in time order, for samples that follow each other (windows of a series): the first
      * samples train, the next validate, the last test, so no model is scored on a period it has
      * already seen the future of. Nothing is shuffled; sizes are rounded as in {@link #random}.
+     *
+     * @param data the dataset to split, samples in time order; not changed
+     * @param validationFraction the share of samples held out for validation, in [0, 1)
+     * @param testFraction the share of samples held out for testing, in [0, 1); with {@code validationFraction}
+     *        below 1 in all
+     * @return new train, validation and test datasets of copied samples, each in the original order
+     * @throws IllegalArgumentException if a fraction is negative or NaN, or the two sum to 1 or more
      */
     public static DataSplit chronological(Dataset data, double validationFraction, double testFraction) {
         checkFractions(validationFraction, testFraction);
@@ -53,7 +71,19 @@ public final class Splits {
                 data.subset(order, trainEnd + validation, n, data.name() + " (test)"));
     }
 
-    /** A seeded split of a classification set that keeps each class's share in every part. */
+    /**
+     * A seeded split of a classification set that keeps each class's share in every part.
+     *
+     * @param data the classification set to split; not changed
+     * @param validationFraction the share of samples held out for validation, in [0, 1)
+     * @param testFraction the share of samples held out for testing, in [0, 1); with {@code validationFraction}
+     *        below 1 in all
+     * @param seed the seed of the shuffles; the same data and seed give the same split
+     * @return new train, validation and test datasets of copied samples, each in shuffled order (not grouped
+     *         by class)
+     * @throws IllegalArgumentException for a regression set, or if a fraction is negative or NaN, or the two sum
+     *                                  to 1 or more
+     */
     public static DataSplit stratified(Dataset data, double validationFraction, double testFraction, long seed) {
         checkFractions(validationFraction, testFraction);
         if (!data.isClassification()) {

@@ -28,7 +28,12 @@ public final class Synthetic {
     private Synthetic() {
     }
 
-    /** The four corners of the unit square with their XOR as the class: the classic first network. */
+    /**
+     * The four corners of the unit square with their XOR as the class: the classic first network.
+     *
+     * @return a new dataset named {@code xor}: 4 samples of shape {@code [2]} in the order (0,0), (0,1), (1,0),
+     *         (1,1), 2 classes named {@code 0} and {@code 1}
+     */
     public static Dataset xor() {
         float[] x = {0, 0, 0, 1, 1, 0, 1, 1};
         int[] y = {0, 1, 1, 0};
@@ -38,6 +43,12 @@ public final class Synthetic {
     /**
      * XOR as a sampled task: points uniform in [-1, 1]², class 1 where exactly one coordinate is
      * positive, then Gaussian noise of standard deviation {@code noise} added to the coordinates.
+     *
+     * @param n the number of samples, at least 1
+     * @param noise the standard deviation of the Gaussian noise added to each coordinate, {@code >= 0} (0 for none)
+     * @param seed the random seed; the same arguments and seed give the same dataset
+     * @return a new dataset named {@code xor}: {@code n} samples of shape {@code [2]}, 2 classes
+     * @throws IllegalArgumentException if {@code n} is below 1
      */
     public static Dataset xor(int n, double noise, long seed) {
         checkSize(n, "xor");
@@ -58,6 +69,14 @@ public final class Synthetic {
      * Two interleaving half circles (scikit-learn's {@code make_moons}): class 0 is the upper arc
      * (cos t, sin t), class 1 the lower arc (1 - cos t, 0.5 - sin t), t evenly spaced in [0, π];
      * {@code n / 2} samples in class 0, the rest in class 1.
+     *
+     * @param n the number of samples, at least 1
+     * @param noise the standard deviation of the Gaussian noise added to each coordinate, {@code >= 0} (0 for none;
+     *        scikit-learn's examples use about 0.1)
+     * @param seed the random seed; the same arguments and seed give the same dataset
+     * @return a new dataset named {@code moons}: {@code n} shuffled samples of shape {@code [2]}, 2 classes named
+     *         {@code upper} and {@code lower}
+     * @throws IllegalArgumentException if {@code n} is below 1
      */
     public static Dataset twoMoons(int n, double noise, long seed) {
         checkSize(n, "two moons");
@@ -82,6 +101,14 @@ public final class Synthetic {
     /**
      * Two concentric circles (scikit-learn's {@code make_circles}): class 0 on the unit circle,
      * class 1 on a circle of radius {@code factor} (in (0, 1)); {@code n / 2} samples outside.
+     *
+     * @param n the number of samples, at least 1
+     * @param noise the standard deviation of the Gaussian noise added to each coordinate, {@code >= 0} (0 for none)
+     * @param factor the inner circle's radius relative to the outer one, in (0, 1)
+     * @param seed the random seed; the same arguments and seed give the same dataset
+     * @return a new dataset named {@code circles}: {@code n} shuffled samples of shape {@code [2]}, 2 classes
+     *         named {@code outer} and {@code inner}
+     * @throws IllegalArgumentException if {@code n} is below 1 or {@code factor} is not in (0, 1)
      */
     public static Dataset circles(int n, double noise, double factor, long seed) {
         checkSize(n, "circles");
@@ -109,6 +136,15 @@ public final class Synthetic {
      * {@code classes} interleaved spiral arms (the CS231n spiral): arm j has radius r evenly spaced
      * in [0, 1] and angle 4j + 4r + noise·N(0, 1), at (r sin θ, r cos θ). Noise is on the angle,
      * so 0.2 gives arms that a small network can still separate completely.
+     *
+     * @param samplesPerClass the number of samples on each arm, at least 1
+     * @param classes the number of arms (classes), at least 2
+     * @param noise the standard deviation of the Gaussian noise on each angle, in radians, {@code >= 0}
+     * @param seed the random seed; the same arguments and seed give the same dataset
+     * @return a new dataset named {@code spirals}: {@code samplesPerClass * classes} shuffled samples of shape
+     *         {@code [2]}, classes named {@code arm 0}, {@code arm 1}, ...
+     * @throws IllegalArgumentException if {@code samplesPerClass} is below 1 or {@code classes} below 2
+     * @throws ArithmeticException if the total number of samples overflows an {@code int}
      */
     public static Dataset spirals(int samplesPerClass, int classes, double noise, long seed) {
         checkSize(samplesPerClass, "spirals");
@@ -136,7 +172,15 @@ public final class Synthetic {
         return shuffled(Dataset.classification("spirals", x, new int[] {2}, y, classes, names), rnd);
     }
 
-    /** A noisy 1-D regression curve: x uniform in [-π, π], y = sin(x) + noise·N(0, 1). */
+    /**
+     * A noisy 1-D regression curve: x uniform in [-π, π], y = sin(x) + noise·N(0, 1).
+     *
+     * @param n the number of samples, at least 1
+     * @param noise the standard deviation of the Gaussian noise added to each target, {@code >= 0} (0 for none)
+     * @param seed the random seed; the same arguments and seed give the same dataset
+     * @return a new regression dataset named {@code sine}: {@code n} samples of shape {@code [1]}, one target each
+     * @throws IllegalArgumentException if {@code n} is below 1
+     */
     public static Dataset regressionCurve(int n, double noise, long seed) {
         checkSize(n, "regression curve");
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -158,6 +202,14 @@ public final class Synthetic {
      * (quadratically), and above 85 % memory the server swaps (steeply). Gaussian noise of standard
      * deviation {@code noise} (percentage points) is added; with 2.5 the best possible R² is about
      * 0.98 and a linear model's about 0.92.
+     *
+     * @param n the number of samples, at least 1
+     * @param noise the standard deviation of the Gaussian noise added to each load, in percentage points,
+     *        {@code >= 0} (0 for none)
+     * @param seed the random seed; the same arguments and seed give the same dataset
+     * @return a new regression dataset named {@code server-load}: {@code n} samples of shape {@code [4]} (the
+     *         first four {@link #SERVER_LOAD_COLUMNS}), the load as the one target
+     * @throws IllegalArgumentException if {@code n} is below 1
      */
     public static Dataset serverLoad(int n, double noise, long seed) {
         checkSize(n, "server load");
@@ -188,6 +240,12 @@ public final class Synthetic {
      * to 40 points); memory leaks upward until a restart every five days; the load is
      * {@link #serverLoad(double, double, double, double)} of the hour's metrics plus noise. Hour 0 is
      * a Monday midnight.
+     *
+     * @param hours the number of hourly rows, at least 1
+     * @param seed the random seed; the same arguments and seed give the same dataset
+     * @return a new series named {@code server-load-series} of {@code hours} rows and the five
+     *         {@link #SERVER_LOAD_COLUMNS}, the load last
+     * @throws IllegalArgumentException if {@code hours} is below 1
      */
     public static TimeSeries serverLoadSeries(int hours, long seed) {
         checkSize(hours, "server load series");
@@ -227,7 +285,15 @@ public final class Synthetic {
         return Math.max(lo, Math.min(hi, v));
     }
 
-    /** The noiseless load of {@link #serverLoad} for one server's metrics. */
+    /**
+     * The noiseless load of {@link #serverLoad} for one server's metrics.
+     *
+     * @param cpu the CPU use, in percent
+     * @param memory the memory use, in percent
+     * @param network the network traffic, in Mbit/s
+     * @param connections the number of open connections
+     * @return the load, in percent of the server's capacity (may exceed 100 for extreme metrics)
+     */
     public static double serverLoad(double cpu, double memory, double network, double connections) {
         double queue = Math.max(0, cpu - 70);
         double swap = Math.max(0, memory - 85);
@@ -244,7 +310,11 @@ public final class Synthetic {
      * {@code spirals} or {@code spirals:K} (K arms, default 3, 300 samples each, noise 0.2),
      * {@code sine} (1000, noise 0.1) and {@code server-load} (2000, noise 2.5).
      *
-     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     * @param spec one of {@link #NAMES}, or {@code spirals:K}; case-insensitive, surrounding blanks ignored
+     * @param seed the random seed; the same name and seed give the same dataset
+     * @return a new dataset (a regression set for {@code sine} and {@code server-load})
+     * @throws IllegalArgumentException for an unknown name, listing the known ones, or a K that is not an
+     *                                  integer of at least 2
      */
     public static Dataset byName(String spec, long seed) {
         String s = spec.trim().toLowerCase(Locale.ROOT);

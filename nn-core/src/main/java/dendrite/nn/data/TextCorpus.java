@@ -44,7 +44,13 @@ public final class TextCorpus {
         this.ids = ids;
     }
 
-    /** The characters of {@code text}. */
+    /**
+     * The characters of {@code text}.
+     *
+     * @param name the corpus's name, used in messages and in the names of its window datasets
+     * @param text the text; every code point is a token, line breaks included
+     * @return a new character-level corpus whose vocabulary is the text's distinct code points, in code-point order
+     */
     public static TextCorpus of(String name, String text) {
         int[] codePoints = text.codePoints().toArray();
         TreeSet<Integer> distinct = new TreeSet<>();
@@ -67,9 +73,14 @@ public final class TextCorpus {
     /**
      * The words of {@code text}: tokens are runs of letters, digits and apostrophes, every other
      * visible character alone (punctuation), and line breaks; the vocabulary is {@link #UNKNOWN}
-     * then the {@code maxVocabulary - 1} most frequent tokens (ties in code-point order), and a token
+     * then the {@code maxVocabulary - 1} most frequent tokens (ties in {@code String} order), and a token
      * outside it becomes {@link #UNKNOWN}.
      *
+     * @param name the corpus's name, used in messages and in the names of its window datasets
+     * @param text the text to split into tokens; blanks other than line breaks only separate tokens
+     * @param maxVocabulary the largest vocabulary, {@link #UNKNOWN} included, at least 2
+     * @return a new word-level corpus whose vocabulary is {@link #UNKNOWN} (id 0), then the kept tokens from the
+     *         most frequent down
      * @throws IllegalArgumentException when {@code maxVocabulary} is below 2
      */
     public static TextCorpus words(String name, String text, int maxVocabulary) {
@@ -102,10 +113,18 @@ public final class TextCorpus {
         return new TextCorpus(name, vocabulary, ids);
     }
 
-    /** Text from tokens of {@link #words}: words apart by spaces, punctuation against the word before it. */
+    /**
+     * Text from tokens of {@link #words}: words apart by spaces, punctuation against the word before it.
+     *
+     * @param tokens the tokens in order, e.g. from {@link #tokens()} or a model's generated ids; none empty
+     * @return the text, with no space at the start or after a line break
+     */
     public static String joinWords(List<String> tokens) {
         StringBuilder sb = new StringBuilder();
         for (String t : tokens) {
+            if (t.isEmpty()) {
+                continue;
+            }
             boolean word = Character.isLetterOrDigit(t.codePointAt(0)) || t.equals(UNKNOWN);
             if (word && sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
                 sb.append(' ');
@@ -115,7 +134,14 @@ public final class TextCorpus {
         return sb.toString();
     }
 
-    /** A UTF-8 file's text, refused with the byte offset of the first bytes that are not UTF-8. */
+    /**
+     * A UTF-8 file's text, refused with the byte offset of the first bytes that are not UTF-8.
+     *
+     * @param file the file to read, whole, into memory
+     * @return the decoded text
+     * @throws DatasetFormatException naming the file and the byte offset when it is not valid UTF-8
+     * @throws IOException if the file cannot be read
+     */
     public static String readUtf8(Path file) throws IOException {
         java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(Files.readAllBytes(file));
         java.nio.CharBuffer out = java.nio.CharBuffer.allocate(in.remaining());
@@ -133,27 +159,48 @@ public final class TextCorpus {
     /**
      * A UTF-8 file's characters.
      *
+     * @param file the file to read, whole, into memory
+     * @return a new character-level corpus, as {@link #of}, named after the file (its whole file name)
      * @throws DatasetFormatException naming the file when it is not valid UTF-8
+     * @throws IOException if the file cannot be read
      */
     public static TextCorpus read(Path file) throws IOException {
         return of(file.getFileName().toString(), readUtf8(file));
     }
 
+    /**
+     * The corpus's name.
+     *
+     * @return the name given to {@link #of} or {@link #words}, or the file name for {@link #read}
+     */
     public String name() {
         return name;
     }
 
-    /** The distinct characters, in code-point order; a character's id is its index here. */
+    /**
+     * The distinct characters, in code-point order; a character's id is its index here.
+     *
+     * @return an unmodifiable list of the tokens, index = id; for a {@link #words} corpus, {@link #UNKNOWN}
+     *         then the words from the most frequent down
+     */
     public List<String> vocabulary() {
         return vocabulary;
     }
 
-    /** The number of tokens (characters, or words and punctuation). */
+    /**
+     * The number of tokens (characters, or words and punctuation).
+     *
+     * @return the number of tokens in the text, {@code >= 0}
+     */
     public int length() {
         return ids.length;
     }
 
-    /** The text's tokens in order, as vocabulary entries ({@link #UNKNOWN} for words left out). */
+    /**
+     * The text's tokens in order, as vocabulary entries ({@link #UNKNOWN} for words left out).
+     *
+     * @return a new list of {@link #length()} tokens
+     */
     public List<String> tokens() {
         List<String> out = new ArrayList<>(ids.length);
         for (int id : ids) {
@@ -162,7 +209,11 @@ public final class TextCorpus {
         return out;
     }
 
-    /** Each token's id, in text order (a copy). */
+    /**
+     * Each token's id, in text order (a copy).
+     *
+     * @return a new array of {@link #length()} ids, each an index into {@link #vocabulary()}
+     */
     public int[] ids() {
         return ids.clone();
     }
@@ -171,6 +222,11 @@ public final class TextCorpus {
      * Next-character samples: {@code window} ids from every {@code stride}-th position, each with the
      * id of the character after them as its class.
      *
+     * @param window the number of tokens in each sample, at least 1
+     * @param stride the distance in tokens between the starts of consecutive samples, at least 1 (1: every
+     *        position)
+     * @return a new classification dataset in text order: samples of shape {@code [window]} holding ids as floats,
+     *         one class per vocabulary entry, the vocabulary as class names
      * @throws IllegalArgumentException for a window or stride below 1, or a text too short for one sample
      */
     public Dataset windows(int window, int stride) {
@@ -200,6 +256,10 @@ public final class TextCorpus {
      * The cross-entropy (nats per character) on {@code test}'s samples of a bigram model counted on
      * {@code train}'s (each sample's last character followed by its class), with add-one smoothing:
      * the baseline a character model must beat, since it knows only the previous character.
+     *
+     * @param train windows of a corpus ({@link #windows}) to count the bigrams on
+     * @param test windows of the same corpus and window length to score; at least one sample
+     * @return the mean negative log-likelihood per sample, in nats ({@code >= 0})
      */
     public static double bigramCrossEntropy(Dataset train, Dataset test) {
         int v = train.numClasses();

@@ -36,7 +36,12 @@ public final class TimeSeries {
     /**
      * A series from its rows: {@code values} holds {@code columns.size()} values per step, step after step.
      *
+     * @param name the series' name, used in messages and in the names of its window datasets; not {@code null}
+     * @param columns the column names, at least one, all different; copied
+     * @param values the values, {@code columns.size()} per step, step after step, all finite; copied
+     * @return a new series of {@code values.length / columns.size()} steps
      * @throws IllegalArgumentException when the values are not whole rows, a name repeats, or a value is not finite
+     * @throws NullPointerException if {@code name}, {@code columns} or {@code values} is {@code null}
      */
     public static TimeSeries of(String name, List<String> columns, float[] values) {
         Objects.requireNonNull(name, "time series: name");
@@ -59,7 +64,15 @@ public final class TimeSeries {
         return new TimeSeries(name, columns, values.clone());
     }
 
-    /** Every column of a CSV file with a header, in file order, one row per step. */
+    /**
+     * Every column of a CSV file with a header, in file order, one row per step.
+     *
+     * @param file a UTF-8 CSV file (gzip-compressed or not) with a header row and only numeric, finite values
+     * @param delimiter the field separator, e.g. {@code ,} or {@code ;}
+     * @return a new series named after the file (its whole file name), with the header's column names
+     * @throws DatasetFormatException if a value is missing or not a number, naming its line and column
+     * @throws IOException if the file cannot be read
+     */
     public static TimeSeries readCsv(Path file, char delimiter) throws IOException {
         CsvReader reader = new CsvReader().delimiter(delimiter);
         List<String> names = reader.columnNames(file);
@@ -68,21 +81,40 @@ public final class TimeSeries {
         return of(base, names, table.features());
     }
 
+    /**
+     * The series' name.
+     *
+     * @return the name given to {@link #of} (the file name for {@link #readCsv})
+     */
     public String name() {
         return name;
     }
 
-    /** The column names in order. */
+    /**
+     * The column names in order.
+     *
+     * @return an unmodifiable list of the names, in the order of the values within a step
+     */
     public List<String> columns() {
         return columns;
     }
 
-    /** The number of steps. */
+    /**
+     * The number of steps.
+     *
+     * @return the number of rows, {@code >= 0}
+     */
     public int length() {
         return values.length / columns.size();
     }
 
-    /** One column's values, step by step (a copy). */
+    /**
+     * One column's values, step by step (a copy).
+     *
+     * @param column the column's name
+     * @return a new array of {@link #length()} values, first step first
+     * @throws IllegalArgumentException if there is no such column
+     */
     public float[] column(String column) {
         int c = index(column);
         float[] out = new float[length()];
@@ -97,6 +129,13 @@ public final class TimeSeries {
      * {@code inputs} ({@code [window, inputs.size()]}) and the {@code target} column {@code horizon}
      * steps after the window's last step (1: the next step).
      *
+     * @param inputs the input columns, in the order of each step's features; at least one, and may include
+     *               the target
+     * @param target the column to forecast
+     * @param window the number of consecutive steps in each input sequence, at least 1
+     * @param horizon how many steps after the window's last step the target is taken, at least 1
+     * @return a new regression dataset of {@code length() - window - horizon + 1} samples in time order, each of
+     *         shape {@code [window, inputs.size()]} with one target
      * @throws IllegalArgumentException for an unknown column, a window or horizon below 1, or a
      *                                  series too short for one sample
      */
@@ -138,8 +177,16 @@ public final class TimeSeries {
      * The inputs of every window that fits, for forecasting beyond the data: {@code length() - window + 1}
      * windows of {@code [window, inputs.size()]}, row-major, the last one ending at the last step (its
      * forecast is for {@code horizon} steps past the data).
+     *
+     * @param inputs the input columns, in the order the model was trained with
+     * @param window the number of steps in each window, in [1, length()]
+     * @return a new array of {@code (length() - window + 1) * window * inputs.size()} values, in time order
+     * @throws IllegalArgumentException for an unknown column, or a window below 1 or longer than the series
      */
     public float[] forecastWindows(List<String> inputs, int window) {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("time series " + name + ": no input columns");
+        }
         if (window < 1 || window > length()) {
             throw new IllegalArgumentException("time series " + name + ": " + length() + " steps do not hold a window of "
                     + window);
@@ -165,8 +212,18 @@ public final class TimeSeries {
     /**
      * The naive forecast of each window (its target column's last value, what "tomorrow is like
      * today" predicts), in the order of {@link #windows}: the baseline a forecaster must beat.
+     *
+     * @param target the column to forecast
+     * @param window the window length used for {@link #windows}, at least 1
+     * @param horizon the horizon used for {@link #windows}, at least 1
+     * @return a new array with one forecast per sample of {@link #windows}, empty when the series is too short
+     * @throws IllegalArgumentException if there is no such column
      */
     public float[] lastValueForecast(String target, int window, int horizon) {
+        if (window < 1 || horizon < 1) {
+            throw new IllegalArgumentException("time series " + name + ": window " + window + " and horizon " + horizon
+                    + " must both be at least 1");
+        }
         int tc = index(target);
         int samples = Math.max(0, length() - window - horizon + 1);
         float[] out = new float[samples];
@@ -185,7 +242,12 @@ public final class TimeSeries {
         return c;
     }
 
-    /** All columns but {@code excluded}, in order. */
+    /**
+     * All columns but {@code excluded}, in order.
+     *
+     * @param excluded the names to leave out; names that are not columns are ignored
+     * @return a new mutable list of the remaining names, in column order
+     */
     public List<String> columnsExcept(List<String> excluded) {
         List<String> out = new ArrayList<>();
         for (String col : columns) {

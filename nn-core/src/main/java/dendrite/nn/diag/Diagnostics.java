@@ -22,7 +22,7 @@ import java.util.List;
  * them when looking, not on every training step (see {@link TrainingMonitor} for a periodic check).
  */
 public final class Diagnostics {
-    /** Sigmoid outputs beyond this distance from 0 or 1 count as saturated. */
+    /** Sigmoid outputs within this distance of 0 or 1 count as saturated. */
     public static final double SIGMOID_SATURATION = 0.01;
     /** Tanh outputs with |y| above {@code 1 - TANH_SATURATION} count as saturated. */
     public static final double TANH_SATURATION = 0.01;
@@ -33,6 +33,10 @@ public final class Diagnostics {
     /**
      * Runs {@code x} through the model in evaluation mode (as prediction does: no dropout, running
      * batch-norm statistics) and describes every layer's output.
+     *
+     * @param model the built model; not thread-safe, like {@link Sequential#forward}
+     * @param x     a batch {@code [m, input...]} on the model's backend
+     * @return one description per layer, in order
      */
     public static List<ActivationStats> activations(Sequential model, Tensor x) {
         model.forward(x, false);
@@ -42,6 +46,9 @@ public final class Diagnostics {
     /**
      * Describes the outputs of the model's last forward pass (training or evaluation), as kept by
      * its layers; empty before any forward pass.
+     *
+     * @param model the model whose layers' last outputs to read
+     * @return one description per layer, in order, or an empty list when some output is missing or freed
      */
     public static List<ActivationStats> activationsOfLastForward(Sequential model) {
         List<ActivationStats> out = new ArrayList<>();
@@ -109,6 +116,9 @@ public final class Diagnostics {
     /**
      * The gradient norm of every layer that has parameters, from the last backward pass (after an
      * optimizer step, the gradients it used, clipped if clipping is on).
+     *
+     * @param model the model whose parameters' gradients to read
+     * @return one entry per layer with parameters, in order; a NaN anywhere shows in that layer's norm and max
      */
     public static List<GradientStats> gradients(Sequential model) {
         List<GradientStats> out = new ArrayList<>();
@@ -133,7 +143,12 @@ public final class Diagnostics {
         return out;
     }
 
-    /** The L2 norm of all the model's gradients together. */
+    /**
+     * The L2 norm of all the model's gradients together.
+     *
+     * @param model the model whose parameters' gradients to read, from the last backward pass
+     * @return {@code sqrt} of the sum of every gradient value squared; NaN if any is NaN
+     */
     public static double globalGradientNorm(Sequential model) {
         double sumSq = 0;
         for (GradientStats g : gradients(model)) {
@@ -142,7 +157,13 @@ public final class Diagnostics {
         return Math.sqrt(sumSq);
     }
 
-    /** A readable report of both, one line per layer. */
+    /**
+     * A readable report of both, one line per layer.
+     *
+     * @param activations what {@link #activations} or {@link #activationsOfLastForward} returned; may be empty
+     * @param gradients   what {@link #gradients} returned; may be empty
+     * @return the report, each section left out when its list is empty
+     */
     public static String report(List<ActivationStats> activations, List<GradientStats> gradients) {
         StringBuilder sb = new StringBuilder();
         if (!activations.isEmpty()) {

@@ -36,38 +36,74 @@ import java.util.Map;
  * }</pre>
  */
 public final class GradientChecker {
+    /** A checker with the defaults: eps 1e-2, floor 1e-2, 64 values per tensor, seed 1234. */
+    public GradientChecker() {
+    }
+
     private double eps = 1e-2;
     private double floor = 1e-2;
     private int maxPerTensor = 64;
     private long seed = 1234;
 
-    /** The finite-difference step (default 1e-2). */
+    /**
+     * The finite-difference step (default 1e-2).
+     *
+     * @param eps the perturbation added to and subtracted from each checked value, positive; on float32 around
+     *            1e-2 balances truncation against rounding
+     * @return this checker, for chaining
+     */
     public GradientChecker eps(double eps) {
         this.eps = eps;
         return this;
     }
 
-    /** The denominator floor of the relative error (default 1e-2). */
+    /**
+     * The denominator floor of the relative error (default 1e-2).
+     *
+     * @param floor the smallest denominator, positive: errors of gradients smaller than this are absolute
+     * @return this checker, for chaining
+     */
     public GradientChecker floor(double floor) {
         this.floor = floor;
         return this;
     }
 
-    /** Checks at most this many values per tensor, evenly spread (default 64). */
+    /**
+     * Checks at most this many values per tensor, evenly spread (default 64).
+     *
+     * @param n the number of values to check per tensor, at least 1; the values are taken every
+     *          {@code max(1, size / n)} elements, so up to about {@code 2n} may be checked
+     * @return this checker, for chaining
+     */
     public GradientChecker maxPerTensor(int n) {
         this.maxPerTensor = n;
         return this;
     }
 
-    /** The seed of the random input and of R. */
+    /**
+     * The seed of the random input and of R.
+     *
+     * @param seed any value (default 1234); it also seeds the checked layer's {@link Layer#build}
+     * @return this checker, for chaining
+     */
     public GradientChecker seed(long seed) {
         this.seed = seed;
         return this;
     }
 
-    /** The largest relative error per checked tensor ({@code input}, parameter names). */
+    /**
+     * The largest relative error per checked tensor ({@code input}, parameter names).
+     *
+     * @param maxRelativeError each checked tensor's name ({@code input}, {@code prediction}, a parameter's name
+     *                         or state-dict name) with the largest relative error among its checked values,
+     *                         NaN if any was NaN
+     */
     public record Report(Map<String, Double> maxRelativeError) {
-        /** The largest error over all tensors. */
+        /**
+         * The largest error over all tensors.
+         *
+         * @return the largest relative error, infinite if any was NaN, 0 when nothing was checked
+         */
         public double worst() {
             double w = 0;
             for (double e : maxRelativeError.values()) {
@@ -76,7 +112,12 @@ public final class GradientChecker {
             return w;
         }
 
-        /** Whether every tensor's largest relative error is at most {@code tolerance}. */
+        /**
+         * Whether every tensor's largest relative error is at most {@code tolerance}.
+         *
+         * @param tolerance the largest relative error accepted, e.g. 1e-2 on float32
+         * @return {@code true} if {@link #worst()} is at most {@code tolerance} (never with a NaN error)
+         */
         public boolean passed(double tolerance) {
             return worst() <= tolerance;
         }
@@ -99,6 +140,14 @@ public final class GradientChecker {
     /**
      * Builds {@code layer} for {@code inputShape} (per sample) and checks it on a random batch of
      * {@code batch} samples drawn from N(0, 1).
+     *
+     * @param layer      an unbuilt layer (it is built here, with the checker's seed)
+     * @param be         the backend to build and run it on
+     * @param inputShape the per-sample input shape, without the batch dimension
+     * @param batch      the number of samples, at least 1
+     * @param training   whether to run the forward pass in training mode; {@code false} for layers random in
+     *                   training (dropout)
+     * @return the largest relative error for the input and for each parameter
      */
     public Report checkLayer(Layer layer, Backend be, Shape inputShape, int batch, boolean training) {
         float[] x = new float[batch * inputShape.size()];
@@ -108,7 +157,16 @@ public final class GradientChecker {
         return checkLayer(layer, be, inputShape, x, training);
     }
 
-    /** As {@link #checkLayer(Layer, Backend, Shape, int, boolean)} with the given input values. */
+    /**
+     * As {@link #checkLayer(Layer, Backend, Shape, int, boolean)} with the given input values.
+     *
+     * @param layer      an unbuilt layer (it is built here, with the checker's seed)
+     * @param be         the backend to build and run it on
+     * @param inputShape the per-sample input shape, without the batch dimension
+     * @param xValues    the batch's values, row-major: a whole number of samples of {@code inputShape}
+     * @param training   whether to run the forward pass in training mode
+     * @return the largest relative error for the input and for each parameter
+     */
     public Report checkLayer(Layer layer, Backend be, Shape inputShape, float[] xValues, boolean training) {
         layer.build(be, inputShape, seed);
         layer.setInputGradientNeeded(true);
@@ -137,7 +195,14 @@ public final class GradientChecker {
 
     // ------------------------------------------------------------------ loss
 
-    /** Checks {@code loss}'s gradient with respect to the prediction {@code p}, for target {@code y}. */
+    /**
+     * Checks {@code loss}'s gradient with respect to the prediction {@code p}, for target {@code y}.
+     *
+     * @param loss the loss to check
+     * @param p    the prediction {@code [m, outputs...]}; perturbed during the check and restored after
+     * @param y    the targets, as the loss takes them
+     * @return the largest relative error, under the name {@code prediction}
+     */
     public Report checkLoss(Loss loss, Tensor p, Tensor y) {
         Objective objective = () -> loss.forward(p, y).item();
         objective.value();
@@ -151,6 +216,14 @@ public final class GradientChecker {
     /**
      * Checks a whole model with a loss, for the input and every parameter (named as in the state dict).
      * Runs in training mode unless the model contains layers that are random in training.
+     *
+     * @param model    the built model; its input gradient is switched on for the check and off after it
+     * @param loss     the loss on the model's output
+     * @param x        a batch {@code [m, input...]}; perturbed during the check and restored after
+     * @param y        the targets, as the loss takes them
+     * @param training whether to run the forward pass in training mode; {@code false} for models with
+     *                 dropout
+     * @return the largest relative error for {@code input} and for each parameter by state-dict name
      */
     public Report checkModel(Sequential model, Loss loss, Tensor x, Tensor y, boolean training) {
         model.setInputGradientNeeded(true);

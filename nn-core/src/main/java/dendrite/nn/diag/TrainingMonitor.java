@@ -82,30 +82,56 @@ public final class TrainingMonitor implements TrainingListener {
     public TrainingMonitor() {
     }
 
-    /** Watches {@code model}; for use without a {@link Trainer}, calling the listener methods yourself. */
+    /**
+     * Watches {@code model}; for use without a {@link Trainer}, calling the listener methods yourself.
+     *
+     * @param model the model whose gradients and activations to check (a later {@link #onTrainBegin} replaces it)
+     */
     public TrainingMonitor(Sequential model) {
         this.model = model;
     }
 
-    /** A layer whose gradient norm is below this has vanishing gradients (default 1e-7). */
+    /**
+     * A layer whose gradient norm is below this has vanishing gradients (default 1e-7).
+     *
+     * @param threshold the smallest healthy gradient norm of a layer, at least 0 (0: never reported this way)
+     * @return this monitor, for chaining
+     */
     public TrainingMonitor vanishingBelow(double threshold) {
         this.vanishingBelow = threshold;
         return this;
     }
 
-    /** A layer whose gradient norm is below this fraction of the output layer's has vanishing gradients (default 1e-3). */
+    /**
+     * A layer whose gradient norm is below this fraction of the output layer's has vanishing gradients (default 1e-3).
+     *
+     * @param ratio the smallest healthy ratio to the output layer's gradient norm, at least 0 (0: never
+     *              reported this way)
+     * @return this monitor, for chaining
+     */
     public TrainingMonitor vanishingRatioBelow(double ratio) {
         this.vanishingRatioBelow = ratio;
         return this;
     }
 
-    /** A global gradient norm above this is exploding (default 1e3). */
+    /**
+     * A global gradient norm above this is exploding (default 1e3).
+     *
+     * @param threshold the largest healthy global gradient norm, positive; a non-finite norm always counts
+     * @return this monitor, for chaining
+     */
     public TrainingMonitor explodingAbove(double threshold) {
         this.explodingAbove = threshold;
         return this;
     }
 
-    /** Checks the gradients every {@code n}-th step (default 10; 1 checks every step). */
+    /**
+     * Checks the gradients every {@code n}-th step (default 10; 1 checks every step).
+     *
+     * @param n the interval in global steps, at least 1; the first {@value #EARLY_STEPS} steps are always checked
+     * @return this monitor, for chaining
+     * @throws IllegalArgumentException if {@code n} is below 1
+     */
     public TrainingMonitor checkEvery(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("TrainingMonitor.checkEvery: must be at least 1, got " + n);
@@ -114,13 +140,22 @@ public final class TrainingMonitor implements TrainingListener {
         return this;
     }
 
-    /** Where warnings go instead of the logger. */
+    /**
+     * Where warnings go instead of the logger.
+     *
+     * @param callback called on the training thread with each warning as it is raised, instead of logging it
+     * @return this monitor, for chaining
+     */
     public TrainingMonitor onWarning(Consumer<TrainingWarning> callback) {
         this.callback = callback;
         return this;
     }
 
-    /** Every warning so far, oldest first. */
+    /**
+     * Every warning so far, oldest first.
+     *
+     * @return an unmodifiable live view of the warnings, growing as training goes on
+     */
     public List<TrainingWarning> warnings() {
         return Collections.unmodifiableList(warnings);
     }
@@ -181,7 +216,12 @@ public final class TrainingMonitor implements TrainingListener {
         }
     }
 
-    /** Checks the model's current gradients now (what {@link #onStepEnd} does on a checked step). */
+    /**
+     * Checks the model's current gradients now (what {@link #onStepEnd} does on a checked step).
+     *
+     * @param epoch the current epoch, from 0, for the warnings and their once-per-epoch limit
+     * @param step  the global step, from 1, for the warnings
+     */
     public void checkGradients(int epoch, long step) {
         if (epoch != currentEpoch) {
             currentEpoch = epoch;

@@ -22,26 +22,61 @@ public final class Initializers {
     private Initializers() {
     }
 
+    /**
+     * Xavier (Glorot) uniform: values uniform in [-b, b) with b = sqrt(6 / (fan in + fan out)), named
+     * {@code xavier_uniform}. The default for tanh, sigmoid, softmax and linear layers.
+     *
+     * @return a new stateless initializer
+     */
     public static Initializer xavierUniform() {
         return uniform("xavier_uniform", (in, out) -> Math.sqrt(6.0 / (in + out)));
     }
 
+    /**
+     * Xavier (Glorot) normal: values normal with mean 0 and standard deviation sqrt(2 / (fan in + fan out)),
+     * untruncated, named {@code xavier_normal}.
+     *
+     * @return a new stateless initializer
+     */
     public static Initializer xavierNormal() {
         return normal("xavier_normal", (in, out) -> Math.sqrt(2.0 / (in + out)));
     }
 
+    /**
+     * He (Kaiming) uniform: values uniform in [-b, b) with b = sqrt(6 / fan in), named {@code he_uniform}.
+     * The default for the ReLU family.
+     *
+     * @return a new stateless initializer
+     */
     public static Initializer heUniform() {
         return uniform("he_uniform", (in, out) -> Math.sqrt(6.0 / in));
     }
 
+    /**
+     * He (Kaiming) normal: values normal with mean 0 and standard deviation sqrt(2 / fan in), untruncated,
+     * named {@code he_normal}.
+     *
+     * @return a new stateless initializer
+     */
     public static Initializer heNormal() {
         return normal("he_normal", (in, out) -> Math.sqrt(2.0 / in));
     }
 
+    /**
+     * LeCun uniform: values uniform in [-b, b) with b = sqrt(3 / fan in), named {@code lecun_uniform}.
+     *
+     * @return a new stateless initializer
+     */
     public static Initializer lecunUniform() {
         return uniform("lecun_uniform", (in, out) -> Math.sqrt(3.0 / in));
     }
 
+    /**
+     * LeCun normal: values normal with mean 0 and standard deviation sqrt(1 / fan in), untruncated, named
+     * {@code lecun_normal}; the usual choice for SELU.
+     *
+     * @return a new stateless initializer
+     */
     public static Initializer lecunNormal() {
         return normal("lecun_normal", (in, out) -> Math.sqrt(1.0 / in));
     }
@@ -50,6 +85,10 @@ public final class Initializers {
      * A normal distribution of standard deviation {@code std} whatever the layer's size, named
      * {@code normal:<std>}: the textbook's "small random numbers", which vanish (std 0.01) or explode
      * (std 1) through a deep network where Xavier and He keep the scale.
+     *
+     * @param std the standard deviation, finite and {@code >= 0} (0 gives all zeros); the mean is 0
+     * @return a new stateless initializer
+     * @throws IllegalArgumentException if {@code std} is negative, NaN or infinite
      */
     public static Initializer normal(double std) {
         if (!(std >= 0) || !Double.isFinite(std)) {
@@ -63,6 +102,8 @@ public final class Initializers {
      * +-1/sqrt(fan in) (its {@code kaiming_uniform_(a=sqrt(5))} works out to that bound), named
      * {@code pytorch}. The same distribution as a PyTorch start, not the same numbers: those come from
      * PyTorch's own generator (load its weights for those).
+     *
+     * @return a new stateless initializer that also overrides {@link Initializer#initializeBias}
      */
     public static Initializer pytorch() {
         return new Initializer() {
@@ -90,11 +131,21 @@ public final class Initializers {
         };
     }
 
+    /**
+     * Every value 0, named {@code zeros}; the same as {@link #constant(float) constant(0f)}.
+     *
+     * @return a new stateless initializer
+     */
     public static Initializer zeros() {
         return constant(0f);
     }
 
-    /** Every value {@code value}; named {@code zeros} for 0 and {@code constant:<value>} otherwise. */
+    /**
+     * Every value {@code value}; named {@code zeros} for 0 and {@code constant:<value>} otherwise.
+     *
+     * @param value the value written to every element (0 and -0 both give {@code zeros})
+     * @return a new stateless initializer
+     */
     public static Initializer constant(float value) {
         String name = value == 0f ? "zeros" : "constant:" + value;
         return new Initializer() {
@@ -118,6 +169,11 @@ public final class Initializers {
     /**
      * The initializer for weights feeding {@code activation} (a layer type such as {@code relu}):
      * He uniform for the ReLU family, Xavier uniform for everything else (tanh, sigmoid, softmax, linear).
+     *
+     * @param activation the activation's layer type, case-insensitive ({@code relu}, {@code leaky_relu},
+     *        {@code gelu}, {@code gelu_tanh}, {@code elu}, {@code prelu} pick He); {@code null} or unknown
+     *        names pick Xavier
+     * @return {@link #heUniform()} or {@link #xavierUniform()}
      */
     public static Initializer defaultFor(String activation) {
         String a = activation == null ? "" : activation.toLowerCase(Locale.ROOT);
@@ -127,7 +183,16 @@ public final class Initializers {
         };
     }
 
-    /** The initializer with this {@link Initializer#name()}. */
+    /**
+     * The initializer with this {@link Initializer#name()}.
+     *
+     * @param name a name as written by {@link Initializer#name()}, case-sensitive: {@code xavier_uniform},
+     *        {@code xavier_normal}, {@code he_uniform}, {@code he_normal} (or their {@code glorot_} and
+     *        {@code kaiming_} aliases), {@code lecun_uniform}, {@code lecun_normal}, {@code zeros},
+     *        {@code pytorch}, {@code normal:<std>} or {@code constant:<value>}; not {@code null}
+     * @return a new initializer of that name
+     * @throws IllegalArgumentException if the name is unknown, or its number does not parse or is out of range
+     */
     public static Initializer byName(String name) {
         if (name.startsWith("normal:")) {
             return normal(Double.parseDouble(name.substring("normal:".length())));

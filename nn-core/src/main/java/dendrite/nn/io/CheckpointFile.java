@@ -50,8 +50,11 @@ public final class CheckpointFile {
     public static final String KIND = "checkpoint";
     /** Prefix of the optimizer's state tensors. */
     public static final String OPTIMIZER_PREFIX = "optim.";
+    /** Metadata key of the number of completed epochs, a decimal integer. */
     public static final String EPOCHS_KEY = "dendrite.epochs_completed";
+    /** Metadata key of the optimizer's step count, a decimal integer. */
     public static final String STEP_KEY = "dendrite.step";
+    /** Metadata key of the optimizer's config as a JSON object; its {@code name} must match on restore. */
     public static final String OPTIMIZER_KEY = "dendrite.optimizer";
     private static final String EXTRA_PREFIX = "dendrite.extra.";
     /** Prefix of the learning-rate schedule's state in the metadata. */
@@ -66,8 +69,18 @@ public final class CheckpointFile {
 
     /**
      * Where training stood: epochs completed, optimizer steps taken, and the caller's extras.
+     *
+     * @param epochsCompleted the number of finished epochs, {@code >= 0}; training resumes with this epoch index
+     * @param step the number of optimizer steps taken so far, {@code >= 0}
+     * @param extra the caller's strings saved with the checkpoint, by key without the {@code dendrite.extra.}
+     *        prefix (including {@value #HISTORY_EXTRA} when {@link #saver} wrote it); may be empty
      */
     public record Progress(int epochsCompleted, long step, Map<String, String> extra) {
+        /**
+         * Creates a progress record, keeping an unmodifiable copy of {@code extra}.
+         *
+         * @throws NullPointerException if {@code extra}, or one of its keys or values, is {@code null}
+         */
         public Progress {
             extra = Map.copyOf(extra);
         }
@@ -76,8 +89,14 @@ public final class CheckpointFile {
     /**
      * Writes a checkpoint atomically.
      *
-     * @param epochsCompleted the number of finished epochs (training resumes with this epoch index)
-     * @param extra           strings to keep (best metric so far, a note); may be empty
+     * @param file            the file to write; replaced atomically if it exists, its directory must exist
+     * @param model           the model whose architecture and weights are saved; not changed
+     * @param optimizer       the optimizer whose state tensors, step count, config and schedule state are saved
+     * @param epochsCompleted the number of finished epochs (training resumes with this epoch index), {@code >= 0}
+     *                        for the checkpoint to be restorable
+     * @param extra           strings to keep (best metric so far, a note); may be empty, not {@code null}
+     * @throws IOException if the file cannot be written; the old file, if any, is then left as it was
+     * @throws IllegalStateException if another thread is training the model
      */
     public static void save(Path file, Sequential model, Optimizer optimizer, int epochsCompleted,
             Map<String, String> extra) throws IOException {
@@ -115,6 +134,9 @@ public final class CheckpointFile {
      * <pre>{@code
      * Trainer.builder(model).checkpointEvery(5, CheckpointFile.saver(Path.of("run/ckpt-{epoch}.safetensors")))
      * }</pre>
+     *
+     * @param file the checkpoint file, whose file name may contain {@code {epoch}}; its directory must exist
+     * @return a new checkpointer that calls {@link #save} with the trainer's model, optimizer and epoch count
      */
     public static Checkpointer saver(Path file) {
         String pattern = file.getFileName().toString();
@@ -148,10 +170,14 @@ public final class CheckpointFile {
      * ones: weights, optimizer state, step count, epoch, the state of the optimizer's schedule and
      * the model's random state (a checkpoint written before these were saved leaves them as they are).
      *
+     * @param file      a checkpoint written by {@link #save} or {@link #saver}
+     * @param model     a model of the saved architecture, built in code; its weights and random state are replaced
+     * @param optimizer an optimizer of the saved type; its state, step count, epoch and schedule state are replaced
      * @return where training stood
      * @throws ModelFormatException when the file is corrupt, or its tensors, shapes, optimizer type,
      *                              schedule state or random state do not match; the model and optimizer
      *                              are then unchanged
+     * @throws IOException if the file cannot be read
      */
     public static Progress restore(Path file, Sequential model, Optimizer optimizer) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file);

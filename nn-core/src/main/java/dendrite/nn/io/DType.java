@@ -12,15 +12,25 @@ import java.util.Locale;
  * goes when a file is written: larger types first, then by name.
  */
 public enum DType {
+    /** Boolean, one byte per element: read as 1 for any non-zero byte, else 0; written as 1 for non-zero. */
     BOOL(1),
+    /** Unsigned 8-bit integer, 0 to 255. */
     U8(1),
+    /** Signed 8-bit integer, -128 to 127. */
     I8(1),
+    /** Signed 16-bit integer, little-endian. */
     I16(2),
+    /** IEEE 754 half precision (binary16), little-endian: 5 exponent bits, 10 mantissa bits. */
     F16(2),
+    /** bfloat16, the upper 16 bits of a float32 (8 exponent bits, 7 mantissa bits), little-endian. */
     BF16(2),
+    /** Signed 32-bit integer, little-endian; values beyond 2^24 lose their low bits as floats. */
     I32(4),
+    /** IEEE 754 single precision, little-endian: Dendrite's own type, read and written exactly. */
     F32(4),
+    /** IEEE 754 double precision, little-endian; rounded to float32 when read. */
     F64(8),
+    /** Signed 64-bit integer, little-endian, e.g. PyTorch's {@code num_batches_tracked}; rounded when read. */
     I64(8);
 
     private final int bytes;
@@ -29,12 +39,21 @@ public enum DType {
         this.bytes = bytes;
     }
 
-    /** Bytes per element. */
+    /**
+     * Bytes per element.
+     *
+     * @return the element's size in the file, 1, 2, 4 or 8
+     */
     public int bytes() {
         return bytes;
     }
 
-    /** The type with this header name (e.g. {@code "F32"}), or {@code null} when Dendrite does not know it. */
+    /**
+     * The type with this header name (e.g. {@code "F32"}), or {@code null} when Dendrite does not know it.
+     *
+     * @param name the dtype as written in a safetensors header; case-sensitive, upper case
+     * @return the constant of that name, or {@code null}
+     */
     public static DType byName(String name) {
         for (DType t : values()) {
             if (t.name().equals(name)) {

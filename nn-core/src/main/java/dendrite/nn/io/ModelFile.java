@@ -34,10 +34,10 @@ import java.util.Optional;
  * {@value #VERSION_KEY}.
  *
  * <h2>Safety</h2>
- * Saving is atomic ({@link AtomicFile}): a crash leaves the old file or the new one. Loading checks
- * everything before it returns: the file itself ({@link SafeTensors#read}), that the architecture
- * describes layers whose shapes chain, that every tensor the model needs is there with exactly the
- * shape it needs, and that no other tensor is. Any problem is a {@link ModelFormatException} naming
+ * Saving is atomic ({@link SafeTensors#write(Path, List, Map)}): a crash leaves the old file or the new
+ * one. Loading checks everything before it returns: the file itself ({@link SafeTensors#read}), that
+ * the architecture describes layers whose shapes chain, that every tensor the model needs is there
+ * with exactly the shape it needs, and that no other tensor is. Any problem is a {@link ModelFormatException} naming
  * the file and the tensor; a model is never returned half-loaded.
  *
  * <p>The tensor checks come <em>before</em> the model is built, against the shapes the architecture
@@ -56,6 +56,7 @@ public final class ModelFile {
     public static final int VERSION = 1;
     /** Metadata key saying what the file is: {@value #KIND_MODEL} or {@value CheckpointFile#KIND}. */
     public static final String KIND_KEY = "dendrite.kind";
+    /** The {@value #KIND_KEY} value of a model file written by {@link #save}. */
     public static final String KIND_MODEL = "model";
     /**
      * PyTorch's BatchNorm counts its batches in an I64 buffer named {@code num_batches_tracked};
@@ -66,7 +67,14 @@ public final class ModelFile {
     private ModelFile() {
     }
 
-    /** Saves the model's architecture and weights to {@code file}, replacing it atomically. */
+    /**
+     * Saves the model's architecture and weights to {@code file}, replacing it atomically.
+     *
+     * @param model the model to save; read, not changed
+     * @param file the file to write; replaced atomically if it exists, its directory must exist
+     * @throws IOException if the file cannot be written; the old file, if any, is then left as it was
+     * @throws IllegalStateException if another thread is training the model
+     */
     public static void save(Sequential model, Path file) throws IOException {
         save(model, file, Map.of());
     }
@@ -75,6 +83,14 @@ public final class ModelFile {
      * Saves like {@link #save(Sequential, Path)}, with the application's own string pairs in the
      * file's metadata beside Dendrite's (how the data was scaled, class names, ...). Dendrite's keys
      * ({@code format} and those starting {@code dendrite.}) cannot be replaced.
+     *
+     * @param model the model to save; read, not changed
+     * @param file the file to write; replaced atomically if it exists, its directory must exist
+     * @param extraMetadata the application's own metadata pairs, copied into the header; not {@code null}, and no
+     *        key may be {@code format} or start with {@code dendrite.}
+     * @throws IOException if the file cannot be written; the old file, if any, is then left as it was
+     * @throws IllegalArgumentException if {@code extraMetadata} uses a key reserved by Dendrite
+     * @throws IllegalStateException if another thread is training the model
      */
     public static void save(Sequential model, Path file, Map<String, String> extraMetadata) throws IOException {
         save(model, file, Preprocessing.none(), extraMetadata);
@@ -83,12 +99,31 @@ public final class ModelFile {
     /**
      * Saves the model with its {@link Preprocessing} (input scaling, class names), so that
      * {@link #loadSaved} in another program, or {@code dendrite predict}, treats new data as training did.
+     *
+     * @param model the model to save; read, not changed
+     * @param file the file to write; replaced atomically if it exists, its directory must exist
+     * @param preprocessing the input scaling and class names to keep with the model; {@link Preprocessing#none()}
+     *        for none, not {@code null}
+     * @throws IOException if the file cannot be written; the old file, if any, is then left as it was
+     * @throws IllegalStateException if another thread is training the model
      */
     public static void save(Sequential model, Path file, Preprocessing preprocessing) throws IOException {
         save(model, file, preprocessing, Map.of());
     }
 
-    /** As {@link #save(Sequential, Path, Preprocessing)}, with the application's own string pairs too. */
+    /**
+     * As {@link #save(Sequential, Path, Preprocessing)}, with the application's own string pairs too.
+     *
+     * @param model the model to save; read, not changed
+     * @param file the file to write; replaced atomically if it exists, its directory must exist
+     * @param preprocessing the input scaling and class names to keep with the model; {@link Preprocessing#none()}
+     *        for none, not {@code null}
+     * @param extraMetadata the application's own metadata pairs, copied into the header; not {@code null}, and no
+     *        key may be {@code format} or start with {@code dendrite.}
+     * @throws IOException if the file cannot be written; the old file, if any, is then left as it was
+     * @throws IllegalArgumentException if {@code extraMetadata} uses a key reserved by Dendrite
+     * @throws IllegalStateException if another thread is training the model
+     */
     public static void save(Sequential model, Path file, Preprocessing preprocessing, Map<String, String> extraMetadata)
             throws IOException {
         Map<String, String> metadata = metadata(model, KIND_MODEL);
@@ -108,14 +143,24 @@ public final class ModelFile {
      * Loads a model with its {@link Preprocessing} ({@link Preprocessing#none()} when the file has
      * none, as a file from PyTorch), from one read of the file.
      *
+     * @param file a model file written by {@link #save} or a {@link CheckpointFile}
+     * @param backend the backend that will hold the model's weights
+     * @return a new model with its preprocessing
      * @throws ModelFormatException as {@link #load(Path, Backend)} does, or naming a bad preprocessing value
+     * @throws IOException if the file cannot be read
      */
     public static SavedModel loadSaved(Path file, Backend backend) throws IOException {
         SafeTensors.Contents contents = SafeTensors.read(file);
         return new SavedModel(load(contents, backend), preprocessing(contents));
     }
 
-    /** The {@link Preprocessing} in a file already read ({@link Preprocessing#none()} when it has none). */
+    /**
+     * The {@link Preprocessing} in a file already read ({@link Preprocessing#none()} when it has none).
+     *
+     * @param contents a file read with {@link SafeTensors#read(Path)}
+     * @return the preprocessing its metadata describes, or {@link Preprocessing#none()}
+     * @throws ModelFormatException naming the file and the bad scaler or class-name value
+     */
     public static Preprocessing preprocessing(SafeTensors.Contents contents) throws ModelFormatException {
         return Preprocessing.fromMetadata(contents.metadata(), contents.file());
     }
@@ -123,8 +168,13 @@ public final class ModelFile {
     /**
      * Loads a model saved by {@link #save} (or a {@link CheckpointFile}) onto {@code backend}.
      *
+     * @param file a model file written by {@link #save} or a {@link CheckpointFile}; a checkpoint's optimizer
+     *        state is skipped
+     * @param backend the backend that will hold the model's weights
+     * @return a new model, built from the file's architecture, with the file's weights
      * @throws ModelFormatException when the file is corrupt, has no architecture, or its tensors
      *                              do not fit the architecture (naming the tensor and both shapes)
+     * @throws IOException if the file cannot be read
      */
     public static Sequential load(Path file, Backend backend) throws IOException {
         return load(SafeTensors.read(file), backend);
@@ -135,6 +185,9 @@ public final class ModelFile {
      * model and the file's metadata (an application's own keys) together, so a file replaced
      * meanwhile cannot mix one file's weights with another's metadata.
      *
+     * @param contents the file's contents, as read; the weights are copied out of them
+     * @param backend the backend that will hold the model's weights
+     * @return a new model, built from the file's architecture, with the file's weights
      * @throws ModelFormatException as {@link #load(Path, Backend)} does
      */
     public static Sequential load(SafeTensors.Contents contents, Backend backend) throws ModelFormatException {
@@ -156,14 +209,27 @@ public final class ModelFile {
      * {@code save_file(model.state_dict(), path)}: the names and shapes must be exactly the
      * model's. PyTorch's {@code num_batches_tracked} buffers are ignored.
      *
+     * @param model the model whose weights (and normalisation statistics) are replaced
+     * @param file a safetensors file with exactly the tensors of {@code model}'s {@link Sequential#stateDict()}
      * @throws ModelFormatException naming the file, the tensor and both shapes; the model is then unchanged
+     * @throws IOException if the file cannot be read
      */
     public static void loadWeights(Sequential model, Path file) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file);
         copyInto(model, c, otherTensorsPrefix(c));
     }
 
-    /** The architecture stored in a model file, as parsed JSON (without loading the weights' model). */
+    /**
+     * The architecture stored in a model file, as parsed JSON (without loading the weights' model).
+     *
+     * @param file a model or checkpoint file written by Dendrite
+     * @return the {@link Sequential#architecture()} JSON object as an unmodifiable map in the file's key order,
+     *         with unmodifiable maps and lists for nested objects and arrays (numbers as {@code Long} or
+     *         {@code Double})
+     * @throws ModelFormatException if the file is corrupt, has no architecture or a newer layout version, or
+     *         the architecture is not valid JSON
+     * @throws IOException if the file cannot be read
+     */
     public static Map<String, Object> readArchitecture(Path file) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file);
         return architecture(c);

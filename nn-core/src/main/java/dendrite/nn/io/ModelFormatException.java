@@ -18,8 +18,11 @@ import java.io.IOException;
 public final class ModelFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The file, as given to the reader. */
     private final String file;
+    /** The tensor at fault, or {@code null} when the problem is the whole file's. */
     private final String tensor;
+    /** What is wrong, without the file and tensor names. */
     private final String problem;
 
     ModelFormatException(String file, String tensor, String problem, Throwable cause) {
@@ -29,32 +32,64 @@ public final class ModelFormatException extends IOException {
         this.problem = problem;
     }
 
-    /** A problem with the file as a whole (its header, its size, its metadata). */
+    /**
+     * A problem with the file as a whole (its header, its size, its metadata).
+     *
+     * @param file the file, as the reader was given it (a path or a name)
+     * @param problem what is wrong, as a sentence fragment without the file name
+     * @return a new exception whose message is {@code file + ": " + problem}
+     */
     public static ModelFormatException of(String file, String problem) {
         return new ModelFormatException(file, null, problem, null);
     }
 
-    /** As {@link #of(String, String)}, keeping the low-level cause. */
+    /**
+     * As {@link #of(String, String)}, keeping the low-level cause.
+     *
+     * @param file the file, as the reader was given it (a path or a name)
+     * @param problem what is wrong, as a sentence fragment without the file name
+     * @param cause the exception that revealed the problem (a JSON or number parse error), or {@code null}
+     * @return a new exception whose message is {@code file + ": " + problem}
+     */
     public static ModelFormatException of(String file, String problem, Throwable cause) {
         return new ModelFormatException(file, null, problem, cause);
     }
 
-    /** A problem with one named tensor. */
+    /**
+     * A problem with one named tensor.
+     *
+     * @param file the file, as the reader was given it (a path or a name)
+     * @param tensor the tensor's name in the file
+     * @param problem what is wrong with the tensor, without the file and tensor names
+     * @return a new exception whose message is {@code file + ": tensor \"" + tensor + "\": " + problem}
+     */
     public static ModelFormatException ofTensor(String file, String tensor, String problem) {
         return new ModelFormatException(file, tensor, problem, null);
     }
 
-    /** The file, as given to the reader. */
+    /**
+     * The file, as given to the reader.
+     *
+     * @return the file's path or name, as the reader was given it
+     */
     public String file() {
         return file;
     }
 
-    /** The tensor at fault, or {@code null} when the problem is not one tensor's. */
+    /**
+     * The tensor at fault, or {@code null} when the problem is not one tensor's.
+     *
+     * @return the tensor's name in the file, or {@code null}
+     */
     public String tensor() {
         return tensor;
     }
 
-    /** What is wrong, without the file and tensor names. */
+    /**
+     * What is wrong, without the file and tensor names.
+     *
+     * @return the problem, the message's last part
+     */
     public String problem() {
         return problem;
     }

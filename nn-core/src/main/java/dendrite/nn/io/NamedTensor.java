@@ -16,6 +16,12 @@ public final class NamedTensor {
     private final float[] values;
 
     /**
+     * Creates a tensor of {@code values} with the given name, file element type and dimensions.
+     *
+     * @param name the tensor's name in the file, e.g. {@code 0.weight}
+     * @param dtype the element type it has (or will have) in the file
+     * @param shape the dimensions, each {@code >= 0} (0 for an empty tensor); copied
+     * @param values the values, row-major, exactly the product of {@code shape} of them; kept, not copied
      * @throws IllegalArgumentException when a dimension is negative or the values do not fill the shape
      */
     public NamedTensor(String name, DType dtype, int[] shape, float[] values) {
@@ -37,31 +43,60 @@ public final class NamedTensor {
         this.values = values;
     }
 
-    /** An F32 tensor. */
+    /**
+     * An F32 tensor.
+     *
+     * @param name the tensor's name in the file, e.g. {@code 0.weight}
+     * @param shape the dimensions, each {@code >= 0}; copied
+     * @param values the values, row-major, exactly the product of {@code shape} of them; kept, not copied
+     * @return a new tensor of type {@link DType#F32}
+     * @throws IllegalArgumentException when a dimension is negative or the values do not fill the shape
+     */
     public static NamedTensor f32(String name, int[] shape, float[] values) {
         return new NamedTensor(name, DType.F32, shape, values);
     }
 
+    /**
+     * The tensor's name in the file.
+     *
+     * @return the name, e.g. {@code 0.weight}
+     */
     public String name() {
         return name;
     }
 
-    /** The element type in the file (values are always floats here). */
+    /**
+     * The element type in the file (values are always floats here).
+     *
+     * @return the file's dtype
+     */
     public DType dtype() {
         return dtype;
     }
 
-    /** A copy of the dimensions. */
+    /**
+     * A copy of the dimensions.
+     *
+     * @return a new array of the dimensions, outermost first; empty for a scalar
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** The values, row-major: this object's own array. */
+    /**
+     * The values, row-major: this object's own array.
+     *
+     * @return the values as floats, shared, not copied: changing them changes this tensor
+     */
     public float[] values() {
         return values;
     }
 
-    /** Number of elements. */
+    /**
+     * Number of elements.
+     *
+     * @return the product of the dimensions (1 for a scalar, 0 for an empty tensor)
+     */
     public int size() {
         return values.length;
     }

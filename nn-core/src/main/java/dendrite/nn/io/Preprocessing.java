@@ -49,14 +49,23 @@ public final class Preprocessing {
         this.targetScaler = targetScaler;
     }
 
-    /** Nothing: features used as they are, classes unnamed. */
+    /**
+     * Nothing: features used as they are, classes unnamed.
+     *
+     * @return the shared empty instance, which writes no metadata
+     */
     public static Preprocessing none() {
         return NONE;
     }
 
     /**
+     * For a classifier (or a regression without target scaling): the input scaling and the class names.
+     *
      * @param inputScaler the scaling applied to features before the model sees them, or null for none
-     * @param classNames  the classes in output order; empty for unnamed classes or a regression
+     * @param classNames  the classes in output order; empty for unnamed classes or a regression. Copied; neither
+     *                    the list nor any name may be {@code null}
+     * @return a new preprocessing with no target scaler
+     * @throws NullPointerException if {@code classNames} or one of its names is {@code null}
      */
     public static Preprocessing of(Scaler inputScaler, List<String> classNames) {
         Objects.requireNonNull(classNames, "classNames (use List.of() for none)");
@@ -73,12 +82,17 @@ public final class Preprocessing {
      *
      * @param inputScaler  the scaling of the features, or null for none
      * @param targetScaler the scaling of the targets, or null for none
+     * @return a new preprocessing with no class names
      */
     public static Preprocessing forRegression(Scaler inputScaler, Scaler targetScaler) {
         return new Preprocessing(inputScaler, List.of(), targetScaler);
     }
 
-    /** The target scaling of a regression, or null when the model's outputs are in the target's units. */
+    /**
+     * The target scaling of a regression, or null when the model's outputs are in the target's units.
+     *
+     * @return the target scaler (shared, not a copy), or {@code null}
+     */
     public Scaler targetScaler() {
         return targetScaler;
     }
@@ -86,6 +100,11 @@ public final class Preprocessing {
     /**
      * Outputs in the target's units: {@code outputs} unscaled in place by the target scaler, or left
      * as they are when there is none; returns {@code outputs}.
+     *
+     * @param outputs the model's outputs, row-major, as many per sample as the target scaler has targets;
+     *        overwritten
+     * @return {@code outputs} itself, not a copy
+     * @throws IllegalArgumentException if the target scaler cannot unscale that many values
      */
     public float[] restore(float[] outputs) {
         if (targetScaler != null) {
@@ -94,17 +113,31 @@ public final class Preprocessing {
         return outputs;
     }
 
-    /** The input scaling, or null when the features are used as they are. */
+    /**
+     * The input scaling, or null when the features are used as they are.
+     *
+     * @return the input scaler (shared, not a copy), or {@code null}
+     */
     public Scaler inputScaler() {
         return inputScaler;
     }
 
-    /** The class names in output order; empty when none were given. */
+    /**
+     * The class names in output order; empty when none were given.
+     *
+     * @return an unmodifiable list of the names, index {@code i} naming output {@code i}
+     */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** {@code features} as the model expects them: scaled when there is a scaler, else the array itself. */
+    /**
+     * {@code features} as the model expects them: scaled when there is a scaler, else the array itself.
+     *
+     * @param features raw features, row-major, the input scaler's feature count per sample; not changed
+     * @return a new scaled array when there is an input scaler, otherwise {@code features} itself
+     * @throws IllegalArgumentException if the length is not a whole number of samples for the input scaler
+     */
     public float[] prepare(float[] features) {
         return inputScaler == null ? features : inputScaler.transform(features);
     }

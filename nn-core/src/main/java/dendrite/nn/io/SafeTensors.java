@@ -89,14 +89,30 @@ public final class SafeTensors {
     /**
      * What a safetensors file holds: its metadata and its tensors, in the order of their data
      * in the file.
+     *
+     * @param file     the file's path or the in-memory source's name, as used in error messages
+     * @param metadata the {@code __metadata__} strings, in the header's order; empty when there are none
+     * @param tensors  the tensors by name, in the order of their data in the file
      */
     public record Contents(String file, Map<String, String> metadata, Map<String, NamedTensor> tensors) {
+        /**
+         * Creates the contents, keeping unmodifiable copies of both maps in their iteration order (the
+         * tensors themselves are shared, not copied).
+         *
+         * @throws NullPointerException if either map is {@code null}
+         */
         public Contents {
             metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
             tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         }
 
-        /** The tensor with this name, or {@code null}. */
+        /**
+         * The tensor with this name, or {@code null}.
+         *
+         * @param name the tensor's name in the file, e.g. {@code 0.weight}
+         * @return the tensor (shared: its {@link NamedTensor#values()} are this object's), or {@code null} when
+         *         the file has no tensor of that name
+         */
         public NamedTensor tensor(String name) {
             return tensors.get(name);
         }
@@ -105,6 +121,8 @@ public final class SafeTensors {
     /**
      * Reads a whole safetensors file.
      *
+     * @param file the file to read; its path is the name used in error messages
+     * @return the file's metadata and tensors, every value converted to float
      * @throws ModelFormatException naming the file and what is wrong with its content
      * @throws IOException          when the file cannot be read at all
      */
@@ -118,6 +136,10 @@ public final class SafeTensors {
      * Reads safetensors bytes held in memory (a resource, a download); {@code source} names them
      * in error messages.
      *
+     * @param bytes the whole file's bytes; not changed, and not kept
+     * @param source a name for the bytes (a resource path, a URL) used in error messages and as
+     *        {@link Contents#file()}
+     * @return the metadata and tensors, every value converted to float
      * @throws ModelFormatException naming the source and what is wrong
      */
     public static Contents read(byte[] bytes, String source) throws ModelFormatException {
@@ -408,18 +430,41 @@ public final class SafeTensors {
      * One tensor to write: name, dtype in the file, dimensions, and where its values come from.
      * The values are asked for only while the file is written, one tensor at a time, so a model's
      * weights are never all copied to the host at once.
+     *
+     * @param name   the tensor's name in the file; not {@value #METADATA_KEY}, and unique within one file
+     * @param dtype  the element type to write; the floats are converted to it as {@link DType} describes
+     * @param shape  the dimensions, each {@code >= 0}, outermost first (copied when the entry is made)
+     * @param values supplies the values, row-major, exactly the product of {@code shape} of them; called once,
+     *               while the file is written
      */
     public record Entry(String name, DType dtype, int[] shape, Supplier<float[]> values) {
+        /**
+         * Creates an entry, keeping a copy of {@code shape}.
+         *
+         * @throws NullPointerException if {@code shape} is {@code null}
+         */
         public Entry {
             shape = shape.clone();
         }
 
-        /** A Dendrite tensor, written as F32 (its values are read from its backend while writing). */
+        /**
+         * A Dendrite tensor, written as F32 (its values are read from its backend while writing).
+         *
+         * @param name the tensor's name in the file, e.g. {@code 0.weight}
+         * @param tensor the tensor to write; its values are copied to the host only when the file is written,
+         *        so they are the values it holds then
+         * @return a new F32 entry of the tensor's shape
+         */
         public static Entry of(String name, Tensor tensor) {
             return new Entry(name, DType.F32, tensor.shape().dims(), tensor::toArray);
         }
 
-        /** A host tensor, written in its own dtype. */
+        /**
+         * A host tensor, written in its own dtype.
+         *
+         * @param t the tensor, e.g. one from {@link #read(Path)}; its name, dtype and shape are taken as they are
+         * @return a new entry that writes {@code t}'s values
+         */
         public static Entry of(NamedTensor t) {
             return new Entry(t.name(), t.dtype(), t.shape(), t::values);
         }
@@ -437,9 +482,12 @@ public final class SafeTensors {
      * Writes a safetensors file atomically: the old file, if any, stays until the new one is
      * complete and synced (see {@link AtomicFile}).
      *
+     * @param file     the file to write; its directory must exist
+     * @param tensors  the tensors to write, in any order (the file holds them in the reference order)
      * @param metadata the {@code __metadata__} strings (may be empty); keys are written sorted
      * @throws IllegalArgumentException for a repeated or reserved name, a negative dimension, or
      *                                  values that do not fill their shape (the old file is kept)
+     * @throws IOException              if the file cannot be written; the old file, if any, is kept
      */
     public static void write(Path file, List<Entry> tensors, Map<String, String> metadata) throws IOException {
         List<Entry> ordered = ordered(tensors);
@@ -447,13 +495,31 @@ public final class SafeTensors {
         AtomicFile.write(file, out -> writeTo(out, header, ordered));
     }
 
-    /** Writes a safetensors file to a stream (not atomic; the caller owns the stream). */
+    /**
+     * Writes a safetensors file to a stream (not atomic; the caller owns the stream).
+     *
+     * @param out      the stream to write to; not closed or flushed
+     * @param tensors  the tensors to write, in any order (the file holds them in the reference order)
+     * @param metadata the {@code __metadata__} strings (may be empty or {@code null}); keys are written sorted
+     * @throws IllegalArgumentException for a repeated or reserved name or a negative dimension (before anything is
+     *                                  written), or values that do not fill their shape (part of the file may
+     *                                  already be written then)
+     * @throws IOException              if the stream fails
+     */
     public static void write(OutputStream out, List<Entry> tensors, Map<String, String> metadata) throws IOException {
         List<Entry> ordered = ordered(tensors);
         writeTo(out, header(ordered, metadata), ordered);
     }
 
-    /** The file's bytes, in memory. */
+    /**
+     * The file's bytes, in memory.
+     *
+     * @param tensors  the tensors to write, in any order (the bytes hold them in the reference order)
+     * @param metadata the {@code __metadata__} strings (may be empty or {@code null}); keys are written sorted
+     * @return a new array holding the whole file, as {@link #write(Path, List, Map)} would write it
+     * @throws IllegalArgumentException for a repeated or reserved name, a negative dimension, or values that do
+     *                                  not fill their shape
+     */
     public static byte[] toBytes(List<Entry> tensors, Map<String, String> metadata) {
         var out = new java.io.ByteArrayOutputStream();
         try {

@@ -17,22 +17,58 @@ public record SavedModel(Sequential model, Preprocessing preprocessing) {
     /**
      * Outputs for {@code n} samples of raw features, scaled as in training first; a regression's
      * values come back in the target's units when the file has a target scaler.
+     *
+     * @param rawFeatures the samples' features in the data's own units, row-major, {@code n} times the model's
+     *        input size; not changed
+     * @param n the number of samples, at least 0
+     * @return a new array of {@code n} times the model's output size values, row-major
+     * @throws IllegalArgumentException if {@code rawFeatures} does not hold exactly {@code n} samples
+     * @throws IllegalStateException if another thread is training the model
      */
     public float[] predict(float[] rawFeatures, int n) {
         return preprocessing.restore(model.predict(preprocessing.prepare(rawFeatures), n));
     }
 
-    /** Class probabilities for {@code n} samples of raw features. */
+    /**
+     * Class probabilities for {@code n} samples of raw features.
+     *
+     * @param rawFeatures the samples' features in the data's own units, row-major, {@code n} times the model's
+     *        input size; not changed
+     * @param n the number of samples, at least 0
+     * @return a new array of {@code n} times the model's output size probabilities, row-major, each in [0, 1]
+     * @throws IllegalArgumentException if {@code rawFeatures} does not hold exactly {@code n} samples
+     * @throws IllegalStateException if another thread is training the model
+     * @see Sequential#predictProba(float[], int)
+     */
     public float[] predictProba(float[] rawFeatures, int n) {
         return model.predictProba(preprocessing.prepare(rawFeatures), n);
     }
 
-    /** The class index of each of {@code n} samples of raw features. */
+    /**
+     * The class index of each of {@code n} samples of raw features.
+     *
+     * @param rawFeatures the samples' features in the data's own units, row-major, {@code n} times the model's
+     *        input size; not changed
+     * @param n the number of samples, at least 0
+     * @return a new array of {@code n} class indices, in sample order
+     * @throws IllegalArgumentException if {@code rawFeatures} does not hold exactly {@code n} samples
+     * @throws IllegalStateException if another thread is training the model
+     * @see Sequential#predictClasses(float[], int)
+     */
     public int[] predictClasses(float[] rawFeatures, int n) {
         return model.predictClasses(preprocessing.prepare(rawFeatures), n);
     }
 
-    /** The class name of each sample (its index as text where the file names no classes). */
+    /**
+     * The class name of each sample (its index as text where the file names no classes).
+     *
+     * @param rawFeatures the samples' features in the data's own units, row-major, {@code n} times the model's
+     *        input size; not changed
+     * @param n the number of samples, at least 0
+     * @return a new list of {@code n} names, in sample order; an index beyond the file's names is given as text too
+     * @throws IllegalArgumentException if {@code rawFeatures} does not hold exactly {@code n} samples
+     * @throws IllegalStateException if another thread is training the model
+     */
     public List<String> predictClassNames(float[] rawFeatures, int n) {
         List<String> names = preprocessing.classNames();
         List<String> out = new ArrayList<>(n);

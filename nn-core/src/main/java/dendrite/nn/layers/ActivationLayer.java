@@ -23,12 +23,24 @@ public abstract class ActivationLayer implements Layer {
     private Tensor lastInput;
     private Tensor lastOutput;
 
+    /**
+     * Creates a layer applying {@code activation}.
+     *
+     * @param activation the elementwise function, as {@link Backend#activation} and
+     *                   {@link Backend#activationBackward} compute it
+     * @param param      the function's parameter, e.g. a leaky ReLU's negative slope; ignored by functions
+     *                   without one
+     */
     protected ActivationLayer(Activation activation, float param) {
         this.activation = activation;
         this.param = param;
     }
 
-    /** The activation this layer applies. */
+    /**
+     * The activation this layer applies.
+     *
+     * @return the elementwise function given at construction
+     */
     public Activation activation() {
         return activation;
     }

@@ -22,13 +22,25 @@ public final class BatchBuffer {
     private Tensor full;
     private Tensor view;
 
-    /** A buffer whose rows have {@code sampleShape} (e.g. {@code [256]} for a Dense output). */
+    /**
+     * A buffer whose rows have {@code sampleShape} (e.g. {@code [256]} for a Dense output).
+     * Nothing is allocated until the first {@link #get}.
+     *
+     * @param backend     the backend that allocates the memory
+     * @param sampleShape the shape of one row (sample), without the batch dimension
+     */
     public BatchBuffer(Backend backend, Shape sampleShape) {
         this.backend = backend;
         this.sampleDims = sampleShape.dims();
     }
 
-    /** A tensor of {@code [rows, sample...]}; its contents are whatever the last user left. */
+    /**
+     * A tensor of {@code [rows, sample...]}; its contents are whatever the last user left.
+     *
+     * @param rows the number of samples, at least 1
+     * @return the buffer itself or a view of its first {@code rows} rows, owned by this buffer (not by any
+     *         open scope) and valid until a later call grows it or {@link #release()}
+     */
     public Tensor get(int rows) {
         if (full == null || rows > full.dim(0)) {
             if (full != null) {
@@ -44,7 +56,11 @@ public final class BatchBuffer {
         return view;
     }
 
-    /** The number of rows allocated (0 before the first {@link #get}). */
+    /**
+     * The number of rows allocated (0 before the first {@link #get}).
+     *
+     * @return the largest {@code rows} asked for since the last {@link #release()}, or 0
+     */
     public int capacity() {
         return full == null ? 0 : full.dim(0);
     }

@@ -61,10 +61,21 @@ public final class BatchNorm2d implements Layer {
     private final ViewCache rowsDx = new ViewCache();
     private final ViewCache sumsFlat = new ViewCache();
 
+    /**
+     * Batch normalization over channels of images with PyTorch's defaults: eps 1e-5, momentum 0.1.
+     */
     public BatchNorm2d() {
         this(1e-5, 0.1);
     }
 
+    /**
+     * Batch normalization over channels of images with the given constants (note the order: eps first, as in
+     * PyTorch's {@code nn.BatchNorm2d(num_features, eps, momentum)}).
+     *
+     * @param eps      the small positive value added to the variance before its square root, e.g. 1e-5
+     * @param momentum the weight of each training batch's statistics in the running ones, in PyTorch's sense
+     *                 ({@code running = (1 - momentum) running + momentum batch}), in [0, 1], e.g. 0.1
+     */
     public BatchNorm2d(double eps, double momentum) {
         this.eps = (float) eps;
         this.momentum = (float) momentum;

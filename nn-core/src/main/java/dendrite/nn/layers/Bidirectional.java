@@ -45,6 +45,9 @@ public final class Bidirectional implements Layer {
     /**
      * Runs {@code layer} both ways; the backward copy is made from its description (the same type and
      * options, its own weights). {@code layer} must not be built yet.
+     *
+     * @param layer the forward direction, an unbuilt {@link LSTM}, {@link GRU} or {@link SimpleRNN} whose type is
+     *              registered in {@link LayerRegistry}; this layer takes it over
      */
     public Bidirectional(Recurrent layer) {
         this.forward = layer;
@@ -58,7 +61,15 @@ public final class Bidirectional implements Layer {
         return forward;
     }
 
-    /** Builds one from its {@link #config()}: the wrapped layer's type as {@code cell}, and its options. */
+    /**
+     * Builds one from its {@link #config()}: the wrapped layer's type as {@code cell}, and its options.
+     *
+     * @param c the config: {@code cell} ({@code lstm}, {@code gru} or {@code rnn}) and that layer's own config
+     *          entries
+     * @return a new, unbuilt bidirectional layer
+     * @throws IllegalArgumentException if {@code cell} is missing or not a recurrent layer's type, or the
+     *                                  layer's options are invalid
+     */
     public static Bidirectional fromConfig(Map<String, ?> c) {
         String cell = Configs.stringValue(c, "bidirectional", "cell", null);
         if (cell == null) {

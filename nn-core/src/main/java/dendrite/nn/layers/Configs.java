@@ -14,6 +14,12 @@ public final class Configs {
     /**
      * The integer at {@code key}; an exception naming the layer type and key when it is missing, not a
      * whole number, or beyond an int (a file's 4294967360 must not load as 64).
+     *
+     * @param config the layer's config map, as {@link Layer#config()} gave it or a JSON reader produced it
+     * @param type   the layer type, for error messages, e.g. {@code dense}
+     * @param key    the hyperparameter's name, e.g. {@code units}
+     * @return the value as an int
+     * @throws IllegalArgumentException if the key is missing, or its value is not a whole number within an int
      */
     public static int intValue(Map<String, ?> config, String type, String key) {
         return toInt(required(config, type, key), type, key);
@@ -40,6 +46,16 @@ public final class Configs {
                 : v instanceof List ? "a list" : v instanceof Map ? "an object" : String.valueOf(v);
     }
 
+    /**
+     * The number at {@code key} as a double, or {@code orElse} when the key is absent.
+     *
+     * @param config the layer's config map, as {@link Layer#config()} gave it or a JSON reader produced it
+     * @param type   the layer type, for error messages, e.g. {@code dense}
+     * @param key    the hyperparameter's name, e.g. {@code units}
+     * @param orElse the default when the key is absent (or maps to {@code null})
+     * @return the value as a double
+     * @throws IllegalArgumentException if the value is not a number
+     */
     public static double doubleValue(Map<String, ?> config, String type, String key, double orElse) {
         Object v = config.get(key);
         if (v == null) {
@@ -51,6 +67,16 @@ public final class Configs {
         return n.doubleValue();
     }
 
+    /**
+     * The boolean at {@code key}, or {@code orElse} when the key is absent.
+     *
+     * @param config the layer's config map, as {@link Layer#config()} gave it or a JSON reader produced it
+     * @param type   the layer type, for error messages, e.g. {@code dense}
+     * @param key    the hyperparameter's name, e.g. {@code units}
+     * @param orElse the default when the key is absent (or maps to {@code null})
+     * @return the value
+     * @throws IllegalArgumentException if the value is not a {@code Boolean}
+     */
     public static boolean booleanValue(Map<String, ?> config, String type, String key, boolean orElse) {
         Object v = config.get(key);
         if (v == null) {
@@ -62,12 +88,31 @@ public final class Configs {
         return b;
     }
 
+    /**
+     * The text at {@code key} (any other value as its {@code toString()}), or {@code orElse} when the key
+     * is absent.
+     *
+     * @param config the layer's config map, as {@link Layer#config()} gave it or a JSON reader produced it
+     * @param type   the layer type, for error messages, e.g. {@code dense}
+     * @param key    the hyperparameter's name, e.g. {@code units}
+     * @param orElse the default when the key is absent (or maps to {@code null}); may be {@code null}
+     * @return the value as text, or {@code orElse}
+     */
     public static String stringValue(Map<String, ?> config, String type, String key, String orElse) {
         Object v = config.get(key);
         return v == null ? orElse : v.toString();
     }
 
-    /** A list of integers (a shape), from a {@code List} of numbers or an {@code int[]}. */
+    /**
+     * A list of integers (a shape), from a {@code List} of numbers or an {@code int[]}.
+     *
+     * @param config the layer's config map, as {@link Layer#config()} gave it or a JSON reader produced it
+     * @param type   the layer type, for error messages, e.g. {@code dense}
+     * @param key    the hyperparameter's name, e.g. {@code units}
+     * @return a new array of the values, in order
+     * @throws IllegalArgumentException if the key is missing, the value is not a list, or an element is not a
+     *                                  whole number within an int
+     */
     public static int[] intsValue(Map<String, ?> config, String type, String key) {
         Object v = required(config, type, key);
         if (v instanceof int[] a) {
@@ -88,6 +133,14 @@ public final class Configs {
      * A {@code [height, width]} pair, written as one number for both or a list of two (as PyTorch
      * takes {@code kernel_size=3} or {@code (3, 2)}); {@code orElse} when absent, or required when
      * {@code orElse} is null.
+     *
+     * @param config the layer's config map, as {@link Layer#config()} gave it or a JSON reader produced it
+     * @param type   the layer type, for error messages, e.g. {@code dense}
+     * @param key    the hyperparameter's name, e.g. {@code units}
+     * @param orElse the {@code [height, width]} default when the key is absent, or {@code null} to require it
+     * @return a new two-element array {@code [height, width]}
+     * @throws IllegalArgumentException if the key is required but missing, or the value is neither one whole
+     *                                  number nor a list of two
      */
     public static int[] intPair(Map<String, ?> config, String type, String key, int[] orElse) {
         if (!config.containsKey(key) && orElse != null) {
@@ -104,7 +157,12 @@ public final class Configs {
         return p;
     }
 
-    /** {@code dims} as an immutable {@code List<Integer>}, the config form of a shape. */
+    /**
+     * {@code dims} as an immutable {@code List<Integer>}, the config form of a shape.
+     *
+     * @param dims the dimensions or other integers to box; not kept
+     * @return an immutable list of the same values, in order
+     */
     public static List<Integer> list(int[] dims) {
         Integer[] boxed = new Integer[dims.length];
         for (int i = 0; i < dims.length; i++) {

@@ -45,7 +45,13 @@ public final class Conv2d implements Layer {
     private Tensor lastInput;
     private boolean inputGradientNeeded = true;
 
-    /** {@code outChannels} filters of {@code kernel x kernel}, stride 1, no padding, input channels from the previous layer. */
+    /**
+     * {@code outChannels} filters of {@code kernel x kernel}, stride 1, no padding, input channels from the previous
+     * layer.
+     *
+     * @param outChannels the number of filters (output channels), at least 1
+     * @param kernel      the side of the square kernel in pixels, at least 1
+     */
     public Conv2d(int outChannels, int kernel) {
         this(-1, outChannels, kernel, kernel, 1, 1, 0, 0, false, 1, 1, 1, true, null);
     }
@@ -54,9 +60,23 @@ public final class Conv2d implements Layer {
      * The full form, as PyTorch's arguments.
      *
      * @param inChannels  input channels, or -1 to take them from the previous layer
+     * @param outChannels the number of filters (output channels), at least 1, divisible by {@code groups}
+     * @param kernelH     the kernel's height in pixels, at least 1
+     * @param kernelW     the kernel's width in pixels, at least 1
+     * @param strideH     the vertical step between windows in pixels, at least 1
+     * @param strideW     the horizontal step between windows in pixels, at least 1
+     * @param padH        the zero rows added above and below, at least 0
+     * @param padW        the zero columns added left and right, at least 0
      * @param samePadding PyTorch's {@code padding='same'} (stride 1, odd effective kernel): then padH
      *                    and padW are ignored
+     * @param dilationH   the vertical spacing between kernel taps, at least 1 (1 for a dense kernel)
+     * @param dilationW   the horizontal spacing between kernel taps, at least 1
+     * @param groups      the number of channel groups, at least 1, dividing both channel counts (1 for an
+     *                    ordinary convolution, {@code inChannels} for a depthwise one)
+     * @param useBias     whether to add a per-channel bias
      * @param initializer the weights' initializer, or {@code null} for the default of the following activation
+     * @throws IllegalArgumentException if a size is out of range, {@code groups} does not divide the channels,
+     *                                  or {@code samePadding} is asked for with a stride or an even effective kernel
      */
     public Conv2d(int inChannels, int outChannels, int kernelH, int kernelW, int strideH, int strideW, int padH,
             int padW, boolean samePadding, int dilationH, int dilationW, int groups, boolean useBias,
@@ -96,7 +116,15 @@ public final class Conv2d implements Layer {
         this.initializer = initializer;
     }
 
-    /** Builds a Conv2d from its {@link #config()}. */
+    /**
+     * Builds a Conv2d from its {@link #config()}.
+     *
+     * @param c the config: {@code out_channels} and {@code kernel_size}, and optionally {@code in_channels},
+     *          {@code stride}, {@code padding} (a size or {@code "same"}), {@code dilation}, {@code groups},
+     *          {@code bias} and {@code weight_init}; pairs may be one number or two
+     * @return a new, unbuilt Conv2d layer
+     * @throws IllegalArgumentException if a required key is missing or a value is out of range
+     */
     public static Conv2d fromConfig(Map<String, ?> c) {
         int[] kernel = Configs.intPair(c, "conv2d", "kernel_size", null);
         int[] stride = Configs.intPair(c, "conv2d", "stride", new int[] {1, 1});

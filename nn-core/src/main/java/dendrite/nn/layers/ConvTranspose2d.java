@@ -47,7 +47,14 @@ public final class ConvTranspose2d implements Layer {
     private ChannelColumns biasColumns;
     private final ViewCache gradRows = new ViewCache();
 
-    /** {@code out} channels from a {@code kernel x kernel} window, stride 2: each side doubles (less kernel - 2). */
+    /**
+     * {@code outChannels} channels from a {@code kernel x kernel} window, no padding: each side becomes
+     * {@code (H - 1) stride + kernel}, so with stride 2 it doubles, plus {@code kernel - 2}.
+     *
+     * @param outChannels the number of output channels, at least 1
+     * @param kernel      the side of the square kernel in pixels, at least 1
+     * @param stride      the upsampling step in pixels, at least 1
+     */
     public ConvTranspose2d(int outChannels, int kernel, int stride) {
         this(-1, outChannels, kernel, stride, 0, 0, 1, 1, true, null);
     }
@@ -55,7 +62,19 @@ public final class ConvTranspose2d implements Layer {
     /**
      * The full form, as PyTorch's arguments (square kernels).
      *
-     * @param inChannels input channels, or -1 to take them from the previous layer
+     * @param inChannels    input channels, or -1 to take them from the previous layer
+     * @param outChannels   the number of output channels, at least 1, divisible by {@code groups}
+     * @param kernel        the side of the square kernel in pixels, at least 1
+     * @param stride        the upsampling step in pixels, at least 1
+     * @param pad           PyTorch's {@code padding}: {@code dilation (kernel - 1) - pad} zero pixels pad each side
+     *                      of the input, i.e. {@code pad} pixels are cropped from each side of the output; at least 0
+     * @param outputPadding extra rows and columns added to one side of the output (to pick among the sizes a
+     *                      stride allows), at least 0 and smaller than {@code stride} or {@code dilation}
+     * @param dilation      the spacing between kernel taps, at least 1
+     * @param groups        the number of channel groups, at least 1, dividing both channel counts
+     * @param useBias       whether to add a per-channel bias
+     * @param initializer   the weights' initializer, or {@code null} for the default of the following activation
+     * @throws IllegalArgumentException if a size is out of range or {@code groups} does not divide the channels
      */
     public ConvTranspose2d(int inChannels, int outChannels, int kernel, int stride, int pad, int outputPadding,
             int dilation, int groups, boolean useBias, Initializer initializer) {
@@ -83,7 +102,15 @@ public final class ConvTranspose2d implements Layer {
         this.initializer = initializer;
     }
 
-    /** Builds one from its {@link #config()}. */
+    /**
+     * Builds one from its {@link #config()}.
+     *
+     * @param c the config: {@code out_channels} and {@code kernel_size}, and optionally {@code in_channels},
+     *          {@code stride}, {@code padding}, {@code output_padding}, {@code dilation}, {@code groups},
+     *          {@code bias} and {@code weight_init}
+     * @return a new, unbuilt ConvTranspose2d layer
+     * @throws IllegalArgumentException if a required key is missing or a value is out of range
+     */
     public static ConvTranspose2d fromConfig(Map<String, ?> c) {
         String t = "conv_transpose2d";
         String init = Configs.stringValue(c, t, "weight_init", null);

@@ -51,19 +51,30 @@ public final class Dense implements Layer {
     private Tensor lastOutput;
     private boolean inputGradientNeeded = true;
 
-    /** {@code units} outputs; the number of inputs is taken from the previous layer. */
+    /**
+     * {@code units} outputs; the number of inputs is taken from the previous layer.
+     *
+     * @param units the number of outputs per sample, at least 1
+     */
     public Dense(int units) {
         this(-1, units, true, null);
     }
 
-    /** PyTorch's {@code Linear(inFeatures, units)}: the input size is checked when the model is built. */
+    /**
+     * PyTorch's {@code Linear(inFeatures, units)}: the input size is checked when the model is built.
+     *
+     * @param inFeatures the number of inputs per sample, at least 1 (or -1 to take it from the previous layer)
+     * @param units      the number of outputs per sample, at least 1
+     */
     public Dense(int inFeatures, int units) {
         this(inFeatures, units, true, null);
     }
 
     /**
+     * A Dense layer with or without a bias and with a chosen initializer, no fused activation.
+     *
      * @param inFeatures  inputs per sample, or -1 to take them from the previous layer
-     * @param units       outputs per sample
+     * @param units       outputs per sample, at least 1
      * @param useBias     whether to add a bias
      * @param initializer the weights' initializer, or {@code null} for the default of the following activation
      */
@@ -74,6 +85,13 @@ public final class Dense implements Layer {
     /**
      * A Dense with a fused activation: {@link Activation#IDENTITY}, {@link Activation#RELU},
      * {@link Activation#SIGMOID} or {@link Activation#TANH} (those whose derivative needs only the output).
+     *
+     * @param inFeatures  inputs per sample, or -1 to take them from the previous layer
+     * @param units       outputs per sample, at least 1
+     * @param useBias     whether to add a bias
+     * @param initializer the weights' initializer, or {@code null} for the default of the fused activation
+     * @param activation  the activation applied to {@code x W^T + b}, one of the four above
+     * @throws IllegalArgumentException if {@code units} is below 1 or the activation cannot be fused
      */
     public Dense(int inFeatures, int units, boolean useBias, Initializer initializer, Activation activation) {
         if (activation != Activation.IDENTITY && activation != Activation.RELU && activation != Activation.SIGMOID
@@ -91,7 +109,14 @@ public final class Dense implements Layer {
         this.initializer = initializer;
     }
 
-    /** Builds a Dense from its {@link #config()}. */
+    /**
+     * Builds a Dense from its {@link #config()}.
+     *
+     * @param c the config: {@code units}, and optionally {@code in_features}, {@code use_bias} (default true),
+     *          {@code activation} (default identity) and {@code weight_init} (an initializer's name)
+     * @return a new, unbuilt Dense layer
+     * @throws IllegalArgumentException if a required key is missing or a value has the wrong type
+     */
     public static Dense fromConfig(Map<String, ?> c) {
         String init = Configs.stringValue(c, "dense", "weight_init", null);
         String act = Configs.stringValue(c, "dense", "activation", "identity");
@@ -104,6 +129,8 @@ public final class Dense implements Layer {
     /**
      * Sets the initializer used when none was given explicitly (no effect otherwise, nor with a fused
      * activation, whose own default applies).
+     *
+     * @param init the initializer to use for the weights unless one was given explicitly
      */
     public void setDefaultInitializer(Initializer init) {
         if (initializer == null && activation == Activation.IDENTITY) {
@@ -139,11 +166,20 @@ public final class Dense implements Layer {
         return c;
     }
 
+    /**
+     * The number of outputs per sample.
+     *
+     * @return the {@code units} given at construction, at least 1
+     */
     public int units() {
         return units;
     }
 
-    /** The fused activation ({@link Activation#IDENTITY} for none). */
+    /**
+     * The fused activation ({@link Activation#IDENTITY} for none).
+     *
+     * @return the activation applied inside this layer
+     */
     public Activation activation() {
         return activation;
     }

@@ -28,7 +28,12 @@ public final class Dropout implements Layer {
     private Tensor lastMask;
     private boolean lastTraining;
 
-    /** @param p the probability of dropping a value, in [0, 1) */
+    /**
+     * Inverted dropout that zeroes each value with probability {@code p} in training.
+     *
+     * @param p the probability of dropping a value, in [0, 1)
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1)
+     */
     public Dropout(double p) {
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("dropout: p must be in [0, 1), got " + p);
@@ -46,6 +51,11 @@ public final class Dropout implements Layer {
         return Map.of("p", (double) p);
     }
 
+    /**
+     * The probability of dropping a value.
+     *
+     * @return {@code p} as given at construction (as a float), in [0, 1)
+     */
     public float p() {
         return p;
     }

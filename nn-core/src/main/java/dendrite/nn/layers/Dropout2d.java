@@ -36,7 +36,12 @@ public final class Dropout2d implements Layer {
     private Tensor lastMask;
     private boolean lastTraining;
 
-    /** @param p the probability of dropping a channel, in [0, 1) */
+    /**
+     * Channel dropout that zeroes each channel of each image with probability {@code p} in training.
+     *
+     * @param p the probability of dropping a channel, in [0, 1)
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1)
+     */
     public Dropout2d(double p) {
         if (!(p >= 0 && p < 1)) {
             throw new IllegalArgumentException("dropout2d: p must be in [0, 1), got " + p);

@@ -36,13 +36,23 @@ public final class Embedding implements Layer {
     private boolean inputGradientNeeded = true;
     private int lastCount;
 
-    /** {@code vocab} ids, each a vector of {@code dim}; no padding index. */
+    /**
+     * {@code vocab} ids, each a vector of {@code dim}; no padding index.
+     *
+     * @param vocab the number of token ids, at least 1: ids run from 0 to {@code vocab - 1}
+     * @param dim   the length of each id's vector, at least 1
+     */
     public Embedding(int vocab, int dim) {
         this(vocab, dim, -1);
     }
 
     /**
+     * PyTorch's {@code nn.Embedding(vocab, dim, padding_idx=paddingIndex)}.
+     *
+     * @param vocab        the number of token ids, at least 1: ids run from 0 to {@code vocab - 1}
+     * @param dim          the length of each id's vector, at least 1
      * @param paddingIndex the id of padding, whose vector stays zero and gets no gradient; -1 for none
+     * @throws IllegalArgumentException if a size is below 1 or {@code paddingIndex} is not an id or -1
      */
     public Embedding(int vocab, int dim, int paddingIndex) {
         if (vocab <= 0 || dim <= 0) {
@@ -58,7 +68,13 @@ public final class Embedding implements Layer {
         this.paddingIndex = paddingIndex;
     }
 
-    /** Builds one from its {@link #config()}. */
+    /**
+     * Builds one from its {@link #config()}.
+     *
+     * @param c the config: {@code num_embeddings} and {@code embedding_dim}, and optionally {@code padding_idx}
+     * @return a new, unbuilt embedding
+     * @throws IllegalArgumentException if a required key is missing or a value is out of range
+     */
     public static Embedding fromConfig(Map<String, ?> c) {
         return new Embedding(Configs.intValue(c, "embedding", "num_embeddings"), Configs.intValue(c, "embedding", "embedding_dim"),
                 c.containsKey("padding_idx") ? Configs.intValue(c, "embedding", "padding_idx") : -1);
@@ -80,10 +96,20 @@ public final class Embedding implements Layer {
         return c;
     }
 
+    /**
+     * The number of token ids.
+     *
+     * @return {@code vocab}: valid ids run from 0 to {@code vocab - 1}
+     */
     public int vocabularySize() {
         return vocab;
     }
 
+    /**
+     * The length of each id's vector.
+     *
+     * @return {@code dim}, the size of the last output dimension
+     */
     public int dimension() {
         return dim;
     }

@@ -12,6 +12,10 @@ import java.util.Optional;
  * Forward and backward are views of the same memory; nothing is copied.
  */
 public final class Flatten implements Layer {
+    /** A flatten layer; it has no options. */
+    public Flatten() {
+    }
+
     private final ViewCache forwardView = new ViewCache();
     private final ViewCache backwardView = new ViewCache();
     private Shape inputShape;

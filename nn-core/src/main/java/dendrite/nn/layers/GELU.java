@@ -28,7 +28,11 @@ public final class GELU extends ActivationLayer {
             this.activation = activation;
         }
 
-        /** PyTorch's name: {@code "none"} or {@code "tanh"}. */
+        /**
+         * PyTorch's name: {@code "none"} or {@code "tanh"}.
+         *
+         * @return the lower-case name, as PyTorch's {@code approximate} argument and the config take it
+         */
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -36,6 +40,8 @@ public final class GELU extends ActivationLayer {
         /**
          * The form called {@code label} ({@code "none"} or {@code "tanh"}, any case).
          *
+         * @param label {@code "none"} or {@code "tanh"}, in any case, surrounding spaces ignored; not {@code null}
+         * @return the form of that name
          * @throws IllegalArgumentException for another name, listing both
          */
         public static Approximate of(String label) {
@@ -58,7 +64,12 @@ public final class GELU extends ActivationLayer {
         this(Approximate.NONE);
     }
 
-    /** The GELU in the given form, as PyTorch's {@code nn.GELU(approximate=...)}. */
+    /**
+     * The GELU in the given form, as PyTorch's {@code nn.GELU(approximate=...)}.
+     *
+     * @param approximate {@link Approximate#NONE} for the exact form, {@link Approximate#TANH} for the tanh
+     *                    approximation; not {@code null}
+     */
     public GELU(Approximate approximate) {
         super(approximate.activation, 0f);
         this.approximate = approximate;
@@ -73,6 +84,11 @@ public final class GELU extends ActivationLayer {
         return new GELU(form == null ? Approximate.TANH : Approximate.of(form));
     }
 
+    /**
+     * The form this layer computes.
+     *
+     * @return {@link Approximate#NONE} or {@link Approximate#TANH}, as given at construction
+     */
     public Approximate approximate() {
         return approximate;
     }

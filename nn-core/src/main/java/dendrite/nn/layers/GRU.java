@@ -34,21 +34,35 @@ public final class GRU extends Recurrent {
     /** h W_hn^T + b_hn per step, time-major. */
     private BatchBuffer hiddenCandidate;
 
-    /** A GRU of {@code hidden} units returning the last step's state. */
+    /**
+     * A GRU of {@code hidden} units returning the last step's state.
+     *
+     * @param hidden the hidden state's size, at least 1; the input size is taken from the previous layer
+     */
     public GRU(int hidden) {
         this(-1, hidden, false);
     }
 
     /**
+     * PyTorch's {@code nn.GRU(inputSize, hidden, batch_first=True)}, one layer, one direction.
+     *
      * @param inputSize       features per step, or -1 to take them from the previous layer
      * @param hidden          the hidden state's size
      * @param returnSequences every step's state ({@code [time, hidden]}) or the last one's
+     * @throws IllegalArgumentException if {@code hidden} is below 1
      */
     public GRU(int inputSize, int hidden, boolean returnSequences) {
         super(inputSize, hidden, 3, returnSequences);
     }
 
-    /** Builds one from its {@link #config()}. */
+    /**
+     * Builds one from its {@link #config()}.
+     *
+     * @param c the config: {@code hidden_size}, and optionally {@code input_size}, {@code return_sequences} and
+     *          {@code mask_zero} (both default false)
+     * @return a new, unbuilt GRU
+     * @throws IllegalArgumentException if {@code hidden_size} is missing or a value is invalid
+     */
     public static GRU fromConfig(Map<String, ?> c) {
         GRU g = new GRU(c.containsKey("input_size") ? Configs.intValue(c, "gru", "input_size") : -1,
                 Configs.intValue(c, "gru", "hidden_size"), Configs.booleanValue(c, "gru", "return_sequences", false));

@@ -15,6 +15,10 @@ import java.util.Optional;
  * its pixels.
  */
 public final class GlobalAvgPool2d implements Layer {
+    /** A global average pool (PyTorch's {@code AdaptiveAvgPool2d(1)}); it has no options. */
+    public GlobalAvgPool2d() {
+    }
+
     private final ViewCache planes = new ViewCache();
     private final ViewCache gradientColumn = new ViewCache();
     private final ViewCache gradientPlanes = new ViewCache();

@@ -46,21 +46,35 @@ public final class LSTM extends Recurrent {
     private BatchBuffer dcMasked;
     private BatchBuffer dcPass;
 
-    /** An LSTM of {@code hidden} units returning the last step's state. */
+    /**
+     * An LSTM of {@code hidden} units returning the last step's state.
+     *
+     * @param hidden the hidden (and cell) state's size, at least 1; the input size is taken from the previous layer
+     */
     public LSTM(int hidden) {
         this(-1, hidden, false);
     }
 
     /**
+     * PyTorch's {@code nn.LSTM(inputSize, hidden, batch_first=True)}, one layer, one direction.
+     *
      * @param inputSize       features per step, or -1 to take them from the previous layer
      * @param hidden          the hidden (and cell) state's size
      * @param returnSequences every step's state ({@code [time, hidden]}) or the last one's
+     * @throws IllegalArgumentException if {@code hidden} is below 1
      */
     public LSTM(int inputSize, int hidden, boolean returnSequences) {
         super(inputSize, hidden, 4, returnSequences);
     }
 
-    /** Builds one from its {@link #config()}. */
+    /**
+     * Builds one from its {@link #config()}.
+     *
+     * @param c the config: {@code hidden_size}, and optionally {@code input_size}, {@code return_sequences} and
+     *          {@code mask_zero} (both default false)
+     * @return a new, unbuilt LSTM
+     * @throws IllegalArgumentException if {@code hidden_size} is missing or a value is invalid
+     */
     public static LSTM fromConfig(Map<String, ?> c) {
         LSTM l = new LSTM(c.containsKey("input_size") ? Configs.intValue(c, "lstm", "input_size") : -1,
                 Configs.intValue(c, "lstm", "hidden_size"), Configs.booleanValue(c, "lstm", "return_sequences", false));

@@ -43,13 +43,20 @@ import java.util.Optional;
  */
 public interface Layer {
 
-    /** The registry name of this kind of layer, e.g. {@code dense}, {@code relu}. */
+    /**
+     * The registry name of this kind of layer, e.g. {@code dense}, {@code relu}.
+     *
+     * @return the name {@link LayerRegistry#create} knows this kind of layer by; the same for every instance
+     */
     String type();
 
     /**
      * The hyperparameters, enough to rebuild the layer with {@link LayerRegistry#create}: values are
      * {@code Integer}, {@code Double}, {@code Boolean}, {@code String} or {@code List<Integer>}.
      * Empty for layers without any.
+     *
+     * @return the hyperparameters by their names (PyTorch's where there is one); a map the caller may read
+     *         but should not modify
      */
     default Map<String, Object> config() {
         return Map.of();
@@ -58,26 +65,50 @@ public interface Layer {
     /**
      * The per-sample output shape for a per-sample input shape.
      *
+     * @param inputShape the shape of one input sample, without the batch dimension
+     * @return the shape of one output sample, without the batch dimension
      * @throws LayerShapeException when the layer cannot take {@code inputShape}
      */
     Shape outputShape(Shape inputShape);
 
-    /** Allocates and initializes parameters for {@code inputShape}, seeded by {@code seed}. */
+    /**
+     * Allocates and initializes parameters for {@code inputShape}, seeded by {@code seed}.
+     *
+     * @param backend    the backend that allocates the parameters and buffers and runs the passes
+     * @param inputShape the shape of one input sample, without the batch dimension, one that
+     *                   {@link #outputShape} accepts
+     * @param seed       the seed of the initial weights and of any random stream (dropout masks); the same seed
+     *                   gives the same values on every backend
+     */
     void build(Backend backend, Shape inputShape, long seed);
 
     /**
      * The forward pass on a batch; {@code training} switches dropout and batch statistics on.
      * Returns a layer-owned buffer.
+     *
+     * @param x        a batch {@code [m, input...]} of samples of the shape the layer was built for
+     * @param training {@code true} in training (dropout drops, batch norm uses and updates batch
+     *                 statistics), {@code false} for evaluation
+     * @return the output {@code [m, output...]}, a layer-owned buffer valid until the next forward or backward
      */
     Tensor forward(Tensor x, boolean training);
 
     /**
      * The backward pass for the last {@link #forward}: fills the parameter gradients and returns
      * dL/dx (or {@code null} when {@link #setInputGradientNeeded} switched it off).
+     *
+     * @param dOut dL/dy, the gradient with respect to the last forward's output, of its shape {@code [m, output...]}
+     * @return dL/dx {@code [m, input...]}, a layer-owned buffer valid until the next forward or backward, or
+     *         {@code null} when the input gradient is not needed
      */
     Tensor backward(Tensor dOut);
 
-    /** The trainable parameters, in state-dict order; empty for parameterless layers. */
+    /**
+     * The trainable parameters, in state-dict order; empty for parameterless layers.
+     *
+     * @return the live parameters (not copies), {@code weight} before {@code bias}; empty before {@link #build}
+     *         for layers that allocate them there
+     */
     default List<Parameter> parameters() {
         return List.of();
     }
@@ -85,6 +116,8 @@ public interface Layer {
     /**
      * Non-trainable state saved with the model (BatchNorm's {@code running_mean} and
      * {@code running_var}), in state-dict order; empty for most layers.
+     *
+     * @return the live buffer tensors (not copies) by their state-dict names, in order
      */
     default Map<String, Tensor> buffers() {
         return Map.of();
@@ -102,6 +135,8 @@ public interface Layer {
      * <p>Default: empty, meaning "not declared"; a model file holding a layer that does not declare its
      * shapes is checked after the layers are built. Parameterless layers return an empty map.
      *
+     * @param inputShape the shape of one input sample, without the batch dimension
+     * @return each parameter's and buffer's name with its dimensions; empty when the layer does not declare them
      * @throws LayerShapeException when the layer cannot take {@code inputShape}
      */
     default Optional<Map<String, int[]>> stateShapes(Shape inputShape) {
@@ -116,6 +151,8 @@ public interface Layer {
      * depend only on a seed and {@code i}), so a seed and a counter are a layer's whole generator. A
      * resumed run that gets them back draws the numbers an uninterrupted run would have (Dropout's
      * masks); without them it would start the stream over. Seeds are full 64-bit values, hence longs.
+     *
+     * @return the stream's state by name (e.g. {@code seed} and {@code passes}), or an empty map
      */
     default Map<String, Long> randomState() {
         return Map.of();
@@ -124,6 +161,7 @@ public interface Layer {
     /**
      * Takes back what {@link #randomState()} gave, when resuming from a checkpoint.
      *
+     * @param state what {@link #randomState()} returned, e.g. read back from a checkpoint
      * @throws IllegalArgumentException when the names are not exactly those of {@link #randomState()}
      *                                  or a value is out of range; the layer is then unchanged
      */
@@ -138,6 +176,8 @@ public interface Layer {
      * so a layer can choose defaults that suit what follows: a Dense layer without an explicit
      * initializer starts its weights as suits the activation after it (He before a ReLU, Xavier
      * otherwise). Default: nothing to choose.
+     *
+     * @param next the layer that follows this one in the model, or {@code null} if this one is last
      */
     default void followedBy(Layer next) {
     }
@@ -145,6 +185,8 @@ public interface Layer {
     /**
      * Whether this layer's output is already probabilities (softmax, sigmoid), so a model ending in it
      * predicts probabilities as they are instead of applying softmax or sigmoid again. Default: no.
+     *
+     * @return {@code true} if every output is a probability, {@code false} for logits or other values
      */
     default boolean outputsProbabilities() {
         return false;
@@ -153,6 +195,9 @@ public interface Layer {
     /**
      * Whether {@link #backward} must return dL/dx. The first layer of a model does not need it, and a
      * Dense layer then skips one matrix product. Default: needed.
+     *
+     * @param needed {@code true} if {@link #backward} must compute dL/dx, {@code false} to let it return
+     *               {@code null}
      */
     default void setInputGradientNeeded(boolean needed) {
     }
@@ -169,6 +214,7 @@ public interface Layer {
      *
      * @param backend    the backend this layer was built on
      * @param inputShape the per-sample input shape it was built for
+     * @return the copy, built and sharing this layer's weights, or empty if this layer cannot be copied
      */
     default Optional<Layer> replicaForInference(Backend backend, Shape inputShape) {
         if (!parameters().isEmpty() || !buffers().isEmpty()) {
@@ -184,7 +230,11 @@ public interface Layer {
         return Optional.of(copy);
     }
 
-    /** The number of trainable values. */
+    /**
+     * The number of trainable values.
+     *
+     * @return the total number of values in {@link #parameters()}, 0 for a parameterless layer
+     */
     default long parameterCount() {
         long n = 0;
         for (Parameter p : parameters()) {

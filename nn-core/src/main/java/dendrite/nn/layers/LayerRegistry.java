@@ -15,8 +15,10 @@ import java.util.function.Function;
  * LayerRegistry.register("my_layer", cfg -> new MyLayer(Configs.intValue(cfg, "my_layer", "size")));
  * }</pre>
  * The built-in types: {@code dense, relu, leaky_relu, sigmoid, tanh, gelu, softmax, dropout,
- * batch_norm1d, flatten, reshape}. A {@code gelu} config's {@code approximate} ({@code "none"} or
- * {@code "tanh"}) picks the form; a config without it is the tanh form (see {@link GELU}).
+ * batch_norm1d, flatten, reshape, conv2d, conv_transpose2d, dropout2d, batch_norm2d, max_pool2d,
+ * avg_pool2d, global_avg_pool2d, embedding, rnn, lstm, gru, bidirectional, recurrent_stack}. A {@code gelu}
+ * config's {@code approximate} ({@code "none"} or {@code "tanh"}) picks the form; a config without it is the
+ * tanh form (see {@link GELU}).
  */
 public final class LayerRegistry {
     private static final Map<String, Function<Map<String, ?>, Layer>> FACTORIES = new ConcurrentHashMap<>();
@@ -53,7 +55,13 @@ public final class LayerRegistry {
     private LayerRegistry() {
     }
 
-    /** Adds (or replaces) the factory for {@code type}. */
+    /**
+     * Adds (or replaces) the factory for {@code type}. Safe to call from any thread.
+     *
+     * @param type    the name {@link Layer#type()} returns for the layers the factory makes, e.g. {@code my_layer}
+     * @param factory makes a new, unbuilt layer from a config map (never {@code null}, possibly empty); it
+     *                should throw {@link IllegalArgumentException} for a config it cannot use
+     */
     public static void register(String type, Function<Map<String, ?>, Layer> factory) {
         FACTORIES.put(type, factory);
     }
@@ -61,7 +69,11 @@ public final class LayerRegistry {
     /**
      * A new, unbuilt layer of {@code type} with {@code config}.
      *
-     * @throws IllegalArgumentException for an unknown type, listing the known ones
+     * @param type   the layer's registry name, e.g. {@code dense}
+     * @param config its hyperparameters as {@link Layer#config()} gives them; {@code null} counts as empty
+     * @return a new, unbuilt layer
+     * @throws IllegalArgumentException for an unknown type, listing the known ones, or a config the
+     *                                  factory refuses
      */
     public static Layer create(String type, Map<String, ?> config) {
         Function<Map<String, ?>, Layer> f = FACTORIES.get(type);
@@ -72,7 +84,11 @@ public final class LayerRegistry {
         return f.apply(config == null ? Map.of() : config);
     }
 
-    /** The registered type names, sorted. */
+    /**
+     * The registered type names, sorted.
+     *
+     * @return a new sorted set, a snapshot of the names registered now
+     */
     public static Set<String> types() {
         return new TreeSet<>(FACTORIES.keySet());
     }

@@ -21,28 +21,52 @@ public final class Parameter {
     private final Tensor value;
     private final Tensor grad;
 
-    /** A zero-filled parameter of {@code shape} and its zero gradient, both on {@code backend}. */
+    /**
+     * A zero-filled parameter of {@code shape} and its zero gradient, both on {@code backend}.
+     * Both tensors belong to the parameter, not to any scope open at the time.
+     *
+     * @param name    the layer-local name, e.g. {@code weight} or {@code bias} (PyTorch's)
+     * @param backend the backend that allocates the value and the gradient
+     * @param shape   the shape of both, e.g. {@code [out, in]} for a Dense weight
+     */
     public Parameter(String name, Backend backend, Shape shape) {
         this.name = name;
         this.value = Scope.unscoped(() -> backend.allocate(shape));
         this.grad = Scope.unscoped(() -> backend.allocate(shape));
     }
 
-    /** The layer-local name, e.g. {@code weight}. */
+    /**
+     * The layer-local name, e.g. {@code weight}.
+     *
+     * @return the name without the layer's index
+     */
     public String name() {
         return name;
     }
 
-    /** The values, updated in place by optimizers and by weight loading. */
+    /**
+     * The values, updated in place by optimizers and by weight loading.
+     *
+     * @return the live value tensor (not a copy); always the same tensor
+     */
     public Tensor value() {
         return value;
     }
 
-    /** dL/dvalue from the last {@link Layer#backward}. */
+    /**
+     * dL/dvalue from the last {@link Layer#backward}.
+     *
+     * @return the live gradient tensor (not a copy), of the value's shape; zero before the first backward
+     */
     public Tensor grad() {
         return grad;
     }
 
+    /**
+     * The parameter's shape.
+     *
+     * @return the value's (and the gradient's) shape
+     */
     public Shape shape() {
         return value.shape();
     }

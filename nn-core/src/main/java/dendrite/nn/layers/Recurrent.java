@@ -112,10 +112,13 @@ public abstract class Recurrent implements Layer {
     private boolean inputGradientNeeded = true;
 
     /**
+     * Creates the shared part of a recurrent layer; the subclass fixes the number of gates.
+     *
      * @param inputSize       features per step, or -1 to take them from the previous layer
-     * @param hidden          the hidden state's size
+     * @param hidden          the hidden state's size, at least 1
      * @param gates           gates stacked in the weights
      * @param returnSequences whether the output is every step's hidden state or only the last one's
+     * @throws IllegalArgumentException if {@code hidden} is below 1
      */
     protected Recurrent(int inputSize, int hidden, int gates, boolean returnSequences) {
         if (hidden <= 0) {
@@ -131,6 +134,8 @@ public abstract class Recurrent implements Layer {
     /**
      * Treats steps whose input is all zeros as padding, skipped (see the class comment); for batches of
      * sequences of different lengths padded with zeros. Returns this layer; call before building.
+     *
+     * @return this layer, for chaining
      */
     public Recurrent maskZeroSteps() {
         this.maskZero = true;
@@ -155,12 +160,21 @@ public abstract class Recurrent implements Layer {
         return base + "_l" + layerIndex + nameSuffix;
     }
 
-    /** Whether all-zero steps are skipped as padding. */
+    /**
+     * Whether all-zero steps are skipped as padding.
+     *
+     * @return {@code true} once {@link #maskZeroSteps()} was called
+     */
     public boolean masksZeroSteps() {
         return maskZero;
     }
 
-    /** Step t's mask {@code [B, 1]} (1 real, 0 padding), or null when no step of the batch is padding. */
+    /**
+     * Step t's mask {@code [B, 1]} (1 real, 0 padding), or null when no step of the batch is padding.
+     *
+     * @param t the time step, from 0 to {@link #steps()} - 1
+     * @return a view of the mask's rows for step t, valid until the next forward, or {@code null}
+     */
     protected final Tensor mask(int t) {
         return anyMasked ? block(mask, mask.get(steps * batch), steps, t) : null;
     }
@@ -168,11 +182,21 @@ public abstract class Recurrent implements Layer {
     /**
      * After step t's forward, with padding in the batch: whatever the cell carries besides h (an
      * LSTM's cell state) goes through padded steps unchanged, as h does. {@code m} is step t's mask.
+     *
+     * @param t the time step, from 0 to {@link #steps()} - 1
+     * @param m step t's mask {@code [B, 1]}, 1 for a real step and 0 for padding (never {@code null} here)
      */
     protected void carryThroughPadding(int t, Tensor m) {
     }
 
-    /** {@code next = prev + m (next - prev)}: next where m is 1, prev where it is 0. */
+    /**
+     * {@code next = prev + m (next - prev)}: next where m is 1, prev where it is 0.
+     *
+     * @param prev the value before the step {@code [B, n]}; left unchanged
+     * @param next the value after the step {@code [B, n]}, overwritten with the masked blend; neither it nor
+     *             {@code prev} may be {@link #scratch()}, which this method uses
+     * @param m    the step's mask {@code [B, 1]}, 1 for a real step and 0 for padding
+     */
     protected final void keepWhereMasked(Tensor prev, Tensor next, Tensor m) {
         Tensor tmp = scratch();
         be.binary(dendrite.tensor.op.BinaryOp.SUB, next, prev, tmp);
@@ -180,23 +204,41 @@ public abstract class Recurrent implements Layer {
         be.binary(dendrite.tensor.op.BinaryOp.ADD, prev, tmp, next);
     }
 
-    /** Whether the cell adds {@code b_hh_k} with {@code b_ih_k} into the input projection (all but a GRU's candidate). */
+    /**
+     * Whether the cell adds {@code b_hh_k} with {@code b_ih_k} into the input projection (all but a GRU's candidate).
+     *
+     * @param k the gate's index, from 0 to {@code gates - 1}, in PyTorch's order
+     * @return {@code true} (the default) to fold the hidden bias into the projection, {@code false} when the
+     *         cell adds it itself
+     */
     protected boolean foldsHiddenBias(int k) {
         return true;
     }
 
-    /** Whether gate k's hidden-part gradient differs from its input-part gradient (a GRU's candidate). */
+    /**
+     * Whether gate k's hidden-part gradient differs from its input-part gradient (a GRU's candidate).
+     *
+     * @param k the gate's index, from 0 to {@code gates - 1}, in PyTorch's order
+     * @return {@code true} when the cell writes {@link #dGateHidden(int, int)} apart; {@code false} (the default)
+     *         when it is the same as {@link #dGate(int, int)}
+     */
     protected boolean separateHiddenGradient(int k) {
         return false;
     }
 
-    /** Allocates what the cell keeps beyond the gates and states, for {@code rows = T * B} and {@code B}. */
+    /**
+     * Allocates what the cell keeps beyond the gates and states, for {@code rows = T * B} and {@code B}.
+     *
+     * @param backend the backend the layer is being built on (also in {@link #be})
+     */
     protected void allocateCellBuffers(Backend backend) {
     }
 
     /**
      * One step forward: {@code gate(k, t)} holds {@code x_t W_ih_k^T + bias}; the cell adds the
      * hidden part, applies its activations, and writes h_t into {@code state(t + 1)}.
+     *
+     * @param t the time step, from 0 to {@link #steps()} - 1
      */
     protected abstract void stepForward(int t);
 
@@ -204,6 +246,10 @@ public abstract class Recurrent implements Layer {
      * One step backward: {@code dh} is dL/dh_t in full; the cell writes each gate's
      * {@code dGate(k, t)} (and {@code dGateHidden(k, t)} where separate), dL/dh_(t-1) into
      * {@code dhPrev}, and updates what it carries itself.
+     *
+     * @param t      the time step, from {@link #steps()} - 1 down to 0
+     * @param dh     dL/dh_t {@code [B, hidden]}, from the output and from step t + 1
+     * @param dhPrev where the cell writes dL/dh_(t-1) {@code [B, hidden]}
      */
     protected abstract void stepBackward(int t, Tensor dh, Tensor dhPrev);
 
@@ -211,21 +257,44 @@ public abstract class Recurrent implements Layer {
     protected void startBackward() {
     }
 
-    /** The registry name's options beyond sizes and returnSequences; none by default. */
+    /**
+     * The registry name's options beyond sizes and returnSequences; none by default.
+     *
+     * @param c the config being written by {@link #config()}, to which the cell adds its own entries
+     */
     protected void addConfig(Map<String, Object> c) {
     }
 
-    /** Rows of time step t in a time-major buffer of {@code [T * B, ...]}. */
+    /**
+     * Rows of time step t in a time-major buffer of {@code [T * B, ...]}.
+     *
+     * @param buffer a time-major buffer with {@code T * B} rows for the last forward's batch
+     * @param t the time step, from 0 to {@link #steps()} - 1
+     * @return a view of its {@code B} rows for step t
+     */
     protected final Tensor step(BatchBuffer buffer, int t) {
         return block(buffer, buffer.get(steps * batch), steps, t);
     }
 
-    /** h_(t-1) for t = 0 ... T: {@code state(0)} is the zero initial state. */
+    /**
+     * h_(t-1) for t = 0 ... T: {@code state(0)} is the zero initial state.
+     *
+     * @param t the state's index, from 0 (the initial state) to {@link #steps()} (the last step's)
+     * @return a view {@code [B, hidden]} of that state
+     */
     protected final Tensor state(int t) {
         return block(states, states.get((steps + 1) * batch), steps + 1, t);
     }
 
-    /** Block i of {@code tensor}'s rows cut into {@code count}, a view made once per tensor and count. */
+    /**
+     * Block i of {@code tensor}'s rows cut into {@code count}, a view made once per tensor and count.
+     *
+     * @param key    the identity the views are cached under, usually the buffer or tensor being cut
+     * @param tensor the tensor whose rows are cut; its row count must be divisible by {@code count}
+     * @param count  the number of equal blocks, at least 1
+     * @param i      the block's index, from 0 to {@code count - 1}
+     * @return a view of block i's rows
+     */
     protected final Tensor block(Object key, Tensor tensor, int count, int i) {
         RowBlocks b = blocks.get(key);
         if (b == null) {
@@ -240,49 +309,102 @@ public abstract class Recurrent implements Layer {
         return block(stacked, stacked, gates, k);
     }
 
-    /** Gate k's values at step t. */
+    /**
+     * Gate k's values at step t.
+     *
+     * @param k the gate's index, from 0 to {@code gates - 1}, in PyTorch's order
+     * @param t the time step, from 0 to {@link #steps()} - 1
+     * @return a view {@code [B, hidden]}: the pre-activation, then, once the cell applied it, the gate's value
+     */
     protected final Tensor gate(int k, int t) {
         return step(gate[k], t);
     }
 
-    /** Gate k's input-part pre-activation gradient at step t. */
+    /**
+     * Gate k's input-part pre-activation gradient at step t.
+     *
+     * @param k the gate's index, from 0 to {@code gates - 1}, in PyTorch's order
+     * @param t the time step, from 0 to {@link #steps()} - 1
+     * @return a view {@code [B, hidden]} for the cell to write in {@link #stepBackward}
+     */
     protected final Tensor dGate(int k, int t) {
         return step(dGate[k], t);
     }
 
-    /** Gate k's hidden-part pre-activation gradient at step t. */
+    /**
+     * Gate k's hidden-part pre-activation gradient at step t.
+     *
+     * @param k the gate's index, from 0 to {@code gates - 1}, in PyTorch's order
+     * @param t the time step, from 0 to {@link #steps()} - 1
+     * @return a view {@code [B, hidden]}, the same as {@link #dGate(int, int)}'s unless
+     *         {@link #separateHiddenGradient(int)} says otherwise
+     */
     protected final Tensor dGateHidden(int k, int t) {
         return step(dGateHidden[k], t);
     }
 
-    /** Gate k's rows of {@code weight_hh_l0}: {@code [hidden, hidden]}. */
+    /**
+     * Gate k's rows of {@code weight_hh_l0}: {@code [hidden, hidden]}.
+     *
+     * @param k the gate's index, from 0 to {@code gates - 1}, in PyTorch's order
+     * @return a view of the live parameter's rows
+     */
     protected final Tensor weightHh(int k) {
         return gateRows(weightHh.value(), k);
     }
 
-    /** Gate k's part of {@code bias_hh_l0}. */
+    /**
+     * Gate k's part of {@code bias_hh_l0}.
+     *
+     * @param k the gate's index, from 0 to {@code gates - 1}, in PyTorch's order
+     * @return a view {@code [hidden]} of the live parameter
+     */
     protected final Tensor biasHh(int k) {
         return gateRows(biasHh.value(), k);
     }
 
-    /** {@code [B, hidden]} scratch. */
+    /**
+     * {@code [B, hidden]} scratch.
+     *
+     * @return a layer-owned buffer for the current batch, shared by every use of scratch (including
+     *         {@link #keepWhereMasked})
+     */
     protected final Tensor scratch() {
         return scratch.get(batch);
     }
 
+    /**
+     * Samples in the last forward's batch.
+     *
+     * @return the batch size {@code B}
+     */
     protected final int batch() {
         return batch;
     }
 
-    /** Time steps of the last forward. */
+    /**
+     * Time steps of the last forward.
+     *
+     * @return the number of steps {@code T}
+     */
     protected final int steps() {
         return steps;
     }
 
+    /**
+     * The hidden state's size.
+     *
+     * @return the number of hidden units, at least 1
+     */
     public int hidden() {
         return hidden;
     }
 
+    /**
+     * Whether the output is every step's state or only the last one's.
+     *
+     * @return {@code true} for {@code [time, hidden]} outputs, {@code false} for {@code [hidden]}
+     */
     public boolean returnSequences() {
         return returnSequences;
     }

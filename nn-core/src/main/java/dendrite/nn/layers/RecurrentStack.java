@@ -29,6 +29,8 @@ public final class RecurrentStack implements Layer {
     private final List<Shape> inputShapes = new ArrayList<>();
 
     /**
+     * A stack of {@code layers} recurrent layers of one kind, each with {@code hidden} units per direction.
+     *
      * @param cell            {@code lstm}, {@code gru} or {@code rnn} (tanh)
      * @param inputSize       features per step, or -1 to take them from the previous layer
      * @param hidden          each layer's hidden size (per direction)
@@ -36,6 +38,8 @@ public final class RecurrentStack implements Layer {
      * @param bidirectional   whether each layer runs both ways
      * @param returnSequences whether the last layer gives every step's state or the last one's
      * @param maskZero        whether all-zero steps are padding ({@link Recurrent#maskZeroSteps()})
+     * @throws IllegalArgumentException if {@code layers} is below 1, {@code cell} is unknown or {@code hidden}
+     *                                  is below 1
      */
     public RecurrentStack(String cell, int inputSize, int hidden, int layers, boolean bidirectional,
             boolean returnSequences, boolean maskZero) {
@@ -66,7 +70,15 @@ public final class RecurrentStack implements Layer {
         }
     }
 
-    /** Builds one from its {@link #config()}. */
+    /**
+     * Builds one from its {@link #config()}.
+     *
+     * @param c the config: {@code hidden_size} and {@code num_layers}, and optionally {@code cell} (default
+     *          {@code lstm}), {@code input_size}, {@code bidirectional}, {@code return_sequences} and
+     *          {@code mask_zero} (all three default false)
+     * @return a new, unbuilt stack
+     * @throws IllegalArgumentException if a required key is missing or a value is invalid
+     */
     public static RecurrentStack fromConfig(Map<String, ?> c) {
         String t = "recurrent_stack";
         return new RecurrentStack(Configs.stringValue(c, t, "cell", "lstm"),

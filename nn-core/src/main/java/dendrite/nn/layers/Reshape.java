@@ -18,7 +18,11 @@ public final class Reshape implements Layer {
     private Shape inputShape;
     private Shape outputShape;
 
-    /** @param target the per-sample shape, without the batch dimension */
+    /**
+     * Reshapes each sample to {@code target}, checked against the input when the model is built.
+     *
+     * @param target the per-sample shape, without the batch dimension; one dimension may be -1 to be inferred
+     */
     public Reshape(int... target) {
         this.target = target.clone();
     }

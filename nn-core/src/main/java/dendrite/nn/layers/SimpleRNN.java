@@ -19,16 +19,23 @@ import java.util.Map;
 public final class SimpleRNN extends Recurrent {
     private final Activation nonlinearity;
 
-    /** A tanh RNN of {@code hidden} units returning the last step's state. */
+    /**
+     * A tanh RNN of {@code hidden} units returning the last step's state.
+     *
+     * @param hidden the hidden state's size, at least 1; the input size is taken from the previous layer
+     */
     public SimpleRNN(int hidden) {
         this(-1, hidden, false, Activation.TANH);
     }
 
     /**
+     * PyTorch's {@code nn.RNN(inputSize, hidden, nonlinearity, batch_first=True)}, one layer, one direction.
+     *
      * @param inputSize       features per step, or -1 to take them from the previous layer
      * @param hidden          the hidden state's size
      * @param returnSequences every step's state ({@code [time, hidden]}) or the last one's
      * @param nonlinearity    {@link Activation#TANH} or {@link Activation#RELU}, as PyTorch offers
+     * @throws IllegalArgumentException if {@code hidden} is below 1 or the nonlinearity is another
      */
     public SimpleRNN(int inputSize, int hidden, boolean returnSequences, Activation nonlinearity) {
         super(inputSize, hidden, 1, returnSequences);
@@ -39,7 +46,14 @@ public final class SimpleRNN extends Recurrent {
         this.nonlinearity = nonlinearity;
     }
 
-    /** Builds one from its {@link #config()}. */
+    /**
+     * Builds one from its {@link #config()}.
+     *
+     * @param c the config: {@code hidden_size}, and optionally {@code input_size}, {@code nonlinearity}
+     *          ({@code tanh}, the default, or {@code relu}), {@code return_sequences} and {@code mask_zero}
+     * @return a new, unbuilt RNN
+     * @throws IllegalArgumentException if {@code hidden_size} is missing or a value is invalid
+     */
     public static SimpleRNN fromConfig(Map<String, ?> c) {
         String act = Configs.stringValue(c, "rnn", "nonlinearity", "tanh");
         if (!act.equals("tanh") && !act.equals("relu")) {

@@ -17,6 +17,10 @@ import java.util.Optional;
  * layer is for models that must output probabilities.
  */
 public final class Softmax implements Layer {
+    /** A softmax over each sample's values; it has no options. */
+    public Softmax() {
+    }
+
     private Backend be;
     private BatchBuffer out;
     private BatchBuffer dx;

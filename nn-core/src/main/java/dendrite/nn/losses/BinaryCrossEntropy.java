@@ -19,6 +19,10 @@ import dendrite.tensor.op.UnaryOp;
  * {@link BinaryCrossEntropyWithLogits} on the raw outputs: it is exact where this must cap.
  */
 public final class BinaryCrossEntropy implements Loss {
+    /** The loss, as {@link Losses#binaryCrossEntropy()} also gives it. */
+    public BinaryCrossEntropy() {
+    }
+
     /** PyTorch's floor for each log term. */
     private static final float LOG_FLOOR = -100f;
     /** PyTorch's floor for p (1 - p) in the gradient. */

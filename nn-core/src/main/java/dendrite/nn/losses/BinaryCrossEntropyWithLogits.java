@@ -17,6 +17,10 @@ import dendrite.tensor.op.UnaryOp;
  * (the naive {@code -y ln sigmoid(z) - ...} loses everything to rounding once |z| passes about 17).
  */
 public final class BinaryCrossEntropyWithLogits implements Loss {
+    /** The loss, as {@link Losses#binaryCrossEntropyWithLogits()} also gives it. */
+    public BinaryCrossEntropyWithLogits() {
+    }
+
     private final Workspace ws = new Workspace("bce_with_logits");
     private Tensor logits;
     private Tensor target;

@@ -18,10 +18,17 @@ public final class Huber implements Loss {
     private final Workspace ws = new Workspace("huber");
     private Tensor clamped;
 
+    /** Huber loss with PyTorch's default {@code delta}, 1.0. */
     public Huber() {
         this(1.0);
     }
 
+    /**
+     * Huber loss with the given threshold.
+     *
+     * @param delta the error at which the loss turns from quadratic to linear, positive, in the target's units
+     * @throws IllegalArgumentException if {@code delta} is not positive
+     */
     public Huber(double delta) {
         if (!(delta > 0)) {
             throw new IllegalArgumentException("huber: delta must be positive, got " + delta);
@@ -29,6 +36,11 @@ public final class Huber implements Loss {
         this.delta = (float) delta;
     }
 
+    /**
+     * The threshold between the quadratic and the linear part.
+     *
+     * @return {@code delta}, positive
+     */
     public float delta() {
         return delta;
     }

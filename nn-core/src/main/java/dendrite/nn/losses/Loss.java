@@ -22,12 +22,28 @@ import dendrite.tensor.Tensor;
  */
 public interface Loss {
 
-    /** A short name for logs and files, e.g. {@code mse}. */
+    /**
+     * A short name for logs and files, e.g. {@code mse}.
+     *
+     * @return the name {@link Losses#byName} knows this loss by
+     */
     String name();
 
-    /** The loss of a batch, as a tensor of one value owned by this loss. */
+    /**
+     * The loss of a batch, as a tensor of one value owned by this loss.
+     *
+     * @param prediction the model's output {@code [m, outputs...]}; kept (not copied) for {@link #backward}
+     * @param target     the targets on the same backend, as many values as the prediction unless the loss
+     *                   says otherwise
+     * @return a single-value tensor owned by this loss, valid until the next forward: read it with
+     *         {@code item()}
+     */
     Tensor forward(Tensor prediction, Tensor target);
 
-    /** dL/dprediction for the last {@link #forward}, owned by this loss. */
+    /**
+     * dL/dprediction for the last {@link #forward}, owned by this loss.
+     *
+     * @return the gradient with the prediction's shape, a loss-owned buffer valid until the next forward
+     */
     Tensor backward();
 }

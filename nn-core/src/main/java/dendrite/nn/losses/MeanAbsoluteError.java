@@ -8,6 +8,10 @@ import dendrite.tensor.op.UnaryOp;
 
 /** {@code L = mean |p - y|} over all N values; {@code dL/dp = sign(p - y) / N} (0 where p = y). */
 public final class MeanAbsoluteError implements Loss {
+    /** The loss, as {@link Losses#mae()} also gives it. */
+    public MeanAbsoluteError() {
+    }
+
     private final Workspace ws = new Workspace("mae");
     private Tensor diff;
 

@@ -9,6 +9,10 @@ import dendrite.tensor.Tensor;
  * {@code L = mean (p - y)^2} over all N values (PyTorch's {@code MSELoss}); {@code dL/dp = 2 (p - y) / N}.
  */
 public final class MeanSquaredError implements Loss {
+    /** The loss, as {@link Losses#mse()} also gives it. */
+    public MeanSquaredError() {
+    }
+
     private final Workspace ws = new Workspace("mse");
     private Tensor diff;
 

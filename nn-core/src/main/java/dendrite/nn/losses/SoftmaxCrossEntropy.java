@@ -22,11 +22,17 @@ public final class SoftmaxCrossEntropy implements Loss {
     private Tensor logits;
     private Tensor y;
 
+    /** Cross-entropy without label smoothing, as PyTorch's default {@code CrossEntropyLoss()}. */
     public SoftmaxCrossEntropy() {
         this(0.0);
     }
 
-    /** @param labelSmoothing s in [0, 1) */
+    /**
+     * Cross-entropy with label smoothing, as PyTorch's {@code CrossEntropyLoss(label_smoothing=s)}.
+     *
+     * @param labelSmoothing s in [0, 1): the share of each target spread evenly over the C classes
+     * @throws IllegalArgumentException if {@code labelSmoothing} is outside [0, 1)
+     */
     public SoftmaxCrossEntropy(double labelSmoothing) {
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
             throw new IllegalArgumentException("softmax_cross_entropy: label smoothing must be in [0, 1), got "
@@ -35,6 +41,11 @@ public final class SoftmaxCrossEntropy implements Loss {
         this.smoothing = (float) labelSmoothing;
     }
 
+    /**
+     * The label smoothing.
+     *
+     * @return s, in [0, 1); 0 for none
+     */
     public float labelSmoothing() {
         return smoothing;
     }

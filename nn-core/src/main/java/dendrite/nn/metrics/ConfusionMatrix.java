@@ -40,12 +40,33 @@ public final class ConfusionMatrix {
         this.total = t;
     }
 
-    /** Counts the pairs; every label must be in [0, numClasses). */
+    /**
+     * Counts the pairs; every label must be in [0, numClasses).
+     *
+     * @param actual the true class of each sample
+     * @param predicted the predicted class of each sample, as many as {@code actual}
+     * @param numClasses the number of classes, at least 1; the matrix is {@code numClasses x numClasses}
+     * @return a new immutable matrix with numbered classes (no names)
+     * @throws IllegalArgumentException if the lengths differ or are 0, {@code numClasses} is below 1, or a
+     *         label is outside [0, numClasses)
+     */
     public static ConfusionMatrix of(int[] actual, int[] predicted, int numClasses) {
         return of(actual, predicted, numClasses, List.of());
     }
 
-    /** As {@link #of(int[], int[], int)}, with class names for the table (empty for numbers). */
+    /**
+     * As {@link #of(int[], int[], int)}, with class names for the table (empty for numbers).
+     *
+     * @param actual the true class of each sample
+     * @param predicted the predicted class of each sample, as many as {@code actual}
+     * @param numClasses the number of classes, at least 1; the matrix is {@code numClasses x numClasses}
+     * @param classNames the name of each class in class order, exactly {@code numClasses} of them, or an empty
+     *        list for numbered classes; copied, not {@code null}
+     * @return a new immutable matrix
+     * @throws IllegalArgumentException if the lengths differ or are 0, {@code numClasses} is below 1, the
+     *         number of names is neither 0 nor {@code numClasses}, or a label is outside [0, numClasses)
+     * @throws NullPointerException if {@code classNames} is {@code null}
+     */
     public static ConfusionMatrix of(int[] actual, int[] predicted, int numClasses, List<String> classNames) {
         Metrics.checkLengths("confusion matrix", actual.length, predicted.length);
         Objects.requireNonNull(classNames, "confusion matrix: classNames is null; pass List.of() for numbered classes");
@@ -72,21 +93,41 @@ public final class ConfusionMatrix {
         }
     }
 
+    /**
+     * The number of classes, which is the number of rows and of columns.
+     *
+     * @return the number of classes, at least 1
+     */
     public int numClasses() {
         return counts.length;
     }
 
-    /** Class names, or empty when the classes are only numbered. */
+    /**
+     * Class names, or empty when the classes are only numbered.
+     *
+     * @return an unmodifiable list of {@link #numClasses()} names in class order, or an empty list
+     */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** Samples of class {@code actual} predicted as {@code predicted}. */
+    /**
+     * Samples of class {@code actual} predicted as {@code predicted}.
+     *
+     * @param actual the true class (row), in [0, numClasses)
+     * @param predicted the predicted class (column), in [0, numClasses)
+     * @return the count in that cell, {@code >= 0}
+     * @throws ArrayIndexOutOfBoundsException if either class is out of range
+     */
     public int count(int actual, int predicted) {
         return counts[actual][predicted];
     }
 
-    /** The counts as a new array, [actual][predicted]. */
+    /**
+     * The counts as a new array, [actual][predicted].
+     *
+     * @return a fresh {@code numClasses x numClasses} copy; changing it does not change this matrix
+     */
     public int[][] toArray() {
         int[][] copy = new int[counts.length][];
         for (int i = 0; i < counts.length; i++) {
@@ -95,12 +136,22 @@ public final class ConfusionMatrix {
         return copy;
     }
 
-    /** Number of samples counted. */
+    /**
+     * Number of samples counted.
+     *
+     * @return the sum of all cells, at least 1
+     */
     public long total() {
         return total;
     }
 
-    /** Samples whose actual class is {@code c} (scikit-learn's "support"). */
+    /**
+     * Samples whose actual class is {@code c} (scikit-learn's "support").
+     *
+     * @param c the class, in [0, numClasses)
+     * @return the sum of row {@code c}, {@code >= 0}
+     * @throws ArrayIndexOutOfBoundsException if {@code c} is out of range
+     */
     public long support(int c) {
         long s = 0;
         for (int v : counts[c]) {
@@ -109,7 +160,13 @@ public final class ConfusionMatrix {
         return s;
     }
 
-    /** Samples predicted as class {@code c}. */
+    /**
+     * Samples predicted as class {@code c}.
+     *
+     * @param c the class, in [0, numClasses)
+     * @return the sum of column {@code c}, {@code >= 0}
+     * @throws ArrayIndexOutOfBoundsException if {@code c} is out of range
+     */
     public long predictedCount(int c) {
         long s = 0;
         for (int[] row : counts) {
@@ -118,7 +175,11 @@ public final class ConfusionMatrix {
         return s;
     }
 
-    /** Fraction of all samples on the diagonal. */
+    /**
+     * Fraction of all samples on the diagonal.
+     *
+     * @return the share of correct predictions, in [0, 1]
+     */
     public double accuracy() {
         long correct = 0;
         for (int c = 0; c < counts.length; c++) {
@@ -127,21 +188,47 @@ public final class ConfusionMatrix {
         return (double) correct / total;
     }
 
+    /**
+     * Precision of class {@code c}: correct c / predicted c, the share of samples called c that were c.
+     *
+     * @param c the class, in [0, numClasses)
+     * @return the ratio in [0, 1]; 0 when its denominator is 0
+     * @throws ArrayIndexOutOfBoundsException if {@code c} is out of range
+     */
     public double precision(int c) {
         return ratio(counts[c][c], predictedCount(c));
     }
 
+    /**
+     * Recall of class {@code c}: correct c / actual c, the share of the samples of class c that were found.
+     *
+     * @param c the class, in [0, numClasses)
+     * @return the ratio in [0, 1]; 0 when its denominator is 0
+     * @throws ArrayIndexOutOfBoundsException if {@code c} is out of range
+     */
     public double recall(int c) {
         return ratio(counts[c][c], support(c));
     }
 
+    /**
+     * F1 score of class {@code c}: the harmonic mean of its {@link #precision(int) precision} and
+     * {@link #recall(int) recall}.
+     *
+     * @param c the class, in [0, numClasses)
+     * @return the score in [0, 1]; 0 when precision and recall are both 0
+     * @throws ArrayIndexOutOfBoundsException if {@code c} is out of range
+     */
     public double f1(int c) {
         double p = precision(c);
         double r = recall(c);
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
-    /** Unweighted mean of the per-class precisions. */
+    /**
+     * Unweighted mean of the per-class precisions.
+     *
+     * @return the macro-averaged precision, in [0, 1]; classes never predicted count as 0
+     */
     public double macroPrecision() {
         double s = 0;
         for (int c = 0; c < counts.length; c++) {
@@ -150,7 +237,11 @@ public final class ConfusionMatrix {
         return s / counts.length;
     }
 
-    /** Unweighted mean of the per-class recalls. */
+    /**
+     * Unweighted mean of the per-class recalls.
+     *
+     * @return the macro-averaged recall, in [0, 1]; classes absent from the data count as 0
+     */
     public double macroRecall() {
         double s = 0;
         for (int c = 0; c < counts.length; c++) {
@@ -159,7 +250,11 @@ public final class ConfusionMatrix {
         return s / counts.length;
     }
 
-    /** Unweighted mean of the per-class F1 scores (not the F1 of the macro precision and recall). */
+    /**
+     * Unweighted mean of the per-class F1 scores (not the F1 of the macro precision and recall).
+     *
+     * @return the macro-averaged F1 score, in [0, 1]
+     */
     public double macroF1() {
         double s = 0;
         for (int c = 0; c < counts.length; c++) {

@@ -14,7 +14,14 @@ public final class Metrics {
     private Metrics() {
     }
 
-    /** Fraction of samples whose predicted class equals the actual class. */
+    /**
+     * Fraction of samples whose predicted class equals the actual class.
+     *
+     * @param actual the true class index of each sample
+     * @param predicted the predicted class index of each sample, as many as {@code actual}
+     * @return the share of exact matches, in [0, 1]
+     * @throws IllegalArgumentException if the lengths differ or are 0
+     */
     public static double accuracy(int[] actual, int[] predicted) {
         checkLengths("accuracy", actual.length, predicted.length);
         int correct = 0;
@@ -26,7 +33,14 @@ public final class Metrics {
         return (double) correct / actual.length;
     }
 
-    /** Mean squared error: mean of (predicted - actual)². */
+    /**
+     * Mean squared error: mean of (predicted - actual)².
+     *
+     * @param actual the true values, one per sample and output (any layout, matched element by element)
+     * @param predicted the predictions, in the same layout and length as {@code actual}
+     * @return the mean squared difference, {@code >= 0}, in the square of the values' units
+     * @throws IllegalArgumentException if the lengths differ or are 0
+     */
     public static double meanSquaredError(float[] actual, float[] predicted) {
         checkLengths("mean squared error", actual.length, predicted.length);
         double sum = 0;
@@ -37,7 +51,14 @@ public final class Metrics {
         return sum / actual.length;
     }
 
-    /** Mean absolute error: mean of |predicted - actual|. */
+    /**
+     * Mean absolute error: mean of |predicted - actual|.
+     *
+     * @param actual the true values, one per sample and output (any layout, matched element by element)
+     * @param predicted the predictions, in the same layout and length as {@code actual}
+     * @return the mean absolute difference, {@code >= 0}, in the values' units
+     * @throws IllegalArgumentException if the lengths differ or are 0
+     */
     public static double meanAbsoluteError(float[] actual, float[] predicted) {
         checkLengths("mean absolute error", actual.length, predicted.length);
         double sum = 0;
@@ -52,6 +73,11 @@ public final class Metrics {
      * target per sample. 1 is a perfect fit; 0 is no better than predicting the mean; it can be
      * negative. For constant actual values the ratio is undefined and, as in scikit-learn, the
      * score is 1 for a perfect prediction and 0 otherwise.
+     *
+     * @param actual the true value of each sample
+     * @param predicted the predicted value of each sample, as many as {@code actual}
+     * @return R², at most 1 and unbounded below
+     * @throws IllegalArgumentException if the lengths differ or are 0
      */
     public static double r2(float[] actual, float[] predicted) {
         return r2(actual, predicted, 1);
@@ -60,6 +86,13 @@ public final class Metrics {
     /**
      * R² for {@code outputs} targets per sample (row-major): the mean of each output's R²
      * (scikit-learn's {@code multioutput='uniform_average'}).
+     *
+     * @param actual the true values, {@code [samples, outputs]} flattened row-major
+     * @param predicted the predictions, in the same layout and length as {@code actual}
+     * @param outputs the number of targets per sample, at least 1, dividing the arrays' length
+     * @return the unweighted mean over outputs of each output's R², at most 1 and unbounded below
+     * @throws IllegalArgumentException if the lengths differ or are 0, or {@code outputs} is below 1 or
+     *         does not divide the length
      */
     public static double r2(float[] actual, float[] predicted, int outputs) {
         checkLengths("R²", actual.length, predicted.length);
@@ -91,6 +124,11 @@ public final class Metrics {
     /**
      * The predicted class of each sample from row-major scores (logits or probabilities),
      * {@code numClasses} per sample: the index of the largest, the first one on ties.
+     *
+     * @param scores the scores, {@code [samples, numClasses]} flattened row-major; may be empty
+     * @param numClasses the number of classes (scores per sample), at least 1, dividing {@code scores.length}
+     * @return a new array of {@code scores.length / numClasses} class indices in [0, numClasses), in sample order
+     * @throws IllegalArgumentException if {@code numClasses} is below 1 or does not divide the length
      */
     public static int[] argmax(float[] scores, int numClasses) {
         if (numClasses < 1 || scores.length % numClasses != 0) {

@@ -16,15 +16,38 @@ public final class Adagrad extends Optimizer {
     private final double lrDecay;
     private final float initialAccumulatorValue;
 
+    /**
+     * Adagrad with PyTorch's defaults: eps 1e-10, no learning-rate decay, the sum starting at 0.
+     *
+     * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
+     * @throws IllegalArgumentException if the learning rate is not positive
+     */
     public Adagrad(double learningRate) {
         this(learningRate, 1e-10);
     }
 
+    /**
+     * Adagrad with the given eps, no learning-rate decay, the sum starting at 0.
+     *
+     * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
+     * @param eps          the small positive value added to the denominator, e.g. 1e-10
+     * @throws IllegalArgumentException if the learning rate is not positive
+     */
     public Adagrad(double learningRate, double eps) {
         this(learningRate, 0, 0, eps);
     }
 
-    /** All of PyTorch's options but weight decay ({@link #weightDecay(double)}). */
+    /**
+     * All of PyTorch's options but weight decay ({@link #weightDecay(double)}).
+     *
+     * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
+     * @param lrDecay                 the learning-rate decay, at least 0: step t uses
+     *                                {@code lr / (1 + (t - 1) lrDecay)}
+     * @param initialAccumulatorValue the value the sum of squared gradients starts at, at least 0
+     * @param eps                     the small positive value added to the denominator, e.g. 1e-10
+     * @throws IllegalArgumentException if the learning rate is not positive, or {@code lrDecay} or
+     *                                  {@code initialAccumulatorValue} is negative
+     */
     public Adagrad(double learningRate, double lrDecay, double initialAccumulatorValue, double eps) {
         super(learningRate, "sum");
         if (!(lrDecay >= 0) || !(initialAccumulatorValue >= 0)) {

@@ -24,15 +24,39 @@ public class Adam extends Optimizer {
     private final float eps;
     private final boolean amsgrad;
 
+    /**
+     * Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no amsgrad, no weight decay.
+     *
+     * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
+     * @throws IllegalArgumentException if the learning rate is not positive
+     */
     public Adam(double learningRate) {
         this(learningRate, 0.9, 0.999, 1e-8);
     }
 
+    /**
+     * Adam with the given betas and eps, without amsgrad (PyTorch's default).
+     *
+     * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
+     * @param beta1        the decay rate of the gradient's running mean m, in [0, 1), e.g. 0.9
+     * @param beta2        the decay rate of the squared gradient's running mean v, in [0, 1), e.g. 0.999
+     * @param eps          the small positive value added to {@code sqrt(v)} in the denominator, e.g. 1e-8
+     * @throws IllegalArgumentException if the learning rate is not positive
+     */
     public Adam(double learningRate, double beta1, double beta2, double eps) {
         this(learningRate, beta1, beta2, eps, false);
     }
 
-    /** PyTorch's options but weight decay ({@link #weightDecay(double)}). */
+    /**
+     * PyTorch's options but weight decay ({@link #weightDecay(double)}).
+     *
+     * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
+     * @param beta1        the decay rate of the gradient's running mean m, in [0, 1), e.g. 0.9
+     * @param beta2        the decay rate of the squared gradient's running mean v, in [0, 1), e.g. 0.999
+     * @param eps          the small positive value added to {@code sqrt(v)} in the denominator, e.g. 1e-8
+     * @param amsgrad      whether to divide by the largest v so far (adds the {@code max_exp_avg_sq} slot)
+     * @throws IllegalArgumentException if the learning rate is not positive
+     */
     public Adam(double learningRate, double beta1, double beta2, double eps, boolean amsgrad) {
         super(learningRate, amsgrad ? new String[] {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
                 : new String[] {"exp_avg", "exp_avg_sq"});
@@ -47,7 +71,11 @@ public class Adam extends Optimizer {
         return "adam";
     }
 
-    /** Whether weight decay is decoupled from the gradient (AdamW). */
+    /**
+     * Whether weight decay is decoupled from the gradient (AdamW).
+     *
+     * @return {@code false} for Adam (L2 added to the gradient), {@code true} in {@link AdamW}
+     */
     protected boolean decoupled() {
         return false;
     }

@@ -23,16 +23,25 @@ public interface LearningRateSchedule {
      * @param base  the optimizer's base rate
      * @param step  steps completed so far (0 for the first step)
      * @param epoch the current epoch, from 0
+     * @return the learning rate for that step, normally positive
      */
     double rate(double base, long step, int epoch);
 
-    /** Called after each epoch with the monitored value (validation loss when there is one). */
+    /**
+     * Called after each epoch with the monitored value (validation loss when there is one).
+     * Default: nothing (a pure schedule).
+     *
+     * @param epoch     the epoch that ended, from 0
+     * @param monitored the monitored value, lower is better (the training loss when there is no validation)
+     */
     default void onEpochEnd(int epoch, double monitored) {
     }
 
     /**
      * The schedule's state by name, for a checkpoint; empty (the default) for a pure schedule. Values
      * are doubles so that a checkpoint can store them exactly; counters are whole numbers.
+     *
+     * @return the state by name, or an empty map for a pure schedule
      */
     default Map<String, Double> state() {
         return Map.of();
@@ -41,6 +50,7 @@ public interface LearningRateSchedule {
     /**
      * Takes back what {@link #state()} gave, when resuming from a checkpoint.
      *
+     * @param state what {@link #state()} returned, e.g. read back from a checkpoint
      * @throws IllegalArgumentException when the names are not exactly those of {@link #state()} or a
      *                                  value is out of range; the schedule is then unchanged
      */

@@ -47,7 +47,14 @@ public abstract class Optimizer {
     private Parameter[] stepParamArray;
     private Tensor[][] stepSlots;
 
-    /** @param slotNames the per-parameter state tensors, in PyTorch's names */
+    /**
+     * Creates an optimizer with no schedule (a constant rate), no weight decay and no clipping.
+     *
+     * @param learningRate the base learning rate, positive
+     * @param slotNames    the per-parameter state tensors, in PyTorch's names (e.g. {@code exp_avg},
+     *                     {@code exp_avg_sq}); none for a stateless update
+     * @throws IllegalArgumentException if the learning rate is not positive
+     */
     protected Optimizer(double learningRate, String... slotNames) {
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be positive, got "
@@ -57,18 +64,31 @@ public abstract class Optimizer {
         this.slotNames = slotNames.clone();
     }
 
-    /** A short name, e.g. {@code adam}. */
+    /**
+     * A short name, e.g. {@code adam}.
+     *
+     * @return the optimizer's name, lower case, as in logs and checkpoints
+     */
     public abstract String name();
 
     /**
      * Runs the update kernel for one parameter.
      *
-     * @param state this parameter's slot tensors, in the order of the constructor's slot names
-     * @param t     the step number, from 1
+     * @param backend     the backend the parameter lives on
+     * @param p           the parameter to update in place, its gradient already clipped
+     * @param state       this parameter's slot tensors, in the order of the constructor's slot names
+     * @param lr          the learning rate for this step, after the schedule
+     * @param weightDecay the weight decay coefficient, 0 for none
+     * @param t           the step number, from 1
      */
     protected abstract void update(Backend backend, Parameter p, Tensor[] state, float lr, float weightDecay, long t);
 
-    /** Hyperparameters for logs and checkpoints. */
+    /**
+     * Hyperparameters for logs and checkpoints.
+     *
+     * @return a new map: {@code name}, {@code learning_rate}, {@code weight_decay}, the clipping limits when
+     *         set, {@code schedule}, and what the subclass adds
+     */
     public Map<String, Object> config() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("name", name());
@@ -86,86 +106,163 @@ public abstract class Optimizer {
 
     // ------------------------------------------------------------------ settings
 
-    /** The base learning rate (before the schedule). */
+    /**
+     * The base learning rate (before the schedule).
+     *
+     * @return the rate given to the constructor or to {@link #learningRate(double)}
+     */
     public double learningRate() {
         return learningRate;
     }
 
+    /**
+     * Sets the base learning rate, which the schedule scales from the next step on.
+     *
+     * @param lr the new base learning rate, positive (not checked here, unlike in the constructor)
+     * @return this optimizer, for chaining
+     */
     public Optimizer learningRate(double lr) {
         this.learningRate = lr;
         return this;
     }
 
-    /** Weight decay: L2 (added to the gradient) for SGD, Adam, RMSProp and Adagrad; decoupled for AdamW. */
+    /**
+     * Weight decay: L2 (added to the gradient) for SGD, Adam, RMSProp and Adagrad; decoupled for AdamW.
+     *
+     * @param wd the decay coefficient, at least 0 (0: none), e.g. 1e-4; PyTorch's {@code weight_decay}
+     * @return this optimizer, for chaining
+     */
     public Optimizer weightDecay(double wd) {
         this.weightDecay = (float) wd;
         return this;
     }
 
+    /**
+     * The weight decay coefficient.
+     *
+     * @return the coefficient, 0 when there is none
+     */
     public float weightDecay() {
         return weightDecay;
     }
 
-    /** Scales all gradients together so their global L2 norm is at most {@code maxNorm} (0: off). */
+    /**
+     * Scales all gradients together so their global L2 norm is at most {@code maxNorm} (0: off).
+     *
+     * @param maxNorm the largest global norm allowed, positive, or 0 to switch clipping off
+     * @return this optimizer, for chaining
+     */
     public Optimizer clipGradNorm(double maxNorm) {
         this.clipNorm = maxNorm;
         return this;
     }
 
-    /** Clamps each gradient value into [-v, v] (0: off). */
+    /**
+     * Clamps each gradient value into [-v, v] (0: off).
+     *
+     * @param v the largest absolute gradient value allowed, positive, or 0 to switch clamping off
+     * @return this optimizer, for chaining
+     */
     public Optimizer clipGradValue(double v) {
         this.clipValue = v;
         return this;
     }
 
+    /**
+     * Sets the learning-rate schedule (see {@link Schedules}); the default is constant.
+     *
+     * @param s the schedule that turns the base rate, the step count and the epoch into each step's rate
+     * @return this optimizer, for chaining
+     */
     public Optimizer schedule(LearningRateSchedule s) {
         this.schedule = s;
         return this;
     }
 
+    /**
+     * The learning-rate schedule.
+     *
+     * @return the schedule in use, {@link Schedules#constant()} unless one was set
+     */
     public LearningRateSchedule schedule() {
         return schedule;
     }
 
     // ------------------------------------------------------------------ progress
 
-    /** Steps taken so far (Adam's t after the last step). */
+    /**
+     * Steps taken so far (Adam's t after the last step).
+     *
+     * @return the number of {@link #step} calls, plus what {@link #setStepCount} restored
+     */
     public long stepCount() {
         return steps;
     }
 
-    /** Restores the step count from a checkpoint. */
+    /**
+     * Restores the step count from a checkpoint.
+     *
+     * @param steps the {@link #stepCount()} saved with the checkpoint, at least 0
+     */
     public void setStepCount(long steps) {
         this.steps = steps;
     }
 
-    /** The epoch the schedule sees (set by the trainer at the start of each epoch, from 0). */
+    /**
+     * The epoch the schedule sees (set by the trainer at the start of each epoch, from 0).
+     *
+     * @return the current epoch, from 0
+     */
     public int epoch() {
         return epoch;
     }
 
+    /**
+     * Sets the epoch the schedule sees; the trainer calls it at the start of each epoch.
+     *
+     * @param epoch the epoch starting, from 0
+     */
     public void setEpoch(int epoch) {
         this.epoch = epoch;
     }
 
-    /** The learning rate the next step will use. */
+    /**
+     * The learning rate the next step will use.
+     *
+     * @return the schedule's rate for the base rate, the steps taken and the epoch
+     */
     public double currentLearningRate() {
         return schedule.rate(learningRate, steps, epoch);
     }
 
-    /** The learning rate the last step used (NaN before the first). */
+    /**
+     * The learning rate the last step used (NaN before the first).
+     *
+     * @return the last step's rate, or {@link Double#NaN} before any step
+     */
     public double lastLearningRate() {
         return lastRate;
     }
 
-    /** Tells the schedule an epoch ended with this monitored value (for reduce-on-plateau). */
+    /**
+     * Tells the schedule an epoch ended with this monitored value (for reduce-on-plateau).
+     *
+     * @param epoch     the epoch that ended, from 0
+     * @param monitored the value the schedule watches, e.g. the validation loss
+     */
     public void epochEnded(int epoch, double monitored) {
         schedule.onEpochEnd(epoch, monitored);
     }
 
     // ------------------------------------------------------------------ the step
 
-    /** One update of every parameter from its gradient. */
+    /**
+     * One update of every parameter from its gradient.
+     *
+     * @param params the parameters by state-dict name (e.g. {@link dendrite.nn.Sequential#namedParameters()}),
+     *               the same map on every step, their gradients filled by the last backward; gradients may be
+     *               clipped in place
+     */
     public final void step(Map<String, Parameter> params) {
         initializeState(params);
         if (clipNorm > 0) {
@@ -244,6 +341,11 @@ public abstract class Optimizer {
      * {@code count} working tensors shaped like {@code p}, made on first use and kept: for updates
      * written with the backend's element-wise operations (options its fused kernels lack). Not
      * state: they are not saved, and a steady step allocates nothing through them.
+     *
+     * @param backend the backend to allocate them on, the parameter's
+     * @param p       the parameter they are for; they are kept per parameter (by identity)
+     * @param count   how many are needed; only the first call for {@code p} decides how many are made
+     * @return the parameter's working tensors, shaped like it; their contents are whatever the last update left
      */
     protected final Tensor[] scratch(Backend backend, Parameter p, int count) {
         Tensor[] s = scratch.get(p);
@@ -257,7 +359,12 @@ public abstract class Optimizer {
         return s;
     }
 
-    /** Whether {@link #scratch} has been made for {@code p}, i.e. a composed update has run for it. */
+    /**
+     * Whether {@link #scratch} has been made for {@code p}, i.e. a composed update has run for it.
+     *
+     * @param p the parameter
+     * @return {@code true} once {@link #scratch} was called for it
+     */
     protected final boolean hasScratch(Parameter p) {
         return scratch.containsKey(p);
     }
@@ -265,12 +372,19 @@ public abstract class Optimizer {
     /**
      * The value slot {@code slot}'s tensors start at (0 unless an optimizer says otherwise, such as
      * Adagrad's {@code initial_accumulator_value}).
+     *
+     * @param slot the slot's index, in the order of the constructor's slot names
+     * @return the value its tensors are filled with when allocated
      */
     protected float initialSlotValue(int slot) {
         return 0f;
     }
 
-    /** Allocates the state tensors of any parameter that has none yet (filled with {@link #initialSlotValue}). */
+    /**
+     * Allocates the state tensors of any parameter that has none yet (filled with {@link #initialSlotValue}).
+     *
+     * @param params the parameters by state-dict name, as {@link #step} will get them
+     */
     public void initializeState(Map<String, Parameter> params) {
         if (slots.size() == params.size()) {
             return;
@@ -295,6 +409,8 @@ public abstract class Optimizer {
     /**
      * The live state tensors by name ({@code <parameter>.<slot>}, e.g. {@code 0.weight.exp_avg}),
      * empty before the first step or {@link #initializeState}.
+     *
+     * @return an unmodifiable map of the live tensors (not copies), parameter by parameter, slot by slot
      */
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();

@@ -27,15 +27,39 @@ public final class RmsProp extends Optimizer {
     private final int momentumSlot;
     private final int gradAvgSlot;
 
+    /**
+     * RMSProp with PyTorch's defaults: alpha 0.99, eps 1e-8, no momentum, not centered.
+     *
+     * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
+     * @throws IllegalArgumentException if the learning rate is not positive
+     */
     public RmsProp(double learningRate) {
         this(learningRate, 0.99, 1e-8);
     }
 
+    /**
+     * RMSProp with the given smoothing and eps, no momentum, not centered.
+     *
+     * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
+     * @param alpha        the decay rate of the squared gradient's running mean, in [0, 1), e.g. 0.99
+     * @param eps          the small positive value added to the denominator, e.g. 1e-8
+     * @throws IllegalArgumentException if the learning rate is not positive
+     */
     public RmsProp(double learningRate, double alpha, double eps) {
         this(learningRate, alpha, eps, 0, false);
     }
 
-    /** All of PyTorch's options but weight decay ({@link #weightDecay(double)}). */
+    /**
+     * All of PyTorch's options but weight decay ({@link #weightDecay(double)}).
+     *
+     * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
+     * @param alpha        the decay rate of the squared gradient's running mean, in [0, 1), e.g. 0.99
+     * @param eps          the small positive value added to the denominator, e.g. 1e-8
+     * @param momentum     the momentum factor, at least 0 (0: none; above 0 adds the {@code momentum_buffer} slot)
+     * @param centered     whether to subtract the squared mean gradient in the denominator (adds the
+     *                     {@code grad_avg} slot)
+     * @throws IllegalArgumentException if the learning rate is not positive or the momentum is negative
+     */
     public RmsProp(double learningRate, double alpha, double eps, double momentum, boolean centered) {
         super(learningRate, slots(momentum, centered));
         if (!(momentum >= 0)) {

@@ -10,12 +10,24 @@ public final class Schedules {
     private Schedules() {
     }
 
-    /** The base rate throughout. */
+    /**
+     * The base rate throughout.
+     *
+     * @return a new constant schedule, named {@code constant}
+     */
     public static LearningRateSchedule constant() {
         return named("constant", (base, step, epoch) -> base);
     }
 
-    /** {@code base * gamma^floor(epoch / stepSize)}: drops by {@code gamma} every {@code stepSize} epochs. */
+    /**
+     * {@code base * gamma^floor(epoch / stepSize)}: drops by {@code gamma} every {@code stepSize} epochs.
+     * PyTorch's {@code StepLR}.
+     *
+     * @param stepSize the number of epochs between drops, at least 1
+     * @param gamma    the factor applied at each drop, usually in (0, 1), e.g. 0.1
+     * @return a new schedule
+     * @throws IllegalArgumentException if {@code stepSize} is below 1
+     */
     public static LearningRateSchedule stepDecay(int stepSize, double gamma) {
         if (stepSize <= 0) {
             throw new IllegalArgumentException("stepDecay: step size must be positive, got " + stepSize);
@@ -24,7 +36,12 @@ public final class Schedules {
                 (base, step, epoch) -> base * Math.pow(gamma, epoch / stepSize));
     }
 
-    /** {@code base * gamma^epoch}. */
+    /**
+     * {@code base * gamma^epoch}: PyTorch's {@code ExponentialLR}.
+     *
+     * @param gamma the factor applied each epoch, usually in (0, 1), e.g. 0.95
+     * @return a new schedule
+     */
     public static LearningRateSchedule exponential(double gamma) {
         return named("exponential(" + gamma + ")", (base, step, epoch) -> base * Math.pow(gamma, epoch));
     }
@@ -32,6 +49,13 @@ public final class Schedules {
     /**
      * Linear warm-up from near 0 to the base rate over {@code warmupSteps}, then a cosine decay to
      * {@code minFactor * base} at {@code totalSteps} (held there after).
+     *
+     * @param warmupSteps the number of warm-up steps, at least 0 (0: start at the base rate); step {@code s}
+     *                    of the warm-up uses {@code base (s + 1) / warmupSteps}
+     * @param totalSteps  the step at which the decay ends, greater than {@code warmupSteps}
+     * @param minFactor   the final rate as a fraction of the base rate, in [0, 1], e.g. 0.0
+     * @return a new schedule, driven by the step count (the epoch is ignored)
+     * @throws IllegalArgumentException if {@code totalSteps} does not exceed {@code warmupSteps}
      */
     public static LearningRateSchedule cosine(long warmupSteps, long totalSteps, double minFactor) {
         if (totalSteps <= warmupSteps) {
@@ -53,6 +77,16 @@ public final class Schedules {
      * Multiplies the rate by {@code factor} when the monitored value (lower is better) has not improved
      * by more than {@code minDelta} for {@code patience} epochs; never below {@code minRate}. Its state
      * (the scale so far, the best value, the epochs without improvement) is saved in checkpoints.
+     * PyTorch's {@code ReduceLROnPlateau(mode='min', threshold_mode='abs')}.
+     *
+     * @param factor   the factor applied at each reduction, in (0, 1), e.g. 0.1
+     * @param patience the number of epochs without improvement tolerated; the rate drops on the next one,
+     *                 at least 0
+     * @param minDelta the smallest decrease that counts as an improvement, at least 0 (absolute, in the
+     *                 monitored value's units)
+     * @param minRate  the floor of the rate, at least 0
+     * @return a new stateful schedule; give each optimizer its own
+     * @throws IllegalArgumentException if {@code factor} is not in (0, 1)
      */
     public static LearningRateSchedule reduceOnPlateau(double factor, int patience, double minDelta, double minRate) {
         return new ReduceOnPlateau(factor, patience, minDelta, minRate);

@@ -21,15 +21,39 @@ public final class Sgd extends Optimizer {
     private final float dampening;
     private final boolean nesterov;
 
+    /**
+     * Plain SGD, {@code p -= lr g}: PyTorch's defaults (no momentum, no dampening, no weight decay).
+     *
+     * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
+     * @throws IllegalArgumentException if the learning rate is not positive
+     */
     public Sgd(double learningRate) {
         this(learningRate, 0, false);
     }
 
+    /**
+     * SGD with momentum, without dampening (PyTorch's default).
+     *
+     * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
+     * @param momentum     the momentum factor mu, at least 0 (0: none), e.g. 0.9
+     * @param nesterov     whether to use Nesterov momentum (needs a positive momentum)
+     * @throws IllegalArgumentException if the learning rate is not positive, or Nesterov is asked for without
+     *                                  momentum
+     */
     public Sgd(double learningRate, double momentum, boolean nesterov) {
         this(learningRate, momentum, 0, nesterov);
     }
 
-    /** All of PyTorch's options but weight decay ({@link #weightDecay(double)}). */
+    /**
+     * All of PyTorch's options but weight decay ({@link #weightDecay(double)}).
+     *
+     * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
+     * @param momentum     the momentum factor mu, at least 0 (0: none), e.g. 0.9
+     * @param dampening    the share of each gradient held back from the momentum buffer, in [0, 1] (0: none)
+     * @param nesterov     whether to use Nesterov momentum (needs a positive momentum and no dampening)
+     * @throws IllegalArgumentException if the learning rate is not positive, or Nesterov is asked for without
+     *                                  momentum or with dampening
+     */
     public Sgd(double learningRate, double momentum, double dampening, boolean nesterov) {
         super(learningRate, momentum > 0 ? new String[] {"momentum_buffer"} : new String[0]);
         if (nesterov && (momentum <= 0 || dampening != 0)) {

@@ -20,6 +20,13 @@ import dendrite.nn.optim.Optimizer;
  * initialEpoch(epochsCompleted)}. Each epoch's shuffle depends only on the seed and the epoch number
  * and each dropout mask only on its layer's seed and counter, so the resumed run sees the same batches
  * and masks as an uninterrupted one: on backend-scalar, the same bits.
+ *
+ * @param model           the model being trained, its weights and random state live
+ * @param optimizer       the optimizer, its state tensors, step count and schedule live
+ * @param epochsCompleted the number of epochs finished, counted from 0 (a resumed run's earlier ones
+ *                        included): the {@code initialEpoch} to resume with
+ * @param history         the metrics recorded so far by this {@code fit}; a resumed run's history starts at
+ *                        its initial epoch
  */
 public record Checkpoint(Sequential model, Optimizer optimizer, int epochsCompleted, History history) {
 }

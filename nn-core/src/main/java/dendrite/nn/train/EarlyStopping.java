@@ -22,42 +22,84 @@ public final class EarlyStopping {
         this.metric = metric;
     }
 
-    /** Watches {@code metric}, e.g. {@code val_loss} or {@code val_accuracy}. */
+    /**
+     * Watches {@code metric}, e.g. {@code val_loss} or {@code val_accuracy}.
+     *
+     * @param metric the name of a metric in the {@link History}, e.g. {@code val_loss}; its name also says
+     *               whether higher is better (see {@link #maximizes()})
+     * @return a new rule with patience 5, min delta 0, restoring the best weights
+     */
     public static EarlyStopping monitor(String metric) {
         return new EarlyStopping(metric);
     }
 
-    /** Epochs without improvement before stopping (default 5). */
+    /**
+     * Epochs without improvement before stopping (default 5).
+     *
+     * @param epochs the number of epochs without improvement to tolerate, at least 0
+     * @return this rule, for chaining
+     */
     public EarlyStopping patience(int epochs) {
         this.patience = epochs;
         return this;
     }
 
-    /** The smallest change that counts as an improvement (default 0). */
+    /**
+     * The smallest change that counts as an improvement (default 0).
+     *
+     * @param delta the margin, at least 0, in the metric's units: an epoch improves only when it beats the best
+     *              by more than this
+     * @return this rule, for chaining
+     */
     public EarlyStopping minDelta(double delta) {
         this.minDelta = delta;
         return this;
     }
 
-    /** Whether to put back the best epoch's weights when training ends (default true). */
+    /**
+     * Whether to put back the best epoch's weights when training ends (default true).
+     *
+     * @param restore {@code true} to restore the best epoch's weights, {@code false} to keep the last epoch's
+     * @return this rule, for chaining
+     */
     public EarlyStopping restoreBestWeights(boolean restore) {
         this.restoreBestWeights = restore;
         return this;
     }
 
+    /**
+     * The monitored metric.
+     *
+     * @return the name given to {@link #monitor}
+     */
     public String metric() {
         return metric;
     }
 
+    /**
+     * Epochs without improvement before stopping.
+     *
+     * @return the patience, 5 unless set
+     */
     public int patience() {
         return patience;
     }
 
+    /**
+     * Whether the best epoch's weights are put back when training ends.
+     *
+     * @return {@code true} unless {@link #restoreBestWeights(boolean)} switched it off
+     */
     public boolean restoresBestWeights() {
         return restoreBestWeights;
     }
 
-    /** Whether larger values of the metric are better. */
+    /**
+     * Whether larger values of the metric are better.
+     *
+     * @return {@code true} when the metric's name contains {@code acc}, {@code f1}, {@code precision},
+     *         {@code recall} or {@code r2} (in any case), {@code false} otherwise
+     */
     public boolean maximizes() {
         String m = metric.toLowerCase(Locale.ROOT);
         return m.contains("acc") || m.contains("f1") || m.contains("precision") || m.contains("recall")

@@ -14,7 +14,11 @@ import java.util.Map;
  */
 public record Evaluation(double loss, Map<String, Double> metrics, ClassificationReport report) {
 
-    /** The accuracy, or NaN for regression. */
+    /**
+     * The accuracy, or NaN for regression.
+     *
+     * @return the share of samples classified correctly, in [0, 1], or {@link Double#NaN} without it
+     */
     public double accuracy() {
         return metrics.getOrDefault("accuracy", Double.NaN);
     }

@@ -45,13 +45,22 @@ public final class Evaluator {
     private final PredictedClasses classes;
     private final Scaler targetScaler;
 
-    /** Evaluates in batches of {@link Sequential#DEFAULT_PREDICT_BATCH}. */
+    /**
+     * Evaluates in batches of {@link Sequential#DEFAULT_PREDICT_BATCH}.
+     *
+     * @param model the model to score, not {@code null}
+     * @param loss  the loss to report, matching the model's output and the data's targets; not {@code null}
+     */
     public Evaluator(Sequential model, Loss loss) {
         this(model, loss, Sequential.DEFAULT_PREDICT_BATCH);
     }
 
     /**
-     * @param batchSize rows per forward pass: only memory and speed depend on it (and a float
+     * Evaluates in batches of {@code batchSize}, with unscaled targets.
+     *
+     * @param model     the model to score, not {@code null}
+     * @param loss      the loss to report, matching the model's output and the data's targets; not {@code null}
+     * @param batchSize rows per forward pass, at least 1: only memory and speed depend on it (and a float
      *                  rounding in the summed loss), not which metrics come out
      */
     public Evaluator(Sequential model, Loss loss, int batchSize) {
@@ -59,8 +68,15 @@ public final class Evaluator {
     }
 
     /**
+     * Evaluates in batches of {@code batchSize}, reporting a regression's metrics in the target's own units.
+     *
+     * @param model        the model to score, not {@code null}
+     * @param loss         the loss to report, matching the model's output and the data's targets; not {@code null}
+     * @param batchSize    rows per forward pass, at least 1
      * @param targetScaler how a regression's targets were scaled for training, so that its metrics
      *                     are given in the target's units; null when they were not scaled
+     * @throws NullPointerException     if {@code model} or {@code loss} is {@code null}
+     * @throws IllegalArgumentException if {@code batchSize} is below 1
      */
     public Evaluator(Sequential model, Loss loss, int batchSize, Scaler targetScaler) {
         this.targetScaler = targetScaler;
@@ -74,14 +90,29 @@ public final class Evaluator {
         this.classes = new PredictedClasses(model);
     }
 
+    /**
+     * The model scored.
+     *
+     * @return the model given to the constructor
+     */
     public Sequential model() {
         return model;
     }
 
+    /**
+     * The loss reported.
+     *
+     * @return the loss given to the constructor
+     */
     public Loss loss() {
         return loss;
     }
 
+    /**
+     * Rows per forward pass.
+     *
+     * @return the batch size, at least 1
+     */
     public int batchSize() {
         return batchSize;
     }
@@ -91,6 +122,8 @@ public final class Evaluator {
      * precision, recall and F1 and the per-class {@link Evaluation#report()}; for regression MSE, RMSE,
      * MAE and R² (in the target's units when there is a target scaler). The data is uploaded once and freed before this returns.
      *
+     * @param data the samples to score, with their targets
+     * @return the mean loss, the metrics and, for classification, the per-class report
      * @throws IllegalArgumentException when the data's samples or targets do not fit the model
      * @throws IllegalStateException    while another thread trains the model
      */

@@ -9,6 +9,11 @@ public final class ProgressLogger implements TrainingListener {
     private final PrintStream out;
     private long started;
 
+    /**
+     * A logger printing to {@code out}, e.g. {@code System.out}.
+     *
+     * @param out where each epoch's line goes
+     */
     public ProgressLogger(PrintStream out) {
         this.out = out;
     }

@@ -107,18 +107,41 @@ public final class Trainer {
         this.evaluator = new Evaluator(model, loss, batchSize, b.targetScaler);
     }
 
+    /**
+     * Starts the settings for training {@code model}; {@link Builder#loss} and {@link Builder#optimizer} are
+     * required.
+     *
+     * @param model the built model to train, whose weights {@link #fit} updates in place; not {@code null}
+     * @return a new builder with the defaults (10 epochs, batches of 32, seed 42, shuffled)
+     * @throws NullPointerException if {@code model} is {@code null}
+     */
     public static Builder builder(Sequential model) {
         return new Builder(model);
     }
 
+    /**
+     * The model this trainer trains.
+     *
+     * @return the model given to {@link #builder}
+     */
     public Sequential model() {
         return model;
     }
 
+    /**
+     * The loss minimized.
+     *
+     * @return the loss given to {@link Builder#loss}
+     */
     public Loss loss() {
         return loss;
     }
 
+    /**
+     * The optimizer that updates the weights.
+     *
+     * @return the optimizer given to {@link Builder#optimizer}, with its step count and state
+     */
     public Optimizer optimizer() {
         return optimizer;
     }
@@ -129,7 +152,13 @@ public final class Trainer {
      * Trains on {@code train} for the configured epochs (from {@code initialEpoch}), validating after
      * each epoch when a validation split or set was given.
      *
+     * @param train the training data, its features matching the model's input shape and its targets what the
+     *              loss takes; a validation split is taken from it when one was configured
+     * @return the per-epoch metrics ({@code loss}, {@code accuracy} for classification, {@code lr}, and
+     *         {@code val_}-prefixed ones when validating), with whether training stopped early
      * @throws NonFiniteLossException when a loss is NaN or infinite
+     * @throws IllegalStateException  while another thread trains the model
+     * @throws java.io.UncheckedIOException when a checkpoint cannot be saved
      */
     public History fit(Dataset train) {
         Dataset trainSet = train;
@@ -319,6 +348,10 @@ public final class Trainer {
      * batch-norm statistics), batched by the trainer's batch size: what {@code new Evaluator(model(),
      * loss(), batchSize, targetScaler).evaluate(data)} gives (see {@link Evaluator}). Changes no weights, but uses
      * the model's buffers: refused with {@link IllegalStateException} while another thread trains it.
+     *
+     * @param data the samples to score, with their targets
+     * @return the mean loss and the metrics ({@code accuracy} for classification; {@code mse}, {@code rmse},
+     *         {@code mae} for regression)
      */
     public Evaluation evaluate(Dataset data) {
         return evaluator.evaluate(data);
@@ -352,29 +385,56 @@ public final class Trainer {
             this.model = Objects.requireNonNull(model, "trainer: model");
         }
 
+        /**
+         * The loss to minimize (required), e.g. {@code Losses.softmaxCrossEntropy()}.
+         *
+         * @param loss the loss, matching the model's output and the dataset's targets
+         * @return this builder
+         */
         public Builder loss(Loss loss) {
             this.loss = loss;
             return this;
         }
 
+        /**
+         * The optimizer that updates the weights (required), e.g. {@code new Adam(1e-3)}.
+         *
+         * @param optimizer the optimizer, used by this trainer only (it keeps per-parameter state)
+         * @return this builder
+         */
         public Builder optimizer(Optimizer optimizer) {
             this.optimizer = optimizer;
             return this;
         }
 
-        /** The epoch to stop before (default 10). */
+        /**
+         * The epoch to stop before (default 10).
+         *
+         * @param epochs the total number of epochs, counted from 0 (a resumed run included), at least 1
+         * @return this builder
+         */
         public Builder epochs(int epochs) {
             this.epochs = positive("epochs", epochs);
             return this;
         }
 
-        /** Samples per mini-batch (default 32). */
+        /**
+         * Samples per mini-batch (default 32).
+         *
+         * @param batchSize the number of samples per batch, at least 1; the last batch of an epoch may be smaller
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             this.batchSize = positive("batch size", batchSize);
             return this;
         }
 
-        /** The seed of the per-epoch shuffle and of the validation split (default 42). */
+        /**
+         * The seed of the per-epoch shuffle and of the validation split (default 42).
+         *
+         * @param seed any value; the same seed gives the same order and split (the weights' seed is the model's)
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
@@ -384,6 +444,9 @@ public final class Trainer {
          * Whether each epoch visits the samples in a fresh seeded order (default, as Keras' {@code shuffle=True}
          * and a PyTorch {@code DataLoader(shuffle=True)}), or in the dataset's order: batch b is then rows
          * {@code [b * batchSize, (b + 1) * batchSize)}, which makes a run easy to replay with {@link #step}.
+         *
+         * @param shuffle {@code true} to shuffle every epoch, {@code false} to keep the dataset's order
+         * @return this builder
          */
         public Builder shuffle(boolean shuffle) {
             this.shuffle = shuffle;
@@ -394,13 +457,24 @@ public final class Trainer {
          * Moves each training image at random as {@code augmentation} says, afresh every batch (default
          * none); the moves depend only on the seed, the epoch and the batch. Validation and evaluation
          * see the images unchanged. Needs a model whose input is an image {@code [channels, height, width]}.
+         *
+         * @param augmentation the moves to draw, or {@link ImageAugmentation#none()}; not {@code null}
+         * @return this builder
+         * @throws NullPointerException if {@code augmentation} is {@code null}
          */
         public Builder augmentation(ImageAugmentation augmentation) {
             this.augmentation = Objects.requireNonNull(augmentation, "trainer: augmentation (use ImageAugmentation.none())");
             return this;
         }
 
-        /** Holds out this fraction of the training data (stratified for classification) for validation. */
+        /**
+         * Holds out this fraction of the training data (stratified for classification) for validation.
+         *
+         * @param fraction the share of samples held out, in [0, 1) (0: none); not together with
+         *                 {@link #validationData}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code fraction} is outside [0, 1)
+         */
         public Builder validationSplit(double fraction) {
             if (!(fraction >= 0 && fraction < 1)) {
                 throw new IllegalArgumentException("trainer: validation split must be in [0, 1), got " + fraction);
@@ -414,36 +488,72 @@ public final class Trainer {
          * {@link Scaler#standardizeTargets}), so that the validation metrics ({@code val_mse},
          * {@code val_rmse}, {@code val_mae}) are reported in the target's own units. Training is
          * unchanged: the loss is still taken on the scaled targets.
+         *
+         * @param targetScaler the scaler fitted to the targets, or {@code null} (the default) for unscaled targets
+         * @return this builder
          */
         public Builder targetScaler(Scaler targetScaler) {
             this.targetScaler = targetScaler;
             return this;
         }
 
-        /** Validates on this set after each epoch. */
+        /**
+         * Validates on this set after each epoch.
+         *
+         * @param data the validation samples with their targets, or {@code null} for none; not together with
+         *             {@link #validationSplit}
+         * @return this builder
+         */
         public Builder validationData(Dataset data) {
             this.validationData = data;
             return this;
         }
 
+        /**
+         * Stops training when a monitored metric stops improving (default: never), and may restore the best
+         * weights; see {@link EarlyStopping}.
+         *
+         * @param es the stopping rule, or {@code null} for none
+         * @return this builder
+         */
         public Builder earlyStopping(EarlyStopping es) {
             this.earlyStopping = es;
             return this;
         }
 
+        /**
+         * Adds a listener told of the training's progress, e.g. a {@link ProgressLogger}; called in the
+         * order added, on the training thread.
+         *
+         * @param listener the listener to add
+         * @return this builder
+         */
         public Builder listener(TrainingListener listener) {
             listeners.add(listener);
             return this;
         }
 
-        /** Calls {@code checkpointer} after every {@code n}-th epoch. */
+        /**
+         * Calls {@code checkpointer} after every {@code n}-th epoch.
+         *
+         * @param n            the interval in epochs, at least 1: a checkpoint after epoch e when {@code (e + 1)}
+         *                     is a multiple of {@code n}
+         * @param checkpointer what saves each {@link Checkpoint}, e.g. to a file
+         * @return this builder
+         */
         public Builder checkpointEvery(int n, Checkpointer checkpointer) {
             this.checkpointEvery = positive("checkpoint interval", n);
             this.checkpointer = checkpointer;
             return this;
         }
 
-        /** Starts at this epoch, to resume from a checkpoint taken after {@code epoch} epochs. */
+        /**
+         * Starts at this epoch, to resume from a checkpoint taken after {@code epoch} epochs.
+         *
+         * @param epoch the number of epochs already completed, at least 0 (default 0)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code epoch} is negative
+         */
         public Builder initialEpoch(int epoch) {
             if (epoch < 0) {
                 throw new IllegalArgumentException("trainer: initial epoch must be >= 0, got " + epoch);
@@ -452,6 +562,14 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Makes the trainer, allocating its batch buffers on the model's backend.
+         *
+         * @return the trainer
+         * @throws NullPointerException     if no loss or no optimizer was given
+         * @throws IllegalArgumentException if both a validation split and a validation set were given, or the
+         *                                  augmentation does not fit the model's input
+         */
         public Trainer build() {
             if (validationSplit > 0 && validationData != null) {
                 throw new IllegalArgumentException("trainer: give a validation split or a validation set, not both");

@@ -35,12 +35,18 @@ public enum Activation {
      * Whether the backward pass reads the forward input x: leaky ReLU and both GELUs do; the others
      * read the forward output y (identity reads neither). The front refuses a null tensor that
      * the derivative needs, so every backend accepts the same arguments.
+     *
+     * @return {@code true} when {@link dendrite.tensor.Backend#activationBackward} needs x
      */
     public boolean backwardReadsInput() {
         return this == LEAKY_RELU || this == GELU || this == GELU_TANH;
     }
 
-    /** Whether the backward pass reads the forward output y: ReLU, sigmoid, tanh and softplus. */
+    /**
+     * Whether the backward pass reads the forward output y: ReLU, sigmoid, tanh and softplus.
+     *
+     * @return {@code true} when {@link dendrite.tensor.Backend#activationBackward} needs y
+     */
     public boolean backwardReadsOutput() {
         return this == RELU || this == SIGMOID || this == TANH || this == SOFTPLUS;
     }
@@ -48,14 +54,22 @@ public enum Activation {
     /** The lower-case name, kept rather than computed: kernels pass it to their checks on every call. */
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 
-    /** The name in error messages: "relu". */
+    /**
+     * The name in error messages: "relu".
+     *
+     * @return the constant's name in lower case
+     */
     public String label() {
         return label;
     }
 
     private final String backwardLabel = label + " backward";
 
-    /** The backward kernel's name in error messages: "relu backward". */
+    /**
+     * The backward kernel's name in error messages: "relu backward".
+     *
+     * @return {@link #label()} followed by {@code " backward"}
+     */
     public String backwardLabel() {
         return backwardLabel;
     }

@@ -20,7 +20,11 @@ public enum BinaryOp {
     /** The lower-case name, kept rather than computed: kernels pass it to their checks on every call. */
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 
-    /** The name in error messages: "add". */
+    /**
+     * The name in error messages: "add".
+     *
+     * @return the constant's name in lower case
+     */
     public String label() {
         return label;
     }

@@ -16,6 +16,23 @@ package dendrite.tensor.op;
  * {@code (channels / groups) * kernelH * kernelW} rows (channel-major, then kernel row, then kernel
  * column, the order of PyTorch's weight {@code [out, in / groups, kH, kW]}) by {@code outH * outW}
  * columns; a tap that falls in the padding reads 0.
+ *
+ * @param batch the number of images, at least 1
+ * @param channels the input channels per image, at least 1, a multiple of {@code groups}
+ * @param height the input image's rows, at least 1
+ * @param width the input image's columns, at least 1
+ * @param outChannels the output channels (filters), at least 1, a multiple of {@code groups}; for pooling
+ *        equal to {@code channels}
+ * @param kernelH the window's rows, at least 1
+ * @param kernelW the window's columns, at least 1
+ * @param strideH how many rows the window moves between output rows, at least 1
+ * @param strideW how many columns the window moves between output columns, at least 1
+ * @param padH the rows of padding added above and below, at least 0
+ * @param padW the columns of padding added left and right, at least 0
+ * @param dilationH the distance in rows between the window's taps, at least 1 (1 for a dense window)
+ * @param dilationW the distance in columns between the window's taps, at least 1 (1 for a dense window)
+ * @param groups how many independent groups the channels are split into, at least 1; {@code channels}
+ *        for a depthwise convolution or pooling
  */
 public record Conv2dGeometry(int batch, int channels, int height, int width, int outChannels, int kernelH,
         int kernelW, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int groups) {
@@ -52,56 +69,123 @@ public record Conv2dGeometry(int batch, int channels, int height, int width, int
         }
     }
 
-    /** A convolution with the same stride, padding and dilation along both axes. */
+    /**
+     * A convolution with the same stride, padding and dilation along both axes.
+     *
+     * @param batch the number of images
+     * @param channels the input channels per image
+     * @param height the input image's rows
+     * @param width the input image's columns
+     * @param outChannels the output channels (filters)
+     * @param kernelH the window's rows
+     * @param kernelW the window's columns
+     * @param stride the step along both axes
+     * @param pad the padding on every side
+     * @param dilation the distance between taps along both axes
+     * @param groups the number of channel groups
+     * @return the geometry, checked as the canonical constructor checks it
+     * @throws IllegalArgumentException naming what is wrong
+     */
     public static Conv2dGeometry conv(int batch, int channels, int height, int width, int outChannels, int kernelH,
             int kernelW, int stride, int pad, int dilation, int groups) {
         return new Conv2dGeometry(batch, channels, height, width, outChannels, kernelH, kernelW, stride, stride, pad,
                 pad, dilation, dilation, groups);
     }
 
-    /** A pooling window over each channel on its own. */
+    /**
+     * A pooling window over each channel on its own.
+     *
+     * @param batch the number of images
+     * @param channels the channels per image, kept apart (output channels and groups are the same)
+     * @param height the input image's rows
+     * @param width the input image's columns
+     * @param kernelH the window's rows
+     * @param kernelW the window's columns
+     * @param strideH the step between output rows
+     * @param strideW the step between output columns
+     * @param padH the padding above and below; {@link dendrite.tensor.Backend#pool2d} accepts at most
+     *        {@code kernelH / 2}
+     * @param padW the padding left and right; {@link dendrite.tensor.Backend#pool2d} accepts at most
+     *        {@code kernelW / 2}
+     * @return the geometry, with dilation 1 and one group per channel
+     * @throws IllegalArgumentException naming what is wrong
+     */
     public static Conv2dGeometry pool(int batch, int channels, int height, int width, int kernelH, int kernelW,
             int strideH, int strideW, int padH, int padW) {
         return new Conv2dGeometry(batch, channels, height, width, channels, kernelH, kernelW, strideH, strideW, padH,
                 padW, 1, 1, channels);
     }
 
-    /** Output rows. */
+    /**
+     * Output rows.
+     *
+     * @return {@code (height + 2 padH - dilationH (kernelH - 1) - 1) / strideH + 1}, at least 1
+     */
     public int outH() {
         return (height + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH + 1;
     }
 
-    /** Output columns. */
+    /**
+     * Output columns.
+     *
+     * @return {@code (width + 2 padW - dilationW (kernelW - 1) - 1) / strideW + 1}, at least 1
+     */
     public int outW() {
         return (width + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW + 1;
     }
 
-    /** Input channels each group sees. */
+    /**
+     * Input channels each group sees.
+     *
+     * @return {@code channels / groups}, the second dimension of the weight tensor
+     */
     public int groupChannels() {
         return channels / groups;
     }
 
-    /** Output channels each group makes. */
+    /**
+     * Output channels each group makes.
+     *
+     * @return {@code outChannels / groups}
+     */
     public int groupOutChannels() {
         return outChannels / groups;
     }
 
-    /** Rows of one group's column matrix: {@code groupChannels * kernelH * kernelW}. */
+    /**
+     * Rows of one group's column matrix: {@code groupChannels * kernelH * kernelW}.
+     *
+     * @return the number of values in one filter
+     */
     public int patchSize() {
         return groupChannels() * kernelH * kernelW;
     }
 
-    /** Values of one input image: {@code channels * height * width}. */
+    /**
+     * Values of one input image: {@code channels * height * width}.
+     *
+     * @return the distance in elements between consecutive images of the input
+     */
     public int imageSize() {
         return channels * height * width;
     }
 
-    /** Values of one output image: {@code outChannels * outH * outW}. */
+    /**
+     * Values of one output image: {@code outChannels * outH * outW}.
+     *
+     * @return the distance in elements between consecutive images of the output
+     */
     public int outImageSize() {
         return outChannels * outH() * outW();
     }
 
-    /** The same geometry for {@code n} images. */
+    /**
+     * The same geometry for {@code n} images.
+     *
+     * @param n the new batch size, at least 1 (a last, smaller mini-batch, say)
+     * @return a new geometry that differs from this one only in {@code batch}
+     * @throws IllegalArgumentException if {@code n} is less than 1
+     */
     public Conv2dGeometry withBatch(int n) {
         return new Conv2dGeometry(n, channels, height, width, outChannels, kernelH, kernelW, strideH, strideW, padH,
                 padW, dilationH, dilationW, groups);

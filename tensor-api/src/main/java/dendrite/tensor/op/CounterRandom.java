@@ -22,7 +22,13 @@ public final class CounterRandom {
     private CounterRandom() {
     }
 
-    /** 64 well-mixed bits for (seed, i). */
+    /**
+     * 64 well-mixed bits for (seed, i).
+     *
+     * @param seed the stream
+     * @param i the counter: the element's index (any value; it wraps modulo 2^64)
+     * @return SplitMix64's output for {@code seed + (i + 1) * GAMMA}
+     */
     public static long bits(long seed, long i) {
         long z = seed + (i + 1) * GAMMA;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -30,7 +36,13 @@ public final class CounterRandom {
         return z ^ (z >>> 31);
     }
 
-    /** A uniform float in [0, 1): the top 24 bits, so every value is exact in float32. */
+    /**
+     * A uniform float in [0, 1): the top 24 bits, so every value is exact in float32.
+     *
+     * @param seed the stream
+     * @param i the counter: the element's index
+     * @return a multiple of 2^-24 in [0, 1)
+     */
     public static float uniform(long seed, long i) {
         return (bits(seed, i) >>> 40) * 0x1.0p-24f;
     }
@@ -39,6 +51,10 @@ public final class CounterRandom {
      * A standard normal value by the Box-Muller transform of two uniforms drawn at counters
      * {@code 2i} and {@code 2i + 1}. Computed in double precision and rounded once, so backends
      * agree to within a float ulp or two.
+     *
+     * @param seed the stream
+     * @param i the element's index; it uses counters {@code 2i} and {@code 2i + 1}
+     * @return a value from the standard normal distribution, always finite
      */
     public static float normal(long seed, long i) {
         double u1 = 1.0 - uniform(seed, 2 * i);      // (0, 1]: log is finite

@@ -20,12 +20,20 @@ public enum PoolOp {
 
     private final String backwardLabel = label + " backward";
 
-    /** The name in error messages: "maxPool2d". */
+    /**
+     * The name in error messages: "maxPool2d".
+     *
+     * @return {@code "maxPool2d"} or {@code "avgPool2d"}
+     */
     public String label() {
         return label;
     }
 
-    /** The name of the backward pass in error messages: "maxPool2d backward". */
+    /**
+     * The name of the backward pass in error messages: "maxPool2d backward".
+     *
+     * @return {@link #label()} followed by {@code " backward"}
+     */
     public String backwardLabel() {
         return backwardLabel;
     }

@@ -14,7 +14,11 @@ public enum ReduceOp {
     /** The lower-case name, kept rather than computed: kernels pass it to their checks on every call. */
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 
-    /** The name in error messages: "sum". */
+    /**
+     * The name in error messages: "sum".
+     *
+     * @return the constant's name in lower case
+     */
     public String label() {
         return label;
     }

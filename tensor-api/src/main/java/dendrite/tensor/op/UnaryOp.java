@@ -24,11 +24,17 @@ public enum UnaryOp {
      */
     RSQRT;
 
-    /** The lower-case name used in messages and kernel names. */
-    /** The lower-case name, kept rather than computed: kernels pass it to their checks on every call. */
+    /**
+     * The lower-case name used in messages and kernel names, kept rather than computed: kernels pass it
+     * to their checks on every call.
+     */
     private final String label = name().toLowerCase(java.util.Locale.ROOT);
 
-    /** The name in error messages: "exp". */
+    /**
+     * The name in error messages: "exp".
+     *
+     * @return the constant's name in lower case
+     */
     public String label() {
         return label;
     }

@@ -9,7 +9,17 @@ import java.util.Arrays;
  */
 public abstract class HeapKernels implements Kernels {
 
-    /** The heap array behind a slice of this backend (its offset is {@link Slice#offset()}). */
+    /** For a backend's kernels class to extend; it holds no state of its own. */
+    protected HeapKernels() {
+    }
+
+    /**
+     * The heap array behind a slice of this backend (its offset is {@link Slice#offset()}).
+     *
+     * @param s a slice whose storage is a {@link HeapStorage}
+     * @return the whole backing array, shared, not a copy; the tensor's elements start at {@code s.offset()}
+     * @throws ClassCastException if the storage is not heap storage
+     */
     protected static float[] array(Slice s) {
         return HeapStorage.array(s);
     }
@@ -102,6 +112,12 @@ public abstract class HeapKernels implements Kernels {
     /**
      * Checks one-hot labels before anything is written: each must be a whole number in
      * [0, classes); otherwise {@link IllegalArgumentException} names it and its position.
+     *
+     * @param n the number of labels
+     * @param classes the number of classes, the one-hot row length
+     * @param labels the labels, {@code n} floats from its offset; not changed
+     * @throws IllegalArgumentException for the first label that is not a whole number in [0, classes)
+     *         (NaN included)
      */
     protected static void checkLabels(int n, int classes, Slice labels) {
         float[] l = array(labels);

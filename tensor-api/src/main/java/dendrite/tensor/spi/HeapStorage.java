@@ -8,12 +8,23 @@ public final class HeapStorage implements Storage {
     private final float[] data;
     private volatile boolean released;
 
-    /** Zero-filled storage for {@code size} floats. */
+    /**
+     * Zero-filled storage for {@code size} floats.
+     *
+     * @param size the number of floats, at least 0
+     * @throws NegativeArraySizeException if {@code size} is negative
+     */
     public HeapStorage(int size) {
         this.data = new float[size];
     }
 
-    /** The array behind a slice of heap storage. */
+    /**
+     * The array behind a slice of heap storage.
+     *
+     * @param s a slice whose storage is a {@code HeapStorage}
+     * @return the whole backing array, shared, not a copy; the slice starts at {@code s.offset()}
+     * @throws ClassCastException if the storage is not heap storage
+     */
     public static float[] array(Slice s) {
         return ((HeapStorage) s.storage()).data;
     }

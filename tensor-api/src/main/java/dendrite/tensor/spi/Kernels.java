@@ -45,32 +45,78 @@ public interface Kernels extends AutoCloseable {
 
     // ------------------------------------------------------------------ identity
 
-    /** Short name, as in {@code -Ddendrite.backend}: {@code scalar}, {@code vector}, {@code opencl}. */
+    /**
+     * Short name, as in {@code -Ddendrite.backend}: {@code scalar}, {@code vector}, {@code opencl}.
+     *
+     * @return the name, lower case, the same for the life of these kernels
+     */
     String name();
 
-    /** One line of capabilities for reports and logs: SIMD width, threads, device. */
+    /**
+     * One line of capabilities for reports and logs: SIMD width, threads, device.
+     *
+     * @return a description for people to read, not a stable format
+     */
     String description();
 
     // ------------------------------------------------------------------ memory (primitives)
 
-    /** New zero-filled storage for {@code size} floats. */
+    /**
+     * New zero-filled storage for {@code size} floats.
+     *
+     * @param size the number of floats, at least 1
+     * @return new storage owned by the caller (the tensor made over it), who releases it once
+     */
     Storage allocate(int size);
 
-    /** Copies {@code n} values from {@code src[srcOffset...]} into {@code dst}. */
+    /**
+     * Copies {@code n} values from {@code src[srcOffset...]} into {@code dst}.
+     *
+     * @param src the host values; not changed, and not kept after the call returns
+     * @param srcOffset the index in {@code src} of the first value
+     * @param dst the destination, {@code n} values from its offset, overwritten
+     * @param n the number of values
+     */
     void write(float[] src, int srcOffset, Slice dst, int n);
 
-    /** Copies {@code n} values of {@code src} into {@code dst[dstOffset...]}, after pending kernels. */
+    /**
+     * Copies {@code n} values of {@code src} into {@code dst[dstOffset...]}, after pending kernels.
+     *
+     * @param src the source, {@code n} values from its offset; not changed
+     * @param dst the host array to fill; only {@code n} values from {@code dstOffset} are written
+     * @param dstOffset the index in {@code dst} of the first value
+     * @param n the number of values
+     */
     void read(Slice src, float[] dst, int dstOffset, int n);
 
-    /** Copies {@code n} values; the two ranges may overlap within one storage. */
+    /**
+     * Copies {@code n} values; the two ranges may overlap within one storage.
+     *
+     * @param src the source, {@code n} values from its offset
+     * @param dst the destination, {@code n} values from its offset, overwritten
+     * @param n the number of values
+     */
     void copy(Slice src, Slice dst, int n);
 
-    /** Sets {@code n} values to {@code value}. */
+    /**
+     * Sets {@code n} values to {@code value}.
+     *
+     * @param t the values to overwrite, {@code n} from its offset
+     * @param n the number of values
+     * @param value the value to store
+     */
     void fill(Slice t, int n, float value);
 
     /**
      * Copies rows: row r of {@code out} is row {@code indices[from + r]} of {@code src}, for r in
      * [0, count), each row {@code rowLength} values. Every index is a row of src.
+     *
+     * @param src the rows to pick from, {@code [rows, rowLength]}; not changed
+     * @param indices the row numbers; entries {@code [from, from + count)} are used
+     * @param from the position in {@code indices} of out's row 0
+     * @param count the number of rows to copy, out's first dimension
+     * @param rowLength the values per row
+     * @param out the gathered rows, {@code [count, rowLength]}, overwritten
      */
     void gatherRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out);
 
@@ -79,6 +125,13 @@ public interface Kernels extends AutoCloseable {
      * r of {@code src} added, for r in [0, count), each row {@code rowLength} values; a negative index
      * skips its row. Rows that share an index are added in increasing r, so the sums have the same
      * bits on every backend. Every non-negative index is a row of out.
+     *
+     * @param src the rows to add, {@code [count, rowLength]}; not changed
+     * @param indices the destination rows; entries {@code [from, from + count)} are used
+     * @param from the position in {@code indices} of src's row 0
+     * @param count the number of rows of {@code src}
+     * @param rowLength the values per row
+     * @param out the accumulator, {@code [rows, rowLength]}, added to in place
      */
     void scatterAddRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out);
 
@@ -86,7 +139,11 @@ public interface Kernels extends AutoCloseable {
     default void synchronize() {
     }
 
-    /** The memory it holds, for leak checks; {@code null} when the garbage collector manages it. */
+    /**
+     * The memory it holds, for leak checks; {@code null} when the garbage collector manages it.
+     *
+     * @return live counters, read at each call of their methods, or {@code null} (the default)
+     */
     default MemoryAccounting accounting() {
         return null;
     }
@@ -102,24 +159,66 @@ public interface Kernels extends AutoCloseable {
      * {@code C = alpha * op(A) * op(B) + beta * C}: op(A) is [m, k], op(B) [k, n], C [m, n], each
      * stored row-major without padding (A is [k, m] when transposed, B [n, k]). With
      * {@code beta == 0} C's old values are ignored, even NaN. C shares no memory with A or B.
+     *
+     * @param transA whether A is stored transposed, as [k, m]
+     * @param transB whether B is stored transposed, as [n, k]
+     * @param m the rows of op(A) and C
+     * @param n the columns of op(B) and C
+     * @param k the inner dimension: columns of op(A), rows of op(B)
+     * @param alpha the factor on the product
+     * @param a A, [m, k] or [k, m]; not changed
+     * @param b B, [k, n] or [n, k]; not changed
+     * @param beta the factor on C's old values
+     * @param c C, [m, n], updated in place
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Slice a, Slice b, float beta, Slice c);
 
-    /** {@code out = transpose(a)}: a is [rows, cols], out [cols, rows]; they do not overlap. */
+    /**
+     * {@code out = transpose(a)}: a is [rows, cols], out [cols, rows]; they do not overlap.
+     *
+     * @param rows a's rows
+     * @param cols a's columns
+     * @param a the matrix, [rows, cols]; not changed
+     * @param out the transpose, [cols, rows], overwritten
+     */
     void transpose(int rows, int cols, Slice a, Slice out);
 
     // ------------------------------------------------------------------ elementwise (primitives)
 
-    /** {@code out = op(x)} for {@code n} values. */
+    /**
+     * {@code out = op(x)} for {@code n} values.
+     *
+     * @param op the function
+     * @param n the number of values
+     * @param x the input, {@code n} values
+     * @param out the output, {@code n} values, overwritten; may be {@code x}
+     */
     void unary(UnaryOp op, int n, Slice x, Slice out);
 
     /**
      * {@code out = op(a, b)} for a seen as {@code rows x cols}, b broadcast as {@code bc} says
      * (a's shape, one row of cols, one column of rows, or one value).
+     *
+     * @param op the function
+     * @param bc how {@code b} lines up with {@code a}
+     * @param rows a's rows (the product of its leading dimensions)
+     * @param cols a's columns (its last dimension)
+     * @param a the first operand, {@code rows * cols} values
+     * @param b the second operand: {@code rows * cols}, {@code cols}, {@code rows} or 1 values, as {@code bc} says
+     * @param out the output, {@code rows * cols} values, overwritten; may be {@code a}, or {@code b} when
+     *        {@code bc} is {@link Broadcast#SAME}
      */
     void binary(BinaryOp op, Broadcast bc, int rows, int cols, Slice a, Slice b, Slice out);
 
-    /** {@code out = act(x)} for {@code n} values; {@code param} is leaky ReLU's slope. */
+    /**
+     * {@code out = act(x)} for {@code n} values; {@code param} is leaky ReLU's slope.
+     *
+     * @param act the activation
+     * @param param leaky ReLU's negative slope; ignored by the others
+     * @param n the number of values
+     * @param x the input, {@code n} values
+     * @param out the output, {@code n} values, overwritten; may be {@code x}
+     */
     void activation(Activation act, float param, int n, Slice x, Slice out);
 
     // ------------------------------------------------------------------ reductions and rows (primitives)
@@ -127,10 +226,24 @@ public interface Kernels extends AutoCloseable {
     /**
      * Reduces x seen as {@code [outer, len, inner]} along the middle axis into out
      * {@code [outer, inner]}. A whole-tensor reduction is {@code outer = inner = 1}.
+     *
+     * @param op the reduction
+     * @param outer the product of the dimensions before the reduced axis
+     * @param len the length of the reduced axis, at least 1
+     * @param inner the product of the dimensions after the reduced axis
+     * @param x the input, {@code outer * len * inner} values; not changed
+     * @param out the output, {@code outer * inner} values, overwritten
      */
     void reduce(ReduceOp op, int outer, int len, int inner, Slice x, Slice out);
 
-    /** Index of the largest value in each of {@code rows} rows (first on ties, NaN largest), as floats. */
+    /**
+     * Index of the largest value in each of {@code rows} rows (first on ties, NaN largest), as floats.
+     *
+     * @param rows the number of rows
+     * @param cols the values per row
+     * @param x the input, [rows, cols]; not changed
+     * @param out the indices, {@code rows} values in [0, cols), overwritten
+     */
     void argmax(int rows, int cols, Slice x, Slice out);
 
     /**
@@ -139,6 +252,13 @@ public interface Kernels extends AutoCloseable {
      * a read from the device): a heap backend throws {@link IllegalArgumentException} naming a
      * label that is not a whole number in [0, classes) before writing anything; a device that
      * cannot report errors writes an all-{@code off} row.
+     *
+     * @param n the number of labels, out's rows
+     * @param classes the number of classes, out's columns
+     * @param labels the class indices as floats, {@code n} values; not changed
+     * @param on the value at each row's label
+     * @param off the value everywhere else
+     * @param out the output, [n, classes], overwritten
      */
     void oneHot(int n, int classes, Slice labels, float on, float off, Slice out);
 
@@ -148,6 +268,11 @@ public interface Kernels extends AutoCloseable {
      * Unfolds the patches of one image for one group into columns: {@code image} is one image
      * {@code [channels, height, width]}; {@code cols} is {@code [patchSize, outH * outW]} in
      * {@link Conv2dGeometry}'s column layout, a tap in the padding reading 0.
+     *
+     * @param g the geometry; its {@code batch} is not used
+     * @param group which group's channels to unfold, in [0, groups)
+     * @param image the whole image, {@code [channels, height, width]}; not changed
+     * @param cols the columns, {@code [patchSize, outH * outW]}, overwritten
      */
     void im2col(Conv2dGeometry g, int group, Slice image, Slice cols);
 
@@ -155,18 +280,35 @@ public interface Kernels extends AutoCloseable {
      * The adjoint of {@link #im2col}: adds each column value back onto the image position it was
      * read from ({@code image += fold(cols)}), taps in the padding dropped. How a convolution's
      * input gradient is gathered.
+     *
+     * @param g the geometry; its {@code batch} is not used
+     * @param group which group's channels to fold onto, in [0, groups)
+     * @param cols the columns, {@code [patchSize, outH * outW]}; not changed
+     * @param image the whole image, {@code [channels, height, width]}, added to (not cleared first)
      */
     void col2im(Conv2dGeometry g, int group, Slice cols, Slice image);
 
     /**
      * Pools each channel of a batch {@code x [batch, channels, height, width]} into
      * {@code out [batch, channels, outH, outW]} as {@code op} says.
+     *
+     * @param op max or average
+     * @param g a pooling geometry (one group per channel)
+     * @param x the input, {@code [batch, channels, height, width]}; not changed
+     * @param out the output, {@code [batch, channels, outH, outW]}, overwritten
      */
     void pool2d(PoolOp op, Conv2dGeometry g, Slice x, Slice out);
 
     /**
      * The input gradient of {@link #pool2d}: {@code dx} (overwritten) from the output gradient
      * {@code dOut}; max pooling finds each window's winner again from {@code x} and {@code out}.
+     *
+     * @param op the forward pass's pooling
+     * @param g the forward pass's geometry
+     * @param x the forward input, {@code [batch, channels, height, width]}; not changed
+     * @param out the forward output, {@code [batch, channels, outH, outW]}; not changed
+     * @param dOut the output gradient, out's shape; not changed
+     * @param dx the input gradient, x's shape, overwritten; shares memory with none of the others
      */
     void pool2dBackward(PoolOp op, Conv2dGeometry g, Slice x, Slice out, Slice dOut, Slice dx);
 
@@ -176,33 +318,88 @@ public interface Kernels extends AutoCloseable {
      * {@code dy = moves[3i]}, {@code dx = moves[3i + 1]} and {@code flip = moves[3i + 2]} (0 or 1):
      * {@code out[i, c, h, w] = x[i, c, h + dy, (flip == 1 ? width - 1 - w : w) + dx]}, and 0 where
      * that pixel lies outside the image. Only moves memory: no value is changed.
+     *
+     * @param count the number of images
+     * @param channels the channels per image
+     * @param height the rows per image
+     * @param width the columns per image
+     * @param x the images; not changed
+     * @param moves three ints per image, checked by the front: shifts within the image's size, flip 0 or 1
+     * @param out the moved images, x's shape, overwritten; does not overlap x
      */
     void shiftImages(int count, int channels, int height, int width, Slice x, int[] moves, Slice out);
 
     // ------------------------------------------------------------------ random (primitives)
 
-    /** {@code out[i] = lo + (hi - lo) * CounterRandom.uniform(seed, i)} for i in [0, n). */
+    /**
+     * {@code out[i] = lo + (hi - lo) * CounterRandom.uniform(seed, i)} for i in [0, n).
+     *
+     * @param seed the stream
+     * @param lo the lower bound, inclusive
+     * @param hi the upper bound, exclusive
+     * @param n the number of values
+     * @param out the output, {@code n} values, overwritten
+     */
     void randomUniform(long seed, float lo, float hi, int n, Slice out);
 
-    /** {@code out[i] = mean + std * CounterRandom.normal(seed, i)} for i in [0, n). */
+    /**
+     * {@code out[i] = mean + std * CounterRandom.normal(seed, i)} for i in [0, n).
+     *
+     * @param seed the stream
+     * @param mean the mean
+     * @param std the standard deviation
+     * @param n the number of values
+     * @param out the output, {@code n} values, overwritten
+     */
     void randomNormal(long seed, float mean, float std, int n, Slice out);
 
-    /** {@code out[i] = CounterRandom.uniform(seed, i) < keep ? scale : 0} for i in [0, n). */
+    /**
+     * {@code out[i] = CounterRandom.uniform(seed, i) < keep ? scale : 0} for i in [0, n).
+     *
+     * @param seed the stream
+     * @param keep the probability of keeping a value, in [0, 1]
+     * @param scale the value of kept elements
+     * @param n the number of values
+     * @param out the mask, {@code n} values, overwritten
+     */
     void bernoulliMask(long seed, float keep, float scale, int n, Slice out);
 
     // ------------------------------------------------------------------ fused kernels (defaults from primitives)
 
-    /** {@code out = alpha * x + beta} for {@code n} values. */
+    /**
+     * {@code out = alpha * x + beta} for {@code n} values.
+     *
+     * @param n the number of values
+     * @param x the input, {@code n} values
+     * @param alpha the factor
+     * @param beta the offset
+     * @param out the output, {@code n} values, overwritten; may be {@code x}
+     */
     default void affine(int n, Slice x, float alpha, float beta, Slice out) {
         Composites.affine(this, n, x, alpha, beta, out);
     }
 
-    /** {@code out = x ^ p} ({@link Math#pow} semantics) for {@code n} values. */
+    /**
+     * {@code out = x ^ p} ({@link Math#pow} semantics) for {@code n} values.
+     *
+     * @param n the number of values
+     * @param x the bases, {@code n} values
+     * @param p the exponent
+     * @param out the output, {@code n} values, overwritten; may be {@code x}
+     */
     default void pow(int n, Slice x, float p, Slice out) {
         Composites.pow(this, n, x, p, out);
     }
 
-    /** {@code out = min(max(x, lo), hi)} for {@code n} values; NaN stays NaN. */
+    /**
+     * {@code out = min(max(x, lo), hi)} for {@code n} values; NaN stays NaN.
+     *
+     * @param n the number of values
+     * @param x the input, {@code n} values
+     * @param lo the lower bound
+     * @param hi the upper bound, applied last
+     * @param out the output, {@code n} values, overwritten; may be {@code x}
+     */
     default void clamp(int n, Slice x, float lo, float hi, Slice out) {
         Composites.clamp(this, n, x, lo, hi, out);
     }
@@ -210,17 +407,41 @@ public interface Kernels extends AutoCloseable {
     /**
      * A dense layer's forward pass: {@code out = act(x * w^T + bias)}, x [m, k], w [n, k], bias
      * [n] or {@code null}, out [m, n]. Fast backends fuse bias and activation into the GEMM's store.
+     *
+     * @param m the rows of x and out (the batch)
+     * @param n the output features: rows of w, columns of out
+     * @param k the input features: columns of x and w
+     * @param x the input, [m, k]; not changed
+     * @param w the weights, [n, k]; not changed
+     * @param bias the bias, n values, or {@code null}; not changed
+     * @param act the activation, never {@code null} ({@link Activation#IDENTITY} for none)
+     * @param actParam leaky ReLU's slope; ignored by the others
+     * @param out the output, [m, n], overwritten; does not overlap x or w
      */
     default void linear(int m, int n, int k, Slice x, Slice w, Slice bias, Activation act, float actParam, Slice out) {
         Composites.linear(this, m, n, k, x, w, bias, act, actParam, out);
     }
 
-    /** Softmax of each of {@code rows} rows, stable: {@code e^(x - max) / sum e^(x - max)}. */
+    /**
+     * Softmax of each of {@code rows} rows, stable: {@code e^(x - max) / sum e^(x - max)}.
+     *
+     * @param rows the number of rows
+     * @param cols the values per row
+     * @param x the logits, [rows, cols]
+     * @param out the probabilities, [rows, cols], overwritten; may be {@code x}
+     */
     default void softmax(int rows, int cols, Slice x, Slice out) {
         Composites.softmax(this, rows, cols, x, out, false);
     }
 
-    /** Log-softmax of each row, stable: {@code x - max - ln sum e^(x - max)}. */
+    /**
+     * Log-softmax of each row, stable: {@code x - max - ln sum e^(x - max)}.
+     *
+     * @param rows the number of rows
+     * @param cols the values per row
+     * @param x the logits, [rows, cols]
+     * @param out the log-probabilities, [rows, cols], overwritten; may be {@code x}
+     */
     default void logSoftmax(int rows, int cols, Slice x, Slice out) {
         Composites.softmax(this, rows, cols, x, out, true);
     }
@@ -229,6 +450,14 @@ public interface Kernels extends AutoCloseable {
      * {@code dx = dy * act'(x)} for {@code n} values, from the forward input x or output y, as
      * {@link Activation#backwardReadsInput()} and {@link Activation#backwardReadsOutput()} say;
      * the one not read may be {@code null}. dx may be dy.
+     *
+     * @param act the forward pass's activation
+     * @param param the forward pass's parameter (leaky ReLU's slope)
+     * @param n the number of values
+     * @param x the forward input, {@code n} values, or {@code null} when {@code act} does not read it
+     * @param y the forward output, {@code n} values, or {@code null} when {@code act} does not read it
+     * @param dy the output gradient, {@code n} values
+     * @param dx the input gradient, {@code n} values, overwritten; may be {@code dy}
      */
     default void activationBackward(Activation act, float param, int n, Slice x, Slice y, Slice dy, Slice dx) {
         Composites.activationBackward(this, act, param, n, x, y, dy, dx);
@@ -238,12 +467,25 @@ public interface Kernels extends AutoCloseable {
      * A 2-D convolution (PyTorch's {@code conv2d}, a cross-correlation): {@code x [batch, channels,
      * height, width]}, weights {@code w [outChannels, channels / groups, kernelH, kernelW]},
      * {@code bias [outChannels]} or {@code null}, {@code out [batch, outChannels, outH, outW]}.
+     *
+     * @param g the geometry
+     * @param x the input; not changed
+     * @param w the weights; not changed
+     * @param bias the bias, or {@code null}; not changed
+     * @param out the output, overwritten; does not overlap x or w
      */
     default void conv2d(Conv2dGeometry g, Slice x, Slice w, Slice bias, Slice out) {
         Composites.conv2d(this, g, x, w, bias, out);
     }
 
-    /** A convolution's input gradient {@code dx} (overwritten) from the output gradient {@code dy}. */
+    /**
+     * A convolution's input gradient {@code dx} (overwritten) from the output gradient {@code dy}.
+     *
+     * @param g the forward pass's geometry
+     * @param dy the output gradient, {@code [batch, outChannels, outH, outW]}; not changed
+     * @param w the weights, {@code [outChannels, channels / groups, kernelH, kernelW]}; not changed
+     * @param dx the input gradient, {@code [batch, channels, height, width]}, overwritten; overlaps neither
+     */
     default void conv2dBackwardData(Conv2dGeometry g, Slice dy, Slice w, Slice dx) {
         Composites.conv2dBackwardData(this, g, dy, w, dx);
     }
@@ -251,6 +493,12 @@ public interface Kernels extends AutoCloseable {
     /**
      * A convolution's weight gradient {@code dw} and, unless {@code null}, bias gradient
      * {@code dbias} (both overwritten), summed over the batch.
+     *
+     * @param g the forward pass's geometry
+     * @param dy the output gradient, {@code [batch, outChannels, outH, outW]}; not changed
+     * @param x the forward input, {@code [batch, channels, height, width]}; not changed
+     * @param dw the weight gradient, {@code [outChannels, channels / groups, kernelH, kernelW]}, overwritten
+     * @param dbias the bias gradient, {@code outChannels} values, overwritten; or {@code null} to skip
      */
     default void conv2dBackwardWeights(Conv2dGeometry g, Slice dy, Slice x, Slice dw, Slice dbias) {
         Composites.conv2dBackwardWeights(this, g, dy, x, dw, dbias);
@@ -260,6 +508,15 @@ public interface Kernels extends AutoCloseable {
      * SGD as PyTorch defines it, in place on {@code n} values: {@code g' = g + wd * p}; with
      * momentum {@code v = mu * v + g'} and g' becomes v (or {@code g' + mu * v} with Nesterov);
      * then {@code p -= lr * g'}. {@code velocity} is {@code null} when momentum is 0.
+     *
+     * @param n the number of values
+     * @param param the parameters p, updated in place
+     * @param grad the gradient g; not changed
+     * @param velocity the momentum buffer v, updated in place; {@code null} when momentum is 0
+     * @param lr the learning rate
+     * @param momentum the momentum factor mu
+     * @param weightDecay the L2 factor wd
+     * @param nesterov whether to use Nesterov momentum
      */
     default void sgdUpdate(int n, Slice param, Slice grad, Slice velocity, float lr, float momentum, float weightDecay,
             boolean nesterov) {
@@ -270,6 +527,20 @@ public interface Kernels extends AutoCloseable {
      * Adam (L2 decay) or AdamW ({@code decoupled}) at step {@code t >= 1}, in place on {@code n}
      * values; {@code biasCorrection1 = 1 - beta1^t} and {@code biasCorrection2 = 1 - beta2^t} are
      * computed once by the front, in double precision.
+     *
+     * @param n the number of values
+     * @param param the parameters, updated in place
+     * @param grad the gradient; not changed
+     * @param m the first-moment estimate, updated in place
+     * @param v the second-moment estimate, updated in place
+     * @param lr the learning rate
+     * @param beta1 the first moment's decay
+     * @param beta2 the second moment's decay
+     * @param eps added to the denominator
+     * @param weightDecay the decay factor
+     * @param decoupled {@code true} for AdamW (decay the parameters), {@code false} for L2 (add to the gradient)
+     * @param biasCorrection1 {@code 1 - beta1^t}
+     * @param biasCorrection2 {@code 1 - beta2^t}
      */
     default void adamUpdate(int n, Slice param, Slice grad, Slice m, Slice v, float lr, float beta1, float beta2,
             float eps, float weightDecay, boolean decoupled, float biasCorrection1, float biasCorrection2) {
@@ -277,13 +548,34 @@ public interface Kernels extends AutoCloseable {
                 biasCorrection2);
     }
 
-    /** RMSProp in place: {@code g' = g + wd p; s = a s + (1-a) g'^2; p -= lr g' / (sqrt(s) + eps)}. */
+    /**
+     * RMSProp in place: {@code g' = g + wd p; s = a s + (1-a) g'^2; p -= lr g' / (sqrt(s) + eps)}.
+     *
+     * @param n the number of values
+     * @param param the parameters p, updated in place
+     * @param grad the gradient g; not changed
+     * @param sq the running mean of squares s, updated in place
+     * @param lr the learning rate
+     * @param alpha the smoothing constant a
+     * @param eps added to the denominator
+     * @param weightDecay the L2 factor wd
+     */
     default void rmspropUpdate(int n, Slice param, Slice grad, Slice sq, float lr, float alpha, float eps,
             float weightDecay) {
         Composites.rmsprop(this, n, param, grad, sq, lr, alpha, eps, weightDecay);
     }
 
-    /** Adagrad in place: {@code g' = g + wd p; s += g'^2; p -= lr g' / (sqrt(s) + eps)}. */
+    /**
+     * Adagrad in place: {@code g' = g + wd p; s += g'^2; p -= lr g' / (sqrt(s) + eps)}.
+     *
+     * @param n the number of values
+     * @param param the parameters p, updated in place
+     * @param grad the gradient g; not changed
+     * @param sum the sum of squares s, updated in place
+     * @param lr the learning rate
+     * @param eps added to the denominator
+     * @param weightDecay the L2 factor wd
+     */
     default void adagradUpdate(int n, Slice param, Slice grad, Slice sum, float lr, float eps, float weightDecay) {
         Composites.adagrad(this, n, param, grad, sum, lr, eps, weightDecay);
     }

@@ -6,15 +6,31 @@ package dendrite.tensor.spi;
  * {@code Backend.memory()}.
  */
 public interface MemoryAccounting {
-    /** Buffers owned by live tensors. */
+    /**
+     * Buffers owned by live tensors.
+     *
+     * @return the number of buffers allocated and not yet released, at the time of the call
+     */
     long liveBuffers();
 
-    /** Bytes owned by live tensors. */
+    /**
+     * Bytes owned by live tensors.
+     *
+     * @return the total size of the live buffers, in bytes
+     */
     long liveBytes();
 
-    /** Buffers kept for reuse. */
+    /**
+     * Buffers kept for reuse.
+     *
+     * @return the number of released buffers held in the pool rather than freed
+     */
     long pooledBuffers();
 
-    /** Bytes kept for reuse. */
+    /**
+     * Bytes kept for reuse.
+     *
+     * @return the total size of the pooled buffers, in bytes
+     */
     long pooledBytes();
 }

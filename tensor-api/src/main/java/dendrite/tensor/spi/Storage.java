@@ -8,12 +8,20 @@ package dendrite.tensor.spi;
  */
 public interface Storage {
 
-    /** Bytes held by this storage. */
+    /**
+     * Bytes held by this storage.
+     *
+     * @return the capacity in bytes (4 per float), fixed at allocation
+     */
     long bytes();
 
     /** Gives the memory back. Idempotent. */
     void release();
 
-    /** Whether {@link #release()} has run. */
+    /**
+     * Whether {@link #release()} has run.
+     *
+     * @return {@code true} once released; the memory must not be used after that
+     */
     boolean isReleased();
 }

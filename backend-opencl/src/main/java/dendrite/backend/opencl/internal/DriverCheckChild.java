@@ -12,6 +12,11 @@ public final class DriverCheckChild {
     private DriverCheckChild() {
     }
 
+    /**
+     * Runs the in-process probe once and exits with status 0, whatever it found.
+     *
+     * @param args ignored
+     */
     public static void main(String[] args) {
         System.setProperty("dendrite.opencl.probe", "inprocess");
         try {
