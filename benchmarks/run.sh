@@ -84,6 +84,16 @@ jmh() {
   fi
 }
 
+# ONNX Runtime predicting the same MLP, exported from PyTorch (needs /usr/bin/python3 with torch).
+onnx_peer() {
+  if [ "$PEERS" = 1 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null \
+      && /usr/bin/python3 "$HERE/peers/export_mlp_onnx.py" "$OUT/mlp.onnx" >/dev/null 2>&1; then
+    jmh inference-onnx OnnxInferenceBenchmark -jvmArgsPrepend "-Ddendrite.onnx.model=$OUT/mlp.onnx" "$@"
+  else
+    echo "run.sh: ONNX Runtime peer skipped: no PyTorch to export the model (or --no-peers)" >&2
+  fi
+}
+
 SHORT_RUN=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
 case "$SET" in
   smoke)
@@ -103,6 +113,7 @@ case "$SET" in
     jmh step TrainStepBenchmark -p model=mlp -prof gc "${SHORT_RUN[@]}"
     jmh step-cnn TrainStepBenchmark -p backend=vector -p model=cnn -prof gc "${SHORT_RUN[@]}"
     jmh inference InferenceBenchmark "${SHORT_RUN[@]}"
+    onnx_peer "${SHORT_RUN[@]}"
     jmh conv ConvBenchmark -p backend=vector "${SHORT_RUN[@]}"
     # backend-scalar's convolutions take up to seconds a pass: one iteration each, no warm-up.
     jmh conv-scalar ConvBenchmark -p backend=scalar -f 1 -wi 0 -i 1
@@ -124,6 +135,7 @@ case "$SET" in
     jmh step TrainStepBenchmark -p model=mlp -prof gc
     jmh step-cnn TrainStepBenchmark -p backend=vector,opencl -p model=cnn -prof gc
     jmh inference InferenceBenchmark
+    onnx_peer
     jmh conv ConvBenchmark -p backend=vector
     jmh conv-scalar ConvBenchmark -p backend=scalar -wi 1 -i 2
     jmh recurrent RecurrentBenchmark
