@@ -304,7 +304,7 @@ public final class Backends {
     /** The candidate named {@code name}, started with {@code create}; never falls back to another. */
     static Backend select(List<Candidate> candidates, String name, Function<Candidate, Backend> create) {
         String n = name.trim().toLowerCase(Locale.ROOT);
-        Candidate c = candidates.stream().filter(x -> x.name().equals(n)).findFirst()
+        Candidate c = candidates.stream().filter(x -> x.name().toLowerCase(Locale.ROOT).equals(n)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(
                         unknownMessage(name, candidates.stream().map(Candidate::name).toList())));
         if (!c.availability().available()) {

@@ -145,6 +145,13 @@ class BackendsTest {
         assertEquals("scalar", Backends.select(ranked, " Scalar ", CREATE).name(), "names are trimmed, any case");
     }
 
+    /** A provider that names itself with capitals is found by any case, as the probe finds it. */
+    @Test
+    void aProviderNamedWithCapitalsIsFoundByItsNameInAnyCase() {
+        List<Backends.Candidate> ranked = Backends.rank(List.of(FakeProvider.available("MyGPU", 300)));
+        assertEquals("MyGPU", Backends.select(ranked, "mygpu", CREATE).name());
+    }
+
     @Test
     void aRequestedBackendThatIsUnavailableFailsWithItsReasonAndNeverFallsBack() {
         List<Backends.Candidate> ranked = Backends.rank(List.of(

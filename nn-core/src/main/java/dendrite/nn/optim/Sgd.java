@@ -84,7 +84,7 @@ public final class Sgd extends Optimizer {
             be.sgdUpdate(p.value(), p.grad(), momentum > 0 ? state[0] : null, lr, momentum, wd, nesterov);
             return;
         }
-        boolean first = !hasScratch(p);                                   // the buffer starts as g'
+        boolean first = t == 1;         // the buffer starts as g'; by step count, so a resumed run continues it
         Tensor s = scratch(be, p, 1)[0];
         Tensor g = p.grad();
         if (wd != 0f) {                                                    // g' = g + wd p

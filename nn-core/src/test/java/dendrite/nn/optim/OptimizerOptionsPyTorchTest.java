@@ -107,6 +107,34 @@ class OptimizerOptionsPyTorchTest {
                 dendrite(EveryBackend.get(backend), () -> new AdamW(0.05, 0.8, 0.9, 1e-6, 0.1, false)));
     }
 
+    /**
+     * SGD with dampening resumed half-way (a new optimizer given the first's state and step count, as a
+     * checkpoint restores them) ends where an uninterrupted run ends: the momentum buffer is not
+     * started over on the resumed run's first step.
+     */
+    @OnEveryBackend
+    void sgdWithDampeningResumesWhereItStopped(String backend) {
+        Backend be = EveryBackend.get(backend);
+        float[] straight = dendrite(be, () -> new Sgd(0.05, 0.9, 0.3, false));
+        Parameter p = new Parameter("w", be, Shape.of(START.length));
+        p.value().copyFrom(START);
+        Map<String, Parameter> params = Map.of("w", p);
+        Optimizer first = new Sgd(0.05, 0.9, 0.3, false);
+        for (int i = 0; i < STEPS / 2; i++) {
+            be.affine(p.value(), 2f, 0f, p.grad());
+            first.step(params);
+        }
+        Optimizer resumed = new Sgd(0.05, 0.9, 0.3, false);
+        resumed.initializeState(params);
+        be.copy(first.state().get("w.momentum_buffer"), resumed.state().get("w.momentum_buffer"));
+        resumed.setStepCount(first.stepCount());
+        for (int i = STEPS / 2; i < STEPS; i++) {
+            be.affine(p.value(), 2f, 0f, p.grad());
+            resumed.step(params);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(straight, p.value().toArray(), 1e-6f);
+    }
+
     @OnEveryBackend
     void sgdWithDampening(String backend) throws Exception {
         same(backend + " sgd dampening",
