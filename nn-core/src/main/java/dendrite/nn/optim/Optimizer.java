@@ -118,10 +118,14 @@ public abstract class Optimizer {
     /**
      * Sets the base learning rate, which the schedule scales from the next step on.
      *
-     * @param lr the new base learning rate, positive (not checked here, unlike in the constructor)
+     * @param lr the new base learning rate, positive and finite
      * @return this optimizer, for chaining
+     * @throws IllegalArgumentException if {@code lr} is not positive and finite; the rate is then unchanged
      */
     public Optimizer learningRate(double lr) {
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be positive, got " + lr);
+        }
         this.learningRate = lr;
         return this;
     }
@@ -133,6 +137,7 @@ public abstract class Optimizer {
      * @return this optimizer, for chaining
      */
     public Optimizer weightDecay(double wd) {
+        requireOff0OrPositive("weight decay", wd);
         this.weightDecay = (float) wd;
         return this;
     }
@@ -153,6 +158,7 @@ public abstract class Optimizer {
      * @return this optimizer, for chaining
      */
     public Optimizer clipGradNorm(double maxNorm) {
+        requireOff0OrPositive("gradient-norm clip", maxNorm);
         this.clipNorm = maxNorm;
         return this;
     }
@@ -164,8 +170,17 @@ public abstract class Optimizer {
      * @return this optimizer, for chaining
      */
     public Optimizer clipGradValue(double v) {
+        requireOff0OrPositive("gradient-value clip", v);
         this.clipValue = v;
         return this;
+    }
+
+    /** A setting that is 0 (off) or a positive finite number; anything else is refused, naming it. */
+    private void requireOff0OrPositive(String what, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": " + what + " must be 0 (off) or a positive"
+                    + " number, got " + v);
+        }
     }
 
     /**

@@ -25,6 +25,26 @@ class OptimizerTest {
         return m;
     }
 
+    /** Settings changed after construction are checked as the constructor checks the rate, and left unchanged. */
+    @Test
+    void badSettingsAreRefusedNamingThemAndChangeNothing() {
+        Optimizer o = new Adam(1e-3);
+        IllegalArgumentException lr = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> o.learningRate(-0.1));
+        assertEquals("Adam: learning rate must be positive, got -0.1", lr.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> o.learningRate(Double.NaN));
+        assertEquals(1e-3, o.learningRate());
+        IllegalArgumentException wd = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> o.weightDecay(-1e-4));
+        assertEquals("Adam: weight decay must be 0 (off) or a positive number, got -1.0E-4", wd.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> o.clipGradNorm(-1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> o.clipGradValue(Double.POSITIVE_INFINITY));
+        assertEquals(0.0, o.weightDecay());
+        o.weightDecay(0).clipGradNorm(0).clipGradValue(0).learningRate(0.5);   // 0 switches off, as documented
+        assertEquals(0.5, o.learningRate());
+    }
+
     @Test
     void sgdStepsAgainstTheGradient() {
         Map<String, Parameter> p = params(new float[] {1, 2}, new float[] {0.5f, -1});
