@@ -31,6 +31,8 @@ public final class Bidirectional implements Layer {
     private int batch;
     private int steps;
     private int[] reversal = new int[0];
+    /** The steps {@link #reversal} was made for (with its length, the batch). */
+    private int reversalFor;
     private BatchBuffer reversedInput;
     private BatchBuffer reversedOutput;
     private BatchBuffer out;
@@ -159,8 +161,6 @@ public final class Bidirectional implements Layer {
         concatColumns(yf.reshape(rows, hidden), ybRows.reshape(rows, hidden), y.reshape(rows, 2 * hidden));
         return y;
     }
-
-    private int reversalFor;
 
     /** {@code out = [a | b]} for a and b of {@code [n, h]}: through their transposes, stacked as rows. */
     private void concatColumns(Tensor a, Tensor b, Tensor out) {

@@ -123,6 +123,18 @@ class RecurrentPyTorchTest {
         return sb.toString();
     }
 
+    /** Output, dx and every parameter's gradient as PyTorch's (and, when asked, the same parameter names). */
+    private static void sameAsPyTorch(String what, Result theirs, Result mine, boolean sameNames) {
+        same(what + " output", theirs.out(), mine.out());
+        same(what + " dx", theirs.dx(), mine.dx());
+        if (sameNames) {
+            assertEquals(theirs.grads().keySet(), mine.grads().keySet(), what + ": parameter names");
+        }
+        for (String name : theirs.grads().keySet()) {
+            same(what + " d" + name, theirs.grads().get(name), mine.grads().get(name));
+        }
+    }
+
     private static void same(String what, float[] expected, float[] actual) {
         assertEquals(expected.length, actual.length, what + ": sizes");
         for (int i = 0; i < expected.length; i++) {
@@ -144,12 +156,7 @@ class RecurrentPyTorchTest {
             Result mine = dendrite(be, layer, x, g, weights);
             Result theirs = torch(module, sequences, x, g, weights);
             String what = backend + " " + layer;
-            same(what + " output", theirs.out(), mine.out());
-            same(what + " dx", theirs.dx(), mine.dx());
-            assertEquals(theirs.grads().keySet(), mine.grads().keySet(), what + ": parameter names");
-            for (String name : theirs.grads().keySet()) {
-                same(what + " d" + name, theirs.grads().get(name), mine.grads().get(name));
-            }
+            sameAsPyTorch(what, theirs, mine, true);
         }
     }
 
@@ -196,11 +203,7 @@ class RecurrentPyTorchTest {
             Result mine = dendrite(be, layer, x, g, weights);
             Result theirs = torch(parts[0], sequences, x, g, weights, lengths);
             String what = backend + " padded " + layer;
-            same(what + " output", theirs.out(), mine.out());
-            same(what + " dx", theirs.dx(), mine.dx());
-            for (String name : theirs.grads().keySet()) {
-                same(what + " d" + name, theirs.grads().get(name), mine.grads().get(name));
-            }
+            sameAsPyTorch(what, theirs, mine, false);
         }
     }
 
@@ -231,12 +234,7 @@ class RecurrentPyTorchTest {
                     Result theirs = torch("torch.nn." + cell + "(" + FEATURES + ", " + HIDDEN
                             + ", batch_first=True, bidirectional=True)", sequences, x, g, weights, pad ? lengths : null);
                     String what = backend + (pad ? " padded " : " ") + layer + (sequences ? " sequences" : " last");
-                    same(what + " output", theirs.out(), mine.out());
-                    same(what + " dx", theirs.dx(), mine.dx());
-                    assertEquals(theirs.grads().keySet(), mine.grads().keySet(), what + ": parameter names");
-                    for (String name : theirs.grads().keySet()) {
-                        same(what + " d" + name, theirs.grads().get(name), mine.grads().get(name));
-                    }
+                    sameAsPyTorch(what, theirs, mine, true);
                 }
             }
         }
@@ -265,12 +263,7 @@ class RecurrentPyTorchTest {
             Result theirs = torch("torch.nn." + c[1] + "(" + FEATURES + ", " + HIDDEN + ", num_layers=2, batch_first=True"
                     + (bi ? ", bidirectional=True" : "") + ")", sequences, x, g, weights, lengths);
             String what = backend + " " + layer;
-            same(what + " output", theirs.out(), mine.out());
-            same(what + " dx", theirs.dx(), mine.dx());
-            assertEquals(theirs.grads().keySet(), mine.grads().keySet(), what + ": parameter names");
-            for (String name : theirs.grads().keySet()) {
-                same(what + " d" + name, theirs.grads().get(name), mine.grads().get(name));
-            }
+            sameAsPyTorch(what, theirs, mine, true);
         }
     }
 
