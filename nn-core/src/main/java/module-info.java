@@ -14,5 +14,6 @@ module dendrite.nn {
     exports dendrite.nn.io;
     exports dendrite.nn.diag;
     exports dendrite.nn.init;
+    exports dendrite.nn.graph;
     uses dendrite.tensor.BackendProvider;
 }

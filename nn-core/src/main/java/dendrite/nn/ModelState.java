@@ -62,6 +62,37 @@ final class ModelState {
         }
     }
 
+    /**
+     * Loads the entries whose names the model has (PyTorch's {@code strict=False}); a wrongly sized
+     * entry is still refused, before anything is written.
+     */
+    static StateDictLoad loadMatching(List<Layer> layers, Map<String, float[]> values) {
+        Map<String, Tensor> state = stateDict(layers);
+        List<String> loaded = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            float[] v = values.get(e.getKey());
+            if (v == null) {
+                missing.add(e.getKey());
+            } else if (v.length != e.getValue().size()) {
+                problems.add(e.getKey() + " has " + v.length + " values, the model's " + e.getValue().shape()
+                        + " needs " + e.getValue().size());
+            } else {
+                loaded.add(e.getKey());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("loadStateDict: " + String.join("; ", problems));
+        }
+        List<String> unexpected = new ArrayList<>(new TreeSet<>(values.keySet()));
+        unexpected.removeAll(state.keySet());
+        for (String name : loaded) {
+            state.get(name).copyFrom(values.get(name));
+        }
+        return new StateDictLoad(loaded, missing, unexpected);
+    }
+
     /** Every layer's random state, named like the state dict. */
     static Map<String, Long> randomState(List<Layer> layers) {
         Map<String, Long> state = new LinkedHashMap<>();

@@ -86,7 +86,9 @@ public final class Sequential {
     private final Shape inputShape;
     private final List<Layer> layers;
     private final List<Shape> outputShapes;
-    private final Map<String, Parameter> namedParameters;
+    private final Map<String, Parameter> allParameters;
+    private final java.util.Set<String> frozen = new java.util.HashSet<>();
+    private Map<String, Parameter> namedParameters;     // the trainable ones: all but the frozen
     private final Tensor[] lastOutputs;
     private final TrainingGuard guard = new TrainingGuard(this);
     private final Prediction prediction;
@@ -118,7 +120,8 @@ public final class Sequential {
                 named.put(i + "." + p.name(), p);
             }
         }
-        this.namedParameters = Collections.unmodifiableMap(named);
+        this.allParameters = Collections.unmodifiableMap(named);
+        this.namedParameters = allParameters;
         this.lastOutputs = new Tensor[layers.size()];
         this.prediction = new Prediction(this, guard);
     }
@@ -251,7 +254,8 @@ public final class Sequential {
     }
 
     /**
-     * Every trainable parameter by its state-dict name ({@code 0.weight}, ...), in order.
+     * Every trainable parameter by its state-dict name ({@code 0.weight}, ...), in order: all of them
+     * but those {@link #freeze frozen}.
      *
      * @return an unmodifiable map, in layer order, of the live parameters (not copies)
      */
@@ -294,6 +298,85 @@ public final class Sequential {
      */
     public void loadStateDict(Map<String, float[]> values) {
         ModelState.loadStateDict(layers, values);
+    }
+
+    /**
+     * Loads {@code values} into {@link #stateDict()}, strictly as {@link #loadStateDict(Map)} does, or
+     * (with {@code strict} false) only the entries whose names the model has, as PyTorch's
+     * {@code load_state_dict(strict=False)}: the way to load a pretrained part (an encoder) into a
+     * larger model. Sizes are checked before anything is written either way.
+     *
+     * @param values each state-dict name with its values, row-major
+     * @param strict {@code true} to require exactly the model's names, {@code false} to load the matching ones
+     * @return which entries were loaded, which of the model's were missing and which names were ignored
+     * @throws IllegalArgumentException if a matching entry has the wrong number of values (or, when strict,
+     *                                  a name is missing or unexpected); the model is then unchanged
+     */
+    public StateDictLoad loadStateDict(Map<String, float[]> values, boolean strict) {
+        if (strict) {
+            loadStateDict(values);
+            return new StateDictLoad(new ArrayList<>(stateDict().keySet()), List.of(), List.of());
+        }
+        return ModelState.loadMatching(layers, values);
+    }
+
+    /**
+     * Freezes the parameters named {@code prefix} or starting with {@code prefix + "."} ({@code "0"}
+     * for layer 0, {@code "0.encoder1"} for a node of a graph at index 0): they leave
+     * {@link #namedParameters()}, so optimizers made or stepped afterwards neither update them nor keep
+     * state for them. Their gradients are still computed (backward still flows through them to the
+     * layers before), and they stay in the state dict and the model file.
+     *
+     * @param prefix a parameter name, or the start of some up to a dot
+     * @return this model
+     * @throws IllegalArgumentException if no parameter has that name or prefix
+     */
+    public Sequential freeze(String prefix) {
+        frozen.addAll(matching(prefix, "freeze"));
+        refreshTrainable();
+        return this;
+    }
+
+    /**
+     * Makes frozen parameters trainable again (see {@link #freeze}).
+     *
+     * @param prefix a parameter name, or the start of some up to a dot
+     * @return this model
+     * @throws IllegalArgumentException if no parameter has that name or prefix
+     */
+    public Sequential unfreeze(String prefix) {
+        frozen.removeAll(matching(prefix, "unfreeze"));
+        refreshTrainable();
+        return this;
+    }
+
+    /**
+     * The names of the frozen parameters.
+     *
+     * @return a new sorted set
+     */
+    public java.util.SortedSet<String> frozenParameters() {
+        return new TreeSet<>(frozen);
+    }
+
+    private List<String> matching(String prefix, String op) {
+        List<String> names = new ArrayList<>();
+        for (String name : allParameters.keySet()) {
+            if (name.equals(prefix) || name.startsWith(prefix + ".")) {
+                names.add(name);
+            }
+        }
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException(op + ": no parameter is named '" + prefix + "' or starts with '"
+                    + prefix + ".'; parameters: " + allParameters.keySet());
+        }
+        return names;
+    }
+
+    private void refreshTrainable() {
+        Map<String, Parameter> trainable = new LinkedHashMap<>(allParameters);
+        trainable.keySet().removeAll(frozen);
+        namedParameters = Collections.unmodifiableMap(trainable);
     }
 
     /**
@@ -346,6 +429,11 @@ public final class Sequential {
             Layer l = layers.get(i);
             sb.append(String.format(Locale.ROOT, "%-4d %-26s %-18s %,12d%n", i, l.toString(),
                     outputShapes.get(i).toString(), l.parameterCount()));
+            if (l instanceof dendrite.nn.graph.Graph g) {
+                for (String line : g.summary().split("\n")) {
+                    sb.append("     | ").append(line).append('\n');
+                }
+            }
         }
         sb.append(rule);
         sb.append(String.format(Locale.ROOT, "Total params: %,d%n", parameterCount()));

@@ -515,6 +515,29 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
+     * Copies a block of columns from one matrix into another with as many rows:
+     * {@code dst[r, dstColumn + c] = src[r, srcColumn + c]} for every row r and c in [0, width); the
+     * rest of {@code dst} is left as it was. Concatenation along any axis is this copy, once per part,
+     * with the axes before the joined one folded into the rows (see {@code Tensor.reshape}); splitting
+     * (concatenation's backward pass) is the copy the other way.
+     *
+     * @param src       a 2-D tensor {@code [rows, srcColumns]}; not changed
+     * @param srcColumn the first column of {@code src} copied
+     * @param dst       a 2-D tensor {@code [rows, dstColumns]} not sharing memory with {@code src}
+     * @param dstColumn the first column of {@code dst} written
+     * @param width     the number of columns copied, at least 0
+     * @throws IllegalArgumentException if a tensor is not 2-D, the row counts differ, a column range falls
+     *         outside its tensor, or the tensors share memory
+     */
+    public void copyColumns(Tensor src, int srcColumn, Tensor dst, int dstColumn, int width) {
+        Check.copyColumns(this, src, srcColumn, dst, dstColumn, width);
+        if (width > 0 && src.dim(0) > 0) {
+            kernels.copyColumns(src.slice(), src.dim(1), srcColumn, dst.slice(), dst.dim(1), dstColumn, src.dim(0),
+                    width);
+        }
+    }
+
+    /**
      * The reverse of {@link #gatherRows}, adding: row {@code indices[from + r]} of {@code out} gets
      * row r of {@code src} added, for r in [0, src.dim(0)); a negative index skips its row (padding).
      * Rows sent to the same index are added in order of r on every backend, so the result has the

@@ -264,6 +264,25 @@ final class Check {
         }
     }
 
+    /** Checks a column-block copy between two 2-D tensors with as many rows and separate storage. */
+    static void copyColumns(Backend be, Tensor src, int srcColumn, Tensor dst, int dstColumn, int width) {
+        present("copyColumns", "source", src);
+        present("copyColumns", "destination", dst);
+        owned(be, src, dst);
+        if (src.rank() != 2 || dst.rank() != 2 || src.dim(0) != dst.dim(0)) {
+            throw new IllegalArgumentException("copyColumns: source " + src.shape() + " and destination "
+                    + dst.shape() + " must be 2-D with the same number of rows");
+        }
+        if (width < 0 || srcColumn < 0 || dstColumn < 0 || srcColumn > src.dim(1) - width
+                || dstColumn > dst.dim(1) - width) {
+            throw new IllegalArgumentException("copyColumns: " + width + " columns from column " + srcColumn + " of "
+                    + src.shape() + " to column " + dstColumn + " of " + dst.shape() + " fall outside a tensor");
+        }
+        if (src.storage() == dst.storage()) {
+            throw new IllegalArgumentException("copyColumns: the destination must not share memory with the source");
+        }
+    }
+
     /** Checks a row gather; every index used must be a row of src. */
     static void gatherRows(Backend be, Tensor src, int[] indices, int from, Tensor out) {
         present("gatherRows", "output", out);

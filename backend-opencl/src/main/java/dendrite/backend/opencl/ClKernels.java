@@ -368,6 +368,15 @@ public final class ClKernels implements Kernels {
      * where each target's run starts, and the targets.
      */
     @Override
+    public void copyColumns(Slice src, int srcColumns, int srcFrom, Slice dst, int dstColumns, int dstFrom, int rows,
+            int width) {
+        int size = rows * width;
+        run("copyColumns", () -> launch("rows", "copy_columns").mem(ClBuffer.mem(src)).i(src.offset() + srcFrom)
+                .i(srcColumns).mem(ClBuffer.mem(dst)).i(dst.offset() + dstFrom).i(dstColumns).i(size).i(width)
+                .run1(size));
+    }
+
+    @Override
     public void scatterAddRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out) {
         long[] keys = new long[count];
         int used = 0;

@@ -89,6 +89,12 @@ public final class PrimitivesOnlyKernels implements Kernels {
     }
 
     @Override
+    public void copyColumns(Slice src, int srcColumns, int srcFrom, Slice dst, int dstColumns, int dstFrom, int rows,
+            int width) {
+        p.copyColumns(src, srcColumns, srcFrom, dst, dstColumns, dstFrom, rows, width);
+    }
+
+    @Override
     public void scatterAddRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out) {
         p.scatterAddRows(src, indices, from, count, rowLength, out);
     }

@@ -50,6 +50,7 @@ public final class LayerRegistry {
         register("gru", GRU::fromConfig);
         register("bidirectional", Bidirectional::fromConfig);
         register("recurrent_stack", RecurrentStack::fromConfig);
+        register("graph", dendrite.nn.graph.Graph::fromConfig);
     }
 
     private LayerRegistry() {

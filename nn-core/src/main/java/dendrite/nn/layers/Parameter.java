@@ -35,6 +35,25 @@ public final class Parameter {
         this.grad = Scope.unscoped(() -> backend.allocate(shape));
     }
 
+    private Parameter(String name, Tensor value, Tensor grad) {
+        this.name = name;
+        this.value = value;
+        this.grad = grad;
+    }
+
+    /**
+     * This parameter under a longer name, sharing its value and gradient tensors: how a layer made of
+     * other layers (a {@code Graph}) names its parts' parameters, as PyTorch names those of nested
+     * modules ({@code conv1.weight}).
+     *
+     * @param prefix the part's name, put before this parameter's name with a dot
+     * @return a parameter named {@code prefix + "." + name()} whose {@link #value()} and {@link #grad()}
+     *         are this one's tensors
+     */
+    public Parameter prefixed(String prefix) {
+        return new Parameter(prefix + "." + name, value, grad);
+    }
+
     /**
      * The layer-local name, e.g. {@code weight}.
      *

@@ -8,22 +8,41 @@ import java.util.Arrays;
 /**
  * Remembers the last reshape view so a steady step reuses it instead of making a new one. The
  * shape is compared dimension by dimension, so a step that finds its view allocates nothing.
+ * Public for layers made of other layers (a {@code Graph}'s merges) that reshape per batch too.
  */
-final class ViewCache {
+public final class ViewCache {
     private Tensor source;
     private int[] dims = new int[0];
     private Tensor view;
 
-    /** {@code src} seen as {@code [rows, cols]}. */
-    Tensor rows(Tensor src, int rows, int cols) {
+    /** An empty cache; the first call of each kind makes its view. */
+    public ViewCache() {
+    }
+
+    /**
+     * {@code src} seen as {@code [rows, cols]}.
+     *
+     * @param src  the tensor to view, holding {@code rows * cols} values
+     * @param rows the view's first dimension
+     * @param cols the view's second dimension
+     * @return the view, the same object as last time when {@code src} and the dimensions are the same
+     */
+    public Tensor rows(Tensor src, int rows, int cols) {
         if (!fresh(src) || dims.length != 2 || dims[0] != rows || dims[1] != cols) {
             remember(src, new int[] {rows, cols});
         }
         return view;
     }
 
-    /** {@code src} seen as {@code [batch, sample...]}. */
-    Tensor batch(Tensor src, int batch, Shape sample) {
+    /**
+     * {@code src} seen as {@code [batch, sample...]}.
+     *
+     * @param src    the tensor to view, holding {@code batch * sample.size()} values
+     * @param batch  the view's first dimension
+     * @param sample the view's other dimensions
+     * @return the view, the same object as last time when {@code src} and the dimensions are the same
+     */
+    public Tensor batch(Tensor src, int batch, Shape sample) {
         boolean same = fresh(src) && dims.length == sample.rank() + 1 && dims[0] == batch;
         for (int i = 0; same && i < sample.rank(); i++) {
             same = dims[i + 1] == sample.dim(i);
@@ -37,8 +56,14 @@ final class ViewCache {
         return view;
     }
 
-    /** {@code src} seen in {@code newDims}. */
-    Tensor of(Tensor src, int... newDims) {
+    /**
+     * {@code src} seen in {@code newDims}.
+     *
+     * @param src     the tensor to view, holding as many values as {@code newDims} describes
+     * @param newDims the view's dimensions
+     * @return the view, the same object as last time when {@code src} and the dimensions are the same
+     */
+    public Tensor of(Tensor src, int... newDims) {
         if (!fresh(src) || !Arrays.equals(dims, newDims)) {
             remember(src, newDims.clone());
         }

@@ -56,6 +56,17 @@ public abstract class HeapKernels implements Kernels {
     }
 
     @Override
+    public void copyColumns(Slice src, int srcColumns, int srcFrom, Slice dst, int dstColumns, int dstFrom, int rows,
+            int width) {
+        float[] s = array(src);
+        float[] d = array(dst);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(s, src.offset() + r * srcColumns + srcFrom, d, dst.offset() + r * dstColumns + dstFrom,
+                    width);
+        }
+    }
+
+    @Override
     public void scatterAddRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out) {
         float[] s = array(src);
         float[] o = array(out);

@@ -135,6 +135,25 @@ public interface Kernels extends AutoCloseable {
      */
     void scatterAddRows(Slice src, int[] indices, int from, int count, int rowLength, Slice out);
 
+    /**
+     * Copies a block of columns between two row-major matrices with the same number of rows: for r in
+     * [0, rows) and c in [0, width), {@code dst[r, dstFrom + c] = src[r, srcFrom + c]}. Concatenating
+     * tensors along an axis and splitting them again are this copy (each part is a block of columns
+     * once the axes before the joined one are folded into rows).
+     *
+     * @param src       the source matrix, {@code [rows, srcColumns]}; not changed
+     * @param srcColumns the source's row length
+     * @param srcFrom   the first source column copied
+     * @param dst       the destination matrix, {@code [rows, dstColumns]}, a different storage from {@code src};
+     *                  only the block is written
+     * @param dstColumns the destination's row length
+     * @param dstFrom   the first destination column written
+     * @param rows      the number of rows of both
+     * @param width     the number of columns copied
+     */
+    void copyColumns(Slice src, int srcColumns, int srcFrom, Slice dst, int dstColumns, int dstFrom, int rows,
+            int width);
+
     /** Waits until every kernel issued so far has finished. Nothing to do on synchronous backends. */
     default void synchronize() {
     }

@@ -424,6 +424,26 @@ public abstract class BackendConformanceTest extends ImageTests {
         });
     }
 
+    /**
+     * A block of columns copied between matrices of different widths (concatenation and its split),
+     * the rest of the destination untouched: exactly the reference's values.
+     */
+    @Property(tries = 30)
+    void copyColumnsMatchesScalar(@ForAll("rows") int rows, @ForAll("cols") int srcCols, @ForAll("cols") int dstCols,
+            @ForAll long seed) {
+        int width = Math.max(0, Math.min(srcCols, dstCols) - 1);
+        int srcFrom = srcCols - width;
+        int dstFrom = (dstCols - width) / 2;
+        float[] src = Values.uniform(seed, rows * srcCols, -1, 1);
+        float[] start = Values.uniform(seed + 1, rows * dstCols, -1, 1);
+        matchesScalar("copyColumns " + width + " of [" + rows + ", " + srcCols + "] into [" + rows + ", " + dstCols
+                + "]", Tolerance.exact(), be -> {
+            Tensor out = be.tensor(start, rows, dstCols);
+            be.copyColumns(be.tensor(src, rows, srcCols), srcFrom, out, dstFrom, width);
+            return out;
+        });
+    }
+
     // ------------------------------------------------------------------ activations
 
     @Property(tries = 30)

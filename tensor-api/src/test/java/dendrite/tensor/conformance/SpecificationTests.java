@@ -544,6 +544,20 @@ public abstract class SpecificationTests extends ContractTests {
         assertEquals("scatterAddRows: index 3 at position 2 is not a row of [3, 2]", e.getMessage());
     }
 
+    @Test
+    void copyColumnsCopiesABlockOfColumnsAndLeavesTheRest() {
+        Tensor out = t(new float[] {0, 0, 0, 0, 0, 0, 0, 0}, 2, 4);
+        be().copyColumns(t(new float[] {1, 2, 3, 4, 5, 6}, 2, 3), 1, out, 2, 2);
+        exactly("columns 1-2 of [[1,2,3],[4,5,6]] into columns 2-3", new float[] {0, 0, 2, 3, 0, 0, 5, 6},
+                out.toArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> be().copyColumns(t(new float[] {1, 2, 3, 4, 5, 6}, 2, 3), 2, out, 0, 2));
+        assertEquals("copyColumns: 2 columns from column 2 of [2, 3] to column 0 of [2, 4] fall outside a tensor",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> be().copyColumns(out, 0, out, 2, 2));
+        assertEquals("copyColumns: the destination must not share memory with the source", e.getMessage());
+    }
+
     // ------------------------------------------------------------------ activations
 
     /** Inputs away from 0, where ReLU and leaky ReLU have their kink. */

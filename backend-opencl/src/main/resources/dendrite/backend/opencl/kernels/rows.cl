@@ -121,6 +121,17 @@ kernel void gather_rows(global const float* src, int so, global const int* indic
     out[oo + i] = src[so + indices[r] * row_len + c];
 }
 
+// One work-item per copied value: column block [so, so + width) of each source row into the
+// destination's block at do (concatenation and splitting along an axis).
+kernel void copy_columns(global const float* src, int so, int src_cols, global float* dst, int dst_o, int dst_cols,
+                         int n, int width) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    int r = i / width;
+    int c = i - r * width;
+    dst[dst_o + r * dst_cols + c] = src[so + r * src_cols + c];
+}
+
 // Group g adds its source rows (order[starts[g]] ... order[starts[g + 1] - 1], in increasing row)
 // into out's row targets[g]: one work-item per (group, column), so no two write the same value and
 // the sums are those of a sequential loop, bit for bit. `meta` holds order, then starts at
