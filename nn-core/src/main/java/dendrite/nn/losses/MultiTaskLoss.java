@@ -113,6 +113,24 @@ public final class MultiTaskLoss implements Loss {
         return heads;
     }
 
+    /**
+     * The prediction columns all heads own together: the model's output size per sample.
+     *
+     * @return the sum of the heads' output counts
+     */
+    public int outputWidth() {
+        return outputWidth;
+    }
+
+    /**
+     * The target columns all heads own together: the dataset's target size per sample.
+     *
+     * @return the sum of the heads' target counts
+     */
+    public int targetWidth() {
+        return targetWidth;
+    }
+
     @Override
     public String name() {
         return "multi_task";

@@ -1,6 +1,8 @@
 package dendrite.nn.train;
 
 import dendrite.nn.data.Dataset;
+import dendrite.nn.losses.Loss;
+import dendrite.nn.losses.MultiTaskLoss;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
@@ -18,7 +20,7 @@ final class DeviceData implements AutoCloseable {
     final Tensor targets;
     final Shape targetSample;
 
-    DeviceData(Backend be, Dataset data, Shape inputShape, Shape outputShape, String op) {
+    DeviceData(Backend be, Dataset data, Shape inputShape, Shape outputShape, Loss loss, String op) {
         if (data.sampleSize() != inputShape.size()) {
             throw new IllegalArgumentException(op + ": dataset " + data.name() + " has samples of "
                     + Arrays.toString(data.sampleShape()) + " but the model takes " + inputShape
@@ -27,7 +29,11 @@ final class DeviceData implements AutoCloseable {
         if (data.size() == 0) {
             throw new IllegalArgumentException(op + ": dataset " + data.name() + " is empty");
         }
-        checkTargetsFit(data, outputShape, op);
+        if (loss instanceof MultiTaskLoss heads) {
+            checkHeadsFit(data, outputShape, heads, op);
+        } else {
+            checkTargetsFit(data, outputShape, op);
+        }
         this.data = data;
         int[] dims = new int[inputShape.rank() + 1];
         dims[0] = data.size();
@@ -57,6 +63,20 @@ final class DeviceData implements AutoCloseable {
             throw new IllegalArgumentException(op + ": dataset " + data.name() + " has " + data.targetSize()
                     + " target values per sample but the model outputs " + outputShape
                     + "; end the model in a Dense(" + data.targetSize() + ")");
+        }
+    }
+
+    /** A multi-task loss reads its heads' columns: the data must hold as many target columns as they own. */
+    private static void checkHeadsFit(Dataset data, Shape outputShape, MultiTaskLoss heads, String op) {
+        if (outputShape.size() != heads.outputWidth()) {
+            throw new IllegalArgumentException(op + ": the model outputs " + outputShape + " per sample but the"
+                    + " multi-task loss's heads own " + heads.outputWidth() + " columns");
+        }
+        if (data.isClassification() || data.targetSize() != heads.targetWidth()) {
+            throw new IllegalArgumentException(op + ": dataset " + data.name() + " has " + (data.isClassification()
+                    ? "class labels" : data.targetSize() + " target values per sample") + " but the multi-task"
+                    + " loss's heads read " + heads.targetWidth() + " target columns; give each head its columns"
+                    + " (Dataset.regression with " + heads.targetWidth() + " targets per sample)");
         }
     }
 

@@ -4,6 +4,7 @@ import dendrite.nn.Sequential;
 import dendrite.nn.data.Dataset;
 import dendrite.nn.data.Scaler;
 import dendrite.nn.losses.Loss;
+import dendrite.nn.losses.MultiTaskLoss;
 import dendrite.nn.metrics.ClassificationReport;
 import dendrite.nn.metrics.Metrics;
 import dendrite.tensor.Backend;
@@ -129,7 +130,7 @@ public final class Evaluator {
      */
     public Evaluation evaluate(Dataset data) {
         try (Sequential.TrainingLease lease = model.beginTraining();
-             DeviceData d = new DeviceData(be, data, model.inputShape(), model.outputShape(), "evaluate")) {
+             DeviceData d = new DeviceData(be, data, model.inputShape(), model.outputShape(), loss, "evaluate")) {
             return evaluate(d);
         }
     }
@@ -170,6 +171,8 @@ public final class Evaluator {
             metrics.put("macro_precision", report.macroPrecision());
             metrics.put("macro_recall", report.macroRecall());
             metrics.put("macro_f1", report.macroF1());
+        } else if (loss instanceof MultiTaskLoss heads) {
+            metrics.putAll(HeadMetrics.of(heads, outputs, d.data.targets(), n));
         } else {
             float[] targets = d.data.targets();
             if (targetScaler != null) {

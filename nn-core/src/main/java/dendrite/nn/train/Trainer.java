@@ -171,9 +171,9 @@ public final class Trainer {
         }
         History history = new History();
         try (Sequential.TrainingLease lease = model.beginTraining();
-             DeviceData data = new DeviceData(be, trainSet, model.inputShape(), model.outputShape(), "fit");
+             DeviceData data = new DeviceData(be, trainSet, model.inputShape(), model.outputShape(), loss, "fit");
              DeviceData val = valSet == null ? null : new DeviceData(be, valSet, model.inputShape(),
-                     model.outputShape(), "fit (validation)")) {
+                     model.outputShape(), loss, "fit (validation)")) {
             yBatch = new BatchBuffer(be, data.targetSample);
             listeners.forEach(l -> l.onTrainBegin(this));
             MiniBatches batches = new MiniBatches(data.size(), batchSize, seed);
