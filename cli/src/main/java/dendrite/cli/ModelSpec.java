@@ -24,6 +24,9 @@ import java.util.function.Consumer;
  * Layers are separated by commas; each is a name and its arguments, options as {@code word value}:
  * <ul>
  *   <li>{@code conv OUT K [stride S] [pad P|same] [dilation D] [groups G] [nobias]}</li>
+ *   <li>{@code residual IN OUT [stride S]}: a residual block (two 3×3 convolutions with batch norm and the
+ *       input added back; a 1×1 projection of the input when the channels or the stride change),
+ *       see {@code Blocks.residual}</li>
  *   <li>{@code maxpool K [stride S] [pad P]}, {@code avgpool K [stride S] [pad P]}, {@code gap}
  *       (each channel's mean)</li>
  *   <li>{@code dense N}, {@code flatten}, {@code dropout P}, {@code batchnorm} (flat features),
@@ -47,7 +50,7 @@ final class ModelSpec {
     /** The preset recurrent models: one layer of 64 units, then the output layer. */
     static final String LSTM = "lstm 64";
     static final String GRU = "gru 64";
-    private static final List<String> LAYERS = List.of("conv", "maxpool", "avgpool", "gap", "dense", "flatten",
+    private static final List<String> LAYERS = List.of("conv", "residual", "maxpool", "avgpool", "gap", "dense", "flatten",
             "lstm", "gru", "rnn", "embedding",
             "dropout", "dropout2d", "batchnorm", "batchnorm2d", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
             "leaky-relu");
@@ -86,6 +89,7 @@ final class ModelSpec {
         try {
             return switch (name) {
                 case "conv" -> conv(w);
+                case "residual" -> residual(w);
                 case "maxpool", "avgpool" -> pool(w);
                 case "gap" -> noArguments(w, Sequential.Builder::globalAvgPool2d);
                 case "dense" -> {
@@ -203,6 +207,20 @@ final class ModelSpec {
         boolean sm = same, bs = bias;
         new Conv2d(-1, out, k, k, s, s, p, p, sm, d, d, g, bs, null);      // refuses bad settings now
         return b -> b.add(new Conv2d(-1, out, k, k, s, s, p, p, sm, d, d, g, bs, null));
+    }
+
+    private static Consumer<Sequential.Builder> residual(String[] w) {
+        int in = number(w, 1, "input channels");
+        int out = number(w, 2, "output channels");
+        int stride = 1;
+        for (int i = 3; i < w.length; i++) {
+            if (!w[i].equals("stride")) {
+                throw new BadInputException("--model: residual option '" + w[i] + "' is unknown; known: stride");
+            }
+            stride = number(w, ++i, "stride");
+        }
+        int s = stride;
+        return b -> b.add(dendrite.nn.graph.Blocks.residual(in, out, s));
     }
 
     private static Consumer<Sequential.Builder> pool(String[] w) {

@@ -57,6 +57,30 @@ class ConvolutionalModelTest {
         assertEquals(4, predict.outLines().size(), "a header and one row per image: " + predict);
     }
 
+    /** A residual network from the spec: trains, and its file (a model holding graphs) works with every command. */
+    @Test
+    void residualBlocksFromTheSpecTrainAndTheirFileWorksWithEveryCommand() throws Exception {
+        Path out = dir.resolve("resnet");
+        Cli train = Cli.run("train", "--backend", "scalar", "--model",
+                "conv 8 3 pad 1 nobias, batchnorm2d, relu, residual 8 8, residual 8 12 stride 2, gap, flatten",
+                "--epochs", "3", "--lr", "0.01", "--limit", "600", "--out", out.toString());
+        assertEquals(0, train.code(), train::toString);
+        Matcher m = TEST_ACCURACY.matcher(train.out());
+        assertTrue(m.find(), train::toString);
+        assertTrue(Double.parseDouble(m.group(1)) > 0.6, train::toString);
+        Path model = out.resolve("model.safetensors");
+        Cli summary = Cli.run("summary", model.toString());
+        assertEquals(0, summary.code(), summary::toString);
+        assertTrue(summary.out().contains("| shortcut_conv") && summary.out().contains("[12, 4, 4]"),
+                summary::toString);
+        Cli eval = Cli.run("eval", "--backend", "scalar", "--model", model.toString());
+        assertEquals(0, eval.code(), eval::toString);
+        assertTrue(eval.out().contains("accuracy: " + m.group(1)), train + "\n" + eval);
+        Cli bad = Cli.run("train", "--backend", "scalar", "--model", "residual 8 8 strid 2", "--epochs", "1");
+        assertEquals(1, bad.code(), bad::toString);
+        assertEquals("dendrite: --model: residual option 'strid' is unknown; known: stride", bad.err().strip());
+    }
+
     @Test
     void aCsvOfPixelsTrainsAsImagesWithImage() throws Exception {
         StringBuilder csv = new StringBuilder();

@@ -91,6 +91,25 @@ class GraphTest {
         assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
     }
 
+    /** A residual block with a projection shortcut (channels 2 -> 3, stride 2) and batch norm in training mode. */
+    @OnEveryBackend
+    void aResidualBlockWithAProjectionMatchesFiniteDifferences(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Graph block = Blocks.residual(2, 3, 2);
+        Sequential model = Sequential.builder(2, 3, 3).add(block).flatten().dense(3).build(be, 13);
+        assertEquals("[3, 2, 2]", block.shapeOf("sum").toString());
+        assertTrue(block.nodeNames().contains("shortcut_conv"));
+        assertFalse(Blocks.residual(3, 3, 1).nodeNames().contains("shortcut_conv"), "identity shortcut");
+        float[] values = new float[36];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = X[i % X.length] * (1 + i / 18);
+        }
+        Tensor x = be.tensor(values, 2, 2, 3, 3);
+        Tensor labels = be.tensor(new float[] {1, 2}, 2);
+        GradientChecker.Report r = new GradientChecker().checkModel(model, new SoftmaxCrossEntropy(), x, labels, true);
+        assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
+    }
+
     /** A graph that is a line computes what the Sequential of the same layers computes, bit for bit. */
     @OnEveryBackend
     void aLineGraphEqualsTheSequentialOfItsLayers(String backend) {
