@@ -31,14 +31,16 @@ class SequentialTest {
                 + "Dense(256, 10), or change the previous layer to 128 outputs", e.getMessage());
     }
 
+    /** Images are {@code [channels, h, w]}; a {@code [time, features]} sample is a sequence, which Dense takes step by step. */
     @Test
     void anImageIntoDenseAsksForFlatten() {
         ModelShapeException e = assertThrows(ModelShapeException.class,
-                () -> Sequential.builder(28, 28).dense(10).build(be, 1));
+                () -> Sequential.builder(1, 28, 28).dense(10).build(be, 1));
         assertEquals(0, e.layerIndex());
-        assertEquals(Shape.of(28, 28), e.actual());
+        assertEquals(Shape.of(1, 28, 28), e.actual());
         assertTrue(e.getMessage().contains("add flatten() before this layer"), e.getMessage());
-        assertEquals(Shape.of(10), Sequential.builder(28, 28).flatten().dense(10).build(be, 1).outputShape());
+        assertEquals(Shape.of(10), Sequential.builder(1, 28, 28).flatten().dense(10).build(be, 1).outputShape());
+        assertEquals(Shape.of(28, 10), Sequential.builder(28, 28).dense(10).build(be, 1).outputShape());
     }
 
     @Test

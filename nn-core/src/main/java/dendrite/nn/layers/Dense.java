@@ -23,7 +23,12 @@ import java.util.Optional;
  *   db = sum_rows dY [out]
  *   dx = dY W        [m, in]
  * </pre>
- * The weights start from the given {@link Initializer}, or, when none is given, from the default for
+ * Sequences of {@code [time, features]} samples are taken as PyTorch's {@code nn.Linear} takes any
+ * leading dimensions: each time step goes through the same weights (Keras's {@code TimeDistributed}),
+ * the {@code m * time} rows forming one product. Images ({@code [channels, h, w]}) are refused with
+ * a hint to flatten them first, the usual intent.
+ *
+ * <p>The weights start from the given {@link Initializer}, or, when none is given, from the default for
  * the activation that follows (a {@code Sequential} tells the layer which, see
  * {@link #followedBy}); the bias starts at zero.
  *
@@ -47,8 +52,13 @@ public final class Dense implements Layer {
     private BatchBuffer out;
     private BatchBuffer dx;
     private BatchBuffer dz;
-    private Tensor lastInput;
-    private Tensor lastOutput;
+    private Tensor lastInput;                  // [rows, in]: a sequence's steps seen as rows
+    private Tensor lastOutput;                 // [rows, units]
+    private final ViewCache inputRows = new ViewCache();   // one per tensor viewed: no view made per step
+    private final ViewCache outputRows = new ViewCache();
+    private final ViewCache gradRows = new ViewCache();
+    private final ViewCache dzRows = new ViewCache();
+    private final ViewCache dxRows = new ViewCache();
     private boolean inputGradientNeeded = true;
 
     /**
@@ -186,16 +196,17 @@ public final class Dense implements Layer {
 
     @Override
     public Shape outputShape(Shape in) {
-        if (in.rank() != 1) {
-            throw new LayerShapeException(inFeatures > 0 ? "[" + inFeatures + "]" : "a flat [features] vector", in,
-                    "add flatten() before this layer");
+        if (in.rank() != 1 && in.rank() != 2) {
+            throw new LayerShapeException(inFeatures > 0 ? "[" + inFeatures + "] (or [time, " + inFeatures + "])"
+                    : "a flat [features] vector (or [time, features])", in, "add flatten() before this layer");
         }
-        if (inFeatures > 0 && in.dim(0) != inFeatures) {
+        int features = in.dim(in.rank() - 1);
+        if (inFeatures > 0 && features != inFeatures) {
             throw new LayerShapeException("[" + inFeatures + "]", in,
-                    "make this layer Dense(" + in.dim(0) + ", " + units + "), or change the previous layer to "
+                    "make this layer Dense(" + features + ", " + units + "), or change the previous layer to "
                             + inFeatures + " outputs");
         }
-        return Shape.of(units);
+        return in.rank() == 1 ? Shape.of(units) : Shape.of(in.dim(0), units);
     }
 
     /** {@code weight [units, in]} and, with a bias, {@code bias [units]}. */
@@ -203,7 +214,7 @@ public final class Dense implements Layer {
     public Optional<Map<String, int[]>> stateShapes(Shape in) {
         outputShape(in);
         Map<String, int[]> shapes = new LinkedHashMap<>();
-        shapes.put("weight", new int[] {units, in.dim(0)});
+        shapes.put("weight", new int[] {units, in.dim(in.rank() - 1)});
         if (useBias) {
             shapes.put("bias", new int[] {units});
         }
@@ -214,7 +225,7 @@ public final class Dense implements Layer {
     public void build(Backend backend, Shape inputShape, long seed) {
         outputShape(inputShape);
         this.be = backend;
-        this.inFeatures = inputShape.dim(0);
+        this.inFeatures = inputShape.dim(inputShape.rank() - 1);
         if (initializer == null) {
             initializer = Initializers.defaultFor(activation.label());
         }
@@ -228,9 +239,10 @@ public final class Dense implements Layer {
     }
 
     private void allocateBuffers(Backend backend, Shape inputShape) {
-        out = new BatchBuffer(backend, Shape.of(units));
+        Shape outShape = outputShape(inputShape);
+        out = new BatchBuffer(backend, outShape);
         dx = new BatchBuffer(backend, inputShape);
-        dz = activation == Activation.IDENTITY ? null : new BatchBuffer(backend, Shape.of(units));
+        dz = activation == Activation.IDENTITY ? null : new BatchBuffer(backend, outShape);
     }
 
     @Override
@@ -246,19 +258,23 @@ public final class Dense implements Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        lastInput = x;
         Tensor y = out.get(x.dim(0));
-        be.linear(x, weight.value(), useBias ? bias.value() : null, activation, 0f, y);
-        lastOutput = y;
+        int rows = x.size() / inFeatures;                                   // m, or m * time for sequences
+        lastInput = x.rank() == 2 ? x : inputRows.rows(x, rows, inFeatures);
+        lastOutput = y.rank() == 2 ? y : outputRows.rows(y, rows, units);
+        be.linear(lastInput, weight.value(), useBias ? bias.value() : null, activation, 0f, lastOutput);
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
-        Tensor dY = dOut;
+        int rows = lastOutput.dim(0);
+        Tensor dY = dOut.rank() == 2 ? dOut : gradRows.rows(dOut, rows, units);
         if (activation != Activation.IDENTITY) {                            // dz = dy * act'(z), from y alone
-            dY = dz.get(dOut.dim(0));
-            be.activationBackward(activation, 0f, lastOutput, lastOutput, dOut, dY);
+            Tensor dz2 = dz.get(dOut.dim(0));
+            dY = dz2.rank() == 2 ? dz2 : dzRows.rows(dz2, rows, units);
+            be.activationBackward(activation, 0f, lastOutput, lastOutput, dOut.rank() == 2 ? dOut
+                    : gradRows.rows(dOut, rows, units), dY);
         }
         be.gemm(true, false, 1f, dY, lastInput, 0f, weight.grad());          // dW = dY^T x
         if (useBias) {
@@ -267,9 +283,9 @@ public final class Dense implements Layer {
         if (!inputGradientNeeded) {
             return null;
         }
-        Tensor dX = dx.get(dY.dim(0));
-        be.gemm(false, false, 1f, dY, weight.value(), 0f, dX);              // dx = dY W
-        return dX;
+        Tensor dX = dx.get(dOut.dim(0));
+        be.gemm(false, false, 1f, dY, weight.value(), 0f, dX.rank() == 2 ? dX : dxRows.rows(dX, rows, inFeatures));
+        return dX;                                                           // dx = dY W
     }
 
     @Override
