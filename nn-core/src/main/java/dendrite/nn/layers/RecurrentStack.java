@@ -16,8 +16,12 @@ import java.util.Optional;
  * names them in one module ({@code weight_ih_l1}, {@code weight_ih_l1_reverse}, ...), so the state
  * dict of an {@code nn.LSTM(..., num_layers=2)} loads unchanged. The last layer returns every step or
  * the last, as asked.
+ *
+ * <p>{@link #stateful()}, set before building, makes each forward start where the previous one
+ * ended (see {@link RecurrentLayer}). States are PyTorch's {@code [num_layers * directions, batch,
+ * hidden]}.
  */
-public final class RecurrentStack implements Layer {
+public final class RecurrentStack implements RecurrentLayer {
     private final String cell;
     private final int inputSize;
     private final int hidden;
@@ -25,8 +29,13 @@ public final class RecurrentStack implements Layer {
     private final boolean bidirectional;
     private final boolean returnSequences;
     private final boolean maskZero;
-    private final List<Layer> stack = new ArrayList<>();
+    private final List<RecurrentLayer> stack = new ArrayList<>();
     private final List<Shape> inputShapes = new ArrayList<>();
+    private boolean stateful;
+    private Backend be;
+    /** Per state name, every layer's final states and initial-state gradients as {@code [layers * dirs * B, hidden]}. */
+    private BatchBuffer[] finals;
+    private BatchBuffer[] gradients;
 
     /**
      * A stack of {@code layers} recurrent layers of one kind, each with {@code hidden} units per direction.
@@ -71,20 +80,49 @@ public final class RecurrentStack implements Layer {
     }
 
     /**
+     * Makes every layer stateful: each forward starts from the states the previous one ended in (see
+     * {@link RecurrentLayer}). Call before building.
+     *
+     * @return this stack, for chaining
+     * @throws IllegalArgumentException for a bidirectional stack (see {@link Bidirectional})
+     */
+    public RecurrentStack stateful() {
+        if (bidirectional) {
+            throw new IllegalArgumentException(cell + " stack: a bidirectional stack cannot be stateful: the reverse"
+                    + " direction would start each batch from the state it ended the previous batch in, the earlier part of"
+                    + " the series");
+        }
+        for (RecurrentLayer l : stack) {
+            ((Recurrent) l).stateful();
+        }
+        stateful = true;
+        return this;
+    }
+
+    @Override
+    public boolean isStateful() {
+        return stateful;
+    }
+
+    /**
      * Builds one from its {@link #config()}.
      *
      * @param c the config: {@code hidden_size} and {@code num_layers}, and optionally {@code cell} (default
-     *          {@code lstm}), {@code input_size}, {@code bidirectional}, {@code return_sequences} and
-     *          {@code mask_zero} (all three default false)
+     *          {@code lstm}), {@code input_size}, {@code bidirectional}, {@code return_sequences},
+     *          {@code mask_zero} and {@code stateful} (all four default false)
      * @return a new, unbuilt stack
      * @throws IllegalArgumentException if a required key is missing or a value is invalid
      */
     public static RecurrentStack fromConfig(Map<String, ?> c) {
         String t = "recurrent_stack";
-        return new RecurrentStack(Configs.stringValue(c, t, "cell", "lstm"),
+        RecurrentStack s = new RecurrentStack(Configs.stringValue(c, t, "cell", "lstm"),
                 c.containsKey("input_size") ? Configs.intValue(c, t, "input_size") : -1, Configs.intValue(c, t, "hidden_size"),
                 Configs.intValue(c, t, "num_layers"), Configs.booleanValue(c, t, "bidirectional", false),
                 Configs.booleanValue(c, t, "return_sequences", false), Configs.booleanValue(c, t, "mask_zero", false));
+        if (Configs.booleanValue(c, t, "stateful", false)) {
+            s.stateful();
+        }
+        return s;
     }
 
     @Override
@@ -106,13 +144,16 @@ public final class RecurrentStack implements Layer {
         if (maskZero) {
             c.put("mask_zero", true);
         }
+        if (stateful) {
+            c.put("stateful", true);
+        }
         return c;
     }
 
     @Override
     public Shape outputShape(Shape in) {
         Shape s = in;
-        for (Layer l : stack) {
+        for (RecurrentLayer l : stack) {
             s = l.outputShape(s);
         }
         return s;
@@ -122,7 +163,7 @@ public final class RecurrentStack implements Layer {
     public Optional<Map<String, int[]>> stateShapes(Shape in) {
         Map<String, int[]> all = new LinkedHashMap<>();
         Shape s = in;
-        for (Layer l : stack) {
+        for (RecurrentLayer l : stack) {
             all.putAll(l.stateShapes(s).orElseThrow());
             s = l.outputShape(s);
         }
@@ -132,6 +173,7 @@ public final class RecurrentStack implements Layer {
     @Override
     public void build(Backend backend, Shape inputShape, long seed) {
         outputShape(inputShape);
+        be = backend;
         inputShapes.clear();
         Shape s = inputShape;
         for (int i = 0; i < stack.size(); i++) {
@@ -139,12 +181,18 @@ public final class RecurrentStack implements Layer {
             stack.get(i).build(backend, s, seed + 0x9E3779B97F4A7C15L * i);
             s = stack.get(i).outputShape(s);
         }
+        finals = new BatchBuffer[stateNames().size()];
+        gradients = new BatchBuffer[stateNames().size()];
+        for (int k = 0; k < finals.length; k++) {
+            finals[k] = new BatchBuffer(backend, Shape.of(hidden));
+            gradients[k] = new BatchBuffer(backend, Shape.of(hidden));
+        }
     }
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
         Tensor h = x;
-        for (Layer l : stack) {
+        for (RecurrentLayer l : stack) {
             h = l.forward(h, training);
         }
         return h;
@@ -160,9 +208,71 @@ public final class RecurrentStack implements Layer {
     }
 
     @Override
+    public List<String> stateNames() {
+        return stack.get(0).stateNames();
+    }
+
+    /** Slices {@code [i * dirs, (i + 1) * dirs)} of each state start layer i (dirs: 2 when bidirectional, else 1). */
+    @Override
+    public void setInitialState(Tensor... state) {
+        if (be == null) {
+            throw new IllegalStateException(cell + " stack: build the layer before giving it an initial state");
+        }
+        int dirs = bidirectional ? 2 : 1;
+        int b = InitialState.batchOf(cell + " stack", stateNames(), layers * dirs, hidden, be, state);
+        if (b < 0) {
+            resetState();
+            return;
+        }
+        for (int i = 0; i < layers; i++) {
+            stack.get(i).setInitialState(InitialState.slices(state, b, hidden, i * dirs, (i + 1) * dirs));
+        }
+    }
+
+    @Override
+    public List<Tensor> finalState() {
+        List<List<Tensor>> each = new ArrayList<>();
+        for (RecurrentLayer l : stack) {
+            each.add(l.finalState());
+        }
+        return stacked(each, finals);
+    }
+
+    @Override
+    public List<Tensor> initialStateGradient() {
+        List<List<Tensor>> each = new ArrayList<>();
+        for (RecurrentLayer l : stack) {
+            each.add(l.initialStateGradient());
+        }
+        return stacked(each, gradients);
+    }
+
+    /** Per state, every layer's {@code [dirs, B, hidden]} one above the other: {@code [layers * dirs, B, hidden]}. */
+    private List<Tensor> stacked(List<List<Tensor>> each, BatchBuffer[] into) {
+        List<Tensor> out = new ArrayList<>();
+        for (int k = 0; k < into.length; k++) {
+            int slices = each.get(0).get(k).dim(0);
+            int b = each.get(0).get(k).dim(1);
+            Tensor all = into[k].get(layers * slices * b);
+            for (int i = 0; i < layers; i++) {
+                be.copy(each.get(i).get(k), all.rows(i * slices * b, (i + 1) * slices * b));
+            }
+            out.add(all.reshape(layers * slices, b, hidden));
+        }
+        return out;
+    }
+
+    @Override
+    public void resetState() {
+        for (RecurrentLayer l : stack) {
+            l.resetState();
+        }
+    }
+
+    @Override
     public List<Parameter> parameters() {
         List<Parameter> p = new ArrayList<>();
-        for (Layer l : stack) {
+        for (RecurrentLayer l : stack) {
             p.addAll(l.parameters());
         }
         return p;
@@ -171,7 +281,7 @@ public final class RecurrentStack implements Layer {
     @Override
     public long parameterCount() {
         long n = 0;
-        for (Layer l : stack) {
+        for (RecurrentLayer l : stack) {
             n += l.parameterCount();
         }
         return n;
@@ -185,6 +295,7 @@ public final class RecurrentStack implements Layer {
     @Override
     public String toString() {
         return cell.toUpperCase(java.util.Locale.ROOT) + "(" + (inputSize > 0 ? inputSize + ", " : "") + hidden + ", layers "
-                + layers + (bidirectional ? ", bidirectional" : "") + (returnSequences ? ", sequences" : "") + ")";
+                + layers + (bidirectional ? ", bidirectional" : "") + (returnSequences ? ", sequences" : "")
+                + (stateful ? ", stateful" : "") + ")";
     }
 }
