@@ -9,6 +9,10 @@ import dendrite.tensor.Tensor;
  * ({@link Recurrent#maskZeroSteps()}): the rows of the time-major input that are all zeros, read on
  * the host once per batch and uploaded as a {@code [T * B, 1]} mask (1 real, 0 padding) when the
  * batch has any.
+ *
+ * <p>A layer above the first in a {@link RecurrentStack} takes the first layer's mask instead of
+ * looking at its own input: with dropout between the layers, a real step's input can be all zeros
+ * (every unit dropped), and would otherwise be skipped as padding.
  */
 final class PaddingMask {
     private final Backend be;
@@ -16,10 +20,18 @@ final class PaddingMask {
     private float[] values = new float[0];
     private float[] input = new float[0];
     private boolean any;
+    private PaddingMask source;
+    private boolean reversed;
 
     PaddingMask(Backend be) {
         this.be = be;
         this.mask = new BatchBuffer(be, Shape.of(1));
+    }
+
+    /** Takes {@code first}'s mask from now on, reversed in time for a layer that reads the sequence backwards. */
+    void follow(PaddingMask first, boolean reverseTime) {
+        source = first;
+        reversed = reverseTime;
     }
 
     /**
@@ -32,21 +44,29 @@ final class PaddingMask {
         if (values.length < rows) {
             values = new float[rows];
         }
-        if (input.length < rows * features) {
-            input = new float[rows * features];
-        }
-        be.read(xs, input, 0);
-        any = false;
-        for (int r = 0; r < rows; r++) {
-            float m = 0f;
-            for (int j = 0; j < features; j++) {
-                if (input[r * features + j] != 0f) {
-                    m = 1f;
-                    break;
-                }
+        if (source != null) {
+            for (int t = 0; t < steps; t++) {
+                int from = (reversed ? steps - 1 - t : t) * batch;
+                System.arraycopy(source.values, from, values, t * batch, batch);
             }
-            values[r] = m;
-            any |= m == 0f;
+            any = source.any;
+        } else {
+            if (input.length < rows * features) {
+                input = new float[rows * features];
+            }
+            be.read(xs, input, 0);
+            any = false;
+            for (int r = 0; r < rows; r++) {
+                float m = 0f;
+                for (int j = 0; j < features; j++) {
+                    if (input[r * features + j] != 0f) {
+                        m = 1f;
+                        break;
+                    }
+                }
+                values[r] = m;
+                any |= m == 0f;
+            }
         }
         if (any) {
             be.write(mask.get(rows), values, 0);

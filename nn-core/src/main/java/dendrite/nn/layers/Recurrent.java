@@ -205,6 +205,11 @@ public abstract class Recurrent implements RecurrentLayer {
         return type() + (layerIndex > 0 || !nameSuffix.isEmpty() ? " (l" + layerIndex + nameSuffix + ")" : "");
     }
 
+    /** The padding this layer found in its last batch; built layers only. */
+    PaddingMask padding() {
+        return padding;
+    }
+
     /**
      * Whether all-zero steps are skipped as padding.
      *

@@ -17,9 +17,12 @@ import java.util.Optional;
  * dict of an {@code nn.LSTM(..., num_layers=2)} loads unchanged. The last layer returns every step or
  * the last, as asked.
  *
- * <p>{@link #stateful()}, set before building, makes each forward start where the previous one
- * ended (see {@link RecurrentLayer}). States are PyTorch's {@code [num_layers * directions, batch,
- * hidden]}.
+ * <p>Options beyond PyTorch's constructor arguments, set before building: {@link #dropout(double)}
+ * (its {@code dropout}: in training, on the outputs of every layer but the last) and
+ * {@link #stateful()} (each forward starts where the previous one ended; see {@link RecurrentLayer}).
+ * States are PyTorch's {@code [num_layers * directions, batch, hidden]}. With padding skipped, every
+ * layer skips the steps the first layer found to be padding, so that a real step whose input dropout
+ * made all zeros is not taken for padding.
  */
 public final class RecurrentStack implements RecurrentLayer {
     private final String cell;
@@ -31,6 +34,7 @@ public final class RecurrentStack implements RecurrentLayer {
     private final boolean maskZero;
     private final List<RecurrentLayer> stack = new ArrayList<>();
     private final List<Shape> inputShapes = new ArrayList<>();
+    private StackDropout dropout = new StackDropout(0);
     private boolean stateful;
     private Backend be;
     /** Per state name, every layer's final states and initial-state gradients as {@code [layers * dirs * B, hidden]}. */
@@ -80,6 +84,37 @@ public final class RecurrentStack implements RecurrentLayer {
     }
 
     /**
+     * PyTorch's {@code dropout}: in training, each layer's output but the last one's goes through inverted
+     * dropout of probability {@code p} on its way to the next layer; evaluation is unaffected. The masks are
+     * seeded by the layer's seed and a pass counter, its {@link #randomState()}. Call before building.
+     *
+     * @param p the probability of dropping a value, in [0, 1); 0 (the default) for none
+     * @return this stack, for chaining
+     * @throws IllegalArgumentException if {@code p} is outside [0, 1), or above 0 with a single layer (where
+     *                                  it would have no effect)
+     */
+    public RecurrentStack dropout(double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException(cell + " stack: dropout must be in [0, 1), got " + p);
+        }
+        if (p > 0 && layers < 2) {
+            throw new IllegalArgumentException(cell + " stack: dropout " + p + " acts between stacked layers, so it needs"
+                    + " at least 2 layers, got " + layers);
+        }
+        dropout = new StackDropout(p);
+        return this;
+    }
+
+    /**
+     * The dropout between layers.
+     *
+     * @return the probability given to {@link #dropout(double)}, 0 for none
+     */
+    public double dropoutProbability() {
+        return dropout.p();
+    }
+
+    /**
      * Makes every layer stateful: each forward starts from the states the previous one ended in (see
      * {@link RecurrentLayer}). Call before building.
      *
@@ -109,7 +144,7 @@ public final class RecurrentStack implements RecurrentLayer {
      *
      * @param c the config: {@code hidden_size} and {@code num_layers}, and optionally {@code cell} (default
      *          {@code lstm}), {@code input_size}, {@code bidirectional}, {@code return_sequences},
-     *          {@code mask_zero} and {@code stateful} (all four default false)
+     *          {@code mask_zero}, {@code stateful} (these four default false) and {@code dropout} (default 0)
      * @return a new, unbuilt stack
      * @throws IllegalArgumentException if a required key is missing or a value is invalid
      */
@@ -119,6 +154,7 @@ public final class RecurrentStack implements RecurrentLayer {
                 c.containsKey("input_size") ? Configs.intValue(c, t, "input_size") : -1, Configs.intValue(c, t, "hidden_size"),
                 Configs.intValue(c, t, "num_layers"), Configs.booleanValue(c, t, "bidirectional", false),
                 Configs.booleanValue(c, t, "return_sequences", false), Configs.booleanValue(c, t, "mask_zero", false));
+        s.dropout(Configs.doubleValue(c, t, "dropout", 0));
         if (Configs.booleanValue(c, t, "stateful", false)) {
             s.stateful();
         }
@@ -143,6 +179,9 @@ public final class RecurrentStack implements RecurrentLayer {
         c.put("return_sequences", returnSequences);
         if (maskZero) {
             c.put("mask_zero", true);
+        }
+        if (dropout.p() > 0) {
+            c.put("dropout", (double) dropout.p());
         }
         if (stateful) {
             c.put("stateful", true);
@@ -175,11 +214,25 @@ public final class RecurrentStack implements RecurrentLayer {
         outputShape(inputShape);
         be = backend;
         inputShapes.clear();
+        List<Shape> gaps = new ArrayList<>();
         Shape s = inputShape;
         for (int i = 0; i < stack.size(); i++) {
             inputShapes.add(s);
             stack.get(i).build(backend, s, seed + 0x9E3779B97F4A7C15L * i);
             s = stack.get(i).outputShape(s);
+            if (i < stack.size() - 1) {
+                gaps.add(s);
+            }
+        }
+        dropout.build(backend, gaps, seed + 0x5851F42D4C957F2DL);
+        if (maskZero) {
+            PaddingMask first = direction(0, false).padding();
+            for (int i = 1; i < stack.size(); i++) {
+                direction(i, false).padding().follow(first, false);
+                if (bidirectional) {
+                    direction(i, true).padding().follow(first, true);
+                }
+            }
         }
         finals = new BatchBuffer[stateNames().size()];
         gradients = new BatchBuffer[stateNames().size()];
@@ -189,11 +242,24 @@ public final class RecurrentStack implements RecurrentLayer {
         }
     }
 
+    /** Layer i's forward or reverse direction. */
+    private Recurrent direction(int i, boolean reverse) {
+        RecurrentLayer l = stack.get(i);
+        if (l instanceof Bidirectional b) {
+            return reverse ? b.reverseLayer() : b.forwardLayer();
+        }
+        return (Recurrent) l;
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
+        dropout.begin(training);
         Tensor h = x;
-        for (RecurrentLayer l : stack) {
-            h = l.forward(h, training);
+        for (int i = 0; i < stack.size(); i++) {
+            h = stack.get(i).forward(h, training);
+            if (i < stack.size() - 1) {
+                h = dropout.forward(i, h);
+            }
         }
         return h;
     }
@@ -202,9 +268,23 @@ public final class RecurrentStack implements RecurrentLayer {
     public Tensor backward(Tensor dOut) {
         Tensor d = dOut;
         for (int i = stack.size() - 1; i >= 0; i--) {
+            if (i < stack.size() - 1) {
+                d = dropout.backward(i, d);
+            }
             d = stack.get(i).backward(d);
         }
         return d;
+    }
+
+    /** The dropout stream's seed and passes, when the stack drops out between layers; empty otherwise. */
+    @Override
+    public Map<String, Long> randomState() {
+        return dropout.state();
+    }
+
+    @Override
+    public void restoreRandomState(Map<String, Long> state) {
+        dropout.restore(state);
     }
 
     @Override
@@ -296,6 +376,6 @@ public final class RecurrentStack implements RecurrentLayer {
     public String toString() {
         return cell.toUpperCase(java.util.Locale.ROOT) + "(" + (inputSize > 0 ? inputSize + ", " : "") + hidden + ", layers "
                 + layers + (bidirectional ? ", bidirectional" : "") + (returnSequences ? ", sequences" : "")
-                + (stateful ? ", stateful" : "") + ")";
+                + (dropout.p() > 0 ? ", dropout " + dropout.p() : "") + (stateful ? ", stateful" : "") + ")";
     }
 }
