@@ -14,7 +14,6 @@ import java.util.List;
  */
 final class InitialState {
     private final String layer;
-    private final List<String> names;
     private final BatchBuffer[] values;
     /** The batch size of the held state, or -1 for the zero state (which fits any batch). */
     private int batch = -1;
@@ -22,13 +21,12 @@ final class InitialState {
 
     /**
      * @param layer  the layer's name, for messages
-     * @param names  the state's names ({@code h}, {@code c})
+     * @param names  the state's names ({@code h}, {@code c}): one buffer each
      * @param be     the layer's backend
      * @param hidden the hidden size
      */
     InitialState(String layer, List<String> names, Backend be, int hidden) {
         this.layer = layer;
-        this.names = names;
         values = new BatchBuffer[names.size()];
         for (int k = 0; k < values.length; k++) {
             values[k] = new BatchBuffer(be, Shape.of(hidden));
