@@ -31,11 +31,12 @@ import java.util.function.Consumer;
  *       (each channel's mean)</li>
  *   <li>{@code dense N}, {@code flatten}, {@code dropout P}, {@code batchnorm} (flat features),
  *       {@code batchnorm2d} (per channel of images)</li>
- *   <li>{@code lstm N [seq] [mask]}, {@code gru N ...}, {@code rnn N ...} (recurrent layers on
- *       {@code [time, features]} samples; {@code seq} returns every step's state, for another
- *       recurrent layer after it; {@code mask} skips all-zero steps as padding; {@code bi} runs it
- *       both ways, as PyTorch's {@code bidirectional=True}; {@code layers N} stacks N, as its
- *       {@code num_layers}), {@code embedding VOCAB DIM [pad ID]} (token ids to vectors)</li>
+ *   <li>{@code lstm N [seq] [mask] [bi] [layers N [dropout P]]}, {@code gru N ...}, {@code rnn N ...}
+ *       (recurrent layers on {@code [time, features]} samples; {@code seq} returns every step's state,
+ *       for another recurrent layer after it; {@code mask} skips all-zero steps as padding; {@code bi}
+ *       runs it both ways, as PyTorch's {@code bidirectional=True}; {@code layers N} stacks N, as its
+ *       {@code num_layers}, and {@code dropout P} drops out between them in training, as its
+ *       {@code dropout}), {@code embedding VOCAB DIM [pad ID]} (token ids to vectors)</li>
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu} (exact, PyTorch's default),
  *       {@code gelu-tanh} (its tanh approximation), {@code leaky-relu}</li>
  * </ul>
@@ -151,24 +152,27 @@ final class ModelSpec {
         boolean masked = false;
         boolean both = false;
         int count = 1;
+        double drop = 0;
         for (int i = 2; i < w.length; i++) {
             switch (w[i]) {
                 case "seq" -> sequences = true;
                 case "mask" -> masked = true;
                 case "bi" -> both = true;
                 case "layers" -> count = number(w, ++i, "layer count");
+                case "dropout" -> drop = Double.parseDouble(argument(w, ++i, "dropout probability"));
                 default -> throw new BadInputException("--model: " + w[0] + " option '" + w[i] + "' is unknown; known: seq"
                         + " (every step's state, for a recurrent layer after it), mask (all-zero steps are padding), bi (both"
-                        + " directions), layers N (a stack of N, as PyTorch's num_layers)");
+                        + " directions), layers N (a stack of N, as PyTorch's num_layers), dropout P (between stacked layers)");
             }
         }
         boolean seq = sequences;
         boolean mask = masked;
         boolean bi = both;
         int stacked = count;
-        if (stacked > 1) {
-            new dendrite.nn.layers.RecurrentStack(w[0], -1, hidden, stacked, bi, seq, mask);   // refuses bad settings now
-            return b -> b.add(new dendrite.nn.layers.RecurrentStack(w[0], -1, hidden, stacked, bi, seq, mask));
+        double p = drop;
+        if (stacked > 1 || p != 0) {
+            new dendrite.nn.layers.RecurrentStack(w[0], -1, hidden, stacked, bi, seq, mask).dropout(p);   // refuses bad settings now
+            return b -> b.add(new dendrite.nn.layers.RecurrentStack(w[0], -1, hidden, stacked, bi, seq, mask).dropout(p));
         }
         return b -> {
             dendrite.nn.layers.Recurrent layer = switch (w[0]) {

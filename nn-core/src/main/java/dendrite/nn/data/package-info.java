@@ -14,6 +14,9 @@
  *   <li>Preparation: {@link dendrite.nn.data.Splits} (seeded, optionally stratified),
  *       {@link dendrite.nn.data.Scaler} (fitted on the training part only) and
  *       {@link dendrite.nn.data.MiniBatches} (a seeded permutation per epoch).</li>
+ *   <li>Sequences: {@link dendrite.nn.data.TimeSeries} and {@link dendrite.nn.data.TextCorpus} cut
+ *       into windows, and {@link dendrite.nn.data.StatefulBatches} into consecutive chunks for a
+ *       stateful recurrent model.</li>
  * </ul>
  *
  * <pre>{@code

@@ -20,8 +20,13 @@ import java.util.Optional;
  * <p>The backward copy gets the input reversed in time, and its outputs are reversed back; with
  * padding skipped ({@link Recurrent#maskZeroSteps()}), a right-padded sequence is left-padded for it,
  * so it starts at each sample's last real step, as PyTorch's packed sequences do.
+ *
+ * <p>States ({@link RecurrentLayer}) are {@code [2, batch, hidden]}: slice 0 the forward direction's,
+ * slice 1 the reverse direction's (whose initial state is where it starts, at the sequence's end), as
+ * PyTorch's {@code h_0} and {@code h_n}. It cannot be stateful: the reverse direction would start each
+ * batch from where it ended in the batch before, the earlier part of the series, not the later.
  */
-public final class Bidirectional implements Layer {
+public final class Bidirectional implements RecurrentLayer {
     private final Recurrent forward;
     private final Recurrent reverse;
 
@@ -43,6 +48,9 @@ public final class Bidirectional implements Layer {
     private BatchBuffer dxReversed;
     private BatchBuffer dx;
     private boolean inputGradientNeeded = true;
+    /** Per state name, both directions' final states and initial-state gradients as {@code [2 * B, hidden]}. */
+    private BatchBuffer[] finals;
+    private BatchBuffer[] gradients;
 
     /**
      * Runs {@code layer} both ways; the backward copy is made from its description (the same type and
@@ -50,8 +58,14 @@ public final class Bidirectional implements Layer {
      *
      * @param layer the forward direction, an unbuilt {@link LSTM}, {@link GRU} or {@link SimpleRNN} whose type is
      *              registered in {@link LayerRegistry}; this layer takes it over
+     * @throws IllegalArgumentException if {@code layer} is stateful (see the class comment)
      */
     public Bidirectional(Recurrent layer) {
+        if (layer.isStateful()) {
+            throw new IllegalArgumentException("bidirectional: " + layer.type() + " cannot be stateful and run both ways:"
+                    + " the reverse direction would start each batch from the state it ended the previous batch in, which"
+                    + " is the earlier part of the series, not the later");
+        }
         this.forward = layer;
         this.reverse = (Recurrent) LayerRegistry.create(layer.type(), layer.config());
         this.reverse.reverseDirectionNames();
@@ -61,6 +75,11 @@ public final class Bidirectional implements Layer {
     /** The forward direction (whose options both share). */
     Recurrent forwardLayer() {
         return forward;
+    }
+
+    /** The reverse direction. */
+    Recurrent reverseLayer() {
+        return reverse;
     }
 
     /**
@@ -130,6 +149,67 @@ public final class Bidirectional implements Layer {
         dReverseInTime = new BatchBuffer(backend, row);
         dxReversed = new BatchBuffer(backend, Shape.of(features));
         dx = new BatchBuffer(backend, inputShape);
+        finals = new BatchBuffer[stateNames().size()];
+        gradients = new BatchBuffer[stateNames().size()];
+        for (int k = 0; k < finals.length; k++) {
+            finals[k] = new BatchBuffer(backend, row);
+            gradients[k] = new BatchBuffer(backend, row);
+        }
+    }
+
+    @Override
+    public List<String> stateNames() {
+        return forward.stateNames();
+    }
+
+    /** Slice 0 of each state starts the forward direction, slice 1 the reverse direction. */
+    @Override
+    public void setInitialState(Tensor... state) {
+        if (be == null) {
+            throw new IllegalStateException("bidirectional: build the layer before giving it an initial state");
+        }
+        int b = InitialState.batchOf("bidirectional " + forward.type(), stateNames(), 2, hidden, be, state);
+        if (b < 0) {
+            resetState();
+            return;
+        }
+        forward.setInitialState(InitialState.slices(state, b, hidden, 0, 1));
+        reverse.setInitialState(InitialState.slices(state, b, hidden, 1, 2));
+    }
+
+    @Override
+    public List<Tensor> finalState() {
+        return sideBySide(forward.finalState(), reverse.finalState(), finals);
+    }
+
+    @Override
+    public List<Tensor> initialStateGradient() {
+        return sideBySide(forward.initialStateGradient(), reverse.initialStateGradient(), gradients);
+    }
+
+    /** Per state, {@code [2, B, hidden]}: the forward direction's {@code [1, B, hidden]} above the reverse's. */
+    private List<Tensor> sideBySide(List<Tensor> f, List<Tensor> r, BatchBuffer[] into) {
+        List<Tensor> out = new ArrayList<>(f.size());
+        for (int k = 0; k < f.size(); k++) {
+            int b = f.get(k).dim(1);
+            Tensor both = into[k].get(2 * b);
+            be.copy(f.get(k), both.rows(0, b));
+            be.copy(r.get(k), both.rows(b, 2 * b));
+            out.add(both.reshape(2, b, hidden));
+        }
+        return out;
+    }
+
+    /** Never: see the class comment. */
+    @Override
+    public boolean isStateful() {
+        return false;
+    }
+
+    @Override
+    public void resetState() {
+        forward.resetState();
+        reverse.resetState();
     }
 
     @Override

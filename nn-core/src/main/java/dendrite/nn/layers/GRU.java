@@ -58,18 +58,14 @@ public final class GRU extends Recurrent {
     /**
      * Builds one from its {@link #config()}.
      *
-     * @param c the config: {@code hidden_size}, and optionally {@code input_size}, {@code return_sequences} and
-     *          {@code mask_zero} (both default false)
+     * @param c the config: {@code hidden_size}, and optionally {@code input_size}, {@code return_sequences},
+     *          {@code mask_zero} and {@code stateful} (all three default false)
      * @return a new, unbuilt GRU
      * @throws IllegalArgumentException if {@code hidden_size} is missing or a value is invalid
      */
     public static GRU fromConfig(Map<String, ?> c) {
-        GRU g = new GRU(c.containsKey("input_size") ? Configs.intValue(c, "gru", "input_size") : -1,
-                Configs.intValue(c, "gru", "hidden_size"), Configs.booleanValue(c, "gru", "return_sequences", false));
-        if (Configs.booleanValue(c, "gru", "mask_zero", false)) {
-            g.maskZeroSteps();
-        }
-        return g;
+        return withOptions(new GRU(c.containsKey("input_size") ? Configs.intValue(c, "gru", "input_size") : -1,
+                Configs.intValue(c, "gru", "hidden_size"), Configs.booleanValue(c, "gru", "return_sequences", false)), c);
     }
 
     @Override

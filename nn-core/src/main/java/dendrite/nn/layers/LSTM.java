@@ -6,6 +6,7 @@ import dendrite.tensor.Tensor;
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,7 +38,7 @@ public final class LSTM extends Recurrent {
     private static final int G = 2;
     private static final int O = 3;
 
-    /** c_(-1) = 0, then c_0 ... c_(T-1), time-major. */
+    /** c_(-1) (the initial cell state), then c_0 ... c_(T-1), time-major. */
     private BatchBuffer cells;
     /** tanh(c_t), time-major. */
     private BatchBuffer tanhCells;
@@ -70,18 +71,14 @@ public final class LSTM extends Recurrent {
     /**
      * Builds one from its {@link #config()}.
      *
-     * @param c the config: {@code hidden_size}, and optionally {@code input_size}, {@code return_sequences} and
-     *          {@code mask_zero} (both default false)
+     * @param c the config: {@code hidden_size}, and optionally {@code input_size}, {@code return_sequences},
+     *          {@code mask_zero} and {@code stateful} (all three default false)
      * @return a new, unbuilt LSTM
      * @throws IllegalArgumentException if {@code hidden_size} is missing or a value is invalid
      */
     public static LSTM fromConfig(Map<String, ?> c) {
-        LSTM l = new LSTM(c.containsKey("input_size") ? Configs.intValue(c, "lstm", "input_size") : -1,
-                Configs.intValue(c, "lstm", "hidden_size"), Configs.booleanValue(c, "lstm", "return_sequences", false));
-        if (Configs.booleanValue(c, "lstm", "mask_zero", false)) {
-            l.maskZeroSteps();
-        }
-        return l;
+        return withOptions(new LSTM(c.containsKey("input_size") ? Configs.intValue(c, "lstm", "input_size") : -1,
+                Configs.intValue(c, "lstm", "hidden_size"), Configs.booleanValue(c, "lstm", "return_sequences", false)), c);
     }
 
     @Override
@@ -98,6 +95,23 @@ public final class LSTM extends Recurrent {
         dcNext = new BatchBuffer(backend, row);
         dcMasked = new BatchBuffer(backend, row);
         dcPass = new BatchBuffer(backend, row);
+    }
+
+    /** The hidden state, then the cell state, as PyTorch's {@code (h, c)}. */
+    @Override
+    public List<String> stateNames() {
+        return List.of("h", "c");
+    }
+
+    @Override
+    protected Tensor carriedState(int k, int t) {
+        return k == 1 ? cell(t) : super.carriedState(k, t);
+    }
+
+    /** After backward, {@code dcNext} holds dL/dc_(-1). */
+    @Override
+    protected Tensor carriedStateGradient(int k) {
+        return k == 1 ? dcNext.get(batch()) : super.carriedStateGradient(k);
     }
 
     /** The cell state goes through a padded step unchanged, as h does. */
@@ -125,9 +139,6 @@ public final class LSTM extends Recurrent {
         be.activation(Activation.SIGMOID, 0f, f, f);
         be.activation(Activation.TANH, 0f, g, g);
         be.activation(Activation.SIGMOID, 0f, o, o);
-        if (t == 0) {
-            be.fill(cell(0), 0f);
-        }
         Tensor c = cell(t + 1);
         Tensor ig = scratch();
         be.binary(BinaryOp.MUL, f, cell(t), c);

@@ -5,6 +5,7 @@ import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.ReduceOp;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,14 @@ import java.util.Optional;
  * {@code weight_ih_l0 [gates * hidden, features]}, {@code weight_hh_l0 [gates * hidden, hidden]},
  * {@code bias_ih_l0} and {@code bias_hh_l0 [gates * hidden]}, the gates stacked in PyTorch's order,
  * so a state dict interchanges with {@code nn.RNN}/{@code nn.GRU}/{@code nn.LSTM} unchanged. They
- * start uniform in {@code [-1/sqrt(hidden), 1/sqrt(hidden)]}, as PyTorch's do. The initial state is
- * zero.
+ * start uniform in {@code [-1/sqrt(hidden), 1/sqrt(hidden)]}, as PyTorch's do.
+ *
+ * <h2>Initial and final state</h2>
+ * A forward starts from zero, from a state given with {@link #setInitialState} (PyTorch's
+ * {@code h_0}, {@code c_0}), or, in a {@link #stateful()} layer, from where the previous forward ended
+ * (see {@link RecurrentLayer}); {@link #finalState()} is PyTorch's {@code h_n} ({@code c_n}), and
+ * backward leaves dL/d(initial state) in {@link #initialStateGradient()}: it is the gradient that
+ * reaches h_(-1) at the end of backpropagation through time, computed anyway.
  *
  * <h2>How a step is computed</h2>
  * The batch is first copied to time-major order ({@code [time * batch, features]}), so that the
@@ -49,7 +56,7 @@ import java.util.Optional;
  * gradient reaches the weights or the input from it, as PyTorch computes a packed sequence. The last
  * step's output is then the state after each sample's last real step.
  */
-public abstract class Recurrent implements Layer {
+public abstract class Recurrent implements RecurrentLayer {
     /** The hidden size. */
     protected final int hidden;
     /** Gates stacked in the weights: 1 (RNN), 3 (GRU), 4 (LSTM). */
@@ -57,6 +64,7 @@ public abstract class Recurrent implements Layer {
     private final boolean returnSequences;
     private int inputSize;
     private boolean maskZero;
+    private boolean stateful;
     /** Appended to the parameter names: "_reverse" for a bidirectional layer's backward direction. */
     private String nameSuffix = "";
     /** The layer's place in a stack ({@link RecurrentStack}), in its parameter names: weight_ih_l1. */
@@ -88,14 +96,18 @@ public abstract class Recurrent implements Layer {
     private BatchBuffer dhNext;
     private BatchBuffer dTimeMajorInput;
     private BatchBuffer dx;
-    /** Time-major {@code [T * B, 1]}: 1 for a real step, 0 for padding (with {@link #maskZeroSteps()}). */
-    private BatchBuffer mask;
+    /** Which steps are padding (with {@link #maskZeroSteps()}). */
+    private PaddingMask padding;
     private BatchBuffer maskedOutput;
     private BatchBuffer dhCell;
     private BatchBuffer dhPass;
-    private float[] maskValues = new float[0];
-    private float[] inputValues = new float[0];
     private boolean anyMasked;
+    /** Where the next forward starts: zero, given, or carried over (stateful). */
+    private InitialState initial;
+    /** Per state name, its view at one step: reused so that a forward allocates no array. */
+    private Tensor[] stateViews;
+    private boolean forwardDone;
+    private boolean backwardDone;
 
     private int batch;
     private int steps;
@@ -142,6 +154,34 @@ public abstract class Recurrent implements Layer {
         return this;
     }
 
+    /**
+     * Makes each forward start from the state the previous forward ended in (Keras' {@code stateful=True}),
+     * for training on a long series in consecutive batches (see {@link RecurrentLayer}). Returns this
+     * layer; call before building.
+     *
+     * @return this layer, for chaining
+     */
+    public Recurrent stateful() {
+        this.stateful = true;
+        return this;
+    }
+
+    @Override
+    public boolean isStateful() {
+        return stateful;
+    }
+
+    /** Reads the options every recurrent layer's config shares ({@code mask_zero}, {@code stateful}) into {@code layer}. */
+    static <R extends Recurrent> R withOptions(R layer, Map<String, ?> c) {
+        if (Configs.booleanValue(c, layer.type(), "mask_zero", false)) {
+            layer.maskZeroSteps();
+        }
+        if (Configs.booleanValue(c, layer.type(), "stateful", false)) {
+            layer.stateful();
+        }
+        return layer;
+    }
+
     /** Names this layer's parameters as PyTorch names a bidirectional layer's reverse direction. */
     void reverseDirectionNames() {
         nameSuffix = "_reverse";
@@ -160,6 +200,16 @@ public abstract class Recurrent implements Layer {
         return base + "_l" + layerIndex + nameSuffix;
     }
 
+    /** The layer's name in messages: its type, and its place when it is part of a stack or the reverse direction. */
+    private String label() {
+        return type() + (layerIndex > 0 || !nameSuffix.isEmpty() ? " (l" + layerIndex + nameSuffix + ")" : "");
+    }
+
+    /** The padding this layer found in its last batch; built layers only. */
+    PaddingMask padding() {
+        return padding;
+    }
+
     /**
      * Whether all-zero steps are skipped as padding.
      *
@@ -176,7 +226,7 @@ public abstract class Recurrent implements Layer {
      * @return a view of the mask's rows for step t, valid until the next forward, or {@code null}
      */
     protected final Tensor mask(int t) {
-        return anyMasked ? block(mask, mask.get(steps * batch), steps, t) : null;
+        return anyMasked ? block(padding, padding.tensor(steps * batch), steps, t) : null;
     }
 
     /**
@@ -255,6 +305,90 @@ public abstract class Recurrent implements Layer {
 
     /** Called before the backward steps, to reset what the cell carries between them. */
     protected void startBackward() {
+    }
+
+    /**
+     * State {@code k} of {@link #stateNames()} before step t: {@code h} is {@link #state(int)}; a cell that
+     * carries more (an LSTM's {@code c}) overrides this for its own.
+     *
+     * @param k the state's index in {@link #stateNames()}
+     * @param t the step, from 0 (the initial state) to {@link #steps()} (the final one)
+     * @return a view {@code [B, hidden]}
+     */
+    protected Tensor carriedState(int k, int t) {
+        return state(t);
+    }
+
+    /**
+     * After backward, dL/d(state {@code k} before step 0): {@code h}'s is what the time loop leaves; a cell
+     * that carries more overrides this for its own.
+     *
+     * @param k the state's index in {@link #stateNames()}
+     * @return a view {@code [B, hidden]}, valid until the next backward
+     */
+    protected Tensor carriedStateGradient(int k) {
+        return dhNext.get(batch);
+    }
+
+    @Override
+    public List<String> stateNames() {
+        return List.of("h");
+    }
+
+    @Override
+    public void setInitialState(Tensor... state) {
+        if (be == null) {
+            throw new IllegalStateException(label() + ": build the layer before giving it an initial state");
+        }
+        int b = InitialState.batchOf(label(), stateNames(), 1, hidden, be, state);
+        if (b < 0) {
+            initial.clear();
+            return;
+        }
+        Tensor[] rows = new Tensor[state.length];
+        for (int k = 0; k < state.length; k++) {
+            rows[k] = state[k].reshape(b, hidden);
+        }
+        initial.give(rows, b);
+    }
+
+    @Override
+    public void resetState() {
+        if (initial != null) {
+            initial.clear();
+        }
+    }
+
+    @Override
+    public List<Tensor> finalState() {
+        if (!forwardDone) {
+            throw new IllegalStateException(label() + ": no final state before a forward");
+        }
+        List<Tensor> out = new ArrayList<>(stateViews.length);
+        for (int k = 0; k < stateViews.length; k++) {
+            out.add(carriedState(k, steps).reshape(1, batch, hidden));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Tensor> initialStateGradient() {
+        if (!backwardDone) {
+            throw new IllegalStateException(label() + ": no initial state gradient before a backward");
+        }
+        List<Tensor> out = new ArrayList<>(stateViews.length);
+        for (int k = 0; k < stateViews.length; k++) {
+            out.add(carriedStateGradient(k).reshape(1, batch, hidden));
+        }
+        return out;
+    }
+
+    /** Every state's view before step t, in {@link #stateViews}. */
+    private Tensor[] statesAt(int t) {
+        for (int k = 0; k < stateViews.length; k++) {
+            stateViews[k] = carriedState(k, t);
+        }
+        return stateViews;
     }
 
     /**
@@ -420,6 +554,9 @@ public abstract class Recurrent implements Layer {
         if (maskZero) {
             c.put("mask_zero", true);
         }
+        if (stateful) {
+            c.put("stateful", true);
+        }
         addConfig(c);
         return c;
     }
@@ -481,7 +618,11 @@ public abstract class Recurrent implements Layer {
         dhNext = new BatchBuffer(backend, row);
         dTimeMajorInput = new BatchBuffer(backend, Shape.of(inputSize));
         dx = new BatchBuffer(backend, inputShape);
-        mask = new BatchBuffer(backend, Shape.of(1));
+        padding = new PaddingMask(backend);
+        initial = new InitialState(label(), stateNames(), backend, hidden);
+        stateViews = new Tensor[stateNames().size()];
+        forwardDone = false;
+        backwardDone = false;
         maskedOutput = new BatchBuffer(backend, row);
         dhCell = new BatchBuffer(backend, row);
         dhPass = new BatchBuffer(backend, row);
@@ -490,6 +631,7 @@ public abstract class Recurrent implements Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
+        initial.check(x.dim(0));                             // before anything changes: refuses a batch the state does not fit
         batch = x.dim(0);
         steps = x.dim(1);
         permutations();
@@ -505,8 +647,10 @@ public abstract class Recurrent implements Layer {
             }
             be.linear(xs, gateRows(weightIh.value(), k), bias, null, 0f, gate[k].get(steps * batch));
         }
-        findPadding(xs);
-        be.fill(state(0), 0f);
+        anyMasked = maskZero && padding.find(xs, steps, batch, inputSize);
+        forwardDone = false;
+        backwardDone = false;
+        initial.startFrom(statesAt(0));
         for (int t = 0; t < steps; t++) {
             stepForward(t);
             if (anyMasked) {
@@ -515,6 +659,10 @@ public abstract class Recurrent implements Layer {
                 carryThroughPadding(t, m);
             }
         }
+        if (stateful) {                                      // a copy: the next forward rewrites these buffers
+            initial.carry(statesAt(steps), batch);
+        }
+        forwardDone = true;
         if (!returnSequences) {
             Tensor y = out.get(batch);
             be.copy(state(steps), y);
@@ -525,7 +673,7 @@ public abstract class Recurrent implements Layer {
         Tensor hs = statesAfterFirst(all);
         if (anyMasked) {                                     // padded steps output zero
             Tensor masked = maskedOutput.get(steps * batch);
-            be.binary(dendrite.tensor.op.BinaryOp.MUL, hs, mask.get(steps * batch), masked);
+            be.binary(dendrite.tensor.op.BinaryOp.MUL, hs, padding.tensor(steps * batch), masked);
             hs = masked;
         }
         be.gatherRows(hs, toBatchMajor, 0, outputView.rows(y, batch * steps, hidden));
@@ -538,7 +686,7 @@ public abstract class Recurrent implements Layer {
         if (returnSequences) {
             be.gatherRows(dOutView.rows(dOut, batch * steps, hidden), toTimeMajor, 0, dHs);
             if (anyMasked) {
-                be.binary(dendrite.tensor.op.BinaryOp.MUL, dHs, mask.get(steps * batch), dHs);
+                be.binary(dendrite.tensor.op.BinaryOp.MUL, dHs, padding.tensor(steps * batch), dHs);
             }
         } else {
             be.fill(dHs, 0f);
@@ -563,6 +711,7 @@ public abstract class Recurrent implements Layer {
             stepBackward(t, cell, dhPrev);
             be.binary(dendrite.tensor.op.BinaryOp.ADD, dhPrev, pass, dhPrev);
         }
+        backwardDone = true;                                 // dhPrev now holds dL/dh_(-1)
 
         Tensor xs = timeMajorInput.get(steps * batch);
         Tensor hPrev = statesBeforeLast(states.get((steps + 1) * batch));
@@ -608,37 +757,6 @@ public abstract class Recurrent implements Layer {
             beforeLastView = all.rows(0, steps * batch);
         }
         return beforeLastView;
-    }
-
-    /**
-     * With {@link #maskZeroSteps()}: which rows of the time-major input are all zeros, read on the
-     * host once per batch, and uploaded as the mask when the batch has any.
-     */
-    private void findPadding(Tensor xs) {
-        anyMasked = false;
-        if (!maskZero) {
-            return;
-        }
-        int rows = steps * batch;
-        if (inputValues.length < rows * inputSize) {
-            inputValues = new float[rows * inputSize];
-            maskValues = new float[rows];
-        }
-        be.read(xs, inputValues, 0);
-        for (int r = 0; r < rows; r++) {
-            float m = 0f;
-            for (int j = 0; j < inputSize; j++) {
-                if (inputValues[r * inputSize + j] != 0f) {
-                    m = 1f;
-                    break;
-                }
-            }
-            maskValues[r] = m;
-            anyMasked |= m == 0f;
-        }
-        if (anyMasked) {
-            be.write(mask.get(rows), maskValues, 0);
-        }
     }
 
     /** Row indices between batch-major ({@code b * T + t}) and time-major ({@code t * B + b}) order. */

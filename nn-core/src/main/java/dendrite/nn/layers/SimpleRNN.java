@@ -50,7 +50,7 @@ public final class SimpleRNN extends Recurrent {
      * Builds one from its {@link #config()}.
      *
      * @param c the config: {@code hidden_size}, and optionally {@code input_size}, {@code nonlinearity}
-     *          ({@code tanh}, the default, or {@code relu}), {@code return_sequences} and {@code mask_zero}
+     *          ({@code tanh}, the default, or {@code relu}), {@code return_sequences}, {@code mask_zero} and {@code stateful}
      * @return a new, unbuilt RNN
      * @throws IllegalArgumentException if {@code hidden_size} is missing or a value is invalid
      */
@@ -59,13 +59,9 @@ public final class SimpleRNN extends Recurrent {
         if (!act.equals("tanh") && !act.equals("relu")) {
             throw new IllegalArgumentException("rnn: nonlinearity must be tanh or relu, got '" + act + "'");
         }
-        SimpleRNN r = new SimpleRNN(c.containsKey("input_size") ? Configs.intValue(c, "rnn", "input_size") : -1,
+        return withOptions(new SimpleRNN(c.containsKey("input_size") ? Configs.intValue(c, "rnn", "input_size") : -1,
                 Configs.intValue(c, "rnn", "hidden_size"), Configs.booleanValue(c, "rnn", "return_sequences", false),
-                Activation.valueOf(act.toUpperCase(Locale.ROOT)));
-        if (Configs.booleanValue(c, "rnn", "mask_zero", false)) {
-            r.maskZeroSteps();
-        }
-        return r;
+                Activation.valueOf(act.toUpperCase(Locale.ROOT))), c);
     }
 
     @Override

@@ -17,6 +17,8 @@
  * (PyTorch's parameter names, shapes and gate orders, so their weights interchange; the three
  * recurrent layers share {@link dendrite.nn.layers.Recurrent}, which runs the time loop and leaves
  * each its cell's step; {@link dendrite.nn.layers.Bidirectional} runs one both ways and
- * {@link dendrite.nn.layers.RecurrentStack} stacks them as PyTorch's {@code num_layers}).
+ * {@link dendrite.nn.layers.RecurrentStack} stacks them as PyTorch's {@code num_layers}, with its
+ * {@code dropout}; all three are {@link dendrite.nn.layers.RecurrentLayer}s, whose initial state can be
+ * given and final state read, or carried from batch to batch when stateful).
  */
 package dendrite.nn.layers;

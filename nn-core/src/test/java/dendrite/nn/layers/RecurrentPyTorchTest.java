@@ -32,7 +32,7 @@ class RecurrentPyTorchTest {
     private record Result(float[] out, float[] dx, Map<String, float[]> grads) {
     }
 
-    private static float[] values(long seed, int n, float scale) {
+    static float[] values(long seed, int n, float scale) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = scale * (2 * CounterRandom.uniform(seed, i) - 1);
@@ -115,7 +115,7 @@ class RecurrentPyTorchTest {
         return new Result(lines.get("out"), lines.get("dx"), grads);
     }
 
-    private static String list(float[] v) {
+    static String list(float[] v) {
         StringBuilder sb = new StringBuilder();
         for (float f : v) {
             sb.append(sb.length() == 0 ? "" : ", ").append(f);
@@ -135,7 +135,7 @@ class RecurrentPyTorchTest {
         }
     }
 
-    private static void same(String what, float[] expected, float[] actual) {
+    static void same(String what, float[] expected, float[] actual) {
         assertEquals(expected.length, actual.length, what + ": sizes");
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 2e-5 * Math.max(1, Math.abs(expected[i])), what + ", value " + i
