@@ -51,6 +51,7 @@ public final class LayerRegistry {
         register("bidirectional", Bidirectional::fromConfig);
         register("recurrent_stack", RecurrentStack::fromConfig);
         register("graph", dendrite.nn.graph.Graph::fromConfig);
+        register("position_embedding", PositionEmbedding::fromConfig);
     }
 
     private LayerRegistry() {
