@@ -161,6 +161,7 @@ public final class Trainer {
      * @throws java.io.UncheckedIOException when a checkpoint cannot be saved
      */
     public History fit(Dataset train) {
+        requireOrderForStatefulLayers();
         Dataset trainSet = train;
         Dataset valSet = validationData;
         if (validationSplit > 0) {
@@ -342,6 +343,23 @@ public final class Trainer {
     }
 
     // ------------------------------------------------------------------ evaluate
+
+    /**
+     * A stateful recurrent layer continues each batch where the previous one ended, so its batches
+     * must come in the data's order: shuffling or a random validation split would hand it unrelated
+     * chunks, and it would learn from state that belongs to another part of the series.
+     */
+    private void requireOrderForStatefulLayers() {
+        for (int i = 0; i < model.size(); i++) {
+            if (model.layer(i) instanceof dendrite.nn.layers.RecurrentLayer r && r.isStateful()
+                    && (shuffle || validationSplit > 0)) {
+                throw new IllegalArgumentException("fit: layer " + i + " (" + model.layer(i).type() + ") is stateful,"
+                        + " so its batches must follow each other: set shuffle(false)"
+                        + (validationSplit > 0 ? " and give validationData(...) instead of a random validationSplit" : "")
+                        + ", and cut the series with StatefulBatches");
+            }
+        }
+    }
 
     /**
      * The mean loss and the task's metrics on {@code data}, in evaluation mode (no dropout, running

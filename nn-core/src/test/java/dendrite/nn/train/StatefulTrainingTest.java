@@ -91,4 +91,19 @@ class StatefulTrainingTest {
         listener.onEpochEnd(null);
         assertDoesNotThrow(() -> m.forward(be.zeros(4, STEPS, 1), true), "after the epoch: reset");
     }
+
+    @Test
+    void shufflingAStatefulModelsBatchesIsRefused() {
+        Backend be = TestBackend.get();
+        Sequential m = Sequential.builder(STEPS, 1).add(new LSTM(-1, 3, false).stateful()).dense(1).build(be, 7);
+        Dataset d = Dataset.regression("chunks", new float[4 * STEPS], new int[] {STEPS, 1}, new float[4], 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.builder(m).loss(Losses.mse()).optimizer(new Adam(0.01)).epochs(1).build().fit(d));
+        org.junit.jupiter.api.Assertions.assertEquals("fit: layer 0 (lstm) is stateful, so its batches must follow"
+                + " each other: set shuffle(false), and cut the series with StatefulBatches", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder(m).loss(Losses.mse())
+                .optimizer(new Adam(0.01)).epochs(1).shuffle(false).validationSplit(0.25).build().fit(d));
+        assertDoesNotThrow(() -> Trainer.builder(m).loss(Losses.mse()).optimizer(new Adam(0.01)).epochs(1)
+                .batchSize(2).shuffle(false).listener(new ResetRecurrentState()).build().fit(d));
+    }
 }
