@@ -277,6 +277,30 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
+     * A batch of matrix products, each as {@link #gemm} computes it: {@code C[i] = alpha * op(A[i]) *
+     * op(B[i]) + beta * C[i]} for every i in [0, batch), as PyTorch's {@code baddbmm} (and {@code bmm}
+     * with alpha 1, beta 0). A, B and C are 3-D with the same first dimension: op(A[i]) is [m, k],
+     * op(B[i]) [k, n], C[i] [m, n]. An attention layer's scores {@code Q K^T} and its weighted values
+     * {@code P V}, one product per sequence and head, are made this way. With {@code beta == 0} C's old
+     * values are ignored (even NaN). Each product has the same tolerance as {@link #gemm}.
+     *
+     * @param transA whether op(A[i]) is A[i]'s transpose ({@code a} is then [batch, k, m])
+     * @param transB whether op(B[i]) is B[i]'s transpose ({@code b} is then [batch, n, k])
+     * @param alpha the factor on each product
+     * @param a the left operands, [batch, m, k] or (transposed) [batch, k, m]; not changed
+     * @param b the right operands, [batch, k, n] or (transposed) [batch, n, k]; not changed
+     * @param beta the factor on C's old values; 0 ignores them
+     * @param c the outputs, [batch, m, n], updated in place; must not share memory with {@code a} or {@code b}
+     * @throws IllegalArgumentException if an operand is not 3-D, the batches or inner dimensions differ,
+     *         {@code c} has the wrong shape or shares memory with an input
+     */
+    public void batchedGemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        int k = Check.batchedGemm(this, transA, transB, a, b, c);
+        kernels.batchedGemm(transA, transB, c.dim(0), c.dim(1), c.dim(2), k, alpha, a.slice(), b.slice(), beta,
+                c.slice());
+    }
+
+    /**
      * A dense layer's forward pass: {@code out = act(x * w^T + bias)}, with x [m, in], w [out, in]
      * (PyTorch's Linear layout), bias [out] or {@code null}, out [m, out]. Backends fuse the
      * bias and activation into the GEMM's store where they can.

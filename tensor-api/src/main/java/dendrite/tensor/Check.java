@@ -83,6 +83,47 @@ final class Check {
         return ka;
     }
 
+    private static String batchedDesc(Shape sa, boolean transA, Shape sb, boolean transB) {
+        return "batchedGemm: " + t(sa, transA) + " x " + t(sb, transB);
+    }
+
+    /**
+     * Checks {@code C[i] = op(A[i]) op(B[i])} for 3-D operands with one batch, and returns k (the batch,
+     * m and n are C's dimensions).
+     */
+    static int batchedGemm(Backend be, boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+        present("batchedGemm", "A", a);
+        present("batchedGemm", "B", b);
+        present("batchedGemm", "C", c);
+        owned(be, a, b, c);
+        Shape sa = a.shape(), sb = b.shape(), sc = c.shape();
+        if (sa.rank() != 3 || sb.rank() != 3) {
+            throw new IllegalArgumentException(batchedDesc(sa, transA, sb, transB)
+                    + ": both operands must be 3-D [batch, rows, columns]");
+        }
+        if (sa.dim(0) != sb.dim(0)) {
+            throw new IllegalArgumentException(batchedDesc(sa, transA, sb, transB) + ": batches " + sa.dim(0)
+                    + " and " + sb.dim(0) + " differ");
+        }
+        int m = transA ? sa.dim(2) : sa.dim(1);
+        int ka = transA ? sa.dim(1) : sa.dim(2);
+        int kb = transB ? sb.dim(2) : sb.dim(1);
+        int n = transB ? sb.dim(1) : sb.dim(2);
+        if (ka != kb) {
+            throw new IllegalArgumentException(batchedDesc(sa, transA, sb, transB) + ": inner dimensions " + ka
+                    + " and " + kb + " differ");
+        }
+        if (sc.rank() != 3 || sc.dim(0) != sa.dim(0) || sc.dim(1) != m || sc.dim(2) != n) {
+            throw new IllegalArgumentException(batchedDesc(sa, transA, sb, transB) + ": output is " + sc
+                    + ", expected [" + sa.dim(0) + ", " + m + ", " + n + "]");
+        }
+        if (c.storage() == a.storage() || c.storage() == b.storage()) {
+            throw new IllegalArgumentException(batchedDesc(sa, transA, sb, transB)
+                    + ": the output must not share memory with an input");
+        }
+        return ka;
+    }
+
     /** Checks {@code out = act(x w^T + bias)}; returns k, the input features. */
     static int linear(Backend be, Tensor x, Tensor w, Tensor bias, Tensor out) {
         int k = gemm(be, false, true, x, w, out);

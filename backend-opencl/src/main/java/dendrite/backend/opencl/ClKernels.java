@@ -199,6 +199,16 @@ public final class ClKernels implements Kernels {
                 operand(b, transB ? k : n), beta, operand(c, n), null, Activation.IDENTITY, 0f));
     }
 
+    /** One launch for the whole batch: its third dimension numbers the products. */
+    @Override
+    public void batchedGemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, Slice a,
+            Slice b, float beta, Slice c) {
+        ClGemm.Batch strides = new ClGemm.Batch(batch, m * k, k * n, m * n);
+        run("batchedGemm", () -> gemm.enqueue(this::launch, strides, transA, transB, m, n, k, alpha,
+                operand(a, transA ? m : k), operand(b, transB ? k : n), beta, operand(c, n), null, Activation.IDENTITY,
+                0f));
+    }
+
     @Override
     public void linear(int m, int n, int k, Slice x, Slice w, Slice bias, Activation act, float actParam, Slice out) {
         run("linear", () -> gemm.enqueue(this::launch, false, true, m, n, k, 1f, operand(x, k), operand(w, k), 0f,

@@ -69,6 +69,13 @@ public final class ScalarKernels extends HeapKernels {
                 c.offset());
     }
 
+    @Override
+    public void batchedGemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, Slice a,
+            Slice b, float beta, Slice c) {
+        ScalarGemm.batchedGemm(transA, transB, batch, m, n, k, alpha, array(a), a.offset(), array(b), b.offset(), beta,
+                array(c), c.offset());
+    }
+
     /** {@code out = act(x w^T + bias)}: the GEMM, the bias down the rows, then the activation. */
     @Override
     public void linear(int m, int n, int k, Slice x, Slice w, Slice bias, Activation act, float actParam, Slice out) {

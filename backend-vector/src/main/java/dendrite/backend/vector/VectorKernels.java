@@ -140,6 +140,14 @@ public final class VectorKernels extends HeapKernels {
                 beta, array(c), c.offset(), null, 0, Activation.IDENTITY, 0f);
     }
 
+    /** Small products go to the threads whole, large ones are split one at a time (see {@link VectorGemm#batchedGemm}). */
+    @Override
+    public void batchedGemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, Slice a,
+            Slice b, float beta, Slice c) {
+        gemm.batchedGemm(transA, transB, batch, m, n, k, alpha, array(a), a.offset(), array(b), b.offset(), beta,
+                array(c), c.offset());
+    }
+
     /** {@code out = act(x w^T + bias)} in one pass: bias and activation are applied as each tile is stored. */
     @Override
     public void linear(int m, int n, int k, Slice x, Slice w, Slice bias, Activation act, float actParam, Slice out) {

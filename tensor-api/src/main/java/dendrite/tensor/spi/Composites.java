@@ -83,6 +83,14 @@ final class Composites {
         }
     }
 
+    /** One {@code gemm} per product, each on its own stretch of A, B and C. */
+    static void batchedGemm(Kernels k, boolean transA, boolean transB, int batch, int m, int n, int kk, float alpha,
+            Slice a, Slice b, float beta, Slice c) {
+        for (int i = 0; i < batch; i++) {
+            k.gemm(transA, transB, m, n, kk, alpha, at(a, i * m * kk), at(b, i * kk * n), beta, at(c, i * m * n));
+        }
+    }
+
     /** Each row less its largest value, exponentiated and divided by the sum (or its log subtracted). */
     static void softmax(Kernels k, int rows, int cols, Slice x, Slice out, boolean log) {
         try (Temps t = new Temps(k)) {

@@ -22,7 +22,7 @@ import dendrite.tensor.op.UnaryOp;
  *   <li><b>Primitives</b> (abstract): memory, GEMM, elementwise, reductions, rows, activations,
  *       image patches ({@link #im2col}, {@link #col2im}), pooling, random. A new backend is correct
  *       once it has written these.</li>
- *   <li><b>Fused kernels</b> ({@code default}): {@link #linear}, {@link #softmax},
+ *   <li><b>Fused kernels</b> ({@code default}): {@link #linear}, {@link #batchedGemm}, {@link #softmax},
  *       {@link #logSoftmax}, {@link #activationBackward}, {@link #affine}, {@link #pow},
  *       {@link #clamp}, the convolutions and the optimizer updates. Each default is built from the primitives
  *       ({@link Composites}); a backend overrides the ones that matter for its speed. The
@@ -420,6 +420,29 @@ public interface Kernels extends AutoCloseable {
      */
     default void linear(int m, int n, int k, Slice x, Slice w, Slice bias, Activation act, float actParam, Slice out) {
         Composites.linear(this, m, n, k, x, w, bias, act, actParam, out);
+    }
+
+    /**
+     * {@code C[i] = alpha * op(A[i]) * op(B[i]) + beta * C[i]} for i in [0, batch): {@link #gemm} on
+     * each of {@code batch} products stored one after another without gaps (A[i] starts {@code m * k}
+     * values after A[i - 1], B[i] {@code k * n} after B[i - 1], C[i] {@code m * n} after C[i - 1]).
+     * C shares no memory with A or B.
+     *
+     * @param transA whether each A[i] is stored transposed, as [k, m]
+     * @param transB whether each B[i] is stored transposed, as [n, k]
+     * @param batch the number of products, at least 1
+     * @param m the rows of each op(A[i]) and C[i]
+     * @param n the columns of each op(B[i]) and C[i]
+     * @param k the inner dimension of each product
+     * @param alpha the factor on each product
+     * @param a the A[i], {@code batch * m * k} values; not changed
+     * @param b the B[i], {@code batch * k * n} values; not changed
+     * @param beta the factor on C's old values; 0 ignores them, even NaN
+     * @param c the C[i], {@code batch * m * n} values, updated in place
+     */
+    default void batchedGemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, Slice a,
+            Slice b, float beta, Slice c) {
+        Composites.batchedGemm(this, transA, transB, batch, m, n, k, alpha, a, b, beta, c);
     }
 
     /**
