@@ -84,7 +84,8 @@ import net.jqwik.api.Provide;
  *       not to the result, which cancellation can make arbitrarily small. The worst-case error of
  *       a length-k float dot product is k roundings of the terms (k * 6e-8); 1e-6 * k leaves room
  *       for blocked and SIMD summation orders and fused multiply-adds on both sides</td></tr>
- *   <tr><td>sum, mean, sum of squares</td><td>1e-5 * max(1, ln n) * sum of |terms|</td><td>pairwise,
+ *   <tr><td>sum, mean, sum of squares; layerNorm and its backward (per the magnitudes of the terms
+ *       behind each result, see {@link NormReference})</td><td>1e-5 * max(1, ln n) * sum of |terms|</td><td>pairwise,
  *       tree or multi-accumulator summation orders differ; the error grows with the log of the
  *       count for tree sums (the Javadoc of {@link Backend#reduce})</td></tr>
  *   <tr><td>sgd, adam, adamw, rmsprop, adagrad</td><td>1e-5 relative + 1e-6 absolute</td><td>a few
@@ -409,6 +410,63 @@ public abstract class BackendConformanceTest extends AttentionOpTests {
             be.logSoftmax(be.tensor(x, rows, cols), out);
             return out;
         });
+    }
+
+    /** Row lengths of layer normalization: the sizes the brief names and the usual boundaries. */
+    @Provide
+    Arbitrary<Integer> normCols() {
+        return net.jqwik.api.Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(1, net.jqwik.api.Arbitraries.of(1, 7, 33, 100)),
+                net.jqwik.api.Tuple.of(1, Sizes.upTo(300)));
+    }
+
+    @Property(tries = 30)
+    void layerNormForwardAndBackwardMatchScalar(@ForAll("rows") int rows, @ForAll("normCols") int cols,
+            @ForAll boolean affine, @ForAll long seed) {
+        float[] x = AttentionOpTests.normInput(seed, rows, cols);
+        float[] gamma = affine ? Values.uniform(seed + 1, cols, -2, 2) : null;
+        float[] beta = affine ? Values.uniform(seed + 2, cols, -1, 1) : null;
+        float[] dy = Values.uniform(seed + 3, rows * cols, -1, 1);
+        double[][] exact = NormReference.forward(rows, cols, x, gamma, beta, 1e-5);
+        String shape = " [" + rows + ", " + cols + "]" + (affine ? " with gamma, beta" : "");
+        // Each of the three outputs in turn, from the same call.
+        String[] names = {"", ": mean", ": rstd"};
+        Tolerance[] tolerances = {
+            Tolerances.sum(cols, NormReference.forwardScale(rows, cols, x, gamma, beta, exact[1], exact[2])),
+            Tolerances.sum(cols, NormReference.meanAbs(rows, cols, x)),
+            Tolerance.relative(Tolerances.SUM_PER_LOG_N * Math.max(1, Math.log(cols)), 0)};
+        for (int o = 0; o < 3; o++) {
+            int output = o;
+            matchesScalar("layerNorm" + shape + names[o], tolerances[o], be -> {
+                Tensor[] outs = {be.zeros(rows, cols), be.zeros(rows), be.zeros(rows)};
+                be.layerNorm(be.tensor(x, rows, cols), gamma == null ? null : be.tensor(gamma, cols),
+                        beta == null ? null : be.tensor(beta, cols), 1e-5f, outs[0], outs[1], outs[2]);
+                return outs[output];
+            });
+        }
+        // Both backends get the reference's statistics, so only the backward kernels are compared.
+        float[][] stats = scoped(() -> {
+            Tensor out = ref().zeros(rows, cols);
+            Tensor mean = ref().zeros(rows);
+            Tensor rstd = ref().zeros(rows);
+            ref().layerNorm(ref().tensor(x, rows, cols), gamma == null ? null : ref().tensor(gamma, cols), null, 1e-5f,
+                    out, mean, rstd);
+            return new float[][] {mean.toArray(), rstd.toArray()};
+        });
+        double[][] scale = NormReference.backwardScale(rows, cols, x, stats[0], stats[1], gamma, dy);
+        String[] grads = {": dx", ": dgamma", ": dbeta"};
+        Tolerance[] gradTolerances = {Tolerances.sum(cols, scale[0]), Tolerances.sum(rows, scale[1]),
+            Tolerances.sum(rows, scale[2])};
+        for (int o = 0; o < 3; o++) {
+            int output = o;
+            matchesScalar("layerNorm backward" + shape + grads[o], gradTolerances[o], be -> {
+                Tensor[] outs = {be.zeros(rows, cols), be.zeros(cols), be.zeros(cols)};
+                be.layerNormBackward(be.tensor(x, rows, cols), be.tensor(stats[0], rows), be.tensor(stats[1], rows),
+                        gamma == null ? null : be.tensor(gamma, cols), be.tensor(dy, rows, cols), outs[0], outs[1],
+                        outs[2]);
+                return outs[output];
+            });
+        }
     }
 
     @Property(tries = 30)
