@@ -29,6 +29,8 @@ public final class LayerNorm implements Layer {
     private final float eps;
     private final boolean affine;
     private int size;
+    /** The per-sample input shape the layer was built for. */
+    private Shape sample;
 
     private Backend be;
     private Parameter weight;
@@ -139,6 +141,7 @@ public final class LayerNorm implements Layer {
     }
 
     private void allocateBuffers(Backend backend, Shape inputShape) {
+        sample = inputShape;
         out = new BatchBuffer(backend, inputShape);
         dx = new BatchBuffer(backend, inputShape);
         Shape perSample = Shape.of(inputShape.size() / inputShape.last());
@@ -157,8 +160,21 @@ public final class LayerNorm implements Layer {
         return Optional.of(copy);
     }
 
+    /** A batch of samples of the shape the layer was built for, or an exception naming both shapes. */
+    private void requireSamples(Tensor x) {
+        boolean fits = x.rank() == sample.rank() + 1;
+        for (int i = 0; fits && i < sample.rank(); i++) {
+            fits = x.dim(i + 1) == sample.dim(i);
+        }
+        if (!fits) {
+            throw new IllegalArgumentException("layer_norm: input " + x.shape() + " does not fit the layer's [batch, "
+                    + sample.toString().substring(1));
+        }
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
+        requireSamples(x);
         int m = x.dim(0);
         lastInput = x;
         lastMean = mean.get(m);
