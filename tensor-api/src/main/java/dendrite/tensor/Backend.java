@@ -277,6 +277,30 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
+     * A batch of matrix products, each as {@link #gemm} computes it: {@code C[i] = alpha * op(A[i]) *
+     * op(B[i]) + beta * C[i]} for every i in [0, batch), as PyTorch's {@code baddbmm} (and {@code bmm}
+     * with alpha 1, beta 0). A, B and C are 3-D with the same first dimension: op(A[i]) is [m, k],
+     * op(B[i]) [k, n], C[i] [m, n]. An attention layer's scores {@code Q K^T} and its weighted values
+     * {@code P V}, one product per sequence and head, are made this way. With {@code beta == 0} C's old
+     * values are ignored (even NaN). Each product has the same tolerance as {@link #gemm}.
+     *
+     * @param transA whether op(A[i]) is A[i]'s transpose ({@code a} is then [batch, k, m])
+     * @param transB whether op(B[i]) is B[i]'s transpose ({@code b} is then [batch, n, k])
+     * @param alpha the factor on each product
+     * @param a the left operands, [batch, m, k] or (transposed) [batch, k, m]; not changed
+     * @param b the right operands, [batch, k, n] or (transposed) [batch, n, k]; not changed
+     * @param beta the factor on C's old values; 0 ignores them
+     * @param c the outputs, [batch, m, n], updated in place; must not share memory with {@code a} or {@code b}
+     * @throws IllegalArgumentException if an operand is not 3-D, the batches or inner dimensions differ,
+     *         {@code c} has the wrong shape or shares memory with an input
+     */
+    public void batchedGemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c) {
+        int k = Check.batchedGemm(this, transA, transB, a, b, c);
+        kernels.batchedGemm(transA, transB, c.dim(0), c.dim(1), c.dim(2), k, alpha, a.slice(), b.slice(), beta,
+                c.slice());
+    }
+
+    /**
      * A dense layer's forward pass: {@code out = act(x * w^T + bias)}, with x [m, in], w [out, in]
      * (PyTorch's Linear layout), bias [out] or {@code null}, out [m, out]. Backends fuse the
      * bias and activation into the GEMM's store where they can.
@@ -555,6 +579,73 @@ public final class Backend implements AutoCloseable {
         Check.scatterAddRows(this, src, indices, from, out);
         int count = src.dim(0);
         kernels.scatterAddRows(src.slice(), indices, from, count, src.size() / count, out.slice());
+    }
+
+    // ------------------------------------------------------------------ normalization
+
+    /**
+     * Layer normalization over the last axis, as PyTorch's {@code layer_norm} with
+     * {@code normalized_shape} the last dimension: each row ({@link Shape#leading()} rows of
+     * {@link Shape#last()} values) is shifted by its mean and scaled by its reciprocal standard
+     * deviation, then by {@code gamma} and {@code beta}:
+     * <pre>
+     *   mean = sum_j x_j / n,   var = sum_j (x_j - mean)^2 / n   (biased, two passes)
+     *   rstd = 1 / sqrt(var + eps),   out_j = (x_j - mean) * rstd * gamma_j + beta_j
+     * </pre>
+     * The mean and rstd of every row are written too, for {@link #layerNormBackward}. A row of one
+     * value, or of equal values, normalizes to 0 (then {@code beta}). Tolerance against the reference:
+     * relative 1e-5 times the log of the row length, of the terms' magnitude, since summation order may
+     * differ.
+     *
+     * @param x the input, rank at least 1, seen as {@code [leading, last]} rows; not changed unless it is {@code out}
+     * @param gamma the scale, {@code last} values (any shape of that size), or {@code null} for none (1); not changed
+     * @param beta the shift, {@code last} values, or {@code null} for none (0); not changed
+     * @param eps added to the variance before the square root, at least 0 (PyTorch's default is 1e-5)
+     * @param out the normalized rows, x's shape, overwritten; may be {@code x}
+     * @param mean each row's mean, {@code leading} values (any shape of that size), overwritten
+     * @param rstd each row's {@code 1 / sqrt(var + eps)}, {@code leading} values, overwritten
+     * @throws IllegalArgumentException if a tensor is missing, a shape or size does not fit x, {@code eps} is
+     *         negative or NaN, or {@code mean} or {@code rstd} shares memory with another operand
+     */
+    public void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out, Tensor mean, Tensor rstd) {
+        Check.layerNorm(this, x, gamma, beta, eps, out, mean, rstd);
+        Shape s = x.shape();
+        kernels.layerNorm(s.leading(), s.last(), x.slice(), slice(gamma), slice(beta), eps, out.slice(), mean.slice(),
+                rstd.slice());
+    }
+
+    /**
+     * The gradients of {@link #layerNorm} from dL/dout, with PyTorch's formulas: with
+     * {@code xhat = (x - mean) * rstd} and {@code g = dy * gamma} (or dy without gamma), per row of n values
+     * <pre>
+     *   dx = rstd * (g - sum_j g_j / n - xhat * sum_j (g_j xhat_j) / n)
+     * </pre>
+     * and over all rows {@code dgamma = sum_rows dy * xhat}, {@code dbeta = sum_rows dy}. Every gradient is
+     * overwritten, not accumulated; {@code dgamma} and {@code dbeta} may be {@code null} to skip them.
+     * Tolerance: as the forward pass's.
+     *
+     * @param x the forward input, rank at least 1; not changed
+     * @param mean the forward pass's row means, {@code leading} values; not changed
+     * @param rstd the forward pass's row reciprocal standard deviations, {@code leading} values; not changed
+     * @param gamma the forward pass's scale, {@code last} values, or {@code null} if it had none; not changed
+     * @param dy the gradient with respect to the output, x's shape; not changed
+     * @param dx the gradient with respect to x, x's shape, overwritten; must not share memory with another operand
+     * @param dgamma the gradient with respect to gamma, {@code last} values, overwritten; or {@code null} to skip it
+     * @param dbeta the gradient with respect to beta, {@code last} values, overwritten; or {@code null} to skip it
+     * @throws IllegalArgumentException if a required tensor is missing, a shape or size does not fit x, or an
+     *         output shares memory with another operand
+     */
+    public void layerNormBackward(Tensor x, Tensor mean, Tensor rstd, Tensor gamma, Tensor dy, Tensor dx,
+            Tensor dgamma, Tensor dbeta) {
+        Check.layerNormBackward(this, x, mean, rstd, gamma, dy, dx, dgamma, dbeta);
+        Shape s = x.shape();
+        kernels.layerNormBackward(s.leading(), s.last(), x.slice(), mean.slice(), rstd.slice(), slice(gamma),
+                dy.slice(), dx.slice(), slice(dgamma), slice(dbeta));
+    }
+
+    /** An optional operand's slice, or {@code null}. */
+    private static Slice slice(Tensor t) {
+        return t == null ? null : t.slice();
     }
 
     // ------------------------------------------------------------------ images

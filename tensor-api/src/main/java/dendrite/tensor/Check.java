@@ -83,6 +83,47 @@ final class Check {
         return ka;
     }
 
+    private static String batchedDesc(Shape sa, boolean transA, Shape sb, boolean transB) {
+        return "batchedGemm: " + t(sa, transA) + " x " + t(sb, transB);
+    }
+
+    /**
+     * Checks {@code C[i] = op(A[i]) op(B[i])} for 3-D operands with one batch, and returns k (the batch,
+     * m and n are C's dimensions).
+     */
+    static int batchedGemm(Backend be, boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+        present("batchedGemm", "A", a);
+        present("batchedGemm", "B", b);
+        present("batchedGemm", "C", c);
+        owned(be, a, b, c);
+        Shape sa = a.shape(), sb = b.shape(), sc = c.shape();
+        if (sa.rank() != 3 || sb.rank() != 3) {
+            throw new IllegalArgumentException(batchedDesc(sa, transA, sb, transB)
+                    + ": both operands must be 3-D [batch, rows, columns]");
+        }
+        if (sa.dim(0) != sb.dim(0)) {
+            throw new IllegalArgumentException(batchedDesc(sa, transA, sb, transB) + ": batches " + sa.dim(0)
+                    + " and " + sb.dim(0) + " differ");
+        }
+        int m = transA ? sa.dim(2) : sa.dim(1);
+        int ka = transA ? sa.dim(1) : sa.dim(2);
+        int kb = transB ? sb.dim(2) : sb.dim(1);
+        int n = transB ? sb.dim(1) : sb.dim(2);
+        if (ka != kb) {
+            throw new IllegalArgumentException(batchedDesc(sa, transA, sb, transB) + ": inner dimensions " + ka
+                    + " and " + kb + " differ");
+        }
+        if (sc.rank() != 3 || sc.dim(0) != sa.dim(0) || sc.dim(1) != m || sc.dim(2) != n) {
+            throw new IllegalArgumentException(batchedDesc(sa, transA, sb, transB) + ": output is " + sc
+                    + ", expected [" + sa.dim(0) + ", " + m + ", " + n + "]");
+        }
+        if (c.storage() == a.storage() || c.storage() == b.storage()) {
+            throw new IllegalArgumentException(batchedDesc(sa, transA, sb, transB)
+                    + ": the output must not share memory with an input");
+        }
+        return ka;
+    }
+
     /** Checks {@code out = act(x w^T + bias)}; returns k, the input features. */
     static int linear(Backend be, Tensor x, Tensor w, Tensor bias, Tensor out) {
         int k = gemm(be, false, true, x, w, out);
@@ -419,6 +460,92 @@ final class Check {
                         + ") must shift by at most " + height + " rows and " + width + " columns and flip 0 or 1");
             }
         }
+    }
+
+    /** An optional tensor of this backend holds exactly {@code size} values (any shape of that size). */
+    private static void holds(Backend be, String op, String role, Tensor t, int size, String what, Shape x) {
+        if (t == null) {
+            return;
+        }
+        owned(be, t);
+        if (t.size() != size) {
+            throw new IllegalArgumentException(op + ": " + role + " " + t.shape() + " must hold " + size + " values ("
+                    + what + " of input " + x + ")");
+        }
+    }
+
+    /** Two tensors, either of them optional, must not share memory. */
+    private static void apart(String op, String roleA, Tensor a, String roleB, Tensor b) {
+        if (a != null && b != null) {
+            distinct(op, roleA, a, roleB, b);
+        }
+    }
+
+    /** Checks a layer normalization's input, scale, shift, output and row statistics. */
+    static void layerNorm(Backend be, Tensor x, Tensor gamma, Tensor beta, float eps, Tensor out, Tensor mean,
+            Tensor rstd) {
+        String op = "layerNorm";
+        present(op, "input", x);
+        present(op, "output", out);
+        present(op, "mean", mean);
+        present(op, "rstd", rstd);
+        owned(be, x, out);
+        Shape s = x.shape();
+        if (s.rank() == 0) {
+            throw new IllegalArgumentException(op + ": a scalar has no last axis to normalize");
+        }
+        if (!s.equals(out.shape())) {
+            throw new IllegalArgumentException(op + ": input " + s + " and output " + out.shape() + " differ");
+        }
+        if (!(eps >= 0f)) {
+            throw new IllegalArgumentException(op + ": eps " + eps + " must be at least 0");
+        }
+        holds(be, op, "gamma", gamma, s.last(), "one per value of a row", s);
+        holds(be, op, "beta", beta, s.last(), "one per value of a row", s);
+        holds(be, op, "mean", mean, s.leading(), "one per row", s);
+        holds(be, op, "rstd", rstd, s.leading(), "one per row", s);
+        // The statistics are written while the rows are read and written: they must be memory of their own.
+        for (Tensor t : new Tensor[] {x, out, gamma, beta}) {
+            apart(op, "mean", mean, "other operands", t);
+            apart(op, "rstd", rstd, "other operands", t);
+        }
+        distinct(op, "mean", mean, "rstd", rstd);
+    }
+
+    /** Checks a layer normalization's backward pass: the forward's operands, dy, and the three gradients. */
+    static void layerNormBackward(Backend be, Tensor x, Tensor mean, Tensor rstd, Tensor gamma, Tensor dy, Tensor dx,
+            Tensor dgamma, Tensor dbeta) {
+        String op = "layerNorm backward";
+        present(op, "input", x);
+        present(op, "mean", mean);
+        present(op, "rstd", rstd);
+        present(op, "output gradient", dy);
+        present(op, "input gradient", dx);
+        owned(be, x);
+        Shape s = x.shape();
+        if (s.rank() == 0) {
+            throw new IllegalArgumentException(op + ": a scalar has no last axis to normalize");
+        }
+        owned(be, dy, dx);
+        if (!s.equals(dy.shape()) || !s.equals(dx.shape())) {
+            throw new IllegalArgumentException(op + ": input " + s + ", output gradient " + dy.shape()
+                    + " and input gradient " + dx.shape() + " must have one shape");
+        }
+        holds(be, op, "mean", mean, s.leading(), "one per row", s);
+        holds(be, op, "rstd", rstd, s.leading(), "one per row", s);
+        holds(be, op, "gamma", gamma, s.last(), "one per value of a row", s);
+        holds(be, op, "gamma gradient", dgamma, s.last(), "one per value of a row", s);
+        holds(be, op, "beta gradient", dbeta, s.last(), "one per value of a row", s);
+        // Each gradient is written while the others' inputs are still read.
+        Tensor[] inputs = {x, mean, rstd, gamma, dy};
+        for (Tensor in : inputs) {
+            apart(op, "input gradient", dx, "inputs", in);
+            apart(op, "gamma gradient", dgamma, "inputs", in);
+            apart(op, "beta gradient", dbeta, "inputs", in);
+        }
+        apart(op, "gamma gradient", dgamma, "input gradient", dx);
+        apart(op, "beta gradient", dbeta, "input gradient", dx);
+        apart(op, "beta gradient", dbeta, "gamma gradient", dgamma);
     }
 
     /** Two tensors an operation reads and writes at once must not share memory. */

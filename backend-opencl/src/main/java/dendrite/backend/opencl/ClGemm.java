@@ -68,6 +68,15 @@ final class ClGemm {
     record Operand(cl_mem mem, int offset, int ld) {
     }
 
+    /**
+     * How many products one launch computes, and how far apart (in values) consecutive products'
+     * A, B and C are: the launch's third dimension numbers them.
+     */
+    record Batch(int count, int strideA, int strideB, int strideC) {
+        /** A single product: a 2-D launch. */
+        static final Batch ONE = new Batch(1, 0, 0, 0);
+    }
+
     private final Tiles tiles;
 
     ClGemm(Tiles tiles) {
@@ -83,10 +92,11 @@ final class ClGemm {
         return m >= tiles.tsM / 2 && n >= tiles.tsN / 2 && k >= tiles.tsK;
     }
 
-    /** Whether the float4 variant applies: whole tiles, and 16-byte-aligned rows. */
-    boolean vectorizable(int m, int n, int k, Operand a, Operand b) {
+    /** Whether the float4 variant applies: whole tiles, and 16-byte-aligned rows in every product. */
+    boolean vectorizable(int m, int n, int k, Operand a, Operand b, Batch batch) {
         return m % tiles.tsM == 0 && n % tiles.tsN == 0 && k % tiles.tsK == 0 && a.offset % 4 == 0
-                && b.offset % 4 == 0 && a.ld % 4 == 0 && b.ld % 4 == 0;
+                && b.offset % 4 == 0 && a.ld % 4 == 0 && b.ld % 4 == 0 && batch.strideA % 4 == 0
+                && batch.strideB % 4 == 0;
     }
 
     /**
@@ -95,25 +105,46 @@ final class ClGemm {
      */
     void enqueue(Launcher launcher, boolean transA, boolean transB, int m, int n, int k, float alpha, Operand a,
             Operand b, float beta, Operand c, Operand bias, Activation act, float actParam) {
+        enqueue(launcher, Batch.ONE, transA, transB, m, n, k, alpha, a, b, beta, c, bias, act, actParam);
+    }
+
+    /**
+     * Enqueues {@code batch.count()} products {@code C[g] = act(alpha op(A[g]) op(B[g]) + beta C[g] + bias)}
+     * in one launch, product g's operands {@code g} strides after the first's; {@code bias} may be null.
+     */
+    void enqueue(Launcher launcher, Batch batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
+            Operand a, Operand b, float beta, Operand c, Operand bias, Activation act, float actParam) {
         Operand bs = bias != null ? bias : c; // an unused argument still needs a valid buffer
+        Launch launch;
+        long gx;
+        long gy;
+        int group;
         if (tiled(m, n, k)) {
             String name = "gemm_tiled_" + (transA ? "t" : "n") + (transB ? "t" : "n")
-                    + (vectorizable(m, n, k, a, b) ? "_v" : "");
-            launcher.launch("gemm", name)
-                    .i(m).i(n).i(k).f(alpha).mem(a.mem).i(a.offset).i(a.ld).mem(b.mem).i(b.offset).i(b.ld)
-                    .f(beta).mem(c.mem).i(c.offset).i(bias != null).mem(bs.mem).i(bs.offset)
-                    .i(act.ordinal()).f(actParam)
-                    .run2(Launch.roundUp(n, tiles.tsN) / tiles.wptN, Launch.roundUp(m, tiles.tsM) / tiles.wptM,
-                            tiles.groupX(), tiles.groupY());
+                    + (vectorizable(m, n, k, a, b, batch) ? "_v" : "");
+            launch = launcher.launch("gemm", name)
+                    .i(m).i(n).i(k).f(alpha).mem(a.mem).i(a.offset).i(a.ld).mem(b.mem).i(b.offset).i(b.ld);
+            gx = Launch.roundUp(n, tiles.tsN) / tiles.wptN;
+            gy = Launch.roundUp(m, tiles.tsM) / tiles.wptM;
+            group = -1;
         } else {
             // op(A)[i][p] = A[i * sai + p * sap]; op(B)[p][j] = B[p * sbp + j * sbj].
             int sai = transA ? 1 : a.ld, sap = transA ? a.ld : 1;
             int sbp = transB ? 1 : b.ld, sbj = transB ? b.ld : 1;
-            launcher.launch("gemm", "gemm_direct")
-                    .i(m).i(n).i(k).f(alpha).mem(a.mem).i(a.offset).i(sai).i(sap).mem(b.mem).i(b.offset).i(sbp).i(sbj)
-                    .f(beta).mem(c.mem).i(c.offset).i(bias != null).mem(bs.mem).i(bs.offset)
-                    .i(act.ordinal()).f(actParam)
-                    .run2(n, m, DIRECT_GROUP, DIRECT_GROUP);
+            launch = launcher.launch("gemm", "gemm_direct")
+                    .i(m).i(n).i(k).f(alpha).mem(a.mem).i(a.offset).i(sai).i(sap).mem(b.mem).i(b.offset).i(sbp).i(sbj);
+            gx = n;
+            gy = m;
+            group = DIRECT_GROUP;
+        }
+        launch.f(beta).mem(c.mem).i(c.offset).i(bias != null).mem(bs.mem).i(bs.offset).i(act.ordinal()).f(actParam)
+                .i(batch.strideA).i(batch.strideB).i(batch.strideC);
+        int lx = group > 0 ? group : tiles.groupX();
+        int ly = group > 0 ? group : tiles.groupY();
+        if (batch.count == 1) {
+            launch.run2(gx, gy, lx, ly);
+        } else {
+            launch.run3(gx, gy, batch.count, lx, ly);
         }
     }
 

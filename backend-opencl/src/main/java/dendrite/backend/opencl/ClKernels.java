@@ -199,6 +199,16 @@ public final class ClKernels implements Kernels {
                 operand(b, transB ? k : n), beta, operand(c, n), null, Activation.IDENTITY, 0f));
     }
 
+    /** One launch for the whole batch: its third dimension numbers the products. */
+    @Override
+    public void batchedGemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, Slice a,
+            Slice b, float beta, Slice c) {
+        ClGemm.Batch strides = new ClGemm.Batch(batch, m * k, k * n, m * n);
+        run("batchedGemm", () -> gemm.enqueue(this::launch, strides, transA, transB, m, n, k, alpha,
+                operand(a, transA ? m : k), operand(b, transB ? k : n), beta, operand(c, n), null, Activation.IDENTITY,
+                0f));
+    }
+
     @Override
     public void linear(int m, int n, int k, Slice x, Slice w, Slice bias, Activation act, float actParam, Slice out) {
         run("linear", () -> gemm.enqueue(this::launch, false, true, m, n, k, 1f, operand(x, k), operand(w, k), 0f,
@@ -317,6 +327,52 @@ public final class ClKernels implements Kernels {
             } else {
                 launch("rows", "softmax_group").mem(ClBuffer.mem(x)).i(x.offset()).mem(ClBuffer.mem(out))
                         .i(out.offset()).i(cols).i(log).groups(rows);
+            }
+        });
+    }
+
+    /** {@code kernels/norm.cl}: a work-group per long row, a work-item per short one. */
+    @Override
+    public void layerNorm(int rows, int cols, Slice x, Slice gamma, Slice beta, float eps, Slice out, Slice mean,
+            Slice rstd) {
+        // An absent gamma or beta is stood in for by x (its flag says the values are unused).
+        Slice g = gamma != null ? gamma : x;
+        Slice b = beta != null ? beta : x;
+        run("layerNorm", () -> {
+            Launch l = launch("norm", cols <= SERIAL_ROW ? "layer_norm_serial" : "layer_norm_group")
+                    .mem(ClBuffer.mem(x)).i(x.offset()).i(gamma != null).mem(ClBuffer.mem(g)).i(g.offset())
+                    .i(beta != null).mem(ClBuffer.mem(b)).i(b.offset()).f(eps).mem(ClBuffer.mem(out)).i(out.offset())
+                    .mem(ClBuffer.mem(mean)).i(mean.offset()).mem(ClBuffer.mem(rstd)).i(rstd.offset());
+            if (cols <= SERIAL_ROW) {
+                l.i(rows).i(cols).run1(rows);
+            } else {
+                l.i(cols).groups(rows);
+            }
+        });
+    }
+
+    /** The input gradient by rows as {@link #layerNorm} goes, then gamma's and beta's a work-item per column. */
+    @Override
+    public void layerNormBackward(int rows, int cols, Slice x, Slice mean, Slice rstd, Slice gamma, Slice dy,
+            Slice dx, Slice dgamma, Slice dbeta) {
+        Slice g = gamma != null ? gamma : x;
+        Slice dg = dgamma != null ? dgamma : dx;
+        Slice db = dbeta != null ? dbeta : dx;
+        run("layerNorm backward", () -> {
+            Launch l = launch("norm", cols <= SERIAL_ROW ? "layer_norm_dx_serial" : "layer_norm_dx_group")
+                    .mem(ClBuffer.mem(x)).i(x.offset()).mem(ClBuffer.mem(mean)).i(mean.offset())
+                    .mem(ClBuffer.mem(rstd)).i(rstd.offset()).i(gamma != null).mem(ClBuffer.mem(g)).i(g.offset())
+                    .mem(ClBuffer.mem(dy)).i(dy.offset()).mem(ClBuffer.mem(dx)).i(dx.offset());
+            if (cols <= SERIAL_ROW) {
+                l.i(rows).i(cols).run1(rows);
+            } else {
+                l.i(cols).groups(rows);
+            }
+            if (dgamma != null || dbeta != null) {
+                launch("norm", "layer_norm_param_grads").mem(ClBuffer.mem(x)).i(x.offset()).mem(ClBuffer.mem(mean))
+                        .i(mean.offset()).mem(ClBuffer.mem(rstd)).i(rstd.offset()).mem(ClBuffer.mem(dy)).i(dy.offset())
+                        .i(dgamma != null).mem(ClBuffer.mem(dg)).i(dg.offset()).i(dbeta != null).mem(ClBuffer.mem(db))
+                        .i(db.offset()).i(rows).i(cols).run1(cols);
             }
         });
     }

@@ -112,6 +112,14 @@ final class Launch {
         run(new long[] {roundUp(gx, lx), roundUp(gy, ly)}, new long[] {lx, ly});
     }
 
+    /**
+     * A 3-D launch: {@code gz} layers of the 2-D launch {@link #run2} makes, one work-group deep (a
+     * batch of products, the layer's index {@code get_group_id(2)}).
+     */
+    void run3(long gx, long gy, long gz, int lx, int ly) {
+        run(new long[] {roundUp(gx, lx), roundUp(gy, ly), gz}, new long[] {lx, ly, 1});
+    }
+
     private void run(long[] global, long[] local) {
         if (fault != null) {
             sabotage(global, local);

@@ -115,7 +115,7 @@ class ClDeviceErrorTest {
                         CL_INVALID_WORK_GROUP_SIZE, (Consumer<Backend>) b -> relu(b, 4)),
                 Arguments.of("softmax", "softmax_serial", Kind.EXTRA_ARGUMENT, "clSetKernelArg(softmax_serial, 7)",
                         CL_INVALID_ARG_INDEX, (Consumer<Backend>) b -> softmax(b, 3)),
-                Arguments.of("gemm", "gemm_direct", Kind.EXTRA_ARGUMENT, "clSetKernelArg(gemm_direct, 20)",
+                Arguments.of("gemm", "gemm_direct", Kind.EXTRA_ARGUMENT, "clSetKernelArg(gemm_direct, 23)",
                         CL_INVALID_ARG_INDEX, (Consumer<Backend>) b -> gemm(b, 2)),
                 Arguments.of("gemm", "gemm_tiled_nn_v", Kind.OVERSIZED_WORK_GROUP,
                         "clEnqueueNDRangeKernel(gemm_tiled_nn_v)", CL_INVALID_WORK_GROUP_SIZE,

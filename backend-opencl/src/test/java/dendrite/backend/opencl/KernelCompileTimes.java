@@ -48,6 +48,11 @@ public final class KernelCompileTimes {
             ops.put("softmax group (rows.cl build)", x -> x.softmax(a, c));
             ops.put("softmax serial", x -> x.softmax(small, smallOut));
             ops.put("argmax group", x -> x.argmax(a, row));
+            Tensor mean = be.zeros(256), rstd = be.zeros(256), dGamma = be.zeros(256);
+            ops.put("layerNorm group (norm.cl build)", x -> x.layerNorm(a, row, null, 1e-5f, c, mean, rstd));
+            ops.put("layerNorm backward", x -> x.layerNormBackward(a, mean, rstd, row, b, c, dGamma, null));
+            ops.put("batchedGemm tiled", x -> x.batchedGemm(false, true, 1f, a.reshape(4, 64, 256), b.reshape(4, 64, 256),
+                    0f, be.zeros(4, 64, 64)));
             ops.put("transpose", x -> x.transpose(a, c));
             ops.put("oneHot", x -> x.oneHot(labels, 1f, 0f, c));
             ops.put("adam (optim.cl build)", x -> x.adamUpdate(a, b, c, c, 0.1f, 0.9f, 0.99f, 1e-8f, 0f, true, 1));

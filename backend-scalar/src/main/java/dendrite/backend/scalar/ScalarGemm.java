@@ -42,6 +42,18 @@ final class ScalarGemm {
         }
     }
 
+    /**
+     * {@code C[i] = alpha * op(A[i]) op(B[i]) + beta * C[i]} for i in [0, batch): {@link #gemm} on
+     * each product, the products stored one after another (A[i] at {@code aOff + i * m * k}, B[i] at
+     * {@code bOff + i * k * n}, C[i] at {@code cOff + i * m * n}).
+     */
+    static void batchedGemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha,
+            float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
+        for (int i = 0; i < batch; i++) {
+            gemm(transA, transB, m, n, k, alpha, a, aOff + i * m * k, b, bOff + i * k * n, beta, c, cOff + i * m * n);
+        }
+    }
+
     /** {@code out[j, i] = a[i, j]} for a [m, n]; out is [n, m]. */
     static void transpose(int m, int n, float[] a, int aOff, float[] out, int outOff) {
         for (int i = 0; i < m; i++) {

@@ -20,7 +20,7 @@ import java.util.Arrays;
  * <p>The front ({@link dendrite.tensor.Backend}) has checked every argument before a method here
  * runs, so each one only fetches the arrays ({@link #array}) and hands them to a kernel from
  * {@link ScalarGemm}, {@link ScalarElementwise}, {@link ScalarReductions},
- * {@link ScalarActivations} or {@link ScalarOptimizers}. A tensor is a slice of its storage's
+ * {@link ScalarNormalization}, {@link ScalarActivations} or {@link ScalarOptimizers}. A tensor is a slice of its storage's
  * array starting at {@link Slice#offset()} (views made by {@code rows()} start part-way in), so
  * every kernel takes an array and an offset.
  *
@@ -67,6 +67,13 @@ public final class ScalarKernels extends HeapKernels {
             Slice c) {
         ScalarGemm.gemm(transA, transB, m, n, k, alpha, array(a), a.offset(), array(b), b.offset(), beta, array(c),
                 c.offset());
+    }
+
+    @Override
+    public void batchedGemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, Slice a,
+            Slice b, float beta, Slice c) {
+        ScalarGemm.batchedGemm(transA, transB, batch, m, n, k, alpha, array(a), a.offset(), array(b), b.offset(), beta,
+                array(c), c.offset());
     }
 
     /** {@code out = act(x w^T + bias)}: the GEMM, the bias down the rows, then the activation. */
@@ -130,6 +137,32 @@ public final class ScalarKernels extends HeapKernels {
     @Override
     public void logSoftmax(int rows, int cols, Slice x, Slice out) {
         ScalarReductions.logSoftmax(rows, cols, array(x), x.offset(), array(out), out.offset());
+    }
+
+    @Override
+    public void layerNorm(int rows, int cols, Slice x, Slice gamma, Slice beta, float eps, Slice out, Slice mean,
+            Slice rstd) {
+        ScalarNormalization.forward(rows, cols, array(x), x.offset(), arrayOrNull(gamma), offset(gamma),
+                arrayOrNull(beta), offset(beta), eps, array(out), out.offset(), array(mean), mean.offset(), array(rstd),
+                rstd.offset());
+    }
+
+    @Override
+    public void layerNormBackward(int rows, int cols, Slice x, Slice mean, Slice rstd, Slice gamma, Slice dy,
+            Slice dx, Slice dgamma, Slice dbeta) {
+        ScalarNormalization.backward(rows, cols, array(x), x.offset(), array(mean), mean.offset(), array(rstd),
+                rstd.offset(), arrayOrNull(gamma), offset(gamma), array(dy), dy.offset(), array(dx), dx.offset(),
+                arrayOrNull(dgamma), offset(dgamma), arrayOrNull(dbeta), offset(dbeta));
+    }
+
+    /** The array behind an optional operand, or null. */
+    private static float[] arrayOrNull(Slice s) {
+        return s == null ? null : array(s);
+    }
+
+    /** An optional operand's offset (0 when it is absent). */
+    private static int offset(Slice s) {
+        return s == null ? 0 : s.offset();
     }
 
     @Override

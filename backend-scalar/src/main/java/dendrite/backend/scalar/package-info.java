@@ -11,9 +11,11 @@
  *       the work to the classes below.</li>
  *   <li>{@link dendrite.backend.scalar.ScalarElementwise}: unary, binary (with broadcasting),
  *       affine, pow, clamp.</li>
- *   <li>{@link dendrite.backend.scalar.ScalarGemm}: matrix multiply and transpose.</li>
+ *   <li>{@link dendrite.backend.scalar.ScalarGemm}: matrix multiply (one or a batch) and transpose.</li>
  *   <li>{@link dendrite.backend.scalar.ScalarReductions}: sum/mean/max along an axis, softmax,
  *       log-softmax, argmax.</li>
+ *   <li>{@link dendrite.backend.scalar.ScalarNormalization}: layer normalization and its
+ *       gradients.</li>
  *   <li>{@link dendrite.backend.scalar.ScalarActivations}: activation functions and their
  *       derivatives.</li>
  *   <li>{@link dendrite.backend.scalar.ScalarOptimizers}: SGD, Adam/AdamW, RMSProp, Adagrad.</li>

@@ -91,6 +91,8 @@ final class VectorGemm {
          * ever used by a long-lived thread (with its packing buffers) would stay in that thread's map.
          */
         final IntConsumer part = p -> ops.gemm.part(ops, p);
+        /** This thread's batched products, when it shares a batch out (see {@link #batchedGemm}). */
+        final BatchJob batch = new BatchJob();
 
         float[] a(int size) {
             if (a.length < size) {
@@ -158,6 +160,97 @@ final class VectorGemm {
         } finally {
             // The matrices are the caller's: this thread's workspace must not keep them reachable.
             o.release();
+        }
+    }
+
+    /**
+     * {@code batch} products stored one after another: {@code C[i] = alpha op(A[i]) op(B[i]) + beta C[i]}
+     * with A[i] at {@code aOff + i * m * k}, B[i] at {@code bOff + i * k * n}, C[i] at
+     * {@code cOff + i * m * n}. Each product is computed as {@link #gemm} computes it alone (its path and
+     * the order of its sums depend on its shape only), so the bits do not depend on how the batch is
+     * shared out. A product large enough to keep every thread busy by itself is split as usual, one
+     * product after another; smaller ones (an attention layer's, one per sequence and head) go to the
+     * threads whole, a run of consecutive products each.
+     */
+    void batchedGemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, float[] a, int aOff,
+            float[] b, int bOff, float beta, float[] c, int cOff) {
+        long work = (long) m * n * k;
+        int parts = Math.min(batch, parallel.parts(work * batch, PARALLEL_GRAIN));
+        if (parts <= 1 || parallel.parts(work, PARALLEL_GRAIN) >= parallel.threads()) {
+            for (int i = 0; i < batch; i++) {
+                gemm(transA, transB, m, n, k, alpha, a, aOff + i * m * k, b, bOff + i * k * n, beta, c,
+                        cOff + i * m * n, null, 0, Activation.IDENTITY, 0f);
+            }
+            return;
+        }
+        BatchJob job = workspaces.get().batch.set(this, transA, transB, batch, m, n, k, alpha, a, aOff, b, bOff,
+                beta, c, cOff);
+        try {
+            job.step = ceilDiv(batch, parts);
+            // A part's products run on its thread alone: a product started inside a job is not split again.
+            parallel.run(ceilDiv(batch, job.step), job);
+        } finally {
+            job.release();
+        }
+    }
+
+    /**
+     * A batch of products shared out over the threads, {@code step} consecutive products per part. One
+     * per calling thread, refilled by each call, so sharing a batch out allocates nothing; it holds the
+     * matrices only during the call.
+     */
+    private static final class BatchJob implements IntConsumer {
+        private VectorGemm gemm;
+        private boolean transA;
+        private boolean transB;
+        private int batch;
+        private int m;
+        private int n;
+        private int k;
+        private float alpha;
+        private float[] a;
+        private int aOff;
+        private float[] b;
+        private int bOff;
+        private float beta;
+        private float[] c;
+        private int cOff;
+        private int step;
+
+        BatchJob set(VectorGemm gemm, boolean transA, boolean transB, int batch, int m, int n, int k, float alpha,
+                float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
+            this.gemm = gemm;
+            this.transA = transA;
+            this.transB = transB;
+            this.batch = batch;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.aOff = aOff;
+            this.b = b;
+            this.bOff = bOff;
+            this.beta = beta;
+            this.c = c;
+            this.cOff = cOff;
+            return this;
+        }
+
+        @Override
+        public void accept(int p) {
+            int to = Math.min(batch, (p + 1) * step);
+            for (int i = p * step; i < to; i++) {
+                gemm.gemm(transA, transB, m, n, k, alpha, a, aOff + i * m * k, b, bOff + i * k * n, beta, c,
+                        cOff + i * m * n, null, 0, Activation.IDENTITY, 0f);
+            }
+        }
+
+        void release() {
+            gemm = null;
+            a = null;
+            b = null;
+            c = null;
         }
     }
 

@@ -18,7 +18,7 @@ import dendrite.tensor.spi.Slice;
  * <p>The checked front, {@link dendrite.tensor.Backend}, validates every argument before it calls
  * a kernel here, so these methods check nothing (except the values of one-hot labels, which only
  * the kernel reads). Each one fetches the arrays behind its {@link Slice}s and runs a kernel from
- * {@link VectorGemm}, {@link VectorElementwise}, {@link VectorReductions},
+ * {@link VectorGemm}, {@link VectorElementwise}, {@link VectorReductions}, {@link VectorNormalization},
  * {@link VectorActivations}, {@link VectorOptimizers}, {@link VectorImages} or
  * {@link VectorConvolutions}; it overrides every fused kernel of
  * {@link dendrite.tensor.spi.Kernels}: most with a single pass, the convolutions with im2col and a
@@ -138,6 +138,14 @@ public final class VectorKernels extends HeapKernels {
             Slice c) {
         gemm.gemm(transA, transB, m, n, k, alpha, array(a), a.offset(), array(b), b.offset(),
                 beta, array(c), c.offset(), null, 0, Activation.IDENTITY, 0f);
+    }
+
+    /** Small products go to the threads whole, large ones are split one at a time (see {@link VectorGemm#batchedGemm}). */
+    @Override
+    public void batchedGemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, Slice a,
+            Slice b, float beta, Slice c) {
+        gemm.batchedGemm(transA, transB, batch, m, n, k, alpha, array(a), a.offset(), array(b), b.offset(), beta,
+                array(c), c.offset());
     }
 
     /** {@code out = act(x w^T + bias)} in one pass: bias and activation are applied as each tile is stored. */
@@ -366,6 +374,69 @@ public final class VectorKernels extends HeapKernels {
             VectorReductions.logSoftmax(0, rows, cols, xs, xo, os, oo);
         } else {
             splitRows(rows, cols, GRAIN_HEAVY, (r0, r1) -> VectorReductions.logSoftmax(r0, r1, cols, xs, xo, os, oo));
+        }
+    }
+
+    /** Rows shared out over the threads; each row's statistics in two vector passes. */
+    @Override
+    public void layerNorm(int rows, int cols, Slice x, Slice gamma, Slice beta, float eps, Slice out, Slice mean,
+            Slice rstd) {
+        float[] xs = array(x);
+        float[] gs = gamma == null ? null : array(gamma);
+        float[] bs = beta == null ? null : array(beta);
+        float[] os = array(out);
+        float[] ms = array(mean);
+        float[] rs = array(rstd);
+        int xo = x.offset();
+        int go = gamma == null ? 0 : gamma.offset();
+        int bo = beta == null ? 0 : beta.offset();
+        int oo = out.offset();
+        int mo = mean.offset();
+        int ro = rstd.offset();
+        if (serial((long) rows * cols, GRAIN)) {
+            VectorNormalization.forward(0, rows, cols, xs, xo, gs, go, bs, bo, eps, os, oo, ms, mo, rs, ro);
+        } else {
+            splitRows(rows, cols, GRAIN, (r0, r1) -> VectorNormalization.forward(r0, r1, cols, xs, xo, gs, go, bs, bo,
+                    eps, os, oo, ms, mo, rs, ro));
+        }
+    }
+
+    /** The input gradient by rows, then gamma's and beta's by columns, each shared out over the threads. */
+    @Override
+    public void layerNormBackward(int rows, int cols, Slice x, Slice mean, Slice rstd, Slice gamma, Slice dy,
+            Slice dx, Slice dgamma, Slice dbeta) {
+        float[] xs = array(x);
+        float[] ms = array(mean);
+        float[] rs = array(rstd);
+        float[] gs = gamma == null ? null : array(gamma);
+        float[] dys = array(dy);
+        float[] dxs = array(dx);
+        int xo = x.offset();
+        int mo = mean.offset();
+        int ro = rstd.offset();
+        int go = gamma == null ? 0 : gamma.offset();
+        int dyo = dy.offset();
+        int dxo = dx.offset();
+        if (serial((long) rows * cols, GRAIN)) {
+            VectorNormalization.inputGradient(0, rows, cols, xs, xo, ms, mo, rs, ro, gs, go, dys, dyo, dxs, dxo);
+        } else {
+            splitRows(rows, cols, GRAIN, (r0, r1) -> VectorNormalization.inputGradient(r0, r1, cols, xs, xo, ms, mo, rs,
+                    ro, gs, go, dys, dyo, dxs, dxo));
+        }
+        if (dgamma == null && dbeta == null) {
+            return;
+        }
+        float[] dgs = dgamma == null ? null : array(dgamma);
+        float[] dbs = dbeta == null ? null : array(dbeta);
+        int dgo = dgamma == null ? 0 : dgamma.offset();
+        int dbo = dbeta == null ? 0 : dbeta.offset();
+        int grain = Math.max(Simd.L, GRAIN / rows);
+        if (serial(cols, grain)) {
+            VectorNormalization.parameterGradients(0, cols, rows, cols, xs, xo, ms, mo, rs, ro, dys, dyo, dgs, dgo, dbs,
+                    dbo);
+        } else {
+            split(cols, grain, (c0, c1) -> VectorNormalization.parameterGradients(c0, c1, rows, cols, xs, xo, ms, mo, rs,
+                    ro, dys, dyo, dgs, dgo, dbs, dbo));
         }
     }
 

@@ -23,8 +23,8 @@
  *   <li>{@code VectorWarmup}: one background run of a small CNN's kernels when the first kernels
  *       are made, so that C2 compiles them while the application loads its data (off with
  *       {@code -Ddendrite.vector.warmup=false});</li>
- *   <li>{@code VectorElementwise}, {@code VectorReductions}, {@code VectorActivations},
- *       {@code VectorOptimizers}: the other kernels, each a vector loop with a masked tail;
+ *   <li>{@code VectorElementwise}, {@code VectorReductions}, {@code VectorNormalization},
+ *       {@code VectorActivations}, {@code VectorOptimizers}: the other kernels, each a vector loop with a masked tail;
  *       {@code VectorMath}: exp from basic arithmetic, the same bits interpreted and compiled;</li>
  *   <li>{@code Simd}: the species and hardware facts, held in {@code static final} fields so C2
  *       treats them as constants; {@code Parallel}: the backend's thread pool, override with

@@ -54,6 +54,48 @@ class VectorGemmBitsTest {
     }
 
     /**
+     * A batched product shares its products out over the threads (small ones whole, large ones split
+     * one at a time), and each product keeps the bits it has alone on one thread: small products
+     * shared out, an attention-sized batch, and products large enough to be split themselves, in
+     * every transpose combination.
+     */
+    @Test
+    void aBatchedProductHasTheBitsOfEachProductAloneOnOneThread() {
+        int[][] shapes = {{5, 16, 24, 8}, {12, 33, 33, 16}, {3, 100, 100, 100}, {2, 200, 150, 1000}};
+        for (int[] shape : shapes) {
+            int batch = shape[0], m = shape[1], n = shape[2], k = shape[3];
+            float[] a = random(m * 7L + k, batch * m * k);
+            float[] b = random(n * 11L + k, batch * k * n);
+            float[] c = random(m + n + 1, batch * m * n);
+            for (int t = 0; t < 4; t++) {
+                boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                float[] want = c.clone();
+                try (Parallel one = new Parallel(1)) {
+                    VectorGemm alone = new VectorGemm(one, CacheSizes.DEFAULT);
+                    for (int i = 0; i < batch; i++) {
+                        alone.gemm(transA, transB, m, n, k, 0.5f, a, i * m * k, b, i * k * n, 1f, want, i * m * n,
+                                null, 0, Activation.IDENTITY, 0f);
+                    }
+                }
+                for (int threads : new int[] {1, 2, 3}) {
+                    try (Parallel pool = new Parallel(threads)) {
+                        float[] got = c.clone();
+                        new VectorGemm(pool, CacheSizes.DEFAULT).batchedGemm(transA, transB, batch, m, n, k, 0.5f, a, 0,
+                                b, 0, 1f, got, 0);
+                        for (int i = 0; i < want.length; i++) {
+                            int at = i;
+                            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                                    () -> batch + " x " + m + "x" + n + "x" + k + " transA " + transA + " transB " + transB
+                                            + ", " + threads + " threads: element " + at + " differs from the product"
+                                            + " computed alone");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * C = alpha A B + beta C summed as the GEMM promises: products small in any dimension (at most
      * 48^3 multiply-adds, at most 16 rows, or an inner dimension of at most 32) are read in place
      * and summed in one block; the others are packed, in K blocks of equal size, at most

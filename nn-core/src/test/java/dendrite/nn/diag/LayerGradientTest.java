@@ -13,6 +13,7 @@ import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.GlobalAvgPool2d;
 import dendrite.nn.layers.Layer;
+import dendrite.nn.layers.LayerNorm;
 import dendrite.nn.layers.LeakyReLU;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.ReLU;
@@ -20,6 +21,8 @@ import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.Sigmoid;
 import dendrite.nn.layers.Softmax;
 import dendrite.nn.layers.Tanh;
+import dendrite.nn.Sequential;
+import dendrite.nn.losses.MeanSquaredError;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.op.CounterRandom;
@@ -181,5 +184,53 @@ class LayerGradientTest {
     void avgPool2dAndGlobalAvgPool2d(String backend) {
         check(backend, new AvgPool2d(3, 3, 2, 2, 1, 1), Shape.of(2, 5, 6), true);
         check(backend, new GlobalAvgPool2d(), Shape.of(3, 4, 5), true);
+    }
+
+    /**
+     * Inputs whose every normalized vector is spread (about 1), on three ranks. The normal draws of
+     * {@link #check} give some four-value vectors a tiny variance, where rstd is large and the
+     * function bends so sharply that eps 1e-2 differences wander to 5e-3 on every backend alike
+     * (measured); here the worst is 6e-4, and a wrong term of the input gradient gives 1e-1.
+     */
+    @OnEveryBackend
+    void layerNormOverTheLastDimensionOfAnyRank(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Layer[] layers = {new LayerNorm(), new LayerNorm(5, 1e-5, false), new LayerNorm()};
+        Shape[] shapes = {Shape.of(6), Shape.of(3, 5), Shape.of(2, 3, 4)};
+        for (int c = 0; c < layers.length; c++) {
+            float[] x = new float[3 * shapes[c].size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (1.5 * Math.sin(0.9 * i + 0.3)) + 0.3f * CounterRandom.normal(c, i);
+            }
+            GradientChecker.Report r = checker.checkLayer(layers[c], be, shapes[c], x, c != 2);
+            assertTrue(r.passed(TOLERANCE), be.name() + ", " + layers[c] + " on " + shapes[c] + ": " + r);
+        }
+    }
+
+    /**
+     * Weight and bias moved away from where they start (1 and 0), so their part of every gradient
+     * counts: a model of one LayerNorm, checked with a mean squared error.
+     */
+    @OnEveryBackend
+    void layerNormWithTrainedWeightAndBias(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Sequential model = Sequential.builder(3, 5).add(new LayerNorm()).build(be, 3);
+        float[] weight = new float[5];
+        float[] bias = new float[5];
+        for (int i = 0; i < 5; i++) {
+            weight[i] = -1.5f + 0.8f * i;
+            bias[i] = 0.3f * i - 0.5f;
+        }
+        model.namedParameters().get("0.weight").value().copyFrom(weight);
+        model.namedParameters().get("0.bias").value().copyFrom(bias);
+        float[] x = new float[2 * 15];
+        float[] y = new float[2 * 15];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 3 * CounterRandom.normal(21, i) + (i % 15 < 5 ? 4 : 0);
+            y[i] = CounterRandom.normal(22, i);
+        }
+        GradientChecker.Report r = checker.checkModel(model, new MeanSquaredError(), be.tensor(x, 2, 3, 5),
+                be.tensor(y, 2, 3, 5), true);
+        assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
     }
 }

@@ -8,6 +8,8 @@ import dendrite.nn.data.Dataset;
 import dendrite.nn.io.ModelFile;
 import dendrite.nn.io.ModelFormatException;
 import dendrite.nn.layers.Dense;
+import dendrite.nn.layers.LayerNorm;
+import dendrite.nn.layers.MultiheadAttention;
 import dendrite.nn.losses.Loss;
 import dendrite.nn.losses.Losses;
 import dendrite.nn.optim.Adam;
@@ -78,6 +80,35 @@ class ShapeErrorsTest {
         assertMessageNames(ModelShapeException.class,
                 () -> Sequential.builder(1, 28, 28).dense(10).build(be, 1),
                 "layer 0 (dense)", "[1, 28, 28]", "flatten");
+    }
+
+    @Test
+    void attentionAndLayerNormOfTheWrongWidthNameTheLayerBothShapesAndAFix() {
+        Backend be = EveryBackend.get("scalar");
+        assertMessageNames(ModelShapeException.class,
+                () -> Sequential.builder(5, 6).add(new MultiheadAttention(8, 2)).build(be, 1),
+                "layer 0 (multihead_attention)", "[steps, 8]", "[5, 6]", "embed_dim");
+        assertMessageNames(ModelShapeException.class,
+                () -> Sequential.builder(5, 6).add(new LayerNorm(4, 1e-5, true)).build(be, 1),
+                "layer 0 (layer_norm)", "[..., 4]", "[5, 6]");
+        assertMessageNames(ModelShapeException.class, () -> Sequential.builder(30).add(new MultiheadAttention(6, 2))
+                .build(be, 1), "layer 0 (multihead_attention)", "[30]", "sequence");
+        assertMessageNames(IllegalArgumentException.class, () -> new MultiheadAttention(8, 3), "num_heads 3",
+                "embed_dim 8");
+    }
+
+    @OnEveryBackend
+    void attentionAndLayerNormCalledDirectlyWithTheWrongWidthNameTheOperationAndBothShapes(String backend) {
+        Backend be = EveryBackend.get(backend);
+        MultiheadAttention attention = new MultiheadAttention(8, 2);
+        attention.build(be, Shape.of(5, 8), 1);
+        Tensor x = be.tensor(new float[2 * 5 * 6], 2, 5, 6);
+        assertMessageNames(IllegalArgumentException.class, () -> attention.forward(x, false), "multihead_attention",
+                "[2, 5, 6]", "[batch, 5, 8]");
+        LayerNorm norm = new LayerNorm();
+        norm.build(be, Shape.of(5, 8), 1);
+        assertMessageNames(IllegalArgumentException.class, () -> norm.forward(x, false), "layer_norm", "[2, 5, 6]",
+                "[batch, 5, 8]");
     }
 
     // ------------------------------------------------------------------ training and evaluation

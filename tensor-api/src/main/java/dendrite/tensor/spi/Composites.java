@@ -83,6 +83,14 @@ final class Composites {
         }
     }
 
+    /** One {@code gemm} per product, each on its own stretch of A, B and C. */
+    static void batchedGemm(Kernels k, boolean transA, boolean transB, int batch, int m, int n, int kk, float alpha,
+            Slice a, Slice b, float beta, Slice c) {
+        for (int i = 0; i < batch; i++) {
+            k.gemm(transA, transB, m, n, kk, alpha, at(a, i * m * kk), at(b, i * kk * n), beta, at(c, i * m * n));
+        }
+    }
+
     /** Each row less its largest value, exponentiated and divided by the sum (or its log subtracted). */
     static void softmax(Kernels k, int rows, int cols, Slice x, Slice out, boolean log) {
         try (Temps t = new Temps(k)) {
@@ -101,6 +109,62 @@ final class Composites {
                 k.reduce(ReduceOp.SUM, rows, cols, 1, out, rowSum);
                 k.binary(BinaryOp.DIV, Broadcast.COLUMN, rows, cols, out, rowSum, out);
             }
+        }
+    }
+
+    /**
+     * Row statistics by reductions (the mean, then the mean of the squared deviations), the rows
+     * shifted and scaled down their columns, then gamma and beta along them.
+     */
+    static void layerNorm(Kernels k, int rows, int cols, Slice x, Slice gamma, Slice beta, float eps, Slice out,
+            Slice mean, Slice rstd) {
+        try (Temps t = new Temps(k)) {
+            Slice squares = t.of(rows * cols);
+            k.reduce(ReduceOp.MEAN, rows, cols, 1, x, mean);
+            k.binary(BinaryOp.SUB, Broadcast.COLUMN, rows, cols, x, mean, out);          // x - mean (out may be x)
+            k.unary(UnaryOp.SQUARE, rows * cols, out, squares);
+            k.reduce(ReduceOp.MEAN, rows, cols, 1, squares, rstd);                       // var
+            k.affine(rows, rstd, 1f, eps, rstd);
+            k.unary(UnaryOp.RSQRT, rows, rstd, rstd);                                     // 1 / sqrt(var + eps)
+            k.binary(BinaryOp.MUL, Broadcast.COLUMN, rows, cols, out, rstd, out);
+            if (gamma != null) {
+                k.binary(BinaryOp.MUL, Broadcast.ROW, rows, cols, out, gamma, out);
+            }
+            if (beta != null) {
+                k.binary(BinaryOp.ADD, Broadcast.ROW, rows, cols, out, beta, out);
+            }
+        }
+    }
+
+    /** xhat again from the statistics, then the row means of g and g xhat, and the column sums. */
+    static void layerNormBackward(Kernels k, int rows, int cols, Slice x, Slice mean, Slice rstd, Slice gamma,
+            Slice dy, Slice dx, Slice dgamma, Slice dbeta) {
+        int n = rows * cols;
+        try (Temps t = new Temps(k)) {
+            Slice xhat = t.of(n);
+            Slice tmp = t.of(n);
+            Slice rowMean = t.of(rows);
+            k.binary(BinaryOp.SUB, Broadcast.COLUMN, rows, cols, x, mean, xhat);
+            k.binary(BinaryOp.MUL, Broadcast.COLUMN, rows, cols, xhat, rstd, xhat);
+            if (dgamma != null) {
+                k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, dy, xhat, tmp);
+                k.reduce(ReduceOp.SUM, 1, rows, cols, tmp, dgamma);                      // sum_rows dy xhat
+            }
+            if (dbeta != null) {
+                k.reduce(ReduceOp.SUM, 1, rows, cols, dy, dbeta);                        // sum_rows dy
+            }
+            if (gamma != null) {
+                k.binary(BinaryOp.MUL, Broadcast.ROW, rows, cols, dy, gamma, dx);        // g = dy gamma
+            } else {
+                k.copy(dy, dx, n);
+            }
+            k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, dx, xhat, tmp);
+            k.reduce(ReduceOp.MEAN, rows, cols, 1, tmp, rowMean);                        // mean_j g xhat
+            k.binary(BinaryOp.MUL, Broadcast.COLUMN, rows, cols, xhat, rowMean, tmp);
+            k.reduce(ReduceOp.MEAN, rows, cols, 1, dx, rowMean);                         // mean_j g
+            k.binary(BinaryOp.SUB, Broadcast.COLUMN, rows, cols, dx, rowMean, dx);
+            k.binary(BinaryOp.SUB, Broadcast.SAME, 1, n, dx, tmp, dx);
+            k.binary(BinaryOp.MUL, Broadcast.COLUMN, rows, cols, dx, rstd, dx);
         }
     }
 

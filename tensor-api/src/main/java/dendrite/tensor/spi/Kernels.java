@@ -22,8 +22,9 @@ import dendrite.tensor.op.UnaryOp;
  *   <li><b>Primitives</b> (abstract): memory, GEMM, elementwise, reductions, rows, activations,
  *       image patches ({@link #im2col}, {@link #col2im}), pooling, random. A new backend is correct
  *       once it has written these.</li>
- *   <li><b>Fused kernels</b> ({@code default}): {@link #linear}, {@link #softmax},
- *       {@link #logSoftmax}, {@link #activationBackward}, {@link #affine}, {@link #pow},
+ *   <li><b>Fused kernels</b> ({@code default}): {@link #linear}, {@link #batchedGemm}, {@link #softmax},
+ *       {@link #logSoftmax}, {@link #layerNorm}, {@link #layerNormBackward}, {@link #activationBackward},
+ *       {@link #affine}, {@link #pow},
  *       {@link #clamp}, the convolutions and the optimizer updates. Each default is built from the primitives
  *       ({@link Composites}); a backend overrides the ones that matter for its speed. The
  *       conformance suite runs the scalar backend with every default in force, so the defaults
@@ -442,6 +443,29 @@ public interface Kernels extends AutoCloseable {
     }
 
     /**
+     * {@code C[i] = alpha * op(A[i]) * op(B[i]) + beta * C[i]} for i in [0, batch): {@link #gemm} on
+     * each of {@code batch} products stored one after another without gaps (A[i] starts {@code m * k}
+     * values after A[i - 1], B[i] {@code k * n} after B[i - 1], C[i] {@code m * n} after C[i - 1]).
+     * C shares no memory with A or B.
+     *
+     * @param transA whether each A[i] is stored transposed, as [k, m]
+     * @param transB whether each B[i] is stored transposed, as [n, k]
+     * @param batch the number of products, at least 1
+     * @param m the rows of each op(A[i]) and C[i]
+     * @param n the columns of each op(B[i]) and C[i]
+     * @param k the inner dimension of each product
+     * @param alpha the factor on each product
+     * @param a the A[i], {@code batch * m * k} values; not changed
+     * @param b the B[i], {@code batch * k * n} values; not changed
+     * @param beta the factor on C's old values; 0 ignores them, even NaN
+     * @param c the C[i], {@code batch * m * n} values, updated in place
+     */
+    default void batchedGemm(boolean transA, boolean transB, int batch, int m, int n, int k, float alpha, Slice a,
+            Slice b, float beta, Slice c) {
+        Composites.batchedGemm(this, transA, transB, batch, m, n, k, alpha, a, b, beta, c);
+    }
+
+    /**
      * Softmax of each of {@code rows} rows, stable: {@code e^(x - max) / sum e^(x - max)}.
      *
      * @param rows the number of rows
@@ -463,6 +487,47 @@ public interface Kernels extends AutoCloseable {
      */
     default void logSoftmax(int rows, int cols, Slice x, Slice out) {
         Composites.softmax(this, rows, cols, x, out, true);
+    }
+
+    /**
+     * Layer normalization of {@code rows} rows of {@code cols} values: per row, {@code mean = sum x / cols},
+     * {@code var = sum (x - mean)^2 / cols} (a second pass), {@code rstd = 1 / sqrt(var + eps)} and
+     * {@code out = (x - mean) * rstd * gamma + beta}, gamma and beta read along the row.
+     *
+     * @param rows the number of rows
+     * @param cols the values per row
+     * @param x the input, [rows, cols]
+     * @param gamma the scale, {@code cols} values, or {@code null} for 1
+     * @param beta the shift, {@code cols} values, or {@code null} for 0
+     * @param eps added to the variance, at least 0
+     * @param out the output, [rows, cols], overwritten; may be {@code x}
+     * @param mean each row's mean, {@code rows} values, overwritten; overlaps no other operand
+     * @param rstd each row's {@code 1 / sqrt(var + eps)}, {@code rows} values, overwritten; overlaps no other operand
+     */
+    default void layerNorm(int rows, int cols, Slice x, Slice gamma, Slice beta, float eps, Slice out, Slice mean,
+            Slice rstd) {
+        Composites.layerNorm(this, rows, cols, x, gamma, beta, eps, out, mean, rstd);
+    }
+
+    /**
+     * The gradients of {@link #layerNorm}: with {@code xhat = (x - mean) * rstd} and {@code g = dy * gamma}
+     * (dy when gamma is {@code null}), per row {@code dx = (g - sum g / cols - xhat * sum (g xhat) / cols) * rstd};
+     * {@code dgamma = sum_rows dy * xhat} and {@code dbeta = sum_rows dy}, each column summed in increasing row.
+     *
+     * @param rows the number of rows
+     * @param cols the values per row
+     * @param x the forward input, [rows, cols]
+     * @param mean the forward pass's row means, {@code rows} values
+     * @param rstd the forward pass's row reciprocal standard deviations, {@code rows} values
+     * @param gamma the forward pass's scale, {@code cols} values, or {@code null}
+     * @param dy the output gradient, [rows, cols]
+     * @param dx the input gradient, [rows, cols], overwritten; overlaps no other operand
+     * @param dgamma gamma's gradient, {@code cols} values, overwritten; or {@code null} to skip it
+     * @param dbeta beta's gradient, {@code cols} values, overwritten; or {@code null} to skip it
+     */
+    default void layerNormBackward(int rows, int cols, Slice x, Slice mean, Slice rstd, Slice gamma, Slice dy,
+            Slice dx, Slice dgamma, Slice dbeta) {
+        Composites.layerNormBackward(this, rows, cols, x, mean, rstd, gamma, dy, dx, dgamma, dbeta);
     }
 
     /**

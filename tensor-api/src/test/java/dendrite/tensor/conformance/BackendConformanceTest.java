@@ -53,6 +53,8 @@ import net.jqwik.api.Provide;
  *       inputs of 1000, log-softmax = log(softmax), argmax ties, one-hot, gather, the four
  *       optimizers over three steps, random tensors equal to {@code CounterRandom}'s sequence,
  *       IEEE behaviour of NaN and infinities, scopes.</li>
+ *   <li>{@link ImageTests} and {@link AttentionOpTests}: convolution, pooling and the batched matrix
+ *       product against their definitions in double, on awkward sizes.</li>
  *   <li>{@link ContractTests}: every op's shape mismatch throws {@link IllegalArgumentException}
  *       naming the op and the shapes; use after close throws {@link IllegalStateException}; a
  *       tensor of another backend is rejected; kernels work on row and reshape views.</li>
@@ -77,12 +79,13 @@ import net.jqwik.api.Provide;
  *       backward passes read a float y, which has an ulp of absolute error</td></tr>
  *   <tr><td>log-softmax</td><td>1e-5 relative + 1e-5 absolute</td><td>{@code x - max - log sum}
  *       loses absolute precision near 0</td></tr>
- *   <tr><td>gemm, linear</td><td>1e-6 * k * (|alpha| sum |a||b| + |beta||c|)</td><td>{@link
+ *   <tr><td>gemm, batchedGemm, linear</td><td>1e-6 * k * (|alpha| sum |a||b| + |beta||c|)</td><td>{@link
  *       Backend#gemm}'s "relative 1e-5 * k", made precise: relative to the magnitude of the terms,
  *       not to the result, which cancellation can make arbitrarily small. The worst-case error of
  *       a length-k float dot product is k roundings of the terms (k * 6e-8); 1e-6 * k leaves room
  *       for blocked and SIMD summation orders and fused multiply-adds on both sides</td></tr>
- *   <tr><td>sum, mean, sum of squares</td><td>1e-5 * max(1, ln n) * sum of |terms|</td><td>pairwise,
+ *   <tr><td>sum, mean, sum of squares; layerNorm and its backward (per the magnitudes of the terms
+ *       behind each result, see {@link NormReference})</td><td>1e-5 * max(1, ln n) * sum of |terms|</td><td>pairwise,
  *       tree or multi-accumulator summation orders differ; the error grows with the log of the
  *       count for tree sums (the Javadoc of {@link Backend#reduce})</td></tr>
  *   <tr><td>sgd, adam, adamw, rmsprop, adagrad</td><td>1e-5 relative + 1e-6 absolute</td><td>a few
@@ -95,12 +98,23 @@ import net.jqwik.api.Provide;
  * <p>Each property runs a few dozen tries with bounded sizes (gemm up to 300), so the whole
  * suite takes seconds on the CPU backends and stays well under a minute on OpenCL over PoCL.
  */
-public abstract class BackendConformanceTest extends ImageTests {
+public abstract class BackendConformanceTest extends AttentionOpTests {
     private static final Set<String> NOTED_UNSUPPORTED = ConcurrentHashMap.newKeySet();
 
     @Provide
     Arbitrary<Integer> gemmDim() {
         return Sizes.upTo(300);
+    }
+
+    @Provide
+    Arbitrary<Integer> batches() {
+        return Sizes.upTo(17);
+    }
+
+    /** An attention product's sides: a sequence length or a head's width, up to 129. */
+    @Provide
+    Arbitrary<Integer> attentionDim() {
+        return Sizes.upTo(129);
     }
 
     @Provide
@@ -174,6 +188,33 @@ public abstract class BackendConformanceTest extends ImageTests {
                     Tensor out = be.tensor(c, m, n);
                     be.gemm(transA, transB, alpha, transA ? be.tensor(a, k, m) : be.tensor(a, m, k),
                             transB ? be.tensor(b, n, k) : be.tensor(b, k, n), beta, out);
+                    return out;
+                });
+    }
+
+    @Property(tries = 20)
+    void batchedGemmMatchesScalar(@ForAll("batches") int batch, @ForAll("attentionDim") int m,
+            @ForAll("attentionDim") int n, @ForAll("attentionDim") int k, @ForAll boolean transA,
+            @ForAll boolean transB, @ForAll long seed) {
+        float alpha = new float[] {1f, -0.5f, 0.125f}[(int) Math.floorMod(seed, 3L)];
+        float beta = new float[] {0f, 1f, 0.5f}[(int) Math.floorMod(seed >> 8, 3L)];
+        float[] a = Values.uniform(seed, batch * m * k, -1, 1);
+        float[] b = Values.uniform(seed + 1, batch * k * n, -1, 1);
+        float[] c = Values.uniform(seed + 2, batch * m * n, -1, 1);
+        double[] scale = new double[batch * m * n];
+        for (int i = 0; i < batch; i++) {
+            double[] s = Reference.gemmScale(transA, transB, m, n, k, alpha,
+                    java.util.Arrays.copyOfRange(a, i * m * k, (i + 1) * m * k),
+                    java.util.Arrays.copyOfRange(b, i * k * n, (i + 1) * k * n), beta,
+                    java.util.Arrays.copyOfRange(c, i * m * n, (i + 1) * m * n));
+            System.arraycopy(s, 0, scale, i * m * n, m * n);
+        }
+        matchesScalar(String.format("batchedGemm transA=%s transB=%s batch=%d m=%d n=%d k=%d alpha=%s beta=%s",
+                transA, transB, batch, m, n, k, alpha, beta), Tolerances.gemm(k, scale), be -> {
+                    Tensor out = be.tensor(c, batch, m, n);
+                    be.batchedGemm(transA, transB, alpha,
+                            transA ? be.tensor(a, batch, k, m) : be.tensor(a, batch, m, k),
+                            transB ? be.tensor(b, batch, n, k) : be.tensor(b, batch, k, n), beta, out);
                     return out;
                 });
     }
@@ -369,6 +410,63 @@ public abstract class BackendConformanceTest extends ImageTests {
             be.logSoftmax(be.tensor(x, rows, cols), out);
             return out;
         });
+    }
+
+    /** Row lengths of layer normalization: the sizes the brief names and the usual boundaries. */
+    @Provide
+    Arbitrary<Integer> normCols() {
+        return net.jqwik.api.Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(1, net.jqwik.api.Arbitraries.of(1, 7, 33, 100)),
+                net.jqwik.api.Tuple.of(1, Sizes.upTo(300)));
+    }
+
+    @Property(tries = 30)
+    void layerNormForwardAndBackwardMatchScalar(@ForAll("rows") int rows, @ForAll("normCols") int cols,
+            @ForAll boolean affine, @ForAll long seed) {
+        float[] x = AttentionOpTests.normInput(seed, rows, cols);
+        float[] gamma = affine ? Values.uniform(seed + 1, cols, -2, 2) : null;
+        float[] beta = affine ? Values.uniform(seed + 2, cols, -1, 1) : null;
+        float[] dy = Values.uniform(seed + 3, rows * cols, -1, 1);
+        double[][] exact = NormReference.forward(rows, cols, x, gamma, beta, 1e-5);
+        String shape = " [" + rows + ", " + cols + "]" + (affine ? " with gamma, beta" : "");
+        // Each of the three outputs in turn, from the same call.
+        String[] names = {"", ": mean", ": rstd"};
+        Tolerance[] tolerances = {
+            Tolerances.sum(cols, NormReference.forwardScale(rows, cols, x, gamma, beta, exact[1], exact[2])),
+            Tolerances.sum(cols, NormReference.meanAbs(rows, cols, x)),
+            Tolerance.relative(Tolerances.SUM_PER_LOG_N * Math.max(1, Math.log(cols)), 0)};
+        for (int o = 0; o < 3; o++) {
+            int output = o;
+            matchesScalar("layerNorm" + shape + names[o], tolerances[o], be -> {
+                Tensor[] outs = {be.zeros(rows, cols), be.zeros(rows), be.zeros(rows)};
+                be.layerNorm(be.tensor(x, rows, cols), gamma == null ? null : be.tensor(gamma, cols),
+                        beta == null ? null : be.tensor(beta, cols), 1e-5f, outs[0], outs[1], outs[2]);
+                return outs[output];
+            });
+        }
+        // Both backends get the reference's statistics, so only the backward kernels are compared.
+        float[][] stats = scoped(() -> {
+            Tensor out = ref().zeros(rows, cols);
+            Tensor mean = ref().zeros(rows);
+            Tensor rstd = ref().zeros(rows);
+            ref().layerNorm(ref().tensor(x, rows, cols), gamma == null ? null : ref().tensor(gamma, cols), null, 1e-5f,
+                    out, mean, rstd);
+            return new float[][] {mean.toArray(), rstd.toArray()};
+        });
+        double[][] scale = NormReference.backwardScale(rows, cols, x, stats[0], stats[1], gamma, dy);
+        String[] grads = {": dx", ": dgamma", ": dbeta"};
+        Tolerance[] gradTolerances = {Tolerances.sum(cols, scale[0]), Tolerances.sum(rows, scale[1]),
+            Tolerances.sum(rows, scale[2])};
+        for (int o = 0; o < 3; o++) {
+            int output = o;
+            matchesScalar("layerNorm backward" + shape + grads[o], gradTolerances[o], be -> {
+                Tensor[] outs = {be.zeros(rows, cols), be.zeros(cols), be.zeros(cols)};
+                be.layerNormBackward(be.tensor(x, rows, cols), be.tensor(stats[0], rows), be.tensor(stats[1], rows),
+                        gamma == null ? null : be.tensor(gamma, cols), be.tensor(dy, rows, cols), outs[0], outs[1],
+                        outs[2]);
+                return outs[output];
+            });
+        }
     }
 
     @Property(tries = 30)

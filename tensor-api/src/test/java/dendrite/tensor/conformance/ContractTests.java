@@ -59,6 +59,26 @@ public abstract class ContractTests extends ConformanceBase {
                 be -> be.gemm(false, false, 1f, be.zeros(2, 3), be.zeros(3, 5), 0f, be.zeros(5, 2))));
         cases.add(new BadCall("gemm transposed inner dimensions", "matmul", List.of("[3, 2]", "[3, 4]"),
                 be -> be.gemm(false, true, 1f, be.zeros(3, 2), be.zeros(3, 4), 0f, be.zeros(3, 3))));
+        cases.add(new BadCall("batchedGemm inner dimensions", "batchedGemm", List.of("[2, 2, 3]", "[2, 4, 5]"),
+                be -> be.batchedGemm(false, false, 1f, be.zeros(2, 2, 3), be.zeros(2, 4, 5), 0f, be.zeros(2, 2, 5))));
+        cases.add(new BadCall("batchedGemm batches", "batchedGemm", List.of("[2, 2, 3]", "[3, 3, 5]"),
+                be -> be.batchedGemm(false, false, 1f, be.zeros(2, 2, 3), be.zeros(3, 3, 5), 0f, be.zeros(2, 2, 5))));
+        cases.add(new BadCall("batchedGemm output", "batchedGemm", List.of("[2, 3, 2]^T", "[2, 3, 5]", "[2, 5, 2]"),
+                be -> be.batchedGemm(true, false, 1f, be.zeros(2, 3, 2), be.zeros(2, 3, 5), 0f, be.zeros(2, 5, 2))));
+        cases.add(new BadCall("batchedGemm of 2-D operands", "batchedGemm", List.of("[2, 3]", "[3, 5]"),
+                be -> be.batchedGemm(false, false, 1f, be.zeros(2, 3), be.zeros(3, 5), 0f, be.zeros(1, 2, 5))));
+        cases.add(BadCall.mismatch("layerNorm output", "layerNorm", "[2, 3]", "[3, 2]",
+                be -> be.layerNorm(be.zeros(2, 3), null, null, 1e-5f, be.zeros(3, 2), be.zeros(2), be.zeros(2))));
+        cases.add(BadCall.mismatch("layerNorm gamma", "layerNorm", "[4]", "[2, 3]",
+                be -> be.layerNorm(be.zeros(2, 3), be.zeros(4), null, 1e-5f, be.zeros(2, 3), be.zeros(2), be.zeros(2))));
+        cases.add(BadCall.mismatch("layerNorm mean", "layerNorm", "[3]", "[2, 3]",
+                be -> be.layerNorm(be.zeros(2, 3), null, null, 1e-5f, be.zeros(2, 3), be.zeros(3), be.zeros(2))));
+        cases.add(new BadCall("layerNorm backward dx", "layerNorm backward", List.of("[2, 3]", "[2, 4]"),
+                be -> be.layerNormBackward(be.zeros(2, 3), be.zeros(2), be.zeros(2), null, be.zeros(2, 3),
+                        be.zeros(2, 4), null, null)));
+        cases.add(BadCall.mismatch("layerNorm backward dgamma", "layerNorm backward", "[2]", "[2, 3]",
+                be -> be.layerNormBackward(be.zeros(2, 3), be.zeros(2), be.zeros(2), null, be.zeros(2, 3),
+                        be.zeros(2, 3), be.zeros(2), null)));
         cases.add(BadCall.mismatch("linear bias", "linear", "[5]", "[4, 3]",
                 be -> be.linear(be.zeros(2, 3), be.zeros(4, 3), be.zeros(5), Activation.IDENTITY, 0f, be.zeros(2, 4))));
         cases.add(BadCall.mismatch("transpose", "transpose", "[2, 3]", "[3, 3]",
@@ -144,6 +164,29 @@ public abstract class ContractTests extends ConformanceBase {
                 be -> be.sgdUpdate(be.zeros(2), null, null, 0.1f, 0f, 0f, false)));
         cases.add(BadCall.missing("gemm without B", "matmul",
                 be -> be.gemm(false, false, 1f, be.zeros(2, 2), null, 0f, be.zeros(2, 2))));
+        cases.add(BadCall.missing("batchedGemm without A", "batchedGemm",
+                be -> be.batchedGemm(false, false, 1f, null, be.zeros(1, 2, 2), 0f, be.zeros(1, 2, 2))));
+        cases.add(BadCall.missing("batchedGemm in place", "batchedGemm", be -> {
+            Tensor a = be.zeros(1, 2, 2);
+            be.batchedGemm(false, false, 1f, a, be.zeros(1, 2, 2), 0f, a);
+        }));
+        cases.add(BadCall.missing("layerNorm without rstd", "layerNorm",
+                be -> be.layerNorm(be.zeros(2, 3), null, null, 1e-5f, be.zeros(2, 3), be.zeros(2), null)));
+        cases.add(BadCall.missing("layerNorm with a negative eps", "layerNorm",
+                be -> be.layerNorm(be.zeros(2, 3), null, null, -1f, be.zeros(2, 3), be.zeros(2), be.zeros(2))));
+        cases.add(BadCall.missing("layerNorm of a scalar", "layerNorm",
+                be -> be.layerNorm(be.zeros(), null, null, 1e-5f, be.zeros(), be.zeros(1), be.zeros(1))));
+        cases.add(BadCall.missing("layerNorm with the mean in the output", "layerNorm", be -> {
+            Tensor out = be.zeros(2, 3);
+            be.layerNorm(be.zeros(2, 3), null, null, 1e-5f, out, out.reshape(6).rows(0, 2), be.zeros(2));
+        }));
+        cases.add(BadCall.missing("layerNorm backward without dy", "layerNorm backward",
+                be -> be.layerNormBackward(be.zeros(2, 3), be.zeros(2), be.zeros(2), null, null, be.zeros(2, 3), null,
+                        null)));
+        cases.add(BadCall.missing("layerNorm backward with dx in dy", "layerNorm backward", be -> {
+            Tensor dy = be.zeros(2, 3);
+            be.layerNormBackward(be.zeros(2, 3), be.zeros(2), be.zeros(2), null, dy, dy, null, null);
+        }));
         cases.add(BadCall.missing("exp without output", "exp", be -> be.unary(UnaryOp.EXP, be.zeros(2), null)));
         cases.add(BadCall.missing("gatherRows without indices", "gatherRows",
                 be -> be.gatherRows(be.zeros(2, 2), null, 0, be.zeros(1, 2))));

@@ -8,6 +8,8 @@
 // dimension a multiple of its tile, and offsets and leading dimensions multiples of 4; the others
 // guard every load (zeros outside) and store, so any shape is correct.
 // gemm_direct: one work-item per output, for small or thin shapes where tiles would be mostly empty.
+// Batched: the launch's third dimension numbers the products of a batch, product g reading A, B and C
+// g * sa, g * sb and g * sc values further on (a 2-D launch is the one product g = 0).
 //
 // Tile sizes are -D options (ClGemm); the epilogue (alpha, beta, bias, activation) is fused into the store.
 
@@ -78,9 +80,14 @@ inline float epilogue(float acc, float alpha, float beta, global const float* C,
 inline void gemm_tiled(int M, int N, int K, float alpha, global const float* A, int ao, int lda,
                        global const float* B, int bo, int ldb, float beta, global float* C, int co,
                        int has_bias, global const float* bias, int bias_o, int act, float act_param,
+                       int sa, int sb, int sc,
                        local float* As, local float* Bs, const int ta, const int tb, const int vec) {
     int tx = get_local_id(0), ty = get_local_id(1);
     int m0 = get_group_id(1) * TS_M, n0 = get_group_id(0) * TS_N;
+    int g = get_group_id(2);
+    ao += g * sa;
+    bo += g * sb;
+    co += g * sc;
     float acc[WPT_M][WPT_N];
     for (int wm = 0; wm < WPT_M; wm++)
         for (int wn = 0; wn < WPT_N; wn++) acc[wm][wn] = 0.0f;
@@ -114,11 +121,12 @@ inline void gemm_tiled(int M, int N, int K, float alpha, global const float* A, 
 kernel __attribute__((reqd_work_group_size(RTS_N, RTS_M, 1))) \
 void name(int M, int N, int K, float alpha, global const float* A, int ao, int lda, \
           global const float* B, int bo, int ldb, float beta, global float* C, int co, \
-          int has_bias, global const float* bias, int bias_o, int act, float act_param) { \
+          int has_bias, global const float* bias, int bias_o, int act, float act_param, \
+          int sa, int sb, int sc) { \
     local float As[TS_K * LDA_S]; \
     local float Bs[TS_K * LDB_S]; \
     gemm_tiled(M, N, K, alpha, A, ao, lda, B, bo, ldb, beta, C, co, has_bias, bias, bias_o, act, act_param, \
-               As, Bs, ta, tb, vec); \
+               sa, sb, sc, As, Bs, ta, tb, vec); \
 }
 
 GEMM_TILED_KERNEL(gemm_tiled_nn, 0, 0, 0)
@@ -134,9 +142,13 @@ GEMM_TILED_KERNEL(gemm_tiled_tt_v, 1, 1, 1)
 // strides for the transposition, so one kernel serves all four.
 kernel void gemm_direct(int M, int N, int K, float alpha, global const float* A, int ao, int sai, int sap,
                         global const float* B, int bo, int sbp, int sbj, float beta, global float* C, int co,
-                        int has_bias, global const float* bias, int bias_o, int act, float act_param) {
-    int j = get_global_id(0), i = get_global_id(1);
+                        int has_bias, global const float* bias, int bias_o, int act, float act_param,
+                        int sa, int sb, int sc) {
+    int j = get_global_id(0), i = get_global_id(1), g = get_global_id(2);
     if (i >= M || j >= N) return;
+    ao += g * sa;
+    bo += g * sb;
+    co += g * sc;
     global const float* a = A + ao + i * sai;
     global const float* b = B + bo + j * sbj;
     float acc = 0.0f;
