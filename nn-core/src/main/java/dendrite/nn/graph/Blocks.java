@@ -2,6 +2,12 @@ package dendrite.nn.graph;
 
 import dendrite.nn.layers.BatchNorm2d;
 import dendrite.nn.layers.Conv2d;
+import dendrite.nn.layers.Dense;
+import dendrite.nn.layers.Dropout;
+import dendrite.nn.layers.GELU;
+import dendrite.nn.layers.Layer;
+import dendrite.nn.layers.LayerNorm;
+import dendrite.nn.layers.MultiheadAttention;
 import dendrite.nn.layers.ReLU;
 
 /**
@@ -51,6 +57,91 @@ public final class Blocks {
             shortcut = "shortcut_bn";
         }
         return b.add("sum", "bn2", shortcut).layer("out", new ReLU(), "sum").build();
+    }
+
+    /**
+     * PyTorch's {@code nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout, activation,
+     * layer_norm_eps, batch_first=True, norm_first)} on {@code [time, dModel]} samples: self-attention,
+     * then a two-layer feed-forward network applied to every step, each added back to its input, with
+     * layer normalization after each sum (post-norm, the original Transformer's) or before each
+     * sub-layer ({@code normFirst}, which trains more stably when layers are stacked deep).
+     *
+     * <p>The nodes carry PyTorch's module names, so the parameters are {@code self_attn.in_proj_weight},
+     * {@code self_attn.in_proj_bias}, {@code self_attn.out_proj.weight}, {@code self_attn.out_proj.bias},
+     * {@code linear1.*}, {@code linear2.*}, {@code norm1.*} and {@code norm2.*}, and a PyTorch layer's
+     * state dict loads by name. With {@code dropout} 0 the dropout nodes are left out.
+     *
+     * @param dModel          the features per step
+     * @param heads           the attention heads, dividing {@code dModel}
+     * @param feedforward     the hidden width of the feed-forward network (PyTorch's default is 2048)
+     * @param dropout         the dropout after attention, inside and after the feed-forward network, in [0, 1)
+     * @param gelu            {@code true} for GELU in the feed-forward network, {@code false} for ReLU (PyTorch's default)
+     * @param normFirst       {@code true} for pre-norm, {@code false} for post-norm (PyTorch's default)
+     * @param causal          {@code true} to let each step attend only to itself and earlier steps
+     * @return the layer as a graph, unbuilt
+     * @throws IllegalArgumentException if a size is below 1, {@code heads} does not divide {@code dModel}, or
+     *                                  {@code dropout} is outside [0, 1)
+     */
+    public static Graph transformerEncoder(int dModel, int heads, int feedforward, double dropout, boolean gelu,
+            boolean normFirst, boolean causal) {
+        if (feedforward < 1) {
+            throw new IllegalArgumentException("transformer encoder: the feed-forward width must be at least 1, got "
+                    + feedforward);
+        }
+        MultiheadAttention attention = new MultiheadAttention(dModel, heads, true, causal, false);
+        Layer activation = gelu ? new GELU() : new ReLU();
+        GraphBuilder b = Graph.builder();
+        Chain c = new Chain(b, dropout);
+        if (normFirst) {
+            c.then("norm1", norm(dModel), "input").then("self_attn", attention).dropout("dropout1");
+            b.add("sum1", "input", c.last);
+            c.last = "sum1";
+            c.then("norm2", norm(dModel)).then("linear1", new Dense(dModel, feedforward)).then("activation", activation)
+                    .dropout("dropout").then("linear2", new Dense(feedforward, dModel)).dropout("dropout2");
+            b.add("sum2", "sum1", c.last);
+        } else {
+            c.then("self_attn", attention, "input").dropout("dropout1");
+            b.add("sum1", "input", c.last);
+            c.last = "sum1";
+            c.then("norm1", norm(dModel)).then("linear1", new Dense(dModel, feedforward)).then("activation", activation)
+                    .dropout("dropout").then("linear2", new Dense(feedforward, dModel)).dropout("dropout2");
+            b.add("sum2", "norm1", c.last);
+            b.layer("norm2", norm(dModel), "sum2");
+        }
+        return b.build();
+    }
+
+    private static LayerNorm norm(int dModel) {
+        return new LayerNorm(dModel, 1e-5, true);
+    }
+
+    /** Adds layer nodes one after another, each taking the previous one's value. */
+    private static final class Chain {
+        private final GraphBuilder builder;
+        private final double dropout;
+        private String last;
+
+        Chain(GraphBuilder builder, double dropout) {
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("transformer encoder: dropout must be in [0, 1), got " + dropout);
+            }
+            this.builder = builder;
+            this.dropout = dropout;
+        }
+
+        Chain then(String name, Layer layer, String input) {
+            builder.layer(name, layer, input);
+            last = name;
+            return this;
+        }
+
+        Chain then(String name, Layer layer) {
+            return then(name, layer, last);
+        }
+
+        Chain dropout(String name) {
+            return dropout > 0 ? then(name, new Dropout(dropout)) : this;
+        }
     }
 
     /** A square convolution without bias (batch normalization follows, whose shift makes a bias redundant). */
