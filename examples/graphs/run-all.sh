@@ -13,7 +13,7 @@ if [[ ! -f "$jar" ]]; then
     exit 2
 fi
 
-examples=(FashionAutoencoder TwoHeads)
+examples=(FashionAutoencoder TwoHeads OrderMatters)
 for name in "${examples[@]}"; do
     echo "== $name"
     args=()

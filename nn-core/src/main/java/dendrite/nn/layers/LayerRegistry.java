@@ -53,6 +53,7 @@ public final class LayerRegistry {
         register("recurrent_stack", RecurrentStack::fromConfig);
         register("graph", dendrite.nn.graph.Graph::fromConfig);
         register("position_embedding", PositionEmbedding::fromConfig);
+        register("global_avg_pool1d", c -> new GlobalAvgPool1d());
         register("layer_norm", LayerNorm::fromConfig);
         register("multihead_attention", MultiheadAttention::fromConfig);
     }

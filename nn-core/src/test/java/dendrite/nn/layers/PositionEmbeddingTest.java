@@ -55,4 +55,13 @@ class PositionEmbeddingTest {
         Sequential m = Sequential.builder(5, 4).add(learned).build(TestBackend.get(), 3);
         assertEquals("[8, 4]", m.stateDict().get("0.weight").shape().toString());
     }
+
+    @OnEveryBackend
+    void theMeanOverTimeBackwardMatchesFiniteDifferences(String backend) {
+        Backend be = EveryBackend.get(backend);
+        GradientChecker.Report r = new GradientChecker().checkLayer(new GlobalAvgPool1d(), be, Shape.of(4, 3), 3, true);
+        assertTrue(r.passed(2e-3), be.name() + ": " + r);
+        Sequential m = Sequential.builder(2, 3).add(new GlobalAvgPool1d()).build(be, 1);
+        assertArrayEquals(new float[] {2, 3, 4, -1, 0, 1}, m.predict(new float[] {1, 2, 3, 3, 4, 5, -2, -1, 0, 0, 1, 2}, 2));
+    }
 }
