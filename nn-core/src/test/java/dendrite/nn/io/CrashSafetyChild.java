@@ -24,7 +24,17 @@ public final class CrashSafetyChild {
      * (writing and syncing the file) and a kill can be aimed inside it.
      */
     static Sequential model(Backend be, long seed) {
-        return Sequential.builder(64).dense(1024).relu().dense(1024).relu().dense(10).build(be, seed);
+        // A graph with a skip connection (issue 16: a graph's file survives a crash too); its save is
+        // the same code as a plain stack's, with a nested architecture.
+        dendrite.nn.graph.Graph g = dendrite.nn.graph.Graph.builder()
+                .layer("fc1", new dendrite.nn.layers.Dense(1024), "input")
+                .layer("act1", new dendrite.nn.layers.ReLU(), "fc1")
+                .layer("fc2", new dendrite.nn.layers.Dense(1024), "act1")
+                .layer("act2", new dendrite.nn.layers.ReLU(), "fc2")
+                .add("skip", "act2", "act1")
+                .layer("out", new dendrite.nn.layers.Dense(10), "skip")
+                .build();
+        return Sequential.builder(64).add(g).build(be, seed);
     }
 
     public static void main(String[] args) throws Exception {
