@@ -52,6 +52,28 @@ public final class PyTorch {
         return run(List.of("-c", code));
     }
 
+    /**
+     * Runs a Python program that prints lines {@code name v1 v2 ...} (outputs, gradients by name) and
+     * returns them by name, in order, as doubles.
+     */
+    public static java.util.Map<String, double[]> namedValues(String code) throws IOException, InterruptedException {
+        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        for (String line : runCode(code).strip().split("\\n")) {
+            String[] parts = line.trim().split(" ");
+            out.put(parts[0], java.util.Arrays.stream(parts, 1, parts.length).mapToDouble(Double::parseDouble).toArray());
+        }
+        return out;
+    }
+
+    /** {@code v} as a Python list's items, every float exactly ({@code %.9e}). */
+    public static String list(float[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (float f : v) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.9e", f));
+        }
+        return sb.toString();
+    }
+
     private static void unavailable(String reason) {
         if (Boolean.getBoolean("dendrite.pytorch.require")) {
             fail(reason + " (and -Ddendrite.pytorch.require=true requires PyTorch)");

@@ -9,7 +9,6 @@ import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.CounterRandom;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -94,7 +93,7 @@ class TransformerEncoderPyTorchTest {
         StringBuilder assign = new StringBuilder();
         for (Map.Entry<String, float[]> w : weights.entrySet()) {
             assign.append(String.format(Locale.ROOT, "    params['%s'].copy_(torch.tensor([%s]).reshape(params['%s'].shape))%n",
-                    w.getKey(), list(w.getValue()), w.getKey()));
+                    w.getKey(), PyTorch.list(w.getValue()), w.getKey()));
         }
         String code = String.format(Locale.ROOT, """
                 import torch
@@ -115,21 +114,9 @@ class TransformerEncoderPyTorchTest {
                 show('dx', x.grad)
                 for name, p in m.named_parameters():
                     show(name, p.grad)
-                """, EMBED, HEADS, FF, gelu ? "gelu" : "relu", normFirst ? "True" : "False", assign, list(x), BATCH,
-                STEPS, EMBED, STEPS, STEPS, causal ? "True" : "False", list(g));
-        Map<String, double[]> out = new LinkedHashMap<>();
-        for (String line : PyTorch.runCode(code).strip().split("\\n")) {
-            String[] parts = line.trim().split(" ");
-            out.put(parts[0], Arrays.stream(parts, 1, parts.length).mapToDouble(Double::parseDouble).toArray());
-        }
-        return out;
+                """, EMBED, HEADS, FF, gelu ? "gelu" : "relu", normFirst ? "True" : "False", assign, PyTorch.list(x), BATCH,
+                STEPS, EMBED, STEPS, STEPS, causal ? "True" : "False", PyTorch.list(g));
+        return PyTorch.namedValues(code);
     }
 
-    private static String list(float[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (float f : v) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.9e", f));
-        }
-        return sb.toString();
-    }
 }

@@ -122,7 +122,7 @@ class GeluPyTorchTest {
                     y.backward(dy)
                     print(' '.join(repr(v) for v in y.detach().tolist()))
                     print(' '.join(repr(v) for v in x.grad.tolist()))
-                """, form.label(), list(X), list(DY));
+                """, form.label(), PyTorch.list(X), PyTorch.list(DY));
         String[] lines = PyTorch.runCode(code).strip().split("\n");
         double[][] out = new double[4][];
         for (int k = 0; k < 4; k++) {
@@ -133,11 +133,4 @@ class GeluPyTorchTest {
         return out;
     }
 
-    private static String list(float[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.9e", v[i]));
-        }
-        return sb.toString();
-    }
 }

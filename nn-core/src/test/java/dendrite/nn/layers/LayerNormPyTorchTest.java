@@ -93,7 +93,7 @@ class LayerNormPyTorchTest {
         StringBuilder assign = new StringBuilder();
         for (Map.Entry<String, float[]> w : weights.entrySet()) {
             assign.append(String.format(Locale.ROOT, "    m.%s.copy_(torch.tensor([%s]))%n", w.getKey(),
-                    list(w.getValue())));
+                    PyTorch.list(w.getValue())));
         }
         String code = String.format(Locale.ROOT, """
                 import torch
@@ -111,20 +111,8 @@ class LayerNormPyTorchTest {
                 show('dx', x.grad)
                 for name, p in m.named_parameters():
                     show(name, p.grad)
-                """, FEATURES, affine ? "True" : "False", assign, list(x), BATCH, STEPS, FEATURES, list(g));
-        Map<String, double[]> out = new LinkedHashMap<>();
-        for (String line : PyTorch.runCode(code).strip().split("\\n")) {
-            String[] parts = line.trim().split(" ");
-            out.put(parts[0], Arrays.stream(parts, 1, parts.length).mapToDouble(Double::parseDouble).toArray());
-        }
-        return out;
+                """, FEATURES, affine ? "True" : "False", assign, PyTorch.list(x), BATCH, STEPS, FEATURES, PyTorch.list(g));
+        return PyTorch.namedValues(code);
     }
 
-    private static String list(float[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (float f : v) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.9e", f));
-        }
-        return sb.toString();
-    }
 }

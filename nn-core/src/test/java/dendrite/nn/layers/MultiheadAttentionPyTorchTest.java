@@ -123,7 +123,7 @@ class MultiheadAttentionPyTorchTest {
         StringBuilder assign = new StringBuilder();
         for (Map.Entry<String, float[]> w : weights.entrySet()) {
             assign.append(String.format(Locale.ROOT, "    params['%s'].copy_(torch.tensor([%s]).reshape(params['%s'].shape))%n",
-                    w.getKey(), list(w.getValue()), w.getKey()));
+                    w.getKey(), PyTorch.list(w.getValue()), w.getKey()));
         }
         String code = String.format(Locale.ROOT, """
                 import torch
@@ -143,27 +143,15 @@ class MultiheadAttentionPyTorchTest {
                 show('dx', x.grad)
                 for name, p in m.named_parameters():
                     show(name, p.grad)
-                """, EMBED, HEADS, py(bias), assign, list(x), BATCH, STEPS, EMBED, py(padded), STEPS, STEPS, py(causal),
-                list(g));
-        Map<String, double[]> out = new LinkedHashMap<>();
-        for (String line : PyTorch.runCode(code).strip().split("\\n")) {
-            String[] parts = line.trim().split(" ");
-            out.put(parts[0], Arrays.stream(parts, 1, parts.length).mapToDouble(Double::parseDouble).toArray());
-        }
-        return out;
+                """, EMBED, HEADS, py(bias), assign, PyTorch.list(x), BATCH, STEPS, EMBED, py(padded), STEPS, STEPS, py(causal),
+                PyTorch.list(g));
+        return PyTorch.namedValues(code);
     }
 
     private static String py(boolean b) {
         return b ? "True" : "False";
     }
 
-    private static String list(float[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (float f : v) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.9e", f));
-        }
-        return sb.toString();
-    }
 
     /**
      * A query that sees no key, which PyTorch's {@code -inf} mask turns into NaN: here its attention

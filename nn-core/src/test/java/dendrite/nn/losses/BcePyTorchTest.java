@@ -8,7 +8,6 @@ import dendrite.nn.PyTorch;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Issue 18: {@link BinaryCrossEntropy} gives PyTorch's {@code BCELoss} value and gradient, confident
@@ -22,8 +21,8 @@ class BcePyTorchTest {
     @OnEveryBackend
     void lossAndGradientAreTorchs(String backend) throws Exception {
         StringBuilder py = new StringBuilder("import torch\n");
-        py.append("p = torch.tensor([").append(list(P)).append("], dtype=torch.float32, requires_grad=True)\n");
-        py.append("y = torch.tensor([").append(list(Y)).append("], dtype=torch.float32)\n");
+        py.append("p = torch.tensor([").append(PyTorch.list(P)).append("], dtype=torch.float32, requires_grad=True)\n");
+        py.append("y = torch.tensor([").append(PyTorch.list(Y)).append("], dtype=torch.float32)\n");
         py.append("l = torch.nn.functional.binary_cross_entropy(p, y)\nl.backward()\n");
         py.append("print(repr(l.item()))\nprint(' '.join(repr(g) for g in p.grad.tolist()))\n");
         String[] lines = PyTorch.runCode(py.toString()).strip().split("\n");
@@ -43,11 +42,4 @@ class BcePyTorchTest {
         }
     }
 
-    private static String list(float[] v) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < v.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.9e", v[i]));
-        }
-        return sb.toString();
-    }
 }
