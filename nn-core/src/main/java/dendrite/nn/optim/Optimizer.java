@@ -277,9 +277,14 @@ public abstract class Optimizer {
      * @param params the parameters by state-dict name (e.g. {@link dendrite.nn.Sequential#namedParameters()}),
      *               the same map on every step, their gradients filled by the last backward; gradients may be
      *               clipped in place
+     * @throws IllegalArgumentException if a parameter's shape differs from that of its state (the state of
+     *                                  another model under the same name); nothing is changed then
      */
     public final void step(Map<String, Parameter> params) {
-        initializeState(params);
+        if (params != stepParams || params.size() != stepParamArray.length) {
+            initializeState(params);
+            cacheStepOrder(params);
+        }
         if (clipNorm > 0) {
             clipByGlobalNorm(params);
         }
@@ -291,9 +296,6 @@ public abstract class Optimizer {
         lastRate = currentLearningRate();
         steps++;
         float lr = (float) lastRate;
-        if (params != stepParams || params.size() != stepParamArray.length) {
-            cacheStepOrder(params);
-        }
         for (int i = 0; i < stepParamArray.length; i++) {
             Parameter p = stepParamArray[i];
             update(p.value().backend(), p, stepSlots[i], lr, weightDecay, steps);
@@ -322,6 +324,9 @@ public abstract class Optimizer {
      * is scaled by {@code limit / norm}, which keeps the update's direction (Pascanu et al. 2013).
      */
     private void clipByGlobalNorm(Map<String, Parameter> params) {
+        if (params.isEmpty()) {
+            return;   // nothing to clip: a model with every parameter frozen
+        }
         Backend be = params.values().iterator().next().value().backend();
         if (squaredNorms == null || squaredNormViews.length != params.size()) {
             squaredNorms = Scope.unscoped(() -> be.allocate(Shape.of(params.size())));
@@ -397,14 +402,24 @@ public abstract class Optimizer {
 
     /**
      * Allocates the state tensors of any parameter that has none yet (filled with {@link #initialSlotValue}).
+     * State is kept by name: a parameter whose name has none (one unfrozen since the last step, say) gets
+     * its own, and the state of names not in {@code params} is kept.
      *
      * @param params the parameters by state-dict name, as {@link #step} will get them
+     * @throws IllegalArgumentException if a parameter's shape differs from that of the state kept under its
+     *                                  name (the state of another model); nothing is allocated then
      */
     public void initializeState(Map<String, Parameter> params) {
-        if (slots.size() == params.size()) {
-            return;
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            Tensor[] s = slots.get(e.getKey());
+            Shape shape = e.getValue().shape();
+            if (s != null && s.length > 0 && !s[0].shape().equals(shape)) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter '" + e.getKey()
+                        + "' has shape " + shape + ", but this optimizer's state for it has shape " + s[0].shape()
+                        + " (state of another model?); use a new optimizer");
+            }
         }
-        stepParams = null;   // new state tensors: rebuild step's arrays
+        stepParams = null;   // perhaps new state tensors: rebuild step's arrays
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             slots.computeIfAbsent(e.getKey(), k -> {
                 Parameter p = e.getValue();

@@ -87,6 +87,40 @@ class OptimizerTest {
         }
     }
 
+    /**
+     * State is kept by name: a parameter set of as many parameters under other names (other layers
+     * unfrozen, say) gets state of its own, and a name seen before with another shape (another model)
+     * is refused naming it, before anything changes.
+     */
+    @Test
+    void stateFollowsTheNamesNotTheCountOfTheParameters() {
+        Sgd sgd = new Sgd(0.1, 0.9, false);
+        sgd.step(params(new float[] {1, 1}, new float[] {1, 1}));
+        Parameter other = new Parameter("weight", be, Shape.of(3));
+        other.grad().copyFrom(new float[] {1, 1, 1});
+        Map<String, Parameter> renamed = Map.of("1.weight", other);
+        sgd.step(renamed);   // as many parameters, another name: no state was made for it before
+        assertArrayEquals(new float[] {-0.1f, -0.1f, -0.1f}, other.value().toArray(), 1e-6f);
+        assertEquals(List.of("0.weight.momentum_buffer", "1.weight.momentum_buffer"), List.copyOf(sgd.state().keySet()));
+
+        Parameter wider = new Parameter("weight", be, Shape.of(5));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> sgd.step(Map.of("0.weight", wider)));
+        assertEquals("Sgd: parameter '0.weight' has shape [5], but this optimizer's state for it has shape [2]"
+                + " (state of another model?); use a new optimizer", e.getMessage());
+        assertEquals(2, sgd.stepCount(), "the refused step is not counted");
+        assertArrayEquals(new float[5], wider.value().toArray());
+    }
+
+    /** A model with no trainable parameters (all frozen) steps without error, clipped or not. */
+    @Test
+    void clippingNoParametersDoesNothing() {
+        Optimizer sgd = new Sgd(0.1).clipGradNorm(1.0).clipGradValue(0.5);
+        sgd.step(Map.of());
+        assertEquals(1, sgd.stepCount());
+        assertEquals(Map.of(), sgd.state());
+    }
+
     @Test
     void schedules() {
         assertEquals(0.1 * 0.5 * 0.5, Schedules.stepDecay(3, 0.5).rate(0.1, 0, 7), 1e-12);
