@@ -241,6 +241,7 @@ final class Check {
             throw new IllegalArgumentException(op + ": reducing " + s + " along axis " + axis + " gives " + s.without(a)
                     + ", but the output is " + out.shape());
         }
+        distinct(op, "output", out, "input", x);
         return a;
     }
 
@@ -262,6 +263,7 @@ final class Check {
             throw new IllegalArgumentException(op + ": reducing all of " + x.shape()
                     + " gives one value, but the output is " + out.shape());
         }
+        distinct(op, "output", out, "input", x);
     }
 
     /** Checks argmax: out has one value per row. */
@@ -324,16 +326,21 @@ final class Check {
         }
     }
 
-    /** Checks a row gather; every index used must be a row of src. */
+    /** Checks a row gather; every index used must be a row of src, and out must not share its memory. */
     static void gatherRows(Backend be, Tensor src, int[] indices, int from, Tensor out) {
         present("gatherRows", "output", out);
         rowMove(be, "gatherRows", src, indices, from, out, out.rank() == 0 ? 0 : out.dim(0), src, false);
+        distinct("gatherRows", "output", out, "source", src);
     }
 
-    /** Checks a row scatter-add; every index used must be a row of out, or negative (skipped). */
+    /**
+     * Checks a row scatter-add; every index used must be a row of out, or negative (skipped), and out
+     * must not share src's memory.
+     */
     static void scatterAddRows(Backend be, Tensor src, int[] indices, int from, Tensor out) {
         present("scatterAddRows", "source", src);
         rowMove(be, "scatterAddRows", src, indices, from, out, src.rank() == 0 ? 0 : src.dim(0), out, true);
+        distinct("scatterAddRows", "output", out, "source", src);
     }
 
     /**

@@ -197,8 +197,13 @@ public final class Shape {
                 throw new IllegalArgumentException("reshape: " + this + " to " + Arrays.toString(newDims)
                         + ": dimensions must be positive");
             } else {
-                known *= d[i];
+                known = Math.min(known * d[i], Integer.MAX_VALUE);   // no long overflow: each factor is an int
             }
+        }
+        if (known > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("reshape: " + this + " to " + Arrays.toString(newDims)
+                    + ": the given dimensions hold more than " + (Integer.MAX_VALUE - 8) + " elements, and " + this
+                    + " has " + size);
         }
         if (infer >= 0) {
             if (known == 0 || size % known != 0) {

@@ -82,6 +82,20 @@ class ShapeTest {
         assertThrows(IllegalArgumentException.class, () -> s.reshape(-2, -12));
     }
 
+    /** Dimensions whose product overflows a long (2^64 wrapped to 0) are named as too many, not as 0. */
+    @Test
+    void reshapeToDimensionsOfMoreElementsThanATensorHoldsSaysSo() {
+        Shape s = Shape.of(4, 6);
+        IllegalArgumentException inferred = assertThrows(IllegalArgumentException.class,
+                () -> s.reshape(-1, 65536, 65536, 65536, 65536));
+        assertEquals("reshape: [4, 6] to [-1, 65536, 65536, 65536, 65536]: the given dimensions hold more than"
+                + " 2147483639 elements, and [4, 6] has 24", inferred.getMessage());
+        IllegalArgumentException given = assertThrows(IllegalArgumentException.class,
+                () -> s.reshape(65536, 65536, 65536, 65536));
+        assertEquals("reshape: [4, 6] to [65536, 65536, 65536, 65536]: the given dimensions hold more than"
+                + " 2147483639 elements, and [4, 6] has 24", given.getMessage());
+    }
+
     @Test
     void withoutRemovesAnAxis() {
         Shape s = Shape.of(2, 3, 4);

@@ -218,7 +218,7 @@ public final class CsvReader {
 
     private CsvReader targets(TargetKind k, List<Object> columns) {
         if (k != TargetKind.NONE && columns.isEmpty()) {
-            throw new IllegalArgumentException("CSV " + k.name().toLowerCase() + " targets need at least one column");
+            throw new IllegalArgumentException("CSV " + k.name().toLowerCase(java.util.Locale.ROOT) + " targets need at least one column");
         }
         this.kind = k;
         this.targetColumns = columns;

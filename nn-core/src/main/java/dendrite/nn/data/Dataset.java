@@ -14,6 +14,9 @@ import java.util.List;
  * an {@link IllegalArgumentException} naming the row when the dataset is made.
  */
 public final class Dataset {
+    /** The most elements a Java array can have (as {@link dendrite.tensor.Shape} allows a tensor). */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private final String name;
     private final float[] features;
     private final int[] sampleShape;
@@ -25,22 +28,37 @@ public final class Dataset {
 
     private Dataset(String name, float[] features, int[] sampleShape, float[] targets, int targetSize,
             int numClasses, List<String> classNames) {
+        if (name == null) {
+            throw new IllegalArgumentException("dataset: name is null");
+        }
+        present(name, "features", features);
+        present(name, "sampleShape", sampleShape);
+        present(name, "targets", targets);
         this.name = name;
         this.features = features;
         this.sampleShape = sampleShape.clone();
-        int s = 1;
+        long s = 1;
         for (int d : sampleShape) {
             if (d <= 0) {
                 throw new IllegalArgumentException("dataset " + name + ": sample shape " + Arrays.toString(sampleShape)
                         + " must have positive dimensions");
             }
-            s *= d;
         }
-        this.sampleSize = s;
+        for (int d : sampleShape) {
+            s *= d;
+            if (s > MAX_ARRAY) {
+                throw new IllegalArgumentException("dataset " + name + ": sample shape " + Arrays.toString(sampleShape)
+                        + " holds more values than an array can (at most " + MAX_ARRAY + ")");
+            }
+        }
+        this.sampleSize = (int) s;
+        if (targetSize < 0) {
+            throw new IllegalArgumentException("dataset " + name + ": targetSize must be at least 0, got " + targetSize);
+        }
         this.targets = targets;
         this.targetSize = targetSize;
         this.numClasses = numClasses;
-        this.classNames = classNames == null ? List.of() : List.copyOf(classNames);
+        this.classNames = classNames(name, numClasses, classNames);
         if (features.length % sampleSize != 0) {
             throw new IllegalArgumentException("dataset " + name + ": " + features.length
                     + " feature values are not a whole number of samples of shape " + Arrays.toString(sampleShape));
@@ -61,6 +79,29 @@ public final class Dataset {
                 }
             }
         }
+    }
+
+    private static void present(String name, String what, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException("dataset " + name + ": " + what + " is null");
+        }
+    }
+
+    /** The class names, copied: none (unnamed classes), or one per class, none of them null. */
+    private static List<String> classNames(String name, int numClasses, List<String> classNames) {
+        if (classNames == null || classNames.isEmpty()) {
+            return List.of();
+        }
+        if (classNames.size() != numClasses) {
+            throw new IllegalArgumentException("dataset " + name + ": " + classNames.size() + " class names "
+                    + classNames + " for " + numClasses + " classes");
+        }
+        for (int i = 0; i < classNames.size(); i++) {
+            if (classNames.get(i) == null) {
+                throw new IllegalArgumentException("dataset " + name + ": class name " + i + " is null");
+            }
+        }
+        return List.copyOf(classNames);
     }
 
     /**
@@ -86,13 +127,21 @@ public final class Dataset {
      *        {@code [1, 28, 28]}; copied
      * @param labels the class index of each of the {@code n} samples, each in [0, numClasses); copied
      * @param numClasses the number of classes, at least 1
-     * @param classNames the class names in class order, or empty (or {@code null}) when unnamed; copied
+     * @param classNames the class names in class order, one per class, or empty (or {@code null}) when unnamed;
+     *        copied
      * @return a new dataset with {@link #targetSize()} 1
      * @throws IllegalArgumentException if the features are not a whole number of samples, the labels are not
-     *         one per sample or out of range, a dimension is below 1, or a value is NaN or infinite
+     *         one per sample or out of range, there is no class, the class names are not one per class, a
+     *         dimension is below 1, a sample holds more values than an array can, a value is NaN or infinite,
+     *         or an argument other than {@code classNames} is null
      */
     public static Dataset classification(String name, float[] features, int[] sampleShape, int[] labels,
             int numClasses, List<String> classNames) {
+        present(name, "labels", labels);
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("dataset " + name + ": a classification set needs at least 1 class, got "
+                    + numClasses);
+        }
         float[] t = new float[labels.length];
         for (int i = 0; i < labels.length; i++) {
             t[i] = labels[i];
@@ -107,10 +156,12 @@ public final class Dataset {
      * @param features the features, row-major, {@code n * product(sampleShape)} finite values; kept, not copied
      * @param sampleShape the shape of one sample, every dimension {@code >= 1}; copied
      * @param targets the targets, row-major, {@code n * targetSize} finite values; kept, not copied
-     * @param targetSize the number of target values per sample, at least 1
+     * @param targetSize the number of target values per sample, at least 1 (0 for features only, such as
+     *        inputs to predict, with no targets)
      * @return a new dataset with {@link #numClasses()} 0
      * @throws IllegalArgumentException if the features are not a whole number of samples, the targets are not
-     *         {@code targetSize} per sample, a dimension is below 1, or a value is NaN or infinite
+     *         {@code targetSize} per sample, {@code targetSize} is negative, a dimension is below 1, a sample holds more
+     *         values than an array can, a value is NaN or infinite, or an argument is null
      */
     public static Dataset regression(String name, float[] features, int[] sampleShape, float[] targets, int targetSize) {
         return new Dataset(name, features, sampleShape, targets, targetSize, 0, List.of());
@@ -308,6 +359,7 @@ public final class Dataset {
      * @param indices sample indices, each in [0, size()); may repeat
      * @return a new dataset of the same name with copies of those samples
      * @throws IndexOutOfBoundsException if an index is not a sample
+     * @throws IllegalArgumentException if the samples hold more values than an array can
      */
     public Dataset subset(int[] indices) {
         return subset(indices, 0, indices.length, name);
@@ -321,10 +373,20 @@ public final class Dataset {
      * @param to one past the last position to take, in [from, indices.length]
      * @param newName the new dataset's name
      * @return a new dataset with copies of those samples, in that order
-     * @throws IndexOutOfBoundsException if an index is not a sample
+     * @throws IndexOutOfBoundsException if {@code from} or {@code to} is out of range, or an index is not a sample
+     * @throws IllegalArgumentException if the samples hold more values than an array can
      */
     public Dataset subset(int[] indices, int from, int to, String newName) {
+        if (from < 0 || to > indices.length || from > to) {
+            throw new IndexOutOfBoundsException("dataset " + name + ": subset [" + from + ", " + to + ") of "
+                    + indices.length + " indices");
+        }
         int count = to - from;
+        if ((long) count * sampleSize > MAX_ARRAY || (long) count * targetSize > MAX_ARRAY) {
+            throw new IllegalArgumentException("dataset " + name + ": " + count + " samples of " + sampleSize
+                    + " values and " + targetSize + " targets are more than an array can hold (at most " + MAX_ARRAY
+                    + " values)");
+        }
         float[] f = new float[count * sampleSize];
         float[] t = new float[count * targetSize];
         for (int r = 0; r < count; r++) {

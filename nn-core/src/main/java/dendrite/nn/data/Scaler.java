@@ -42,6 +42,9 @@ public final class Scaler {
         if (offset.length != scale.length) {
             throw new IllegalArgumentException("scaler: " + offset.length + " offsets but " + scale.length + " scales");
         }
+        if (offset.length == 0) {
+            throw new IllegalArgumentException("scaler: no features (offset and scale are empty)");
+        }
         for (int j = 0; j < offset.length; j++) {
             if (!Float.isFinite(offset[j]) || !Float.isFinite(scale[j])) {
                 throw new IllegalArgumentException("scaler: feature " + j + " has offset " + offset[j]
@@ -60,7 +63,7 @@ public final class Scaler {
      * @param offset the value subtracted from each feature, one per feature, finite; copied
      * @param scale the multiplier of each feature after the offset, one per feature, finite; copied
      * @return a new scaler of {@code offset.length} features
-     * @throws IllegalArgumentException if the arrays differ in length or hold a NaN or infinity
+     * @throws IllegalArgumentException if the arrays differ in length, are empty, or hold a NaN or infinity
      */
     public static Scaler of(Kind kind, float[] offset, float[] scale) {
         return new Scaler(kind, offset.clone(), scale.clone());
@@ -320,10 +323,13 @@ public final class Scaler {
      * @param map string pairs with the keys {@code kind} ({@code standard} or {@code min-max}, any case),
      *        {@code offset} and {@code scale} (comma-separated floats, as many of each); other keys are ignored
      * @return a new scaler
-     * @throws IllegalArgumentException if a key is missing, the kind is unknown, a value is not a number or
-     *         not finite, or the offsets and scales differ in count
+     * @throws IllegalArgumentException if the map is null, a key is missing or blank, the kind is unknown, a
+     *         value is empty, not a number or not finite, or the offsets and scales differ in count
      */
     public static Scaler fromMap(Map<String, String> map) {
+        if (map == null) {
+            throw new IllegalArgumentException("scaler: the map is null");
+        }
         String k = require(map, "kind");
         Kind kind = switch (k.toLowerCase(Locale.ROOT)) {
             case "standard" -> Kind.STANDARD;
@@ -337,6 +343,9 @@ public final class Scaler {
         String v = map.get(key);
         if (v == null) {
             throw new IllegalArgumentException("scaler: missing '" + key + "' in " + map.keySet());
+        }
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("scaler: '" + key + "' is blank");
         }
         return v;
     }
@@ -353,10 +362,7 @@ public final class Scaler {
     }
 
     private static float[] split(String s, String key) {
-        if (s.isBlank()) {
-            return new float[0];
-        }
-        String[] parts = s.split(",");
+        String[] parts = s.split(",", -1);   // -1: an empty value after the last comma is kept, and refused
         float[] v = new float[parts.length];
         for (int i = 0; i < parts.length; i++) {
             try {

@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  *   <li><b>double softmax</b>: a model ending in softmax trained with softmax cross-entropy.</li>
  * </ul>
  * Warnings go to a callback, by default a WARNING through {@link System.Logger}; {@link #warnings()}
- * keeps them all. Each kind is reported at most once per epoch and layer, so a long stall does
+ * keeps those of the current run (a monitor given to a second fit starts afresh). Each kind is reported at most once per epoch and layer, so a long stall does
  * not flood the log.
  *
  * <pre>{@code
@@ -152,7 +152,8 @@ public final class TrainingMonitor implements TrainingListener {
     }
 
     /**
-     * Every warning so far, oldest first.
+     * Every warning of the current (or last) training run, oldest first; each {@link #onTrainBegin}
+     * starts the list afresh (the callback has had the earlier ones).
      *
      * @return an unmodifiable live view of the warnings, growing as training goes on
      */
@@ -163,9 +164,16 @@ public final class TrainingMonitor implements TrainingListener {
     @Override
     public void onTrainBegin(Trainer trainer) {
         model = trainer.model();
+        // A new run: nothing of the last one (its warnings, what it reported in its last epoch, the
+        // activation shares of an epoch it did not finish) may silence or add to this one's.
+        warnings.clear();
+        reportedThisEpoch.clear();
+        currentEpoch = -1;
+        leastTrouble.clear();
         firstLoss = Double.NaN;
         diverged = false;
         bestValLoss = Double.NaN;
+        lossAtBestVal = Double.NaN;
         epochsAboveBest = 0;
         softmaxLoss = "softmax_cross_entropy".equals(trainer.loss().name());
         int last = model.size() - 1;

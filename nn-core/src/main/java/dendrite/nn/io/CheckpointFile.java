@@ -93,13 +93,17 @@ public final class CheckpointFile {
      * @param model           the model whose architecture and weights are saved; not changed
      * @param optimizer       the optimizer whose state tensors, step count, config and schedule state are saved
      * @param epochsCompleted the number of finished epochs (training resumes with this epoch index), {@code >= 0}
-     *                        for the checkpoint to be restorable
      * @param extra           strings to keep (best metric so far, a note); may be empty, not {@code null}
      * @throws IOException if the file cannot be written; the old file, if any, is then left as it was
+     * @throws IllegalArgumentException if {@code epochsCompleted} is negative (nothing is written)
      * @throws IllegalStateException if another thread is training the model
      */
     public static void save(Path file, Sequential model, Optimizer optimizer, int epochsCompleted,
             Map<String, String> extra) throws IOException {
+        if (epochsCompleted < 0) {
+            throw new IllegalArgumentException("checkpoint " + file + ": epochs completed must be at least 0, got "
+                    + epochsCompleted);
+        }
         try (Sequential.TrainingLease held = ModelFile.holdForSaving(model)) {
             write(file, model, optimizer, epochsCompleted, extra);
         }

@@ -448,6 +448,16 @@ public final class SafeTensors {
         }
 
         /**
+         * The dimensions.
+         *
+         * @return a new copy of the dimensions, outermost first: changing it does not change the entry
+         */
+        @Override
+        public int[] shape() {
+            return shape.clone();
+        }
+
+        /**
          * A Dendrite tensor, written as F32 (its values are read from its backend while writing).
          *
          * @param name the tensor's name in the file, e.g. {@code 0.weight}

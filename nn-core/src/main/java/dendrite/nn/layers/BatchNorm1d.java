@@ -55,8 +55,11 @@ public final class BatchNorm1d implements Layer {
      * @param eps      the small positive value added to the variance before its square root, e.g. 1e-5
      * @param momentum the weight of each training batch's statistics in the running ones, in PyTorch's sense
      *                 ({@code running = (1 - momentum) running + momentum batch}), in [0, 1], e.g. 0.1
+     * @throws IllegalArgumentException if {@code eps} is not positive and finite (as a float) or {@code momentum}
+     *                                  is outside [0, 1]
      */
     public BatchNorm1d(double eps, double momentum) {
+        BatchNormState.checkConstants("batch_norm1d", eps, momentum);
         this.eps = (float) eps;
         this.momentum = (float) momentum;
     }

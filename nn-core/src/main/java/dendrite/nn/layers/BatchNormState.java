@@ -29,6 +29,17 @@ final class BatchNormState {
     final Tensor scratch;
     private final Backend be;
 
+    /** Refuses an eps that is not a positive finite float, or a momentum outside [0, 1], naming the layer type. */
+    static void checkConstants(String type, double eps, double momentum) {
+        float f = (float) eps;
+        if (!(f > 0) || Float.isInfinite(f)) {
+            throw new IllegalArgumentException(type + ": eps must be positive and finite (as a float), got " + eps);
+        }
+        if (!(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException(type + ": momentum must be in [0, 1], got " + momentum);
+        }
+    }
+
     BatchNormState(Backend backend, int n) {
         be = backend;
         Shape s = Shape.of(n);

@@ -78,11 +78,11 @@ public final class LayerRegistry {
      * @param type   the layer's registry name, e.g. {@code dense}
      * @param config its hyperparameters as {@link Layer#config()} gives them; {@code null} counts as empty
      * @return a new, unbuilt layer
-     * @throws IllegalArgumentException for an unknown type, listing the known ones, or a config the
+     * @throws IllegalArgumentException for an unknown (or null) type, listing the known ones, or a config the
      *                                  factory refuses
      */
     public static Layer create(String type, Map<String, ?> config) {
-        Function<Map<String, ?>, Layer> f = FACTORIES.get(type);
+        Function<Map<String, ?>, Layer> f = type == null ? null : FACTORIES.get(type);
         if (f == null) {
             throw new IllegalArgumentException("unknown layer type '" + type + "'; known types: " + types()
                     + " (register custom layers with LayerRegistry.register)");

@@ -51,11 +51,14 @@ public final class RecurrentStack implements RecurrentLayer {
      * @param bidirectional   whether each layer runs both ways
      * @param returnSequences whether the last layer gives every step's state or the last one's
      * @param maskZero        whether all-zero steps are padding ({@link Recurrent#maskZeroSteps()})
-     * @throws IllegalArgumentException if {@code layers} is below 1, {@code cell} is unknown or {@code hidden}
-     *                                  is below 1
+     * @throws IllegalArgumentException if {@code layers} is below 1, {@code cell} is unknown or null, or
+     *                                  {@code hidden} is below 1
      */
     public RecurrentStack(String cell, int inputSize, int hidden, int layers, boolean bidirectional,
             boolean returnSequences, boolean maskZero) {
+        if (cell == null) {
+            throw new IllegalArgumentException("recurrent stack: cell must be lstm, gru or rnn, got null");
+        }
         if (layers < 1) {
             throw new IllegalArgumentException(cell + ": num_layers must be at least 1, got " + layers);
         }

@@ -1,5 +1,7 @@
 package dendrite.nn.losses;
 
+import dendrite.nn.layers.Configs;
+
 import java.util.Map;
 
 /**
@@ -93,23 +95,24 @@ public final class Losses {
      * @param config the options: {@code delta} for huber (default 1.0), {@code label_smoothing} for
      *               cross-entropy (default 0), as numbers; may be {@code null} or empty
      * @return a new loss of that name
-     * @throws IllegalArgumentException for an unknown name, listing the known ones, or an option out of range
+     * @throws IllegalArgumentException for an unknown (or null) name, listing the known ones, or an option that is
+     *                                  not a number or out of range
      */
     public static Loss byName(String name, Map<String, ?> config) {
-        return switch (name) {
+        return switch (String.valueOf(name)) {     // null: "null", refused as unknown
             case "mse" -> mse();
             case "mae" -> mae();
-            case "huber" -> huber(number(config, "delta", 1.0));
+            case "huber" -> huber(number(config, "huber", "delta", 1.0));
             case "bce" -> binaryCrossEntropy();
             case "bce_with_logits" -> binaryCrossEntropyWithLogits();
-            case "softmax_cross_entropy", "cross_entropy" -> softmaxCrossEntropy(number(config, "label_smoothing", 0));
+            case "softmax_cross_entropy", "cross_entropy" ->
+                    softmaxCrossEntropy(number(config, "softmax_cross_entropy", "label_smoothing", 0));
             default -> throw new IllegalArgumentException("unknown loss '" + name
                     + "'; known: mse, mae, huber, bce, bce_with_logits, softmax_cross_entropy");
         };
     }
 
-    private static double number(Map<String, ?> config, String key, double orElse) {
-        Object v = config == null ? null : config.get(key);
-        return v == null ? orElse : ((Number) v).doubleValue();
+    private static double number(Map<String, ?> config, String loss, String key, double orElse) {
+        return config == null ? orElse : Configs.doubleValue(config, loss, key, orElse);
     }
 }

@@ -31,7 +31,7 @@ public final class Adagrad extends Optimizer {
      *
      * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
      * @param eps          the small positive value added to the denominator, e.g. 1e-10
-     * @throws IllegalArgumentException if the learning rate is not positive
+     * @throws IllegalArgumentException if the learning rate or eps is not positive
      */
     public Adagrad(double learningRate, double eps) {
         this(learningRate, 0, 0, eps);
@@ -45,7 +45,7 @@ public final class Adagrad extends Optimizer {
      *                                {@code lr / (1 + (t - 1) lrDecay)}
      * @param initialAccumulatorValue the value the sum of squared gradients starts at, at least 0
      * @param eps                     the small positive value added to the denominator, e.g. 1e-10
-     * @throws IllegalArgumentException if the learning rate is not positive, or {@code lrDecay} or
+     * @throws IllegalArgumentException if the learning rate or eps is not positive, or {@code lrDecay} or
      *                                  {@code initialAccumulatorValue} is negative
      */
     public Adagrad(double learningRate, double lrDecay, double initialAccumulatorValue, double eps) {
@@ -54,6 +54,7 @@ public final class Adagrad extends Optimizer {
             throw new IllegalArgumentException("Adagrad: lr_decay " + lrDecay + " and initial_accumulator_value "
                     + initialAccumulatorValue + " must be at least 0");
         }
+        requireEps(eps);
         this.eps = (float) eps;
         this.lrDecay = lrDecay;
         this.initialAccumulatorValue = (float) initialAccumulatorValue;

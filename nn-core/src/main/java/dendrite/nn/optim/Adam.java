@@ -41,7 +41,8 @@ public class Adam extends Optimizer {
      * @param beta1        the decay rate of the gradient's running mean m, in [0, 1), e.g. 0.9
      * @param beta2        the decay rate of the squared gradient's running mean v, in [0, 1), e.g. 0.999
      * @param eps          the small positive value added to {@code sqrt(v)} in the denominator, e.g. 1e-8
-     * @throws IllegalArgumentException if the learning rate is not positive
+     * @throws IllegalArgumentException if the learning rate is not positive, a beta is outside [0, 1) or eps is not
+     *                                  positive
      */
     public Adam(double learningRate, double beta1, double beta2, double eps) {
         this(learningRate, beta1, beta2, eps, false);
@@ -55,11 +56,15 @@ public class Adam extends Optimizer {
      * @param beta2        the decay rate of the squared gradient's running mean v, in [0, 1), e.g. 0.999
      * @param eps          the small positive value added to {@code sqrt(v)} in the denominator, e.g. 1e-8
      * @param amsgrad      whether to divide by the largest v so far (adds the {@code max_exp_avg_sq} slot)
-     * @throws IllegalArgumentException if the learning rate is not positive
+     * @throws IllegalArgumentException if the learning rate is not positive, a beta is outside [0, 1) or eps is not
+     *                                  positive
      */
     public Adam(double learningRate, double beta1, double beta2, double eps, boolean amsgrad) {
         super(learningRate, amsgrad ? new String[] {"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
                 : new String[] {"exp_avg", "exp_avg_sq"});
+        requireDecayRate("beta1", beta1);
+        requireDecayRate("beta2", beta2);
+        requireEps(eps);
         this.beta1 = (float) beta1;
         this.beta2 = (float) beta2;
         this.eps = (float) eps;

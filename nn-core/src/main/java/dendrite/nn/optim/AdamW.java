@@ -39,7 +39,8 @@ public final class AdamW extends Adam {
      * @param eps          the small positive value added to {@code sqrt(v)} in the denominator, e.g. 1e-8
      * @param weightDecay  the decoupled decay coefficient, at least 0, e.g. 0.01
      * @param amsgrad      whether to divide by the largest v so far (adds the {@code max_exp_avg_sq} slot)
-     * @throws IllegalArgumentException if the learning rate is not positive
+     * @throws IllegalArgumentException if the learning rate is not positive, a beta is outside [0, 1), eps is not
+     *                                  positive or the weight decay is negative
      */
     public AdamW(double learningRate, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad) {
         super(learningRate, beta1, beta2, eps, amsgrad);

@@ -53,10 +53,10 @@ public abstract class Optimizer {
      * @param learningRate the base learning rate, positive
      * @param slotNames    the per-parameter state tensors, in PyTorch's names (e.g. {@code exp_avg},
      *                     {@code exp_avg_sq}); none for a stateless update
-     * @throws IllegalArgumentException if the learning rate is not positive
+     * @throws IllegalArgumentException if the learning rate is not positive and finite
      */
     protected Optimizer(double learningRate, String... slotNames) {
-        if (!(learningRate > 0)) {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": learning rate must be positive, got "
                     + learningRate);
         }
@@ -176,10 +176,26 @@ public abstract class Optimizer {
     }
 
     /** A setting that is 0 (off) or a positive finite number; anything else is refused, naming it. */
-    private void requireOff0OrPositive(String what, double v) {
+    final void requireOff0OrPositive(String what, double v) {
         if (!(v >= 0) || Double.isInfinite(v)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": " + what + " must be 0 (off) or a positive"
                     + " number, got " + v);
+        }
+    }
+
+    /** A rate in [0, 1) (Adam's betas, RMSProp's alpha); anything else is refused, naming it. */
+    final void requireDecayRate(String what, double v) {
+        if (!(v >= 0 && v < 1)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": " + what + " must be in [0, 1), got " + v);
+        }
+    }
+
+    /** An eps that is positive and finite as the float the kernels use (1e-50 would be 0); else refused. */
+    final void requireEps(double eps) {
+        float f = (float) eps;
+        if (!(f > 0) || Float.isInfinite(f)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": eps must be positive and finite (as a float),"
+                    + " got " + eps);
         }
     }
 
@@ -188,8 +204,13 @@ public abstract class Optimizer {
      *
      * @param s the schedule that turns the base rate, the step count and the epoch into each step's rate
      * @return this optimizer, for chaining
+     * @throws IllegalArgumentException if {@code s} is null; the schedule is then unchanged
      */
     public Optimizer schedule(LearningRateSchedule s) {
+        if (s == null) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": schedule is null; Schedules.constant() is"
+                    + " the schedule of no change");
+        }
         this.schedule = s;
         return this;
     }
@@ -218,8 +239,12 @@ public abstract class Optimizer {
      * Restores the step count from a checkpoint.
      *
      * @param steps the {@link #stepCount()} saved with the checkpoint, at least 0
+     * @throws IllegalArgumentException if {@code steps} is negative; the count is then unchanged
      */
     public void setStepCount(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": step count must be at least 0, got " + steps);
+        }
         this.steps = steps;
     }
 
@@ -236,8 +261,12 @@ public abstract class Optimizer {
      * Sets the epoch the schedule sees; the trainer calls it at the start of each epoch.
      *
      * @param epoch the epoch starting, from 0
+     * @throws IllegalArgumentException if {@code epoch} is negative; the epoch is then unchanged
      */
     public void setEpoch(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": epoch must be at least 0, got " + epoch);
+        }
         this.epoch = epoch;
     }
 
@@ -277,9 +306,14 @@ public abstract class Optimizer {
      * @param params the parameters by state-dict name (e.g. {@link dendrite.nn.Sequential#namedParameters()}),
      *               the same map on every step, their gradients filled by the last backward; gradients may be
      *               clipped in place
+     * @throws IllegalArgumentException if a parameter's shape differs from that of its state (the state of
+     *                                  another model under the same name); nothing is changed then
      */
     public final void step(Map<String, Parameter> params) {
-        initializeState(params);
+        if (params != stepParams || params.size() != stepParamArray.length) {
+            initializeState(params);
+            cacheStepOrder(params);
+        }
         if (clipNorm > 0) {
             clipByGlobalNorm(params);
         }
@@ -291,9 +325,6 @@ public abstract class Optimizer {
         lastRate = currentLearningRate();
         steps++;
         float lr = (float) lastRate;
-        if (params != stepParams || params.size() != stepParamArray.length) {
-            cacheStepOrder(params);
-        }
         for (int i = 0; i < stepParamArray.length; i++) {
             Parameter p = stepParamArray[i];
             update(p.value().backend(), p, stepSlots[i], lr, weightDecay, steps);
@@ -322,6 +353,9 @@ public abstract class Optimizer {
      * is scaled by {@code limit / norm}, which keeps the update's direction (Pascanu et al. 2013).
      */
     private void clipByGlobalNorm(Map<String, Parameter> params) {
+        if (params.isEmpty()) {
+            return;   // nothing to clip: a model with every parameter frozen
+        }
         Backend be = params.values().iterator().next().value().backend();
         if (squaredNorms == null || squaredNormViews.length != params.size()) {
             squaredNorms = Scope.unscoped(() -> be.allocate(Shape.of(params.size())));
@@ -397,14 +431,24 @@ public abstract class Optimizer {
 
     /**
      * Allocates the state tensors of any parameter that has none yet (filled with {@link #initialSlotValue}).
+     * State is kept by name: a parameter whose name has none (one unfrozen since the last step, say) gets
+     * its own, and the state of names not in {@code params} is kept.
      *
      * @param params the parameters by state-dict name, as {@link #step} will get them
+     * @throws IllegalArgumentException if a parameter's shape differs from that of the state kept under its
+     *                                  name (the state of another model); nothing is allocated then
      */
     public void initializeState(Map<String, Parameter> params) {
-        if (slots.size() == params.size()) {
-            return;
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            Tensor[] s = slots.get(e.getKey());
+            Shape shape = e.getValue().shape();
+            if (s != null && s.length > 0 && !s[0].shape().equals(shape)) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter '" + e.getKey()
+                        + "' has shape " + shape + ", but this optimizer's state for it has shape " + s[0].shape()
+                        + " (state of another model?); use a new optimizer");
+            }
         }
-        stepParams = null;   // new state tensors: rebuild step's arrays
+        stepParams = null;   // perhaps new state tensors: rebuild step's arrays
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             slots.computeIfAbsent(e.getKey(), k -> {
                 Parameter p = e.getValue();

@@ -43,7 +43,8 @@ public final class RmsProp extends Optimizer {
      * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
      * @param alpha        the decay rate of the squared gradient's running mean, in [0, 1), e.g. 0.99
      * @param eps          the small positive value added to the denominator, e.g. 1e-8
-     * @throws IllegalArgumentException if the learning rate is not positive
+     * @throws IllegalArgumentException if the learning rate is not positive, alpha is outside [0, 1) or eps is not
+     *                                  positive
      */
     public RmsProp(double learningRate, double alpha, double eps) {
         this(learningRate, alpha, eps, 0, false);
@@ -58,13 +59,16 @@ public final class RmsProp extends Optimizer {
      * @param momentum     the momentum factor, at least 0 (0: none; above 0 adds the {@code momentum_buffer} slot)
      * @param centered     whether to subtract the squared mean gradient in the denominator (adds the
      *                     {@code grad_avg} slot)
-     * @throws IllegalArgumentException if the learning rate is not positive or the momentum is negative
+     * @throws IllegalArgumentException if the learning rate is not positive, the momentum is negative, alpha is
+     *                                  outside [0, 1) or eps is not positive
      */
     public RmsProp(double learningRate, double alpha, double eps, double momentum, boolean centered) {
         super(learningRate, slots(momentum, centered));
         if (!(momentum >= 0)) {
             throw new IllegalArgumentException("RMSProp: momentum " + momentum + " must be at least 0");
         }
+        requireDecayRate("alpha", alpha);
+        requireEps(eps);
         this.alpha = (float) alpha;
         this.eps = (float) eps;
         this.momentum = (float) momentum;

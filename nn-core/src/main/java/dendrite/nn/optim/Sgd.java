@@ -37,8 +37,8 @@ public final class Sgd extends Optimizer {
      * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
      * @param momentum     the momentum factor mu, at least 0 (0: none), e.g. 0.9
      * @param nesterov     whether to use Nesterov momentum (needs a positive momentum)
-     * @throws IllegalArgumentException if the learning rate is not positive, or Nesterov is asked for without
-     *                                  momentum
+     * @throws IllegalArgumentException if the learning rate is not positive, the momentum is negative, or Nesterov
+     *                                  is asked for without momentum
      */
     public Sgd(double learningRate, double momentum, boolean nesterov) {
         this(learningRate, momentum, 0, nesterov);
@@ -51,11 +51,16 @@ public final class Sgd extends Optimizer {
      * @param momentum     the momentum factor mu, at least 0 (0: none), e.g. 0.9
      * @param dampening    the share of each gradient held back from the momentum buffer, in [0, 1] (0: none)
      * @param nesterov     whether to use Nesterov momentum (needs a positive momentum and no dampening)
-     * @throws IllegalArgumentException if the learning rate is not positive, or Nesterov is asked for without
-     *                                  momentum or with dampening
+     * @throws IllegalArgumentException if the learning rate is not positive, the momentum is negative, the
+     *                                  dampening is outside [0, 1], or Nesterov is asked for without momentum or
+     *                                  with dampening
      */
     public Sgd(double learningRate, double momentum, double dampening, boolean nesterov) {
         super(learningRate, momentum > 0 ? new String[] {"momentum_buffer"} : new String[0]);
+        requireOff0OrPositive("momentum", momentum);
+        if (!(dampening >= 0 && dampening <= 1)) {
+            throw new IllegalArgumentException("Sgd: dampening must be in [0, 1], got " + dampening);
+        }
         if (nesterov && (momentum <= 0 || dampening != 0)) {
             throw new IllegalArgumentException("sgd: Nesterov momentum needs a positive momentum and zero dampening");
         }

@@ -28,8 +28,13 @@ public final class EarlyStopping {
      * @param metric the name of a metric in the {@link History}, e.g. {@code val_loss}; its name also says
      *               whether higher is better (see {@link #maximizes()})
      * @return a new rule with patience 5, min delta 0, restoring the best weights
+     * @throws IllegalArgumentException if {@code metric} is null or blank
      */
     public static EarlyStopping monitor(String metric) {
+        if (metric == null || metric.isBlank()) {
+            throw new IllegalArgumentException("early stopping: the metric is null or blank, got "
+                    + (metric == null ? "null" : "'" + metric + "'"));
+        }
         return new EarlyStopping(metric);
     }
 
@@ -38,8 +43,12 @@ public final class EarlyStopping {
      *
      * @param epochs the number of epochs without improvement to tolerate, at least 0
      * @return this rule, for chaining
+     * @throws IllegalArgumentException if {@code epochs} is negative; the patience is then unchanged
      */
     public EarlyStopping patience(int epochs) {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("early stopping: patience must be at least 0, got " + epochs);
+        }
         this.patience = epochs;
         return this;
     }
@@ -50,8 +59,12 @@ public final class EarlyStopping {
      * @param delta the margin, at least 0, in the metric's units: an epoch improves only when it beats the best
      *              by more than this
      * @return this rule, for chaining
+     * @throws IllegalArgumentException if {@code delta} is negative, NaN or infinite; the margin is then unchanged
      */
     public EarlyStopping minDelta(double delta) {
+        if (!(delta >= 0) || Double.isInfinite(delta)) {
+            throw new IllegalArgumentException("early stopping: minDelta must be 0 or a positive number, got " + delta);
+        }
         this.minDelta = delta;
         return this;
     }

@@ -30,6 +30,34 @@ class CsvReaderTest {
         return e;
     }
 
+    /**
+     * Numbers are read the same whatever the default locale: a decimal point, never a comma (German),
+     * and Turkish case rules (dotless i) change neither "NaN"/"INF" detection nor the messages.
+     */
+    @Test
+    void readingDoesNotDependOnTheDefaultLocale() throws IOException {
+        java.util.Locale before = java.util.Locale.getDefault();
+        try {
+            for (java.util.Locale l : List.of(java.util.Locale.GERMANY, java.util.Locale.forLanguageTag("tr-TR"),
+                    java.util.Locale.forLanguageTag("ar-EG"), java.util.Locale.forLanguageTag("hi-IN-u-nu-deva"))) {
+                java.util.Locale.setDefault(l);
+                Dataset d = read(new CsvReader().delimiter(';').regressionTargets("y"), "x;y\n1.5;2e3\n-0.25;1\n");
+                assertArrayEquals(new float[] {1.5f, -0.25f}, d.features(), l.toString());
+                assertArrayEquals(new float[] {2000f, 1f}, d.targets(), l.toString());
+                DatasetFormatException comma = refused(new CsvReader().delimiter(';').regressionTargets("y"),
+                        "x;y\n1,5;2\n");
+                assertTrue(comma.getMessage().contains("not a number: \"1,5\""), comma.getMessage());
+                DatasetFormatException inf = refused(new CsvReader().regressionTargets("y"), "x,y\nINF,2\n");
+                assertTrue(inf.getMessage().contains("is not finite"), inf.getMessage());
+                IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                        () -> new CsvReader().regressionTargets(new String[0]));
+                assertEquals("CSV regression targets need at least one column", none.getMessage(), l.toString());
+            }
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
     @Test
     void integerLabelsByNameAndTheOtherColumnsAsFeatures() throws IOException {
         Dataset d = read(new CsvReader().label("y"), "a,y,b\n1,0,2\n3,2,4.5\n");

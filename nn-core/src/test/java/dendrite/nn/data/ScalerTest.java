@@ -80,4 +80,23 @@ class ScalerTest {
         assertThrows(IllegalArgumentException.class, () -> Scaler.minMax(TRAIN).transform(three));
         assertThrows(IllegalArgumentException.class, () -> Scaler.fromMap(Map.of("kind", "standard")));
     }
+
+    /**
+     * A blank entry is refused naming it: it gave a scaler of no features, whose transform divided by
+     * zero; an empty value between commas, or after the last one, is named too (split dropped a trailing one).
+     */
+    @Test
+    void blankOrEmptyValuesAreRefusedNamingTheEntry() {
+        IllegalArgumentException blank = assertThrows(IllegalArgumentException.class,
+                () -> Scaler.fromMap(Map.of("kind", "standard", "offset", " ", "scale", "")));
+        assertEquals("scaler: 'offset' is blank", blank.getMessage());
+        IllegalArgumentException trailing = assertThrows(IllegalArgumentException.class,
+                () -> Scaler.fromMap(Map.of("kind", "min-max", "offset", "1,2,", "scale", "1,1,")));
+        assertEquals("scaler: offset value 2 '' is not a number", trailing.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> Scaler.of(Scaler.Kind.STANDARD, new float[0], new float[0]));
+        assertEquals("scaler: no features (offset and scale are empty)", none.getMessage());
+        IllegalArgumentException nullMap = assertThrows(IllegalArgumentException.class, () -> Scaler.fromMap(null));
+        assertEquals("scaler: the map is null", nullMap.getMessage());
+    }
 }

@@ -133,4 +133,35 @@ class TrainingMonitorTest {
                 .distinct().toList();
         assertEquals(List.of(1L, 5L, 9L, 13L, 17L, 21L, 27L, 30L), steps);
     }
+
+    /**
+     * A monitor given to two fits reports the second run as it reported the first: the first run's
+     * once-per-epoch record kept the second from warning in its epoch 0, and its warnings stayed in
+     * {@link TrainingMonitor#warnings()}.
+     */
+    @Test
+    void aSecondFitWithTheSameMonitorStartsAfresh() {
+        int n = 8;
+        float[] x = new float[2 * n];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[2 * i] = (float) Math.sin(i);
+            x[2 * i + 1] = (float) Math.cos(i);
+            y[i] = x[2 * i] - x[2 * i + 1];
+        }
+        Dataset data = Dataset.regression("lines", x, new int[] {2}, y, 1);
+        Sequential m = model();
+        List<TrainingWarning> seen = new ArrayList<>();
+        TrainingMonitor monitor = new TrainingMonitor().vanishingBelow(1e30).onWarning(seen::add);
+        Trainer.builder(m).loss(Losses.mse()).optimizer(new Adam(0.01)).epochs(1).batchSize(8).seed(1)
+                .listener(monitor).build().fit(data);
+        List<TrainingWarning> first = List.copyOf(seen);
+        assertEquals(2, first.size(), first.toString());   // layers 0 and 2 at step 1
+        seen.clear();
+        Trainer.builder(m).loss(Losses.mse()).optimizer(new Adam(0.01)).epochs(1).batchSize(8).seed(1)
+                .listener(monitor).build().fit(data);
+        assertEquals(first.stream().map(TrainingWarning::layer).toList(),
+                seen.stream().map(TrainingWarning::layer).toList(), "the second run warns as the first did");
+        assertEquals(seen, monitor.warnings(), "only the second run's warnings");
+    }
 }

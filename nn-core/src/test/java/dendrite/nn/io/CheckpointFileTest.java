@@ -100,6 +100,37 @@ class CheckpointFileTest {
         assertEquals(Map.of("note", "first"), CheckpointFile.restore(f, model(3), new Adam(0.01)).extra());
     }
 
+    /**
+     * Negative counts: save refuses to write a checkpoint restore would refuse, and restore refuses
+     * negative counts in a file's metadata naming the file and the key, changing nothing.
+     */
+    @Test
+    void negativeEpochOrStepCountsAreRefused() throws IOException {
+        Sequential m = model(2);
+        Adam adam = new Adam(0.01);
+        trainer(m, adam, 1).build().fit(data());
+        Path bad = dir.resolve("bad.safetensors");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CheckpointFile.save(bad, m, adam, -1, Map.of()));
+        assertEquals("checkpoint " + bad + ": epochs completed must be at least 0, got -1", e.getMessage());
+        assertTrue(Files.notExists(bad));
+
+        Path f = dir.resolve("c.safetensors");
+        CheckpointFile.save(f, m, adam, 1, Map.of());
+        SafeTensors.Contents c = SafeTensors.read(f);
+        for (String key : List.of(CheckpointFile.EPOCHS_KEY, CheckpointFile.STEP_KEY)) {
+            Map<String, String> meta = new java.util.HashMap<>(c.metadata());
+            meta.put(key, "-3");
+            SafeTensors.write(bad, c.tensors().values().stream().map(SafeTensors.Entry::of).toList(), meta);
+            Adam fresh = new Adam(0.01);
+            ModelFormatException r = assertThrows(ModelFormatException.class,
+                    () -> CheckpointFile.restore(bad, model(4), fresh));
+            assertTrue(r.getMessage().contains(bad.toString()) && r.getMessage().contains("\"" + key + "\" is \"-3\""),
+                    r.getMessage());
+            assertEquals(0, fresh.stepCount());
+        }
+    }
+
     @Test
     void restoringIntoAnotherOptimizerTypeIsRefusedAndChangesNothing() throws IOException {
         Sequential m = model(2);

@@ -26,6 +26,16 @@ class SafeTensorsTest {
     @TempDir
     Path dir;
 
+    /** An entry's shape is a copy each time: changing it cannot change what the entry writes. */
+    @Test
+    void anEntrysShapeCannotBeChangedFromOutside() throws IOException {
+        SafeTensors.Entry e = SafeTensors.Entry.of(NamedTensor.f32("w", new int[] {2, 3}, new float[6]));
+        e.shape()[0] = 1;
+        assertArrayEquals(new int[] {2, 3}, e.shape());
+        SafeTensors.Contents back = SafeTensors.read(SafeTensors.toBytes(List.of(e), Map.of()), "mem");
+        assertArrayEquals(new int[] {2, 3}, back.tensor("w").shape());
+    }
+
     @Test
     void roundTripsEveryDtypeWithMetadata() throws IOException {
         List<NamedTensor> in = List.of(

@@ -45,6 +45,46 @@ class OptimizerTest {
         assertEquals(0.5, o.learningRate());
     }
 
+    /** Hyperparameters out of their documented ranges are refused by the constructors, naming them. */
+    @Test
+    void constructorsRefuseHyperparametersOutOfRange() {
+        assertRefused("Adam: learning rate must be positive, got Infinity", () -> new Adam(Double.POSITIVE_INFINITY));
+        assertRefused("Adam: beta1 must be in [0, 1), got 1.0", () -> new Adam(0.1, 1.0, 0.999, 1e-8));
+        assertRefused("Adam: beta2 must be in [0, 1), got -0.5", () -> new Adam(0.1, 0.9, -0.5, 1e-8));
+        assertRefused("Adam: beta1 must be in [0, 1), got NaN", () -> new Adam(0.1, Double.NaN, 0.999, 1e-8));
+        assertRefused("Adam: eps must be positive and finite (as a float), got 0.0", () -> new Adam(0.1, 0.9, 0.999, 0));
+        assertRefused("Adam: eps must be positive and finite (as a float), got 1.0E-50",
+                () -> new Adam(0.1, 0.9, 0.999, 1e-50));
+        assertRefused("AdamW: beta2 must be in [0, 1), got 1.5", () -> new AdamW(0.1, 0.9, 1.5, 1e-8, 0.01, false));
+        assertRefused("RmsProp: alpha must be in [0, 1), got 1.0", () -> new RmsProp(0.1, 1.0, 1e-8));
+        assertRefused("RmsProp: eps must be positive and finite (as a float), got -1.0E-8",
+                () -> new RmsProp(0.1, 0.99, -1e-8));
+        assertRefused("Adagrad: eps must be positive and finite (as a float), got NaN", () -> new Adagrad(0.1, Double.NaN));
+        assertRefused("Sgd: momentum must be 0 (off) or a positive number, got -0.9", () -> new Sgd(0.1, -0.9, false));
+        assertRefused("Sgd: momentum must be 0 (off) or a positive number, got NaN", () -> new Sgd(0.1, Double.NaN, false));
+        assertRefused("Sgd: dampening must be in [0, 1], got 1.5", () -> new Sgd(0.1, 0.9, 1.5, false));
+        new Adam(0.1, 0, 0, 1e-8);   // the ends that are in range
+        new Sgd(0.1, 0.9, 1.0, false);
+    }
+
+    /** A null schedule or a negative step count is refused when set, not found later in a step. */
+    @Test
+    void settersRefuseNullAndNegativeValuesAndChangeNothing() {
+        Optimizer o = new Adam(0.1).schedule(Schedules.exponential(0.5));
+        assertRefused("Adam: schedule is null; Schedules.constant() is the schedule of no change", () -> o.schedule(null));
+        assertEquals(Schedules.exponential(0.5).toString(), o.schedule().toString());
+        o.setStepCount(7);
+        assertRefused("Adam: step count must be at least 0, got -1", () -> o.setStepCount(-1));
+        assertRefused("Adam: epoch must be at least 0, got -2", () -> o.setEpoch(-2));
+        assertEquals(7, o.stepCount());
+        assertEquals(0, o.epoch());
+    }
+
+    private static void assertRefused(String message, org.junit.jupiter.api.function.Executable call) {
+        assertEquals(message, org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, call)
+                .getMessage());
+    }
+
     @Test
     void sgdStepsAgainstTheGradient() {
         Map<String, Parameter> p = params(new float[] {1, 2}, new float[] {0.5f, -1});
@@ -85,6 +125,40 @@ class OptimizerTest {
             opts[i].step(p);
             assertEquals("0.weight." + slots[i], opts[i].state().keySet().iterator().next());
         }
+    }
+
+    /**
+     * State is kept by name: a parameter set of as many parameters under other names (other layers
+     * unfrozen, say) gets state of its own, and a name seen before with another shape (another model)
+     * is refused naming it, before anything changes.
+     */
+    @Test
+    void stateFollowsTheNamesNotTheCountOfTheParameters() {
+        Sgd sgd = new Sgd(0.1, 0.9, false);
+        sgd.step(params(new float[] {1, 1}, new float[] {1, 1}));
+        Parameter other = new Parameter("weight", be, Shape.of(3));
+        other.grad().copyFrom(new float[] {1, 1, 1});
+        Map<String, Parameter> renamed = Map.of("1.weight", other);
+        sgd.step(renamed);   // as many parameters, another name: no state was made for it before
+        assertArrayEquals(new float[] {-0.1f, -0.1f, -0.1f}, other.value().toArray(), 1e-6f);
+        assertEquals(List.of("0.weight.momentum_buffer", "1.weight.momentum_buffer"), List.copyOf(sgd.state().keySet()));
+
+        Parameter wider = new Parameter("weight", be, Shape.of(5));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> sgd.step(Map.of("0.weight", wider)));
+        assertEquals("Sgd: parameter '0.weight' has shape [5], but this optimizer's state for it has shape [2]"
+                + " (state of another model?); use a new optimizer", e.getMessage());
+        assertEquals(2, sgd.stepCount(), "the refused step is not counted");
+        assertArrayEquals(new float[5], wider.value().toArray());
+    }
+
+    /** A model with no trainable parameters (all frozen) steps without error, clipped or not. */
+    @Test
+    void clippingNoParametersDoesNothing() {
+        Optimizer sgd = new Sgd(0.1).clipGradNorm(1.0).clipGradValue(0.5);
+        sgd.step(Map.of());
+        assertEquals(1, sgd.stepCount());
+        assertEquals(Map.of(), sgd.state());
     }
 
     @Test

@@ -37,9 +37,13 @@ package dendrite.tensor.op;
 public record Conv2dGeometry(int batch, int channels, int height, int width, int outChannels, int kernelH,
         int kernelW, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int groups) {
 
+    /** The most values a tensor holds (as {@link dendrite.tensor.Shape} allows). */
+    private static final long MAX_TENSOR = Integer.MAX_VALUE - 8;
+
     /**
-     * Checks that every size is positive (padding non-negative), the channels divide into the groups
-     * and the window fits the padded image.
+     * Checks that every size is positive (padding non-negative), the channels divide into the groups,
+     * the window fits the padded image, and the input, weight and output each hold no more values than
+     * a tensor can (so every size here fits an int).
      *
      * @throws IllegalArgumentException naming what is wrong
      */
@@ -67,6 +71,24 @@ public record Conv2dGeometry(int batch, int channels, int height, int width, int
                     + " image with padding " + padH + "x" + padW + " (" + (height + 2L * padH) + "x" + (width + 2L * padW)
                     + ")");
         }
+        long outH = (height + 2L * padH - spanH) / strideH + 1;
+        long outW = (width + 2L * padW - spanW) / strideW + 1;
+        fitsATensor("input", batch, channels, height, width);
+        fitsATensor("weight", outChannels, channels / groups, kernelH, kernelW);
+        fitsATensor("output", batch, outChannels, outH, outW);
+    }
+
+    /** Refuses dimensions (each at least 1) of more values than a tensor holds, naming them; allocates nothing. */
+    private static void fitsATensor(String role, long d0, long d1, long d2, long d3) {
+        if (product(product(product(d0, d1), d2), d3) > MAX_TENSOR) {
+            throw new IllegalArgumentException("conv2d: the " + role + " [" + d0 + ", " + d1 + ", " + d2 + ", " + d3
+                    + "] holds more values than a tensor can (at most " + MAX_TENSOR + ")");
+        }
+    }
+
+    /** {@code a * b} for positive factors, or just above the limit once it is passed (before a long overflows). */
+    private static long product(long a, long b) {
+        return b > MAX_TENSOR / a ? MAX_TENSOR + 1 : a * b;
     }
 
     /**

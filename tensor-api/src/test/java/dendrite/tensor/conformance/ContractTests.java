@@ -134,6 +134,31 @@ public abstract class ContractTests extends ConformanceBase {
         return cases;
     }
 
+    /**
+     * An output in the memory of an input, which the kernel reads while it writes: gathering rows
+     * {1, 0} of x into x gave [x1, x1], and a reduction into its own input reads sums for values.
+     */
+    static List<BadCall> sharedMemory() {
+        List<BadCall> cases = new ArrayList<>();
+        cases.add(BadCall.missing("gatherRows into its source", "gatherRows", be -> {
+            Tensor x = be.zeros(4, 3);
+            be.gatherRows(x, new int[] {1, 0}, 0, x.rows(2, 4));
+        }));
+        cases.add(BadCall.missing("scatterAddRows from its accumulator", "scatterAddRows", be -> {
+            Tensor x = be.zeros(4, 3);
+            be.scatterAddRows(x.rows(0, 2), new int[] {2, 3}, 0, x);
+        }));
+        cases.add(BadCall.missing("sum along an axis into its input", "sum", be -> {
+            Tensor x = be.zeros(2, 3);
+            be.reduce(ReduceOp.SUM, x, 0, x.reshape(6).rows(0, 3));
+        }));
+        cases.add(BadCall.missing("sum of all into its input", "sum", be -> {
+            Tensor x = be.zeros(2, 3);
+            be.reduceAll(ReduceOp.SUM, x, x.reshape(6).rows(5, 6));
+        }));
+        return cases;
+    }
+
     /** Tensors an operation needs, given as null: refused naming the op, never a NullPointerException. */
     static List<BadCall> missingOperands() {
         List<BadCall> cases = new ArrayList<>();

@@ -35,6 +35,14 @@ class FrontChecksTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @MethodSource("dendrite.tensor.conformance.ContractTests#sharedMemory")
+    void anOutputSharingMemoryWithItsInputIsRefusedBeforeAnyKernel(ContractTests.BadCall m) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.call().accept(FRONT));
+        assertTrue(e.getMessage().startsWith(m.opName() + ": the output must not share memory with the "),
+                e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
     @MethodSource("dendrite.tensor.conformance.ContractTests#callsOnAClosedTensor")
     void closedTensorsAreRefusedBeforeAnyKernel(ContractTests.BadCall m) {
         assertThrows(IllegalStateException.class, () -> m.call().accept(FRONT));
