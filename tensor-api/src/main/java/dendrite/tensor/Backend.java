@@ -417,9 +417,9 @@ public final class Backend implements AutoCloseable {
      * @param op the reduction
      * @param x the input, rank at least 1; not changed
      * @param axis the axis to reduce, in [-rank, rank)
-     * @param out the output, overwritten, with {@code x.size() / x.dim(axis)} elements
-     * @throws IllegalArgumentException if {@code x} is a scalar, {@code axis} is out of range, or {@code out}
-     *         has the wrong size
+     * @param out the output, overwritten, with {@code x.size() / x.dim(axis)} elements, not sharing memory with x
+     * @throws IllegalArgumentException if {@code x} is a scalar, {@code axis} is out of range, {@code out}
+     *         has the wrong size, or the tensors share memory
      */
     public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
         int a = Check.reduce(this, op.label(), x, axis, out);
@@ -434,8 +434,8 @@ public final class Backend implements AutoCloseable {
      *
      * @param op the reduction
      * @param x the input, any shape; not changed
-     * @param out the output, of size 1 (any rank), overwritten
-     * @throws IllegalArgumentException if {@code out} does not have size 1
+     * @param out the output, of size 1 (any rank), overwritten, not sharing memory with x
+     * @throws IllegalArgumentException if {@code out} does not have size 1 or shares memory with x
      */
     public void reduceAll(ReduceOp op, Tensor x, Tensor out) {
         Check.reduceAll(this, op.label(), x, out);
@@ -528,9 +528,9 @@ public final class Backend implements AutoCloseable {
      * @param indices row numbers of {@code src}, each in [0, src.dim(0)); not changed
      * @param from the position in {@code indices} of the first row to gather
      * @param out the output, overwritten; its first dimension is the number of rows gathered, and
-     *        {@code indices} must hold that many from {@code from}
+     *        {@code indices} must hold that many from {@code from}; not sharing memory with src
      * @throws IllegalArgumentException if the ranks or row shapes differ, the index range exceeds
-     *         {@code indices}, or an index is not a row of {@code src}
+     *         {@code indices}, an index is not a row of {@code src}, or the tensors share memory
      */
     public void gatherRows(Tensor src, int[] indices, int from, Tensor out) {
         Check.gatherRows(this, src, indices, from, out);
@@ -571,9 +571,10 @@ public final class Backend implements AutoCloseable {
      * @param src the rows to add, rank at least 1; its first dimension is the number of rows; not changed
      * @param indices row numbers of {@code out}, each below out.dim(0), or negative to skip; not changed
      * @param from the position in {@code indices} for row 0 of {@code src}
-     * @param out the accumulator, the same rank and row shape as {@code src}; added to in place
+     * @param out the accumulator, the same rank and row shape as {@code src}; added to in place; not sharing
+     *        memory with src
      * @throws IllegalArgumentException if the ranks or row shapes differ, the index range exceeds
-     *         {@code indices}, or an index is not a row of {@code out}
+     *         {@code indices}, an index is not a row of {@code out}, or the tensors share memory
      */
     public void scatterAddRows(Tensor src, int[] indices, int from, Tensor out) {
         Check.scatterAddRows(this, src, indices, from, out);
