@@ -198,8 +198,6 @@ final class GemmPacking {
     private static void packBRows(float[] b, int src, int rs, int kb, int kp, int nb, float[] dst, int dstOff) {
         int full = nb / NR * NR;
         int cols = nb - full;
-        var m0 = F.indexInRange(0, cols);
-        var m1 = F.indexInRange(L, cols);
         for (int p = 0; p < kb; p++) {
             int s = src + p * rs;
             int d = dstOff + p * NR;
@@ -208,9 +206,11 @@ final class GemmPacking {
                 FloatVector.fromArray(F, b, s + q + L).intoArray(dst, d + q * kp + L);
             }
             if (cols > 0) {
-                // Masked-off lanes read nothing and become zero: the padding.
-                FloatVector.fromArray(F, b, s + full, m0).intoArray(dst, d + full * kp);
-                FloatVector.fromArray(F, b, s + full + L, m1).intoArray(dst, d + full * kp + L);
+                // The last panel's columns, then zeros as padding. Not a masked load: its bounds check
+                // ran out of line where C2 did not inline it and allocated a boolean[] per call.
+                int t = d + full * kp;
+                System.arraycopy(b, s + full, dst, t, cols);
+                Arrays.fill(dst, t + cols, t + NR, 0f);
             }
         }
         if (kp > kb) {

@@ -1,5 +1,10 @@
 package dendrite.backend.vector;
 
+import dendrite.tensor.op.BinaryOp;
+import dendrite.tensor.op.ReduceOp;
+import dendrite.tensor.op.UnaryOp;
+import dendrite.tensor.spi.Broadcast;
+
 import dendrite.tensor.op.Activation;
 import java.util.function.IntConsumer;
 
@@ -17,6 +22,9 @@ final class RangeJobs {
     final ActivationBackwardJob activationBackward = new ActivationBackwardJob();
     final SgdJob sgd = new SgdJob();
     final AdamJob adam = new AdamJob();
+    final UnaryJob unary = new UnaryJob();
+    final BinaryJob binary = new BinaryJob();
+    final ReduceJob reduce = new ReduceJob();
 
     private RangeJobs() {
     }
@@ -34,8 +42,9 @@ final class RangeJobs {
         private int n;
         private int step;
         private int parts;
+        private boolean byRows;
 
-        /** The kernel on elements [from, to). */
+        /** The kernel on elements (or, run with {@link #runOnRows}, rows) [from, to). */
         abstract void range(int from, int to);
 
         /** Drops the caller's arrays. */
@@ -43,7 +52,24 @@ final class RangeJobs {
 
         @Override
         public final void accept(int p) {
-            range(Math.min(n, p * step), p == parts - 1 ? n : Math.min(n, (p + 1) * step));
+            if (byRows) {
+                range((int) ((long) n * p / parts), (int) ((long) n * (p + 1) / parts));
+            } else {
+                range(Math.min(n, p * step), p == parts - 1 ? n : Math.min(n, (p + 1) * step));
+            }
+        }
+
+        /** Runs the job over rows [0, rows) in {@code parts} runs of whole rows, then clears it. */
+        final void runOnRows(Parallel parallel, int rows, int parts) {
+            try {
+                this.n = rows;
+                this.parts = parts;
+                this.byRows = true;
+                parallel.run(parts, this);
+            } finally {
+                byRows = false;
+                clear();
+            }
         }
 
         /** Runs the job over [0, n) in {@code parts} parts on {@code parallel}, then clears it. */
@@ -226,6 +252,123 @@ final class RangeJobs {
             g = null;
             m = null;
             v = null;
+        }
+    }
+
+    /** {@link VectorKernels#binary}'s parts: elements for the same shape or a scalar, whole rows for a broadcast row or column. */
+    static final class BinaryJob extends RangeJob {
+        private BinaryOp op;
+        private Broadcast bc;
+        private int cols;
+        private float[] a;
+        private int aOff;
+        private float[] b;
+        private int bOff;
+        private float[] out;
+        private int outOff;
+
+        BinaryJob set(BinaryOp op, Broadcast bc, int cols, float[] a, int aOff, float[] b, int bOff, float[] out,
+                int outOff) {
+            this.op = op;
+            this.bc = bc;
+            this.cols = cols;
+            this.a = a;
+            this.aOff = aOff;
+            this.b = b;
+            this.bOff = bOff;
+            this.out = out;
+            this.outOff = outOff;
+            return this;
+        }
+
+        @Override
+        void range(int from, int to) {
+            switch (bc) {
+                case SAME -> VectorElementwise.binary(op, to - from, a, aOff + from, b, bOff + from, out, outOff + from);
+                case SCALAR -> VectorElementwise.binaryScalar(op, to - from, a, aOff + from, b[bOff], out, outOff + from);
+                case ROW -> VectorKernels.binaryRows(op, from, to, cols, a, aOff, b, bOff, out, outOff);
+                case COLUMN -> VectorKernels.binaryColumns(op, from, to, cols, a, aOff, b, bOff, out, outOff);
+            }
+        }
+
+        @Override
+        void clear() {
+            a = null;
+            b = null;
+            out = null;
+        }
+    }
+
+    /**
+     * {@link VectorKernels#reduce}'s parts: rows of lines ({@code inner == 1}), columns of the first
+     * axis ({@code outer == 1}), or rows of the outer axis; each output value is summed whole by one part.
+     */
+    static final class ReduceJob extends RangeJob {
+        enum Kind { LINES, FIRST_AXIS_COLUMNS, OUTER_ROWS }
+
+        private Kind kind;
+        private ReduceOp op;
+        private int len;
+        private int inner;
+        private float[] x;
+        private int xOff;
+        private float[] out;
+        private int outOff;
+
+        ReduceJob set(Kind kind, ReduceOp op, int len, int inner, float[] x, int xOff, float[] out, int outOff) {
+            this.kind = kind;
+            this.op = op;
+            this.len = len;
+            this.inner = inner;
+            this.x = x;
+            this.xOff = xOff;
+            this.out = out;
+            this.outOff = outOff;
+            return this;
+        }
+
+        @Override
+        void range(int from, int to) {
+            switch (kind) {
+                case LINES -> VectorKernels.lines(op, from, to, len, x, xOff, out, outOff);
+                case FIRST_AXIS_COLUMNS -> VectorReductions.columns(op, 0, 1, from, to, len, inner, x, xOff, out, outOff);
+                case OUTER_ROWS -> VectorReductions.columns(op, from, to, 0, inner, len, inner, x, xOff, out, outOff);
+            }
+        }
+
+        @Override
+        void clear() {
+            x = null;
+            out = null;
+        }
+    }
+
+    /** {@link VectorElementwise#unary}. */
+    static final class UnaryJob extends RangeJob {
+        private UnaryOp op;
+        private float[] x;
+        private int xOff;
+        private float[] out;
+        private int outOff;
+
+        UnaryJob set(UnaryOp op, float[] x, int xOff, float[] out, int outOff) {
+            this.op = op;
+            this.x = x;
+            this.xOff = xOff;
+            this.out = out;
+            this.outOff = outOff;
+            return this;
+        }
+
+        @Override
+        void range(int from, int to) {
+            VectorElementwise.unary(op, to - from, x, xOff + from, out, outOff + from);
+        }
+
+        @Override
+        void clear() {
+            x = null;
+            out = null;
         }
     }
 }

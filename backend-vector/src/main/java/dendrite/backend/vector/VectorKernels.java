@@ -193,7 +193,7 @@ public final class VectorKernels extends HeapKernels {
         if (serial(n, grain)) {
             VectorElementwise.unary(op, n, xs, xo, os, oo);
         } else {
-            split(n, grain, (from, to) -> VectorElementwise.unary(op, to - from, xs, xo + from, os, oo + from));
+            RangeJobs.mine().unary.set(op, xs, xo, os, oo).runOn(parallel, n, parallel.parts(n, grain));
         }
     }
 
@@ -255,22 +255,17 @@ public final class VectorKernels extends HeapKernels {
             }
             return;
         }
-        switch (bc) {
-            case SAME -> split(size, grain,
-                    (from, to) -> VectorElementwise.binary(op, to - from, as, ao + from, bs, bo + from, os, oo + from));
-            case SCALAR -> {
-                float s = bs[bo];
-                split(size, grain,
-                        (from, to) -> VectorElementwise.binaryScalar(op, to - from, as, ao + from, s, os, oo + from));
-            }
-            case ROW -> splitRows(rows, cols, grain, (r0, r1) -> binaryRows(op, r0, r1, cols, as, ao, bs, bo, os, oo));
-            case COLUMN -> splitRows(rows, cols, grain,
-                    (r0, r1) -> binaryColumns(op, r0, r1, cols, as, ao, bs, bo, os, oo));
+        // A reusable job per thread, not lambdas: a capturing lambda handed to the pool is a new object per call.
+        RangeJobs.BinaryJob job = RangeJobs.mine().binary.set(op, bc, cols, as, ao, bs, bo, os, oo);
+        if (bc == Broadcast.SAME || bc == Broadcast.SCALAR) {
+            job.runOn(parallel, size, parallel.parts(size, grain));
+        } else {
+            job.runOnRows(parallel, rows, Math.max(1, Math.min(rows, parallel.parts((long) size, grain))));
         }
     }
 
     /** Rows r0 .. r1 of {@code a op b}, b one row broadcast down the rows. */
-    private static void binaryRows(BinaryOp op, int r0, int r1, int cols, float[] as, int ao, float[] bs, int bo,
+    static void binaryRows(BinaryOp op, int r0, int r1, int cols, float[] as, int ao, float[] bs, int bo,
             float[] os, int oo) {
         for (int r = r0; r < r1; r++) {
             VectorElementwise.binary(op, cols, as, ao + r * cols, bs, bo, os, oo + r * cols);
@@ -278,7 +273,7 @@ public final class VectorKernels extends HeapKernels {
     }
 
     /** Rows r0 .. r1 of {@code a op b}, b one column broadcast across the columns. */
-    private static void binaryColumns(BinaryOp op, int r0, int r1, int cols, float[] as, int ao, float[] bs, int bo,
+    static void binaryColumns(BinaryOp op, int r0, int r1, int cols, float[] as, int ao, float[] bs, int bo,
             float[] os, int oo) {
         for (int r = r0; r < r1; r++) {
             VectorElementwise.binaryScalar(op, cols, as, ao + r * cols, bs[bo + r], os, oo + r * cols);
@@ -300,7 +295,8 @@ public final class VectorKernels extends HeapKernels {
             if (serial((long) outer * len, GRAIN)) {
                 lines(op, 0, outer, len, xs, xo, os, oo);
             } else {
-                splitRows(outer, len, GRAIN, (o0, o1) -> lines(op, o0, o1, len, xs, xo, os, oo));
+                RangeJobs.mine().reduce.set(RangeJobs.ReduceJob.Kind.LINES, op, len, inner, xs, xo, os, oo)
+                        .runOnRows(parallel, outer, Math.min(outer, parallel.parts((long) outer * len, GRAIN)));
             }
         } else if (outer == 1) {
             // Reducing the first axis (a bias gradient over the batch): split the columns.
@@ -308,18 +304,19 @@ public final class VectorKernels extends HeapKernels {
             if (serial(inner, grain)) {
                 VectorReductions.columns(op, 0, 1, 0, inner, len, inner, xs, xo, os, oo);
             } else {
-                split(inner, grain, (i0, i1) -> VectorReductions.columns(op, 0, 1, i0, i1, len, inner, xs, xo, os, oo));
+                RangeJobs.mine().reduce.set(RangeJobs.ReduceJob.Kind.FIRST_AXIS_COLUMNS, op, len, inner, xs, xo, os, oo)
+                        .runOn(parallel, inner, parallel.parts(inner, grain));
             }
         } else if (serial((long) outer * len * inner, GRAIN)) {
             VectorReductions.columns(op, 0, outer, 0, inner, len, inner, xs, xo, os, oo);
         } else {
-            splitRows(outer, len * inner, GRAIN,
-                    (o0, o1) -> VectorReductions.columns(op, o0, o1, 0, inner, len, inner, xs, xo, os, oo));
+            RangeJobs.mine().reduce.set(RangeJobs.ReduceJob.Kind.OUTER_ROWS, op, len, inner, xs, xo, os, oo)
+                    .runOnRows(parallel, outer, Math.min(outer, parallel.parts((long) outer * len * inner, GRAIN)));
         }
     }
 
     /** Reduces lines o0 .. o1 of {@code len} contiguous elements each. */
-    private static void lines(ReduceOp op, int o0, int o1, int len, float[] xs, int xo, float[] os, int oo) {
+    static void lines(ReduceOp op, int o0, int o1, int len, float[] xs, int xo, float[] os, int oo) {
         for (int o = o0; o < o1; o++) {
             os[oo + o] = VectorReductions.line(op, xs, xo + o * len, len);
         }

@@ -57,6 +57,19 @@ public final class ViewCache {
     }
 
     /**
+     * {@code src} seen as {@code [d0, d1]}: the same as {@link #rows}, so that two-dimensional calls of
+     * {@code of} do not make a varargs array each time.
+     *
+     * @param src the tensor to view, holding {@code d0 * d1} values
+     * @param d0  the view's first dimension
+     * @param d1  the view's second dimension
+     * @return the view, the same object as last time when {@code src} and the dimensions are the same
+     */
+    public Tensor of(Tensor src, int d0, int d1) {
+        return rows(src, d0, d1);
+    }
+
+    /**
      * {@code src} seen in {@code newDims}.
      *
      * @param src     the tensor to view, holding as many values as {@code newDims} describes

@@ -43,6 +43,27 @@ class SteadyStepBytesTest {
                 .build(backend, 7), 32, new int[] {1, 28, 28});
     }
 
+    /**
+     * A graph: a residual block (fan-out, add, batch norm) and a concatenation along channels. Written
+     * when this model allocated 2.4 KB a step: BatchNorm2d's large broadcasts, reductions and squares
+     * handed the pool capturing lambdas, packing B for the GEMM made a mask array per masked load, and
+     * its two-dimensional views went through a varargs call.
+     */
+    @Test
+    void aSteadyGraphStepAllocatesUnder64Bytes() {
+        assertSteady("graph", backend -> Sequential.builder(1, 28, 28)
+                .conv2d(8, 3, 1, 1).relu()
+                .add(dendrite.nn.graph.Blocks.residual(8, 8, 1))
+                .add(dendrite.nn.graph.Graph.builder()
+                        .layer("pool", new dendrite.nn.layers.MaxPool2d(2), "input")
+                        .layer("conv", new dendrite.nn.layers.Conv2d(8, 4, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, true, null),
+                                "pool")
+                        .concat("joined", 0, "conv", "pool")
+                        .build())
+                .flatten().dense(10)
+                .build(backend, 7), 32, new int[] {1, 28, 28});
+    }
+
     @Test
     void aSteadyMlpStepAllocatesUnder64Bytes() {
         assertSteady("mlp", backend -> Sequential.builder(784).dense(256).relu().dense(128).relu().dense(10)
