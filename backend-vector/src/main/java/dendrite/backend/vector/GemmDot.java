@@ -1,6 +1,7 @@
 package dendrite.backend.vector;
 
 import static dendrite.backend.vector.Simd.F;
+import static dendrite.backend.vector.Simd.FMA;
 import static dendrite.backend.vector.Simd.L;
 
 import jdk.incubator.vector.FloatVector;
@@ -56,25 +57,25 @@ final class GemmDot {
             FloatVector x2 = FloatVector.fromArray(F, a, a2 + p);
             FloatVector x3 = FloatVector.fromArray(F, a, a3 + p);
             FloatVector y = FloatVector.fromArray(F, b, b0 + p);
-            c00 = Simd.mulAdd(x0, y, c00);
-            c10 = Simd.mulAdd(x1, y, c10);
-            c20 = Simd.mulAdd(x2, y, c20);
-            c30 = Simd.mulAdd(x3, y, c30);
+            c00 = FMA ? x0.fma(y, c00) : x0.mul(y).add(c00);
+            c10 = FMA ? x1.fma(y, c10) : x1.mul(y).add(c10);
+            c20 = FMA ? x2.fma(y, c20) : x2.mul(y).add(c20);
+            c30 = FMA ? x3.fma(y, c30) : x3.mul(y).add(c30);
             y = FloatVector.fromArray(F, b, b1 + p);
-            c01 = Simd.mulAdd(x0, y, c01);
-            c11 = Simd.mulAdd(x1, y, c11);
-            c21 = Simd.mulAdd(x2, y, c21);
-            c31 = Simd.mulAdd(x3, y, c31);
+            c01 = FMA ? x0.fma(y, c01) : x0.mul(y).add(c01);
+            c11 = FMA ? x1.fma(y, c11) : x1.mul(y).add(c11);
+            c21 = FMA ? x2.fma(y, c21) : x2.mul(y).add(c21);
+            c31 = FMA ? x3.fma(y, c31) : x3.mul(y).add(c31);
             y = FloatVector.fromArray(F, b, b2 + p);
-            c02 = Simd.mulAdd(x0, y, c02);
-            c12 = Simd.mulAdd(x1, y, c12);
-            c22 = Simd.mulAdd(x2, y, c22);
-            c32 = Simd.mulAdd(x3, y, c32);
+            c02 = FMA ? x0.fma(y, c02) : x0.mul(y).add(c02);
+            c12 = FMA ? x1.fma(y, c12) : x1.mul(y).add(c12);
+            c22 = FMA ? x2.fma(y, c22) : x2.mul(y).add(c22);
+            c32 = FMA ? x3.fma(y, c32) : x3.mul(y).add(c32);
             y = FloatVector.fromArray(F, b, b3 + p);
-            c03 = Simd.mulAdd(x0, y, c03);
-            c13 = Simd.mulAdd(x1, y, c13);
-            c23 = Simd.mulAdd(x2, y, c23);
-            c33 = Simd.mulAdd(x3, y, c33);
+            c03 = FMA ? x0.fma(y, c03) : x0.mul(y).add(c03);
+            c13 = FMA ? x1.fma(y, c13) : x1.mul(y).add(c13);
+            c23 = FMA ? x2.fma(y, c23) : x2.mul(y).add(c23);
+            c33 = FMA ? x3.fma(y, c33) : x3.mul(y).add(c33);
         }
         c00.intoArray(acc, 0 * L);
         c01.intoArray(acc, 1 * L);
@@ -101,10 +102,14 @@ final class GemmDot {
         int kv = F.loopBound(k);
         for (int p = 0; p < kv; p += L) {
             FloatVector x = FloatVector.fromArray(F, a, a0 + p);
-            c0 = Simd.mulAdd(x, FloatVector.fromArray(F, b, b0 + p), c0);
-            c1 = Simd.mulAdd(x, FloatVector.fromArray(F, b, b1 + p), c1);
-            c2 = Simd.mulAdd(x, FloatVector.fromArray(F, b, b2 + p), c2);
-            c3 = Simd.mulAdd(x, FloatVector.fromArray(F, b, b3 + p), c3);
+            FloatVector y = FloatVector.fromArray(F, b, b0 + p);
+            c0 = FMA ? x.fma(y, c0) : x.mul(y).add(c0);
+            y = FloatVector.fromArray(F, b, b1 + p);
+            c1 = FMA ? x.fma(y, c1) : x.mul(y).add(c1);
+            y = FloatVector.fromArray(F, b, b2 + p);
+            c2 = FMA ? x.fma(y, c2) : x.mul(y).add(c2);
+            y = FloatVector.fromArray(F, b, b3 + p);
+            c3 = FMA ? x.fma(y, c3) : x.mul(y).add(c3);
         }
         c0.intoArray(acc, 0 * L);
         c1.intoArray(acc, 1 * L);
@@ -119,10 +124,14 @@ final class GemmDot {
         int kv = F.loopBound(k);
         for (int p = 0; p < kv; p += L) {
             FloatVector y = FloatVector.fromArray(F, b, b0 + p);
-            c0 = Simd.mulAdd(FloatVector.fromArray(F, a, a0 + p), y, c0);
-            c1 = Simd.mulAdd(FloatVector.fromArray(F, a, a1 + p), y, c1);
-            c2 = Simd.mulAdd(FloatVector.fromArray(F, a, a2 + p), y, c2);
-            c3 = Simd.mulAdd(FloatVector.fromArray(F, a, a3 + p), y, c3);
+            FloatVector x = FloatVector.fromArray(F, a, a0 + p);
+            c0 = FMA ? x.fma(y, c0) : x.mul(y).add(c0);
+            x = FloatVector.fromArray(F, a, a1 + p);
+            c1 = FMA ? x.fma(y, c1) : x.mul(y).add(c1);
+            x = FloatVector.fromArray(F, a, a2 + p);
+            c2 = FMA ? x.fma(y, c2) : x.mul(y).add(c2);
+            x = FloatVector.fromArray(F, a, a3 + p);
+            c3 = FMA ? x.fma(y, c3) : x.mul(y).add(c3);
         }
         c0.intoArray(acc, 0 * L);
         c1.intoArray(acc, 4 * L);
@@ -135,7 +144,9 @@ final class GemmDot {
         FloatVector c = FloatVector.zero(F);
         int kv = F.loopBound(k);
         for (int p = 0; p < kv; p += L) {
-            c = Simd.mulAdd(FloatVector.fromArray(F, a, a0 + p), FloatVector.fromArray(F, b, b0 + p), c);
+            FloatVector x = FloatVector.fromArray(F, a, a0 + p);
+            FloatVector y = FloatVector.fromArray(F, b, b0 + p);
+            c = FMA ? x.fma(y, c) : x.mul(y).add(c);
         }
         c.intoArray(acc, 0);
     }
@@ -148,22 +159,38 @@ final class GemmDot {
         for (int p = 0; p < kv; p += L) {
             FloatVector x = FloatVector.fromArray(F, a, a0 + p);
             int bp = b0 + p;
-            c0 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp), c0);
-            c1 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 1 * ldb), c1);
-            c2 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 2 * ldb), c2);
-            c3 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 3 * ldb), c3);
-            c4 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 4 * ldb), c4);
-            c5 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 5 * ldb), c5);
-            c6 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 6 * ldb), c6);
-            c7 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 7 * ldb), c7);
-            c8 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 8 * ldb), c8);
-            c9 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 9 * ldb), c9);
-            c10 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 10 * ldb), c10);
-            c11 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 11 * ldb), c11);
-            c12 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 12 * ldb), c12);
-            c13 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 13 * ldb), c13);
-            c14 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 14 * ldb), c14);
-            c15 = Simd.mulAdd(x, FloatVector.fromArray(F, b, bp + 15 * ldb), c15);
+            FloatVector y = FloatVector.fromArray(F, b, bp);
+            c0 = FMA ? x.fma(y, c0) : x.mul(y).add(c0);
+            y = FloatVector.fromArray(F, b, bp + 1 * ldb);
+            c1 = FMA ? x.fma(y, c1) : x.mul(y).add(c1);
+            y = FloatVector.fromArray(F, b, bp + 2 * ldb);
+            c2 = FMA ? x.fma(y, c2) : x.mul(y).add(c2);
+            y = FloatVector.fromArray(F, b, bp + 3 * ldb);
+            c3 = FMA ? x.fma(y, c3) : x.mul(y).add(c3);
+            y = FloatVector.fromArray(F, b, bp + 4 * ldb);
+            c4 = FMA ? x.fma(y, c4) : x.mul(y).add(c4);
+            y = FloatVector.fromArray(F, b, bp + 5 * ldb);
+            c5 = FMA ? x.fma(y, c5) : x.mul(y).add(c5);
+            y = FloatVector.fromArray(F, b, bp + 6 * ldb);
+            c6 = FMA ? x.fma(y, c6) : x.mul(y).add(c6);
+            y = FloatVector.fromArray(F, b, bp + 7 * ldb);
+            c7 = FMA ? x.fma(y, c7) : x.mul(y).add(c7);
+            y = FloatVector.fromArray(F, b, bp + 8 * ldb);
+            c8 = FMA ? x.fma(y, c8) : x.mul(y).add(c8);
+            y = FloatVector.fromArray(F, b, bp + 9 * ldb);
+            c9 = FMA ? x.fma(y, c9) : x.mul(y).add(c9);
+            y = FloatVector.fromArray(F, b, bp + 10 * ldb);
+            c10 = FMA ? x.fma(y, c10) : x.mul(y).add(c10);
+            y = FloatVector.fromArray(F, b, bp + 11 * ldb);
+            c11 = FMA ? x.fma(y, c11) : x.mul(y).add(c11);
+            y = FloatVector.fromArray(F, b, bp + 12 * ldb);
+            c12 = FMA ? x.fma(y, c12) : x.mul(y).add(c12);
+            y = FloatVector.fromArray(F, b, bp + 13 * ldb);
+            c13 = FMA ? x.fma(y, c13) : x.mul(y).add(c13);
+            y = FloatVector.fromArray(F, b, bp + 14 * ldb);
+            c14 = FMA ? x.fma(y, c14) : x.mul(y).add(c14);
+            y = FloatVector.fromArray(F, b, bp + 15 * ldb);
+            c15 = FMA ? x.fma(y, c15) : x.mul(y).add(c15);
         }
         c0.intoArray(acc, 0 * L);
         c1.intoArray(acc, 1 * L);

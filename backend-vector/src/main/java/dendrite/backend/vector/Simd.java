@@ -114,7 +114,19 @@ final class Simd {
         return (a0 + a2) + (a1 + a3);
     }
 
-    /** {@code a * b + c}: one fused instruction where the hardware has it, else a multiply and an add. */
+    /**
+     * {@code a * b + c}: one fused instruction where the hardware has it, else a multiply and an add.
+     *
+     * <p>For straight-line code such as a polynomial ({@link VectorMath#exp}), not for the GEMM and
+     * convolution kernels, which spell {@code FMA ? a.fma(b, c) : a.mul(b).add(c)} out at every use.
+     * The reason is C2's inlining policy: this method is soon compiled on its own (its callers run
+     * interpreted for a while), and a later compilation of a kernel inlines such an already-compiled
+     * method only where the profile says the call site is hot. A kernel whose profile was gathered
+     * while its loop rarely ran (many products with a depth below one vector) then calls this
+     * method out of line, every vector crossing the call is boxed, and a training step allocated
+     * 16 MB (SteadyStepBytesTest caught it in a full test run, not in a fresh JVM). The Vector API's
+     * own methods are force-inlined and do not have this problem.
+     */
     static FloatVector mulAdd(FloatVector a, FloatVector b, FloatVector c) {
         return FMA ? a.fma(b, c) : a.mul(b).add(c);
     }

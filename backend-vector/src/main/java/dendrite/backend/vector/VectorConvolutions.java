@@ -2,6 +2,7 @@ package dendrite.backend.vector;
 
 import static dendrite.backend.vector.GemmKernel.NR;
 import static dendrite.backend.vector.Simd.F;
+import static dendrite.backend.vector.Simd.FMA;
 import static dendrite.backend.vector.Simd.L;
 
 import dendrite.tensor.op.Activation;
@@ -689,17 +690,17 @@ final class VectorConvolutions {
             FloatVector x0 = FloatVector.fromArray(F, a, a0 + p);
             FloatVector x1 = FloatVector.fromArray(F, a, a1 + p);
             FloatVector y = FloatVector.fromArray(F, b, b0 + p);
-            s00 = Simd.mulAdd(x0, y, s00);
-            s10 = Simd.mulAdd(x1, y, s10);
+            s00 = FMA ? x0.fma(y, s00) : x0.mul(y).add(s00);
+            s10 = FMA ? x1.fma(y, s10) : x1.mul(y).add(s10);
             y = FloatVector.fromArray(F, b, b1 + p);
-            s01 = Simd.mulAdd(x0, y, s01);
-            s11 = Simd.mulAdd(x1, y, s11);
+            s01 = FMA ? x0.fma(y, s01) : x0.mul(y).add(s01);
+            s11 = FMA ? x1.fma(y, s11) : x1.mul(y).add(s11);
             y = FloatVector.fromArray(F, b, b2 + p);
-            s02 = Simd.mulAdd(x0, y, s02);
-            s12 = Simd.mulAdd(x1, y, s12);
+            s02 = FMA ? x0.fma(y, s02) : x0.mul(y).add(s02);
+            s12 = FMA ? x1.fma(y, s12) : x1.mul(y).add(s12);
             y = FloatVector.fromArray(F, b, b3 + p);
-            s03 = Simd.mulAdd(x0, y, s03);
-            s13 = Simd.mulAdd(x1, y, s13);
+            s03 = FMA ? x0.fma(y, s03) : x0.mul(y).add(s03);
+            s13 = FMA ? x1.fma(y, s13) : x1.mul(y).add(s13);
         }
         store(Simd.sum(s00) + tail(k, kv, a, a0, b, b0), add, c, c0);
         store(Simd.sum(s01) + tail(k, kv, a, a0, b, b1), add, c, c0 + 1);
@@ -716,7 +717,9 @@ final class VectorConvolutions {
         FloatVector s = FloatVector.zero(F);
         int kv = k / L * L;
         for (int p = 0; p < kv; p += L) {
-            s = Simd.mulAdd(FloatVector.fromArray(F, a, a0 + p), FloatVector.fromArray(F, b, b0 + p), s);
+            FloatVector x = FloatVector.fromArray(F, a, a0 + p);
+            FloatVector y = FloatVector.fromArray(F, b, b0 + p);
+            s = FMA ? x.fma(y, s) : x.mul(y).add(s);
         }
         return Simd.sum(s) + tail(k, kv, a, a0, b, b0);
     }

@@ -1,6 +1,7 @@
 package dendrite.backend.vector;
 
 import static dendrite.backend.vector.Simd.F;
+import static dendrite.backend.vector.Simd.FMA;
 import static dendrite.backend.vector.Simd.L;
 
 import dendrite.tensor.op.ReduceOp;
@@ -62,13 +63,13 @@ final class VectorReductions {
         for (; i <= len - 2 * L; i += 2 * L) {
             FloatVector a = FloatVector.fromArray(F, x, off + i);
             FloatVector b = FloatVector.fromArray(F, x, off + i + L);
-            s0 = Simd.mulAdd(a, a, s0);
-            s1 = Simd.mulAdd(b, b, s1);
+            s0 = FMA ? a.fma(a, s0) : a.mul(a).add(s0);
+            s1 = FMA ? b.fma(b, s1) : b.mul(b).add(s1);
         }
         for (; i < len; i += L) {
             int n = Math.min(L, len - i);
             FloatVector a = n == L ? FloatVector.fromArray(F, x, off + i) : FloatVector.fromArray(F, Simd.tail(x, off + i, n), 0);
-            s0 = Simd.mulAdd(a, a, s0);
+            s0 = FMA ? a.fma(a, s0) : a.mul(a).add(s0);
         }
         float[] lanes = Simd.lanes();
         s0.add(s1).intoArray(lanes, 0);

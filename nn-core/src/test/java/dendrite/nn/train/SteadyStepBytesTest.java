@@ -101,10 +101,15 @@ class SteadyStepBytesTest {
             }
             best = Math.min(best, allocated(threads, ids) - before);
         }
+        String where = best <= BYTES_PER_STEP * STEPS ? "" : AllocationSites.during(() -> {
+            for (int i = 0; i < STEPS; i++) {
+                trainer.step(x, y);
+            }
+        });
         x.close();
         y.close();
         assertTrue(best <= BYTES_PER_STEP * STEPS, name + ": the least allocated by " + STEPS
-                + " warm steps was " + best + " bytes (" + best / STEPS + " a step)");
+                + " warm steps was " + best + " bytes (" + best / STEPS + " a step)" + where);
     }
 
     /**
