@@ -124,6 +124,47 @@ public final class Graph implements Layer {
     }
 
     /**
+     * The features of a model with several named inputs ({@link GraphBuilder#input}): for each sample,
+     * the first input's values, then the second's, and so on, as the graph reads them.
+     *
+     * @param samples the number of samples, at least 0
+     * @param inputs  each input's values for all samples, sample after sample, in the order the inputs
+     *                were declared; each array's length a multiple of {@code samples}
+     * @return a new array of {@code samples} rows of all inputs' values
+     * @throws IllegalArgumentException if an array's length is not a multiple of {@code samples}, or
+     *         differs from zero when there are no samples
+     */
+    public static float[] sideBySide(int samples, float[]... inputs) {
+        if (samples < 0) {
+            throw new IllegalArgumentException("sideBySide: samples must be at least 0, got " + samples);
+        }
+        int[] widths = new int[inputs.length];
+        long row = 0;
+        for (int k = 0; k < inputs.length; k++) {
+            int length = inputs[k].length;
+            if (samples == 0 ? length != 0 : length % samples != 0) {
+                throw new IllegalArgumentException("sideBySide: input " + k + " has " + length
+                        + " values, not a multiple of " + samples + " samples");
+            }
+            widths[k] = samples == 0 ? 0 : length / samples;
+            row += widths[k];
+        }
+        if (row * samples > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("sideBySide: " + samples + " samples of " + row
+                    + " values are more than an array holds");
+        }
+        float[] out = new float[(int) (row * samples)];
+        int at = 0;
+        for (int i = 0; i < samples; i++) {
+            for (int k = 0; k < inputs.length; k++) {
+                System.arraycopy(inputs[k], i * widths[k], out, at, widths[k]);
+                at += widths[k];
+            }
+        }
+        return out;
+    }
+
+    /**
      * Rebuilds a graph from its {@link #config()} (how model files store it).
      *
      * @param config {@code input} (the input node's name), {@code nodes} (each with {@code name},

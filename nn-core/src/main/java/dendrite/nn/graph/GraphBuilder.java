@@ -17,6 +17,8 @@ import java.util.Map;
 public final class GraphBuilder {
     private final String inputName;
     private final List<Spec> specs = new ArrayList<>();
+    private final List<Spec> namedInputs = new ArrayList<>();
+    private final List<int[]> namedInputShapes = new ArrayList<>();
     private List<String> outputs;
 
     /** A node as given: a layer (with one input) or a merge (with several). */
@@ -41,6 +43,34 @@ public final class GraphBuilder {
             throw new IllegalArgumentException("graph node '" + name + "': the layer is null");
         }
         return node(name, layer, null, input);
+    }
+
+    /**
+     * Declares a named input: a model with several inputs (an image and a few numbers about it, say)
+     * takes each sample as the inputs' values laid side by side, in the order they are declared, and
+     * each named input node gives its own block, shaped {@code shape} (Keras's {@code Input(shape,
+     * name)} in a functional model with several inputs). With inputs declared, the graph's input is
+     * that row of {@code size of the first + size of the second + ...} values: build the model with
+     * {@code Sequential.builder(total)} and join the inputs' arrays with {@link Graph#sideBySide}.
+     * Each named input is a {@link dendrite.nn.layers.Columns} node reading the graph's input.
+     *
+     * @param name  the input node's name, used by later nodes as their input
+     * @param shape its per-sample shape, without the batch
+     * @return this builder
+     */
+    public GraphBuilder input(String name, int... shape) {
+        checkName(name);
+        if (name.equals(inputName)) {
+            throw new IllegalArgumentException("graph input '" + name + "': the graph's whole input is already called '"
+                    + inputName + "'; give the named input another name");
+        }
+        if (shape == null || shape.length == 0) {
+            throw new IllegalArgumentException("graph input '" + name + "': give its per-sample shape, e.g. input(\""
+                    + name + "\", 4)");
+        }
+        namedInputs.add(new Spec(name, null, null, List.of(inputName)));
+        namedInputShapes.add(shape.clone());
+        return this;
     }
 
     /**
@@ -115,6 +145,9 @@ public final class GraphBuilder {
      *         in two nodes, the nodes form a cycle, an output is not a node, or a node feeds no output
      */
     public Graph build() {
+        if (!namedInputs.isEmpty()) {
+            return withInputNodes().build();
+        }
         Map<String, Spec> byName = checkNodes();
         List<String> outs = outputs != null ? outputs : specs.isEmpty() ? List.of() : List.of(specs.get(specs.size() - 1).name());
         if (outs.isEmpty()) {
@@ -145,6 +178,36 @@ public final class GraphBuilder {
         }
         requireEveryNodeFeedsAnOutput(nodes, out);
         return new Graph(inputName, nodes, out, false, null);
+    }
+
+    /** This builder's nodes preceded by a {@link dendrite.nn.layers.Columns} node per named input. */
+    private GraphBuilder withInputNodes() {
+        long total = 0;
+        for (int[] shape : namedInputShapes) {
+            long n = 1;
+            for (int d : shape) {
+                if (d < 1) {
+                    throw new IllegalArgumentException("graph inputs: the shape " + Arrays.toString(shape)
+                            + " has a dimension below 1");
+                }
+                n *= d;
+            }
+            total += n;
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("graph inputs: " + total + " values a sample in all, more than an array holds");
+        }
+        GraphBuilder b = new GraphBuilder(inputName);
+        int from = 0;
+        for (int i = 0; i < namedInputs.size(); i++) {
+            int[] shape = namedInputShapes.get(i);
+            b.layer(namedInputs.get(i).name(), new dendrite.nn.layers.Columns(from, (int) total, shape), inputName);
+            from += (int) Arrays.stream(shape).asLongStream().reduce(1, (x, y) -> x * y);
+        }
+        b.specs.addAll(specs);
+        b.outputs = outputs != null ? outputs
+                : specs.isEmpty() ? null : List.of(specs.get(specs.size() - 1).name());
+        return b;
     }
 
     private Map<String, Spec> checkNodes() {
@@ -234,7 +297,10 @@ public final class GraphBuilder {
         }
         for (int i = nodes.size() - 1; i >= 1; i--) {
             if (!feeds[i]) {
-                throw new IllegalArgumentException("graph node '" + nodes.get(i).name()
+                Graph.Node n = nodes.get(i);
+                throw new IllegalArgumentException(n.layer() instanceof dendrite.nn.layers.Columns
+                        && n.inputs()[0] == 0 ? "graph input '" + n.name() + "' feeds no output: use it or remove it"
+                        : "graph node '" + n.name()
                         + "' feeds no output, so its layer would never learn: remove it or list it in outputs(...)");
             }
             for (int j : nodes.get(i).inputs()) {

@@ -37,6 +37,7 @@ public final class LayerRegistry {
                 Configs.doubleValue(c, "batch_norm1d", "momentum", 0.1)));
         register("flatten", c -> new Flatten());
         register("reshape", c -> new Reshape(Configs.intsValue(c, "reshape", "shape")));
+        register("columns", Columns::fromConfig);
         register("conv2d", Conv2d::fromConfig);
         register("conv_transpose2d", ConvTranspose2d::fromConfig);
         register("dropout2d", c -> new Dropout2d(Configs.doubleValue(c, "dropout2d", "p", 0.5)));

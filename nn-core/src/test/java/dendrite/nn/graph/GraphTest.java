@@ -299,4 +299,92 @@ class GraphTest {
         }
         assertNotEquals(0f, expected[0]);
     }
+
+    /** An image input and a metadata input: a convolution reads one, a dense layer the other, then they join. */
+    static Graph twoInputs() {
+        return Graph.builder()
+                .input("image", 1, 3, 3)
+                .input("meta", 2)
+                .layer("conv", new Conv2d(1, 2, 2, 2, 1, 1, 0, 0, false, 1, 1, 1, true, null), "image")
+                .layer("flat", new Flatten(), "conv")
+                .layer("m", new Dense(3), "meta")
+                .layer("m_act", new Tanh(), "m")
+                .concat("joined", 0, "flat", "m_act")
+                .layer("out", new Dense(3), "joined")
+                .build();
+    }
+
+    @OnEveryBackend
+    void twoNamedInputsMatchFiniteDifferences(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Sequential model = Sequential.builder(11).add(twoInputs()).build(be, 21);
+        Tensor x = be.tensor(java.util.Arrays.copyOf(X, 22), 2, 11);
+        Tensor labels = be.tensor(new float[] {2, 0}, 2);
+        GradientChecker.Report r = new GradientChecker().checkModel(model, new SoftmaxCrossEntropy(), x, labels, true);
+        assertTrue(r.maxRelativeError().containsKey("input"), r.toString());
+        assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
+    }
+
+    /** Each named input reads its own block: the image branch never sees the metadata, nor the other way round. */
+    @Test
+    void eachNamedInputReadsItsOwnBlock() {
+        Backend be = TestBackend.get();
+        Graph g = twoInputs();
+        Sequential model = Sequential.builder(11).add(g).build(be, 4);
+        assertEquals("[1, 3, 3]", g.shapeOf("image").toString());
+        assertEquals("[2]", g.shapeOf("meta").toString());
+        float[] image = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f};
+        float[] meta = {-1f, 2f};
+        float[] joined = Graph.sideBySide(1, image, meta);
+        assertArrayEquals(new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, -1f, 2f}, joined);
+        float[] base = model.predict(joined, 1);
+        Sequential metaBlock = Sequential.builder(11).add(new dendrite.nn.layers.Columns(9, 11, 2)).build(be, 1);
+        assertArrayEquals(meta, metaBlock.predict(joined, 1));
+        Sequential imageBlock = Sequential.builder(11).add(new dendrite.nn.layers.Columns(0, 11, 1, 3, 3)).build(be, 1);
+        assertArrayEquals(image, imageBlock.predict(joined, 1));
+        // The output's dependence on each block: change one value of a block, and only paths from it move.
+        Sequential imageOnly = Sequential.builder(1, 3, 3).add(Graph.builder()
+                .layer("conv", new Conv2d(1, 2, 2, 2, 1, 1, 0, 0, false, 1, 1, 1, true, null), "input")
+                .layer("flat", new Flatten(), "conv").build()).build(be, 4);
+        Map<String, float[]> convWeights = new HashMap<>();
+        convWeights.put("0.conv.weight", model.stateDict().get("0.conv.weight").toArray());
+        convWeights.put("0.conv.bias", model.stateDict().get("0.conv.bias").toArray());
+        imageOnly.loadStateDict(convWeights);
+        Graph conv = g.subgraph("image", "flat");
+        Sequential viaSubgraph = Sequential.builder(1, 3, 3).add(conv).build(be, 4);
+        assertArrayEquals(imageOnly.predict(image, 1), viaSubgraph.predict(image, 1));
+        float[] moved = joined.clone();
+        moved[9] = 3f;
+        assertNotEquals(base[0], model.predict(moved, 1)[0]);
+    }
+
+    @Test
+    void namedInputsThatDoNotFitAreRefused() {
+        ModelShapeException e = assertThrows(ModelShapeException.class,
+                () -> Sequential.builder(12).add(twoInputs()).build(TestBackend.get(), 1));
+        assertTrue(e.getMessage().contains("a sample of 11 values"), e.getMessage());
+        assertTrue(e.getMessage().contains("[12]"), e.getMessage());
+        IllegalArgumentException unused = assertThrows(IllegalArgumentException.class, () -> Graph.builder()
+                .input("a", 2).input("b", 3).layer("d", new Dense(2), "a").build());
+        assertEquals("graph input 'b' feeds no output: use it or remove it", unused.getMessage());
+        IllegalArgumentException clash = assertThrows(IllegalArgumentException.class,
+                () -> Graph.builder().input("input", 2));
+        assertTrue(clash.getMessage().contains("already called 'input'"), clash.getMessage());
+        IllegalArgumentException ragged = assertThrows(IllegalArgumentException.class,
+                () -> Graph.sideBySide(2, new float[4], new float[3]));
+        assertEquals("sideBySide: input 1 has 3 values, not a multiple of 2 samples", ragged.getMessage());
+    }
+
+    @Test
+    void aModelWithNamedInputsRoundTripsThroughItsModelFile(@TempDir Path dir) throws Exception {
+        Backend be = TestBackend.get();
+        Sequential model = Sequential.builder(11).add(twoInputs()).build(be, 8);
+        Path file = dir.resolve("two-inputs.safetensors");
+        ModelFile.save(model, file);
+        Sequential back = ModelFile.load(file, be);
+        assertEquals(model.architecture(), back.architecture());
+        float[] x = java.util.Arrays.copyOf(X, 11);
+        assertArrayEquals(model.predict(x, 1), back.predict(x, 1));
+        assertTrue(back.summary().contains("| meta"), back.summary());
+    }
 }
