@@ -74,7 +74,8 @@ public final class Blocks {
      * @param dModel          the features per step
      * @param heads           the attention heads, dividing {@code dModel}
      * @param feedforward     the hidden width of the feed-forward network (PyTorch's default is 2048)
-     * @param dropout         the dropout after attention, inside and after the feed-forward network, in [0, 1)
+     * @param dropout         the dropout on the attention weights, after attention, and inside and after the
+     *                        feed-forward network, as PyTorch applies it; in [0, 1)
      * @param gelu            {@code true} for GELU in the feed-forward network, {@code false} for ReLU (PyTorch's default)
      * @param normFirst       {@code true} for pre-norm, {@code false} for post-norm (PyTorch's default)
      * @param causal          {@code true} to let each step attend only to itself and earlier steps
@@ -88,7 +89,7 @@ public final class Blocks {
             throw new IllegalArgumentException("transformer encoder: the feed-forward width must be at least 1, got "
                     + feedforward);
         }
-        MultiheadAttention attention = new MultiheadAttention(dModel, heads, true, causal, false);
+        MultiheadAttention attention = new MultiheadAttention(dModel, heads, true, causal, false, dropout);
         Layer activation = gelu ? new GELU() : new ReLU();
         GraphBuilder b = Graph.builder();
         Chain c = new Chain(b, dropout);

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Multi-head self-attention, as PyTorch's {@code nn.MultiheadAttention(embed_dim, num_heads, dropout=0,
+ * Multi-head self-attention, as PyTorch's {@code nn.MultiheadAttention(embed_dim, num_heads, dropout,
  * bias, batch_first=True)} called with the layer's input as query, key and value.
  *
  * <h2>Layout and parameters</h2>
@@ -29,7 +29,8 @@ import java.util.Optional;
  *   [Q K V] = x W_in^T + b_in                       one linear, then split into heads
  *   S_h = Q_h K_h^T / sqrt(d) + mask                 one batched product for every sample and head
  *   P_h = softmax(S_h) (each row)                    a row that sees no key: zeros
- *   O_h = P_h V_h                                    one batched product
+ *   P'_h = P_h * M_h                                 in training with dropout: M_h 0 or 1 / (1 - p)
+ *   O_h = P'_h V_h                                   one batched product (P' = P without dropout)
  *   y = [O_1 ... O_H] W_out^T + b_out                the heads side by side, one linear
  * </pre>
  * The heads are moved between the step-major order of the projections and the head-major order of
@@ -42,12 +43,14 @@ import java.util.Optional;
  * The same steps in reverse, each a product's or a softmax's textbook gradient:
  * <pre>
  *   dW_out = dy^T [O],  db_out = sum dy,  d[O] = dy W_out
- *   dP_h = dO_h V_h^T,  dV_h = P_h^T dO_h
+ *   dP_h = (dO_h V_h^T) * M_h,  dV_h = P'_h^T dO_h
  *   dS_h = P_h * (dP_h - rowsum(P_h * dP_h))          the softmax's Jacobian, row by row
  *   dQ_h = dS_h K_h / sqrt(d),  dK_h = dS_h^T Q_h / sqrt(d)
  *   dW_in = d[Q K V]^T x,  db_in = sum d[Q K V],  dx = d[Q K V] W_in
  * </pre>
- * A hidden key has P = 0, so it gets no gradient, as under PyTorch's {@code -inf}.
+ * A hidden key has P = 0, so it gets no gradient, as under PyTorch's {@code -inf}. The dropout mask
+ * is drawn per training pass from the layer's seed and a counter ({@link #randomState()}), as
+ * {@link Dropout}'s is, so runs repeat and checkpoints resume it.
  */
 public final class MultiheadAttention implements Layer {
     private final int embed;
@@ -68,6 +71,14 @@ public final class MultiheadAttention implements Layer {
     private AttentionBuffers buf;
     private Tensor lastInput;
     private boolean inputGradientNeeded = true;
+    private final float dropout;
+    private final RandomStream random = new RandomStream("multihead_attention");
+    private BatchBuffer dropMask;
+    private BatchBuffer dropped;
+    private final ViewCache dropped3View = new ViewCache();
+    /** The attention weights the last training pass used: P, or P times its dropout mask. */
+    private Tensor lastWeights3;
+    private Tensor lastMask;
 
     /**
      * PyTorch's {@code nn.MultiheadAttention(embedDim, numHeads, batch_first=True)}: with biases, no mask.
@@ -91,6 +102,27 @@ public final class MultiheadAttention implements Layer {
      * @throws IllegalArgumentException if a size is not positive or H does not divide E
      */
     public MultiheadAttention(int embedDim, int numHeads, boolean bias, boolean causal, boolean maskZero) {
+        this(embedDim, numHeads, bias, causal, maskZero, 0);
+    }
+
+    /**
+     * Self-attention with every option, dropout on the attention weights included.
+     *
+     * @param embedDim the features per step, E, at least 1
+     * @param numHeads the heads, H, which must divide E
+     * @param bias     whether the projections have biases ({@code in_proj_bias}, {@code out_proj.bias})
+     * @param causal   whether each step attends only to itself and earlier steps
+     * @param maskZero whether steps whose input is all zeros are padding, hidden as keys
+     * @param dropout  PyTorch's {@code dropout}: in training, each attention weight is zeroed with this
+     *                 probability and the rest scaled by {@code 1 / (1 - dropout)}; in [0, 1)
+     * @throws IllegalArgumentException if a size is not positive, H does not divide E, or dropout is outside [0, 1)
+     */
+    public MultiheadAttention(int embedDim, int numHeads, boolean bias, boolean causal, boolean maskZero,
+            double dropout) {
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("multihead_attention: dropout must be in [0, 1), got " + dropout);
+        }
+        this.dropout = (float) dropout;
         if (embedDim <= 0 || numHeads <= 0) {
             throw new IllegalArgumentException("multihead_attention: embed_dim " + embedDim + " and num_heads "
                     + numHeads + " must be positive");
@@ -111,7 +143,7 @@ public final class MultiheadAttention implements Layer {
      * Builds one from its {@link #config()}.
      *
      * @param c the config: {@code embed_dim} and {@code num_heads}, and optionally {@code bias} (default true),
-     *          {@code causal} and {@code mask_zero} (default false)
+     *          {@code causal} and {@code mask_zero} (default false), {@code dropout} (default 0)
      * @return a new, unbuilt layer
      * @throws IllegalArgumentException if a required key is missing or a value is out of range
      */
@@ -119,7 +151,7 @@ public final class MultiheadAttention implements Layer {
         String t = "multihead_attention";
         return new MultiheadAttention(Configs.intValue(c, t, "embed_dim"), Configs.intValue(c, t, "num_heads"),
                 Configs.booleanValue(c, t, "bias", true), Configs.booleanValue(c, t, "causal", false),
-                Configs.booleanValue(c, t, "mask_zero", false));
+                Configs.booleanValue(c, t, "mask_zero", false), Configs.doubleValue(c, t, "dropout", 0));
     }
 
     @Override
@@ -135,6 +167,9 @@ public final class MultiheadAttention implements Layer {
         c.put("bias", useBias);
         c.put("causal", causal);
         c.put("mask_zero", maskZero);
+        if (dropout > 0) {
+            c.put("dropout", (double) dropout);
+        }
         return c;
     }
 
@@ -198,6 +233,7 @@ public final class MultiheadAttention implements Layer {
             inBias = new Parameter("in_proj_bias", backend, Shape.of(3 * embed));
             outBias = new Parameter("out_proj.bias", backend, Shape.of(embed));
         }
+        random.seed(seed ^ 0x5DEECE66DL);
         prepare(backend);
     }
 
@@ -205,6 +241,40 @@ public final class MultiheadAttention implements Layer {
         mask = new AttentionMask(heads, steps, embed, causal, maskZero);
         layout = new HeadLayout(heads, steps);
         buf = new AttentionBuffers(backend, steps, embed, heads, causal || maskZero);
+        if (dropout > 0) {
+            dropMask = new BatchBuffer(backend, Shape.of(heads * steps, steps));
+            dropped = new BatchBuffer(backend, Shape.of(heads * steps, steps));
+        }
+    }
+
+    /** The seed (from the model's seed and the layer's index) and the training passes so far. */
+    @Override
+    public Map<String, Long> randomState() {
+        return dropout > 0 ? random.state() : Map.of();
+    }
+
+    @Override
+    public void restoreRandomState(Map<String, Long> state) {
+        if (dropout > 0) {
+            random.restore(state);
+        }
+    }
+
+    /**
+     * PyTorch's dropout on the attention weights, in training: {@code P' = P * mask} with the mask's
+     * kept entries {@code 1 / (1 - p)}. Returns the weights the values are averaged with.
+     */
+    private Tensor dropWeights(AttentionBuffers.Views v, int b, boolean training) {
+        lastMask = null;
+        if (!training || dropout == 0f) {
+            return v.scores3();
+        }
+        float keep = 1f - dropout;
+        lastMask = dropMask.get(b);
+        be.bernoulliMask(random.next(), keep, 1f / keep, lastMask);
+        Tensor weights = dropped.get(b);
+        be.binary(BinaryOp.MUL, v.scores(), lastMask, weights);
+        return dropped3View.of(weights, b * heads, steps, steps);
     }
 
     @Override
@@ -249,7 +319,8 @@ public final class MultiheadAttention implements Layer {
         if (mask.anyRowHidden()) {
             be.binary(BinaryOp.MUL, v.scores(), v.rowKeep(), v.scores());  // a query that sees no key: zeros
         }
-        be.batchedGemm(false, false, 1f, v.scores3(), v.v(), 0f, v.heads3());
+        lastWeights3 = dropWeights(v, b, training);
+        be.batchedGemm(false, false, 1f, lastWeights3, v.v(), 0f, v.heads3());
         be.gatherRows(v.headsRows(), layout.toSteps(), 0, v.mergedRows());
         be.linear(v.merged(), outWeight.value(), useBias ? outBias.value() : null, null, 0f, v.out2());
         return v.out();
@@ -274,7 +345,10 @@ public final class MultiheadAttention implements Layer {
         be.gemm(false, false, 1f, dy, outWeight.value(), 0f, g.dMerged());         // d[O] = dy W_out
         be.gatherRows(g.dMergedRows(), layout.fromSteps(), 0, g.dHeadsRows());
         be.batchedGemm(false, true, 1f, g.dHeads3(), v.v(), 0f, g.dScores3());     // dP = dO V^T
-        be.batchedGemm(true, false, 1f, v.scores3(), g.dHeads3(), 0f, g.dV());     // dV = P^T dO
+        be.batchedGemm(true, false, 1f, lastWeights3, g.dHeads3(), 0f, g.dV());    // dV = P^T dO
+        if (lastMask != null) {
+            be.binary(BinaryOp.MUL, g.dScores(), lastMask, g.dScores());            // through the dropout mask
+        }
         softmaxBackward(v, g);                                                      // dS, in place of dP
         be.batchedGemm(false, false, scale, g.dScores3(), v.k(), 0f, g.dQ());      // dQ = dS K / sqrt(d)
         be.batchedGemm(true, false, scale, g.dScores3(), v.q(), 0f, g.dK());       // dK = dS^T Q / sqrt(d)
@@ -323,6 +397,6 @@ public final class MultiheadAttention implements Layer {
     @Override
     public String toString() {
         return "MultiheadAttention(" + embed + ", " + heads + (useBias ? "" : ", no bias") + (causal ? ", causal" : "")
-                + (maskZero ? ", mask zero steps" : "") + ")";
+                + (maskZero ? ", mask zero steps" : "") + (dropout > 0 ? ", dropout " + dropout : "") + ")";
     }
 }
