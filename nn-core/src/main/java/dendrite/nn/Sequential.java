@@ -89,6 +89,8 @@ public final class Sequential {
     private final Map<String, Parameter> allParameters;
     private final java.util.Set<String> frozen = new java.util.HashSet<>();
     private Map<String, Parameter> namedParameters;     // the trainable ones: all but the frozen
+    private boolean inputGradientNeeded;
+    private int backwardFrom;                           // backward runs layers [backwardFrom, size)
     private final Tensor[] lastOutputs;
     private final TrainingGuard guard = new TrainingGuard(this);
     private final Prediction prediction;
@@ -111,9 +113,6 @@ public final class Sequential {
             });
             s = outputShapes.get(i);
         }
-        if (!layers.isEmpty()) {
-            layers.get(0).setInputGradientNeeded(false);
-        }
         Map<String, Parameter> named = new LinkedHashMap<>();
         for (int i = 0; i < layers.size(); i++) {
             for (Parameter p : layers.get(i).parameters()) {
@@ -122,6 +121,7 @@ public final class Sequential {
         }
         this.allParameters = Collections.unmodifiableMap(named);
         this.namedParameters = allParameters;
+        refreshBackwardRange();
         this.lastOutputs = new Tensor[layers.size()];
         this.prediction = new Prediction(this, guard);
     }
@@ -324,8 +324,11 @@ public final class Sequential {
      * Freezes the parameters named {@code prefix} or starting with {@code prefix + "."} ({@code "0"}
      * for layer 0, {@code "0.encoder1"} for a node of a graph at index 0): they leave
      * {@link #namedParameters()}, so optimizers made or stepped afterwards neither update them nor keep
-     * state for them. Their gradients are still computed (backward still flows through them to the
-     * layers before), and they stay in the state dict and the model file.
+     * state for them. They stay in the state dict and the model file. When every parameter of the first
+     * layers is frozen (a pretrained backbone), backward stops at the first layer with a trainable
+     * parameter, as PyTorch's autograd does: the frozen layers before it compute no gradients at all.
+     * Frozen parameters of a layer further on still get their gradients computed (the layer computes
+     * them with the rest), unused.
      *
      * @param prefix a parameter name, or the start of some up to a dot
      * @return this model
@@ -377,6 +380,32 @@ public final class Sequential {
         Map<String, Parameter> trainable = new LinkedHashMap<>(allParameters);
         trainable.keySet().removeAll(frozen);
         namedParameters = Collections.unmodifiableMap(trainable);
+        refreshBackwardRange();
+    }
+
+    /**
+     * Where backward starts being needed: the first layer with a trainable parameter, unless the
+     * input's gradient is asked for. That layer skips its input gradient; the layers after it pass
+     * theirs down.
+     */
+    private void refreshBackwardRange() {
+        int from = 0;
+        if (!inputGradientNeeded) {
+            from = layers.size();
+            for (int i = 0; i < layers.size() && from == layers.size(); i++) {
+                for (Parameter p : layers.get(i).parameters()) {
+                    if (!frozen.contains(i + "." + p.name())) {
+                        from = i;
+                        break;
+                    }
+                }
+            }
+            from = Math.min(from, Math.max(0, layers.size() - 1));
+        }
+        backwardFrom = from;
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).setInputGradientNeeded(inputGradientNeeded || i > from);
+        }
     }
 
     /**
@@ -496,9 +525,10 @@ public final class Sequential {
     }
 
     /**
-     * The backward pass for the last {@link #forward}: fills every parameter's gradient and returns
-     * dL/dx for the input (or {@code null}: the first layer skips it unless
-     * {@link #setInputGradientNeeded} asked for it).
+     * The backward pass for the last {@link #forward}: fills every trainable parameter's gradient and
+     * returns dL/dx for the input (or {@code null}: the first layer skips it unless
+     * {@link #setInputGradientNeeded} asked for it). Leading layers whose parameters are all
+     * {@link #freeze frozen}, and those without parameters before them, are not run backward at all.
      *
      * @param dOut dL/dy, the loss's gradient with respect to the last forward's output, of the same
      *             shape {@code [m, output...]}
@@ -507,10 +537,10 @@ public final class Sequential {
      */
     public Tensor backward(Tensor dOut) {
         Tensor g = dOut;
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        for (int i = layers.size() - 1; i >= backwardFrom; i--) {
             g = layers.get(i).backward(g);
         }
-        return g;
+        return backwardFrom == 0 ? g : null;
     }
 
     /**
@@ -519,9 +549,8 @@ public final class Sequential {
      * @param needed {@code true} to compute the input gradient, {@code false} to let the first layer skip it
      */
     public void setInputGradientNeeded(boolean needed) {
-        if (!layers.isEmpty()) {
-            layers.get(0).setInputGradientNeeded(needed);
-        }
+        inputGradientNeeded = needed;
+        refreshBackwardRange();
     }
 
     /**

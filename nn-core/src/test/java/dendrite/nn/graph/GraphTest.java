@@ -257,6 +257,40 @@ class GraphTest {
         assertTrue(e.getMessage().startsWith("freeze: no parameter is named '0.d' or starts with '0.d.'"));
     }
 
+    /**
+     * A frozen backbone (every parameter of the leading layers frozen) is not run backward: its
+     * gradients are never computed, and the head's are those of the same model unfrozen.
+     */
+    @OnEveryBackend
+    void backwardStopsAtTheFirstLayerWithATrainableParameter(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Sequential frozen = Sequential.builder(6).dense(8).relu().dense(5).tanh().dense(3).build(be, 12);
+        Sequential open = Sequential.builder(6).dense(8).relu().dense(5).tanh().dense(3).build(be, 12);
+        frozen.freeze("0").freeze("2");
+        Tensor x = be.tensor(X, 3, 6);
+        Tensor y = be.tensor(new float[] {0, 1, 2}, 3);
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+        loss.forward(frozen.forward(x, true), y);
+        assertEquals(null, frozen.backward(loss.backward()));
+        loss.forward(open.forward(x, true), y);
+        open.backward(loss.backward());
+        for (int layer : new int[] {0, 2}) {
+            for (dendrite.nn.layers.Parameter p : frozen.layer(layer).parameters()) {
+                float[] g = p.grad().toArray();
+                assertArrayEquals(new float[g.length], g, layer + "." + p.name() + " of the frozen backbone got a gradient");
+            }
+        }
+        assertArrayEquals(open.namedParameters().get("4.weight").grad().toArray(),
+                frozen.namedParameters().get("4.weight").grad().toArray());
+        frozen.unfreeze("2");
+        loss.forward(frozen.forward(x, true), y);
+        frozen.backward(loss.backward());
+        assertArrayEquals(open.namedParameters().get("2.weight").grad().toArray(),
+                frozen.namedParameters().get("2.weight").grad().toArray());
+        float[] g0 = frozen.layer(0).parameters().get(0).grad().toArray();
+        assertArrayEquals(new float[g0.length], g0, "layer 0 is still frozen");
+    }
+
     @Test
     void partOfAModelLoadsFromAnotherByName() {
         Backend be = TestBackend.get();
