@@ -45,6 +45,40 @@ class SteadyStepAllocationTest {
         }
     }
 
+    /** A graph with fan-out, a residual block with batch norm, a concatenation and two named inputs. */
+    @Test
+    void aSteadyGraphStepAllocatesNoTensors() {
+        dendrite.nn.graph.Graph g = dendrite.nn.graph.Graph.builder()
+                .input("image", 2, 5, 5).input("meta", 3)
+                .layer("block", dendrite.nn.graph.Blocks.residual(2, 4, 2), "image")
+                .layer("flat", new dendrite.nn.layers.Flatten(), "block")
+                .layer("m", new dendrite.nn.layers.Dense(4), "meta")
+                .concat("joined", 0, "flat", "m")
+                .layer("out", new dendrite.nn.layers.Dense(3), "joined")
+                .build();
+        Sequential model = Sequential.builder(53).add(g).build(be, 2);
+        Loss loss = Losses.softmaxCrossEntropy();
+        Optimizer opt = new Adam(1e-3);
+        float[] values = new float[8 * 53];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) Math.sin(i * 0.37);
+        }
+        Tensor data = be.tensor(values, 8, 53);
+        Tensor targets = be.tensor(new float[] {0, 1, 2, 0, 1, 2, 0, 1}, 8);
+        int[] order = {3, 1, 4, 0, 5, 7, 2, 6};
+        Tensor x = be.zeros(4, 53);
+        Tensor y = be.zeros(4);
+        step(model, loss, opt, data, targets, order, x, y, 0);
+        step(model, loss, opt, data, targets, order, x, y, 4);
+        try (Scope scope = Scope.open()) {
+            for (int i = 0; i < 3; i++) {
+                step(model, loss, opt, data, targets, order, x, y, 0);
+                step(model, loss, opt, data, targets, order, x, y, 4);
+            }
+            assertEquals(0, scope.size(), "tensors allocated during steady steps of a graph");
+        }
+    }
+
     @Test
     void fitAllocatesNoTensorsAfterItsFirstEpoch() {
         Sequential model = Sequential.builder(2).dense(16).relu().dropout(0.2).dense(2).build(be, 1);
