@@ -13,7 +13,7 @@ if [[ ! -f "$jar" ]]; then
     exit 2
 fi
 
-examples=(FashionAutoencoder TwoHeads OrderMatters)
+examples=(FashionAutoencoder TwoHeads OrderMatters ResidualCnn)
 for name in "${examples[@]}"; do
     echo "== $name"
     args=()
