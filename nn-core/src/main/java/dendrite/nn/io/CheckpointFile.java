@@ -61,6 +61,11 @@ public final class CheckpointFile {
     public static final String SCHEDULE_PREFIX = "dendrite.schedule.";
     /** Prefix of the model's random state (dropout seeds and counters) in the metadata. */
     public static final String RANDOM_PREFIX = "dendrite.random.";
+    /**
+     * Metadata prefix of a parameter's own step count where it differs from the global one (a parameter
+     * unfrozen after training began): {@code dendrite.parameter_step.0.weight}.
+     */
+    public static final String PARAMETER_STEP_PREFIX = "dendrite.parameter_step.";
     /** The extra under which {@link #saver} keeps the training history so far, as JSON. */
     public static final String HISTORY_EXTRA = "history";
 
@@ -117,6 +122,11 @@ public final class CheckpointFile {
         meta.put(EPOCHS_KEY, Integer.toString(epochsCompleted));
         meta.put(STEP_KEY, Long.toString(optimizer.stepCount()));
         meta.put(OPTIMIZER_KEY, Json.write(optimizer.config()));
+        for (Map.Entry<String, Long> e : optimizer.parameterSteps().entrySet()) {
+            if (e.getValue() != optimizer.stepCount()) {
+                meta.put(PARAMETER_STEP_PREFIX + e.getKey(), Long.toString(e.getValue()));
+            }
+        }
         for (Map.Entry<String, Double> e : optimizer.schedule().state().entrySet()) {
             meta.put(SCHEDULE_PREFIX + e.getKey(), Double.toString(e.getValue()));
         }
@@ -202,6 +212,14 @@ public final class CheckpointFile {
             optimizerState = optimizer.state();
             checkOptimizerTensors(c, optimizerState, optimizerValues);
         }
+        Map<String, Long> parameterSteps = prefixed(c, PARAMETER_STEP_PREFIX, Long::parseLong, "a whole number");
+        for (Map.Entry<String, Long> e : parameterSteps.entrySet()) {
+            if (e.getValue() < 0 || !optimizer.parameterSteps().containsKey(e.getKey())) {
+                throw ModelFormatException.of(name, "checkpoint metadata \"" + PARAMETER_STEP_PREFIX + e.getKey()
+                        + "\" is " + e.getValue() + (e.getValue() < 0 ? ", below 0"
+                        : ", but the optimizer has no state for '" + e.getKey() + "'"));
+            }
+        }
         Map<String, Double> scheduleState = scheduleState(c);
         LearningRateSchedule schedule = optimizer.schedule();
         Map<String, Double> scheduleBefore = schedule.state();
@@ -239,6 +257,7 @@ public final class CheckpointFile {
             e.getValue().copyFrom(optimizerValues.get(e.getKey()));
         }
         optimizer.setStepCount(step);
+        optimizer.setParameterSteps(parameterSteps);
         optimizer.setEpoch(epochs);
 
         Map<String, String> extra = new LinkedHashMap<>();

@@ -46,6 +46,9 @@ public abstract class Optimizer {
     private Map<String, Parameter> stepParams;
     private Parameter[] stepParamArray;
     private Tensor[][] stepSlots;
+    /** Per parameter name, its own step count (PyTorch's {@code state['step']}), one long in an array. */
+    private final Map<String, long[]> parameterSteps = new LinkedHashMap<>();
+    private long[][] stepCounters;
 
     /**
      * Creates an optimizer with no schedule (a constant rate), no weight decay and no clipping.
@@ -79,7 +82,8 @@ public abstract class Optimizer {
      * @param state       this parameter's slot tensors, in the order of the constructor's slot names
      * @param lr          the learning rate for this step, after the schedule
      * @param weightDecay the weight decay coefficient, 0 for none
-     * @param t           the step number, from 1
+     * @param t           this parameter's step number, from 1: the steps that updated it, counted from
+     *                    when its state was made (a parameter unfrozen later starts at 1, as in PyTorch)
      */
     protected abstract void update(Backend backend, Parameter p, Tensor[] state, float lr, float weightDecay, long t);
 
@@ -246,6 +250,40 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": step count must be at least 0, got " + steps);
         }
         this.steps = steps;
+        for (long[] c : parameterSteps.values()) {
+            c[0] = steps;       // a checkpoint without per-parameter counts: every parameter took every step
+        }
+    }
+
+    /**
+     * Each parameter's own step count, by name: the steps that updated it since its state was made.
+     * It differs from {@link #stepCount()} for a parameter unfrozen (or added) after training began;
+     * Adam's bias correction uses it, as PyTorch's per-parameter {@code state['step']}.
+     *
+     * @return a new map, in the order the state was made
+     */
+    public Map<String, Long> parameterSteps() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        parameterSteps.forEach((k, v) -> out.put(k, v[0]));
+        return out;
+    }
+
+    /**
+     * Restores per-parameter step counts from a checkpoint (after {@link #setStepCount}, which sets
+     * every count to the global one). Names without state yet get it when it is made, from 0.
+     *
+     * @param counts step counts by parameter name, each at least 0
+     * @throws IllegalArgumentException if a count is negative or names a parameter without state; nothing is changed then
+     */
+    public void setParameterSteps(Map<String, Long> counts) {
+        for (Map.Entry<String, Long> e : counts.entrySet()) {
+            if (e.getValue() == null || e.getValue() < 0 || !parameterSteps.containsKey(e.getKey())) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + ": step count " + e.getValue()
+                        + " for '" + e.getKey() + "': " + (parameterSteps.containsKey(e.getKey())
+                        ? "must be at least 0" : "no state under that name; known: " + parameterSteps.keySet()));
+            }
+        }
+        counts.forEach((k, v) -> parameterSteps.get(k)[0] = v);
     }
 
     /**
@@ -327,7 +365,7 @@ public abstract class Optimizer {
         float lr = (float) lastRate;
         for (int i = 0; i < stepParamArray.length; i++) {
             Parameter p = stepParamArray[i];
-            update(p.value().backend(), p, stepSlots[i], lr, weightDecay, steps);
+            update(p.value().backend(), p, stepSlots[i], lr, weightDecay, ++stepCounters[i][0]);
         }
     }
 
@@ -338,13 +376,16 @@ public abstract class Optimizer {
     private void cacheStepOrder(Map<String, Parameter> params) {
         Parameter[] ps = new Parameter[params.size()];
         Tensor[][] ss = new Tensor[ps.length][];
+        long[][] counters = new long[ps.length][];
         int i = 0;
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             ps[i] = e.getValue();
+            counters[i] = parameterSteps.get(e.getKey());
             ss[i++] = slots.get(e.getKey());
         }
         stepParamArray = ps;
         stepSlots = ss;
+        stepCounters = counters;
         stepParams = params;
     }
 
@@ -450,6 +491,7 @@ public abstract class Optimizer {
         }
         stepParams = null;   // perhaps new state tensors: rebuild step's arrays
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            parameterSteps.computeIfAbsent(e.getKey(), k -> new long[1]);
             slots.computeIfAbsent(e.getKey(), k -> {
                 Parameter p = e.getValue();
                 Tensor[] s = new Tensor[slotNames.length];
