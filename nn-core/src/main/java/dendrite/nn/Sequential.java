@@ -327,8 +327,9 @@ public final class Sequential {
      * state for them. They stay in the state dict and the model file. When every parameter of the first
      * layers is frozen (a pretrained backbone), backward stops at the first layer with a trainable
      * parameter, as PyTorch's autograd does: the frozen layers before it compute no gradients at all.
-     * Frozen parameters of a layer further on still get their gradients computed (the layer computes
-     * them with the rest), unused.
+     * Further on, a frozen layer still passes the gradient to the layers before it; {@code Dense} and
+     * {@code Conv2d} then skip their frozen parameters' gradients ({@link Parameter#requiresGrad()}),
+     * other layers compute them unused.
      *
      * @param prefix a parameter name, or the start of some up to a dot
      * @return this model
@@ -379,6 +380,7 @@ public final class Sequential {
     private void refreshTrainable() {
         Map<String, Parameter> trainable = new LinkedHashMap<>(allParameters);
         trainable.keySet().removeAll(frozen);
+        allParameters.forEach((name, p) -> p.setRequiresGrad(!frozen.contains(name)));
         namedParameters = Collections.unmodifiableMap(trainable);
         refreshBackwardRange();
     }

@@ -263,7 +263,9 @@ public final class Conv2d implements Layer {
 
     @Override
     public Tensor backward(Tensor dOut) {
-        be.conv2dBackwardWeights(dOut, lastInput, geometry, weight.grad(), useBias ? bias.grad() : null);
+        if (weight.requiresGrad() || (useBias && bias.requiresGrad())) {     // not frozen (dW and db come together)
+            be.conv2dBackwardWeights(dOut, lastInput, geometry, weight.grad(), useBias ? bias.grad() : null);
+        }
         if (!inputGradientNeeded) {
             return null;
         }

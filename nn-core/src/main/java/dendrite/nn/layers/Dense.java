@@ -276,8 +276,10 @@ public final class Dense implements Layer {
             be.activationBackward(activation, 0f, lastOutput, lastOutput, dOut.rank() == 2 ? dOut
                     : gradRows.rows(dOut, rows, units), dY);
         }
-        be.gemm(true, false, 1f, dY, lastInput, 0f, weight.grad());          // dW = dY^T x
-        if (useBias) {
+        if (weight.requiresGrad()) {                                         // not frozen
+            be.gemm(true, false, 1f, dY, lastInput, 0f, weight.grad());      // dW = dY^T x
+        }
+        if (useBias && bias.requiresGrad()) {
             be.reduce(ReduceOp.SUM, dY, 0, bias.grad());                     // db = sum over rows of dY
         }
         if (!inputGradientNeeded) {

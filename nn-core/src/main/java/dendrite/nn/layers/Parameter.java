@@ -20,6 +20,8 @@ public final class Parameter {
     private final String name;
     private final Tensor value;
     private final Tensor grad;
+    /** Shared with {@link #prefixed} copies, so a graph's name for a parameter freezes the layer's own. */
+    private final boolean[] frozen;
 
     /**
      * A zero-filled parameter of {@code shape} and its zero gradient, both on {@code backend}.
@@ -33,12 +35,14 @@ public final class Parameter {
         this.name = name;
         this.value = Scope.unscoped(() -> backend.allocate(shape));
         this.grad = Scope.unscoped(() -> backend.allocate(shape));
+        this.frozen = new boolean[1];
     }
 
-    private Parameter(String name, Tensor value, Tensor grad) {
+    private Parameter(String name, Tensor value, Tensor grad, boolean[] frozen) {
         this.name = name;
         this.value = value;
         this.grad = grad;
+        this.frozen = frozen;
     }
 
     /**
@@ -51,7 +55,7 @@ public final class Parameter {
      *         are this one's tensors
      */
     public Parameter prefixed(String prefix) {
-        return new Parameter(prefix + "." + name, value, grad);
+        return new Parameter(prefix + "." + name, value, grad, frozen);
     }
 
     /**
@@ -79,6 +83,27 @@ public final class Parameter {
      */
     public Tensor grad() {
         return grad;
+    }
+
+    /**
+     * Whether backward computes this parameter's gradient (PyTorch's {@code requires_grad}); false once
+     * a model {@code freeze}s it. A layer may skip a frozen parameter's gradient, leaving {@link #grad()}
+     * as it was ({@link Dense} and {@link Conv2d} do); the optimizer never sees it either way.
+     *
+     * @return {@code true} unless frozen
+     */
+    public boolean requiresGrad() {
+        return !frozen[0];
+    }
+
+    /**
+     * Freezes or unfreezes this parameter's gradient (and that of every {@link #prefixed} name of it);
+     * {@code Sequential.freeze} and {@code unfreeze} call it.
+     *
+     * @param requiresGrad {@code false} to let layers skip its gradient
+     */
+    public void setRequiresGrad(boolean requiresGrad) {
+        frozen[0] = !requiresGrad;
     }
 
     /**

@@ -291,6 +291,40 @@ class GraphTest {
         assertArrayEquals(new float[g0.length], g0, "layer 0 is still frozen");
     }
 
+    /**
+     * A frozen layer in the middle still passes the gradient down, unchanged, but its own weights get
+     * none: in a Sequential and, through the graph's names for them, inside a graph.
+     */
+    @OnEveryBackend
+    void aFrozenLayerInTheMiddlePassesTheGradientButGetsNone(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Sequential frozen = Sequential.builder(6).dense(8).relu().add(branchy()).build(be, 12);
+        Sequential open = Sequential.builder(6).dense(8).relu().add(branchy()).build(be, 12);
+        frozen.freeze("2.d3").freeze("2.out.weight");
+        Tensor x = be.tensor(X, 3, 6);
+        Tensor y = be.tensor(new float[] {0, 1, 2}, 3);
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+        loss.forward(frozen.forward(x, true), y);
+        frozen.backward(loss.backward());
+        loss.forward(open.forward(x, true), y);
+        open.backward(loss.backward());
+        for (String name : List.of("0.weight", "2.d1.weight", "2.d2.bias", "2.out.bias")) {
+            assertArrayEquals(open.namedParameters().get(name).grad().toArray(),
+                    frozen.namedParameters().get(name).grad().toArray(), name);
+        }
+        Graph g = (Graph) frozen.layer(2);
+        for (dendrite.nn.layers.Parameter p : g.parameters()) {
+            if (p.name().startsWith("d3.") || p.name().equals("out.weight")) {
+                assertFalse(p.requiresGrad(), p.name());
+                float[] grad = p.grad().toArray();
+                assertArrayEquals(new float[grad.length], grad, p.name() + " is frozen but got a gradient");
+            }
+        }
+        frozen.unfreeze("2.d3");
+        assertTrue(g.parameters().stream().filter(p -> p.name().startsWith("d3.")).allMatch(
+                dendrite.nn.layers.Parameter::requiresGrad));
+    }
+
     @Test
     void partOfAModelLoadsFromAnotherByName() {
         Backend be = TestBackend.get();
