@@ -1,6 +1,7 @@
 package dendrite.nn.graph;
 
 import dendrite.nn.layers.Layer;
+import dendrite.tensor.Shape;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,8 +18,7 @@ import java.util.Map;
 public final class GraphBuilder {
     private final String inputName;
     private final List<Spec> specs = new ArrayList<>();
-    private final List<Spec> namedInputs = new ArrayList<>();
-    private final List<int[]> namedInputShapes = new ArrayList<>();
+    private final Map<String, Shape> namedInputs = new java.util.LinkedHashMap<>();
     private List<String> outputs;
 
     /** A node as given: a layer (with one input) or a merge (with several). */
@@ -68,8 +68,14 @@ public final class GraphBuilder {
             throw new IllegalArgumentException("graph input '" + name + "': give its per-sample shape, e.g. input(\""
                     + name + "\", 4)");
         }
-        namedInputs.add(new Spec(name, null, null, List.of(inputName)));
-        namedInputShapes.add(shape.clone());
+        if (namedInputs.containsKey(name)) {
+            throw new IllegalArgumentException("graph node name '" + name + "' is used twice");
+        }
+        try {
+            namedInputs.put(name, Shape.of(shape));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("graph input '" + name + "': " + e.getMessage(), e);
+        }
         return this;
     }
 
@@ -182,27 +188,15 @@ public final class GraphBuilder {
 
     /** This builder's nodes preceded by a {@link dendrite.nn.layers.Columns} node per named input. */
     private GraphBuilder withInputNodes() {
-        long total = 0;
-        for (int[] shape : namedInputShapes) {
-            long n = 1;
-            for (int d : shape) {
-                if (d < 1) {
-                    throw new IllegalArgumentException("graph inputs: the shape " + Arrays.toString(shape)
-                            + " has a dimension below 1");
-                }
-                n *= d;
-            }
-            total += n;
-        }
+        long total = namedInputs.values().stream().mapToLong(Shape::size).sum();
         if (total > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("graph inputs: " + total + " values a sample in all, more than an array holds");
         }
         GraphBuilder b = new GraphBuilder(inputName);
         int from = 0;
-        for (int i = 0; i < namedInputs.size(); i++) {
-            int[] shape = namedInputShapes.get(i);
-            b.layer(namedInputs.get(i).name(), new dendrite.nn.layers.Columns(from, (int) total, shape), inputName);
-            from += (int) Arrays.stream(shape).asLongStream().reduce(1, (x, y) -> x * y);
+        for (Map.Entry<String, Shape> in : namedInputs.entrySet()) {
+            b.layer(in.getKey(), new dendrite.nn.layers.Columns(from, (int) total, in.getValue().dims()), inputName);
+            from += in.getValue().size();
         }
         b.specs.addAll(specs);
         b.outputs = outputs != null ? outputs

@@ -44,13 +44,11 @@ public final class Columns implements Layer {
         if (shape == null || shape.length == 0) {
             throw new IllegalArgumentException("columns: the block's shape is empty");
         }
-        long n = 1;
-        for (int d : shape) {
-            if (d < 1) {
-                throw new IllegalArgumentException("columns: the block's shape " + Arrays.toString(shape)
-                        + " has a dimension below 1");
-            }
-            n *= d;
+        long n;
+        try {
+            n = Shape.of(shape).size();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("columns: " + e.getMessage(), e);
         }
         if (from < 0 || of < 1 || from + n > of) {
             throw new IllegalArgumentException("columns: values [" + from + ", " + (from + n) + ") of a block shaped "
