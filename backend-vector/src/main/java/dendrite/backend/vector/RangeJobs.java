@@ -6,6 +6,7 @@ import dendrite.tensor.op.UnaryOp;
 import dendrite.tensor.spi.Broadcast;
 
 import dendrite.tensor.op.Activation;
+import dendrite.tensor.op.CounterRandom;
 import java.util.function.IntConsumer;
 
 /**
@@ -25,6 +26,7 @@ final class RangeJobs {
     final UnaryJob unary = new UnaryJob();
     final BinaryJob binary = new BinaryJob();
     final ReduceJob reduce = new ReduceJob();
+    final RandomJob random = new RandomJob();
 
     private RangeJobs() {
     }
@@ -369,6 +371,72 @@ final class RangeJobs {
         void clear() {
             x = null;
             out = null;
+        }
+    }
+
+    /**
+     * The counter-based random fills: element i depends on the seed and i only, so any split over
+     * threads gives the same values. Dropout draws a mask every training step, which is why this is a
+     * reusable job and not a capturing lambda.
+     */
+    static final class RandomJob extends RangeJob {
+        /** Which distribution fills the output. */
+        enum Kind {
+            /** {@code a + (b - a) * U(seed, i)}. */
+            UNIFORM,
+            /** {@code a + b * N(seed, i)}. */
+            NORMAL,
+            /** {@code U(seed, i) < a ? b : 0}. */
+            BERNOULLI
+        }
+
+        private Kind kind;
+        private long seed;
+        private float a;
+        private float b;
+        private float[] out;
+        private int outOff;
+
+        RandomJob set(Kind kind, long seed, float a, float b, float[] out, int outOff) {
+            this.kind = kind;
+            this.seed = seed;
+            this.a = a;
+            this.b = b;
+            this.out = out;
+            this.outOff = outOff;
+            return this;
+        }
+
+        @Override
+        void range(int from, int to) {
+            fill(kind, seed, a, b, from, to, out, outOff);
+        }
+
+        @Override
+        void clear() {
+            out = null;
+        }
+
+        /** Fills {@code out[off + i]} for i in [from, to) with the values {@code kind} defines. */
+        static void fill(Kind kind, long seed, float a, float b, int from, int to, float[] out, int off) {
+            switch (kind) {
+                case UNIFORM -> {
+                    for (int i = from; i < to; i++) {
+                        out[off + i] = a + (b - a) * CounterRandom.uniform(seed, i);
+                    }
+                }
+                case NORMAL -> {
+                    for (int i = from; i < to; i++) {
+                        out[off + i] = a + b * CounterRandom.normal(seed, i);
+                    }
+                }
+                case BERNOULLI -> {
+                    for (int i = from; i < to; i++) {
+                        out[off + i] = CounterRandom.uniform(seed, i) < a ? b : 0f;
+                    }
+                }
+                default -> throw new AssertionError(kind);
+            }
         }
     }
 }

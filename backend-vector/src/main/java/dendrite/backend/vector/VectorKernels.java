@@ -3,7 +3,6 @@ package dendrite.backend.vector;
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.BinaryOp;
 import dendrite.tensor.op.Conv2dGeometry;
-import dendrite.tensor.op.CounterRandom;
 import dendrite.tensor.op.PoolOp;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.op.UnaryOp;
@@ -643,36 +642,28 @@ public final class VectorKernels extends HeapKernels {
     /** {@code out[i] = lo + (hi - lo) * U(seed, i)}: the counter makes every part independent of the others. */
     @Override
     public void randomUniform(long seed, float lo, float hi, int n, Slice out) {
-        float[] o = array(out);
-        int off = out.offset();
-        split(n, GRAIN_HEAVY, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                o[off + i] = lo + (hi - lo) * CounterRandom.uniform(seed, i);
-            }
-        });
+        random(RangeJobs.RandomJob.Kind.UNIFORM, seed, lo, hi, n, out);
     }
 
     /** {@code out[i] = mean + std * N(seed, i)}. */
     @Override
     public void randomNormal(long seed, float mean, float std, int n, Slice out) {
-        float[] o = array(out);
-        int off = out.offset();
-        split(n, GRAIN_HEAVY, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                o[off + i] = mean + std * CounterRandom.normal(seed, i);
-            }
-        });
+        random(RangeJobs.RandomJob.Kind.NORMAL, seed, mean, std, n, out);
     }
 
-    /** {@code out[i] = U(seed, i) < keep ? scale : 0}. */
+    /** {@code out[i] = U(seed, i) < keep ? scale : 0}: dropout's mask, drawn every training step. */
     @Override
     public void bernoulliMask(long seed, float keep, float scale, int n, Slice out) {
+        random(RangeJobs.RandomJob.Kind.BERNOULLI, seed, keep, scale, n, out);
+    }
+
+    private void random(RangeJobs.RandomJob.Kind kind, long seed, float a, float b, int n, Slice out) {
         float[] o = array(out);
         int off = out.offset();
-        split(n, GRAIN_HEAVY, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                o[off + i] = CounterRandom.uniform(seed, i) < keep ? scale : 0f;
-            }
-        });
+        if (serial(n, GRAIN_HEAVY)) {
+            RangeJobs.RandomJob.fill(kind, seed, a, b, 0, n, o, off);
+        } else {
+            RangeJobs.mine().random.set(kind, seed, a, b, o, off).runOn(parallel, n, parallel.parts(n, GRAIN_HEAVY));
+        }
     }
 }

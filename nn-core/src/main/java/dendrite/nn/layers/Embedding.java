@@ -35,6 +35,8 @@ public final class Embedding implements Layer {
     private int[] gradientRows = new int[0];
     private boolean inputGradientNeeded = true;
     private int lastCount;
+    private final ViewCache outRows = new ViewCache();
+    private final ViewCache gradientRowsView = new ViewCache();
 
     /**
      * {@code vocab} ids, each a vector of {@code dim}; no padding index.
@@ -164,14 +166,14 @@ public final class Embedding implements Layer {
         }
         lastCount = n;
         Tensor y = out.get(x.dim(0));
-        be.gatherRows(weight.value(), ids, 0, y.reshape(n, dim));
+        be.gatherRows(weight.value(), ids, 0, outRows.rows(y, n, dim));
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
         be.fill(weight.grad(), 0f);
-        be.scatterAddRows(dOut.reshape(lastCount, dim), gradientRows, 0, weight.grad());
+        be.scatterAddRows(gradientRowsView.rows(dOut, lastCount, dim), gradientRows, 0, weight.grad());
         if (!inputGradientNeeded) {
             return null;
         }

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -40,7 +42,11 @@ final class AllocationSites {
                 if (e.getStackTrace() == null) {
                     continue;
                 }
-                String site = e.getClass("objectClass").getName() + " at " + e.getStackTrace().getFrames().stream()
+                List<RecordedFrame> frames = e.getStackTrace().getFrames();
+                // The allocating frame, then Dendrite's callers: the JDK frames between them (the
+                // Vector API's fallback can be ten deep) would push the Dendrite kernel out of view.
+                String site = e.getClass("objectClass").getName() + " at " + Stream.concat(frames.stream().limit(1),
+                                frames.stream().skip(1).filter(f -> f.getMethod().getType().getName().startsWith("dendrite.")))
                         .limit(FRAMES).map(AllocationSites::frame).collect(Collectors.joining(" < "));
                 weights.merge(site, e.getLong("weight"), Long::sum);
             }
