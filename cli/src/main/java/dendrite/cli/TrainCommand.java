@@ -135,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--schedule", paramLabel = "<name>", defaultValue = "cosine",
             description = "Learning-rate schedule: cosine (default: decays to zero by the last step), constant, step (x0.1"
-                    + " every third of the run; step:<epochs>:<gamma>), exponential (to 1% by the end; exponential:<gamma>"
+                    + " every third of the run; step:<epochs>:<gamma>), exponential (to 1%% by the end; exponential:<gamma>"
                     + " per epoch), plateau (x0.1 after 2 epochs without a better validation loss; plateau:<patience>:<factor>).")
     String schedule;
 

@@ -38,6 +38,28 @@ class SmallCommandsTest {
         }
     }
 
+    /**
+     * Every command's help formats: picocli formats descriptions with {@code String.format}, so a bare
+     * percent sign ("to 1% by the end") made it print a warning on stderr and the raw text.
+     */
+    @Test
+    void everyCommandsHelpFormatsWithoutPicocliWarnings() {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (String c : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+                Cli r = Cli.run(c, "--help");
+                assertEquals(0, r.code(), c + ": " + r);
+                assertTrue(!r.out().contains("%n") && !r.err().contains("WARN"), c + ": " + r);
+            }
+        } finally {
+            System.setErr(original);
+        }
+        String warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(!warnings.contains("picocli WARN"), warnings);
+    }
+
     @Test
     void progressBarShowsStepsAndRunningLossThenErasesItself() {
         StringWriter s = new StringWriter();
