@@ -1,0 +1,269 @@
+package dendrite.spark;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.io.ModelFile;
+import dendrite.nn.losses.Loss;
+import dendrite.nn.optim.Optimizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * Trains a model on a Spark cluster, synchronously data-parallel: one task per shard of the data, each
+ * with a replica of the model, all started together as one barrier stage. Each step every task computes
+ * the gradient on its part of the global batch; a {@link RingAllReduce} over sockets between the tasks
+ * sums them, and every replica applies the same optimizer step. The result equals training in one
+ * process with the whole global batch, up to the order of float additions.
+ *
+ * <pre>{@code
+ * JavaRDD<Example> data = ...;                                    // features and labels
+ * Sequential model = Sequential.builder(784).dense(256).relu().dense(10).build(backend, 42);
+ * SparkTrainer.Run run = SparkTrainer.builder(model)
+ *         .loss(Losses::softmaxCrossEntropy)
+ *         .optimizer(() -> new Adam(1e-3))
+ *         .tasks(2).batchSize(128).epochs(5)
+ *         .build()
+ *         .fit(data);                                             // model now holds the trained weights
+ * }</pre>
+ *
+ * <p>Spark's own calls are far too slow to synchronise every step (a job, or a barrier, costs tens of
+ * milliseconds to a second); Spark only schedules the tasks as a gang and passes their addresses once,
+ * the pattern of Horovod on Spark.
+ */
+public final class SparkTrainer {
+    private final Sequential model;
+    private final SerializableSupplier<Loss> loss;
+    private final SerializableSupplier<Optimizer> optimizer;
+    private final int tasks;
+    private final int epochs;
+    private final int batchSize;
+    private final long seed;
+    private final Duration timeout;
+    private final String backend;
+
+    private SparkTrainer(Builder b) {
+        this.model = b.model;
+        this.loss = b.loss;
+        this.optimizer = b.optimizer;
+        this.tasks = b.tasks;
+        this.epochs = b.epochs;
+        this.batchSize = b.batchSize;
+        this.seed = b.seed;
+        this.timeout = b.timeout;
+        this.backend = b.backend;
+    }
+
+    /**
+     * Starts configuring the training of {@code model}, whose current weights every replica starts from.
+     *
+     * @param model the model to train; it receives the trained weights when {@link #fit} returns
+     * @return a builder
+     */
+    public static Builder builder(Sequential model) {
+        return new Builder(model);
+    }
+
+    /**
+     * What a training run measured, per epoch: the mean loss over its global batches, and how long
+     * the epoch took on the slowest task and how much of that the all-reduce took (on rank 0).
+     *
+     * @param losses           each epoch's mean training loss
+     * @param seconds          each epoch's wall time, the slowest task's
+     * @param syncSeconds      each epoch's time in the all-reduce, rank 0's
+     * @param stepsPerEpoch    the global steps in each epoch
+     */
+    public record Run(double[] losses, double[] seconds, double[] syncSeconds, int stepsPerEpoch) {
+    }
+
+    /**
+     * Trains on {@code data}, spread over {@link Builder#tasks} tasks (the data is repartitioned into
+     * that many shards when it has another number of partitions). The model given to the builder then
+     * holds rank 0's trained state (every replica's weights are the same; running statistics are rank
+     * 0's).
+     *
+     * @param data the training samples
+     * @return the per-epoch losses and timings
+     * @throws IllegalArgumentException if the cluster has fewer free slots than tasks, or a shard cannot
+     *                                  fill one step
+     */
+    public Run fit(JavaRDD<Example> data) {
+        int slots = data.context().defaultParallelism();
+        if (tasks > slots) {
+            throw new IllegalArgumentException("spark trainer: " + tasks + " tasks must run at once (a barrier stage),"
+                    + " but the cluster offers " + slots + " task slots; give tasks(" + slots + ") or more executors/cores");
+        }
+        JavaRDD<Example> shards = data.getNumPartitions() == tasks ? data : data.repartition(tasks);
+        TrainingTask task = new TrainingTask(modelFileBytes(model), loss, optimizer, epochs, batchSize, seed, timeout,
+                backend);
+        ClassTag<TrainingTask.Result> tag = ClassTag$.MODULE$.apply(TrainingTask.Result.class);
+        List<TrainingTask.Result> results = new ArrayList<>(
+                shards.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().collect());
+        results.sort((a, b) -> Integer.compare(a.rank(), b.rank()));
+        TrainingTask.Result first = results.get(0);
+        model.loadStateDict(first.state());
+        double[] losses = new double[epochs];
+        double[] seconds = new double[epochs];
+        double[] sync = new double[epochs];
+        for (int e = 0; e < epochs; e++) {
+            losses[e] = first.epochs().get(e)[0];
+            sync[e] = first.epochs().get(e)[2];
+            for (TrainingTask.Result r : results) {
+                seconds[e] = Math.max(seconds[e], r.epochs().get(e)[1]);
+            }
+        }
+        return new Run(losses, seconds, sync, first.steps());
+    }
+
+    private static byte[] modelFileBytes(Sequential model) {
+        try {
+            Path file = Files.createTempFile("dendrite-spark-model", ".safetensors");
+            try {
+                ModelFile.save(model, file);
+                return Files.readAllBytes(file);
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("spark trainer: cannot serialise the model: " + e.getMessage(), e);
+        }
+    }
+
+    /** Settings for a {@link SparkTrainer}; only the loss and the optimizer must be given. */
+    public static final class Builder {
+        private final Sequential model;
+        private SerializableSupplier<Loss> loss;
+        private SerializableSupplier<Optimizer> optimizer;
+        private int tasks = 2;
+        private int epochs = 1;
+        private int batchSize = 32;
+        private long seed = 42;
+        private Duration timeout = Duration.ofMinutes(2);
+        private String backend;
+
+        private Builder(Sequential model) {
+            this.model = java.util.Objects.requireNonNull(model, "model");
+        }
+
+        /**
+         * The loss each task makes for itself.
+         *
+         * @param loss a serializable recipe, e.g. {@code Losses::softmaxCrossEntropy}
+         * @return this builder
+         */
+        public Builder loss(SerializableSupplier<Loss> loss) {
+            this.loss = loss;
+            return this;
+        }
+
+        /**
+         * The optimizer each task makes for itself, the same on every task.
+         *
+         * @param optimizer a serializable recipe, e.g. {@code () -> new Adam(1e-3)}
+         * @return this builder
+         */
+        public Builder optimizer(SerializableSupplier<Optimizer> optimizer) {
+            this.optimizer = optimizer;
+            return this;
+        }
+
+        /**
+         * How many tasks (replicas) train at once; the cluster must have that many free task slots.
+         *
+         * @param tasks at least 1 (default 2)
+         * @return this builder
+         */
+        public Builder tasks(int tasks) {
+            if (tasks < 1) {
+                throw new IllegalArgumentException("spark trainer: tasks must be at least 1, got " + tasks);
+            }
+            this.tasks = tasks;
+            return this;
+        }
+
+        /**
+         * Passes over the data.
+         *
+         * @param epochs at least 1 (default 1)
+         * @return this builder
+         */
+        public Builder epochs(int epochs) {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("spark trainer: epochs must be at least 1, got " + epochs);
+            }
+            this.epochs = epochs;
+            return this;
+        }
+
+        /**
+         * The global batch: the samples of one step over all tasks together, as one process would use.
+         *
+         * @param batchSize at least the number of tasks (default 32)
+         * @return this builder
+         */
+        public Builder batchSize(int batchSize) {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("spark trainer: the batch size must be at least 1, got " + batchSize);
+            }
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * The seed of each task's shuffle of its shard.
+         *
+         * @param seed any value (default 42)
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * How long a task waits for a neighbour before failing the stage (a dead or stalled task).
+         *
+         * @param timeout positive (default two minutes)
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("spark trainer: the timeout must be positive, got " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * The backend each task trains on, by name; by default the best one each executor has.
+         *
+         * @param name {@code scalar}, {@code vector} or {@code opencl}
+         * @return this builder
+         */
+        public Builder backend(String name) {
+            this.backend = name;
+            return this;
+        }
+
+        /**
+         * The trainer.
+         *
+         * @return a trainer with these settings
+         * @throws IllegalStateException if the loss or the optimizer was not given
+         */
+        public SparkTrainer build() {
+            if (loss == null || optimizer == null) {
+                throw new IllegalStateException("spark trainer: give " + (loss == null ? "a loss" : "an optimizer")
+                        + " (loss(Losses::softmaxCrossEntropy), optimizer(() -> new Adam(1e-3)))");
+            }
+            return new SparkTrainer(this);
+        }
+    }
+}

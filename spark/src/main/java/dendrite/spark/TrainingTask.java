@@ -1,0 +1,149 @@
+package dendrite.spark;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.io.ModelFile;
+import dendrite.nn.io.SafeTensors;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Backends;
+import dendrite.tensor.Tensor;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.BarrierTaskInfo;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * What each task of the barrier stage runs: it rebuilds the model from the driver's model file, joins
+ * the ring through one {@code allGather} of addresses, and trains its shard in lock step with the
+ * other tasks. Rank 0 sends the trained weights back.
+ */
+final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Example>, scala.collection.Iterator<TrainingTask.Result>>
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * What a task sends back to the driver.
+     *
+     * @param rank   the task's rank
+     * @param state  the trained model's state dict (rank 0 only; null for the others)
+     * @param steps  the global steps of each epoch
+     * @param epochs per epoch: the global batches' mean loss, the epoch's seconds, and the seconds in the all-reduce
+     */
+    record Result(int rank, Map<String, float[]> state, int steps, List<double[]> epochs) implements Serializable {
+    }
+
+    private final byte[] modelFile;
+    private final SerializableSupplier<dendrite.nn.losses.Loss> loss;
+    private final SerializableSupplier<dendrite.nn.optim.Optimizer> optimizer;
+    private final int epochs;
+    private final int globalBatch;
+    private final long seed;
+    private final Duration timeout;
+    private final String backend;
+
+    TrainingTask(byte[] modelFile, SerializableSupplier<dendrite.nn.losses.Loss> loss,
+            SerializableSupplier<dendrite.nn.optim.Optimizer> optimizer, int epochs, int globalBatch, long seed,
+            Duration timeout, String backend) {
+        this.modelFile = modelFile;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.epochs = epochs;
+        this.globalBatch = globalBatch;
+        this.seed = seed;
+        this.timeout = timeout;
+        this.backend = backend;
+    }
+
+    @Override
+    public scala.collection.Iterator<Result> apply(scala.collection.Iterator<Example> samples) {
+        BarrierTaskContext context = BarrierTaskContext.get();
+        int rank = context.partitionId();
+        BarrierTaskInfo[] tasks = context.getTaskInfos();
+        List<Example> shard = new ArrayList<>();
+        CollectionConverters.asJava(samples).forEachRemaining(shard::add);
+        try {
+            ServerSocket server = RingAllReduce.listen(null);
+            String host = host(tasks[rank].address());
+            String[] published = context.allGather(host + " " + server.getLocalPort() + " " + shard.size());
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            int[] sizes = new int[published.length];
+            for (int r = 0; r < published.length; r++) {
+                String[] parts = published[r].split(" ");
+                addresses.add(new InetSocketAddress(parts[0], Integer.parseInt(parts[1])));
+                sizes[r] = Integer.parseInt(parts[2]);
+            }
+            int steps = ShardPlan.stepsPerEpoch(sizes, globalBatch);
+            try (RingAllReduce ring = RingAllReduce.join(rank, addresses, server, timeout)) {
+                return CollectionConverters.asScala(List.of(train(shard, ring, steps)).iterator());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("spark trainer: task " + rank + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Result train(List<Example> shard, RingAllReduce ring, int steps) {
+        Backend be = backend == null ? Backends.get() : Backends.get(backend);
+        Sequential model;
+        try {
+            model = ModelFile.load(SafeTensors.read(modelFile, "the driver's model"), be);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Replica replica = new Replica(model, loss.get(), optimizer.get(), ring);
+        int rank = ring.rank();
+        int n = shard.size();
+        int features = shard.get(0).features().length;
+        int targets = shard.get(0).target().length;
+        int b = ShardPlan.localBatch(globalBatch, ring.size(), rank);
+        float[] xs = new float[b * features];
+        float[] ys = new float[b * targets];
+        int[] inputDims = new int[model.inputShape().rank() + 1];
+        inputDims[0] = b;
+        System.arraycopy(model.inputShape().dims(), 0, inputDims, 1, model.inputShape().rank());
+        List<double[]> stats = new ArrayList<>();
+        try (Tensor x = be.zeros(inputDims); Tensor y = targets == 1 ? be.zeros(b) : be.zeros(b, targets)) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                long start = System.nanoTime();
+                long syncBefore = replica.synchronisationNanos();
+                int[] order = ShardPlan.order(seed, epoch, rank, n);
+                double lossSum = 0;
+                for (int s = 0; s < steps; s++) {
+                    for (int i = 0; i < b; i++) {
+                        Example e = shard.get(order[s * b + i]);
+                        System.arraycopy(e.features(), 0, xs, i * features, features);
+                        System.arraycopy(e.target(), 0, ys, i * targets, targets);
+                    }
+                    x.copyFrom(xs);
+                    y.copyFrom(ys);
+                    lossSum += replica.step(x, y, globalBatch);
+                }
+                stats.add(new double[] {lossSum / steps, (System.nanoTime() - start) / 1e9,
+                        (replica.synchronisationNanos() - syncBefore) / 1e9});
+            }
+        }
+        Map<String, float[]> state = null;
+        if (rank == 0) {
+            state = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+                state.put(e.getKey(), e.getValue().toArray());
+            }
+        }
+        return new Result(rank, state, steps, stats);
+    }
+
+    /** The host part of a task's {@code host:port} address. */
+    private static String host(String address) {
+        int colon = address.lastIndexOf(':');
+        return colon < 0 ? address : address.substring(0, colon);
+    }
+}

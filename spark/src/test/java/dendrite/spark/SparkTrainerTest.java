@@ -1,0 +1,153 @@
+package dendrite.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.losses.Loss;
+import dendrite.nn.losses.Losses;
+import dendrite.nn.optim.Optimizer;
+import dendrite.nn.optim.Sgd;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Backends;
+import dendrite.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Training on Spark in {@code local[2]}: two tasks in one barrier stage, a ring between them. */
+class SparkTrainerTest {
+    private static final int FEATURES = 10;
+    private static final int CLASSES = 3;
+    private static final int PER_TASK = 96;
+    private static final int BATCH = 32;
+    private static final int EPOCHS = 3;
+    private static final long SEED = 5;
+
+    private static JavaSparkContext spark;
+
+    @BeforeAll
+    static void startSpark() {
+        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("dendrite-spark-test")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1");
+        spark = new JavaSparkContext(conf);
+        spark.setLogLevel("WARN");
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    private static Sequential model(Backend be) {
+        return Sequential.builder(FEATURES).dense(24).relu().dense(CLASSES).build(be, 3);
+    }
+
+    private static Optimizer optimizer() {
+        return new Sgd(0.05, 0.9, false);
+    }
+
+    /** Samples whose class shows in their features; shard r is samples [r * PER_TASK, (r + 1) * PER_TASK). */
+    private static List<Example> samples(int n) {
+        Random random = new Random(17);
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int c = random.nextInt(CLASSES);
+            float[] x = new float[FEATURES];
+            for (int j = 0; j < FEATURES; j++) {
+                x[j] = (float) random.nextGaussian() + (j % CLASSES == c ? 1f : 0f);
+            }
+            out.add(Example.classified(x, c));
+        }
+        return out;
+    }
+
+    /**
+     * The reference: one process, whose global batch k of each epoch holds rank 0's k-th local batch,
+     * then rank 1's, exactly the samples the two tasks see together.
+     */
+    private static double[] trainInOneProcess(Sequential m, List<Example> data) {
+        Loss loss = Losses.softmaxCrossEntropy();
+        Optimizer opt = optimizer();
+        Backend be = m.backend();
+        int local = BATCH / 2;
+        int steps = PER_TASK / local;
+        double[] losses = new double[EPOCHS];
+        for (int epoch = 0; epoch < EPOCHS; epoch++) {
+            int[][] orders = {ShardPlan.order(SEED, epoch, 0, PER_TASK), ShardPlan.order(SEED, epoch, 1, PER_TASK)};
+            for (int s = 0; s < steps; s++) {
+                float[] xs = new float[BATCH * FEATURES];
+                float[] ys = new float[BATCH];
+                for (int r = 0; r < 2; r++) {
+                    for (int i = 0; i < local; i++) {
+                        Example e = data.get(r * PER_TASK + orders[r][s * local + i]);
+                        int row = r * local + i;
+                        System.arraycopy(e.features(), 0, xs, row * FEATURES, FEATURES);
+                        ys[row] = e.target()[0];
+                    }
+                }
+                try (Tensor x = be.tensor(xs, BATCH, FEATURES); Tensor y = be.tensor(ys, BATCH)) {
+                    losses[epoch] += loss.forward(m.forward(x, true), y).item() / steps;
+                    m.backward(loss.backward());
+                    opt.step(m.namedParameters());
+                }
+            }
+        }
+        return losses;
+    }
+
+    @Test
+    void twoTasksAtHalfTheBatchTrainAsOneProcessAtTheWholeBatch() {
+        List<Example> data = samples(2 * PER_TASK);
+        Backend be = Backends.get("scalar");
+        Sequential distributed = model(be);
+        SparkTrainer.Run run = SparkTrainer.builder(distributed)
+                .loss(Losses::softmaxCrossEntropy)
+                .optimizer(SparkTrainerTest::optimizer)
+                .tasks(2).batchSize(BATCH).epochs(EPOCHS).seed(SEED).backend("scalar")
+                .build()
+                .fit(spark.parallelize(data, 2));
+
+        Sequential alone = model(be);
+        double[] aloneLosses = trainInOneProcess(alone, data);
+
+        assertEquals(PER_TASK / (BATCH / 2), run.stepsPerEpoch());
+        for (int e = 0; e < EPOCHS; e++) {
+            assertEquals(aloneLosses[e], run.losses()[e], 1e-5 * Math.abs(aloneLosses[e]), "epoch " + e + "'s loss");
+        }
+        assertTrue(run.losses()[EPOCHS - 1] < run.losses()[0], "the loss falls: " + java.util.Arrays.toString(run.losses()));
+        Map<String, Tensor> expected = alone.stateDict();
+        Map<String, Tensor> got = distributed.stateDict();
+        double worst = 0;
+        for (String name : expected.keySet()) {
+            float[] e = expected.get(name).toArray();
+            float[] g = got.get(name).toArray();
+            for (int i = 0; i < e.length; i++) {
+                worst = Math.max(worst, Math.abs(e[i] - g[i]) / Math.max(1e-2, Math.abs(e[i])));
+            }
+        }
+        assertTrue(worst < 1e-4, "largest relative difference from one process: " + worst);
+    }
+
+    @Test
+    void moreTasksThanTheClusterCanRunAtOnceAreRefusedSayingSo() {
+        JavaRDD<Example> data = spark.parallelize(samples(64), 2);
+        SparkTrainer trainer = SparkTrainer.builder(model(Backends.get("scalar")))
+                .loss(Losses::softmaxCrossEntropy).optimizer(SparkTrainerTest::optimizer).tasks(3).backend("scalar")
+                .build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer.fit(data));
+        assertTrue(e.getMessage().contains("3 tasks") && e.getMessage().contains("2 task slots"), e.getMessage());
+    }
+}
