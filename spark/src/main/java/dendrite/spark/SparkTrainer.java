@@ -1,17 +1,11 @@
 package dendrite.spark;
 
 import dendrite.nn.Sequential;
-import dendrite.nn.io.ModelFile;
 import dendrite.nn.losses.Loss;
 import dendrite.nn.optim.Optimizer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -101,7 +95,7 @@ public final class SparkTrainer {
                     + " but the cluster offers " + slots + " task slots; give tasks(" + slots + ") or more executors/cores");
         }
         JavaRDD<Example> shards = data.getNumPartitions() == tasks ? data : data.repartition(tasks);
-        TrainingTask task = new TrainingTask(modelFileBytes(model), loss, optimizer, epochs, batchSize, seed, timeout,
+        TrainingTask task = new TrainingTask(ModelBytes.of(model), loss, optimizer, epochs, batchSize, seed, timeout,
                 backend);
         ClassTag<TrainingTask.Result> tag = ClassTag$.MODULE$.apply(TrainingTask.Result.class);
         List<TrainingTask.Result> results = new ArrayList<>(
@@ -120,20 +114,6 @@ public final class SparkTrainer {
             }
         }
         return new Run(losses, seconds, sync, first.steps());
-    }
-
-    private static byte[] modelFileBytes(Sequential model) {
-        try {
-            Path file = Files.createTempFile("dendrite-spark-model", ".safetensors");
-            try {
-                ModelFile.save(model, file);
-                return Files.readAllBytes(file);
-            } finally {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("spark trainer: cannot serialise the model: " + e.getMessage(), e);
-        }
     }
 
     /** Settings for a {@link SparkTrainer}; only the loss and the optimizer must be given. */

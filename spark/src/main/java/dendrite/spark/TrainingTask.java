@@ -1,10 +1,7 @@
 package dendrite.spark;
 
 import dendrite.nn.Sequential;
-import dendrite.nn.io.ModelFile;
-import dendrite.nn.io.SafeTensors;
 import dendrite.tensor.Backend;
-import dendrite.tensor.Backends;
 import dendrite.tensor.Tensor;
 import java.io.IOException;
 import java.io.Serializable;
@@ -13,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,13 +88,8 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
     }
 
     private Result train(List<Example> shard, RingAllReduce ring, int steps) {
-        Backend be = backend == null ? Backends.get() : Backends.get(backend);
-        Sequential model;
-        try {
-            model = ModelFile.load(SafeTensors.read(modelFile, "the driver's model"), be);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Sequential model = ModelBytes.load(modelFile, backend);
+        Backend be = model.backend();
         Replica replica = new Replica(model, loss.get(), optimizer.get(), ring);
         int rank = ring.rank();
         int n = shard.size();

@@ -141,6 +141,38 @@ class SparkTrainerTest {
         assertTrue(worst < 1e-4, "largest relative difference from one process: " + worst);
     }
 
+    /** Prediction over an RDD of 3 partitions, in batches of 7: the local model's outputs, in order. */
+    @Test
+    void predictionOverAnRddGivesTheLocalModelsOutputsInOrder() {
+        Backend be = Backends.get("scalar");
+        Sequential m = model(be);
+        List<Example> data = samples(50);
+        List<float[]> features = data.stream().map(Example::features).toList();
+        List<float[]> got = SparkPredictor.predict(m, spark.parallelize(features, 3), 7, "scalar").collect();
+        assertEquals(50, got.size());
+        float[] xs = new float[50 * FEATURES];
+        for (int i = 0; i < 50; i++) {
+            System.arraycopy(features.get(i), 0, xs, i * FEATURES, FEATURES);
+        }
+        try (Tensor x = be.tensor(xs, 50, FEATURES)) {
+            float[] expected = m.forward(x, false).toArray();
+            for (int i = 0; i < 50; i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(
+                        java.util.Arrays.copyOfRange(expected, i * CLASSES, (i + 1) * CLASSES), got.get(i), 1e-6f,
+                        "sample " + i);
+            }
+        }
+    }
+
+    @Test
+    void aSampleOfTheWrongSizeIsNamedWithTheModelsInput() {
+        Sequential m = model(Backends.get("scalar"));
+        Exception e = assertThrows(Exception.class, () -> SparkPredictor.predict(m,
+                spark.parallelize(List.of(new float[FEATURES + 1]), 1), 4, "scalar").collect());
+        assertTrue(String.valueOf(e.getMessage()).contains("a sample of 11 features for a model whose input takes 10"),
+                e.getMessage());
+    }
+
     @Test
     void moreTasksThanTheClusterCanRunAtOnceAreRefusedSayingSo() {
         JavaRDD<Example> data = spark.parallelize(samples(64), 2);
