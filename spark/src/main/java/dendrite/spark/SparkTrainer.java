@@ -42,6 +42,7 @@ public final class SparkTrainer {
     private final long seed;
     private final Duration timeout;
     private final String backend;
+    private final String checkpoints;
 
     private SparkTrainer(Builder b) {
         this.model = b.model;
@@ -53,6 +54,7 @@ public final class SparkTrainer {
         this.seed = b.seed;
         this.timeout = b.timeout;
         this.backend = b.backend;
+        this.checkpoints = b.checkpoints;
     }
 
     /**
@@ -66,15 +68,16 @@ public final class SparkTrainer {
     }
 
     /**
-     * What a training run measured, per epoch: the mean loss over its global batches, and how long
-     * the epoch took on the slowest task and how much of that the all-reduce took (on rank 0).
+     * What a training run measured, per epoch it trained: the mean loss over its global batches, and
+     * how long the epoch took on the slowest task and how much of that the all-reduce took (on rank 0).
      *
-     * @param losses           each epoch's mean training loss
-     * @param seconds          each epoch's wall time, the slowest task's
-     * @param syncSeconds      each epoch's time in the all-reduce, rank 0's
+     * @param firstEpoch       the epoch this run started at: 0, or the epochs of the checkpoint it resumed from
+     * @param losses           each trained epoch's mean training loss
+     * @param seconds          each trained epoch's wall time, the slowest task's
+     * @param syncSeconds      each trained epoch's time in the all-reduce, rank 0's
      * @param stepsPerEpoch    the global steps in each epoch
      */
-    public record Run(double[] losses, double[] seconds, double[] syncSeconds, int stepsPerEpoch) {
+    public record Run(int firstEpoch, double[] losses, double[] seconds, double[] syncSeconds, int stepsPerEpoch) {
     }
 
     /**
@@ -96,24 +99,25 @@ public final class SparkTrainer {
         }
         JavaRDD<Example> shards = data.getNumPartitions() == tasks ? data : data.repartition(tasks);
         TrainingTask task = new TrainingTask(ModelBytes.of(model), loss, optimizer, epochs, batchSize, seed, timeout,
-                backend);
+                backend, checkpoints);
         ClassTag<TrainingTask.Result> tag = ClassTag$.MODULE$.apply(TrainingTask.Result.class);
         List<TrainingTask.Result> results = new ArrayList<>(
                 shards.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().collect());
         results.sort((a, b) -> Integer.compare(a.rank(), b.rank()));
         TrainingTask.Result first = results.get(0);
         model.loadStateDict(first.state());
-        double[] losses = new double[epochs];
-        double[] seconds = new double[epochs];
-        double[] sync = new double[epochs];
-        for (int e = 0; e < epochs; e++) {
+        int trained = first.epochs().size();
+        double[] losses = new double[trained];
+        double[] seconds = new double[trained];
+        double[] sync = new double[trained];
+        for (int e = 0; e < trained; e++) {
             losses[e] = first.epochs().get(e)[0];
             sync[e] = first.epochs().get(e)[2];
             for (TrainingTask.Result r : results) {
                 seconds[e] = Math.max(seconds[e], r.epochs().get(e)[1]);
             }
         }
-        return new Run(losses, seconds, sync, first.steps());
+        return new Run(first.first(), losses, seconds, sync, first.steps());
     }
 
     /** Settings for a {@link SparkTrainer}; only the loss and the optimizer must be given. */
@@ -127,6 +131,7 @@ public final class SparkTrainer {
         private long seed = 42;
         private Duration timeout = Duration.ofMinutes(2);
         private String backend;
+        private String checkpoints;
 
         private Builder(Sequential model) {
             this.model = java.util.Objects.requireNonNull(model, "model");
@@ -229,6 +234,20 @@ public final class SparkTrainer {
          */
         public Builder backend(String name) {
             this.backend = name;
+            return this;
+        }
+
+        /**
+         * Where rank 0 writes a checkpoint after each epoch (model, optimizer state, epoch count), and
+         * where every task looks for one when it starts: a run, or a stage Spark retries after a task
+         * failed, continues after the newest checkpoint's epoch instead of starting over. A checkpoint
+         * is renamed into place whole; the newest two are kept.
+         *
+         * @param folder a folder URI any Hadoop file system serves: {@code file:/...}, {@code hdfs://...}
+         * @return this builder
+         */
+        public Builder checkpoints(String folder) {
+            this.checkpoints = folder;
             return this;
         }
 

@@ -33,9 +33,10 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
      * @param rank   the task's rank
      * @param state  the trained model's state dict (rank 0 only; null for the others)
      * @param steps  the global steps of each epoch
-     * @param epochs per epoch: the global batches' mean loss, the epoch's seconds, and the seconds in the all-reduce
+     * @param first  the epoch training started at (after the checkpoint it resumed from)
+     * @param epochs per epoch trained: the global batches' mean loss, the epoch's seconds, and the seconds in the all-reduce
      */
-    record Result(int rank, Map<String, float[]> state, int steps, List<double[]> epochs) implements Serializable {
+    record Result(int rank, Map<String, float[]> state, int steps, int first, List<double[]> epochs) implements Serializable {
     }
 
     private final byte[] modelFile;
@@ -46,10 +47,11 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
     private final long seed;
     private final Duration timeout;
     private final String backend;
+    private final String checkpoints;
 
     TrainingTask(byte[] modelFile, SerializableSupplier<dendrite.nn.losses.Loss> loss,
             SerializableSupplier<dendrite.nn.optim.Optimizer> optimizer, int epochs, int globalBatch, long seed,
-            Duration timeout, String backend) {
+            Duration timeout, String backend, String checkpoints) {
         this.modelFile = modelFile;
         this.loss = loss;
         this.optimizer = optimizer;
@@ -58,6 +60,7 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
         this.seed = seed;
         this.timeout = timeout;
         this.backend = backend;
+        this.checkpoints = checkpoints;
     }
 
     @Override
@@ -90,8 +93,16 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
     private Result train(List<Example> shard, RingAllReduce ring, int steps) {
         Sequential model = ModelBytes.load(modelFile, backend);
         Backend be = model.backend();
-        Replica replica = new Replica(model, loss.get(), optimizer.get(), ring);
+        dendrite.nn.optim.Optimizer opt = optimizer.get();
+        Replica replica = new Replica(model, loss.get(), opt, ring);
         int rank = ring.rank();
+        CheckpointStore store = checkpoints == null ? null : new CheckpointStore(checkpoints);
+        // Every rank resumes from the same checkpoint: none is written before the first step, which
+        // needs every rank, so all have looked before rank 0 can write the next one.
+        int first = store == null ? 0 : Math.min(store.latest(), epochs);
+        if (first > 0) {
+            store.restore(first, model, opt);
+        }
         int n = shard.size();
         int features = shard.get(0).features().length;
         int targets = shard.get(0).target().length;
@@ -103,7 +114,7 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
         System.arraycopy(model.inputShape().dims(), 0, inputDims, 1, model.inputShape().rank());
         List<double[]> stats = new ArrayList<>();
         try (Tensor x = be.zeros(inputDims); Tensor y = targets == 1 ? be.zeros(b) : be.zeros(b, targets)) {
-            for (int epoch = 0; epoch < epochs; epoch++) {
+            for (int epoch = first; epoch < epochs; epoch++) {
                 long start = System.nanoTime();
                 long syncBefore = replica.synchronisationNanos();
                 int[] order = ShardPlan.order(seed, epoch, rank, n);
@@ -120,6 +131,9 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
                 }
                 stats.add(new double[] {lossSum / steps, (System.nanoTime() - start) / 1e9,
                         (replica.synchronisationNanos() - syncBefore) / 1e9});
+                if (store != null && rank == 0) {
+                    store.save(epoch + 1, model, opt);
+                }
             }
         }
         Map<String, float[]> state = null;
@@ -129,7 +143,7 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
                 state.put(e.getKey(), e.getValue().toArray());
             }
         }
-        return new Result(rank, state, steps, stats);
+        return new Result(rank, state, steps, first, stats);
     }
 
     /** The host part of a task's {@code host:port} address. */

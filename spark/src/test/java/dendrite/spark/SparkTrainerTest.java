@@ -141,6 +141,45 @@ class SparkTrainerTest {
         assertTrue(worst < 1e-4, "largest relative difference from one process: " + worst);
     }
 
+    /**
+     * A run stopped after 2 of 4 epochs and started again with the same checkpoint folder continues at
+     * epoch 2 and ends with the same bits as a run that never stopped (weights, momentum, data order).
+     */
+    @Test
+    void aRunStartedAgainContinuesFromItsLastCheckpointToTheSameBits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<Example> data = samples(2 * PER_TASK);
+        Backend be = Backends.get("scalar");
+        Sequential straight = model(be);
+        trainer(straight, 4).build().fit(spark.parallelize(data, 2));
+
+        String folder = dir.resolve("checkpoints").toUri().toString();
+        Sequential stopped = model(be);
+        SparkTrainer.Run firstHalf = trainer(stopped, 2).checkpoints(folder).build().fit(spark.parallelize(data, 2));
+        assertEquals(0, firstHalf.firstEpoch());
+        Sequential resumed = model(be);                                 // a new driver: fresh weights
+        SparkTrainer.Run secondHalf = trainer(resumed, 4).checkpoints(folder).build().fit(spark.parallelize(data, 2));
+        assertEquals(2, secondHalf.firstEpoch());
+        assertEquals(2, secondHalf.losses().length);
+
+        for (Map.Entry<String, Tensor> e : straight.stateDict().entrySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue().toArray(),
+                    resumed.stateDict().get(e.getKey()).toArray(), e.getKey());
+        }
+        try (var files = java.nio.file.Files.list(dir.resolve("checkpoints"))) {
+            // Hadoop's local file system keeps a .crc file beside each file it writes.
+            List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc"))
+                    .sorted().toList();
+            assertEquals(List.of("epoch-00003.safetensors", "epoch-00004.safetensors"), names,
+                    "the newest two, no partial file");
+        }
+    }
+
+    private static SparkTrainer.Builder trainer(Sequential m, int epochs) {
+        return SparkTrainer.builder(m).loss(Losses::softmaxCrossEntropy).optimizer(SparkTrainerTest::optimizer)
+                .tasks(2).batchSize(BATCH).epochs(epochs).seed(SEED).backend("scalar");
+    }
+
     /** Prediction over an RDD of 3 partitions, in batches of 7: the local model's outputs, in order. */
     @Test
     void predictionOverAnRddGivesTheLocalModelsOutputsInOrder() {
