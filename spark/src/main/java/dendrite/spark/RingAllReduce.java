@@ -1,7 +1,5 @@
 package dendrite.spark;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -13,14 +11,12 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Sums an array across N processes (ranks) over TCP, each rank talking only to its two neighbours
@@ -46,30 +42,38 @@ public final class RingAllReduce implements AutoCloseable {
     private final int rank;
     private final int size;
     private final Duration timeout;
-    private final Socket toNext;
-    private final Socket fromPrevious;
-    private final DataOutputStream out;
-    private final DataInputStream in;
-    private final ExecutorService sender;
-    private ByteBuffer sendBuffer = ByteBuffer.allocate(0);
-    private ByteBuffer receiveBuffer = ByteBuffer.allocate(0);
+    private final SocketChannel toNext;
+    private final SocketChannel fromPrevious;
+    private final Selector selector;
+    private final SelectionKey nextKey;
+    private final SelectionKey previousKey;
+    private ByteBuffer sendBuffer = ByteBuffer.allocateDirect(0);
+    private ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(0);
 
-    private RingAllReduce(int rank, int size, Duration timeout, Socket toNext, Socket fromPrevious) throws IOException {
+    /**
+     * Sending and receiving go on at once from one thread, through non-blocking channels: with
+     * blocking writes every rank would send its chunk before reading, and chunks larger than the
+     * sockets' buffers would deadlock the ring; a second thread for sending cost a thread hand-over
+     * per chunk, which on few cores was most of the exchange's time.
+     */
+    private RingAllReduce(int rank, int size, Duration timeout, SocketChannel toNext, SocketChannel fromPrevious)
+            throws IOException {
         this.rank = rank;
         this.size = size;
         this.timeout = timeout;
         this.toNext = toNext;
         this.fromPrevious = fromPrevious;
-        this.out = toNext == null ? null : new DataOutputStream(new BufferedOutputStream(toNext.getOutputStream(), 1 << 16));
-        this.in = fromPrevious == null ? null
-                : new DataInputStream(new BufferedInputStream(fromPrevious.getInputStream(), 1 << 16));
-        // Sending runs beside receiving: with both blocking on one thread, every rank would write its
-        // chunk before reading, and chunks larger than the sockets' buffers would deadlock the ring.
-        this.sender = size == 1 ? null : Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "dendrite-ring-send-" + rank);
-            t.setDaemon(true);
-            return t;
-        });
+        if (size == 1) {
+            this.selector = null;
+            this.nextKey = null;
+            this.previousKey = null;
+        } else {
+            this.selector = Selector.open();
+            toNext.configureBlocking(false);
+            fromPrevious.configureBlocking(false);
+            this.nextKey = toNext.register(selector, 0);
+            this.previousKey = fromPrevious.register(selector, 0);
+        }
     }
 
     /**
@@ -82,7 +86,7 @@ public final class RingAllReduce implements AutoCloseable {
      * @throws IOException if no socket can be opened
      */
     public static ServerSocket listen(java.net.InetAddress host) throws IOException {
-        ServerSocket server = new ServerSocket();
+        ServerSocket server = ServerSocketChannel.open().socket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(host, 0), 4);
         return server;
@@ -112,8 +116,11 @@ public final class RingAllReduce implements AutoCloseable {
             if (size == 1) {
                 return new RingAllReduce(0, 1, timeout, null, null);
             }
+            if (own.getChannel() == null) {
+                throw new IllegalArgumentException("ring all-reduce: the server socket must come from RingAllReduce.listen");
+            }
             int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-            Socket next = connect(addresses.get((rank + 1) % size), millis, rank);
+            SocketChannel next = connect(addresses.get((rank + 1) % size), millis, rank);
             Socket previous = null;
             try {
                 own.setSoTimeout(millis);
@@ -128,33 +135,33 @@ public final class RingAllReduce implements AutoCloseable {
                     throw new IOException("ring all-reduce: rank " + rank + " expected rank " + expected
                             + " to connect, but " + (magic != HELLO ? "another program" : "rank " + from) + " did");
                 }
-                return new RingAllReduce(rank, size, timeout, next, previous);
+                return new RingAllReduce(rank, size, timeout, next, previous.getChannel());
             } catch (SocketTimeoutException e) {
                 closeQuietly(next);
-                closeQuietly(previous);
+                closeQuietly(previous == null ? null : previous.getChannel());
                 throw new IOException("ring all-reduce: rank " + rank + " of " + size + " waited " + timeout.toSeconds()
                         + " s for rank " + (rank - 1 + size) % size + " to connect", e);
             } catch (IOException | RuntimeException e) {
                 closeQuietly(next);
-                closeQuietly(previous);
+                closeQuietly(previous == null ? null : previous.getChannel());
                 throw e;
             }
         }
     }
 
-    private static Socket connect(InetSocketAddress address, int millis, int rank) throws IOException {
-        Socket s = new Socket();
+    private static SocketChannel connect(InetSocketAddress address, int millis, int rank) throws IOException {
+        SocketChannel channel = SocketChannel.open();
         try {
+            Socket s = channel.socket();
             s.setTcpNoDelay(true);
             s.connect(address, millis);
-            s.setSoTimeout(millis);
             DataOutputStream hello = new DataOutputStream(s.getOutputStream());
             hello.writeInt(HELLO);
             hello.writeInt(rank);
             hello.flush();
-            return s;
+            return channel;
         } catch (IOException e) {
-            s.close();
+            channel.close();
             throw new IOException("ring all-reduce: rank " + rank + " cannot connect to its next rank at " + address
                     + ": " + e.getMessage(), e);
         }
@@ -193,10 +200,10 @@ public final class RingAllReduce implements AutoCloseable {
         if (size == 1) {
             return;
         }
-        int most = length / size + 1;
-        if (sendBuffer.capacity() < most * Float.BYTES) {
-            sendBuffer = ByteBuffer.allocate(most * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            receiveBuffer = ByteBuffer.allocate(most * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        int bytes = Integer.BYTES + (length / size + 1) * Float.BYTES;
+        if (sendBuffer.capacity() < bytes) {
+            sendBuffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            receiveBuffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
         }
         try {
             for (int round = 0; round < size - 1; round++) {          // reduce-scatter
@@ -218,55 +225,69 @@ public final class RingAllReduce implements AutoCloseable {
         return (int) ((long) chunk * length / size);
     }
 
-    /** Sends chunk {@code send} on while receiving chunk {@code receive}, added or copied into data. */
+    /**
+     * Sends chunk {@code send} on while receiving chunk {@code receive}, added or copied into data.
+     * Each chunk travels as its length, then its floats, little-endian.
+     */
     private void exchange(float[] data, int length, int send, int receive, boolean add) throws IOException {
         int s0 = start(send, length, size);
         int s1 = start(send + 1, length, size);
         sendBuffer.clear();
+        sendBuffer.putInt(0, s1 - s0);
+        sendBuffer.position(Integer.BYTES);
         sendBuffer.asFloatBuffer().put(data, s0, s1 - s0);
-        int sendBytes = (s1 - s0) * Float.BYTES;
-        Future<?> sent = sender.submit(() -> {
-            out.writeInt(s1 - s0);
-            out.write(sendBuffer.array(), 0, sendBytes);
-            out.flush();
-            return null;
-        });
+        sendBuffer.position(0).limit(Integer.BYTES + (s1 - s0) * Float.BYTES);
         int r0 = start(receive, length, size);
         int r1 = start(receive + 1, length, size);
-        int count;
-        try {
-            count = in.readInt();
-            if (count != r1 - r0) {
-                throw new IOException("rank " + (rank - 1 + size) % size + " sent a chunk of " + count + " values where "
-                        + (r1 - r0) + " were expected: the ranks were called with different lengths");
+        receiveBuffer.clear().limit(Integer.BYTES);
+        boolean headerRead = false;
+        long patience = timeout.toNanos();
+        long lastProgress = System.nanoTime();
+        while (sendBuffer.hasRemaining() || receiveBuffer.hasRemaining()) {
+            long moved = 0;
+            if (sendBuffer.hasRemaining()) {
+                moved += toNext.write(sendBuffer);
             }
-            in.readFully(receiveBuffer.array(), 0, count * Float.BYTES);
-        } catch (EOFException e) {
-            sent.cancel(true);
-            throw new IOException("rank " + (rank - 1 + size) % size + " closed its connection (the task died)", e);
-        } catch (IOException e) {
-            sent.cancel(true);
-            throw e;
+            if (receiveBuffer.hasRemaining()) {
+                int got = fromPrevious.read(receiveBuffer);
+                if (got < 0) {
+                    throw new EOFException("rank " + (rank - 1 + size) % size + " closed its connection (the task died)");
+                }
+                moved += got;
+            }
+            if (!headerRead && !receiveBuffer.hasRemaining()) {
+                headerRead = true;
+                int count = receiveBuffer.getInt(0);
+                if (count != r1 - r0) {
+                    throw new IOException("rank " + (rank - 1 + size) % size + " sent a chunk of " + count
+                            + " values where " + (r1 - r0) + " were expected: the ranks were called with different lengths");
+                }
+                receiveBuffer.limit(Integer.BYTES + count * Float.BYTES);
+                continue;
+            }
+            long now = System.nanoTime();
+            if (moved > 0) {
+                lastProgress = now;
+                continue;
+            }
+            long left = patience - (now - lastProgress);
+            if (left <= 0) {
+                throw new SocketTimeoutException("no progress for " + timeout.toSeconds() + " s");
+            }
+            nextKey.interestOps(sendBuffer.hasRemaining() ? SelectionKey.OP_WRITE : 0);
+            previousKey.interestOps(receiveBuffer.hasRemaining() ? SelectionKey.OP_READ : 0);
+            selector.select(Math.max(1, left / 1_000_000));
+            selector.selectedKeys().clear();
         }
+        receiveBuffer.position(Integer.BYTES);
         java.nio.FloatBuffer got = receiveBuffer.asFloatBuffer();
+        int count = r1 - r0;
         if (add) {
             for (int i = 0; i < count; i++) {
                 data[r0 + i] += got.get(i);
             }
         } else {
             got.get(0, data, r0, count);
-        }
-        try {
-            sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while sending to rank " + (rank + 1) % size, e);
-        } catch (TimeoutException e) {
-            sent.cancel(true);
-            throw new SocketTimeoutException("sending to rank " + (rank + 1) % size + " took over " + timeout.toSeconds()
-                    + " s");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
     }
 
@@ -280,14 +301,18 @@ public final class RingAllReduce implements AutoCloseable {
     /** Closes both connections; the neighbours' next exchange then fails. */
     @Override
     public void close() {
-        if (sender != null) {
-            sender.shutdownNow();
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // closing is best effort
+            }
         }
         closeQuietly(toNext);
         closeQuietly(fromPrevious);
     }
 
-    private static void closeQuietly(Socket s) {
+    private static void closeQuietly(SocketChannel s) {
         if (s != null) {
             try {
                 s.close();
