@@ -92,8 +92,11 @@ public final class SparkTrainer {
      *                                  fill one step
      */
     public Run fit(JavaRDD<Example> data) {
+        // A barrier stage waits until all its tasks can run at once. In a local master the slots are
+        // known now, so too many tasks are refused at once; on a cluster, executors may still be
+        // coming (dynamic allocation), and Spark itself fails the stage, saying why, if they never do.
         int slots = data.context().defaultParallelism();
-        if (tasks > slots) {
+        if (data.context().master().startsWith("local") && tasks > slots) {
             throw new IllegalArgumentException("spark trainer: " + tasks + " tasks must run at once (a barrier stage),"
                     + " but the cluster offers " + slots + " task slots; give tasks(" + slots + ") or more executors/cores");
         }
