@@ -21,6 +21,10 @@ public final class EpochTiming {
     private EpochTiming() {
     }
 
+    private static double accuracy(Sequential model, dendrite.nn.data.Dataset test) {
+        return new dendrite.nn.train.Evaluator(model, Losses.softmaxCrossEntropy()).evaluate(test).accuracy();
+    }
+
     /** The ring on its own: two ranks (threads) on loopback summing {@code length} floats, repeatedly. */
     private static void allReduceAlone(int length, int repeats) throws Exception {
         List<long[]> times = Rings.run(2, java.time.Duration.ofSeconds(30), ring -> {
@@ -50,7 +54,17 @@ public final class EpochTiming {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         allReduceAlone(235_147, 300);
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 128;
-        List<Example> data = Examples.of(FashionMnist.load().train());
+        dendrite.nn.data.TrainTest fashion = FashionMnist.load();
+        List<Example> data = Examples.of(fashion.train());
+        {
+            Sequential alone = Sequential.builder(784).dense(256).relu().dense(128).relu().dense(10)
+                    .build(Backends.get("vector"), 42);
+            long start = System.nanoTime();
+            dendrite.nn.train.Trainer.builder(alone).loss(Losses.softmaxCrossEntropy()).optimizer(new Adam(1e-3))
+                    .batchSize(batch).epochs(epochs).seed(42).build().fit(fashion.train());
+            System.out.printf(Locale.ROOT, "Trainer in one process: %d epochs in %.2f s, test accuracy %.4f%n", epochs,
+                    (System.nanoTime() - start) / 1e9, accuracy(alone, fashion.test()));
+        }
         SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("dendrite-epoch-timing")
                 .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
                 .set("spark.driver.bindAddress", "127.0.0.1");
@@ -62,6 +76,7 @@ public final class EpochTiming {
                 SparkTrainer.Run run = SparkTrainer.builder(model).loss(Losses::softmaxCrossEntropy)
                         .optimizer(() -> new Adam(1e-3)).tasks(tasks).batchSize(batch).epochs(epochs)
                         .backend("vector").build().fit(spark.parallelize(data, tasks));
+                System.out.printf(Locale.ROOT, "tasks %d  test accuracy %.4f%n", tasks, accuracy(model, fashion.test()));
                 for (int e = 0; e < run.losses().length; e++) {
                     System.out.printf(Locale.ROOT, "tasks %d  epoch %d  loss %.4f  %.2f s  all-reduce %.2f s (%.0f %%)"
                                     + "  %d steps of %d floats%n", tasks, e + 1, run.losses()[e], run.seconds()[e],
