@@ -60,7 +60,7 @@ final class CheckpointStore {
     }
 
     /** Restores the model and the optimizer from the checkpoint after {@code epochs} epochs. */
-    void restore(int epochs, Sequential model, Optimizer optimizer) {
+    CheckpointFile.Progress restore(int epochs, Sequential model, Optimizer optimizer) {
         Path remote = new Path(folder, name(epochs));
         java.nio.file.Path local = null;
         try {
@@ -68,7 +68,7 @@ final class CheckpointStore {
             try (var in = fs.open(remote)) {
                 Files.copy(in, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            CheckpointFile.restore(local, model, optimizer);
+            return CheckpointFile.restore(local, model, optimizer);
         } catch (IOException e) {
             throw new UncheckedIOException("spark trainer: cannot resume from " + remote + ": " + e.getMessage(), e);
         } finally {
@@ -76,14 +76,14 @@ final class CheckpointStore {
         }
     }
 
-    /** Writes the checkpoint after {@code epochs} epochs, then deletes all but it and the one before. */
-    void save(int epochs, Sequential model, Optimizer optimizer) {
+    /** Writes the checkpoint after {@code epochs} epochs (with {@code extra} strings to keep), then deletes all but it and the one before. */
+    void save(int epochs, Sequential model, Optimizer optimizer, Map<String, String> extra) {
         Path target = new Path(folder, name(epochs));
         Path partial = new Path(folder, "." + name(epochs) + ".partial");
         java.nio.file.Path local = null;
         try {
             local = Files.createTempFile("dendrite-checkpoint", ".safetensors");
-            CheckpointFile.save(local, model, optimizer, epochs, Map.of());
+            CheckpointFile.save(local, model, optimizer, epochs, extra);
             fs.mkdirs(folder);
             fs.copyFromLocalFile(false, true, new Path(local.toUri()), partial);
             fs.delete(target, false);

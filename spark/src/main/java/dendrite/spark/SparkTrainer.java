@@ -43,6 +43,9 @@ public final class SparkTrainer {
     private final Duration timeout;
     private final String backend;
     private final String checkpoints;
+    private final List<Example> validation;
+    private final int patience;
+    private final boolean restoreBest;
 
     private SparkTrainer(Builder b) {
         this.model = b.model;
@@ -55,6 +58,9 @@ public final class SparkTrainer {
         this.timeout = b.timeout;
         this.backend = b.backend;
         this.checkpoints = b.checkpoints;
+        this.validation = b.validation;
+        this.patience = b.patience;
+        this.restoreBest = b.restoreBest;
     }
 
     /**
@@ -75,9 +81,22 @@ public final class SparkTrainer {
      * @param losses           each trained epoch's mean training loss
      * @param seconds          each trained epoch's wall time, the slowest task's
      * @param syncSeconds      each trained epoch's time in the all-reduce, rank 0's
+     * @param validationLosses each trained epoch's validation loss (rank 0's), NaN without validation data
+     * @param validationAccuracies each trained epoch's validation accuracy, NaN without validation data or for a regression
      * @param stepsPerEpoch    the global steps in each epoch
      */
-    public record Run(int firstEpoch, double[] losses, double[] seconds, double[] syncSeconds, int stepsPerEpoch) {
+    public record Run(int firstEpoch, double[] losses, double[] seconds, double[] syncSeconds, double[] validationLosses,
+            double[] validationAccuracies, int stepsPerEpoch) {
+
+        /**
+         * Whether early stopping ended the run before its last epoch.
+         *
+         * @param epochs the epochs the trainer was given
+         * @return true if fewer epochs were trained than asked for
+         */
+        public boolean stoppedEarly(int epochs) {
+            return firstEpoch + losses.length < epochs;
+        }
     }
 
     /**
@@ -102,7 +121,7 @@ public final class SparkTrainer {
         }
         JavaRDD<Example> shards = data.getNumPartitions() == tasks ? data : data.repartition(tasks);
         TrainingTask task = new TrainingTask(ModelBytes.of(model), loss, optimizer, epochs, batchSize, seed, timeout,
-                backend, checkpoints);
+                backend, checkpoints, validation, patience, restoreBest);
         ClassTag<TrainingTask.Result> tag = ClassTag$.MODULE$.apply(TrainingTask.Result.class);
         List<TrainingTask.Result> results = new ArrayList<>(
                 shards.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().collect());
@@ -113,14 +132,18 @@ public final class SparkTrainer {
         double[] losses = new double[trained];
         double[] seconds = new double[trained];
         double[] sync = new double[trained];
+        double[] valLosses = new double[trained];
+        double[] valAccuracies = new double[trained];
         for (int e = 0; e < trained; e++) {
             losses[e] = first.epochs().get(e)[0];
             sync[e] = first.epochs().get(e)[2];
+            valLosses[e] = first.epochs().get(e)[3];
+            valAccuracies[e] = first.epochs().get(e)[4];
             for (TrainingTask.Result r : results) {
                 seconds[e] = Math.max(seconds[e], r.epochs().get(e)[1]);
             }
         }
-        return new Run(first.first(), losses, seconds, sync, first.steps());
+        return new Run(first.first(), losses, seconds, sync, valLosses, valAccuracies, first.steps());
     }
 
     /** Settings for a {@link SparkTrainer}; only the loss and the optimizer must be given. */
@@ -135,6 +158,9 @@ public final class SparkTrainer {
         private Duration timeout = Duration.ofMinutes(2);
         private String backend;
         private String checkpoints;
+        private List<Example> validation;
+        private int patience;
+        private boolean restoreBest;
 
         private Builder(Sequential model) {
             this.model = java.util.Objects.requireNonNull(model, "model");
@@ -255,12 +281,51 @@ public final class SparkTrainer {
         }
 
         /**
+         * Samples to score after each epoch: rank 0 computes the loss (and accuracy, for a classifier) on
+         * them and every rank receives its numbers, in {@link Run#validationLosses()}. They travel with
+         * each task, so keep them to what fits in a task's memory.
+         *
+         * @param samples the validation samples
+         * @return this builder
+         */
+        public Builder validation(List<Example> samples) {
+            if (samples == null || samples.isEmpty()) {
+                throw new IllegalArgumentException("spark trainer: validation needs at least one sample");
+            }
+            this.validation = List.copyOf(samples);
+            return this;
+        }
+
+        /**
+         * Stops every task after {@code patience} epochs without a lower validation loss (Keras's
+         * {@code EarlyStopping(monitor="val_loss")}); needs {@link #validation}. With {@code restoreBest},
+         * the model returned holds the weights of the epoch with the lowest validation loss (since the
+         * run started or resumed).
+         *
+         * @param patience    epochs without improvement to allow, at least 1
+         * @param restoreBest whether to return the best epoch's weights instead of the last
+         * @return this builder
+         */
+        public Builder earlyStopping(int patience, boolean restoreBest) {
+            if (patience < 1) {
+                throw new IllegalArgumentException("spark trainer: patience must be at least 1, got " + patience);
+            }
+            this.patience = patience;
+            this.restoreBest = restoreBest;
+            return this;
+        }
+
+        /**
          * The trainer.
          *
          * @return a trainer with these settings
          * @throws IllegalStateException if the loss or the optimizer was not given
          */
         public SparkTrainer build() {
+            if (patience > 0 && validation == null) {
+                throw new IllegalStateException("spark trainer: early stopping watches the validation loss; give"
+                        + " validation(samples) too");
+            }
             if (loss == null || optimizer == null) {
                 throw new IllegalStateException("spark trainer: give " + (loss == null ? "a loss" : "an optimizer")
                         + " (loss(Losses::softmaxCrossEntropy), optimizer(() -> new Adam(1e-3)))");

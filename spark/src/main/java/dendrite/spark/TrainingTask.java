@@ -34,7 +34,8 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
      * @param state  the trained model's state dict (rank 0 only; null for the others)
      * @param steps  the global steps of each epoch
      * @param first  the epoch training started at (after the checkpoint it resumed from)
-     * @param epochs per epoch trained: the global batches' mean loss, the epoch's seconds, and the seconds in the all-reduce
+     * @param epochs per epoch trained: the global batches' mean loss, the epoch's seconds, the seconds in the
+     *               all-reduce, the validation loss and accuracy (NaN without validation data)
      */
     record Result(int rank, Map<String, float[]> state, int steps, int first, List<double[]> epochs) implements Serializable {
     }
@@ -48,10 +49,14 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
     private final Duration timeout;
     private final String backend;
     private final String checkpoints;
+    private final List<Example> validation;
+    private final int patience;
+    private final boolean restoreBest;
 
     TrainingTask(byte[] modelFile, SerializableSupplier<dendrite.nn.losses.Loss> loss,
             SerializableSupplier<dendrite.nn.optim.Optimizer> optimizer, int epochs, int globalBatch, long seed,
-            Duration timeout, String backend, String checkpoints) {
+            Duration timeout, String backend, String checkpoints, List<Example> validation, int patience,
+            boolean restoreBest) {
         this.modelFile = modelFile;
         this.loss = loss;
         this.optimizer = optimizer;
@@ -61,6 +66,9 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
         this.timeout = timeout;
         this.backend = backend;
         this.checkpoints = checkpoints;
+        this.validation = validation == null ? null : new ArrayList<>(validation);
+        this.patience = patience;
+        this.restoreBest = restoreBest;
     }
 
     @Override
@@ -100,9 +108,13 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
         // Every rank resumes from the same checkpoint: none is written before the first step, which
         // needs every rank, so all have looked before rank 0 can write the next one.
         int first = store == null ? 0 : Math.min(store.latest(), epochs);
+        dendrite.nn.losses.Loss lossForValidation = loss.get();
+        EarlyStop stop = new EarlyStop(patience);
         if (first > 0) {
-            store.restore(first, model, opt);
+            stop.resume(store.restore(first, model, opt));
         }
+        float[] shared = new float[2];
+        Map<String, float[]> best = null;
         int n = shard.size();
         int features = shard.get(0).features().length;
         int targets = shard.get(0).target().length;
@@ -129,21 +141,43 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
                     y.copyFrom(ys);
                     lossSum += replica.step(x, y, globalBatch);
                 }
+                double valLoss = Double.NaN;
+                double valAccuracy = Double.NaN;
+                if (validation != null) {
+                    java.util.Arrays.fill(shared, 0f);
+                    if (rank == 0) {
+                        double[] v = Validation.measure(model, lossForValidation, validation);
+                        shared[0] = (float) v[0];
+                        shared[1] = (float) v[1];
+                    }
+                    ring.sum(shared, 2);                     // rank 0's numbers, the same on every rank
+                    valLoss = shared[0];
+                    valAccuracy = shared[1];
+                }
                 stats.add(new double[] {lossSum / steps, (System.nanoTime() - start) / 1e9,
-                        (replica.synchronisationNanos() - syncBefore) / 1e9});
+                        (replica.synchronisationNanos() - syncBefore) / 1e9, valLoss, valAccuracy});
+                boolean improved = validation != null && stop.record(valLoss);
+                if (improved && restoreBest && rank == 0) {
+                    best = state(model);
+                }
                 if (store != null && rank == 0) {
-                    store.save(epoch + 1, model, opt);
+                    store.save(epoch + 1, model, opt, stop.progress());
+                }
+                if (validation != null && stop.shouldStop()) {
+                    break;
                 }
             }
         }
-        Map<String, float[]> state = null;
-        if (rank == 0) {
-            state = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
-                state.put(e.getKey(), e.getValue().toArray());
-            }
-        }
+        Map<String, float[]> state = rank != 0 ? null : best != null ? best : state(model);
         return new Result(rank, state, steps, first, stats);
+    }
+
+    private static Map<String, float[]> state(Sequential model) {
+        Map<String, float[]> state = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+            state.put(e.getKey(), e.getValue().toArray());
+        }
+        return state;
     }
 
     /** The host part of a task's {@code host:port} address. */

@@ -175,6 +175,48 @@ class SparkTrainerTest {
         }
     }
 
+    /**
+     * Labels that are pure noise: the training loss keeps falling while the validation loss soon
+     * rises, so early stopping must end the run, on both tasks after the same epoch, and hand back the
+     * weights of the best validation epoch.
+     */
+    @Test
+    void earlyStoppingEndsEveryTaskAfterTheSameEpochAndRestoresTheBestWeights() {
+        Random random = new Random(9);
+        List<Example> noise = new ArrayList<>();
+        for (int i = 0; i < 2 * PER_TASK + 64; i++) {
+            float[] x = new float[FEATURES];
+            for (int j = 0; j < FEATURES; j++) {
+                x[j] = (float) random.nextGaussian();
+            }
+            noise.add(Example.classified(x, random.nextInt(CLASSES)));
+        }
+        List<Example> train = noise.subList(0, 2 * PER_TASK);
+        List<Example> validation = noise.subList(2 * PER_TASK, noise.size());
+        Sequential m = Sequential.builder(FEATURES).dense(64).relu().dense(CLASSES).build(Backends.get("scalar"), 3);
+        int epochs = 60;
+        SparkTrainer.Run run = SparkTrainer.builder(m).loss(Losses::softmaxCrossEntropy)
+                .optimizer(() -> new dendrite.nn.optim.Adam(1e-2))
+                .tasks(2).batchSize(BATCH).epochs(epochs).seed(SEED).backend("scalar")
+                .validation(validation).earlyStopping(3, true)
+                .build().fit(spark.parallelize(train, 2));
+
+        assertTrue(run.stoppedEarly(epochs), "stopped before epoch " + epochs + ": " + run.losses().length);
+        double[] v = run.validationLosses();
+        int bestEpoch = 0;
+        for (int e = 1; e < v.length; e++) {
+            bestEpoch = v[e] < v[bestEpoch] ? e : bestEpoch;
+        }
+        assertEquals(v.length - 1 - 3, bestEpoch, "three epochs without improvement after the best: "
+                + java.util.Arrays.toString(v));
+        assertTrue(run.losses()[run.losses().length - 1] < run.losses()[bestEpoch], "the training loss kept falling");
+        double restored = Validation.measure(m, Losses.softmaxCrossEntropy(), validation)[0];
+        assertEquals(v[bestEpoch], restored, 1e-6 * Math.abs(restored), "the model returned is the best epoch's");
+        for (double a : run.validationAccuracies()) {
+            assertTrue(a >= 0 && a <= 1, "accuracy " + a);
+        }
+    }
+
     private static SparkTrainer.Builder trainer(Sequential m, int epochs) {
         return SparkTrainer.builder(m).loss(Losses::softmaxCrossEntropy).optimizer(SparkTrainerTest::optimizer)
                 .tasks(2).batchSize(BATCH).epochs(epochs).seed(SEED).backend("scalar");
