@@ -217,6 +217,51 @@ class SparkTrainerTest {
         }
     }
 
+    /** A CSV read by Spark into a DataFrame trains and predicts through its columns. */
+    @Test
+    void aDataFrameReadFromCsvTrainsAndPredicts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path csv = dir.resolve("points.csv");
+        Random random = new Random(4);
+        StringBuilder text = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 256; i++) {
+            double a = random.nextGaussian();
+            double b = random.nextGaussian();
+            text.append(a).append(',').append(b).append(',').append(a + b > 0 ? 1 : 0).append('\n');
+        }
+        java.nio.file.Files.writeString(csv, text);
+        org.apache.spark.sql.SparkSession session = org.apache.spark.sql.SparkSession.builder().getOrCreate();
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table = session.read().option("header", true)
+                .option("inferSchema", true).csv(csv.toString());
+        JavaRDD<Example> data = Examples.fromRows(table, "label", "a", "b").repartition(2);
+        Sequential m = Sequential.builder(2).dense(8).relu().dense(2).build(Backends.get("scalar"), 2);
+        SparkTrainer.builder(m).loss(Losses::softmaxCrossEntropy).optimizer(() -> new Sgd(0.1, 0.9, false))
+                .tasks(2).batchSize(32).epochs(5).backend("scalar").build().fit(data);
+        List<float[]> outputs = SparkPredictor.predict(m, Examples.features(table, "a", "b"), 64, "scalar").collect();
+        List<org.apache.spark.sql.Row> rows = table.collectAsList();
+        int right = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            int predicted = outputs.get(i)[1] > outputs.get(i)[0] ? 1 : 0;
+            right += predicted == rows.get(i).getInt(2) ? 1 : 0;
+        }
+        assertTrue(right > 0.9 * rows.size(), right + " of " + rows.size());
+    }
+
+    /** Array columns (an image's pixels in Parquet) are flattened in order; a text column is named. */
+    @Test
+    void arrayColumnsAreFlattenedAndATextColumnIsRefusedByName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        org.apache.spark.sql.SparkSession session = org.apache.spark.sql.SparkSession.builder().getOrCreate();
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table = session.sql(
+                "SELECT array(1.5, 2.5, 3.5) AS pixels, 7 AS extra, 2 AS label, 'x' AS name");
+        String parquet = dir.resolve("t.parquet").toString();
+        table.write().parquet(parquet);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> read = session.read().parquet(parquet);
+        Example e = Examples.fromRows(read, "label", "pixels", "extra").first();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1.5f, 2.5f, 3.5f, 7f}, e.features());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {2f}, e.target());
+        Exception x = assertThrows(Exception.class, () -> Examples.fromRows(read, "label", "name").first());
+        assertTrue(String.valueOf(x.getMessage()).contains("column name holds String values"), x.getMessage());
+    }
+
     private static SparkTrainer.Builder trainer(Sequential m, int epochs) {
         return SparkTrainer.builder(m).loss(Losses::softmaxCrossEntropy).optimizer(SparkTrainerTest::optimizer)
                 .tasks(2).batchSize(BATCH).epochs(epochs).seed(SEED).backend("scalar");
