@@ -49,14 +49,7 @@ final class VectorElementwise {
     }
 
     private static void unaryExp(int n, float[] x, int xOff, float[] out, int outOff) {
-        int bound = F.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            VectorMath.exp(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
-            out[outOff + i] = VectorMath.exp(x[xOff + i]);
-        }
+        VectorMath.exp(x, xOff, 1f, 0f, out, outOff, n);
     }
 
     private static void unaryLog(int n, float[] x, int xOff, float[] out, int outOff) {

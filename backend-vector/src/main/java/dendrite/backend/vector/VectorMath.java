@@ -70,6 +70,47 @@ final class VectorMath {
         return p.mul(pow2(n1)).mul(pow2(n2));
     }
 
+    /**
+     * {@code out[outOff + i] = e^(scale * x[xOff + i] + shift)} for i in [0, n): {@link #exp(FloatVector)}
+     * over whole vectors and {@link #exp(float)} over the rest, with the same bits as calling them on
+     * {@code -x} (scale -1, shift 0: an exact negation) or {@code x - max} (scale 1, shift -max: an exact
+     * subtraction); a NaN stays NaN, though its sign bit may differ. out may be x.
+     *
+     * <p>Why a loop over arrays with the polynomial written inside it, not a call per vector: a method
+     * that takes or returns a vector is compiled into its caller only where C2 judges the call hot, and
+     * elsewhere every vector crossing the call is boxed. In the full test JVM, C2 kept the sigmoid
+     * helper (which called {@link #exp(FloatVector)}) out of line and an LSTM's training step
+     * allocated 2.6 MB. Here no vector crosses a call: each {@code fma} is the Vector API's own
+     * intrinsic, and 2^n is built in place.
+     */
+    static void exp(float[] x, int xOff, float scale, float shift, float[] out, int outOff, int n) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i).mul(scale).add(shift).max(LOW).min(HIGH);
+            FloatVector t = Simd.FMA ? v.fma(LOG2E, ROUND) : v.mul(LOG2E).add(ROUND);
+            FloatVector m = t.sub(ROUND);
+            IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
+            FloatVector r = Simd.FMA ? m.fma(FloatVector.broadcast(F, -LN2_HI), v) : m.mul(-LN2_HI).add(v);
+            r = Simd.FMA ? m.fma(FloatVector.broadcast(F, -LN2_LO), r) : m.mul(-LN2_LO).add(r);
+            FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
+            p = Simd.FMA ? p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f)) : p.mul(r).add(1.3981999507e-3f);
+            p = Simd.FMA ? p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f)) : p.mul(r).add(8.3334519073e-3f);
+            p = Simd.FMA ? p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f)) : p.mul(r).add(4.1665795894e-2f);
+            p = Simd.FMA ? p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f)) : p.mul(r).add(1.6666665459e-1f);
+            p = Simd.FMA ? p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f)) : p.mul(r).add(5.0000001201e-1f);
+            p = (Simd.FMA ? p.fma(r.mul(r), r) : p.mul(r.mul(r)).add(r)).add(1f);
+            IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+            IntVector n2 = ni.sub(n1);
+            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            p.mul(s1).mul(s2).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = exp(x[xOff + i] * scale + shift);
+        }
+    }
+
     /** {@link #exp(FloatVector)} for one float: the same operations, so the same bits. */
     static float exp(float x) {
         float v = Math.min(Math.max(x, LOW), HIGH);

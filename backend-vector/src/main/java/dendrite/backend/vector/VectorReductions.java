@@ -154,18 +154,17 @@ final class VectorReductions {
             int xs = xOff + r * cols;
             int os = outOff + r * cols;
             float max = max(x, xs, cols);
+            // e^(x - max) by the array form (no vector crosses a call), then summed in the same order
+            // as when each e was added as it was computed.
+            VectorMath.exp(x, xs, 1f, -max, out, os, cols);
             FloatVector sum = FloatVector.zero(F);
             int j = 0;
             for (; j < bound; j += L) {
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, xs + j).sub(max));
-                e.intoArray(out, os + j);
-                sum = sum.add(e);
+                sum = sum.add(FloatVector.fromArray(F, out, os + j));
             }
             float tail = 0f;
             for (; j < cols; j++) {
-                float e = VectorMath.exp(x[xs + j] - max);
-                out[os + j] = e;
-                tail += e;
+                tail += out[os + j];
             }
             float[] lanes = Simd.lanes();
             sum.intoArray(lanes, 0);
@@ -182,6 +181,17 @@ final class VectorReductions {
         }
     }
 
+    private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    /** This thread's scratch row of at least {@code cols} floats, grown (only) when a wider row comes. */
+    private static float[] rowScratch(int cols) {
+        float[][] holder = ROW.get();
+        if (holder[0].length < cols) {
+            holder[0] = new float[cols];
+        }
+        return holder[0];
+    }
+
     /** Log-softmax of rows [r0, r1): {@code out_j = x_j - max - ln sum e^(x - max)}. out may be x. */
     static void logSoftmax(int r0, int r1, int cols, float[] x, int xOff, float[] out, int outOff) {
         int bound = F.loopBound(cols);
@@ -189,14 +199,17 @@ final class VectorReductions {
             int xs = xOff + r * cols;
             int os = outOff + r * cols;
             float max = max(x, xs, cols);
+            // e^(x - max) into this thread's scratch row (out may be x, which is read again below).
+            float[] e = rowScratch(cols);
+            VectorMath.exp(x, xs, 1f, -max, e, 0, cols);
             FloatVector sum = FloatVector.zero(F);
             int j = 0;
             for (; j < bound; j += L) {
-                sum = sum.add(VectorMath.exp(FloatVector.fromArray(F, x, xs + j).sub(max)));
+                sum = sum.add(FloatVector.fromArray(F, e, j));
             }
             float tail = 0f;
             for (; j < cols; j++) {
-                tail += VectorMath.exp(x[xs + j] - max);
+                tail += e[j];
             }
             float[] lanes = Simd.lanes();
             sum.intoArray(lanes, 0);

@@ -60,6 +60,39 @@ class VectorMathTest {
         }
     }
 
+    /** The array form gives the vector function's bits, with the input negated or not, tail included. */
+    @Test
+    void theArrayFormGivesTheSameBitsAsTheVectorAndScalarFunctions() {
+        int n = 5 * L + 3;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) Math.sin(i * 0.731) * 120f;                  // past both clamps
+        }
+        x[2] = Float.NaN;
+        x[n - 1] = -0f;
+        for (float[] scaleShift : new float[][] {{1f, 0f}, {-1f, 0f}, {1f, -3.7f}}) {
+            float scale = scaleShift[0];
+            float shift = scaleShift[1];
+            float[] out = new float[n + 2];
+            VectorMath.exp(x, 0, scale, shift, out, 1, n);
+            for (int i = 0; i < n; i++) {
+                // the kernels' former forms: exp(-x) for sigmoid, exp(x - max) for softmax
+                float arg = scale == -1f ? -x[i] : x[i] - (-shift);
+                float expected = i < F.loopBound(n)
+                        ? VectorMath.exp(FloatVector.broadcast(F, arg)).lane(0)
+                        : VectorMath.exp(arg);
+                if (Float.isNaN(expected)) {                               // a NaN's sign bit means nothing
+                    assertTrue(Float.isNaN(out[1 + i]), "exp(NaN)");
+                    continue;
+                }
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[1 + i]),
+                        "exp(" + scale + " * " + x[i] + " + " + shift + ")");
+            }
+            assertEquals(0f, out[0]);
+            assertEquals(0f, out[n + 1]);
+        }
+    }
+
     /** The worst error in ulp of the reference's float, over SAMPLES evenly spaced x in [lo, hi]. */
     private static float sweep(UnaryOperator<FloatVector> f, DoubleUnaryOperator reference, float lo, float hi) {
         float[] x = new float[L];
