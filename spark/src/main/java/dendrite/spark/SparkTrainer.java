@@ -46,6 +46,7 @@ public final class SparkTrainer {
     private final List<Example> validation;
     private final int patience;
     private final boolean restoreBest;
+    private final SerializableFunction<Long, dendrite.nn.optim.LearningRateSchedule> schedule;
 
     private SparkTrainer(Builder b) {
         this.model = b.model;
@@ -61,6 +62,7 @@ public final class SparkTrainer {
         this.validation = b.validation;
         this.patience = b.patience;
         this.restoreBest = b.restoreBest;
+        this.schedule = b.schedule;
     }
 
     /**
@@ -121,7 +123,7 @@ public final class SparkTrainer {
         }
         JavaRDD<Example> shards = data.getNumPartitions() == tasks ? data : data.repartition(tasks);
         TrainingTask task = new TrainingTask(ModelBytes.of(model), loss, optimizer, epochs, batchSize, seed, timeout,
-                backend, checkpoints, validation, patience, restoreBest);
+                backend, checkpoints, validation, patience, restoreBest, schedule);
         ClassTag<TrainingTask.Result> tag = ClassTag$.MODULE$.apply(TrainingTask.Result.class);
         List<TrainingTask.Result> results = new ArrayList<>(
                 shards.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().collect());
@@ -161,6 +163,7 @@ public final class SparkTrainer {
         private List<Example> validation;
         private int patience;
         private boolean restoreBest;
+        private SerializableFunction<Long, dendrite.nn.optim.LearningRateSchedule> schedule;
 
         private Builder(Sequential model) {
             this.model = java.util.Objects.requireNonNull(model, "model");
@@ -312,6 +315,20 @@ public final class SparkTrainer {
             }
             this.patience = patience;
             this.restoreBest = restoreBest;
+            return this;
+        }
+
+        /**
+         * A learning-rate schedule over the whole run, made on each task from the run's total number of
+         * global steps (which depends on how the data was sharded): for example
+         * {@code total -> Schedules.cosine(0, total, 0)}. Epoch-based schedules see the global training
+         * loss, or rank 0's validation loss when there is validation data.
+         *
+         * @param schedule the recipe, given the run's total steps
+         * @return this builder
+         */
+        public Builder schedule(SerializableFunction<Long, dendrite.nn.optim.LearningRateSchedule> schedule) {
+            this.schedule = schedule;
             return this;
         }
 

@@ -52,11 +52,12 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
     private final List<Example> validation;
     private final int patience;
     private final boolean restoreBest;
+    private final SerializableFunction<Long, dendrite.nn.optim.LearningRateSchedule> schedule;
 
     TrainingTask(byte[] modelFile, SerializableSupplier<dendrite.nn.losses.Loss> loss,
             SerializableSupplier<dendrite.nn.optim.Optimizer> optimizer, int epochs, int globalBatch, long seed,
             Duration timeout, String backend, String checkpoints, List<Example> validation, int patience,
-            boolean restoreBest) {
+            boolean restoreBest, SerializableFunction<Long, dendrite.nn.optim.LearningRateSchedule> schedule) {
         this.modelFile = modelFile;
         this.loss = loss;
         this.optimizer = optimizer;
@@ -69,6 +70,7 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
         this.validation = validation == null ? null : new ArrayList<>(validation);
         this.patience = patience;
         this.restoreBest = restoreBest;
+        this.schedule = schedule;
     }
 
     @Override
@@ -102,6 +104,9 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
         Sequential model = ModelBytes.load(modelFile, backend);
         Backend be = model.backend();
         dendrite.nn.optim.Optimizer opt = optimizer.get();
+        if (schedule != null) {
+            opt.schedule(schedule.apply((long) steps * epochs));      // before a restore, which resumes its state
+        }
         Replica replica = new Replica(model, loss.get(), opt, ring);
         int rank = ring.rank();
         CheckpointStore store = checkpoints == null ? null : new CheckpointStore(checkpoints);
@@ -156,6 +161,9 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
                 }
                 stats.add(new double[] {lossSum / steps, (System.nanoTime() - start) / 1e9,
                         (replica.synchronisationNanos() - syncBefore) / 1e9, valLoss, valAccuracy});
+                // The same number on every rank (the global loss, or rank 0's validation loss), so every
+                // replica's schedule takes the same decision.
+                opt.epochEnded(epoch, validation != null ? valLoss : lossSum / steps);
                 boolean improved = validation != null && stop.record(valLoss);
                 if (improved && restoreBest && rank == 0) {
                     best = state(model);

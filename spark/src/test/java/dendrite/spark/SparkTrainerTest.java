@@ -79,11 +79,18 @@ class SparkTrainerTest {
      * then rank 1's, exactly the samples the two tasks see together.
      */
     private static double[] trainInOneProcess(Sequential m, List<Example> data) {
+        return trainInOneProcess(m, data, false);
+    }
+
+    private static double[] trainInOneProcess(Sequential m, List<Example> data, boolean cosine) {
         Loss loss = Losses.softmaxCrossEntropy();
         Optimizer opt = optimizer();
         Backend be = m.backend();
         int local = BATCH / 2;
         int steps = PER_TASK / local;
+        if (cosine) {
+            opt.schedule(dendrite.nn.optim.Schedules.cosine(0, (long) steps * EPOCHS, 0));
+        }
         double[] losses = new double[EPOCHS];
         for (int epoch = 0; epoch < EPOCHS; epoch++) {
             int[][] orders = {ShardPlan.order(SEED, epoch, 0, PER_TASK), ShardPlan.order(SEED, epoch, 1, PER_TASK)};
@@ -104,6 +111,7 @@ class SparkTrainerTest {
                     opt.step(m.namedParameters());
                 }
             }
+            opt.epochEnded(epoch, losses[epoch]);
         }
         return losses;
     }
@@ -297,6 +305,53 @@ class SparkTrainerTest {
                 spark.parallelize(List.of(new float[FEATURES + 1]), 1), 4, "scalar").collect());
         assertTrue(String.valueOf(e.getMessage()).contains("a sample of 11 features for a model whose input takes 10"),
                 e.getMessage());
+    }
+
+    /** A graph model (fan-out, a merge, a concatenation) travels in its model file and trains as in one process. */
+    @Test
+    void aGraphModelTrainsAsOneProcess() {
+        java.util.function.Function<Backend, Sequential> graph = be -> Sequential.builder(FEATURES)
+                .add(dendrite.nn.graph.Graph.builder()
+                        .layer("h", new dendrite.nn.layers.Dense(12), "input")
+                        .layer("g", new dendrite.nn.layers.Dense(12), "input")
+                        .add("sum", "h", "g")
+                        .concat("both", 0, "sum", "input")
+                        .layer("out", new dendrite.nn.layers.Dense(CLASSES), "both")
+                        .build())
+                .build(be, 8);
+        List<Example> data = samples(2 * PER_TASK);
+        Backend be = Backends.get("scalar");
+        Sequential distributed = graph.apply(be);
+        SparkTrainer.Run run = trainer(distributed, EPOCHS).build().fit(spark.parallelize(data, 2));
+        Sequential alone = graph.apply(be);
+        double[] aloneLosses = trainInOneProcess(alone, data);
+        for (int e = 0; e < EPOCHS; e++) {
+            assertEquals(aloneLosses[e], run.losses()[e], 1e-5 * Math.abs(aloneLosses[e]), "epoch " + e + "'s loss");
+        }
+        for (Map.Entry<String, Tensor> e : alone.stateDict().entrySet()) {
+            float[] a = e.getValue().toArray();
+            float[] d = distributed.stateDict().get(e.getKey()).toArray();
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(a[i], d[i], 1e-4 * Math.max(1e-2, Math.abs(a[i])), e.getKey() + "[" + i + "]");
+            }
+        }
+    }
+
+    /** A cosine schedule over the run, made on each task from the run's step count, as one process has it. */
+    @Test
+    void aScheduleOverTheWholeRunMatchesOneProcess() {
+        List<Example> data = samples(2 * PER_TASK);
+        Backend be = Backends.get("scalar");
+        Sequential distributed = model(be);
+        SparkTrainer.Run run = trainer(distributed, EPOCHS).schedule(total -> dendrite.nn.optim.Schedules.cosine(0, total, 0))
+                .build().fit(spark.parallelize(data, 2));
+        Sequential alone = model(be);
+        double[] aloneLosses = trainInOneProcess(alone, data, true);
+        double[] plain = trainInOneProcess(model(be), data, false);
+        for (int e = 0; e < EPOCHS; e++) {
+            assertEquals(aloneLosses[e], run.losses()[e], 1e-5 * Math.abs(aloneLosses[e]), "epoch " + e + "'s loss");
+        }
+        assertTrue(Math.abs(plain[EPOCHS - 1] - aloneLosses[EPOCHS - 1]) > 1e-3, "the schedule changes the run");
     }
 
     @Test
