@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Activation functions and their derivatives over ranges of a {@code float[]}, a vector at a
  * time with a masked tail. The formulas are the scalar backend's ({@code ScalarActivations}).
- * sigmoid and both GELUs use {@link VectorMath#exp}, with a scalar tail that gives the same bits, so
+ * sigmoid and both GELUs use {@link VectorMath}'s exp, with a scalar tail that gives the same bits, so
  * their results do not depend on when the JIT compiles them; tanh and softplus use the Vector
  * API's {@code TANH}, {@code LOG1P} and {@code EXPM1}, which C2 compiles to the SVML routines
  * (about 1 ulp in float, but not always the same bits as the interpreter's {@code Math} calls).
@@ -20,6 +20,11 @@ import jdk.incubator.vector.VectorOperators;
  * of different cases and box them, and one method holding every loop was too big for C1 ("out of
  * virtual registers") and stayed slow, interpreted-speed vector code for seconds (measured: a fused
  * dense layer at a third of the GEMM's speed until it was split).
+ *
+ * <p>Inside those methods the arithmetic is written in the loop, not in helpers taking a vector
+ * ({@code relu(v)}, {@code sigmoidGrad(y)}): C2 compiles such a helper into its caller only where it
+ * judges the call hot, and in a long-lived JVM it did not, boxing every vector that crossed the call
+ * (an LSTM's training step allocated 2.6 MB in the sigmoid). The tanh-GELU's helpers remain.
  */
 final class VectorActivations {
     private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
@@ -56,11 +61,11 @@ final class VectorActivations {
         int bound = F.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            relu(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+            FloatVector.fromArray(F, x, xOff + i).max(0f).intoArray(out, outOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            relu(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(out, outOff + i, m);
+            FloatVector.fromArray(F, x, xOff + i, m).max(0f).intoArray(out, outOff + i, m);
         }
     }
 
@@ -68,11 +73,13 @@ final class VectorActivations {
         int bound = F.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            leaky(FloatVector.fromArray(F, x, xOff + i), param).intoArray(out, outOff + i);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            v.mul(param).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, outOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            leaky(FloatVector.fromArray(F, x, xOff + i, m), param).intoArray(out, outOff + i, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i, m);
+            v.mul(param).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, outOff + i, m);
         }
     }
 
@@ -117,28 +124,23 @@ final class VectorActivations {
         }
     }
 
+    /** ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|), which never overflows. */
     private static void forwardSoftplus(float param, int n, float[] x, int xOff, float[] out, int outOff) {
         int bound = F.loopBound(n);
         int i = 0;
         for (; i < bound; i += L) {
-            softplus(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P))
+                    .intoArray(out, outOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
-            softplus(FloatVector.fromArray(F, x, xOff + i, m)).intoArray(out, outOff + i, m);
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i, m);
+            v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P))
+                    .intoArray(out, outOff + i, m);
         }
     }
 
-
-    /** max(x, 0), keeping NaN. */
-    private static FloatVector relu(FloatVector x) {
-        return x.max(0f);
-    }
-
-    /** x if x > 0 else param * x. */
-    private static FloatVector leaky(FloatVector x, float param) {
-        return x.mul(param).blend(x, x.compare(VectorOperators.GT, 0f));
-    }
 
     /**
      * 0.5 x (1 + tanh u) with u = c (x + a x^3), computed as x / (1 + e^(-2u)) (the same value, since
@@ -166,11 +168,6 @@ final class VectorActivations {
         return 1f / (VectorMath.exp(minus2u) + 1f);
     }
 
-    /** ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|), which never overflows. */
-    private static FloatVector softplus(FloatVector x) {
-        FloatVector t = x.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
-        return x.max(0f).add(t);
-    }
 
     /**
      * {@code dx[i] = dy[i] * act'(x[i])}, reading x only when {@link #backwardNeedsInput} says so
@@ -206,12 +203,14 @@ final class VectorActivations {
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + i);
-            g.mul(reluGrad(FloatVector.fromArray(F, in, inOff + i))).intoArray(dx, dxOff + i);
+            FloatVector v = FloatVector.fromArray(F, in, inOff + i);
+            g.mul(FloatVector.zero(F).blend(1f, v.compare(VectorOperators.GT, 0f))).intoArray(dx, dxOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m);
-            g.mul(reluGrad(FloatVector.fromArray(F, in, inOff + i, m))).intoArray(dx, dxOff + i, m);
+            FloatVector v = FloatVector.fromArray(F, in, inOff + i, m);
+            g.mul(FloatVector.zero(F).blend(1f, v.compare(VectorOperators.GT, 0f))).intoArray(dx, dxOff + i, m);
         }
     }
 
@@ -220,12 +219,14 @@ final class VectorActivations {
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + i);
-            g.mul(leakyGrad(FloatVector.fromArray(F, in, inOff + i), param)).intoArray(dx, dxOff + i);
+            FloatVector v = FloatVector.fromArray(F, in, inOff + i);
+            g.mul(FloatVector.broadcast(F, param).blend(1f, v.compare(VectorOperators.GT, 0f))).intoArray(dx, dxOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m);
-            g.mul(leakyGrad(FloatVector.fromArray(F, in, inOff + i, m), param)).intoArray(dx, dxOff + i, m);
+            FloatVector v = FloatVector.fromArray(F, in, inOff + i, m);
+            g.mul(FloatVector.broadcast(F, param).blend(1f, v.compare(VectorOperators.GT, 0f))).intoArray(dx, dxOff + i, m);
         }
     }
 
@@ -234,12 +235,14 @@ final class VectorActivations {
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + i);
-            g.mul(sigmoidGrad(FloatVector.fromArray(F, in, inOff + i))).intoArray(dx, dxOff + i);
+            FloatVector v = FloatVector.fromArray(F, in, inOff + i);
+            g.mul(v.mul(FloatVector.broadcast(F, 1f).sub(v))).intoArray(dx, dxOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m);
-            g.mul(sigmoidGrad(FloatVector.fromArray(F, in, inOff + i, m))).intoArray(dx, dxOff + i, m);
+            FloatVector v = FloatVector.fromArray(F, in, inOff + i, m);
+            g.mul(v.mul(FloatVector.broadcast(F, 1f).sub(v))).intoArray(dx, dxOff + i, m);
         }
     }
 
@@ -248,12 +251,14 @@ final class VectorActivations {
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + i);
-            g.mul(tanhGrad(FloatVector.fromArray(F, in, inOff + i))).intoArray(dx, dxOff + i);
+            FloatVector v = FloatVector.fromArray(F, in, inOff + i);
+            g.mul(FloatVector.broadcast(F, 1f).sub(v.mul(v))).intoArray(dx, dxOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m);
-            g.mul(tanhGrad(FloatVector.fromArray(F, in, inOff + i, m))).intoArray(dx, dxOff + i, m);
+            FloatVector v = FloatVector.fromArray(F, in, inOff + i, m);
+            g.mul(FloatVector.broadcast(F, 1f).sub(v.mul(v))).intoArray(dx, dxOff + i, m);
         }
     }
 
@@ -274,40 +279,17 @@ final class VectorActivations {
         int i = 0;
         for (; i < bound; i += L) {
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + i);
-            g.mul(softplusGrad(FloatVector.fromArray(F, in, inOff + i))).intoArray(dx, dxOff + i);
+            FloatVector v = FloatVector.fromArray(F, in, inOff + i);
+            g.mul(v.neg().lanewise(VectorOperators.EXPM1).neg()).intoArray(dx, dxOff + i);
         }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m);
-            g.mul(softplusGrad(FloatVector.fromArray(F, in, inOff + i, m))).intoArray(dx, dxOff + i, m);
+            FloatVector v = FloatVector.fromArray(F, in, inOff + i, m);
+            g.mul(v.neg().lanewise(VectorOperators.EXPM1).neg()).intoArray(dx, dxOff + i, m);
         }
     }
 
-
-    /** [y > 0] as 1 or 0. */
-    private static FloatVector reluGrad(FloatVector y) {
-        return FloatVector.zero(F).blend(1f, y.compare(VectorOperators.GT, 0f));
-    }
-
-    /** 1 if x > 0 else param. */
-    private static FloatVector leakyGrad(FloatVector x, float param) {
-        return FloatVector.broadcast(F, param).blend(1f, x.compare(VectorOperators.GT, 0f));
-    }
-
-    /** y (1 - y). */
-    private static FloatVector sigmoidGrad(FloatVector y) {
-        return y.mul(FloatVector.broadcast(F, 1f).sub(y));
-    }
-
-    /** 1 - y^2. */
-    private static FloatVector tanhGrad(FloatVector y) {
-        return FloatVector.broadcast(F, 1f).sub(y.mul(y));
-    }
-
-    /** sigmoid(x) = 1 - e^-y, as -expm1(-y) so it stays accurate when y is tiny. */
-    private static FloatVector softplusGrad(FloatVector y) {
-        return y.neg().lanewise(VectorOperators.EXPM1).neg();
-    }
 
     /**
      * With u = c (x + a x^3) and s = sigmoid(2u) (so 0.5 (1 + tanh u) = s and 1 - tanh^2 u = 4 s (1 - s)),
