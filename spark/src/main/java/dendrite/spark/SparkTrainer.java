@@ -34,35 +34,12 @@ import scala.reflect.ClassTag$;
  */
 public final class SparkTrainer {
     private final Sequential model;
-    private final SerializableSupplier<Loss> loss;
-    private final SerializableSupplier<Optimizer> optimizer;
-    private final int tasks;
-    private final int epochs;
-    private final int batchSize;
-    private final long seed;
-    private final Duration timeout;
-    private final String backend;
-    private final String checkpoints;
-    private final List<Example> validation;
-    private final int patience;
-    private final boolean restoreBest;
-    private final SerializableFunction<Long, dendrite.nn.optim.LearningRateSchedule> schedule;
+    private final Settings settings;
 
     private SparkTrainer(Builder b) {
         this.model = b.model;
-        this.loss = b.loss;
-        this.optimizer = b.optimizer;
-        this.tasks = b.tasks;
-        this.epochs = b.epochs;
-        this.batchSize = b.batchSize;
-        this.seed = b.seed;
-        this.timeout = b.timeout;
-        this.backend = b.backend;
-        this.checkpoints = b.checkpoints;
-        this.validation = b.validation;
-        this.patience = b.patience;
-        this.restoreBest = b.restoreBest;
-        this.schedule = b.schedule;
+        this.settings = new Settings(b.loss, b.optimizer, b.tasks, b.epochs, b.batchSize, b.seed, b.timeout, b.backend,
+                b.checkpoints, b.validation, b.patience, b.restoreBest, b.schedule);
     }
 
     /**
@@ -117,13 +94,13 @@ public final class SparkTrainer {
         // known now, so too many tasks are refused at once; on a cluster, executors may still be
         // coming (dynamic allocation), and Spark itself fails the stage, saying why, if they never do.
         int slots = data.context().defaultParallelism();
+        int tasks = settings.tasks();
         if (data.context().master().startsWith("local") && tasks > slots) {
             throw new IllegalArgumentException("spark trainer: " + tasks + " tasks must run at once (a barrier stage),"
                     + " but the cluster offers " + slots + " task slots; give tasks(" + slots + ") or more executors/cores");
         }
         JavaRDD<Example> shards = data.getNumPartitions() == tasks ? data : data.repartition(tasks);
-        TrainingTask task = new TrainingTask(ModelBytes.of(model), loss, optimizer, epochs, batchSize, seed, timeout,
-                backend, checkpoints, validation, patience, restoreBest, schedule);
+        TrainingTask task = new TrainingTask(ModelBytes.of(model), settings);
         ClassTag<TrainingTask.Result> tag = ClassTag$.MODULE$.apply(TrainingTask.Result.class);
         List<TrainingTask.Result> results = new ArrayList<>(
                 shards.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().collect());

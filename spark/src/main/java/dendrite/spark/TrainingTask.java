@@ -8,7 +8,6 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,36 +40,11 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
     }
 
     private final byte[] modelFile;
-    private final SerializableSupplier<dendrite.nn.losses.Loss> loss;
-    private final SerializableSupplier<dendrite.nn.optim.Optimizer> optimizer;
-    private final int epochs;
-    private final int globalBatch;
-    private final long seed;
-    private final Duration timeout;
-    private final String backend;
-    private final String checkpoints;
-    private final List<Example> validation;
-    private final int patience;
-    private final boolean restoreBest;
-    private final SerializableFunction<Long, dendrite.nn.optim.LearningRateSchedule> schedule;
+    private final Settings settings;
 
-    TrainingTask(byte[] modelFile, SerializableSupplier<dendrite.nn.losses.Loss> loss,
-            SerializableSupplier<dendrite.nn.optim.Optimizer> optimizer, int epochs, int globalBatch, long seed,
-            Duration timeout, String backend, String checkpoints, List<Example> validation, int patience,
-            boolean restoreBest, SerializableFunction<Long, dendrite.nn.optim.LearningRateSchedule> schedule) {
+    TrainingTask(byte[] modelFile, Settings settings) {
         this.modelFile = modelFile;
-        this.loss = loss;
-        this.optimizer = optimizer;
-        this.epochs = epochs;
-        this.globalBatch = globalBatch;
-        this.seed = seed;
-        this.timeout = timeout;
-        this.backend = backend;
-        this.checkpoints = checkpoints;
-        this.validation = validation == null ? null : new ArrayList<>(validation);
-        this.patience = patience;
-        this.restoreBest = restoreBest;
-        this.schedule = schedule;
+        this.settings = settings;
     }
 
     @Override
@@ -91,8 +65,8 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
                 addresses.add(new InetSocketAddress(parts[0], Integer.parseInt(parts[1])));
                 sizes[r] = Integer.parseInt(parts[2]);
             }
-            int steps = ShardPlan.stepsPerEpoch(sizes, globalBatch);
-            try (RingAllReduce ring = RingAllReduce.join(rank, addresses, server, timeout)) {
+            int steps = ShardPlan.stepsPerEpoch(sizes, settings.globalBatch());
+            try (RingAllReduce ring = RingAllReduce.join(rank, addresses, server, settings.timeout())) {
                 return CollectionConverters.asScala(List.of(train(shard, ring, steps)).iterator());
             }
         } catch (IOException e) {
@@ -101,20 +75,21 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
     }
 
     private Result train(List<Example> shard, RingAllReduce ring, int steps) {
-        Sequential model = ModelBytes.load(modelFile, backend);
+        Sequential model = ModelBytes.load(modelFile, settings.backend());
         Backend be = model.backend();
-        dendrite.nn.optim.Optimizer opt = optimizer.get();
-        if (schedule != null) {
-            opt.schedule(schedule.apply((long) steps * epochs));      // before a restore, which resumes its state
+        dendrite.nn.optim.Optimizer opt = settings.optimizer().get();
+        if (settings.schedule() != null) {
+            // Set before a restore, which resumes the schedule's state.
+            opt.schedule(settings.schedule().apply((long) steps * settings.epochs()));
         }
-        Replica replica = new Replica(model, loss.get(), opt, ring);
+        Replica replica = new Replica(model, settings.loss().get(), opt, ring);
         int rank = ring.rank();
-        CheckpointStore store = checkpoints == null ? null : new CheckpointStore(checkpoints);
+        CheckpointStore store = settings.checkpoints() == null ? null : new CheckpointStore(settings.checkpoints());
         // Every rank resumes from the same checkpoint: none is written before the first step, which
         // needs every rank, so all have looked before rank 0 can write the next one.
-        int first = store == null ? 0 : Math.min(store.latest(), epochs);
-        dendrite.nn.losses.Loss lossForValidation = loss.get();
-        EarlyStop stop = new EarlyStop(patience);
+        int first = store == null ? 0 : Math.min(store.latest(), settings.epochs());
+        dendrite.nn.losses.Loss lossForValidation = settings.loss().get();
+        EarlyStop stop = new EarlyStop(settings.patience());
         if (first > 0) {
             stop.resume(store.restore(first, model, opt));
         }
@@ -123,7 +98,7 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
         int n = shard.size();
         int features = shard.get(0).features().length;
         int targets = shard.get(0).target().length;
-        int b = ShardPlan.localBatch(globalBatch, ring.size(), rank);
+        int b = ShardPlan.localBatch(settings.globalBatch(), ring.size(), rank);
         float[] xs = new float[b * features];
         float[] ys = new float[b * targets];
         int[] inputDims = new int[model.inputShape().rank() + 1];
@@ -131,10 +106,10 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
         System.arraycopy(model.inputShape().dims(), 0, inputDims, 1, model.inputShape().rank());
         List<double[]> stats = new ArrayList<>();
         try (Tensor x = be.zeros(inputDims); Tensor y = targets == 1 ? be.zeros(b) : be.zeros(b, targets)) {
-            for (int epoch = first; epoch < epochs; epoch++) {
+            for (int epoch = first; epoch < settings.epochs(); epoch++) {
                 long start = System.nanoTime();
                 long syncBefore = replica.synchronisationNanos();
-                int[] order = ShardPlan.order(seed, epoch, rank, n);
+                int[] order = ShardPlan.order(settings.seed(), epoch, rank, n);
                 double lossSum = 0;
                 for (int s = 0; s < steps; s++) {
                     for (int i = 0; i < b; i++) {
@@ -144,14 +119,14 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
                     }
                     x.copyFrom(xs);
                     y.copyFrom(ys);
-                    lossSum += replica.step(x, y, globalBatch);
+                    lossSum += replica.step(x, y, settings.globalBatch());
                 }
                 double valLoss = Double.NaN;
                 double valAccuracy = Double.NaN;
-                if (validation != null) {
+                if (settings.validation() != null) {
                     java.util.Arrays.fill(shared, 0f);
                     if (rank == 0) {
-                        double[] v = Validation.measure(model, lossForValidation, validation);
+                        double[] v = Validation.measure(model, lossForValidation, settings.validation());
                         shared[0] = (float) v[0];
                         shared[1] = (float) v[1];
                     }
@@ -163,15 +138,15 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
                         (replica.synchronisationNanos() - syncBefore) / 1e9, valLoss, valAccuracy});
                 // The same number on every rank (the global loss, or rank 0's validation loss), so every
                 // replica's schedule takes the same decision.
-                opt.epochEnded(epoch, validation != null ? valLoss : lossSum / steps);
-                boolean improved = validation != null && stop.record(valLoss);
-                if (improved && restoreBest && rank == 0) {
+                opt.epochEnded(epoch, settings.validation() != null ? valLoss : lossSum / steps);
+                boolean improved = settings.validation() != null && stop.record(valLoss);
+                if (improved && settings.restoreBest() && rank == 0) {
                     best = state(model);
                 }
                 if (store != null && rank == 0) {
                     store.save(epoch + 1, model, opt, stop.progress());
                 }
-                if (validation != null && stop.shouldStop()) {
+                if (settings.validation() != null && stop.shouldStop()) {
                     break;
                 }
             }

@@ -1,0 +1,32 @@
+package dendrite.spark;
+
+import dendrite.nn.losses.Loss;
+import dendrite.nn.optim.LearningRateSchedule;
+import dendrite.nn.optim.Optimizer;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A {@link SparkTrainer}'s settings as they travel to every task: one serializable value, so that the
+ * driver and the tasks cannot disagree on a field.
+ *
+ * @param loss        each task's loss recipe
+ * @param optimizer   each task's optimizer recipe
+ * @param tasks       how many tasks train at once
+ * @param epochs      passes over the data
+ * @param globalBatch samples per step over all tasks
+ * @param seed        the shuffles' seed
+ * @param timeout     how long a task waits for a neighbour
+ * @param backend     the backend's name, or null for each executor's best
+ * @param checkpoints the checkpoint folder's URI, or null for none
+ * @param validation  validation samples, or null
+ * @param patience    early stopping's patience, 0 for none
+ * @param restoreBest whether early stopping returns the best epoch's weights
+ * @param schedule    the learning-rate schedule's recipe from the run's total steps, or null
+ */
+record Settings(SerializableSupplier<Loss> loss, SerializableSupplier<Optimizer> optimizer, int tasks, int epochs,
+        int globalBatch, long seed, Duration timeout, String backend, String checkpoints, List<Example> validation,
+        int patience, boolean restoreBest, SerializableFunction<Long, LearningRateSchedule> schedule)
+        implements Serializable {
+}
