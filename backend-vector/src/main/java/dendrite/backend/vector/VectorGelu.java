@@ -39,6 +39,8 @@ final class VectorGelu {
     private static final int BLOCK = 1024;
     /** One block of scratch per thread, made once: the kernels run on the caller's and the pool's threads. */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
+    /** A second block, for the density's exponential in the backward pass. */
+    private static final ThreadLocal<float[]> SCRATCH2 = ThreadLocal.withInitial(() -> new float[BLOCK]);
 
     /** 1 / (2 sqrt 2): t's denominator is 1 + |x| / (2 sqrt 2) = 1 + z / 2. */
     private static final float HALF_SQRT1_2 = (float) (0.5 / Math.sqrt(2.0));
@@ -101,25 +103,27 @@ final class VectorGelu {
         for (int j = 0; j < len; j += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + j);
             FloatVector t = FloatVector.broadcast(F, 1f).div(v.abs().mul(HALF_SQRT1_2).add(1f));
-            FloatVector p = Simd.mulAdd(t, FloatVector.broadcast(F, P9), FloatVector.broadcast(F, P8));
-            p = Simd.mulAdd(p, t, FloatVector.broadcast(F, P7));
-            p = Simd.mulAdd(p, t, FloatVector.broadcast(F, P6));
-            p = Simd.mulAdd(p, t, FloatVector.broadcast(F, P5));
-            p = Simd.mulAdd(p, t, FloatVector.broadcast(F, P4));
-            p = Simd.mulAdd(p, t, FloatVector.broadcast(F, P3));
-            p = Simd.mulAdd(p, t, FloatVector.broadcast(F, P2));
-            p = Simd.mulAdd(p, t, FloatVector.broadcast(F, P1));
-            p = Simd.mulAdd(p, t, FloatVector.broadcast(F, P0));
+            // fma written out, not through a helper: a vector passed to a method C2 leaves out of line is boxed
+            FloatVector p = Simd.FMA ? t.fma(FloatVector.broadcast(F, P9), FloatVector.broadcast(F, P8)) : t.mul(P9).add(P8);
+            p = Simd.FMA ? p.fma(t, FloatVector.broadcast(F, P7)) : p.mul(t).add(P7);
+            p = Simd.FMA ? p.fma(t, FloatVector.broadcast(F, P6)) : p.mul(t).add(P6);
+            p = Simd.FMA ? p.fma(t, FloatVector.broadcast(F, P5)) : p.mul(t).add(P5);
+            p = Simd.FMA ? p.fma(t, FloatVector.broadcast(F, P4)) : p.mul(t).add(P4);
+            p = Simd.FMA ? p.fma(t, FloatVector.broadcast(F, P3)) : p.mul(t).add(P3);
+            p = Simd.FMA ? p.fma(t, FloatVector.broadcast(F, P2)) : p.mul(t).add(P2);
+            p = Simd.FMA ? p.fma(t, FloatVector.broadcast(F, P1)) : p.mul(t).add(P1);
+            p = Simd.FMA ? p.fma(t, FloatVector.broadcast(F, P0)) : p.mul(t).add(P0);
             p.add(v.mul(v).mul(-0.5f)).intoArray(s, j);
         }
     }
 
     /** {@code s[j] = Phi(x)} from the exponent in {@code s[j]}: h = t e^s / 2, then h or 1 - h. */
     private static void normalCdf(int len, float[] x, int xOff, float[] s) {
+        VectorMath.exp(s, 0, 1f, 0f, s, 0, len);                   // e^s in place: an array pass, no vector call
         for (int j = 0; j < len; j += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + j);
             FloatVector t = FloatVector.broadcast(F, 1f).div(v.abs().mul(HALF_SQRT1_2).add(1f));
-            FloatVector h = t.mul(VectorMath.exp(FloatVector.fromArray(F, s, j))).mul(0.5f);
+            FloatVector h = t.mul(FloatVector.fromArray(F, s, j)).mul(0.5f);
             FloatVector.broadcast(F, 1f).sub(h).blend(h, v.compare(VectorOperators.LT, 0f)).intoArray(s, j);
         }
     }
@@ -134,10 +138,17 @@ final class VectorGelu {
     /** {@code dx = dy (x phi(x) + Phi(x))} with Phi in {@code s}. */
     private static void derivatives(int len, float[] x, int xOff, float[] s, float[] dy, int dyOff, float[] dx,
             int dxOff) {
+        float[] q = SCRATCH2.get();
         for (int j = 0; j < len; j += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + j);
-            FloatVector phi = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
-            FloatVector d = Simd.mulAdd(v, phi, FloatVector.fromArray(F, s, j));
+            v.mul(v).mul(-0.5f).intoArray(q, j);
+        }
+        VectorMath.exp(q, 0, 1f, 0f, q, 0, len);
+        for (int j = 0; j < len; j += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + j);
+            FloatVector phi = FloatVector.fromArray(F, q, j).mul(INV_SQRT_2PI);
+            FloatVector c = FloatVector.fromArray(F, s, j);
+            FloatVector d = Simd.FMA ? v.fma(phi, c) : v.mul(phi).add(c);
             FloatVector.fromArray(F, dy, dyOff + j).mul(d).intoArray(dx, dxOff + j);
         }
     }
