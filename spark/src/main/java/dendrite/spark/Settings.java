@@ -24,9 +24,17 @@ import java.util.List;
  * @param patience    early stopping's patience, 0 for none
  * @param restoreBest whether early stopping returns the best epoch's weights
  * @param schedule    the learning-rate schedule's recipe from the run's total steps, or null
+ * @param driver      where rank 0 reports each epoch ({@code host:port} of the driver's {@link EpochChannel}),
+ *                    or null when no listener waits
  */
 record Settings(SerializableSupplier<Loss> loss, SerializableSupplier<Optimizer> optimizer, int tasks, int epochs,
         int globalBatch, long seed, Duration timeout, String backend, String checkpoints, List<Example> validation,
-        int patience, boolean restoreBest, SerializableFunction<Long, LearningRateSchedule> schedule)
-        implements Serializable {
+        int patience, boolean restoreBest, SerializableFunction<Long, LearningRateSchedule> schedule,
+        String driver) implements Serializable {
+
+    /** The same settings, reporting epochs to the driver at {@code address}. */
+    Settings reportingTo(String address) {
+        return new Settings(loss, optimizer, tasks, epochs, globalBatch, seed, timeout, backend, checkpoints, validation,
+                patience, restoreBest, schedule, address);
+    }
 }

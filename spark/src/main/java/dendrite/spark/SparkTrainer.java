@@ -35,11 +35,13 @@ import scala.reflect.ClassTag$;
 public final class SparkTrainer {
     private final Sequential model;
     private final Settings settings;
+    private final List<EpochListener> listeners;
 
     private SparkTrainer(Builder b) {
         this.model = b.model;
         this.settings = new Settings(b.loss, b.optimizer, b.tasks, b.epochs, b.batchSize, b.seed, b.timeout, b.backend,
-                b.checkpoints, b.validation, b.patience, b.restoreBest, b.schedule);
+                b.checkpoints, b.validation, b.patience, b.restoreBest, b.schedule, null);
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /**
@@ -100,10 +102,18 @@ public final class SparkTrainer {
                     + " but the cluster offers " + slots + " task slots; give tasks(" + slots + ") or more executors/cores");
         }
         JavaRDD<Example> shards = data.getNumPartitions() == tasks ? data : data.repartition(tasks);
-        TrainingTask task = new TrainingTask(ModelBytes.of(model), settings);
         ClassTag<TrainingTask.Result> tag = ClassTag$.MODULE$.apply(TrainingTask.Result.class);
-        List<TrainingTask.Result> results = new ArrayList<>(
-                shards.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().collect());
+        List<TrainingTask.Result> results;
+        if (listeners.isEmpty()) {
+            TrainingTask task = new TrainingTask(ModelBytes.of(model), settings);
+            results = new ArrayList<>(shards.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().collect());
+        } else {
+            try (EpochChannel channel = new EpochChannel(listeners)) {
+                String host = data.context().getConf().get("spark.driver.host", "127.0.0.1");
+                TrainingTask task = new TrainingTask(ModelBytes.of(model), settings.reportingTo(host + ":" + channel.port()));
+                results = new ArrayList<>(shards.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().collect());
+            }
+        }
         results.sort((a, b) -> Integer.compare(a.rank(), b.rank()));
         TrainingTask.Result first = results.get(0);
         model.loadStateDict(first.state());
@@ -141,6 +151,7 @@ public final class SparkTrainer {
         private int patience;
         private boolean restoreBest;
         private SerializableFunction<Long, dendrite.nn.optim.LearningRateSchedule> schedule;
+        private final List<EpochListener> listeners = new ArrayList<>();
 
         private Builder(Sequential model) {
             this.model = java.util.Objects.requireNonNull(model, "model");
@@ -306,6 +317,19 @@ public final class SparkTrainer {
          */
         public Builder schedule(SerializableFunction<Long, dendrite.nn.optim.LearningRateSchedule> schedule) {
             this.schedule = schedule;
+            return this;
+        }
+
+        /**
+         * A listener the driver calls after each epoch while the tasks train, with the epoch's loss,
+         * timings and validation numbers (rank 0 reports them over a socket to the driver, which the
+         * executors must be able to reach, as they already must for Spark itself).
+         *
+         * @param listener called on a driver thread, one epoch at a time, in order
+         * @return this builder
+         */
+        public Builder listener(EpochListener listener) {
+            listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

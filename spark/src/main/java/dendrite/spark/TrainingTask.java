@@ -105,7 +105,11 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
         inputDims[0] = b;
         System.arraycopy(model.inputShape().dims(), 0, inputDims, 1, model.inputShape().rank());
         List<double[]> stats = new ArrayList<>();
-        try (Tensor x = be.zeros(inputDims); Tensor y = targets == 1 ? be.zeros(b) : be.zeros(b, targets)) {
+        String driver = settings.driver();
+        try (EpochChannel.Sender report = driver == null || rank != 0 ? null
+                        : new EpochChannel.Sender(driver.substring(0, driver.lastIndexOf(':')),
+                                Integer.parseInt(driver.substring(driver.lastIndexOf(':') + 1)));
+                Tensor x = be.zeros(inputDims); Tensor y = targets == 1 ? be.zeros(b) : be.zeros(b, targets)) {
             for (int epoch = first; epoch < settings.epochs(); epoch++) {
                 long start = System.nanoTime();
                 long syncBefore = replica.synchronisationNanos();
@@ -134,8 +138,20 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
                     valLoss = shared[0];
                     valAccuracy = shared[1];
                 }
-                stats.add(new double[] {lossSum / steps, (System.nanoTime() - start) / 1e9,
-                        (replica.synchronisationNanos() - syncBefore) / 1e9, valLoss, valAccuracy});
+                double[] epochStats = {lossSum / steps, (System.nanoTime() - start) / 1e9,
+                        (replica.synchronisationNanos() - syncBefore) / 1e9, valLoss, valAccuracy};
+                stats.add(epochStats);
+                if (report != null) {
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    metrics.put("loss", epochStats[0]);
+                    metrics.put("seconds", epochStats[1]);
+                    metrics.put("sync_seconds", epochStats[2]);
+                    if (settings.validation() != null) {
+                        metrics.put("val_loss", valLoss);
+                        metrics.put("val_accuracy", valAccuracy);
+                    }
+                    report.epoch(epoch, metrics);
+                }
                 // The same number on every rank (the global loss, or rank 0's validation loss), so every
                 // replica's schedule takes the same decision.
                 opt.epochEnded(epoch, settings.validation() != null ? valLoss : lossSum / steps);

@@ -337,6 +337,41 @@ class SparkTrainerTest {
         }
     }
 
+    /**
+     * The driver's listener hears every epoch while the stage runs (the first one long before fit
+     * returns), in order, with the numbers the run returns; validation metrics when there is validation.
+     */
+    @Test
+    void aListenerOnTheDriverHearsEachEpochWhileTheTasksTrain() {
+        List<Example> data = samples(2 * PER_TASK);
+        List<Integer> epochs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Map<String, Double>> metrics = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long[] firstHeard = {0};
+        SparkTrainer.Run run = trainer(model(Backends.get("scalar")), 6)
+                .validation(data.subList(0, 40))
+                .listener((epoch, m) -> {
+                    if (epochs.isEmpty()) {
+                        firstHeard[0] = System.nanoTime();
+                    }
+                    epochs.add(epoch);
+                    metrics.add(m);
+                })
+                .build().fit(spark.parallelize(data, 2));
+        long returned = System.nanoTime();
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), epochs);
+        for (int e = 0; e < 6; e++) {
+            assertEquals(run.losses()[e], metrics.get(e).get("loss"), 1e-12, "epoch " + e);
+            assertEquals(run.validationLosses()[e], metrics.get(e).get("val_loss"), 1e-6, "epoch " + e);
+            assertTrue(metrics.get(e).containsKey("val_accuracy") && metrics.get(e).containsKey("sync_seconds"));
+        }
+        double lastFive = 0;
+        for (int e = 1; e < 6; e++) {
+            lastFive += run.seconds()[e];
+        }
+        assertTrue(returned - firstHeard[0] > 0.5 * lastFive * 1e9, "heard epoch 0 while the other five were still"
+                + " to run: " + (returned - firstHeard[0]) / 1e9 + " s before fit returned, epochs 1-5 took " + lastFive + " s");
+    }
+
     /** A cosine schedule over the run, made on each task from the run's step count, as one process has it. */
     @Test
     void aScheduleOverTheWholeRunMatchesOneProcess() {

@@ -1,0 +1,121 @@
+package dendrite.spark;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The line from rank 0 back to the driver that carries each epoch's numbers to the
+ * {@link EpochListener}s while the stage runs: the driver listens, rank 0 connects once and writes one
+ * line per epoch ({@code epoch key=value ...}).
+ */
+final class EpochChannel implements AutoCloseable {
+    private final ServerSocket server;
+    private final Thread reader;
+    private volatile Throwable listenerFailure;
+
+    /** Listens on every interface of the driver and hands each epoch's line to the listeners. */
+    EpochChannel(List<EpochListener> listeners) {
+        try {
+            server = new ServerSocket();
+            server.bind(new InetSocketAddress(0));
+        } catch (IOException e) {
+            throw new UncheckedIOException("spark trainer: cannot open the driver's socket for listeners", e);
+        }
+        reader = new Thread(() -> {
+            try (Socket s = server.accept();
+                    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    String[] parts = line.split(" ");
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    for (int i = 1; i < parts.length; i++) {
+                        int eq = parts[i].indexOf('=');
+                        metrics.put(parts[i].substring(0, eq), Double.parseDouble(parts[i].substring(eq + 1)));
+                    }
+                    int epoch = Integer.parseInt(parts[0]);
+                    // After a listener fails, the lines are still read (rank 0 must never block on a full
+                    // socket), but no listener is called again.
+                    for (int i = 0; i < listeners.size() && listenerFailure == null; i++) {
+                        try {
+                            listeners.get(i).onEpochEnd(epoch, java.util.Collections.unmodifiableMap(metrics));
+                        } catch (RuntimeException | Error e) {
+                            listenerFailure = e;
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the channel closed: the run ended or failed, which fit reports
+            }
+        }, "dendrite-spark-epochs");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The port rank 0 connects to. */
+    int port() {
+        return server.getLocalPort();
+    }
+
+    /** Waits (briefly) for the last lines to be handed out, then closes; rethrows a listener's failure. */
+    @Override
+    public void close() {
+        try {
+            reader.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // nothing is waiting on it any more
+        }
+        if (listenerFailure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (listenerFailure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /** Rank 0's end: connects to the driver and writes one line per epoch. */
+    static final class Sender implements AutoCloseable {
+        private final Socket socket;
+        private final PrintWriter out;
+
+        Sender(String host, int port) {
+            try {
+                socket = new Socket(host, port);
+                out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("spark trainer: rank 0 cannot reach the driver at " + host + ":" + port
+                        + " to report epochs to its listeners", e);
+            }
+        }
+
+        void epoch(int epoch, Map<String, Double> metrics) {
+            StringBuilder line = new StringBuilder(Integer.toString(epoch));
+            metrics.forEach((k, v) -> line.append(' ').append(k).append('=').append(String.format(Locale.ROOT, "%s", v)));
+            out.println(line);
+        }
+
+        @Override
+        public void close() {
+            out.flush();
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // the driver sees the end of the stream either way
+            }
+        }
+    }
+}
