@@ -106,12 +106,12 @@ public final class SparkTrainer {
         List<TrainingTask.Result> results;
         if (listeners.isEmpty()) {
             TrainingTask task = new TrainingTask(ModelBytes.of(model), settings);
-            results = new ArrayList<>(shards.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().collect());
+            results = run(shards, task, tag);
         } else {
             try (EpochChannel channel = new EpochChannel(listeners)) {
                 String host = data.context().getConf().get("spark.driver.host", "127.0.0.1");
                 TrainingTask task = new TrainingTask(ModelBytes.of(model), settings.reportingTo(host + ":" + channel.port()));
-                results = new ArrayList<>(shards.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().collect());
+                results = run(shards, task, tag);
             }
         }
         results.sort((a, b) -> Integer.compare(a.rank(), b.rank()));
@@ -133,6 +133,16 @@ public final class SparkTrainer {
             }
         }
         return new Run(first.first(), losses, seconds, sync, valLosses, valAccuracies, first.steps());
+    }
+
+    /**
+     * Runs the barrier stage. Its results go through a shuffle before they are collected, which makes
+     * it a shuffle-map stage: Spark retries a failed barrier shuffle-map stage whole (and the retried
+     * tasks resume from the newest checkpoint), but never a failed barrier result stage.
+     */
+    private static List<TrainingTask.Result> run(JavaRDD<Example> shards, TrainingTask task,
+            ClassTag<TrainingTask.Result> tag) {
+        return new ArrayList<>(shards.rdd().barrier().mapPartitions(task, false, tag).toJavaRDD().repartition(1).collect());
     }
 
     /** Settings for a {@link SparkTrainer}; only the loss and the optimizer must be given. */

@@ -70,6 +70,77 @@ class LocalClusterSmokeTest {
                 right += (o[1] > o[0] ? 1 : 0) == (int) data.get(i).target()[0] ? 1 : 0;
             }
             assertTrue(right > 0.9 * data.size(), right + " of " + data.size() + " right");
+
+            aTaskThatDiesMidRunIsRetriedFromTheLastCheckpointToTheSameBits(spark, data);
+        }
+    }
+
+    /**
+     * Rank 1 throws in epoch 2, once: Spark retries the whole barrier stage on fresh tasks, which resume
+     * from the newest checkpoint and end with the bits of a run that never failed.
+     */
+    private static void aTaskThatDiesMidRunIsRetriedFromTheLastCheckpointToTheSameBits(JavaSparkContext spark,
+            List<Example> data) throws Exception {
+        Path dir = Files.createTempDirectory("dendrite-retry");
+        Sequential straight = Sequential.builder(6).dense(16).relu().dense(2).build(Backends.get("scalar"), 5);
+        retryTrainer(straight, dir.resolve("a").toUri().toString(), null).fit(spark.parallelize(data, 2));
+
+        String marker = dir.resolve("died").toString();
+        Sequential retried = Sequential.builder(6).dense(16).relu().dense(2).build(Backends.get("scalar"), 5);
+        SparkTrainer.Run run = retryTrainer(retried, dir.resolve("b").toUri().toString(), marker)
+                .fit(spark.parallelize(data, 2));
+        assertTrue(Files.exists(Path.of(marker)), "rank 1 died once");
+        assertTrue(run.firstEpoch() == 1 || run.firstEpoch() == 2, "resumed after epoch 1 or 2: " + run.firstEpoch());
+        for (var e : straight.stateDict().entrySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue().toArray(),
+                    retried.stateDict().get(e.getKey()).toArray(), e.getKey());
+        }
+    }
+
+    private static SparkTrainer retryTrainer(Sequential m, String checkpoints, String marker) {
+        // 128 samples a task, 16 a step: 8 steps an epoch; the 17th forward pass is epoch 2's first.
+        return SparkTrainer.builder(m)
+                .loss(() -> marker == null ? Losses.softmaxCrossEntropy() : new DiesOnce(marker, 17))
+                .optimizer(() -> new Sgd(0.1, 0.9, false))
+                .tasks(2).batchSize(32).epochs(4).backend("scalar").checkpoints(checkpoints)
+                .build();
+    }
+
+    /** Softmax cross-entropy that throws at its n-th forward pass on rank 1, the first time only (a marker file). */
+    private static final class DiesOnce implements dendrite.nn.losses.Loss {
+        private final dendrite.nn.losses.Loss loss = Losses.softmaxCrossEntropy();
+        private final String marker;
+        private final int failAt;
+        private int calls;
+
+        DiesOnce(String marker, int failAt) {
+            this.marker = marker;
+            this.failAt = failAt;
+        }
+
+        @Override
+        public String name() {
+            return loss.name();
+        }
+
+        @Override
+        public dendrite.tensor.Tensor forward(dendrite.tensor.Tensor prediction, dendrite.tensor.Tensor target) {
+            if (++calls == failAt && org.apache.spark.TaskContext.get().partitionId() == 1) {
+                try {
+                    Files.createFile(Path.of(marker));
+                    throw new IllegalStateException("rank 1 dies here, once");
+                } catch (java.nio.file.FileAlreadyExistsException retried) {
+                    // the retried stage: carry on
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return loss.forward(prediction, target);
+        }
+
+        @Override
+        public dendrite.tensor.Tensor backward() {
+            return loss.backward();
         }
     }
 
