@@ -15,17 +15,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The line from rank 0 back to the driver that carries each epoch's numbers to the
- * {@link EpochListener}s while the stage runs: the driver listens, rank 0 connects once and writes one
- * line per epoch ({@code epoch key=value ...}).
+ * The line from rank 0 back to the driver that carries each epoch's numbers and each step's loss to
+ * the {@link EpochListener}s and {@link StepListener}s while the stage runs: the driver listens, rank 0
+ * connects once and writes one line per step ({@code step <epoch> <step> <loss>}, when a step listener
+ * waits) and per epoch ({@code <epoch> key=value ...}).
  */
 final class EpochChannel implements AutoCloseable {
     private final ServerSocket server;
     private final Thread reader;
     private volatile Throwable listenerFailure;
 
-    /** Listens on every interface of the driver and hands each epoch's line to the listeners. */
-    EpochChannel(List<EpochListener> listeners) {
+    /** Listens on every interface of the driver and hands each epoch's and step's line to the listeners. */
+    EpochChannel(List<EpochListener> listeners, List<StepListener> stepListeners) {
         try {
             server = new ServerSocket();
             server.bind(new InetSocketAddress(0));
@@ -36,6 +37,20 @@ final class EpochChannel implements AutoCloseable {
             try (Socket s = server.accept();
                     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.startsWith("step ")) {                  // step <epoch> <step> <loss>
+                        String[] p = line.split(" ");
+                        int epoch = Integer.parseInt(p[1]);
+                        int step = Integer.parseInt(p[2]);
+                        double loss = Double.parseDouble(p[3]);
+                        for (int i = 0; i < stepListeners.size() && listenerFailure == null; i++) {
+                            try {
+                                stepListeners.get(i).onStepEnd(epoch, step, loss);
+                            } catch (RuntimeException | Error e) {
+                                listenerFailure = e;
+                            }
+                        }
+                        continue;
+                    }
                     String[] parts = line.split(" ");
                     Map<String, Double> metrics = new LinkedHashMap<>();
                     for (int i = 1; i < parts.length; i++) {
@@ -95,11 +110,17 @@ final class EpochChannel implements AutoCloseable {
         Sender(String host, int port) {
             try {
                 socket = new Socket(host, port);
-                out = new PrintWriter(socket.getOutputStream(), true, StandardCharsets.UTF_8);
+                socket.setTcpNoDelay(true);
+                out = new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(socket.getOutputStream(),
+                        StandardCharsets.UTF_8)), true);
             } catch (IOException e) {
                 throw new UncheckedIOException("spark trainer: rank 0 cannot reach the driver at " + host + ":" + port
                         + " to report epochs to its listeners", e);
             }
+        }
+
+        void step(int epoch, int step, double loss) {
+            out.println("step " + epoch + " " + step + " " + loss);
         }
 
         void epoch(int epoch, Map<String, Double> metrics) {

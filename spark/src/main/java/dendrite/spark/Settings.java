@@ -26,15 +26,16 @@ import java.util.List;
  * @param schedule    the learning-rate schedule's recipe from the run's total steps, or null
  * @param driver      where rank 0 reports each epoch ({@code host:port} of the driver's {@link EpochChannel}),
  *                    or null when no listener waits
+ * @param reportSteps whether rank 0 also reports every step's loss (a step listener waits)
  */
 record Settings(SerializableSupplier<Loss> loss, SerializableSupplier<Optimizer> optimizer, int tasks, int epochs,
         int globalBatch, long seed, Duration timeout, String backend, String checkpoints, List<Example> validation,
         int patience, boolean restoreBest, SerializableFunction<Long, LearningRateSchedule> schedule,
-        String driver) implements Serializable {
+        String driver, boolean reportSteps) implements Serializable {
 
-    /** The same settings, reporting epochs to the driver at {@code address}. */
-    Settings reportingTo(String address) {
+    /** The same settings, reporting epochs (and steps, if {@code steps}) to the driver at {@code address}. */
+    Settings reportingTo(String address, boolean steps) {
         return new Settings(loss, optimizer, tasks, epochs, globalBatch, seed, timeout, backend, checkpoints, validation,
-                patience, restoreBest, schedule, address);
+                patience, restoreBest, schedule, address, steps);
     }
 }

@@ -36,12 +36,14 @@ public final class SparkTrainer {
     private final Sequential model;
     private final Settings settings;
     private final List<EpochListener> listeners;
+    private final List<StepListener> stepListeners;
 
     private SparkTrainer(Builder b) {
         this.model = b.model;
         this.settings = new Settings(b.loss, b.optimizer, b.tasks, b.epochs, b.batchSize, b.seed, b.timeout, b.backend,
-                b.checkpoints, b.validation, b.patience, b.restoreBest, b.schedule, null);
+                b.checkpoints, b.validation, b.patience, b.restoreBest, b.schedule, null, false);
         this.listeners = List.copyOf(b.listeners);
+        this.stepListeners = List.copyOf(b.stepListeners);
     }
 
     /**
@@ -104,13 +106,14 @@ public final class SparkTrainer {
         JavaRDD<Example> shards = data.getNumPartitions() == tasks ? data : data.repartition(tasks);
         ClassTag<TrainingTask.Result> tag = ClassTag$.MODULE$.apply(TrainingTask.Result.class);
         List<TrainingTask.Result> results;
-        if (listeners.isEmpty()) {
+        if (listeners.isEmpty() && stepListeners.isEmpty()) {
             TrainingTask task = new TrainingTask(ModelBytes.of(model), settings);
             results = run(shards, task, tag);
         } else {
-            try (EpochChannel channel = new EpochChannel(listeners)) {
+            try (EpochChannel channel = new EpochChannel(listeners, stepListeners)) {
                 String host = data.context().getConf().get("spark.driver.host", "127.0.0.1");
-                TrainingTask task = new TrainingTask(ModelBytes.of(model), settings.reportingTo(host + ":" + channel.port()));
+                TrainingTask task = new TrainingTask(ModelBytes.of(model), settings.reportingTo(host + ":" + channel.port(),
+                        !stepListeners.isEmpty()));
                 results = run(shards, task, tag);
             }
         }
@@ -162,6 +165,7 @@ public final class SparkTrainer {
         private boolean restoreBest;
         private SerializableFunction<Long, dendrite.nn.optim.LearningRateSchedule> schedule;
         private final List<EpochListener> listeners = new ArrayList<>();
+        private final List<StepListener> stepListeners = new ArrayList<>();
 
         private Builder(Sequential model) {
             this.model = java.util.Objects.requireNonNull(model, "model");
@@ -340,6 +344,18 @@ public final class SparkTrainer {
          */
         public Builder listener(EpochListener listener) {
             listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * A listener the driver calls after each global step while the tasks train, with the global
+         * batch's loss (one line per step travels from rank 0 to the driver).
+         *
+         * @param listener called on a driver thread, one step at a time, in order
+         * @return this builder
+         */
+        public Builder stepListener(StepListener listener) {
+            stepListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -123,7 +123,11 @@ final class TrainingTask extends AbstractFunction1<scala.collection.Iterator<Exa
                     }
                     x.copyFrom(xs);
                     y.copyFrom(ys);
-                    lossSum += replica.step(x, y, settings.globalBatch());
+                    double stepLoss = replica.step(x, y, settings.globalBatch());
+                    lossSum += stepLoss;
+                    if (report != null && settings.reportSteps()) {
+                        report.step(epoch, s, stepLoss);
+                    }
                 }
                 double valLoss = Double.NaN;
                 double valAccuracy = Double.NaN;

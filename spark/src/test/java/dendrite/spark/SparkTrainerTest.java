@@ -342,13 +342,15 @@ class SparkTrainerTest {
      * returns), in order, with the numbers the run returns; validation metrics when there is validation.
      */
     @Test
-    void aListenerOnTheDriverHearsEachEpochWhileTheTasksTrain() {
+    void listenersOnTheDriverHearEachEpochAndStepWhileTheTasksTrain() {
         List<Example> data = samples(2 * PER_TASK);
         List<Integer> epochs = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<Map<String, Double>> metrics = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<double[]> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
         long[] firstHeard = {0};
         SparkTrainer.Run run = trainer(model(Backends.get("scalar")), 6)
                 .validation(data.subList(0, 40))
+                .stepListener((epoch, step, loss) -> steps.add(new double[] {epoch, step, loss}))
                 .listener((epoch, m) -> {
                     if (epochs.isEmpty()) {
                         firstHeard[0] = System.nanoTime();
@@ -359,6 +361,17 @@ class SparkTrainerTest {
                 .build().fit(spark.parallelize(data, 2));
         long returned = System.nanoTime();
         assertEquals(List.of(0, 1, 2, 3, 4, 5), epochs);
+        assertEquals(6 * run.stepsPerEpoch(), steps.size(), "every step heard");
+        for (int e = 0; e < 6; e++) {
+            double sum = 0;
+            for (int k = 0; k < run.stepsPerEpoch(); k++) {
+                double[] st = steps.get(e * run.stepsPerEpoch() + k);
+                assertEquals(e, (int) st[0]);
+                assertEquals(k, (int) st[1]);
+                sum += st[2];
+            }
+            assertEquals(run.losses()[e], sum / run.stepsPerEpoch(), 1e-9, "the steps' losses average to the epoch's");
+        }
         for (int e = 0; e < 6; e++) {
             assertEquals(run.losses()[e], metrics.get(e).get("loss"), 1e-12, "epoch " + e);
             assertEquals(run.validationLosses()[e], metrics.get(e).get("val_loss"), 1e-6, "epoch " + e);
