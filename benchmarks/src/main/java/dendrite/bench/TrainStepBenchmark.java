@@ -29,9 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * 1 KB.
  *
  * <p>Tear-down also measures that itself, once the JIT has settled after JMH's iterations, so the
- * figure is printed even without the profiler: the bytes all threads allocated over a run of steps
- * (the vector backend computes on a pool), and on backends that count their device buffers, how
- * many more are live afterwards.
+ * figure is printed even without the profiler: the bytes all threads allocated per step (the vector
+ * backend computes on a pool), window after window of steps until the count stops falling, and on
+ * backends that count their device buffers, how many more are live afterwards.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -42,6 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TrainStepBenchmark {
     /** Steps in tear-down's own allocation measurement (and as many before it). */
     private static final int MEASURED_STEPS = 200;
+    /** Windows of {@link #MEASURED_STEPS} steps at most in tear-down's measurement. */
+    private static final int MAX_WINDOWS = 8;
 
     @Param({"scalar", "vector", "opencl"})
     public String backend;
@@ -71,28 +73,48 @@ public class TrainStepBenchmark {
         return loop.step(order, from, from + Mlp.BATCH);
     }
 
+    /**
+     * Measures windows of steps one after another until one allocates as little as the window
+     * before it (or {@link #MAX_WINDOWS} have run), and prints every window's figure. A kernel called
+     * once a step (the loss's element-wise product) reaches C2 only after several hundred steps, and
+     * until then runs as allocating C1 code: a single window right after JMH's short iterations
+     * caught it there in some runs and not in others (1 B to 46 KB a step), which is warm-up, not
+     * a steady step.
+     */
     private void reportSteadyAllocation() {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        // Steps before measuring, in case a fresh buffer is still to be made; slow backends get
-        // fewer so tear-down stays short.
+        // Slow backends get shorter windows so tear-down stays short.
         int steps = backend.equals("scalar") ? MEASURED_STEPS / 10 : MEASURED_STEPS;
         for (int i = 0; i < steps; i++) {
             step();
         }
         loop.backend.synchronize();
         MemoryStats before = loop.backend.memory();
-        long bytes = threads.getTotalThreadAllocatedBytes();
-        for (int i = 0; i < steps; i++) {
-            step();
+        StringBuilder windows = new StringBuilder();
+        double previous = Double.MAX_VALUE;
+        double perStep = 0;
+        int window = 0;
+        while (window < MAX_WINDOWS) {
+            long bytes = threads.getTotalThreadAllocatedBytes();
+            for (int i = 0; i < steps; i++) {
+                step();
+            }
+            loop.backend.synchronize();
+            perStep = (threads.getTotalThreadAllocatedBytes() - bytes) / (double) steps;
+            window++;
+            windows.append(window == 1 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", perStep));
+            if (perStep >= previous || perStep < 1) {
+                break;
+            }
+            previous = perStep;
         }
-        loop.backend.synchronize();
-        bytes = threads.getTotalThreadAllocatedBytes() - bytes;
         MemoryStats after = loop.backend.memory();
         String buffers = before.tracked()
                 ? ", live device buffers " + before.liveBuffers() + " -> " + after.liveBuffers()
                 : " (heap backend: no device buffers to count)";
-        System.out.printf(Locale.ROOT, "%nsteady state on %s: %.0f bytes allocated per step (all threads, over %d steps"
-                + " after the measurement)%s%n", backend, bytes / (double) steps, steps, buffers);
+        System.out.printf(Locale.ROOT, "%nsteady state on %s: %.0f bytes allocated per step (all threads, the last of %d"
+                + " windows of %d steps after the measurement: %s bytes a step)%s%n",
+                backend, perStep, window, steps, windows, buffers);
     }
 
     @TearDown(Level.Trial)
