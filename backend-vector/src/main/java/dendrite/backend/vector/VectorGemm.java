@@ -6,6 +6,7 @@ import static dendrite.backend.vector.GemmKernel.PMR;
 import static dendrite.backend.vector.Simd.L;
 
 import dendrite.tensor.op.Activation;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 
 /**
@@ -22,6 +23,11 @@ import java.util.function.IntConsumer;
  *         for each NR-panel of B, for each PMR-panel of A: micro-kernel, then store
  * </pre>
  * (For C 2048 or more wide the last two loops swap; see {@code blockPacked}.)
+ *
+ * <p>Split over threads, a product of at least {@link #SHARED_WORK} multiply-adds runs the K blocks
+ * as shared passes ({@code passes}): B's panels packed once per pass and many small parts per thread,
+ * claimed as threads come free, so that one thread slowed by another process does not hold up the
+ * product. Smaller ones give each thread one share of C (by columns, or by rows when C is narrow).
  *
  * KC is the same on every machine ({@link #KC}): it decides the order in which each output
  * element's products are added, so it alone must not depend on the CPU. MC (an A block fills a
@@ -42,6 +48,19 @@ final class VectorGemm {
      * thread, since handing work over costs about a microsecond even to a spinning worker.
      */
     private static final long PARALLEL_GRAIN = 1L << 19;
+    /**
+     * Multiply-adds from which a packed product split over threads runs in shared passes
+     * ({@link #passes}): below it, each thread packs its own share of B and A, as for one thread.
+     */
+    static final long SHARED_WORK = 1L << 22;
+    /**
+     * Parts per thread in each shared pass: enough that a thread slowed by another process (the
+     * other hyperthread of its core busy, a core shared with another tenant) leaves its last parts to
+     * the others instead of holding every pass up.
+     */
+    private static final int PARTS_PER_THREAD = 4;
+    /** Column panels a part of a shared pass takes at the least when C is split by columns too. */
+    private static final int MIN_CHUNK_PANELS = 4;
     /** Width of C (in floats) from which row panels are the outer loop; see blockPacked. */
     private static final int WIDE_C = 2048;
     /** Below this many multiply-adds, no packing: the copies would cost more than they save. */
@@ -93,6 +112,23 @@ final class VectorGemm {
         final IntConsumer part = p -> ops.gemm.part(ops, p);
         /** This thread's batched products, when it shares a batch out (see {@link #batchedGemm}). */
         final BatchJob batch = new BatchJob();
+        /** Runs part p of a shared pass of {@link #ops} (see {@link #passes}). */
+        final IntConsumer passPart = p -> ops.gemm.passPart(ops, p);
+        /** Shared passes this thread has led; numbers the passes for {@link #panelStates}. */
+        long passes;
+        /**
+         * One state per B panel of the passes this thread leads: {@code 2 * pass + 1} while a thread
+         * packs it in that pass, {@code 2 * pass + 2} once packed; anything less means not yet.
+         */
+        AtomicLongArray panelStates = new AtomicLongArray(0);
+
+        AtomicLongArray panelStates(int panels) {
+            if (panelStates.length() < panels) {
+                panelStates = new AtomicLongArray(panels);
+                passes = 0;
+            }
+            return panelStates;
+        }
 
         float[] a(int size) {
             if (a.length < size) {
@@ -373,6 +409,10 @@ final class VectorGemm {
             block(o, 0, m, 0, n);
             return;
         }
+        if (!o.inPlace && work >= SHARED_WORK) {
+            passes(o, ws, parts);
+            return;
+        }
         // Packed: split along n when each part keeps several full panels (each thread then packs only
         // its part of B), else along m. In place: along m when each part gets two row tiles and all of
         // B fits in L1, since parts side by side share a cache line in every row of C, paid on every
@@ -464,6 +504,26 @@ final class VectorGemm {
         /** How the parts divide the product, and the rows or columns in each. */
         Split split;
         int step;
+        // The shared pass in progress (see passes): B's K block [pc, pc + kb) of columns [jc, jc + nb),
+        // packed into passB panel by panel by whichever part needs a panel first.
+        float[] passB;
+        AtomicLongArray panelStates;
+        long pass;
+        int jc;
+        int nb;
+        int pc;
+        int kb;
+        int kp;
+        int kb0;
+        boolean first;
+        boolean last;
+        boolean direct;
+        boolean rowsOuter;
+        /** Rows of a part (a multiple of PMR), and the parts' layout: row blocks by column chunks. */
+        int partRows;
+        int chunks;
+        int chunkPanels;
+        int rowBlocks;
 
         Operands set(VectorGemm gemm, int m, int n, int k, float alpha, float beta, float[] a, int aOff, int aRs,
                 int aCs, float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, float[] bias, int biasOff,
@@ -499,6 +559,8 @@ final class VectorGemm {
             bias = null;
             aPacked = null;
             bPanels = null;
+            passB = null;
+            panelStates = null;
         }
     }
 
@@ -600,6 +662,144 @@ final class VectorGemm {
                 GemmKernel.multiplyPackedNarrow(kp, aPack, a0 + ir * kp, bPack, jr * kp, tile);
             }
             store(o, tile, ic + ir, mr, jc + jr, nr, first, last);
+        }
+    }
+
+    /**
+     * A large packed product on several threads, in the GotoBLAS order of {@link #blockPacked}, one
+     * pass per K block (and column block) with the threads sharing each pass: a pass is cut into
+     * {@link #PARTS_PER_THREAD} parts per thread or more (row blocks, and column chunks when there are
+     * few rows), which the threads claim as they come free, so a thread slowed by another process
+     * takes fewer of them instead of holding up the product. The pass's B panels are packed once,
+     * into the calling thread's buffer, each by the first part to need it ({@link #panel}); each part
+     * packs its own block of A. The passes run one after another, so each element's sum runs over
+     * the K blocks in order: the same bits as on one thread.
+     */
+    private void passes(Operands o, Workspace ws, int parts) {
+        int m = o.m;
+        int n = o.n;
+        int k = o.k;
+        int kb0 = kBlock(k);
+        boolean rowsOuter = n >= WIDE_C;
+        int ncBlock = rowsOuter ? ncRowsOuter : nc;
+        int nbMax = roundUp(ceilDiv(n, ceilDiv(n, ncBlock)), NR);
+        int kp0 = GemmKernel.depth(kb0);
+        int target = PARTS_PER_THREAD * parts;
+        int rows = roundUp(ceilDiv(m, ceilDiv(m, mc)), PMR);
+        if (ceilDiv(m, rows) < target) {
+            rows = Math.max(PMR, roundUp(ceilDiv(m, target), PMR));
+        }
+        int rowBlocks = ceilDiv(m, rows);
+        o.passB = ws.b(kp0 * nbMax);
+        o.panelStates = ws.panelStates(nbMax / NR);
+        o.partRows = rows;
+        o.rowBlocks = rowBlocks;
+        o.rowsOuter = rowsOuter;
+        o.kb0 = kb0;
+        for (int jc = 0; jc < n; jc += nbMax) {
+            int nb = Math.min(nbMax, n - jc);
+            int panels = ceilDiv(nb, NR);
+            int chunks = rowBlocks >= target ? 1
+                    : Math.min(ceilDiv(target, rowBlocks), Math.max(1, panels / MIN_CHUNK_PANELS));
+            int chunkPanels = ceilDiv(panels, chunks);
+            o.chunkPanels = chunkPanels;
+            o.chunks = ceilDiv(panels, chunkPanels);
+            o.jc = jc;
+            o.nb = nb;
+            for (int pc = 0; pc < k; pc += kb0) {
+                int kb = Math.min(kb0, k - pc);
+                o.pc = pc;
+                o.kb = kb;
+                o.kp = GemmKernel.depth(kb);
+                o.first = pc == 0;
+                o.last = pc + kb == k;
+                // Full tiles skip the tile buffer when the store is a copy or a sum (plus the bias).
+                o.direct = o.alpha == 1f && (!o.first || o.beta == 0f);
+                o.pass = ++ws.passes;
+                parallel.run(rowBlocks * o.chunks, ws.passPart);
+            }
+        }
+    }
+
+    /**
+     * Part p of the shared pass in progress: row block {@code p / chunks}, column chunk
+     * {@code p % chunks}. Row blocks that share a chunk start at different panels, so that parts
+     * running at once pack different panels rather than wait for each other's.
+     */
+    private void passPart(Operands o, int p) {
+        Workspace mine = workspaces.get();
+        int rb = p / o.chunks;
+        int q0 = p % o.chunks * o.chunkPanels;
+        int count = Math.min(o.chunkPanels, ceilDiv(o.nb, NR) - q0);
+        int start = rb * count / o.rowBlocks;
+        int ic = rb * o.partRows;
+        int rows = Math.min(o.partRows, o.m - ic);
+        int kp = o.kp;
+        float[] aPack;
+        int a0;
+        if (o.aPacked != null) {
+            aPack = o.aPacked;
+            a0 = o.aPackedOff + o.pc / o.kb0 * (GemmKernel.depth(o.kb0) * roundUp(o.m, PMR)) + ic * kp;
+        } else {
+            aPack = mine.a(kp * roundUp(rows, PMR));
+            GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, rows, o.pc, o.kb, aPack, 0, mine.gatherA);
+            a0 = 0;
+        }
+        float[] bPack = o.passB;
+        float[] tile = mine.tile;
+        if (o.rowsOuter) {
+            for (int ir = 0; ir < rows; ir += PMR) {
+                for (int i = 0; i < count; i++) {
+                    int q = q0 + (start + i) % count;
+                    panel(o, q, mine);
+                    tile(o, tile, aPack, a0, bPack, kp, ic, ir, rows, o.jc, q * NR, o.nb, o.first, o.last, o.direct);
+                }
+            }
+        } else {
+            for (int i = 0; i < count; i++) {
+                int q = q0 + (start + i) % count;
+                panel(o, q, mine);
+                for (int ir = 0; ir < rows; ir += PMR) {
+                    tile(o, tile, aPack, a0, bPack, kp, ic, ir, rows, o.jc, q * NR, o.nb, o.first, o.last, o.direct);
+                }
+            }
+        }
+    }
+
+    /**
+     * Makes sure B panel q of the pass in progress is packed: packs it if no thread has begun to,
+     * else waits for the thread that has (a panel takes a few microseconds to pack).
+     */
+    private static void panel(Operands o, int q, Workspace mine) {
+        AtomicLongArray states = o.panelStates;
+        long packing = 2 * o.pass + 1;
+        long packed = packing + 1;
+        long state = states.get(q);
+        if (state == packed) {
+            return;
+        }
+        if (state < packing && states.compareAndSet(q, state, packing)) {
+            try {
+                int j0 = o.jc + q * NR;
+                int width = Math.min(NR, o.jc + o.nb - j0);
+                int dst = q * o.kp * NR;
+                if (o.bPanels != null) {
+                    o.bPanels.pack(o.pc, o.kb, j0, width, o.passB, dst, mine.panelIndex);
+                } else {
+                    GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, o.pc, o.kb, j0, width, o.passB, dst, mine.gather);
+                }
+            } finally {
+                // Even if packing failed: the pass's failure is rethrown by the pool, and no part may wait forever.
+                states.set(q, packed);
+            }
+            return;
+        }
+        for (int spins = 0; states.get(q) != packed; spins++) {
+            if (spins < 1_000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
     }
 

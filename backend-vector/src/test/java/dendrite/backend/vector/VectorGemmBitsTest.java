@@ -21,9 +21,14 @@ class VectorGemmBitsTest {
         CacheSizes.DEFAULT, new CacheSizes(8 << 10, 128 << 10), new CacheSizes(48 << 10, 2 << 20),
         new CacheSizes(1 << 20, 64 << 20)};
 
-    /** m, n, k: small (in place), tall, wide (rows outer), deep (several K blocks), ragged. */
+    /**
+     * m, n, k: small (in place), tall, wide (rows outer), deep (several K blocks), ragged; and large
+     * enough for shared passes ({@link VectorGemm#SHARED_WORK}): several row blocks, few rows and wide
+     * (column chunks, rows outer).
+     */
     private static final int[][] SHAPES = {
-        {7, 9, 40}, {64, 64, 64}, {37, 53, 700}, {200, 150, 1000}, {5, 2100, 400}, {130, 70, 29}, {300, 17, 337}};
+        {7, 9, 40}, {64, 64, 64}, {37, 53, 700}, {200, 150, 1000}, {5, 2100, 400}, {130, 70, 29}, {300, 17, 337},
+        {301, 261, 500}, {40, 2100, 400}};
 
     @Test
     void theCacheBlocksTheTileAndTheThreadsNeverChangeABit() {

@@ -123,6 +123,7 @@ class VectorGemmTest {
         "128, 128, 10", "77, 300, 32",                          // short inner dimension: in place
         "25, 97, 263", "36, 64, 258", "47, 40, 65",             // 12-row packed panels: one row over, exact, one short;
                                                                 // k not a multiple of the gather step (4 columns)
+        "260, 2100, 40", "50, 700, 300",                        // shared passes: rows outer; few rows, column chunks
     })
     void matchesTheReferenceForEveryTransposeAlphaAndBeta(int m, int n, int k) {
         float[] a = random(1, m * k);
@@ -145,7 +146,8 @@ class VectorGemmTest {
      * by columns (B larger than L1) and by rows.
      */
     @ParameterizedTest(name = "m={0} n={1} k={2}")
-    @CsvSource({"203, 301, 517", "2, 3001, 700", "999, 9, 300", "14, 2000, 100", "1000, 1000, 20", "2050, 250, 10"})
+    @CsvSource({"203, 301, 517", "2, 3001, 700", "999, 9, 300", "14, 2000, 100", "1000, 1000, 20", "2050, 250, 10",
+        "50, 2100, 300"})
     void theResultIsTheSameBitForBitOnAnyThreadCount(int m, int n, int k) {
         float[] a = random(4, m * k);
         float[] b = random(5, k * n);
