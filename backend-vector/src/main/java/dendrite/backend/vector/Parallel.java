@@ -100,6 +100,16 @@ final class Parallel implements AutoCloseable {
         return (int) Math.min(threads, work / grain);
     }
 
+    /**
+     * Whether a job started by this thread now would be shared with the workers: not when there are
+     * none, the pool is closed, or this thread already runs a job's part or leads a job (then its
+     * parts run one after another on it). Another thread's job can still make it run alone.
+     */
+    boolean shares() {
+        return workers.length > 0 && !closed && !(Thread.currentThread() instanceof WorkerThread)
+                && !busy.isHeldByCurrentThread();
+    }
+
     /** Runs {@code body.accept(p)} for every part p in [0, parts) and returns when all are done. */
     void run(int parts, IntConsumer body) {
         if (parts <= 1 || workers.length == 0 || closed || Thread.currentThread() instanceof WorkerThread

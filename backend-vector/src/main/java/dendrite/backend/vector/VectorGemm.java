@@ -54,6 +54,14 @@ final class VectorGemm {
      */
     static final long SHARED_WORK = 1L << 22;
     /**
+     * Multiply-adds from which one pass (one K block) of a shared product is worth handing to the
+     * threads: a product with a long inner dimension and a small C (a convolution's weight gradient,
+     * k in the tens of thousands) would otherwise wait for the threads at hundreds of passes.
+     */
+    static final long SHARED_PASS_WORK = 1L << 21;
+    /** Multiply-adds per part of a shared pass at the least: a part is a few microseconds of work. */
+    private static final long PART_WORK = 1L << 18;
+    /**
      * Parts per thread in each shared pass: enough that a thread slowed by another process (the
      * other hyperthread of its core busy, a core shared with another tenant) leaves its last parts to
      * the others instead of holding every pass up.
@@ -409,7 +417,9 @@ final class VectorGemm {
             block(o, 0, m, 0, n);
             return;
         }
-        if (!o.inPlace && work >= SHARED_WORK) {
+        // Shared passes only where the workers will take parts (not for a product inside a
+        // convolution's chunk, which runs on its thread alone) and each pass is worth a hand-over.
+        if (!o.inPlace && work >= SHARED_WORK && (long) m * n * kBlock(k) >= SHARED_PASS_WORK && parallel.shares()) {
             passes(o, ws, parts);
             return;
         }
@@ -684,7 +694,7 @@ final class VectorGemm {
         int ncBlock = rowsOuter ? ncRowsOuter : nc;
         int nbMax = roundUp(ceilDiv(n, ceilDiv(n, ncBlock)), NR);
         int kp0 = GemmKernel.depth(kb0);
-        int target = PARTS_PER_THREAD * parts;
+        int target = (int) Math.max(parts, Math.min(PARTS_PER_THREAD * parts, (long) m * n * kb0 / PART_WORK));
         int rows = roundUp(ceilDiv(m, ceilDiv(m, mc)), PMR);
         if (ceilDiv(m, rows) < target) {
             rows = Math.max(PMR, roundUp(ceilDiv(m, target), PMR));
