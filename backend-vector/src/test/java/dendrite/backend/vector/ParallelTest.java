@@ -1,8 +1,10 @@
 package dendrite.backend.vector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,21 @@ class ParallelTest {
                 }
             }
         }
+    }
+
+    /** GEMM asks this before cutting a product into shared passes; inside a part they would run alone. */
+    @Test
+    void sharesSaysWhetherAJobFromThisThreadWouldReachTheWorkers() {
+        try (Parallel one = new Parallel(1)) {
+            assertFalse(one.shares(), "no workers");
+        }
+        Parallel pool = new Parallel(2);
+        assertTrue(pool.shares(), "the caller of an idle pool");
+        AtomicIntegerArray inside = new AtomicIntegerArray(4);
+        pool.run(4, p -> inside.set(p, pool.shares() ? 1 : 2));
+        assertEquals("[2, 2, 2, 2]", inside.toString(), "inside a part, on the caller or a worker");
+        pool.close();
+        assertFalse(pool.shares(), "closed");
     }
 
     @Test
