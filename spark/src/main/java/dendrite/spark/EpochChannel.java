@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -125,7 +124,7 @@ final class EpochChannel implements AutoCloseable {
 
         void epoch(int epoch, Map<String, Double> metrics) {
             StringBuilder line = new StringBuilder(Integer.toString(epoch));
-            metrics.forEach((k, v) -> line.append(' ').append(k).append('=').append(String.format(Locale.ROOT, "%s", v)));
+            metrics.forEach((k, v) -> line.append(' ').append(k).append('=').append(Double.toString(v)));
             out.println(line);
         }
 
