@@ -9,9 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The line from rank 0 back to the driver that carries each epoch's numbers and each step's loss to
@@ -41,13 +43,7 @@ final class EpochChannel implements AutoCloseable {
                         int epoch = Integer.parseInt(p[1]);
                         int step = Integer.parseInt(p[2]);
                         double loss = Double.parseDouble(p[3]);
-                        for (int i = 0; i < stepListeners.size() && listenerFailure == null; i++) {
-                            try {
-                                stepListeners.get(i).onStepEnd(epoch, step, loss);
-                            } catch (RuntimeException | Error e) {
-                                listenerFailure = e;
-                            }
-                        }
+                        callEach(stepListeners, l -> l.onStepEnd(epoch, step, loss));
                         continue;
                     }
                     String[] parts = line.split(" ");
@@ -57,15 +53,8 @@ final class EpochChannel implements AutoCloseable {
                         metrics.put(parts[i].substring(0, eq), Double.parseDouble(parts[i].substring(eq + 1)));
                     }
                     int epoch = Integer.parseInt(parts[0]);
-                    // After a listener fails, the lines are still read (rank 0 must never block on a full
-                    // socket), but no listener is called again.
-                    for (int i = 0; i < listeners.size() && listenerFailure == null; i++) {
-                        try {
-                            listeners.get(i).onEpochEnd(epoch, java.util.Collections.unmodifiableMap(metrics));
-                        } catch (RuntimeException | Error e) {
-                            listenerFailure = e;
-                        }
-                    }
+                    Map<String, Double> view = Collections.unmodifiableMap(metrics);
+                    callEach(listeners, l -> l.onEpochEnd(epoch, view));
                 }
             } catch (IOException e) {
                 // the channel closed: the run ended or failed, which fit reports
@@ -73,6 +62,20 @@ final class EpochChannel implements AutoCloseable {
         }, "dendrite-spark-epochs");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Calls each listener in turn until one fails. After a failure the lines are still read (rank 0
+     * must never block on a full socket), but no listener is called again.
+     */
+    private <T> void callEach(List<T> each, Consumer<T> call) {
+        for (int i = 0; i < each.size() && listenerFailure == null; i++) {
+            try {
+                call.accept(each.get(i));
+            } catch (RuntimeException | Error e) {
+                listenerFailure = e;
+            }
+        }
     }
 
     /** The port rank 0 connects to. */
