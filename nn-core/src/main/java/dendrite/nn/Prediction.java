@@ -27,6 +27,7 @@ import java.util.function.Function;
  * model: training waits for the calls in progress, and its weight updates never meet a prediction.
  */
 final class Prediction {
+    private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
     private final Sequential model;
     private final Backend backend;
     private final TrainingGuard guard;
@@ -52,6 +53,11 @@ final class Prediction {
                     + " samples of " + inputShape + " (" + (long) n * in + " values)");
         }
         int outSize = model.outputShape().size();
+        if ((long) n * outSize > MAX_VALUES) {   // an int product wrapped, to a negative size or a short array
+            throw new IllegalArgumentException("predict: " + n + " samples of output " + model.outputShape() + " are "
+                    + (long) n * outSize + " values, more than an array can hold (at most " + MAX_VALUES + "); predict"
+                    + " fewer samples at a time");
+        }
         float[] result = new float[n * outSize];
         return onALane(proba ? "predictProba" : "predict", lane -> {
             for (int from = 0; from < n; from += batch) {

@@ -21,6 +21,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SequentialTest {
     private final Backend be = TestBackend.get();
 
+    /** 30,000 samples of 100,000 outputs are 3e9 values: refused naming them, before the output is allocated. */
+    @Test
+    void predictingMoreValuesThanAnArrayHoldsIsRefused() {
+        Sequential m = Sequential.builder(1).dense(100_000).build(be, 1);
+        float[] x = new float[30_000];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.predict(x, 30_000));
+        assertEquals("predict: 30000 samples of output [100000] are 3000000000 values, more than an array can hold (at"
+                + " most 2147483639); predict fewer samples at a time", e.getMessage());
+    }
+
     @Test
     void aShapeMismatchNamesTheLayerBothShapesAndTheFix() {
         ModelShapeException e = assertThrows(ModelShapeException.class,

@@ -340,10 +340,10 @@ public final class Backend implements AutoCloseable {
      * @param op the function to apply
      * @param x the input, any shape; not changed unless it is {@code out}
      * @param out the output, x's shape, overwritten; may be {@code x} (in place)
-     * @throws IllegalArgumentException if the shapes differ
+     * @throws IllegalArgumentException if {@code op} is {@code null} or the shapes differ
      */
     public void unary(UnaryOp op, Tensor x, Tensor out) {
-        Check.sameShape(this, op.label(), x, out);
+        Check.sameShape(this, Check.operation("unary", "op", op).label(), x, out);
         kernels.unary(op, x.size(), x.slice(), out.slice());
     }
 
@@ -398,11 +398,11 @@ public final class Backend implements AutoCloseable {
      * @param b the second operand, a's shape or one of the broadcast shapes above; not changed unless it is
      *        {@code out}
      * @param out the output, a's shape, overwritten; may be {@code a} (in place)
-     * @throws IllegalArgumentException if {@code b} cannot be broadcast to {@code a}, or {@code out} is not
-     *         a's shape
+     * @throws IllegalArgumentException if {@code op} is {@code null}, {@code b} cannot be broadcast to {@code a},
+     *         or {@code out} is not a's shape
      */
     public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-        Broadcast bc = Check.binary(this, op.label(), a, b, out);
+        Broadcast bc = Check.binary(this, Check.operation("binary", "op", op).label(), a, b, out);
         Shape s = a.shape();
         kernels.binary(op, bc, s.leading(), s.last(), a.slice(), b.slice(), out.slice());
     }
@@ -418,11 +418,11 @@ public final class Backend implements AutoCloseable {
      * @param x the input, rank at least 1; not changed
      * @param axis the axis to reduce, in [-rank, rank)
      * @param out the output, overwritten, with {@code x.size() / x.dim(axis)} elements, not sharing memory with x
-     * @throws IllegalArgumentException if {@code x} is a scalar, {@code axis} is out of range, {@code out}
-     *         has the wrong size, or the tensors share memory
+     * @throws IllegalArgumentException if {@code op} is {@code null}, {@code x} is a scalar, {@code axis} is out
+     *         of range, {@code out} has the wrong size, or the tensors share memory
      */
     public void reduce(ReduceOp op, Tensor x, int axis, Tensor out) {
-        int a = Check.reduce(this, op.label(), x, axis, out);
+        int a = Check.reduce(this, Check.operation("reduce", "op", op).label(), x, axis, out);
         Shape s = x.shape();
         int inner = Check.inner(s, a);
         int len = s.dim(a);
@@ -435,10 +435,11 @@ public final class Backend implements AutoCloseable {
      * @param op the reduction
      * @param x the input, any shape; not changed
      * @param out the output, of size 1 (any rank), overwritten, not sharing memory with x
-     * @throws IllegalArgumentException if {@code out} does not have size 1 or shares memory with x
+     * @throws IllegalArgumentException if {@code op} is {@code null}, or {@code out} does not have size 1 or shares
+     *         memory with x
      */
     public void reduceAll(ReduceOp op, Tensor x, Tensor out) {
-        Check.reduceAll(this, op.label(), x, out);
+        Check.reduceAll(this, Check.operation("reduceAll", "op", op).label(), x, out);
         kernels.reduce(op, 1, x.size(), 1, x.slice(), out.slice());
     }
 
@@ -492,8 +493,9 @@ public final class Backend implements AutoCloseable {
      * as floats in {@code out} of size {@link Shape#leading()} (exact below 2^24).
      *
      * @param x the input, rank at least 1, seen as {@code [leading, last]} rows; not changed
-     * @param out the indices, {@code leading} values (any shape of that size), overwritten
-     * @throws IllegalArgumentException if {@code x} is a scalar or {@code out} has the wrong size
+     * @param out the indices, {@code leading} values (any shape of that size), overwritten; not sharing memory with x
+     * @throws IllegalArgumentException if {@code x} is a scalar, {@code out} has the wrong size or shares memory
+     *         with {@code x}
      */
     public void argmax(Tensor x, Tensor out) {
         Check.argmax(this, x, out);
@@ -512,7 +514,8 @@ public final class Backend implements AutoCloseable {
      * @param off the value everywhere else
      * @param out the output, {@code [labels.size(), classes]}, overwritten; its second dimension sets the
      *        number of classes
-     * @throws IllegalArgumentException if {@code out} is not 2-D with one row per label
+     * @throws IllegalArgumentException if {@code out} is not 2-D with one row per label, or shares memory with
+     *         {@code labels}
      */
     public void oneHot(Tensor labels, float on, float off, Tensor out) {
         int classes = Check.oneHot(this, labels, out);
@@ -720,11 +723,11 @@ public final class Backend implements AutoCloseable {
      * @param g a pooling geometry: one group per channel, padding at most half the window
      * @param out the output, {@code [batch, channels, outH, outW]}, overwritten; must not share memory with
      *        {@code x}
-     * @throws IllegalArgumentException if {@code g} is {@code null} or not a pooling geometry, a tensor does
-     *         not match it, or {@code out} shares memory with {@code x}
+     * @throws IllegalArgumentException if {@code op} is {@code null}, {@code g} is {@code null} or not a pooling
+     *         geometry, a tensor does not match it, or {@code out} shares memory with {@code x}
      */
     public void pool2d(PoolOp op, Tensor x, Conv2dGeometry g, Tensor out) {
-        Check.pool2d(this, op.label(), g, x, out);
+        Check.pool2d(this, Check.operation("pool2d", "op", op).label(), g, x, out);
         kernels.pool2d(op, g, x.slice(), out.slice());
     }
 
@@ -739,11 +742,11 @@ public final class Backend implements AutoCloseable {
      * @param g the forward pass's geometry
      * @param dx the input gradient, x's shape, overwritten; must not share memory with {@code x},
      *        {@code out} or {@code dOut}
-     * @throws IllegalArgumentException if {@code g} is {@code null} or not a pooling geometry, a tensor does
-     *         not match it, or {@code dx} shares memory with another operand
+     * @throws IllegalArgumentException if {@code op} is {@code null}, {@code g} is {@code null} or not a pooling
+     *         geometry, a tensor does not match it, or {@code dx} shares memory with another operand
      */
     public void pool2dBackward(PoolOp op, Tensor x, Tensor out, Tensor dOut, Conv2dGeometry g, Tensor dx) {
-        String name = op.backwardLabel();
+        String name = Check.operation("pool2dBackward", "op", op).backwardLabel();
         Check.pool2d(this, name, g, x, out);
         Check.pool2d(this, name, g, dx, dOut);
         if (dx.storage() == x.storage() || dx.storage() == out.storage()) {
@@ -782,10 +785,10 @@ public final class Backend implements AutoCloseable {
      * @param param the activation's parameter (e.g. leaky ReLU's slope); ignored by activations without one
      * @param x the input, any shape; not changed unless it is {@code out}
      * @param out the output, x's shape, overwritten; may be {@code x} (in place)
-     * @throws IllegalArgumentException if the shapes differ
+     * @throws IllegalArgumentException if {@code act} is {@code null} or the shapes differ
      */
     public void activation(Activation act, float param, Tensor x, Tensor out) {
-        Check.sameShape(this, act.label(), x, out);
+        Check.sameShape(this, Check.operation("activation", "act", act).label(), x, out);
         kernels.activation(act, param, x.size(), x.slice(), out.slice());
     }
 
@@ -801,10 +804,11 @@ public final class Backend implements AutoCloseable {
      * @param y the forward output, dy's shape, or {@code null} when {@code act} does not read it; not changed
      * @param dy the gradient with respect to {@code y}; not changed unless it is {@code dx}
      * @param dx the gradient with respect to {@code x}, dy's shape, overwritten; may be {@code dy}
-     * @throws IllegalArgumentException if the shapes differ or a tensor the activation needs is {@code null}
+     * @throws IllegalArgumentException if {@code act} is {@code null}, the shapes differ or a tensor the activation
+     *         needs is {@code null}
      */
     public void activationBackward(Activation act, float param, Tensor x, Tensor y, Tensor dy, Tensor dx) {
-        String op = act.backwardLabel();
+        String op = Check.operation("activationBackward", "act", act).backwardLabel();
         Check.sameShape(this, op, dy, dx);
         Check.sameShapeAs(this, op, dy, x);
         Check.sameShapeAs(this, op, dy, y);

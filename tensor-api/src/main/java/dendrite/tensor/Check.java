@@ -46,6 +46,14 @@ final class Check {
         return t;
     }
 
+    /** The operation an enum argument selects ({@code UnaryOp}, {@code Activation}, ...), which cannot be null. */
+    static <T> T operation(String method, String what, T op) {
+        if (op == null) {
+            throw new IllegalArgumentException(method + ": " + what + " is null");
+        }
+        return op;
+    }
+
     private static String t(Shape s, boolean trans) {
         return s + (trans ? "^T" : "");
     }
@@ -275,6 +283,7 @@ final class Check {
             throw new IllegalArgumentException("argmax: input " + x.shape() + " has " + x.shape().leading()
                     + " rows, but the output " + out.shape() + " holds " + out.size());
         }
+        distinct("argmax", "output", out, "input", x);
     }
 
     /** Checks one-hot encoding; returns the number of classes. */
@@ -286,6 +295,7 @@ final class Check {
             throw new IllegalArgumentException("oneHot: " + labels.size() + " labels " + labels.shape()
                     + " need an output of shape [" + labels.size() + ", classes], not " + out.shape());
         }
+        distinct("oneHot", "output", out, "labels", labels);
         return out.dim(1);
     }
 

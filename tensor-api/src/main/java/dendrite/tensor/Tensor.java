@@ -162,11 +162,15 @@ public final class Tensor implements AutoCloseable {
      *
      * @param values the new values, row-major; copied, not kept
      * @return this tensor, for chaining
-     * @throws IllegalArgumentException if {@code values} does not hold exactly {@link #size()} values
+     * @throws IllegalArgumentException if {@code values} is {@code null} or does not hold exactly {@link #size()}
+     *         values
      * @throws IllegalStateException if this tensor was freed
      */
     public Tensor copyFrom(float[] values) {
         requireAlive("copyFrom");
+        if (values == null) {
+            throw new IllegalArgumentException("copyFrom: values is null (tensor " + shape + ")");
+        }
         if (values.length != shape.size()) {
             throw new IllegalArgumentException("copyFrom: " + values.length + " values into tensor " + shape);
         }

@@ -34,6 +34,8 @@ class TensorTest {
         IllegalArgumentException copied = assertThrows(IllegalArgumentException.class,
                 () -> be.zeros(2, 3).copyFrom(new float[7]));
         assertTrue(copied.getMessage().contains("[2, 3]"), copied.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> be.zeros(2, 3).copyFrom(null));
+        assertEquals("copyFrom: values is null (tensor [2, 3])", none.getMessage());
     }
 
     @Test

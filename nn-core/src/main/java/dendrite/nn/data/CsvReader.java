@@ -262,18 +262,24 @@ public final class CsvReader {
      * @throws IOException if the file cannot be read
      */
     public List<String> columnNames(Path file) throws IOException {
+        boolean gzip = false;
         try (InputStream raw = Files.newInputStream(file)) {
             BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
             in.mark(2);
             int b0 = in.read();
             int b1 = in.read();
             in.reset();
-            InputStream body = b0 == 0x1f && b1 == 0x8b ? new StrictGzipInputStream(in) : in;
+            gzip = b0 == 0x1f && b1 == 0x8b;
+            InputStream body = gzip ? new StrictGzipInputStream(in) : in;
             return CsvTable.readHeader(new StrictUtf8Reader(body), file.toString(), delimiter);
         } catch (java.nio.charset.CharacterCodingException e) {
             throw DatasetFormatException.atLine(file.toString(), 1, -1, "not valid UTF-8 text in the header");
-        } catch (java.util.zip.ZipException e) {
-            throw DatasetFormatException.of(file.toString(), "corrupt gzip data: " + e.getMessage());
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            // bad or truncated gzip data, as in read; any other IOException is the file failing
+            if (gzip) {
+                throw DatasetFormatException.of(file.toString(), "corrupt gzip data: " + e.getMessage());
+            }
+            throw e;
         }
     }
 
@@ -298,9 +304,8 @@ public final class CsvReader {
         try {
             InputStream body = gzip ? new StrictGzipInputStream(buffered) : buffered;
             return read(new StrictUtf8Reader(body), source, datasetName);
-        } catch (DatasetFormatException e) {
-            throw e;
-        } catch (IOException e) {
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            // what the gzip stream throws for bad or truncated data; any other IOException is the source failing
             if (gzip) {
                 throw DatasetFormatException.of(source, "corrupt gzip data: " + e.getMessage());
             }

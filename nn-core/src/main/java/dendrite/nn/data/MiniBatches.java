@@ -72,7 +72,7 @@ public final class MiniBatches {
      * @return the number of batches, 0 when there are no samples
      */
     public int batchCount() {
-        return (size + batchSize - 1) / batchSize;
+        return size / batchSize + (size % batchSize == 0 ? 0 : 1);   // size + batchSize - 1 can pass an int
     }
 
     /**
@@ -96,7 +96,7 @@ public final class MiniBatches {
      */
     public int to(int b) {
         checkBatch(b);
-        return Math.min(size, (b + 1) * batchSize);
+        return (int) Math.min(size, (b + 1L) * batchSize);
     }
 
     private void checkBatch(int b) {

@@ -1,6 +1,7 @@
 package dendrite.nn.data;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class TimeSeries {
+    private static final int MAX_VALUES = Integer.MAX_VALUE - 8;
     private final String name;
     private final List<String> columns;
     private final float[] values;
@@ -136,8 +138,8 @@ public final class TimeSeries {
      * @param horizon how many steps after the window's last step the target is taken, at least 1
      * @return a new regression dataset of {@code length() - window - horizon + 1} samples in time order, each of
      *         shape {@code [window, inputs.size()]} with one target
-     * @throws IllegalArgumentException for an unknown column, a window or horizon below 1, or a
-     *                                  series too short for one sample
+     * @throws IllegalArgumentException for an unknown column, a window or horizon below 1, a series
+     *                                  too short for one sample, or windows of more values than an array holds
      */
     public Dataset windows(List<String> inputs, String target, int window, int horizon) {
         if (window < 1 || horizon < 1) {
@@ -152,13 +154,14 @@ public final class TimeSeries {
             in[j] = index(inputs.get(j));
         }
         int tc = index(target);
-        int samples = length() - window - horizon + 1;
-        if (samples < 1) {
+        long fit = (long) length() - window - horizon + 1;   // in long: a window and horizon near 2^31 wrap an int
+        if (fit < 1) {
             throw new IllegalArgumentException("time series " + name + ": " + length() + " steps are too few for a window of "
-                    + window + " and a horizon of " + horizon + " (need at least " + (window + horizon) + ")");
+                    + window + " and a horizon of " + horizon + " (need at least " + ((long) window + horizon) + ")");
         }
+        int samples = (int) fit;
         int c = columns.size();
-        float[] x = new float[samples * window * in.length];
+        float[] x = new float[valuesOfWindows(samples, window, in.length)];
         float[] y = new float[samples];
         int k = 0;
         for (int i = 0; i < samples; i++) {
@@ -181,7 +184,8 @@ public final class TimeSeries {
      * @param inputs the input columns, in the order the model was trained with
      * @param window the number of steps in each window, in [1, length()]
      * @return a new array of {@code (length() - window + 1) * window * inputs.size()} values, in time order
-     * @throws IllegalArgumentException for an unknown column, or a window below 1 or longer than the series
+     * @throws IllegalArgumentException for an unknown column, a window below 1 or longer than the series, or
+     *                                  windows of more values than an array holds
      */
     public float[] forecastWindows(List<String> inputs, int window) {
         if (inputs.isEmpty()) {
@@ -197,7 +201,7 @@ public final class TimeSeries {
         }
         int samples = length() - window + 1;
         int c = columns.size();
-        float[] x = new float[samples * window * in.length];
+        float[] x = new float[valuesOfWindows(samples, window, in.length)];
         int k = 0;
         for (int i = 0; i < samples; i++) {
             for (int t = i; t < i + window; t++) {
@@ -225,12 +229,26 @@ public final class TimeSeries {
                     + " must both be at least 1");
         }
         int tc = index(target);
-        int samples = Math.max(0, length() - window - horizon + 1);
+        int samples = (int) Math.max(0, (long) length() - window - horizon + 1);
         float[] out = new float[samples];
         for (int i = 0; i < samples; i++) {
             out[i] = values[(i + window - 1) * columns.size() + tc];
         }
         return out;
+    }
+
+    /**
+     * The values of {@code samples} windows of {@code [window, inputs]}, refused before anything is
+     * allocated when more than an array holds: windows overlap, so they hold up to window times the series.
+     */
+    private int valuesOfWindows(int samples, int window, int inputs) {
+        long perInput = (long) samples * window;   // two ints: fits a long, the third factor may not
+        if (perInput > MAX_VALUES / inputs) {
+            BigInteger n = BigInteger.valueOf(perInput).multiply(BigInteger.valueOf(inputs));
+            throw new IllegalArgumentException("time series " + name + ": " + samples + " windows of [" + window + ", "
+                    + inputs + "] are " + n + " values, more than an array can hold (at most " + MAX_VALUES + ")");
+        }
+        return (int) (perInput * inputs);
     }
 
     private int index(String column) {

@@ -2,6 +2,7 @@ package dendrite.nn.diag;
 
 import dendrite.nn.Sequential;
 import dendrite.nn.layers.ActivationLayer;
+import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.Parameter;
 import dendrite.tensor.op.Activation;
@@ -64,7 +65,7 @@ public final class Diagnostics {
 
     static ActivationStats describe(int index, Layer layer, Tensor y) {
         float[] v = y.toArray();
-        Activation act = layer instanceof ActivationLayer a ? a.activation() : null;
+        Activation act = activationOf(layer);
         double sum = 0;
         double sumSq = 0;
         double min = Double.POSITIVE_INFINITY;
@@ -95,6 +96,17 @@ public final class Diagnostics {
         return new ActivationStats(index, layer.type(), y.shape(), mean, Math.sqrt(variance),
                 finite == 0 ? Double.NaN : min, finite == 0 ? Double.NaN : max, dead, saturatedFraction,
                 v.length - finite);
+    }
+
+    /**
+     * The activation that makes the layer's output: an activation layer's, or the one a Dense fuses
+     * into its output (its ReLU units die as a separate ReLU's do); null for other layers.
+     */
+    static Activation activationOf(Layer layer) {
+        if (layer instanceof ActivationLayer a) {
+            return a.activation();
+        }
+        return layer instanceof Dense d ? d.activation() : null;
     }
 
     /** The fraction of units (positions within a sample) that are exactly 0 for every sample. */

@@ -5,6 +5,7 @@ import dendrite.nn.train.EpochEvent;
 import dendrite.nn.train.StepEvent;
 import dendrite.nn.train.Trainer;
 import dendrite.nn.train.TrainingListener;
+import dendrite.tensor.op.Activation;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -295,7 +296,8 @@ public final class TrainingMonitor implements TrainingListener {
         for (java.util.Map.Entry<Integer, Double> e : leastTrouble.entrySet()) {
             if (e.getValue() >= MOSTLY) {
                 String type = model.layer(e.getKey()).type();
-                boolean relu = type.contains("relu");
+                // by the activation, not the type's name: a Dense with a fused ReLU has dead units too
+                boolean relu = Diagnostics.activationOf(model.layer(e.getKey())) == Activation.RELU;
                 warn(new TrainingWarning(relu ? TrainingWarning.Kind.DEAD_RELU : TrainingWarning.Kind.SATURATED, epoch, 0,
                         e.getKey(), relu
                                 ? String.format(Locale.ROOT, "dead ReLUs in epoch %d: layer %d (%s) had at least %.0f%% of its"

@@ -10,6 +10,9 @@ import java.util.Arrays;
  * {@link #values()} returns this object's own array, not a copy, since model weights can be large.
  */
 public final class NamedTensor {
+    /** The most values an array holds, and so a tensor here. */
+    static final int MAX_VALUES = Integer.MAX_VALUE - 8;
+
     private final String name;
     private final DType dtype;
     private final int[] shape;
@@ -22,25 +25,50 @@ public final class NamedTensor {
      * @param dtype the element type it has (or will have) in the file
      * @param shape the dimensions, each {@code >= 0} (0 for an empty tensor); copied
      * @param values the values, row-major, exactly the product of {@code shape} of them; kept, not copied
-     * @throws IllegalArgumentException when a dimension is negative or the values do not fill the shape
+     * @throws IllegalArgumentException when a dimension is negative, the shape holds more values than an array
+     *         can, or the values do not fill the shape
      */
     public NamedTensor(String name, DType dtype, int[] shape, float[] values) {
         this.name = name;
         this.dtype = dtype;
         this.shape = shape.clone();
-        long n = 1;
         for (int d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("tensor \"" + name + "\": negative dimension in shape "
                         + Arrays.toString(shape));
             }
-            n *= d;
+        }
+        long n = valueCount(shape);
+        if (n < 0) {
+            throw new IllegalArgumentException("tensor \"" + name + "\": shape " + Arrays.toString(shape)
+                    + " holds more values than an array can (at most " + MAX_VALUES + ")");
         }
         if (n != values.length) {
             throw new IllegalArgumentException("tensor \"" + name + "\": " + values.length + " values do not fill shape "
                     + Arrays.toString(shape) + " (" + n + " values)");
         }
         this.values = values;
+    }
+
+    /**
+     * The number of values of a shape of dimensions at least 0, or -1 when that is more than an array
+     * holds. Checked at each factor: a product past a long wraps, 2^64 + 4 to 4, and would pass for
+     * a tensor of four values.
+     */
+    static long valueCount(int[] shape) {
+        for (int d : shape) {
+            if (d == 0) {
+                return 0;   // empty, however large the other dimensions
+            }
+        }
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+            if (n > MAX_VALUES) {
+                return -1;
+            }
+        }
+        return n;
     }
 
     /**

@@ -480,11 +480,7 @@ public final class SafeTensors {
         }
 
         long count() {
-            long n = 1;
-            for (int d : shape) {
-                n *= d;
-            }
-            return n;
+            return NamedTensor.valueCount(shape);
         }
     }
 
@@ -555,6 +551,11 @@ public final class SafeTensors {
                     throw new IllegalArgumentException("safetensors: tensor \"" + e.name() + "\" has a negative dimension in "
                             + Arrays.toString(e.shape()));
                 }
+            }
+            if (e.count() < 0) {
+                throw new IllegalArgumentException("safetensors: tensor \"" + e.name() + "\" has shape "
+                        + Arrays.toString(e.shape()) + ", more values than an array can hold (at most "
+                        + NamedTensor.MAX_VALUES + ")");
             }
         }
         List<Entry> sorted = new ArrayList<>(tensors);

@@ -40,11 +40,14 @@ public final class GELU extends ActivationLayer {
         /**
          * The form called {@code label} ({@code "none"} or {@code "tanh"}, any case).
          *
-         * @param label {@code "none"} or {@code "tanh"}, in any case, surrounding spaces ignored; not {@code null}
+         * @param label {@code "none"} or {@code "tanh"}, in any case, surrounding spaces ignored
          * @return the form of that name
-         * @throws IllegalArgumentException for another name, listing both
+         * @throws IllegalArgumentException for another name or {@code null}, listing both
          */
         public static Approximate of(String label) {
+            if (label == null) {
+                throw new IllegalArgumentException("gelu: 'approximate' must be \"none\" or \"tanh\", not null");
+            }
             for (Approximate a : values()) {
                 if (a.label().equalsIgnoreCase(label.trim())) {
                     return a;
@@ -69,10 +72,18 @@ public final class GELU extends ActivationLayer {
      *
      * @param approximate {@link Approximate#NONE} for the exact form, {@link Approximate#TANH} for the tanh
      *                    approximation; not {@code null}
+     * @throws IllegalArgumentException if {@code approximate} is {@code null}
      */
     public GELU(Approximate approximate) {
-        super(approximate.activation, 0f);
+        super(present(approximate).activation, 0f);
         this.approximate = approximate;
+    }
+
+    private static Approximate present(Approximate approximate) {
+        if (approximate == null) {
+            throw new IllegalArgumentException("gelu: approximate is null; GELU.Approximate.NONE is the exact form");
+        }
+        return approximate;
     }
 
     /**

@@ -399,6 +399,9 @@ public abstract class Optimizer {
         }
         Backend be = params.values().iterator().next().value().backend();
         if (squaredNorms == null || squaredNormViews.length != params.size()) {
+            if (squaredNorms != null) {
+                squaredNorms.close();   // unscoped: nothing else frees it, and on a device it is device memory
+            }
             squaredNorms = Scope.unscoped(() -> be.allocate(Shape.of(params.size())));
             squaredNormViews = new Tensor[params.size()];
             for (int i = 0; i < squaredNormViews.length; i++) {
@@ -434,14 +437,22 @@ public abstract class Optimizer {
      *
      * @param backend the backend to allocate them on, the parameter's
      * @param p       the parameter they are for; they are kept per parameter (by identity)
-     * @param count   how many are needed; only the first call for {@code p} decides how many are made
-     * @return the parameter's working tensors, shaped like it; their contents are whatever the last update left
+     * @param count   how many are needed, at least 0; a call asking for more than {@code p} has gets the ones it
+     *                had and new ones after them
+     * @return the parameter's working tensors, shaped like it, at least {@code count} of them; their contents are
+     *         whatever the last update left
+     * @throws IllegalArgumentException if {@code count} is negative
      */
     protected final Tensor[] scratch(Backend backend, Parameter p, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": scratch tensors: count must be at least 0,"
+                    + " got " + count);
+        }
         Tensor[] s = scratch.get(p);
-        if (s == null) {
-            s = new Tensor[count];
-            for (int i = 0; i < count; i++) {
+        if (s == null || s.length < count) {
+            int had = s == null ? 0 : s.length;
+            s = s == null ? new Tensor[count] : java.util.Arrays.copyOf(s, count);
+            for (int i = had; i < count; i++) {
                 s[i] = Scope.unscoped(() -> backend.allocate(p.shape()));
             }
             scratch.put(p, s);

@@ -278,6 +278,40 @@ class CsvReaderTest {
                 + " the gzip data"), e.getMessage());
     }
 
+    /** A read that fails inside gzip data is an I/O error, as it is in plain text: only bad gzip bytes are corrupt. */
+    @Test
+    void anIoErrorInsideGzipDataStaysAnIoError() throws IOException {
+        var gz = new java.io.ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(gz)) {
+            out.write("x,label\n1,a\n2,b\n".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] bytes = gz.toByteArray();
+        java.io.InputStream failing = new java.io.InputStream() {
+            private int at;
+
+            @Override
+            public int read() throws IOException {
+                if (at == 12) {   // past the gzip header
+                    throw new IOException("the disk went away");
+                }
+                return bytes[at++] & 0xFF;
+            }
+        };
+        IOException e = assertThrows(IOException.class, () -> new CsvReader().label("label").read(failing, SRC, "t"));
+        assertEquals(IOException.class, e.getClass(), "not a DatasetFormatException: " + e);
+        assertEquals("the disk went away", e.getMessage());
+    }
+
+    /** Gzip data cut inside its header is corrupt data for the header's reader too, as for read. */
+    @Test
+    void columnNamesOfTruncatedGzipAreRefusedAsCorrupt(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("cut.csv.gz");
+        Files.write(f, new byte[] {0x1f, (byte) 0x8b, 8, 0, 0});
+        DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> new CsvReader().columnNames(f));
+        assertTrue(e.getMessage().startsWith(f + ": corrupt gzip data: gzip data ends inside the gzip header"),
+                e.getMessage());
+    }
+
     @Test
     void noTargetsGivesFeaturesOnly() throws IOException {
         Dataset d = read(new CsvReader().noTargets(), "a,b\n1,2\n");

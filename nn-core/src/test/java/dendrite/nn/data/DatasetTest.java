@@ -48,6 +48,18 @@ class DatasetTest {
                 + " 2147483639 values)", () -> one.subset(new int[2048]));
     }
 
+    /**
+     * 4 x 5 x 5581 x 8681 x 49477 x 384773 = 2^64 + 4, which a long product wraps to 4: it must not
+     * pass for a sample of 4 values.
+     */
+    @Test
+    void aSampleShapeWhoseProductWrapsALongIsNotTakenForASmallOne() {
+        Dataset d = Dataset.regression("d", new float[8], new int[] {4}, new float[2], 1);
+        assertRefused("dataset d: sample shape [4, 5, 5581, 8681, 49477, 384773] holds more values than an array can"
+                + " (at most 2147483639)", () -> d.withSampleShape(4, 5, 5581, 8681, 49477, 384773));
+        assertEquals(2, d.withSampleShape(2, 2).size());
+    }
+
     @Test
     void nullArgumentsAreRefusedNamingThem() {
         assertRefused("dataset d: features is null",

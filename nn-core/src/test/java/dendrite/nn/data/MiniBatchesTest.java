@@ -11,6 +11,20 @@ import org.junit.jupiter.api.Test;
 
 class MiniBatchesTest {
 
+    /** Batch bounds near Integer.MAX_VALUE samples: an int sum or product wrapped them negative. */
+    @Test
+    void batchBoundsOfAHugeSetDoNotOverflow() {
+        MiniBatches pairs = new MiniBatches(Integer.MAX_VALUE, 2, 1);
+        assertEquals(1 << 30, pairs.batchCount());
+        assertEquals(Integer.MAX_VALUE - 1, pairs.from((1 << 30) - 1));
+        assertEquals(Integer.MAX_VALUE, pairs.to((1 << 30) - 1));
+        MiniBatches halves = new MiniBatches(Integer.MAX_VALUE, 1 << 30, 1);
+        assertEquals(2, halves.batchCount());
+        assertEquals(1 << 30, halves.to(0));
+        assertEquals(Integer.MAX_VALUE, halves.to(1));
+        assertEquals(1, new MiniBatches(5, Integer.MAX_VALUE, 1).batchCount());
+    }
+
     @Test
     void eachEpochIsAPermutation() {
         MiniBatches b = new MiniBatches(103, 10, 1);

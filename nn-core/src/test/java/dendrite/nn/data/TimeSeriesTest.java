@@ -41,6 +41,30 @@ class TimeSeriesTest {
         assertThrows(IllegalArgumentException.class, () -> TimeSeries.of("nan", List.of("a"), new float[] {1, Float.NaN}));
     }
 
+    /**
+     * 50,000 windows of 50,000 steps are 2.5e9 values, which an int product wrapped to a negative
+     * array size: refused, before anything is allocated. A window and horizon of Integer.MAX_VALUE
+     * each wrapped the window count back to a positive one.
+     */
+    @Test
+    void windowsOfMoreValuesThanAnArrayHoldsAreRefused() {
+        TimeSeries series = TimeSeries.of("long", List.of("v"), new float[100_000]);
+        IllegalArgumentException windows = assertThrows(IllegalArgumentException.class,
+                () -> series.windows(List.of("v"), "v", 50_000, 1));
+        assertEquals("time series long: 50000 windows of [50000, 1] are 2500000000 values, more than an array can hold"
+                + " (at most 2147483639)", windows.getMessage());
+        IllegalArgumentException forecast = assertThrows(IllegalArgumentException.class,
+                () -> series.forecastWindows(List.of("v"), 50_000));
+        assertEquals("time series long: 50001 windows of [50000, 1] are 2500050000 values, more than an array can hold"
+                + " (at most 2147483639)", forecast.getMessage());
+        int max = Integer.MAX_VALUE;
+        IllegalArgumentException far = assertThrows(IllegalArgumentException.class,
+                () -> SIX.windows(List.of("a"), "b", max, max));
+        assertEquals("time series six: 6 steps are too few for a window of 2147483647 and a horizon of 2147483647"
+                + " (need at least 4294967294)", far.getMessage());
+        assertArrayEquals(new float[0], SIX.lastValueForecast("b", max, max));
+    }
+
     @Test
     void chronologicalSplitKeepsTimeOrder() {
         Dataset d = TimeSeries.of("t", List.of("v"), new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10})

@@ -8,6 +8,7 @@ import dendrite.tensor.Backend;
 import dendrite.tensor.Backends;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
+import dendrite.tensor.op.Activation;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,18 @@ class DiagnosticsTest {
         assertTrue(Double.isNaN(sigmoid.deadFraction()));
         assertEquals(0, sigmoid.nonFinite());
         assertTrue(Diagnostics.report(stats, List.of()).contains("dead 50.0%"));
+    }
+
+    /** A Dense with a fused ReLU has dead units as a Dense followed by a ReLU layer has (units 1 and 3 here). */
+    @Test
+    void aDenseWithAFusedReluCountsItsDeadUnits() {
+        Sequential m = Sequential.builder(2).dense(4, Activation.RELU).build(BE, 1);
+        m.loadStateDict(Map.of("0.weight", new float[] {1, 0, -1, 0, 0, 1, 0, -1}, "0.bias", new float[4]));
+        try (Tensor x = BE.tensor(new float[] {1, 2, 3, 1}, 2, 2)) {
+            ActivationStats fused = Diagnostics.activations(m, x).get(0);
+            assertEquals(0.5, fused.deadFraction(), "units 1 and 3 are zero for every sample");
+            assertTrue(Double.isNaN(fused.saturatedFraction()));
+        }
     }
 
     @Test

@@ -9,12 +9,14 @@ import dendrite.nn.data.FashionMnist;
 import dendrite.nn.data.Synthetic;
 import dendrite.nn.diag.TrainingWarning.Kind;
 import dendrite.nn.init.Initializers;
+import dendrite.nn.layers.Dense;
 import dendrite.nn.losses.Losses;
 import dendrite.nn.optim.Adam;
 import dendrite.nn.optim.Sgd;
 import dendrite.nn.train.Trainer;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Backends;
+import dendrite.tensor.op.Activation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -89,6 +91,27 @@ class TextbookFailuresTest {
         TrainingWarning dead = w.stream().filter(x2 -> x2.kind() == Kind.DEAD_RELU).findFirst()
                 .orElseThrow(() -> new AssertionError("no dead-ReLU warning: " + w));
         assertEquals(1, dead.layer(), dead.message());
+    }
+
+    /** The same dead units in a Dense with a fused ReLU: reported as dead ReLUs of that layer, not as saturation. */
+    @Test
+    void deadUnitsOfADenseWithAFusedReluAreReportedAsDeadRelus() {
+        Sequential m = Sequential.builder(4)
+                .add(new Dense(-1, 16, true, Initializers.constant(-0.5f), Activation.RELU)).dense(2).build(BE, 3);
+        float[] x = new float[4 * 128];
+        float[] y = new float[128];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 0.5f + (i % 7) * 0.1f;
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i % 2;
+        }
+        Dataset data = Dataset.classification("positive", x, new int[] {4}, toInts(y), 2, List.of());
+        List<TrainingWarning> w = train(m, new Adam(1e-3), 2, data, null);
+        TrainingWarning dead = w.stream().filter(x2 -> x2.kind() == Kind.DEAD_RELU).findFirst()
+                .orElseThrow(() -> new AssertionError("no dead-ReLU warning: " + w));
+        assertEquals(0, dead.layer(), dead.message());
+        assertTrue(w.stream().noneMatch(x2 -> x2.kind() == Kind.SATURATED), w.toString());
     }
 
     /** Large initial weights drive a sigmoid layer to 0 and 1. */

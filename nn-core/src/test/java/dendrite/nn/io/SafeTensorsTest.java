@@ -36,6 +36,26 @@ class SafeTensorsTest {
         assertArrayEquals(new int[] {2, 3}, back.tensor("w").shape());
     }
 
+    /**
+     * 4 x 5 x 5581 x 8681 x 49477 x 384773 = 2^64 + 4, which a long product wraps to 4: four values
+     * must not fill it, as a tensor or as an entry written to a file. A 0 among large dimensions is
+     * still an empty tensor.
+     */
+    @Test
+    void aShapeWhoseProductWrapsALongIsRefused() {
+        int[] huge = {4, 5, 5581, 8681, 49477, 384773};
+        IllegalArgumentException tensor = assertThrows(IllegalArgumentException.class,
+                () -> NamedTensor.f32("w", huge, new float[4]));
+        assertEquals("tensor \"w\": shape [4, 5, 5581, 8681, 49477, 384773] holds more values than an array can (at"
+                + " most 2147483639)", tensor.getMessage());
+        SafeTensors.Entry entry = new SafeTensors.Entry("w", DType.F32, huge, () -> new float[4]);
+        IllegalArgumentException written = assertThrows(IllegalArgumentException.class,
+                () -> SafeTensors.toBytes(List.of(entry), Map.of()));
+        assertEquals("safetensors: tensor \"w\" has shape [4, 5, 5581, 8681, 49477, 384773], more values than an array"
+                + " can hold (at most 2147483639)", written.getMessage());
+        assertEquals(0, NamedTensor.f32("e", new int[] {65536, 65536, 0}, new float[0]).values().length);
+    }
+
     @Test
     void roundTripsEveryDtypeWithMetadata() throws IOException {
         List<NamedTensor> in = List.of(

@@ -71,6 +71,14 @@ class GeluConfigTest {
     }
 
     @Test
+    void aMissingFormIsRefusedNamingTheArgument() {
+        IllegalArgumentException of = assertThrows(IllegalArgumentException.class, () -> GELU.Approximate.of(null));
+        assertEquals("gelu: 'approximate' must be \"none\" or \"tanh\", not null", of.getMessage());
+        IllegalArgumentException made = assertThrows(IllegalArgumentException.class, () -> new GELU(null));
+        assertEquals("gelu: approximate is null; GELU.Approximate.NONE is the exact form", made.getMessage());
+    }
+
+    @Test
     void theBuilderAddsEitherForm() {
         Sequential m = Sequential.builder(3).gelu().gelu(GELU.Approximate.TANH)
                 .activation(Activation.GELU).activation(Activation.GELU_TANH).build(BE, 1);

@@ -4,6 +4,7 @@ import dendrite.nn.TestBackend;
 import dendrite.nn.layers.Parameter;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -12,6 +13,9 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OptimizerTest {
     private final Backend be = TestBackend.get();
@@ -159,6 +163,41 @@ class OptimizerTest {
         sgd.step(Map.of());
         assertEquals(1, sgd.stepCount());
         assertEquals(Map.of(), sgd.state());
+    }
+
+    /**
+     * Clipping a set of another size makes a new tensor of squared norms; the old one is freed then,
+     * not left for the garbage collector (device memory on a device backend).
+     */
+    @Test
+    void clippingAnotherNumberOfParametersFreesTheOldNormsTensor() throws ReflectiveOperationException {
+        Optimizer sgd = new Sgd(0.1).clipGradNorm(1.0);
+        Map<String, Parameter> one = params(new float[] {1, 1}, new float[] {1, 1});
+        sgd.step(one);
+        java.lang.reflect.Field norms = Optimizer.class.getDeclaredField("squaredNorms");
+        norms.setAccessible(true);
+        Tensor first = (Tensor) norms.get(sgd);
+        Map<String, Parameter> two = new LinkedHashMap<>(one);
+        Parameter bias = new Parameter("bias", be, Shape.of(1));
+        bias.grad().copyFrom(new float[] {1});
+        two.put("0.bias", bias);
+        sgd.step(two);
+        assertFalse(first.isAlive(), "the norms tensor of one parameter is freed");
+        assertTrue(((Tensor) norms.get(sgd)).isAlive());
+    }
+
+    /** An update that asks for more working tensors than before gets them, the ones it had kept. */
+    @Test
+    void scratchGrowsWhenMoreWorkingTensorsAreAsked() {
+        Parameter p = new Parameter("weight", be, Shape.of(2));
+        Optimizer o = new Sgd(0.1);
+        Tensor[] one = o.scratch(be, p, 1);
+        Tensor[] three = o.scratch(be, p, 3);
+        assertEquals(3, three.length);
+        assertSame(one[0], three[0]);
+        assertEquals(Shape.of(2), three[2].shape());
+        assertSame(three, o.scratch(be, p, 2), "fewer than it has: the same tensors");
+        assertRefused("Sgd: scratch tensors: count must be at least 0, got -1", () -> o.scratch(be, p, -1));
     }
 
     @Test

@@ -71,8 +71,8 @@ public record Conv2dGeometry(int batch, int channels, int height, int width, int
                     + " image with padding " + padH + "x" + padW + " (" + (height + 2L * padH) + "x" + (width + 2L * padW)
                     + ")");
         }
-        long outH = (height + 2L * padH - spanH) / strideH + 1;
-        long outW = (width + 2L * padW - spanW) / strideW + 1;
+        long outH = outSize(height, padH, dilationH, kernelH, strideH);
+        long outW = outSize(width, padW, dilationW, kernelW, strideW);
         fitsATensor("input", batch, channels, height, width);
         fitsATensor("weight", outChannels, channels / groups, kernelH, kernelW);
         fitsATensor("output", batch, outChannels, outH, outW);
@@ -144,7 +144,7 @@ public record Conv2dGeometry(int batch, int channels, int height, int width, int
      * @return {@code (height + 2 padH - dilationH (kernelH - 1) - 1) / strideH + 1}, at least 1
      */
     public int outH() {
-        return (height + 2 * padH - dilationH * (kernelH - 1) - 1) / strideH + 1;
+        return (int) outSize(height, padH, dilationH, kernelH, strideH);
     }
 
     /**
@@ -153,7 +153,15 @@ public record Conv2dGeometry(int batch, int channels, int height, int width, int
      * @return {@code (width + 2 padW - dilationW (kernelW - 1) - 1) / strideW + 1}, at least 1
      */
     public int outW() {
-        return (width + 2 * padW - dilationW * (kernelW - 1) - 1) / strideW + 1;
+        return (int) outSize(width, padW, dilationW, kernelW, strideW);
+    }
+
+    /**
+     * The output size along one axis, in long: the padded size can pass an int (2 * pad, say) even
+     * when the result, which the constructor checked, fits one.
+     */
+    private static long outSize(int size, int pad, int dilation, int kernel, int stride) {
+        return (size + 2L * pad - (long) dilation * (kernel - 1) - 1) / stride + 1;
     }
 
     /**

@@ -156,6 +156,14 @@ public abstract class ContractTests extends ConformanceBase {
             Tensor x = be.zeros(2, 3);
             be.reduceAll(ReduceOp.SUM, x, x.reshape(6).rows(5, 6));
         }));
+        cases.add(BadCall.missing("argmax into its input", "argmax", be -> {
+            Tensor x = be.zeros(2, 3);
+            be.argmax(x, x.reshape(6).rows(0, 2));
+        }));
+        cases.add(BadCall.missing("oneHot into its labels", "oneHot", be -> {
+            Tensor out = be.zeros(2, 3);
+            be.oneHot(out.reshape(6).rows(4, 6), 1f, 0f, out);
+        }));
         return cases;
     }
 
@@ -213,6 +221,21 @@ public abstract class ContractTests extends ConformanceBase {
             be.layerNormBackward(be.zeros(2, 3), be.zeros(2), be.zeros(2), null, dy, dy, null, null);
         }));
         cases.add(BadCall.missing("exp without output", "exp", be -> be.unary(UnaryOp.EXP, be.zeros(2), null)));
+        cases.add(BadCall.missing("unary without an op", "unary", be -> be.unary(null, be.zeros(2), be.zeros(2))));
+        cases.add(BadCall.missing("binary without an op", "binary",
+                be -> be.binary(null, be.zeros(2), be.zeros(2), be.zeros(2))));
+        cases.add(BadCall.missing("reduce without an op", "reduce", be -> be.reduce(null, be.zeros(2, 2), 0, be.zeros(2))));
+        cases.add(BadCall.missing("reduceAll without an op", "reduceAll",
+                be -> be.reduceAll(null, be.zeros(2, 2), be.zeros(1))));
+        cases.add(BadCall.missing("pool2d without an op", "pool2d", be -> be.pool2d(null, be.zeros(1, 1, 2, 2),
+                dendrite.tensor.op.Conv2dGeometry.pool(1, 1, 2, 2, 2, 2, 2, 2, 0, 0), be.zeros(1, 1, 1, 1))));
+        cases.add(BadCall.missing("pool2d backward without an op", "pool2dBackward", be -> be.pool2dBackward(null,
+                be.zeros(1, 1, 2, 2), be.zeros(1, 1, 1, 1), be.zeros(1, 1, 1, 1),
+                dendrite.tensor.op.Conv2dGeometry.pool(1, 1, 2, 2, 2, 2, 2, 2, 0, 0), be.zeros(1, 1, 2, 2))));
+        cases.add(BadCall.missing("activation without an activation", "activation",
+                be -> be.activation(null, 0f, be.zeros(2), be.zeros(2))));
+        cases.add(BadCall.missing("activation backward without an activation", "activationBackward",
+                be -> be.activationBackward(null, 0f, be.zeros(2), be.zeros(2), be.zeros(2), be.zeros(2))));
         cases.add(BadCall.missing("gatherRows without indices", "gatherRows",
                 be -> be.gatherRows(be.zeros(2, 2), null, 0, be.zeros(1, 2))));
         cases.add(BadCall.missing("shiftImages without moves", "shiftImages",

@@ -26,6 +26,15 @@ class Conv2dGeometryTest {
         assertEquals(6 * 5 * 4, g.outImageSize());
     }
 
+    /** 2 padH = 2^31 does not fit an int: the output size is worked out in long, as the constructor checks it. */
+    @Test
+    void theOutputSizeOfAPaddingBeyondHalfAnIntIsRight() {
+        Conv2dGeometry g = new Conv2dGeometry(1, 1, 1, 1, 1, 1, 1, 1 << 30, 1 << 30, 1 << 30, 1 << 30, 1, 1, 1);
+        assertEquals(3, g.outH());   // (1 + 2^31 - 1) / 2^30 + 1
+        assertEquals(3, g.outW());
+        assertEquals(9, g.outImageSize());
+    }
+
     @Test
     void anOutputOfMoreValuesThanATensorHoldsIsRefused() {
         // height + 2 padH = 3 * 2^30: outH wrapped to a negative int
