@@ -251,6 +251,7 @@ final class TrainCommand implements Callable<Integer> {
         int[] hiddenSizes = ModelOptions.hidden(hidden != null ? hidden : defaults.hidden());
         var layerSpec = ModelSpec.isMlp(model) ? null : ModelSpec.parse(model);   // a bad spec fails before any loading
         training.checkFitsModel(layerSpec == null);
+        training.ema();
         Double dropoutP = training.dropout();
         var init = training.initializer();
         ImageAugmentation augmentation = augmentation(augment);
@@ -630,6 +631,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Builder tb = Trainer.builder(model).loss(loss).optimizer(optim).augmentation(augmentation)
                 .targetScaler(targetScaler)
                 .epochs(epochCount).batchSize(Math.min(batchSize, trainSet.size())).seed(seed)
+                .ema(training.ema())
                 .listener(listener);
         if (monitor) {
             PrintWriter err = spec.commandLine().getErr();

@@ -50,6 +50,11 @@ final class TrainingOptions {
             description = "Clamp every gradient value to [-max, max] (default: no clipping).")
     Double clipValue;
 
+    @Option(names = "--ema", paramLabel = "<decay>", defaultValue = "0",
+            description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999, about the last"
+                    + " 1000 steps): validated after each epoch and kept as the model at the end (Keras's use_ema; default: 0, none).")
+    double ema;
+
     /** Refuses the options that only the dense preset takes when a layer spec is given. */
     void checkFitsModel(boolean densePreset) {
         if (densePreset) {
@@ -129,6 +134,14 @@ final class TrainingOptions {
         }
     }
 
+    /** The --ema decay, checked: 0 for none. */
+    double ema() {
+        if (!(ema == 0 || ema > 0 && ema < 1)) {
+            throw new BadInputException("--ema " + ema + ": the decay must be above 0 and below 1 (e.g. 0.999), or 0 for none");
+        }
+        return ema;
+    }
+
     /** What the options add, for the "training:" line; empty when none is given. */
     String describe() {
         StringBuilder sb = new StringBuilder();
@@ -140,6 +153,9 @@ final class TrainingOptions {
         }
         if (clipValue != null) {
             sb.append(", clip value ").append(clipValue);
+        }
+        if (ema > 0) {
+            sb.append(", weight average (ema) ").append(ema);
         }
         return sb.toString();
     }

@@ -39,11 +39,11 @@ class TrainingOptionsTest {
     @Test
     void dropoutBatchNormInitClippingAndLabelSmoothingTrainTogether() {
         Cli r = train("all", "--dataset", "moons", "--hidden", "16,16", "--epochs", "30", "--dropout", "0.1", "--batch-norm",
-                "--init", "xavier", "--clip-norm", "1", "--clip-value", "0.5", "--label-smoothing", "0.1");
+                "--init", "xavier", "--clip-norm", "1", "--clip-value", "0.5", "--label-smoothing", "0.1", "--ema", "0.9");
         assertEquals(0, r.code(), r::toString);
         assertTrue(r.out().contains("batch_norm1d") || r.out().contains("BatchNorm1d"), r::toString);
         assertTrue(r.out().contains("dropout") || r.out().contains("Dropout"), r::toString);
-        assertTrue(r.out().contains("label smoothing 0.1, clip norm 1.0, clip value 0.5"), r::toString);
+        assertTrue(r.out().contains("label smoothing 0.1, clip norm 1.0, clip value 0.5, weight average (ema) 0.9"), r::toString);
         assertTrue(accuracy(r) > 0.8, r::toString);
     }
 
@@ -74,7 +74,7 @@ class TrainingOptionsTest {
     void badValuesAreRefusedInOneLine() {
         String[][] cases = {
             {"--dropout", "1.5"}, {"--init", "glorious"}, {"--loss", "mse"}, {"--label-smoothing", "1"},
-            {"--clip-norm", "0"}, {"--clip-value", "-1"},
+            {"--clip-norm", "0"}, {"--clip-value", "-1"}, {"--ema", "1"},
         };
         for (String[] c : cases) {
             Cli r = train("bad", "--dataset", "moons", "--epochs", "1", c[0], c[1]);

@@ -69,6 +69,7 @@ public final class Trainer {
     private final Checkpointer checkpointer;
     private final int initialEpoch;
     private final ImageAugmentation augmentation;
+    private final double emaDecay;
 
     private final Backend be;
     private final BatchBuffer xBatch;
@@ -97,6 +98,7 @@ public final class Trainer {
         this.checkpointEvery = b.checkpointEvery;
         this.checkpointer = b.checkpointer;
         this.initialEpoch = b.initialEpoch;
+        this.emaDecay = b.emaDecay;
         this.be = model.backend();
         this.xBatch = new BatchBuffer(be, model.inputShape());
         this.augmentation = b.augmentation;
@@ -179,27 +181,17 @@ public final class Trainer {
             listeners.forEach(l -> l.onTrainBegin(this));
             MiniBatches batches = new MiniBatches(data.size(), batchSize, seed);
             BestWeights best = earlyStopping == null ? null : new BestWeights(model, earlyStopping);
-            for (int epoch = initialEpoch; epoch < epochs; epoch++) {
-                Map<String, Double> metrics = trainEpoch(data, batches, epoch);
-                if (val != null) {
-                    Evaluation e = evaluator.evaluate(val);
-                    metrics.put("val_loss", e.loss());
-                    for (Map.Entry<String, Double> m : e.metrics().entrySet()) {
-                        if (!m.getKey().equals("loss")) {
-                            metrics.put("val_" + m.getKey(), m.getValue());
-                        }
+            try (ExponentialMovingAverage ema = emaDecay > 0 ? new ExponentialMovingAverage(model, emaDecay) : null) {
+                try {
+                    runEpochs(data, val, batches, best, ema, history);
+                } finally {
+                    // A listener or checkpoint that failed mid-epoch leaves the trained weights, not the average.
+                    if (ema != null && ema.inUse()) {
+                        ema.restore();
                     }
                 }
-                history.add(epoch, metrics);
-                optimizer.epochEnded(epoch, metrics.getOrDefault("val_loss", metrics.get("loss")));
-                EpochEvent event = new EpochEvent(epoch, epochs, history.last(), history);
-                listeners.forEach(l -> l.onEpochEnd(event));
-                if (checkpointer != null && (epoch + 1) % checkpointEvery == 0) {
-                    save(new Checkpoint(model, optimizer, epoch + 1, history));
-                }
-                if (best != null && best.update(epoch, metrics) && epoch + 1 < epochs) {
-                    history.stoppedEarly(true);
-                    break;
+                if (ema != null) {
+                    ema.apply();
                 }
             }
             if (best != null) {
@@ -210,7 +202,44 @@ public final class Trainer {
         return history;
     }
 
-    private Map<String, Double> trainEpoch(DeviceData data, MiniBatches batches, int epoch) {
+    /** The epochs of {@link #fit}: train, validate, tell the listeners, checkpoint, stop early. */
+    private void runEpochs(DeviceData data, DeviceData val, MiniBatches batches, BestWeights best,
+            ExponentialMovingAverage ema, History history) {
+        for (int epoch = initialEpoch; epoch < epochs; epoch++) {
+            Map<String, Double> metrics = trainEpoch(data, batches, epoch, ema);
+            if (val != null) {
+                // The averaged model is the one training ends with, so it is the one validated (and
+                // the one early stopping keeps); the trained weights go back before the next step.
+                if (ema != null) {
+                    ema.useAverage();
+                }
+                Evaluation e = evaluator.evaluate(val);
+                metrics.put("val_loss", e.loss());
+                for (Map.Entry<String, Double> m : e.metrics().entrySet()) {
+                    if (!m.getKey().equals("loss")) {
+                        metrics.put("val_" + m.getKey(), m.getValue());
+                    }
+                }
+            }
+            history.add(epoch, metrics);
+            optimizer.epochEnded(epoch, metrics.getOrDefault("val_loss", metrics.get("loss")));
+            EpochEvent event = new EpochEvent(epoch, epochs, history.last(), history);
+            listeners.forEach(l -> l.onEpochEnd(event));
+            boolean stop = best != null && best.update(epoch, metrics) && epoch + 1 < epochs;
+            if (ema != null && ema.inUse()) {
+                ema.restore();
+            }
+            if (checkpointer != null && (epoch + 1) % checkpointEvery == 0) {
+                save(new Checkpoint(model, optimizer, epoch + 1, history));
+            }
+            if (stop) {
+                history.stoppedEarly(true);
+                return;
+            }
+        }
+    }
+
+    private Map<String, Double> trainEpoch(DeviceData data, MiniBatches batches, int epoch, ExponentialMovingAverage ema) {
         optimizer.setEpoch(epoch);
         int[] order = shuffle ? batches.permutation(epoch) : inOrder(data.size());
         float[] labels = data.data.targets();
@@ -238,6 +267,9 @@ public final class Trainer {
                 correct += countCorrect(out, labels, order, from, m);
             }
             backwardStep();
+            if (ema != null) {
+                ema.update();
+            }
 
             lossSum += (double) batchLoss * m;
             StepEvent step = new StepEvent(epoch, b, batches.batchCount(), optimizer.stepCount(), batchLoss, m,
@@ -398,6 +430,7 @@ public final class Trainer {
         private int initialEpoch;
         private ImageAugmentation augmentation = ImageAugmentation.none();
         private Scaler targetScaler;
+        private double emaDecay;
 
         private Builder(Sequential model) {
             this.model = Objects.requireNonNull(model, "trainer: model");
@@ -482,6 +515,27 @@ public final class Trainer {
          */
         public Builder augmentation(ImageAugmentation augmentation) {
             this.augmentation = Objects.requireNonNull(augmentation, "trainer: augmentation (use ImageAugmentation.none())");
+            return this;
+        }
+
+        /**
+         * Keeps an {@link ExponentialMovingAverage} of the weights during {@code fit} (Keras's
+         * {@code use_ema}): updated after every step, validated in place of the weights after each
+         * epoch (so {@code val_} metrics and early stopping judge the average), and copied into the
+         * model when training ends. The weights themselves train exactly as without it. The average
+         * is not part of a checkpoint: a resumed run starts it again from the resumed weights.
+         * {@link Trainer#step} does not update it.
+         *
+         * @param decay the average's decay, in (0, 1), e.g. 0.999; 0 for none (the default)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code decay} is not 0 and not in (0, 1)
+         */
+        public Builder ema(double decay) {
+            if (!(decay == 0 || decay > 0 && decay < 1)) {
+                throw new IllegalArgumentException("trainer: ema decay must be 0 (none) or above 0 and below 1,"
+                        + " e.g. 0.999; got " + decay);
+            }
+            this.emaDecay = decay;
             return this;
         }
 
