@@ -8,7 +8,7 @@
 # Options (after the set):
 #   --threads N    threads for Dendrite (-Ddendrite.threads), OpenBLAS, OpenMP and torch alike (default: all cores)
 #   --out DIR      where results go (default: benchmarks/results/<date>-<set>)
-#   --no-peers     skip PyTorch
+#   --no-peers     skip PyTorch, ONNX Runtime and Deeplearning4j
 #   --no-build     use the jar as it is
 #   --jmh 'OPTS'   more JMH options for every run, e.g. --jmh '-f 2' for two forks (publishable numbers)
 #
@@ -94,6 +94,15 @@ onnx_peer() {
   fi
 }
 
+# Deeplearning4j training and predicting the same MLP (its jars are in benchmarks.jar).
+dl4j_peer() {
+  if [ "$PEERS" = 1 ]; then
+    jmh "$@"
+  else
+    echo "run.sh: Deeplearning4j peer $1 skipped (--no-peers)" >&2
+  fi
+}
+
 SHORT_RUN=(-f 1 -wi 1 -i 3 -w 1s -r 1s)
 case "$SET" in
   smoke)
@@ -109,11 +118,13 @@ case "$SET" in
     # runs on the vector backend alone here (an epoch of it takes half an hour on scalar, minutes on PoCL).
     jmh epoch EpochBenchmark -p backend=vector,opencl -p model=mlp -f 1 -wi 1 -i 3
     jmh epoch-scalar EpochBenchmark -p backend=scalar -p model=mlp -f 1 -wi 0 -i 1
+    dl4j_peer epoch-dl4j Dl4jEpochBenchmark -f 1 -wi 1 -i 3
     jmh epoch-cnn EpochBenchmark -p backend=vector -p model=cnn -f 1 -wi 1 -i 3
     jmh step TrainStepBenchmark -p model=mlp -prof gc "${SHORT_RUN[@]}"
     jmh step-cnn TrainStepBenchmark -p backend=vector -p model=cnn -prof gc "${SHORT_RUN[@]}"
     jmh inference InferenceBenchmark "${SHORT_RUN[@]}"
     onnx_peer "${SHORT_RUN[@]}"
+    dl4j_peer inference-dl4j Dl4jInferenceBenchmark "${SHORT_RUN[@]}"
     jmh conv ConvBenchmark -p backend=vector "${SHORT_RUN[@]}"
     # backend-scalar's convolutions take up to seconds a pass: one iteration each, no warm-up.
     jmh conv-scalar ConvBenchmark -p backend=scalar -f 1 -wi 0 -i 1
@@ -131,11 +142,13 @@ case "$SET" in
     jmh matmul-busy MatmulBenchmark.square -p backend=vector,netlib-native -p n=512,1024,2048 -p load=busy
     jmh epoch EpochBenchmark -p backend=vector,opencl -p model=mlp
     jmh epoch-scalar EpochBenchmark -p backend=scalar -p model=mlp -wi 1 -i 2
+    dl4j_peer epoch-dl4j Dl4jEpochBenchmark
     jmh epoch-cnn EpochBenchmark -p backend=vector,opencl -p model=cnn
     jmh step TrainStepBenchmark -p model=mlp -prof gc
     jmh step-cnn TrainStepBenchmark -p backend=vector,opencl -p model=cnn -prof gc
     jmh inference InferenceBenchmark
     onnx_peer
+    dl4j_peer inference-dl4j Dl4jInferenceBenchmark
     jmh conv ConvBenchmark -p backend=vector
     jmh conv-scalar ConvBenchmark -p backend=scalar -wi 1 -i 2
     jmh recurrent RecurrentBenchmark

@@ -1,0 +1,70 @@
+package dendrite.bench;
+
+import dendrite.nn.data.Dataset;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link InferenceBenchmark}'s predictions in Deeplearning4j ({@link Dl4jMlp}, untrained: the time
+ * does not depend on the weights): host values in (a {@code float[]} made into an ND4J array),
+ * {@code MultiLayerNetwork.output}, host values out, as Dendrite's {@code Sequential.predict(float[], n)}.
+ * {@code single} predicts one sample, {@code batch64} 64.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
+@State(Scope.Benchmark)
+public class Dl4jInferenceBenchmark {
+    private MultiLayerNetwork net;
+    private float[] one;
+    private float[] batch;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        Dataset data = TrainingData.get();
+        net = Dl4jMlp.build();
+        batch = Arrays.copyOf(data.features(), InferenceBenchmark.BATCH * Mlp.INPUTS);
+        one = Arrays.copyOf(batch, Mlp.INPUTS);
+        float[] check = predict(batch, InferenceBenchmark.BATCH);
+        if (check.length != InferenceBenchmark.BATCH * Mlp.CLASSES) {
+            throw new IllegalStateException("dl4j: " + check.length + " outputs for a batch of 64");
+        }
+    }
+
+    private float[] predict(float[] x, int n) {
+        INDArray in = Nd4j.create(x, new long[] {n, Mlp.INPUTS}, DataType.FLOAT);
+        float[][] y = net.output(in).toFloatMatrix();
+        float[] out = new float[n * Mlp.CLASSES];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(y[i], 0, out, i * Mlp.CLASSES, Mlp.CLASSES);
+        }
+        return out;
+    }
+
+    @Benchmark
+    public float[] single() {
+        return predict(one, 1);
+    }
+
+    @Benchmark
+    public float[] batch64() {
+        return predict(batch, InferenceBenchmark.BATCH);
+    }
+}
