@@ -1,7 +1,7 @@
 package dendrite.bench;
 
 import dendrite.nn.data.Dataset;
-import java.util.SplittableRandom;
+import dendrite.nn.data.MiniBatches;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link EpochBenchmark}'s MLP epoch in Deeplearning4j ({@link Dl4jMlp}): the same 60,000 images in
- * 469 shuffled mini-batches of 128, each gathered from the whole set ({@code Nd4j.pullRows}, as
+ * the same 469 shuffled mini-batches of 128, each gathered from the whole set ({@code Nd4j.pullRows}, as
  * Dendrite gathers its rows and PyTorch's DataLoader its samples) and passed to
  * {@code MultiLayerNetwork.fit(DataSet)}: forward, loss, backward and an Adam step. One epoch per
  * invocation, timed once; the data is put into ND4J arrays in setup, not timed.
@@ -38,6 +38,8 @@ public class Dl4jEpochBenchmark {
     private INDArray x;
     private INDArray y;
     private int size;
+    /** Dendrite's own shuffle, so DL4J sees the batches {@link EpochBenchmark} trains on. */
+    private MiniBatches batches;
     private int epoch;
     private double lastLoss;
 
@@ -49,11 +51,12 @@ public class Dl4jEpochBenchmark {
         x = xy[0];
         y = xy[1];
         size = data.size();
+        batches = new MiniBatches(size, Mlp.BATCH, Mlp.SEED);
     }
 
     @Benchmark
     public double epoch() {
-        int[] order = permutation(size, Mlp.SEED + epoch++);
+        int[] order = batches.permutation(epoch++);
         double lossSum = 0;
         for (int from = 0; from < size; from += Mlp.BATCH) {
             int[] rows = java.util.Arrays.copyOfRange(order, from, Math.min(size, from + Mlp.BATCH));
@@ -63,22 +66,6 @@ public class Dl4jEpochBenchmark {
         }
         lastLoss = lossSum / size;
         return lastLoss;
-    }
-
-    /** A Fisher-Yates shuffle of 0 .. n-1. */
-    static int[] permutation(int n, long seed) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
     }
 
     @TearDown(Level.Trial)

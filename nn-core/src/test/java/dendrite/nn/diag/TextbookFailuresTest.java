@@ -74,10 +74,8 @@ class TextbookFailuresTest {
         assertTrue(w.stream().noneMatch(x -> x.kind() == Kind.VANISHING_GRADIENT), w.toString());
     }
 
-    /** Weights that make every pre-activation negative on positive inputs: the ReLU layer is dead. */
-    @Test
-    void deadReluUnitsAreReportedWithTheirLayer() {
-        Sequential m = Sequential.builder(4).dense(16, Initializers.constant(-0.5f)).relu().dense(2).build(BE, 3);
+    /** 128 samples of 4 positive inputs, two alternating classes. */
+    private static Dataset positiveInputs() {
         float[] x = new float[4 * 128];
         float[] y = new float[128];
         for (int i = 0; i < x.length; i++) {
@@ -86,7 +84,14 @@ class TextbookFailuresTest {
         for (int i = 0; i < y.length; i++) {
             y[i] = i % 2;
         }
-        Dataset data = Dataset.classification("positive", x, new int[] {4}, toInts(y), 2, List.of());
+        return Dataset.classification("positive", x, new int[] {4}, toInts(y), 2, List.of());
+    }
+
+    /** Weights that make every pre-activation negative on positive inputs: the ReLU layer is dead. */
+    @Test
+    void deadReluUnitsAreReportedWithTheirLayer() {
+        Sequential m = Sequential.builder(4).dense(16, Initializers.constant(-0.5f)).relu().dense(2).build(BE, 3);
+        Dataset data = positiveInputs();
         List<TrainingWarning> w = train(m, new Adam(1e-3), 2, data, null);
         TrainingWarning dead = w.stream().filter(x2 -> x2.kind() == Kind.DEAD_RELU).findFirst()
                 .orElseThrow(() -> new AssertionError("no dead-ReLU warning: " + w));
@@ -98,15 +103,7 @@ class TextbookFailuresTest {
     void deadUnitsOfADenseWithAFusedReluAreReportedAsDeadRelus() {
         Sequential m = Sequential.builder(4)
                 .add(new Dense(-1, 16, true, Initializers.constant(-0.5f), Activation.RELU)).dense(2).build(BE, 3);
-        float[] x = new float[4 * 128];
-        float[] y = new float[128];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = 0.5f + (i % 7) * 0.1f;
-        }
-        for (int i = 0; i < y.length; i++) {
-            y[i] = i % 2;
-        }
-        Dataset data = Dataset.classification("positive", x, new int[] {4}, toInts(y), 2, List.of());
+        Dataset data = positiveInputs();
         List<TrainingWarning> w = train(m, new Adam(1e-3), 2, data, null);
         TrainingWarning dead = w.stream().filter(x2 -> x2.kind() == Kind.DEAD_RELU).findFirst()
                 .orElseThrow(() -> new AssertionError("no dead-ReLU warning: " + w));
