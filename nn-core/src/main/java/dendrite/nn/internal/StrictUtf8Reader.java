@@ -53,10 +53,13 @@ public final class StrictUtf8Reader extends Reader {
             CoderResult r = decoder.decode(bytes, out, eof);
             if (r.isError()) {
                 long at = consumedBefore + bytes.position();
+                // The byte is read now, not when the message is asked for: by then the buffer has moved on.
+                String message = String.format(java.util.Locale.ROOT, "byte 0x%02x at byte offset %d is not UTF-8",
+                        bytes.get(bytes.position()) & 0xFF, at);
                 pending = new CharacterCodingException() {
                     @Override
                     public String getMessage() {
-                        return String.format("byte 0x%02x at byte offset %d is not UTF-8", bytes.get(bytes.position()) & 0xFF, at);
+                        return message;
                     }
                 };
                 if (out.position() > off) {
