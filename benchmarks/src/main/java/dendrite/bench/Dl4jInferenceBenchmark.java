@@ -1,6 +1,5 @@
 package dendrite.bench;
 
-import dendrite.nn.data.Dataset;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -38,24 +37,15 @@ public class Dl4jInferenceBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        Dataset data = TrainingData.get();
         net = Dl4jMlp.build();
-        batch = Arrays.copyOf(data.features(), InferenceBenchmark.BATCH * Mlp.INPUTS);
+        batch = PeerPredictions.batch();
         one = Arrays.copyOf(batch, Mlp.INPUTS);
-        float[] check = predict(batch, InferenceBenchmark.BATCH);
-        if (check.length != InferenceBenchmark.BATCH * Mlp.CLASSES) {
-            throw new IllegalStateException("dl4j: " + check.length + " outputs for a batch of 64");
-        }
+        PeerPredictions.checkBatch("dl4j", predict(batch, InferenceBenchmark.BATCH));
     }
 
     private float[] predict(float[] x, int n) {
         INDArray in = Nd4j.create(x, new long[] {n, Mlp.INPUTS}, DataType.FLOAT);
-        float[][] y = net.output(in).toFloatMatrix();
-        float[] out = new float[n * Mlp.CLASSES];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(y[i], 0, out, i * Mlp.CLASSES, Mlp.CLASSES);
-        }
-        return out;
+        return PeerPredictions.flatten(net.output(in).toFloatMatrix());
     }
 
     @Benchmark

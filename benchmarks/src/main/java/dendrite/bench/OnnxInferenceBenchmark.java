@@ -4,7 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dendrite.nn.data.Dataset;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,24 +58,15 @@ public class OnnxInferenceBenchmark {
         options.setIntraOpNumThreads(threads);
         options.setInterOpNumThreads(1);
         session = env.createSession(model.toString(), options);
-        Dataset data = TrainingData.get();
-        batch = Arrays.copyOf(data.features(), InferenceBenchmark.BATCH * Mlp.INPUTS);
+        batch = PeerPredictions.batch();
         one = Arrays.copyOf(batch, Mlp.INPUTS);
-        float[] check = predict(batch, InferenceBenchmark.BATCH);
-        if (check.length != InferenceBenchmark.BATCH * Mlp.CLASSES) {
-            throw new IllegalStateException("onnxruntime: " + check.length + " outputs for a batch of 64");
-        }
+        PeerPredictions.checkBatch("onnxruntime", predict(batch, InferenceBenchmark.BATCH));
     }
 
     private float[] predict(float[] x, int n) {
         try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, Mlp.INPUTS});
              OrtSession.Result result = session.run(Map.of("x", input))) {
-            float[][] y = (float[][]) result.get(0).getValue();
-            float[] out = new float[n * y[0].length];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(y[i], 0, out, i * y[i].length, y[i].length);
-            }
-            return out;
+            return PeerPredictions.flatten((float[][]) result.get(0).getValue());
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }
