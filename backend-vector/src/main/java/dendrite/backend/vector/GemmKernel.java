@@ -52,6 +52,14 @@ final class GemmKernel {
     static final int PMR = L >= 16 ? 12 : 6;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
+    /**
+     * Floats the 12-row packed kernel reads past the end of its B panel: it loads row p + 1 while it
+     * computes step p, and at the last step that row lies beyond the panel (unused). Buffers that hold
+     * packed B panels keep this many floats to spare after the last one (VectorGemm's workspace does).
+     * It matters most where a 64-byte load from a Java array straddles two cache lines (AVX-512: the
+     * arrays are only 8-byte aligned), which makes the loads slower; benchmarks/README.md has the numbers.
+     */
+    static final int READ_AHEAD = NR;
     /** Steps of p the packed kernels take per iteration: 2 for the 6-row kernels, 1 for the 12-row ones. */
     static final int UNROLL = PMR == 6 ? 2 : 1;
 
@@ -103,11 +111,15 @@ final class GemmKernel {
         FloatVector c9_0 = FloatVector.zero(F), c9_1 = FloatVector.zero(F);
         FloatVector c10_0 = FloatVector.zero(F), c10_1 = FloatVector.zero(F);
         FloatVector c11_0 = FloatVector.zero(F), c11_1 = FloatVector.zero(F);
+        // B's row p + 1 is loaded during step p (see READ_AHEAD): its latency is then hidden behind
+        // this step's 24 multiply-adds instead of stalling the first of them.
+        FloatVector b0v = FloatVector.fromArray(F, b, b0);
+        FloatVector b1v = FloatVector.fromArray(F, b, b0 + L);
         for (int p = 0; p < kc; p++) {
             int ap = a0 + p * PMR;
             int bp = b0 + p * NR;
-            FloatVector b0v = FloatVector.fromArray(F, b, bp);
-            FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
+            FloatVector next0 = FloatVector.fromArray(F, b, bp + NR);
+            FloatVector next1 = FloatVector.fromArray(F, b, bp + NR + L);
             FloatVector x = FloatVector.broadcast(F, a[ap]);
             c0_0 = FMA ? x.fma(b0v, c0_0) : x.mul(b0v).add(c0_0);
             c0_1 = FMA ? x.fma(b1v, c0_1) : x.mul(b1v).add(c0_1);
@@ -144,6 +156,8 @@ final class GemmKernel {
             x = FloatVector.broadcast(F, a[ap + 11]);
             c11_0 = FMA ? x.fma(b0v, c11_0) : x.mul(b0v).add(c11_0);
             c11_1 = FMA ? x.fma(b1v, c11_1) : x.mul(b1v).add(c11_1);
+            b0v = next0;
+            b1v = next1;
         }
         if (bias != null) {
             FloatVector bias0 = FloatVector.fromArray(F, bias, biasOff);

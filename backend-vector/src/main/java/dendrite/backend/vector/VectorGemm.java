@@ -145,9 +145,10 @@ final class VectorGemm {
             return a;
         }
 
+        /** A buffer for packed B panels of {@code size} floats, and the packed kernel's read-ahead past them. */
         float[] b(int size) {
-            if (b.length < size) {
-                b = new float[size];
+            if (b.length < size + GemmKernel.READ_AHEAD) {
+                b = new float[size + GemmKernel.READ_AHEAD];
             }
             return b;
         }
