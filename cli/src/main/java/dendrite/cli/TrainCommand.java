@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -104,7 +105,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "<spec>", defaultValue = "mlp",
             description = "mlp (default: --hidden and --activation), cnn (conv 32 3, relu, maxpool 2, conv 64 3, relu, "
-                    + "maxpool 2, flatten, dense 128, relu), cnn-bn (cnn with batchnorm2d after each conv), lstm or gru (64 units,"
+                    + "maxpool 2, flatten, dense 128, relu; trained by default with its recipe: adamw, --lr 0.002,"
+                    + " --weight-decay 0.05, --batch 64, --augment \"crop 1\"), cnn-bn (cnn with batchnorm2d after each conv;"
+                    + " the same recipe with --lr 0.003), lstm or gru (64 units,"
                     + " for a series), or layers such as \"conv 16 3 pad same, relu, maxpool 2, "
                     + "flatten, dense 64, relu\"; the output layer is added after them (see cli/README.md).")
     String model;
@@ -254,11 +257,19 @@ final class TrainCommand implements Callable<Integer> {
         training.ema();
         Double dropoutP = training.dropout();
         var init = training.initializer();
-        ImageAugmentation augmentation = augmentation(augment);
+        ParseResult given = spec.commandLine().getParseResult();
+        PresetRecipe recipe = PresetRecipe.of(model).orElse(null);
+        ImageAugmentation augmentation = augmentation(recipe != null && !given.hasMatchedOption("--augment")
+                ? recipe.augment() : augment);
         String act = ModelOptions.checkActivation(activation);
-        String opt = ModelOptions.checkOptimizer(optimizer);
+        String opt = ModelOptions.checkOptimizer(recipe != null && !given.hasMatchedOption("--optimizer")
+                ? recipe.optimizer() : optimizer);
+        // The recipe's rate and decay were tuned for its optimizer; with another, the usual defaults.
+        boolean recipeOptimizer = recipe != null && opt.equals(recipe.optimizer());
+        Double learningRate = lr != null ? lr : recipeOptimizer ? Double.valueOf(recipe.learningRate()) : null;
+        double decay = recipeOptimizer && !given.hasMatchedOption("--weight-decay") ? recipe.weightDecay() : weightDecay;
         int epochCount = epochs != null ? epochs : defaults.epochs();
-        int batchSize = batch != null ? batch : defaults.batch();
+        int batchSize = batch != null ? batch : recipe != null ? recipe.batch() : defaults.batch();
         checkRanges(epochCount, batchSize);
         ModelOptions.schedule(schedule, 1, epochCount);   // an unknown name fails here, before any loading
         if (patience > 0 && validationFraction == 0) {
@@ -329,7 +340,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         boolean csvRegression = source.kind() == DataSource.Kind.CSV && !classification;
-        double rate = lr != null ? lr
+        double rate = learningRate != null ? learningRate
                 : ModelOptions.defaultLearningRate(opt, source.kind() == DataSource.Kind.SYNTHETIC || csvRegression);
         if (dropoutP == null && csvRegression && layerSpec == null && hiddenSizes.length > 0) {
             dropoutP = CSV_REGRESSION_DROPOUT;
@@ -364,7 +375,7 @@ final class TrainCommand implements Callable<Integer> {
                     : ModelOptions.build(trainSet.sampleShape(), layerSpec, outputs, be, seed);
             checkAugmentationFits(augmentation, model);
             Loss loss = training.loss(classification);
-            Optimizer optim = ModelOptions.optimizer(opt, rate, weightDecay);
+            Optimizer optim = ModelOptions.optimizer(opt, rate, decay);
             training.clip(optim);
             int stepBatch = Math.min(batchSize, trainSet.size());
             long totalSteps = (long) epochCount * ((trainSet.size() + stepBatch - 1) / stepBatch);
@@ -375,11 +386,14 @@ final class TrainCommand implements Callable<Integer> {
                     classification ? trainSet.numClasses() + " classes" : trainSet.targetSize() + " target(s)");
             out.printf(Locale.ROOT, "model: %s (%,d parameters)%n", ModelOptions.describe(model), model.parameterCount());
             out.printf(Locale.ROOT, "backend: %s (%s)%n", be.name(), be.description());
-            out.printf(Locale.ROOT, "training: %s lr %s (%s), batch %d, %d epochs, seed %d%s%s%n", opt, plain(rate),
-                    schedule.trim().toLowerCase(Locale.ROOT), batchSize, epochCount,
+            out.printf(Locale.ROOT, "training: %s lr %s (%s)%s, batch %d, %d epochs, seed %d%s%s%s%n", opt, plain(rate),
+                    schedule.trim().toLowerCase(Locale.ROOT),
+                    optim.weightDecay() > 0 ? ", weight decay " + plain(Double.parseDouble(Float.toString(optim.weightDecay()))) : "",
+                    batchSize, epochCount,
                     seed, (scaler == null ? "" : ", " + scaling.label() + " scaling")
                             + (targetScaler == null ? "" : ", standardized targets") + training.describe(),
-                    augmentation.isNone() ? "" : ", augmented: " + augmentation);
+                    augmentation.isNone() ? "" : ", augmented: " + augmentation,
+                    recipe == null ? "" : " (" + recipe.model() + "'s recipe where not given)");
             out.flush();
 
             if (logEvery != null && logEvery < 1) {

@@ -137,6 +137,58 @@ class ConvolutionalModelTest {
         assertEquals(9, ModelSpec.parse("cnn").size());
     }
 
+    /** The CNN presets train with their recipe (AdamW, decay 0.05, batch 64, crop 1) where the options are not given. */
+    @Test
+    void theCnnPresetsTrainWithTheirRecipeWhereTheOptionsAreLeftOut() throws Exception {
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 784; i++) {
+            csv.append('p').append(i).append(',');
+        }
+        csv.append("label\n");
+        for (int r = 0; r < 30; r++) {
+            for (int i = 0; i < 784; i++) {
+                csv.append((i * (r + 3)) % 29 / 28.0).append(',');
+            }
+            csv.append(r % 3).append('\n');
+        }
+        Path data = dir.resolve("images.csv");
+        Files.writeString(data, csv);
+        String[] common = {"train", "--backend", "scalar", "--dataset", "csv:" + data, "--label", "label",
+            "--image", "1x28x28", "--epochs", "1", "--quiet"};
+
+        Cli preset = Cli.run(concat(common, "--model", "cnn", "--out", dir.resolve("r1").toString()));
+        assertEquals(0, preset.code(), preset::toString);
+        assertTrue(preset.out().contains("training: adamw lr 0.002 (cosine), weight decay 0.05, batch 64, 1 epochs")
+                && preset.out().contains("augmented: crop 1 (cnn's recipe where not given)"), preset::toString);
+
+        Cli bn = Cli.run(concat(common, "--model", "cnn-bn", "--out", dir.resolve("r2").toString()));
+        assertEquals(0, bn.code(), bn::toString);
+        assertTrue(bn.out().contains("training: adamw lr 0.003 (cosine), weight decay 0.05, batch 64"), bn::toString);
+
+        // Another optimizer gets its own usual rate and no decay; what is given wins, the rest stays the recipe's.
+        Cli adam = Cli.run(concat(common, "--model", "cnn", "--optimizer", "adam", "--batch", "16", "--augment", "flip",
+                "--out", dir.resolve("r3").toString()));
+        assertEquals(0, adam.code(), adam::toString);
+        assertTrue(adam.out().contains("training: adam lr 0.001 (cosine), batch 16, 1 epochs")
+                && adam.out().contains("augmented: flip (cnn's recipe where not given)"), adam::toString);
+        Cli lr = Cli.run(concat(common, "--model", "cnn", "--lr", "0.01", "--weight-decay", "0.1",
+                "--out", dir.resolve("r4").toString()));
+        assertEquals(0, lr.code(), lr::toString);
+        assertTrue(lr.out().contains("training: adamw lr 0.01 (cosine), weight decay 0.1, batch 64"), lr::toString);
+
+        // A written-out stack, even the preset's own layers, has no recipe: the general defaults.
+        Cli spec = Cli.run(concat(common, "--model", ModelSpec.CNN, "--out", dir.resolve("r5").toString()));
+        assertEquals(0, spec.code(), spec::toString);
+        assertTrue(spec.out().contains("training: adam lr 0.001 (cosine), batch 32, 1 epochs")
+                && !spec.out().contains("recipe"), spec::toString);
+    }
+
+    private static String[] concat(String[] first, String... rest) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
+        System.arraycopy(rest, 0, all, first.length, rest.length);
+        return all;
+    }
+
     @Test
     void aMistakeInTheSpecIsOneLineNamingIt() {
         Cli typo = Cli.run("train", "--backend", "scalar", "--model", "conv 8 3, rleu", "--out", dir.resolve("a").toString());
