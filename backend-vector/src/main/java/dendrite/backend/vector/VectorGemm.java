@@ -6,6 +6,7 @@ import static dendrite.backend.vector.GemmKernel.PMR;
 import static dendrite.backend.vector.Simd.L;
 
 import dendrite.tensor.op.Activation;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 
@@ -25,9 +26,11 @@ import java.util.function.IntConsumer;
  * (For C 2048 or more wide the last two loops swap; see {@code blockPacked}.)
  *
  * <p>Split over threads, a product of at least {@link #SHARED_WORK} multiply-adds runs the K blocks
- * as shared passes ({@code passes}): B's panels packed once per pass and many small parts per thread,
- * claimed as threads come free, so that one thread slowed by another process does not hold up the
- * product. Smaller ones give each thread one share of C (by columns, or by rows when C is narrow).
+ * as shared passes ({@code passes}): B's panels packed once per pass, and each pass cut into small
+ * parts, a contiguous range of them (its own columns, where C is wide enough) for each thread, which
+ * a thread that finishes early helps to finish: a static split with stealing, so that one thread
+ * slowed by another process does not hold up the product. Smaller ones give each thread one share
+ * of C (by columns, or by rows when C is narrow).
  *
  * KC is the same on every machine ({@link #KC}): it decides the order in which each output
  * element's products are added, so it alone must not depend on the CPU. MC (an A block fills a
@@ -120,8 +123,8 @@ final class VectorGemm {
         final IntConsumer part = p -> ops.gemm.part(ops, p);
         /** This thread's batched products, when it shares a batch out (see {@link #batchedGemm}). */
         final BatchJob batch = new BatchJob();
-        /** Runs part p of a shared pass of {@link #ops} (see {@link #passes}). */
-        final IntConsumer passPart = p -> ops.gemm.passPart(ops, p);
+        /** Runs home share h of a shared pass of {@link #ops}, then helps the others (see {@link #passes}). */
+        final IntConsumer passShare = h -> ops.gemm.passShare(ops, h);
         /** Shared passes this thread has led; numbers the passes for {@link #panelStates}. */
         long passes;
         /**
@@ -129,6 +132,16 @@ final class VectorGemm {
          * packs it in that pass, {@code 2 * pass + 2} once packed; anything less means not yet.
          */
         AtomicLongArray panelStates = new AtomicLongArray(0);
+
+        /** The next unclaimed part of each home share of the pass in progress (see {@link #passes}). */
+        AtomicIntegerArray shareNext = new AtomicIntegerArray(0);
+
+        AtomicIntegerArray shareNext(int shares) {
+            if (shareNext.length() < shares) {
+                shareNext = new AtomicIntegerArray(shares);
+            }
+            return shareNext;
+        }
 
         AtomicLongArray panelStates(int panels) {
             if (panelStates.length() < panels) {
@@ -519,6 +532,9 @@ final class VectorGemm {
         // packed into passB panel by panel by whichever part needs a panel first.
         float[] passB;
         AtomicLongArray panelStates;
+        /** Each home share's next part, and the number of shares (see {@link #passShare}). */
+        AtomicIntegerArray shareNext;
+        int shares;
         long pass;
         int jc;
         int nb;
@@ -572,6 +588,7 @@ final class VectorGemm {
             bPanels = null;
             passB = null;
             panelStates = null;
+            shareNext = null;
         }
     }
 
@@ -679,11 +696,12 @@ final class VectorGemm {
     /**
      * A large packed product on several threads, in the GotoBLAS order of {@link #blockPacked}, one
      * pass per K block (and column block) with the threads sharing each pass: a pass is cut into
-     * {@link #PARTS_PER_THREAD} parts per thread or more (row blocks, and column chunks when there are
-     * few rows), which the threads claim as they come free, so a thread slowed by another process
-     * takes fewer of them instead of holding up the product. The pass's B panels are packed once,
-     * into the calling thread's buffer, each by the first part to need it ({@link #panel}); each part
-     * packs its own block of A. The passes run one after another, so each element's sum runs over
+     * {@link #PARTS_PER_THREAD} parts per thread or more (row blocks by column chunks, at least one
+     * chunk per thread where C has the columns), in one home range per thread ({@link #passShare}),
+     * so a thread slowed by another process leaves the end of its range to the others instead of
+     * holding up the product. The pass's B panels are packed once, into the calling thread's buffer,
+     * each by the first part to need it ({@link #panel}): a thread working in its own range reads the
+     * panels it packed itself, from its own core's cache. Each part packs its own block of A. The passes run one after another, so each element's sum runs over
      * the K blocks in order: the same bits as on one thread.
      */
     private void passes(Operands o, Workspace ws, int parts) {
@@ -710,11 +728,18 @@ final class VectorGemm {
         for (int jc = 0; jc < n; jc += nbMax) {
             int nb = Math.min(nbMax, n - jc);
             int panels = ceilDiv(nb, NR);
-            int chunks = rowBlocks >= target ? 1
-                    : Math.min(ceilDiv(target, rowBlocks), Math.max(1, panels / MIN_CHUNK_PANELS));
+            int maxChunks = Math.max(1, panels / MIN_CHUNK_PANELS);
+            // At least one column chunk per thread where the panels allow, so that each home share
+            // (see passShare) reads only its own columns' B panels, which its thread packs into its
+            // own core's cache.
+            int chunks = Math.max(Math.min(parts, maxChunks),
+                    rowBlocks >= target ? 1 : Math.min(ceilDiv(target, rowBlocks), maxChunks));
             int chunkPanels = ceilDiv(panels, chunks);
             o.chunkPanels = chunkPanels;
             o.chunks = ceilDiv(panels, chunkPanels);
+            int passParts = rowBlocks * o.chunks;
+            o.shares = Math.min(parts, passParts);
+            o.shareNext = ws.shareNext(o.shares);
             o.jc = jc;
             o.nb = nb;
             for (int pc = 0; pc < k; pc += kb0) {
@@ -727,20 +752,41 @@ final class VectorGemm {
                 // Full tiles skip the tile buffer when the store is a copy or a sum (plus the bias).
                 o.direct = o.alpha == 1f && (!o.first || o.beta == 0f);
                 o.pass = ++ws.passes;
-                parallel.run(rowBlocks * o.chunks, ws.passPart);
+                for (int h = 0; h < o.shares; h++) {
+                    o.shareNext.set(h, h * passParts / o.shares);
+                }
+                parallel.run(o.shares, ws.passShare);
             }
         }
     }
 
     /**
-     * Part p of the shared pass in progress: row block {@code p / chunks}, column chunk
-     * {@code p % chunks}. Row blocks that share a chunk start at different panels, so that parts
+     * Home share h of the shared pass in progress, then what is left of the others: the pass's
+     * parts, column chunk by column chunk, are cut into one contiguous range per thread, and each
+     * thread claims the parts of its own range first (so it reads the B panels it packed itself),
+     * then helps with the ranges of threads that are late: the static split with stealing. Which
+     * thread runs a part never changes a bit of the result.
+     */
+    private void passShare(Operands o, int h) {
+        int passParts = o.rowBlocks * o.chunks;
+        for (int i = 0; i < o.shares; i++) {
+            int g = (h + i) % o.shares;
+            int end = (g + 1) * passParts / o.shares;
+            for (int p = o.shareNext.getAndIncrement(g); p < end; p = o.shareNext.getAndIncrement(g)) {
+                passPart(o, p);
+            }
+        }
+    }
+
+    /**
+     * Part p of the shared pass in progress: column chunk {@code p / rowBlocks}, row block
+     * {@code p % rowBlocks}. Row blocks that share a chunk start at different panels, so that parts
      * running at once pack different panels rather than wait for each other's.
      */
     private void passPart(Operands o, int p) {
         Workspace mine = workspaces.get();
-        int rb = p / o.chunks;
-        int q0 = p % o.chunks * o.chunkPanels;
+        int rb = p % o.rowBlocks;
+        int q0 = p / o.rowBlocks * o.chunkPanels;
         int count = Math.min(o.chunkPanels, ceilDiv(o.nb, NR) - q0);
         int start = rb * count / o.rowBlocks;
         int ic = rb * o.partRows;
