@@ -240,6 +240,45 @@ final class GemmKernel {
     }
 
     /**
+     * The first four rows of {@link #multiplyPackedInto}'s tile, into the tile buffer ({@code ldc = NR}),
+     * for a last row panel of the 12-row kernels that holds at most four rows (a batch of 64 is five
+     * full panels and four rows): it skips the eight zero rows the full kernel would compute. Each
+     * element's products are added in the same order as there, so the bits are the same.
+     */
+    static void multiplyPacked4(int kc, float[] a, int a0, float[] b, int b0, float[] tile) {
+        FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
+        FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
+        FloatVector c2_0 = FloatVector.zero(F), c2_1 = FloatVector.zero(F);
+        FloatVector c3_0 = FloatVector.zero(F), c3_1 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            int ap = a0 + p * PMR;
+            int bp = b0 + p * NR;
+            FloatVector b0v = FloatVector.fromArray(F, b, bp);
+            FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
+            FloatVector x = FloatVector.broadcast(F, a[ap]);
+            c0_0 = FMA ? x.fma(b0v, c0_0) : x.mul(b0v).add(c0_0);
+            c0_1 = FMA ? x.fma(b1v, c0_1) : x.mul(b1v).add(c0_1);
+            x = FloatVector.broadcast(F, a[ap + 1]);
+            c1_0 = FMA ? x.fma(b0v, c1_0) : x.mul(b0v).add(c1_0);
+            c1_1 = FMA ? x.fma(b1v, c1_1) : x.mul(b1v).add(c1_1);
+            x = FloatVector.broadcast(F, a[ap + 2]);
+            c2_0 = FMA ? x.fma(b0v, c2_0) : x.mul(b0v).add(c2_0);
+            c2_1 = FMA ? x.fma(b1v, c2_1) : x.mul(b1v).add(c2_1);
+            x = FloatVector.broadcast(F, a[ap + 3]);
+            c3_0 = FMA ? x.fma(b0v, c3_0) : x.mul(b0v).add(c3_0);
+            c3_1 = FMA ? x.fma(b1v, c3_1) : x.mul(b1v).add(c3_1);
+        }
+        c0_0.intoArray(tile, 0);
+        c0_1.intoArray(tile, L);
+        c1_0.intoArray(tile, NR);
+        c1_1.intoArray(tile, NR + L);
+        c2_0.intoArray(tile, 2 * NR);
+        c2_1.intoArray(tile, 2 * NR + L);
+        c3_0.intoArray(tile, 3 * NR);
+        c3_1.intoArray(tile, 3 * NR + L);
+    }
+
+    /**
      * {@link #multiplyPackedInto} into the tile, for a last panel at most one vector wide ({@code nr <= L}): only the
      * first vector of each B row is loaded and only the left half of the tile is written, so a
      * narrow output (10 classes) wastes less of the work on padding.

@@ -684,7 +684,9 @@ final class VectorGemm {
                 activate(o, c0, mr, nr);
             }
         } else {
-            if (nr > L) {
+            if (nr > L && mr <= 4 && PMR == 12) {
+                GemmKernel.multiplyPacked4(kp, aPack, a0 + ir * kp, bPack, jr * kp, tile);
+            } else if (nr > L) {
                 GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, jr * kp, tile, 0, NR, false, null, 0);
             } else {
                 GemmKernel.multiplyPackedNarrow(kp, aPack, a0 + ir * kp, bPack, jr * kp, tile);
@@ -701,8 +703,9 @@ final class VectorGemm {
      * so a thread slowed by another process leaves the end of its range to the others instead of
      * holding up the product. The pass's B panels are packed once, into the calling thread's buffer,
      * each by the first part to need it ({@link #panel}): a thread working in its own range reads the
-     * panels it packed itself, from its own core's cache. Each part packs its own block of A. The passes run one after another, so each element's sum runs over
-     * the K blocks in order: the same bits as on one thread.
+     * panels it packed itself, from its own core's cache. Each part packs its own block of A. The
+     * passes run one after another, so each element's sum runs over the K blocks in order: the same
+     * bits as on one thread.
      */
     private void passes(Operands o, Workspace ws, int parts) {
         int m = o.m;

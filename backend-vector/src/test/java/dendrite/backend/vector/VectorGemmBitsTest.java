@@ -24,11 +24,11 @@ class VectorGemmBitsTest {
     /**
      * m, n, k: small (in place), tall, wide (rows outer), deep (several K blocks), ragged; and large
      * enough for shared passes ({@link VectorGemm#SHARED_WORK}): several row blocks, few rows and wide
-     * (column chunks, rows outer).
+     * (column chunks, rows outer); and a last row panel of four rows (the 4-row kernel).
      */
     private static final int[][] SHAPES = {
         {7, 9, 40}, {64, 64, 64}, {37, 53, 700}, {200, 150, 1000}, {5, 2100, 400}, {130, 70, 29}, {300, 17, 337},
-        {301, 261, 500}, {40, 2100, 400}};
+        {301, 261, 500}, {40, 2100, 400}, {64, 96, 700}};
 
     @Test
     void theCacheBlocksTheTileAndTheThreadsNeverChangeABit() {

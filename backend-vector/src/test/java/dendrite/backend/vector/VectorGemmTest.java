@@ -124,6 +124,7 @@ class VectorGemmTest {
         "25, 97, 263", "36, 64, 258", "47, 40, 65",             // 12-row packed panels: one row over, exact, one short;
                                                                 // k not a multiple of the gather step (4 columns)
         "260, 2100, 40", "50, 700, 300",                        // shared passes: rows outer; few rows, column chunks
+        "64, 100, 300", "52, 70, 400", "28, 96, 50",            // a last 12-row panel of at most 4 rows (4-row kernel)
     })
     void matchesTheReferenceForEveryTransposeAlphaAndBeta(int m, int n, int k) {
         float[] a = random(1, m * k);
