@@ -31,6 +31,10 @@ import jdk.incubator.vector.FloatVector;
  *       serve small and short products, where a shorter tile wastes less at the ragged edges.</li>
  * </ul>
  *
+ * <p>A last packed row panel of at most four rows runs {@link #multiplyPacked4} instead of the 12-row
+ * kernel on zero rows: a batch of 64 is five 12-row panels and four rows, and every product of a
+ * training step at batch 64 calls it, so C2 compiles it early.
+ *
  * <p>{@link #multiplyPackedInto} runs on packed panels and stores a full tile straight into C
  * (the common case) or into a small tile buffer; {@link #multiplyPackedNarrow} (a last panel
  * at most one vector wide) writes the buffer only; {@link #merge} then applies alpha, beta and the
