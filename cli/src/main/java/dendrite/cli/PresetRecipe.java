@@ -10,8 +10,8 @@ import java.util.Optional;
  * tuned for it), so {@code --model cnn --optimizer sgd} gets sgd's usual rate.
  *
  * <p>The CNN presets' recipe (AdamW with a decoupled weight decay of 0.05, batch 64, a one-pixel
- * random crop) was chosen on Fashion-MNIST's validation split over some thirty runs; benchmarks/README.md
- * lists them, with the test accuracy of each and its spread over seeds.
+ * random crop) was the best of some thirty recipes tried on Fashion-MNIST; benchmarks/README.md lists
+ * them, with the validation and test accuracy of each and the recipe's spread over seeds.
  *
  * @param model the preset's name, for the "training:" line
  * @param optimizer the optimizer's name, as {@code --optimizer} takes it
