@@ -23,7 +23,8 @@ import java.util.function.IntConsumer;
  *         pack A[ic.., pc..] into PMR x KC panels         (the block stays in L2)
  *         for each NR-panel of B, for each PMR-panel of A: micro-kernel, then store
  * </pre>
- * (For C 2048 or more wide the last two loops swap; see {@code blockPacked}.)
+ * (For C 2048 or more wide the last two loops swap where L2 holds at least 1 MiB; see
+ * {@code blockPacked}.)
  *
  * <p>Split over threads, a product of at least {@link #SHARED_WORK} multiply-adds runs the K blocks
  * as shared passes ({@code passes}): B's panels packed once per pass, and each pass cut into small
@@ -72,8 +73,25 @@ final class VectorGemm {
     private static final int PARTS_PER_THREAD = 4;
     /** Column panels a part of a shared pass takes at the least when C is split by columns too. */
     private static final int MIN_CHUNK_PANELS = 4;
-    /** Width of C (in floats) from which row panels are the outer loop; see blockPacked. */
+    /**
+     * Width of C (in floats) from which row panels are the outer loop, where L2 is at least
+     * {@link #ROWS_OUTER_L2}; see blockPacked.
+     */
     private static final int WIDE_C = 2048;
+    /**
+     * L2 bytes from which wide products walk row panels outer. With rows outer a B block must stay in
+     * half of L2; with 512 KiB that is 176 columns, so A is packed again for every 176 columns of C
+     * (twelve times at N = 2048), and on AMD Zen 3 the column order was clearly faster there
+     * (benchmarks/README.md).
+     */
+    private static final int ROWS_OUTER_L2 = 1 << 20;
+    /**
+     * Widest transposed B that is packed whole into the in-place path's edge panel (a 10-class layer's
+     * forward pass), A read where it is. A constant rather than the vector length, so that the path, and
+     * with it the order of each element's sum (one block in place, K blocks packed), is the same with
+     * 256- and 512-bit vectors.
+     */
+    private static final int NARROW_B = Math.min(NR, 16);
     /** Below this many multiply-adds, no packing: the copies would cost more than they save. */
     private static final long SMALL = 48L * 48 * 48;
     /**
@@ -95,6 +113,8 @@ final class VectorGemm {
     private final int mc;
     private final int nc;
     private final int ncRowsOuter;
+    /** Width of C from which row panels are the outer loop (never, with a small L2). */
+    private final int rowsOuterFrom;
     /** Bytes of L1 data cache per core. */
     private final int l1;
     private final ThreadLocal<Workspace> workspaces;
@@ -179,6 +199,7 @@ final class VectorGemm {
         // every row panel and must stay in half of L2.
         this.nc = 4096;
         this.ncRowsOuter = Math.max(NR, (caches.l2() / 2) / (kc * 4) / NR * NR);
+        this.rowsOuterFrom = caches.l2() >= ROWS_OUTER_L2 ? WIDE_C : Integer.MAX_VALUE;
         this.l1 = caches.l1();
         this.workspaces = ThreadLocal.withInitial(Workspace::new);
     }
@@ -197,7 +218,8 @@ final class VectorGemm {
 
     /** The blocking, for the capabilities line and tests. */
     String blocking() {
-        return "MR=" + PMR + " (in place " + MR + ") NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc;
+        return "MR=" + PMR + " (in place " + MR + ") NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc
+                + (rowsOuterFrom == Integer.MAX_VALUE ? "" : ", rows outer from " + rowsOuterFrom + " columns");
     }
 
     /**
@@ -320,7 +342,7 @@ final class VectorGemm {
     boolean packsA(boolean transA, boolean transB, int m, int n, int k) {
         long work = (long) m * n * k;
         boolean dot = transB && !transA && m < MR;
-        boolean inPlace = transB && n <= L || !transB && (work <= SMALL || m <= 2 * MR || k <= SMALL_K);
+        boolean inPlace = transB && n <= NARROW_B || !transB && (work <= SMALL || m <= 2 * MR || k <= SMALL_K);
         return !dot && !inPlace;
     }
 
@@ -422,9 +444,9 @@ final class VectorGemm {
             gemmDot(o, parts, ws);
             return;
         }
-        // A transposed B at most one vector wide (a 10-class layer's forward pass) is packed whole into
+        // A transposed B at most NARROW_B wide (a 10-class layer's forward pass) is packed whole into
         // the in-place path's edge panel, and A read where it is.
-        boolean narrowB = transB && n <= L;
+        boolean narrowB = transB && n <= NARROW_B;
         o.inPlace = o.aPacked == null && o.bPanels == null
                 && (narrowB || !transB && (work <= SMALL || m <= 2 * MR || k <= SMALL_K));
         if (parts == 1) {
@@ -617,7 +639,8 @@ final class VectorGemm {
         // of C follows the previous one along its rows. Walking down a column panel instead jumps by
         // the row stride, which for such widths maps every row of a tile to the same cache set
         // (measured at N = 2048: 263 against 250 GFLOPS; at N <= 1024 the column order is faster).
-        boolean rowsOuter = o.n >= WIDE_C;
+        // Not with a small L2 (see ROWS_OUTER_L2).
+        boolean rowsOuter = o.n >= rowsOuterFrom;
         int ncBlock = rowsOuter ? ncRowsOuter : nc;
         int nbMax = roundUp(ceilDiv(n1 - n0, ceilDiv(n1 - n0, ncBlock)), NR);
         int kp0 = GemmKernel.depth(kb0);
@@ -712,7 +735,7 @@ final class VectorGemm {
         int n = o.n;
         int k = o.k;
         int kb0 = kBlock(k);
-        boolean rowsOuter = n >= WIDE_C;
+        boolean rowsOuter = n >= rowsOuterFrom;
         int ncBlock = rowsOuter ? ncRowsOuter : nc;
         int nbMax = roundUp(ceilDiv(n, ceilDiv(n, ncBlock)), NR);
         int kp0 = GemmKernel.depth(kb0);

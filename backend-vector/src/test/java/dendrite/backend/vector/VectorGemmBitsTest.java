@@ -101,6 +101,51 @@ class VectorGemmBitsTest {
     }
 
     /**
+     * A transposed B at most 16 columns wide (a 10-class layer's forward pass) is read in place and each
+     * element summed in one block, with 256- and 512-bit vectors alike: until this was pinned, AVX2
+     * packed 9 to 16 columns in K blocks, and an inner dimension over KC then gave other bits than
+     * AVX-512.
+     */
+    @Test
+    void aNarrowTransposedBIsSummedInOneBlockOnEveryVectorWidth() {
+        for (int n : new int[] {3, 10, 16}) {
+            int m = 70, k = 2 * VectorGemm.KC + 5;
+            float[] a = random(n * 3L, m * k);
+            float[] bt = random(n * 5L, n * k);   // B stored [n, k]: op(B) = B^T
+            float[] b = new float[k * n];
+            for (int j = 0; j < n; j++) {
+                for (int p = 0; p < k; p++) {
+                    b[p * n + j] = bt[j * k + p];
+                }
+            }
+            float[] c = new float[m * n];
+            float[] want = new float[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float sum = 0f;
+                    for (int p = 0; p < k; p++) {
+                        sum = Math.fma(a[i * k + p], b[p * n + j], sum);
+                    }
+                    want[i * n + j] = sum;
+                }
+            }
+            for (int threads : new int[] {1, 2}) {
+                try (Parallel pool = new Parallel(threads)) {
+                    float[] got = c.clone();
+                    new VectorGemm(pool, CacheSizes.DEFAULT).gemm(false, true, m, n, k, 1f, a, 0, bt, 0, 0f, got, 0,
+                            null, 0, Activation.IDENTITY, 0f);
+                    for (int i = 0; i < want.length; i++) {
+                        int at = i;
+                        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                                () -> m + "x" + n + "x" + k + " with B transposed, " + threads + " threads: element "
+                                        + at + " differs from the sum in one block");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * C = alpha A B + beta C summed as the GEMM promises: products small in any dimension (at most
      * 48^3 multiply-adds, at most 16 rows, or an inner dimension of at most 32) are read in place
      * and summed in one block; the others are packed, in K blocks of equal size, at most
