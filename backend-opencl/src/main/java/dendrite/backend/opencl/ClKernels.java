@@ -90,6 +90,11 @@ public final class ClKernels implements Kernels {
         this.gemm = new ClGemm(tiles);
     }
 
+    /** The device's largest single allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE), in bytes. */
+    long maxAllocBytes() {
+        return device.maxAllocBytes();
+    }
+
     private static boolean correctlyRoundedDivide(cl_device_id id) {
         long[] config = new long[1];
         clGetDeviceInfo(id, CL_DEVICE_SINGLE_FP_CONFIG, Sizeof.cl_ulong, Pointer.to(config), null);

@@ -86,6 +86,20 @@ class ClMemoryPoolTest {
     }
 
     @Test
+    void aRequestOverTheLargestAllocationIsRefusedWithoutAskingTheDriver() {
+        FakeDriver driver = new FakeDriver(1 << 30);
+        ClMemory memory = new ClMemory(driver, 1 << 30, 1 << 20);
+        memory.acquire(3000, "held");
+        ClOutOfMemoryException e = assertThrows(ClOutOfMemoryException.class,
+                () -> memory.acquire((1 << 20) + 1, "tensor [262145]"));
+        assertEquals("opencl: tensor [262145] needs 1048832 bytes, more than the device's largest allocation of"
+                + " 1048576 bytes (CL_DEVICE_MAX_MEM_ALLOC_SIZE); this backend holds 3072 bytes in 1 live buffers",
+                e.getMessage());
+        assertEquals(1, driver.creates, "only the first buffer reached the driver");
+        assertEquals(new ClMemory.Stats(1, 3072, 0, 0), memory.stats());
+    }
+
+    @Test
     void otherDriverErrorsNameTheAllocation() {
         ClMemory.Driver broken = new ClMemory.Driver() {
             @Override
