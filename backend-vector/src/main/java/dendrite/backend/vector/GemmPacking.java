@@ -117,21 +117,53 @@ final class GemmPacking {
 
     /**
      * Packs op(B)[p0 .. p0 + kb, j0 .. j0 + nb] into {@code dst} from {@code dstOff}; {@code index}
-     * is the caller's scratch of {@code L} ints for the gather offsets of a transposed B.
+     * is the caller's scratch of {@code L} ints for the gather offsets of a transposed B, which is
+     * read by gathers if {@code gathers}, else copied column by column (see
+     * {@link VectorGemm#gathersTransposedB}). Both write the same panels.
      */
     static void packB(float[] b, int off, int rs, int cs, int p0, int kb, int j0, int nb, float[] dst, int dstOff,
-            int[] index) {
-        packB(b, off, rs, cs, p0, kb, GemmKernel.depth(kb), j0, nb, dst, dstOff, index);
+            int[] index, boolean gathers) {
+        packB(b, off, rs, cs, p0, kb, GemmKernel.depth(kb), j0, nb, dst, dstOff, index, gathers);
     }
 
     /** {@link #packB} into panels {@code kp} deep (at least kb; the in-place kernels read kb). */
     static void packB(float[] b, int off, int rs, int cs, int p0, int kb, int kp, int j0, int nb, float[] dst,
-            int dstOff, int[] index) {
+            int dstOff, int[] index, boolean gathers) {
         if (cs == 1) {
             packBRows(b, off + p0 * rs + j0, rs, kb, kp, nb, dst, dstOff);
-            return;
+        } else if (gathers || rs != 1) {
+            packBColumns(b, off + p0 * rs + j0 * cs, rs, cs, kb, kp, nb, dst, dstOff, index);
+        } else {
+            copyBColumns(b, off + p0 + j0 * cs, cs, kb, kp, nb, dst, dstOff);
         }
-        packBColumns(b, off + p0 * rs + j0 * cs, rs, cs, kb, kp, nb, dst, dstOff, index);
+    }
+
+    /**
+     * B transposed, without gathers: each column of op(B), a contiguous row of B ({@code cs} apart),
+     * is read once and written down its panel, NR floats apart; the panel stays in L1. The unit
+     * stride of the read is written out as such: with the stride a variable, as in the general
+     * loop, these copies were slower than the gathers on AMD Zen 3 (benchmarks/README.md).
+     */
+    private static void copyBColumns(float[] b, int src, int cs, int kb, int kp, int nb, float[] dst, int dstOff) {
+        for (int q = 0; q < nb; q += NR) {
+            int panel = dstOff + q * kp;
+            int cols = Math.min(NR, nb - q);
+            for (int j = 0; j < cols; j++) {
+                int s = src + (q + j) * cs;
+                int d = panel + j;
+                for (int p = 0; p < kb; p++) {
+                    dst[d + p * NR] = b[s + p];
+                }
+            }
+            if (cols < NR) {
+                for (int p = 0; p < kb; p++) {
+                    Arrays.fill(dst, panel + p * NR + cols, panel + (p + 1) * NR, 0f);
+                }
+            }
+            if (kp > kb) {
+                Arrays.fill(dst, panel + kb * NR, panel + kp * NR, 0f);
+            }
+        }
     }
 
     /**

@@ -115,6 +115,8 @@ final class VectorGemm {
     private final int ncRowsOuter;
     /** Width of C from which row panels are the outer loop (never, with a small L2). */
     private final int rowsOuterFrom;
+    /** Whether a transposed B is packed with vector gathers (see {@link #gathersTransposedB}). */
+    private final boolean gatherB;
     /** Bytes of L1 data cache per core. */
     private final int l1;
     private final ThreadLocal<Workspace> workspaces;
@@ -187,8 +189,14 @@ final class VectorGemm {
         }
     }
 
+    /** A GEMM blocked for {@code caches}, packing a transposed B as suits this CPU ({@link #gathersTransposedB}). */
     VectorGemm(Parallel parallel, CacheSizes caches) {
+        this(parallel, caches, gathersTransposedB(CpuVendor.DETECTED, L));
+    }
+
+    VectorGemm(Parallel parallel, CacheSizes caches, boolean gatherB) {
         this.parallel = parallel;
+        this.gatherB = gatherB;
         this.kc = KC;
         // An A block (MC x KC) fills a sixteenth of L2, leaving room for the B panels streaming
         // through and the C tiles (measured at N = 1024-2048: MC = 128 is a little faster than 256,
@@ -216,10 +224,32 @@ final class VectorGemm {
         return v == null || v < PMR ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(v / PMR * PMR);
     }
 
+    /**
+     * {@value #GATHER_B_PROPERTY}: {@code true} or {@code false} overrides the choice of
+     * {@link #gathersTransposedB}, for measuring; how panels are packed never changes a bit.
+     */
+    static final String GATHER_B_PROPERTY = "dendrite.gemm.gatherB";
+
+    /**
+     * Whether to pack a transposed B (a dense layer's weights in its forward pass) with vector
+     * gathers: yes, except on AMD CPUs with 256-bit vectors, where on Zen 3 copying each row of B
+     * down its panel made the forward products 4-15 % faster (measured with the two alternated in
+     * one JVM; benchmarks/README.md). Intel's AVX-512 gathers, and AMD's with 512-bit vectors,
+     * were not measured against copies and keep the gathers. {@value #GATHER_B_PROPERTY} overrides it.
+     */
+    static boolean gathersTransposedB(CpuVendor vendor, int lanes) {
+        String s = System.getProperty(GATHER_B_PROPERTY);
+        if ("true".equals(s) || "false".equals(s)) {
+            return Boolean.parseBoolean(s);
+        }
+        return !(vendor == CpuVendor.AMD && lanes == 8);
+    }
+
     /** The blocking, for the capabilities line and tests. */
     String blocking() {
         return "MR=" + PMR + " (in place " + MR + ") NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc
-                + (rowsOuterFrom == Integer.MAX_VALUE ? "" : ", rows outer from " + rowsOuterFrom + " columns");
+                + (rowsOuterFrom == Integer.MAX_VALUE ? "" : ", rows outer from " + rowsOuterFrom + " columns")
+                + (gatherB ? "" : ", transposed B copied");
     }
 
     /**
@@ -660,7 +690,7 @@ final class VectorGemm {
                 if (o.bPanels != null) {
                     o.bPanels.pack(pc, kb, jc, nb, bPack, 0, ws.panelIndex);
                 } else {
-                    GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, pc, kb, jc, nb, bPack, 0, ws.gather);
+                    GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, pc, kb, jc, nb, bPack, 0, ws.gather, gatherB);
                 }
                 for (int ic = m0; ic < m1; ic += mbMax) {
                     int mb = Math.min(mbMax, m1 - ic);
@@ -869,7 +899,8 @@ final class VectorGemm {
                 if (o.bPanels != null) {
                     o.bPanels.pack(o.pc, o.kb, j0, width, o.passB, dst, mine.panelIndex);
                 } else {
-                    GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, o.pc, o.kb, j0, width, o.passB, dst, mine.gather);
+                    GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, o.pc, o.kb, j0, width, o.passB, dst, mine.gather,
+                            o.gemm.gatherB);
                 }
             } finally {
                 // Even if packing failed: the pass's failure is rethrown by the pool, and no part may wait forever.
@@ -903,7 +934,7 @@ final class VectorGemm {
         // panel wide) is all edge.
         int nFull = o.bCs == 1 ? n0 + (n1 - n0) / NR * NR : n0;
         if (nFull < n1) {
-            GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, 0, k, k, nFull, n1 - nFull, bEdge, 0, ws.gather);
+            GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, 0, k, k, nFull, n1 - nFull, bEdge, 0, ws.gather, gatherB);
         }
         // The last rows (fewer than MR) run through the same two kernels, reading their last row again
         // for the rows they lack: kernels of their own for 4, 2 and 1 rows ran too seldom for the JIT to

@@ -101,6 +101,42 @@ class VectorGemmBitsTest {
     }
 
     /**
+     * A transposed B packed by gathers or by copies (chosen from the CPU, see
+     * {@link VectorGemm#gathersTransposedB}) gives the same panels, so every transpose combination
+     * gives the same bits both ways: on the packed path, in shared passes, narrow and ragged.
+     */
+    @Test
+    void packingATransposedBByGathersOrByCopiesNeverChangesABit() {
+        int[][] shapes = {{37, 53, 700}, {200, 150, 1000}, {40, 2100, 400}, {130, 70, 29}, {301, 261, 500}, {64, 12, 400}};
+        for (int[] shape : shapes) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            float[] a = random(m * 13L + k, m * k);
+            float[] b = random(n * 29L + k, k * n);
+            float[] c = random(m + n + 2, m * n);
+            for (int t = 0; t < 4; t++) {
+                boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                for (int threads : new int[] {1, 2}) {
+                    try (Parallel pool = new Parallel(threads)) {
+                        float[] byGathers = c.clone();
+                        float[] byCopies = c.clone();
+                        new VectorGemm(pool, CacheSizes.DEFAULT, true).gemm(transA, transB, m, n, k, 0.5f, a, 0, b, 0,
+                                1f, byGathers, 0, null, 0, Activation.IDENTITY, 0f);
+                        new VectorGemm(pool, CacheSizes.DEFAULT, false).gemm(transA, transB, m, n, k, 0.5f, a, 0, b, 0,
+                                1f, byCopies, 0, null, 0, Activation.IDENTITY, 0f);
+                        for (int i = 0; i < byGathers.length; i++) {
+                            int at = i;
+                            assertEquals(Float.floatToRawIntBits(byGathers[i]), Float.floatToRawIntBits(byCopies[i]),
+                                    () -> m + "x" + n + "x" + k + " transA " + transA + " transB " + transB + ", "
+                                            + threads + " threads: element " + at
+                                            + " differs between packing B by gathers and by copies");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A transposed B at most 16 columns wide (a 10-class layer's forward pass) is read in place and each
      * element summed in one block, with 256- and 512-bit vectors alike: until this was pinned, AVX2
      * packed 9 to 16 columns in K blocks, and an inner dimension over KC then gave other bits than
