@@ -11,7 +11,8 @@
  *   <li>{@link dendrite.backend.vector.VectorKernels}: memory (heap {@code float[]}, like the
  *       scalar backend, from {@code HeapKernels}), the split of large work over threads, and
  *       dispatch to the kernel classes:</li>
- *   <li>{@code VectorGemm} (cache blocking from {@code CacheSizes}, threads, the fused epilogue of
+ *   <li>{@code VectorGemm} (cache blocking from {@code CacheSizes}, how a transposed B is packed
+ *       from {@code CpuVendor}, threads, the fused epilogue of
  *       {@code linear}, an A packed once for many products, B panels packed by the caller),
  *       {@code GemmKernel} (the register-blocked micro-kernels: 12 rows by two vectors on packed
  *       panels with AVX-512, 6 with AVX2's 16 registers; 8 rows in place) and
@@ -31,8 +32,8 @@
  *       {@code -Ddendrite.threads=N}.</li>
  * </ul>
  *
- * <p>Only {@code VectorBackendProvider}, {@code VectorProbe}, {@code Parallel} and
- * {@code CacheSizes} may be loaded without {@code jdk.incubator.vector}; every other class
+ * <p>Only {@code VectorBackendProvider}, {@code VectorProbe}, {@code Parallel},
+ * {@code CacheSizes} and {@code CpuVendor} may be loaded without {@code jdk.incubator.vector}; every other class
  * references the incubator API. Results are deterministic for a given thread count (GEMM,
  * convolutions, pooling and whole-tensor reductions even across thread counts), and, except for
  * tanh, softplus, log and pow, the same whether a kernel runs interpreted or compiled.
