@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 /**
  * The CPU's maker, from the {@code vendor_id} line of Linux's {@code /proc/cpuinfo} ({@link #OTHER}
- * where there is none). The JVM does not say which CPU it runs on, and GEMM packs a transposed B
- * with vector gathers only where they are not slow: a choice of speed alone, never of a result's bits.
+ * where there is none). The JVM does not say which CPU it runs on, and GEMM's transposing packs use
+ * vector gathers only where they are not slow: a choice of speed alone, never of a result's bits.
  */
 enum CpuVendor {
     INTEL, AMD, OTHER;

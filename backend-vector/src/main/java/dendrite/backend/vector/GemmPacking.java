@@ -42,11 +42,12 @@ final class GemmPacking {
 
     /**
      * Packs op(A)[i0 .. i0 + mb, p0 .. p0 + kb] into {@code dst} from {@code dstOff}; {@code index}
-     * is the caller's scratch of {@code A_GATHERS * L} ints for the gather offsets of a row-major A.
+     * is the caller's scratch of {@code A_GATHERS * L} ints for the gather offsets of a row-major A,
+     * which is read by gathers if {@code gathers}, else copied row by row (the same panels).
      */
     static void packA(float[] a, int off, int rs, int cs, int i0, int mb, int p0, int kb, float[] dst, int dstOff,
-            int[] index) {
-        if (cs == 1) {
+            int[] index, boolean gathers) {
+        if (cs == 1 && gathers) {
             panelOffsets(index, rs);
         }
         int kp = GemmKernel.depth(kb);
@@ -61,7 +62,7 @@ final class GemmPacking {
             }
             if (cs == 1) {
                 int p = 0;
-                if (rows == PMR) {
+                if (rows == PMR && gathers) {
                     // The packed panel is read off A by gathers, A_STEP columns (A_GATHERS vectors) at a
                     // time: the panel's rows are read side by side, all moving forward together, where
                     // the copy below walks one row at a time. At N = 2048 (A in L3, not L2) packing A
@@ -119,7 +120,7 @@ final class GemmPacking {
      * Packs op(B)[p0 .. p0 + kb, j0 .. j0 + nb] into {@code dst} from {@code dstOff}; {@code index}
      * is the caller's scratch of {@code L} ints for the gather offsets of a transposed B, which is
      * read by gathers if {@code gathers}, else copied column by column (see
-     * {@link VectorGemm#gathersTransposedB}). Both write the same panels.
+     * {@link VectorGemm#packsByGathers}). Both write the same panels.
      */
     static void packB(float[] b, int off, int rs, int cs, int p0, int kb, int j0, int nb, float[] dst, int dstOff,
             int[] index, boolean gathers) {

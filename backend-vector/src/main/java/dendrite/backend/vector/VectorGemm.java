@@ -115,10 +115,12 @@ final class VectorGemm {
     private final int ncRowsOuter;
     /** Width of C from which row panels are the outer loop (never, with a small L2). */
     private final int rowsOuterFrom;
-    /** Whether a transposed B is packed with vector gathers (see {@link #gathersTransposedB}). */
-    private final boolean gatherB;
+    /** Whether the transposing packs (a transposed B, a row-major A) use vector gathers (see {@link #packsByGathers}). */
+    private final boolean gathers;
     /** Bytes of L1 data cache per core. */
     private final int l1;
+    /** Bytes of L2 cache per core. */
+    private final int l2;
     private final ThreadLocal<Workspace> workspaces;
 
     /** Per-thread buffers for packed panels and the tile, grown on demand and reused. */
@@ -189,14 +191,15 @@ final class VectorGemm {
         }
     }
 
-    /** A GEMM blocked for {@code caches}, packing a transposed B as suits this CPU ({@link #gathersTransposedB}). */
+    /** A GEMM blocked for {@code caches}, packing as suits this CPU ({@link #packsByGathers}). */
     VectorGemm(Parallel parallel, CacheSizes caches) {
-        this(parallel, caches, gathersTransposedB(CpuVendor.DETECTED, L));
+        this(parallel, caches, packsByGathers(CpuVendor.DETECTED, L));
     }
 
-    VectorGemm(Parallel parallel, CacheSizes caches, boolean gatherB) {
+    /** A GEMM blocked for {@code caches} whose transposing packs use gathers or copies ({@link #packsByGathers}). */
+    VectorGemm(Parallel parallel, CacheSizes caches, boolean gathers) {
         this.parallel = parallel;
-        this.gatherB = gatherB;
+        this.gathers = gathers;
         this.kc = KC;
         // An A block (MC x KC) fills a sixteenth of L2, leaving room for the B panels streaming
         // through and the C tiles (measured at N = 1024-2048: MC = 128 is a little faster than 256,
@@ -209,6 +212,7 @@ final class VectorGemm {
         this.ncRowsOuter = Math.max(NR, (caches.l2() / 2) / (kc * 4) / NR * NR);
         this.rowsOuterFrom = caches.l2() >= ROWS_OUTER_L2 ? WIDE_C : Integer.MAX_VALUE;
         this.l1 = caches.l1();
+        this.l2 = caches.l2();
         this.workspaces = ThreadLocal.withInitial(Workspace::new);
     }
 
@@ -225,31 +229,41 @@ final class VectorGemm {
     }
 
     /**
-     * {@value #GATHER_B_PROPERTY}: {@code true} or {@code false} overrides the choice of
-     * {@link #gathersTransposedB}, for measuring; how panels are packed never changes a bit.
+     * {@value #GATHERS_PROPERTY}: {@code true} or {@code false} overrides the choice of
+     * {@link #packsByGathers}, for measuring; how panels are packed never changes a bit.
      */
-    static final String GATHER_B_PROPERTY = "dendrite.gemm.gatherB";
+    static final String GATHERS_PROPERTY = "dendrite.gemm.gathers";
 
     /**
-     * Whether to pack a transposed B (a dense layer's weights in its forward pass) with vector
-     * gathers: yes, except on AMD CPUs with 256-bit vectors, where on Zen 3 copying each row of B
-     * down its panel made the forward products 4-15 % faster (measured with the two alternated in
-     * one JVM; benchmarks/README.md). Intel's AVX-512 gathers, and AMD's with 512-bit vectors,
-     * were not measured against copies and keep the gathers. {@value #GATHER_B_PROPERTY} overrides it.
+     * Whether the packs that transpose (a transposed B, such as a dense layer's weights in its forward
+     * pass, and a row-major A) read with vector gathers: yes, except on AMD CPUs with 256-bit vectors,
+     * where on Zen 3 copying element by element made the MLP's products 4-16 % faster (B) and a few
+     * per cent more (A), measured with both alternated in one JVM (benchmarks/README.md). There an A
+     * larger than L2 keeps the gathers ({@link #gathersA}). Intel's gathers, and AMD's with 512-bit
+     * vectors, were not measured against copies and are kept. {@value #GATHERS_PROPERTY} overrides it.
      */
-    static boolean gathersTransposedB(CpuVendor vendor, int lanes) {
-        String s = System.getProperty(GATHER_B_PROPERTY);
+    static boolean packsByGathers(CpuVendor vendor, int lanes) {
+        String s = System.getProperty(GATHERS_PROPERTY);
         if ("true".equals(s) || "false".equals(s)) {
             return Boolean.parseBoolean(s);
         }
         return !(vendor == CpuVendor.AMD && lanes == 8);
     }
 
+    /**
+     * Whether a row-major A of m x k is packed by gathers: always where {@link #packsByGathers} says
+     * so, else when A is larger than L2. From L3, the gathers, which read a panel's rows side by side,
+     * were faster than copying one row after another (N = 1024 and 2048: 1-4 %).
+     */
+    private boolean gathersA(long m, long k) {
+        return gathers || m * k * Float.BYTES > l2;
+    }
+
     /** The blocking, for the capabilities line and tests. */
     String blocking() {
         return "MR=" + PMR + " (in place " + MR + ") NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc
                 + (rowsOuterFrom == Integer.MAX_VALUE ? "" : ", rows outer from " + rowsOuterFrom + " columns")
-                + (gatherB ? "" : ", transposed B copied");
+                + (gathers ? "" : ", transposing packs by copies");
     }
 
     /**
@@ -429,10 +443,11 @@ final class VectorGemm {
         int kb0 = kBlock(k);
         int blockSize = GemmKernel.depth(kb0) * roundUp(m, PMR);
         int[] index = workspaces.get().gatherA;
+        boolean gatherA = gathersA(m, k);
         for (int pc = 0; pc < k; pc += kb0) {
             int kb = Math.min(kb0, k - pc);
             GemmPacking.packA(a, aOff, transA ? 1 : k, transA ? m : 1, 0, m, pc, kb, dst,
-                    dstOff + pc / kb0 * blockSize, index);
+                    dstOff + pc / kb0 * blockSize, index, gatherA);
         }
     }
 
@@ -690,7 +705,7 @@ final class VectorGemm {
                 if (o.bPanels != null) {
                     o.bPanels.pack(pc, kb, jc, nb, bPack, 0, ws.panelIndex);
                 } else {
-                    GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, pc, kb, jc, nb, bPack, 0, ws.gather, gatherB);
+                    GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, pc, kb, jc, nb, bPack, 0, ws.gather, gathers);
                 }
                 for (int ic = m0; ic < m1; ic += mbMax) {
                     int mb = Math.min(mbMax, m1 - ic);
@@ -699,7 +714,8 @@ final class VectorGemm {
                         // Packed beforehand: this block's panels within K block pc (ic is a whole number of panels).
                         a0 = o.aPackedOff + pc / kb0 * aBlock + ic * kp;
                     } else {
-                        GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, mb, pc, kb, aPack, 0, ws.gatherA);
+                        GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, mb, pc, kb, aPack, 0, ws.gatherA,
+                                gathersA(o.m, k));
                         a0 = 0;
                     }
                     if (rowsOuter) {
@@ -855,7 +871,8 @@ final class VectorGemm {
             a0 = o.aPackedOff + o.pc / o.kb0 * (GemmKernel.depth(o.kb0) * roundUp(o.m, PMR)) + ic * kp;
         } else {
             aPack = mine.a(kp * roundUp(rows, PMR));
-            GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, rows, o.pc, o.kb, aPack, 0, mine.gatherA);
+            GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, rows, o.pc, o.kb, aPack, 0, mine.gatherA,
+                    o.gemm.gathersA(o.m, o.k));
             a0 = 0;
         }
         float[] bPack = o.passB;
@@ -900,7 +917,7 @@ final class VectorGemm {
                     o.bPanels.pack(o.pc, o.kb, j0, width, o.passB, dst, mine.panelIndex);
                 } else {
                     GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, o.pc, o.kb, j0, width, o.passB, dst, mine.gather,
-                            o.gemm.gatherB);
+                            o.gemm.gathers);
                 }
             } finally {
                 // Even if packing failed: the pass's failure is rethrown by the pool, and no part may wait forever.
@@ -934,7 +951,7 @@ final class VectorGemm {
         // panel wide) is all edge.
         int nFull = o.bCs == 1 ? n0 + (n1 - n0) / NR * NR : n0;
         if (nFull < n1) {
-            GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, 0, k, k, nFull, n1 - nFull, bEdge, 0, ws.gather, gatherB);
+            GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, 0, k, k, nFull, n1 - nFull, bEdge, 0, ws.gather, gathers);
         }
         // The last rows (fewer than MR) run through the same two kernels, reading their last row again
         // for the rows they lack: kernels of their own for 4, 2 and 1 rows ran too seldom for the JIT to

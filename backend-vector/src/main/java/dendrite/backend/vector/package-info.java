@@ -11,7 +11,7 @@
  *   <li>{@link dendrite.backend.vector.VectorKernels}: memory (heap {@code float[]}, like the
  *       scalar backend, from {@code HeapKernels}), the split of large work over threads, and
  *       dispatch to the kernel classes:</li>
- *   <li>{@code VectorGemm} (cache blocking from {@code CacheSizes}, how a transposed B is packed
+ *   <li>{@code VectorGemm} (cache blocking from {@code CacheSizes}, whether the transposing packs gather or copy,
  *       from {@code CpuVendor}, threads, the fused epilogue of
  *       {@code linear}, an A packed once for many products, B panels packed by the caller),
  *       {@code GemmKernel} (the register-blocked micro-kernels: 12 rows by two vectors on packed

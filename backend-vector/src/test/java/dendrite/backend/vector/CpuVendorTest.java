@@ -18,24 +18,24 @@ class CpuVendorTest {
     }
 
     @Test
-    void aTransposedBIsCopiedOnlyOnAmdWith256BitVectorsUnlessThePropertySaysOtherwise() {
-        String before = System.getProperty(VectorGemm.GATHER_B_PROPERTY);
+    void transposingPacksCopyOnlyOnAmdWith256BitVectorsUnlessThePropertySaysOtherwise() {
+        String before = System.getProperty(VectorGemm.GATHERS_PROPERTY);
         try {
-            System.clearProperty(VectorGemm.GATHER_B_PROPERTY);
-            assertEquals(false, VectorGemm.gathersTransposedB(CpuVendor.AMD, 8));
-            assertEquals(true, VectorGemm.gathersTransposedB(CpuVendor.AMD, 16));
-            assertEquals(true, VectorGemm.gathersTransposedB(CpuVendor.INTEL, 8));
-            assertEquals(true, VectorGemm.gathersTransposedB(CpuVendor.INTEL, 16));
-            assertEquals(true, VectorGemm.gathersTransposedB(CpuVendor.OTHER, 8));
-            System.setProperty(VectorGemm.GATHER_B_PROPERTY, "true");
-            assertEquals(true, VectorGemm.gathersTransposedB(CpuVendor.AMD, 8));
-            System.setProperty(VectorGemm.GATHER_B_PROPERTY, "false");
-            assertEquals(false, VectorGemm.gathersTransposedB(CpuVendor.INTEL, 16));
+            System.clearProperty(VectorGemm.GATHERS_PROPERTY);
+            assertEquals(false, VectorGemm.packsByGathers(CpuVendor.AMD, 8));
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.AMD, 16));
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.INTEL, 8));
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.INTEL, 16));
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.OTHER, 8));
+            System.setProperty(VectorGemm.GATHERS_PROPERTY, "true");
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.AMD, 8));
+            System.setProperty(VectorGemm.GATHERS_PROPERTY, "false");
+            assertEquals(false, VectorGemm.packsByGathers(CpuVendor.INTEL, 16));
         } finally {
             if (before == null) {
-                System.clearProperty(VectorGemm.GATHER_B_PROPERTY);
+                System.clearProperty(VectorGemm.GATHERS_PROPERTY);
             } else {
-                System.setProperty(VectorGemm.GATHER_B_PROPERTY, before);
+                System.setProperty(VectorGemm.GATHERS_PROPERTY, before);
             }
         }
     }

@@ -101,13 +101,15 @@ class VectorGemmBitsTest {
     }
 
     /**
-     * A transposed B packed by gathers or by copies (chosen from the CPU, see
-     * {@link VectorGemm#gathersTransposedB}) gives the same panels, so every transpose combination
-     * gives the same bits both ways: on the packed path, in shared passes, narrow and ragged.
+     * The transposing packs (a transposed B, a row-major A) by gathers or by copies (chosen from the
+     * CPU, see {@link VectorGemm#packsByGathers}) give the same panels, so every transpose combination
+     * gives the same bits both ways: on the packed path, in shared passes, narrow and ragged, with A
+     * smaller and larger than the L2 that decides how A is packed.
      */
     @Test
-    void packingATransposedBByGathersOrByCopiesNeverChangesABit() {
-        int[][] shapes = {{37, 53, 700}, {200, 150, 1000}, {40, 2100, 400}, {130, 70, 29}, {301, 261, 500}, {64, 12, 400}};
+    void packingByGathersOrByCopiesNeverChangesABit() {
+        int[][] shapes = {{37, 53, 700}, {200, 150, 1000}, {40, 2100, 400}, {130, 70, 29}, {301, 261, 500}, {64, 12, 400},
+            {600, 40, 500}};
         for (int[] shape : shapes) {
             int m = shape[0], n = shape[1], k = shape[2];
             float[] a = random(m * 13L + k, m * k);
@@ -128,7 +130,7 @@ class VectorGemmBitsTest {
                             assertEquals(Float.floatToRawIntBits(byGathers[i]), Float.floatToRawIntBits(byCopies[i]),
                                     () -> m + "x" + n + "x" + k + " transA " + transA + " transB " + transB + ", "
                                             + threads + " threads: element " + at
-                                            + " differs between packing B by gathers and by copies");
+                                            + " differs between packing by gathers and by copies");
                         }
                     }
                 }
