@@ -693,6 +693,7 @@ final class VectorGemm {
         float[] aPack = o.aPacked != null ? o.aPacked : ws.a(kp0 * mbMax);
         int aBlock = kp0 * roundUp(o.m, PMR);
         float[] tile = ws.tile;
+        boolean gatherA = gathersA(o.m, k);
         for (int jc = n0; jc < n1; jc += nbMax) {
             int nb = Math.min(nbMax, n1 - jc);
             for (int pc = 0; pc < k; pc += kb0) {
@@ -714,8 +715,7 @@ final class VectorGemm {
                         // Packed beforehand: this block's panels within K block pc (ic is a whole number of panels).
                         a0 = o.aPackedOff + pc / kb0 * aBlock + ic * kp;
                     } else {
-                        GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, mb, pc, kb, aPack, 0, ws.gatherA,
-                                gathersA(o.m, k));
+                        GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, mb, pc, kb, aPack, 0, ws.gatherA, gatherA);
                         a0 = 0;
                     }
                     if (rowsOuter) {
@@ -872,7 +872,7 @@ final class VectorGemm {
         } else {
             aPack = mine.a(kp * roundUp(rows, PMR));
             GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, rows, o.pc, o.kb, aPack, 0, mine.gatherA,
-                    o.gemm.gathersA(o.m, o.k));
+                    gathersA(o.m, o.k));
             a0 = 0;
         }
         float[] bPack = o.passB;
