@@ -1,5 +1,6 @@
 package dendrite.bench;
 
+import dendrite.nn.Predictor;
 import dendrite.nn.Sequential;
 import dendrite.nn.data.Dataset;
 import dendrite.tensor.Backend;
@@ -29,6 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@code singleThroughput1} and {@code singleThroughput2} count single-sample predictions per
  * millisecond from one and from two threads sharing the one model, as a service's request threads
  * would: their ratio is how prediction scales (issue 19 asks for at least 1.7 on 2 cores).
+ *
+ * <p>{@code predictorSingle} and {@code predictorBatch64} predict the same through a
+ * {@code Predictor} made from the model ({@code Sequential.predictor()}: the dense layers' weights
+ * packed once, as ONNX Runtime's session does, instead of on every call), with the same values.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -46,6 +51,7 @@ public class InferenceBenchmark {
     public String model;
 
     private Sequential network;
+    private Predictor predictor;
     private float[] one;
     private float[] batch;
 
@@ -58,6 +64,10 @@ public class InferenceBenchmark {
         batch = Arrays.copyOf(data.features(), BATCH * Mlp.INPUTS);
         one = Arrays.copyOf(batch, Mlp.INPUTS);
         Checks.predictionsMatchScalar(be, workload, network, batch, BATCH);
+        predictor = network.predictor();
+        if (!Arrays.equals(network.predict(batch, BATCH), predictor.predict(batch, BATCH))) {
+            throw new IllegalStateException(backend + ": the predictor's outputs differ from the model's");
+        }
     }
 
     @Benchmark
@@ -84,5 +94,15 @@ public class InferenceBenchmark {
     @Benchmark
     public float[] batch64() {
         return network.predict(batch, BATCH);
+    }
+
+    @Benchmark
+    public float[] predictorSingle() {
+        return predictor.predict(one, 1);
+    }
+
+    @Benchmark
+    public float[] predictorBatch64() {
+        return predictor.predict(batch, BATCH);
     }
 }

@@ -320,6 +320,52 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
+     * A dense layer's weights packed once for many {@link #linear(Tensor, PackedWeights, Tensor, Activation,
+     * float, Tensor)} calls: the form this backend's matrix product reads them in (the vector backend's
+     * GEMM panels), made now rather than on every call. A snapshot of {@code w}; see {@link PackedWeights}.
+     *
+     * @param w the weights, [out, in] (PyTorch's Linear layout); not changed
+     * @return the packed weights, registered with the thread's open {@link Scope} if there is one,
+     *         otherwise the caller's to close
+     * @throws IllegalArgumentException if {@code w} is null, not 2-D or of another backend
+     */
+    public PackedWeights packWeights(Tensor w) {
+        requireOpen("packWeights");
+        Check.present("packWeights", "weights", w);
+        Check.owned(this, w);
+        if (w.rank() != 2) {
+            throw new IllegalArgumentException("packWeights: weights " + w.shape() + " are not 2-D [out, in]");
+        }
+        int n = w.dim(0);
+        int k = w.dim(1);
+        Tensor packed = allocate(Shape.of(kernels.packedWeightsSize(n, k)));
+        kernels.packWeights(n, k, w.slice(), packed.slice());
+        return new PackedWeights(packed, w.shape());
+    }
+
+    /**
+     * {@link #linear(Tensor, Tensor, Tensor, Activation, float, Tensor)} with weights packed beforehand by
+     * {@link #packWeights}: the same values, bit for bit, as on the weights they were packed from, without
+     * packing them again.
+     *
+     * @param x the input, [m, in]; not changed
+     * @param w the packed weights, of shape [out, in]; not changed
+     * @param bias the bias, {@code out} values, or {@code null} for none; not changed
+     * @param act the activation applied last, or {@code null} for {@link Activation#IDENTITY}
+     * @param actParam the activation's parameter (e.g. leaky ReLU's slope); ignored by activations without one
+     * @param out the output, [m, out], overwritten; must not share memory with {@code x}
+     * @throws IllegalArgumentException if the shapes do not fit together, an operand belongs to another
+     *         backend, or {@code out} shares memory with {@code x}
+     * @throws IllegalStateException if the packed weights were closed
+     */
+    public void linear(Tensor x, PackedWeights w, Tensor bias, Activation act, float actParam, Tensor out) {
+        Check.present("linear", "packed weights", w == null ? null : w.packed());
+        int k = Check.linearPacked(this, x, w.shape(), w.packed(), bias, out);
+        kernels.linearPacked(out.dim(0), out.dim(1), k, x.slice(), w.packed().slice(),
+                bias == null ? null : bias.slice(), act == null ? Activation.IDENTITY : act, actParam, out.slice());
+    }
+
+    /**
      * {@code out = transpose(a)} for a 2-D {@code a} [m, n]; out is [n, m].
      *
      * @param a the matrix, [m, n]; not changed

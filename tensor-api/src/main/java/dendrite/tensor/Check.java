@@ -146,6 +146,39 @@ final class Check {
         return k;
     }
 
+    /** {@code out = x w^T + bias} with w packed ({@code ws} its shape, {@code packed} its values); returns k. */
+    static int linearPacked(Backend be, Tensor x, Shape ws, Tensor packed, Tensor bias, Tensor out) {
+        present("linear", "input", x);
+        present("linear", "output", out);
+        owned(be, x, packed, out);
+        Shape sx = x.shape(), so = out.shape();
+        if (sx.rank() != 2) {
+            throw new IllegalArgumentException("linear: input " + sx + " x packed weights " + ws + "^T: the input must be 2-D");
+        }
+        int m = sx.dim(0);
+        int k = sx.dim(1);
+        int n = ws.dim(0);
+        if (k != ws.dim(1)) {
+            throw new IllegalArgumentException("linear: input " + sx + " x packed weights " + ws + "^T: inner dimensions "
+                    + k + " and " + ws.dim(1) + " differ");
+        }
+        if (so.rank() != 2 || so.dim(0) != m || so.dim(1) != n) {
+            throw new IllegalArgumentException("linear: input " + sx + " x packed weights " + ws + "^T: output is " + so
+                    + ", expected [" + m + ", " + n + "]");
+        }
+        if (out.storage() == x.storage()) {
+            throw new IllegalArgumentException("linear: the output must not share memory with the input");
+        }
+        if (bias != null) {
+            owned(be, bias);
+            if (bias.size() != n) {
+                throw new IllegalArgumentException("linear: bias " + bias.shape() + " does not fit " + n
+                        + " output features (packed weights " + ws + ")");
+            }
+        }
+        return k;
+    }
+
     /** Same shape for an elementwise op's input and output. */
     static void sameShape(Backend be, String op, Tensor x, Tensor out) {
         present(op, "input", x);

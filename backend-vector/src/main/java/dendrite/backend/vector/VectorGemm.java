@@ -471,6 +471,61 @@ final class VectorGemm {
         }
     }
 
+    /**
+     * Floats {@link #packB} writes for an op(B) of k x n: every K block's panels over all n columns,
+     * and the packed kernel's read-ahead past the last.
+     */
+    int packedBSize(int n, int k) {
+        int kb0 = kBlock(k);
+        return ceilDiv(k, kb0) * GemmKernel.depth(kb0) * roundUp(n, NR) + GemmKernel.READ_AHEAD;
+    }
+
+    /**
+     * Packs all of op(B) ({@code [k, n]}, or {@code [n, k]} stored if transB, such as a dense layer's
+     * weights) into {@code dst} as the packed path reads it: K block after K block (the blocks of
+     * {@link #blockPacked}, from the inner dimension alone), each as the NR-column panels of all n
+     * columns that a call would pack, so that {@link #gemmPrepackedB} adds the same products in the
+     * same order as {@link #gemm}, only without packing B on every call.
+     */
+    void packB(boolean transB, int n, int k, float[] b, int bOff, float[] dst, int dstOff) {
+        int kb0 = kBlock(k);
+        int block = GemmKernel.depth(kb0) * roundUp(n, NR);
+        int[] index = workspaces.get().gather;
+        for (int pc = 0; pc < k; pc += kb0) {
+            GemmPacking.packB(b, bOff, transB ? 1 : n, transB ? k : 1, pc, Math.min(kb0, k - pc), 0, n, dst,
+                    dstOff + pc / kb0 * block, index, gathers);
+        }
+        java.util.Arrays.fill(dst, dstOff + packedBSize(n, k) - GemmKernel.READ_AHEAD, dstOff + packedBSize(n, k), 0f);
+    }
+
+    /**
+     * {@link #gemm} with A not transposed and B also given packed by {@link #packB} at
+     * {@code bPacked[bPackedOff]}: the same bits. B itself is still read where the shape takes a path
+     * that does not pack it (dot products for fewer than MR rows, a transposed B at most
+     * {@link #NARROW_B} wide, small products in place).
+     */
+    void gemmPrepackedB(boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, float[] b, int bOff,
+            float[] bPacked, int bPackedOff, float beta, float[] c, int cOff, float[] bias, int biasOff,
+            Activation act, float actParam) {
+        Workspace ws = workspaces.get();
+        Operands o = ws.ops.set(this, m, n, k, alpha, beta, a, aOff, k, 1,
+                b, bOff, transB ? 1 : n, transB ? k : 1,
+                c, cOff, bias, biasOff, act, actParam);
+        o.bPrepacked = bPacked;
+        o.bPrepackedOff = bPackedOff;
+        o.bPrepackedBlock = GemmKernel.depth(kBlock(k)) * roundUp(n, NR);
+        try {
+            run(o, ws, false, transB);
+        } finally {
+            o.release();
+        }
+    }
+
+    /** Where the prepacked panels of K block {@code pc} start at column {@code jc} (a whole panel), kp deep. */
+    private static int prepackedPanels(Operands o, int pc, int kb0, int jc, int kp) {
+        return o.bPrepackedOff + pc / kb0 * o.bPrepackedBlock + jc * kp;
+    }
+
     /** The K block of the packed path: blocks of equal size, at most KC, from the inner dimension alone. */
     private int kBlock(int k) {
         return ceilDiv(k, ceilDiv(k, kc));
@@ -590,6 +645,15 @@ final class VectorGemm {
         int aPackedOff;
         /** B's packer when B is not a matrix (or null). */
         BPanels bPanels;
+        /**
+         * B packed whole beforehand by {@link #packB} (or null): the packed path reads its panels there,
+         * K block t's from {@code bPrepackedOff + t * bPrepackedBlock}.
+         */
+        float[] bPrepacked;
+        int bPrepackedOff;
+        int bPrepackedBlock;
+        /** Where the pass in progress reads its first B panel in passB. */
+        int passBOff;
         /** Whether the kernels read A and B in place (see {@link #block}). */
         boolean inPlace;
         /** How the parts divide the product, and the rows or columns in each. */
@@ -653,6 +717,7 @@ final class VectorGemm {
             bias = null;
             aPacked = null;
             bPanels = null;
+            bPrepacked = null;
             passB = null;
             panelStates = null;
             shareNext = null;
@@ -689,7 +754,7 @@ final class VectorGemm {
         int ncBlock = rowsOuter ? ncRowsOuter : nc;
         int nbMax = roundUp(ceilDiv(n1 - n0, ceilDiv(n1 - n0, ncBlock)), NR);
         int kp0 = GemmKernel.depth(kb0);
-        float[] bPack = ws.b(kp0 * nbMax);
+        float[] bPack = o.bPrepacked != null ? o.bPrepacked : ws.b(kp0 * nbMax);
         float[] aPack = o.aPacked != null ? o.aPacked : ws.a(kp0 * mbMax);
         int aBlock = kp0 * roundUp(o.m, PMR);
         float[] tile = ws.tile;
@@ -703,7 +768,10 @@ final class VectorGemm {
                 boolean last = pc + kb == k;
                 // Full tiles skip the tile buffer when the store is a copy or a sum (plus the bias).
                 boolean direct = o.alpha == 1f && (!first || o.beta == 0f);
-                if (o.bPanels != null) {
+                int bBase = 0;
+                if (o.bPrepacked != null) {
+                    bBase = prepackedPanels(o, pc, kb0, jc, kp);
+                } else if (o.bPanels != null) {
                     o.bPanels.pack(pc, kb, jc, nb, bPack, 0, ws.panelIndex);
                 } else {
                     GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, pc, kb, jc, nb, bPack, 0, ws.gather, gathers);
@@ -721,13 +789,13 @@ final class VectorGemm {
                     if (rowsOuter) {
                         for (int ir = 0; ir < mb; ir += PMR) {
                             for (int jr = 0; jr < nb; jr += NR) {
-                                tile(o, tile, aPack, a0, bPack, kp, ic, ir, mb, jc, jr, nb, first, last, direct);
+                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, first, last, direct);
                             }
                         }
                     } else {
                         for (int jr = 0; jr < nb; jr += NR) {
                             for (int ir = 0; ir < mb; ir += PMR) {
-                                tile(o, tile, aPack, a0, bPack, kp, ic, ir, mb, jc, jr, nb, first, last, direct);
+                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, first, last, direct);
                             }
                         }
                     }
@@ -737,28 +805,28 @@ final class VectorGemm {
     }
 
     /**
-     * One PMR x NR tile of C at (ic + ir, jc + jr) from packed panels kp deep: the micro-kernel,
-     * then the store.
+     * One PMR x NR tile of C at (ic + ir, jc + jr) from packed panels kp deep, B's at {@code b0}:
+     * the micro-kernel, then the store.
      */
-    private static void tile(Operands o, float[] tile, float[] aPack, int a0, float[] bPack, int kp, int ic, int ir,
-            int mb, int jc, int jr, int nb, boolean first, boolean last, boolean direct) {
+    private static void tile(Operands o, float[] tile, float[] aPack, int a0, float[] bPack, int b0, int kp, int ic,
+            int ir, int mb, int jc, int jr, int nb, boolean first, boolean last, boolean direct) {
         int mr = Math.min(PMR, mb - ir);
         int nr = Math.min(NR, nb - jr);
         if (direct && mr == PMR && nr == NR) {
             int c0 = o.cOff + (ic + ir) * o.n + jc + jr;
             float[] bias = first ? o.bias : null;
-            GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, jr * kp, o.c, c0, o.n, !first,
+            GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, b0, o.c, c0, o.n, !first,
                     bias, o.biasOff + jc + jr);
             if (last && o.act != Activation.IDENTITY) {
                 activate(o, c0, mr, nr);
             }
         } else {
             if (nr > L && mr <= 4 && PMR == 12) {
-                GemmKernel.multiplyPacked4(kp, aPack, a0 + ir * kp, bPack, jr * kp, tile);
+                GemmKernel.multiplyPacked4(kp, aPack, a0 + ir * kp, bPack, b0, tile);
             } else if (nr > L) {
-                GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, jr * kp, tile, 0, NR, false, null, 0);
+                GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, b0, tile, 0, NR, false, null, 0);
             } else {
-                GemmKernel.multiplyPackedNarrow(kp, aPack, a0 + ir * kp, bPack, jr * kp, tile);
+                GemmKernel.multiplyPackedNarrow(kp, aPack, a0 + ir * kp, bPack, b0, tile);
             }
             store(o, tile, ic + ir, mr, jc + jr, nr, first, last);
         }
@@ -791,7 +859,7 @@ final class VectorGemm {
             rows = Math.max(PMR, roundUp(ceilDiv(m, target), PMR));
         }
         int rowBlocks = ceilDiv(m, rows);
-        o.passB = ws.b(kp0 * nbMax);
+        o.passB = o.bPrepacked != null ? o.bPrepacked : ws.b(kp0 * nbMax);
         o.panelStates = ws.panelStates(nbMax / NR);
         o.partRows = rows;
         o.rowBlocks = rowBlocks;
@@ -819,6 +887,7 @@ final class VectorGemm {
                 o.pc = pc;
                 o.kb = kb;
                 o.kp = GemmKernel.depth(kb);
+                o.passBOff = o.bPrepacked != null ? prepackedPanels(o, pc, kb0, jc, o.kp) : 0;
                 o.first = pc == 0;
                 o.last = pc + kb == k;
                 // Full tiles skip the tile buffer when the store is a copy or a sum (plus the bias).
@@ -881,16 +950,22 @@ final class VectorGemm {
             for (int ir = 0; ir < rows; ir += PMR) {
                 for (int i = 0; i < count; i++) {
                     int q = q0 + (start + i) % count;
-                    panel(o, q, mine);
-                    tile(o, tile, aPack, a0, bPack, kp, ic, ir, rows, o.jc, q * NR, o.nb, o.first, o.last, o.direct);
+                    if (o.bPrepacked == null) {
+                        panel(o, q, mine);
+                    }
+                    tile(o, tile, aPack, a0, bPack, o.passBOff + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb,
+                            o.first, o.last, o.direct);
                 }
             }
         } else {
             for (int i = 0; i < count; i++) {
                 int q = q0 + (start + i) % count;
-                panel(o, q, mine);
+                if (o.bPrepacked == null) {
+                    panel(o, q, mine);
+                }
                 for (int ir = 0; ir < rows; ir += PMR) {
-                    tile(o, tile, aPack, a0, bPack, kp, ic, ir, rows, o.jc, q * NR, o.nb, o.first, o.last, o.direct);
+                    tile(o, tile, aPack, a0, bPack, o.passBOff + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb,
+                            o.first, o.last, o.direct);
                 }
             }
         }

@@ -155,6 +155,34 @@ public final class VectorKernels extends HeapKernels {
                 act, actParam);
     }
 
+    /** The weights as they are (for the paths that read them in place), then all their GEMM panels. */
+    @Override
+    public int packedWeightsSize(int n, int k) {
+        long size = (long) n * k + gemm.packedBSize(n, k);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("packWeights: weights [" + n + ", " + k + "] packed are " + size
+                    + " floats, more than an array holds");
+        }
+        return (int) size;
+    }
+
+    @Override
+    public void packWeights(int n, int k, Slice w, Slice dst) {
+        float[] d = array(dst);
+        System.arraycopy(array(w), w.offset(), d, dst.offset(), n * k);
+        gemm.packB(true, n, k, d, dst.offset(), d, dst.offset() + n * k);
+    }
+
+    /** {@link #linear} reading B's panels where {@link #packWeights} left them: no packing per call. */
+    @Override
+    public void linearPacked(int m, int n, int k, Slice x, Slice packed, Slice bias, Activation act, float actParam,
+            Slice out) {
+        float[] p = array(packed);
+        gemm.gemmPrepackedB(true, m, n, k, 1f, array(x), x.offset(), p, packed.offset(), p, packed.offset() + n * k,
+                0f, array(out), out.offset(), bias == null ? null : array(bias), bias == null ? 0 : bias.offset(),
+                act, actParam);
+    }
+
     /** Transposes in 32 x 32 blocks, so both the reads and the writes stay within a few cache lines. */
     @Override
     public void transpose(int rows, int cols, Slice a, Slice out) {

@@ -76,16 +76,23 @@ final class VectorReductions {
         return Simd.sumLanes(lanes);
     }
 
-    /** The largest of the line, NaN if any value is NaN (vector max follows Math.max). */
+    /**
+     * The largest of the line, NaN if any value is NaN (vector max follows Math.max). A line shorter
+     * than a vector touches no vector: after a process had run softmax on rows of 3 (where the
+     * vector loop never ran), C2 compiled the form with a vector broadcast before the loop into one
+     * that boxed it on every row, 384 bytes a row of 10 classes in every later training step.
+     */
     static float max(float[] x, int off, int len) {
-        FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         int bound = F.loopBound(len);
-        int i = 0;
-        for (; i < bound; i += L) {
-            mx = mx.max(FloatVector.fromArray(F, x, off + i));
+        float r = Float.NEGATIVE_INFINITY;
+        if (bound > 0) {
+            FloatVector mx = FloatVector.fromArray(F, x, off);
+            for (int i = L; i < bound; i += L) {
+                mx = mx.max(FloatVector.fromArray(F, x, off + i));
+            }
+            r = mx.reduceLanes(VectorOperators.MAX);
         }
-        float r = mx.reduceLanes(VectorOperators.MAX);
-        for (; i < len; i++) {
+        for (int i = bound; i < len; i++) {
             r = Math.max(r, x[off + i]);
         }
         return r;

@@ -613,6 +613,17 @@ public final class Graph implements Layer {
         return outputs.length == 1 && out.layer() != null && out.layer().outputsProbabilities();
     }
 
+    /** Prepares every node's layer (see {@link Layer#prepareForPrediction}). */
+    @Override
+    public void prepareForPrediction() {
+        requireBuilt("prepareForPrediction");
+        for (Node node : nodes) {
+            if (node.layer() != null) {
+                node.layer().prepareForPrediction();
+            }
+        }
+    }
+
     @Override
     public Optional<Layer> replicaForInference(Backend backend, Shape inputShape) {
         requireBuilt("replicaForInference");

@@ -4,6 +4,8 @@ import dendrite.nn.init.Initializer;
 import dendrite.nn.init.Initializers;
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.Backend;
+import dendrite.tensor.Scope;
+import dendrite.tensor.PackedWeights;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
@@ -60,6 +62,8 @@ public final class Dense implements Layer {
     private final ViewCache dzRows = new ViewCache();
     private final ViewCache dxRows = new ViewCache();
     private boolean inputGradientNeeded = true;
+    /** The weights packed for prediction ({@link #prepareForPrediction}), or null. */
+    private PackedWeights packed;
 
     /**
      * {@code units} outputs; the number of inputs is taken from the previous layer.
@@ -252,6 +256,7 @@ public final class Dense implements Layer {
         copy.inFeatures = inFeatures;
         copy.weight = weight;
         copy.bias = bias;
+        copy.packed = packed;
         copy.allocateBuffers(backend, inputShape);
         return Optional.of(copy);
     }
@@ -262,8 +267,23 @@ public final class Dense implements Layer {
         int rows = x.size() / inFeatures;                                   // m, or m * time for sequences
         lastInput = x.rank() == 2 ? x : inputRows.rows(x, rows, inFeatures);
         lastOutput = y.rank() == 2 ? y : outputRows.rows(y, rows, units);
-        be.linear(lastInput, weight.value(), useBias ? bias.value() : null, activation, 0f, lastOutput);
+        if (packed == null) {
+            be.linear(lastInput, weight.value(), useBias ? bias.value() : null, activation, 0f, lastOutput);
+        } else if (!training) {
+            be.linear(lastInput, packed, useBias ? bias.value() : null, activation, 0f, lastOutput);
+        } else {
+            throw new IllegalStateException("dense: this layer was prepared for prediction only (a Predictor's"
+                    + " copy of a model); train the model the predictor was made from, then make a new predictor");
+        }
         return y;
+    }
+
+    /** Packs the weights once ({@code Backend.packWeights}): the backend no longer packs them on every call. */
+    @Override
+    public void prepareForPrediction() {
+        if (packed == null) {
+            packed = Scope.unscoped(() -> be.packWeights(weight.value()));
+        }
     }
 
     @Override

@@ -231,6 +231,19 @@ public interface Layer {
     }
 
     /**
+     * Prepares this built layer for predicting only: called once on each layer of a {@code Predictor}'s
+     * own copy of a model, which is never trained and whose weights never change afterwards. A layer may
+     * then prepare its weights for the fastest forward pass ({@link Dense} packs them once with
+     * {@code Backend.packWeights}, instead of its backend packing them on every call); its
+     * {@code forward(x, false)} and its {@link #replicaForInference} copies use what it prepared and give
+     * the same values, bit for bit. A prepared layer refuses to train.
+     *
+     * <p>Default: nothing to prepare.
+     */
+    default void prepareForPrediction() {
+    }
+
+    /**
      * The number of trainable values.
      *
      * @return the total number of values in {@link #parameters()}, 0 for a parameterless layer

@@ -22,7 +22,7 @@ import dendrite.tensor.op.UnaryOp;
  *   <li><b>Primitives</b> (abstract): memory, GEMM, elementwise, reductions, rows, activations,
  *       image patches ({@link #im2col}, {@link #col2im}), pooling, random. A new backend is correct
  *       once it has written these.</li>
- *   <li><b>Fused kernels</b> ({@code default}): {@link #linear}, {@link #batchedGemm}, {@link #softmax},
+ *   <li><b>Fused kernels</b> ({@code default}): {@link #linear} (and {@link #linearPacked}), {@link #batchedGemm}, {@link #softmax},
  *       {@link #logSoftmax}, {@link #layerNorm}, {@link #layerNormBackward}, {@link #activationBackward},
  *       {@link #affine}, {@link #pow},
  *       {@link #clamp}, the convolutions and the optimizer updates. Each default is built from the primitives
@@ -440,6 +440,51 @@ public interface Kernels extends AutoCloseable {
      */
     default void linear(int m, int n, int k, Slice x, Slice w, Slice bias, Activation act, float actParam, Slice out) {
         Composites.linear(this, m, n, k, x, w, bias, act, actParam, out);
+    }
+
+    /**
+     * Floats of storage that {@link #packWeights} writes for weights [n, k]: by default {@code n * k}, a
+     * plain copy. A backend that packs the weights of {@link #linear} on every call (into the panels
+     * its GEMM reads) packs them here once instead, for {@link #linearPacked}.
+     *
+     * @param n the output features: rows of the weights
+     * @param k the input features: columns of the weights
+     * @return the size of the packed form, at least {@code n * k}
+     */
+    default int packedWeightsSize(int n, int k) {
+        return n * k;
+    }
+
+    /**
+     * Writes weights [n, k] into {@code dst} in the form {@link #linearPacked} reads: by default a copy.
+     *
+     * @param n the output features
+     * @param k the input features
+     * @param w the weights, [n, k]; not changed
+     * @param dst {@link #packedWeightsSize} values from its offset, overwritten; does not overlap w
+     */
+    default void packWeights(int n, int k, Slice w, Slice dst) {
+        copy(w, dst, n * k);
+    }
+
+    /**
+     * {@link #linear} with the weights as {@link #packWeights} wrote them: the same values, bit for bit,
+     * as {@code linear} on the weights they were packed from. By default the packed form is the copy,
+     * and this is {@code linear} on it.
+     *
+     * @param m the rows of x and out (the batch)
+     * @param n the output features
+     * @param k the input features
+     * @param x the input, [m, k]; not changed
+     * @param packed the weights packed by {@link #packWeights}; not changed
+     * @param bias the bias, n values, or {@code null}; not changed
+     * @param act the activation, never {@code null}
+     * @param actParam leaky ReLU's slope; ignored by the others
+     * @param out the output, [m, n], overwritten; does not overlap x or the packed weights
+     */
+    default void linearPacked(int m, int n, int k, Slice x, Slice packed, Slice bias, Activation act, float actParam,
+            Slice out) {
+        linear(m, n, k, x, packed, bias, act, actParam, out);
     }
 
     /**

@@ -241,6 +241,56 @@ public abstract class BackendConformanceTest extends AttentionOpTests {
                 });
     }
 
+    @Property(tries = 15)
+    void linearWithPackedWeightsIsLinearBitForBit(@ForAll("rows") int batch, @ForAll("cols") int in,
+            @ForAll("cols") int out, @ForAll Activation act, @ForAll boolean withBias, @ForAll long seed) {
+        linearPackedAndUnpackedAgree(batch, in, out, act, withBias, seed);
+    }
+
+    /**
+     * Shapes for each path of a packing GEMM: a few rows (one sample, fewer than a tile), a narrow
+     * output (ten classes), products large enough to be split over threads and inner dimensions of
+     * several K blocks (a 784-pixel input), none a multiple of a vector or a tile.
+     */
+    @net.jqwik.api.Example
+    void linearWithPackedWeightsIsLinearBitForBitOnAModelsShapes() {
+        int[][] shapes = {{1, 784, 256}, {5, 300, 129}, {64, 784, 256}, {64, 256, 128}, {64, 128, 10}, {13, 1000, 17},
+            {200, 700, 300}, {7, 33, 1}};
+        long seed = 11;
+        for (int[] s : shapes) {
+            linearPackedAndUnpackedAgree(s[0], s[1], s[2], Activation.RELU, true, seed++);
+            linearPackedAndUnpackedAgree(s[0], s[1], s[2], Activation.IDENTITY, false, seed++);
+        }
+    }
+
+    private void linearPackedAndUnpackedAgree(int batch, int in, int out, Activation act, boolean withBias, long seed) {
+        float[] x = Values.uniform(seed, batch * in, -1, 1);
+        float[] w = Values.uniform(seed + 1, out * in, -1, 1);
+        float[] bias = Values.uniform(seed + 2, out, -1, 1);
+        Backend be = be();
+        scoped(() -> {
+            Tensor weights = be.tensor(w, out, in);
+            Tensor b = withBias ? be.tensor(bias, out) : null;
+            Tensor xs = be.tensor(x, batch, in);
+            Tensor expected = be.zeros(batch, out);
+            be.linear(xs, weights, b, act, 0.01f, expected);
+            dendrite.tensor.PackedWeights packed = be.packWeights(weights);
+            be.fill(weights, Float.NaN);              // a snapshot: the weights' later values do not reach it
+            Tensor actual = be.full(Float.NaN, batch, out);
+            be.linear(xs, packed, b, act, 0.01f, actual);
+            float[] e = expected.toArray();
+            float[] a = actual.toArray();
+            for (int i = 0; i < e.length; i++) {
+                if (Float.floatToRawIntBits(e[i]) != Float.floatToRawIntBits(a[i])) {
+                    throw new AssertionError("linear " + act.label() + (withBias ? " with bias" : "") + " [" + batch
+                            + ", " + in + "] -> " + out + " on " + be.name() + ": packed weights gave " + a[i]
+                            + " at " + i + ", the weights themselves " + e[i]);
+                }
+            }
+            return null;
+        });
+    }
+
     @Property(tries = 30)
     void transposeMatchesScalar(@ForAll("cols") int rows, @ForAll("cols") int cols, @ForAll long seed) {
         float[] x = Values.uniform(seed, rows * cols, -1, 1);

@@ -81,6 +81,17 @@ public abstract class ContractTests extends ConformanceBase {
                         be.zeros(2, 3), be.zeros(2), null)));
         cases.add(BadCall.mismatch("linear bias", "linear", "[5]", "[4, 3]",
                 be -> be.linear(be.zeros(2, 3), be.zeros(4, 3), be.zeros(5), Activation.IDENTITY, 0f, be.zeros(2, 4))));
+        cases.add(new BadCall("linear packed inner dimensions", "linear", List.of("[2, 5]", "[4, 3]"),
+                be -> be.linear(be.zeros(2, 5), be.packWeights(be.zeros(4, 3)), null, Activation.IDENTITY, 0f,
+                        be.zeros(2, 4))));
+        cases.add(new BadCall("linear packed output", "linear", List.of("[2, 3]", "[4, 3]", "[2, 5]"),
+                be -> be.linear(be.zeros(2, 3), be.packWeights(be.zeros(4, 3)), null, Activation.IDENTITY, 0f,
+                        be.zeros(2, 5))));
+        cases.add(BadCall.mismatch("linear packed bias", "linear", "[5]", "[4, 3]",
+                be -> be.linear(be.zeros(2, 3), be.packWeights(be.zeros(4, 3)), be.zeros(5), Activation.IDENTITY, 0f,
+                        be.zeros(2, 4))));
+        cases.add(new BadCall("packWeights of 3-D", "packWeights", List.of("[2, 3, 4]"),
+                be -> be.packWeights(be.zeros(2, 3, 4))));
         cases.add(BadCall.mismatch("transpose", "transpose", "[2, 3]", "[3, 3]",
                 be -> be.transpose(be.zeros(2, 3), be.zeros(3, 3))));
         for (UnaryOp op : UnaryOp.values()) {
@@ -298,6 +309,12 @@ public abstract class ContractTests extends ConformanceBase {
         cases.add(BadCall.onClosed("relu input", be -> be.activation(Activation.RELU, 0f, closedTensor(be), be.zeros(2, 2))));
         cases.add(BadCall.onClosed("sgd parameter", be -> be.sgdUpdate(closedTensor(be), be.zeros(2, 2), null, 0.1f, 0f, 0f, false)));
         cases.add(BadCall.onClosed("fill", be -> be.fill(closedTensor(be), 1f)));
+        cases.add(BadCall.onClosed("linear packed weights", be -> {
+            dendrite.tensor.PackedWeights w = be.packWeights(be.zeros(2, 2));
+            w.close();
+            be.linear(be.zeros(2, 2), w, null, Activation.IDENTITY, 0f, be.zeros(2, 2));
+        }));
+        cases.add(BadCall.onClosed("packWeights of a closed tensor", be -> be.packWeights(closedTensor(be))));
         cases.add(BadCall.onClosed("copy destination", be -> be.copy(be.zeros(2, 2), closedTensor(be))));
         cases.add(BadCall.onClosed("randomUniform output", be -> be.randomUniform(1, 0f, 1f, closedTensor(be))));
         cases.add(BadCall.onClosed("toArray", be -> closedTensor(be).toArray()));
