@@ -842,7 +842,10 @@ final class VectorGemm {
      * each by the first part to need it ({@link #panel}): a thread working in its own range reads the
      * panels it packed itself, from its own core's cache. Each part packs its own block of A. The
      * passes run one after another, so each element's sum runs over the K blocks in order: the same
-     * bits as on one thread.
+     * bits as on one thread. With B packed beforehand ({@link #gemmPrepackedB}) no pass has panels to
+     * pack, and each part runs every K block of its tile in order ({@link #prepackedPart}): the
+     * threads meet once instead of at every K block, so a thread that another process stalls holds
+     * the product up once.
      */
     private void passes(Operands o, Workspace ws, int parts) {
         int m = o.m;
@@ -882,6 +885,15 @@ final class VectorGemm {
             o.shareNext = ws.shareNext(o.shares);
             o.jc = jc;
             o.nb = nb;
+            if (o.bPrepacked != null) {
+                // No panels to pack in any pass: each part runs every K block of its tile in order
+                // (prepackedPart), so the threads meet once per column block rather than once per K block.
+                for (int h = 0; h < o.shares; h++) {
+                    o.shareNext.set(h, h * passParts / o.shares);
+                }
+                parallel.run(o.shares, ws.passShare);
+                continue;
+            }
             for (int pc = 0; pc < k; pc += kb0) {
                 int kb = Math.min(kb0, k - pc);
                 o.pc = pc;
@@ -925,6 +937,10 @@ final class VectorGemm {
      * running at once pack different panels rather than wait for each other's.
      */
     private void passPart(Operands o, int p) {
+        if (o.bPrepacked != null) {
+            prepackedPart(o, p);
+            return;
+        }
         Workspace mine = workspaces.get();
         int rb = p % o.rowBlocks;
         int q0 = p / o.rowBlocks * o.chunkPanels;
@@ -966,6 +982,57 @@ final class VectorGemm {
                 for (int ir = 0; ir < rows; ir += PMR) {
                     tile(o, tile, aPack, a0, bPack, o.passBOff + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb,
                             o.first, o.last, o.direct);
+                }
+            }
+        }
+    }
+
+    /**
+     * Part p of a product whose B was packed beforehand, over every K block in order: the tile of C
+     * of column chunk {@code p / rowBlocks} and row block {@code p % rowBlocks}, each element summed
+     * over the K blocks in the order one pass after another would sum it.
+     */
+    private void prepackedPart(Operands o, int p) {
+        Workspace mine = workspaces.get();
+        int rb = p % o.rowBlocks;
+        int q0 = p / o.rowBlocks * o.chunkPanels;
+        int count = Math.min(o.chunkPanels, ceilDiv(o.nb, NR) - q0);
+        int ic = rb * o.partRows;
+        int rows = Math.min(o.partRows, o.m - ic);
+        int k = o.k;
+        int kb0 = o.kb0;
+        float[] tile = mine.tile;
+        boolean gatherA = gathersA(o.m, k);
+        for (int pc = 0; pc < k; pc += kb0) {
+            int kb = Math.min(kb0, k - pc);
+            int kp = GemmKernel.depth(kb);
+            boolean first = pc == 0;
+            boolean last = pc + kb == k;
+            boolean direct = o.alpha == 1f && (!first || o.beta == 0f);
+            float[] aPack;
+            int a0;
+            if (o.aPacked != null) {
+                aPack = o.aPacked;
+                a0 = o.aPackedOff + pc / kb0 * (GemmKernel.depth(kb0) * roundUp(o.m, PMR)) + ic * kp;
+            } else {
+                aPack = mine.a(kp * roundUp(rows, PMR));
+                GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, rows, pc, kb, aPack, 0, mine.gatherA, gatherA);
+                a0 = 0;
+            }
+            int bBase = prepackedPanels(o, pc, kb0, o.jc, kp);
+            if (o.rowsOuter) {
+                for (int ir = 0; ir < rows; ir += PMR) {
+                    for (int q = q0; q < q0 + count; q++) {
+                        tile(o, tile, aPack, a0, o.bPrepacked, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR,
+                                o.nb, first, last, direct);
+                    }
+                }
+            } else {
+                for (int q = q0; q < q0 + count; q++) {
+                    for (int ir = 0; ir < rows; ir += PMR) {
+                        tile(o, tile, aPack, a0, o.bPrepacked, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR,
+                                o.nb, first, last, direct);
+                    }
                 }
             }
         }

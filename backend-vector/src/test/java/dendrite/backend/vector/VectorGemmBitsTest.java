@@ -139,6 +139,46 @@ class VectorGemmBitsTest {
     }
 
     /**
+     * B packed beforehand ({@link VectorGemm#packB}, a predictor's weights) gives the bits of packing it
+     * in each call, on every path (a few rows, narrow, small in place, packed, shared passes, which with
+     * prepacked B run every K block of a part at once), with alpha, beta, a bias and an activation, on
+     * 1 to 3 threads.
+     */
+    @Test
+    void prepackedBGivesTheBitsOfPackingInEachCall() {
+        int[][] shapes = {{1, 256, 784}, {5, 40, 300}, {64, 256, 784}, {64, 128, 256}, {64, 10, 128}, {200, 300, 700},
+            {37, 2100, 400}, {30, 20, 20}, {600, 40, 500}};
+        for (int[] shape : shapes) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            float[] a = random(m * 7L + k, m * k);
+            float[] b = random(n * 31L + k, k * n);
+            float[] c = random(m + n + 5, m * n);
+            float[] bias = random(n + 9, n);
+            for (boolean transB : new boolean[] {true, false}) {
+                for (int threads : new int[] {1, 2, 3}) {
+                    try (Parallel pool = new Parallel(threads)) {
+                        VectorGemm gemm = new VectorGemm(pool, CacheSizes.DEFAULT);
+                        float[] packed = new float[gemm.packedBSize(n, k)];
+                        gemm.packB(transB, n, k, b, 0, packed, 0);
+                        float[] perCall = c.clone();
+                        float[] prepacked = c.clone();
+                        gemm.gemm(false, transB, m, n, k, 0.5f, a, 0, b, 0, 0.25f, perCall, 0, bias, 0,
+                                Activation.RELU, 0f);
+                        gemm.gemmPrepackedB(transB, m, n, k, 0.5f, a, 0, b, 0, packed, 0, 0.25f, prepacked, 0, bias, 0,
+                                Activation.RELU, 0f);
+                        for (int i = 0; i < perCall.length; i++) {
+                            int at = i;
+                            assertEquals(Float.floatToRawIntBits(perCall[i]), Float.floatToRawIntBits(prepacked[i]),
+                                    () -> m + "x" + n + "x" + k + " transB " + transB + ", " + threads
+                                            + " threads: element " + at + " differs with B packed beforehand");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A transposed B at most 16 columns wide (a 10-class layer's forward pass) is read in place and each
      * element summed in one block, with 256- and 512-bit vectors alike: until this was pinned, AVX2
      * packed 9 to 16 columns in K blocks, and an inner dimension over KC then gave other bits than
