@@ -153,7 +153,8 @@ final class Check {
         owned(be, x, packed, out);
         Shape sx = x.shape(), so = out.shape();
         if (sx.rank() != 2) {
-            throw new IllegalArgumentException("linear: input " + sx + " x packed weights " + ws + "^T: the input must be 2-D");
+            throw new IllegalArgumentException("linear: input " + sx + " x packed weights " + ws
+                    + "^T: the input must be 2-D");
         }
         int m = sx.dim(0);
         int k = sx.dim(1);

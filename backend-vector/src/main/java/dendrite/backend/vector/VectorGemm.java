@@ -789,13 +789,15 @@ final class VectorGemm {
                     if (rowsOuter) {
                         for (int ir = 0; ir < mb; ir += PMR) {
                             for (int jr = 0; jr < nb; jr += NR) {
-                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, first, last, direct);
+                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, first, last,
+                                        direct);
                             }
                         }
                     } else {
                         for (int jr = 0; jr < nb; jr += NR) {
                             for (int ir = 0; ir < mb; ir += PMR) {
-                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, first, last, direct);
+                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, first, last,
+                                        direct);
                             }
                         }
                     }
