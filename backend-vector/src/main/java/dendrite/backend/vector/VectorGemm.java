@@ -652,8 +652,6 @@ final class VectorGemm {
         float[] bPrepacked;
         int bPrepackedOff;
         int bPrepackedBlock;
-        /** Where the pass in progress reads its first B panel in passB. */
-        int passBOff;
         /** Whether the kernels read A and B in place (see {@link #block}). */
         boolean inPlace;
         /** How the parts divide the product, and the rows or columns in each. */
@@ -864,7 +862,7 @@ final class VectorGemm {
             rows = Math.max(PMR, roundUp(ceilDiv(m, target), PMR));
         }
         int rowBlocks = ceilDiv(m, rows);
-        o.passB = o.bPrepacked != null ? o.bPrepacked : ws.b(kp0 * nbMax);
+        o.passB = o.bPrepacked != null ? null : ws.b(kp0 * nbMax);          // prepacked: nothing to pack
         o.panelStates = ws.panelStates(nbMax / NR);
         o.partRows = rows;
         o.rowBlocks = rowBlocks;
@@ -901,7 +899,6 @@ final class VectorGemm {
                 o.pc = pc;
                 o.kb = kb;
                 o.kp = GemmKernel.depth(kb);
-                o.passBOff = o.bPrepacked != null ? prepackedPanels(o, pc, kb0, jc, o.kp) : 0;
                 o.first = pc == 0;
                 o.last = pc + kb == k;
                 // Full tiles skip the tile buffer when the store is a copy or a sum (plus the bias).
@@ -943,50 +940,12 @@ final class VectorGemm {
             prepackedPart(o, p);
             return;
         }
-        Workspace mine = workspaces.get();
         int rb = p % o.rowBlocks;
         int q0 = p / o.rowBlocks * o.chunkPanels;
         int count = Math.min(o.chunkPanels, ceilDiv(o.nb, NR) - q0);
-        int start = rb * count / o.rowBlocks;
         int ic = rb * o.partRows;
-        int rows = Math.min(o.partRows, o.m - ic);
-        int kp = o.kp;
-        float[] aPack;
-        int a0;
-        if (o.aPacked != null) {
-            aPack = o.aPacked;
-            a0 = o.aPackedOff + o.pc / o.kb0 * (GemmKernel.depth(o.kb0) * roundUp(o.m, PMR)) + ic * kp;
-        } else {
-            aPack = mine.a(kp * roundUp(rows, PMR));
-            GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, rows, o.pc, o.kb, aPack, 0, mine.gatherA,
-                    gathersA(o.m, o.k));
-            a0 = 0;
-        }
-        float[] bPack = o.passB;
-        float[] tile = mine.tile;
-        if (o.rowsOuter) {
-            for (int ir = 0; ir < rows; ir += PMR) {
-                for (int i = 0; i < count; i++) {
-                    int q = q0 + (start + i) % count;
-                    if (o.bPrepacked == null) {
-                        panel(o, q, mine);
-                    }
-                    tile(o, tile, aPack, a0, bPack, o.passBOff + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb,
-                            o.first, o.last, o.direct);
-                }
-            }
-        } else {
-            for (int i = 0; i < count; i++) {
-                int q = q0 + (start + i) % count;
-                if (o.bPrepacked == null) {
-                    panel(o, q, mine);
-                }
-                for (int ir = 0; ir < rows; ir += PMR) {
-                    tile(o, tile, aPack, a0, bPack, o.passBOff + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb,
-                            o.first, o.last, o.direct);
-                }
-            }
-        }
+        partTiles(o, ic, Math.min(o.partRows, o.m - ic), q0, count, rb * count / o.rowBlocks, o.pc, o.kb, o.passB, 0,
+                true, o.first, o.last, o.direct);
     }
 
     /**
@@ -995,46 +954,61 @@ final class VectorGemm {
      * over the K blocks in the order one pass after another would sum it.
      */
     private void prepackedPart(Operands o, int p) {
-        Workspace mine = workspaces.get();
         int rb = p % o.rowBlocks;
         int q0 = p / o.rowBlocks * o.chunkPanels;
         int count = Math.min(o.chunkPanels, ceilDiv(o.nb, NR) - q0);
         int ic = rb * o.partRows;
         int rows = Math.min(o.partRows, o.m - ic);
-        int k = o.k;
-        int kb0 = o.kb0;
-        float[] tile = mine.tile;
-        boolean gatherA = gathersA(o.m, k);
-        for (int pc = 0; pc < k; pc += kb0) {
-            int kb = Math.min(kb0, k - pc);
-            int kp = GemmKernel.depth(kb);
+        for (int pc = 0; pc < o.k; pc += o.kb0) {
+            int kb = Math.min(o.kb0, o.k - pc);
             boolean first = pc == 0;
-            boolean last = pc + kb == k;
-            boolean direct = o.alpha == 1f && (!first || o.beta == 0f);
-            float[] aPack;
-            int a0;
-            if (o.aPacked != null) {
-                aPack = o.aPacked;
-                a0 = o.aPackedOff + pc / kb0 * (GemmKernel.depth(kb0) * roundUp(o.m, PMR)) + ic * kp;
-            } else {
-                aPack = mine.a(kp * roundUp(rows, PMR));
-                GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, rows, pc, kb, aPack, 0, mine.gatherA, gatherA);
-                a0 = 0;
-            }
-            int bBase = prepackedPanels(o, pc, kb0, o.jc, kp);
-            if (o.rowsOuter) {
-                for (int ir = 0; ir < rows; ir += PMR) {
-                    for (int q = q0; q < q0 + count; q++) {
-                        tile(o, tile, aPack, a0, o.bPrepacked, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR,
-                                o.nb, first, last, direct);
+            partTiles(o, ic, rows, q0, count, 0, pc, kb, o.bPrepacked,
+                    prepackedPanels(o, pc, o.kb0, o.jc, GemmKernel.depth(kb)), false, first, pc + kb == o.k,
+                    o.alpha == 1f && (!first || o.beta == 0f));
+        }
+    }
+
+    /**
+     * Rows {@code [ic, ic + rows)} against the column panels {@code q0 .. q0 + count} of K block
+     * {@code pc} (kb deep), taken from panel {@code start} round: A's block packed (or found packed
+     * whole), then each tile, B's panel q at {@code bBase + q * NR * kp} in {@code bPack}, packed first
+     * by whichever part needs it when {@code pack} (see {@link #panel}).
+     */
+    private void partTiles(Operands o, int ic, int rows, int q0, int count, int start, int pc, int kb, float[] bPack,
+            int bBase, boolean pack, boolean first, boolean last, boolean direct) {
+        Workspace mine = workspaces.get();
+        int kp = GemmKernel.depth(kb);
+        float[] aPack;
+        int a0;
+        if (o.aPacked != null) {
+            aPack = o.aPacked;
+            a0 = o.aPackedOff + pc / o.kb0 * (GemmKernel.depth(o.kb0) * roundUp(o.m, PMR)) + ic * kp;
+        } else {
+            aPack = mine.a(kp * roundUp(rows, PMR));
+            GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, rows, pc, kb, aPack, 0, mine.gatherA, gathersA(o.m, o.k));
+            a0 = 0;
+        }
+        float[] tile = mine.tile;
+        if (o.rowsOuter) {
+            for (int ir = 0; ir < rows; ir += PMR) {
+                for (int i = 0; i < count; i++) {
+                    int q = q0 + (start + i) % count;
+                    if (pack) {
+                        panel(o, q, mine);
                     }
+                    tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb, first,
+                            last, direct);
                 }
-            } else {
-                for (int q = q0; q < q0 + count; q++) {
-                    for (int ir = 0; ir < rows; ir += PMR) {
-                        tile(o, tile, aPack, a0, o.bPrepacked, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR,
-                                o.nb, first, last, direct);
-                    }
+            }
+        } else {
+            for (int i = 0; i < count; i++) {
+                int q = q0 + (start + i) % count;
+                if (pack) {
+                    panel(o, q, mine);
+                }
+                for (int ir = 0; ir < rows; ir += PMR) {
+                    tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb, first,
+                            last, direct);
                 }
             }
         }
