@@ -8,6 +8,8 @@ module dendrite.backend.opencl {
     requires transitive dendrite.tensor;
     // JOCL 2.0.5 has no Automatic-Module-Name: its module name comes from the jar's file name.
     requires jocl;
+    // sun.misc.Signal, to give the JVM its signal handlers back from PoCL's LLVM (JvmSignalHandlers).
+    requires jdk.unsupported;
     exports dendrite.backend.opencl;
     provides dendrite.tensor.BackendProvider with dendrite.backend.opencl.ClBackendProvider;
 }

@@ -60,6 +60,15 @@ final class ClDevices {
      * when the native library or {@code libOpenCL.so} cannot load or no platform exists.
      */
     static List<Device> list() {
+        JvmSignalHandlers.install(); // before the driver loads: see JvmSignalHandlers
+        try {
+            return listDevices();
+        } finally {
+            JvmSignalHandlers.restore(); // PoCL's LLVM takes the handlers as it starts its device
+        }
+    }
+
+    private static List<Device> listDevices() {
         CL.setExceptionsEnabled(true);
         int[] count = new int[1];
         clGetPlatformIDs(0, null, count);

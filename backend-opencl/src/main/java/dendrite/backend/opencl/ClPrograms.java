@@ -121,6 +121,7 @@ final class ClPrograms {
             cause = e;
         } finally {
             buildNanos += System.nanoTime() - t0;
+            JvmSignalHandlers.restore(); // a build registers LLVM's handlers again
         }
         if (built != CL_SUCCESS) { // a CLException, or a status when JOCL's exceptions are off
             String log = buildLog(p);
