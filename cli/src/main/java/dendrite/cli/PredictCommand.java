@@ -1,5 +1,6 @@
 package dendrite.cli;
 
+import dendrite.nn.Predictor;
 import dendrite.nn.Sequential;
 import dendrite.nn.data.CsvReader;
 import dendrite.nn.data.Dataset;
@@ -75,16 +76,18 @@ final class PredictCommand implements Callable<Integer> {
         ModelInfo info = loaded.info();
 
         if (info.horizon() != null) {
-            return forecast(model, info);
+            return forecast(model.predictor(), info);
         }
         Dataset raw = readFeatures(info);
         ModelFit.check(modelFile, model, info, raw, false);
         float[] features = info.scaler() == null ? raw.features() : info.scaler().transform(raw.features());
         int n = raw.size();
+        // The weights packed once for the whole file rather than once per batch: the same values.
+        Predictor predictor = model.predictor();
 
         if (output == null) {
             PrintWriter out = spec.commandLine().getOut();
-            write(out, model, info, features, n);
+            write(out, predictor, info, features, n);
             out.flush();
         } else {
             Path parent = output.toAbsolutePath().getParent();
@@ -92,7 +95,7 @@ final class PredictCommand implements Callable<Integer> {
                 Files.createDirectories(parent);
             }
             try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                write(w, model, info, features, n);
+                write(w, predictor, info, features, n);
             }
             spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d predictions to %s%n", n, output);
         }
@@ -103,7 +106,7 @@ final class PredictCommand implements Callable<Integer> {
      * A series model: the input is a series (one row per step) and every window of it gets a
      * forecast, written as the step it is for and the value; the last one is past the data.
      */
-    private int forecast(Sequential model, ModelInfo info) throws IOException {
+    private int forecast(Predictor model, ModelInfo info) throws IOException {
         char delimiter = csv.given() != null ? csv.given() : info.delimiter();
         dendrite.nn.data.TimeSeries series;
         float[] x;
@@ -180,7 +183,7 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private static void write(Writer w, Sequential model, ModelInfo info, float[] features, int n) throws IOException {
+    private static void write(Writer w, Predictor model, ModelInfo info, float[] features, int n) throws IOException {
         int outputs = model.outputShape().size();
         StringBuilder sb = new StringBuilder();
         if (info.classification()) {
