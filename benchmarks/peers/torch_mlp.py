@@ -18,8 +18,14 @@ through OpenMP, so OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and torch.set_num_threa
 With --accuracy E it instead trains the model for E epochs as `dendrite train --dataset fashion-mnist`
 does (54,000 images, 6,000 held out for validation, Adam 1e-3 with a cosine decay to zero by the last
 step, batches of 128) and prints the test accuracy, for comparing Dendrite's accuracy with PyTorch's;
---bn adds BatchNorm2d after each convolution (the cnn-bn preset) and --augment "crop 2, flip" moves
-the training images as `dendrite train --augment` does (with torch's random numbers).
+--bn adds BatchNorm2d after each convolution (the cnn-bn preset), --pad 1 pads both convolutions,
+--model cnn-deep trains four padded convolutions with batch norm (the 93 % network of
+benchmarks/README.md), and --augment "crop 2, flip" moves the training images as `dendrite train
+--augment` does (with torch's random numbers). --optimizer, --lr, --weight-decay, --batch and --seed
+change the recipe as the same options of `dendrite train` do, e.g. the presets' recipe:
+
+    /usr/bin/python3 benchmarks/peers/torch_mlp.py --model cnn --bn --accuracy 10 --optimizer adamw \
+        --lr 0.003 --weight-decay 0.05 --batch 64 --augment "crop 1"
 
 Needs Debian's python3-torch (apt-get install python3-torch). Prints a table of medians and, with
 --json, writes them with JMH's benchmark names so dendrite.bench.Report lines them up with the
@@ -46,12 +52,21 @@ def parse_args():
     p.add_argument("--json", help="also write the results here, for dendrite.bench.Report")
     p.add_argument("--quick", action="store_true", help="fewer repetitions: a smoke run, not numbers to publish")
     p.add_argument("--synthetic", action="store_true", help="synthetic data even where Fashion-MNIST is installed")
-    p.add_argument("--model", choices=("mlp", "cnn"), default="mlp", help="the network (default %(default)s)")
+    p.add_argument("--model", choices=("mlp", "cnn", "cnn-deep"), default="mlp",
+                   help="the network (default %(default)s); cnn-deep: with --accuracy, four padded 3x3 convolutions "
+                        "with BatchNorm2d (32, 32, pool, 64, 64, pool), dense 128, dense 10")
     p.add_argument("--accuracy", type=int, metavar="EPOCHS",
                    help="train this many epochs and report the test accuracy instead of timing")
     p.add_argument("--bn", action="store_true", help="--model cnn with BatchNorm2d after each convolution (cnn-bn)")
     p.add_argument("--augment", default="none",
                    help="with --accuracy: 'crop P', 'flip' or both, as dendrite train --augment (default none)")
+    p.add_argument("--pad", type=int, default=0, help="--model cnn: zero padding of both convolutions (default 0)")
+    p.add_argument("--optimizer", choices=("adam", "adamw"), default="adam", help="(default %(default)s)")
+    p.add_argument("--lr", type=float, default=1e-3, help="the peak learning rate (default %(default)s)")
+    p.add_argument("--weight-decay", type=float, default=0.0,
+                   help="L2 for adam, decoupled for adamw (default %(default)s; the presets' recipe: adamw 0.05)")
+    p.add_argument("--batch", type=int, default=128, help="with --accuracy: the batch size (default %(default)s)")
+    p.add_argument("--seed", type=int, default=42, help="with --accuracy: the seed (default %(default)s)")
     p.add_argument("--name", default="pytorch",
                    help="the backend name in the report (default %(default)s; run.sh names its 1-thread run pytorch-1thread)")
     return p.parse_args()
@@ -111,16 +126,25 @@ def mlp():
 
 
 def cnn():
-    torch.manual_seed(42)
+    torch.manual_seed(args.seed)
+    if args.model == "cnn-deep":
+        def block(cin, cout):
+            return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
+        return nn.Sequential(nn.Unflatten(1, (1, 28, 28)), *block(1, 32), *block(32, 32), nn.MaxPool2d(2),
+                             *block(32, 64), *block(64, 64), nn.MaxPool2d(2),
+                             nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, CLASSES))
+    side = ((28 + 2 * args.pad - 2) // 2 + 2 * args.pad - 2) // 2
     if args.bn:
         return nn.Sequential(nn.Unflatten(1, (1, 28, 28)),
-                             nn.Conv2d(1, 32, 3, bias=False), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
-                             nn.Conv2d(32, 64, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
-                             nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, CLASSES))
+                             nn.Conv2d(1, 32, 3, padding=args.pad, bias=False), nn.BatchNorm2d(32), nn.ReLU(),
+                             nn.MaxPool2d(2),
+                             nn.Conv2d(32, 64, 3, padding=args.pad, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+                             nn.MaxPool2d(2),
+                             nn.Flatten(), nn.Linear(64 * side * side, 128), nn.ReLU(), nn.Linear(128, CLASSES))
     return nn.Sequential(nn.Unflatten(1, (1, 28, 28)),
-                         nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
-                         nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-                         nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Linear(128, CLASSES))
+                         nn.Conv2d(1, 32, 3, padding=args.pad), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(32, 64, 3, padding=args.pad), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(64 * side * side, 128), nn.ReLU(), nn.Linear(128, CLASSES))
 
 
 def augmenter(spec):
@@ -155,7 +179,7 @@ def augmenter(spec):
 
 
 def network():
-    return cnn() if args.model == "cnn" else mlp()
+    return cnn() if args.model.startswith("cnn") else mlp()
 
 
 class Training:
@@ -166,8 +190,9 @@ class Training:
         self.x, self.y = x, y
         self.model = network()
         self.loss = nn.CrossEntropyLoss()
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=1e-3)
-        self.generator = torch.Generator().manual_seed(42)
+        make = torch.optim.AdamW if args.optimizer == "adamw" else torch.optim.Adam
+        self.optimizer = make(self.model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+        self.generator = torch.Generator().manual_seed(args.seed)
         self.step_hook = None
         self.augment = None
 
@@ -220,7 +245,9 @@ def accuracy_run(epochs):
     """Trains as `dendrite train` does and prints the accuracy on the validation and test sets."""
     x, y, data = training_data()
     test_x, test_y = test_data()
-    g = torch.Generator().manual_seed(42)
+    global BATCH
+    BATCH = args.batch
+    g = torch.Generator().manual_seed(args.seed)
     order = torch.randperm(len(x), generator=g)
     held = len(x) // 10
     val_x, val_y, x, y = x[order[:held]], y[order[:held]], x[order[held:]], y[order[held:]]
@@ -239,7 +266,8 @@ def accuracy_run(epochs):
         return right / len(ax)
 
     print(f"data: {data}; {len(x)} train, {len(val_x)} validation, {len(test_x)} test; model {args.model}"
-          f"{' with BatchNorm2d' if args.bn else ''}, augment {args.augment}; "
+          f"{' with BatchNorm2d' if args.bn else ''}{f' pad {args.pad}' if args.pad else ''}, augment {args.augment}, "
+          f"{args.optimizer} lr {args.lr} weight decay {args.weight_decay} batch {BATCH}, seed {args.seed}; "
           f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     for e in range(epochs):
         start = time.perf_counter()
