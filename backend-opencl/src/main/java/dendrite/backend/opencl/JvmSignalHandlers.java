@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Left as it was: with {@code -Xrs} (the JVM does not let Java handle SIGHUP), on Windows, and
  * with {@code -Ddendrite.opencl.restoreSignalHandlers=false}. PoCL's own SIGFPE handler, which lets
  * a kernel's integer division by zero pass in PoCL's threads, is replaced by the JVM's as well; no
- * kernel here divides by a value that can be zero.
+ * kernel here divides by a value that can be zero. An application that installs its own SIGHUP
+ * handler after the backend has started replaces the forwarder, and then receives the SIGHUP raised
+ * after each later program build.
  */
 final class JvmSignalHandlers {
     /** System property that turns the restoring off ({@code false}). */
