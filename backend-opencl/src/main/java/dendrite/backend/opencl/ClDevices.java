@@ -60,12 +60,8 @@ final class ClDevices {
      * when the native library or {@code libOpenCL.so} cannot load or no platform exists.
      */
     static List<Device> list() {
-        JvmSignalHandlers.install(); // before the driver loads: see JvmSignalHandlers
-        try {
-            return listDevices();
-        } finally {
-            JvmSignalHandlers.restore(); // PoCL's LLVM takes the handlers as it starts its device
-        }
+        // PoCL's LLVM takes the JVM's signal handlers as it starts its device: see JvmSignalHandlers.
+        return JvmSignalHandlers.restoredAfter(ClDevices::listDevices);
     }
 
     private static List<Device> listDevices() {

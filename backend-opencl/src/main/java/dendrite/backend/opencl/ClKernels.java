@@ -79,12 +79,7 @@ public final class ClKernels implements Kernels {
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
         cl_device_id[] ids = {device.id()};
-        JvmSignalHandlers.install();
-        try {
-            this.context = clCreateContext(props, 1, ids, null, null, null);
-        } finally {
-            JvmSignalHandlers.restore();
-        }
+        this.context = JvmSignalHandlers.restoredAfter(() -> clCreateContext(props, 1, ids, null, null, null));
         @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0; this runs on 1.2
         cl_command_queue q = clCreateCommandQueue(context, device.id(), 0, null);
         this.queue = q;

@@ -114,14 +114,16 @@ final class ClPrograms {
         long t0 = System.nanoTime();
         int built;
         CLException cause = null;
+        cl_program building = p;
         try {
-            built = clBuildProgram(p, 1, new cl_device_id[] {device}, options, null, null);
+            // A build registers LLVM's signal handlers again (PoCL): see JvmSignalHandlers.
+            built = JvmSignalHandlers.restoredAfter(
+                    () -> clBuildProgram(building, 1, new cl_device_id[] {device}, options, null, null));
         } catch (CLException e) {
             built = e.getStatus();
             cause = e;
         } finally {
             buildNanos += System.nanoTime() - t0;
-            JvmSignalHandlers.restore(); // a build registers LLVM's handlers again
         }
         if (built != CL_SUCCESS) { // a CLException, or a status when JOCL's exceptions are off
             String log = buildLog(p);

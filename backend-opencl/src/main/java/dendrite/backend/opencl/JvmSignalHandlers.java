@@ -84,6 +84,25 @@ final class JvmSignalHandlers {
     }
 
     /**
+     * Runs a driver call that may register LLVM's handlers (the device's start, a program build),
+     * then gives the JVM its handlers back. The calls run one at a time, JVM-wide, and never beside a
+     * restore: LLVM's handler also deletes the temporary files a build in progress registered, so a
+     * restore must not fall in the middle of another thread's build.
+     *
+     * @param call the driver call
+     * @param <T> what it returns
+     * @return what the call returned
+     */
+    static synchronized <T> T restoredAfter(java.util.function.Supplier<T> call) {
+        install();
+        try {
+            return call.get();
+        } finally {
+            restore();
+        }
+    }
+
+    /**
      * Puts the JVM's signal handlers back if a driver call since the last restore replaced them;
      * harmless when none did. Synchronous: the handlers are the JVM's when this returns.
      */

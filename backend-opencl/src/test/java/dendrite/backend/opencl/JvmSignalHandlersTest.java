@@ -1,6 +1,7 @@
 package dendrite.backend.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,6 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.management.ObjectName;
@@ -73,6 +76,34 @@ class JvmSignalHandlersTest {
         }
         assertEquals(0, JvmSignalHandlers.pending(), "the raised SIGHUPs reach the forwarder and are swallowed");
         assertNull(JvmSignalHandlers.install());
+    }
+
+    @Test
+    void aRestoreWaitsForADriverCallInProgress() throws Exception {
+        // LLVM's handler deletes the temporary files of a build in progress: no restore may run
+        // while another thread is inside a driver call.
+        assumeTrue(JvmSignalHandlers.install() == null, JvmSignalHandlers::install);
+        CountDownLatch inCall = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread caller = new Thread(() -> JvmSignalHandlers.restoredAfter(() -> {
+            inCall.countDown();
+            try {
+                return release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        caller.start();
+        assertTrue(inCall.await(30, TimeUnit.SECONDS));
+        Thread restorer = new Thread(JvmSignalHandlers::restore);
+        restorer.start();
+        restorer.join(300);
+        boolean waited = restorer.isAlive();
+        release.countDown();
+        caller.join(30_000);
+        restorer.join(30_000);
+        assertTrue(waited, "the restore ran while a driver call was in progress");
+        assertFalse(restorer.isAlive() || caller.isAlive(), "both finish once the call returns");
     }
 
     /** The SIGSEGV, SIGBUS and SIGILL lines of the JVM's "Signal Handlers:" report. */
