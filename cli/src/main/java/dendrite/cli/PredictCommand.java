@@ -106,7 +106,7 @@ final class PredictCommand implements Callable<Integer> {
      * A series model: the input is a series (one row per step) and every window of it gets a
      * forecast, written as the step it is for and the value; the last one is past the data.
      */
-    private int forecast(Predictor model, ModelInfo info) throws IOException {
+    private int forecast(Predictor predictor, ModelInfo info) throws IOException {
         char delimiter = csv.given() != null ? csv.given() : info.delimiter();
         dendrite.nn.data.TimeSeries series;
         float[] x;
@@ -118,17 +118,17 @@ final class PredictCommand implements Callable<Integer> {
                     inputs.add(c);
                 }
             }
-            if (inputs.size() * info.window() != model.inputShape().size()) {
+            if (inputs.size() * info.window() != predictor.inputShape().size()) {
                 throw new BadInputException("model " + modelFile + " forecasts from windows of " + info.window() + " steps of "
-                        + model.inputShape().size() / info.window() + " columns, but " + input + " has " + inputs.size()
+                        + predictor.inputShape().size() / info.window() + " columns, but " + input + " has " + inputs.size()
                         + " input columns (" + String.join(", ", inputs) + ")");
             }
             x = series.forecastWindows(inputs, info.window());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }
-        int n = x.length / model.inputShape().size();
-        float[] y = info.restore(model.predict(info.scaler() == null ? x : info.scaler().transform(x), n));
+        int n = x.length / predictor.inputShape().size();
+        float[] y = info.restore(predictor.predict(info.scaler() == null ? x : info.scaler().transform(x), n));
         StringBuilder sb = new StringBuilder("step,prediction\n");
         for (int i = 0; i < n; i++) {
             sb.append(i + info.window() - 1 + info.horizon()).append(',').append(y[i]).append('\n');
@@ -183,12 +183,12 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private static void write(Writer w, Predictor model, ModelInfo info, float[] features, int n) throws IOException {
-        int outputs = model.outputShape().size();
+    private static void write(Writer w, Predictor predictor, ModelInfo info, float[] features, int n) throws IOException {
+        int outputs = predictor.outputShape().size();
         StringBuilder sb = new StringBuilder();
         if (info.classification()) {
             List<String> names = info.classNamesOrNumbers(outputs);
-            float[] p = model.predictProba(features, n);
+            float[] p = predictor.predictProba(features, n);
             sb.append("prediction");
             for (String c : names) {
                 sb.append(',').append(csv("p_" + c));
@@ -209,7 +209,7 @@ final class PredictCommand implements Callable<Integer> {
                 flushIfLarge(w, sb);
             }
         } else {
-            float[] y = info.restore(model.predict(features, n));
+            float[] y = info.restore(predictor.predict(features, n));
             for (int j = 0; j < outputs; j++) {
                 sb.append(j > 0 ? "," : "").append(outputs == 1 ? "prediction" : "prediction_" + j);
             }
