@@ -39,11 +39,14 @@ final class GemmPacking {
     static final int A_GATHERS = lcm(PMR, L) / L;
     /** Columns of A packed per step of {@link #packA}'s gather loop. */
     private static final int A_STEP = lcm(PMR, L) / PMR;
+    /** Whether {@link #packA} without gathers transposes a full panel's rows in registers (6-row panels). */
+    static final boolean TRANSPOSES_A = GemmTranspose.AVAILABLE && PMR == 6;
 
     /**
      * Packs op(A)[i0 .. i0 + mb, p0 .. p0 + kb] into {@code dst} from {@code dstOff}; {@code index}
      * is the caller's scratch of {@code A_GATHERS * L} ints for the gather offsets of a row-major A,
-     * which is read by gathers if {@code gathers}, else copied row by row (the same panels).
+     * which is read by gathers if {@code gathers}, else transposed in registers ({@link GemmTranspose},
+     * 6-row panels) or copied row by row: the same panels every way.
      */
     static void packA(float[] a, int off, int rs, int cs, int i0, int mb, int p0, int kb, float[] dst, int dstOff,
             int[] index, boolean gathers) {
@@ -73,6 +76,12 @@ final class GemmPacking {
                             FloatVector.fromArray(F, a, src + p, index, g * L).intoArray(dst, d + g * L);
                         }
                     }
+                } else if (rows == PMR && TRANSPOSES_A) {
+                    // Blocks of 8 columns transposed in registers; at least one column is left to the
+                    // copy below, which overwrites the spare floats the last block's stores leave on it.
+                    int blocks = (kb - 1) / 8;
+                    GemmTranspose.rows6(a, src, rs, blocks, dst, panel, PMR);
+                    p = 8 * blocks;
                 }
                 // Rows of A are contiguous: read each row once, write it down the panel's column.
                 for (int i = 0; i < rows; i++) {
@@ -135,24 +144,31 @@ final class GemmPacking {
         } else if (gathers || rs != 1) {
             packBColumns(b, off + p0 * rs + j0 * cs, rs, cs, kb, kp, nb, dst, dstOff, index);
         } else {
-            copyBColumns(b, off + p0 + j0 * cs, cs, kb, kp, nb, dst, dstOff);
+            transposeBColumns(b, off + p0 + j0 * cs, cs, kb, kp, nb, dst, dstOff);
         }
     }
 
     /**
-     * B transposed, without gathers: each column of op(B), a contiguous row of B ({@code cs} apart),
-     * is read once and written down its panel, NR floats apart; the panel stays in L1. The unit
-     * stride of the read is written out as such: with the stride a variable, as in the general
-     * loop, these copies were slower than the gathers on AMD Zen 3 (benchmarks/README.md).
+     * B transposed, without gathers: the columns of op(B) are contiguous rows of B ({@code cs}
+     * apart). Eight of them at a time are transposed in registers ({@link GemmTranspose}), 8 x 8
+     * floats per step; the steps past the last whole block of 8, and a last panel's columns past its
+     * last 8, are copied, each read once and written down its panel, NR floats apart. The unit stride
+     * of the copy's read is written out as such: with the stride a variable, as in the general loop,
+     * copies were slower than the gathers on AMD Zen 3 (benchmarks/README.md).
      */
-    private static void copyBColumns(float[] b, int src, int cs, int kb, int kp, int nb, float[] dst, int dstOff) {
+    private static void transposeBColumns(float[] b, int src, int cs, int kb, int kp, int nb, float[] dst, int dstOff) {
+        int blocks = GemmTranspose.AVAILABLE ? kb / 8 : 0;
         for (int q = 0; q < nb; q += NR) {
             int panel = dstOff + q * kp;
             int cols = Math.min(NR, nb - q);
+            int transposed = blocks == 0 ? 0 : cols / 8 * 8;
+            for (int j = 0; j < transposed; j += 8) {
+                GemmTranspose.rows8(b, src + (q + j) * cs, cs, blocks, dst, panel + j, NR);
+            }
             for (int j = 0; j < cols; j++) {
                 int s = src + (q + j) * cs;
                 int d = panel + j;
-                for (int p = 0; p < kb; p++) {
+                for (int p = j < transposed ? 8 * blocks : 0; p < kb; p++) {
                     dst[d + p * NR] = b[s + p];
                 }
             }

@@ -196,7 +196,10 @@ final class VectorGemm {
         this(parallel, caches, packsByGathers(CpuVendor.DETECTED, L));
     }
 
-    /** A GEMM blocked for {@code caches} whose transposing packs use gathers or copies ({@link #packsByGathers}). */
+    /**
+     * A GEMM blocked for {@code caches} whose transposing packs use gathers, or else transposes in
+     * registers and copies ({@link #packsByGathers}).
+     */
     VectorGemm(Parallel parallel, CacheSizes caches, boolean gathers) {
         this.parallel = parallel;
         this.gathers = gathers;
@@ -236,11 +239,12 @@ final class VectorGemm {
 
     /**
      * Whether the packs that transpose (a transposed B, such as a dense layer's weights in its forward
-     * pass, and a row-major A) read with vector gathers: yes, except on AMD CPUs with 256-bit vectors,
-     * where on Zen 3 copying element by element made the MLP's products 4-16 % faster (B) and a few
-     * per cent more (A), measured with both alternated in one JVM (benchmarks/README.md). There an A
-     * larger than L2 keeps the gathers ({@link #gathersA}). Intel's gathers, and AMD's with 512-bit
-     * vectors, were not measured against copies and are kept. {@value #GATHERS_PROPERTY} overrides it.
+     * pass, and a row-major A) read with vector gathers: yes, except on AMD CPUs with 256-bit vectors.
+     * There, on Zen 3, copying element by element made the MLP's products 4-16 % faster (B) and a few
+     * per cent more (A), and transposing 8 x 8 blocks in registers ({@link GemmTranspose}) 8-28 %
+     * faster again than the copies, measured with both alternated in one JVM (benchmarks/README.md).
+     * Intel's gathers, and AMD's with 512-bit vectors, were not measured against either and are kept.
+     * {@value #GATHERS_PROPERTY} overrides it.
      */
     static boolean packsByGathers(CpuVendor vendor, int lanes) {
         String s = System.getProperty(GATHERS_PROPERTY);
@@ -252,18 +256,20 @@ final class VectorGemm {
 
     /**
      * Whether a row-major A of m x k is packed by gathers: always where {@link #packsByGathers} says
-     * so, else when A is larger than L2. From L3, the gathers, which read a panel's rows side by side,
-     * were faster than copying one row after another (N = 1024 and 2048: 1-4 %).
+     * so. Otherwise, where the panels are transposed in registers ({@link GemmPacking#TRANSPOSES_A}),
+     * never: those read a panel's rows side by side too, and beat the gathers at every size measured
+     * on Zen 3 (N = 512 to 2048). Where A is copied row by row, when A is larger than L2: from L3, the
+     * gathers were faster than the copies (N = 1024 and 2048: 1-4 %).
      */
     private boolean gathersA(long m, long k) {
-        return gathers || m * k * Float.BYTES > l2;
+        return gathers || !GemmPacking.TRANSPOSES_A && m * k * Float.BYTES > l2;
     }
 
     /** The blocking, for the capabilities line and tests. */
     String blocking() {
         return "MR=" + PMR + " (in place " + MR + ") NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc
                 + (rowsOuterFrom == Integer.MAX_VALUE ? "" : ", rows outer from " + rowsOuterFrom + " columns")
-                + (gathers ? "" : ", transposing packs by copies");
+                + (gathers ? "" : GemmTranspose.AVAILABLE ? ", transposing packs in registers" : ", transposing packs by copies");
     }
 
     /**

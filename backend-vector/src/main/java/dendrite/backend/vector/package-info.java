@@ -11,12 +11,13 @@
  *   <li>{@link dendrite.backend.vector.VectorKernels}: memory (heap {@code float[]}, like the
  *       scalar backend, from {@code HeapKernels}), the split of large work over threads, and
  *       dispatch to the kernel classes:</li>
- *   <li>{@code VectorGemm} (cache blocking from {@code CacheSizes}, whether the transposing packs gather or copy,
- *       from {@code CpuVendor}, threads, the fused epilogue of
+ *   <li>{@code VectorGemm} (cache blocking from {@code CacheSizes}, whether the transposing packs gather
+ *       or transpose in registers, from {@code CpuVendor}, threads, the fused epilogue of
  *       {@code linear}, an A packed once for many products, B panels packed by the caller),
  *       {@code GemmKernel} (the register-blocked micro-kernels: 12 rows by two vectors on packed
  *       panels with AVX-512, 6 with AVX2's 16 registers; 8 rows in place) and
- *       {@code GemmPacking} (panels for every transpose combination): matrix multiply;</li>
+ *       {@code GemmPacking} (panels for every transpose combination, with {@code GemmTranspose}'s
+ *       8 x 8 transposes in registers): matrix multiply;</li>
  *   <li>{@code VectorConvolutions} (convolutions over a batch in chunks of a few images, one GEMM
  *       per chunk and group on the chunk's columns, chunks shared out to the threads with their
  *       own buffers; pooling split by planes) and {@code VectorImages} (im2col, col2im and pooling

@@ -101,13 +101,14 @@ class VectorGemmBitsTest {
     }
 
     /**
-     * The transposing packs (a transposed B, a row-major A) by gathers or by copies (chosen from the
-     * CPU, see {@link VectorGemm#packsByGathers}) give the same panels, so every transpose combination
-     * gives the same bits both ways: on the packed path, in shared passes, narrow and ragged, with A
-     * smaller and larger than the L2 that decides how A is packed.
+     * The transposing packs (a transposed B, a row-major A) by gathers or without them (transposes in
+     * registers and copies; chosen from the CPU, see {@link VectorGemm#packsByGathers}) give the same
+     * panels, so every transpose combination gives the same bits both ways: on the packed path, in
+     * shared passes, narrow and ragged, with A smaller and larger than L2 (GemmPackingTest compares the
+     * panels themselves).
      */
     @Test
-    void packingByGathersOrByCopiesNeverChangesABit() {
+    void packingByGathersOrWithoutNeverChangesABit() {
         int[][] shapes = {{37, 53, 700}, {200, 150, 1000}, {40, 2100, 400}, {130, 70, 29}, {301, 261, 500}, {64, 12, 400},
             {600, 40, 500}};
         for (int[] shape : shapes) {
@@ -130,7 +131,7 @@ class VectorGemmBitsTest {
                             assertEquals(Float.floatToRawIntBits(byGathers[i]), Float.floatToRawIntBits(byCopies[i]),
                                     () -> m + "x" + n + "x" + k + " transA " + transA + " transB " + transB + ", "
                                             + threads + " threads: element " + at
-                                            + " differs between packing by gathers and by copies");
+                                            + " differs between packing by gathers and without");
                         }
                     }
                 }
