@@ -19,6 +19,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Training and prediction with executors in separate JVMs ({@code local-cluster[2,1,1024]}: two
@@ -32,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * and {@code SPARK_SCALA_VERSION}.
  */
 class LocalClusterSmokeTest {
+    /** The retry test's checkpoints and marker file: removed after the test. */
+    @TempDir
+    static Path checkpoints;
 
     @Test
     void twoExecutorJvmsTrainInLockStepAndPredict() throws Exception {
@@ -81,7 +85,7 @@ class LocalClusterSmokeTest {
      */
     private static void aTaskThatDiesMidRunIsRetriedFromTheLastCheckpointToTheSameBits(JavaSparkContext spark,
             List<Example> data) throws Exception {
-        Path dir = Files.createTempDirectory("dendrite-retry");
+        Path dir = Files.createDirectories(checkpoints.resolve("retry"));
         Sequential straight = Sequential.builder(6).dense(16).relu().dense(2).build(Backends.get("scalar"), 5);
         retryTrainer(straight, dir.resolve("a").toUri().toString(), null).fit(spark.parallelize(data, 2));
 

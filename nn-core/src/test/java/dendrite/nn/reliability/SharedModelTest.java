@@ -16,9 +16,9 @@ import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.CounterRandom;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.util.ArrayList;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +38,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * at the same time are refused with a clear error, as {@link Sequential}'s class comment documents.
  */
 class SharedModelTest {
+    /** Where the refused saves would have written: removed after each test. */
+    @TempDir
+    Path files;
+
     private static final int THREADS = 8;
     private static final int ROUNDS = 40;
     private static final int WARM_UP_CALLS = 1_500;
@@ -161,7 +165,7 @@ class SharedModelTest {
             Trainer other = Trainer.builder(model).loss(Losses.softmaxCrossEntropy()).optimizer(new Adam(0.01))
                     .epochs(1).build();
             try (Tensor input = model.backend().tensor(x, 1, 2)) {
-                Path file = Files.createTempFile("shared-model", ".safetensors");
+                Path file = files.resolve("shared-model.safetensors");
                 List<Executable> calls = List.of(() -> model.predict(x, 1), () -> model.predictProba(x, 1),
                         () -> model.predictClasses(x, 1), () -> model.predict(input).close(),
                         () -> other.evaluate(data), () -> other.fit(data),
