@@ -23,10 +23,13 @@ import jdk.incubator.vector.VectorMask;
  *       {@code q * kp * NR + p * NR + j}, columns past nb zero.</li>
  * </ul>
  * Each panel is {@code kp = GemmKernel.depth(kb)} deep: kb rounded up to the kernels' unrolling,
- * the steps past kb zero in both.
- * <ul>
- * </ul>
- * Zero padding lets the kernel always compute whole tiles; only the store minds the edges.
+ * the steps past kb zero in both. Zero padding lets the kernel always compute whole tiles; only the
+ * store minds the edges.
+ *
+ * <p>Two of the four cases transpose: in a row-major A and in a transposed B, each stored row is
+ * written down a panel, PMR or NR floats apart. They read with vector gathers, or else move 8 x 8
+ * blocks through registers ({@link GemmTranspose}); which is chosen for the CPU
+ * ({@code VectorGemm.packsByGathers}), and never changes a panel.
  */
 final class GemmPacking {
     private GemmPacking() {
