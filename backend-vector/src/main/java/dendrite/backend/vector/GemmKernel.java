@@ -28,7 +28,9 @@ import jdk.incubator.vector.FloatVector;
  *       (benchmarks/README.md), and fits a convolution's 64 output channels in 11 panels instead
  *       of 6 with a third of one wasted.</li>
  *   <li>The in-place kernels ({@link #multiply} and its forms) are {@link #MR} = 8 rows: they
- *       serve small and short products, where a shorter tile wastes less at the ragged edges.</li>
+ *       serve small and short products, where a shorter tile wastes less at the ragged edges. With
+ *       AVX2, products with a long inner dimension run {@link #multiplySix} instead (see
+ *       {@link #SIX_ROWS_IN_PLACE}).</li>
  * </ul>
  *
  * <p>A last packed row panel of at most four rows runs {@link #multiplyPacked4} instead of the 12-row
@@ -49,6 +51,14 @@ import jdk.incubator.vector.FloatVector;
 final class GemmKernel {
     /** Rows of the register tile of the in-place kernels ({@link #multiply} and its forms). */
     static final int MR = 8;
+    /**
+     * Whether products with a long inner dimension run the in-place {@link #multiplySix} instead of
+     * {@link #multiply}: with AVX2's 16 vector registers, where the 8-row kernel's 16 accumulators,
+     * two B vectors and a broadcast do not fit and C2 keeps two rows' accumulators on the stack,
+     * loading and storing them at every step of the inner dimension. (With a short one the 8-row
+     * kernel is still the faster: its fewer, taller tiles cost less around the loop.)
+     */
+    static final boolean SIX_ROWS_IN_PLACE = L < 16;
     /**
      * Rows of the packed kernels' register tile (see the class comment): 12 with 32 vector
      * registers (AVX-512), 6 with 16 (AVX2).
@@ -582,6 +592,76 @@ final class GemmKernel {
         c61.intoArray(c, c0 + 6 * ldc + L);
         c70.intoArray(c, c0 + 7 * ldc);
         c71.intoArray(c, c0 + 7 * ldc + L);
+    }
+
+    /**
+     * {@link #multiply} with 6 rows ({@code rows} at most 6): 12 accumulators, which with two B vectors
+     * and a broadcast fit AVX2's 16 registers ({@link #SIX_ROWS_IN_PLACE}).
+     */
+    static void multiplySix(int kc, int rows, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
+            float[] c, int c0, int ldc, float[] bias, int biasOff) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        // Rows past the last (rows < 6) read the last row again: their sums go to tile rows that are not stored.
+        int last = rows - 1;
+        int r1 = Math.min(1, last) * aRow, r2 = Math.min(2, last) * aRow, r3 = Math.min(3, last) * aRow;
+        int r4 = Math.min(4, last) * aRow, r5 = Math.min(5, last) * aRow;
+        for (int p = 0; p < kc; p++) {
+            int ap = a0 + p * aStep;
+            int bp = b0 + p * bStep;
+            FloatVector b0v = FloatVector.fromArray(F, b, bp);
+            FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
+            FloatVector x = FloatVector.broadcast(F, a[ap]);
+            c00 = FMA ? x.fma(b0v, c00) : x.mul(b0v).add(c00);
+            c01 = FMA ? x.fma(b1v, c01) : x.mul(b1v).add(c01);
+            x = FloatVector.broadcast(F, a[ap + r1]);
+            c10 = FMA ? x.fma(b0v, c10) : x.mul(b0v).add(c10);
+            c11 = FMA ? x.fma(b1v, c11) : x.mul(b1v).add(c11);
+            x = FloatVector.broadcast(F, a[ap + r2]);
+            c20 = FMA ? x.fma(b0v, c20) : x.mul(b0v).add(c20);
+            c21 = FMA ? x.fma(b1v, c21) : x.mul(b1v).add(c21);
+            x = FloatVector.broadcast(F, a[ap + r3]);
+            c30 = FMA ? x.fma(b0v, c30) : x.mul(b0v).add(c30);
+            c31 = FMA ? x.fma(b1v, c31) : x.mul(b1v).add(c31);
+            x = FloatVector.broadcast(F, a[ap + r4]);
+            c40 = FMA ? x.fma(b0v, c40) : x.mul(b0v).add(c40);
+            c41 = FMA ? x.fma(b1v, c41) : x.mul(b1v).add(c41);
+            x = FloatVector.broadcast(F, a[ap + r5]);
+            c50 = FMA ? x.fma(b0v, c50) : x.mul(b0v).add(c50);
+            c51 = FMA ? x.fma(b1v, c51) : x.mul(b1v).add(c51);
+        }
+        if (bias != null) {
+            FloatVector bias0 = FloatVector.fromArray(F, bias, biasOff);
+            FloatVector bias1 = FloatVector.fromArray(F, bias, biasOff + L);
+            c00 = c00.add(bias0);
+            c01 = c01.add(bias1);
+            c10 = c10.add(bias0);
+            c11 = c11.add(bias1);
+            c20 = c20.add(bias0);
+            c21 = c21.add(bias1);
+            c30 = c30.add(bias0);
+            c31 = c31.add(bias1);
+            c40 = c40.add(bias0);
+            c41 = c41.add(bias1);
+            c50 = c50.add(bias0);
+            c51 = c51.add(bias1);
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        c10.intoArray(c, c0 + 1 * ldc);
+        c11.intoArray(c, c0 + 1 * ldc + L);
+        c20.intoArray(c, c0 + 2 * ldc);
+        c21.intoArray(c, c0 + 2 * ldc + L);
+        c30.intoArray(c, c0 + 3 * ldc);
+        c31.intoArray(c, c0 + 3 * ldc + L);
+        c40.intoArray(c, c0 + 4 * ldc);
+        c41.intoArray(c, c0 + 4 * ldc + L);
+        c50.intoArray(c, c0 + 5 * ldc);
+        c51.intoArray(c, c0 + 5 * ldc + L);
     }
 
     /**

@@ -267,7 +267,8 @@ final class VectorGemm {
 
     /** The blocking, for the capabilities line and tests. */
     String blocking() {
-        return "MR=" + PMR + " (in place " + MR + ") NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc
+        return "MR=" + PMR + " (in place " + MR + (GemmKernel.SIX_ROWS_IN_PLACE ? ", 6 where k > " + SMALL_K : "")
+                + ") NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc
                 + (rowsOuterFrom == Integer.MAX_VALUE ? "" : ", rows outer from " + rowsOuterFrom + " columns")
                 + (gathers ? "" : GemmTranspose.AVAILABLE ? ", transposing packs in registers" : ", transposing packs by copies");
     }
@@ -1061,8 +1062,7 @@ final class VectorGemm {
     /**
      * Small problems with B not transposed, and a transposed B one vector wide: the kernel reads A
      * (and B) where they are, with no blocking (everything fits in cache). Only a ragged last column
-     * panel (or the narrow transposed B) is copied, so the kernel's full-width reads stay inside B;
-     * ragged last rows go through the 4-, 2- and 1-row kernels, which read only rows that exist.
+     * panel (or the narrow transposed B) is copied, so the kernel's full-width reads stay inside B.
      */
     private void blockInPlace(Operands o, int m0, int m1, int n0, int n1) {
         Workspace ws = workspaces.get();
@@ -1077,12 +1077,13 @@ final class VectorGemm {
         if (nFull < n1) {
             GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, 0, k, k, nFull, n1 - nFull, bEdge, 0, ws.gather, gathers);
         }
-        // The last rows (fewer than MR) run through the same two kernels, reading their last row again
+        // The last rows (fewer than a tile's) run through the same kernels, reading their last row again
         // for the rows they lack: kernels of their own for 4, 2 and 1 rows ran too seldom for the JIT to
         // compile them, and interpreted Vector API code allocates every vector (half a megabyte per
         // training step of a CNN).
-        for (int i = m0; i < m1; i += MR) {
-            int rows = Math.min(MR, m1 - i);
+        int height = GemmKernel.SIX_ROWS_IN_PLACE && k > SMALL_K ? 6 : MR;
+        for (int i = m0; i < m1; i += height) {
+            int rows = Math.min(height, m1 - i);
             int a0 = o.aOff + i * o.aRs;
             for (int j = n0; j < n1; j += NR) {
                 int nr = Math.min(NR, n1 - j);
@@ -1092,18 +1093,26 @@ final class VectorGemm {
                 int bStep = edge ? NR : o.bRs;
                 if (nr <= L) {
                     GemmKernel.multiplyNarrow(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile);
-                } else if (rows == MR && direct && nr == NR) {
-                    int c0 = o.cOff + i * o.n + j;
-                    GemmKernel.multiply(k, MR, o.a, a0, o.aRs, o.aCs, b, b0, bStep, o.c, c0, o.n,
-                            o.bias, o.biasOff + j);
-                    if (o.act != Activation.IDENTITY) {
-                        activate(o, c0, MR, NR);
-                    }
+                    store(o, tile, i, rows, j, nr, true, true);
                     continue;
-                } else {
-                    GemmKernel.multiply(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile, 0, NR, null, 0);
                 }
-                store(o, tile, i, rows, j, nr, true, true);
+                // Full tiles straight into C when the store is a plain copy; the others through the tile.
+                boolean full = rows == height && direct && nr == NR;
+                float[] c = full ? o.c : tile;
+                int c0 = full ? o.cOff + i * o.n + j : 0;
+                int ldc = full ? o.n : NR;
+                float[] bias = full ? o.bias : null;
+                if (height == MR) {
+                    GemmKernel.multiply(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, c, c0, ldc, bias, o.biasOff + j);
+                } else {
+                    GemmKernel.multiplySix(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, c, c0, ldc, bias,
+                            o.biasOff + j);
+                }
+                if (!full) {
+                    store(o, tile, i, rows, j, nr, true, true);
+                } else if (o.act != Activation.IDENTITY) {
+                    activate(o, c0, rows, NR);
+                }
             }
         }
     }
