@@ -70,9 +70,27 @@ public record SavedModel(Sequential model, Preprocessing preprocessing) {
      * @throws IllegalStateException if another thread is training the model
      */
     public List<String> predictClassNames(float[] rawFeatures, int n) {
+        return names(preprocessing, predictClasses(rawFeatures, n));
+    }
+
+    /**
+     * This model prepared for predicting only ({@link Sequential#predictor()}): its network copied as it
+     * is, each dense layer's weights packed once, behind the same preprocessing. Predictions are the same,
+     * bit for bit, and faster on a batch; make it once where a loaded model serves predictions.
+     *
+     * @return a new thread-safe predictor that takes raw features, as this model does
+     * @throws IllegalStateException if another thread is training the model, or a layer cannot be rebuilt
+     *         from the model's architecture
+     */
+    public SavedPredictor predictor() {
+        return new SavedPredictor(model.predictor(), preprocessing);
+    }
+
+    /** Each class index's name from {@code preprocessing}, or the index as text beyond its names. */
+    static List<String> names(Preprocessing preprocessing, int[] classes) {
         List<String> names = preprocessing.classNames();
-        List<String> out = new ArrayList<>(n);
-        for (int c : predictClasses(rawFeatures, n)) {
+        List<String> out = new ArrayList<>(classes.length);
+        for (int c : classes) {
             out.add(c < names.size() ? names.get(c) : Integer.toString(c));
         }
         return out;

@@ -10,6 +10,9 @@
  *       stopped; {@code CheckpointFile.saver(path)} plugs into {@code Trainer.Builder.checkpointEvery}.</li>
  *   <li>{@link dendrite.nn.io.SafeTensors}: the format itself, read strictly and written as the
  *       reference implementation writes it.</li>
+ *   <li>{@link dendrite.nn.io.SavedModel}: a model loaded with its {@link dendrite.nn.io.Preprocessing}
+ *       (input scaler, class names, target scaler), predicting from raw features;
+ *       {@link dendrite.nn.io.SavedPredictor} is the same prepared for serving (weights packed once).</li>
  * </ul>
  * Every reader throws one exception type for bad content, {@link dendrite.nn.io.ModelFormatException},
  * naming the file, the tensor where one is at fault, and the problem; nothing is half-loaded, and a
