@@ -30,7 +30,7 @@ import jdk.incubator.vector.FloatVector;
  *   <li>The in-place kernels ({@link #multiply} and its forms) are {@link #MR} = 8 rows: they
  *       serve small and short products, where a shorter tile wastes less at the ragged edges. With
  *       AVX2, products with a long inner dimension run {@link #multiplySix} instead (see
- *       {@link #SIX_ROWS_IN_PLACE}).</li>
+ *       {@link #SIX_ROWS_IN_PLACE}), or {@link #multiplySixRowMajor} where A is not transposed.</li>
  * </ul>
  *
  * <p>A last packed row panel of at most four rows runs {@link #multiplyPacked4} instead of the 12-row
@@ -42,7 +42,8 @@ import jdk.incubator.vector.FloatVector;
  * at most one vector wide) writes the buffer only; {@link #merge} then applies alpha, beta and the
  * bias while storing the buffer, minding the ragged edges. {@link #multiply}
  * reads the matrices in place through strides, for problems where packing costs more than it
- * saves; its bounds checks stay in the loop (variable strides), so it is about a quarter slower.
+ * saves; its bounds checks stay in the loop (variable strides), so it is about a quarter slower
+ * ({@link #multiplySixRowMajor}, with A's step fixed at 1, keeps only B's).
  * {@link #multiplyNarrow} is its form for a one-vector-wide panel. Both serve the last rows of a
  * matrix too (fewer than MR, the missing rows reading the last one again and left unstored): kernels
  * of their own for 4, 2 and 1 rows were called too seldom for C2 to compile them, and interpreted
@@ -631,6 +632,79 @@ final class GemmKernel {
             c40 = FMA ? x.fma(b0v, c40) : x.mul(b0v).add(c40);
             c41 = FMA ? x.fma(b1v, c41) : x.mul(b1v).add(c41);
             x = FloatVector.broadcast(F, a[ap + r5]);
+            c50 = FMA ? x.fma(b0v, c50) : x.mul(b0v).add(c50);
+            c51 = FMA ? x.fma(b1v, c51) : x.mul(b1v).add(c51);
+        }
+        if (bias != null) {
+            FloatVector bias0 = FloatVector.fromArray(F, bias, biasOff);
+            FloatVector bias1 = FloatVector.fromArray(F, bias, biasOff + L);
+            c00 = c00.add(bias0);
+            c01 = c01.add(bias1);
+            c10 = c10.add(bias0);
+            c11 = c11.add(bias1);
+            c20 = c20.add(bias0);
+            c21 = c21.add(bias1);
+            c30 = c30.add(bias0);
+            c31 = c31.add(bias1);
+            c40 = c40.add(bias0);
+            c41 = c41.add(bias1);
+            c50 = c50.add(bias0);
+            c51 = c51.add(bias1);
+        }
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        c10.intoArray(c, c0 + 1 * ldc);
+        c11.intoArray(c, c0 + 1 * ldc + L);
+        c20.intoArray(c, c0 + 2 * ldc);
+        c21.intoArray(c, c0 + 2 * ldc + L);
+        c30.intoArray(c, c0 + 3 * ldc);
+        c31.intoArray(c, c0 + 3 * ldc + L);
+        c40.intoArray(c, c0 + 4 * ldc);
+        c41.intoArray(c, c0 + 4 * ldc + L);
+        c50.intoArray(c, c0 + 5 * ldc);
+        c51.intoArray(c, c0 + 5 * ldc + L);
+    }
+
+    /**
+     * {@link #multiplySix} for an A whose rows are contiguous along p (a row-major A, not transposed):
+     * element (i, p) at {@code a[a0 + i * aRow + p]}. A's index is then the loop counter plus a
+     * constant, and C2 moves its bounds checks out of the loop; with a variable step they stay in it,
+     * one at every broadcast, and alone this kernel ran 1.4 times as fast as {@link #multiplySix}
+     * (benchmarks/README.md). A transposed A keeps {@link #multiplySix}: copying its rows out first
+     * cost about what the faster loop saved.
+     */
+    static void multiplySixRowMajor(int kc, int rows, float[] a, int a0, int aRow, float[] b, int b0, int bStep,
+            float[] c, int c0, int ldc, float[] bias, int biasOff) {
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        // Rows past the last (rows < 6) read the last row again: their sums go to tile rows that are not stored.
+        int last = rows - 1;
+        int r1 = a0 + Math.min(1, last) * aRow, r2 = a0 + Math.min(2, last) * aRow, r3 = a0 + Math.min(3, last) * aRow;
+        int r4 = a0 + Math.min(4, last) * aRow, r5 = a0 + Math.min(5, last) * aRow;
+        for (int p = 0; p < kc; p++) {
+            int bp = b0 + p * bStep;
+            FloatVector b0v = FloatVector.fromArray(F, b, bp);
+            FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
+            c00 = FMA ? x.fma(b0v, c00) : x.mul(b0v).add(c00);
+            c01 = FMA ? x.fma(b1v, c01) : x.mul(b1v).add(c01);
+            x = FloatVector.broadcast(F, a[r1 + p]);
+            c10 = FMA ? x.fma(b0v, c10) : x.mul(b0v).add(c10);
+            c11 = FMA ? x.fma(b1v, c11) : x.mul(b1v).add(c11);
+            x = FloatVector.broadcast(F, a[r2 + p]);
+            c20 = FMA ? x.fma(b0v, c20) : x.mul(b0v).add(c20);
+            c21 = FMA ? x.fma(b1v, c21) : x.mul(b1v).add(c21);
+            x = FloatVector.broadcast(F, a[r3 + p]);
+            c30 = FMA ? x.fma(b0v, c30) : x.mul(b0v).add(c30);
+            c31 = FMA ? x.fma(b1v, c31) : x.mul(b1v).add(c31);
+            x = FloatVector.broadcast(F, a[r4 + p]);
+            c40 = FMA ? x.fma(b0v, c40) : x.mul(b0v).add(c40);
+            c41 = FMA ? x.fma(b1v, c41) : x.mul(b1v).add(c41);
+            x = FloatVector.broadcast(F, a[r5 + p]);
             c50 = FMA ? x.fma(b0v, c50) : x.mul(b0v).add(c50);
             c51 = FMA ? x.fma(b1v, c51) : x.mul(b1v).add(c51);
         }

@@ -1104,6 +1104,9 @@ final class VectorGemm {
                 float[] bias = full ? o.bias : null;
                 if (height == MR) {
                     GemmKernel.multiply(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, c, c0, ldc, bias, o.biasOff + j);
+                } else if (o.aCs == 1) {
+                    GemmKernel.multiplySixRowMajor(k, rows, o.a, a0, o.aRs, b, b0, bStep, c, c0, ldc, bias,
+                            o.biasOff + j);
                 } else {
                     GemmKernel.multiplySix(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, c, c0, ldc, bias,
                             o.biasOff + j);
