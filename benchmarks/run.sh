@@ -112,6 +112,7 @@ case "$SET" in
     ;;
   short)
     jmh peak FmaPeakBenchmark "${SHORT_RUN[@]}"
+    jmh handoff HandOffBenchmark "${SHORT_RUN[@]}"
     jmh matmul-square MatmulBenchmark.square -p n=128,512,1024 "${SHORT_RUN[@]}"
     jmh matmul-mlp MatmulBenchmark.mlp -p shape=fc1.fwd,fc1.dW,fc2.dX "${SHORT_RUN[@]}"
     # An epoch of backend-scalar takes tens of seconds: timed once, without a warm-up epoch. The CNN
@@ -135,6 +136,7 @@ case "$SET" in
     # that backend-scalar, the naive reference, skips N = 2048 (about a minute per product) and
     # trains fewer epochs (half a minute each).
     jmh peak FmaPeakBenchmark
+    jmh handoff HandOffBenchmark
     jmh matmul-square MatmulBenchmark.square -p backend=vector,opencl,netlib-native,netlib-java
     jmh matmul-square-scalar MatmulBenchmark.square -p backend=scalar -p n=128,256,512,1024
     jmh matmul-mlp MatmulBenchmark.mlp
