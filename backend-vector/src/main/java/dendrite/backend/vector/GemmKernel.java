@@ -256,9 +256,11 @@ final class GemmKernel {
 
     /**
      * The first four rows of {@link #multiplyPackedInto}'s tile, into the tile buffer ({@code ldc = NR}),
-     * for a last row panel of the 12-row kernels that holds at most four rows (a batch of 64 is five
-     * full panels and four rows): it skips the eight zero rows the full kernel would compute. Each
-     * element's products are added in the same order as there, so the bits are the same.
+     * for a last row panel that holds at most four rows (with 12-row panels a batch of 64 is five
+     * full panels and four rows; with 6-row panels a batch of 64 ends in four rows and one of 128 in
+     * two): it skips the zero rows the full kernel would compute. With four rows the eight
+     * accumulators still keep both FMA units busy, so two rows would take as long. Each element's
+     * products are added in the same order as there, so the bits are the same.
      */
     static void multiplyPacked4(int kc, float[] a, int a0, float[] b, int b0, float[] tile) {
         FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);

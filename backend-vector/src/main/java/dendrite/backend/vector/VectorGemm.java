@@ -828,7 +828,9 @@ final class VectorGemm {
                 activate(o, c0, mr, nr);
             }
         } else {
-            if (nr > L && mr <= 4 && PMR == 12) {
+            // A last row panel of at most four rows (a batch of 64 or 128 ends in one) runs the
+            // 4-row kernel rather than computing the panel's zero rows too.
+            if (nr > L && mr <= 4) {
                 GemmKernel.multiplyPacked4(kp, aPack, a0 + ir * kp, bPack, b0, tile);
             } else if (nr > L) {
                 GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, b0, tile, 0, NR, false, null, 0);
