@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
  * and the float that differs.)
  */
 class GemmPackingTest {
-    private static final int[] SIDES = {1, 5, 6, 7, 8, 9, 12, 13, 16, 17, 23, 31, 33, 40};
-    private static final int[] DEPTHS = {1, 2, 7, 8, 9, 15, 16, 17, 24, 25, 63, 262};
+    /** Up to 150: more than 8 panels of B and a ragged last one (the aliased B rows are packed 8 panels at a time). */
+    private static final int[] SIDES = {1, 5, 6, 7, 8, 9, 12, 13, 16, 17, 23, 31, 33, 40, 150};
+    /** With 128: panels 4 KiB apart or a multiple (the L1-set aliasing case of a B not transposed). */
+    private static final int[] DEPTHS = {1, 2, 7, 8, 9, 15, 16, 17, 24, 25, 63, 128, 262};
     /** A float no pack writes: a NaN with a payload. */
     private static final float SENTINEL = Float.intBitsToFloat(0x7fc0_1234);
     private static final int GUARD = 64;
