@@ -1,7 +1,7 @@
 package dendrite.backend.vector;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
@@ -15,11 +15,16 @@ import java.util.function.IntConsumer;
  * therefore spin for a short while ({@link #SPIN_NANOS}) after each job before they park; during
  * training kernels follow each other closely and the workers do not sleep.
  *
- * <p>The parts of a job are claimed from a shared counter, so when a worker is slow to start (the
- * operating system gave its core to another process) the caller simply runs the remaining parts
- * itself instead of waiting. Which thread runs a part never changes its result: each part writes
- * its own outputs, and how the work is cut into parts depends only on the problem size and
- * {@link #threads()}. Results are therefore deterministic.
+ * <p>Each thread has a home range of a job's parts (the caller the first, worker w the (w + 1)th),
+ * which it runs first, so that a part's data stays on the same core from one job to the next: the
+ * same rows of a product, the same range of an element-wise kernel. When a thread is slow to start
+ * or to finish (the operating system gave its core to another process), the others claim what is
+ * left of its range instead of waiting: a static split with stealing. Where the parts went to
+ * whichever thread claimed first, the worker took the caller's first part in a third of the jobs,
+ * and on a machine whose two cores sat far apart every such swap moved the part's data across:
+ * benchmarks/README.md, "Home ranges in the thread pool". Which thread runs a part never changes
+ * its result: each part writes its own outputs, and how the work is cut into parts depends only on
+ * the problem size and {@link #threads()}. Results are therefore deterministic.
  *
  * <p>One job runs at a time. A second thread calling in while the workers are busy, or a kernel
  * called from inside a job, runs its parts itself, one after another.
@@ -38,18 +43,24 @@ final class Parallel implements AutoCloseable {
     private volatile boolean closed;
 
     // The one job in progress, in fields reused from job to job (a job object per call was a
-    // steady allocation of every kernel). A job is published by writing its body and size, then
-    // `claims`; it is over when `done` reaches its size, and only then is the next one written.
-    /** The running job's body; written before {@link #claims} publishes the job. */
+    // steady allocation of every kernel). A job is published by resetting the home ranges' counters,
+    // writing its body and size, then `job`; it is over when `done` reaches its size, and only then
+    // is the next one written.
+    /** The running job's body; written before {@link #job} publishes the job. */
     private volatile IntConsumer body;
     /** The running job's number of parts. */
     private volatile int parts;
+    /** The running job's sequence number, written last when a job is published. */
+    private volatile int job;
     /**
-     * The job's sequence number (high 32 bits) and how many of its parts are still unclaimed (low
-     * 32 bits). A thread claims a part by decrementing it with a compare-and-set, which fails if a
-     * newer job was published meanwhile, so a late thread never runs a part of the wrong job.
+     * Each thread's home range: the job's sequence number (high 32 bits) and the range's next
+     * unclaimed part (low 32 bits), thread t's at {@code t * STRIDE} (a cache line each, so that
+     * claiming in one's own range does not take the line from the others). A part is claimed by a
+     * compare-and-set, which fails if a newer job was published meanwhile, so a late thread never
+     * runs a part of the wrong job.
      */
-    private final AtomicLong claims = new AtomicLong();
+    private final AtomicLongArray next;
+    private static final int STRIDE = 16;
     /** Parts of the running job finished. */
     private final AtomicInteger done = new AtomicInteger();
     /** The caller, once it parks waiting for the last parts. */
@@ -58,10 +69,11 @@ final class Parallel implements AutoCloseable {
 
     Parallel(int threads) {
         this.threads = Math.max(1, threads);
+        this.next = new AtomicLongArray(this.threads * STRIDE);
         this.workers = new Worker[this.threads - 1];
         int id = POOLS.incrementAndGet();
         for (int w = 0; w < workers.length; w++) {
-            workers[w] = new Worker();
+            workers[w] = new Worker(w + 1);
             Thread t = new WorkerThread(workers[w], "dendrite-vector-" + id + "-" + (w + 1));
             t.setDaemon(true);
             workers[w].thread = t;
@@ -123,14 +135,17 @@ final class Parallel implements AutoCloseable {
             failure = null;
             waiter = null;
             done.set(0);
+            int sequence = job + 1;
+            for (int t = 0; t < threads; t++) {
+                next.set(t * STRIDE, (long) sequence << 32 | start(t, parts));
+            }
             this.body = body;
             this.parts = parts;
-            long sequence = (claims.get() >>> 32) + 1;
-            claims.set(sequence << 32 | parts);
+            job = sequence;
             for (Worker w : workers) {
                 w.wake();
             }
-            work();
+            work(0, sequence);
             await(parts);
             this.body = null;
             Throwable t = failure;
@@ -149,37 +164,52 @@ final class Parallel implements AutoCloseable {
         }
     }
 
-    /** Whether the published job has parts left to claim. */
-    private boolean hasWork() {
-        return (int) claims.get() > 0;
+    /**
+     * The first part of thread t's home range in a job of n parts (and, for t + 1, the end of it):
+     * contiguous ranges of about n / threads parts, and with fewer parts than threads part t for
+     * thread t.
+     */
+    private int start(int t, int n) {
+        return start(t, n, threads);
+    }
+
+    /** {@link #start(int, int)} for a pool of {@code threads} threads. */
+    static int start(int t, int n, int threads) {
+        return n < threads ? Math.min(t, n) : (int) ((long) t * n / threads);
     }
 
     /**
-     * Claims and runs parts of the current job until none is left. The body and size are read
-     * before the claim: a successful compare-and-set proves the job was still the current one then
-     * (its parts not all claimed, so no newer job could have replaced them).
+     * Thread {@code me}'s share of job {@code sequence}: the parts of its home range, then those
+     * left in the others' ranges, each claimed before it runs. The body and size are read before
+     * any claim: a successful compare-and-set proves the job was still the current one then (its
+     * parts not all claimed, so no newer job could have replaced them, nor its body and size, which
+     * a new job writes after resetting the counters).
      */
-    private void work() {
-        while (true) {
-            long c = claims.get();
-            int left = (int) c;
-            if (left <= 0) {
-                return;
-            }
-            IntConsumer b = body;
-            int n = parts;
-            if (!claims.compareAndSet(c, c - 1)) {
-                continue;
-            }
-            try {
-                b.accept(n - left);
-            } catch (Throwable t) {
-                failure = t;
-            }
-            if (done.incrementAndGet() == n) {
-                Thread w = waiter;
-                if (w != null) {
-                    LockSupport.unpark(w);
+    private void work(int me, int sequence) {
+        IntConsumer b = body;
+        int n = parts;
+        for (int i = 0; i < threads; i++) {
+            int t = (me + i) % threads;
+            int end = start(t + 1, n);
+            while (true) {
+                long v = next.get(t * STRIDE);
+                int p = (int) v;
+                if ((int) (v >>> 32) != sequence || p >= end) {
+                    break;
+                }
+                if (!next.compareAndSet(t * STRIDE, v, v + 1)) {
+                    continue;
+                }
+                try {
+                    b.accept(p);
+                } catch (Throwable x) {
+                    failure = x;
+                }
+                if (done.incrementAndGet() == n) {
+                    Thread w = waiter;
+                    if (w != null) {
+                        LockSupport.unpark(w);
+                    }
                 }
             }
         }
@@ -217,8 +247,14 @@ final class Parallel implements AutoCloseable {
     }
 
     private final class Worker implements Runnable {
+        /** This worker's home range in every job (the caller's is 0). */
+        private final int index;
         private Thread thread;
         private volatile boolean parked;
+
+        Worker(int index) {
+            this.index = index;
+        }
 
         void wake() {
             if (parked) {
@@ -229,15 +265,18 @@ final class Parallel implements AutoCloseable {
         @Override
         public void run() {
             long idleSince = System.nanoTime();
+            int seen = job;
             while (!closed) {
-                if (hasWork()) {
-                    work();
+                int current = job;
+                if (current != seen) {
+                    seen = current;
+                    work(index, current);
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
                     parked = true;
-                    if (!hasWork() && !closed) {
+                    if (job == seen && !closed) {
                         LockSupport.parkNanos(this, 100_000_000L);
                     }
                     parked = false;

@@ -26,6 +26,25 @@ class ParallelTest {
         }
     }
 
+    /** Each thread's home range starts where the one before ends; together they hold every part once. */
+    @Test
+    void theHomeRangesCutTheParts() {
+        for (int threads = 1; threads <= 5; threads++) {
+            for (int n = 0; n <= 23; n++) {
+                assertEquals(0, Parallel.start(0, n, threads), threads + " threads, " + n + " parts");
+                assertEquals(n, Parallel.start(threads, n, threads), threads + " threads, " + n + " parts");
+                for (int t = 0; t < threads; t++) {
+                    int size = Parallel.start(t + 1, n, threads) - Parallel.start(t, n, threads);
+                    assertTrue(size == n / threads || size == n / threads + 1 || n < threads && size <= 1,
+                            threads + " threads, " + n + " parts: thread " + t + " has " + size);
+                }
+            }
+        }
+        // Fewer parts than threads: part t for thread t.
+        assertEquals(1, Parallel.start(1, 2, 4));
+        assertEquals(2, Parallel.start(3, 2, 4));
+    }
+
     /** GEMM asks this before cutting a product into shared passes; inside a part they would run alone. */
     @Test
     void sharesSaysWhetherAJobFromThisThreadWouldReachTheWorkers() {
