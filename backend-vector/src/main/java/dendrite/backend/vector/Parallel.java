@@ -20,9 +20,9 @@ import java.util.function.IntConsumer;
  * same rows of a product, the same range of an element-wise kernel. When a thread is slow to start
  * or to finish (the operating system gave its core to another process), the others claim what is
  * left of its range instead of waiting: a static split with stealing. Where the parts went to
- * whichever thread claimed first, the worker took the caller's first part in a third of the jobs,
- * and on a machine whose two cores sat far apart every such swap moved the part's data across:
- * benchmarks/README.md, "Home ranges in the thread pool". Which thread runs a part never changes
+ * whichever thread claimed first, the threads often swapped parts from one job to the next, and on
+ * a machine whose two cores sat far apart every swap moved the part's data across (measured in
+ * benchmarks/README.md, "Home ranges in the thread pool"). Which thread runs a part never changes
  * its result: each part writes its own outputs, and how the work is cut into parts depends only on
  * the problem size and {@link #threads()}. Results are therefore deterministic.
  *
