@@ -294,14 +294,12 @@ final class GemmPacking {
                 }
             }
         }
-        for (int p = 0; p < kb; p++) {
-            int s = src + p * rs;
-            int d = dstOff + p * NR;
-            if (cols > 0) {
-                // The last panel's columns, then zeros as padding. Not a masked load: its bounds check
-                // ran out of line where C2 did not inline it and allocated a boolean[] per call.
-                int t = d + full * kp;
-                System.arraycopy(b, s + full, dst, t, cols);
+        if (cols > 0) {
+            // The last panel's columns, then zeros as padding. Not a masked load: its bounds check
+            // ran out of line where C2 did not inline it and allocated a boolean[] per call.
+            for (int p = 0; p < kb; p++) {
+                int t = dstOff + p * NR + full * kp;
+                System.arraycopy(b, src + p * rs + full, dst, t, cols);
                 Arrays.fill(dst, t + cols, t + NR, 0f);
             }
         }
