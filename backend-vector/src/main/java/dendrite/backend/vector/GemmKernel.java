@@ -37,6 +37,10 @@ import jdk.incubator.vector.FloatVector;
  * kernel on zero rows: a batch of 64 is five 12-row panels and four rows, and every product of a
  * training step at batch 64 calls it, so C2 compiles it early.
  *
+ * <p>{@link #multiplyRowMajorA6} is the 6-row packed kernel with A read in place from a row-major
+ * matrix instead of a packed panel (the same sums in the same order), so that two threads sharing
+ * a product by columns need not each pack all of A.
+ *
  * <p>{@link #multiplyPackedInto} runs on packed panels and stores a full tile straight into C
  * (the common case) or into a small tile buffer; {@link #multiplyPackedNarrow} (a last panel
  * at most one vector wide) writes the buffer only; {@link #merge} then applies alpha, beta and the
@@ -453,6 +457,94 @@ final class GemmKernel {
         c0_1.intoArray(c, c0 + 0 * ldc + L);
         c1_0.intoArray(c, c0 + 1 * ldc);
         c1_1.intoArray(c, c0 + 1 * ldc + L);
+        c2_0.intoArray(c, c0 + 2 * ldc);
+        c2_1.intoArray(c, c0 + 2 * ldc + L);
+        c3_0.intoArray(c, c0 + 3 * ldc);
+        c3_1.intoArray(c, c0 + 3 * ldc + L);
+        c4_0.intoArray(c, c0 + 4 * ldc);
+        c4_1.intoArray(c, c0 + 4 * ldc + L);
+        c5_0.intoArray(c, c0 + 5 * ldc);
+        c5_1.intoArray(c, c0 + 5 * ldc + L);
+    }
+
+    /**
+     * {@link #multiplyPackedInto} with 6 rows whose A is read where it lies, a row-major matrix (element
+     * (i, p) at {@code a[a0 + i * lda + p]}), and B from packed panels: the same products, added in the
+     * same order, so the same bits as packing A first. Where two threads share a product by columns
+     * each would pack all of A for itself; reading it in place saves that copy (see
+     * VectorGemm's {@code aInPlace}). One step of p per iteration: in the two-step form C2 kept the
+     * bounds checks of A's six rows in the loop, and this form has none.
+     */
+    static void multiplyRowMajorA6(int kc, float[] a, int a0, int lda, float[] b, int b0, float[] c, int c0, int ldc,
+            boolean add, float[] bias, int biasOff) {
+        FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
+        FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
+        FloatVector c2_0 = FloatVector.zero(F), c2_1 = FloatVector.zero(F);
+        FloatVector c3_0 = FloatVector.zero(F), c3_1 = FloatVector.zero(F);
+        FloatVector c4_0 = FloatVector.zero(F), c4_1 = FloatVector.zero(F);
+        FloatVector c5_0 = FloatVector.zero(F), c5_1 = FloatVector.zero(F);
+        int r1 = a0 + lda;
+        int r2 = a0 + 2 * lda;
+        int r3 = a0 + 3 * lda;
+        int r4 = a0 + 4 * lda;
+        int r5 = a0 + 5 * lda;
+        for (int p = 0; p < kc; p++) {
+            int bp = b0 + p * NR;
+            FloatVector b0v = FloatVector.fromArray(F, b, bp);
+            FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
+            c0_0 = FMA ? x.fma(b0v, c0_0) : x.mul(b0v).add(c0_0);
+            c0_1 = FMA ? x.fma(b1v, c0_1) : x.mul(b1v).add(c0_1);
+            x = FloatVector.broadcast(F, a[r1 + p]);
+            c1_0 = FMA ? x.fma(b0v, c1_0) : x.mul(b0v).add(c1_0);
+            c1_1 = FMA ? x.fma(b1v, c1_1) : x.mul(b1v).add(c1_1);
+            x = FloatVector.broadcast(F, a[r2 + p]);
+            c2_0 = FMA ? x.fma(b0v, c2_0) : x.mul(b0v).add(c2_0);
+            c2_1 = FMA ? x.fma(b1v, c2_1) : x.mul(b1v).add(c2_1);
+            x = FloatVector.broadcast(F, a[r3 + p]);
+            c3_0 = FMA ? x.fma(b0v, c3_0) : x.mul(b0v).add(c3_0);
+            c3_1 = FMA ? x.fma(b1v, c3_1) : x.mul(b1v).add(c3_1);
+            x = FloatVector.broadcast(F, a[r4 + p]);
+            c4_0 = FMA ? x.fma(b0v, c4_0) : x.mul(b0v).add(c4_0);
+            c4_1 = FMA ? x.fma(b1v, c4_1) : x.mul(b1v).add(c4_1);
+            x = FloatVector.broadcast(F, a[r5 + p]);
+            c5_0 = FMA ? x.fma(b0v, c5_0) : x.mul(b0v).add(c5_0);
+            c5_1 = FMA ? x.fma(b1v, c5_1) : x.mul(b1v).add(c5_1);
+        }
+        if (bias != null) {
+            FloatVector bias0 = FloatVector.fromArray(F, bias, biasOff);
+            FloatVector bias1 = FloatVector.fromArray(F, bias, biasOff + L);
+            c0_0 = c0_0.add(bias0);
+            c0_1 = c0_1.add(bias1);
+            c1_0 = c1_0.add(bias0);
+            c1_1 = c1_1.add(bias1);
+            c2_0 = c2_0.add(bias0);
+            c2_1 = c2_1.add(bias1);
+            c3_0 = c3_0.add(bias0);
+            c3_1 = c3_1.add(bias1);
+            c4_0 = c4_0.add(bias0);
+            c4_1 = c4_1.add(bias1);
+            c5_0 = c5_0.add(bias0);
+            c5_1 = c5_1.add(bias1);
+        }
+        if (add) {
+            c0_0 = c0_0.add(FloatVector.fromArray(F, c, c0));
+            c0_1 = c0_1.add(FloatVector.fromArray(F, c, c0 + L));
+            c1_0 = c1_0.add(FloatVector.fromArray(F, c, c0 + ldc));
+            c1_1 = c1_1.add(FloatVector.fromArray(F, c, c0 + ldc + L));
+            c2_0 = c2_0.add(FloatVector.fromArray(F, c, c0 + 2 * ldc));
+            c2_1 = c2_1.add(FloatVector.fromArray(F, c, c0 + 2 * ldc + L));
+            c3_0 = c3_0.add(FloatVector.fromArray(F, c, c0 + 3 * ldc));
+            c3_1 = c3_1.add(FloatVector.fromArray(F, c, c0 + 3 * ldc + L));
+            c4_0 = c4_0.add(FloatVector.fromArray(F, c, c0 + 4 * ldc));
+            c4_1 = c4_1.add(FloatVector.fromArray(F, c, c0 + 4 * ldc + L));
+            c5_0 = c5_0.add(FloatVector.fromArray(F, c, c0 + 5 * ldc));
+            c5_1 = c5_1.add(FloatVector.fromArray(F, c, c0 + 5 * ldc + L));
+        }
+        c0_0.intoArray(c, c0);
+        c0_1.intoArray(c, c0 + L);
+        c1_0.intoArray(c, c0 + ldc);
+        c1_1.intoArray(c, c0 + ldc + L);
         c2_0.intoArray(c, c0 + 2 * ldc);
         c2_1.intoArray(c, c0 + 2 * ldc + L);
         c3_0.intoArray(c, c0 + 3 * ldc);

@@ -24,7 +24,8 @@ import java.util.function.IntConsumer;
  *         for each NR-panel of B, for each PMR-panel of A: micro-kernel, then store
  * </pre>
  * (For C 2048 or more wide the last two loops swap where L2 holds at least 1 MiB; see
- * {@code blockPacked}.)
+ * {@code blockPacked}. With 6-row panels a row-major A is mostly read where it lies instead of
+ * packed; see {@code aInPlace}.)
  *
  * <p>Split over threads, a product of at least {@link #SHARED_WORK} multiply-adds runs the K blocks
  * as shared passes ({@code passes}): B's panels packed once per pass, and each pass cut into small
@@ -99,6 +100,16 @@ final class VectorGemm {
      * multiply-adds per element (the input gradient of a 10-class layer: k = 10).
      */
     private static final int SMALL_K = 32;
+    /**
+     * {@value #PACK_ALL_A_PROPERTY}: {@code true} packs every row-major A as before {@link #aInPlace},
+     * for measuring; reading A in place never changes a bit.
+     */
+    static final String PACK_ALL_A_PROPERTY = "dendrite.gemm.packAllA";
+    /**
+     * Whether the packed path may read a row-major A in place (see {@link #aInPlace}): with 6-row
+     * panels (AVX2), the only kernel measured in this form; not with {@value #PACK_ALL_A_PROPERTY}.
+     */
+    private static final boolean ROW_MAJOR_A_IN_PLACE = PMR == 6 && !Boolean.getBoolean(PACK_ALL_A_PROPERTY);
 
     /**
      * The depth of a K block, on every machine, so that the packed and in-place paths add each
@@ -270,7 +281,8 @@ final class VectorGemm {
         return "MR=" + PMR + " (in place " + MR + (GemmKernel.SIX_ROWS_IN_PLACE ? ", 6 where k > " + SMALL_K : "")
                 + ") NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc
                 + (rowsOuterFrom == Integer.MAX_VALUE ? "" : ", rows outer from " + rowsOuterFrom + " columns")
-                + (gathers ? "" : GemmTranspose.AVAILABLE ? ", transposing packs in registers" : ", transposing packs by copies");
+                + (gathers ? "" : GemmTranspose.AVAILABLE ? ", transposing packs in registers" : ", transposing packs by copies")
+                + (ROW_MAJOR_A_IN_PLACE ? ", row-major A read in place" : "");
     }
 
     /**
@@ -781,6 +793,7 @@ final class VectorGemm {
                 } else {
                     GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, pc, kb, jc, nb, bPack, 0, ws.gather, gathers);
                 }
+                boolean aInPlace = aInPlace(o, kb);
                 for (int ic = m0; ic < m1; ic += mbMax) {
                     int mb = Math.min(mbMax, m1 - ic);
                     int a0;
@@ -788,21 +801,21 @@ final class VectorGemm {
                         // Packed beforehand: this block's panels within K block pc (ic is a whole number of panels).
                         a0 = o.aPackedOff + pc / kb0 * aBlock + ic * kp;
                     } else {
-                        GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, mb, pc, kb, aPack, 0, ws.gatherA, gatherA);
+                        packA(o, ic, mb, pc, kb, aPack, aInPlace, ws.gatherA, gatherA);
                         a0 = 0;
                     }
                     if (rowsOuter) {
                         for (int ir = 0; ir < mb; ir += PMR) {
                             for (int jr = 0; jr < nb; jr += NR) {
-                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, first, last,
-                                        direct);
+                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, pc, first,
+                                        last, direct, aInPlace);
                             }
                         }
                     } else {
                         for (int jr = 0; jr < nb; jr += NR) {
                             for (int ir = 0; ir < mb; ir += PMR) {
-                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, first, last,
-                                        direct);
+                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, pc, first,
+                                        last, direct, aInPlace);
                             }
                         }
                     }
@@ -812,18 +825,79 @@ final class VectorGemm {
     }
 
     /**
-     * One PMR x NR tile of C at (ic + ir, jc + jr) from packed panels kp deep, B's at {@code b0}:
-     * the micro-kernel, then the store.
+     * Whether the packed path reads A's full row panels where they lie ({@link GemmKernel#multiplyRowMajorA6})
+     * for a K block kb deep, packing only a ragged last panel: with 6-row panels (AVX2), a row-major A
+     * not packed beforehand, an even kb (the 6-row kernels take two steps of p at a time over packed
+     * panels, and reading A in place has no zero row to pad an odd block with) and no last column panel
+     * of one vector (its kernel reads packed A). With two threads sharing a product by column chunks
+     * each packs all of A's rows; reading them in place saves that copy (benchmarks/README.md).
+     */
+    private static boolean aInPlace(Operands o, int kb) {
+        int ragged = o.n % NR;
+        return ROW_MAJOR_A_IN_PLACE && o.aPacked == null && o.aCs == 1 && kb % 2 == 0 && (ragged == 0 || ragged > L)
+                && rowsSpread(o.aRs);
+    }
+
+    /**
+     * Whether six rows {@code lda} floats apart fall in L1's sets (64-byte lines, a 4 KiB period) with
+     * at most two in any one set. Rows 2 or 4 KiB apart (N = 512 or 1024) put three or all six of a
+     * panel's rows in one set, and read in place they were 5-10 % slower than packed.
+     */
+    static boolean rowsSpread(int lda) {
+        for (int i = 0; i < PMR; i++) {
+            int same = 0;
+            for (int j = 0; j < PMR; j++) {
+                if (l1Set(i, lda) == l1Set(j, lda)) {
+                    same++;
+                }
+            }
+            if (same > 2) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long l1Set(int row, int lda) {
+        return (long) row * lda * Float.BYTES / 64 % 64;
+    }
+
+    /**
+     * Packs A's rows {@code [ic, ic + mb)} of K block pc into {@code aPack} from 0, or with
+     * {@code aInPlace} only the ragged last panel, at its place among the others (the full ones are
+     * read in place).
+     */
+    private static void packA(Operands o, int ic, int mb, int pc, int kb, float[] aPack, boolean aInPlace,
+            int[] index, boolean gather) {
+        int from = aInPlace ? mb / PMR * PMR : 0;
+        if (from < mb) {
+            GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic + from, mb - from, pc, kb, aPack, from * GemmKernel.depth(kb),
+                    index, gather);
+        }
+    }
+
+    /**
+     * One PMR x NR tile of C at (ic + ir, jc + jr) from panels kp deep, B's packed at {@code b0}, A's
+     * packed at {@code a0 + ir * kp} or, for a full row panel with {@code aInPlace}, in A itself at row
+     * ic + ir and column pc: the micro-kernel, then the store.
      */
     private static void tile(Operands o, float[] tile, float[] aPack, int a0, float[] bPack, int b0, int kp, int ic,
-            int ir, int mb, int jc, int jr, int nb, boolean first, boolean last, boolean direct) {
+            int ir, int mb, int jc, int jr, int nb, int pc, boolean first, boolean last, boolean direct,
+            boolean aInPlace) {
         int mr = Math.min(PMR, mb - ir);
         int nr = Math.min(NR, nb - jr);
+        boolean rowMajorA = aInPlace && mr == PMR;
+        int aRow = o.aOff + (ic + ir) * o.aRs + pc;
         if (direct && mr == PMR && nr == NR) {
             int c0 = o.cOff + (ic + ir) * o.n + jc + jr;
             float[] bias = first ? o.bias : null;
-            GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, b0, o.c, c0, o.n, !first,
-                    bias, o.biasOff + jc + jr);
+            if (rowMajorA) {
+                GemmKernel.multiplyRowMajorA6(kp, o.a, aRow, o.aRs, bPack, b0, o.c, c0, o.n, !first, bias,
+                        o.biasOff + jc + jr);
+            } else {
+                GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, b0, o.c, c0, o.n, !first,
+                        bias, o.biasOff + jc + jr);
+            }
             if (last && o.act != Activation.IDENTITY) {
                 activate(o, c0, mr, nr);
             }
@@ -832,6 +906,8 @@ final class VectorGemm {
             // 4-row kernel rather than computing the panel's zero rows too.
             if (nr > L && mr <= 4) {
                 GemmKernel.multiplyPacked4(kp, aPack, a0 + ir * kp, bPack, b0, tile);
+            } else if (nr > L && rowMajorA) {
+                GemmKernel.multiplyRowMajorA6(kp, o.a, aRow, o.aRs, bPack, b0, tile, 0, NR, false, null, 0);
             } else if (nr > L) {
                 GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, b0, tile, 0, NR, false, null, 0);
             } else {
@@ -849,8 +925,8 @@ final class VectorGemm {
      * so a thread slowed by another process leaves the end of its range to the others instead of
      * holding up the product. The pass's B panels are packed once, into the calling thread's buffer,
      * each by the first part to need it ({@link #panel}): a thread working in its own range reads the
-     * panels it packed itself, from its own core's cache. Each part packs its own block of A. The
-     * passes run one after another, so each element's sum runs over the K blocks in order: the same
+     * panels it packed itself, from its own core's cache. Each part packs its own block of A, or
+     * reads it in place ({@link #aInPlace}). The passes run one after another, so each element's sum runs over the K blocks in order: the same
      * bits as on one thread. With B packed beforehand ({@link #gemmPrepackedB}) no pass has panels to
      * pack, and each part runs every K block of its tile in order ({@link #prepackedPart}): the
      * threads meet once instead of at every K block, so a thread that another process stalls holds
@@ -987,6 +1063,7 @@ final class VectorGemm {
             int bBase, boolean pack, boolean first, boolean last, boolean direct) {
         Workspace mine = workspaces.get();
         int kp = GemmKernel.depth(kb);
+        boolean aInPlace = aInPlace(o, kb);
         float[] aPack;
         int a0;
         if (o.aPacked != null) {
@@ -994,7 +1071,7 @@ final class VectorGemm {
             a0 = o.aPackedOff + pc / o.kb0 * (GemmKernel.depth(o.kb0) * roundUp(o.m, PMR)) + ic * kp;
         } else {
             aPack = mine.a(kp * roundUp(rows, PMR));
-            GemmPacking.packA(o.a, o.aOff, o.aRs, o.aCs, ic, rows, pc, kb, aPack, 0, mine.gatherA, gathersA(o.m, o.k));
+            packA(o, ic, rows, pc, kb, aPack, aInPlace, mine.gatherA, gathersA(o.m, o.k));
             a0 = 0;
         }
         float[] tile = mine.tile;
@@ -1005,8 +1082,8 @@ final class VectorGemm {
                     if (pack) {
                         panel(o, q, mine);
                     }
-                    tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb, first,
-                            last, direct);
+                    tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb, pc,
+                            first, last, direct, aInPlace);
                 }
             }
         } else {
@@ -1016,8 +1093,8 @@ final class VectorGemm {
                     panel(o, q, mine);
                 }
                 for (int ir = 0; ir < rows; ir += PMR) {
-                    tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb, first,
-                            last, direct);
+                    tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb, pc,
+                            first, last, direct, aInPlace);
                 }
             }
         }

@@ -15,7 +15,8 @@
  *       or transpose in registers, from {@code CpuVendor}, threads, the fused epilogue of
  *       {@code linear}, an A packed once for many products, B panels packed by the caller),
  *       {@code GemmKernel} (the register-blocked micro-kernels: 12 rows by two vectors on packed
- *       panels with AVX-512, 6 with AVX2's 16 registers; 8 rows in place) and
+ *       panels with AVX-512, 6 with AVX2's 16 registers, which also read a row-major A in place;
+ *       8 rows in place) and
  *       {@code GemmPacking} (panels for every transpose combination, with {@code GemmTranspose}'s
  *       8 x 8 transposes in registers): matrix multiply;</li>
  *   <li>{@code VectorConvolutions} (convolutions over a batch in chunks of a few images, one GEMM
