@@ -843,7 +843,7 @@ final class VectorGemm {
      * at most two in any one set. Rows 2 or 4 KiB apart (N = 512 or 1024) put three or all six of a
      * panel's rows in one set, and read in place they were 5-10 % slower than packed.
      */
-    static boolean rowsSpread(int lda) {
+    private static boolean rowsSpread(int lda) {
         for (int i = 0; i < PMR; i++) {
             int same = 0;
             for (int j = 0; j < PMR; j++) {
@@ -926,11 +926,11 @@ final class VectorGemm {
      * holding up the product. The pass's B panels are packed once, into the calling thread's buffer,
      * each by the first part to need it ({@link #panel}): a thread working in its own range reads the
      * panels it packed itself, from its own core's cache. Each part packs its own block of A, or
-     * reads it in place ({@link #aInPlace}). The passes run one after another, so each element's sum runs over the K blocks in order: the same
-     * bits as on one thread. With B packed beforehand ({@link #gemmPrepackedB}) no pass has panels to
-     * pack, and each part runs every K block of its tile in order ({@link #prepackedPart}): the
-     * threads meet once instead of at every K block, so a thread that another process stalls holds
-     * the product up once.
+     * reads it in place ({@link #aInPlace}). The passes run one after another, so each element's sum
+     * runs over the K blocks in order: the same bits as on one thread. With B packed beforehand
+     * ({@link #gemmPrepackedB}) no pass has panels to pack, and each part runs every K block of its
+     * tile in order ({@link #prepackedPart}): the threads meet once instead of at every K block, so a
+     * thread that another process stalls holds the product up once.
      */
     private void passes(Operands o, Workspace ws, int parts) {
         int m = o.m;
