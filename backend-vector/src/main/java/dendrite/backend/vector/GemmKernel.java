@@ -37,9 +37,10 @@ import jdk.incubator.vector.FloatVector;
  * kernel on zero rows: a batch of 64 is five 12-row panels and four rows, and every product of a
  * training step at batch 64 calls it, so C2 compiles it early.
  *
- * <p>{@link #multiplyRowMajorA6} is the 6-row packed kernel with A read in place from a row-major
- * matrix instead of a packed panel (the same sums in the same order), so that two threads sharing
- * a product by columns need not each pack all of A.
+ * <p>{@link #multiplyRowMajorA6} (and {@link #multiplyRowMajorA6Narrow}, its one-vector form) is the
+ * 6-row packed kernel with A read in place from a row-major matrix instead of a packed panel (the
+ * same sums in the same order), so that two threads sharing a product by columns need not each
+ * pack all of A.
  *
  * <p>{@link #multiplyPackedInto} runs on packed panels and stores a full tile straight into C
  * (the common case) or into a small tile buffer; {@link #multiplyPackedNarrow} (a last panel
@@ -553,6 +554,41 @@ final class GemmKernel {
         c4_1.intoArray(c, c0 + 4 * ldc + L);
         c5_0.intoArray(c, c0 + 5 * ldc);
         c5_1.intoArray(c, c0 + 5 * ldc + L);
+    }
+
+    /**
+     * {@link #multiplyRowMajorA6} into the tile for a last panel at most one vector wide, as
+     * {@link #multiplyPackedNarrow} is to {@link #multiplyPackedInto}: the same sums in the same order.
+     */
+    static void multiplyRowMajorA6Narrow(int kc, float[] a, int a0, int lda, float[] b, int b0, float[] tile) {
+        FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F);
+        FloatVector c3 = FloatVector.zero(F), c4 = FloatVector.zero(F), c5 = FloatVector.zero(F);
+        int r1 = a0 + lda;
+        int r2 = a0 + 2 * lda;
+        int r3 = a0 + 3 * lda;
+        int r4 = a0 + 4 * lda;
+        int r5 = a0 + 5 * lda;
+        for (int p = 0; p < kc; p++) {
+            FloatVector bv = FloatVector.fromArray(F, b, b0 + p * NR);
+            FloatVector av = FloatVector.broadcast(F, a[a0 + p]);
+            c0 = FMA ? av.fma(bv, c0) : av.mul(bv).add(c0);
+            av = FloatVector.broadcast(F, a[r1 + p]);
+            c1 = FMA ? av.fma(bv, c1) : av.mul(bv).add(c1);
+            av = FloatVector.broadcast(F, a[r2 + p]);
+            c2 = FMA ? av.fma(bv, c2) : av.mul(bv).add(c2);
+            av = FloatVector.broadcast(F, a[r3 + p]);
+            c3 = FMA ? av.fma(bv, c3) : av.mul(bv).add(c3);
+            av = FloatVector.broadcast(F, a[r4 + p]);
+            c4 = FMA ? av.fma(bv, c4) : av.mul(bv).add(c4);
+            av = FloatVector.broadcast(F, a[r5 + p]);
+            c5 = FMA ? av.fma(bv, c5) : av.mul(bv).add(c5);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
     }
 
     /** {@link #multiplyPackedNarrow} with 6 rows. */

@@ -828,14 +828,12 @@ final class VectorGemm {
      * Whether the packed path reads A's full row panels where they lie ({@link GemmKernel#multiplyRowMajorA6})
      * for a K block kb deep, packing only a ragged last panel: with 6-row panels (AVX2), a row-major A
      * not packed beforehand, an even kb (the 6-row kernels take two steps of p at a time over packed
-     * panels, and reading A in place has no zero row to pad an odd block with) and no last column panel
-     * of one vector (its kernel reads packed A). With two threads sharing a product by column chunks
+     * panels, and reading A in place has no zero row to pad an odd block with), and rows spread over
+     * L1's sets ({@link #rowsSpread}). With two threads sharing a product by column chunks
      * each packs all of A's rows; reading them in place saves that copy (benchmarks/README.md).
      */
     private static boolean aInPlace(Operands o, int kb) {
-        int ragged = o.n % NR;
-        return ROW_MAJOR_A_IN_PLACE && o.aPacked == null && o.aCs == 1 && kb % 2 == 0 && (ragged == 0 || ragged > L)
-                && rowsSpread(o.aRs);
+        return ROW_MAJOR_A_IN_PLACE && o.aPacked == null && o.aCs == 1 && kb % 2 == 0 && rowsSpread(o.aRs);
     }
 
     /**
@@ -910,6 +908,8 @@ final class VectorGemm {
                 GemmKernel.multiplyRowMajorA6(kp, o.a, aRow, o.aRs, bPack, b0, tile, 0, NR, false, null, 0);
             } else if (nr > L) {
                 GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, b0, tile, 0, NR, false, null, 0);
+            } else if (rowMajorA) {
+                GemmKernel.multiplyRowMajorA6Narrow(kp, o.a, aRow, o.aRs, bPack, b0, tile);
             } else {
                 GemmKernel.multiplyPackedNarrow(kp, aPack, a0 + ir * kp, bPack, b0, tile);
             }

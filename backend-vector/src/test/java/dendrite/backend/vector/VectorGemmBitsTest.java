@@ -26,12 +26,12 @@ class VectorGemmBitsTest {
      * enough for shared passes ({@link VectorGemm#SHARED_WORK}): several row blocks, few rows and wide
      * (column chunks, rows outer); a last row panel of four rows (the 4-row kernel); and a row-major A
      * read in place over three K blocks ({@code VectorGemm.aInPlace}, with 6-row panels), with a ragged
-     * last row panel (five rows, packed) and last column panel (12 columns), then a dense layer's
-     * forward pass on a batch of 128 (a last panel of two rows).
+     * last row panel (five rows, packed) and last column panel (12 columns, and 4: the narrow kernel),
+     * then a dense layer's forward pass on a batch of 128 (a last panel of two rows).
      */
     private static final int[][] SHAPES = {
         {7, 9, 40}, {64, 64, 64}, {37, 53, 700}, {200, 150, 1000}, {5, 2100, 400}, {130, 70, 29}, {300, 17, 337},
-        {301, 261, 500}, {40, 2100, 400}, {64, 96, 700}, {131, 60, 784}, {128, 256, 784}};
+        {301, 261, 500}, {40, 2100, 400}, {64, 96, 700}, {131, 60, 784}, {131, 100, 784}, {128, 256, 784}};
 
     @Test
     void theCacheBlocksTheTileAndTheThreadsNeverChangeABit() {
