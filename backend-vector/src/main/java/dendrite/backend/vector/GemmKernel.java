@@ -474,7 +474,8 @@ final class GemmKernel {
      * same order, so the same bits as packing A first. Where two threads share a product by columns
      * each would pack all of A for itself; reading it in place saves that copy (see
      * VectorGemm's {@code aInPlace}). One step of p per iteration: in the two-step form C2 kept the
-     * bounds checks of A's six rows in the loop, and this form has none.
+     * bounds checks of A's six rows in the loop, and this form has none. So kc may be odd (a K block's
+     * own depth, where the packed kernels take one zero row more).
      */
     static void multiplyRowMajorA6(int kc, float[] a, int a0, int lda, float[] b, int b0, float[] c, int c0, int ldc,
             boolean add, float[] bias, int biasOff) {

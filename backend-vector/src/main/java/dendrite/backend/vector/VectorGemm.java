@@ -776,6 +776,7 @@ final class VectorGemm {
         int aBlock = kp0 * roundUp(o.m, PMR);
         float[] tile = ws.tile;
         boolean gatherA = gathersA(o.m, k);
+        boolean aInPlace = aInPlace(o);
         for (int jc = n0; jc < n1; jc += nbMax) {
             int nb = Math.min(nbMax, n1 - jc);
             for (int pc = 0; pc < k; pc += kb0) {
@@ -793,7 +794,6 @@ final class VectorGemm {
                 } else {
                     GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, pc, kb, jc, nb, bPack, 0, ws.gather, gathers);
                 }
-                boolean aInPlace = aInPlace(o, kb);
                 for (int ic = m0; ic < m1; ic += mbMax) {
                     int mb = Math.min(mbMax, m1 - ic);
                     int a0;
@@ -807,14 +807,14 @@ final class VectorGemm {
                     if (rowsOuter) {
                         for (int ir = 0; ir < mb; ir += PMR) {
                             for (int jr = 0; jr < nb; jr += NR) {
-                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, pc, first,
+                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, pc, kb, first,
                                         last, direct, aInPlace);
                             }
                         }
                     } else {
                         for (int jr = 0; jr < nb; jr += NR) {
                             for (int ir = 0; ir < mb; ir += PMR) {
-                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, pc, first,
+                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, pc, kb, first,
                                         last, direct, aInPlace);
                             }
                         }
@@ -825,15 +825,16 @@ final class VectorGemm {
     }
 
     /**
-     * Whether the packed path reads A's full row panels where they lie ({@link GemmKernel#multiplyRowMajorA6})
-     * for a K block kb deep, packing only a ragged last panel: with 6-row panels (AVX2), a row-major A
-     * not packed beforehand, an even kb (the 6-row kernels take two steps of p at a time over packed
-     * panels, and reading A in place has no zero row to pad an odd block with), and rows spread over
-     * L1's sets ({@link #rowsSpread}). With two threads sharing a product by column chunks
-     * each packs all of A's rows; reading them in place saves that copy (benchmarks/README.md).
+     * Whether the packed path reads A's full row panels where they lie ({@link GemmKernel#multiplyRowMajorA6}),
+     * packing only a ragged last panel: with 6-row panels (AVX2), a row-major A not packed beforehand,
+     * and rows spread over L1's sets ({@link #rowsSpread}). With two threads sharing a product by
+     * column chunks each packs all of A's rows; reading them in place saves that copy
+     * (benchmarks/README.md). The in-place kernels take the K block's kb steps where the packed ones
+     * take its depth (kb rounded up to even, the last row zero): a zero row adds nothing to a sum
+     * ({@link GemmKernel#depth}), so the bits are the same.
      */
-    private static boolean aInPlace(Operands o, int kb) {
-        return ROW_MAJOR_A_IN_PLACE && o.aPacked == null && o.aCs == 1 && kb % 2 == 0 && rowsSpread(o.aRs);
+    private static boolean aInPlace(Operands o) {
+        return ROW_MAJOR_A_IN_PLACE && o.aPacked == null && o.aCs == 1 && rowsSpread(o.aRs);
     }
 
     /**
@@ -877,10 +878,10 @@ final class VectorGemm {
     /**
      * One PMR x NR tile of C at (ic + ir, jc + jr) from panels kp deep, B's packed at {@code b0}, A's
      * packed at {@code a0 + ir * kp} or, for a full row panel with {@code aInPlace}, in A itself at row
-     * ic + ir and column pc: the micro-kernel, then the store.
+     * ic + ir and column pc, kb steps: the micro-kernel, then the store.
      */
     private static void tile(Operands o, float[] tile, float[] aPack, int a0, float[] bPack, int b0, int kp, int ic,
-            int ir, int mb, int jc, int jr, int nb, int pc, boolean first, boolean last, boolean direct,
+            int ir, int mb, int jc, int jr, int nb, int pc, int kb, boolean first, boolean last, boolean direct,
             boolean aInPlace) {
         int mr = Math.min(PMR, mb - ir);
         int nr = Math.min(NR, nb - jr);
@@ -890,7 +891,7 @@ final class VectorGemm {
             int c0 = o.cOff + (ic + ir) * o.n + jc + jr;
             float[] bias = first ? o.bias : null;
             if (rowMajorA) {
-                GemmKernel.multiplyRowMajorA6(kp, o.a, aRow, o.aRs, bPack, b0, o.c, c0, o.n, !first, bias,
+                GemmKernel.multiplyRowMajorA6(kb, o.a, aRow, o.aRs, bPack, b0, o.c, c0, o.n, !first, bias,
                         o.biasOff + jc + jr);
             } else {
                 GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, b0, o.c, c0, o.n, !first,
@@ -905,11 +906,11 @@ final class VectorGemm {
             if (nr > L && mr <= 4) {
                 GemmKernel.multiplyPacked4(kp, aPack, a0 + ir * kp, bPack, b0, tile);
             } else if (nr > L && rowMajorA) {
-                GemmKernel.multiplyRowMajorA6(kp, o.a, aRow, o.aRs, bPack, b0, tile, 0, NR, false, null, 0);
+                GemmKernel.multiplyRowMajorA6(kb, o.a, aRow, o.aRs, bPack, b0, tile, 0, NR, false, null, 0);
             } else if (nr > L) {
                 GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, b0, tile, 0, NR, false, null, 0);
             } else if (rowMajorA) {
-                GemmKernel.multiplyRowMajorA6Narrow(kp, o.a, aRow, o.aRs, bPack, b0, tile);
+                GemmKernel.multiplyRowMajorA6Narrow(kb, o.a, aRow, o.aRs, bPack, b0, tile);
             } else {
                 GemmKernel.multiplyPackedNarrow(kp, aPack, a0 + ir * kp, bPack, b0, tile);
             }
@@ -1063,7 +1064,7 @@ final class VectorGemm {
             int bBase, boolean pack, boolean first, boolean last, boolean direct) {
         Workspace mine = workspaces.get();
         int kp = GemmKernel.depth(kb);
-        boolean aInPlace = aInPlace(o, kb);
+        boolean aInPlace = aInPlace(o);
         float[] aPack;
         int a0;
         if (o.aPacked != null) {
@@ -1083,7 +1084,7 @@ final class VectorGemm {
                         panel(o, q, mine);
                     }
                     tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb, pc,
-                            first, last, direct, aInPlace);
+                            kb, first, last, direct, aInPlace);
                 }
             }
         } else {
@@ -1094,7 +1095,7 @@ final class VectorGemm {
                 }
                 for (int ir = 0; ir < rows; ir += PMR) {
                     tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb, pc,
-                            first, last, direct, aInPlace);
+                            kb, first, last, direct, aInPlace);
                 }
             }
         }

@@ -27,11 +27,12 @@ class VectorGemmBitsTest {
      * (column chunks, rows outer); a last row panel of four rows (the 4-row kernel); and a row-major A
      * read in place over three K blocks ({@code VectorGemm.aInPlace}, with 6-row panels), with a ragged
      * last row panel (five rows, packed) and last column panel (12 columns, and 4: the narrow kernel),
-     * then a dense layer's forward pass on a batch of 128 (a last panel of two rows).
+     * over K blocks of an odd depth (225, which the packed kernels pad with a zero row), and a dense
+     * layer's forward pass on a batch of 128 (a last panel of two rows).
      */
     private static final int[][] SHAPES = {
         {7, 9, 40}, {64, 64, 64}, {37, 53, 700}, {200, 150, 1000}, {5, 2100, 400}, {130, 70, 29}, {300, 17, 337},
-        {301, 261, 500}, {40, 2100, 400}, {64, 96, 700}, {131, 60, 784}, {131, 100, 784}, {128, 256, 784}};
+        {301, 261, 500}, {40, 2100, 400}, {64, 96, 700}, {131, 60, 784}, {131, 100, 784}, {131, 100, 675}, {128, 256, 784}};
 
     @Test
     void theCacheBlocksTheTileAndTheThreadsNeverChangeABit() {
@@ -222,6 +223,36 @@ class VectorGemmBitsTest {
                                 () -> m + "x" + n + "x" + k + " with B transposed, " + threads + " threads: element "
                                         + at + " differs from the sum in one block");
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * A row-major A read in place in K blocks of odd depth (225 of 675) takes each block's own steps,
+     * not the packed panels' depth: an infinity in the first column of the next block must meet only
+     * its own block's row of B, never the zero row that pads the packed B panels (infinity times zero
+     * is NaN, where the true sums are infinite), on one thread and on two. (Without the infinities the
+     * extra step would add zeros and change no bit.)
+     */
+    @Test
+    void anOddKBlockReadInPlaceStopsAtItsLastColumn() {
+        int m = 131, n = 100, k = 675;
+        float[] a = random(41, m * k);
+        a[7 * k + 225] = Float.POSITIVE_INFINITY;   // rows of full 6-row panels, one infinity each,
+        a[60 * k + 450] = Float.NEGATIVE_INFINITY;  // so that the true sums are infinite, not NaN
+        float[] b = random(43, k * n);
+        float[] c = new float[m * n];
+        float[] want = reference(m, n, k, 1f, a, b, 0f, c);
+        for (int threads : new int[] {1, 2}) {
+            try (Parallel pool = new Parallel(threads)) {
+                float[] got = new float[m * n];
+                new VectorGemm(pool, CacheSizes.DEFAULT).gemm(false, false, m, n, k, 1f, a, 0, b, 0, 0f, got, 0, null, 0,
+                        Activation.IDENTITY, 0f);
+                for (int i = 0; i < want.length; i++) {
+                    int at = i;
+                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                            () -> threads + " threads: element " + at + " differs from the KC-blocked sum");
                 }
             }
         }
