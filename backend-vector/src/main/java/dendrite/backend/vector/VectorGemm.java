@@ -566,6 +566,7 @@ final class VectorGemm {
         // A transposed B at most NARROW_B wide (a 10-class layer's forward pass) is packed whole into
         // the in-place path's edge panel, and A read where it is.
         boolean narrowB = transB && n <= NARROW_B;
+        o.aInPlace = aInPlace(o);
         o.inPlace = o.aPacked == null && o.bPanels == null
                 && (narrowB || !transB && (work <= SMALL || m <= 2 * MR || k <= SMALL_K));
         if (parts == 1) {
@@ -673,6 +674,8 @@ final class VectorGemm {
         int bPrepackedBlock;
         /** Whether the kernels read A and B in place (see {@link #block}). */
         boolean inPlace;
+        /** Whether the packed path reads A's full row panels in place (see {@link #aInPlace}). */
+        boolean aInPlace;
         /** How the parts divide the product, and the rows or columns in each. */
         Split split;
         int step;
@@ -776,7 +779,7 @@ final class VectorGemm {
         int aBlock = kp0 * roundUp(o.m, PMR);
         float[] tile = ws.tile;
         boolean gatherA = gathersA(o.m, k);
-        boolean aInPlace = aInPlace(o);
+        boolean aInPlace = o.aInPlace;
         for (int jc = n0; jc < n1; jc += nbMax) {
             int nb = Math.min(nbMax, n1 - jc);
             for (int pc = 0; pc < k; pc += kb0) {
@@ -807,15 +810,25 @@ final class VectorGemm {
                     if (rowsOuter) {
                         for (int ir = 0; ir < mb; ir += PMR) {
                             for (int jr = 0; jr < nb; jr += NR) {
-                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, pc, kb, first,
-                                        last, direct, aInPlace);
+                                if (aInPlace && ir + PMR <= mb) {
+                                    tileRowMajorA(o, tile, bPack, bBase + jr * kp, kb, ic, ir, jc, jr, nb, pc, first,
+                                            last, direct);
+                                } else {
+                                    tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, first,
+                                            last, direct);
+                                }
                             }
                         }
                     } else {
                         for (int jr = 0; jr < nb; jr += NR) {
                             for (int ir = 0; ir < mb; ir += PMR) {
-                                tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, pc, kb, first,
-                                        last, direct, aInPlace);
+                                if (aInPlace && ir + PMR <= mb) {
+                                    tileRowMajorA(o, tile, bPack, bBase + jr * kp, kb, ic, ir, jc, jr, nb, pc, first,
+                                            last, direct);
+                                } else {
+                                    tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, first,
+                                            last, direct);
+                                }
                             }
                         }
                     }
@@ -876,27 +889,18 @@ final class VectorGemm {
     }
 
     /**
-     * One PMR x NR tile of C at (ic + ir, jc + jr) from panels kp deep, B's packed at {@code b0}, A's
-     * packed at {@code a0 + ir * kp} or, for a full row panel with {@code aInPlace}, in A itself at row
-     * ic + ir and column pc, kb steps: the micro-kernel, then the store.
+     * One PMR x NR tile of C at (ic + ir, jc + jr) from packed panels kp deep, B's at {@code b0}:
+     * the micro-kernel, then the store.
      */
     private static void tile(Operands o, float[] tile, float[] aPack, int a0, float[] bPack, int b0, int kp, int ic,
-            int ir, int mb, int jc, int jr, int nb, int pc, int kb, boolean first, boolean last, boolean direct,
-            boolean aInPlace) {
+            int ir, int mb, int jc, int jr, int nb, boolean first, boolean last, boolean direct) {
         int mr = Math.min(PMR, mb - ir);
         int nr = Math.min(NR, nb - jr);
-        boolean rowMajorA = aInPlace && mr == PMR;
-        int aRow = o.aOff + (ic + ir) * o.aRs + pc;
         if (direct && mr == PMR && nr == NR) {
             int c0 = o.cOff + (ic + ir) * o.n + jc + jr;
             float[] bias = first ? o.bias : null;
-            if (rowMajorA) {
-                GemmKernel.multiplyRowMajorA6(kb, o.a, aRow, o.aRs, bPack, b0, o.c, c0, o.n, !first, bias,
-                        o.biasOff + jc + jr);
-            } else {
-                GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, b0, o.c, c0, o.n, !first,
-                        bias, o.biasOff + jc + jr);
-            }
+            GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, b0, o.c, c0, o.n, !first,
+                    bias, o.biasOff + jc + jr);
             if (last && o.act != Activation.IDENTITY) {
                 activate(o, c0, mr, nr);
             }
@@ -905,16 +909,39 @@ final class VectorGemm {
             // 4-row kernel rather than computing the panel's zero rows too.
             if (nr > L && mr <= 4) {
                 GemmKernel.multiplyPacked4(kp, aPack, a0 + ir * kp, bPack, b0, tile);
-            } else if (nr > L && rowMajorA) {
-                GemmKernel.multiplyRowMajorA6(kb, o.a, aRow, o.aRs, bPack, b0, tile, 0, NR, false, null, 0);
             } else if (nr > L) {
                 GemmKernel.multiplyPackedInto(kp, aPack, a0 + ir * kp, bPack, b0, tile, 0, NR, false, null, 0);
-            } else if (rowMajorA) {
-                GemmKernel.multiplyRowMajorA6Narrow(kb, o.a, aRow, o.aRs, bPack, b0, tile);
             } else {
                 GemmKernel.multiplyPackedNarrow(kp, aPack, a0 + ir * kp, bPack, b0, tile);
             }
             store(o, tile, ic + ir, mr, jc + jr, nr, first, last);
+        }
+    }
+
+    /**
+     * {@link #tile} for a full row panel of a row-major A read in place ({@link #aInPlace}): rows
+     * ic + ir to ic + ir + PMR of A from column pc, kb steps. A method of its own, so that the packed
+     * path's tile keeps the code it had.
+     */
+    private static void tileRowMajorA(Operands o, float[] tile, float[] bPack, int b0, int kb, int ic, int ir, int jc,
+            int jr, int nb, int pc, boolean first, boolean last, boolean direct) {
+        int nr = Math.min(NR, nb - jr);
+        int aRow = o.aOff + (ic + ir) * o.aRs + pc;
+        if (direct && nr == NR) {
+            int c0 = o.cOff + (ic + ir) * o.n + jc + jr;
+            float[] bias = first ? o.bias : null;
+            GemmKernel.multiplyRowMajorA6(kb, o.a, aRow, o.aRs, bPack, b0, o.c, c0, o.n, !first, bias,
+                    o.biasOff + jc + jr);
+            if (last && o.act != Activation.IDENTITY) {
+                activate(o, c0, PMR, nr);
+            }
+        } else {
+            if (nr > L) {
+                GemmKernel.multiplyRowMajorA6(kb, o.a, aRow, o.aRs, bPack, b0, tile, 0, NR, false, null, 0);
+            } else {
+                GemmKernel.multiplyRowMajorA6Narrow(kb, o.a, aRow, o.aRs, bPack, b0, tile);
+            }
+            store(o, tile, ic + ir, PMR, jc + jr, nr, first, last);
         }
     }
 
@@ -1064,7 +1091,7 @@ final class VectorGemm {
             int bBase, boolean pack, boolean first, boolean last, boolean direct) {
         Workspace mine = workspaces.get();
         int kp = GemmKernel.depth(kb);
-        boolean aInPlace = aInPlace(o);
+        boolean aInPlace = o.aInPlace;
         float[] aPack;
         int a0;
         if (o.aPacked != null) {
@@ -1083,8 +1110,13 @@ final class VectorGemm {
                     if (pack) {
                         panel(o, q, mine);
                     }
-                    tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb, pc,
-                            kb, first, last, direct, aInPlace);
+                    if (aInPlace && ir + PMR <= rows) {
+                        tileRowMajorA(o, tile, bPack, bBase + q * NR * kp, kb, ic, ir, o.jc, q * NR, o.nb, pc, first,
+                                last, direct);
+                    } else {
+                        tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb,
+                                first, last, direct);
+                    }
                 }
             }
         } else {
@@ -1094,8 +1126,13 @@ final class VectorGemm {
                     panel(o, q, mine);
                 }
                 for (int ir = 0; ir < rows; ir += PMR) {
-                    tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb, pc,
-                            kb, first, last, direct, aInPlace);
+                    if (aInPlace && ir + PMR <= rows) {
+                        tileRowMajorA(o, tile, bPack, bBase + q * NR * kp, kb, ic, ir, o.jc, q * NR, o.nb, pc, first,
+                                last, direct);
+                    } else {
+                        tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb,
+                                first, last, direct);
+                    }
                 }
             }
         }
