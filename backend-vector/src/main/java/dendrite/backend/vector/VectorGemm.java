@@ -75,6 +75,15 @@ final class VectorGemm {
     /** Column panels a part of a shared pass takes at the least when C is split by columns too. */
     private static final int MIN_CHUNK_PANELS = 4;
     /**
+     * B panels a shared pass packs at once ({@link #panel}) where B's rows are a page or more apart
+     * ({@link #panelGroup}): a panel alone then reads one cache line from each of kb pages, which
+     * no prefetcher follows, so from memory the reads wait one line at a time; eight panels side by
+     * side read eight adjacent lines of each row.
+     */
+    private static final int PANEL_GROUP = 8;
+    /** Bytes from which B's rows are a page apart (see {@link #PANEL_GROUP}). */
+    private static final int PAGE = 4096;
+    /**
      * Width of C (in floats) from which row panels are the outer loop, where L2 is at least
      * {@link #ROWS_OUTER_L2}; see blockPacked.
      */
@@ -701,6 +710,8 @@ final class VectorGemm {
         int partRows;
         int chunks;
         int chunkPanels;
+        /** B panels packed at once in a shared pass ({@link #panelGroup}). */
+        int panelGroup;
         int rowBlocks;
 
         Operands set(VectorGemm gemm, int m, int n, int k, float alpha, float beta, float[] a, int aOff, int aRs,
@@ -977,6 +988,7 @@ final class VectorGemm {
         int rowBlocks = ceilDiv(m, rows);
         o.passB = o.bPrepacked != null ? null : ws.b(kp0 * nbMax);          // prepacked: nothing to pack
         o.panelStates = ws.panelStates(nbMax / NR);
+        o.panelGroup = panelGroup(o);
         o.partRows = rows;
         o.rowBlocks = rowBlocks;
         o.rowsOuter = rowsOuter;
@@ -1139,22 +1151,37 @@ final class VectorGemm {
     }
 
     /**
-     * Makes sure B panel q of the pass in progress is packed: packs it if no thread has begun to,
-     * else waits for the thread that has (a panel takes a few microseconds to pack).
+     * {@link #PANEL_GROUP} where B is a matrix not transposed whose rows are a page or more apart,
+     * else 1: where B's rows are closer (a dense layer's weight gradient, B 1-3 KiB wide and in
+     * cache), a group packed ahead of its first tile was slower (measured on Zen 3 as the grouping's
+     * benchmarks show in benchmarks/README.md), the panel packed just before its tiles staying in L1.
+     */
+    private static int panelGroup(Operands o) {
+        return o.bPanels == null && o.bCs == 1 && (long) o.bRs * Float.BYTES >= PAGE ? PANEL_GROUP : 1;
+    }
+
+    /**
+     * Makes sure B panel q of the pass in progress is packed: packs its group (the
+     * {@link #PANEL_GROUP} panels of q's column chunk it falls in) if no thread has begun to, else
+     * waits for the thread that has (a group takes a few microseconds to pack). A group never crosses
+     * a chunk's edge, so a thread working in its own chunk packs only its own panels.
      */
     private static void panel(Operands o, int q, Workspace mine) {
+        int chunk0 = q / o.chunkPanels * o.chunkPanels;
+        int g = chunk0 + (q - chunk0) / o.panelGroup * o.panelGroup;
         AtomicLongArray states = o.panelStates;
         long packing = 2 * o.pass + 1;
         long packed = packing + 1;
-        long state = states.get(q);
+        long state = states.get(g);
         if (state == packed) {
             return;
         }
-        if (state < packing && states.compareAndSet(q, state, packing)) {
+        if (state < packing && states.compareAndSet(g, state, packing)) {
             try {
-                int j0 = o.jc + q * NR;
-                int width = Math.min(NR, o.jc + o.nb - j0);
-                int dst = q * o.kp * NR;
+                int panels = Math.min(g + o.panelGroup, Math.min(chunk0 + o.chunkPanels, ceilDiv(o.nb, NR))) - g;
+                int j0 = o.jc + g * NR;
+                int width = Math.min(panels * NR, o.jc + o.nb - j0);
+                int dst = g * o.kp * NR;
                 if (o.bPanels != null) {
                     o.bPanels.pack(o.pc, o.kb, j0, width, o.passB, dst, mine.panelIndex);
                 } else {
@@ -1163,11 +1190,11 @@ final class VectorGemm {
                 }
             } finally {
                 // Even if packing failed: the pass's failure is rethrown by the pool, and no part may wait forever.
-                states.set(q, packed);
+                states.set(g, packed);
             }
             return;
         }
-        for (int spins = 0; states.get(q) != packed; spins++) {
+        for (int spins = 0; states.get(g) != packed; spins++) {
             if (spins < 1_000) {
                 Thread.onSpinWait();
             } else {
