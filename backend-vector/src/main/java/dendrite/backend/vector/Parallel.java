@@ -12,8 +12,13 @@ import java.util.function.IntConsumer;
  *
  * <p>Kernels are short (a 128 x 128 x 128 GEMM takes about 25 microseconds), so handing work to
  * another thread must be cheap: a parked thread takes tens of microseconds to run again. Workers
- * therefore spin for a short while ({@link #SPIN_NANOS}) after each job before they park; during
- * training kernels follow each other closely and the workers do not sleep.
+ * therefore wait a short while ({@link #SPIN_NANOS}) after each job before they park; during
+ * training kernels follow each other closely and the workers do not sleep. After the first
+ * {@link #YIELD_AFTER_NANOS} of that wait a worker offers its core to other threads between
+ * checks ({@link Thread#yield}): on a machine with more runnable threads than cores, a worker
+ * spinning through the caller's gaps between kernels took the time the caller needed to reach the
+ * next one (another process busy on one of two cores: the MLP's products 1.2-1.3 times slower
+ * than with the yield, benchmarks/README.md).
  *
  * <p>Each thread has a home range of a job's parts (the caller the first, worker w the (w + 1)th),
  * which it runs first, so that a part's data stays on the same core from one job to the next: the
@@ -32,8 +37,10 @@ import java.util.function.IntConsumer;
 final class Parallel implements AutoCloseable {
     /** System property overriding the thread count. */
     static final String PROPERTY = "dendrite.threads";
-    /** How long an idle worker, or a caller waiting for its workers, spins before it parks. */
+    /** How long an idle worker (spinning, then yielding), or a caller waiting for its workers (spinning), waits before it parks. */
     static final long SPIN_NANOS = 100_000;
+    /** How long an idle worker spins before it yields its core between checks for the next job. */
+    static final long YIELD_AFTER_NANOS = 30_000;
 
     private static final AtomicInteger POOLS = new AtomicInteger();
 
@@ -272,8 +279,13 @@ final class Parallel implements AutoCloseable {
                     seen = current;
                     work(index, current);
                     idleSince = System.nanoTime();
-                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    continue;
+                }
+                long idle = System.nanoTime() - idleSince;
+                if (idle < YIELD_AFTER_NANOS) {
                     Thread.onSpinWait();
+                } else if (idle < SPIN_NANOS) {
+                    Thread.yield();
                 } else {
                     parked = true;
                     if (job == seen && !closed) {
