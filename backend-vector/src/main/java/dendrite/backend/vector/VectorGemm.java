@@ -1153,8 +1153,8 @@ final class VectorGemm {
     /**
      * {@link #PANEL_GROUP} where B is a matrix not transposed whose rows are a page or more apart,
      * else 1: where B's rows are closer (a dense layer's weight gradient, B 1-3 KiB wide and in
-     * cache), a group packed ahead of its first tile was slower (measured on Zen 3 as the grouping's
-     * benchmarks show in benchmarks/README.md), the panel packed just before its tiles staying in L1.
+     * cache), a group packed ahead of its first tile was slower than a panel packed just before its
+     * tiles, which then finds it in L1 (benchmarks/README.md, "B panels in groups").
      */
     private static int panelGroup(Operands o) {
         return o.bPanels == null && o.bCs == 1 && (long) o.bRs * Float.BYTES >= PAGE ? PANEL_GROUP : 1;
