@@ -37,7 +37,10 @@ import java.util.function.IntConsumer;
 final class Parallel implements AutoCloseable {
     /** System property overriding the thread count. */
     static final String PROPERTY = "dendrite.threads";
-    /** How long an idle worker (spinning, then yielding), or a caller waiting for its workers (spinning), waits before it parks. */
+    /**
+     * How long an idle worker (spinning, then yielding), or a caller waiting for its workers
+     * (spinning), waits before it parks.
+     */
     static final long SPIN_NANOS = 100_000;
     /** How long an idle worker spins before it yields its core between checks for the next job. */
     static final long YIELD_AFTER_NANOS = 30_000;

@@ -963,7 +963,8 @@ final class VectorGemm {
      * chunk per thread where C has the columns), in one home range per thread ({@link #passShare}),
      * so a thread slowed by another process leaves the end of its range to the others instead of
      * holding up the product. The pass's B panels are packed once, into the calling thread's buffer,
-     * each by the first part to need it ({@link #panel}): a thread working in its own range reads the
+     * each (or eight at a time, where B's rows are a page apart) by the first part to need it
+     * ({@link #panel}): a thread working in its own range reads the
      * panels it packed itself, from its own core's cache. Each part packs its own block of A, or
      * reads it in place ({@link #aInPlace}). The passes run one after another, so each element's sum
      * runs over the K blocks in order: the same bits as on one thread. With B packed beforehand
@@ -1162,9 +1163,9 @@ final class VectorGemm {
 
     /**
      * Makes sure B panel q of the pass in progress is packed: packs its group (the
-     * {@link #PANEL_GROUP} panels of q's column chunk it falls in) if no thread has begun to, else
-     * waits for the thread that has (a group takes a few microseconds to pack). A group never crosses
-     * a chunk's edge, so a thread working in its own chunk packs only its own panels.
+     * {@link #panelGroup} panels of q's column chunk it falls in, often q alone) if no thread has
+     * begun to, else waits for the thread that has (a group takes a few microseconds to pack). A group
+     * never crosses a chunk's edge, so a thread working in its own chunk packs only its own panels.
      */
     private static void panel(Operands o, int q, Workspace mine) {
         int chunk0 = q / o.chunkPanels * o.chunkPanels;
