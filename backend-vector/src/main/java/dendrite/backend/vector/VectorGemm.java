@@ -6,6 +6,7 @@ import static dendrite.backend.vector.GemmKernel.PMR;
 import static dendrite.backend.vector.Simd.L;
 
 import dendrite.tensor.op.Activation;
+import jdk.incubator.vector.FloatVector;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
@@ -25,7 +26,9 @@ import java.util.function.IntConsumer;
  * </pre>
  * (For C 2048 or more wide the last two loops swap where L2 holds at least 1 MiB; see
  * {@code blockPacked}. With 6-row panels a row-major A is mostly read where it lies instead of
- * packed; see {@code aInPlace}.)
+ * packed; see {@code aInPlace}. Where C is larger than L2, each K block but the last keeps its
+ * partial sums in a buffer in tile order, which the hardware prefetches, rather than in C; see
+ * {@code packedC}. That buffer, up to 16 MiB, stays with the calling thread like the packing buffers.)
  *
  * <p>Split over threads, a product of at least {@link #SHARED_WORK} multiply-adds runs the K blocks
  * as shared passes ({@code passes}): B's panels packed once per pass, and each pass cut into small
@@ -119,6 +122,17 @@ final class VectorGemm {
      * panels (AVX2), the only kernel measured in this form; not with {@value #PACK_ALL_A_PROPERTY}.
      */
     private static final boolean ROW_MAJOR_A_IN_PLACE = PMR == 6 && !Boolean.getBoolean(PACK_ALL_A_PROPERTY);
+    /**
+     * {@value #PACKED_C_PROPERTY}: {@code false} keeps every product's partial sums in C itself, for
+     * measuring ({@link #packedC}); where they are kept never changes a bit.
+     */
+    static final String PACKED_C_PROPERTY = "dendrite.gemm.packedC";
+    /**
+     * The most floats of C whose partial sums are carried between K blocks in tile order
+     * ({@link #packedC}): the buffer stays with the calling thread for its next product, so a larger C
+     * (2048 x 2048 is this size) keeps its sums in C rather than hold more memory.
+     */
+    private static final long PACKED_C_MAX = 1L << 22;
 
     /**
      * The depth of a K block, on every machine, so that the packed and in-place paths add each
@@ -137,6 +151,8 @@ final class VectorGemm {
     private final int rowsOuterFrom;
     /** Whether the transposing packs (a transposed B, a row-major A) use vector gathers (see {@link #packsByGathers}). */
     private final boolean gathers;
+    /** Whether large products carry C's partial sums between K blocks in tile order ({@link #packedC}). */
+    private final boolean packedC;
     /** Bytes of L1 data cache per core. */
     private final int l1;
     /** Bytes of L2 cache per core. */
@@ -147,6 +163,8 @@ final class VectorGemm {
     private static final class Workspace {
         float[] a = new float[0];
         float[] b = new float[0];
+        /** C's partial sums between K blocks, in tile order (see {@link #packedC}). */
+        float[] c = new float[0];
         final float[] tile = new float[Math.max(MR, PMR) * NR];
         final float[] dots = new float[GemmDot.OUT_SIZE];
         final float[] dotLanes = new float[GemmDot.ACC_SIZE];
@@ -202,6 +220,13 @@ final class VectorGemm {
             return a;
         }
 
+        float[] c(int size) {
+            if (c.length < size) {
+                c = new float[size];
+            }
+            return c;
+        }
+
         /** A buffer for packed B panels of {@code size} floats, and the packed kernel's read-ahead past them. */
         float[] b(int size) {
             if (b.length < size + GemmKernel.READ_AHEAD) {
@@ -221,8 +246,17 @@ final class VectorGemm {
      * registers and copies ({@link #packsByGathers}).
      */
     VectorGemm(Parallel parallel, CacheSizes caches, boolean gathers) {
+        this(parallel, caches, gathers, !"false".equals(System.getProperty(PACKED_C_PROPERTY)));
+    }
+
+    /**
+     * A GEMM blocked for {@code caches}, packing by gathers or not, and carrying a large C's partial
+     * sums in tile order or in C itself ({@link #packedC}).
+     */
+    VectorGemm(Parallel parallel, CacheSizes caches, boolean gathers, boolean packedC) {
         this.parallel = parallel;
         this.gathers = gathers;
+        this.packedC = packedC;
         this.kc = KC;
         // An A block (MC x KC) fills a sixteenth of L2, leaving room for the B panels streaming
         // through and the C tiles (measured at N = 1024-2048: MC = 128 is a little faster than 256,
@@ -291,7 +325,8 @@ final class VectorGemm {
                 + ") NR=" + NR + " KC=" + kc + " MC=" + mc + " NC=" + nc
                 + (rowsOuterFrom == Integer.MAX_VALUE ? "" : ", rows outer from " + rowsOuterFrom + " columns")
                 + (gathers ? "" : GemmTranspose.AVAILABLE ? ", transposing packs in registers" : ", transposing packs by copies")
-                + (ROW_MAJOR_A_IN_PLACE ? ", row-major A read in place" : "");
+                + (ROW_MAJOR_A_IN_PLACE ? ", row-major A read in place" : "")
+                + (packedC ? ", large C's partial sums in tile order" : "");
     }
 
     /**
@@ -685,6 +720,8 @@ final class VectorGemm {
         boolean inPlace;
         /** Whether the packed path reads A's full row panels in place (see {@link #aInPlace}). */
         boolean aInPlace;
+        /** C's partial sums between the shared passes, in tile order (see {@link #packedC}), or null. */
+        float[] cPack;
         /** How the parts divide the product, and the rows or columns in each. */
         Split split;
         int step;
@@ -750,6 +787,7 @@ final class VectorGemm {
             bPanels = null;
             bPrepacked = null;
             passB = null;
+            cPack = null;
             panelStates = null;
             shareNext = null;
         }
@@ -791,6 +829,10 @@ final class VectorGemm {
         float[] tile = ws.tile;
         boolean gatherA = gathersA(o.m, k);
         boolean aInPlace = o.aInPlace;
+        // C's partial sums in tile order: a row block's tiles, column panel by column panel, each
+        // PMR x NR floats, in the order the loops below visit them.
+        int nPad = roundUp(n1 - n0, NR);
+        float[] cPack = !rowsOuter && packedC(o, m1 - m0, nPad, kb0) ? ws.c((m1 - m0) * nPad) : null;
         for (int jc = n0; jc < n1; jc += nbMax) {
             int nb = Math.min(nbMax, n1 - jc);
             for (int pc = 0; pc < k; pc += kb0) {
@@ -822,6 +864,23 @@ final class VectorGemm {
                         for (int ir = 0; ir < mb; ir += PMR) {
                             for (int jr = 0; jr < nb; jr += NR) {
                                 if (aInPlace && ir + PMR <= mb) {
+                                    tileRowMajorA(o, tile, bPack, bBase + jr * kp, kb, ic, ir, jc, jr, nb, pc, first,
+                                            last, direct);
+                                } else {
+                                    tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, first,
+                                            last, direct);
+                                }
+                            }
+                        }
+                    } else if (cPack != null) {
+                        int base = (ic - m0) * nPad + (jc - n0) * mb;
+                        for (int jr = 0; jr < nb; jr += NR) {
+                            boolean fullColumns = jr + NR <= nb;
+                            for (int ir = 0; ir < mb; ir += PMR) {
+                                if (fullColumns && ir + PMR <= mb) {
+                                    packedCTile(o, cPack, base + jr * mb + ir * NR, aPack, a0 + ir * kp, bPack,
+                                            bBase + jr * kp, kp, kb, pc, ic + ir, jc + jr, aInPlace, first, last);
+                                } else if (aInPlace && ir + PMR <= mb) {
                                     tileRowMajorA(o, tile, bPack, bBase + jr * kp, kb, ic, ir, jc, jr, nb, pc, first,
                                             last, direct);
                                 } else {
@@ -930,6 +989,56 @@ final class VectorGemm {
     }
 
     /**
+     * Whether this product carries C's partial sums from one K block to the next in a buffer in tile
+     * order, each tile's PMR x NR floats together and the tiles in the order the loops visit them,
+     * instead of in C: where C is larger than L2, several K blocks deep, {@code C = A B} (alpha 1,
+     * beta 0, so every full tile stores straight from the registers), and at most
+     * {@link #PACKED_C_MAX} floats. In C a tile's rows are a row of C apart, so each K block reads
+     * them back from L3 or memory line by line, no prefetcher following, and (Java having no
+     * prefetch instruction) each line that misses stalls the kernel where it adds its sum to C. In
+     * tile order each tile's sums follow the last tile's in memory, the hardware prefetches them,
+     * and only the last K block writes C (the partial sums copied in just before its kernel runs,
+     * whose add then finds them in L1). The sums and their order are the same either way, so are the
+     * bits. Not with the rows outer, whose tiles already follow each other along C's rows.
+     */
+    private boolean packedC(Operands o, int rows, int nPad, int kb0) {
+        return packedC && o.alpha == 1f && o.beta == 0f && o.k > kb0
+                && (long) rows * nPad * Float.BYTES > l2 && (long) rows * nPad <= PACKED_C_MAX;
+    }
+
+    /**
+     * A full tile of a product whose partial sums are in tile order ({@link #packedC}) at
+     * {@code off} in {@code cPack}, for C's rows {@code [i, i + PMR)} and columns {@code [j, j + NR)},
+     * A packed at {@code a0} or read in place: the first K block stores its sum (with the bias)
+     * there, the ones after add to it, and the last adds to it in C, then applies the activation.
+     */
+    private static void packedCTile(Operands o, float[] cPack, int off, float[] aPack, int a0, float[] bPack, int b0,
+            int kp, int kb, int pc, int i, int j, boolean aInPlace, boolean first, boolean last) {
+        float[] dst = cPack;
+        int d = off;
+        int ld = NR;
+        if (last) {
+            dst = o.c;
+            d = o.cOff + i * o.n + j;
+            ld = o.n;
+            for (int r = 0; r < PMR; r++) {
+                FloatVector.fromArray(Simd.F, cPack, off + r * NR).intoArray(dst, d + r * ld);
+                FloatVector.fromArray(Simd.F, cPack, off + r * NR + L).intoArray(dst, d + r * ld + L);
+            }
+        }
+        float[] bias = first ? o.bias : null;
+        if (aInPlace) {
+            GemmKernel.multiplyRowMajorA6(kb, o.a, o.aOff + i * o.aRs + pc, o.aRs, bPack, b0, dst, d, ld, !first, bias,
+                    o.biasOff + j);
+        } else {
+            GemmKernel.multiplyPackedInto(kp, aPack, a0, bPack, b0, dst, d, ld, !first, bias, o.biasOff + j);
+        }
+        if (last && o.act != Activation.IDENTITY) {
+            activate(o, d, PMR, NR);
+        }
+    }
+
+    /**
      * {@link #tile} for a full row panel of a row-major A read in place ({@link #aInPlace}): rows
      * ic + ir to ic + ir + PMR of A from column pc, kb steps. A method of its own, so that the packed
      * path's tile keeps the code it had.
@@ -994,6 +1103,8 @@ final class VectorGemm {
         o.rowBlocks = rowBlocks;
         o.rowsOuter = rowsOuter;
         o.kb0 = kb0;
+        int nPad = roundUp(n, NR);
+        o.cPack = !rowsOuter && o.bPrepacked == null && packedC(o, m, nPad, kb0) ? ws.c(m * nPad) : null;
         for (int jc = 0; jc < n; jc += nbMax) {
             int nb = Math.min(nbMax, n - jc);
             int panels = ceilDiv(nb, NR);
@@ -1124,6 +1235,28 @@ final class VectorGemm {
                         panel(o, q, mine);
                     }
                     if (aInPlace && ir + PMR <= rows) {
+                        tileRowMajorA(o, tile, bPack, bBase + q * NR * kp, kb, ic, ir, o.jc, q * NR, o.nb, pc, first,
+                                last, direct);
+                    } else {
+                        tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb,
+                                first, last, direct);
+                    }
+                }
+            }
+        } else if (pack && o.cPack != null) {
+            // C's partial sums in tile order, laid out as blockPacked lays them out for one thread
+            // (whichever thread runs a part, its tiles' sums are in the same place in every pass).
+            int base = ic * roundUp(o.n, NR);
+            for (int i = 0; i < count; i++) {
+                int q = q0 + (start + i) % count;
+                panel(o, q, mine);
+                int j = o.jc + q * NR;
+                boolean fullColumns = q * NR + NR <= o.nb;
+                for (int ir = 0; ir < rows; ir += PMR) {
+                    if (fullColumns && ir + PMR <= rows) {
+                        packedCTile(o, o.cPack, base + j * rows + ir * NR, aPack, a0 + ir * kp, bPack,
+                                bBase + q * NR * kp, kp, kb, pc, ic + ir, j, aInPlace, first, last);
+                    } else if (aInPlace && ir + PMR <= rows) {
                         tileRowMajorA(o, tile, bPack, bBase + q * NR * kp, kb, ic, ir, o.jc, q * NR, o.nb, pc, first,
                                 last, direct);
                     } else {

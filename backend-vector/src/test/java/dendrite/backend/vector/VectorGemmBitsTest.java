@@ -144,6 +144,62 @@ class VectorGemmBitsTest {
     }
 
     /**
+     * A product whose C is larger than L2 and several K blocks deep carries its partial sums between
+     * the K blocks in a buffer in tile order ({@code VectorGemm.packedC}) and adds the last block's in
+     * C: the same sums in the same order as in C itself, with a bias and an activation, A packed and
+     * read in place, ragged edges (whose tiles keep their sums in C), every transpose combination,
+     * one thread (the GotoBLAS loops) and two or three (shared passes), B packed in each call or
+     * beforehand.
+     */
+    @Test
+    void carryingPartialSumsInTileOrderNeverChangesABit() {
+        // 301 x 261 x 500: rows of A 2,000 bytes apart, read in place; 200 x 700 x 1030: A packed, four
+        // K blocks; 64 x 2100 x 400: few rows, wide, two K blocks.
+        int[][] shapes = {{301, 261, 500}, {200, 700, 1030}, {64, 2100, 400}};
+        for (int[] shape : shapes) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            float[] a = random(m * 11L + k, m * k);
+            float[] b = random(n * 23L + k, k * n);
+            float[] bias = random(n + 3, n);
+            for (CacheSizes caches : new CacheSizes[] {CacheSizes.DEFAULT, new CacheSizes(8 << 10, 128 << 10)}) {
+                for (int t = 0; t < 4; t++) {
+                    boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                    for (int threads : new int[] {1, 2, 3}) {
+                        try (Parallel pool = new Parallel(threads)) {
+                            VectorGemm inC = new VectorGemm(pool, caches, false, false);
+                            VectorGemm inTileOrder = new VectorGemm(pool, caches, false, true);
+                            float[] want = new float[m * n];
+                            float[] got = new float[m * n];
+                            inC.gemm(transA, transB, m, n, k, 1f, a, 0, b, 0, 0f, want, 0, bias, 0, Activation.RELU,
+                                    0f);
+                            inTileOrder.gemm(transA, transB, m, n, k, 1f, a, 0, b, 0, 0f, got, 0, bias, 0,
+                                    Activation.RELU, 0f);
+                            float[] packed = new float[inTileOrder.packedBSize(n, k)];
+                            inTileOrder.packB(transB, n, k, b, 0, packed, 0);
+                            float[] prepacked = new float[m * n];
+                            if (!transA) {
+                                inTileOrder.gemmPrepackedB(transB, m, n, k, 1f, a, 0, b, 0, packed, 0, 0f, prepacked, 0,
+                                        bias, 0, Activation.RELU, 0f);
+                            }
+                            for (int i = 0; i < want.length; i++) {
+                                int at = i;
+                                String where = m + "x" + n + "x" + k + " transA " + transA + " transB " + transB
+                                        + ", caches " + caches + ", " + threads + " threads: element " + at;
+                                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                                        () -> where + " differs with the partial sums in tile order");
+                                if (!transA) {
+                                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(prepacked[i]),
+                                            () -> where + " differs with B packed beforehand");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * B packed beforehand ({@link VectorGemm#packB}, a predictor's weights) gives the bits of packing it
      * in each call, on every path (a few rows, narrow, small in place, packed, shared passes, which with
      * prepacked B run every K block of a part at once), with alpha, beta, a bias and an activation, on
