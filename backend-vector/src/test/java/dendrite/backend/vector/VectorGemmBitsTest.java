@@ -149,7 +149,7 @@ class VectorGemmBitsTest {
      * C: the same sums in the same order as in C itself, with a bias and an activation, A packed and
      * read in place, ragged edges (whose tiles keep their sums in C), every transpose combination,
      * one thread (the GotoBLAS loops) and two or three (shared passes), B packed in each call or
-     * beforehand.
+     * beforehand or by a panel packer (a convolution's columns), A also packed beforehand.
      */
     @Test
     void carryingPartialSumsInTileOrderNeverChangesABit() {
@@ -181,10 +181,30 @@ class VectorGemmBitsTest {
                                 inTileOrder.gemmPrepackedB(transB, m, n, k, 1f, a, 0, b, 0, packed, 0, 0f, prepacked, 0,
                                         bias, 0, Activation.RELU, 0f);
                             }
+                            float[] plain = new float[m * n];
+                            float[] byPanels = new float[m * n];
+                            float[] byPanelsPackedA = new float[m * n];
+                            if (!transB) {
+                                inC.gemm(transA, false, m, n, k, 1f, a, 0, b, 0, 0f, plain, 0, null, 0,
+                                        Activation.IDENTITY, 0f);
+                                VectorGemm.BPanels panels = (p0, kb, j0, nb, dst, dstOff, index) -> GemmPacking.packB(
+                                        b, 0, n, 1, p0, kb, j0, nb, dst, dstOff, index, false);
+                                inTileOrder.gemmPanels(transA, m, n, k, a, 0, null, 0, panels, 0f, byPanels, 0);
+                                float[] aPacked = new float[inTileOrder.packedASize(m, k)];
+                                inTileOrder.packA(transA, m, k, a, 0, aPacked, 0);
+                                inTileOrder.gemmPanels(transA, m, n, k, a, 0, aPacked, 0, panels, 0f, byPanelsPackedA, 0);
+                            }
                             for (int i = 0; i < want.length; i++) {
                                 int at = i;
                                 String where = m + "x" + n + "x" + k + " transA " + transA + " transB " + transB
                                         + ", caches " + caches + ", " + threads + " threads: element " + at;
+                                if (!transB) {
+                                    assertEquals(Float.floatToRawIntBits(plain[i]), Float.floatToRawIntBits(byPanels[i]),
+                                            () -> where + " differs with B packed by a panel packer");
+                                    assertEquals(Float.floatToRawIntBits(plain[i]),
+                                            Float.floatToRawIntBits(byPanelsPackedA[i]),
+                                            () -> where + " differs with A packed beforehand");
+                                }
                                 assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
                                         () -> where + " differs with the partial sums in tile order");
                                 if (!transA) {
