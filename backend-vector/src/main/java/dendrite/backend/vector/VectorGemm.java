@@ -872,27 +872,15 @@ final class VectorGemm {
                                 }
                             }
                         }
-                    } else if (cPack != null) {
+                    } else {
                         int base = (ic - m0) * nPad + (jc - n0) * mb;
                         for (int jr = 0; jr < nb; jr += NR) {
-                            boolean fullColumns = jr + NR <= nb;
+                            boolean packedColumns = cPack != null && jr + NR <= nb;
                             for (int ir = 0; ir < mb; ir += PMR) {
-                                if (fullColumns && ir + PMR <= mb) {
+                                if (packedColumns && ir + PMR <= mb) {
                                     packedCTile(o, cPack, base + jr * mb + ir * NR, aPack, a0 + ir * kp, bPack,
                                             bBase + jr * kp, kp, kb, pc, ic + ir, jc + jr, aInPlace, first, last);
                                 } else if (aInPlace && ir + PMR <= mb) {
-                                    tileRowMajorA(o, tile, bPack, bBase + jr * kp, kb, ic, ir, jc, jr, nb, pc, first,
-                                            last, direct);
-                                } else {
-                                    tile(o, tile, aPack, a0, bPack, bBase + jr * kp, kp, ic, ir, mb, jc, jr, nb, first,
-                                            last, direct);
-                                }
-                            }
-                        }
-                    } else {
-                        for (int jr = 0; jr < nb; jr += NR) {
-                            for (int ir = 0; ir < mb; ir += PMR) {
-                                if (aInPlace && ir + PMR <= mb) {
                                     tileRowMajorA(o, tile, bPack, bBase + jr * kp, kb, ic, ir, jc, jr, nb, pc, first,
                                             last, direct);
                                 } else {
@@ -1243,36 +1231,24 @@ final class VectorGemm {
                     }
                 }
             }
-        } else if (pack && o.cPack != null) {
-            // C's partial sums in tile order, laid out as blockPacked lays them out for one thread
-            // (whichever thread runs a part, its tiles' sums are in the same place in every pass).
-            int base = ic * roundUp(o.n, NR);
-            for (int i = 0; i < count; i++) {
-                int q = q0 + (start + i) % count;
-                panel(o, q, mine);
-                int j = o.jc + q * NR;
-                boolean fullColumns = q * NR + NR <= o.nb;
-                for (int ir = 0; ir < rows; ir += PMR) {
-                    if (fullColumns && ir + PMR <= rows) {
-                        packedCTile(o, o.cPack, base + j * rows + ir * NR, aPack, a0 + ir * kp, bPack,
-                                bBase + q * NR * kp, kp, kb, pc, ic + ir, j, aInPlace, first, last);
-                    } else if (aInPlace && ir + PMR <= rows) {
-                        tileRowMajorA(o, tile, bPack, bBase + q * NR * kp, kb, ic, ir, o.jc, q * NR, o.nb, pc, first,
-                                last, direct);
-                    } else {
-                        tile(o, tile, aPack, a0, bPack, bBase + q * NR * kp, kp, ic, ir, rows, o.jc, q * NR, o.nb,
-                                first, last, direct);
-                    }
-                }
-            }
         } else {
+            // With C's partial sums in tile order (only in a shared pass), laid out as blockPacked lays
+            // them out for one thread: whichever thread runs a part, its tiles' sums are in the same
+            // place in every pass.
+            float[] cPack = pack ? o.cPack : null;
+            int base = ic * roundUp(o.n, NR);
             for (int i = 0; i < count; i++) {
                 int q = q0 + (start + i) % count;
                 if (pack) {
                     panel(o, q, mine);
                 }
+                int j = o.jc + q * NR;
+                boolean packedColumns = cPack != null && q * NR + NR <= o.nb;
                 for (int ir = 0; ir < rows; ir += PMR) {
-                    if (aInPlace && ir + PMR <= rows) {
+                    if (packedColumns && ir + PMR <= rows) {
+                        packedCTile(o, cPack, base + j * rows + ir * NR, aPack, a0 + ir * kp, bPack,
+                                bBase + q * NR * kp, kp, kb, pc, ic + ir, j, aInPlace, first, last);
+                    } else if (aInPlace && ir + PMR <= rows) {
                         tileRowMajorA(o, tile, bPack, bBase + q * NR * kp, kb, ic, ir, o.jc, q * NR, o.nb, pc, first,
                                 last, direct);
                     } else {
