@@ -87,17 +87,23 @@ final class VectorGemm {
     /** Bytes from which B's rows are a page apart (see {@link #PANEL_GROUP}). */
     private static final int PAGE = 4096;
     /**
-     * Width of C (in floats) from which row panels are the outer loop, where L2 is at least
-     * {@link #ROWS_OUTER_L2}; see blockPacked.
+     * Width of C (in floats) from which row panels are the outer loop, where L2 and L1 are at least
+     * {@link #ROWS_OUTER_L2} and {@link #ROWS_OUTER_L1}; see blockPacked.
      */
     private static final int WIDE_C = 2048;
     /**
-     * L2 bytes from which wide products walk row panels outer. With rows outer a B block must stay in
-     * half of L2; with 512 KiB that is 176 columns, so A is packed again for every 176 columns of C
-     * (twelve times at N = 2048), and on AMD Zen 3 the column order was clearly faster there
-     * (benchmarks/README.md).
+     * L2 bytes from which wide products walk row panels outer, where L1 holds at least
+     * {@link #ROWS_OUTER_L1}. With rows outer a B block must stay in half of L2; with 512 KiB that is
+     * 176 columns, so A is packed again for every 176 columns of C (twelve times at N = 2048), and
+     * on AMD Zen 3 the column order was clearly faster there (benchmarks/README.md).
      */
     private static final int ROWS_OUTER_L2 = 1 << 20;
+    /**
+     * L1 bytes from which wide products walk row panels outer (with {@link #ROWS_OUTER_L2}): the
+     * order was chosen on a Zen 5 (48 KiB L1, 1 MiB L2); on a Zen 4, with the same L2 but 32 KiB of
+     * L1, the columns outer were clearly faster at N = 2048 (benchmarks/README.md).
+     */
+    private static final int ROWS_OUTER_L1 = 48 << 10;
     /**
      * Widest transposed B that is packed whole into the in-place path's edge panel (a 10-class layer's
      * forward pass), A read where it is. A constant rather than the vector length, so that the path, and
@@ -238,7 +244,7 @@ final class VectorGemm {
 
     /** A GEMM blocked for {@code caches}, packing as suits this CPU ({@link #packsByGathers}). */
     VectorGemm(Parallel parallel, CacheSizes caches) {
-        this(parallel, caches, packsByGathers(CpuVendor.DETECTED, L));
+        this(parallel, caches, packsByGathers(CpuVendor.DETECTED));
     }
 
     /**
@@ -267,7 +273,7 @@ final class VectorGemm {
         // every row panel and must stay in half of L2.
         this.nc = 4096;
         this.ncRowsOuter = Math.max(NR, (caches.l2() / 2) / (kc * 4) / NR * NR);
-        this.rowsOuterFrom = caches.l2() >= ROWS_OUTER_L2 ? WIDE_C : Integer.MAX_VALUE;
+        this.rowsOuterFrom = caches.l2() >= ROWS_OUTER_L2 && caches.l1() >= ROWS_OUTER_L1 ? WIDE_C : Integer.MAX_VALUE;
         this.l1 = caches.l1();
         this.l2 = caches.l2();
         this.workspaces = ThreadLocal.withInitial(Workspace::new);
@@ -293,19 +299,20 @@ final class VectorGemm {
 
     /**
      * Whether the packs that transpose (a transposed B, such as a dense layer's weights in its forward
-     * pass, and a row-major A) read with vector gathers: yes, except on AMD CPUs with 256-bit vectors.
-     * There, on Zen 3, copying element by element made the MLP's products 4-16 % faster (B) and a few
-     * per cent more (A), and transposing 8 x 8 blocks in registers ({@link GemmTranspose}) 8-28 %
-     * faster again than the copies, measured with both alternated in one JVM (benchmarks/README.md).
-     * Intel's gathers, and AMD's with 512-bit vectors, were not measured against either and are kept.
+     * pass, and a row-major A) read with vector gathers: yes, except on AMD CPUs. On Zen 3 (256-bit
+     * vectors), copying element by element made the MLP's products 4-16 % faster (B) and a few per
+     * cent more (A), and transposing 8 x 8 blocks in registers ({@link GemmTranspose}) 8-28 % faster
+     * again than the copies; on Zen 4 (512-bit vectors) the transposes in registers made the forward
+     * passes with a transposed B 6-25 % faster than gathers; both measured with the two alternated in
+     * one JVM (benchmarks/README.md). Intel's gathers were not measured against either and are kept.
      * {@value #GATHERS_PROPERTY} overrides it.
      */
-    static boolean packsByGathers(CpuVendor vendor, int lanes) {
+    static boolean packsByGathers(CpuVendor vendor) {
         String s = System.getProperty(GATHERS_PROPERTY);
         if ("true".equals(s) || "false".equals(s)) {
             return Boolean.parseBoolean(s);
         }
-        return !(vendor == CpuVendor.AMD && lanes == 8);
+        return vendor != CpuVendor.AMD;
     }
 
     /**
@@ -818,7 +825,7 @@ final class VectorGemm {
         // of C follows the previous one along its rows. Walking down a column panel instead jumps by
         // the row stride, which for such widths maps every row of a tile to the same cache set
         // (measured at N = 2048: 263 against 250 GFLOPS; at N <= 1024 the column order is faster).
-        // Not with a small L2 (see ROWS_OUTER_L2).
+        // Not with a small L2 or L1 (see ROWS_OUTER_L2).
         boolean rowsOuter = o.n >= rowsOuterFrom;
         int ncBlock = rowsOuter ? ncRowsOuter : nc;
         int nbMax = roundUp(ceilDiv(n1 - n0, ceilDiv(n1 - n0, ncBlock)), NR);
