@@ -18,17 +18,19 @@ class CpuVendorTest {
     }
 
     @Test
-    void transposingPacksGatherExceptOnAmdUnlessThePropertySaysOtherwise() {
+    void transposingPacksCopyOnlyOnAmdWith256BitVectorsUnlessThePropertySaysOtherwise() {
         String before = System.getProperty(VectorGemm.GATHERS_PROPERTY);
         try {
             System.clearProperty(VectorGemm.GATHERS_PROPERTY);
-            assertEquals(false, VectorGemm.packsByGathers(CpuVendor.AMD));
-            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.INTEL));
-            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.OTHER));
+            assertEquals(false, VectorGemm.packsByGathers(CpuVendor.AMD, 8));
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.AMD, 16));
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.INTEL, 8));
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.INTEL, 16));
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.OTHER, 8));
             System.setProperty(VectorGemm.GATHERS_PROPERTY, "true");
-            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.AMD));
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.AMD, 8));
             System.setProperty(VectorGemm.GATHERS_PROPERTY, "false");
-            assertEquals(false, VectorGemm.packsByGathers(CpuVendor.INTEL));
+            assertEquals(false, VectorGemm.packsByGathers(CpuVendor.INTEL, 16));
         } finally {
             if (before == null) {
                 System.clearProperty(VectorGemm.GATHERS_PROPERTY);
