@@ -30,7 +30,9 @@ import jdk.incubator.vector.FloatVector;
  *   <li>The in-place kernels ({@link #multiply} and its forms) are {@link #MR} = 8 rows: they
  *       serve small and short products, where a shorter tile wastes less at the ragged edges. With
  *       AVX2, products with a long inner dimension run {@link #multiplySix} instead (see
- *       {@link #SIX_ROWS_IN_PLACE}), or {@link #multiplySixRowMajor} where A is not transposed.</li>
+ *       {@link #SIX_ROWS_IN_PLACE}), or {@link #multiplySixRowMajor} where A is not transposed; with
+ *       AVX-512, products of 9 to 12 rows (and others that 12-row panels fit no worse) run
+ *       {@link #multiplyTwelve} ({@link #TWELVE_ROWS_IN_PLACE}).</li>
  * </ul>
  *
  * <p>A last packed row panel of at most four rows runs {@link #multiplyPacked4} instead of the 12-row
@@ -65,6 +67,11 @@ final class GemmKernel {
      * kernel is still the faster: its fewer, taller tiles cost less around the loop.)
      */
     static final boolean SIX_ROWS_IN_PLACE = L < 16;
+    /**
+     * Whether products of 9 to 12 rows run the in-place {@link #multiplyTwelve}: with 32 vector
+     * registers (AVX-512), where its 24 accumulators fit.
+     */
+    static final boolean TWELVE_ROWS_IN_PLACE = L >= 16;
     /**
      * Rows of the packed kernels' register tile (see the class comment): 12 with 32 vector
      * registers (AVX-512), 6 with 16 (AVX2).
@@ -867,6 +874,134 @@ final class GemmKernel {
         c41.intoArray(c, c0 + 4 * ldc + L);
         c50.intoArray(c, c0 + 5 * ldc);
         c51.intoArray(c, c0 + 5 * ldc + L);
+    }
+
+    /**
+     * {@link #multiply} with 12 rows ({@code rows} at most 12): 24 accumulators, two B vectors and a
+     * broadcast, for 32 vector registers ({@link #TWELVE_ROWS_IN_PLACE}). A product of 9 to 12 rows (a
+     * 10-class layer's weight gradient) then makes one pass over B instead of two 8-row ones.
+     */
+    static void multiplyTwelve(int kc, int rows, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
+            float[] c, int c0, int ldc, float[] bias, int biasOff) {
+        FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
+        FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
+        FloatVector c2_0 = FloatVector.zero(F), c2_1 = FloatVector.zero(F);
+        FloatVector c3_0 = FloatVector.zero(F), c3_1 = FloatVector.zero(F);
+        FloatVector c4_0 = FloatVector.zero(F), c4_1 = FloatVector.zero(F);
+        FloatVector c5_0 = FloatVector.zero(F), c5_1 = FloatVector.zero(F);
+        FloatVector c6_0 = FloatVector.zero(F), c6_1 = FloatVector.zero(F);
+        FloatVector c7_0 = FloatVector.zero(F), c7_1 = FloatVector.zero(F);
+        FloatVector c8_0 = FloatVector.zero(F), c8_1 = FloatVector.zero(F);
+        FloatVector c9_0 = FloatVector.zero(F), c9_1 = FloatVector.zero(F);
+        FloatVector c10_0 = FloatVector.zero(F), c10_1 = FloatVector.zero(F);
+        FloatVector c11_0 = FloatVector.zero(F), c11_1 = FloatVector.zero(F);
+        // Rows past the last (rows < 12) read the last row again: their sums go to tile rows that are not stored.
+        int last = rows - 1;
+        int r1 = Math.min(1, last) * aRow;
+        int r2 = Math.min(2, last) * aRow;
+        int r3 = Math.min(3, last) * aRow;
+        int r4 = Math.min(4, last) * aRow;
+        int r5 = Math.min(5, last) * aRow;
+        int r6 = Math.min(6, last) * aRow;
+        int r7 = Math.min(7, last) * aRow;
+        int r8 = Math.min(8, last) * aRow;
+        int r9 = Math.min(9, last) * aRow;
+        int r10 = Math.min(10, last) * aRow;
+        int r11 = Math.min(11, last) * aRow;
+        for (int p = 0; p < kc; p++) {
+            int ap = a0 + p * aStep;
+            int bp = b0 + p * bStep;
+            FloatVector b0v = FloatVector.fromArray(F, b, bp);
+            FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
+            FloatVector x = FloatVector.broadcast(F, a[ap]);
+            c0_0 = FMA ? x.fma(b0v, c0_0) : x.mul(b0v).add(c0_0);
+            c0_1 = FMA ? x.fma(b1v, c0_1) : x.mul(b1v).add(c0_1);
+            x = FloatVector.broadcast(F, a[ap + r1]);
+            c1_0 = FMA ? x.fma(b0v, c1_0) : x.mul(b0v).add(c1_0);
+            c1_1 = FMA ? x.fma(b1v, c1_1) : x.mul(b1v).add(c1_1);
+            x = FloatVector.broadcast(F, a[ap + r2]);
+            c2_0 = FMA ? x.fma(b0v, c2_0) : x.mul(b0v).add(c2_0);
+            c2_1 = FMA ? x.fma(b1v, c2_1) : x.mul(b1v).add(c2_1);
+            x = FloatVector.broadcast(F, a[ap + r3]);
+            c3_0 = FMA ? x.fma(b0v, c3_0) : x.mul(b0v).add(c3_0);
+            c3_1 = FMA ? x.fma(b1v, c3_1) : x.mul(b1v).add(c3_1);
+            x = FloatVector.broadcast(F, a[ap + r4]);
+            c4_0 = FMA ? x.fma(b0v, c4_0) : x.mul(b0v).add(c4_0);
+            c4_1 = FMA ? x.fma(b1v, c4_1) : x.mul(b1v).add(c4_1);
+            x = FloatVector.broadcast(F, a[ap + r5]);
+            c5_0 = FMA ? x.fma(b0v, c5_0) : x.mul(b0v).add(c5_0);
+            c5_1 = FMA ? x.fma(b1v, c5_1) : x.mul(b1v).add(c5_1);
+            x = FloatVector.broadcast(F, a[ap + r6]);
+            c6_0 = FMA ? x.fma(b0v, c6_0) : x.mul(b0v).add(c6_0);
+            c6_1 = FMA ? x.fma(b1v, c6_1) : x.mul(b1v).add(c6_1);
+            x = FloatVector.broadcast(F, a[ap + r7]);
+            c7_0 = FMA ? x.fma(b0v, c7_0) : x.mul(b0v).add(c7_0);
+            c7_1 = FMA ? x.fma(b1v, c7_1) : x.mul(b1v).add(c7_1);
+            x = FloatVector.broadcast(F, a[ap + r8]);
+            c8_0 = FMA ? x.fma(b0v, c8_0) : x.mul(b0v).add(c8_0);
+            c8_1 = FMA ? x.fma(b1v, c8_1) : x.mul(b1v).add(c8_1);
+            x = FloatVector.broadcast(F, a[ap + r9]);
+            c9_0 = FMA ? x.fma(b0v, c9_0) : x.mul(b0v).add(c9_0);
+            c9_1 = FMA ? x.fma(b1v, c9_1) : x.mul(b1v).add(c9_1);
+            x = FloatVector.broadcast(F, a[ap + r10]);
+            c10_0 = FMA ? x.fma(b0v, c10_0) : x.mul(b0v).add(c10_0);
+            c10_1 = FMA ? x.fma(b1v, c10_1) : x.mul(b1v).add(c10_1);
+            x = FloatVector.broadcast(F, a[ap + r11]);
+            c11_0 = FMA ? x.fma(b0v, c11_0) : x.mul(b0v).add(c11_0);
+            c11_1 = FMA ? x.fma(b1v, c11_1) : x.mul(b1v).add(c11_1);
+        }
+        if (bias != null) {
+            FloatVector bias0 = FloatVector.fromArray(F, bias, biasOff);
+            FloatVector bias1 = FloatVector.fromArray(F, bias, biasOff + L);
+            c0_0 = c0_0.add(bias0);
+            c0_1 = c0_1.add(bias1);
+            c1_0 = c1_0.add(bias0);
+            c1_1 = c1_1.add(bias1);
+            c2_0 = c2_0.add(bias0);
+            c2_1 = c2_1.add(bias1);
+            c3_0 = c3_0.add(bias0);
+            c3_1 = c3_1.add(bias1);
+            c4_0 = c4_0.add(bias0);
+            c4_1 = c4_1.add(bias1);
+            c5_0 = c5_0.add(bias0);
+            c5_1 = c5_1.add(bias1);
+            c6_0 = c6_0.add(bias0);
+            c6_1 = c6_1.add(bias1);
+            c7_0 = c7_0.add(bias0);
+            c7_1 = c7_1.add(bias1);
+            c8_0 = c8_0.add(bias0);
+            c8_1 = c8_1.add(bias1);
+            c9_0 = c9_0.add(bias0);
+            c9_1 = c9_1.add(bias1);
+            c10_0 = c10_0.add(bias0);
+            c10_1 = c10_1.add(bias1);
+            c11_0 = c11_0.add(bias0);
+            c11_1 = c11_1.add(bias1);
+        }
+        c0_0.intoArray(c, c0);
+        c0_1.intoArray(c, c0 + L);
+        c1_0.intoArray(c, c0 + 1 * ldc);
+        c1_1.intoArray(c, c0 + 1 * ldc + L);
+        c2_0.intoArray(c, c0 + 2 * ldc);
+        c2_1.intoArray(c, c0 + 2 * ldc + L);
+        c3_0.intoArray(c, c0 + 3 * ldc);
+        c3_1.intoArray(c, c0 + 3 * ldc + L);
+        c4_0.intoArray(c, c0 + 4 * ldc);
+        c4_1.intoArray(c, c0 + 4 * ldc + L);
+        c5_0.intoArray(c, c0 + 5 * ldc);
+        c5_1.intoArray(c, c0 + 5 * ldc + L);
+        c6_0.intoArray(c, c0 + 6 * ldc);
+        c6_1.intoArray(c, c0 + 6 * ldc + L);
+        c7_0.intoArray(c, c0 + 7 * ldc);
+        c7_1.intoArray(c, c0 + 7 * ldc + L);
+        c8_0.intoArray(c, c0 + 8 * ldc);
+        c8_1.intoArray(c, c0 + 8 * ldc + L);
+        c9_0.intoArray(c, c0 + 9 * ldc);
+        c9_1.intoArray(c, c0 + 9 * ldc + L);
+        c10_0.intoArray(c, c0 + 10 * ldc);
+        c10_1.intoArray(c, c0 + 10 * ldc + L);
+        c11_0.intoArray(c, c0 + 11 * ldc);
+        c11_1.intoArray(c, c0 + 11 * ldc + L);
     }
 
     /**

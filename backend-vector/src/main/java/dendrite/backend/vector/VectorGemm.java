@@ -1345,7 +1345,7 @@ final class VectorGemm {
         // for the rows they lack: kernels of their own for 4, 2 and 1 rows ran too seldom for the JIT to
         // compile them, and interpreted Vector API code allocates every vector (half a megabyte per
         // training step of a CNN).
-        int height = GemmKernel.SIX_ROWS_IN_PLACE && k > SMALL_K ? 6 : MR;
+        int height = inPlaceHeight(m1 - m0, k);
         for (int i = m0; i < m1; i += height) {
             int rows = Math.min(height, m1 - i);
             int a0 = o.aOff + i * o.aRs;
@@ -1356,8 +1356,12 @@ final class VectorGemm {
                 int b0 = edge ? 0 : o.bOff + j;
                 int bStep = edge ? NR : o.bRs;
                 if (nr <= L) {
-                    GemmKernel.multiplyNarrow(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, tile);
-                    store(o, tile, i, rows, j, nr, true, true);
+                    // The one-vector kernel is MR rows tall: a taller panel runs it in MR-row pieces.
+                    for (int r = 0; r < rows; r += MR) {
+                        int piece = Math.min(MR, rows - r);
+                        GemmKernel.multiplyNarrow(k, piece, o.a, a0 + r * o.aRs, o.aRs, o.aCs, b, b0, bStep, tile);
+                        store(o, tile, i + r, piece, j, nr, true, true);
+                    }
                     continue;
                 }
                 // Full tiles straight into C when the store is a plain copy; the others through the tile.
@@ -1368,6 +1372,9 @@ final class VectorGemm {
                 float[] bias = full ? o.bias : null;
                 if (height == MR) {
                     GemmKernel.multiply(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, c, c0, ldc, bias, o.biasOff + j);
+                } else if (height == 12) {
+                    GemmKernel.multiplyTwelve(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, c, c0, ldc, bias,
+                            o.biasOff + j);
                 } else if (o.aCs == 1) {
                     GemmKernel.multiplySixRowMajor(k, rows, o.a, a0, o.aRs, b, b0, bStep, c, c0, ldc, bias,
                             o.biasOff + j);
@@ -1382,6 +1389,24 @@ final class VectorGemm {
                 }
             }
         }
+    }
+
+    /**
+     * Rows of the in-place kernel's panels for a share of {@code rows} rows and depth k: 6 with AVX2
+     * where k is long ({@link GemmKernel#SIX_ROWS_IN_PLACE}); with AVX-512, 12 where 12-row panels
+     * compute no more rows than 8-row ones (9 to 12 rows, 17 to 24, ...; {@link GemmKernel#multiplyTwelve}):
+     * a 10-class layer's weight gradient (10 x 128 x 128) took 0.72 of the time, while 128 rows, which
+     * 12-row panels would pad to 132, keep 8 (benchmarks/README.md). Which kernel computes a row never
+     * changes the order of its sums.
+     */
+    private static int inPlaceHeight(int rows, int k) {
+        if (GemmKernel.SIX_ROWS_IN_PLACE && k > SMALL_K) {
+            return 6;
+        }
+        if (GemmKernel.TWELVE_ROWS_IN_PLACE && (rows + 11) / 12 * 12 <= (rows + MR - 1) / MR * MR) {
+            return 12;
+        }
+        return MR;
     }
 
     /**

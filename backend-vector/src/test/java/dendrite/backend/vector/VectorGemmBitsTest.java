@@ -28,11 +28,13 @@ class VectorGemmBitsTest {
      * read in place over three K blocks ({@code VectorGemm.aInPlace}, with 6-row panels), with a ragged
      * last row panel (five rows, packed) and last column panel (12 columns, and 4: the narrow kernel),
      * over K blocks of an odd depth (225, which the packed kernels pad with a zero row), and a dense
-     * layer's forward pass on a batch of 128 (a last panel of two rows).
+     * layer's forward pass on a batch of 128 (a last panel of two rows); with AVX-512, products of 10
+     * and 20 rows in place (12-row panels, the second with an 8-row one and a narrow last column panel).
      */
     private static final int[][] SHAPES = {
         {7, 9, 40}, {64, 64, 64}, {37, 53, 700}, {200, 150, 1000}, {5, 2100, 400}, {130, 70, 29}, {300, 17, 337},
-        {301, 261, 500}, {40, 2100, 400}, {64, 96, 700}, {131, 60, 784}, {131, 100, 784}, {131, 100, 675}, {128, 256, 784}};
+        {301, 261, 500}, {40, 2100, 400}, {64, 96, 700}, {131, 60, 784}, {131, 100, 784}, {131, 100, 675}, {128, 256, 784},
+        {10, 128, 128}, {20, 70, 50}};
 
     @Test
     void theCacheBlocksTheTileAndTheThreadsNeverChangeABit() {
