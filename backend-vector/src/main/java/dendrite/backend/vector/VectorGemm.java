@@ -24,7 +24,7 @@ import java.util.function.IntConsumer;
  *         pack A[ic.., pc..] into PMR x KC panels         (the block stays in L2)
  *         for each NR-panel of B, for each PMR-panel of A: micro-kernel, then store
  * </pre>
- * (For C 2048 or more wide the last two loops swap where L2 holds at least 1 MiB; see
+ * (For C 2048 or more wide the last two loops swap where L2 holds at least 1 MiB and L1 48 KiB; see
  * {@code blockPacked}. With 6-row panels a row-major A is mostly read where it lies instead of
  * packed; see {@code aInPlace}. Where C is larger than L2, each K block but the last keeps its
  * partial sums in a buffer in tile order, which the hardware prefetches, rather than in C; see
