@@ -204,13 +204,18 @@ final class GemmPacking {
      * copies were slower than the gathers on AMD Zen 3 (benchmarks/README.md).
      */
     private static void transposeBColumns(float[] b, int src, int cs, int kb, int kp, int nb, float[] dst, int dstOff) {
-        int blocks = GemmTranspose.AVAILABLE ? kb / 8 : 0;
+        // With 512-bit vectors the blocks go two at a time (rows8Pairs), an odd last one copied below.
+        int blocks = !GemmTranspose.AVAILABLE ? 0 : GemmTranspose.PAIRS ? kb / 16 * 2 : kb / 8;
         for (int q = 0; q < nb; q += NR) {
             int panel = dstOff + q * kp;
             int cols = Math.min(NR, nb - q);
             int transposed = blocks == 0 ? 0 : cols / 8 * 8;
             for (int j = 0; j < transposed; j += 8) {
-                GemmTranspose.rows8(b, src + (q + j) * cs, cs, blocks, dst, panel + j, NR);
+                if (GemmTranspose.PAIRS) {
+                    GemmTranspose.rows8Pairs(b, src + (q + j) * cs, cs, blocks, dst, panel + j, NR);
+                } else {
+                    GemmTranspose.rows8(b, src + (q + j) * cs, cs, blocks, dst, panel + j, NR);
+                }
             }
             for (int j = 0; j < cols; j++) {
                 int s = src + (q + j) * cs;

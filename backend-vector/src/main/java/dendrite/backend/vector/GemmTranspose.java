@@ -99,6 +99,91 @@ final class GemmTranspose {
         }
     }
 
+    /** The preferred species when it holds two blocks' rows side by side (AVX-512), else unused. */
+    private static final VectorSpecies<Float> W = FloatVector.SPECIES_PREFERRED;
+    /** Whether {@link #rows8Pairs} runs: 16-lane vectors, two 8 x 8 blocks at a time. */
+    static final boolean PAIRS = W.length() == 16;
+    private static final VectorShuffle<Float> W_SWAP2 = VectorShuffle.fromOp(W, i -> i ^ 2);
+    private static final VectorShuffle<Float> W_SWAP4 = VectorShuffle.fromOp(W, i -> i ^ 4);
+    private static final VectorMask<Float> W_HIGH1 = VectorMask.fromLong(W, 0b1010101010101010L);
+    private static final VectorMask<Float> W_HIGH2 = VectorMask.fromLong(W, 0b1100110011001100L);
+    private static final VectorMask<Float> W_HIGH4 = VectorMask.fromLong(W, 0b1111000011110000L);
+    /** The lower and upper eight lanes: one block's column each. */
+    private static final VectorMask<Float> W_LOW8 = VectorMask.fromLong(W, 0x00FFL);
+    private static final VectorMask<Float> W_HIGH8 = VectorMask.fromLong(W, 0xFF00L);
+
+    private static FloatVector upW(FloatVector v) {
+        return v.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 32).reinterpretAsFloats();
+    }
+
+    private static FloatVector downW(FloatVector v) {
+        return v.reinterpretAsLongs().lanewise(VectorOperators.LSHR, 32).reinterpretAsFloats();
+    }
+
+    /**
+     * {@link #rows8} with 512-bit vectors ({@link #PAIRS}), for an even number of blocks: each vector
+     * holds one row of two neighbouring blocks (16 floats), every stage works within each half as
+     * rows8 does on one block, and each result's halves are stored as the two blocks' columns. The
+     * same panels as rows8, without 256-bit vectors in a JVM whose kernels run 512-bit ones (mixing
+     * the two made C2 leave other kernels to the Java fallback; benchmarks/README.md).
+     */
+    static void rows8Pairs(float[] src, int s, int rs, int blocks, float[] dst, int d, int ds) {
+        for (int blk = 0; blk + 1 < blocks; blk += 2) {
+            int from = s + 8 * blk;
+            int to = d + 8 * blk * ds;
+            // The upper half's column c goes 8 columns further: its store starts 8 floats before it.
+            int to2 = to + 8 * ds - 8;
+            FloatVector v0 = FloatVector.fromArray(W, src, from);
+            FloatVector v1 = FloatVector.fromArray(W, src, from + rs);
+            FloatVector v2 = FloatVector.fromArray(W, src, from + 2 * rs);
+            FloatVector v3 = FloatVector.fromArray(W, src, from + 3 * rs);
+            FloatVector v4 = FloatVector.fromArray(W, src, from + 4 * rs);
+            FloatVector v5 = FloatVector.fromArray(W, src, from + 5 * rs);
+            FloatVector v6 = FloatVector.fromArray(W, src, from + 6 * rs);
+            FloatVector v7 = FloatVector.fromArray(W, src, from + 7 * rs);
+            FloatVector a0 = v0.blend(upW(v1), W_HIGH1);
+            FloatVector a1 = downW(v0).blend(v1, W_HIGH1);
+            FloatVector a2 = v2.blend(upW(v3), W_HIGH1);
+            FloatVector a3 = downW(v2).blend(v3, W_HIGH1);
+            FloatVector a4 = v4.blend(upW(v5), W_HIGH1);
+            FloatVector a5 = downW(v4).blend(v5, W_HIGH1);
+            FloatVector a6 = v6.blend(upW(v7), W_HIGH1);
+            FloatVector a7 = downW(v6).blend(v7, W_HIGH1);
+            FloatVector c0 = a0.blend(a2.rearrange(W_SWAP2), W_HIGH2);
+            FloatVector c2 = a0.rearrange(W_SWAP2).blend(a2, W_HIGH2);
+            FloatVector c1 = a1.blend(a3.rearrange(W_SWAP2), W_HIGH2);
+            FloatVector c3 = a1.rearrange(W_SWAP2).blend(a3, W_HIGH2);
+            FloatVector c4 = a4.blend(a6.rearrange(W_SWAP2), W_HIGH2);
+            FloatVector c6 = a4.rearrange(W_SWAP2).blend(a6, W_HIGH2);
+            FloatVector c5 = a5.blend(a7.rearrange(W_SWAP2), W_HIGH2);
+            FloatVector c7 = a5.rearrange(W_SWAP2).blend(a7, W_HIGH2);
+            FloatVector x0 = c0.blend(c4.rearrange(W_SWAP4), W_HIGH4);
+            FloatVector x1 = c1.blend(c5.rearrange(W_SWAP4), W_HIGH4);
+            FloatVector x2 = c2.blend(c6.rearrange(W_SWAP4), W_HIGH4);
+            FloatVector x3 = c3.blend(c7.rearrange(W_SWAP4), W_HIGH4);
+            FloatVector x4 = c0.rearrange(W_SWAP4).blend(c4, W_HIGH4);
+            FloatVector x5 = c1.rearrange(W_SWAP4).blend(c5, W_HIGH4);
+            FloatVector x6 = c2.rearrange(W_SWAP4).blend(c6, W_HIGH4);
+            FloatVector x7 = c3.rearrange(W_SWAP4).blend(c7, W_HIGH4);
+            x0.intoArray(dst, to, W_LOW8);
+            x0.intoArray(dst, to2, W_HIGH8);
+            x1.intoArray(dst, to + ds, W_LOW8);
+            x1.intoArray(dst, to2 + ds, W_HIGH8);
+            x2.intoArray(dst, to + 2 * ds, W_LOW8);
+            x2.intoArray(dst, to2 + 2 * ds, W_HIGH8);
+            x3.intoArray(dst, to + 3 * ds, W_LOW8);
+            x3.intoArray(dst, to2 + 3 * ds, W_HIGH8);
+            x4.intoArray(dst, to + 4 * ds, W_LOW8);
+            x4.intoArray(dst, to2 + 4 * ds, W_HIGH8);
+            x5.intoArray(dst, to + 5 * ds, W_LOW8);
+            x5.intoArray(dst, to2 + 5 * ds, W_HIGH8);
+            x6.intoArray(dst, to + 6 * ds, W_LOW8);
+            x6.intoArray(dst, to2 + 6 * ds, W_HIGH8);
+            x7.intoArray(dst, to + 7 * ds, W_LOW8);
+            x7.intoArray(dst, to2 + 7 * ds, W_HIGH8);
+        }
+    }
+
     /**
      * {@link #rows8} for 6 rows, the panel height of the AVX2 kernels: column c of block b (6
      * floats) at {@code dst[d + (8 * b + c) * ds]}, {@code ds} at least 6, but each store writes 8

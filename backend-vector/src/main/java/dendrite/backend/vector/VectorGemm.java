@@ -244,7 +244,7 @@ final class VectorGemm {
 
     /** A GEMM blocked for {@code caches}, packing as suits this CPU ({@link #packsByGathers}). */
     VectorGemm(Parallel parallel, CacheSizes caches) {
-        this(parallel, caches, packsByGathers(CpuVendor.DETECTED, L));
+        this(parallel, caches, packsByGathers(CpuVendor.DETECTED));
     }
 
     /**
@@ -299,23 +299,20 @@ final class VectorGemm {
 
     /**
      * Whether the packs that transpose (a transposed B, such as a dense layer's weights in its forward
-     * pass, and a row-major A) read with vector gathers: yes, except on AMD CPUs with 256-bit vectors.
-     * There, on Zen 3, copying element by element made the MLP's products 4-16 % faster (B) and a few
-     * per cent more (A), and transposing 8 x 8 blocks in registers ({@link GemmTranspose}) 8-28 %
-     * faster again than the copies, measured with both alternated in one JVM (benchmarks/README.md).
-     * On Zen 4 (512-bit vectors) those transposes were 6-25 % faster than the gathers too, but they
-     * are 256-bit vectors in a JVM whose other kernels run 512-bit ones, and in the full test run C2
-     * then left a convolution's 512-bit copies to the Vector API's Java fallback (2.4 MB allocated
-     * per training step, SteadyStepBytesTest): with 512-bit vectors the gathers stay until the
-     * transposes have a 512-bit form. Intel's gathers were not measured against either.
-     * {@value #GATHERS_PROPERTY} overrides it.
+     * pass, and a row-major A) read with vector gathers: yes, except on AMD CPUs. On Zen 3 (256-bit
+     * vectors), copying element by element made the MLP's products 4-16 % faster (B) and a few per
+     * cent more (A), and transposing 8 x 8 blocks in registers ({@link GemmTranspose}) 8-28 % faster
+     * again than the copies; on Zen 4 (512-bit vectors, two blocks at a time) the transposes made the
+     * forward passes with a transposed B 6-25 % faster than the gathers; both measured with the two
+     * alternated in one JVM (benchmarks/README.md). Intel's gathers were not measured against either
+     * and are kept. {@value #GATHERS_PROPERTY} overrides it.
      */
-    static boolean packsByGathers(CpuVendor vendor, int lanes) {
+    static boolean packsByGathers(CpuVendor vendor) {
         String s = System.getProperty(GATHERS_PROPERTY);
         if ("true".equals(s) || "false".equals(s)) {
             return Boolean.parseBoolean(s);
         }
-        return !(vendor == CpuVendor.AMD && lanes == 8);
+        return vendor != CpuVendor.AMD;
     }
 
     /**

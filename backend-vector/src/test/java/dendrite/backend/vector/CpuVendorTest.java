@@ -18,19 +18,17 @@ class CpuVendorTest {
     }
 
     @Test
-    void transposingPacksCopyOnlyOnAmdWith256BitVectorsUnlessThePropertySaysOtherwise() {
+    void transposingPacksGatherExceptOnAmdUnlessThePropertySaysOtherwise() {
         String before = System.getProperty(VectorGemm.GATHERS_PROPERTY);
         try {
             System.clearProperty(VectorGemm.GATHERS_PROPERTY);
-            assertEquals(false, VectorGemm.packsByGathers(CpuVendor.AMD, 8));
-            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.AMD, 16));
-            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.INTEL, 8));
-            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.INTEL, 16));
-            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.OTHER, 8));
+            assertEquals(false, VectorGemm.packsByGathers(CpuVendor.AMD));
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.INTEL));
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.OTHER));
             System.setProperty(VectorGemm.GATHERS_PROPERTY, "true");
-            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.AMD, 8));
+            assertEquals(true, VectorGemm.packsByGathers(CpuVendor.AMD));
             System.setProperty(VectorGemm.GATHERS_PROPERTY, "false");
-            assertEquals(false, VectorGemm.packsByGathers(CpuVendor.INTEL, 16));
+            assertEquals(false, VectorGemm.packsByGathers(CpuVendor.INTEL));
         } finally {
             if (before == null) {
                 System.clearProperty(VectorGemm.GATHERS_PROPERTY);
