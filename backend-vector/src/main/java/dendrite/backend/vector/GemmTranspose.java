@@ -20,7 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * shifts made a transpose of rows in L1 12-15 % faster than all-permutation stages).
  *
  * <p>The blocks are 8 floats wide whatever the CPU's vector width: 256-bit vectors, which every CPU
- * with {@link #AVAILABLE} runs natively (AVX2, and AVX-512's 256-bit forms).
+ * with {@link #AVAILABLE} runs natively (AVX2, and AVX-512's 256-bit forms). With 512-bit vectors
+ * {@link #rows8Pairs} takes two blocks at once instead, so that no 256-bit vector runs beside the
+ * other kernels' 512-bit ones (see there).
  */
 final class GemmTranspose {
     /**
