@@ -114,14 +114,6 @@ final class GemmTranspose {
     private static final VectorMask<Float> W_LOW8 = VectorMask.fromLong(W, 0x00FFL);
     private static final VectorMask<Float> W_HIGH8 = VectorMask.fromLong(W, 0xFF00L);
 
-    private static FloatVector upW(FloatVector v) {
-        return v.reinterpretAsLongs().lanewise(VectorOperators.LSHL, 32).reinterpretAsFloats();
-    }
-
-    private static FloatVector downW(FloatVector v) {
-        return v.reinterpretAsLongs().lanewise(VectorOperators.LSHR, 32).reinterpretAsFloats();
-    }
-
     /**
      * {@link #rows8} with 512-bit vectors ({@link #PAIRS}), for an even number of blocks: each vector
      * holds one row of two neighbouring blocks (16 floats), every stage works within each half as
@@ -143,14 +135,14 @@ final class GemmTranspose {
             FloatVector v5 = FloatVector.fromArray(W, src, from + 5 * rs);
             FloatVector v6 = FloatVector.fromArray(W, src, from + 6 * rs);
             FloatVector v7 = FloatVector.fromArray(W, src, from + 7 * rs);
-            FloatVector a0 = v0.blend(upW(v1), W_HIGH1);
-            FloatVector a1 = downW(v0).blend(v1, W_HIGH1);
-            FloatVector a2 = v2.blend(upW(v3), W_HIGH1);
-            FloatVector a3 = downW(v2).blend(v3, W_HIGH1);
-            FloatVector a4 = v4.blend(upW(v5), W_HIGH1);
-            FloatVector a5 = downW(v4).blend(v5, W_HIGH1);
-            FloatVector a6 = v6.blend(upW(v7), W_HIGH1);
-            FloatVector a7 = downW(v6).blend(v7, W_HIGH1);
+            FloatVector a0 = v0.blend(up(v1), W_HIGH1);
+            FloatVector a1 = down(v0).blend(v1, W_HIGH1);
+            FloatVector a2 = v2.blend(up(v3), W_HIGH1);
+            FloatVector a3 = down(v2).blend(v3, W_HIGH1);
+            FloatVector a4 = v4.blend(up(v5), W_HIGH1);
+            FloatVector a5 = down(v4).blend(v5, W_HIGH1);
+            FloatVector a6 = v6.blend(up(v7), W_HIGH1);
+            FloatVector a7 = down(v6).blend(v7, W_HIGH1);
             FloatVector c0 = a0.blend(a2.rearrange(W_SWAP2), W_HIGH2);
             FloatVector c2 = a0.rearrange(W_SWAP2).blend(a2, W_HIGH2);
             FloatVector c1 = a1.blend(a3.rearrange(W_SWAP2), W_HIGH2);
