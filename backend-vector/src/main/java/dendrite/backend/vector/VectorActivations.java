@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Activation functions and their derivatives over ranges of a {@code float[]}, a vector at a
  * time with a masked tail. The formulas are the scalar backend's ({@code ScalarActivations}).
- * sigmoid and both GELUs use {@link VectorMath}'s exp, with a scalar tail that gives the same bits, so
- * their results do not depend on when the JIT compiles them; tanh and softplus use the Vector
- * API's {@code TANH}, {@code LOG1P} and {@code EXPM1}, which C2 compiles to the SVML routines
- * (about 1 ulp in float, but not always the same bits as the interpreter's {@code Math} calls).
+ * sigmoid, tanh ({@link VectorTanh}), softplus ({@link VectorSoftplus}) and both GELUs use
+ * {@link VectorMath}'s exp, with a scalar tail that gives the same bits, so their results do not
+ * depend on when the JIT compiles them (the Vector API's {@code TANH}, {@code LOG1P} and
+ * {@code EXPM1}, which C2 compiles to SVML and the interpreter to {@code Math} calls, did).
  *
  * <p>Each activation has its own small method: a switch inside a loop would make C2 merge vectors
  * of different cases and box them, and one method holding every loop was too big for C1 ("out of
@@ -50,10 +50,10 @@ final class VectorActivations {
             case RELU -> forwardRelu(param, n, x, xOff, out, outOff);
             case LEAKY_RELU -> forwardLeakyRelu(param, n, x, xOff, out, outOff);
             case SIGMOID -> forwardSigmoid(param, n, x, xOff, out, outOff);
-            case TANH -> forwardTanh(param, n, x, xOff, out, outOff);
+            case TANH -> VectorTanh.forward(n, x, xOff, out, outOff);
             case GELU -> VectorGelu.forward(n, x, xOff, out, outOff);
             case GELU_TANH -> forwardGeluTanh(param, n, x, xOff, out, outOff);
-            case SOFTPLUS -> forwardSoftplus(param, n, x, xOff, out, outOff);
+            case SOFTPLUS -> VectorSoftplus.forward(n, x, xOff, out, outOff);
         }
     }
 
@@ -101,18 +101,6 @@ final class VectorActivations {
         }
     }
 
-    private static void forwardTanh(float param, int n, float[] x, int xOff, float[] out, int outOff) {
-        int bound = F.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(out, outOff + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector.fromArray(F, x, xOff + i, m).lanewise(VectorOperators.TANH).intoArray(out, outOff + i, m);
-        }
-    }
-
     private static void forwardGeluTanh(float param, int n, float[] x, int xOff, float[] out, int outOff) {
         int bound = F.loopBound(n);
         int i = 0;
@@ -123,24 +111,6 @@ final class VectorActivations {
             out[outOff + i] = geluTanh(x[xOff + i]);
         }
     }
-
-    /** ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|), which never overflows. */
-    private static void forwardSoftplus(float param, int n, float[] x, int xOff, float[] out, int outOff) {
-        int bound = F.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P))
-                    .intoArray(out, outOff + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i, m);
-            v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P))
-                    .intoArray(out, outOff + i, m);
-        }
-    }
-
 
     /**
      * 0.5 x (1 + tanh u) with u = c (x + a x^3), computed as x / (1 + e^(-2u)) (the same value, since
@@ -193,7 +163,7 @@ final class VectorActivations {
             case TANH -> backwardTanh(param, n, in, inOff, dy, dyOff, dx, dxOff);
             case GELU -> VectorGelu.backward(n, in, inOff, dy, dyOff, dx, dxOff);
             case GELU_TANH -> backwardGeluTanh(param, n, in, inOff, dy, dyOff, dx, dxOff);
-            case SOFTPLUS -> backwardSoftplus(param, n, in, inOff, dy, dyOff, dx, dxOff);
+            case SOFTPLUS -> VectorSoftplus.backward(n, in, inOff, dy, dyOff, dx, dxOff);
             default -> throw new AssertionError(act);
         }
     }
@@ -273,23 +243,6 @@ final class VectorActivations {
             dx[dxOff + i] = dy[dyOff + i] * geluTanhGrad(in[inOff + i]);
         }
     }
-
-    private static void backwardSoftplus(float param, int n, float[] in, int inOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-        int bound = F.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector g = FloatVector.fromArray(F, dy, dyOff + i);
-            FloatVector v = FloatVector.fromArray(F, in, inOff + i);
-            g.mul(v.neg().lanewise(VectorOperators.EXPM1).neg()).intoArray(dx, dxOff + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m);
-            FloatVector v = FloatVector.fromArray(F, in, inOff + i, m);
-            g.mul(v.neg().lanewise(VectorOperators.EXPM1).neg()).intoArray(dx, dxOff + i, m);
-        }
-    }
-
 
     /**
      * With u = c (x + a x^3) and s = sigmoid(2u) (so 0.5 (1 + tanh u) = s and 1 - tanh^2 u = 4 s (1 - s)),

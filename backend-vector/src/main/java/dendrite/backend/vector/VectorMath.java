@@ -18,15 +18,15 @@ import jdk.incubator.vector.VectorOperators;
  * Additions, multiplications, fused multiply-adds and bit operations are exact IEEE operations in
  * the interpreter, in the Java fallback and in C2's code, so a function built from them gives the
  * same result every time, on any machine with the same vector width and FMA. exp serves softmax,
- * log-softmax, sigmoid, both GELUs ({@link VectorGelu}) and the EXP op; tanh, softplus, log and pow
- * still use the library.
+ * log-softmax, sigmoid, both GELUs ({@link VectorGelu}), tanh ({@link VectorTanh}), softplus
+ * ({@link VectorSoftplus}) and the EXP op; the LOG and POW ops still use the library.
  *
  * <p>Why the scalar twin: C2 inlines a method this size only at call sites it counts as hot, and a
  * masked tail call is not; a vector passed to a method that is not inlined is boxed (measured: 12 KB
  * per softmax of 128 rows of 10). With one vector call site per loop and the tail in scalar code,
- * every vector call inlines. A tanh built the same way did not fit: inlined into its activation
- * kernel, C2 boxed its vectors whenever it had more than one blend or a clamp (about 400 KB per
- * 128 x 256 tensor), so tanh stays with the library for now.
+ * every vector call inlines. A tanh built as a helper taking a vector did not fit: inlined into its
+ * activation kernel, C2 boxed its vectors whenever it had more than one blend or a clamp (about
+ * 400 KB per 128 x 256 tensor); {@link VectorTanh} runs this array form over a scratch block instead.
  *
  * <p>Accuracy: within 1 ulp of {@code Math.exp} rounded to float on a dense sweep of the float
  * range ({@code VectorMathTest}); overflow gives infinity, underflow zero or a subnormal, NaN stays

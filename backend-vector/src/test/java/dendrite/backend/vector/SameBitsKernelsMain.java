@@ -7,7 +7,8 @@ import dendrite.tensor.op.UnaryOp;
 import java.util.SplittableRandom;
 
 /**
- * Prints, as raw float bits, what the vector backend's exp-based kernels give on a fixed input:
+ * Prints, as raw float bits, what the vector backend's exp-based kernels (exp, softmax, log-softmax,
+ * sigmoid, both GELUs, tanh, softplus and their derivatives) give on a fixed input:
  * {@link SameBitsTest} runs it in an interpreter-only JVM ({@code -Xint}, where the Vector API's
  * Java fallback computes everything) and compares with its own results after C2 has compiled the
  * kernels.
@@ -30,7 +31,8 @@ public final class SameBitsKernelsMain {
     static String[] results(Backend be) {
         Tensor x = be.tensor(input(), ROWS, COLS);
         Tensor out = be.zeros(ROWS, COLS);
-        String[] lines = new String[7];
+        Tensor small = be.tensor(scaled(input(), 0.125f), ROWS, COLS);
+        String[] lines = new String[10];
         be.unary(UnaryOp.EXP, x, out);
         lines[0] = line("exp", out);
         be.softmax(x, out);
@@ -45,6 +47,12 @@ public final class SameBitsKernelsMain {
         lines[5] = line("geluTanh", out);
         be.activationBackward(Activation.GELU, 0f, x, null, x, out);
         lines[6] = line("geluBackward", out);
+        be.activation(Activation.TANH, 0f, small, out);
+        lines[7] = line("tanh", out);
+        be.activation(Activation.SOFTPLUS, 0f, small, out);
+        lines[8] = line("softplus", out);
+        be.activationBackward(Activation.SOFTPLUS, 0f, null, out, x, small);
+        lines[9] = line("softplusBackward", small);
         return lines;
     }
 
@@ -54,6 +62,14 @@ public final class SameBitsKernelsMain {
         float[] v = new float[ROWS * COLS];
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (r.nextDouble() * 40 - 20) * (i % 5 == 0 ? 4f : 1f);
+        }
+        return v;
+    }
+
+    /** The input times {@code s}: values of tanh and softplus where they are not flat. */
+    static float[] scaled(float[] v, float s) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= s;
         }
         return v;
     }
