@@ -877,11 +877,15 @@ final class GemmKernel {
     }
 
     /**
-     * {@link #multiply} with 12 rows ({@code rows} at most 12): 24 accumulators, two B vectors and a
-     * broadcast, for 32 vector registers ({@link #TWELVE_ROWS_IN_PLACE}). A product of 9 to 12 rows (a
-     * 10-class layer's weight gradient) then makes one pass over B instead of two 8-row ones.
+     * {@link #multiply} with 12 rows: 24 accumulators, two B vectors and a broadcast, for 32 vector
+     * registers ({@link #TWELVE_ROWS_IN_PLACE}). A product of 9 to 12 rows (a 10-class layer's weight
+     * gradient) then makes one pass over B instead of two 8-row ones. A is one packed panel, as
+     * {@link GemmPacking#packA} writes it (element (r, p) at {@code a[a0 + p * PMR + r]}, rows past the
+     * last zero), B read in place: A's step is then a constant and C2 moves the bounds checks of the
+     * twelve broadcasts out of the loop, which with A's own (variable) step stayed in it, one at every
+     * broadcast (AMD Zen 4: a 10-class layer's weight gradient 1.15 times as fast; benchmarks/README.md).
      */
-    static void multiplyTwelve(int kc, int rows, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
+    static void multiplyTwelve(int kc, float[] a, int a0, float[] b, int b0, int bStep,
             float[] c, int c0, int ldc, float[] bias, int biasOff) {
         FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
         FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
@@ -895,58 +899,45 @@ final class GemmKernel {
         FloatVector c9_0 = FloatVector.zero(F), c9_1 = FloatVector.zero(F);
         FloatVector c10_0 = FloatVector.zero(F), c10_1 = FloatVector.zero(F);
         FloatVector c11_0 = FloatVector.zero(F), c11_1 = FloatVector.zero(F);
-        // Rows past the last (rows < 12) read the last row again: their sums go to tile rows that are not stored.
-        int last = rows - 1;
-        int r1 = Math.min(1, last) * aRow;
-        int r2 = Math.min(2, last) * aRow;
-        int r3 = Math.min(3, last) * aRow;
-        int r4 = Math.min(4, last) * aRow;
-        int r5 = Math.min(5, last) * aRow;
-        int r6 = Math.min(6, last) * aRow;
-        int r7 = Math.min(7, last) * aRow;
-        int r8 = Math.min(8, last) * aRow;
-        int r9 = Math.min(9, last) * aRow;
-        int r10 = Math.min(10, last) * aRow;
-        int r11 = Math.min(11, last) * aRow;
         for (int p = 0; p < kc; p++) {
-            int ap = a0 + p * aStep;
+            int ap = a0 + p * PMR;
             int bp = b0 + p * bStep;
             FloatVector b0v = FloatVector.fromArray(F, b, bp);
             FloatVector b1v = FloatVector.fromArray(F, b, bp + L);
             FloatVector x = FloatVector.broadcast(F, a[ap]);
             c0_0 = FMA ? x.fma(b0v, c0_0) : x.mul(b0v).add(c0_0);
             c0_1 = FMA ? x.fma(b1v, c0_1) : x.mul(b1v).add(c0_1);
-            x = FloatVector.broadcast(F, a[ap + r1]);
+            x = FloatVector.broadcast(F, a[ap + 1]);
             c1_0 = FMA ? x.fma(b0v, c1_0) : x.mul(b0v).add(c1_0);
             c1_1 = FMA ? x.fma(b1v, c1_1) : x.mul(b1v).add(c1_1);
-            x = FloatVector.broadcast(F, a[ap + r2]);
+            x = FloatVector.broadcast(F, a[ap + 2]);
             c2_0 = FMA ? x.fma(b0v, c2_0) : x.mul(b0v).add(c2_0);
             c2_1 = FMA ? x.fma(b1v, c2_1) : x.mul(b1v).add(c2_1);
-            x = FloatVector.broadcast(F, a[ap + r3]);
+            x = FloatVector.broadcast(F, a[ap + 3]);
             c3_0 = FMA ? x.fma(b0v, c3_0) : x.mul(b0v).add(c3_0);
             c3_1 = FMA ? x.fma(b1v, c3_1) : x.mul(b1v).add(c3_1);
-            x = FloatVector.broadcast(F, a[ap + r4]);
+            x = FloatVector.broadcast(F, a[ap + 4]);
             c4_0 = FMA ? x.fma(b0v, c4_0) : x.mul(b0v).add(c4_0);
             c4_1 = FMA ? x.fma(b1v, c4_1) : x.mul(b1v).add(c4_1);
-            x = FloatVector.broadcast(F, a[ap + r5]);
+            x = FloatVector.broadcast(F, a[ap + 5]);
             c5_0 = FMA ? x.fma(b0v, c5_0) : x.mul(b0v).add(c5_0);
             c5_1 = FMA ? x.fma(b1v, c5_1) : x.mul(b1v).add(c5_1);
-            x = FloatVector.broadcast(F, a[ap + r6]);
+            x = FloatVector.broadcast(F, a[ap + 6]);
             c6_0 = FMA ? x.fma(b0v, c6_0) : x.mul(b0v).add(c6_0);
             c6_1 = FMA ? x.fma(b1v, c6_1) : x.mul(b1v).add(c6_1);
-            x = FloatVector.broadcast(F, a[ap + r7]);
+            x = FloatVector.broadcast(F, a[ap + 7]);
             c7_0 = FMA ? x.fma(b0v, c7_0) : x.mul(b0v).add(c7_0);
             c7_1 = FMA ? x.fma(b1v, c7_1) : x.mul(b1v).add(c7_1);
-            x = FloatVector.broadcast(F, a[ap + r8]);
+            x = FloatVector.broadcast(F, a[ap + 8]);
             c8_0 = FMA ? x.fma(b0v, c8_0) : x.mul(b0v).add(c8_0);
             c8_1 = FMA ? x.fma(b1v, c8_1) : x.mul(b1v).add(c8_1);
-            x = FloatVector.broadcast(F, a[ap + r9]);
+            x = FloatVector.broadcast(F, a[ap + 9]);
             c9_0 = FMA ? x.fma(b0v, c9_0) : x.mul(b0v).add(c9_0);
             c9_1 = FMA ? x.fma(b1v, c9_1) : x.mul(b1v).add(c9_1);
-            x = FloatVector.broadcast(F, a[ap + r10]);
+            x = FloatVector.broadcast(F, a[ap + 10]);
             c10_0 = FMA ? x.fma(b0v, c10_0) : x.mul(b0v).add(c10_0);
             c10_1 = FMA ? x.fma(b1v, c10_1) : x.mul(b1v).add(c10_1);
-            x = FloatVector.broadcast(F, a[ap + r11]);
+            x = FloatVector.broadcast(F, a[ap + 11]);
             c11_0 = FMA ? x.fma(b0v, c11_0) : x.mul(b0v).add(c11_0);
             c11_1 = FMA ? x.fma(b1v, c11_1) : x.mul(b1v).add(c11_1);
         }
@@ -1007,9 +998,10 @@ final class GemmKernel {
     /**
      * {@link #multiply} for a panel at most one vector wide ({@code nr <= L}): only the first vector
      * of each B row is loaded and only the left half of the tile is written. A narrow output (10
-     * classes) then does 16 columns of work for 10, not 32.
+     * classes) then does 16 columns of work for 10, not 32. B is the in-place path's edge panel, its
+     * rows {@link #NR} apart: a constant step, so C2 moves B's bounds checks out of the loop.
      */
-    static void multiplyNarrow(int kc, int rows, float[] a, int a0, int aRow, int aStep, float[] b, int b0, int bStep,
+    static void multiplyNarrow(int kc, int rows, float[] a, int a0, int aRow, int aStep, float[] b, int b0,
             float[] tile) {
         FloatVector c0 = FloatVector.zero(F), c1 = FloatVector.zero(F), c2 = FloatVector.zero(F), c3 = FloatVector.zero(F);
         FloatVector c4 = FloatVector.zero(F), c5 = FloatVector.zero(F), c6 = FloatVector.zero(F), c7 = FloatVector.zero(F);
@@ -1020,7 +1012,7 @@ final class GemmKernel {
         int r7 = Math.min(7, last) * aRow;
         for (int p = 0; p < kc; p++) {
             int ap = a0 + p * aStep;
-            FloatVector bv = FloatVector.fromArray(F, b, b0 + p * bStep);
+            FloatVector bv = FloatVector.fromArray(F, b, b0 + p * NR);
             FloatVector av = FloatVector.broadcast(F, a[ap]);
             c0 = FMA ? av.fma(bv, c0) : av.mul(bv).add(c0);
             av = FloatVector.broadcast(F, a[ap + r1]);

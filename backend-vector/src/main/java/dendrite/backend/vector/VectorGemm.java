@@ -111,6 +111,8 @@ final class VectorGemm {
      * 256- and 512-bit vectors.
      */
     private static final int NARROW_B = Math.min(NR, 16);
+    /** Rows of A from which a narrow transposed B runs swapped ({@link #blockNarrowSwapped}): one block of NR. */
+    private static final int SWAP_ROWS = NR;
     /** Below this many multiply-adds, no packing: the copies would cost more than they save. */
     private static final long SMALL = 48L * 48 * 48;
     /**
@@ -159,6 +161,8 @@ final class VectorGemm {
     private final boolean gathers;
     /** Whether large products carry C's partial sums between K blocks in tile order ({@link #packedC}). */
     private final boolean packedC;
+    /** Whether a narrow transposed B runs swapped ({@link #blockNarrowSwapped}). */
+    private final boolean narrowSwapped;
     /** Bytes of L1 data cache per core. */
     private final int l1;
     /** Bytes of L2 cache per core. */
@@ -263,6 +267,7 @@ final class VectorGemm {
         this.parallel = parallel;
         this.gathers = gathers;
         this.packedC = packedC;
+        this.narrowSwapped = GemmKernel.TWELVE_ROWS_IN_PLACE && GemmTranspose.PAIRS && !gathers;
         this.kc = KC;
         // An A block (MC x KC) fills a sixteenth of L2, leaving room for the B panels streaming
         // through and the C tiles (measured at N = 1024-2048: MC = 128 is a little faster than 256,
@@ -1326,6 +1331,15 @@ final class VectorGemm {
      * panel (or the narrow transposed B) is copied, so the kernel's full-width reads stay inside B.
      */
     private void blockInPlace(Operands o, int m0, int m1, int n0, int n1) {
+        if (swapsNarrow(o, m1 - m0, n1 - n0)) {
+            // Whole NR-row blocks swapped; the last rows (fewer) through the one-vector kernel below.
+            int swapped = m0 + (m1 - m0) / NR * NR;
+            blockNarrowSwapped(o, m0, swapped, n0, n1);
+            m0 = swapped;
+            if (m0 == m1) {
+                return;
+            }
+        }
         Workspace ws = workspaces.get();
         int k = o.k;
         float[] bEdge = ws.b(k * NR);
@@ -1343,9 +1357,14 @@ final class VectorGemm {
         // compile them, and interpreted Vector API code allocates every vector (half a megabyte per
         // training step of a CNN).
         int height = inPlaceHeight(m1 - m0, k);
+        float[] aPanel = height == 12 ? ws.a(k * PMR + L) : null;
         for (int i = m0; i < m1; i += height) {
             int rows = Math.min(height, m1 - i);
             int a0 = o.aOff + i * o.aRs;
+            if (aPanel != null) {
+                // The 12-row kernel reads A packed, one panel for all of B's columns.
+                packTwelve(o.a, o.aOff, o.aRs, o.aCs, i, rows, k, aPanel);
+            }
             for (int j = n0; j < n1; j += NR) {
                 int nr = Math.min(NR, n1 - j);
                 boolean edge = nr < NR || o.bCs != 1;
@@ -1353,10 +1372,11 @@ final class VectorGemm {
                 int b0 = edge ? 0 : o.bOff + j;
                 int bStep = edge ? NR : o.bRs;
                 if (nr <= L) {
-                    // The one-vector kernel is MR rows tall: a taller panel runs it in MR-row pieces.
+                    // The one-vector kernel is MR rows tall: a taller panel runs it in MR-row pieces. Its B is
+                    // always the edge panel (nr < NR), rows NR apart.
                     for (int r = 0; r < rows; r += MR) {
                         int piece = Math.min(MR, rows - r);
-                        GemmKernel.multiplyNarrow(k, piece, o.a, a0 + r * o.aRs, o.aRs, o.aCs, b, b0, bStep, tile);
+                        GemmKernel.multiplyNarrow(k, piece, o.a, a0 + r * o.aRs, o.aRs, o.aCs, b, b0, tile);
                         store(o, tile, i + r, piece, j, nr, true, true);
                     }
                     continue;
@@ -1370,8 +1390,7 @@ final class VectorGemm {
                 if (height == MR) {
                     GemmKernel.multiply(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, c, c0, ldc, bias, o.biasOff + j);
                 } else if (height == 12) {
-                    GemmKernel.multiplyTwelve(k, rows, o.a, a0, o.aRs, o.aCs, b, b0, bStep, c, c0, ldc, bias,
-                            o.biasOff + j);
+                    GemmKernel.multiplyTwelve(k, aPanel, 0, b, b0, bStep, c, c0, ldc, bias, o.biasOff + j);
                 } else if (o.aCs == 1) {
                     GemmKernel.multiplySixRowMajor(k, rows, o.a, a0, o.aRs, b, b0, bStep, c, c0, ldc, bias,
                             o.biasOff + j);
@@ -1384,6 +1403,125 @@ final class VectorGemm {
                 } else if (o.act != Activation.IDENTITY) {
                     activate(o, c0, rows, NR);
                 }
+            }
+        }
+    }
+
+    /**
+     * Whether a block of a narrow transposed B ({@code cols} at most 12 columns, a 10-class layer's
+     * forward pass {@code x W^T}) and {@code rows} rows of a row-major A runs as {@link #blockNarrowSwapped}:
+     * with AVX-512 (the 12-row in-place kernel and the 512-bit transposes) where the packs transpose in
+     * registers rather than gather (AMD: measured on Zen 4 only; {@link #packsByGathers}), from
+     * {@link #SWAP_ROWS} rows (its whole blocks of NR rows; the rest as before).
+     */
+    private boolean swapsNarrow(Operands o, int rows, int cols) {
+        return narrowSwapped && o.bCs != 1 && o.aCs == 1 && cols <= 12 && rows >= SWAP_ROWS;
+    }
+
+    /**
+     * C = op(A) B^T for a narrow B^T (at most 12 columns) and whole blocks of NR rows of a row-major A
+     * ({@code m1 - m0} a multiple of NR), computed as its transpose, {@code C^T = B A^T}, a block at a time: those rows transposed into a k x NR scratch ({@link GemmTranspose#rows8Pairs}),
+     * then B's few rows as the in-place kernel's row panel (12 or 8 rows) against it, and the tile's
+     * columns stored as C's rows with alpha, beta, the bias and the activation.
+     *
+     * <p>Why: the one-vector kernel that C = A B^T runs otherwise ({@link GemmKernel#multiplyNarrow})
+     * loads a broadcast of A for every multiply-add, and on AMD Zen 4, which moves a 512-bit load a
+     * cycle, it ran at about 1.6 cycles a multiply-add and with 10 of its 16 lanes used; swapped, the
+     * 12-row kernel loads 14 vectors for 24 multiply-adds of 16 useful lanes. Each element is the same
+     * sum in the same order (over all of k in one block, from zero, one fused multiply-add per p: a
+     * product's factors commute exactly), and the store the same arithmetic as {@link GemmKernel#merge},
+     * so the bits do not change.
+     */
+    private void blockNarrowSwapped(Operands o, int m0, int m1, int n0, int n1) {
+        Workspace ws = workspaces.get();
+        int k = o.k;
+        int cols = n1 - n0;
+        float[] at = ws.a(k * NR);
+        float[] tile = ws.tile;
+        int blocks = k / 16 * 2;
+        float[] bPanel = null;
+        if (cols > MR) {
+            // B's rows n0 .. n1 - 1 are the 12-row kernel's A: one packed panel for every block of rows.
+            bPanel = ws.b(k * PMR + L);
+            packTwelve(o.b, o.bOff, o.bCs, o.bRs, n0, cols, k, bPanel);
+        }
+        for (int i0 = m0; i0 < m1; i0 += NR) {
+            // A's rows i0 .. i0 + NR - 1 as the scratch's columns: 8 rows at a time in registers, and
+            // the depth past the last pair of 8-column blocks one float at a time.
+            for (int r = 0; r < NR; r += 8) {
+                int src = o.aOff + (i0 + r) * o.aRs;
+                GemmTranspose.rows8Pairs(o.a, src, o.aRs, blocks, at, r, NR);
+                for (int p = blocks * 8; p < k; p++) {
+                    for (int q = 0; q < 8; q++) {
+                        at[p * NR + r + q] = o.a[src + q * o.aRs + p];
+                    }
+                }
+            }
+            if (bPanel != null) {
+                GemmKernel.multiplyTwelve(k, bPanel, 0, at, 0, NR, tile, 0, NR, null, 0);
+            } else {
+                GemmKernel.multiply(k, cols, o.b, o.bOff + n0 * o.bCs, o.bCs, o.bRs, at, 0, NR, tile, 0, NR, null, 0);
+            }
+            for (int q = 0; q < NR; q++) {
+                int ci = o.cOff + (i0 + q) * o.n + n0;
+                for (int j = 0; j < cols; j++) {
+                    float v = o.alpha * tile[j * NR + q];
+                    if (o.beta != 0f) {
+                        v += o.beta * o.c[ci + j];
+                    }
+                    if (o.bias != null) {
+                        v += o.bias[o.biasOff + n0 + j];
+                    }
+                    o.c[ci + j] = v;
+                }
+            }
+            if (o.act != Activation.IDENTITY) {
+                activate(o, o.cOff + i0 * o.n + n0, NR, cols);
+            }
+        }
+    }
+
+    /**
+     * Packs op(A)[i0 .. i0 + rows, 0 .. k] ({@code rows} at most 12; element (i, p) at
+     * {@code a[off + i * rs + p * cs]}) into the panel {@link GemmKernel#multiplyTwelve} reads: (r, p) at
+     * {@code dst[p * 12 + r]}, {@code dst} at least {@code 12 k + L} long. The panel's rows past
+     * {@code rows} hold whatever is at hand (their sums are never stored). A transposed A (rs 1) moves a
+     * vector per column, each store spilling onto the next column, which its own store then overwrites;
+     * a row-major A (cs 1) is transposed 8 rows at a time in registers ({@link GemmTranspose#rows8Pairs}).
+     * {@link GemmPacking#packA} writes the same panel for the packed kernels, but one float at a time
+     * for a panel of fewer than 12 rows, which cost a 10-row product what the constant step saved.
+     */
+    private static void packTwelve(float[] a, int off, int rs, int cs, int i0, int rows, int k, float[] dst) {
+        int src = off + i0 * rs;
+        int p = 0;
+        if (rs == 1) {
+            // Whole vectors while the read stays inside the array; the rest one float at a time.
+            int vectors = a.length - src >= L ? Math.min(k, (a.length - src - L) / cs + 1) : 0;
+            for (; p < vectors; p++) {
+                FloatVector.fromArray(Simd.F, a, src + p * cs).intoArray(dst, p * PMR);
+            }
+            for (; p < k; p++) {
+                for (int r = 0; r < rows; r++) {
+                    dst[p * PMR + r] = a[src + p * cs + r];
+                }
+            }
+            return;
+        }
+        int r = 0;
+        if (cs == 1) {
+            int blocks = k / 16 * 2;
+            for (; r + 8 <= rows; r += 8) {
+                GemmTranspose.rows8Pairs(a, src + r * rs, rs, blocks, dst, r, PMR);
+                for (int q = blocks * 8; q < k; q++) {
+                    for (int i = 0; i < 8; i++) {
+                        dst[q * PMR + r + i] = a[src + (r + i) * rs + q];
+                    }
+                }
+            }
+        }
+        for (; r < rows; r++) {
+            for (p = 0; p < k; p++) {
+                dst[p * PMR + r] = a[src + r * rs + p * cs];
             }
         }
     }

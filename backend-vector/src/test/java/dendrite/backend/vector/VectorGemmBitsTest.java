@@ -146,6 +146,52 @@ class VectorGemmBitsTest {
     }
 
     /**
+     * Products of 9 to 12 rows (and 17 to 24) run the 12-row in-place kernel with AVX-512, which reads A
+     * as a packed panel ({@code VectorGemm.packTwelve}: a vector a column for a transposed A, 8 x 8
+     * transposes for a row-major one): with every transpose combination, alpha and beta, by gathers or
+     * not, on 1 and 2 threads, each element is the plain loop's sum (k below KC: one block).
+     */
+    @Test
+    void productsOfTwelveRowsGiveThePlainLoopsBits() {
+        int[][] shapes = {{10, 128, 128}, {20, 70, 50}, {12, 37, 300}, {9, 200, 33}, {24, 64, 17}, {11, 40, 16}};
+        for (int[] shape : shapes) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            float[] a = random(m * 19L + k, m * k);
+            float[] b = random(n * 23L + k, k * n);
+            float[] c = random(m + n + 3, m * n);
+            for (int t = 0; t < 4; t++) {
+                boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                float[] want = new float[m * n];
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        float sum = 0f;
+                        for (int p = 0; p < k; p++) {
+                            sum = Math.fma(transA ? a[p * m + i] : a[i * k + p], transB ? b[j * k + p] : b[p * n + j], sum);
+                        }
+                        want[i * n + j] = 0.5f * sum + 0.25f * c[i * n + j];
+                    }
+                }
+                for (boolean gathers : new boolean[] {true, false}) {
+                    for (int threads : new int[] {1, 2}) {
+                        try (Parallel pool = new Parallel(threads)) {
+                            float[] got = c.clone();
+                            new VectorGemm(pool, CacheSizes.DEFAULT, gathers).gemm(transA, transB, m, n, k, 0.5f, a, 0,
+                                    b, 0, 0.25f, got, 0, null, 0, Activation.IDENTITY, 0f);
+                            for (int i = 0; i < want.length; i++) {
+                                int at = i;
+                                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                                        () -> m + "x" + n + "x" + k + " transA " + transA + " transB " + transB
+                                                + ", gathers " + gathers + ", " + threads + " threads: element " + at
+                                                + " differs from the plain loop's sum");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A product whose C is larger than L2 and several K blocks deep carries its partial sums between
      * the K blocks in a buffer in tile order ({@code VectorGemm.packedC}) and adds the last block's in
      * C: the same sums in the same order as in C itself, with a bias and an activation, A packed and
@@ -265,41 +311,53 @@ class VectorGemmBitsTest {
      * A transposed B at most 16 columns wide (a 10-class layer's forward pass) is read in place and each
      * element summed in one block, with 256- and 512-bit vectors alike: until this was pinned, AVX2
      * packed 9 to 16 columns in K blocks, and an inner dimension over KC then gave other bits than
-     * AVX-512.
+     * AVX-512. With AVX-512 and packs that transpose in registers (no gathers), up to 12 columns run
+     * swapped ({@code VectorGemm.blockNarrowSwapped}: whole blocks of 32 rows, the rest through the
+     * one-vector kernel), with the same bits and the same epilogue (alpha, beta, the bias, the activation).
      */
     @Test
     void aNarrowTransposedBIsSummedInOneBlockOnEveryVectorWidth() {
-        for (int n : new int[] {3, 10, 16}) {
-            int m = 70, k = 2 * VectorGemm.KC + 5;
-            float[] a = random(n * 3L, m * k);
-            float[] bt = random(n * 5L, n * k);   // B stored [n, k]: op(B) = B^T
-            float[] b = new float[k * n];
-            for (int j = 0; j < n; j++) {
-                for (int p = 0; p < k; p++) {
-                    b[p * n + j] = bt[j * k + p];
-                }
-            }
-            float[] c = new float[m * n];
-            float[] want = new float[m * n];
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    float sum = 0f;
-                    for (int p = 0; p < k; p++) {
-                        sum = Math.fma(a[i * k + p], b[p * n + j], sum);
+        for (int n : new int[] {3, 8, 10, 12, 16}) {
+            for (int m : new int[] {70, 300}) {
+                int k = 2 * VectorGemm.KC + 5;
+                float[] a = random(n * 3L + m, m * k);
+                float[] bt = random(n * 5L, n * k);   // B stored [n, k]: op(B) = B^T
+                float[] c = random(n * 7L + m, m * n);
+                float[] bias = random(n * 11L, n);
+                for (boolean epilogue : new boolean[] {false, true}) {
+                    float alpha = epilogue ? 0.5f : 1f;
+                    float beta = epilogue ? 0.25f : 0f;
+                    float[] want = new float[m * n];
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            float sum = 0f;
+                            for (int p = 0; p < k; p++) {
+                                sum = Math.fma(a[i * k + p], bt[j * k + p], sum);
+                            }
+                            float v = alpha * sum;
+                            if (epilogue) {
+                                v += beta * c[i * n + j];
+                                v = Math.max(v + bias[j], 0f);
+                            }
+                            want[i * n + j] = v;
+                        }
                     }
-                    want[i * n + j] = sum;
-                }
-            }
-            for (int threads : new int[] {1, 2}) {
-                try (Parallel pool = new Parallel(threads)) {
-                    float[] got = c.clone();
-                    new VectorGemm(pool, CacheSizes.DEFAULT).gemm(false, true, m, n, k, 1f, a, 0, bt, 0, 0f, got, 0,
-                            null, 0, Activation.IDENTITY, 0f);
-                    for (int i = 0; i < want.length; i++) {
-                        int at = i;
-                        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
-                                () -> m + "x" + n + "x" + k + " with B transposed, " + threads + " threads: element "
-                                        + at + " differs from the sum in one block");
+                    for (boolean gathers : new boolean[] {true, false}) {
+                        for (int threads : new int[] {1, 2}) {
+                            try (Parallel pool = new Parallel(threads)) {
+                                float[] got = c.clone();
+                                new VectorGemm(pool, CacheSizes.DEFAULT, gathers).gemm(false, true, m, n, k, alpha, a, 0,
+                                        bt, 0, beta, got, 0, epilogue ? bias : null, 0,
+                                        epilogue ? Activation.RELU : Activation.IDENTITY, 0f);
+                                for (int i = 0; i < want.length; i++) {
+                                    int at = i;
+                                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                                            () -> m + "x" + n + "x" + k + " with B transposed, epilogue " + epilogue
+                                                    + ", gathers " + gathers + ", " + threads + " threads: element "
+                                                    + at + " differs from the sum in one block");
+                                }
+                            }
+                        }
                     }
                 }
             }
