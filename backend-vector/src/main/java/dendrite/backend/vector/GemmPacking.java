@@ -51,12 +51,18 @@ final class GemmPacking {
     private static final boolean OVERLAPPING_COPY = L >= PMR && L - PMR < PMR;
     /** Whether {@link #packA} without gathers transposes a full panel's rows in registers (6-row panels). */
     static final boolean TRANSPOSES_A = GemmTranspose.AVAILABLE && PMR == 6;
+    /**
+     * Whether {@link #packA} without gathers transposes a full 12-row panel in registers: rows 0-7 and
+     * then rows 4-11, two blocks at a time ({@link GemmTranspose#rows8Pairs}, 512-bit vectors); the
+     * second writes rows 4-7 again with the same values.
+     */
+    static final boolean TRANSPOSES_A12 = GemmTranspose.PAIRS && PMR == 12;
 
     /**
      * Packs op(A)[i0 .. i0 + mb, p0 .. p0 + kb] into {@code dst} from {@code dstOff}; {@code index}
      * is the caller's scratch of {@code A_GATHERS * L} ints for the gather offsets of a row-major A,
      * which is read by gathers if {@code gathers}, else transposed in registers ({@link GemmTranspose},
-     * 6-row panels) or copied row by row: the same panels every way.
+     * 6- and 12-row panels) or copied row by row: the same panels every way.
      */
     static void packA(float[] a, int off, int rs, int cs, int i0, int mb, int p0, int kb, float[] dst, int dstOff,
             int[] index, boolean gathers) {
@@ -129,6 +135,12 @@ final class GemmPacking {
                     // copy below, which overwrites the spare floats the last block's stores leave on it.
                     int blocks = (kb - 1) / 8;
                     GemmTranspose.rows6(a, src, rs, blocks, dst, panel, PMR);
+                    p = 8 * blocks;
+                } else if (rows == PMR && TRANSPOSES_A12) {
+                    // Pairs of 8-column blocks, rows 0-7 then rows 4-11; the last columns to the copy below.
+                    int blocks = kb / 16 * 2;
+                    GemmTranspose.rows8Pairs(a, src, rs, blocks, dst, panel, PMR);
+                    GemmTranspose.rows8Pairs(a, src + 4 * rs, rs, blocks, dst, panel + 4, PMR);
                     p = 8 * blocks;
                 }
                 // Rows of A are contiguous: read each row once, write it down the panel's column.
