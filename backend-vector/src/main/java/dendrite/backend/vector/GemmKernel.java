@@ -68,8 +68,8 @@ final class GemmKernel {
      */
     static final boolean SIX_ROWS_IN_PLACE = L < 16;
     /**
-     * Whether products of 9 to 12 rows run the in-place {@link #multiplyTwelve}: with 32 vector
-     * registers (AVX-512), where its 24 accumulators fit.
+     * Whether products of 9 to 12 rows run the in-place {@link #multiplyTwelve} (B in place, A packed):
+     * with 32 vector registers (AVX-512), where its 24 accumulators fit.
      */
     static final boolean TWELVE_ROWS_IN_PLACE = L >= 16;
     /**
