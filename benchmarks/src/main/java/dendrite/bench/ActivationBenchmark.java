@@ -4,6 +4,7 @@ import dendrite.tensor.Backend;
 import dendrite.tensor.Backends;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.Activation;
+import dendrite.tensor.op.UnaryOp;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -23,11 +24,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * tanh and softplus over a 128 x 256 activation (fc1's output at batch 128), one thread: the vector
- * backend's kernels ({@code impl=dendrite}, built from exact IEEE operations so their bits do not
- * depend on the JIT) against the same formulas through the Vector API's {@code TANH}, {@code EXP}
- * and {@code LOG1P} ({@code impl=svml}: Intel's SVML once C2 compiles them, which the backend used
- * before), in the same run. The backend's call also checks its arguments; at this size that is noise.
+ * tanh, softplus and the LOG op over a 128 x 256 tensor (fc1's output at batch 128), one thread: the
+ * vector backend's kernels ({@code impl=dendrite}, built from exact IEEE operations so their bits do
+ * not depend on the JIT) against the same formulas through the Vector API's {@code TANH}, {@code EXP},
+ * {@code LOG1P} and {@code LOG} ({@code impl=svml}: Intel's SVML once C2 compiles them, which the
+ * backend used before), in the same run. The backend's call also checks its arguments; at this size
+ * that is noise. The inputs are Gaussian (log takes their absolute values).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -40,7 +42,7 @@ public class ActivationBenchmark {
     private static final int ROWS = 128;
     private static final int COLS = 256;
 
-    @Param({"tanh", "softplus"})
+    @Param({"tanh", "softplus", "log"})
     public String fn;
 
     @Param({"dendrite", "svml"})
@@ -59,9 +61,16 @@ public class ActivationBenchmark {
         java.util.SplittableRandom r = new java.util.SplittableRandom(1);
         for (int i = 0; i < xs.length; i++) {
             xs[i] = (float) (r.nextGaussian() * 2);
+            if (fn.equals("log")) {
+                xs[i] = Math.abs(xs[i]);
+            }
         }
         ys = new float[xs.length];
-        act = fn.equals("tanh") ? Activation.TANH : Activation.SOFTPLUS;
+        act = switch (fn) {
+            case "tanh" -> Activation.TANH;
+            case "softplus" -> Activation.SOFTPLUS;
+            default -> null;
+        };
         be = Backends.newInstance("vector");
         x = be.tensor(xs, ROWS, COLS);
         y = be.zeros(ROWS, COLS);
@@ -75,15 +84,30 @@ public class ActivationBenchmark {
     @Benchmark
     public Object run() {
         if (impl.equals("dendrite")) {
-            be.activation(act, 0f, x, y);
+            if (act == null) {
+                be.unary(UnaryOp.LOG, x, y);
+            } else {
+                be.activation(act, 0f, x, y);
+            }
             return y;
         }
-        return fn.equals("tanh") ? svmlTanh(xs, ys) : svmlSoftplus(xs, ys);
+        return switch (fn) {
+            case "tanh" -> svmlTanh(xs, ys);
+            case "softplus" -> svmlSoftplus(xs, ys);
+            default -> svmlLog(xs, ys);
+        };
     }
 
     private static float[] svmlTanh(float[] x, float[] out) {
         for (int i = 0; i < x.length; i += S.length()) {
             FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(out, i);
+        }
+        return out;
+    }
+
+    private static float[] svmlLog(float[] x, float[] out) {
+        for (int i = 0; i < x.length; i += S.length()) {
+            FloatVector.fromArray(S, x, i).lanewise(VectorOperators.LOG).intoArray(out, i);
         }
         return out;
     }

@@ -53,15 +53,7 @@ final class VectorElementwise {
     }
 
     private static void unaryLog(int n, float[] x, int xOff, float[] out, int outOff) {
-        int bound = F.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(out, outOff + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector.fromArray(F, x, xOff + i, m).lanewise(VectorOperators.LOG).intoArray(out, outOff + i, m);
-        }
+        VectorLog.log(n, x, xOff, out, outOff);
     }
 
     private static void unarySqrt(int n, float[] x, int xOff, float[] out, int outOff) {

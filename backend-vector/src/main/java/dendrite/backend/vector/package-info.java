@@ -29,7 +29,8 @@
  *   <li>{@code VectorElementwise}, {@code VectorReductions}, {@code VectorNormalization},
  *       {@code VectorActivations}, {@code VectorOptimizers}: the other kernels, each a vector loop with a masked tail;
  *       {@code VectorMath}: exp from basic arithmetic, the same bits interpreted and compiled, and
- *       {@code VectorGelu}, {@code VectorTanh}, {@code VectorSoftplus}: activations built on it;</li>
+ *       {@code VectorGelu}, {@code VectorTanh}, {@code VectorSoftplus}: activations built on it;
+ *       {@code VectorLog}: the LOG op, likewise;</li>
  *   <li>{@code Simd}: the species and hardware facts, held in {@code static final} fields so C2
  *       treats them as constants; {@code Parallel}: the backend's thread pool, override with
  *       {@code -Ddendrite.threads=N}.</li>
@@ -39,6 +40,6 @@
  * {@code CacheSizes} and {@code CpuVendor} may be loaded without {@code jdk.incubator.vector}; every other class
  * references the incubator API. Results are deterministic for a given thread count (GEMM,
  * convolutions, pooling and whole-tensor reductions even across thread counts), and, except for
- * the log and pow ops, the same whether a kernel runs interpreted or compiled.
+ * the pow op, the same whether a kernel runs interpreted or compiled.
  */
 package dendrite.backend.vector;

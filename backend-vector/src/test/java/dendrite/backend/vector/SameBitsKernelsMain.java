@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 
 /**
  * Prints, as raw float bits, what the vector backend's exp-based kernels (exp, softmax, log-softmax,
- * sigmoid, both GELUs, tanh, softplus and their derivatives) give on a fixed input:
+ * sigmoid, both GELUs, tanh, softplus and their derivatives, and log) give on a fixed input:
  * {@link SameBitsTest} runs it in an interpreter-only JVM ({@code -Xint}, where the Vector API's
  * Java fallback computes everything) and compares with its own results after C2 has compiled the
  * kernels.
@@ -17,6 +17,14 @@ public final class SameBitsKernelsMain {
     /** Rows and columns of the input: 37 columns leave a tail after two 16-lane vectors. */
     static final int ROWS = 24;
     static final int COLS = 37;
+
+    /**
+     * Inputs whose float logarithm the Vector API's LOG gave one bit apart compiled (SVML, AVX-512 on
+     * an AMD Zen 4) and interpreted ({@code Math.log}): about 1 in 58,000 floats were.
+     */
+    private static final int[] LOG_SPLIT_BITS = {1009766224, 1010617039, 1012197716, 1012517914, 1013355187,
+        1014419751, 1014736989, 1014786088, 1015098331, 1017915363, 1018212177, 1018433141, 1018611185, 1018713749,
+        1019858862, 1019866003, 1020594422, 1020967863, 1021312925, 1021811278};
 
     private SameBitsKernelsMain() {
     }
@@ -32,7 +40,7 @@ public final class SameBitsKernelsMain {
         Tensor x = be.tensor(input(), ROWS, COLS);
         Tensor out = be.zeros(ROWS, COLS);
         Tensor small = be.tensor(scaled(input(), 0.125f), ROWS, COLS);
-        String[] lines = new String[10];
+        String[] lines = new String[12];
         be.unary(UnaryOp.EXP, x, out);
         lines[0] = line("exp", out);
         be.softmax(x, out);
@@ -53,6 +61,17 @@ public final class SameBitsKernelsMain {
         lines[8] = line("softplus", out);
         be.activationBackward(Activation.SOFTPLUS, 0f, null, out, x, small);
         lines[9] = line("softplusBackward", small);
+        be.unary(UnaryOp.EXP, x, out);
+        be.unary(UnaryOp.LOG, out, out);
+        lines[10] = line("log", out);
+        float[] near = new float[LOG_SPLIT_BITS.length];
+        for (int i = 0; i < near.length; i++) {
+            near[i] = Float.intBitsToFloat(LOG_SPLIT_BITS[i]);
+        }
+        try (Tensor v = be.tensor(near, near.length); Tensor ln = be.zeros(near.length)) {
+            be.unary(UnaryOp.LOG, v, ln);
+            lines[11] = line("logOfSplitInputs", ln);
+        }
         return lines;
     }
 
