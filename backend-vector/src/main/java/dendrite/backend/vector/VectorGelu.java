@@ -35,12 +35,7 @@ import jdk.incubator.vector.VectorOperators;
  * passes, and values stored in a float array are the same floats, so the bits do not change.
  */
 final class VectorGelu {
-    /** Elements per block: the scratch array's length, a multiple of every vector length. */
-    private static final int BLOCK = 1024;
-    /** One block of scratch per thread, made once: the kernels run on the caller's and the pool's threads. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
-    /** A second block, for the density's exponential in the backward pass. */
-    private static final ThreadLocal<float[]> SCRATCH2 = ThreadLocal.withInitial(() -> new float[BLOCK]);
+    private static final int BLOCK = ScratchBlocks.BLOCK;
 
     /** 1 / (2 sqrt 2): t's denominator is 1 + |x| / (2 sqrt 2) = 1 + z / 2. */
     private static final float HALF_SQRT1_2 = (float) (0.5 / Math.sqrt(2.0));
@@ -65,7 +60,7 @@ final class VectorGelu {
     static void forward(int n, float[] x, int xOff, float[] out, int outOff) {
         int bound = F.loopBound(n);
         if (bound > 0) {
-            float[] s = SCRATCH.get();
+            float[] s = ScratchBlocks.first();
             for (int b = 0; b < bound; b += BLOCK) {
                 int len = Math.min(BLOCK, bound - b);
                 exponents(len, x, xOff + b, s);
@@ -85,7 +80,7 @@ final class VectorGelu {
     static void backward(int n, float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         int bound = F.loopBound(n);
         if (bound > 0) {
-            float[] s = SCRATCH.get();
+            float[] s = ScratchBlocks.first();
             for (int b = 0; b < bound; b += BLOCK) {
                 int len = Math.min(BLOCK, bound - b);
                 exponents(len, x, xOff + b, s);
@@ -138,7 +133,7 @@ final class VectorGelu {
     /** {@code dx = dy (x phi(x) + Phi(x))} with Phi in {@code s}. */
     private static void derivatives(int len, float[] x, int xOff, float[] s, float[] dy, int dyOff, float[] dx,
             int dxOff) {
-        float[] q = SCRATCH2.get();
+        float[] q = ScratchBlocks.second();   // the density's exponential
         for (int j = 0; j < len; j += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + j);
             v.mul(v).mul(-0.5f).intoArray(q, j);

@@ -21,22 +21,23 @@ import jdk.incubator.vector.VectorOperators;
  * ({@code VectorLogTest}); ln 0 = -infinity, ln of a negative number or NaN is NaN, ln infinity = infinity.
  */
 final class VectorLog {
-    private static final float SQRT2 = 1.41421356f;
+    static final float SQRT2 = 1.41421356f;
     private static final float MIN_NORMAL = Float.MIN_NORMAL;
     /** 2^23: a subnormal times this is normal, exactly. */
     private static final float TWO_23 = 8388608f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
+    /** ln 2 in two parts, as Cephes adds them: the high part times the exponent is exact. */
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
     /** logf's P(f), from the highest power down (Cephes). */
-    private static final float L0 = 7.0376836292e-2f;
-    private static final float L1 = -1.1514610310e-1f;
-    private static final float L2 = 1.1676998740e-1f;
-    private static final float L3 = -1.2420140846e-1f;
-    private static final float L4 = 1.4249322787e-1f;
-    private static final float L5 = -1.6668057665e-1f;
-    private static final float L6 = 2.0000714765e-1f;
-    private static final float L7 = -2.4999993993e-1f;
-    private static final float L8 = 3.3333331174e-1f;
+    static final float L0 = 7.0376836292e-2f;
+    static final float L1 = -1.1514610310e-1f;
+    static final float L2 = 1.1676998740e-1f;
+    static final float L3 = -1.2420140846e-1f;
+    static final float L4 = 1.4249322787e-1f;
+    static final float L5 = -1.6668057665e-1f;
+    static final float L6 = 2.0000714765e-1f;
+    static final float L7 = -2.4999993993e-1f;
+    static final float L8 = 3.3333331174e-1f;
 
     private VectorLog() {
     }

@@ -27,25 +27,21 @@ import jdk.incubator.vector.VectorOperators;
  * ({@code VectorMathTest}).
  */
 final class VectorSoftplus {
-    /** Elements per block: the scratch array's length, a multiple of every vector length. */
-    private static final int BLOCK = 1024;
-    /** One block of scratch per thread, made once: the kernels run on the caller's and the pool's threads. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
+    private static final int BLOCK = ScratchBlocks.BLOCK;
 
-    private static final float SQRT2 = 1.41421356f;
-    /** ln 2 in two parts, as Cephes adds them: the high part exact times the exponent (0 or 1). */
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    /** logf's P(f), from the highest power down (Cephes). */
-    private static final float L0 = 7.0376836292e-2f;
-    private static final float L1 = -1.1514610310e-1f;
-    private static final float L2 = 1.1676998740e-1f;
-    private static final float L3 = -1.2420140846e-1f;
-    private static final float L4 = 1.4249322787e-1f;
-    private static final float L5 = -1.6668057665e-1f;
-    private static final float L6 = 2.0000714765e-1f;
-    private static final float L7 = -2.4999993993e-1f;
-    private static final float L8 = 3.3333331174e-1f;
+    // Cephes' logf, as VectorLog has it
+    private static final float SQRT2 = VectorLog.SQRT2;
+    private static final float LN2_HI = VectorLog.LN2_HI;
+    private static final float LN2_LO = VectorLog.LN2_LO;
+    private static final float L0 = VectorLog.L0;
+    private static final float L1 = VectorLog.L1;
+    private static final float L2 = VectorLog.L2;
+    private static final float L3 = VectorLog.L3;
+    private static final float L4 = VectorLog.L4;
+    private static final float L5 = VectorLog.L5;
+    private static final float L6 = VectorLog.L6;
+    private static final float L7 = VectorLog.L7;
+    private static final float L8 = VectorLog.L8;
     /** Below this y the derivative is the series, from it 1 - e^-y. */
     private static final float SERIES_BELOW = 0.5f;
     /** 1 - e^-y = y (1 + y (S1 + y (S2 + ... + y S9))): S_k = (-1)^k / (k + 1)!. */
@@ -66,7 +62,7 @@ final class VectorSoftplus {
     static void forward(int n, float[] x, int xOff, float[] out, int outOff) {
         int bound = F.loopBound(n);
         if (bound > 0) {
-            float[] s = SCRATCH.get();
+            float[] s = ScratchBlocks.first();
             for (int b = 0; b < bound; b += BLOCK) {
                 int len = Math.min(BLOCK, bound - b);
                 for (int j = 0; j < len; j += L) {
@@ -116,7 +112,7 @@ final class VectorSoftplus {
     static void backward(int n, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
         int bound = F.loopBound(n);
         if (bound > 0) {
-            float[] s = SCRATCH.get();
+            float[] s = ScratchBlocks.first();
             for (int b = 0; b < bound; b += BLOCK) {
                 int len = Math.min(BLOCK, bound - b);
                 for (int j = 0; j < len; j += L) {

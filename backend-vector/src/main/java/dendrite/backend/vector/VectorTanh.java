@@ -23,10 +23,7 @@ import jdk.incubator.vector.VectorOperators;
  * holding exp and the polynomial is the size at which C2 stopped inlining and boxed vectors.
  */
 final class VectorTanh {
-    /** Elements per block: the scratch array's length, a multiple of every vector length. */
-    private static final int BLOCK = 1024;
-    /** One block of scratch per thread, made once: the kernels run on the caller's and the pool's threads. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[BLOCK]);
+    private static final int BLOCK = ScratchBlocks.BLOCK;
 
     private static final int SIGN = 0x80000000;
     /** Below this |x| the polynomial, from it the form through e^(-2|x|). */
@@ -45,7 +42,7 @@ final class VectorTanh {
     static void forward(int n, float[] x, int xOff, float[] out, int outOff) {
         int bound = F.loopBound(n);
         if (bound > 0) {
-            float[] s = SCRATCH.get();
+            float[] s = ScratchBlocks.first();
             for (int b = 0; b < bound; b += BLOCK) {
                 int len = Math.min(BLOCK, bound - b);
                 for (int j = 0; j < len; j += L) {

@@ -30,7 +30,7 @@
  *       {@code VectorActivations}, {@code VectorOptimizers}: the other kernels, each a vector loop with a masked tail;
  *       {@code VectorMath}: exp from basic arithmetic, the same bits interpreted and compiled, and
  *       {@code VectorGelu}, {@code VectorTanh}, {@code VectorSoftplus}: activations built on it;
- *       {@code VectorLog}: the LOG op, likewise;</li>
+ *       {@code VectorLog}: the LOG op, likewise; {@code ScratchBlocks}: their per-thread scratch;</li>
  *   <li>{@code Simd}: the species and hardware facts, held in {@code static final} fields so C2
  *       treats them as constants; {@code Parallel}: the backend's thread pool, override with
  *       {@code -Ddendrite.threads=N}.</li>
