@@ -879,9 +879,9 @@ final class GemmKernel {
     /**
      * {@link #multiply} with 12 rows: 24 accumulators, two B vectors and a broadcast, for 32 vector
      * registers ({@link #TWELVE_ROWS_IN_PLACE}). A product of 9 to 12 rows (a 10-class layer's weight
-     * gradient) then makes one pass over B instead of two 8-row ones. A is one packed panel, as
-     * {@link GemmPacking#packA} writes it (element (r, p) at {@code a[a0 + p * PMR + r]}, rows past the
-     * last zero), B read in place: A's step is then a constant and C2 moves the bounds checks of the
+     * gradient) then makes one pass over B instead of two 8-row ones. A is one packed panel, laid out
+     * as {@link GemmPacking#packA} writes it (element (r, p) at {@code a[a0 + p * PMR + r]}; rows past
+     * the product's last may hold anything, their sums are not stored), B read in place: A's step is then a constant and C2 moves the bounds checks of the
      * twelve broadcasts out of the loop, which with A's own (variable) step stayed in it, one at every
      * broadcast (AMD Zen 4: a 10-class layer's weight gradient 1.15 times as fast; benchmarks/README.md).
      */

@@ -1422,9 +1422,10 @@ final class VectorGemm {
 
     /**
      * C = op(A) B^T for a narrow B^T (at most 12 columns) and whole blocks of NR rows of a row-major A
-     * ({@code m1 - m0} a multiple of NR), computed as its transpose, {@code C^T = B A^T}, a block at a time: those rows transposed into a k x NR scratch ({@link GemmTranspose#rows8Pairs}),
-     * then B's few rows as the in-place kernel's row panel (12 or 8 rows) against it, and the tile's
-     * columns stored as C's rows with alpha, beta, the bias and the activation.
+     * ({@code m1 - m0} a multiple of NR), computed as its transpose, {@code C^T = B A^T}, a block at a
+     * time: those rows transposed into a k x NR scratch ({@link GemmTranspose#rows8Pairs}), then B's
+     * few rows as the in-place kernel's row panel (12 or 8 rows) against it, and the tile's columns
+     * stored as C's rows with alpha, beta, the bias and the activation.
      *
      * <p>Why: the one-vector kernel that C = A B^T runs otherwise ({@link GemmKernel#multiplyNarrow})
      * loads a broadcast of A for every multiply-add, and on AMD Zen 4, which moves a 512-bit load a
