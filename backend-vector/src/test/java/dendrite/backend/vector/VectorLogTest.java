@@ -3,7 +3,6 @@ package dendrite.backend.vector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dendrite.backend.vector.VectorTanhTest.ErrorSweep;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class VectorLogTest {
     @Test
     void withinOneUlpOfTheDoubleReference() {
-        float[] worst = ErrorSweep.worst(Float.floatToRawIntBits(Float.MAX_VALUE), 61,
+        float[] worst = MathKernelChecks.worst(Float.floatToRawIntBits(Float.MAX_VALUE), 61,
                 (x, y) -> VectorLog.log(x.length, abs(x), 0, y, 0), x -> Math.log(Math.abs(x)));
         assertTrue(worst[0] <= 1f, "log: worst error " + worst[0] + " ulp at " + worst[1]);
     }
@@ -64,7 +63,7 @@ class VectorLogTest {
             x[i] = (float) Math.exp(Math.sin(i) * 20);
         }
         float[] y = new float[n];
-        assertEquals(0, ErrorSweep.leastBytes(() -> VectorLog.log(n, x, 0, y, 0)),
+        assertEquals(0, MathKernelChecks.leastBytes(() -> VectorLog.log(n, x, 0, y, 0)),
                 "the least allocated by 20 compiled calls, in bytes");
     }
 

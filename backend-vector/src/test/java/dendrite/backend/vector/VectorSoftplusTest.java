@@ -4,7 +4,6 @@ import static dendrite.backend.vector.Simd.L;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dendrite.backend.vector.VectorTanhTest.ErrorSweep;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class VectorSoftplusTest {
     @Test
     void softplusIsWithinTwoUlpOfTheDoubleReference() {
-        float[] worst = ErrorSweep.worst(Float.floatToRawIntBits(100f), 61,
+        float[] worst = MathKernelChecks.worst(Float.floatToRawIntBits(100f), 61,
                 (x, y) -> VectorSoftplus.forward(x.length, x, 0, y, 0),
                 x -> Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x))));
         assertTrue(worst[0] <= 2f, "softplus: worst error " + worst[0] + " ulp at " + worst[1]);
@@ -25,7 +24,7 @@ class VectorSoftplusTest {
     /** The derivative from y = softplus(x) >= 0: sigmoid(x) = 1 - e^-y, the reference -expm1(-y). */
     @Test
     void derivativeIsWithinTwoUlpOfTheDoubleReference() {
-        float[] worst = ErrorSweep.worst(Float.floatToRawIntBits(100f), 61, (y, d) -> {
+        float[] worst = MathKernelChecks.worst(Float.floatToRawIntBits(100f), 61, (y, d) -> {
             float[] ones = new float[y.length];
             java.util.Arrays.fill(ones, 1f);
             float[] abs = new float[y.length];
@@ -116,7 +115,7 @@ class VectorSoftplusTest {
         float[] dy = new float[n];
         java.util.Arrays.fill(dy, 1f);
         float[] dx = new float[n];
-        assertEquals(0, ErrorSweep.leastBytes(() -> {
+        assertEquals(0, MathKernelChecks.leastBytes(() -> {
             VectorSoftplus.forward(n, x, 0, y, 0);
             VectorSoftplus.backward(n, y, 0, dy, 0, dx, 0);
         }), "the least allocated by 20 compiled forward and backward calls, in bytes");
