@@ -734,6 +734,101 @@ final class GemmKernel {
     }
 
     /**
+     * {@code C = A B (+ bias)} for 4 rows and 4 vectors of columns (2 NR), A row-major and read in place
+     * (element (i, p) at {@code a[a0 + i * aRow + p]}), B two packed panels one after the other (the
+     * left NR columns' row p at {@code b[b0 + p * NR]}, the right ones' at {@code b[b0 + (kc + p) * NR]}).
+     * Every index is then the loop counter times a constant plus a constant, and C2 moves all eight
+     * bounds checks out of the loop; {@link #multiply}, with A's and B's strides variables, keeps its
+     * ten in the loop, and needs more general registers than there are. Four rows of four vectors
+     * rather than eight of two: half the broadcasts per multiply-add and half the rows to index, which
+     * where the inner dimension is short (the input gradient of a 10-class layer, k = 10) made the whole
+     * product 1.1 times as fast on AMD Zen 4 (benchmarks/README.md). C's left half goes to
+     * {@code c0 + r * ldc}, its right half to {@code c0 + right + r * ldc} (NR further in C itself; a
+     * second tile in the tile buffer). Rows past the last ({@code rows < 4}) read the last row again;
+     * their sums go to rows that are not stored.
+     */
+    static void multiplyFourRows(int kc, int rows, float[] a, int a0, int aRow, float[] b, int b0,
+            float[] c, int c0, int ldc, int right, float[] bias, int biasOff) {
+        FloatVector c0_0 = FloatVector.zero(F), c0_1 = FloatVector.zero(F);
+        FloatVector c0_2 = FloatVector.zero(F), c0_3 = FloatVector.zero(F);
+        FloatVector c1_0 = FloatVector.zero(F), c1_1 = FloatVector.zero(F);
+        FloatVector c1_2 = FloatVector.zero(F), c1_3 = FloatVector.zero(F);
+        FloatVector c2_0 = FloatVector.zero(F), c2_1 = FloatVector.zero(F);
+        FloatVector c2_2 = FloatVector.zero(F), c2_3 = FloatVector.zero(F);
+        FloatVector c3_0 = FloatVector.zero(F), c3_1 = FloatVector.zero(F);
+        FloatVector c3_2 = FloatVector.zero(F), c3_3 = FloatVector.zero(F);
+        int last = rows - 1;
+        int r1 = a0 + Math.min(1, last) * aRow, r2 = a0 + Math.min(2, last) * aRow;
+        int r3 = a0 + Math.min(3, last) * aRow;
+        int b1 = b0 + kc * NR;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0v = FloatVector.fromArray(F, b, b0 + p * NR);
+            FloatVector b1v = FloatVector.fromArray(F, b, b0 + p * NR + L);
+            FloatVector b2v = FloatVector.fromArray(F, b, b1 + p * NR);
+            FloatVector b3v = FloatVector.fromArray(F, b, b1 + p * NR + L);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
+            c0_0 = FMA ? x.fma(b0v, c0_0) : x.mul(b0v).add(c0_0);
+            c0_1 = FMA ? x.fma(b1v, c0_1) : x.mul(b1v).add(c0_1);
+            c0_2 = FMA ? x.fma(b2v, c0_2) : x.mul(b2v).add(c0_2);
+            c0_3 = FMA ? x.fma(b3v, c0_3) : x.mul(b3v).add(c0_3);
+            x = FloatVector.broadcast(F, a[r1 + p]);
+            c1_0 = FMA ? x.fma(b0v, c1_0) : x.mul(b0v).add(c1_0);
+            c1_1 = FMA ? x.fma(b1v, c1_1) : x.mul(b1v).add(c1_1);
+            c1_2 = FMA ? x.fma(b2v, c1_2) : x.mul(b2v).add(c1_2);
+            c1_3 = FMA ? x.fma(b3v, c1_3) : x.mul(b3v).add(c1_3);
+            x = FloatVector.broadcast(F, a[r2 + p]);
+            c2_0 = FMA ? x.fma(b0v, c2_0) : x.mul(b0v).add(c2_0);
+            c2_1 = FMA ? x.fma(b1v, c2_1) : x.mul(b1v).add(c2_1);
+            c2_2 = FMA ? x.fma(b2v, c2_2) : x.mul(b2v).add(c2_2);
+            c2_3 = FMA ? x.fma(b3v, c2_3) : x.mul(b3v).add(c2_3);
+            x = FloatVector.broadcast(F, a[r3 + p]);
+            c3_0 = FMA ? x.fma(b0v, c3_0) : x.mul(b0v).add(c3_0);
+            c3_1 = FMA ? x.fma(b1v, c3_1) : x.mul(b1v).add(c3_1);
+            c3_2 = FMA ? x.fma(b2v, c3_2) : x.mul(b2v).add(c3_2);
+            c3_3 = FMA ? x.fma(b3v, c3_3) : x.mul(b3v).add(c3_3);
+        }
+        if (bias != null) {
+            FloatVector bias0 = FloatVector.fromArray(F, bias, biasOff);
+            FloatVector bias1 = FloatVector.fromArray(F, bias, biasOff + L);
+            FloatVector bias2 = FloatVector.fromArray(F, bias, biasOff + 2 * L);
+            FloatVector bias3 = FloatVector.fromArray(F, bias, biasOff + 3 * L);
+            c0_0 = c0_0.add(bias0);
+            c0_1 = c0_1.add(bias1);
+            c0_2 = c0_2.add(bias2);
+            c0_3 = c0_3.add(bias3);
+            c1_0 = c1_0.add(bias0);
+            c1_1 = c1_1.add(bias1);
+            c1_2 = c1_2.add(bias2);
+            c1_3 = c1_3.add(bias3);
+            c2_0 = c2_0.add(bias0);
+            c2_1 = c2_1.add(bias1);
+            c2_2 = c2_2.add(bias2);
+            c2_3 = c2_3.add(bias3);
+            c3_0 = c3_0.add(bias0);
+            c3_1 = c3_1.add(bias1);
+            c3_2 = c3_2.add(bias2);
+            c3_3 = c3_3.add(bias3);
+        }
+        int c1 = c0 + right;
+        c0_0.intoArray(c, c0);
+        c0_1.intoArray(c, c0 + L);
+        c0_2.intoArray(c, c1);
+        c0_3.intoArray(c, c1 + L);
+        c1_0.intoArray(c, c0 + 1 * ldc);
+        c1_1.intoArray(c, c0 + 1 * ldc + L);
+        c1_2.intoArray(c, c1 + 1 * ldc);
+        c1_3.intoArray(c, c1 + 1 * ldc + L);
+        c2_0.intoArray(c, c0 + 2 * ldc);
+        c2_1.intoArray(c, c0 + 2 * ldc + L);
+        c2_2.intoArray(c, c1 + 2 * ldc);
+        c2_3.intoArray(c, c1 + 2 * ldc + L);
+        c3_0.intoArray(c, c0 + 3 * ldc);
+        c3_1.intoArray(c, c0 + 3 * ldc + L);
+        c3_2.intoArray(c, c1 + 3 * ldc);
+        c3_3.intoArray(c, c1 + 3 * ldc + L);
+    }
+
+    /**
      * {@link #multiply} with 6 rows ({@code rows} at most 6): 12 accumulators, which with two B vectors
      * and a broadcast fit AVX2's 16 registers ({@link #SIX_ROWS_IN_PLACE}).
      */
@@ -881,9 +976,10 @@ final class GemmKernel {
      * registers ({@link #TWELVE_ROWS_IN_PLACE}). A product of 9 to 12 rows (a 10-class layer's weight
      * gradient) then makes one pass over B instead of two 8-row ones. A is one packed panel, laid out
      * as {@link GemmPacking#packA} writes it (element (r, p) at {@code a[a0 + p * PMR + r]}; rows past
-     * the product's last may hold anything, their sums are not stored), B read in place: A's step is then a constant and C2 moves the bounds checks of the
-     * twelve broadcasts out of the loop, which with A's own (variable) step stayed in it, one at every
-     * broadcast (AMD Zen 4: a 10-class layer's weight gradient 1.15 times as fast; benchmarks/README.md).
+     * the product's last may hold anything, their sums are not stored), B read in place: A's step is
+     * then a constant and C2 moves the bounds checks of the twelve broadcasts out of the loop, which
+     * with A's own (variable) step stayed in it, one at every broadcast (AMD Zen 4: a 10-class layer's
+     * weight gradient 1.15 times as fast; benchmarks/README.md).
      */
     static void multiplyTwelve(int kc, float[] a, int a0, float[] b, int b0, int bStep,
             float[] c, int c0, int ldc, float[] bias, int biasOff) {
@@ -1051,11 +1147,17 @@ final class GemmKernel {
      */
     static void merge(float[] tile, int mr, int nr, float alpha, float beta, float[] bias, int biasOff,
             float[] c, int c0, int ldc) {
+        merge(tile, 0, mr, nr, alpha, beta, bias, biasOff, c, c0, ldc);
+    }
+
+    /** {@link #merge} of a tile that starts at {@code t0} in {@code tile}. */
+    static void merge(float[] tile, int t0, int mr, int nr, float alpha, float beta, float[] bias, int biasOff,
+            float[] c, int c0, int ldc) {
         int whole = nr / L * L;
         for (int j = 0; j < whole; j += L) {
             for (int r = 0; r < mr; r++) {
                 int ci = c0 + r * ldc + j;
-                FloatVector v = FloatVector.fromArray(F, tile, r * NR + j);
+                FloatVector v = FloatVector.fromArray(F, tile, t0 + r * NR + j);
                 if (alpha != 1f) {
                     v = v.mul(alpha);
                 }
@@ -1072,7 +1174,7 @@ final class GemmKernel {
         for (int r = 0; r < mr; r++) {
             for (int j = whole; j < nr; j++) {
                 int ci = c0 + r * ldc + j;
-                float v = alpha * tile[r * NR + j];
+                float v = alpha * tile[t0 + r * NR + j];
                 if (beta != 0f) {
                     v += beta * c[ci];
                 }

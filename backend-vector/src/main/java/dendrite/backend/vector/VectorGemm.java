@@ -113,6 +113,15 @@ final class VectorGemm {
      * 256- and 512-bit vectors.
      */
     private static final int NARROW_B = Math.min(NR, 16);
+    /** Columns of {@link GemmKernel#multiplyFourRows}'s tile: two panels of NR. */
+    private static final int WIDE = 2 * NR;
+    /**
+     * Four-row panels from which the in-place path reads B packed ({@link #blockFourRows}): with fewer,
+     * each packed panel would serve too few tiles to pay for its copy.
+     */
+    private static final int FOUR_ROW_PANELS = 16;
+    /** Whether {@link #blockFourRows} may run: with AVX-512 (see {@link #readsRowsInPlace}). */
+    private static final boolean FOUR_ROWS_IN_PLACE = L >= 16;
     /** Rows of A from which a narrow transposed B runs swapped ({@link #blockNarrowSwapped}): one block of NR. */
     private static final int SWAP_ROWS = NR;
     /** Below this many multiply-adds, no packing: the copies would cost more than they save. */
@@ -1342,6 +1351,15 @@ final class VectorGemm {
                 return;
             }
         }
+        if (readsRowsInPlace(o, m1 - m0, n1 - n0)) {
+            // Whole blocks of WIDE columns in four-row tiles; the ragged rest as below.
+            int wide = n0 + (n1 - n0) / WIDE * WIDE;
+            blockFourRows(o, m0, m1, n0, wide);
+            n0 = wide;
+            if (n0 == n1) {
+                return;
+            }
+        }
         Workspace ws = workspaces.get();
         int k = o.k;
         float[] bEdge = ws.b(k * NR);
@@ -1404,6 +1422,57 @@ final class VectorGemm {
                     store(o, tile, i, rows, j, nr, true, true);
                 } else if (o.act != Activation.IDENTITY) {
                     activate(o, c0, rows, NR);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a block of {@code rows} x {@code cols} runs its whole blocks of {@link #WIDE} columns as
+     * {@link #blockFourRows}: with AVX-512 (where its 16 accumulators and four B vectors fit the
+     * registers), a row-major A and B not transposed, where the in-place path would take 8-row panels
+     * ({@link #inPlaceHeight}), from {@link #FOUR_ROW_PANELS} four-row panels, over which each packed B
+     * panel is shared.
+     */
+    private static boolean readsRowsInPlace(Operands o, int rows, int cols) {
+        return FOUR_ROWS_IN_PLACE && o.aCs == 1 && o.bCs == 1 && cols >= WIDE && rows >= FOUR_ROW_PANELS * 4
+                && inPlaceHeight(rows, o.k) == MR;
+    }
+
+    /**
+     * {@link #blockInPlace} for a row-major A and B not transposed ({@link #readsRowsInPlace}), n1 - n0
+     * a multiple of {@link #WIDE}: WIDE columns at a time, B's two NR panels packed (k x NR each, rows
+     * NR apart) and multiplied by every four rows of A read where they lie
+     * ({@link GemmKernel#multiplyFourRows}), whose steps are all constants. Each element's sum is the
+     * other in-place kernels', in the same order.
+     */
+    private void blockFourRows(Operands o, int m0, int m1, int n0, int n1) {
+        Workspace ws = workspaces.get();
+        int k = o.k;
+        float[] bPanels = ws.b(k * WIDE);
+        float[] tile = ws.tile;
+        // Full tiles go straight into C when the store is a plain copy.
+        boolean direct = o.alpha == 1f && o.beta == 0f;
+        for (int j = n0; j < n1; j += WIDE) {
+            GemmPacking.packB(o.b, o.bOff, o.bRs, o.bCs, 0, k, k, j, WIDE, bPanels, 0, ws.gather, gathers);
+            for (int i = m0; i < m1; i += 4) {
+                int rows = Math.min(4, m1 - i);
+                int a0 = o.aOff + i * o.aRs;
+                if (rows == 4 && direct) {
+                    int c0 = o.cOff + i * o.n + j;
+                    GemmKernel.multiplyFourRows(k, 4, o.a, a0, o.aRs, bPanels, 0, o.c, c0, o.n, NR, o.bias,
+                            o.biasOff + j);
+                    if (o.act != Activation.IDENTITY) {
+                        activate(o, c0, 4, WIDE);
+                    }
+                } else {
+                    // Through the tile: its left NR columns at 0, its right ones 4 rows further.
+                    GemmKernel.multiplyFourRows(k, rows, o.a, a0, o.aRs, bPanels, 0, tile, 0, NR, 4 * NR, null, 0);
+                    store(o, tile, 0, i, rows, j, NR, true, false);
+                    store(o, tile, 4 * NR, i, rows, j + NR, NR, true, false);
+                    if (o.act != Activation.IDENTITY) {
+                        activate(o, o.cOff + i * o.n + j, rows, WIDE);
+                    }
                 }
             }
         }
@@ -1614,9 +1683,15 @@ final class VectorGemm {
 
     /** Stores a finished tile at C[i, j]: alpha and beta on the first K block, the epilogue on it and the last. */
     private static void store(Operands o, float[] tile, int i, int mr, int j, int nr, boolean first, boolean last) {
+        store(o, tile, 0, i, mr, j, nr, first, last);
+    }
+
+    /** {@link #store} of a tile that starts at {@code t0} in {@code tile}. */
+    private static void store(Operands o, float[] tile, int t0, int i, int mr, int j, int nr, boolean first,
+            boolean last) {
         int c0 = o.cOff + i * o.n + j;
         float[] bias = first ? o.bias : null;
-        GemmKernel.merge(tile, mr, nr, o.alpha, first ? o.beta : 1f, bias, o.biasOff + j, o.c, c0, o.n);
+        GemmKernel.merge(tile, t0, mr, nr, o.alpha, first ? o.beta : 1f, bias, o.biasOff + j, o.c, c0, o.n);
         if (last && o.act != Activation.IDENTITY) {
             activate(o, c0, mr, nr);
         }

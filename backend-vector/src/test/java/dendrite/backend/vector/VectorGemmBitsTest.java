@@ -365,6 +365,66 @@ class VectorGemmBitsTest {
     }
 
     /**
+     * A row-major A and B not transposed, in place (a short inner dimension, or few multiply-adds) with
+     * 64 rows or more: with AVX-512 each whole block of 64 columns runs in four-row tiles from B packed
+     * per block ({@code VectorGemm.blockFourRows}), the ragged rest of the columns through the other
+     * in-place kernels. Rows not a multiple of four (the last tile through the tile buffer), 64 columns
+     * exactly, a block and a narrow rest, a block and a full panel and a narrow rest, k = 1; the plain
+     * store, the bias and ReLU, and alpha, beta, the bias and ReLU; 1 to 3 threads (products large
+     * enough to be split by rows, or by columns into parts that end in half a block). Each element is
+     * the plain loop's sum.
+     */
+    @Test
+    void fourRowTilesOfARowMajorAGiveThePlainLoopsBits() {
+        int[][] shapes = {{128, 128, 10}, {67, 64, 29}, {130, 70, 17}, {65, 100, 1}, {64, 200, 20}, {64, 64, 27},
+            {256, 1024, 10}, {257, 256, 16}};
+        for (int[] shape : shapes) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            float[] a = random(m * 13L + k, m * k);
+            float[] b = random(n * 29L + k, k * n);
+            float[] c = random(m + n + 5, m * n);
+            float[] bias = random(n * 31L, n);
+            // A plain store; the bias and ReLU with the store from the registers (alpha 1, beta 0); and
+            // alpha, beta, the bias and ReLU, through the tile buffer.
+            for (int mode = 0; mode < 3; mode++) {
+                boolean epilogue = mode > 0;
+                float alpha = mode == 2 ? 0.5f : 1f;
+                float beta = mode == 2 ? 0.25f : 0f;
+                float[] want = new float[m * n];
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        float sum = 0f;
+                        for (int p = 0; p < k; p++) {
+                            sum = Math.fma(a[i * k + p], b[p * n + j], sum);
+                        }
+                        float v = alpha == 1f ? sum : alpha * sum;
+                        if (epilogue) {
+                            v += beta * c[i * n + j];
+                            v = Math.max(v + bias[j], 0f);
+                        }
+                        want[i * n + j] = v;
+                    }
+                }
+                for (int threads : new int[] {1, 2, 3}) {
+                    try (Parallel pool = new Parallel(threads)) {
+                        float[] got = c.clone();
+                        new VectorGemm(pool, CacheSizes.DEFAULT).gemm(false, false, m, n, k, alpha, a, 0, b, 0, beta,
+                                got, 0, epilogue ? bias : null, 0, epilogue ? Activation.RELU : Activation.IDENTITY,
+                                0f);
+                        for (int i = 0; i < want.length; i++) {
+                            int at = i;
+                            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                                    () -> m + "x" + n + "x" + k + ", alpha " + alpha + " beta " + beta + ", epilogue "
+                                            + epilogue + ", " + threads + " threads: element " + at
+                                            + " differs from the plain loop's sum");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A row-major A read in place in K blocks of odd depth (225 of 675) takes each block's own steps,
      * not the packed panels' depth: an infinity in the first column of the next block must meet only
      * its own block's row of B, never the zero row that pads the packed B panels (infinity times zero
