@@ -333,13 +333,14 @@ final class VectorGemm {
 
     /**
      * Whether a row-major A of m x k is packed by gathers: always where {@link #packsByGathers} says
-     * so. Otherwise, where the panels are transposed in registers ({@link GemmPacking#TRANSPOSES_A}),
-     * never: those read a panel's rows side by side too, and beat the gathers at every size measured
-     * on Zen 3 (N = 512 to 2048). Where A is copied row by row, when A is larger than L2: from L3, the
-     * gathers were faster than the copies (N = 1024 and 2048: 1-4 %).
+     * so. Otherwise, where the panels are transposed in registers ({@link GemmPacking#TRANSPOSES_A},
+     * {@link GemmPacking#TRANSPOSES_A12}), never: those read a panel's rows side by side too, and beat
+     * the gathers at every size measured on Zen 3 (6-row panels, N = 512 to 2048) and Zen 4 (12-row
+     * panels, N = 1024 and 2048: 1-4 %). Where A is copied row by row, when A is larger than L2: from
+     * L3, the gathers were faster than the copies (N = 1024 and 2048: 1-4 %).
      */
     private boolean gathersA(long m, long k) {
-        return gathers || !GemmPacking.TRANSPOSES_A && m * k * Float.BYTES > l2;
+        return gathers || !GemmPacking.TRANSPOSES_A && !GemmPacking.TRANSPOSES_A12 && m * k * Float.BYTES > l2;
     }
 
     /** The blocking, for the capabilities line and tests. */
