@@ -105,6 +105,10 @@ final class VectorWarmup {
         private final Slice m;
         private final Slice v;
         private final Slice sums;
+        // a 10-class layer's input gradient at batch 64 onto 64 inputs (the in-place four-row tiles)
+        private final Slice dlogits;
+        private final Slice wout;
+        private final Slice dhidden;
 
         Step(VectorKernels k) {
             this.k = k;
@@ -143,6 +147,9 @@ final class VectorWarmup {
             m = slice(48 * 64, 0f);
             v = slice(48 * 64, 0f);
             sums = slice(64, 0f);
+            dlogits = slice(64 * 10, 0.1f);
+            wout = slice(10 * 64, 0.1f);
+            dhidden = slice(64 * 64, 0f);
         }
 
         private Slice slice(int n, float value) {
@@ -184,6 +191,7 @@ final class VectorWarmup {
             k.gemm(true, false, 10, 48, 48, 1f, probs, hd, 0f, dwo);
             k.gemm(true, false, 48, 64, 48, 1f, dhd, h, 0f, dwd);
             k.gemm(false, false, 48, 64, 48, 1f, dhd, wd, 0f, dh);
+            k.gemm(false, false, 64, 64, 10, 1f, dlogits, wout, 0f, dhidden);
             k.reduce(ReduceOp.SUM, 1, 48, 64, dh, sums);
             k.adamUpdate(48 * 64, wd, dwd, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false, 0.1f, 0.01f);
         }
