@@ -32,7 +32,9 @@ import jdk.incubator.vector.FloatVector;
  *       AVX2, products with a long inner dimension run {@link #multiplySix} instead (see
  *       {@link #SIX_ROWS_IN_PLACE}), or {@link #multiplySixRowMajor} where A is not transposed; with
  *       AVX-512, products of 9 to 12 rows (and others that 12-row panels fit no worse) run
- *       {@link #multiplyTwelve} ({@link #TWELVE_ROWS_IN_PLACE}).</li>
+ *       {@link #multiplyTwelve} ({@link #TWELVE_ROWS_IN_PLACE}), and a row-major A of 64 rows or
+ *       more times a B not transposed runs {@link #multiplyFourRows}, 4 rows by 4 vectors, on whole
+ *       blocks of 2 NR columns.</li>
  * </ul>
  *
  * <p>A last packed row panel of at most four rows runs {@link #multiplyPacked4} instead of the 12-row

@@ -44,7 +44,8 @@ import java.util.function.IntConsumer;
  * the registers to C; the others through a small tile buffer and {@link GemmKernel#merge}.
  * Packing reads A and B through their strides, so all four transpose combinations run the same
  * code. Small problems, and those with at most two row panels, skip packing when B is not
- * transposed (the kernel reads the matrices in place, but for the 12-row kernel's A panel); so does a
+ * transposed (the kernel reads the matrices in place, but for the 12-row kernel's A panel and, for a
+ * row-major A of 64 rows or more with AVX-512, each 64 columns of B, {@code blockFourRows}); so does a
  * transposed B at most 16 columns wide (a 10-class layer's forward pass), which with AVX-512 on AMD
  * runs as its transpose ({@code blockNarrowSwapped}); problems under twice
  * {@link #PARALLEL_GRAIN} run on one thread. Each output element is summed in the same order whatever the thread count.
