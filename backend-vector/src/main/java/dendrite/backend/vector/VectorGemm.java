@@ -1341,7 +1341,9 @@ final class VectorGemm {
     /**
      * Small problems with B not transposed, and a transposed B one vector wide: the kernel reads A
      * (and B) where they are, with no blocking (everything fits in cache). Only a ragged last column
-     * panel (or the narrow transposed B) is copied, so the kernel's full-width reads stay inside B.
+     * panel (or the narrow transposed B) is copied, so the kernel's full-width reads stay inside B;
+     * and with AVX-512, a row-major A of 64 rows or more takes B 64 columns at a time, packed
+     * ({@link #blockFourRows}).
      */
     private void blockInPlace(Operands o, int m0, int m1, int n0, int n1) {
         if (swapsNarrow(o, m1 - m0, n1 - n0)) {
