@@ -121,7 +121,7 @@ final class VectorGemm {
      * each packed panel would serve too few tiles to pay for its copy.
      */
     private static final int FOUR_ROW_PANELS = 16;
-    /** Whether {@link #blockFourRows} may run: with AVX-512 (see {@link #readsRowsInPlace}). */
+    /** Whether {@link #blockFourRows} may run: with AVX-512 (see {@link #takesFourRowTiles}). */
     private static final boolean FOUR_ROWS_IN_PLACE = L >= 16;
     /** Rows of A from which a narrow transposed B runs swapped ({@link #blockNarrowSwapped}): one block of NR. */
     private static final int SWAP_ROWS = NR;
@@ -1355,7 +1355,7 @@ final class VectorGemm {
                 return;
             }
         }
-        if (readsRowsInPlace(o, m1 - m0, n1 - n0)) {
+        if (takesFourRowTiles(o, m1 - m0, n1 - n0)) {
             // Whole blocks of WIDE columns in four-row tiles; the ragged rest as below.
             int wide = n0 + (n1 - n0) / WIDE * WIDE;
             blockFourRows(o, m0, m1, n0, wide);
@@ -1438,13 +1438,13 @@ final class VectorGemm {
      * ({@link #inPlaceHeight}), from {@link #FOUR_ROW_PANELS} four-row panels, over which each packed B
      * panel is shared.
      */
-    private static boolean readsRowsInPlace(Operands o, int rows, int cols) {
+    private static boolean takesFourRowTiles(Operands o, int rows, int cols) {
         return FOUR_ROWS_IN_PLACE && o.aCs == 1 && o.bCs == 1 && cols >= WIDE && rows >= FOUR_ROW_PANELS * 4
                 && inPlaceHeight(rows, o.k) == MR;
     }
 
     /**
-     * {@link #blockInPlace} for a row-major A and B not transposed ({@link #readsRowsInPlace}), n1 - n0
+     * {@link #blockInPlace} for a row-major A and B not transposed ({@link #takesFourRowTiles}), n1 - n0
      * a multiple of {@link #WIDE}: WIDE columns at a time, B's two NR panels packed (k x NR each, rows
      * NR apart) and multiplied by every four rows of A read where they lie
      * ({@link GemmKernel#multiplyFourRows}), whose steps are all constants. Each element's sum is the
@@ -1470,7 +1470,7 @@ final class VectorGemm {
                         activate(o, c0, 4, WIDE);
                     }
                 } else {
-                    // Through the tile: its left NR columns at 0, its right ones 4 rows further.
+                    // Through the tile buffer: the left NR columns' 4 rows at 0, the right ones' after them.
                     GemmKernel.multiplyFourRows(k, rows, o.a, a0, o.aRs, bPanels, 0, tile, 0, NR, 4 * NR, null, 0);
                     store(o, tile, 0, i, rows, j, NR, true, false);
                     store(o, tile, 4 * NR, i, rows, j + NR, NR, true, false);
