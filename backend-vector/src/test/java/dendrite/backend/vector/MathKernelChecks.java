@@ -44,6 +44,28 @@ final class MathKernelChecks {
         return new float[] {worst, at};
     }
 
+    /** An activation's forward and backward passes over n values, as a test calls them. */
+    interface ForwardBackward {
+        void run(int n, float[] x, float[] y, float[] dy, float[] dx);
+    }
+
+    /**
+     * {@link #leastBytes} of an activation's forward and backward passes over 64 x 256 + 5 values in
+     * [-6, 6] (a sine, so every range of the kernels' blends is met), with an upstream gradient of ones.
+     */
+    static long leastBytesForwardBackward(ForwardBackward passes) {
+        int n = 64 * 256 + 5;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) Math.sin(i) * 6;
+        }
+        float[] y = new float[n];
+        float[] dy = new float[n];
+        java.util.Arrays.fill(dy, 1f);
+        float[] dx = new float[n];
+        return leastBytes(() -> passes.run(n, x, y, dy, dx));
+    }
+
     /** The least bytes this thread allocated over 20 calls of {@code kernel}, in up to 200 rounds. */
     static long leastBytes(Runnable kernel) {
         com.sun.management.ThreadMXBean threads =
