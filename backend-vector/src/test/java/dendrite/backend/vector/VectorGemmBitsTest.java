@@ -327,21 +327,7 @@ class VectorGemmBitsTest {
                 for (boolean epilogue : new boolean[] {false, true}) {
                     float alpha = epilogue ? 0.5f : 1f;
                     float beta = epilogue ? 0.25f : 0f;
-                    float[] want = new float[m * n];
-                    for (int i = 0; i < m; i++) {
-                        for (int j = 0; j < n; j++) {
-                            float sum = 0f;
-                            for (int p = 0; p < k; p++) {
-                                sum = Math.fma(a[i * k + p], bt[j * k + p], sum);
-                            }
-                            float v = alpha * sum;
-                            if (epilogue) {
-                                v += beta * c[i * n + j];
-                                v = Math.max(v + bias[j], 0f);
-                            }
-                            want[i * n + j] = v;
-                        }
-                    }
+                    float[] want = oneBlock(m, n, k, a, bt, 1, k, alpha, beta, c, epilogue ? bias : null);
                     for (boolean gathers : new boolean[] {true, false}) {
                         for (int threads : new int[] {1, 2}) {
                             try (Parallel pool = new Parallel(threads)) {
@@ -390,21 +376,7 @@ class VectorGemmBitsTest {
                 boolean epilogue = mode > 0;
                 float alpha = mode == 2 ? 0.5f : 1f;
                 float beta = mode == 2 ? 0.25f : 0f;
-                float[] want = new float[m * n];
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        float sum = 0f;
-                        for (int p = 0; p < k; p++) {
-                            sum = Math.fma(a[i * k + p], b[p * n + j], sum);
-                        }
-                        float v = alpha == 1f ? sum : alpha * sum;
-                        if (epilogue) {
-                            v += beta * c[i * n + j];
-                            v = Math.max(v + bias[j], 0f);
-                        }
-                        want[i * n + j] = v;
-                    }
-                }
+                float[] want = oneBlock(m, n, k, a, b, n, 1, alpha, beta, c, epilogue ? bias : null);
                 for (int threads : new int[] {1, 2, 3}) {
                     try (Parallel pool = new Parallel(threads)) {
                         float[] got = c.clone();
@@ -484,6 +456,30 @@ class VectorGemmBitsTest {
             }
         }
         return out;
+    }
+
+    /**
+     * alpha A op(B) summed over all of k in one block, op(B)'s element (p, j) at
+     * {@code b[p * bRs + j * bCs]}; with a bias (else C is not read): plus beta C, plus the bias, then ReLU.
+     */
+    private static float[] oneBlock(int m, int n, int k, float[] a, float[] b, int bRs, int bCs, float alpha,
+            float beta, float[] c, float[] bias) {
+        float[] want = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(a[i * k + p], b[p * bRs + j * bCs], sum);
+                }
+                float v = alpha * sum;
+                if (bias != null) {
+                    v += beta * c[i * n + j];
+                    v = Math.max(v + bias[j], 0f);
+                }
+                want[i * n + j] = v;
+            }
+        }
+        return want;
     }
 
     private static float[] random(long seed, long n) {
