@@ -62,8 +62,13 @@ final class VectorGemm {
     /**
      * Multiply-adds from which a packed product split over threads runs in shared passes
      * ({@link #passes}): below it, each thread packs its own share of B and A, as for one thread.
+     * Below this size (every product of a dense layer of a few hundred units at batch 128) the
+     * passes cost more than their stealing saves: a part that one thread steals from the other, or
+     * a B panel that the other packed, moves the data between the cores, which takes longest when
+     * the two vCPUs sit far apart, and a product this small has too few parts to make up for it
+     * (benchmarks/README.md, "Shared passes only for large products").
      */
-    static final long SHARED_WORK = 1L << 22;
+    static final long SHARED_WORK = 1L << 25;
     /**
      * Multiply-adds from which one pass (one K block) of a shared product is worth handing to the
      * threads: a product with a long inner dimension and a small C (a convolution's weight gradient,

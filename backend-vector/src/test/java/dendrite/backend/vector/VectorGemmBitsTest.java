@@ -32,9 +32,9 @@ class VectorGemmBitsTest {
      * and 20 rows in place (12-row panels, the second with an 8-row one and a narrow last column panel).
      */
     private static final int[][] SHAPES = {
-        {7, 9, 40}, {64, 64, 64}, {37, 53, 700}, {200, 150, 1000}, {5, 2100, 400}, {130, 70, 29}, {300, 17, 337},
-        {301, 261, 500}, {40, 2100, 400}, {64, 96, 700}, {131, 60, 784}, {131, 100, 784}, {131, 100, 675}, {128, 256, 784},
-        {10, 128, 128}, {20, 70, 50}};
+        {7, 9, 40}, {64, 64, 64}, {37, 53, 700}, shared(200, 150, 1200), {5, 2100, 400}, {130, 70, 29},
+        {300, 17, 337}, shared(301, 261, 500), shared(40, 2300, 400), {64, 96, 700}, {131, 60, 784}, {131, 100, 784},
+        {131, 100, 675}, {128, 256, 784}, {10, 128, 128}, {20, 70, 50}};
 
     @Test
     void theCacheBlocksTheTileAndTheThreadsNeverChangeABit() {
@@ -115,8 +115,8 @@ class VectorGemmBitsTest {
      */
     @Test
     void packingByGathersOrWithoutNeverChangesABit() {
-        int[][] shapes = {{37, 53, 700}, {200, 150, 1000}, {40, 2100, 400}, {130, 70, 29}, {301, 261, 500}, {64, 12, 400},
-            {600, 40, 500}};
+        int[][] shapes = {{37, 53, 700}, shared(200, 150, 1200), shared(40, 2300, 400), {130, 70, 29},
+            shared(301, 261, 500), {64, 12, 400}, {600, 40, 500}};
         for (int[] shape : shapes) {
             int m = shape[0], n = shape[1], k = shape[2];
             float[] a = random(m * 13L + k, m * k);
@@ -203,7 +203,7 @@ class VectorGemmBitsTest {
     void carryingPartialSumsInTileOrderNeverChangesABit() {
         // 301 x 261 x 500: rows of A 2,000 bytes apart, read in place; 200 x 700 x 1030: A packed, four
         // K blocks; 64 x 2100 x 400: few rows, wide, two K blocks.
-        int[][] shapes = {{301, 261, 500}, {200, 700, 1030}, {64, 2100, 400}};
+        int[][] shapes = {shared(301, 261, 500), shared(200, 700, 1030), shared(64, 2100, 400)};
         for (int[] shape : shapes) {
             int m = shape[0], n = shape[1], k = shape[2];
             float[] a = random(m * 11L + k, m * k);
@@ -275,8 +275,8 @@ class VectorGemmBitsTest {
      */
     @Test
     void prepackedBGivesTheBitsOfPackingInEachCall() {
-        int[][] shapes = {{1, 256, 784}, {5, 40, 300}, {64, 256, 784}, {64, 128, 256}, {64, 10, 128}, {200, 300, 700},
-            {37, 2100, 400}, {30, 20, 20}, {600, 40, 500}};
+        int[][] shapes = {{1, 256, 784}, {5, 40, 300}, {64, 256, 784}, {64, 128, 256}, {64, 10, 128},
+            shared(200, 300, 700), shared(37, 2400, 400), {30, 20, 20}, {600, 40, 500}};
         for (int[] shape : shapes) {
             int m = shape[0], n = shape[1], k = shape[2];
             float[] a = random(m * 7L + k, m * k);
@@ -480,6 +480,18 @@ class VectorGemmBitsTest {
             }
         }
         return want;
+    }
+
+    /**
+     * m, n, k of a product meant to run in shared passes on several threads: fails the class's set-up
+     * if it is smaller than {@link VectorGemm#SHARED_WORK}, so that moving the threshold cannot quietly
+     * take the passes out of these tests.
+     */
+    private static int[] shared(int m, int n, int k) {
+        if ((long) m * n * k < VectorGemm.SHARED_WORK) {
+            throw new IllegalStateException(m + "x" + n + "x" + k + " is too small for shared passes");
+        }
+        return new int[] {m, n, k};
     }
 
     private static float[] random(long seed, long n) {

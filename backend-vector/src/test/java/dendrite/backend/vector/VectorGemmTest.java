@@ -123,7 +123,8 @@ class VectorGemmTest {
         "128, 128, 10", "77, 300, 32",                          // short inner dimension: in place
         "25, 97, 263", "36, 64, 258", "47, 40, 65",             // 12-row packed panels: one row over, exact, one short;
                                                                 // k not a multiple of the gather step (4 columns)
-        "260, 2100, 40", "50, 700, 300",                        // shared passes: rows outer; few rows, column chunks
+        "260, 2100, 70", "50, 700, 1000",                       // shared passes (VectorGemm.SHARED_WORK): rows outer;
+                                                                // few rows, column chunks
         "64, 100, 300", "52, 70, 400", "28, 96, 50",            // a last 12-row panel of at most 4 rows (4-row kernel)
     })
     void matchesTheReferenceForEveryTransposeAlphaAndBeta(int m, int n, int k) {
@@ -143,12 +144,13 @@ class VectorGemmTest {
     }
 
     /**
-     * Covers the packed path, the dot path split by rows and by columns, and the in-place path split
-     * by columns (B larger than L1) and by rows.
+     * Covers the packed path (one share of C per thread, and shared passes: 50 x 2100 x 400), the dot
+     * path split by rows and by columns, and the in-place path split by columns (B larger than L1) and
+     * by rows.
      */
     @ParameterizedTest(name = "m={0} n={1} k={2}")
     @CsvSource({"203, 301, 517", "2, 3001, 700", "999, 9, 300", "14, 2000, 100", "1000, 1000, 20", "2050, 250, 10",
-        "50, 2100, 300"})
+        "50, 2100, 400"})
     void theResultIsTheSameBitForBitOnAnyThreadCount(int m, int n, int k) {
         float[] a = random(4, m * k);
         float[] b = random(5, k * n);
@@ -159,6 +161,15 @@ class VectorGemmTest {
             float[] one = gemm(ONE, ta, tb, m, n, k, 1f, a, b, 0f, c);
             assertArrayEquals(one, gemm(TWO, ta, tb, m, n, k, 1f, a, b, 0f, c), "2 threads, transA=" + ta + " transB=" + tb);
             assertArrayEquals(one, gemm(THREE, ta, tb, m, n, k, 1f, a, b, 0f, c), "3 threads, transA=" + ta + " transB=" + tb);
+        }
+    }
+
+    /** The shapes above meant for shared passes stay large enough for them if the threshold moves. */
+    @Test
+    void theSharedPassShapesReachTheThreshold() {
+        for (long[] s : new long[][] {{260, 2100, 70}, {50, 700, 1000}, {50, 2100, 400}}) {
+            assertTrue(s[0] * s[1] * s[2] >= VectorGemm.SHARED_WORK,
+                    () -> s[0] + "x" + s[1] + "x" + s[2] + " no longer runs in shared passes");
         }
     }
 
