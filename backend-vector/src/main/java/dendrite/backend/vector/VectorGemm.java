@@ -70,6 +70,14 @@ final class VectorGemm {
      */
     static final long SHARED_WORK = 1L << 25;
     /**
+     * {@value #SHARED_PASSES_PROPERTY}: {@code false} gives every product split over threads one share
+     * of C per thread, however large, for measuring the passes against that on a CPU; which thread
+     * computes an element never changes its sum, so it cannot change a bit.
+     */
+    static final String SHARED_PASSES_PROPERTY = "dendrite.gemm.sharedPasses";
+    /** Whether products of {@link #SHARED_WORK} or more run in shared passes (see {@link #SHARED_PASSES_PROPERTY}). */
+    private static final boolean SHARED_PASSES = !"false".equals(System.getProperty(SHARED_PASSES_PROPERTY));
+    /**
      * Multiply-adds from which one pass (one K block) of a shared product is worth handing to the
      * threads: a product with a long inner dimension and a small C (a convolution's weight gradient,
      * k in the tens of thousands) would otherwise wait for the threads at hundreds of passes.
@@ -356,7 +364,9 @@ final class VectorGemm {
                 + (rowsOuterFrom == Integer.MAX_VALUE ? "" : ", rows outer from " + rowsOuterFrom + " columns")
                 + (gathers ? "" : GemmTranspose.AVAILABLE ? ", transposing packs in registers" : ", transposing packs by copies")
                 + (ROW_MAJOR_A_IN_PLACE ? ", row-major A read in place" : "")
-                + (packedC ? ", large C's partial sums in tile order" : "");
+                + (packedC ? ", large C's partial sums in tile order" : "")
+                + (SHARED_PASSES ? ", shared passes from 2^" + Long.numberOfTrailingZeros(SHARED_WORK)
+                        + " multiply-adds" : ", one share of C per thread");
     }
 
     /**
@@ -649,7 +659,8 @@ final class VectorGemm {
         }
         // Shared passes only where the workers will take parts (not for a product inside a
         // convolution's chunk, which runs on its thread alone) and each pass is worth a hand-over.
-        if (!o.inPlace && work >= SHARED_WORK && (long) m * n * kBlock(k) >= SHARED_PASS_WORK && parallel.shares()) {
+        if (SHARED_PASSES && !o.inPlace && work >= SHARED_WORK && (long) m * n * kBlock(k) >= SHARED_PASS_WORK
+                && parallel.shares()) {
             passes(o, ws, parts);
             return;
         }
