@@ -1,5 +1,6 @@
 package dendrite.backend.vector;
 
+import static dendrite.backend.vector.GemmShapes.shared;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dendrite.tensor.op.Activation;
@@ -480,18 +481,6 @@ class VectorGemmBitsTest {
             }
         }
         return want;
-    }
-
-    /**
-     * m, n, k of a product meant to run in shared passes on several threads: fails the class's set-up
-     * if it is smaller than {@link VectorGemm#SHARED_WORK}, so that moving the threshold cannot quietly
-     * take the passes out of these tests.
-     */
-    private static int[] shared(int m, int n, int k) {
-        if ((long) m * n * k < VectorGemm.SHARED_WORK) {
-            throw new IllegalStateException(m + "x" + n + "x" + k + " is too small for shared passes");
-        }
-        return new int[] {m, n, k};
     }
 
     private static float[] random(long seed, long n) {

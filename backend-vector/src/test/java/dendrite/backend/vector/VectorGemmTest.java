@@ -10,10 +10,13 @@ import dendrite.tensor.Tensor;
 import dendrite.tensor.op.Activation;
 import java.lang.ref.WeakReference;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * GEMM against the scalar reference on shapes the shared conformance suite (sizes up to 300) does
@@ -123,10 +126,9 @@ class VectorGemmTest {
         "128, 128, 10", "77, 300, 32",                          // short inner dimension: in place
         "25, 97, 263", "36, 64, 258", "47, 40, 65",             // 12-row packed panels: one row over, exact, one short;
                                                                 // k not a multiple of the gather step (4 columns)
-        "260, 2100, 70", "50, 700, 1000",                       // shared passes (VectorGemm.SHARED_WORK): rows outer;
-                                                                // few rows, column chunks
         "64, 100, 300", "52, 70, 400", "28, 96, 50",            // a last 12-row panel of at most 4 rows (4-row kernel)
     })
+    @MethodSource("sharedPassShapes")
     void matchesTheReferenceForEveryTransposeAlphaAndBeta(int m, int n, int k) {
         float[] a = random(1, m * k);
         float[] b = random(2, k * n);
@@ -149,8 +151,8 @@ class VectorGemmTest {
      * by rows.
      */
     @ParameterizedTest(name = "m={0} n={1} k={2}")
-    @CsvSource({"203, 301, 517", "2, 3001, 700", "999, 9, 300", "14, 2000, 100", "1000, 1000, 20", "2050, 250, 10",
-        "50, 2100, 400"})
+    @CsvSource({"203, 301, 517", "2, 3001, 700", "999, 9, 300", "14, 2000, 100", "1000, 1000, 20", "2050, 250, 10"})
+    @MethodSource("fewRowsInSharedPasses")
     void theResultIsTheSameBitForBitOnAnyThreadCount(int m, int n, int k) {
         float[] a = random(4, m * k);
         float[] b = random(5, k * n);
@@ -164,13 +166,14 @@ class VectorGemmTest {
         }
     }
 
-    /** The shapes above meant for shared passes stay large enough for them if the threshold moves. */
-    @Test
-    void theSharedPassShapesReachTheThreshold() {
-        for (long[] s : new long[][] {{260, 2100, 70}, {50, 700, 1000}, {50, 2100, 400}}) {
-            assertTrue(s[0] * s[1] * s[2] >= VectorGemm.SHARED_WORK,
-                    () -> s[0] + "x" + s[1] + "x" + s[2] + " no longer runs in shared passes");
-        }
+    /** Shared passes ({@link VectorGemm#SHARED_WORK}): rows outer; few rows, column chunks. */
+    static Stream<Arguments> sharedPassShapes() {
+        return Stream.of(GemmShapes.sharedArguments(260, 2100, 70), GemmShapes.sharedArguments(50, 700, 1000));
+    }
+
+    /** Shared passes with few rows, split in column chunks. */
+    static Stream<Arguments> fewRowsInSharedPasses() {
+        return Stream.of(GemmShapes.sharedArguments(50, 2100, 400));
     }
 
     @Test
