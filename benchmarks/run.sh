@@ -4,6 +4,8 @@
 #   benchmarks/run.sh                 the short set: every benchmark, few iterations (minutes on 2 cores)
 #   benchmarks/run.sh long            the publishable set: every size and shape, the benchmarks' own settings
 #   benchmarks/run.sh smoke           one short iteration of the step and matmul on vector (under a minute)
+#   benchmarks/run.sh gemm            issue 21's GEMM acceptance: vector against OpenBLAS, quiet and busy, three
+#                                     forks (about half an hour; --jmh '-f 5' for five), judged in gemm-acceptance.md
 #
 # Options (after the set):
 #   --threads N    threads for Dendrite (-Ddendrite.threads), OpenBLAS, OpenMP and torch alike (default: all cores)
@@ -24,7 +26,7 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 
 SET=short
 case "${1:-}" in
-  short|long|smoke) SET="$1"; shift ;;
+  short|long|smoke|gemm) SET="$1"; shift ;;
 esac
 THREADS="$(nproc 2>/dev/null || echo 1)"
 OUT=""
@@ -38,7 +40,7 @@ while [ $# -gt 0 ]; do
     --no-peers) PEERS=0; shift ;;
     --no-build) BUILD=0; shift ;;
     --jmh) EXTRA+=(${2:?--jmh needs JMH options}); shift 2 ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -130,6 +132,19 @@ case "$SET" in
     # backend-scalar's convolutions take up to seconds a pass: one iteration each, no warm-up.
     jmh conv-scalar ConvBenchmark -p backend=scalar -f 1 -wi 0 -i 1
     jmh recurrent RecurrentBenchmark -p backend=vector "${SHORT_RUN[@]}"
+    ;;
+  gemm)
+    # Issue 21's acceptance: both libraries in the same run, quiet and then beside a process burning one
+    # core, each product in three forks unless --jmh names the forks (JMH refuses a second -f).
+    forks=(-f 3)
+    for x in ${EXTRA[@]+"${EXTRA[@]}"}; do [ "$x" = -f ] && forks=(); done
+    for load in quiet busy; do
+      jmh "gemm-$load" 'MatmulBenchmark.(square|mlp)' -p backend=vector,netlib-native -p n=512,1024,2048 \
+        -p load="$load" ${forks[@]+"${forks[@]}"} -wi 5 -i 5 -w 1s -r 1s
+    done
+    "$JAVA" -cp "$JAR" dendrite.bench.GemmAcceptance --out "$OUT" "$OUT/gemm-quiet.json" "$OUT/gemm-busy.json" \
+      || FAILED=1
+    PEERS=0
     ;;
   long)
     # The benchmarks' own settings: every N and MLP shape, several warm-ups and iterations; except

@@ -11,6 +11,8 @@
  *       and queried as {@code TrainingLoop} and {@code Sequential.predict} do it;</li>
  *   <li>{@link dendrite.bench.Report}: JMH's JSON (and the PyTorch peer's) to a Markdown table and
  *       PNG charts.</li>
+ *   <li>{@link dendrite.bench.GemmAcceptance}: MatmulBenchmark's JSON judged against issue 21's bars
+ *       (the vector backend's GEMM against OpenBLAS, quiet and busy).</li>
  * </ul>
  * See benchmarks/README.md.
  */
