@@ -137,7 +137,9 @@ case "$SET" in
     # Issue 21's acceptance: both libraries in the same run, quiet and then beside a process burning one
     # core, each product in three forks unless --jmh names the forks (JMH refuses a second -f).
     forks=(-f 3)
-    for x in ${EXTRA[@]+"${EXTRA[@]}"}; do [ "$x" = -f ] && forks=(); done
+    for x in ${EXTRA[@]+"${EXTRA[@]}"}; do
+      if [ "$x" = -f ]; then forks=(); fi
+    done
     for load in quiet busy; do
       jmh "gemm-$load" 'MatmulBenchmark.(square|mlp)' -p backend=vector,netlib-native -p n=512,1024,2048 \
         -p load="$load" ${forks[@]+"${forks[@]}"} -wi 5 -i 5 -w 1s -r 1s
