@@ -52,6 +52,11 @@ public final class GemmAcceptance {
 
     /** One product under one load: the vector backend's result and OpenBLAS's (either may be missing). */
     record Point(String product, boolean square, String load, Result vector, Result openblas) {
+        /** N of a square product ({@code 512³}: 512). */
+        int size() {
+            return Integer.parseInt(product.replace("³", ""));
+        }
+
         boolean measured() {
             return vector != null && openblas != null;
         }
@@ -110,25 +115,21 @@ public final class GemmAcceptance {
      * layer by layer; quiet before busy.
      */
     static List<Point> points(List<Result> results) {
-        Map<String, Result[]> pairs = new LinkedHashMap<>();
-        Map<String, Boolean> squares = new LinkedHashMap<>();
+        Map<Point, Result[]> pairs = new LinkedHashMap<>();
         for (Result r : results) {
             String product = product(r);
             boolean vector = r.backend().equals("vector");
             if (product == null || !vector && !r.backend().equals(Report.OPENBLAS)) {
                 continue;
             }
-            String key = product + "\u0000" + r.params().getOrDefault("load", "quiet");
+            Point key = new Point(product, r.benchmark().equals("MatmulBenchmark.square"),
+                    r.params().getOrDefault("load", "quiet"), null, null);
             pairs.computeIfAbsent(key, k -> new Result[2])[vector ? 0 : 1] = r;
-            squares.put(key, r.benchmark().equals("MatmulBenchmark.square"));
         }
         List<Point> points = new ArrayList<>();
-        pairs.forEach((key, pair) -> {
-            String[] parts = key.split("\u0000");
-            points.add(new Point(parts[0], squares.get(key), parts[1], pair[0], pair[1]));
-        });
+        pairs.forEach((k, pair) -> points.add(new Point(k.product(), k.square(), k.load(), pair[0], pair[1])));
         points.sort(Comparator.comparing((Point p) -> !p.square())
-                .thenComparingInt(p -> p.square() ? Integer.parseInt(p.product().replace("³", "")) : mlpIndex(p.product()))
+                .thenComparingInt(p -> p.square() ? p.size() : mlpIndex(p.product()))
                 .thenComparing(Point::product)
                 .thenComparingInt(p -> p.load().equals("quiet") ? 0 : p.load().equals("busy") ? 1 : 2)
                 .thenComparing(Point::load));
@@ -164,8 +165,7 @@ public final class GemmAcceptance {
         for (Point p : points) {
             String name = p.product() + ", " + p.load();
             if (p.load().equals("quiet")) {
-                boolean covered = !p.square() || Integer.parseInt(p.product().replace("³", "")) >= SQUARE_FROM;
-                if (!covered) {
+                if (p.square() && p.size() < SQUARE_FROM) {
                     continue;
                 }
                 double bar = p.square() ? SQUARE_BAR : MLP_BAR;
