@@ -4,8 +4,8 @@
 #   benchmarks/run.sh                 the short set: every benchmark, few iterations (minutes on 2 cores)
 #   benchmarks/run.sh long            the publishable set: every size and shape, the benchmarks' own settings
 #   benchmarks/run.sh smoke           one short iteration of the step and matmul on vector (under a minute)
-#   benchmarks/run.sh gemm            issue 21's GEMM acceptance: vector against OpenBLAS, quiet and busy, three
-#                                     forks (about half an hour; --jmh '-f 5' for five), judged in gemm-acceptance.md
+#   benchmarks/run.sh gemm            issue 21's GEMM acceptance: vector against OpenBLAS, quiet and busy, five
+#                                     forks (about 40 minutes; --jmh '-f 3' for three), judged in gemm-acceptance.md
 #
 # Options (after the set):
 #   --threads N    threads for Dendrite (-Ddendrite.threads), OpenBLAS, OpenMP and torch alike (default: all cores)
@@ -135,8 +135,11 @@ case "$SET" in
     ;;
   gemm)
     # Issue 21's acceptance: both libraries in the same run, quiet and then beside a process burning one
-    # core, each product in three forks unless --jmh names the forks (JMH refuses a second -f).
-    forks=(-f 3)
+    # core, each product in five forks unless --jmh names the forks (JMH refuses a second -f). Five, because
+    # a short product's time moves from fork to fork (where the JVM put its arrays, where the host put the
+    # threads) by as much as its margin to a bar; even so a verdict can turn on the host's state
+    # (benchmarks/README.md, issue 21's Zen 4 sections).
+    forks=(-f 5)
     for x in ${EXTRA[@]+"${EXTRA[@]}"}; do
       if [ "$x" = -f ]; then forks=(); fi
     done

@@ -27,8 +27,9 @@ import java.util.Map;
  *   java -cp benchmarks/target/benchmarks.jar dendrite.bench.GemmAcceptance [--out DIR] results.json...
  * </pre>
  *
- * Ratios are of JMH's scores (the mean over every fork's iterations), as the issue's table is. It
- * prints the points and the checks, and writes them to {@code DIR/gemm-acceptance.md} when
+ * Ratios are of JMH's scores (the mean over every fork's iterations), as the issue's table is; each
+ * fork's own mean is listed beside them, so that a score one fork pulled away (a state of the shared
+ * host, such as its two vCPUs placed far apart) shows as such. It prints the points and the checks, and writes them to {@code DIR/gemm-acceptance.md} when
  * {@code --out} is given ({@code benchmarks/run.sh gemm} runs the benchmark and this). A point whose
  * OpenBLAS or vector result is missing is listed as not measured, never as holding.
  */
@@ -209,14 +210,16 @@ public final class GemmAcceptance {
     static String markdown(List<Point> points, String machine) {
         StringBuilder sb = new StringBuilder();
         sb.append("Issue 21's GEMM acceptance (reported on ").append(machine).append(")\n");
-        sb.append("\n| product | load | vector | OpenBLAS | speed ratio | error ratio |\n");
-        sb.append("|---|---|---:|---:|---:|---:|\n");
+        sb.append("\n| product | load | vector | OpenBLAS | speed ratio | error ratio | vector's forks | OpenBLAS's forks |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---|---|\n");
         for (Point p : points) {
             sb.append("| ").append(p.product()).append(" | ").append(p.load())
                     .append(" | ").append(time(p.vector()))
                     .append(" | ").append(time(p.openblas()))
                     .append(" | ").append(p.measured() ? fmt(p.ratio()) : "")
                     .append(" | ").append(p.measured() && !Double.isNaN(p.errorRatio()) ? fmt(p.errorRatio()) : "")
+                    .append(" | ").append(forks(p.vector()))
+                    .append(" | ").append(forks(p.openblas()))
                     .append(" |\n");
         }
         List<Check> checks = checks(points);
@@ -240,6 +243,18 @@ public final class GemmAcceptance {
         }
         return Report.format(r.score()) + (Double.isNaN(r.error()) ? "" : " ± " + Report.format(r.error())) + " "
                 + r.unit();
+    }
+
+    /** Each fork's mean, in the order the forks ran ({@code 3.84 / 3.49 / 3.91}); empty where none are known. */
+    static String forks(Result r) {
+        if (r == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (double m : r.forkMeans()) {
+            sb.append(sb.isEmpty() ? "" : " / ").append(Report.format(m));
+        }
+        return sb.toString();
     }
 
     private static String fmt(double v) {

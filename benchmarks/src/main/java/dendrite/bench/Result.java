@@ -16,9 +16,20 @@ import java.util.Map;
  * @param unit        e.g. {@code us/op}, {@code ms/op} or {@code ops/s}
  * @param allocBytes  heap bytes per operation from {@code -prof gc}, NaN when not profiled
  * @param samples     how many measured iterations the median is of
+ * @param forkMeans   each JMH fork's mean, in {@code unit} and in the order the forks ran (empty for a peer's)
  */
 record Result(String benchmark, String backend, Map<String, String> params, double median, double score,
-        double error, String unit, double allocBytes, int samples) {
+        double error, String unit, double allocBytes, int samples, List<Double> forkMeans) {
+
+    Result {
+        forkMeans = List.copyOf(forkMeans);
+    }
+
+    /** A result without fork means: a peer's, or one made in a test. */
+    Result(String benchmark, String backend, Map<String, String> params, double median, double score, double error,
+            String unit, double allocBytes, int samples) {
+        this(benchmark, backend, params, median, score, error, unit, allocBytes, samples, List.of());
+    }
 
     /** Seconds one operation takes at the median, for time units ({@code x/op}) and rates ({@code ops/x}). */
     double medianSeconds() {
@@ -89,6 +100,12 @@ record Result(String benchmark, String backend, Map<String, String> params, doub
             return Double.NaN;
         }
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** The mean of each fork's iterations in a JMH {@code rawData} array, forks without iterations left out. */
+    static List<Double> forkMeans(List<?> forks) {
+        return forks.stream().map(f -> (List<?>) f).filter(f -> !f.isEmpty())
+                .map(f -> f.stream().mapToDouble(x -> ((Number) x).doubleValue()).average().orElseThrow()).toList();
     }
 
     static int count(List<?> forks) {

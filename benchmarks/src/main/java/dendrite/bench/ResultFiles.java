@@ -61,7 +61,7 @@ final class ResultFiles {
             }
             results.add(new Result(shortName(String.valueOf(e.get("benchmark"))), backend == null ? "-" : backend,
                     params, Result.median(raw), number(primary.get("score")), number(primary.get("scoreError")),
-                    String.valueOf(primary.get("scoreUnit")), alloc, Result.count(raw)));
+                    String.valueOf(primary.get("scoreUnit")), alloc, Result.count(raw), Result.forkMeans(raw)));
         }
         return new Run(results, about);
     }

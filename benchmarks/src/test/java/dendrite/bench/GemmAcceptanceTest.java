@@ -107,4 +107,15 @@ class GemmAcceptanceTest {
         assertTrue(md.contains("| fc3.dX, quiet | speed ≥ 0.9× OpenBLAS | 0.850× | **no** |"), md);
         assertFalse(md.contains("EpochBenchmark"), md);
     }
+
+    @Test
+    void eachForksMeanIsListedBesideTheScore() {
+        Result vector = new Result("MatmulBenchmark.mlp", "vector", Map.of("shape", "fc3.dX", "load", "quiet"), 3.9, 3.9,
+                0.2, "us/op", Double.NaN, 15, List.of(3.84, 3.49, 4.25));
+        Result openblas = mlp("netlib-native", "fc3.dX", "quiet", 3.5, 0.1);
+        String md = GemmAcceptance.markdown(GemmAcceptance.points(List.of(vector, openblas)), "a test CPU");
+        assertEquals("3.84 / 3.49 / 4.25", GemmAcceptance.forks(vector));
+        assertEquals("", GemmAcceptance.forks(openblas), "no fork means known, none printed");
+        assertTrue(md.contains("| 0.90 | 2.00 | 3.84 / 3.49 / 4.25 |  |"), md);
+    }
 }

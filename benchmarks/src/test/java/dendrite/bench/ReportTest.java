@@ -39,6 +39,7 @@ class ReportTest {
         assertEquals("EpochBenchmark.epoch", r.get(0).benchmark());
         assertEquals("vector", r.get(0).backend());
         assertTrue(Double.isNaN(r.get(0).error()), "JMH writes a missing error as the string NaN");
+        assertEquals(List.of(2.0, 10.0), r.get(0).forkMeans(), "each fork's mean, in the order they ran");
     }
 
     @Test
