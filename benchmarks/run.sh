@@ -18,6 +18,10 @@
 # is missing or older than the sources.
 set -euo pipefail
 
+# The rest is one compound command, which bash reads to its end before running any of it: editing
+# this file while a run goes on (the gemm set takes most of an hour) cannot change what that run does.
+{
+
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
 JAR="$HERE/target/benchmarks.jar"
@@ -209,3 +213,5 @@ results=("$OUT"/*.json)
   --about "Threads=$THREADS (dendrite.threads, OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, torch)" \
   --about "Set=$SET (benchmarks/run.sh $SET)" "${results[@]}"
 [ "$FAILED" = 0 ] || die "some benchmarks failed (see above)"
+exit
+}
