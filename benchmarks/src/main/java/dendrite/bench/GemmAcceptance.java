@@ -29,9 +29,10 @@ import java.util.Map;
  *
  * Ratios are of JMH's scores (the mean over every fork's iterations), as the issue's table is; each
  * fork's own mean is listed beside them, so that a score one fork pulled away (a state of the shared
- * host, such as its two vCPUs placed far apart) shows as such. It prints the points and the checks, and writes them to {@code DIR/gemm-acceptance.md} when
- * {@code --out} is given ({@code benchmarks/run.sh gemm} runs the benchmark and this). A point whose
- * OpenBLAS or vector result is missing is listed as not measured, never as holding.
+ * host, such as its two vCPUs placed far apart) shows as such. It prints the points and the checks,
+ * and writes them to {@code DIR/gemm-acceptance.md} when {@code --out} is given
+ * ({@code benchmarks/run.sh gemm} runs the benchmark and this). A point whose OpenBLAS or vector
+ * result is missing is listed as not measured, never as holding.
  */
 public final class GemmAcceptance {
     /** The smallest square size the acceptance covers. */
