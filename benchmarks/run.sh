@@ -147,11 +147,13 @@ case "$SET" in
     for x in ${EXTRA[@]+"${EXTRA[@]}"}; do
       if [ "$x" = -f ]; then forks=(); fi
     done
+    # The machine's two-thread FMA peak first, which the acceptance sets the squares' GFLOPS against.
+    jmh gemm-peak 'FmaPeakBenchmark.twoThreads'
     for load in quiet busy; do
       jmh "gemm-$load" 'MatmulBenchmark.(square|mlp)' -p backend=vector,netlib-native -p n=512,1024,2048 \
         -p load="$load" ${forks[@]+"${forks[@]}"} -wi 5 -i 5 -w 1s -r 1s
     done
-    "$JAVA" -cp "$JAR" dendrite.bench.GemmAcceptance --out "$OUT" "$OUT/gemm-quiet.json" "$OUT/gemm-busy.json" \
+    "$JAVA" -cp "$JAR" dendrite.bench.GemmAcceptance --out "$OUT" "$OUT/gemm-peak.json" "$OUT/gemm-quiet.json" "$OUT/gemm-busy.json" \
       || FAILED=1
     PEERS=0
     ;;

@@ -32,7 +32,12 @@ import java.util.Map;
  * host, such as its two vCPUs placed far apart) shows as such. It prints the points and the checks,
  * and writes them to {@code DIR/gemm-acceptance.md} when {@code --out} is given
  * ({@code benchmarks/run.sh gemm} runs the benchmark and this). A point whose OpenBLAS or vector
- * result is missing is listed as not measured, never as holding.
+ * result is missing is listed as not measured, never as holding. The files are one run's: a second
+ * result for the same library, product and load is refused rather than either one kept.
+ *
+ * <p>Given {@link FmaPeakBenchmark}'s two-thread result too, it also lists each library's GFLOPS on the
+ * quiet squares as a share of that peak: how much room either library had left to gain on the other
+ * (informational; no bar depends on it).
  */
 public final class GemmAcceptance {
     /** The smallest square size the acceptance covers. */
@@ -100,9 +105,22 @@ public final class GemmAcceptance {
         }
         List<Result> results = new ArrayList<>();
         for (Path p : inputs) {
+            if (!Files.isRegularFile(p)) {
+                // A run that failed leaves no file: judge the rest, whose missing points count as not measured.
+                System.err.println("gemm acceptance: no results file " + p + "; judging without it");
+                continue;
+            }
             results.addAll(ResultFiles.read(p).results());
         }
-        String markdown = markdown(points(results), Machine.describe());
+        List<Point> points;
+        try {
+            points = points(results);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String markdown = markdown(points, twoThreadPeak(results), Machine.describe());
         System.out.print(markdown);
         if (out != null) {
             Files.createDirectories(out);
@@ -115,6 +133,9 @@ public final class GemmAcceptance {
     /**
      * The matmul results paired by product and load: squares first (by N), then the MLP's products
      * layer by layer; quiet before busy.
+     *
+     * @throws IllegalArgumentException where one library has two results for a product and load (the
+     *         files of two runs)
      */
     static List<Point> points(List<Result> results) {
         Map<Point, Result[]> pairs = new LinkedHashMap<>();
@@ -126,7 +147,13 @@ public final class GemmAcceptance {
             }
             Point key = new Point(product, r.benchmark().equals("MatmulBenchmark.square"),
                     r.params().getOrDefault("load", "quiet"), null, null);
-            pairs.computeIfAbsent(key, k -> new Result[2])[vector ? 0 : 1] = r;
+            Result[] pair = pairs.computeIfAbsent(key, k -> new Result[2]);
+            if (pair[vector ? 0 : 1] != null) {
+                // Two runs' files: judging by either one alone, silently, would misreport the other.
+                throw new IllegalArgumentException("gemm acceptance: two results for " + r.backend() + " at " + product
+                        + " " + key.load() + "; give the files of one run");
+            }
+            pair[vector ? 0 : 1] = r;
         }
         List<Point> points = new ArrayList<>();
         pairs.forEach((k, pair) -> points.add(new Point(k.product(), k.square(), k.load(), pair[0], pair[1])));
@@ -153,6 +180,19 @@ public final class GemmAcceptance {
             return r.params().get("shape");
         }
         return null;
+    }
+
+    /**
+     * GFLOPS of {@link FmaPeakBenchmark#twoThreads} (JMH's mean), or NaN where the results hold none: the
+     * most two threads can compute on this machine, which the square products run on.
+     */
+    static double twoThreadPeak(List<Result> results) {
+        for (Result r : results) {
+            if (r.benchmark().equals("FmaPeakBenchmark.twoThreads")) {
+                return meanGflops(r);
+            }
+        }
+        return Double.NaN;
     }
 
     /** The acceptance's checks over these points, in the points' order. */
@@ -207,8 +247,16 @@ public final class GemmAcceptance {
                 false);
     }
 
-    /** The points' table, the checks' table and a one-line verdict. */
+    /** The points' table, the checks' table and a one-line verdict, without the peak's table. */
     static String markdown(List<Point> points, String machine) {
+        return markdown(points, Double.NaN, machine);
+    }
+
+    /**
+     * The points' table, the quiet squares against the two-thread FMA peak (where {@code peakGflops}
+     * is a number), the checks' table and a one-line verdict.
+     */
+    static String markdown(List<Point> points, double peakGflops, String machine) {
         StringBuilder sb = new StringBuilder();
         sb.append("Issue 21's GEMM acceptance (reported on ").append(machine).append(")\n");
         sb.append("\n| product | load | vector | OpenBLAS | speed ratio | error ratio | vector's forks | OpenBLAS's forks |\n");
@@ -223,6 +271,9 @@ public final class GemmAcceptance {
                     .append(" | ").append(forks(p.openblas()))
                     .append(" |\n");
         }
+        if (!Double.isNaN(peakGflops)) {
+            sb.append(peakTable(points, peakGflops));
+        }
         List<Check> checks = checks(points);
         sb.append("\n| point | bar | measured | holds |\n|---|---|---|---|\n");
         int held = 0;
@@ -236,6 +287,38 @@ public final class GemmAcceptance {
                 .append(". Speed ratio: OpenBLAS's mean time over vector's; error ratio: vector's JMH error over"
                         + " OpenBLAS's.\n");
         return sb.toString();
+    }
+
+    /** The quiet squares' GFLOPS (from JMH's means) and their share of the two-thread FMA peak. */
+    private static String peakTable(List<Point> points, double peakGflops) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("\nThe quiet squares against the two-thread FMA peak (FmaPeakBenchmark.twoThreads, ")
+                .append(Report.format(peakGflops)).append(" GFLOPS), GFLOPS from JMH's means:\n");
+        sb.append("\n| product | vector GFLOPS | OpenBLAS GFLOPS | vector, share of peak | OpenBLAS, share of peak |\n");
+        sb.append("|---|---:|---:|---:|---:|\n");
+        for (Point p : points) {
+            if (!p.square() || !p.load().equals("quiet")) {
+                continue;
+            }
+            double v = meanGflops(p.vector());
+            double o = meanGflops(p.openblas());
+            sb.append("| ").append(p.product())
+                    .append(" | ").append(Double.isNaN(v) ? "" : Report.format(v))
+                    .append(" | ").append(Double.isNaN(o) ? "" : Report.format(o))
+                    .append(" | ").append(Double.isNaN(v) ? "" : percent(v / peakGflops))
+                    .append(" | ").append(Double.isNaN(o) ? "" : percent(o / peakGflops))
+                    .append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** GFLOPS at JMH's mean time (or rate), NaN for a missing result. */
+    private static double meanGflops(Result r) {
+        return r == null ? Double.NaN : r.flops() / r.seconds(r.score()) / 1e9;
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.0f %%", 100 * share);
     }
 
     private static String time(Result r) {

@@ -2,6 +2,7 @@ package dendrite.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -117,5 +118,33 @@ class GemmAcceptanceTest {
         assertEquals("3.84 / 3.49 / 4.25", GemmAcceptance.forks(vector));
         assertEquals("", GemmAcceptance.forks(openblas), "no fork means known, none printed");
         assertTrue(md.contains("| 0.90 | 2.00 | 3.84 / 3.49 / 4.25 |  |"), md);
+    }
+
+    @Test
+    void theQuietSquaresAreSetAgainstTheTwoThreadPeakWhenItWasMeasured() {
+        // 2 * 512^3 flops in 1,342.18 us: 200 GFLOPS; in 1,220.16 us: 220. The peak: 160,000 calls a
+        // second of FLOPS_PER_CALL (1,572,864) flops, 251.66 GFLOPS.
+        List<Result> results = List.of(
+                square("vector", 512, "quiet", 1342.177, 1), square("netlib-native", 512, "quiet", 1220.161, 1),
+                square("vector", 512, "busy", 2000, 1), square("netlib-native", 512, "busy", 2000, 1),
+                new Result("FmaPeakBenchmark.oneThread", "-", Map.of(), 80_000, 80_000, 10, "ops/s", Double.NaN, 5),
+                new Result("FmaPeakBenchmark.twoThreads", "-", Map.of(), 150_000, 160_000, 10, "ops/s", Double.NaN, 5));
+        double peak = GemmAcceptance.twoThreadPeak(results);
+        assertEquals(251.658, peak, 0.001, "JMH's mean of the two-thread benchmark, not the one-thread one");
+        String md = GemmAcceptance.markdown(GemmAcceptance.points(results), peak, "a test CPU");
+        assertTrue(md.contains("FmaPeakBenchmark.twoThreads, 252 GFLOPS"), md);
+        assertTrue(md.contains("| 512³ | 200 | 220 | 79 % | 87 % |"), md);
+        assertEquals(1, md.lines().filter(l -> l.startsWith("| 512³ | 2")).count(), "the busy run is not set against the peak: " + md);
+        assertTrue(md.contains("2 of 3 checks hold"), "the peak is no check: " + md);
+        assertTrue(Double.isNaN(GemmAcceptance.twoThreadPeak(results.subList(0, 4))));
+        assertFalse(GemmAcceptance.markdown(GemmAcceptance.points(results.subList(0, 4)), "a test CPU").contains("peak"));
+    }
+
+    @Test
+    void twoRunsResultsForOneProductAreRefusedNotOneSilentlyKept() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GemmAcceptance.points(List.of(
+                square("vector", 512, "quiet", 90, 1), square("netlib-native", 512, "quiet", 100, 1),
+                square("vector", 512, "busy", 90, 1), square("vector", 512, "quiet", 95, 1))));
+        assertEquals("gemm acceptance: two results for vector at 512³ quiet; give the files of one run", e.getMessage());
     }
 }
