@@ -15,14 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dendrite sample <model>}: text from a character model that {@code train --dataset text:...}
- * made. The model reads the last {@code window} characters and gives a probability for each next
- * one; a character is drawn from them (sharpened or flattened by the temperature: probabilities to
+ * {@code dendrite sample <model>}: text from a model that {@code train --dataset text:...} made, of
+ * characters or (trained with {@code --tokens words}) of words. The model reads the last
+ * {@code window} tokens and gives a probability for each next one; a token is drawn from them (sharpened or flattened by the temperature: probabilities to
  * the power 1/T, renormalized), appended, and the window moves on. Seeded, so the same seed gives
  * the same text.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true,
-        description = "Generate text with a character model trained on text:<file>.")
+        description = "Generate text with a model trained on text:<file>, of characters or (--tokens words) of words.")
 final class SampleCommand implements Callable<Integer> {
 
     @Spec
@@ -31,8 +31,8 @@ final class SampleCommand implements Callable<Integer> {
     @Mixin
     ModelArgument modelArgument;
 
-    @Option(names = "--length", paramLabel = "<chars>", defaultValue = "200",
-            description = "Characters to generate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--length", paramLabel = "<tokens>", defaultValue = "200",
+            description = "Tokens to generate: characters, or words for a model of words (default: ${DEFAULT-VALUE}).")
     int length;
 
     @Option(names = "--temperature", paramLabel = "<t>", defaultValue = "0.8",

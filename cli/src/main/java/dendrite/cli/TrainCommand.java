@@ -32,7 +32,8 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dendrite train}: loads a dataset, trains a dense network on it with a progress bar and
+ * {@code dendrite train}: loads a dataset, trains a network on it (dense by default; convolutional,
+ * recurrent or any layer list with {@code --model}) with a progress bar and
  * a line per epoch, prints {@code test accuracy: 0.xxxx}, and writes the model and its pictures
  * into the output folder.
  */
@@ -41,7 +42,7 @@ import picocli.CommandLine.Spec;
                 "With no options: the embedded 8x8 digits, one hidden layer of 128, Adam, on the best backend."},
         footer = {"%nFiles written into the output folder: model.safetensors, curves.png (loss and accuracy per epoch), "
                 + "confusion.png (classes), boundary.png (2-D data), predicted.png and residuals.png (regression: predicted"
-                + " against actual, and the errors), fit.png (1-D regression) and history.csv."})
+                + " against actual, and the errors), fit.png (1-D regression), forecast.png (a series) and history.csv."})
 final class TrainCommand implements Callable<Integer> {
     static final String MODEL_FILE = "model.safetensors";
     static final String CURVES_FILE = "curves.png";
@@ -67,8 +68,9 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-d", "--dataset"}, paramLabel = "<name>", defaultValue = "digits",
-            description = "digits (embedded, default), fashion-mnist[:<folder>], mnist:<folder>, csv:<file>, "
-                    + "or a synthetic set: xor, moons, circles, spirals, regression, server-load.")
+            description = "digits (embedded, default), fashion-mnist[:<folder>], mnist:<folder>, cifar10:<folder>, "
+                    + "csv:<file>, a series (series:<file>, server-load-series), a text (text:<file>), "
+                    + "or a synthetic set: xor, moons, circles, spirals[:<arms>], regression, server-load.")
     String dataset;
 
     @Option(names = "--label", paramLabel = "<column>", description = "CSV: the class-label column (name, or 0-based index).")
@@ -78,7 +80,8 @@ final class TrainCommand implements Callable<Integer> {
     String target;
 
     @Option(names = "--window", paramLabel = "<steps>",
-            description = "A series: the steps of history each forecast sees (default: 48).")
+            description = "A series: the steps of history each forecast sees (default: 48); a text: the tokens each"
+                    + " prediction sees (default: 32).")
     Integer window;
 
     @Option(names = "--horizon", paramLabel = "<steps>",
@@ -100,15 +103,16 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--hidden", paramLabel = "<sizes>",
             description = "Hidden layer sizes, e.g. 256,128; 'none' for a linear model "
-                    + "(default: 128 for digits and CSV, 256,128 for (fashion-)mnist, 64,64 for synthetic sets).")
+                    + "(default: 128 for digits, CSV and text, 256,128 for image sets, 64,64 for synthetic sets, 64 for a"
+                    + " series).")
     String hidden;
 
     @Option(names = "--model", paramLabel = "<spec>", defaultValue = "mlp",
             description = "mlp (default: --hidden and --activation), cnn (conv 32 3, relu, maxpool 2, conv 64 3, relu, "
                     + "maxpool 2, flatten, dense 128, relu; trained by default with its recipe: adamw, --lr 0.002,"
                     + " --weight-decay 0.05, --batch 64, --augment \"crop 1\"), cnn-bn (cnn with batchnorm2d after each conv;"
-                    + " the same recipe with --lr 0.003), lstm or gru (64 units,"
-                    + " for a series), or layers such as \"conv 16 3 pad same, relu, maxpool 2, "
+                    + " the same recipe with --lr 0.003), lstm or gru (for a series: 64 units; for a text: an embedding"
+                    + " of 32 and 128 units), or layers such as \"conv 16 3 pad same, relu, maxpool 2, "
                     + "flatten, dense 64, relu\"; the output layer is added after them (see cli/README.md).")
     String model;
 
@@ -133,7 +137,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--lr", paramLabel = "<rate>",
             description = "Learning rate (default: 0.001 for adam, adamw and rmsprop, 0.01 on synthetic sets and CSV regressions; "
-                    + "0.1 for sgd; 0.01 for momentum; 0.05 for adagrad).")
+                    + "0.1 for sgd; 0.01 for momentum, 0.05 on synthetic sets and CSV regressions; 0.05 for adagrad).")
     Double lr;
 
     @Option(names = "--schedule", paramLabel = "<name>", defaultValue = "cosine",
@@ -147,11 +151,13 @@ final class TrainCommand implements Callable<Integer> {
     double weightDecay;
 
     @Option(names = {"-e", "--epochs"}, paramLabel = "<n>",
-            description = "Passes over the training data (default: 30 for digits, 10 for (fashion-)mnist, 50 for CSV, 100 for synthetic sets).")
+            description = "Passes over the training data (default: 30 for digits and series, 10 for image sets, 50 for"
+                    + " CSV, 100 for synthetic sets, 5 for a text).")
     Integer epochs;
 
     @Option(names = {"-b", "--batch"}, paramLabel = "<n>",
-            description = "Mini-batch size (default: 128 for (fashion-)mnist, else 32).")
+            description = "Mini-batch size (default: 128 for image sets, 64 for a text and for --model cnn and cnn-bn,"
+                    + " else 32).")
     Integer batch;
 
     @Option(names = "--seed", paramLabel = "<n>", defaultValue = "42",

@@ -1,6 +1,6 @@
 /**
  * The {@code dendrite} command: one picocli subcommand per class ({@link dendrite.cli.Main} lists
- * them: train, eval, predict, summary, bench, backends).
+ * them: train, eval, predict, summary, sample, gradcheck, bench, backends).
  *
  * <p>The pieces: {@code DataSource} reads {@code --dataset}; {@code ModelOptions} turns the model
  * options into nn-core objects; {@code ConsoleListener} and {@code EpochProgress} show training;
