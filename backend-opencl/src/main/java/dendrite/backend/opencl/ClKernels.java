@@ -30,7 +30,8 @@ import dendrite.tensor.spi.Storage;
  * The OpenCL backend's kernels: every storage is a device buffer ({@link ClBuffer}), every kernel
  * one launch enqueued on one in-order command queue. Nothing is copied to the host except by
  * {@link #read} (and {@link #write}, {@link #gatherRows} upload their inputs); the queue is
- * drained only by reads and {@link #synchronize()}, so consecutive ops pipeline on the device.
+ * drained only by reads, {@link #synchronize()} and the blocking uploads (a write, the row indices of
+ * gatherRows, scatterAddRows and shiftImages), so the ops between them pipeline on the device.
  *
  * <p>Users reach it through the checked front, which validates every argument before a kernel
  * here runs, so the kernels check nothing:

@@ -61,7 +61,7 @@ final class ScalarActivations {
 
     /**
      * {@code dx[i] = dy[i] * act'(x[i])} for n elements. {@code x} is read only when
-     * {@link #backwardNeedsInput} says so, {@code y} (the forward output) otherwise; the unused
+     * {@link Activation#backwardReadsInput} says so, {@code y} (the forward output) otherwise; the unused
      * one may be null. dx may be dy.
      */
     static void backward(Activation act, float param, int n, float[] x, int xOff, float[] y, int yOff,

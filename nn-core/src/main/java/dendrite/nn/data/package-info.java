@@ -9,11 +9,13 @@
  *       {@link dendrite.nn.data.DatasetFormatException}, naming the file and the byte offset or
  *       line and column; NaN and infinity are refused when data is loaded.</li>
  *   <li>Ready sets: {@link dendrite.nn.data.Digits} (embedded in the jar),
- *       {@link dendrite.nn.data.FashionMnist} and {@link dendrite.nn.data.MnistFolder} (installed
- *       files), {@link dendrite.nn.data.Synthetic} (generated from a seed).</li>
+ *       {@link dendrite.nn.data.FashionMnist}, {@link dendrite.nn.data.MnistFolder} and
+ *       {@link dendrite.nn.data.Cifar10Folder} (installed files), {@link dendrite.nn.data.Synthetic}
+ *       (generated from a seed).</li>
  *   <li>Preparation: {@link dendrite.nn.data.Splits} (seeded, optionally stratified),
  *       {@link dendrite.nn.data.Scaler} (fitted on the training part only) and
- *       {@link dendrite.nn.data.MiniBatches} (a seeded permutation per epoch).</li>
+ *       {@link dendrite.nn.data.MiniBatches} (a seeded permutation per epoch);
+ *       {@link dendrite.nn.data.ImageAugmentation} (random crops and flips, afresh every batch).</li>
  *   <li>Sequences: {@link dendrite.nn.data.TimeSeries} and {@link dendrite.nn.data.TextCorpus} cut
  *       into windows, and {@link dendrite.nn.data.StatefulBatches} into consecutive chunks for a
  *       stateful recurrent model.</li>

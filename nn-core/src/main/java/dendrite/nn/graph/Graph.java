@@ -29,10 +29,13 @@ import java.util.Optional;
  * block inside a CNN), as a Keras functional model can be used as a layer.
  *
  * <pre>{@code
+ * // 16 -> 16 channels, 3 x 3, stride 1, padding 1 (PyTorch's arguments), so the sum's shapes match
+ * Conv2d conv1 = new Conv2d(16, 16, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, true, null);
+ * Conv2d conv2 = new Conv2d(16, 16, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, true, null);
  * Graph block = Graph.builder()                         // the input node is called "input"
- *         .layer("conv1", new Conv2d(16, 16, 3, 1, 1), "input")
+ *         .layer("conv1", conv1, "input")
  *         .layer("relu1", new ReLU(), "conv1")
- *         .layer("conv2", new Conv2d(16, 16, 3, 1, 1), "relu1")
+ *         .layer("conv2", conv2, "relu1")
  *         .add("sum", "conv2", "input")                 // the skip connection
  *         .layer("out", new ReLU(), "sum")
  *         .build();                                     // the last node is the output

@@ -1,6 +1,8 @@
 /**
  * Models that are not a straight line: a {@link dendrite.nn.graph.Graph} of named nodes (layers
- * and merges: add, multiply, concatenate), with skip connections, shared inputs and several outputs.
+ * and merges: add, multiply, concatenate), with skip connections, shared inputs and several outputs, built with a
+ * {@link dendrite.nn.graph.GraphBuilder}; {@link dendrite.nn.graph.Blocks} makes the usual ones
+ * (residual and transformer blocks).
  *
  * <p>A graph is a {@link dendrite.nn.layers.Layer}: put it in a {@link dendrite.nn.Sequential}
  * (alone, or as a block among other layers) and the trainer, evaluator, checkpoints and model files

@@ -32,7 +32,8 @@ import java.util.Optional;
  *
  * <p>The weights start from the given {@link Initializer}, or, when none is given, from the default for
  * the activation that follows (a {@code Sequential} tells the layer which, see
- * {@link #followedBy}); the bias starts at zero.
+ * {@link #followedBy}); the bias starts at zero unless the initializer fills it too (as
+ * {@code Initializers.pytorch()} does).
  *
  * <h2>Fused activation</h2>
  * A Dense may apply ReLU, sigmoid or tanh itself ({@code y = act(x W^T + b)}), which lets the backend

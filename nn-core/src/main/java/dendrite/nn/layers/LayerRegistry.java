@@ -16,8 +16,8 @@ import java.util.function.Function;
  * }</pre>
  * The built-in types: {@code dense, relu, leaky_relu, sigmoid, tanh, gelu, softmax, dropout,
  * batch_norm1d, flatten, reshape, conv2d, conv_transpose2d, dropout2d, batch_norm2d, max_pool2d,
- * avg_pool2d, global_avg_pool2d, embedding, rnn, lstm, gru, bidirectional, recurrent_stack, layer_norm,
- * multihead_attention}. A {@code gelu}
+ * avg_pool2d, global_avg_pool2d, global_avg_pool1d, columns, embedding, position_embedding, rnn, lstm, gru,
+ * bidirectional, recurrent_stack, layer_norm, multihead_attention, graph}. A {@code gelu}
  * config's {@code approximate} ({@code "none"} or {@code "tanh"}) picks the form; a config without it is the
  * tanh form (see {@link GELU}).
  */

@@ -3,9 +3,10 @@
  * {@code backward} takes dL/dout, fills the parameter gradients and returns dL/din, so the chain rule
  * can be read in the code.
  *
- * <p>{@link dendrite.nn.layers.Layer} is the interface to implement for a layer of your own; three
+ * <p>{@link dendrite.nn.layers.Layer} is the interface to implement for a layer of your own; four
  * classes here exist for that and nothing else: {@link dendrite.nn.layers.BatchBuffer} gives it
- * reusable per-batch buffers, {@link dendrite.nn.layers.Configs} reads its hyperparameters back from
+ * reusable per-batch buffers, {@link dendrite.nn.layers.ViewCache} a reshaped view reused from batch
+ * to batch, {@link dendrite.nn.layers.Configs} reads its hyperparameters back from
  * a model file's architecture, and {@link dendrite.nn.layers.LayerRegistry} lets saved models that
  * contain it load (declaring its {@code stateShapes} lets a model file be checked before the layer
  * allocates). A layer is asked about itself rather than tested for its type:
@@ -13,7 +14,8 @@
  * {@link dendrite.nn.layers.Layer#outputsProbabilities}. Built in: Dense,
  * ReLU, LeakyReLU, Sigmoid, Tanh, GELU (exact or tanh-approximated, as PyTorch's {@code approximate}),
  * Softmax, Dropout, BatchNorm1d, Flatten, Reshape, Conv2d, ConvTranspose2d, BatchNorm2d, Dropout2d,
- * MaxPool2d, AvgPool2d, GlobalAvgPool2d, and for sequences Embedding, SimpleRNN, GRU and LSTM
+ * MaxPool2d, AvgPool2d, GlobalAvgPool2d, Columns (a block of a sample's features), and for sequences
+ * Embedding, PositionEmbedding, LayerNorm, MultiheadAttention, GlobalAvgPool1d, SimpleRNN, GRU and LSTM
  * (PyTorch's parameter names, shapes and gate orders, so their weights interchange; the three
  * recurrent layers share {@link dendrite.nn.layers.Recurrent}, which runs the time loop and leaves
  * each its cell's step; {@link dendrite.nn.layers.Bidirectional} runs one both ways and

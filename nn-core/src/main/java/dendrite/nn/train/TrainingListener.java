@@ -5,9 +5,9 @@ package dendrite.nn.train;
  * default; override the ones you need. Called on the training thread; a slow listener slows training.
  *
  * <pre>{@code
- * trainer.listener(new TrainingListener() {
+ * Trainer trainer = Trainer.builder(model).listener(new TrainingListener() {
  *     public void onEpochEnd(EpochEvent e) { System.out.println(e.epoch() + " " + e.metrics()); }
- * });
+ * }).build();
  * }</pre>
  */
 public interface TrainingListener {
