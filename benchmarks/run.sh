@@ -12,7 +12,10 @@
 #   --out DIR      where results go (default: benchmarks/results/<date>-<set>)
 #   --no-peers     skip PyTorch, ONNX Runtime and Deeplearning4j
 #   --no-build     use the jar as it is
-#   --jmh 'OPTS'   more JMH options for every run, e.g. --jmh '-f 2' for two forks (publishable numbers)
+#   --jmh 'OPTS'   more JMH options for every run, e.g. long --jmh '-f 2' for two forks (publishable numbers);
+#                  JMH refuses an option that a run's command already gives (most of the short set's runs: -f,
+#                  -wi, -i, -w, -r; the gemm set's: -wi, -i, -w, -r),
+#                  except that the gemm set leaves its -f out when OPTS holds one
 #
 # Finds a JDK >= 21 the way ./dendrite does, and builds benchmarks/target/benchmarks.jar (Maven) when it
 # is missing or older than the sources.
