@@ -17,9 +17,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code dendrite sample <model>}: text from a model that {@code train --dataset text:...} made, of
  * characters or (trained with {@code --tokens words}) of words. The model reads the last
- * {@code window} tokens and gives a probability for each next one; a token is drawn from them (sharpened or flattened by the temperature: probabilities to
- * the power 1/T, renormalized), appended, and the window moves on. Seeded, so the same seed gives
- * the same text.
+ * {@code window} tokens and gives a probability for each next one; a token is drawn from them
+ * (sharpened or flattened by the temperature: probabilities to the power 1/T, renormalized),
+ * appended, and the window moves on. Seeded, so the same seed gives the same text.
  */
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Generate text with a model trained on text:<file>, of characters or (--tokens words) of words.")
