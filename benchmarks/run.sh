@@ -5,17 +5,20 @@
 #   benchmarks/run.sh long            the publishable set: every size and shape, the benchmarks' own settings
 #   benchmarks/run.sh smoke           one short iteration of the step and matmul on vector (under a minute)
 #   benchmarks/run.sh gemm            issue 21's GEMM acceptance: vector against OpenBLAS, quiet and busy, five
-#                                     forks (about 40 minutes; --jmh '-f 3' for three), judged in gemm-acceptance.md
+#                                     rounds of one fork each (about 45 minutes; --jmh '-f 3' for three rounds),
+#                                     judged in gemm-acceptance.md
 #
 # Options (after the set):
 #   --threads N    threads for Dendrite (-Ddendrite.threads), OpenBLAS, OpenMP and torch alike (default: all cores)
 #   --out DIR      where results go (default: benchmarks/results/<date>-<set>)
 #   --no-peers     skip PyTorch, ONNX Runtime and Deeplearning4j
 #   --no-build     use the jar as it is
+#   --consecutive  the gemm set runs each product's forks one after another in one JMH run, as JMH does,
+#                  instead of in rounds
 #   --jmh 'OPTS'   more JMH options for every run, e.g. long --jmh '-f 2' for two forks (publishable numbers);
 #                  JMH refuses an option that a run's command already gives (most of the short set's runs: -f,
 #                  -wi, -i, -w, -r; the gemm set's: -wi, -i, -w, -r),
-#                  except that the gemm set leaves its -f out when OPTS holds one
+#                  except that the gemm set takes OPTS' -f N as its number of rounds (or forks)
 #
 # Finds a JDK >= 21 the way ./dendrite does, and builds benchmarks/target/benchmarks.jar (Maven) when it
 # is missing or older than the sources.
@@ -39,6 +42,7 @@ THREADS="$(nproc 2>/dev/null || echo 1)"
 OUT=""
 PEERS=1
 BUILD=1
+CONSECUTIVE=0
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -46,8 +50,9 @@ while [ $# -gt 0 ]; do
     --out) OUT="${2:?--out needs a folder}"; shift 2 ;;
     --no-peers) PEERS=0; shift ;;
     --no-build) BUILD=0; shift ;;
+    --consecutive) CONSECUTIVE=1; shift ;;
     --jmh) EXTRA+=(${2:?--jmh needs JMH options}); shift 2 ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -141,21 +146,47 @@ case "$SET" in
     jmh recurrent RecurrentBenchmark -p backend=vector "${SHORT_RUN[@]}"
     ;;
   gemm)
-    # Issue 21's acceptance: both libraries in the same run, quiet and then beside a process burning one
-    # core, each product in five forks unless --jmh names the forks (JMH refuses a second -f). Five, because
-    # a short product's time moves from fork to fork (where the JVM put its arrays, where the host put the
-    # threads) by as much as its margin to a bar; even so a verdict can turn on the host's state
-    # (benchmarks/README.md, issue 21's Zen 4 sections).
-    forks=(-f 5)
-    for x in ${EXTRA[@]+"${EXTRA[@]}"}; do
-      if [ "$x" = -f ]; then forks=(); fi
+    # Issue 21's acceptance: both libraries, quiet and then beside a process burning one core, each
+    # product in five forks (--jmh '-f N' for N). Five, because a short product's time moves from fork
+    # to fork (where the JVM put its arrays, where the host put the threads) by as much as its margin to
+    # a bar. And in rounds: JMH runs a product's forks one after another, which puts one library's five
+    # minutes apart from the other's, and the shared host's state changes over minutes (benchmarks/README.md,
+    # "GEMM on an AMD EPYC Zen 4, tenth"). So each round runs one fork of every product, the library that
+    # goes first alternating, and JmhRounds joins the rounds into one JMH result per load, as if JMH had
+    # run their forks. --consecutive runs JMH's own order instead.
+    rounds=5
+    rest=()
+    while [ ${#EXTRA[@]} -gt 0 ]; do
+      if [ "${EXTRA[0]}" = -f ]; then
+        rounds="${EXTRA[1]:?--jmh -f needs a number}"
+        EXTRA=("${EXTRA[@]:2}")
+      else
+        rest+=("${EXTRA[0]}")
+        EXTRA=("${EXTRA[@]:1}")
+      fi
     done
+    EXTRA=(${rest[@]+"${rest[@]}"})
+    products=('MatmulBenchmark.(square|mlp)' -p n=512,1024,2048 -wi 5 -i 5 -w 1s -r 1s)
     # The machine's two-thread FMA peak first, which the acceptance sets the squares' GFLOPS against.
     jmh gemm-peak 'FmaPeakBenchmark.twoThreads'
-    for load in quiet busy; do
-      jmh "gemm-$load" 'MatmulBenchmark.(square|mlp)' -p backend=vector,netlib-native -p n=512,1024,2048 \
-        -p load="$load" ${forks[@]+"${forks[@]}"} -wi 5 -i 5 -w 1s -r 1s
-    done
+    if [ "$CONSECUTIVE" = 1 ]; then
+      for load in quiet busy; do
+        jmh "gemm-$load" "${products[@]}" -p backend=vector,netlib-native -p load="$load" -f "$rounds"
+      done
+    else
+      mkdir -p "$OUT/rounds"
+      quiet=(); busy=()
+      for ((r = 1; r <= rounds; r++)); do
+        order=vector,netlib-native
+        [ $((r % 2)) = 1 ] || order=netlib-native,vector
+        for load in quiet busy; do
+          jmh "rounds/gemm-$load-$r" "${products[@]}" -p backend="$order" -p load="$load" -f 1
+        done
+        quiet+=("$OUT/rounds/gemm-quiet-$r.json"); busy+=("$OUT/rounds/gemm-busy-$r.json")
+      done
+      "$JAVA" -cp "$JAR" dendrite.bench.JmhRounds "$OUT/gemm-quiet.json" "${quiet[@]}" || FAILED=1
+      "$JAVA" -cp "$JAR" dendrite.bench.JmhRounds "$OUT/gemm-busy.json" "${busy[@]}" || FAILED=1
+    fi
     "$JAVA" -cp "$JAR" dendrite.bench.GemmAcceptance --out "$OUT" "$OUT/gemm-peak.json" "$OUT/gemm-quiet.json" "$OUT/gemm-busy.json" \
       || FAILED=1
     PEERS=0
