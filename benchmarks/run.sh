@@ -166,6 +166,7 @@ case "$SET" in
       fi
     done
     EXTRA=(${rest[@]+"${rest[@]}"})
+    [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--jmh -f needs a number of forks (1 or more), not '$rounds'"
     products=('MatmulBenchmark.(square|mlp)' -p n=512,1024,2048 -wi 5 -i 5 -w 1s -r 1s)
     # The machine's two-thread FMA peak first, which the acceptance sets the squares' GFLOPS against.
     jmh gemm-peak 'FmaPeakBenchmark.twoThreads'

@@ -32,8 +32,9 @@ import java.util.Map;
  * host, such as its two vCPUs placed far apart) shows as such. It prints the points and the checks,
  * and writes them to {@code DIR/gemm-acceptance.md} when {@code --out} is given
  * ({@code benchmarks/run.sh gemm} runs the benchmark and this). A point whose OpenBLAS or vector
- * result is missing is listed as not measured, never as holding. The files are one run's: a second
- * result for the same library, product and load is refused rather than either one kept.
+ * result is missing is listed as not measured, never as holding. The files are one run's (or one set
+ * of rounds joined by {@link JmhRounds}, as {@code run.sh gemm} gives them): a second result for the
+ * same library, product and load is refused rather than either one kept.
  *
  * <p>Given {@link FmaPeakBenchmark}'s two-thread result too, it also lists each library's GFLOPS on the
  * quiet squares as a share of that peak: how much room either library had left to gain on the other

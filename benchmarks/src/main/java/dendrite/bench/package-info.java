@@ -12,7 +12,9 @@
  *   <li>{@link dendrite.bench.Report}: JMH's JSON (and the PyTorch peer's) to a Markdown table and
  *       PNG charts.</li>
  *   <li>{@link dendrite.bench.GemmAcceptance}: MatmulBenchmark's JSON judged against issue 21's bars
- *       (the vector backend's GEMM against OpenBLAS, quiet and busy).</li>
+ *       (the vector backend's GEMM against OpenBLAS, quiet and busy);</li>
+ *   <li>{@link dendrite.bench.JmhRounds}: the JSON of several JMH runs of the same benchmarks (rounds of
+ *       one fork each) joined into one, with JMH's statistics over all their forks.</li>
  * </ul>
  * See benchmarks/README.md.
  */
