@@ -5,7 +5,7 @@
 #   benchmarks/run.sh long            the publishable set: every size and shape, the benchmarks' own settings
 #   benchmarks/run.sh smoke           one short iteration of the step and matmul on vector (under a minute)
 #   benchmarks/run.sh gemm            issue 21's GEMM acceptance: vector against OpenBLAS, quiet and busy, five
-#                                     rounds of one fork each (about 45 minutes; --jmh '-f 3' for three rounds),
+#                                     rounds of one fork each (about 40 minutes; --jmh '-f 3' for three rounds),
 #                                     judged in gemm-acceptance.md
 #
 # Options (after the set):

@@ -55,13 +55,20 @@ public final class JmhRounds {
         List<List<?>> rounds = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             Path p = Path.of(args[i]);
-            if (!Files.isRegularFile(p)) {
-                // A round whose JMH run failed before writing: join the others, and say so.
-                System.err.println("jmh rounds: no results file " + p + "; joining the rounds without it");
+            if (!Files.isRegularFile(p) || Files.size(p) == 0) {
+                // A round whose JMH run failed before writing (JMH leaves the file empty): join the others.
+                System.err.println("jmh rounds: no results in " + p + "; joining the rounds without it");
                 continue;
             }
-            if (!(Json.parse(Files.readString(p)) instanceof List<?> entries)) {
-                System.err.println("jmh rounds: " + p + " is not JMH's JSON output (an array)");
+            Object json;
+            try {
+                json = Json.parse(Files.readString(p));
+            } catch (RuntimeException e) {
+                json = e;
+            }
+            if (!(json instanceof List<?> entries)) {
+                System.err.println("jmh rounds: " + p + " is not JMH's JSON output (an array)"
+                        + (json instanceof RuntimeException e ? ": " + e.getMessage() : ""));
                 System.exit(2);
                 return;
             }
