@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.openjdk.jmh.util.ListStatistics;
 
 /**
@@ -99,11 +101,11 @@ public final class JmhRounds {
     static List<Object> join(List<? extends List<?>> rounds) {
         Map<String, List<Map<?, ?>>> byKey = new LinkedHashMap<>();
         for (int r = 0; r < rounds.size(); r++) {
-            Map<String, Integer> seen = new LinkedHashMap<>();
+            Set<String> seen = new HashSet<>();
             for (Object o : rounds.get(r)) {
                 Map<?, ?> entry = (Map<?, ?>) o;
                 String key = key(entry);
-                if (seen.put(key, r) != null) {
+                if (!seen.add(key)) {
                     throw new IllegalArgumentException("jmh rounds: round " + (r + 1) + " holds " + key + " twice");
                 }
                 List<Map<?, ?>> same = byKey.computeIfAbsent(key, k -> new ArrayList<>());

@@ -66,9 +66,13 @@ final class VectorGemm {
      * passes cost more than their stealing saves: a part that one thread steals from the other, or
      * a B panel that the other packed, moves the data between the cores, which takes longest when
      * the two vCPUs sit far apart, and a product this small has too few parts to make up for it
-     * (benchmarks/README.md, "Shared passes only for large products").
+     * (benchmarks/README.md, "Shared passes only for large products"). That was measured on AVX-512
+     * (AMD Zen 4); with AVX2 (AMD Zen 3) the dense layers' products of 2^22 to 2^25 multiply-adds ran
+     * faster in shared passes, the first layer's forward pass most (benchmarks/README.md, "GEMM on an
+     * AMD EPYC Zen 3 again"), so there they start at 2^22, as before. Which thread computes an
+     * element never changes its sum, so the threshold cannot change a bit.
      */
-    static final long SHARED_WORK = 1L << 25;
+    static final long SHARED_WORK = L >= 16 ? 1L << 25 : 1L << 22;
     /**
      * {@value #SHARED_PASSES_PROPERTY}: {@code false} gives every product split over threads one share
      * of C per thread, however large, for measuring the passes against that on a CPU; which thread
