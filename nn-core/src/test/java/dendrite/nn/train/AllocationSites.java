@@ -27,8 +27,13 @@ final class AllocationSites {
     private AllocationSites() {
     }
 
-    /** The heaviest allocation sites of {@code work}, as lines to append to a failure message. */
-    static String during(Runnable work) {
+    /**
+     * The heaviest allocation sites of {@code work} on the threads {@code threadIds}, as lines to append
+     * to a failure message. Other threads' samples are left out: Flight Recorder's own periodic
+     * events and other tests' leftover threads allocate during the recording too.
+     */
+    static String during(long[] threadIds, Runnable work) {
+        java.util.Set<Long> threads = java.util.Arrays.stream(threadIds).boxed().collect(Collectors.toSet());
         Path file = null;
         try (Recording recording = new Recording()) {
             recording.enable("jdk.ObjectAllocationSample").withStackTrace().with("throttle", "10000/s");
@@ -39,7 +44,8 @@ final class AllocationSites {
             recording.dump(file);
             Map<String, Long> weights = new HashMap<>();
             for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
-                if (e.getStackTrace() == null) {
+                if (e.getStackTrace() == null || e.getThread() == null
+                        || !threads.contains(e.getThread().getJavaThreadId())) {
                     continue;
                 }
                 List<RecordedFrame> frames = e.getStackTrace().getFrames();
@@ -49,6 +55,9 @@ final class AllocationSites {
                                 frames.stream().skip(1).filter(f -> f.getMethod().getType().getName().startsWith("dendrite.")))
                         .limit(FRAMES).map(AllocationSites::frame).collect(Collectors.joining(" < "));
                 weights.merge(site, e.getLong("weight"), Long::sum);
+            }
+            if (weights.isEmpty()) {
+                return "\nallocation samples (Flight Recorder): none on these threads";
             }
             return weights.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
                     .limit(SITES).map(w -> "\n  ~" + w.getValue() + " bytes: " + w.getKey())
