@@ -21,10 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Before C2 compiles the vector loops, the Vector API's Java fallback boxes every vector, so
  * rounds of steps run until one stays under the bound, and the test fails only if none does in 150
- * rounds and a minute. The
- * bound, 64 bytes a step, leaves room for the pool's odd allocation; the sources this test was
- * written against allocated about 1 KB a step with 512-bit vectors (capturing lambdas handed to the
- * pool, shapes made per step) and 9 KB with 256-bit ones (a vector boxed per softmax row).
+ * rounds and a minute. The bound, 64 bytes a step, leaves room for the pool's odd allocation; the
+ * sources this test was written against allocated about 1 KB a step with 512-bit vectors (capturing
+ * lambdas handed to the pool, shapes made per step) and 9 KB with 256-bit ones (a vector boxed per
+ * softmax row).
  *
  * <p>It runs in the full test JVM on purpose, after hundreds of other tests have exercised the same
  * kernels with other ops and shapes: that is where a kernel written as one method for several ops
