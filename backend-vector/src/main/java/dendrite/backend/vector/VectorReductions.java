@@ -156,6 +156,10 @@ final class VectorReductions {
      * out may be x.
      */
     static void softmax(int r0, int r1, int cols, float[] x, int xOff, float[] out, int outOff) {
+        if (cols < L) {
+            softmaxNarrowRows(r0, r1, cols, x, xOff, out, outOff);
+            return;
+        }
         int bound = F.loopBound(cols);
         for (int r = r0; r < r1; r++) {
             int xs = xOff + r * cols;
@@ -188,6 +192,40 @@ final class VectorReductions {
         }
     }
 
+    /**
+     * {@link #softmax} of rows narrower than a vector, with no vector at all: the same operations in
+     * the same order as softmax's scalar tails (the vector sum it adds the tail to is +0), so the same
+     * bits. Kept apart so that softmax's vector code is compiled only from calls that run it: C2
+     * compiles a vector operation that a method's profile has never seen run into a call on a boxed
+     * vector, and keeps that form after wider rows come (a 3-class model's softmax run first made
+     * every later call on 10-class rows allocate, in every training step; NarrowRowsFirstTest).
+     */
+    private static void softmaxNarrowRows(int r0, int r1, int cols, float[] x, int xOff, float[] out, int outOff) {
+        for (int r = r0; r < r1; r++) {
+            int xs = xOff + r * cols;
+            int os = outOff + r * cols;
+            float max = scalarMax(x, xs, cols);
+            float tail = 0f;
+            for (int j = 0; j < cols; j++) {
+                out[os + j] = VectorMath.exp(x[xs + j] * 1f + -max);
+                tail += out[os + j];
+            }
+            float total = 0f + tail;
+            for (int j = 0; j < cols; j++) {
+                out[os + j] = out[os + j] / total;
+            }
+        }
+    }
+
+    /** The largest of a line in the order {@link #max} takes its tail: NaN if any value is NaN. */
+    private static float scalarMax(float[] x, int off, int len) {
+        float r = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < len; i++) {
+            r = Math.max(r, x[off + i]);
+        }
+        return r;
+    }
+
     private static final ThreadLocal<float[][]> ROW = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
     /** This thread's scratch row of at least {@code cols} floats, grown (only) when a wider row comes. */
@@ -201,6 +239,10 @@ final class VectorReductions {
 
     /** Log-softmax of rows [r0, r1): {@code out_j = x_j - max - ln sum e^(x - max)}. out may be x. */
     static void logSoftmax(int r0, int r1, int cols, float[] x, int xOff, float[] out, int outOff) {
+        if (cols < L) {
+            logSoftmaxNarrowRows(r0, r1, cols, x, xOff, out, outOff);
+            return;
+        }
         int bound = F.loopBound(cols);
         for (int r = r0; r < r1; r++) {
             int xs = xOff + r * cols;
@@ -227,6 +269,23 @@ final class VectorReductions {
                 FloatVector.fromArray(F, x, xs + j).sub(max).sub(logSum).intoArray(out, os + j);
             }
             for (; j < cols; j++) {
+                out[os + j] = x[xs + j] - max - logSum;
+            }
+        }
+    }
+
+    /** {@link #logSoftmax} of rows narrower than a vector, with no vector: see {@link #softmaxNarrowRows}. */
+    private static void logSoftmaxNarrowRows(int r0, int r1, int cols, float[] x, int xOff, float[] out, int outOff) {
+        for (int r = r0; r < r1; r++) {
+            int xs = xOff + r * cols;
+            int os = outOff + r * cols;
+            float max = scalarMax(x, xs, cols);
+            float tail = 0f;
+            for (int j = 0; j < cols; j++) {
+                tail += VectorMath.exp(x[xs + j] * 1f + -max);
+            }
+            float logSum = (float) Math.log(0f + tail);
+            for (int j = 0; j < cols; j++) {
                 out[os + j] = x[xs + j] - max - logSum;
             }
         }
