@@ -2,10 +2,19 @@ package dendrite.nn;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -13,8 +22,19 @@ import org.junit.jupiter.api.Assumptions;
  * Runs Python with PyTorch for the tests that compare with it: Debian's {@code python3-torch}
  * ({@code /usr/bin/python3}, or {@code -Ddendrite.pytorch.python}). Without it the calling test is
  * skipped saying so, unless {@code -Ddendrite.pytorch.require=true} (as CI runs), which fails it.
+ *
+ * <p>The programs run one after another in one Python process per test JVM ({@code pytorch/worker.py}
+ * in the test resources), which imports torch once: importing it took longer than most programs, and
+ * these tests most of nn-core's test time. Each program still starts as in a new process (a fresh
+ * namespace; torch's default dtype, grad mode and thread count put back, and a new random seed).
+ * {@code -Ddendrite.pytorch.worker=false} starts a process for every program instead.
  */
 public final class PyTorch {
+    /** How long one program may run. */
+    private static final long LIMIT_SECONDS = 120;
+
+    private static Worker worker;
+
     private PyTorch() {
     }
 
@@ -24,30 +44,30 @@ public final class PyTorch {
 
     /** Runs {@code python3 args...} and returns what it printed; fails the test if it fails. */
     public static String run(List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(python()));
-        command.addAll(args);
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            unavailable("cannot start " + python() + ": " + e.getMessage());
-            return "";
+        if ("false".equals(System.getProperty("dendrite.pytorch.worker"))) {
+            return runAlone(args);
         }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            fail("the PyTorch script did not finish in 2 minutes");
-        }
-        if (p.exitValue() != 0) {
-            if (out.contains("No module named 'torch'")) {
-                unavailable(python() + " has no torch (apt-get install python3-torch)");
+        synchronized (PyTorch.class) {
+            if (worker == null) {
+                worker = Worker.start();
             }
-            fail("the PyTorch script failed:\n" + out);
+            Worker.Reply reply;
+            try {
+                reply = worker.run(args);
+            } catch (IOException e) {
+                String why = worker.ended();
+                worker = null;
+                fail("the PyTorch worker stopped: " + why + " (" + e.getMessage() + ")");
+                return "";
+            }
+            if (reply.status() != 0) {
+                fail("the PyTorch script failed:\n" + reply.text());
+            }
+            return reply.text();
         }
-        return out;
     }
 
-    /** Runs a Python program given as text ({@code python3 -c}). */
+    /** Runs a Python program given as text (as {@code python3 -c} would). */
     public static String runCode(String code) throws IOException, InterruptedException {
         return run(List.of("-c", code));
     }
@@ -74,10 +94,170 @@ public final class PyTorch {
         return sb.toString();
     }
 
+    /** {@code python3 args...} in a process of its own. */
+    private static String runAlone(List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(python()));
+        command.addAll(args);
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            unavailable("cannot start " + python() + ": " + e.getMessage());
+            return "";
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("the PyTorch script did not finish in " + LIMIT_SECONDS + " s");
+        }
+        if (p.exitValue() != 0) {
+            if (out.contains("No module named 'torch'")) {
+                unavailable(python() + " has no torch (apt-get install python3-torch)");
+            }
+            fail("the PyTorch script failed:\n" + out);
+        }
+        return out;
+    }
+
     private static void unavailable(String reason) {
         if (Boolean.getBoolean("dendrite.pytorch.require")) {
             fail(reason + " (and -Ddendrite.pytorch.require=true requires PyTorch)");
         }
         Assumptions.abort(reason + " (skipped; -Ddendrite.pytorch.require=true makes this a failure)");
+    }
+
+    /** The Python process that runs the programs, and the conversation with it (see worker.py). */
+    private static final class Worker {
+        private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pytorch-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+
+        record Reply(int status, String text) {
+        }
+
+        private final Process process;
+        private final OutputStream requests;
+        private final DataInputStream replies;
+        private final File log;
+        private volatile boolean timedOut;
+
+        private Worker(Process process, File log) {
+            this.process = process;
+            this.requests = process.getOutputStream();
+            this.replies = new DataInputStream(process.getInputStream());
+            this.log = log;
+        }
+
+        /** Starts the worker and waits for torch to be imported; skips or fails the test without torch. */
+        static Worker start() throws IOException, InterruptedException {
+            File log = File.createTempFile("pytorch-worker", ".log");
+            log.deleteOnExit();
+            Process p;
+            try {
+                p = new ProcessBuilder(python(), "-u", script().toString())
+                        .redirectError(ProcessBuilder.Redirect.appendTo(log))
+                        .start();
+            } catch (IOException e) {
+                unavailable("cannot start " + python() + ": " + e.getMessage());
+                return null;
+            }
+            Worker w = new Worker(p, log);
+            Reply hello;
+            try {
+                hello = w.watched(w::reply);
+            } catch (IOException e) {
+                fail("the PyTorch worker did not start: " + w.ended() + " (" + e.getMessage() + ")");
+                return null;
+            }
+            if (hello.status() == 3) {
+                p.destroy();
+                unavailable(python() + " cannot import torch: " + hello.text() + " (apt-get install python3-torch)");
+            } else if (hello.status() != 0) {
+                p.destroy();
+                fail("the PyTorch worker did not start: " + hello.text());
+            }
+            return w;
+        }
+
+        private static Path script() {
+            try {
+                return Path.of(PyTorch.class.getResource("/pytorch/worker.py").toURI());
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        Reply run(List<String> args) throws IOException, InterruptedException {
+            byte[][] encoded = new byte[args.size()][];
+            for (int i = 0; i < args.size(); i++) {
+                encoded[i] = args.get(i).getBytes(StandardCharsets.UTF_8);
+            }
+            requests.write((args.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+            for (byte[] arg : encoded) {
+                requests.write((arg.length + "\n").getBytes(StandardCharsets.US_ASCII));
+                requests.write(arg);
+            }
+            requests.flush();
+            return watched(this::reply);
+        }
+
+        private interface Read<T> {
+            T read() throws IOException;
+        }
+
+        /** Runs {@code read}, ending the worker if it takes longer than {@link #LIMIT_SECONDS}. */
+        private <T> T watched(Read<T> read) throws IOException {
+            ScheduledFuture<?> alarm = WATCHDOG.schedule(() -> {
+                timedOut = true;
+                process.destroyForcibly();
+            }, LIMIT_SECONDS, TimeUnit.SECONDS);
+            try {
+                return read.read();
+            } finally {
+                alarm.cancel(false);
+            }
+        }
+
+        private Reply reply() throws IOException {
+            String header = line();
+            int space = header.indexOf(' ');
+            if (space < 0) {
+                throw new IOException("a reply began with \"" + header + "\"");
+            }
+            int status = Integer.parseInt(header.substring(0, space));
+            byte[] text = new byte[Integer.parseInt(header.substring(space + 1))];
+            replies.readFully(text);
+            return new Reply(status, new String(text, StandardCharsets.UTF_8));
+        }
+
+        private String line() throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (int c = replies.read(); c != '\n'; c = replies.read()) {
+                if (c < 0) {
+                    throw new EOFException("no reply");
+                }
+                sb.append((char) c);
+            }
+            return sb.toString();
+        }
+
+        /** Why the worker is gone: it ran past the limit, or exited (with what it wrote to standard error). */
+        String ended() throws InterruptedException {
+            if (timedOut) {
+                return "a script did not finish in " + LIMIT_SECONDS + " s";
+            }
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            String err;
+            try {
+                err = java.nio.file.Files.readString(log.toPath());
+            } catch (IOException e) {
+                err = "(" + log + " unreadable: " + e.getMessage() + ")";
+            }
+            return "python exited with status " + (process.isAlive() ? "(still running)" : process.exitValue())
+                    + (err.isBlank() ? "" : ", standard error:\n" + err);
+        }
     }
 }
