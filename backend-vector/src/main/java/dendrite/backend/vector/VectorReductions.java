@@ -296,6 +296,10 @@ final class VectorReductions {
      * has one. The maximum is found by vectors, then its first position.
      */
     static void argmax(int r0, int r1, int cols, float[] x, int xOff, float[] out, int outOff) {
+        if (cols < L) {
+            argmaxNarrowRows(r0, r1, cols, x, xOff, out, outOff);
+            return;
+        }
         int bound = F.loopBound(cols);
         for (int r = r0; r < r1; r++) {
             int xs = xOff + r * cols;
@@ -311,6 +315,22 @@ final class VectorReductions {
                 }
             }
             for (; j < cols && best < 0; j++) {
+                float v = x[xs + j];
+                if (v == max || Float.isNaN(max) && Float.isNaN(v)) {
+                    best = j;
+                }
+            }
+            out[outOff + r] = best;
+        }
+    }
+
+    /** {@link #argmax} of rows narrower than a vector, with no vector: see {@link #softmaxNarrowRows}. */
+    private static void argmaxNarrowRows(int r0, int r1, int cols, float[] x, int xOff, float[] out, int outOff) {
+        for (int r = r0; r < r1; r++) {
+            int xs = xOff + r * cols;
+            float max = scalarMax(x, xs, cols);
+            int best = -1;
+            for (int j = 0; j < cols && best < 0; j++) {
                 float v = x[xs + j];
                 if (v == max || Float.isNaN(max) && Float.isNaN(v)) {
                     best = j;
