@@ -24,11 +24,11 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Inside those methods the arithmetic is written in the loop, not in helpers taking a vector
  * ({@code relu(v)}, {@code sigmoidGrad(y)}): C2 compiles such a helper into its caller only where it
  * judges the call hot, and in a long-lived JVM it did not, boxing every vector that crossed the call
- * (an LSTM's training step allocated 2.6 MB in the sigmoid). The tanh-GELU's helpers remain.
+ * (an LSTM's training step allocated 2.6 MB in the sigmoid). The GELUs, tanh and softplus run in
+ * passes over scratch blocks in classes of their own ({@link VectorGelu}, {@link VectorGeluTanh},
+ * {@link VectorTanh}, {@link VectorSoftplus}).
  */
 final class VectorActivations {
-    private static final float GELU_C = (float) Math.sqrt(2.0 / Math.PI);
-    private static final float GELU_A = 0.044715f;
 
     private VectorActivations() {
     }
@@ -52,7 +52,7 @@ final class VectorActivations {
             case SIGMOID -> forwardSigmoid(param, n, x, xOff, out, outOff);
             case TANH -> VectorTanh.forward(n, x, xOff, out, outOff);
             case GELU -> VectorGelu.forward(n, x, xOff, out, outOff);
-            case GELU_TANH -> forwardGeluTanh(param, n, x, xOff, out, outOff);
+            case GELU_TANH -> VectorGeluTanh.forward(n, x, xOff, out, outOff);
             case SOFTPLUS -> VectorSoftplus.forward(n, x, xOff, out, outOff);
         }
     }
@@ -101,44 +101,6 @@ final class VectorActivations {
         }
     }
 
-    private static void forwardGeluTanh(float param, int n, float[] x, int xOff, float[] out, int outOff) {
-        int bound = F.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            geluTanh(FloatVector.fromArray(F, x, xOff + i)).intoArray(out, outOff + i);
-        }
-        for (; i < n; i++) {
-            out[outOff + i] = geluTanh(x[xOff + i]);
-        }
-    }
-
-    /**
-     * 0.5 x (1 + tanh u) with u = c (x + a x^3), computed as x / (1 + e^(-2u)) (the same value, since
-     * 1 + tanh u = 2 sigmoid(2u)): for very negative x, 1 + tanh u cancels to a few float bits, the
-     * sigmoid form keeps full relative precision.
-     */
-    private static FloatVector geluTanh(FloatVector x) {
-        return x.mul(geluSigmoid(x));
-    }
-
-    /** {@link #geluTanh(FloatVector)} for the last elements: the same bits. */
-    private static float geluTanh(float x) {
-        return x * geluSigmoid(x);
-    }
-
-    /** sigmoid(2u) = 1 / (1 + e^(-2u)), u = c (x + a x^3). */
-    private static FloatVector geluSigmoid(FloatVector x) {
-        FloatVector minus2u = x.mul(x).mul(GELU_A).add(1f).mul(x).mul(-2f * GELU_C);
-        return FloatVector.broadcast(F, 1f).div(VectorMath.exp(minus2u).add(1f));
-    }
-
-    /** {@link #geluSigmoid(FloatVector)} for one float: the same operations in the same order. */
-    private static float geluSigmoid(float x) {
-        float minus2u = (x * x * GELU_A + 1f) * x * (-2f * GELU_C);
-        return 1f / (VectorMath.exp(minus2u) + 1f);
-    }
-
-
     /**
      * {@code dx[i] = dy[i] * act'(x[i])}, reading x only when {@link #backwardNeedsInput} says so
      * and y (the forward output) otherwise; the unused one may be null. dx may be dy. The
@@ -162,7 +124,7 @@ final class VectorActivations {
             case SIGMOID -> backwardSigmoid(param, n, in, inOff, dy, dyOff, dx, dxOff);
             case TANH -> backwardTanh(param, n, in, inOff, dy, dyOff, dx, dxOff);
             case GELU -> VectorGelu.backward(n, in, inOff, dy, dyOff, dx, dxOff);
-            case GELU_TANH -> backwardGeluTanh(param, n, in, inOff, dy, dyOff, dx, dxOff);
+            case GELU_TANH -> VectorGeluTanh.backward(n, in, inOff, dy, dyOff, dx, dxOff);
             case SOFTPLUS -> VectorSoftplus.backward(n, in, inOff, dy, dyOff, dx, dxOff);
             default -> throw new AssertionError(act);
         }
@@ -230,34 +192,5 @@ final class VectorActivations {
             FloatVector v = FloatVector.fromArray(F, in, inOff + i, m);
             g.mul(FloatVector.broadcast(F, 1f).sub(v.mul(v))).intoArray(dx, dxOff + i, m);
         }
-    }
-
-    private static void backwardGeluTanh(float param, int n, float[] in, int inOff, float[] dy, int dyOff, float[] dx, int dxOff) {
-        int bound = F.loopBound(n);
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector g = FloatVector.fromArray(F, dy, dyOff + i);
-            g.mul(geluTanhGrad(FloatVector.fromArray(F, in, inOff + i))).intoArray(dx, dxOff + i);
-        }
-        for (; i < n; i++) {
-            dx[dxOff + i] = dy[dyOff + i] * geluTanhGrad(in[inOff + i]);
-        }
-    }
-
-    /**
-     * With u = c (x + a x^3) and s = sigmoid(2u) (so 0.5 (1 + tanh u) = s and 1 - tanh^2 u = 4 s (1 - s)),
-     * the reference's 0.5 (1 + t) + 0.5 x (1 - t^2) c (1 + 3 a x^2) is s + 2 x s (1 - s) c (1 + 3 a x^2).
-     */
-    private static FloatVector geluTanhGrad(FloatVector x) {
-        FloatVector s = geluSigmoid(x);
-        FloatVector du = x.mul(x).mul(3f * GELU_A).add(1f).mul(2f * GELU_C);
-        return x.mul(s).mul(FloatVector.broadcast(F, 1f).sub(s)).mul(du).add(s);
-    }
-
-    /** {@link #geluTanhGrad(FloatVector)} for one float: the same operations in the same order. */
-    private static float geluTanhGrad(float x) {
-        float s = geluSigmoid(x);
-        float du = (x * x * (3f * GELU_A) + 1f) * (2f * GELU_C);
-        return x * s * (1f - s) * du + s;
     }
 }
