@@ -29,7 +29,6 @@ import jdk.incubator.vector.VectorOperators;
  * {@link VectorTanh}, {@link VectorSoftplus}).
  */
 final class VectorActivations {
-
     private VectorActivations() {
     }
 
