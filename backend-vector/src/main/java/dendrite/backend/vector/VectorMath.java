@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorOperators;
  * the interpreter, in the Java fallback and in C2's code, so a function built from them gives the
  * same result every time, on any machine with the same vector width and FMA. exp serves softmax,
  * log-softmax, sigmoid, both GELUs ({@link VectorGelu}), tanh ({@link VectorTanh}), softplus
- * ({@link VectorSoftplus}) and the EXP op ({@link VectorLog} does the same for LOG); the POW op still
- * uses the library.
+ * ({@link VectorSoftplus}) and the EXP op ({@link VectorLog} does the same for LOG); the POW op is
+ * {@link Math#pow} element by element (VectorElementwise).
  *
  * <p>Why the scalar twin: C2 inlines a method this size only at call sites it counts as hot, and a
  * masked tail call is not; a vector passed to a method that is not inlined is boxed (measured: 12 KB

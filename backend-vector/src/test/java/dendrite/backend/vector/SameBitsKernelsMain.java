@@ -3,6 +3,7 @@ package dendrite.backend.vector;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.Activation;
+import dendrite.tensor.op.BinaryOp;
 import dendrite.tensor.op.UnaryOp;
 import java.util.SplittableRandom;
 
@@ -40,7 +41,7 @@ public final class SameBitsKernelsMain {
         Tensor x = be.tensor(input(), ROWS, COLS);
         Tensor out = be.zeros(ROWS, COLS);
         Tensor small = be.tensor(scaled(input(), 0.125f), ROWS, COLS);
-        String[] lines = new String[12];
+        String[] lines = new String[15];
         be.unary(UnaryOp.EXP, x, out);
         lines[0] = line("exp", out);
         be.softmax(x, out);
@@ -71,6 +72,17 @@ public final class SameBitsKernelsMain {
         try (Tensor v = be.tensor(near, near.length); Tensor ln = be.zeros(near.length)) {
             be.unary(UnaryOp.LOG, v, ln);
             lines[11] = line("logOfSplitInputs", ln);
+        }
+        be.unary(UnaryOp.ABS, small, out);
+        be.powScalar(out, 1.7f, out);
+        lines[12] = line("powScalar", out);
+        be.unary(UnaryOp.ABS, small, out);
+        be.binary(BinaryOp.POW, out, small, out);
+        lines[13] = line("pow", out);
+        try (Tensor exponent = be.full(-0.6f, 1, COLS)) {
+            be.unary(UnaryOp.ABS, x, out);
+            be.binary(BinaryOp.POW, out, exponent, out);
+            lines[14] = line("powByRow", out);
         }
         return lines;
     }
