@@ -345,9 +345,9 @@ final class VectorElementwise {
     /**
      * POW element by element with {@link Math#pow}, as the reference: the Vector API's POW is a call
      * into the JDK's vector math library where it has one for the CPU (its bits then differ from the
-     * interpreter's) and otherwise a Java fallback that boxes every vector (on an AVX2 Zen 3, 17-29 KB
-     * a call of 1,216 values); Math.pow gives the same bits compiled and interpreted, allocating
-     * nothing. No layer, loss or optimizer uses POW.
+     * interpreter's) and otherwise a Java fallback that boxes every vector (as on AVX2 CPUs); Math.pow
+     * gives the same bits compiled and interpreted, allocating nothing. No layer, loss or optimizer
+     * uses POW.
      */
     private static void binaryPow(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff) {
         for (int i = 0; i < n; i++) {

@@ -14,16 +14,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A process that runs softmax on rows narrower than a vector first (a 3-class model) and then on wide
  * ones (10 classes with 256-bit vectors) allocates nothing in a steady wide call; so do log-softmax
  * and argmax. Before they kept narrow rows apart, C2 compiled their vector loops from a profile that
- * had never run them and kept that boxing form for good: 12 KB a call of 64 rows, in every later
- * training step. A JVM of its own ({@link NarrowRowsFirstMain}), since the order in which this JVM's
+ * had never run them and kept that boxing form for good, in every later training step (CHANGELOG.md
+ * has the sizes). A JVM of its own ({@link NarrowRowsFirstMain}), since the order in which this JVM's
  * other tests ran the kernels decides what C2 compiled, and with {@code -Xbatch}: compiled in the
  * background, the old kernels boxed in about half the runs (when the narrow form's compilation
  * finished before the wide rows came), compiled as the calls reach the thresholds, in every run.
  *
  * <p>GELU's tanh form took its derivative from helpers taking vectors; after 64 x 3 tensors, C2 left
- * them out of line for good and boxed every vector (19 KB a call of 64 x 19); it now runs in passes
- * over arrays ({@link VectorGeluTanh}). Layer normalization allocated 32 bytes a call in any order (its
- * checks made an array of the operands); it is here as one more kernel a training step calls.
+ * them out of line for good and boxed every vector; it now runs in passes over arrays
+ * ({@link VectorGeluTanh}). Layer normalization allocated on every call in any order (its checks made
+ * an array of the operands); it is here as one more kernel a training step calls.
  */
 class NarrowRowsFirstTest {
     @ParameterizedTest
