@@ -90,6 +90,11 @@ final class VectorNormalization {
      */
     static void inputGradient(int r0, int r1, int cols, float[] x, int xOff, float[] mean, int meanOff, float[] rstd,
             int rstdOff, float[] gamma, int gOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+        if (cols < L) {
+            inputGradientNarrowRows(r0, r1, cols, x, xOff, mean, meanOff, rstd, rstdOff, gamma, gOff, dy, dyOff, dx,
+                    dxOff);
+            return;
+        }
         int bound = F.loopBound(cols);
         float[] lanes = Simd.lanes();
         for (int r = r0; r < r1; r++) {
@@ -139,12 +144,50 @@ final class VectorNormalization {
     }
 
     /**
+     * {@link #inputGradient} of rows narrower than a vector, with no vector: the same operations in the
+     * same order as its scalar tails (the lane sums they add to are +0), so the same bits. Kept apart so
+     * that the vector loops are compiled only from calls that run them: C2 compiles a vector operation
+     * that a method's profile has never seen run into a call on a boxed vector and keeps that form when
+     * wider rows come (NarrowShapesFirstTest).
+     */
+    private static void inputGradientNarrowRows(int r0, int r1, int cols, float[] x, int xOff, float[] mean,
+            int meanOff, float[] rstd, int rstdOff, float[] gamma, int gOff, float[] dy, int dyOff, float[] dx,
+            int dxOff) {
+        for (int r = r0; r < r1; r++) {
+            int xs = xOff + r * cols;
+            int ds = dyOff + r * cols;
+            int os = dxOff + r * cols;
+            float mu = mean[meanOff + r];
+            float rs = rstd[rstdOff + r];
+            float sg = 0f;
+            float sgx = 0f;
+            for (int j = 0; j < cols; j++) {
+                float g = gamma == null ? dy[ds + j] : dy[ds + j] * gamma[gOff + j];
+                sg += g;
+                sgx += g * ((x[xs + j] - mu) * rs);
+            }
+            float meanG = sg / cols;
+            float meanGXhat = sgx / cols;
+            for (int j = 0; j < cols; j++) {
+                float g = gamma == null ? dy[ds + j] : dy[ds + j] * gamma[gOff + j];
+                float xhat = (x[xs + j] - mu) * rs;
+                dx[os + j] = (g - meanG - xhat * meanGXhat) * rs;
+            }
+        }
+    }
+
+    /**
      * Columns [c0, c1) of {@code dgamma = sum_rows dy * xhat} and {@code dbeta = sum_rows dy} (either may
      * be null), each column summed over all rows in increasing row, vectorized across the columns.
      */
     static void parameterGradients(int c0, int c1, int rows, int cols, float[] x, int xOff, float[] mean, int meanOff,
             float[] rstd, int rstdOff, float[] dy, int dyOff, float[] dgamma, int dgOff, float[] dbeta, int dbOff) {
         int width = c1 - c0;
+        if (width < L) {
+            parameterGradientsNarrow(c0, c1, rows, cols, x, xOff, mean, meanOff, rstd, rstdOff, dy, dyOff, dgamma,
+                    dgOff, dbeta, dbOff);
+            return;
+        }
         if (dgamma != null) {
             VectorElementwise.fill(width, dgamma, dgOff + c0, 0f);
         }
@@ -168,6 +211,37 @@ final class VectorNormalization {
                 }
             }
             for (; j < c1; j++) {
+                float d = dy[dyOff + row + j];
+                if (dgamma != null) {
+                    dgamma[dgOff + j] += d * ((x[xOff + row + j] - mu) * rs);
+                }
+                if (dbeta != null) {
+                    dbeta[dbOff + j] += d;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #parameterGradients} of fewer columns than a vector, with no vector: its scalar tail on
+     * every column (same bits), kept apart for the reason {@link #inputGradientNarrowRows} gives.
+     */
+    private static void parameterGradientsNarrow(int c0, int c1, int rows, int cols, float[] x, int xOff,
+            float[] mean, int meanOff, float[] rstd, int rstdOff, float[] dy, int dyOff, float[] dgamma, int dgOff,
+            float[] dbeta, int dbOff) {
+        for (int j = c0; j < c1; j++) {
+            if (dgamma != null) {
+                dgamma[dgOff + j] = 0f;
+            }
+            if (dbeta != null) {
+                dbeta[dbOff + j] = 0f;
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            int row = r * cols;
+            float mu = mean[meanOff + r];
+            float rs = rstd[rstdOff + r];
+            for (int j = c0; j < c1; j++) {
                 float d = dy[dyOff + row + j];
                 if (dgamma != null) {
                     dgamma[dgOff + j] += d * ((x[xOff + row + j] - mu) * rs);

@@ -198,7 +198,7 @@ final class VectorReductions {
      * bits. Kept apart so that softmax's vector code is compiled only from calls that run it: C2
      * compiles a vector operation that a method's profile has never seen run into a call on a boxed
      * vector, and keeps that form after wider rows come (a 3-class model's softmax run first made
-     * every later call on 10-class rows allocate, in every training step; NarrowRowsFirstTest).
+     * every later call on 10-class rows allocate, in every training step; NarrowShapesFirstTest).
      */
     private static void softmaxNarrowRows(int r0, int r1, int cols, float[] x, int xOff, float[] out, int outOff) {
         for (int r = r0; r < r1; r++) {
