@@ -24,7 +24,8 @@ import java.util.List;
  */
 public final class NarrowShapesFirstMain {
     private static final int ROWS = 64;
-    private static final int NARROW = 3;
+    /** The narrow width; {@code -Dnarrow=} tries another by hand. */
+    private static final int NARROW = Integer.getInteger("narrow", 3);
     private static final int NARROW_CALLS = 20_000;
     private static final int MAX_ROUNDS = 20_000;
     private static final long MAX_NANOS = 30_000_000_000L;
@@ -68,7 +69,8 @@ public final class NarrowShapesFirstMain {
         }
         forms.addAll(List.of("affine", "clamp", "powScalar", "softmax", "logSoftmax", "argmax", "oneHot",
                 "gatherRows", "scatterAddRows", "copyColumns", "layerNorm", "layerNormBackward", "gemm:NN",
-                "gemm:NT", "gemm:TN", "gemm:TT", "batchedGemm", "linear", "linearPacked", "transpose", "conv2d",
+                "gemm:NT", "gemm:TN", "gemm:TT", "gemm:NN:m", "gemm:NN:n", "gemm:NN:k", "gemm:NT:m", "gemm:NT:n",
+                "gemm:NT:k", "gemm:TN:m", "gemm:TN:n", "gemm:TN:k", "batchedGemm", "linear", "linearPacked", "transpose", "conv2d",
                 "conv2dBackwardData", "conv2dBackwardWeights", "shiftImages", "sgd", "adam", "rmsprop", "adagrad",
                 "fill", "copy", "randomUniform", "randomNormal", "bernoulliMask"));
         return forms;
@@ -93,7 +95,7 @@ public final class NarrowShapesFirstMain {
             case "activationBackward" -> activationBackward(Activation.valueOf(arg));
             case "pool" -> pool(PoolOp.valueOf(arg));
             case "poolBackward" -> poolBackward(PoolOp.valueOf(arg));
-            case "gemm" -> gemm(arg.charAt(0) == 'T', arg.charAt(1) == 'T');
+            case "gemm" -> gemm(arg.charAt(0) == 'T', arg.charAt(1) == 'T', part.length > 2 ? part[2] : "nk");
             default -> named(name);
         };
     }
@@ -346,14 +348,25 @@ public final class NarrowShapesFirstMain {
         };
     }
 
-    /** op(A) [64, cols] times op(B) [cols, cols]. */
-    private static Form gemm(boolean transA, boolean transB) {
+    /**
+     * op(A) [m, k] times op(B) [k, n], where the dimensions named ({@code "nk"}: n and k, a 64-row
+     * batch; or one of m, n, k alone) are the width and the others 64 rows or {@link #wide()}.
+     */
+    private static Form gemm(boolean transA, boolean transB, String narrowed) {
         return cols -> {
-            Tensor a = transA ? values(cols, ROWS) : values(ROWS, cols);
-            Tensor b = values(cols, cols);
-            Tensor c = BE.zeros(ROWS, cols);
+            int m = narrowed.contains("m") ? cols : ROWS;
+            int n = narrowed.contains("n") ? cols : wide();
+            int k = narrowed.contains("k") ? cols : wide();
+            Tensor a = transA ? values(k, m) : values(m, k);
+            Tensor b = transB ? values(n, k) : values(k, n);
+            Tensor c = BE.zeros(m, n);
             return () -> BE.gemm(transA, transB, 1f, a, b, 0f, c);
         };
+    }
+
+    /** The wide width: two vectors and a tail of 3, or {@code -Dwide=} to try another by hand. */
+    private static int wide() {
+        return Integer.getInteger("wide", 2 * Simd.L + 3);
     }
 
     private static int[] indices() {
@@ -365,7 +378,7 @@ public final class NarrowShapesFirstMain {
     }
 
     private static boolean report(String name, Form form) {
-        int wide = 2 * Simd.L + 3;
+        int wide = wide();
         Runnable narrow = form.at(NARROW);
         for (int i = 0; i < NARROW_CALLS; i++) {
             narrow.run();
