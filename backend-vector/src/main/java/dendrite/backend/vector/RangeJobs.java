@@ -10,11 +10,13 @@ import dendrite.tensor.op.CounterRandom;
 import java.util.function.IntConsumer;
 
 /**
- * The element-wise calls of every training step (activations forward and backward, the SGD and
- * Adam updates) as reusable jobs, one set per calling thread, so that splitting a large tensor over
- * the pool allocates nothing. A capturing lambda handed to the pool is a new object on every call
- * (it escapes to the workers, so escape analysis cannot remove it): two per large call, about 1 KB
- * of a CNN training step. Each job holds its caller's arrays only during the call.
+ * Every kernel that {@link VectorKernels} splits over the pool (element-wise ops, activations,
+ * optimizer updates, reductions, row kernels such as softmax, layer normalization, the transpose) as
+ * reusable jobs, one set per calling thread, so that splitting a large tensor over the pool
+ * allocates nothing. A capturing lambda handed to the pool is a new object on every call (it
+ * escapes to the workers, so escape analysis cannot remove it): two per large call, about 1 KB of a
+ * CNN training step once, and 88 bytes of a small transformer's (its attention's softmax). Each job
+ * holds its caller's arrays only during the call.
  */
 final class RangeJobs {
     private static final ThreadLocal<RangeJobs> MINE = ThreadLocal.withInitial(RangeJobs::new);
@@ -27,6 +29,11 @@ final class RangeJobs {
     final BinaryJob binary = new BinaryJob();
     final ReduceJob reduce = new ReduceJob();
     final RandomJob random = new RandomJob();
+    final ElementJob element = new ElementJob();
+    final RowJob row = new RowJob();
+    final LayerNormJob layerNorm = new LayerNormJob();
+    final AdaptiveJob adaptive = new AdaptiveJob();
+    private float[] partials = new float[0];
 
     private RangeJobs() {
     }
@@ -34,6 +41,14 @@ final class RangeJobs {
     /** This thread's jobs. */
     static RangeJobs mine() {
         return MINE.get();
+    }
+
+    /** This thread's scratch of at least {@code n} floats for a long line's partial results, grown only. */
+    float[] partials(int n) {
+        if (partials.length < n) {
+            partials = new float[n];
+        }
+        return partials;
     }
 
     /**
@@ -303,10 +318,11 @@ final class RangeJobs {
 
     /**
      * {@link VectorKernels#reduce}'s parts: rows of lines ({@code inner == 1}), columns of the first
-     * axis ({@code outer == 1}), or rows of the outer axis; each output value is summed whole by one part.
+     * axis ({@code outer == 1}), or rows of the outer axis; each output value is summed whole by one
+     * part. {@code CHUNKS}: one long line's partial results, one per {@code inner} elements, into out.
      */
     static final class ReduceJob extends RangeJob {
-        enum Kind { LINES, FIRST_AXIS_COLUMNS, OUTER_ROWS }
+        enum Kind { LINES, FIRST_AXIS_COLUMNS, OUTER_ROWS, CHUNKS }
 
         private Kind kind;
         private ReduceOp op;
@@ -335,6 +351,7 @@ final class RangeJobs {
                 case LINES -> VectorKernels.lines(op, from, to, len, x, xOff, out, outOff);
                 case FIRST_AXIS_COLUMNS -> VectorReductions.columns(op, 0, 1, from, to, len, inner, x, xOff, out, outOff);
                 case OUTER_ROWS -> VectorReductions.columns(op, from, to, 0, inner, len, inner, x, xOff, out, outOff);
+                case CHUNKS -> VectorKernels.chunks(op, from, to, inner, len, x, xOff, out, outOff);
             }
         }
 
@@ -437,6 +454,257 @@ final class RangeJobs {
                 }
                 default -> throw new AssertionError(kind);
             }
+        }
+    }
+
+    /** The element-wise kernels with two scalars: affine, pow, clamp, and fill (out only). */
+    static final class ElementJob extends RangeJob {
+        enum Kind { AFFINE, POW, CLAMP, FILL }
+
+        private Kind kind;
+        private float a;
+        private float b;
+        private float[] x;
+        private int xOff;
+        private float[] out;
+        private int outOff;
+
+        ElementJob set(Kind kind, float a, float b, float[] x, int xOff, float[] out, int outOff) {
+            this.kind = kind;
+            this.a = a;
+            this.b = b;
+            this.x = x;
+            this.xOff = xOff;
+            this.out = out;
+            this.outOff = outOff;
+            return this;
+        }
+
+        @Override
+        void range(int from, int to) {
+            switch (kind) {
+                case AFFINE -> VectorElementwise.affine(to - from, x, xOff + from, a, b, out, outOff + from);
+                case POW -> VectorElementwise.powScalar(to - from, x, xOff + from, a, out, outOff + from);
+                case CLAMP -> VectorElementwise.clamp(to - from, x, xOff + from, a, b, out, outOff + from);
+                case FILL -> VectorElementwise.fill(to - from, out, outOff + from, a);
+            }
+        }
+
+        @Override
+        void clear() {
+            x = null;
+            out = null;
+        }
+    }
+
+    /**
+     * The kernels that take whole rows of {@code cols}: softmax, log-softmax, argmax, and the
+     * transpose of a {@code rows x cols} matrix (its rows [from, to)).
+     */
+    static final class RowJob extends RangeJob {
+        enum Kind { SOFTMAX, LOG_SOFTMAX, ARGMAX, TRANSPOSE }
+
+        private Kind kind;
+        private int rows;
+        private int cols;
+        private float[] x;
+        private int xOff;
+        private float[] out;
+        private int outOff;
+
+        RowJob set(Kind kind, int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+            this.kind = kind;
+            this.rows = rows;
+            this.cols = cols;
+            this.x = x;
+            this.xOff = xOff;
+            this.out = out;
+            this.outOff = outOff;
+            return this;
+        }
+
+        @Override
+        void range(int from, int to) {
+            switch (kind) {
+                case SOFTMAX -> VectorReductions.softmax(from, to, cols, x, xOff, out, outOff);
+                case LOG_SOFTMAX -> VectorReductions.logSoftmax(from, to, cols, x, xOff, out, outOff);
+                case ARGMAX -> VectorReductions.argmax(from, to, cols, x, xOff, out, outOff);
+                case TRANSPOSE -> VectorKernels.transposeRows(from, to, rows, cols, x, xOff, out, outOff);
+            }
+        }
+
+        @Override
+        void clear() {
+            x = null;
+            out = null;
+        }
+    }
+
+    /**
+     * Layer normalization's three parts: the forward pass and the input gradient by rows, gamma's and
+     * beta's gradients by columns ({@link VectorNormalization}).
+     */
+    static final class LayerNormJob extends RangeJob {
+        enum Kind { FORWARD, INPUT_GRADIENT, PARAMETER_GRADIENTS }
+
+        private Kind kind;
+        private int rows;
+        private int cols;
+        private float eps;
+        private float[] x;
+        private int xOff;
+        private float[] gamma;
+        private int gOff;
+        private float[] beta;
+        private int bOff;
+        private float[] mean;
+        private int mOff;
+        private float[] rstd;
+        private int rOff;
+        private float[] dy;
+        private int dyOff;
+        private float[] out;
+        private int outOff;
+        private float[] dgamma;
+        private int dgOff;
+        private float[] dbeta;
+        private int dbOff;
+
+        /** The forward pass: out, mean and rstd from x, gamma and beta. */
+        LayerNormJob forward(int cols, float[] x, int xOff, float[] gamma, int gOff, float[] beta, int bOff, float eps,
+                float[] out, int outOff, float[] mean, int mOff, float[] rstd, int rOff) {
+            this.kind = Kind.FORWARD;
+            this.cols = cols;
+            this.x = x;
+            this.xOff = xOff;
+            this.gamma = gamma;
+            this.gOff = gOff;
+            this.beta = beta;
+            this.bOff = bOff;
+            this.eps = eps;
+            this.out = out;
+            this.outOff = outOff;
+            this.mean = mean;
+            this.mOff = mOff;
+            this.rstd = rstd;
+            this.rOff = rOff;
+            return this;
+        }
+
+        /** The input gradient into {@code dx} (out). */
+        LayerNormJob inputGradient(int cols, float[] x, int xOff, float[] mean, int mOff, float[] rstd, int rOff,
+                float[] gamma, int gOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+            this.kind = Kind.INPUT_GRADIENT;
+            this.cols = cols;
+            this.x = x;
+            this.xOff = xOff;
+            this.mean = mean;
+            this.mOff = mOff;
+            this.rstd = rstd;
+            this.rOff = rOff;
+            this.gamma = gamma;
+            this.gOff = gOff;
+            this.dy = dy;
+            this.dyOff = dyOff;
+            this.out = dx;
+            this.outOff = dxOff;
+            return this;
+        }
+
+        /** gamma's and beta's gradients (either may be null), summed over all {@code rows}. */
+        LayerNormJob parameterGradients(int rows, int cols, float[] x, int xOff, float[] mean, int mOff, float[] rstd,
+                int rOff, float[] dy, int dyOff, float[] dgamma, int dgOff, float[] dbeta, int dbOff) {
+            this.kind = Kind.PARAMETER_GRADIENTS;
+            this.rows = rows;
+            this.cols = cols;
+            this.x = x;
+            this.xOff = xOff;
+            this.mean = mean;
+            this.mOff = mOff;
+            this.rstd = rstd;
+            this.rOff = rOff;
+            this.dy = dy;
+            this.dyOff = dyOff;
+            this.dgamma = dgamma;
+            this.dgOff = dgOff;
+            this.dbeta = dbeta;
+            this.dbOff = dbOff;
+            return this;
+        }
+
+        @Override
+        void range(int from, int to) {
+            switch (kind) {
+                case FORWARD -> VectorNormalization.forward(from, to, cols, x, xOff, gamma, gOff, beta, bOff, eps, out,
+                        outOff, mean, mOff, rstd, rOff);
+                case INPUT_GRADIENT -> VectorNormalization.inputGradient(from, to, cols, x, xOff, mean, mOff, rstd, rOff,
+                        gamma, gOff, dy, dyOff, out, outOff);
+                case PARAMETER_GRADIENTS -> VectorNormalization.parameterGradients(from, to, rows, cols, x, xOff, mean,
+                        mOff, rstd, rOff, dy, dyOff, dgamma, dgOff, dbeta, dbOff);
+            }
+        }
+
+        @Override
+        void clear() {
+            x = null;
+            gamma = null;
+            beta = null;
+            mean = null;
+            rstd = null;
+            dy = null;
+            out = null;
+            dgamma = null;
+            dbeta = null;
+        }
+    }
+
+    /** {@link VectorOptimizers#rmsprop} and {@link VectorOptimizers#adagrad}: a parameter, its gradient and one state. */
+    static final class AdaptiveJob extends RangeJob {
+        enum Kind { RMSPROP, ADAGRAD }
+
+        private Kind kind;
+        private float[] p;
+        private int pOff;
+        private float[] g;
+        private int gOff;
+        private float[] state;
+        private int sOff;
+        private float lr;
+        private float alpha;
+        private float eps;
+        private float weightDecay;
+
+        /** {@code alpha} is RMSProp's smoothing; Adagrad has none. */
+        AdaptiveJob set(Kind kind, float[] p, int pOff, float[] g, int gOff, float[] state, int sOff, float lr,
+                float alpha, float eps, float weightDecay) {
+            this.kind = kind;
+            this.p = p;
+            this.pOff = pOff;
+            this.g = g;
+            this.gOff = gOff;
+            this.state = state;
+            this.sOff = sOff;
+            this.lr = lr;
+            this.alpha = alpha;
+            this.eps = eps;
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        @Override
+        void range(int from, int to) {
+            switch (kind) {
+                case RMSPROP -> VectorOptimizers.rmsprop(from, to, p, pOff, g, gOff, state, sOff, lr, alpha, eps,
+                        weightDecay);
+                case ADAGRAD -> VectorOptimizers.adagrad(from, to, p, pOff, g, gOff, state, sOff, lr, eps, weightDecay);
+            }
+        }
+
+        @Override
+        void clear() {
+            p = null;
+            g = null;
+            state = null;
         }
     }
 }

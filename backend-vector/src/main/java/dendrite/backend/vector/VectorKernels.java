@@ -86,16 +86,10 @@ public final class VectorKernels extends HeapKernels {
     }
 
 
-    /** A range body: the kernel applied to elements [from, to). */
-    @FunctionalInterface
-    private interface Range {
-        void run(int from, int to);
-    }
-
     /**
-     * Whether {@code work} elements make a single part: then the caller runs its kernel itself and
-     * creates no lambda. A capturing lambda handed to {@link #split} is allocated on every call, even
-     * when split runs it at once, because C2's escape analysis keeps an allocation that escapes on
+     * Whether {@code work} elements make a single part: then the caller runs its kernel itself. Split
+     * over the pool, a kernel runs as this thread's reusable job ({@link RangeJobs}): a capturing
+     * lambda would be allocated on every call, even when the pool runs it at once, because C2's escape analysis keeps an allocation that escapes on
      * any path (here, to the thread pool); in a training step those lambdas were most of the 2.4 KB
      * allocated per step.
      */
@@ -103,27 +97,14 @@ public final class VectorKernels extends HeapKernels {
         return parallel.parts(work, grain) == 1;
     }
 
-    /** Runs {@code body} over [0, n) in parts of at least {@code grain} elements (vector-aligned). */
-    private void split(int n, int grain, Range body) {
-        int parts = parallel.parts(n, grain);
-        if (parts == 1) {
-            body.run(0, n);
-            return;
-        }
-        int step = (n / parts + Simd.L - 1) / Simd.L * Simd.L;
-        parallel.run(parts, p -> body.run(Math.min(n, p * step), p == parts - 1 ? n : Math.min(n, (p + 1) * step)));
+    /** Runs {@code job} over elements [0, n) in parts of at least {@code grain} elements (vector-aligned). */
+    private void split(int n, int grain, RangeJobs.RangeJob job) {
+        job.runOn(parallel, n, parallel.parts(n, grain));
     }
 
-    /** Splits {@code rows} rows of {@code cols} elements over threads by whole rows. */
-    private void splitRows(int rows, int cols, int grain, Range body) {
-        int parts = parallel.parts((long) rows * cols, grain);
-        parts = Math.min(parts, rows);
-        if (parts <= 1) {
-            body.run(0, rows);
-            return;
-        }
-        int count = parts;
-        parallel.run(count, p -> body.run((int) ((long) rows * p / count), (int) ((long) rows * (p + 1) / count)));
+    /** Runs {@code job} over {@code rows} rows of {@code cols} elements, by whole rows. */
+    private void splitRows(int rows, int cols, int grain, RangeJobs.RangeJob job) {
+        job.runOnRows(parallel, rows, Math.max(1, Math.min(parallel.parts((long) rows * cols, grain), rows)));
     }
 
     // ------------------------------------------------------------------ memory
@@ -192,20 +173,27 @@ public final class VectorKernels extends HeapKernels {
         float[] dst = array(out);
         int so = a.offset();
         int dso = out.offset();
+        if (serial((long) m * n, GRAIN)) {
+            transposeRows(0, m, m, n, src, so, dst, dso);
+        } else {
+            splitRows(m, n, GRAIN, RangeJobs.mine().row.set(RangeJobs.RowJob.Kind.TRANSPOSE, m, n, src, so, dst, dso));
+        }
+    }
+
+    /** Rows [r0, r1) of the {@code m x n} matrix {@code src} into columns of {@code dst} ({@code n x m}). */
+    static void transposeRows(int r0, int r1, int m, int n, float[] src, int so, float[] dst, int dso) {
         int block = 32;
-        splitRows(m, n, GRAIN, (r0, r1) -> {
-            for (int i0 = r0; i0 < r1; i0 += block) {
-                int i1 = Math.min(r1, i0 + block);
-                for (int j0 = 0; j0 < n; j0 += block) {
-                    int j1 = Math.min(n, j0 + block);
-                    for (int i = i0; i < i1; i++) {
-                        for (int j = j0; j < j1; j++) {
-                            dst[dso + j * m + i] = src[so + i * n + j];
-                        }
+        for (int i0 = r0; i0 < r1; i0 += block) {
+            int i1 = Math.min(r1, i0 + block);
+            for (int j0 = 0; j0 < n; j0 += block) {
+                int j1 = Math.min(n, j0 + block);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < j1; j++) {
+                        dst[dso + j * m + i] = src[so + i * n + j];
                     }
                 }
             }
-        });
+        }
     }
 
     // ------------------------------------------------------------------ elementwise
@@ -233,7 +221,7 @@ public final class VectorKernels extends HeapKernels {
         if (serial(n, GRAIN)) {
             VectorElementwise.affine(n, xs, xo, alpha, beta, os, oo);
         } else {
-            split(n, GRAIN, (from, to) -> VectorElementwise.affine(to - from, xs, xo + from, alpha, beta, os, oo + from));
+            split(n, GRAIN, RangeJobs.mine().element.set(RangeJobs.ElementJob.Kind.AFFINE, alpha, beta, xs, xo, os, oo));
         }
     }
 
@@ -246,7 +234,7 @@ public final class VectorKernels extends HeapKernels {
         if (serial(n, GRAIN_HEAVY)) {
             VectorElementwise.powScalar(n, xs, xo, p, os, oo);
         } else {
-            split(n, GRAIN_HEAVY, (from, to) -> VectorElementwise.powScalar(to - from, xs, xo + from, p, os, oo + from));
+            split(n, GRAIN_HEAVY, RangeJobs.mine().element.set(RangeJobs.ElementJob.Kind.POW, p, 0f, xs, xo, os, oo));
         }
     }
 
@@ -259,7 +247,7 @@ public final class VectorKernels extends HeapKernels {
         if (serial(n, GRAIN)) {
             VectorElementwise.clamp(n, xs, xo, lo, hi, os, oo);
         } else {
-            split(n, GRAIN, (from, to) -> VectorElementwise.clamp(to - from, xs, xo + from, lo, hi, os, oo + from));
+            split(n, GRAIN, RangeJobs.mine().element.set(RangeJobs.ElementJob.Kind.CLAMP, lo, hi, xs, xo, os, oo));
         }
     }
 
@@ -359,18 +347,26 @@ public final class VectorKernels extends HeapKernels {
         }
         ReduceOp partOp = op == ReduceOp.MEAN ? ReduceOp.SUM : op;
         int chunks = (len + REDUCE_CHUNK - 1) / REDUCE_CHUNK;
-        float[] partial = new float[chunks];
-        splitRows(chunks, REDUCE_CHUNK, GRAIN, (c0, c1) -> {
-            for (int c = c0; c < c1; c++) {
-                int from = c * REDUCE_CHUNK;
-                partial[c] = VectorReductions.line(partOp, x, off + from, Math.min(len, from + REDUCE_CHUNK) - from);
-            }
-        });
+        RangeJobs jobs = RangeJobs.mine();
+        float[] partial = jobs.partials(chunks);
+        splitRows(chunks, REDUCE_CHUNK, GRAIN,
+                jobs.reduce.set(RangeJobs.ReduceJob.Kind.CHUNKS, partOp, len, REDUCE_CHUNK, x, off, partial, 0));
         float r = partial[0];
         for (int c = 1; c < chunks; c++) {
             r = op == ReduceOp.MAX ? Math.max(r, partial[c]) : r + partial[c];
         }
         return op == ReduceOp.MEAN ? r / len : r;
+    }
+
+    /**
+     * Chunks [c0, c1) of a line of {@code len} elements: chunk c's partial result (elements
+     * {@code c * chunk} up to the next chunk or the line's end) into {@code out[outOff + c]}.
+     */
+    static void chunks(ReduceOp op, int c0, int c1, int chunk, int len, float[] x, int off, float[] out, int outOff) {
+        for (int c = c0; c < c1; c++) {
+            int from = c * chunk;
+            out[outOff + c] = VectorReductions.line(op, x, off + from, Math.min(len, from + chunk) - from);
+        }
     }
 
     // ------------------------------------------------------------------ rows
@@ -384,7 +380,8 @@ public final class VectorKernels extends HeapKernels {
         if (serial((long) rows * cols, GRAIN_HEAVY)) {
             VectorReductions.softmax(0, rows, cols, xs, xo, os, oo);
         } else {
-            splitRows(rows, cols, GRAIN_HEAVY, (r0, r1) -> VectorReductions.softmax(r0, r1, cols, xs, xo, os, oo));
+            splitRows(rows, cols, GRAIN_HEAVY,
+                    RangeJobs.mine().row.set(RangeJobs.RowJob.Kind.SOFTMAX, rows, cols, xs, xo, os, oo));
         }
     }
 
@@ -397,7 +394,8 @@ public final class VectorKernels extends HeapKernels {
         if (serial((long) rows * cols, GRAIN_HEAVY)) {
             VectorReductions.logSoftmax(0, rows, cols, xs, xo, os, oo);
         } else {
-            splitRows(rows, cols, GRAIN_HEAVY, (r0, r1) -> VectorReductions.logSoftmax(r0, r1, cols, xs, xo, os, oo));
+            splitRows(rows, cols, GRAIN_HEAVY,
+                    RangeJobs.mine().row.set(RangeJobs.RowJob.Kind.LOG_SOFTMAX, rows, cols, xs, xo, os, oo));
         }
     }
 
@@ -420,8 +418,8 @@ public final class VectorKernels extends HeapKernels {
         if (serial((long) rows * cols, GRAIN)) {
             VectorNormalization.forward(0, rows, cols, xs, xo, gs, go, bs, bo, eps, os, oo, ms, mo, rs, ro);
         } else {
-            splitRows(rows, cols, GRAIN, (r0, r1) -> VectorNormalization.forward(r0, r1, cols, xs, xo, gs, go, bs, bo,
-                    eps, os, oo, ms, mo, rs, ro));
+            splitRows(rows, cols, GRAIN,
+                    RangeJobs.mine().layerNorm.forward(cols, xs, xo, gs, go, bs, bo, eps, os, oo, ms, mo, rs, ro));
         }
     }
 
@@ -444,8 +442,8 @@ public final class VectorKernels extends HeapKernels {
         if (serial((long) rows * cols, GRAIN)) {
             VectorNormalization.inputGradient(0, rows, cols, xs, xo, ms, mo, rs, ro, gs, go, dys, dyo, dxs, dxo);
         } else {
-            splitRows(rows, cols, GRAIN, (r0, r1) -> VectorNormalization.inputGradient(r0, r1, cols, xs, xo, ms, mo, rs,
-                    ro, gs, go, dys, dyo, dxs, dxo));
+            splitRows(rows, cols, GRAIN, RangeJobs.mine().layerNorm.inputGradient(cols, xs, xo, ms, mo, rs, ro, gs, go,
+                    dys, dyo, dxs, dxo));
         }
         if (dgamma == null && dbeta == null) {
             return;
@@ -459,8 +457,8 @@ public final class VectorKernels extends HeapKernels {
             VectorNormalization.parameterGradients(0, cols, rows, cols, xs, xo, ms, mo, rs, ro, dys, dyo, dgs, dgo, dbs,
                     dbo);
         } else {
-            split(cols, grain, (c0, c1) -> VectorNormalization.parameterGradients(c0, c1, rows, cols, xs, xo, ms, mo, rs,
-                    ro, dys, dyo, dgs, dgo, dbs, dbo));
+            split(cols, grain, RangeJobs.mine().layerNorm.parameterGradients(rows, cols, xs, xo, ms, mo, rs, ro, dys,
+                    dyo, dgs, dgo, dbs, dbo));
         }
     }
 
@@ -473,7 +471,7 @@ public final class VectorKernels extends HeapKernels {
         if (serial((long) rows * cols, GRAIN)) {
             VectorReductions.argmax(0, rows, cols, xs, xo, os, oo);
         } else {
-            splitRows(rows, cols, GRAIN, (r0, r1) -> VectorReductions.argmax(r0, r1, cols, xs, xo, os, oo));
+            splitRows(rows, cols, GRAIN, RangeJobs.mine().row.set(RangeJobs.RowJob.Kind.ARGMAX, rows, cols, xs, xo, os, oo));
         }
     }
 
@@ -633,8 +631,8 @@ public final class VectorKernels extends HeapKernels {
         if (serial(n, GRAIN_HEAVY)) {
             VectorOptimizers.rmsprop(0, n, p, po, g, go, s, so, lr, alpha, eps, weightDecay);
         } else {
-            split(n, GRAIN_HEAVY, (from, to) -> VectorOptimizers.rmsprop(from, to, p, po, g, go, s, so, lr, alpha,
-                    eps, weightDecay));
+            split(n, GRAIN_HEAVY, RangeJobs.mine().adaptive.set(RangeJobs.AdaptiveJob.Kind.RMSPROP, p, po, g, go, s, so,
+                    lr, alpha, eps, weightDecay));
         }
     }
 
@@ -649,8 +647,8 @@ public final class VectorKernels extends HeapKernels {
         if (serial(n, GRAIN_HEAVY)) {
             VectorOptimizers.adagrad(0, n, p, po, g, go, s, so, lr, eps, weightDecay);
         } else {
-            split(n, GRAIN_HEAVY, (from, to) -> VectorOptimizers.adagrad(from, to, p, po, g, go, s, so, lr, eps,
-                    weightDecay));
+            split(n, GRAIN_HEAVY, RangeJobs.mine().adaptive.set(RangeJobs.AdaptiveJob.Kind.ADAGRAD, p, po, g, go, s, so,
+                    lr, 0f, eps, weightDecay));
         }
     }
 
@@ -663,7 +661,7 @@ public final class VectorKernels extends HeapKernels {
         if (serial(n, GRAIN)) {
             VectorElementwise.fill(n, a, off, value);
         } else {
-            split(n, GRAIN, (from, to) -> VectorElementwise.fill(to - from, a, off + from, value));
+            split(n, GRAIN, RangeJobs.mine().element.set(RangeJobs.ElementJob.Kind.FILL, value, 0f, null, 0, a, off));
         }
     }
 

@@ -16,9 +16,10 @@ import java.util.List;
 /**
  * The child JVM of {@link NarrowShapesFirstTest}: one operation form (the argument, one of
  * {@link #forms()}) through the backend's front on tensors narrower than a vector (3 columns, or
- * 3 x 3 images) until C2 has compiled it, then on wide ones, where a steady call must allocate
- * nothing. It prints the least bytes that 20 wide calls allocated and in how many rounds, and exits 1
- * if that never got to 0 within the rounds and seconds allowed. One form a JVM: kernels share
+ * 3 x 3 images) until C2 has compiled it, then on wide ones, then on ones large enough to be split
+ * over the threads ({@link #large}), where a steady call must allocate nothing. It prints the least
+ * bytes that 20 calls of each allocated and in how many rounds, and exits 1 if that never got to 0
+ * within the rounds and seconds allowed. One form a JVM: kernels share
  * helpers (the row maximum, the block passes), which one form's wide calls would compile for the
  * others first.
  */
@@ -77,7 +78,23 @@ public final class NarrowShapesFirstMain {
     }
 
     public static void main(String[] args) {
-        System.exit(report(args[0], form(args[0])) ? 0 : 1);
+        Form form = form(args[0]);
+        Runnable narrow = form.at(NARROW);
+        for (int i = 0; i < NARROW_CALLS; i++) {
+            narrow.run();
+        }
+        boolean wide = report(args[0], wide(), form);
+        boolean large = report(args[0], large(args[0]), form);
+        System.exit(wide && large ? 0 : 1);
+    }
+
+    /**
+     * A width at which the operation is split over the backend's threads (where it has two or more):
+     * a part handed to the pool as a capturing lambda was a new object on every call (softmax,
+     * layer normalization, the transpose, RMSProp and others allocated 56-192 bytes a call so).
+     */
+    private static int large(String name) {
+        return Integer.getInteger("large", name.matches("(gemm|batchedGemm|linear|conv|pool|shift).*") ? 200 : 3000);
     }
 
     private static Form form(String name) {
@@ -377,12 +394,8 @@ public final class NarrowShapesFirstMain {
         return indices;
     }
 
-    private static boolean report(String name, Form form) {
-        int wide = wide();
-        Runnable narrow = form.at(NARROW);
-        for (int i = 0; i < NARROW_CALLS; i++) {
-            narrow.run();
-        }
+    /** Whether steady calls at {@code wide} allocate nothing; prints the least bytes of 20 calls. */
+    private static boolean report(String name, int wide, Form form) {
         Runnable wideCall = form.at(wide);
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.TestFactory;
  * and GELU-tanh's derivative then allocated kilobytes on every later call, in every training step
  * (CHANGELOG.md has the sizes). Any kernel with a branch that some shapes never take can have it, so
  * the list of forms ({@link NarrowShapesFirstMain#forms()}) takes every constant of the operation
- * enums and every other operation of the front.
+ * enums and every other operation of the front. Each child then runs its form large enough to be
+ * split over the backend's threads, where a steady call must allocate nothing either: parts handed to
+ * the pool as capturing lambdas were new objects on every call (a small transformer's training step
+ * allocated 88 bytes so, in its attention's softmax).
  *
  * <p>A JVM of its own per form, since the order in which this JVM's other tests ran the kernels
  * decides what C2 compiled, with {@code -Xbatch}: compiled in the background, the old kernels boxed

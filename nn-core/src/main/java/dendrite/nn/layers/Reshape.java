@@ -67,19 +67,12 @@ public final class Reshape implements Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        return forwardView.of(x, withBatch(x.dim(0), outputShape));
+        return forwardView.batch(x, x.dim(0), outputShape);
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
-        return backwardView.of(dOut, withBatch(dOut.dim(0), inputShape));
-    }
-
-    private static int[] withBatch(int m, Shape s) {
-        int[] d = new int[s.rank() + 1];
-        d[0] = m;
-        System.arraycopy(s.dims(), 0, d, 1, s.rank());
-        return d;
+        return backwardView.batch(dOut, dOut.dim(0), inputShape);
     }
 
     @Override

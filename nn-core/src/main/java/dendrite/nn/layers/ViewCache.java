@@ -70,6 +70,23 @@ public final class ViewCache {
     }
 
     /**
+     * {@code src} seen as {@code [d0, d1, d2]}, without the varargs array that {@link #of(Tensor, int...)}
+     * costs every call (an attention layer's per-head views are three-dimensional).
+     *
+     * @param src the tensor to view, holding {@code d0 * d1 * d2} values
+     * @param d0  the view's first dimension
+     * @param d1  the view's second dimension
+     * @param d2  the view's third dimension
+     * @return the view, the same object as last time when {@code src} and the dimensions are the same
+     */
+    public Tensor of(Tensor src, int d0, int d1, int d2) {
+        if (!fresh(src) || dims.length != 3 || dims[0] != d0 || dims[1] != d1 || dims[2] != d2) {
+            remember(src, new int[] {d0, d1, d2});
+        }
+        return view;
+    }
+
+    /**
      * {@code src} seen in {@code newDims}.
      *
      * @param src     the tensor to view, holding as many values as {@code newDims} describes

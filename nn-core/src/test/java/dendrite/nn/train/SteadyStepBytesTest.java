@@ -97,6 +97,21 @@ class SteadyStepBytesTest {
     }
 
     @Test
+    void aSteadyTransformerStepAllocatesUnder64Bytes() {
+        assertSteady("transformer", backend -> Sequential.builder(24).embedding(40, 32)
+                .add(dendrite.nn.graph.Blocks.transformerEncoder(32, 4, 64, 0.1, true, true, false))
+                .flatten().dense(10)
+                .build(backend, 7), 32, new int[] {24});
+    }
+
+    @Test
+    void aSteadyGruStepAllocatesUnder64Bytes() {
+        assertSteady("gru", backend -> Sequential.builder(24).embedding(40, 16).gru(32, false)
+                .dense(64).batchNorm().relu().dropout(0.3).dense(10)
+                .build(backend, 7), 32, new int[] {24});
+    }
+
+    @Test
     void aSteadyMlpStepAllocatesUnder64Bytes() {
         assertSteady("mlp", backend -> Sequential.builder(784).dense(256).relu().dense(128).relu().dense(10)
                 .build(backend, 7), 128, new int[] {784});
@@ -114,7 +129,7 @@ class SteadyStepBytesTest {
         java.util.Random random = new java.util.Random(3);
         float[] xs = new float[batch * model.inputShape().size()];
         for (int i = 0; i < xs.length; i++) {
-            xs[i] = name.equals("lstm") ? random.nextInt(40) : random.nextFloat();   // token ids for the embedding
+            xs[i] = !name.equals("mlp") && !name.equals("cnn") && !name.equals("graph") ? random.nextInt(40) : random.nextFloat();   // token ids for the embedding
         }
         float[] ys = new float[batch];
         for (int i = 0; i < batch; i++) {
