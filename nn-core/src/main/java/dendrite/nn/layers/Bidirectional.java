@@ -50,6 +50,23 @@ public final class Bidirectional implements RecurrentLayer {
     private boolean inputGradientNeeded = true;
     /** Per state name, both directions' final states and initial-state gradients as {@code [2 * B, hidden]}. */
     private BatchBuffer[] finals;
+    // The views a step takes of its tensors, made once per batch size: a new view every step was
+    // 6 KB a step for a two-layer bidirectional stack, and made the directions' own view caches miss.
+    private final ViewCache inputRows = new ViewCache();
+    private final ViewCache reversedSteps = new ViewCache();
+    private final ViewCache reversedOutputRows = new ViewCache();
+    private final ViewCache forwardOutputRows = new ViewCache();
+    private final ViewCache backwardOutputRows = new ViewCache();
+    private final ViewCache outputRows = new ViewCache();
+    private final ViewCache sideBySideView = new ViewCache();
+    private final ViewCache upperHalf = new ViewCache();
+    private final ViewCache lowerHalf = new ViewCache();
+    private final ViewCache dOutRows = new ViewCache();
+    private final ViewCache dForwardSteps = new ViewCache();
+    private final ViewCache dReverseSteps = new ViewCache();
+    private final ViewCache dxReverseRows = new ViewCache();
+    private final ViewCache dxForwardRows = new ViewCache();
+    private final ViewCache dxRows = new ViewCache();
     private BatchBuffer[] gradients;
 
     /**
@@ -226,38 +243,44 @@ public final class Bidirectional implements RecurrentLayer {
             }
         }
         Tensor xr = reversedInput.get(batch * steps);
-        be.gatherRows(x.reshape(batch * steps, features), reversal, 0, xr);
+        be.gatherRows(inputRows.rows(x, batch * steps, features), reversal, 0, xr);
         Tensor yf = forward.forward(x, training);
-        Tensor yr = reverse.forward(xr.reshape(batch, steps, features), training);
+        Tensor yr = reverse.forward(reversedSteps.of(xr, batch, steps, features), training);
         int rows = forward.returnSequences() ? batch * steps : batch;
         Tensor ybRows;
         if (forward.returnSequences()) {
             ybRows = reversedOutput.get(rows);
-            be.gatherRows(yr.reshape(rows, hidden), reversal, 0, ybRows);
+            be.gatherRows(reversedOutputRows.rows(yr, rows, hidden), reversal, 0, ybRows);
         } else {
             ybRows = yr;
         }
         Tensor y = out.get(batch);
-        concatColumns(yf.reshape(rows, hidden), ybRows.reshape(rows, hidden), y.reshape(rows, 2 * hidden));
+        concatColumns(forwardOutputRows.rows(yf, rows, hidden), backwardOutputRows.rows(ybRows, rows, hidden),
+                outputRows.rows(y, rows, 2 * hidden));
         return y;
+    }
+
+    /** The buffer {@code [2 * hidden, n]} that {@link #concatColumns} and {@link #splitColumns} stack through. */
+    private Tensor stacked(int n) {
+        return sideBySideView.rows(sideBySide.get(2 * hidden * n), 2 * hidden, n);
     }
 
     /** {@code out = [a | b]} for a and b of {@code [n, h]}: through their transposes, stacked as rows. */
     private void concatColumns(Tensor a, Tensor b, Tensor out) {
         int n = a.dim(0);
-        Tensor t = sideBySide.get(2 * hidden * n).reshape(2 * hidden, n);
-        be.transpose(a, t.rows(0, hidden));
-        be.transpose(b, t.rows(hidden, 2 * hidden));
+        Tensor t = stacked(n);
+        be.transpose(a, upperHalf.rowRange(t, 0, hidden));
+        be.transpose(b, lowerHalf.rowRange(t, hidden, 2 * hidden));
         be.transpose(t, out);
     }
 
     /** The reverse of {@link #concatColumns}: {@code d = [da | db]}. */
     private void splitColumns(Tensor d, Tensor da, Tensor db) {
         int n = d.dim(0);
-        Tensor t = sideBySide.get(2 * hidden * n).reshape(2 * hidden, n);
+        Tensor t = stacked(n);
         be.transpose(d, t);
-        be.transpose(t.rows(0, hidden), da);
-        be.transpose(t.rows(hidden, 2 * hidden), db);
+        be.transpose(upperHalf.rowRange(t, 0, hidden), da);
+        be.transpose(lowerHalf.rowRange(t, hidden, 2 * hidden), db);
     }
 
     @Override
@@ -266,24 +289,24 @@ public final class Bidirectional implements RecurrentLayer {
         int rows = sequences ? batch * steps : batch;
         Tensor df = dForward.get(rows);
         Tensor dr = dReverse.get(rows);
-        splitColumns(dOut.reshape(rows, 2 * hidden), df, dr);
+        splitColumns(dOutRows.rows(dOut, rows, 2 * hidden), df, dr);
         Tensor drInTime = dr;
         if (sequences) {
             drInTime = dReverseInTime.get(rows);
             be.gatherRows(dr, reversal, 0, drInTime);
         }
-        int[] oneStep = {batch, hidden};
-        int[] allSteps = {batch, steps, hidden};
-        Tensor dxf = forward.backward(df.reshape(sequences ? allSteps : oneStep));
-        Tensor dxr = reverse.backward(drInTime.reshape(sequences ? allSteps : oneStep));
+        Tensor dxf = forward.backward(sequences ? dForwardSteps.of(df, batch, steps, hidden)
+                : dForwardSteps.rows(df, batch, hidden));
+        Tensor dxr = reverse.backward(sequences ? dReverseSteps.of(drInTime, batch, steps, hidden)
+                : dReverseSteps.rows(drInTime, batch, hidden));
         if (!inputGradientNeeded) {
             return null;
         }
         Tensor back = dxReversed.get(batch * steps);
-        be.gatherRows(dxr.reshape(batch * steps, features), reversal, 0, back);
+        be.gatherRows(dxReverseRows.rows(dxr, batch * steps, features), reversal, 0, back);
         Tensor d = dx.get(batch);
-        be.binary(dendrite.tensor.op.BinaryOp.ADD, dxf.reshape(batch * steps, features), back,
-                d.reshape(batch * steps, features));
+        be.binary(dendrite.tensor.op.BinaryOp.ADD, dxForwardRows.rows(dxf, batch * steps, features), back,
+                dxRows.rows(d, batch * steps, features));
         return d;
     }
 

@@ -26,6 +26,9 @@ public final class Softmax implements Layer {
     private BatchBuffer dx;
     private BatchBuffer rowDot;
     private Tensor lastOutput;
+    private final ViewCache dotRows = new ViewCache();
+    private final ViewCache dxRows = new ViewCache();
+    private final ViewCache dyRows = new ViewCache();
 
     @Override
     public String type() {
@@ -69,11 +72,13 @@ public final class Softmax implements Layer {
         int m = dY.dim(0);
         Tensor dX = dx.get(m);
         Tensor dot = rowDot.get(m);
-        Tensor dot2d = dot.rank() == 2 ? dot : dot.reshape(-1, 1);
+        int last = dY.shape().last();
+        int rows = dY.size() / last;
+        Tensor dot2d = dot.rank() == 2 ? dot : dotRows.rows(dot, rows, 1);
         be.binary(BinaryOp.MUL, dY, lastOutput, dX);                         // dy * y
         be.reduce(ReduceOp.SUM, dX, -1, dot2d);                              // sum_k dy_k y_k per row
-        Tensor dX2d = dX.rank() == 2 ? dX : dX.reshape(-1, dX.shape().last());
-        Tensor dY2d = dY.rank() == 2 ? dY : dY.reshape(-1, dY.shape().last());
+        Tensor dX2d = dX.rank() == 2 ? dX : dxRows.rows(dX, rows, last);
+        Tensor dY2d = dY.rank() == 2 ? dY : dyRows.rows(dY, rows, last);
         be.binary(BinaryOp.SUB, dY2d, dot2d, dX2d);                          // dy - sum
         be.binary(BinaryOp.MUL, dX, lastOutput, dX);                         // y (dy - sum)
         return dX;

@@ -13,6 +13,8 @@ import java.util.Arrays;
 public final class ViewCache {
     private Tensor source;
     private int[] dims = new int[0];
+    /** Whether the view is a range of rows ({@link #rowRange}, dims holding from and to) rather than a reshape. */
+    private boolean range;
     private Tensor view;
 
     /** An empty cache; the first call of each kind makes its view. */
@@ -28,7 +30,7 @@ public final class ViewCache {
      * @return the view, the same object as last time when {@code src} and the dimensions are the same
      */
     public Tensor rows(Tensor src, int rows, int cols) {
-        if (!fresh(src) || dims.length != 2 || dims[0] != rows || dims[1] != cols) {
+        if (!fresh(src) || range || dims.length != 2 || dims[0] != rows || dims[1] != cols) {
             remember(src, new int[] {rows, cols});
         }
         return view;
@@ -43,7 +45,7 @@ public final class ViewCache {
      * @return the view, the same object as last time when {@code src} and the dimensions are the same
      */
     public Tensor batch(Tensor src, int batch, Shape sample) {
-        boolean same = fresh(src) && dims.length == sample.rank() + 1 && dims[0] == batch;
+        boolean same = fresh(src) && !range && dims.length == sample.rank() + 1 && dims[0] == batch;
         for (int i = 0; same && i < sample.rank(); i++) {
             same = dims[i + 1] == sample.dim(i);
         }
@@ -80,7 +82,7 @@ public final class ViewCache {
      * @return the view, the same object as last time when {@code src} and the dimensions are the same
      */
     public Tensor of(Tensor src, int d0, int d1, int d2) {
-        if (!fresh(src) || dims.length != 3 || dims[0] != d0 || dims[1] != d1 || dims[2] != d2) {
+        if (!fresh(src) || range || dims.length != 3 || dims[0] != d0 || dims[1] != d1 || dims[2] != d2) {
             remember(src, new int[] {d0, d1, d2});
         }
         return view;
@@ -94,8 +96,26 @@ public final class ViewCache {
      * @return the view, the same object as last time when {@code src} and the dimensions are the same
      */
     public Tensor of(Tensor src, int... newDims) {
-        if (!fresh(src) || !Arrays.equals(dims, newDims)) {
+        if (!fresh(src) || range || !Arrays.equals(dims, newDims)) {
             remember(src, newDims.clone());
+        }
+        return view;
+    }
+
+    /**
+     * {@code src}'s rows {@code from} to {@code to} (exclusive), as {@link Tensor#rows(int, int)} gives them.
+     *
+     * @param src  the tensor whose rows to view
+     * @param from the first row
+     * @param to   one past the last row
+     * @return the view, the same object as last time when {@code src} and the range are the same
+     */
+    public Tensor rowRange(Tensor src, int from, int to) {
+        if (!fresh(src) || !range || dims[0] != from || dims[1] != to) {
+            source = src;
+            dims = new int[] {from, to};
+            range = true;
+            view = src.rows(from, to);
         }
         return view;
     }
@@ -107,6 +127,7 @@ public final class ViewCache {
     private void remember(Tensor src, int[] newDims) {
         source = src;
         dims = newDims;
+        range = false;
         view = src.reshape(newDims);
     }
 }

@@ -42,6 +42,7 @@ public abstract class Optimizer {
     private final Map<String, Tensor[]> slots = new LinkedHashMap<>();
     private Tensor squaredNorms;
     private Tensor[] squaredNormViews;
+    private float[] squaredNormValues = new float[0];
     /** The map the last {@link #step} walked (the model's own, the same every step), and its contents as arrays. */
     private Map<String, Parameter> stepParams;
     private Parameter[] stepParamArray;
@@ -356,7 +357,7 @@ public abstract class Optimizer {
             clipByGlobalNorm(params);
         }
         if (clipValue > 0) {
-            for (Parameter p : params.values()) {
+            for (Parameter p : stepParamArray) {
                 p.value().backend().clamp(p.grad(), (float) -clipValue, (float) clipValue, p.grad());
             }
         }
@@ -397,7 +398,7 @@ public abstract class Optimizer {
         if (params.isEmpty()) {
             return;   // nothing to clip: a model with every parameter frozen
         }
-        Backend be = params.values().iterator().next().value().backend();
+        Backend be = stepParamArray[0].value().backend();
         if (squaredNorms == null || squaredNormViews.length != params.size()) {
             if (squaredNorms != null) {
                 squaredNorms.close();   // unscoped: nothing else frees it, and on a device it is device memory
@@ -408,18 +409,23 @@ public abstract class Optimizer {
                 squaredNormViews[i] = squaredNorms.rows(i, i + 1);
             }
         }
-        int i = 0;
-        for (Parameter p : params.values()) {
-            be.reduceAll(ReduceOp.SUM_SQUARES, p.grad(), squaredNormViews[i++]);
+        // The parameters in the order step cached (walking the map allocated its iterators every step),
+        // and the norms read into an array kept for it.
+        for (int i = 0; i < stepParamArray.length; i++) {
+            be.reduceAll(ReduceOp.SUM_SQUARES, stepParamArray[i].grad(), squaredNormViews[i]);
         }
+        if (squaredNormValues.length != squaredNormViews.length) {
+            squaredNormValues = new float[squaredNormViews.length];
+        }
+        be.read(squaredNorms, squaredNormValues, 0);
         double sum = 0;
-        for (float s : squaredNorms.toArray()) {
+        for (float s : squaredNormValues) {
             sum += s;
         }
         double norm = Math.sqrt(sum);
         if (norm > clipNorm) {
             float scale = (float) (clipNorm / (norm + 1e-6));
-            for (Parameter p : params.values()) {
+            for (Parameter p : stepParamArray) {
                 be.affine(p.grad(), scale, 0f, p.grad());
             }
         }

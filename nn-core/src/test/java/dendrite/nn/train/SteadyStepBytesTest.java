@@ -2,8 +2,14 @@ package dendrite.nn.train;
 
 import dendrite.nn.EveryBackend;
 import dendrite.nn.Sequential;
+import dendrite.nn.losses.Loss;
 import dendrite.nn.losses.Losses;
+import dendrite.nn.optim.Adagrad;
 import dendrite.nn.optim.Adam;
+import dendrite.nn.optim.AdamW;
+import dendrite.nn.optim.Optimizer;
+import dendrite.nn.optim.Schedules;
+import dendrite.nn.optim.Sgd;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
 import java.lang.management.ManagementFactory;
@@ -111,6 +117,46 @@ class SteadyStepBytesTest {
                 .build(backend, 7), 32, new int[] {24});
     }
 
+    /**
+     * A bidirectional GRU stack over padded sequences (padding index, masked steps) pooled over time,
+     * with Adagrad. Written when it allocated 6 KB a step: Bidirectional made new views of its tensors
+     * every step, which made its directions' own view caches miss too.
+     */
+    @Test
+    void aSteadyBidirectionalStepAllocatesUnder64Bytes() {
+        assertSteady("bidirectional", backend -> Sequential.builder(24).embedding(40, 16, 0)
+                .add(new dendrite.nn.layers.RecurrentStack("gru", -1, 24, 2, true, true, true))
+                .add(new dendrite.nn.layers.GlobalAvgPool1d()).dense(10)
+                .build(backend, 7), 32, new int[] {24}, Losses.softmaxCrossEntropy(), new Adagrad(0.01), false);
+    }
+
+    /**
+     * Strided and transposed convolution, average pooling, 2-D batch normalization and dropout, with
+     * SGD (Nesterov), gradient clipping by norm and a cosine schedule. Written when the clipping
+     * allocated 120 bytes a step (walking the parameter map, reading the norms into a new array).
+     */
+    @Test
+    void aSteadyConvolutionWithClippingStepAllocatesUnder64Bytes() {
+        assertSteady("convolution", backend -> Sequential.builder(1, 28, 28)
+                .conv2d(8, 3, 2, 1).relu().convTranspose2d(4, 2, 2).avgPool2d(2).batchNorm2d().dropout2d(0.2)
+                .globalAvgPool2d().flatten().dense(10)
+                .build(backend, 7), 32, new int[] {1, 28, 28}, Losses.softmaxCrossEntropy(),
+                new Sgd(0.01, 0.9, true).clipGradNorm(1.0).schedule(Schedules.cosine(10, 100_000, 0.1)), false);
+    }
+
+    /**
+     * The activation layers (leaky ReLU, sigmoid, tanh, GELU, softmax) regressed with mean squared
+     * error, AdamW, clipping by value and an exponential schedule. Written when the softmax layer's
+     * backward pass made three views a step (160 bytes).
+     */
+    @Test
+    void aSteadyActivationLayersStepAllocatesUnder64Bytes() {
+        assertSteady("activations", backend -> Sequential.builder(100).dense(300).leakyRelu(0.1f).dense(300).sigmoid()
+                .dense(300).tanh().dense(300).gelu().dense(10).softmax()
+                .build(backend, 7), 32, new int[] {100}, Losses.mse(),
+                new AdamW(1e-3).clipGradValue(0.5).schedule(Schedules.exponential(0.999)), true);
+    }
+
     @Test
     void aSteadyMlpStepAllocatesUnder64Bytes() {
         assertSteady("mlp", backend -> Sequential.builder(784).dense(256).relu().dense(128).relu().dense(10)
@@ -119,24 +165,33 @@ class SteadyStepBytesTest {
 
     private static void assertSteady(String name, java.util.function.Function<Backend, Sequential> build, int batch,
             int[] sample) {
+        assertSteady(name, build, batch, sample, Losses.softmaxCrossEntropy(), new Adam(1e-3), false);
+    }
+
+    /**
+     * Steps of {@code build}'s model on one batch: token ids in [0, 40) where the model starts with an
+     * embedding, values in [0, 1) otherwise; class labels, or with {@code regression} 10 targets a sample.
+     */
+    private static void assertSteady(String name, java.util.function.Function<Backend, Sequential> build, int batch,
+            int[] sample, Loss loss, Optimizer optimizer, boolean regression) {
         Backend be = vector();
         Sequential model = build.apply(be);
-        Trainer trainer = Trainer.builder(model).loss(Losses.softmaxCrossEntropy()).optimizer(new Adam(1e-3))
-                .batchSize(batch).build();
+        Trainer trainer = Trainer.builder(model).loss(loss).optimizer(optimizer).batchSize(batch).build();
+        boolean tokens = model.layers().get(0) instanceof dendrite.nn.layers.Embedding;
         int[] dims = new int[sample.length + 1];
         dims[0] = batch;
         System.arraycopy(sample, 0, dims, 1, sample.length);
         java.util.Random random = new java.util.Random(3);
         float[] xs = new float[batch * model.inputShape().size()];
         for (int i = 0; i < xs.length; i++) {
-            xs[i] = !name.equals("mlp") && !name.equals("cnn") && !name.equals("graph") ? random.nextInt(40) : random.nextFloat();   // token ids for the embedding
+            xs[i] = tokens ? random.nextInt(40) : random.nextFloat();
         }
-        float[] ys = new float[batch];
-        for (int i = 0; i < batch; i++) {
-            ys[i] = random.nextInt(10);
+        float[] ys = new float[regression ? batch * 10 : batch];
+        for (int i = 0; i < ys.length; i++) {
+            ys[i] = regression ? random.nextFloat() : random.nextInt(10);
         }
         Tensor x = be.tensor(xs, dims);
-        Tensor y = be.tensor(ys, batch);
+        Tensor y = regression ? be.tensor(ys, batch, 10) : be.tensor(ys, batch);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         trainer.step(x, y);                           // starts the backend's pool, if it has not started
         long[] ids = stepThreads();
