@@ -415,27 +415,28 @@ public final class NarrowShapesFirstMain {
         return least == 0;
     }
 
+    /** Values in [-1.5, 1.6), spread without a pattern of the vector length. */
     private static Tensor values(int... dims) {
-        int n = 1;
-        for (int d : dims) {
-            n *= d;
-        }
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (i * 37 % 23) / 7f - 1.5f;
-        }
-        return BE.tensor(v, dims);
+        return filled(i -> (i * 37 % 23) / 7f - 1.5f, dims);
     }
 
     /** Values in [0.5, 2): divisors and bases that give finite results. */
     private static Tensor positive(int... dims) {
+        return filled(i -> 0.5f + (i * 37 % 23) / 16f, dims);
+    }
+
+    private interface Values {
+        float at(int i);
+    }
+
+    private static Tensor filled(Values values, int... dims) {
         int n = 1;
         for (int d : dims) {
             n *= d;
         }
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
-            v[i] = 0.5f + (i * 37 % 23) / 16f;
+            v[i] = values.at(i);
         }
         return BE.tensor(v, dims);
     }
