@@ -40,7 +40,8 @@ final class ClPrograms {
     private final cl_device_id device;
     private final String options;
     private final Map<String, cl_program> programs = new HashMap<>();
-    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    /** Kernels by program, then by name: a key made of both was a new string on every launch. */
+    private final Map<String, Map<String, cl_kernel>> kernels = new HashMap<>();
     private long buildNanos;
 
     ClPrograms(cl_context context, cl_device_id device, String options) {
@@ -77,8 +78,8 @@ final class ClPrograms {
 
     /** The kernel {@code name} of program {@code program}, building the program on first use. */
     cl_kernel kernel(String program, String name) {
-        String key = program + "/" + name;
-        cl_kernel k = kernels.get(key);
+        Map<String, cl_kernel> ofProgram = kernels.get(program);
+        cl_kernel k = ofProgram == null ? null : ofProgram.get(name);
         if (k == null) {
             cl_program p = program(program);
             cl_kernel[] created = new cl_kernel[1];
@@ -88,7 +89,7 @@ final class ClPrograms {
                 return status[0];
             });
             k = created[0];
-            kernels.put(key, k);
+            kernels.computeIfAbsent(program, x -> new HashMap<>()).put(name, k);
         }
         return k;
     }
@@ -160,7 +161,7 @@ final class ClPrograms {
 
     /** Releases every kernel and program. */
     void close() {
-        kernels.values().forEach(k -> clReleaseKernel(k));
+        kernels.values().forEach(byName -> byName.values().forEach(k -> clReleaseKernel(k)));
         programs.values().forEach(p -> clReleaseProgram(p));
         kernels.clear();
         programs.clear();

@@ -2,6 +2,8 @@ package dendrite.backend.opencl;
 
 import static org.jocl.CL.*;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import org.jocl.CLException;
@@ -33,6 +35,39 @@ final class Launch {
         }
     }
 
+    /**
+     * This thread's argument bytes and pointers, reused by every launch: {@code clSetKernelArg} copies
+     * an argument's value before it returns, so one scalar buffer serves every argument. A new array,
+     * buffer and pointer per argument came to about 1 MB a training step of a small CNN.
+     */
+    private static final class Arguments {
+        private static final int MEMS = 64;
+        final ByteBuffer scalar = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
+        final Pointer scalarPointer = Pointer.to(scalar);
+        /** The pointers to the buffers used last, most of a step's: a small cache, replaced in turn. */
+        private final cl_mem[] mems = new cl_mem[MEMS];
+        private final Pointer[] memPointers = new Pointer[MEMS];
+        private int next;
+        /** Global and local sizes by dimension count (index 1 to 3): the driver reads them during the call. */
+        final long[][] global = {null, new long[1], new long[2], new long[3]};
+        final long[][] local = {null, new long[1], new long[2], new long[3]};
+
+        Pointer to(cl_mem m) {
+            for (int i = 0; i < MEMS; i++) {
+                if (mems[i] == m && memPointers[i] != null) {
+                    return memPointers[i];
+                }
+            }
+            int at = next;
+            next = (next + 1) % MEMS;
+            mems[at] = m;
+            memPointers[at] = Pointer.to(m);
+            return memPointers[at];
+        }
+    }
+
+    private static final ThreadLocal<Arguments> ARGUMENTS = ThreadLocal.withInitial(Arguments::new);
+
     private final cl_command_queue queue;
     private final cl_kernel kernel;
     private final String name;
@@ -50,11 +85,13 @@ final class Launch {
     }
 
     Launch mem(cl_mem m) {
-        return arg(Sizeof.cl_mem, Pointer.to(m));
+        return arg(Sizeof.cl_mem, ARGUMENTS.get().to(m));
     }
 
     Launch i(int v) {
-        return arg(Sizeof.cl_int, Pointer.to(new int[] {v}));
+        Arguments a = ARGUMENTS.get();
+        a.scalar.putInt(0, v);
+        return arg(Sizeof.cl_int, a.scalarPointer);
     }
 
     Launch i(boolean v) {
@@ -62,11 +99,15 @@ final class Launch {
     }
 
     Launch f(float v) {
-        return arg(Sizeof.cl_float, Pointer.to(new float[] {v}));
+        Arguments a = ARGUMENTS.get();
+        a.scalar.putFloat(0, v);
+        return arg(Sizeof.cl_float, a.scalarPointer);
     }
 
     Launch l(long v) {
-        return arg(Sizeof.cl_ulong, Pointer.to(new long[] {v}));
+        Arguments a = ARGUMENTS.get();
+        a.scalar.putLong(0, v);
+        return arg(Sizeof.cl_ulong, a.scalarPointer);
     }
 
     /**
@@ -99,17 +140,29 @@ final class Launch {
      * again for every new tensor size.
      */
     void run1(long n) {
-        run(new long[] {roundUp(n, workGroup)}, new long[] {workGroup});
+        groupsOf(roundUp(n, workGroup));
     }
 
     /** {@code groups} work-groups of the fixed size. */
     void groups(long groups) {
-        run(new long[] {groups * workGroup}, new long[] {workGroup});
+        groupsOf(groups * workGroup);
+    }
+
+    private void groupsOf(long items) {
+        Arguments a = ARGUMENTS.get();
+        a.global[1][0] = items;
+        a.local[1][0] = workGroup;
+        run(a.global[1], a.local[1]);
     }
 
     /** A 2-D launch covering {@code gx x gy} with {@code lx x ly} groups (the global size is rounded up). */
     void run2(long gx, long gy, int lx, int ly) {
-        run(new long[] {roundUp(gx, lx), roundUp(gy, ly)}, new long[] {lx, ly});
+        Arguments a = ARGUMENTS.get();
+        a.global[2][0] = roundUp(gx, lx);
+        a.global[2][1] = roundUp(gy, ly);
+        a.local[2][0] = lx;
+        a.local[2][1] = ly;
+        run(a.global[2], a.local[2]);
     }
 
     /**
@@ -117,7 +170,14 @@ final class Launch {
      * batch of products, the layer's index {@code get_group_id(2)}).
      */
     void run3(long gx, long gy, long gz, int lx, int ly) {
-        run(new long[] {roundUp(gx, lx), roundUp(gy, ly), gz}, new long[] {lx, ly, 1});
+        Arguments a = ARGUMENTS.get();
+        a.global[3][0] = roundUp(gx, lx);
+        a.global[3][1] = roundUp(gy, ly);
+        a.global[3][2] = gz;
+        a.local[3][0] = lx;
+        a.local[3][1] = ly;
+        a.local[3][2] = 1;
+        run(a.global[3], a.local[3]);
     }
 
     private void run(long[] global, long[] local) {
