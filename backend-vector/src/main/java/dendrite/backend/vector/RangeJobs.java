@@ -637,8 +637,8 @@ final class RangeJobs {
             switch (kind) {
                 case FORWARD -> VectorNormalization.forward(from, to, cols, x, xOff, gamma, gOff, beta, bOff, eps, out,
                         outOff, mean, mOff, rstd, rOff);
-                case INPUT_GRADIENT -> VectorNormalization.inputGradient(from, to, cols, x, xOff, mean, mOff, rstd, rOff,
-                        gamma, gOff, dy, dyOff, out, outOff);
+                case INPUT_GRADIENT -> VectorNormalization.inputGradient(from, to, cols, x, xOff, mean, mOff, rstd,
+                        rOff, gamma, gOff, dy, dyOff, out, outOff);
                 case PARAMETER_GRADIENTS -> VectorNormalization.parameterGradients(from, to, rows, cols, x, xOff, mean,
                         mOff, rstd, rOff, dy, dyOff, dgamma, dgOff, dbeta, dbOff);
             }
@@ -658,7 +658,7 @@ final class RangeJobs {
         }
     }
 
-    /** {@link VectorOptimizers#rmsprop} and {@link VectorOptimizers#adagrad}: a parameter, its gradient and one state. */
+    /** {@link VectorOptimizers#rmsprop} and {@link VectorOptimizers#adagrad}: a parameter, its gradient, one state. */
     static final class AdaptiveJob extends RangeJob {
         enum Kind { RMSPROP, ADAGRAD }
 

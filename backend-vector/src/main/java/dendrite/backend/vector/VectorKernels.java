@@ -89,9 +89,9 @@ public final class VectorKernels extends HeapKernels {
     /**
      * Whether {@code work} elements make a single part: then the caller runs its kernel itself. Split
      * over the pool, a kernel runs as this thread's reusable job ({@link RangeJobs}): a capturing
-     * lambda would be allocated on every call, even when the pool runs it at once, because C2's escape analysis keeps an allocation that escapes on
-     * any path (here, to the thread pool); in a training step those lambdas were most of the 2.4 KB
-     * allocated per step.
+     * lambda would be allocated on every call, even when the pool runs it at once, because C2's
+     * escape analysis keeps an allocation that escapes on any path (here, to the thread pool); in a
+     * training step those lambdas were most of the 2.4 KB allocated per step.
      */
     private boolean serial(long work, int grain) {
         return parallel.parts(work, grain) == 1;
@@ -221,7 +221,8 @@ public final class VectorKernels extends HeapKernels {
         if (serial(n, GRAIN)) {
             VectorElementwise.affine(n, xs, xo, alpha, beta, os, oo);
         } else {
-            split(n, GRAIN, RangeJobs.mine().element.set(RangeJobs.ElementJob.Kind.AFFINE, alpha, beta, xs, xo, os, oo));
+            split(n, GRAIN,
+                    RangeJobs.mine().element.set(RangeJobs.ElementJob.Kind.AFFINE, alpha, beta, xs, xo, os, oo));
         }
     }
 
@@ -471,7 +472,8 @@ public final class VectorKernels extends HeapKernels {
         if (serial((long) rows * cols, GRAIN)) {
             VectorReductions.argmax(0, rows, cols, xs, xo, os, oo);
         } else {
-            splitRows(rows, cols, GRAIN, RangeJobs.mine().row.set(RangeJobs.RowJob.Kind.ARGMAX, rows, cols, xs, xo, os, oo));
+            splitRows(rows, cols, GRAIN,
+                    RangeJobs.mine().row.set(RangeJobs.RowJob.Kind.ARGMAX, rows, cols, xs, xo, os, oo));
         }
     }
 

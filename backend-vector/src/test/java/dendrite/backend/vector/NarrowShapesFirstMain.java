@@ -71,9 +71,9 @@ public final class NarrowShapesFirstMain {
         forms.addAll(List.of("affine", "clamp", "powScalar", "softmax", "logSoftmax", "argmax", "oneHot",
                 "gatherRows", "scatterAddRows", "copyColumns", "layerNorm", "layerNormBackward", "gemm:NN",
                 "gemm:NT", "gemm:TN", "gemm:TT", "gemm:NN:m", "gemm:NN:n", "gemm:NN:k", "gemm:NT:m", "gemm:NT:n",
-                "gemm:NT:k", "gemm:TN:m", "gemm:TN:n", "gemm:TN:k", "batchedGemm", "linear", "linearPacked", "transpose", "conv2d",
-                "conv2dBackwardData", "conv2dBackwardWeights", "shiftImages", "sgd", "adam", "rmsprop", "adagrad",
-                "fill", "copy", "randomUniform", "randomNormal", "bernoulliMask"));
+                "gemm:NT:k", "gemm:TN:m", "gemm:TN:n", "gemm:TN:k", "batchedGemm", "linear", "linearPacked",
+                "transpose", "conv2d", "conv2dBackwardData", "conv2dBackwardWeights", "shiftImages", "sgd", "adam",
+                "rmsprop", "adagrad", "fill", "copy", "randomUniform", "randomNormal", "bernoulliMask"));
         return forms;
     }
 
