@@ -226,8 +226,16 @@ public final class PyTorch {
             if (space < 0) {
                 throw new IOException("a reply began with \"" + header + "\"");
             }
-            int status = Integer.parseInt(header.substring(0, space));
-            byte[] text = new byte[Integer.parseInt(header.substring(space + 1))];
+            int status;
+            int length;
+            try {
+                status = Integer.parseInt(header.substring(0, space));
+                length = Integer.parseInt(header.substring(space + 1));
+            } catch (NumberFormatException e) {
+                // An IOException, as for any other broken reply, so that the next test starts a new worker.
+                throw new IOException("a reply began with \"" + header + "\"", e);
+            }
+            byte[] text = new byte[length];
             replies.readFully(text);
             return new Reply(status, new String(text, StandardCharsets.UTF_8));
         }
