@@ -68,6 +68,8 @@ final class Launch {
 
     private static final ThreadLocal<Arguments> ARGUMENTS = ThreadLocal.withInitial(Arguments::new);
 
+    /** This thread's, looked up once per launch rather than once per argument. */
+    private final Arguments args = ARGUMENTS.get();
     private final cl_command_queue queue;
     private final cl_kernel kernel;
     private final String name;
@@ -85,13 +87,12 @@ final class Launch {
     }
 
     Launch mem(cl_mem m) {
-        return arg(Sizeof.cl_mem, ARGUMENTS.get().to(m));
+        return arg(Sizeof.cl_mem, args.to(m));
     }
 
     Launch i(int v) {
-        Arguments a = ARGUMENTS.get();
-        a.scalar.putInt(0, v);
-        return arg(Sizeof.cl_int, a.scalarPointer);
+        args.scalar.putInt(0, v);
+        return arg(Sizeof.cl_int, args.scalarPointer);
     }
 
     Launch i(boolean v) {
@@ -99,15 +100,13 @@ final class Launch {
     }
 
     Launch f(float v) {
-        Arguments a = ARGUMENTS.get();
-        a.scalar.putFloat(0, v);
-        return arg(Sizeof.cl_float, a.scalarPointer);
+        args.scalar.putFloat(0, v);
+        return arg(Sizeof.cl_float, args.scalarPointer);
     }
 
     Launch l(long v) {
-        Arguments a = ARGUMENTS.get();
-        a.scalar.putLong(0, v);
-        return arg(Sizeof.cl_ulong, a.scalarPointer);
+        args.scalar.putLong(0, v);
+        return arg(Sizeof.cl_ulong, args.scalarPointer);
     }
 
     /**
@@ -149,20 +148,18 @@ final class Launch {
     }
 
     private void groupsOf(long items) {
-        Arguments a = ARGUMENTS.get();
-        a.global[1][0] = items;
-        a.local[1][0] = workGroup;
-        run(a.global[1], a.local[1]);
+        args.global[1][0] = items;
+        args.local[1][0] = workGroup;
+        run(args.global[1], args.local[1]);
     }
 
     /** A 2-D launch covering {@code gx x gy} with {@code lx x ly} groups (the global size is rounded up). */
     void run2(long gx, long gy, int lx, int ly) {
-        Arguments a = ARGUMENTS.get();
-        a.global[2][0] = roundUp(gx, lx);
-        a.global[2][1] = roundUp(gy, ly);
-        a.local[2][0] = lx;
-        a.local[2][1] = ly;
-        run(a.global[2], a.local[2]);
+        args.global[2][0] = roundUp(gx, lx);
+        args.global[2][1] = roundUp(gy, ly);
+        args.local[2][0] = lx;
+        args.local[2][1] = ly;
+        run(args.global[2], args.local[2]);
     }
 
     /**
@@ -170,14 +167,13 @@ final class Launch {
      * batch of products, the layer's index {@code get_group_id(2)}).
      */
     void run3(long gx, long gy, long gz, int lx, int ly) {
-        Arguments a = ARGUMENTS.get();
-        a.global[3][0] = roundUp(gx, lx);
-        a.global[3][1] = roundUp(gy, ly);
-        a.global[3][2] = gz;
-        a.local[3][0] = lx;
-        a.local[3][1] = ly;
-        a.local[3][2] = 1;
-        run(a.global[3], a.local[3]);
+        args.global[3][0] = roundUp(gx, lx);
+        args.global[3][1] = roundUp(gy, ly);
+        args.global[3][2] = gz;
+        args.local[3][0] = lx;
+        args.local[3][1] = ly;
+        args.local[3][2] = 1;
+        run(args.global[3], args.local[3]);
     }
 
     private void run(long[] global, long[] local) {
