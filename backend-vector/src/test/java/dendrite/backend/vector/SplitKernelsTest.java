@@ -1,12 +1,13 @@
 package dendrite.backend.vector;
 
+import static dendrite.backend.vector.TestArrays.abs;
+import static dendrite.backend.vector.TestArrays.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.ReduceOp;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -129,23 +130,6 @@ class SplitKernelsTest {
                 yield out.apply(o);
             }
         };
-    }
-
-    private static float[] random(long seed, int n) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return v;
-    }
-
-    private static float[] abs(float[] v) {
-        float[] a = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            a[i] = Math.abs(v[i]);
-        }
-        return a;
     }
 
     private static float[] concat(float[]... parts) {

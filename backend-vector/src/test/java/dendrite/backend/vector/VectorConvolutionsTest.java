@@ -1,5 +1,7 @@
 package dendrite.backend.vector;
 
+import static dendrite.backend.vector.TestArrays.abs;
+import static dendrite.backend.vector.TestArrays.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,7 +15,6 @@ import dendrite.tensor.op.PoolOp;
 import dendrite.tensor.spi.Slice;
 import dendrite.tensor.spi.Storage;
 import java.lang.ref.WeakReference;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,23 +39,6 @@ class VectorConvolutionsTest {
         ONE.close();
         TWO.close();
         THREE.close();
-    }
-
-    private static float[] random(long seed, int n) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return v;
-    }
-
-    private static float[] abs(float[] v) {
-        float[] a = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            a[i] = Math.abs(v[i]);
-        }
-        return a;
     }
 
     private static int[] xDims(Conv2dGeometry g) {

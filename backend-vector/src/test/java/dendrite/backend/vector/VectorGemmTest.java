@@ -1,5 +1,7 @@
 package dendrite.backend.vector;
 
+import static dendrite.backend.vector.TestArrays.abs;
+import static dendrite.backend.vector.TestArrays.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +11,6 @@ import dendrite.tensor.Backends;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.Activation;
 import java.lang.ref.WeakReference;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -40,23 +41,6 @@ class VectorGemmTest {
         ONE.close();
         TWO.close();
         THREE.close();
-    }
-
-    private static float[] random(long seed, int n) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return v;
-    }
-
-    private static float[] abs(float[] v) {
-        float[] a = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            a[i] = Math.abs(v[i]);
-        }
-        return a;
     }
 
     private static float[] gemm(Backend be, boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a,
