@@ -33,7 +33,7 @@ class GeluOptionsTest {
 
     @Test
     void anUnknownActivationListsBothGelus() {
-        BadInputException e = assertThrows(BadInputException.class, () -> ModelOptions.checkActivation("swish"));
+        BadInputException e = assertThrows(BadInputException.class, () -> ModelOptions.checkActivation("mish"));
         assertTrue(e.getMessage().contains("gelu, gelu-tanh"), e.getMessage());
     }
 

@@ -24,6 +24,7 @@ import dendrite.nn.layers.Parameter;
 import dendrite.nn.layers.ReLU;
 import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.Sigmoid;
+import dendrite.nn.layers.SiLU;
 import dendrite.nn.layers.Softmax;
 import dendrite.nn.layers.Tanh;
 import dendrite.tensor.op.Activation;
@@ -831,6 +832,15 @@ public final class Sequential {
         }
 
         /**
+         * A SiLU, {@code x sigmoid(x)}: PyTorch's {@code nn.SiLU()}, Keras' {@code swish}.
+         *
+         * @return this builder
+         */
+        public Builder silu() {
+            return add(new SiLU());
+        }
+
+        /**
          * A softmax along the last axis: PyTorch's {@code nn.Softmax(dim=-1)}.
          *
          * @return this builder
@@ -1081,8 +1091,8 @@ public final class Sequential {
         /**
          * The activation layer for {@code act} ({@link Activation#IDENTITY} adds nothing).
          *
-         * @param act the activation: identity, ReLU, leaky ReLU (slope 0.01), sigmoid, tanh, or GELU (exact or
-         *            tanh)
+         * @param act the activation: identity, ReLU, leaky ReLU (slope 0.01), sigmoid, tanh, GELU (exact or
+         *            tanh) or SiLU (softplus has no layer)
          * @return this builder
          * @throws IllegalArgumentException for an activation that has no layer
          */
@@ -1095,6 +1105,7 @@ public final class Sequential {
                 case TANH -> tanh();
                 case GELU -> gelu();
                 case GELU_TANH -> gelu(GELU.Approximate.TANH);
+                case SILU -> silu();
                 default -> throw new IllegalArgumentException("no activation layer for " + act.label());
             };
         }

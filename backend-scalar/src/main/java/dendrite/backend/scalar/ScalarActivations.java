@@ -7,7 +7,7 @@ import dendrite.tensor.op.Activation;
  *
  * <p>The backward pass never recomputes the forward one: it reads the forward output y where
  * the derivative is a function of y (ReLU, sigmoid, tanh, softplus) and the input x only where it
- * must (leaky ReLU, both GELUs). Transcendentals run in {@code double} and are rounded once.
+ * must (leaky ReLU, both GELUs, SiLU). Transcendentals run in {@code double} and are rounded once.
  *
  * <p>The exact GELU needs the normal distribution function Phi(x) = erfc(-x / sqrt 2) / 2, from
  * {@link Erf}. Phi is taken from the smaller tail, {@code erfc(|x| / sqrt 2) / 2} for x below 0 and
@@ -56,6 +56,8 @@ final class ScalarActivations {
             // y = ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): e^-|x| <= 1 never overflows, and
             // log1p keeps the precision of the small term for large |x|
             case SOFTPLUS -> (float) (Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs((double) x))));
+            // y = x / (1 + e^-x), PyTorch's form (NaN at -inf, where it is -inf / inf)
+            case SILU -> (float) (x / (1.0 + Math.exp(-x)));
         };
     }
 
@@ -96,6 +98,11 @@ final class ScalarActivations {
             case GELU_TANH -> {
                 double t = Math.tanh(GELU_C * (x + GELU_A * x * x * x));
                 yield (float) (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * x * x));
+            }
+            // dy/dx = s (1 + x (1 - s)), s = sigmoid(x): PyTorch's form, NaN at the infinities (inf * 0)
+            case SILU -> {
+                double s = 1.0 / (1.0 + Math.exp(-x));
+                yield (float) (s * (1.0 + x * (1.0 - s)));
             }
         };
     }

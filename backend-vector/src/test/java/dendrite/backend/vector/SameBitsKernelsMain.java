@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 
 /**
  * Prints, as raw float bits, what the vector backend's exp-based kernels (exp, softmax, log-softmax,
- * sigmoid, both GELUs, tanh, softplus and their derivatives, and log) give on a fixed input:
+ * sigmoid, both GELUs, tanh, softplus, SiLU and their derivatives, and log) give on a fixed input:
  * {@link SameBitsTest} runs it in an interpreter-only JVM ({@code -Xint}, where the Vector API's
  * Java fallback computes everything) and compares with its own results after C2 has compiled the
  * kernels.
@@ -41,7 +41,7 @@ public final class SameBitsKernelsMain {
         Tensor x = be.tensor(input(), ROWS, COLS);
         Tensor out = be.zeros(ROWS, COLS);
         Tensor small = be.tensor(scaled(input(), 0.125f), ROWS, COLS);
-        String[] lines = new String[15];
+        String[] lines = new String[17];
         be.unary(UnaryOp.EXP, x, out);
         lines[0] = line("exp", out);
         be.softmax(x, out);
@@ -84,6 +84,10 @@ public final class SameBitsKernelsMain {
             be.binary(BinaryOp.POW, out, exponent, out);
             lines[14] = line("powByRow", out);
         }
+        be.activation(Activation.SILU, 0f, x, out);
+        lines[15] = line("silu", out);
+        be.activationBackward(Activation.SILU, 0f, x, null, x, out);
+        lines[16] = line("siluBackward", out);
         return lines;
     }
 

@@ -171,14 +171,14 @@ public final class Initializers {
      * He uniform for the ReLU family, Xavier uniform for everything else (tanh, sigmoid, softmax, linear).
      *
      * @param activation the activation's layer type, case-insensitive ({@code relu}, {@code leaky_relu},
-     *        {@code gelu}, {@code gelu_tanh}, {@code elu}, {@code prelu} pick He); {@code null} or unknown
-     *        names pick Xavier
+     *        {@code gelu}, {@code gelu_tanh}, {@code silu}, {@code elu}, {@code prelu} pick He); {@code null} or
+     *        unknown names pick Xavier
      * @return {@link #heUniform()} or {@link #xavierUniform()}
      */
     public static Initializer defaultFor(String activation) {
         String a = activation == null ? "" : activation.toLowerCase(Locale.ROOT);
         return switch (a) {
-            case "relu", "leaky_relu", "gelu", "gelu_tanh", "elu", "prelu" -> heUniform();
+            case "relu", "leaky_relu", "gelu", "gelu_tanh", "silu", "elu", "prelu" -> heUniform();
             default -> xavierUniform();
         };
     }

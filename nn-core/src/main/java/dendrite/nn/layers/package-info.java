@@ -13,7 +13,7 @@
  * {@link dendrite.nn.layers.Layer#followedBy} (defaults that depend on the next layer) and
  * {@link dendrite.nn.layers.Layer#outputsProbabilities}. Built in: Dense,
  * ReLU, LeakyReLU, Sigmoid, Tanh, GELU (exact or tanh-approximated, as PyTorch's {@code approximate}),
- * Softmax, Dropout, BatchNorm1d, Flatten, Reshape, Conv2d, ConvTranspose2d, BatchNorm2d, Dropout2d,
+ * SiLU, Softmax, Dropout, BatchNorm1d, Flatten, Reshape, Conv2d, ConvTranspose2d, BatchNorm2d, Dropout2d,
  * MaxPool2d, AvgPool2d, GlobalAvgPool2d, Columns (a block of a sample's features), and for sequences
  * Embedding, PositionEmbedding, LayerNorm, MultiheadAttention, GlobalAvgPool1d, SimpleRNN, GRU and LSTM
  * (PyTorch's parameter names, shapes and gate orders, so their weights interchange; the three

@@ -19,6 +19,7 @@ import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.ReLU;
 import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.Sigmoid;
+import dendrite.nn.layers.SiLU;
 import dendrite.nn.layers.Softmax;
 import dendrite.nn.layers.Tanh;
 import dendrite.nn.Sequential;
@@ -109,6 +110,12 @@ class LayerGradientTest {
     void geluTanh(String backend) {
         check(backend, new GELU(GELU.Approximate.TANH), Shape.of(6), true);
         checkOverWideRange(backend, new GELU(GELU.Approximate.TANH), Shape.of(6));
+    }
+
+    @OnEveryBackend
+    void silu(String backend) {
+        check(backend, new SiLU(), Shape.of(6), true);
+        checkOverWideRange(backend, new SiLU(), Shape.of(6));
     }
 
     @OnEveryBackend

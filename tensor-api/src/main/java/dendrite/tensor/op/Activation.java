@@ -29,17 +29,24 @@ public enum Activation {
      */
     GELU_TANH,
     /** y = ln(1 + e^x), computed stably; dy/dx = sigmoid(x) = 1 - e^-y */
-    SOFTPLUS;
+    SOFTPLUS,
+    /**
+     * y = x sigmoid(x) = x / (1 + e^-x), the sigmoid linear unit (Swish with beta 1, PyTorch's
+     * {@code SiLU}); dy/dx = s (1 + x (1 - s)) with s = sigmoid(x). Its derivative needs x. Both
+     * formulas are PyTorch's, so it shares their values at the infinities: NaN where they multiply
+     * an infinity by 0 (y at -inf, dy/dx at either infinity), where the limits are 0, 0 and 1.
+     */
+    SILU;
 
     /**
-     * Whether the backward pass reads the forward input x: leaky ReLU and both GELUs do; the others
+     * Whether the backward pass reads the forward input x: leaky ReLU, both GELUs and SiLU do; the others
      * read the forward output y (identity reads neither). The front refuses a null tensor that
      * the derivative needs, so every backend accepts the same arguments.
      *
      * @return {@code true} when {@link dendrite.tensor.Backend#activationBackward} needs x
      */
     public boolean backwardReadsInput() {
-        return this == LEAKY_RELU || this == GELU || this == GELU_TANH;
+        return this == LEAKY_RELU || this == GELU || this == GELU_TANH || this == SILU;
     }
 
     /**

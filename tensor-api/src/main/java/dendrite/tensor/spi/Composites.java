@@ -292,10 +292,27 @@ final class Composites {
                 }
                 case GELU -> geluDerivative(k, t, n, x, d);
                 case GELU_TANH -> geluTanhDerivative(k, t, n, x, d);
+                case SILU -> siluDerivative(k, t, n, x, d);
                 default -> throw new AssertionError(act);
             }
             k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, dy, d, dx);
         }
+    }
+
+    /**
+     * {@code s (1 + x (1 - s))} with {@code s = 1 / (1 + e^-x)}, PyTorch's form: for very negative x,
+     * e^-x overflows, s is 0 and so is the derivative.
+     */
+    private static void siluDerivative(Kernels k, Temps t, int n, Slice x, Slice d) {
+        Slice s = t.of(n);
+        k.unary(UnaryOp.NEG, n, x, s);
+        k.unary(UnaryOp.EXP, n, s, s);
+        k.affine(n, s, 1f, 1f, s);
+        k.unary(UnaryOp.RECIPROCAL, n, s, s);                              // s = sigmoid(x)
+        k.affine(n, s, -1f, 1f, d);
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, d, x, d);
+        k.affine(n, d, 1f, 1f, d);                                         // 1 + x (1 - s)
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, d, s, d);
     }
 
     /**

@@ -643,6 +643,18 @@ public abstract class SpecificationTests extends ContractTests {
         exactly("gelu(NaN, 0, inf)", new float[] {NAN, 0, INF}, run(Activation.GELU, 0, NAN, 0, INF));
         exactly("gelu_tanh(NaN, 0, inf)", new float[] {NAN, 0, INF}, run(Activation.GELU_TANH, 0, NAN, 0, INF));
         exactly("identity(NaN, inf)", new float[] {NAN, INF}, run(Activation.IDENTITY, 0, NAN, INF));
+        // PyTorch's x / (1 + e^-x): -inf / inf is NaN at -inf, as there
+        exactly("silu(NaN, 0, inf, -inf)", new float[] {NAN, 0, INF, NAN}, run(Activation.SILU, 0, NAN, 0, INF, -INF));
+    }
+
+    /** SiLU's derivative where e^-x overflows (0, its sign from x) and at the infinities (NaN, as PyTorch's). */
+    @Test
+    void siluBackwardAtTheEndsIsPyTorchs() {
+        float[] x = {-200, -1000, INF, -INF, NAN, 0};
+        Tensor dx = be().zeros(x.length);
+        be().activationBackward(Activation.SILU, 0, t(x, x.length), null, be().full(1f, x.length), dx);
+        exactly("silu backward at (-200, -1000, inf, -inf, NaN, 0)", new float[] {-0f, -0f, NAN, NAN, NAN, 0.5f},
+                dx.toArray());
     }
 
     // ------------------------------------------------------------------ optimizers

@@ -50,6 +50,7 @@ inline float act_forward(int act, float p, float x) {
     case ACT_GELU:       return x * normal_cdf(x);
     case ACT_GELU_TANH:  return x * sigmoid_f(2.0f * gelu_u(x));
     case ACT_SOFTPLUS:   return softplus_f(x);
+    case ACT_SILU:       return x / (1.0f + exp(-x));  // PyTorch's form: NaN at -inf (-inf / inf)
     default:             return x;  // ACT_IDENTITY
     }
 }
@@ -71,6 +72,10 @@ inline float act_backward(int act, float p, float x, float y, float dy) {
         float s = sigmoid_f(2.0f * u);
         float sm = sigmoid_f(-2.0f * u);
         return dy * (s + 2.0f * x * s * sm * GELU_K * (1.0f + 3.0f * GELU_A * x * x));
+    }
+    case ACT_SILU: {     // s (1 + x (1 - s)), s = sigmoid(x): PyTorch's form, NaN at the infinities
+        float s = sigmoid_f(x);
+        return dy * (s * (1.0f + x * (1.0f - s)));
     }
     default:             return dy;  // ACT_IDENTITY
     }
