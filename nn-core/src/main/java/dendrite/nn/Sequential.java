@@ -3,9 +3,11 @@ package dendrite.nn;
 import dendrite.nn.init.Initializer;
 import dendrite.nn.init.Initializers;
 import dendrite.nn.layers.BatchBuffer;
+import dendrite.nn.layers.AvgPool1d;
 import dendrite.nn.layers.AvgPool2d;
 import dendrite.nn.layers.BatchNorm1d;
 import dendrite.nn.layers.BatchNorm2d;
+import dendrite.nn.layers.Conv1d;
 import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.ConvTranspose2d;
 import dendrite.nn.layers.Configs;
@@ -19,6 +21,7 @@ import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LayerRegistry;
 import dendrite.nn.layers.LayerShapeException;
 import dendrite.nn.layers.LeakyReLU;
+import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.Parameter;
 import dendrite.nn.layers.ReLU;
@@ -1057,6 +1060,66 @@ public final class Sequential {
          */
         public Builder avgPool2d(int kernel) {
             return add(new AvgPool2d(kernel));
+        }
+
+        /**
+         * A 1-D convolution with {@code outChannels} filters of {@code kernel} taps, stride 1, no padding, on
+         * sequences {@code [channels, length]} (channels first, as PyTorch's {@code nn.Conv1d}; start the model
+         * with {@code builder(channels, length)}).
+         *
+         * @param outChannels the number of filters (output channels), at least 1
+         * @param kernel      the kernel's length in steps, at least 1
+         * @return this builder
+         */
+        public Builder conv1d(int outChannels, int kernel) {
+            return add(new Conv1d(outChannels, kernel));
+        }
+
+        /**
+         * A 1-D convolution with the given stride and padding at each end.
+         *
+         * @param outChannels the number of filters (output channels), at least 1
+         * @param kernel      the kernel's length in steps, at least 1
+         * @param stride      the step between windows, at least 1
+         * @param padding     the zeros added at each end, at least 0
+         * @return this builder
+         */
+        public Builder conv1d(int outChannels, int kernel, int stride, int padding) {
+            return add(new Conv1d(-1, outChannels, kernel, stride, padding, false, 1, 1, true,
+                    null));
+        }
+
+        /**
+         * A 1-D convolution, stride 1, padded so the output keeps the input's length (PyTorch's {@code 'same'}).
+         *
+         * @param outChannels the number of filters (output channels), at least 1
+         * @param kernel      the kernel's length in steps, odd (an even kernel would pad one end more than
+         *                    the other, which throws {@link IllegalArgumentException})
+         * @return this builder
+         */
+        public Builder conv1dSame(int outChannels, int kernel) {
+            return add(new Conv1d(-1, outChannels, kernel, 1, 0, true, 1, 1, true, null));
+        }
+
+        /**
+         * Max pooling over windows of {@code kernel} steps moved by their own size, on {@code [channels, length]}.
+         *
+         * @param kernel the window's length in steps, and its stride, at least 1
+         * @return this builder
+         */
+        public Builder maxPool1d(int kernel) {
+            return add(new MaxPool1d(kernel));
+        }
+
+        /**
+         * Average pooling over windows of {@code kernel} steps moved by their own size, on
+         * {@code [channels, length]}.
+         *
+         * @param kernel the window's length in steps, and its stride, at least 1
+         * @return this builder
+         */
+        public Builder avgPool1d(int kernel) {
+            return add(new AvgPool1d(kernel));
         }
 
         /**

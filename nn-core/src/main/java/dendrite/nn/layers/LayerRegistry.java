@@ -15,10 +15,10 @@ import java.util.function.Function;
  * LayerRegistry.register("my_layer", cfg -> new MyLayer(Configs.intValue(cfg, "my_layer", "size")));
  * }</pre>
  * The built-in types: {@code dense, relu, leaky_relu, sigmoid, tanh, gelu, silu, softmax, dropout,
- * batch_norm1d, flatten, reshape, conv2d, conv_transpose2d, dropout2d, batch_norm2d, max_pool2d,
- * avg_pool2d, global_avg_pool2d, global_avg_pool1d, columns, embedding, position_embedding, rnn, lstm, gru,
- * bidirectional, recurrent_stack, layer_norm, multihead_attention, graph}. A {@code gelu}
- * config's {@code approximate} ({@code "none"} or {@code "tanh"}) picks the form; a config without it is the
+ * batch_norm1d, flatten, reshape, conv1d, conv2d, conv_transpose2d, dropout2d, batch_norm2d, max_pool1d,
+ * avg_pool1d, max_pool2d, avg_pool2d, global_avg_pool2d, global_avg_pool1d, columns, embedding,
+ * position_embedding, rnn, lstm, gru, bidirectional, recurrent_stack, layer_norm, multihead_attention,
+ * graph}. A {@code gelu} config's {@code approximate} ({@code "none"} or {@code "tanh"}) picks the form; a config without it is the
  * tanh form (see {@link GELU}).
  */
 public final class LayerRegistry {
@@ -47,6 +47,9 @@ public final class LayerRegistry {
         register("max_pool2d", MaxPool2d::fromConfig);
         register("avg_pool2d", AvgPool2d::fromConfig);
         register("global_avg_pool2d", c -> new GlobalAvgPool2d());
+        register("conv1d", Conv1d::fromConfig);
+        register("max_pool1d", MaxPool1d::fromConfig);
+        register("avg_pool1d", AvgPool1d::fromConfig);
         register("embedding", Embedding::fromConfig);
         register("rnn", SimpleRNN::fromConfig);
         register("lstm", LSTM::fromConfig);

@@ -15,6 +15,8 @@
  * ReLU, LeakyReLU, Sigmoid, Tanh, GELU (exact or tanh-approximated, as PyTorch's {@code approximate}),
  * SiLU, Softmax, Dropout, BatchNorm1d, Flatten, Reshape, Conv2d, ConvTranspose2d, BatchNorm2d, Dropout2d,
  * MaxPool2d, AvgPool2d, GlobalAvgPool2d, Columns (a block of a sample's features), and for sequences
+ * Conv1d, MaxPool1d and AvgPool1d (channels first, {@code [channels, length]}, as PyTorch's; run on the
+ * 2-D operations through views),
  * Embedding, PositionEmbedding, LayerNorm, MultiheadAttention, GlobalAvgPool1d, SimpleRNN, GRU and LSTM
  * (PyTorch's parameter names, shapes and gate orders, so their weights interchange; the three
  * recurrent layers share {@link dendrite.nn.layers.Recurrent}, which runs the time loop and leaves

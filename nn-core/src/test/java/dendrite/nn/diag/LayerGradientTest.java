@@ -2,9 +2,11 @@ package dendrite.nn.diag;
 
 import dendrite.nn.EveryBackend;
 import dendrite.nn.OnEveryBackend;
+import dendrite.nn.layers.AvgPool1d;
 import dendrite.nn.layers.AvgPool2d;
 import dendrite.nn.layers.BatchNorm1d;
 import dendrite.nn.layers.BatchNorm2d;
+import dendrite.nn.layers.Conv1d;
 import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.ConvTranspose2d;
 import dendrite.nn.layers.Dense;
@@ -15,6 +17,7 @@ import dendrite.nn.layers.GlobalAvgPool2d;
 import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LayerNorm;
 import dendrite.nn.layers.LeakyReLU;
+import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.ReLU;
 import dendrite.nn.layers.Reshape;
@@ -173,6 +176,30 @@ class LayerGradientTest {
         assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
         r = checker.checkLayer(new MaxPool2d(3, 2, 1, 2, 0, 1), be, in, x, true);
         assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
+    }
+
+    /** Stride 2, padding 1, dilation 2 and groups 2 on an odd length; then 'same' padding without a bias. */
+    @OnEveryBackend
+    void conv1dWithStridePaddingDilationAndGroups(String backend) {
+        check(backend, new Conv1d(4, 6, 3, 2, 1, false, 2, 2, true, null), Shape.of(4, 13), true);
+        check(backend, new Conv1d(3, 4, 5, 1, 0, true, 1, 1, false, null), Shape.of(3, 9), true);
+    }
+
+    /** Max pooling on inputs spread apart (no finite difference changes a window's winner), and average pooling. */
+    @OnEveryBackend
+    void maxPool1dAndAvgPool1d(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Shape in = Shape.of(2, 13);
+        float[] x = new float[5 * in.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (((i * 37) % x.length) * 0.05 - 3);   // a permutation: all distinct, 0.05 apart
+        }
+        GradientChecker.Report r = checker.checkLayer(new MaxPool1d(3, 2, 1), be, in, x, true);
+        assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
+        r = checker.checkLayer(new MaxPool1d(2), be, in, x, true);
+        assertTrue(r.passed(TOLERANCE), be.name() + ": " + r);
+        check(backend, new AvgPool1d(3, 2, 1), in, true);
+        check(backend, new AvgPool1d(4), in, true);
     }
 
     @OnEveryBackend

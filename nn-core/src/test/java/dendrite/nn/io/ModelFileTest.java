@@ -95,6 +95,35 @@ class ModelFileTest {
                 summary);
     }
 
+    /** A 1-D CNN on [channels, length] with strides, padding, dilation, groups, 'same' and both pools. */
+    @Test
+    void aOneDimensionalConvolutionalModelSavesAndLoadsWithEveryOption() throws IOException {
+        Sequential model = Sequential.builder(4, 13)
+                .add(new dendrite.nn.layers.Conv1d(-1, 6, 3, 2, 1, false, 2, 2, true, null)).relu()
+                .conv1dSame(5, 3)
+                .add(new dendrite.nn.layers.MaxPool1d(3, 2, 1))
+                .add(new dendrite.nn.layers.AvgPool1d(2, 1, 1))
+                .flatten().dense(3)
+                .build(BE, 13);
+        float[] x = inputs(3, 4 * 13);
+        float[] before = model.predict(x, 3);
+        Path f = dir.resolve("cnn1d.safetensors");
+        ModelFile.save(model, f);
+        Sequential loaded = ModelFile.load(f, BE);
+        assertEquals(model.architecture(), loaded.architecture());
+        assertArrayEquals(before, loaded.predict(x, 3), "bit-identical on the scalar backend");
+        assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias", "6.weight", "6.bias"),
+                List.copyOf(loaded.stateDict().keySet()), "PyTorch's nn.Sequential names");
+        assertArrayEquals(new int[] {6, 2, 3}, loaded.stateDict().get("0.weight").shape().dims(), "[out, in / groups, k]");
+        for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+            assertArrayEquals(e.getValue().toArray(), loaded.stateDict().get(e.getKey()).toArray(), e.getKey());
+        }
+        String summary = loaded.summary();
+        assertTrue(summary.contains("Conv1d(4, 6, 3, stride 2, pad 1, dilation 2, groups 2)")
+                && summary.contains("Conv1d(6, 5, 3, same)") && summary.contains("MaxPool1d(3, stride 2, pad 1)"),
+                summary);
+    }
+
     /** A copy of a saved model file with one tensor's values replaced. */
     private Path withValues(Path saved, String tensor, float[] values) throws IOException {
         SafeTensors.Contents c = SafeTensors.read(saved);
