@@ -30,6 +30,7 @@ import dendrite.nn.layers.Sigmoid;
 import dendrite.nn.layers.SiLU;
 import dendrite.nn.layers.Softmax;
 import dendrite.nn.layers.Tanh;
+import dendrite.nn.layers.Transpose;
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Scope;
@@ -1065,7 +1066,8 @@ public final class Sequential {
         /**
          * A 1-D convolution with {@code outChannels} filters of {@code kernel} taps, stride 1, no padding, on
          * sequences {@code [channels, length]} (channels first, as PyTorch's {@code nn.Conv1d}; start the model
-         * with {@code builder(channels, length)}).
+         * with {@code builder(channels, length)}, or after an embedding or a recurrent layer, whose sequences
+         * are {@code [time, features]}, add {@link #transpose()} first).
          *
          * @param outChannels the number of filters (output channels), at least 1
          * @param kernel      the kernel's length in steps, at least 1
@@ -1149,6 +1151,17 @@ public final class Sequential {
          */
         public Builder reshape(int... shape) {
             return add(new Reshape(shape));
+        }
+
+        /**
+         * Swaps the two axes of each sample, {@code [a, b]} to {@code [b, a]}: from sequences
+         * {@code [time, features]} (an embedding's or a recurrent layer's) to {@code [channels, length]} for
+         * {@link #conv1d}, and back.
+         *
+         * @return this builder
+         */
+        public Builder transpose() {
+            return add(new Transpose());
         }
 
         /**

@@ -15,7 +15,7 @@ import java.util.function.Function;
  * LayerRegistry.register("my_layer", cfg -> new MyLayer(Configs.intValue(cfg, "my_layer", "size")));
  * }</pre>
  * The built-in types: {@code dense, relu, leaky_relu, sigmoid, tanh, gelu, silu, softmax, dropout,
- * batch_norm1d, flatten, reshape, conv1d, conv2d, conv_transpose2d, dropout2d, batch_norm2d, max_pool1d,
+ * batch_norm1d, flatten, reshape, transpose, conv1d, conv2d, conv_transpose2d, dropout2d, batch_norm2d, max_pool1d,
  * avg_pool1d, max_pool2d, avg_pool2d, global_avg_pool2d, global_avg_pool1d, columns, embedding,
  * position_embedding, rnn, lstm, gru, bidirectional, recurrent_stack, layer_norm, multihead_attention,
  * graph}. A {@code gelu} config's {@code approximate} ({@code "none"} or {@code "tanh"}) picks the form; a config without it is the
@@ -38,6 +38,7 @@ public final class LayerRegistry {
                 Configs.doubleValue(c, "batch_norm1d", "momentum", 0.1)));
         register("flatten", c -> new Flatten());
         register("reshape", c -> new Reshape(Configs.intsValue(c, "reshape", "shape")));
+        register("transpose", c -> new Transpose());
         register("columns", Columns::fromConfig);
         register("conv2d", Conv2d::fromConfig);
         register("conv_transpose2d", ConvTranspose2d::fromConfig);

@@ -25,6 +25,7 @@ import dendrite.nn.layers.Sigmoid;
 import dendrite.nn.layers.SiLU;
 import dendrite.nn.layers.Softmax;
 import dendrite.nn.layers.Tanh;
+import dendrite.nn.layers.Transpose;
 import dendrite.nn.Sequential;
 import dendrite.nn.losses.MeanSquaredError;
 import dendrite.tensor.Backend;
@@ -113,6 +114,11 @@ class LayerGradientTest {
     void geluTanh(String backend) {
         check(backend, new GELU(GELU.Approximate.TANH), Shape.of(6), true);
         checkOverWideRange(backend, new GELU(GELU.Approximate.TANH), Shape.of(6));
+    }
+
+    @OnEveryBackend
+    void transpose(String backend) {
+        check(backend, new Transpose(), Shape.of(3, 5), true);
     }
 
     @OnEveryBackend
