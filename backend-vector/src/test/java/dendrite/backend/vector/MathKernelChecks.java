@@ -80,4 +80,14 @@ final class MathKernelChecks {
         }
         return least;
     }
+
+    /** The same float bits, or both NaN: a NaN's sign and payload mean nothing. */
+    static void assertSameBits(float expected, float actual, String what) {
+        if (Float.isNaN(expected)) {
+            org.junit.jupiter.api.Assertions.assertTrue(Float.isNaN(actual), what);
+        } else {
+            org.junit.jupiter.api.Assertions.assertEquals(Float.floatToRawIntBits(expected),
+                    Float.floatToRawIntBits(actual), what);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dendrite.backend.vector;
 
 import static dendrite.backend.vector.Simd.L;
+import static dendrite.backend.vector.MathKernelChecks.assertSameBits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,13 +126,5 @@ class VectorSiluTest {
             VectorSilu.forward(n, x, 0, y, 0);
             VectorSilu.backward(n, x, 0, dy, 0, dx, 0);
         }), "the least allocated by 20 compiled forward and backward calls, in bytes");
-    }
-
-    private static void assertSameBits(float expected, float actual, String what) {
-        if (Float.isNaN(expected)) {                                    // a NaN's sign bit means nothing
-            assertTrue(Float.isNaN(actual), what);
-        } else {
-            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), what);
-        }
     }
 }
