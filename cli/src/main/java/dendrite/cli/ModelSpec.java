@@ -1,9 +1,12 @@
 package dendrite.cli;
 
 import dendrite.nn.Sequential;
+import dendrite.nn.layers.AvgPool1d;
 import dendrite.nn.layers.AvgPool2d;
+import dendrite.nn.layers.Conv1d;
 import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.GELU;
+import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.Recurrent;
 import java.util.ArrayList;
@@ -29,6 +32,10 @@ import java.util.function.Consumer;
  *       see {@code Blocks.residual}</li>
  *   <li>{@code maxpool K [stride S] [pad P]}, {@code avgpool K [stride S] [pad P]}, {@code gap}
  *       (each channel's mean)</li>
+ *   <li>{@code conv1d OUT K [options as conv]}, {@code maxpool1d K [stride S] [pad P]},
+ *       {@code avgpool1d K [stride S] [pad P]}: over time, on {@code [channels, length]} samples;
+ *       {@code transpose} swaps a sample's two axes, from the {@code [time, features]} of a series, an
+ *       embedding or a recurrent layer to that layout</li>
  *   <li>{@code dense N}, {@code flatten}, {@code dropout P}, {@code batchnorm} (flat features),
  *       {@code batchnorm2d} (per channel of images)</li>
  *   <li>{@code lstm N [seq] [mask] [bi] [layers N [dropout P]]}, {@code gru N ...}, {@code rnn N ...}
@@ -52,7 +59,7 @@ final class ModelSpec {
     static final String LSTM = "lstm 64";
     static final String GRU = "gru 64";
     private static final List<String> LAYERS = List.of("conv", "residual", "maxpool", "avgpool", "gap", "dense", "flatten",
-            "lstm", "gru", "rnn", "embedding",
+            "conv1d", "maxpool1d", "avgpool1d", "transpose", "lstm", "gru", "rnn", "embedding",
             "dropout", "dropout2d", "batchnorm", "batchnorm2d", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
             "silu", "leaky-relu");
 
@@ -89,9 +96,10 @@ final class ModelSpec {
         String name = w[0];
         try {
             return switch (name) {
-                case "conv" -> conv(w);
+                case "conv", "conv1d" -> conv(w);
                 case "residual" -> residual(w);
-                case "maxpool", "avgpool" -> pool(w);
+                case "maxpool", "avgpool", "maxpool1d", "avgpool1d" -> pool(w);
+                case "transpose" -> noArguments(w, Sequential.Builder::transpose);
                 case "gap" -> noArguments(w, Sequential.Builder::globalAvgPool2d);
                 case "dense" -> {
                     int units = number(w, 1, "units");
@@ -204,12 +212,16 @@ final class ModelSpec {
                 case "dilation" -> dilation = number(w, ++i, "dilation");
                 case "groups" -> groups = number(w, ++i, "groups");
                 case "nobias" -> bias = false;
-                default -> throw new BadInputException("--model: conv option '" + w[i]
+                default -> throw new BadInputException("--model: " + w[0] + " option '" + w[i]
                         + "' is unknown; known: stride, pad (a number or same), dilation, groups, nobias");
             }
         }
         int s = stride, p = pad, d = dilation, g = groups;
         boolean sm = same, bs = bias;
+        if (w[0].equals("conv1d")) {
+            new Conv1d(-1, out, k, s, p, sm, d, g, bs, null);                 // refuses bad settings now
+            return b -> b.add(new Conv1d(-1, out, k, s, p, sm, d, g, bs, null));
+        }
         new Conv2d(-1, out, k, k, s, s, p, p, sm, d, d, g, bs, null);      // refuses bad settings now
         return b -> b.add(new Conv2d(-1, out, k, k, s, s, p, p, sm, d, d, g, bs, null));
     }
@@ -240,6 +252,14 @@ final class ModelSpec {
             }
         }
         int s = stride, p = pad;
+        if (w[0].equals("maxpool1d")) {
+            new MaxPool1d(k, s, p);                                           // refuses bad settings now
+            return b -> b.add(new MaxPool1d(k, s, p));
+        }
+        if (w[0].equals("avgpool1d")) {
+            new AvgPool1d(k, s, p);
+            return b -> b.add(new AvgPool1d(k, s, p));
+        }
         if (w[0].equals("maxpool")) {
             new MaxPool2d(k, k, s, s, p, p);                                  // refuses bad settings now
             return b -> b.add(new MaxPool2d(k, k, s, s, p, p));
