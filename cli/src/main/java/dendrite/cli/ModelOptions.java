@@ -23,7 +23,7 @@ import java.util.Locale;
 final class ModelOptions {
     /** gelu is the exact GELU, PyTorch's default; gelu-tanh its tanh approximation; silu is x sigmoid(x). */
     static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "gelu", "gelu-tanh", "silu",
-            "leaky-relu");
+            "softplus", "leaky-relu");
     static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad");
     /** Far beyond any dense layer this command trains well; refuses a typo like 1000000. */
     static final int MAX_UNITS = 65_536;
@@ -135,6 +135,7 @@ final class ModelOptions {
             case "gelu" -> b.gelu();
             case "gelu-tanh" -> b.gelu(GELU.Approximate.TANH);
             case "silu" -> b.silu();
+            case "softplus" -> b.softplus();
             case "leaky-relu" -> b.leakyRelu();
             default -> throw new AssertionError(activation);
         }

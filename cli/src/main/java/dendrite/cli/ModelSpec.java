@@ -45,7 +45,8 @@ import java.util.function.Consumer;
  *       {@code num_layers}, and {@code dropout P} drops out between them in training, as its
  *       {@code dropout}), {@code embedding VOCAB DIM [pad ID]} (token ids to vectors)</li>
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu} (exact, PyTorch's default),
- *       {@code gelu-tanh} (its tanh approximation), {@code silu} (x sigmoid(x)), {@code leaky-relu}</li>
+ *       {@code gelu-tanh} (its tanh approximation), {@code silu} (x sigmoid(x)), {@code softplus},
+ *       {@code leaky-relu}</li>
  * </ul>
  * A dense layer of the class count (or the targets) always ends the model.
  */
@@ -61,7 +62,7 @@ final class ModelSpec {
     private static final List<String> LAYERS = List.of("conv", "residual", "maxpool", "avgpool", "gap", "dense", "flatten",
             "conv1d", "maxpool1d", "avgpool1d", "transpose", "lstm", "gru", "rnn", "embedding",
             "dropout", "dropout2d", "batchnorm", "batchnorm2d", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
-            "silu", "leaky-relu");
+            "silu", "softplus", "leaky-relu");
 
     private ModelSpec() {
     }
@@ -142,6 +143,7 @@ final class ModelSpec {
                 case "gelu" -> noArguments(w, Sequential.Builder::gelu);
                 case "gelu-tanh" -> noArguments(w, b -> b.gelu(GELU.Approximate.TANH));
                 case "silu" -> noArguments(w, Sequential.Builder::silu);
+                case "softplus" -> noArguments(w, Sequential.Builder::softplus);
                 case "leaky-relu" -> noArguments(w, Sequential.Builder::leakyRelu);
                 default -> throw new BadInputException("--model: unknown layer '" + name + "'"
                         + didYouMean(name) + "; known: " + String.join(", ", LAYERS));

@@ -129,7 +129,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = {"-a", "--activation"}, paramLabel = "<name>", defaultValue = "relu",
             description = "relu (default), tanh, sigmoid, gelu (exact, as PyTorch's default), gelu-tanh (its tanh approximation), "
-                    + "silu (x sigmoid(x), Keras' swish), leaky-relu.")
+                    + "silu (x sigmoid(x), Keras' swish), softplus, leaky-relu.")
     String activation;
 
     @Option(names = "--optimizer", paramLabel = "<name>", defaultValue = "adam",

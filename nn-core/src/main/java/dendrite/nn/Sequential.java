@@ -29,6 +29,7 @@ import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.Sigmoid;
 import dendrite.nn.layers.SiLU;
 import dendrite.nn.layers.Softmax;
+import dendrite.nn.layers.Softplus;
 import dendrite.nn.layers.Tanh;
 import dendrite.nn.layers.Transpose;
 import dendrite.tensor.op.Activation;
@@ -845,6 +846,15 @@ public final class Sequential {
         }
 
         /**
+         * A softplus, {@code ln(1 + e^x)}: PyTorch's {@code nn.Softplus()}; positive outputs.
+         *
+         * @return this builder
+         */
+        public Builder softplus() {
+            return add(new Softplus());
+        }
+
+        /**
          * A softmax along the last axis: PyTorch's {@code nn.Softmax(dim=-1)}.
          *
          * @return this builder
@@ -1168,7 +1178,7 @@ public final class Sequential {
          * The activation layer for {@code act} ({@link Activation#IDENTITY} adds nothing).
          *
          * @param act the activation: identity, ReLU, leaky ReLU (slope 0.01), sigmoid, tanh, GELU (exact or
-         *            tanh) or SiLU (softplus has no layer)
+         *            tanh), softplus or SiLU
          * @return this builder
          * @throws IllegalArgumentException for an activation that has no layer
          */
@@ -1182,6 +1192,7 @@ public final class Sequential {
                 case GELU -> gelu();
                 case GELU_TANH -> gelu(GELU.Approximate.TANH);
                 case SILU -> silu();
+                case SOFTPLUS -> softplus();
                 default -> throw new IllegalArgumentException("no activation layer for " + act.label());
             };
         }

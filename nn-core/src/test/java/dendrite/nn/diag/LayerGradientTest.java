@@ -24,6 +24,7 @@ import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.Sigmoid;
 import dendrite.nn.layers.SiLU;
 import dendrite.nn.layers.Softmax;
+import dendrite.nn.layers.Softplus;
 import dendrite.nn.layers.Tanh;
 import dendrite.nn.layers.Transpose;
 import dendrite.nn.Sequential;
@@ -119,6 +120,12 @@ class LayerGradientTest {
     @OnEveryBackend
     void transpose(String backend) {
         check(backend, new Transpose(), Shape.of(3, 5), true);
+    }
+
+    @OnEveryBackend
+    void softplus(String backend) {
+        check(backend, new Softplus(), Shape.of(6), true);
+        checkOverWideRange(backend, new Softplus(), Shape.of(6));
     }
 
     @OnEveryBackend
