@@ -1097,8 +1097,7 @@ public final class Sequential {
          * @return this builder
          */
         public Builder conv1d(int outChannels, int kernel, int stride, int padding) {
-            return add(new Conv1d(-1, outChannels, kernel, stride, padding, false, 1, 1, true,
-                    null));
+            return add(new Conv1d(-1, outChannels, kernel, stride, padding, false, 1, 1, true, null));
         }
 
         /**
