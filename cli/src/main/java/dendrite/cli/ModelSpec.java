@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  *       {@code transpose} swaps a sample's two axes, from the {@code [time, features]} of a series, an
  *       embedding or a recurrent layer to that layout</li>
  *   <li>{@code dense N}, {@code flatten}, {@code dropout P}, {@code batchnorm} (flat features),
- *       {@code batchnorm2d} (per channel of images)</li>
+ *       {@code batchnorm2d} (per channel of images), {@code groupnorm G} (G groups of channels)</li>
  *   <li>{@code lstm N [seq] [mask] [bi] [layers N [dropout P]]}, {@code gru N ...}, {@code rnn N ...}
  *       (recurrent layers on {@code [time, features]} samples; {@code seq} returns every step's state,
  *       for another recurrent layer after it; {@code mask} skips all-zero steps as padding; {@code bi}
@@ -61,7 +61,7 @@ final class ModelSpec {
     static final String GRU = "gru 64";
     private static final List<String> LAYERS = List.of("conv", "residual", "maxpool", "avgpool", "gap", "dense", "flatten",
             "conv1d", "maxpool1d", "avgpool1d", "transpose", "lstm", "gru", "rnn", "embedding",
-            "dropout", "dropout2d", "batchnorm", "batchnorm2d", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
+            "dropout", "dropout2d", "batchnorm", "batchnorm2d", "groupnorm", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
             "silu", "softplus", "leaky-relu");
 
     private ModelSpec() {
@@ -137,6 +137,12 @@ final class ModelSpec {
                 case "flatten" -> noArguments(w, Sequential.Builder::flatten);
                 case "batchnorm" -> noArguments(w, Sequential.Builder::batchNorm);
                 case "batchnorm2d" -> noArguments(w, Sequential.Builder::batchNorm2d);
+                case "groupnorm" -> {
+                    int groups = number(w, 1, "groups");
+                    only(w, 2);
+                    new dendrite.nn.layers.GroupNorm(groups);                 // refuses a bad count now
+                    yield b -> b.groupNorm(groups);
+                }
                 case "relu" -> noArguments(w, Sequential.Builder::relu);
                 case "tanh" -> noArguments(w, Sequential.Builder::tanh);
                 case "sigmoid" -> noArguments(w, Sequential.Builder::sigmoid);

@@ -16,6 +16,7 @@ import dendrite.nn.layers.Dropout;
 import dendrite.nn.layers.Dropout2d;
 import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GlobalAvgPool2d;
+import dendrite.nn.layers.GroupNorm;
 import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LayerRegistry;
@@ -1171,6 +1172,17 @@ public final class Sequential {
          */
         public Builder transpose() {
             return add(new Transpose());
+        }
+
+        /**
+         * Group normalization of each sample's channels (images {@code [C, H, W]}, sequences {@code [C, L]}):
+         * PyTorch's {@code nn.GroupNorm(groups, channels)}, the channels taken from the input.
+         *
+         * @param groups the number of groups, dividing the channels
+         * @return this builder
+         */
+        public Builder groupNorm(int groups) {
+            return add(new GroupNorm(groups));
         }
 
         /**

@@ -18,7 +18,7 @@ import java.util.function.Function;
  * dropout, batch_norm1d, flatten, reshape, transpose, conv1d, conv2d, conv_transpose2d, dropout2d,
  * batch_norm2d, max_pool1d, avg_pool1d, max_pool2d, avg_pool2d, global_avg_pool2d, global_avg_pool1d,
  * columns, embedding, position_embedding, rnn, lstm, gru, bidirectional, recurrent_stack, layer_norm,
- * multihead_attention, graph}. A {@code gelu} config's {@code approximate} ({@code "none"} or
+ * group_norm, multihead_attention, graph}. A {@code gelu} config's {@code approximate} ({@code "none"} or
  * {@code "tanh"}) picks the form; a config without it is the
  * tanh form (see {@link GELU}).
  */
@@ -63,6 +63,7 @@ public final class LayerRegistry {
         register("position_embedding", PositionEmbedding::fromConfig);
         register("global_avg_pool1d", c -> new GlobalAvgPool1d());
         register("layer_norm", LayerNorm::fromConfig);
+        register("group_norm", GroupNorm::fromConfig);
         register("multihead_attention", MultiheadAttention::fromConfig);
     }
 

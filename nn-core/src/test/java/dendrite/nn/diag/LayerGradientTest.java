@@ -14,6 +14,7 @@ import dendrite.nn.layers.Dropout;
 import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.GlobalAvgPool2d;
+import dendrite.nn.layers.GroupNorm;
 import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LayerNorm;
 import dendrite.nn.layers.LeakyReLU;
@@ -115,6 +116,12 @@ class LayerGradientTest {
     void geluTanh(String backend) {
         check(backend, new GELU(GELU.Approximate.TANH), Shape.of(6), true);
         checkOverWideRange(backend, new GELU(GELU.Approximate.TANH), Shape.of(6));
+    }
+
+    @OnEveryBackend
+    void groupNorm(String backend) {
+        check(backend, new GroupNorm(2), Shape.of(4, 3, 5), true);
+        check(backend, new GroupNorm(3, 6, 1e-5, false), Shape.of(6, 7), true);
     }
 
     @OnEveryBackend

@@ -110,10 +110,14 @@ class SteadyStepBytesTest {
                 .build(backend, 7), 32, new int[] {24});
     }
 
-    /** A text CNN: embedding, Transpose to channels first, Conv1d, SiLU, MaxPool1d (each viewing its batch as 2-D). */
+    /**
+     * A text CNN: embedding, Transpose to channels first, Conv1d, GroupNorm, SiLU, MaxPool1d (each viewing its
+     * batch in other shapes).
+     */
     @Test
     void aSteadyTextCnnStepAllocatesUnder64Bytes() {
-        assertSteady("textcnn", backend -> Sequential.builder(24).embedding(40, 16).transpose().conv1d(32, 3).silu()
+        assertSteady("textcnn", backend -> Sequential.builder(24).embedding(40, 16).transpose().conv1d(32, 3)
+                .groupNorm(4).silu()
                 .maxPool1d(2).flatten().dense(10)
                 .build(backend, 7), 32, new int[] {24});
     }
