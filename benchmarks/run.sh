@@ -144,6 +144,7 @@ case "$SET" in
     # backend-scalar's convolutions take up to seconds a pass: one iteration each, no warm-up.
     jmh conv-scalar ConvBenchmark -p backend=scalar -f 1 -wi 0 -i 1
     jmh recurrent RecurrentBenchmark -p backend=vector "${SHORT_RUN[@]}"
+    jmh conv1d Conv1dBenchmark -p backend=vector "${SHORT_RUN[@]}"
     ;;
   gemm)
     # Issue 21's acceptance: both libraries, quiet and then beside a process burning one core, each
@@ -215,6 +216,7 @@ case "$SET" in
     jmh conv ConvBenchmark -p backend=vector
     jmh conv-scalar ConvBenchmark -p backend=scalar -wi 1 -i 2
     jmh recurrent RecurrentBenchmark
+    jmh conv1d Conv1dBenchmark
     ;;
 esac
 
@@ -238,6 +240,8 @@ if [ "$PEERS" = 1 ]; then
       echo "== pytorch-$cell: peers/torch_rnn.py --cell $cell --threads $THREADS" | tee -a "$OUT/commands.txt"
       /usr/bin/python3 "$HERE/peers/torch_rnn.py" --cell "$cell" --threads "$THREADS" | tee "$OUT/pytorch-$cell.log"
     done
+    echo "== pytorch-conv1d: peers/torch_conv1d.py --threads $THREADS" | tee -a "$OUT/commands.txt"
+    /usr/bin/python3 "$HERE/peers/torch_conv1d.py" --threads "$THREADS" | tee "$OUT/pytorch-conv1d.log"
   else
     echo "run.sh: PyTorch peer skipped: no torch for /usr/bin/python3 (apt-get install -y python3-torch)" >&2
   fi
