@@ -27,10 +27,12 @@ import java.util.Optional;
  * {@code [C, 1, L]} and the kernel as {@code 1 x kernel}. Those are views of the same memory, so
  * nothing is copied, and backward is the 2-D convolution's (see {@link Conv2d}).
  *
- * <p>Layout: channels first, as PyTorch's {@code Conv1d} takes them. The recurrent layers, attention
- * and {@link GlobalAvgPool1d} take sequences the other way round, {@code [time, features]}; after a
- * Conv1d, GlobalAvgPool1d would average over the channels, not over the length. For the mean over
- * the length (PyTorch's {@code x.mean(dim=2)}) use {@code AvgPool1d(length)} then {@code Flatten}.
+ * <p>Layout: channels first, as PyTorch's {@code Conv1d} takes them. The embedding, recurrent and
+ * attention layers and {@link GlobalAvgPool1d} take sequences the other way round,
+ * {@code [time, features]}: a {@link Transpose} turns one into the other, before a Conv1d (after an
+ * embedding) or after it. Directly after a Conv1d, GlobalAvgPool1d would average over the channels,
+ * not over the length; for the mean over the length (PyTorch's {@code x.mean(dim=2)}) use
+ * {@code Transpose} then {@code GlobalAvgPool1d}, or {@code AvgPool1d(length)} then {@code Flatten}.
  */
 public final class Conv1d implements Layer {
     private int inChannels;

@@ -157,7 +157,7 @@ class Conv1dTest {
 
     /**
      * GlobalAvgPool1d takes {@code [time, features]}, so after a Conv1d it averages the channels; the
-     * mean over the length is {@code avgPool1d(length)} and a flatten.
+     * mean over the length is {@code avgPool1d(length)} and a flatten, or a transpose and GlobalAvgPool1d.
      */
     @Test
     void theMeanOverTheLengthIsAvgPoolOfTheWholeLength() {
@@ -179,6 +179,8 @@ class Conv1dTest {
                 assertEquals(sum / 10, y[s * 3 + c], 1e-6);
             }
         }
+        Sequential transposed = Sequential.builder(3, 10).transpose().add(new GlobalAvgPool1d()).build(be, 1);
+        assertArrayEquals(y, transposed.predict(x, 2), 1e-6f, "transpose, then GlobalAvgPool1d: the same means");
     }
 
     /** Four classes of three-channel signals told apart by their pattern over time: the loss falls. */
