@@ -128,8 +128,8 @@ final class TrainCommand implements Callable<Integer> {
     String image;
 
     @Option(names = {"-a", "--activation"}, paramLabel = "<name>", defaultValue = "relu",
-            description = "relu (default), tanh, sigmoid, gelu (exact, as PyTorch's default), gelu-tanh (its tanh approximation), "
-                    + "silu (x sigmoid(x), Keras' swish), softplus, leaky-relu.")
+            description = "relu (default), tanh, sigmoid, gelu (exact, as PyTorch's default), gelu-tanh (its tanh"
+                    + " approximation), silu (x sigmoid(x), Keras' swish), softplus, leaky-relu.")
     String activation;
 
     @Option(names = "--optimizer", paramLabel = "<name>", defaultValue = "adam",
