@@ -85,6 +85,64 @@ public final class PyTorch {
         return out;
     }
 
+    /**
+     * An elementwise module's output and input gradient, {@code module} a Python expression such as
+     * {@code torch.nn.SiLU()}, on x with the output gradient dy: {y, dx} in float32, then {y, dx} in float64.
+     */
+    public static double[][] elementwiseGradients(String module, float[] x, float[] dy)
+            throws IOException, InterruptedException {
+        String code = String.format(java.util.Locale.ROOT, """
+                import torch
+                f = %s
+                for dtype in (torch.float32, torch.float64):
+                    x = torch.tensor([%s], dtype=torch.float32).to(dtype).requires_grad_()
+                    dy = torch.tensor([%s], dtype=torch.float32).to(dtype)
+                    y = f(x)
+                    y.backward(dy)
+                    print(' '.join(repr(v) for v in y.detach().tolist()))
+                    print(' '.join(repr(v) for v in x.grad.tolist()))
+                """, module, list(x), list(dy));
+        String[] lines = runCode(code).strip().split("\n");
+        double[][] out = new double[4][];
+        for (int k = 0; k < 4; k++) {
+            out[k] = java.util.Arrays.stream(lines[lines.length - 4 + k].trim().split(" "))
+                    .mapToDouble(Double::parseDouble).toArray();
+        }
+        return out;
+    }
+
+    /**
+     * In float64, a module's output {@code out}, {@code dx} and each parameter's gradient by its PyTorch
+     * name, for the loss {@code sum(out * g)} on x of {@code shape} (Python's, e.g. {@code "3, 6, 5"}),
+     * after copying {@code weights} into the parameters of those names.
+     */
+    public static java.util.Map<String, double[]> moduleGradients(String module, String shape, float[] x, float[] g,
+            java.util.Map<String, float[]> weights) throws IOException, InterruptedException {
+        StringBuilder assign = new StringBuilder();
+        for (java.util.Map.Entry<String, float[]> w : weights.entrySet()) {
+            assign.append(String.format(java.util.Locale.ROOT, "    m.%s.copy_(torch.tensor([%s]))%n", w.getKey(),
+                    list(w.getValue())));
+        }
+        String code = String.format(java.util.Locale.ROOT, """
+                import torch
+                torch.set_default_dtype(torch.float64)
+                m = %s
+                with torch.no_grad():
+                    pass
+                %s
+                x = torch.tensor([%s]).reshape(%s).requires_grad_(True)
+                y = m(x)
+                (y * torch.tensor([%s]).reshape(y.shape)).sum().backward()
+                def show(name, t):
+                    print(name, ' '.join(repr(v) for v in t.detach().reshape(-1).tolist()))
+                show('out', y)
+                show('dx', x.grad)
+                for name, p in m.named_parameters():
+                    show(name, p.grad)
+                """, module, assign, list(x), shape, list(g));
+        return namedValues(code);
+    }
+
     /** {@code v} as a Python list's items, every float exactly ({@code %.9e}). */
     public static String list(float[] v) {
         StringBuilder sb = new StringBuilder();

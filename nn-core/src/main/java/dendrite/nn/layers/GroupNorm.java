@@ -56,6 +56,8 @@ public final class GroupNorm implements Layer {
     private Tensor lastMean;
     private Tensor lastRstd;
     private Tensor lastXhat;
+    /** The forward pass's weight per row, for the backward pass's {@code dy * weight[c]}. */
+    private Tensor lastWeightColumn;
     private boolean inputGradientNeeded = true;
     private final ViewCache groupsIn = new ViewCache();
     private final ViewCache groupsXhat = new ViewCache();
@@ -123,7 +125,8 @@ public final class GroupNorm implements Layer {
     public static GroupNorm fromConfig(Map<String, ?> c) {
         return new GroupNorm(Configs.intValue(c, "group_norm", "num_groups"),
                 c.containsKey("num_channels") ? Configs.intValue(c, "group_norm", "num_channels") : -1,
-                Configs.doubleValue(c, "group_norm", "eps", 1e-5), Configs.booleanValue(c, "group_norm", "affine", true));
+                Configs.doubleValue(c, "group_norm", "eps", 1e-5),
+                Configs.booleanValue(c, "group_norm", "affine", true));
     }
 
     @Override
@@ -233,8 +236,8 @@ public final class GroupNorm implements Layer {
         }
         Tensor y = out.get(n);
         Tensor yRows = rowsOut.rows(y, n * channels, rest);
-        be.binary(BinaryOp.MUL, rowsXhat.rows(normalized, n * channels, rest), perRow(weightRows, weightColumn,
-                weight.value(), n), yRows);
+        lastWeightColumn = perRow(weightRows, weightColumn, weight.value(), n);
+        be.binary(BinaryOp.MUL, rowsXhat.rows(normalized, n * channels, rest), lastWeightColumn, yRows);
         be.binary(BinaryOp.ADD, yRows, perRow(biasRows, biasColumn, bias.value(), n), yRows);
         return y;
     }
@@ -267,7 +270,7 @@ public final class GroupNorm implements Layer {
             if (!inputGradientNeeded) {
                 return null;
             }
-            be.binary(BinaryOp.MUL, dyRows, perRow(weightRows, weightColumn, weight.value(), n), sRows);
+            be.binary(BinaryOp.MUL, dyRows, lastWeightColumn, sRows);
             g = s;
         } else if (!inputGradientNeeded) {
             return null;

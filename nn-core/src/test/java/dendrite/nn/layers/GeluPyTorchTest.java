@@ -9,8 +9,6 @@ import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.CounterRandom;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -112,23 +110,7 @@ class GeluPyTorchTest {
         if (cached != null) {
             return cached;
         }
-        String code = String.format(Locale.ROOT, """
-                import torch
-                gelu = torch.nn.GELU(approximate='%s')
-                for dtype in (torch.float32, torch.float64):
-                    x = torch.tensor([%s], dtype=torch.float32).to(dtype).requires_grad_()
-                    dy = torch.tensor([%s], dtype=torch.float32).to(dtype)
-                    y = gelu(x)
-                    y.backward(dy)
-                    print(' '.join(repr(v) for v in y.detach().tolist()))
-                    print(' '.join(repr(v) for v in x.grad.tolist()))
-                """, form.label(), PyTorch.list(X), PyTorch.list(DY));
-        String[] lines = PyTorch.runCode(code).strip().split("\n");
-        double[][] out = new double[4][];
-        for (int k = 0; k < 4; k++) {
-            out[k] = Arrays.stream(lines[lines.length - 4 + k].trim().split(" ")).mapToDouble(Double::parseDouble)
-                    .toArray();
-        }
+        double[][] out = PyTorch.elementwiseGradients("torch.nn.GELU(approximate='" + form.label() + "')", X, DY);
         TORCH.put(form, out);
         return out;
     }

@@ -81,8 +81,9 @@ class GroupNormPyTorchTest {
             }
         }
         String shape = Arrays.toString(dims).replace("[", "").replace("]", "");
-        Map<String, double[]> theirs = torch(String.format(Locale.ROOT, "torch.nn.GroupNorm(%d, %d, eps=1e-5, affine=%s)",
-                layer.groups(), channels, layer.parameters().isEmpty() ? "False" : "True"), shape, x, g, weights);
+        String module = String.format(Locale.ROOT, "torch.nn.GroupNorm(%d, %d, eps=1e-5, affine=%s)", layer.groups(),
+                channels, layer.parameters().isEmpty() ? "False" : "True");
+        Map<String, double[]> theirs = PyTorch.moduleGradients(module, shape, x, g, weights);
         assertEquals(theirs.keySet(), mine.keySet(), "the same results, parameters by PyTorch's names");
         for (String name : theirs.keySet()) {
             double[] expected = theirs.get(name);
@@ -92,32 +93,5 @@ class GroupNormPyTorchTest {
                         + layer + " on " + sample + ": " + name + "[" + i + "]");
             }
         }
-    }
-
-    private static Map<String, double[]> torch(String module, String shape, float[] x, float[] g,
-            Map<String, float[]> weights) throws Exception {
-        StringBuilder assign = new StringBuilder();
-        for (Map.Entry<String, float[]> w : weights.entrySet()) {
-            assign.append(String.format(Locale.ROOT, "    m.%s.copy_(torch.tensor([%s]))%n", w.getKey(),
-                    PyTorch.list(w.getValue())));
-        }
-        String code = String.format(Locale.ROOT, """
-                import torch
-                torch.set_default_dtype(torch.float64)
-                m = %s
-                with torch.no_grad():
-                    pass
-                %s
-                x = torch.tensor([%s]).reshape(%s).requires_grad_(True)
-                y = m(x)
-                (y * torch.tensor([%s]).reshape(y.shape)).sum().backward()
-                def show(name, t):
-                    print(name, ' '.join(repr(v) for v in t.detach().reshape(-1).tolist()))
-                show('out', y)
-                show('dx', x.grad)
-                for name, p in m.named_parameters():
-                    show(name, p.grad)
-                """, module, assign, PyTorch.list(x), shape, PyTorch.list(g));
-        return PyTorch.namedValues(code);
     }
 }

@@ -90,29 +90,9 @@ class LayerNormPyTorchTest {
 
     private static Map<String, double[]> torch(boolean affine, float[] x, float[] g, Map<String, float[]> weights)
             throws Exception {
-        StringBuilder assign = new StringBuilder();
-        for (Map.Entry<String, float[]> w : weights.entrySet()) {
-            assign.append(String.format(Locale.ROOT, "    m.%s.copy_(torch.tensor([%s]))%n", w.getKey(),
-                    PyTorch.list(w.getValue())));
-        }
-        String code = String.format(Locale.ROOT, """
-                import torch
-                torch.set_default_dtype(torch.float64)
-                m = torch.nn.LayerNorm(%d, eps=1e-5, elementwise_affine=%s)
-                with torch.no_grad():
-                    pass
-                %s
-                x = torch.tensor([%s]).reshape(%d, %d, %d).requires_grad_(True)
-                y = m(x)
-                (y * torch.tensor([%s]).reshape(y.shape)).sum().backward()
-                def show(name, t):
-                    print(name, ' '.join(repr(v) for v in t.detach().reshape(-1).tolist()))
-                show('out', y)
-                show('dx', x.grad)
-                for name, p in m.named_parameters():
-                    show(name, p.grad)
-                """, FEATURES, affine ? "True" : "False", assign, PyTorch.list(x), BATCH, STEPS, FEATURES, PyTorch.list(g));
-        return PyTorch.namedValues(code);
+        String module = String.format(Locale.ROOT, "torch.nn.LayerNorm(%d, eps=1e-5, elementwise_affine=%s)", FEATURES,
+                affine ? "True" : "False");
+        return PyTorch.moduleGradients(module, BATCH + ", " + STEPS + ", " + FEATURES, x, g, weights);
     }
 
 }

@@ -14,9 +14,7 @@ import dendrite.tensor.Tensor;
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.CounterRandom;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,23 +115,7 @@ class SmoothActivationsPyTorchTest {
         if (cached != null) {
             return cached;
         }
-        String code = String.format(Locale.ROOT, """
-                import torch
-                f = torch.nn.%s()
-                for dtype in (torch.float32, torch.float64):
-                    x = torch.tensor([%s], dtype=torch.float32).to(dtype).requires_grad_()
-                    dy = torch.tensor([%s], dtype=torch.float32).to(dtype)
-                    y = f(x)
-                    y.backward(dy)
-                    print(' '.join(repr(v) for v in y.detach().tolist()))
-                    print(' '.join(repr(v) for v in x.grad.tolist()))
-                """, module, PyTorch.list(X), PyTorch.list(DY));
-        String[] lines = PyTorch.runCode(code).strip().split("\n");
-        double[][] out = new double[4][];
-        for (int k = 0; k < 4; k++) {
-            out[k] = Arrays.stream(lines[lines.length - 4 + k].trim().split(" ")).mapToDouble(Double::parseDouble)
-                    .toArray();
-        }
+        double[][] out = PyTorch.elementwiseGradients("torch.nn." + module + "()", X, DY);
         TORCH.put(module, out);
         return out;
     }
