@@ -381,7 +381,7 @@ final class TrainCommand implements Callable<Integer> {
                             training.batchNorm, init)
                     : ModelOptions.build(trainSet.sampleShape(), layerSpec, outputs, be, seed);
             checkAugmentationFits(augmentation, model);
-            Loss loss = training.loss(classification);
+            Loss loss = training.loss(classification, trainSet);
             Optimizer optim = ModelOptions.optimizer(opt, rate, decay);
             training.clip(optim);
             int stepBatch = Math.min(batchSize, trainSet.size());

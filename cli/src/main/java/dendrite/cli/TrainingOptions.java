@@ -1,5 +1,6 @@
 package dendrite.cli;
 
+import dendrite.nn.data.Dataset;
 import dendrite.nn.init.Initializer;
 import dendrite.nn.init.Initializers;
 import dendrite.nn.losses.Loss;
@@ -41,6 +42,16 @@ final class TrainingOptions {
     @Option(names = "--label-smoothing", paramLabel = "<eps>", defaultValue = "0",
             description = "Classification: cross-entropy against targets smoothed by eps (PyTorch's label_smoothing; default: 0).")
     double labelSmoothing;
+
+    @Option(names = "--class-weights", paramLabel = "<weights>",
+            description = "Classification: how much each class's samples count in the loss: balanced"
+                    + " (samples / (classes x the class's count), scikit-learn's and Keras's usual choice for rare"
+                    + " classes) or one weight per class, comma-separated (PyTorch's CrossEntropyLoss weight;"
+                    + " default: all 1).")
+    String classWeights;
+
+    /** The weights --class-weights resolved to, for the "training:" line; null for none. */
+    private float[] resolvedWeights;
 
     @Option(names = "--clip-norm", paramLabel = "<max>",
             description = "Scale the gradients down when their global L2 norm exceeds max (default: no clipping).")
@@ -95,8 +106,11 @@ final class TrainingOptions {
         }
     }
 
-    /** The loss for the task: cross-entropy (with label smoothing) for classes, mse/mae/huber for values. */
-    Loss loss(boolean classification) {
+    /**
+     * The loss for the task: cross-entropy (with label smoothing and class weights) for classes,
+     * mse/mae/huber for values; {@code train} is what balanced class weights are counted on.
+     */
+    Loss loss(boolean classification, Dataset train) {
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
             throw new BadInputException("--label-smoothing " + labelSmoothing + ": must be at least 0 and below 1");
         }
@@ -109,13 +123,50 @@ final class TrainingOptions {
         if (labelSmoothing > 0 && !classification) {
             throw new BadInputException("--label-smoothing applies to classification only");
         }
+        if (classWeights != null && !classification) {
+            throw new BadInputException("--class-weights applies to classification only");
+        }
+        resolvedWeights = classWeights == null ? null : classWeights(train);
         return switch (n) {
-            case "cross-entropy" -> labelSmoothing > 0 ? Losses.softmaxCrossEntropy(labelSmoothing) : Losses.softmaxCrossEntropy();
+            case "cross-entropy" -> resolvedWeights != null
+                    ? Losses.softmaxCrossEntropy(resolvedWeights, labelSmoothing)
+                    : labelSmoothing > 0 ? Losses.softmaxCrossEntropy(labelSmoothing) : Losses.softmaxCrossEntropy();
             case "mse" -> Losses.mse();
             case "mae" -> Losses.mae();
             case "huber" -> Losses.huber(1.0);
             default -> throw new AssertionError(n);
         };
+    }
+
+    /** --class-weights read: balanced from the training set's counts, or the listed weights, one per class. */
+    private float[] classWeights(Dataset train) {
+        String spec = classWeights.trim().toLowerCase(Locale.ROOT);
+        if (spec.equals("balanced")) {
+            try {
+                return train.balancedClassWeights();
+            } catch (IllegalStateException e) {
+                throw new BadInputException("--class-weights balanced: " + e.getMessage());
+            }
+        }
+        String[] parts = spec.split(",");
+        if (parts.length != train.numClasses()) {
+            throw new BadInputException("--class-weights '" + classWeights + "': " + parts.length + " weights for "
+                    + train.numClasses() + " classes; give one per class, or balanced");
+        }
+        float[] weights = new float[parts.length];
+        for (int c = 0; c < parts.length; c++) {
+            try {
+                weights[c] = Float.parseFloat(parts[c].trim());
+            } catch (NumberFormatException e) {
+                throw new BadInputException("--class-weights '" + classWeights + "': '" + parts[c].trim()
+                        + "' is not a number");
+            }
+            if (!(weights[c] >= 0) || !Float.isFinite(weights[c])) {
+                throw new BadInputException("--class-weights '" + classWeights + "': class " + c + "'s weight "
+                        + parts[c].trim() + " must be a finite number, at least 0");
+            }
+        }
+        return weights;
     }
 
     /** Applies --clip-norm and --clip-value to the optimizer. */
@@ -147,6 +198,13 @@ final class TrainingOptions {
         StringBuilder sb = new StringBuilder();
         if (labelSmoothing > 0) {
             sb.append(", label smoothing ").append(labelSmoothing);
+        }
+        if (resolvedWeights != null) {
+            StringBuilder w = new StringBuilder();
+            for (float f : resolvedWeights) {
+                w.append(w.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3g", f));
+            }
+            sb.append(", class weights ").append(w);
         }
         if (clipNorm != null) {
             sb.append(", clip norm ").append(clipNorm);

@@ -60,6 +60,39 @@ class TrainingOptionsTest {
         assertTrue(zeros.err().contains("weight initialization (--init"), "the warning names initialization: " + zeros);
     }
 
+    /**
+     * --class-weights: balanced weights are counted on the training part and shown; listed weights are
+     * taken as given; regression refuses them.
+     */
+    @Test
+    void classWeightsAreBalancedOrGivenAndShown() throws java.io.IOException {
+        StringBuilder csv = new StringBuilder("a,b,label\n");
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 400; i++) {
+            int c = i % 10 == 0 ? 1 : 0;
+            csv.append(String.format(java.util.Locale.ROOT, "%.3f,%.3f,%s%n", random.nextGaussian() + 1.5 * c,
+                    random.nextGaussian() + 1.5 * c, c == 1 ? "rare" : "common"));
+        }
+        Path file = dir.resolve("rare.csv");
+        java.nio.file.Files.writeString(file, csv);
+        Cli balanced = train("balanced", "--dataset", "csv:" + file, "--label", "label", "--epochs", "5",
+                "--class-weights", "balanced");
+        assertEquals(0, balanced.code(), balanced::toString);
+        Matcher w = Pattern.compile("class weights (\\S+) (\\S+)[,\\n]").matcher(balanced.out());
+        assertTrue(w.find(), balanced::toString);
+        double common = Math.min(Double.parseDouble(w.group(1)), Double.parseDouble(w.group(2)));
+        double rare = Math.max(Double.parseDouble(w.group(1)), Double.parseDouble(w.group(2)));
+        assertTrue(common > 0.5 && common < 0.6 && rare > 4 && rare < 6, "about 0.56 and 5: " + balanced);
+        Cli given = train("given", "--dataset", "csv:" + file, "--label", "label", "--epochs", "2",
+                "--class-weights", "1, 4", "--label-smoothing", "0.1");
+        assertEquals(0, given.code(), given::toString);
+        assertTrue(given.out().contains("label smoothing 0.1, class weights 1.00 4.00"), given::toString);
+        Cli regression = train("reg", "--dataset", "regression", "--epochs", "1", "--class-weights", "balanced");
+        assertEquals(1, regression.code(), regression::toString);
+        assertTrue(regression.err().startsWith("dendrite: --class-weights applies to classification only"),
+                regression::toString);
+    }
+
     @Test
     void regressionTakesMaeAndHuber() {
         for (String loss : new String[] {"mae", "huber"}) {
@@ -74,7 +107,8 @@ class TrainingOptionsTest {
     void badValuesAreRefusedInOneLine() {
         String[][] cases = {
             {"--dropout", "1.5"}, {"--init", "glorious"}, {"--loss", "mse"}, {"--label-smoothing", "1"},
-            {"--clip-norm", "0"}, {"--clip-value", "-1"}, {"--ema", "1"},
+            {"--clip-norm", "0"}, {"--clip-value", "-1"}, {"--ema", "1"}, {"--class-weights", "1,2,3"},
+            {"--class-weights", "1,heavy"}, {"--class-weights", "1,-2"},
         };
         for (String[] c : cases) {
             Cli r = train("bad", "--dataset", "moons", "--epochs", "1", c[0], c[1]);

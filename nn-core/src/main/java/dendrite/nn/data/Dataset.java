@@ -304,6 +304,32 @@ public final class Dataset {
     }
 
     /**
+     * Class weights that make every class count as much in a weighted loss, however rare it is:
+     * {@code size / (numClasses * count)} for each class, scikit-learn's {@code "balanced"} (what Keras
+     * users pass as {@code class_weight}). Give them to
+     * {@link dendrite.nn.losses.Losses#softmaxCrossEntropy(float[], double)}.
+     *
+     * @return a new array of {@link #numClasses()} weights, 1 for every class when all are equally common
+     * @throws IllegalStateException if this is a regression set, or a class has no samples (its weight
+     *         would be infinite), naming the class
+     */
+    public float[] balancedClassWeights() {
+        if (!isClassification()) {
+            throw new IllegalStateException(name + ": balanced class weights need a classification set");
+        }
+        int[] counts = classCounts();
+        float[] weights = new float[counts.length];
+        for (int c = 0; c < counts.length; c++) {
+            if (counts[c] == 0) {
+                throw new IllegalStateException(name + ": class " + c + (classNames.isEmpty() ? "" : " ("
+                        + classNames.get(c) + ")") + " has no samples, so no finite weight balances it");
+            }
+            weights[c] = (float) ((double) size() / ((double) counts.length * counts[c]));
+        }
+        return weights;
+    }
+
+    /**
      * Copies the features of samples {@code indices[from .. to)} into the first rows of
      * {@code out}, without allocating: how a training loop fills its reused batch buffer.
      *

@@ -88,12 +88,48 @@ public final class Losses {
     }
 
     /**
-     * A loss by its {@link Loss#name()}; {@code huber} reads {@code delta}, cross-entropy {@code label_smoothing}.
+     * Softmax cross-entropy with a weight per class: PyTorch's
+     * {@code CrossEntropyLoss(weight=classWeights, label_smoothing=labelSmoothing)}. For data where some
+     * classes are rare; {@link dendrite.nn.data.Dataset#balancedClassWeights()} gives weights that even
+     * them out.
+     *
+     * @param classWeights one weight per class, finite and at least 0 (copied)
+     * @param labelSmoothing the share of each target spread evenly over the classes, in [0, 1) (0: none)
+     * @return a new loss, named {@code softmax_cross_entropy}; its mean is over the weights of the
+     *         samples' classes, as PyTorch's
+     * @throws IllegalArgumentException if {@code classWeights} is null or empty, a weight is negative or not
+     *         finite, or {@code labelSmoothing} is outside [0, 1)
+     */
+    public static Loss softmaxCrossEntropy(float[] classWeights, double labelSmoothing) {
+        if (classWeights == null) {
+            throw new IllegalArgumentException("softmax_cross_entropy: class weights are null; use"
+                    + " softmaxCrossEntropy(labelSmoothing) for none");
+        }
+        return new SoftmaxCrossEntropy(classWeights, labelSmoothing);
+    }
+
+    /**
+     * Binary cross-entropy on logits with the positive targets weighted: PyTorch's
+     * {@code BCEWithLogitsLoss(pos_weight=posWeight)}.
+     *
+     * @param posWeight one weight for all outputs or one per output, finite and at least 0 (copied);
+     *                  p = negatives / positives makes a rare positive label count as much as its negatives
+     * @return a new loss, named {@code bce_with_logits}
+     * @throws IllegalArgumentException if {@code posWeight} is null or empty, or a weight is negative or not finite
+     */
+    public static Loss binaryCrossEntropyWithLogits(float... posWeight) {
+        return new BinaryCrossEntropyWithLogits(posWeight);
+    }
+
+    /**
+     * A loss by its {@link Loss#name()}; {@code huber} reads {@code delta}, cross-entropy {@code label_smoothing}
+     * and {@code weight}, bce_with_logits {@code pos_weight} (PyTorch's argument names).
      *
      * @param name   {@code mse}, {@code mae}, {@code huber}, {@code bce}, {@code bce_with_logits}, or
      *               {@code softmax_cross_entropy} (also {@code cross_entropy})
      * @param config the options: {@code delta} for huber (default 1.0), {@code label_smoothing} for
-     *               cross-entropy (default 0), as numbers; may be {@code null} or empty
+     *               cross-entropy (default 0), as numbers; {@code weight} (cross-entropy's class weights) and
+     *               {@code pos_weight} (bce_with_logits) as lists of numbers; may be {@code null} or empty
      * @return a new loss of that name
      * @throws IllegalArgumentException for an unknown (or null) name, listing the known ones, or an option that is
      *                                  not a number or out of range
@@ -104,12 +140,36 @@ public final class Losses {
             case "mae" -> mae();
             case "huber" -> huber(number(config, "huber", "delta", 1.0));
             case "bce" -> binaryCrossEntropy();
-            case "bce_with_logits" -> binaryCrossEntropyWithLogits();
-            case "softmax_cross_entropy", "cross_entropy" ->
-                    softmaxCrossEntropy(number(config, "softmax_cross_entropy", "label_smoothing", 0));
+            case "bce_with_logits" -> {
+                float[] p = numbers(config, "bce_with_logits", "pos_weight");
+                yield p == null ? binaryCrossEntropyWithLogits() : binaryCrossEntropyWithLogits(p);
+            }
+            case "softmax_cross_entropy", "cross_entropy" -> new SoftmaxCrossEntropy(
+                    numbers(config, "softmax_cross_entropy", "weight"),
+                    number(config, "softmax_cross_entropy", "label_smoothing", 0));
             default -> throw new IllegalArgumentException("unknown loss '" + name
                     + "'; known: mse, mae, huber, bce, bce_with_logits, softmax_cross_entropy");
         };
+    }
+
+    /** A list of numbers under {@code key}, or null when it is absent. */
+    private static float[] numbers(Map<String, ?> config, String loss, String key) {
+        Object v = config == null ? null : config.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof java.util.List<?> list)) {
+            throw new IllegalArgumentException(loss + ": '" + key + "' must be a list of numbers, got " + v);
+        }
+        float[] out = new float[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(list.get(i) instanceof Number n)) {
+                throw new IllegalArgumentException(loss + ": '" + key + "' must be a list of numbers; item " + i
+                        + " is " + list.get(i));
+            }
+            out[i] = n.floatValue();
+        }
+        return out;
     }
 
     private static double number(Map<String, ?> config, String loss, String key, double orElse) {

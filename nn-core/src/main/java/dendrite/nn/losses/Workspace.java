@@ -16,6 +16,7 @@ import java.util.Map;
 final class Workspace {
     private final String loss;
     private final Map<String, BatchBuffer> buffers = new HashMap<>();
+    private final Map<String, Tensor> fixed = new HashMap<>();
     private Backend backend;
     private Shape sampleShape;
     private Tensor value;
@@ -35,6 +36,8 @@ final class Workspace {
         if (prediction.backend() != backend || !sameSample(prediction)) {
             buffers.values().forEach(BatchBuffer::release);
             buffers.clear();
+            fixed.values().forEach(Tensor::close);
+            fixed.clear();
             backend = prediction.backend();
             sampleShape = prediction.shape().rank() == 1 ? Shape.scalar()
                     : Shape.of(java.util.Arrays.copyOfRange(prediction.shape().dims(), 1, prediction.rank()));
@@ -73,6 +76,41 @@ final class Workspace {
             buffers.put(name, b);
         }
         return b.get(rows);
+    }
+
+    /**
+     * A buffer of one value per prediction row ({@code [rows, 1]}, or the prediction's shape with its last
+     * axis 1): what a binary op broadcasts along each row.
+     */
+    Tensor rowTotals(String name, int rows) {
+        BatchBuffer b = buffers.get(name);
+        if (b == null) {
+            int[] dims = sampleShape.rank() == 0 ? new int[] {1} : sampleShape.dims().clone();
+            dims[dims.length - 1] = 1;
+            b = new BatchBuffer(backend, Shape.of(dims));
+            buffers.put(name, b);
+        }
+        return b.get(rows);
+    }
+
+    /** A single-value tensor named {@code name}, made once per backend. */
+    Tensor scalar(String name) {
+        Tensor t = fixed.get(name);
+        if (t == null) {
+            t = Scope.unscoped(() -> backend.allocate(Shape.scalar()));
+            fixed.put(name, t);
+        }
+        return t;
+    }
+
+    /** {@code values} on the backend, copied there once per backend under {@code name}. */
+    Tensor constant(String name, float[] values) {
+        Tensor t = fixed.get(name);
+        if (t == null) {
+            t = Scope.unscoped(() -> backend.tensor(values, values.length));
+            fixed.put(name, t);
+        }
+        return t;
     }
 
     /** {@code target} seen in the prediction's shape (a cached view when only the form differs). */

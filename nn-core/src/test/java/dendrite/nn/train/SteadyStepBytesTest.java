@@ -169,6 +169,20 @@ class SteadyStepBytesTest {
                 new AdamW(1e-3).clipGradValue(0.5).schedule(Schedules.exponential(0.999)), true);
     }
 
+    /** Class weights with label smoothing, where the weighted mean's denominator is computed each step. */
+    @Test
+    void aSteadyClassWeightedStepAllocatesUnder64Bytes() {
+        assertSteady("class-weighted", backend -> Sequential.builder(50).dense(64).relu().dense(10)
+                .build(backend, 7), 32, new int[] {50},
+                Losses.softmaxCrossEntropy(new float[] {1, 2, 3, 4, 5, 0.5f, 1, 2, 3, 4}, 0.1), new Adam(1e-3), false);
+    }
+
+    @Test
+    void aSteadyPositiveWeightedStepAllocatesUnder64Bytes() {
+        assertSteady("pos-weighted", backend -> Sequential.builder(50).dense(64).relu().dense(10)
+                .build(backend, 7), 32, new int[] {50}, Losses.binaryCrossEntropyWithLogits(3f), new Adam(1e-3), true);
+    }
+
     @Test
     void aSteadyMlpStepAllocatesUnder64Bytes() {
         assertSteady("mlp", backend -> Sequential.builder(784).dense(256).relu().dense(128).relu().dense(10)
