@@ -107,7 +107,7 @@ final class ConsoleListener implements TrainingListener {
         if (bar == null) {
             bar = EpochProgress.start(epochLabel(step.epoch(), epochs), step.batches(), drawBar, err);
         }
-        bar.step(step.loss());
+        bar.step(step.loss(), step.batch() + 1);
         if (step.batch() == step.batches() - 1) {
             closeBar();
         }

@@ -46,13 +46,16 @@ final class EpochProgress implements AutoCloseable {
         return new EpochProgress(bar, consumer);
     }
 
-    /** One mini-batch done, with its loss. */
-    void step(double loss) {
+    /**
+     * A step done, with its loss, that ends at mini-batch {@code batchesDone}: one batch further, or
+     * several when the step accumulated their gradients.
+     */
+    void step(double loss, long batchesDone) {
         lossSum += loss;
         steps++;
         if (bar != null) {
             bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", lossSum / steps));
-            bar.step();
+            bar.stepTo(batchesDone);
         }
     }
 

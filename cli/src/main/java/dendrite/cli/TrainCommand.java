@@ -262,6 +262,7 @@ final class TrainCommand implements Callable<Integer> {
         var layerSpec = ModelSpec.isMlp(model) ? null : ModelSpec.parse(model);   // a bad spec fails before any loading
         training.checkFitsModel(layerSpec == null);
         training.ema();
+        training.accumulate();
         Double dropoutP = training.dropout();
         var init = training.initializer();
         ParseResult given = spec.commandLine().getParseResult();
@@ -385,7 +386,8 @@ final class TrainCommand implements Callable<Integer> {
             Optimizer optim = ModelOptions.optimizer(opt, rate, decay);
             training.clip(optim);
             int stepBatch = Math.min(batchSize, trainSet.size());
-            long totalSteps = (long) epochCount * ((trainSet.size() + stepBatch - 1) / stepBatch);
+            long batchesPerEpoch = (trainSet.size() + stepBatch - 1) / stepBatch;
+            long totalSteps = (long) epochCount * ((batchesPerEpoch + training.accumulate() - 1) / training.accumulate());
             optim.schedule(ModelOptions.schedule(schedule, totalSteps, epochCount));
 
             out.printf(Locale.ROOT, "dataset: %s: %d train, %d validation, %d test; %d features, %s%n", source.spec(),
@@ -653,6 +655,7 @@ final class TrainCommand implements Callable<Integer> {
                 .targetScaler(targetScaler)
                 .epochs(epochCount).batchSize(Math.min(batchSize, trainSet.size())).seed(seed)
                 .ema(training.ema())
+                .accumulateGradients(training.accumulate())
                 .listener(listener);
         if (monitor) {
             PrintWriter err = spec.commandLine().getErr();

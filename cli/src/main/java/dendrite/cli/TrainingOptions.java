@@ -66,6 +66,12 @@ final class TrainingOptions {
                     + " 1000 steps): validated after each epoch and kept as the model at the end (Keras's use_ema; default: 0, none).")
     double ema;
 
+    @Option(names = "--accumulate", paramLabel = "<k>", defaultValue = "1",
+            description = "Step the optimizer once every k batches, on the mean of their gradients: the training of"
+                    + " a batch k times larger in the memory of one batch (PyTorch Lightning's"
+                    + " accumulate_grad_batches; default: 1).")
+    int accumulate;
+
     /** Refuses the options that only the dense preset takes when a layer spec is given. */
     void checkFitsModel(boolean densePreset) {
         if (densePreset) {
@@ -185,6 +191,15 @@ final class TrainingOptions {
         }
     }
 
+    /** The --accumulate batch count, checked: 1 for a step per batch. */
+    int accumulate() {
+        if (accumulate < 1) {
+            throw new BadInputException("--accumulate " + accumulate + ": the batches per optimizer step must be at"
+                    + " least 1");
+        }
+        return accumulate;
+    }
+
     /** The --ema decay, checked: 0 for none. */
     double ema() {
         if (!(ema == 0 || ema > 0 && ema < 1)) {
@@ -211,6 +226,9 @@ final class TrainingOptions {
         }
         if (clipValue != null) {
             sb.append(", clip value ").append(clipValue);
+        }
+        if (accumulate > 1) {
+            sb.append(", gradients of ").append(accumulate).append(" batches a step");
         }
         if (ema > 0) {
             sb.append(", weight average (ema) ").append(ema);

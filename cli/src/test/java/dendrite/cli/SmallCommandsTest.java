@@ -64,10 +64,10 @@ class SmallCommandsTest {
     void progressBarShowsStepsAndRunningLossThenErasesItself() {
         StringWriter s = new StringWriter();
         try (EpochProgress bar = EpochProgress.start("epoch 1/3", 4, true, new PrintWriter(s))) {
-            bar.step(2.0);
-            bar.step(1.0);
-            bar.step(1.0);
-            bar.step(0.0);
+            bar.step(2.0, 1);
+            bar.step(1.0, 2);
+            bar.step(1.0, 3);
+            bar.step(0.0, 4);
         }
         String text = s.toString();
         assertTrue(text.contains("epoch 1/3"), text);
@@ -76,11 +76,24 @@ class SmallCommandsTest {
         assertTrue(text.endsWith("\r"), "the last write erases the line: " + text);
     }
 
+    /** Steps that accumulated two batches' gradients each move the bar two batches. */
+    @Test
+    void progressBarCountsTheBatchesOfAccumulatedSteps() {
+        StringWriter s = new StringWriter();
+        try (EpochProgress bar = EpochProgress.start("epoch 1/3", 5, true, new PrintWriter(s))) {
+            bar.step(2.0, 2);
+            bar.step(1.0, 4);
+            bar.step(0.0, 5);
+        }
+        String text = s.toString();
+        assertTrue(text.contains("5/5"), "batches done of the total: " + text);
+    }
+
     @Test
     void disabledProgressBarWritesNothing() {
         StringWriter s = new StringWriter();
         try (EpochProgress bar = EpochProgress.start("epoch 1/3", 2, false, new PrintWriter(s))) {
-            bar.step(1.0);
+            bar.step(1.0, 1);
         }
         assertEquals("", s.toString());
     }

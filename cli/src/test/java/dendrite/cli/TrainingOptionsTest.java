@@ -93,6 +93,18 @@ class TrainingOptionsTest {
                 regression::toString);
     }
 
+    /** --accumulate 4 with batches of 8 trains as batches of 32 do, and says so. */
+    @Test
+    void accumulatedGradientsTrainAsTheLargerBatch() {
+        Cli large = train("large", "--dataset", "moons", "--hidden", "16", "--epochs", "10", "--batch", "32");
+        Cli accumulated = train("accumulated", "--dataset", "moons", "--hidden", "16", "--epochs", "10", "--batch", "8",
+                "--accumulate", "4");
+        assertEquals(0, large.code(), large::toString);
+        assertEquals(0, accumulated.code(), accumulated::toString);
+        assertTrue(accumulated.out().contains("gradients of 4 batches a step"), accumulated::toString);
+        assertEquals(accuracy(large), accuracy(accumulated), 0.01, large + "\n" + accumulated);
+    }
+
     @Test
     void regressionTakesMaeAndHuber() {
         for (String loss : new String[] {"mae", "huber"}) {
@@ -108,7 +120,7 @@ class TrainingOptionsTest {
         String[][] cases = {
             {"--dropout", "1.5"}, {"--init", "glorious"}, {"--loss", "mse"}, {"--label-smoothing", "1"},
             {"--clip-norm", "0"}, {"--clip-value", "-1"}, {"--ema", "1"}, {"--class-weights", "1,2,3"},
-            {"--class-weights", "1,heavy"}, {"--class-weights", "1,-2"},
+            {"--class-weights", "1,heavy"}, {"--class-weights", "1,-2"}, {"--accumulate", "0"},
         };
         for (String[] c : cases) {
             Cli r = train("bad", "--dataset", "moons", "--epochs", "1", c[0], c[1]);

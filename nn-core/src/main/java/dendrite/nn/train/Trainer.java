@@ -66,6 +66,10 @@ public final class Trainer {
     private final EarlyStopping earlyStopping;
     private final List<TrainingListener> listeners;
     private final int checkpointEvery;
+    /** Batches whose gradients make one optimizer step; 1 for a step per batch. */
+    private final int accumulation;
+    /** The gradients summed towards the next step, when {@link #accumulation} is above 1; else null. */
+    private final GradientAccumulator accumulator;
     private final Checkpointer checkpointer;
     private final int initialEpoch;
     private final ImageAugmentation augmentation;
@@ -81,6 +85,9 @@ public final class Trainer {
     private final Evaluator evaluator;
     /** The loss of the last {@link #forwardStep}, kept in a field so the step returns no pair. */
     private float stepLoss;
+    /** The mean loss and the samples of the batches behind the last accumulated step, for its event. */
+    private double lastStepLoss;
+    private int lastStepSamples;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -99,7 +106,9 @@ public final class Trainer {
         this.checkpointer = b.checkpointer;
         this.initialEpoch = b.initialEpoch;
         this.emaDecay = b.emaDecay;
+        this.accumulation = b.accumulation;
         this.be = model.backend();
+        this.accumulator = accumulation > 1 ? new GradientAccumulator(be) : null;
         this.xBatch = new BatchBuffer(be, model.inputShape());
         this.augmentation = b.augmentation;
         augmentation.checkFits(model.inputShape().dims());
@@ -173,6 +182,9 @@ public final class Trainer {
             valSet = split.validation();
         }
         History history = new History();
+        if (accumulator != null) {
+            accumulator.discard();                    // a sum left by step(), or by a fit an error stopped
+        }
         try (Sequential.TrainingLease lease = model.beginTraining();
              DeviceData data = new DeviceData(be, trainSet, model.inputShape(), model.outputShape(), loss, "fit");
              DeviceData val = valSet == null ? null : new DeviceData(be, valSet, model.inputShape(),
@@ -266,16 +278,9 @@ public final class Trainer {
             if (classification) {
                 correct += countCorrect(out, labels, order, from, m);
             }
-            backwardStep();
-            if (ema != null) {
-                ema.update();
-            }
-
             lossSum += (double) batchLoss * m;
-            StepEvent step = new StepEvent(epoch, b, batches.batchCount(), optimizer.stepCount(), batchLoss, m,
-                    optimizer.lastLearningRate());
-            for (TrainingListener l : listeners) {
-                l.onStepEnd(step);
+            if (backwardStep(m) || b == batches.batchCount() - 1 && applyAccumulated()) {
+                stepEnded(epoch, b, batches.batchCount(), batchLoss, m, ema);
             }
         }
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -285,6 +290,23 @@ public final class Trainer {
         }
         metrics.put("lr", optimizer.lastLearningRate());
         return metrics;
+    }
+
+    /**
+     * After an optimizer step: the average's update and the listeners' event, which reports the step's
+     * batches together when gradients were accumulated over several.
+     */
+    private void stepEnded(int epoch, int batch, int batchCount, float batchLoss, int m, ExponentialMovingAverage ema) {
+        if (ema != null) {
+            ema.update();
+        }
+        double stepLoss = accumulator == null ? batchLoss : lastStepLoss;
+        int stepSamples = accumulator == null ? m : lastStepSamples;
+        StepEvent step = new StepEvent(epoch, batch, batchCount, optimizer.stepCount(), stepLoss, stepSamples,
+                optimizer.lastLearningRate());
+        for (TrainingListener l : listeners) {
+            l.onStepEnd(step);
+        }
     }
 
     private static int[] inOrder(int n) {
@@ -303,6 +325,9 @@ public final class Trainer {
      * gradient clipping when the optimizer has it). {@link #fit} runs exactly this code for each of its
      * batches, so stepping through the batches fit would see, in its order, gives the same weights bit
      * for bit.
+     *
+     * <p>With {@link Builder#accumulateGradients accumulateGradients(k)}, a call adds the batch's
+     * gradients to a sum and the optimizer steps, on their mean, on every k-th call.
      *
      * <p>The optimizer's schedule sees {@link Optimizer#epoch()} (set it with {@link Optimizer#setEpoch}
      * for an epoch-based schedule); listeners are not called, since there is no epoch to report. The
@@ -325,7 +350,7 @@ public final class Trainer {
         try (Sequential.TrainingLease lease = model.beginTraining()) {
             forwardStep(x, y, optimizer.epoch(), -1);
             float value = stepLoss;
-            backwardStep();
+            backwardStep(x.dim(0));
             return value;
         }
     }
@@ -347,10 +372,38 @@ public final class Trainer {
         return out;
     }
 
-    /** The second half of a step: backward from the loss's gradient, then the optimizer's update. */
-    private void backwardStep() {
+    /**
+     * The second half of a step: backward from the loss's gradient, then the optimizer's update; with
+     * accumulation, the update only once the gradients of {@link #accumulation} batches are summed.
+     *
+     * @param m the batch's samples
+     * @return whether the optimizer stepped
+     */
+    private boolean backwardStep(int m) {
         model.backward(loss.backward());
+        if (accumulator == null) {
+            optimizer.step(model.namedParameters());
+            return true;
+        }
+        accumulator.add(model.namedParameters(), m, stepLoss);
+        return accumulator.batches() == accumulation && applyAccumulated();
+    }
+
+    /**
+     * An optimizer step on the mean of the gradients summed so far, if any were (the end of an epoch
+     * whose batches do not divide evenly into groups).
+     *
+     * @return whether the optimizer stepped
+     */
+    private boolean applyAccumulated() {
+        if (accumulator == null || accumulator.batches() == 0) {
+            return false;
+        }
+        lastStepLoss = accumulator.meanLoss();
+        lastStepSamples = (int) accumulator.samples();
+        accumulator.apply();
         optimizer.step(model.namedParameters());
+        return true;
     }
 
     /** Correct predictions in a batch, read from the forward output before backward touches it. */
@@ -426,6 +479,7 @@ public final class Trainer {
         private EarlyStopping earlyStopping;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private int checkpointEvery;
+        private int accumulation = 1;
         private Checkpointer checkpointer;
         private int initialEpoch;
         private ImageAugmentation augmentation = ImageAugmentation.none();
@@ -536,6 +590,27 @@ public final class Trainer {
                         + " e.g. 0.999; got " + decay);
             }
             this.emaDecay = decay;
+            return this;
+        }
+
+        /**
+         * Steps the optimizer once every {@code batches} batches, on the mean of their gradients, as
+         * if they had been one batch of {@code batches} times the batch size: a large batch's training
+         * in the memory of a small one (PyTorch's loop that calls {@code optimizer.step()} every few
+         * batches, Keras's {@code gradient_accumulation_steps}). Each batch's gradient counts by its
+         * samples, so a short last batch weighs what it would in the large batch, and an epoch whose
+         * batches do not divide evenly steps once more on what is left. Without batch normalization
+         * or dropout (whose batches are the small ones) the weights follow the large batch's up to
+         * rounding. Listeners see one event per optimizer step, with the batches' mean loss and their
+         * samples. {@link Trainer#step} counts its calls the same way: the optimizer steps on every
+         * {@code batches}-th call. Memory: one more copy of the trainable parameters.
+         *
+         * @param batches the batches per optimizer step, at least 1 (1, the default: a step per batch)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code batches} is below 1
+         */
+        public Builder accumulateGradients(int batches) {
+            this.accumulation = positive("gradient accumulation (batches per step)", batches);
             return this;
         }
 

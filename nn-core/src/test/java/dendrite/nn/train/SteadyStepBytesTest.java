@@ -177,6 +177,13 @@ class SteadyStepBytesTest {
                 Losses.softmaxCrossEntropy(new float[] {1, 2, 3, 4, 5, 0.5f, 1, 2, 3, 4}, 0.1), new Adam(1e-3), false);
     }
 
+    /** Gradients summed over three steps, the optimizer stepping on every third. */
+    @Test
+    void aSteadyAccumulatingStepAllocatesUnder64Bytes() {
+        assertSteady("accumulating", backend -> Sequential.builder(50).dense(64).relu().dense(10)
+                .build(backend, 7), 32, new int[] {50}, Losses.softmaxCrossEntropy(), new Adam(1e-3), false, 3);
+    }
+
     @Test
     void aSteadyPositiveWeightedStepAllocatesUnder64Bytes() {
         assertSteady("pos-weighted", backend -> Sequential.builder(50).dense(64).relu().dense(10)
@@ -200,9 +207,16 @@ class SteadyStepBytesTest {
      */
     private static void assertSteady(String name, java.util.function.Function<Backend, Sequential> build, int batch,
             int[] sample, Loss loss, Optimizer optimizer, boolean regression) {
+        assertSteady(name, build, batch, sample, loss, optimizer, regression, 1);
+    }
+
+    /** As above, with the optimizer stepping on every {@code accumulate}-th step's summed gradients. */
+    private static void assertSteady(String name, java.util.function.Function<Backend, Sequential> build, int batch,
+            int[] sample, Loss loss, Optimizer optimizer, boolean regression, int accumulate) {
         Backend be = vector();
         Sequential model = build.apply(be);
-        Trainer trainer = Trainer.builder(model).loss(loss).optimizer(optimizer).batchSize(batch).build();
+        Trainer trainer = Trainer.builder(model).loss(loss).optimizer(optimizer).batchSize(batch)
+                .accumulateGradients(accumulate).build();
         boolean tokens = model.layers().get(0) instanceof dendrite.nn.layers.Embedding;
         int[] dims = new int[sample.length + 1];
         dims[0] = batch;
