@@ -75,6 +75,39 @@ final class Charts {
         save(List.of(loss, acc), 1, 2, file);
     }
 
+    /**
+     * A learning-rate range test: each step's loss (light) and their smoothed curve against the rate
+     * on a logarithmic axis, with a vertical line at the suggested rate when there is one.
+     */
+    static void learningRateRange(double[] rates, double[] losses, double[] smoothed, double suggestion, String title,
+            Path file) throws IOException {
+        XYChart chart = panel(title, "loss");
+        chart.setXAxisTitle("learning rate");
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setXAxisDecimalPattern("0.#E0");
+        chart.getStyler().setMarkerSize(0);
+        // The batch losses past the blow-up would flatten the curve to a line: the axis stops a bit above
+        // the smoothed curve's highest point, as fastai's plot ends where its test stopped.
+        double top = java.util.Arrays.stream(smoothed).filter(Double::isFinite).max().orElse(1);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.25 * top);
+        XYSeries raw = chart.addSeries("batch loss", rates, losses);
+        raw.setLineColor(blend(PALETTE[0], Color.WHITE, 0.6));
+        raw.setMarker(SeriesMarkers.NONE);
+        XYSeries curve = chart.addSeries("smoothed", rates, smoothed);
+        curve.setLineColor(PALETTE[0]);
+        curve.setMarker(SeriesMarkers.NONE);
+        if (!Double.isNaN(suggestion)) {
+            double low = java.util.Arrays.stream(smoothed).min().orElse(0);
+            double high = java.util.Arrays.stream(smoothed).max().orElse(1);
+            XYSeries mark = chart.addSeries(String.format(java.util.Locale.ROOT, "suggested %.3g", suggestion),
+                    new double[] {suggestion, suggestion}, new double[] {low, high});
+            mark.setLineColor(PALETTE[3]);
+            mark.setMarker(SeriesMarkers.NONE);
+        }
+        write(chart, file);
+    }
+
     private static XYChart panel(String title, String yTitle) {
         XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).build();
         chart.setTitle(title);

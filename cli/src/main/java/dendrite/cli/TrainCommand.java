@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     static final String MODEL_FILE = "model.safetensors";
     static final String CURVES_FILE = "curves.png";
+    static final String LR_FIND_FILE = "lr_find.png";
     static final String CONFUSION_FILE = "confusion.png";
     static final String BOUNDARY_FILE = "boundary.png";
     static final String FIT_FILE = "fit.png";
@@ -140,6 +141,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Learning rate (default: 0.001 for adam, adamw and rmsprop, 0.01 on synthetic sets and CSV regressions; "
                     + "0.1 for sgd; 0.01 for momentum, 0.05 on synthetic sets and CSV regressions; 0.05 for adagrad).")
     Double lr;
+
+    @Option(names = "--find-lr",
+            description = "Run a learning-rate range test first (fastai's lr_find: 100 batches at rates growing"
+                    + " from 1e-7 to 10, the model then put back) and, unless --lr is given, train at the rate where"
+                    + " the loss fell fastest; the curve goes to " + LR_FIND_FILE + ".")
+    boolean findLr;
 
     @Option(names = "--schedule", paramLabel = "<name>", defaultValue = "cosine",
             description = "Learning-rate schedule: cosine (default: decays to zero by the last step), constant, step (x0.1"
@@ -357,6 +364,9 @@ final class TrainCommand implements Callable<Integer> {
         boolean oneD = !classification && trainSet.sampleSize() == 1 && trainSet.targetSize() == 1;
 
         List<String> files = new ArrayList<>(List.of(MODEL_FILE, CURVES_FILE, HISTORY_FILE));
+        if (findLr) {
+            files.add(LR_FIND_FILE);
+        }
         if (classification && !text) {                    // a confusion matrix of every character is unreadable
             files.add(CONFUSION_FILE);
         }
@@ -383,9 +393,16 @@ final class TrainCommand implements Callable<Integer> {
                     : ModelOptions.build(trainSet.sampleShape(), layerSpec, outputs, be, seed);
             checkAugmentationFits(augmentation, model);
             Loss loss = training.loss(classification, trainSet);
+            int stepBatch = Math.min(batchSize, trainSet.size());
+            if (findLr) {
+                double found = findLearningRate(model, loss, opt, rate, decay, stepBatch, trainSet, source.shortName(),
+                        run.file(LR_FIND_FILE), out);
+                if (lr == null && !Double.isNaN(found)) {
+                    rate = found;
+                }
+            }
             Optimizer optim = ModelOptions.optimizer(opt, rate, decay);
             training.clip(optim);
-            int stepBatch = Math.min(batchSize, trainSet.size());
             long batchesPerEpoch = (trainSet.size() + stepBatch - 1) / stepBatch;
             long totalSteps = (long) epochCount * ((batchesPerEpoch + training.accumulate() - 1) / training.accumulate());
             optim.schedule(ModelOptions.schedule(schedule, totalSteps, epochCount));
@@ -646,6 +663,39 @@ final class TrainCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new BadInputException("--limit " + limit + ": must be at least 1");
         }
+    }
+
+    /**
+     * --find-lr: the range test on the training part with the optimizer train will use, its curve
+     * drawn, its finding printed.
+     *
+     * @return the suggested rate, or NaN when the test could not say
+     */
+    private double findLearningRate(Sequential model, Loss loss, String opt, double rate, double decay, int batch,
+            Dataset trainSet, String title, Path chart, PrintWriter out) throws IOException {
+        dendrite.nn.train.LearningRateFinder.Result found = dendrite.nn.train.LearningRateFinder
+                .builder(model, loss, () -> {
+                    Optimizer o = ModelOptions.optimizer(opt, rate, decay);
+                    training.clip(o);
+                    return o;
+                })
+                .batchSize(batch).seed(seed).build().find(trainSet);
+        Charts.learningRateRange(found.learningRates(), found.losses(), found.smoothedLosses(), found.suggestion(),
+                title + ": learning-rate range test", chart);
+        double[] rates = found.learningRates();
+        String range = String.format(Locale.ROOT, "%d batches at rates %.3g to %.3g%s", rates.length, rates[0],
+                rates[rates.length - 1], found.diverged() ? ", stopped as the loss blew up" : "");
+        if (Double.isNaN(found.suggestion())) {
+            out.printf(Locale.ROOT, "learning-rate finder: no suggestion (%s); training at %s%n", range, plain(rate));
+            out.flush();
+            return Double.NaN;
+        }
+        // Three digits: the rate printed is the rate trained with, and the curve says no more than that.
+        double suggested = Double.parseDouble(String.format(Locale.ROOT, "%.3g", found.suggestion()));
+        out.printf(Locale.ROOT, "learning-rate finder: the loss fell fastest at %s (%s)%s%n", plain(suggested), range,
+                lr != null ? "; training at --lr " + plain(lr) : "");
+        out.flush();
+        return suggested;
     }
 
     private History train(Sequential model, Loss loss, Optimizer optim, ImageAugmentation augmentation, Dataset trainSet,

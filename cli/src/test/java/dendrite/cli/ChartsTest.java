@@ -37,6 +37,22 @@ class ChartsTest {
         assertEquals(Charts.PANEL_HEIGHT, img.getHeight());
     }
 
+    /** A range test's curve, with and without a suggestion, including a loss far past the axis. */
+    @Test
+    void learningRateRangeIsOnePanel() throws IOException {
+        double[] rates = {1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1};
+        double[] losses = {2.3, 2.3, 2.2, 1.5, 0.8, 3.0, 1e6};
+        double[] smoothed = {2.3, 2.3, 2.25, 2.0, 1.6, 1.9, 5.0};
+        for (double suggestion : new double[] {1e-3, Double.NaN}) {
+            Path f = dir.resolve("lr_find-" + suggestion + ".png");
+            Charts.learningRateRange(rates, losses, smoothed, suggestion, "test", f);
+            BufferedImage img = read(f);
+            assertEquals(Charts.PANEL_WIDTH, img.getWidth());
+            assertEquals(Charts.PANEL_HEIGHT, img.getHeight());
+            assertNotBlank(img);
+        }
+    }
+
     @Test
     void confusionMatrix() throws IOException {
         Path f = dir.resolve("confusion.png");

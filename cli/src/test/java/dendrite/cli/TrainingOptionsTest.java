@@ -105,6 +105,28 @@ class TrainingOptionsTest {
         assertEquals(accuracy(large), accuracy(accumulated), 0.01, large + "\n" + accumulated);
     }
 
+    /**
+     * --find-lr: the range test runs first, its curve is drawn, and training uses its rate unless
+     * --lr is given.
+     */
+    @Test
+    void findLrTrainsAtTheRateItFoundUnlessOneIsGiven() {
+        Cli found = train("found", "--dataset", "moons", "--hidden", "16", "--epochs", "10", "--find-lr");
+        assertEquals(0, found.code(), found::toString);
+        Matcher m = Pattern.compile(
+                "learning-rate finder: the loss fell fastest at (\\S+) \\(100 batches at rates 1.00e-07 to 10.0\\)")
+                .matcher(found.out());
+        assertTrue(m.find(), found::toString);
+        assertTrue(found.out().contains("training: adam lr " + m.group(1) + " "), found::toString);
+        assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("found").resolve("lr_find.png")), found::toString);
+        assertTrue(accuracy(found) > 0.8, found::toString);
+        Cli given = train("given", "--dataset", "moons", "--hidden", "16", "--epochs", "1", "--find-lr",
+                "--lr", "0.003");
+        assertEquals(0, given.code(), given::toString);
+        assertTrue(given.out().contains("; training at --lr 0.003"), given::toString);
+        assertTrue(given.out().contains("training: adam lr 0.003 "), given::toString);
+    }
+
     @Test
     void regressionTakesMaeAndHuber() {
         for (String loss : new String[] {"mae", "huber"}) {
