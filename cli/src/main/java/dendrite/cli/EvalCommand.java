@@ -101,7 +101,8 @@ final class EvalCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "data: %s, %s part: %d samples%n", spec, which, data.size());
         out.printf(Locale.ROOT, "backend: %s%n", be.name());
         if (data.isClassification()) {
-            out.printf(Locale.ROOT, "loss: %.4f%naccuracy: %.4f%n%n", e.loss(), e.accuracy());
+            out.printf(Locale.ROOT, "loss: %.4f%naccuracy: %.4f%n%s%n", e.loss(), e.accuracy(),
+                    Scoring.rankingLines(e, ""));
             out.println(e.report().format(4));
             out.println("confusion matrix (rows: true class, columns: predicted):");
             out.print(e.report().confusionMatrix());

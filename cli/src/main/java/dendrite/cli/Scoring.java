@@ -28,4 +28,21 @@ final class Scoring {
     static Evaluation evaluate(Sequential model, Loss loss, Dataset data, Scaler targetScaler) {
         return new Evaluator(model, loss, BATCH, targetScaler).evaluate(data);
     }
+
+    /**
+     * The evaluation's ranking metrics, one line each, after {@code prefix} ("test ", or nothing):
+     * top-5 accuracy with more than five classes, the ROC curve's area with two; empty when neither.
+     */
+    static String rankingLines(Evaluation e, String prefix) {
+        StringBuilder sb = new StringBuilder();
+        Double top5 = e.metrics().get("top5_accuracy");
+        if (top5 != null) {
+            sb.append(String.format(java.util.Locale.ROOT, "%stop-5 accuracy: %.4f%n", prefix, top5));
+        }
+        Double auc = e.metrics().get("roc_auc");
+        if (auc != null) {
+            sb.append(String.format(java.util.Locale.ROOT, "%sroc auc: %.4f%n", prefix, auc));
+        }
+        return sb.toString();
+    }
 }

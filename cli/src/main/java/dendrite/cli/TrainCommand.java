@@ -456,6 +456,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 out.printf(Locale.ROOT, "%s loss: %.4f%n", scoredOn, test.loss());
                 out.printf(Locale.ROOT, "%s accuracy: %.4f%n", scoredOn, test.accuracy());
+                out.print(Scoring.rankingLines(test, scoredOn + " "));
                 if (text) {
                     double bigram = dendrite.nn.data.TextCorpus.bigramCrossEntropy(trainSet, scored);
                     out.printf(Locale.ROOT, "%s bits per %s: %.4f (perplexity %.3f); a bigram model's: %.4f"

@@ -127,6 +127,23 @@ class TrainingOptionsTest {
         assertTrue(given.out().contains("training: adam lr 0.003 "), given::toString);
     }
 
+    /** Two classes: the ROC curve's area, in train and eval; ten: top-5 accuracy, at least the accuracy. */
+    @Test
+    void rankingMetricsArePrintedWhereTheyApply() {
+        Cli moons = train("moons", "--dataset", "moons", "--hidden", "16", "--epochs", "5");
+        assertEquals(0, moons.code(), moons::toString);
+        Matcher auc = Pattern.compile("(?m)^test roc auc: (\\d\\.\\d{4})$").matcher(moons.out());
+        assertTrue(auc.find() && Double.parseDouble(auc.group(1)) > accuracy(moons), moons::toString);
+        assertFalse(moons.out().contains("top-5"), moons::toString);
+        Cli eval = Cli.run("eval", "--backend", "scalar", "--model", dir.resolve("moons").resolve("model.safetensors")
+                .toString());
+        assertTrue(eval.out().contains("\nroc auc: " + auc.group(1) + "\n"), eval::toString);
+        Cli digits = train("digits", "--epochs", "1");
+        Matcher top5 = Pattern.compile("(?m)^test top-5 accuracy: (\\d\\.\\d{4})$").matcher(digits.out());
+        assertTrue(top5.find() && Double.parseDouble(top5.group(1)) >= accuracy(digits), digits::toString);
+        assertFalse(digits.out().contains("roc auc"), digits::toString);
+    }
+
     @Test
     void regressionTakesMaeAndHuber() {
         for (String loss : new String[] {"mae", "huber"}) {

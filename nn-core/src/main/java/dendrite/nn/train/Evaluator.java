@@ -39,6 +39,8 @@ import java.util.Objects;
  * half-way through an update.
  */
 public final class Evaluator {
+    /** The k of the top-k accuracy reported for more than k classes (ImageNet's top-5). */
+    static final int TOP_K = 5;
     private final Sequential model;
     private final Loss loss;
     private final int batchSize;
@@ -120,8 +122,11 @@ public final class Evaluator {
 
     /**
      * The mean loss and the task's metrics on {@code data}: for classification accuracy, macro
-     * precision, recall and F1 and the per-class {@link Evaluation#report()}; for regression MSE, RMSE,
-     * MAE and R² (in the target's units when there is a target scaler). The data is uploaded once and freed before this returns.
+     * precision, recall and F1 and the per-class {@link Evaluation#report()}, with more than 5 classes
+     * also {@code top5_accuracy} (the class among the five highest scores) and with two the area under
+     * the ROC curve, {@code roc_auc} (when both occur); for regression MSE, RMSE, MAE and R² (in the
+     * target's units when there is a target scaler). The data is uploaded once and freed before this
+     * returns.
      *
      * @param data the samples to score, with their targets
      * @return the mean loss, the metrics and, for classification, the per-class report
@@ -142,6 +147,12 @@ public final class Evaluator {
         boolean classification = d.data.isClassification();
         int[] predictedClasses = classification ? new int[n] : null;
         float[] outputs = classification ? null : new float[n * outSize];
+        int classCount = classification ? d.data.numClasses() : 0;
+        boolean topK = classification && classCount > TOP_K && outSize == classCount;
+        boolean auc = classification && classCount == 2 && outSize == 2;
+        float[] scores = topK || auc ? new float[Math.min(n, batchSize) * outSize] : null;
+        float[] positiveScores = auc ? new float[n] : null;
+        long topKHits = 0;
         double lossSum = 0;
         for (int from = 0; from < n; from += batchSize) {
             int to = Math.min(n, from + batchSize);
@@ -152,6 +163,15 @@ public final class Evaluator {
             lossSum += (double) loss.forward(out, y).item() * m;
             if (classification) {
                 System.arraycopy(classes.of(out, m), 0, predictedClasses, from, m);
+                if (scores != null) {
+                    be.read(out, scores, 0);
+                    for (int r = 0; topK && r < m; r++) {
+                        topKHits += Metrics.inTopK(scores, r, classCount, d.data.label(from + r), TOP_K) ? 1 : 0;
+                    }
+                    for (int r = 0; auc && r < m; r++) {
+                        positiveScores[from + r] = scores[2 * r + 1] - scores[2 * r];   // softmax's p1 rises with it
+                    }
+                }
             } else {
                 be.read(out, outputs, from * outSize);
             }
@@ -165,12 +185,18 @@ public final class Evaluator {
             for (int i = 0; i < n; i++) {
                 actual[i] = d.data.label(i);
             }
-            int classCount = Math.max(2, d.data.numClasses());
-            report = ClassificationReport.of(actual, predictedClasses, classCount, d.data.classNames());
+            report = ClassificationReport.of(actual, predictedClasses, Math.max(2, classCount), d.data.classNames());
             metrics.put("accuracy", Metrics.accuracy(actual, predictedClasses));
             metrics.put("macro_precision", report.macroPrecision());
             metrics.put("macro_recall", report.macroRecall());
             metrics.put("macro_f1", report.macroF1());
+            if (topK) {
+                metrics.put("top" + TOP_K + "_accuracy", (double) topKHits / n);
+            }
+            int[] counts = d.data.classCounts();
+            if (auc && counts[0] > 0 && counts[1] > 0) {
+                metrics.put("roc_auc", Metrics.rocAuc(actual, positiveScores));
+            }
         } else if (loss instanceof MultiTaskLoss heads) {
             metrics.putAll(HeadMetrics.of(heads, outputs, d.data.targets(), n));
         } else {

@@ -61,6 +61,62 @@ class MetricsTest {
         assertArrayEquals(new int[] {1, 0}, Metrics.argmax(scores, 3));
     }
 
+    /** Rows of 4 classes: the true class 1st, 2nd, 3rd (tied with another) and 4th by score. */
+    @Test
+    void topKAccuracyCountsTheClassAmongTheKHighestTiesInItsFavour() {
+        int[] actual = {0, 1, 2, 3};
+        float[] scores = {
+            0.9f, 0.05f, 0.03f, 0.02f,
+            0.6f, 0.3f, 0.05f, 0.05f,
+            0.5f, 0.3f, 0.1f, 0.1f,        // class 2 ties class 3 for third place
+            0.4f, 0.3f, 0.2f, 0.1f,
+        };
+        assertEquals(0.25, Metrics.topKAccuracy(actual, scores, 4, 1));
+        assertEquals(0.5, Metrics.topKAccuracy(actual, scores, 4, 2));
+        assertEquals(0.75, Metrics.topKAccuracy(actual, scores, 4, 3));
+        assertEquals(1.0, Metrics.topKAccuracy(actual, scores, 4, 4));
+        assertEquals(Metrics.accuracy(actual, Metrics.argmax(scores, 4)), Metrics.topKAccuracy(actual, scores, 4, 1));
+        scores[1] = Float.NaN;                                          // row 0 no longer counts
+        assertEquals(0.75, Metrics.topKAccuracy(actual, scores, 4, 4));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Metrics.topKAccuracy(actual, scores, 4, 5));
+        assertTrue(e.getMessage().contains("top-k accuracy: k must be in [1, 4]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Metrics.topKAccuracy(new int[] {4}, new float[4], 4, 1));
+        assertThrows(IllegalArgumentException.class, () -> Metrics.topKAccuracy(new int[3], new float[8], 4, 1));
+    }
+
+    /** scikit-learn's documented example, then the pairwise definition on random scores with ties. */
+    @Test
+    void rocAucIsTheChanceAPositiveOutscoresANegative() {
+        assertEquals(0.75, Metrics.rocAuc(new int[] {0, 0, 1, 1}, new float[] {0.1f, 0.4f, 0.35f, 0.8f}), 1e-12);
+        assertEquals(1.0, Metrics.rocAuc(new int[] {0, 1}, new float[] {-3f, 2f}));
+        assertEquals(0.5, Metrics.rocAuc(new int[] {0, 1, 0, 1}, new float[] {1f, 1f, 1f, 1f}));
+        java.util.Random r = new java.util.Random(6);
+        int n = 301;
+        int[] actual = new int[n];
+        float[] scores = new float[n];
+        for (int i = 0; i < n; i++) {
+            actual[i] = r.nextInt(4) == 0 ? 1 : 0;
+            scores[i] = r.nextInt(20) / 10f + actual[i] * 0.3f;       // coarse: many ties
+        }
+        double wins = 0;
+        long pairs = 0;
+        for (int p = 0; p < n; p++) {
+            for (int q = 0; q < n; q++) {
+                if (actual[p] == 1 && actual[q] == 0) {
+                    wins += scores[p] > scores[q] ? 1 : scores[p] == scores[q] ? 0.5 : 0;
+                    pairs++;
+                }
+            }
+        }
+        assertEquals(wins / pairs, Metrics.rocAuc(actual, scores), 1e-12);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Metrics.rocAuc(new int[] {1, 1}, new float[] {0.2f, 0.3f}));
+        assertTrue(e.getMessage().contains("only class 1 occurs"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Metrics.rocAuc(new int[] {0, 2}, new float[2]));
+        assertThrows(IllegalArgumentException.class, () -> Metrics.rocAuc(new int[] {0, 1}, new float[] {0, Float.NaN}));
+    }
+
     @Test
     void mismatchedLengthsAreRefusedNamingTheMetric() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
