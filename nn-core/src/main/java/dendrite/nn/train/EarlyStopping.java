@@ -10,7 +10,8 @@ import java.util.Locale;
  * EarlyStopping.monitor("val_loss").patience(5).minDelta(1e-4)
  * }</pre>
  * Whether higher is better is taken from the name: metrics containing {@code acc}, {@code f1},
- * {@code precision}, {@code recall} or {@code r2} are maximized, everything else (losses) minimized.
+ * {@code precision}, {@code recall}, {@code r2} or {@code auc} are maximized, everything else (losses)
+ * minimized.
  */
 public final class EarlyStopping {
     private final String metric;
@@ -111,12 +112,12 @@ public final class EarlyStopping {
      * Whether larger values of the metric are better.
      *
      * @return {@code true} when the metric's name contains {@code acc}, {@code f1}, {@code precision},
-     *         {@code recall} or {@code r2} (in any case), {@code false} otherwise
+     *         {@code recall}, {@code r2} or {@code auc} (in any case), {@code false} otherwise
      */
     public boolean maximizes() {
         String m = metric.toLowerCase(Locale.ROOT);
         return m.contains("acc") || m.contains("f1") || m.contains("precision") || m.contains("recall")
-                || m.contains("r2");
+                || m.contains("r2") || m.contains("auc");
     }
 
     /** Whether {@code value} improves on {@code best} by more than minDelta. */
