@@ -4,6 +4,8 @@
  */
 module dendrite.nn {
     requires transitive dendrite.tensor;
+    // Only ImageFolder reads images (javax.imageio): applications that do not call it need not have it.
+    requires static java.desktop;
     exports dendrite.nn;
     exports dendrite.nn.layers;
     exports dendrite.nn.losses;
