@@ -9,6 +9,7 @@ import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.Recurrent;
+import dendrite.nn.layers.Upsample2d;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,8 @@ import java.util.function.Consumer;
  *       see {@code Blocks.residual}</li>
  *   <li>{@code maxpool K [stride S] [pad P]}, {@code avgpool K [stride S] [pad P]}, {@code gap}
  *       (each channel's mean)</li>
+ *   <li>{@code upsample2d S [nearest|bilinear]}: images S times as high and as wide, each pixel repeated
+ *       (nearest, the default) or mixed from its neighbours (bilinear), as PyTorch's {@code nn.Upsample}</li>
  *   <li>{@code conv1d OUT K [options as conv]}, {@code maxpool1d K [stride S] [pad P]},
  *       {@code avgpool1d K [stride S] [pad P]}: over time, on {@code [channels, length]} samples;
  *       {@code transpose} swaps a sample's two axes, from the {@code [time, features]} of a series, an
@@ -59,8 +62,8 @@ final class ModelSpec {
     /** The preset recurrent models: one layer of 64 units, then the output layer. */
     static final String LSTM = "lstm 64";
     static final String GRU = "gru 64";
-    private static final List<String> LAYERS = List.of("conv", "residual", "maxpool", "avgpool", "gap", "dense", "flatten",
-            "conv1d", "maxpool1d", "avgpool1d", "transpose", "lstm", "gru", "rnn", "embedding",
+    private static final List<String> LAYERS = List.of("conv", "residual", "maxpool", "avgpool", "gap", "upsample2d",
+            "dense", "flatten", "conv1d", "maxpool1d", "avgpool1d", "transpose", "lstm", "gru", "rnn", "embedding",
             "dropout", "dropout2d", "batchnorm", "batchnorm2d", "groupnorm", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
             "silu", "softplus", "leaky-relu");
 
@@ -102,6 +105,12 @@ final class ModelSpec {
                 case "maxpool", "avgpool", "maxpool1d", "avgpool1d" -> pool(w);
                 case "transpose" -> noArguments(w, Sequential.Builder::transpose);
                 case "gap" -> noArguments(w, Sequential.Builder::globalAvgPool2d);
+                case "upsample2d" -> {
+                    int scale = number(w, 1, "scale");
+                    Upsample2d.Mode mode = w.length > 2 ? Upsample2d.Mode.of(w[2]) : Upsample2d.Mode.NEAREST;
+                    only(w, 3);
+                    yield b -> b.upsample2d(scale, mode);
+                }
                 case "dense" -> {
                     int units = number(w, 1, "units");
                     only(w, 2);

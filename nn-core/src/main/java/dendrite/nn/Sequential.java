@@ -33,6 +33,7 @@ import dendrite.nn.layers.Softmax;
 import dendrite.nn.layers.Softplus;
 import dendrite.nn.layers.Tanh;
 import dendrite.nn.layers.Transpose;
+import dendrite.nn.layers.Upsample2d;
 import dendrite.tensor.op.Activation;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Scope;
@@ -1072,6 +1073,31 @@ public final class Sequential {
          */
         public Builder avgPool2d(int kernel) {
             return add(new AvgPool2d(kernel));
+        }
+
+        /**
+         * Enlarges images {@code [C, H, W]} to {@code [C, H * scale, W * scale]} by repeating each pixel: PyTorch's
+         * {@code nn.Upsample(scale_factor=scale)}, Keras' {@code UpSampling2D(scale)}. With a convolution after it,
+         * the upsampling step of a decoder, U-Net or GAN generator.
+         *
+         * @param scale the factor on height and width, at least 1
+         * @return this builder
+         */
+        public Builder upsample2d(int scale) {
+            return add(new Upsample2d(scale));
+        }
+
+        /**
+         * Enlarges images {@code [C, H, W]} to {@code [C, H * scale, W * scale]} in {@code mode}: PyTorch's
+         * {@code nn.Upsample(scale_factor=scale, mode=...)}, bilinear with its default {@code align_corners=False}
+         * (for other factors per side or aligned corners, {@code add(new Upsample2d(...))}).
+         *
+         * @param scale the factor on height and width, at least 1
+         * @param mode  nearest (repeated pixels) or bilinear (smooth)
+         * @return this builder
+         */
+        public Builder upsample2d(int scale, Upsample2d.Mode mode) {
+            return add(new Upsample2d(scale, mode));
         }
 
         /**

@@ -17,8 +17,8 @@ import java.util.function.Function;
  * The built-in types: {@code dense, relu, leaky_relu, sigmoid, tanh, gelu, silu, softplus, softmax,
  * dropout, batch_norm1d, flatten, reshape, transpose, conv1d, conv2d, conv_transpose2d, dropout2d,
  * batch_norm2d, max_pool1d, avg_pool1d, max_pool2d, avg_pool2d, global_avg_pool2d, global_avg_pool1d,
- * columns, embedding, position_embedding, rnn, lstm, gru, bidirectional, recurrent_stack, layer_norm,
- * group_norm, multihead_attention, graph}. A {@code gelu} config's {@code approximate} ({@code "none"} or
+ * upsample2d, columns, embedding, position_embedding, rnn, lstm, gru, bidirectional, recurrent_stack,
+ * layer_norm, group_norm, multihead_attention, graph}. A {@code gelu} config's {@code approximate} ({@code "none"} or
  * {@code "tanh"}) picks the form; a config without it is the
  * tanh form (see {@link GELU}).
  */
@@ -50,6 +50,7 @@ public final class LayerRegistry {
         register("max_pool2d", MaxPool2d::fromConfig);
         register("avg_pool2d", AvgPool2d::fromConfig);
         register("global_avg_pool2d", c -> new GlobalAvgPool2d());
+        register("upsample2d", Upsample2d::fromConfig);
         register("conv1d", Conv1d::fromConfig);
         register("max_pool1d", MaxPool1d::fromConfig);
         register("avg_pool1d", AvgPool1d::fromConfig);

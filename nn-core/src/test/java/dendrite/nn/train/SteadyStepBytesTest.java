@@ -122,6 +122,19 @@ class SteadyStepBytesTest {
                 .build(backend, 7), 32, new int[] {24});
     }
 
+    /**
+     * A decoder: a strided convolution, Upsample2d bilinear and nearest, each between convolutions (their
+     * passes view the batch as rows of one value and of a whole image row, with indices kept per batch size).
+     */
+    @Test
+    void aSteadyUpsamplingDecoderStepAllocatesUnder64Bytes() {
+        assertSteady("upsample", backend -> Sequential.builder(1, 16, 16)
+                .conv2d(8, 3, 2, 1).relu().upsample2d(2, dendrite.nn.layers.Upsample2d.Mode.BILINEAR)
+                .conv2d(8, 3, 1, 1).relu().upsample2d(2).conv2d(4, 3, 2, 1)
+                .globalAvgPool2d().flatten().dense(10)
+                .build(backend, 7), 32, new int[] {1, 16, 16});
+    }
+
     @Test
     void aSteadyGruStepAllocatesUnder64Bytes() {
         assertSteady("gru", backend -> Sequential.builder(24).embedding(40, 16).gru(32, false)
