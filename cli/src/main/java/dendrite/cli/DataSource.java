@@ -28,6 +28,8 @@ import java.util.Locale;
  *   <li>{@code fashion-mnist} (Debian's {@code dataset-fashion-mnist}) or
  *       {@code fashion-mnist:<folder>}, and {@code mnist:<folder>}: IDX files, pixels in [0, 1],
  *       with their own fixed test part;</li>
+ *   <li>{@code images:<folder>}: one subfolder of pictures per class, read at {@code --image}'s size
+ *       (3x32x32 unless given; one channel is grayscale), pixels in [0, 1];</li>
  *   <li>{@code csv:<file>}: a CSV file with a header, the label column named by {@code --label}
  *       (classification) or {@code --target} (regression);</li>
  *   <li>a synthetic set: {@code xor}, {@code moons}, {@code circles}, {@code spirals},
@@ -42,15 +44,28 @@ import java.util.Locale;
  * Sets without a fixed test part are split with a seed, stratified by class, so the same seed
  * gives the same test part in {@code train} and later in {@code eval}.
  */
-record DataSource(Kind kind, String spec, String argument) {
+record DataSource(Kind kind, String spec, String argument, int[] imageShape) {
 
-    enum Kind { DIGITS, FASHION_MNIST, MNIST, CIFAR10, CSV, SYNTHETIC, SERIES, TEXT }
+    enum Kind { DIGITS, FASHION_MNIST, MNIST, CIFAR10, CSV, SYNTHETIC, SERIES, TEXT, IMAGES }
+
+    /** The size an image folder's pictures are resized to when none is given: CIFAR's, in colour. */
+    static final int[] DEFAULT_IMAGE_SHAPE = {3, 32, 32};
+
+    DataSource(Kind kind, String spec, String argument) {
+        this(kind, spec, argument, DEFAULT_IMAGE_SHAPE);
+    }
+
+    /** This source with an image folder's pictures resized to {@code [channels, height, width]} (1: grayscale). */
+    DataSource withImageShape(int[] shape) {
+        return new DataSource(kind, spec, argument, shape.clone());
+    }
 
     /** Hours of the generated server-load series: 16 weeks. */
     static final int SERVER_LOAD_SERIES_HOURS = 24 * 7 * 16;
 
     /** The names accepted, for messages. */
-    static final String KNOWN = "digits, fashion-mnist, mnist:<folder>, cifar10:<folder>, csv:<file>, xor, moons, circles,"
+    static final String KNOWN = "digits, fashion-mnist, mnist:<folder>, cifar10:<folder>, images:<folder>, csv:<file>,"
+            + " xor, moons, circles,"
             + " spirals, regression, server-load, series:<file>, server-load-series, text:<file>";
 
     /** Parses a {@code --dataset} value; an unknown name is a one-line error listing the known ones. */
@@ -78,6 +93,14 @@ record DataSource(Kind kind, String spec, String argument) {
                             + " version, cifar-10-batches-bin: data_batch_1.bin ... data_batch_5.bin, test_batch.bin)");
                 }
                 yield new DataSource(Kind.CIFAR10, s, arg);
+            }
+            case "images" -> {
+                if (arg == null) {
+                    throw new BadInputException("dataset 'images' needs its folder: --dataset images:<folder> (one"
+                            + " subfolder of PNG, JPEG, BMP or GIF files per class; --image sets the size, 3x32x32 by"
+                            + " default)");
+                }
+                yield new DataSource(Kind.IMAGES, s, arg);
             }
             case "csv" -> {
                 if (arg == null) {
@@ -124,6 +147,7 @@ record DataSource(Kind kind, String spec, String argument) {
             case FASHION_MNIST -> "fashion-mnist";
             case MNIST -> "mnist";
             case CIFAR10 -> "cifar10";
+            case IMAGES -> "images-" + Path.of(argument).toAbsolutePath().normalize().getFileName();
             case CSV -> {
                 String f = Path.of(argument).getFileName().toString();
                 int dot = f.indexOf('.');
@@ -228,7 +252,18 @@ record DataSource(Kind kind, String spec, String argument) {
             case SYNTHETIC -> synthetic(seed);
             case SERIES -> windows(columns, seed);
             case TEXT -> textWindows(columns);
+            case IMAGES -> imageFolder();
         };
+    }
+
+    /** An image folder's pictures at {@link #imageShape}; grayscale when it has one channel. */
+    private Dataset imageFolder() throws IOException {
+        if (imageShape[0] != 1 && imageShape[0] != 3) {
+            throw new BadInputException("--image " + imageShape[0] + "x" + imageShape[1] + "x" + imageShape[2]
+                    + ": an image folder's pictures have 1 channel (grayscale) or 3 (RGB)");
+        }
+        return dendrite.nn.data.ImageFolder.load(Path.of(argument), imageShape[1], imageShape[2],
+                imageShape[0] == 1 ? dendrite.nn.data.ImageFolder.Color.GRAYSCALE : dendrite.nn.data.ImageFolder.Color.RGB);
     }
 
     /** The text this names: its characters, or with a word vocabulary its words. */
@@ -319,6 +354,7 @@ record DataSource(Kind kind, String spec, String argument) {
             case SYNTHETIC -> synthetic(seed);
             case SERIES -> windows(columns, seed);
             case TEXT -> textWindows(columns);
+            case IMAGES -> imageFolder();
             default -> throw new AssertionError(kind);
         };
         if (all.size() < 3) {

@@ -82,6 +82,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new BadInputException("model " + modelFile + " does not say which dataset it was trained on; pass --dataset");
         }
         DataSource source = DataSource.parse(spec);
+        if (source.kind() == DataSource.Kind.IMAGES && model.inputShape().rank() == 3) {
+            source = source.withImageShape(model.inputShape().dims());   // read at the size the model was trained on
+        }
         boolean sameData = dataset == null || dataset.equals(info.dataset());
         char delimiter = csv.given() != null ? csv.given() : sameData ? info.delimiter() : ',';
         DataSource.CsvColumns columns = info.columns(label != null || target != null || !sameData ? label : info.label(),

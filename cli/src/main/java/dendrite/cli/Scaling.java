@@ -30,7 +30,7 @@ enum Scaling {
         }
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "auto" -> switch (source.kind()) {
-                case DIGITS, FASHION_MNIST, MNIST, CIFAR10 -> NONE;
+                case DIGITS, FASHION_MNIST, MNIST, CIFAR10, IMAGES -> NONE;
                 case CSV, SYNTHETIC, SERIES -> STANDARD;
                 case TEXT -> NONE;             // token ids: an embedding looks them up, they must stay whole
             };

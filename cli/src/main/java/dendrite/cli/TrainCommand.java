@@ -125,7 +125,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--image", paramLabel = "<CxHxW>",
             description = "Sees each sample as an image of this shape, e.g. 1x28x28 for a CSV of 784 pixels (HxW means"
-                    + " one channel); image datasets already have theirs.")
+                    + " one channel); image datasets already have theirs, except images:<folder>, whose pictures are"
+                    + " resized to it (default 3x32x32; 1 channel reads them as grayscale).")
     String image;
 
     @Option(names = {"-a", "--activation"}, paramLabel = "<name>", defaultValue = "relu",
@@ -249,7 +250,7 @@ final class TrainCommand implements Callable<Integer> {
         static Defaults of(DataSource.Kind kind) {
             return switch (kind) {
                 case DIGITS -> new Defaults("128", 30, 32);
-                case FASHION_MNIST, MNIST, CIFAR10 -> new Defaults("256,128", 10, 128);
+                case FASHION_MNIST, MNIST, CIFAR10, IMAGES -> new Defaults("256,128", 10, 128);
                 case CSV -> new Defaults("128", 50, 32);
                 case SYNTHETIC -> new Defaults("64,64", 100, 32);
                 case SERIES -> new Defaults("64", 30, 32);
@@ -295,6 +296,10 @@ final class TrainCommand implements Callable<Integer> {
         Backend be = BackendChoice.resolve(backend);
 
         int[] imageShape = image == null ? null : imageShape(image);
+        if (source.kind() == DataSource.Kind.IMAGES && imageShape != null) {
+            source = source.withImageShape(imageShape);        // the pictures are read at this size
+            imageShape = null;
+        }
         char delimiter = csv.given() == null ? ',' : csv.given();
         List<String> dropped = droppedColumns(source, delimiter);
         boolean series = source.kind() == DataSource.Kind.SERIES;
