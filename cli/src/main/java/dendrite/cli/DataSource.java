@@ -1,6 +1,7 @@
 package dendrite.cli;
 
 import dendrite.nn.data.Cifar10Folder;
+import dendrite.nn.data.ImageFolder;
 import dendrite.nn.data.CsvReader;
 import dendrite.nn.data.DataSplit;
 import dendrite.nn.data.Dataset;
@@ -262,8 +263,8 @@ record DataSource(Kind kind, String spec, String argument, int[] imageShape) {
             throw new BadInputException("--image " + imageShape[0] + "x" + imageShape[1] + "x" + imageShape[2]
                     + ": an image folder's pictures have 1 channel (grayscale) or 3 (RGB)");
         }
-        return dendrite.nn.data.ImageFolder.load(Path.of(argument), imageShape[1], imageShape[2],
-                imageShape[0] == 1 ? dendrite.nn.data.ImageFolder.Color.GRAYSCALE : dendrite.nn.data.ImageFolder.Color.RGB);
+        return ImageFolder.load(Path.of(argument), imageShape[1], imageShape[2],
+                imageShape[0] == 1 ? ImageFolder.Color.GRAYSCALE : ImageFolder.Color.RGB);
     }
 
     /** The text this names: its characters, or with a word vocabulary its words. */
