@@ -7,7 +7,7 @@ import dendrite.tensor.op.Activation;
  *
  * <p>The backward pass never recomputes the forward one: it reads the forward output y where
  * the derivative is a function of y (ReLU, sigmoid, tanh, softplus) and the input x only where it
- * must (leaky ReLU, both GELUs, SiLU). Transcendentals run in {@code double} and are rounded once.
+ * must (leaky ReLU, both GELUs, SiLU, ELU). Transcendentals run in {@code double} and are rounded once.
  *
  * <p>The exact GELU needs the normal distribution function Phi(x) = erfc(-x / sqrt 2) / 2, from
  * {@link Erf}. Phi is taken from the smaller tail, {@code erfc(|x| / sqrt 2) / 2} for x below 0 and
@@ -58,6 +58,8 @@ final class ScalarActivations {
             case SOFTPLUS -> (float) (Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs((double) x))));
             // y = x / (1 + e^-x), PyTorch's form (NaN at -inf, where it is -inf / inf)
             case SILU -> (float) (x / (1.0 + Math.exp(-x)));
+            // y = x if x > 0 else param (e^x - 1), e^x - 1 by expm1, exact near 0 where a subtraction cancels
+            case ELU -> x > 0f ? x : (float) (param * Math.expm1(x));
         };
     }
 
@@ -104,6 +106,8 @@ final class ScalarActivations {
                 double s = 1.0 / (1.0 + Math.exp(-x));
                 yield (float) (s * (1.0 + x * (1.0 - s)));
             }
+            // dy/dx = 1 if x > 0 else param e^x: param at 0, as PyTorch's; NaN at NaN
+            case ELU -> x > 0f ? 1f : (float) (param * Math.exp(x));
         };
     }
 

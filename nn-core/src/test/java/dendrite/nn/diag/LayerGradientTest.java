@@ -11,6 +11,7 @@ import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.ConvTranspose2d;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Dropout;
+import dendrite.nn.layers.ELU;
 import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.GlobalAvgPool2d;
@@ -139,6 +140,14 @@ class LayerGradientTest {
     void silu(String backend) {
         check(backend, new SiLU(), Shape.of(6), true);
         checkOverWideRange(backend, new SiLU(), Shape.of(6));
+    }
+
+    /** ELU with alpha 1 is smooth enough at 0 for any input; with another alpha its slope jumps there. */
+    @OnEveryBackend
+    void elu(String backend) {
+        check(backend, new ELU(), Shape.of(6), true);
+        checkOverWideRange(backend, new ELU(), Shape.of(6));
+        checkAwayFromKink(backend, new ELU(0.5f), Shape.of(6));
     }
 
     @OnEveryBackend

@@ -51,6 +51,7 @@ inline float act_forward(int act, float p, float x) {
     case ACT_GELU_TANH:  return x * sigmoid_f(2.0f * gelu_u(x));
     case ACT_SOFTPLUS:   return softplus_f(x);
     case ACT_SILU:       return x / (1.0f + exp(-x));  // PyTorch's form: NaN at -inf (-inf / inf)
+    case ACT_ELU:        return x > 0.0f ? x : p * expm1(x);  // expm1: no cancellation near 0
     default:             return x;  // ACT_IDENTITY
     }
 }
@@ -77,6 +78,7 @@ inline float act_backward(int act, float p, float x, float y, float dy) {
         float s = sigmoid_f(x);
         return dy * (s * (1.0f + x * (1.0f - s)));
     }
+    case ACT_ELU:        return dy * (x > 0.0f ? 1.0f : p * exp(x));  // p at 0, as PyTorch's; NaN at NaN
     default:             return dy;  // ACT_IDENTITY
     }
 }
