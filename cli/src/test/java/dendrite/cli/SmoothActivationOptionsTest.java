@@ -12,9 +12,9 @@ import dendrite.tensor.Backends;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code --activation silu}, {@code softplus} and {@code elu}, and the {@code silu}, {@code softplus} and
- * {@code elu [ALPHA]} layers of {@code --model}, add PyTorch's {@code nn.SiLU()}, {@code nn.Softplus()}
- * and {@code nn.ELU(alpha)}.
+ * {@code --activation silu}, {@code softplus}, {@code elu} and {@code selu}, and the {@code silu},
+ * {@code softplus}, {@code elu [ALPHA]} and {@code selu} layers of {@code --model}, add PyTorch's
+ * {@code nn.SiLU()}, {@code nn.Softplus()}, {@code nn.ELU(alpha)} and {@code nn.SELU()}.
  */
 class SmoothActivationOptionsTest {
     private static final Backend BE = Backends.get("scalar");
@@ -47,6 +47,18 @@ class SmoothActivationOptionsTest {
         assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, elu 0.5 2"));
         assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, elu alpha"));
         assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, elu 1e39"));
+    }
+
+    @Test
+    void activationSeluAddsSelusAfterLeCunNormalLayers() {
+        Sequential m = ModelOptions.build(new int[] {2}, new int[] {4, 3}, "selu", 2, BE, 1);
+        assertEquals("selu", m.layer(1).type());
+        assertEquals("selu", m.layer(3).type());
+        assertEquals("lecun_normal", m.layer(0).config().get("weight_init"));
+        assertEquals("lecun_normal", m.layer(2).config().get("weight_init"));
+        Sequential spec = ModelOptions.build(new int[] {3}, ModelSpec.parse("dense 4, selu"), 2, BE, 1);
+        assertEquals("selu", spec.layer(1).type());
+        assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, selu 2"));
     }
 
     @Test

@@ -27,6 +27,7 @@ import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.Parameter;
 import dendrite.nn.layers.ReLU;
+import dendrite.nn.layers.SELU;
 import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.Sigmoid;
 import dendrite.nn.layers.SiLU;
@@ -877,6 +878,16 @@ public final class Sequential {
         }
 
         /**
+         * A SELU, {@code scale (x if x > 0 else alpha (e^x - 1))}: PyTorch's {@code nn.SELU()}. A layer
+         * before it is initialized LeCun normal unless given an initializer, as SELU needs.
+         *
+         * @return this builder
+         */
+        public Builder selu() {
+            return add(new SELU());
+        }
+
+        /**
          * A softmax along the last axis: PyTorch's {@code nn.Softmax(dim=-1)}.
          *
          * @return this builder
@@ -1210,7 +1221,7 @@ public final class Sequential {
          * The activation layer for {@code act} ({@link Activation#IDENTITY} adds nothing).
          *
          * @param act the activation: identity, ReLU, leaky ReLU (slope 0.01), sigmoid, tanh, GELU (exact or
-         *            tanh), softplus, SiLU or ELU (alpha 1)
+         *            tanh), softplus, SiLU, ELU (alpha 1) or SELU
          * @return this builder
          * @throws IllegalArgumentException for an activation that has no layer
          */
@@ -1226,6 +1237,7 @@ public final class Sequential {
                 case SILU -> silu();
                 case SOFTPLUS -> softplus();
                 case ELU -> elu();
+                case SELU -> selu();
                 default -> throw new IllegalArgumentException("no activation layer for " + act.label());
             };
         }

@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorOperators;
  * Activation functions and their derivatives over ranges of a {@code float[]}, a vector at a
  * time with a masked tail. The formulas are the scalar backend's ({@code ScalarActivations}).
  * sigmoid, tanh ({@link VectorTanh}), softplus ({@link VectorSoftplus}), SiLU ({@link VectorSilu}),
- * ELU ({@link VectorElu}) and both GELUs use {@link VectorMath}'s exp, with a scalar tail that gives
+ * ELU and SELU ({@link VectorElu}) and both GELUs use {@link VectorMath}'s exp, with a scalar tail that gives
  * the same bits, so their results do not depend on when the JIT compiles them (the Vector API's
  * {@code TANH}, {@code LOG1P} and {@code EXPM1}, which C2 compiles to SVML and the interpreter to
  * {@code Math} calls, did).
@@ -25,7 +25,7 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Inside those methods the arithmetic is written in the loop, not in helpers taking a vector
  * ({@code relu(v)}, {@code sigmoidGrad(y)}): C2 compiles such a helper into its caller only where it
  * judges the call hot, and in a long-lived JVM it did not, boxing every vector that crossed the call
- * (an LSTM's training step allocated 2.6 MB in the sigmoid). The GELUs, tanh, softplus, SiLU and ELU
+ * (an LSTM's training step allocated 2.6 MB in the sigmoid). The GELUs, tanh, softplus, SiLU and the ELUs
  * run in passes over scratch blocks in classes of their own ({@link VectorGelu}, {@link VectorGeluTanh},
  * {@link VectorTanh}, {@link VectorSoftplus}, {@link VectorSilu}, {@link VectorElu}).
  */
@@ -56,6 +56,7 @@ final class VectorActivations {
             case SOFTPLUS -> VectorSoftplus.forward(n, x, xOff, out, outOff);
             case SILU -> VectorSilu.forward(n, x, xOff, out, outOff);
             case ELU -> VectorElu.forward(n, 1f, param, x, xOff, out, outOff);
+            case SELU -> VectorElu.forward(n, VectorElu.SELU_POS, VectorElu.SELU_NEG, x, xOff, out, outOff);
         }
     }
 
@@ -130,6 +131,8 @@ final class VectorActivations {
             case SOFTPLUS -> VectorSoftplus.backward(n, in, inOff, dy, dyOff, dx, dxOff);
             case SILU -> VectorSilu.backward(n, in, inOff, dy, dyOff, dx, dxOff);
             case ELU -> VectorElu.backward(n, 1f, param, in, inOff, dy, dyOff, dx, dxOff);
+            case SELU -> VectorElu.backward(n, VectorElu.SELU_POS, VectorElu.SELU_NEG, in, inOff, dy, dyOff, dx,
+                    dxOff);
             default -> throw new AssertionError(act);
         }
     }

@@ -3,12 +3,14 @@ package dendrite.backend.vector;
 import static dendrite.backend.vector.Simd.F;
 import static dendrite.backend.vector.Simd.L;
 
+import dendrite.tensor.op.Activation;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * The exponential linear units, {@code x > 0 ? pos x : neg (e^x - 1)}, and their derivative
- * {@code x > 0 ? pos : neg e^x}: ELU with pos 1 and neg alpha. Built like {@link VectorSoftplus} from
+ * {@code x > 0 ? pos : neg e^x}: ELU with pos 1 and neg alpha, SELU with pos scale and neg scale alpha
+ * ({@link #SELU_POS}, {@link #SELU_NEG}). Built like {@link VectorSoftplus} from
  * IEEE operations and {@link VectorMath#exp}, in vector passes over blocks of a scratch array (the
  * output may be the input, so e^x cannot wait in it) and a scalar twin for the last elements with the
  * same bits lane for lane, so a run's results do not depend on when the JIT compiles the kernels.
@@ -21,6 +23,11 @@ import jdk.incubator.vector.VectorOperators;
  */
 final class VectorElu {
     private static final int BLOCK = ScratchBlocks.BLOCK;
+
+    /** SELU's scale in float, its factor above 0. */
+    static final float SELU_POS = (float) Activation.SELU_SCALE;
+    /** SELU's scale alpha in float (their product rounded once), its factor below 0. */
+    static final float SELU_NEG = (float) (Activation.SELU_SCALE * Activation.SELU_ALPHA);
 
     /** Above this x the series, below it e^x - 1. */
     static final float SERIES_ABOVE = -0.5f;

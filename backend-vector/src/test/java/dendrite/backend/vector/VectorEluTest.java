@@ -11,12 +11,16 @@ import org.junit.jupiter.api.Test;
  * {@link VectorElu}: ELU within 2.5 ulp of the double-precision {@code alpha expm1(x)} on every 61st
  * float in [-100, 100] (beyond, e^x rounds to 0 or y is x), near 0 too, where {@code e^x - 1} in
  * float would cancel; its derivative {@code alpha e^x} within 2.5 ulp; for alpha 1 and for an alpha
- * whose products round; the ends exact, the scalar twins equal to the vector passes bit for bit, in
- * place and at offsets, and once compiled the kernels allocate nothing.
+ * whose products round; SELU likewise within 2.5 ulp of the double formula with PyTorch's constants
+ * (its factors are rounded to float once); the ends exact, the scalar twins equal to the vector passes
+ * bit for bit, in place and at offsets, and once compiled the kernels allocate nothing.
  */
 class VectorEluTest {
     private static final int LAST_BITS = Float.floatToRawIntBits(100f);
     private static final float ALPHA = 1.7f;
+    /** PyTorch's SELU constants, written out again. */
+    private static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+    private static final double SELU_SCALE = 1.0507009873554804934193349852946;
 
     @Test
     void eluIsWithinTwoAndAHalfUlpOfTheDoubleReference() {
@@ -37,6 +41,38 @@ class VectorEluTest {
                 VectorElu.backward(x.length, 1f, alpha, x, 0, ones, 0, d, 0);
             }, x -> x > 0 ? 1 : alpha * Math.exp(x));
             assertTrue(worst[0] <= 2.5f, "elu' alpha " + alpha + ": worst error " + worst[0] + " ulp at " + worst[1]);
+        }
+    }
+
+    @Test
+    void seluAndItsDerivativeAreWithinTwoAndAHalfUlpOfTheDoubleReference() {
+        float[] worst = MathKernelChecks.worst(LAST_BITS, 61,
+                (x, y) -> VectorElu.forward(x.length, VectorElu.SELU_POS, VectorElu.SELU_NEG, x, 0, y, 0),
+                x -> SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x)));
+        assertTrue(worst[0] <= 2.5f, "selu: worst error " + worst[0] + " ulp at " + worst[1]);
+        float[] worstD = MathKernelChecks.worst(LAST_BITS, 61, (x, d) -> {
+            float[] ones = new float[x.length];
+            java.util.Arrays.fill(ones, 1f);
+            VectorElu.backward(x.length, VectorElu.SELU_POS, VectorElu.SELU_NEG, x, 0, ones, 0, d, 0);
+        }, x -> x > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(x));
+        assertTrue(worstD[0] <= 2.5f, "selu': worst error " + worstD[0] + " ulp at " + worstD[1]);
+    }
+
+    /** SELU's saturation -scale alpha, its slopes scale and scale alpha, as PyTorch's float32 gives them. */
+    @Test
+    void seluEndsAreExact() {
+        float[] x = {Float.NEGATIVE_INFINITY, -200f, 1f, 0f, -0f, Float.NaN};
+        float[] y = new float[x.length];
+        float[] d = new float[x.length];
+        float[] ones = new float[x.length];
+        java.util.Arrays.fill(ones, 1f);
+        VectorElu.forward(x.length, VectorElu.SELU_POS, VectorElu.SELU_NEG, x, 0, y, 0);
+        VectorElu.backward(x.length, VectorElu.SELU_POS, VectorElu.SELU_NEG, x, 0, ones, 0, d, 0);
+        float[] expected = {-1.7580993f, -1.7580993f, 1.050701f, 0f, -0f, Float.NaN};
+        float[] dExpected = {0f, 0f, 1.050701f, 1.7580993f, 1.7580993f, Float.NaN};
+        for (int i = 0; i < x.length; i++) {
+            assertSameBits(expected[i], y[i], "selu(" + x[i] + ")");
+            assertSameBits(dExpected[i], d[i], "selu' at " + x[i]);
         }
     }
 

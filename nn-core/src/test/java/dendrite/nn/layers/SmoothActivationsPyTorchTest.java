@@ -21,19 +21,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link SiLU}, {@link Softplus} and {@link ELU} give PyTorch's {@code nn.SiLU()}, {@code nn.Softplus()}
- * and {@code nn.ELU(alpha)}, forward and backward, on inputs from -20 to 20 and where they turn,
- * compared with PyTorch run here, on every backend; and they are layers like the others: built by
- * {@code silu()}, {@code softplus()}, {@code elu(alpha)} and {@code activation(...)}, recorded in a
- * model file by type (and ELU's alpha) and loaded back.
+ * {@link SiLU}, {@link Softplus}, {@link ELU} and {@link SELU} give PyTorch's {@code nn.SiLU()},
+ * {@code nn.Softplus()}, {@code nn.ELU(alpha)} and {@code nn.SELU()}, forward and backward, on inputs
+ * from -20 to 20 and where they turn, compared with PyTorch run here, on every backend; and they are
+ * layers like the others: built by {@code silu()}, {@code softplus()}, {@code elu(alpha)},
+ * {@code selu()} and {@code activation(...)}, recorded in a model file by type (and ELU's alpha) and
+ * loaded back.
  *
  * <p>Against PyTorch in float64 and in float32 (what its users get) within 1e-5 relative, plus for
  * SiLU's derivative a couple of float epsilons of {@code s (1 + |x|)}: {@code s (1 + x (1 - s))}
  * rounds the sigmoid s to float, x multiplies that rounding, and the sum cancels near the
  * derivative's zero at x = -1.28. Softplus's derivative, a sigmoid in (0, 1), keeps its relative
- * precision. ELU's {@code alpha (e^x - 1)} is PyTorch 1.13's subtraction, which near 0 is exact only
- * to an epsilon of 1 (in float32 or float64), where Dendrite's expm1 keeps the relative precision: so
- * y may also differ by alpha epsilons there.
+ * precision. ELU's {@code alpha (e^x - 1)} (and SELU's) is PyTorch 1.13's subtraction, which near 0
+ * is exact only to an epsilon of 1 (in float32 or float64), where Dendrite's expm1 keeps the relative
+ * precision: so y may also differ by alpha epsilons there.
  */
 class SmoothActivationsPyTorchTest {
     private static final float[] X = inputs();
@@ -91,6 +92,11 @@ class SmoothActivationsPyTorchTest {
     void eluIsTorchs(String backend) throws Exception {
         compare(backend, new ELU(), "ELU()", Slack.exponentialBelowZero(1));
         compare(backend, new ELU(0.5f), "ELU(0.5)", Slack.exponentialBelowZero(0.5));
+    }
+
+    @OnEveryBackend
+    void seluIsTorchs(String backend) throws Exception {
+        compare(backend, new SELU(), "SELU()", Slack.exponentialBelowZero(1.7580993408473766));
     }
 
     private static void compare(String backend, ActivationLayer layer, String module, Slack slack)
@@ -151,6 +157,24 @@ class SmoothActivationsPyTorchTest {
         float[] x = {0.1f, -0.4f, 2f, -3f, 0.5f, -1f};
         assertArrayEquals(m.predict(x, 2), loaded.predict(x, 2));
         assertThrows(IllegalArgumentException.class, () -> new ELU(Float.NaN));
+    }
+
+    /** A SELU round-trips like the others, and the dense layer before it starts LeCun normal. */
+    @Test
+    void aSeluIsSavedAndLoadedAfterALeCunNormalLayer() throws Exception {
+        Backend be = EveryBackend.get("scalar");
+        Sequential m = Sequential.builder(3).dense(4).selu().dense(4).activation(Activation.SELU).dense(2)
+                .build(be, 7);
+        assertEquals("selu", m.layer(1).type());
+        assertEquals("SELU()", m.layer(1).toString());
+        assertEquals(Activation.SELU, ((SELU) m.layer(3)).activation());
+        assertEquals("lecun_normal", m.layer(0).config().get("weight_init"));
+        Path f = dir.resolve("selu.safetensors");
+        ModelFile.save(m, f);
+        Sequential loaded = ModelFile.load(f, be);
+        assertEquals("selu", loaded.layer(3).type());
+        float[] x = {0.1f, -0.4f, 2f, -3f, 0.5f, -1f};
+        assertArrayEquals(m.predict(x, 2), loaded.predict(x, 2));
     }
 
     /** PyTorch's y and dx of {@code torch.nn.<module>} in float32, then in float64. */

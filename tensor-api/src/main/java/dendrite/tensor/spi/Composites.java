@@ -294,6 +294,8 @@ final class Composites {
                 case GELU_TANH -> geluTanhDerivative(k, t, n, x, d);
                 case SILU -> siluDerivative(k, t, n, x, d);
                 case ELU -> eluDerivative(k, t, n, x, d, 1f, param);
+                case SELU -> eluDerivative(k, t, n, x, d, (float) Activation.SELU_SCALE,
+                        (float) (Activation.SELU_SCALE * Activation.SELU_ALPHA));
                 default -> throw new AssertionError(act);
             }
             k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, dy, d, dx);

@@ -649,6 +649,20 @@ public abstract class SpecificationTests extends ContractTests {
         exactly("elu(NaN, -inf, inf, -200, -1e-30, 1e-30)", new float[] {NAN, -1, INF, -1, -1e-30f, 1e-30f},
                 run(Activation.ELU, 1f, NAN, -INF, INF, -200, -1e-30f, 1e-30f));
         exactly("elu alpha 0.5 (-inf, -200)", new float[] {-0.5f, -0.5f}, run(Activation.ELU, 0.5f, -INF, -200));
+        // scale x and -scale alpha in float, as PyTorch's float32 SELU gives them; expm1 near 0, as ELU
+        exactly("selu(NaN, -inf, inf, 1, -200, -1e-30)",
+                new float[] {NAN, -1.7580993f, INF, 1.050701f, -1.7580993f, -1.7580993e-30f},
+                run(Activation.SELU, 0, NAN, -INF, INF, 1, -200, -1e-30f));
+    }
+
+    /** SELU's derivative: scale alpha at 0 and below, scale above, 0 where e^x underflows, NaN at NaN. */
+    @Test
+    void seluBackwardAtTheEndsIsPyTorchs() {
+        float[] x = {0, -0f, -200, -INF, INF, 1, 1e-30f, NAN};
+        Tensor dx = be().zeros(x.length);
+        be().activationBackward(Activation.SELU, 0, t(x, x.length), null, be().full(1f, x.length), dx);
+        exactly("selu backward at (0, -0, -200, -inf, inf, 1, 1e-30, NaN)",
+                new float[] {1.7580993f, 1.7580993f, 0, 0, 1.050701f, 1.050701f, 1.050701f, NAN}, dx.toArray());
     }
 
     /**
