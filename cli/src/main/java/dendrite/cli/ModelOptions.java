@@ -21,9 +21,12 @@ import java.util.Locale;
  * value is a {@link BadInputException} naming the option, the value and what would do.
  */
 final class ModelOptions {
-    /** gelu is the exact GELU, PyTorch's default; gelu-tanh its tanh approximation; silu is x sigmoid(x). */
+    /**
+     * gelu is the exact GELU, PyTorch's default; gelu-tanh its tanh approximation; silu is x sigmoid(x);
+     * elu has PyTorch's default alpha, 1; selu makes the layers before it start LeCun normal.
+     */
     static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "gelu", "gelu-tanh", "silu",
-            "softplus", "leaky-relu");
+            "softplus", "elu", "selu", "leaky-relu");
     static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad");
     /** Far beyond any dense layer this command trains well; refuses a typo like 1000000. */
     static final int MAX_UNITS = 65_536;
@@ -136,6 +139,8 @@ final class ModelOptions {
             case "gelu-tanh" -> b.gelu(GELU.Approximate.TANH);
             case "silu" -> b.silu();
             case "softplus" -> b.softplus();
+            case "elu" -> b.elu();
+            case "selu" -> b.selu();
             case "leaky-relu" -> b.leakyRelu();
             default -> throw new AssertionError(activation);
         }

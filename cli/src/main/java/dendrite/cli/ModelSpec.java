@@ -49,7 +49,8 @@ import java.util.function.Consumer;
  *       {@code dropout}), {@code embedding VOCAB DIM [pad ID]} (token ids to vectors)</li>
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu} (exact, PyTorch's default),
  *       {@code gelu-tanh} (its tanh approximation), {@code silu} (x sigmoid(x)), {@code softplus},
- *       {@code leaky-relu}</li>
+ *       {@code elu [ALPHA]} (alpha 1 unless given), {@code selu} (the layer before it starts LeCun
+ *       normal), {@code leaky-relu}</li>
  * </ul>
  * A dense layer of the class count (or the targets) always ends the model.
  */
@@ -65,7 +66,7 @@ final class ModelSpec {
     private static final List<String> LAYERS = List.of("conv", "residual", "maxpool", "avgpool", "gap", "upsample2d",
             "dense", "flatten", "conv1d", "maxpool1d", "avgpool1d", "transpose", "lstm", "gru", "rnn", "embedding",
             "dropout", "dropout2d", "batchnorm", "batchnorm2d", "groupnorm", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
-            "silu", "softplus", "leaky-relu");
+            "silu", "softplus", "elu", "selu", "leaky-relu");
 
     private ModelSpec() {
     }
@@ -159,6 +160,13 @@ final class ModelSpec {
                 case "gelu-tanh" -> noArguments(w, b -> b.gelu(GELU.Approximate.TANH));
                 case "silu" -> noArguments(w, Sequential.Builder::silu);
                 case "softplus" -> noArguments(w, Sequential.Builder::softplus);
+                case "elu" -> {
+                    float alpha = w.length > 1 ? Float.parseFloat(w[1]) : 1f;
+                    only(w, 2);
+                    new dendrite.nn.layers.ELU(alpha);                        // refuses a bad alpha now
+                    yield b -> b.elu(alpha);
+                }
+                case "selu" -> noArguments(w, Sequential.Builder::selu);
                 case "leaky-relu" -> noArguments(w, Sequential.Builder::leakyRelu);
                 default -> throw new BadInputException("--model: unknown layer '" + name + "'"
                         + didYouMean(name) + "; known: " + String.join(", ", LAYERS));

@@ -1,6 +1,7 @@
 package dendrite.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dendrite.nn.Sequential;
@@ -11,8 +12,9 @@ import dendrite.tensor.Backends;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code --activation silu} and {@code softplus}, and the {@code silu} and {@code softplus} layers of
- * {@code --model}, add PyTorch's {@code nn.SiLU()} and {@code nn.Softplus()}.
+ * {@code --activation silu}, {@code softplus}, {@code elu} and {@code selu}, and the {@code silu},
+ * {@code softplus}, {@code elu [ALPHA]} and {@code selu} layers of {@code --model}, add PyTorch's
+ * {@code nn.SiLU()}, {@code nn.Softplus()}, {@code nn.ELU(alpha)} and {@code nn.SELU()}.
  */
 class SmoothActivationOptionsTest {
     private static final Backend BE = Backends.get("scalar");
@@ -29,6 +31,34 @@ class SmoothActivationOptionsTest {
     void activationSoftplusAddsASoftplus() {
         Sequential m = ModelOptions.build(new int[] {2}, new int[] {4}, "softplus", 2, BE, 1);
         assertTrue(m.layer(1) instanceof Softplus, m.layer(1).toString());
+    }
+
+    @Test
+    void activationEluAddsAnEluOfAlphaOne() {
+        Sequential m = ModelOptions.build(new int[] {2}, new int[] {4}, "elu", 2, BE, 1);
+        assertEquals("ELU(1.0)", m.layer(1).toString());
+    }
+
+    @Test
+    void theModelSpecHasEluWithAnAlpha() {
+        Sequential m = ModelOptions.build(new int[] {3}, ModelSpec.parse("dense 4, elu, dense 4, elu 0.5"), 2, BE, 1);
+        assertEquals("ELU(1.0)", m.layer(1).toString());
+        assertEquals("ELU(0.5)", m.layer(3).toString());
+        assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, elu 0.5 2"));
+        assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, elu alpha"));
+        assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, elu 1e39"));
+    }
+
+    @Test
+    void activationSeluAddsSelusAfterLeCunNormalLayers() {
+        Sequential m = ModelOptions.build(new int[] {2}, new int[] {4, 3}, "selu", 2, BE, 1);
+        assertEquals("selu", m.layer(1).type());
+        assertEquals("selu", m.layer(3).type());
+        assertEquals("lecun_normal", m.layer(0).config().get("weight_init"));
+        assertEquals("lecun_normal", m.layer(2).config().get("weight_init"));
+        Sequential spec = ModelOptions.build(new int[] {3}, ModelSpec.parse("dense 4, selu"), 2, BE, 1);
+        assertEquals("selu", spec.layer(1).type());
+        assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, selu 2"));
     }
 
     @Test

@@ -14,6 +14,7 @@ import dendrite.nn.layers.Configs;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Dropout;
 import dendrite.nn.layers.Dropout2d;
+import dendrite.nn.layers.ELU;
 import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GlobalAvgPool2d;
 import dendrite.nn.layers.GroupNorm;
@@ -26,6 +27,7 @@ import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.Parameter;
 import dendrite.nn.layers.ReLU;
+import dendrite.nn.layers.SELU;
 import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.Sigmoid;
 import dendrite.nn.layers.SiLU;
@@ -857,6 +859,36 @@ public final class Sequential {
         }
 
         /**
+         * An ELU with PyTorch's default alpha, 1: {@code x} for positive x, {@code e^x - 1} otherwise.
+         *
+         * @return this builder
+         */
+        public Builder elu() {
+            return add(new ELU());
+        }
+
+        /**
+         * An ELU: {@code x} for positive x, {@code alpha (e^x - 1)} otherwise; PyTorch's {@code nn.ELU(alpha)}.
+         *
+         * @param alpha the scale of the negative side, which approaches {@code -alpha}; finite
+         * @return this builder
+         * @throws IllegalArgumentException if {@code alpha} is NaN or infinite
+         */
+        public Builder elu(float alpha) {
+            return add(new ELU(alpha));
+        }
+
+        /**
+         * A SELU, {@code scale (x if x > 0 else alpha (e^x - 1))}: PyTorch's {@code nn.SELU()}. A layer
+         * before it is initialized LeCun normal unless given an initializer, as SELU needs.
+         *
+         * @return this builder
+         */
+        public Builder selu() {
+            return add(new SELU());
+        }
+
+        /**
          * A softmax along the last axis: PyTorch's {@code nn.Softmax(dim=-1)}.
          *
          * @return this builder
@@ -1215,7 +1247,7 @@ public final class Sequential {
          * The activation layer for {@code act} ({@link Activation#IDENTITY} adds nothing).
          *
          * @param act the activation: identity, ReLU, leaky ReLU (slope 0.01), sigmoid, tanh, GELU (exact or
-         *            tanh), softplus or SiLU
+         *            tanh), softplus, SiLU, ELU (alpha 1) or SELU
          * @return this builder
          * @throws IllegalArgumentException for an activation that has no layer
          */
@@ -1230,6 +1262,8 @@ public final class Sequential {
                 case GELU_TANH -> gelu(GELU.Approximate.TANH);
                 case SILU -> silu();
                 case SOFTPLUS -> softplus();
+                case ELU -> elu();
+                case SELU -> selu();
                 default -> throw new IllegalArgumentException("no activation layer for " + act.label());
             };
         }

@@ -828,7 +828,8 @@ public final class Backend implements AutoCloseable {
      * {@code out = act(x)} elementwise.
      *
      * @param act the activation
-     * @param param the activation's parameter (e.g. leaky ReLU's slope); ignored by activations without one
+     * @param param the activation's parameter (leaky ReLU's slope, ELU's alpha); ignored by activations
+     *        without one
      * @param x the input, any shape; not changed unless it is {@code out}
      * @param out the output, x's shape, overwritten; may be {@code x} (in place)
      * @throws IllegalArgumentException if {@code act} is {@code null} or the shapes differ
@@ -841,8 +842,8 @@ public final class Backend implements AutoCloseable {
     /**
      * {@code dx = dy * act'(x)} elementwise, where {@code y = act(x)} is the forward output. Each
      * activation reads whichever of x and y it needs ({@link Activation#backwardReadsInput()},
-     * {@link Activation#backwardReadsOutput()}): ReLU, sigmoid, tanh, softplus only y; leaky ReLU
-     * and both GELUs only x. The one not needed may be {@code null}. dx may be dy.
+     * {@link Activation#backwardReadsOutput()}): ReLU, sigmoid, tanh, softplus only y; leaky ReLU,
+     * both GELUs, SiLU, ELU and SELU only x. The one not needed may be {@code null}. dx may be dy.
      *
      * @param act the forward pass's activation
      * @param param the forward pass's activation parameter

@@ -7,7 +7,7 @@ import dendrite.tensor.op.Activation;
  *
  * <p>The backward pass never recomputes the forward one: it reads the forward output y where
  * the derivative is a function of y (ReLU, sigmoid, tanh, softplus) and the input x only where it
- * must (leaky ReLU, both GELUs, SiLU). Transcendentals run in {@code double} and are rounded once.
+ * must (leaky ReLU, both GELUs, SiLU, ELU, SELU). Transcendentals run in {@code double} and are rounded once.
  *
  * <p>The exact GELU needs the normal distribution function Phi(x) = erfc(-x / sqrt 2) / 2, from
  * {@link Erf}. Phi is taken from the smaller tail, {@code erfc(|x| / sqrt 2) / 2} for x below 0 and
@@ -22,6 +22,8 @@ final class ScalarActivations {
     private static final double SQRT1_2 = Math.sqrt(0.5);
     /** 1 / sqrt(2 pi), the standard normal density at 0. */
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
+    private static final double SELU_ALPHA = Activation.SELU_ALPHA;
+    private static final double SELU_SCALE = Activation.SELU_SCALE;
 
     private ScalarActivations() {
     }
@@ -58,6 +60,10 @@ final class ScalarActivations {
             case SOFTPLUS -> (float) (Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs((double) x))));
             // y = x / (1 + e^-x), PyTorch's form (NaN at -inf, where it is -inf / inf)
             case SILU -> (float) (x / (1.0 + Math.exp(-x)));
+            // y = x if x > 0 else param (e^x - 1), e^x - 1 by expm1, exact near 0 where a subtraction cancels
+            case ELU -> x > 0f ? x : (float) (param * Math.expm1(x));
+            // y = scale (x if x > 0 else alpha (e^x - 1)), PyTorch's constants
+            case SELU -> (float) (SELU_SCALE * (x > 0f ? x : SELU_ALPHA * Math.expm1(x)));
         };
     }
 
@@ -104,6 +110,10 @@ final class ScalarActivations {
                 double s = 1.0 / (1.0 + Math.exp(-x));
                 yield (float) (s * (1.0 + x * (1.0 - s)));
             }
+            // dy/dx = 1 if x > 0 else param e^x: param at 0, as PyTorch's; NaN at NaN
+            case ELU -> x > 0f ? 1f : (float) (param * Math.exp(x));
+            // dy/dx = scale if x > 0 else scale alpha e^x: scale alpha at 0, as PyTorch's
+            case SELU -> (float) (x > 0f ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(x));
         };
     }
 

@@ -36,6 +36,8 @@ class ScalarActivationsTest {
         Expect.values(forward(Activation.GELU_TANH, 0f, 0, 1), 1e-6f, 0, 0.841192f);
         // softplus(0) = ln 2
         Expect.values(forward(Activation.SOFTPLUS, 0f, 0), 1e-7f, 0.6931472f);
+        // elu(ln 1/2) = alpha (1/2 - 1)
+        Expect.values(forward(Activation.ELU, 2f, (float) Math.log(0.5), 3), 1e-7f, -1f, 3);
     }
 
     @Test

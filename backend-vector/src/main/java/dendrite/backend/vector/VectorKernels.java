@@ -559,7 +559,8 @@ public final class VectorKernels extends HeapKernels {
 
     /**
      * {@code dx = dy * act'(x)}. Only the slice the derivative reads is given (x for leaky ReLU,
-     * the GELUs and SiLU, y for ReLU, sigmoid, tanh and softplus, neither for identity); the other may be null.
+     * the GELUs, SiLU and the ELUs, y for ReLU, sigmoid, tanh and softplus, neither for identity); the other may
+     * be null.
      */
     @Override
     public void activationBackward(Activation act, float param, int n, Slice x, Slice y, Slice dy, Slice dx) {
@@ -572,7 +573,7 @@ public final class VectorKernels extends HeapKernels {
         int dyo = dy.offset();
         int dxo = dx.offset();
         int grain = act == Activation.GELU || act == Activation.GELU_TANH || act == Activation.SOFTPLUS
-                || act == Activation.SILU ? GRAIN_HEAVY
+                || act == Activation.SILU || act == Activation.ELU || act == Activation.SELU ? GRAIN_HEAVY
                 : GRAIN;
         if (serial(n, grain)) {
             VectorActivations.backward(act, param, n, xs, xo, ys, yo, dys, dyo, dxs, dxo);

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 
 /**
  * Prints, as raw float bits, what the vector backend's exp-based kernels (exp, softmax, log-softmax,
- * sigmoid, both GELUs, tanh, softplus, SiLU and their derivatives, and log) give on a fixed input:
+ * sigmoid, both GELUs, tanh, softplus, SiLU, ELU, SELU and their derivatives, and log) give on a fixed input:
  * {@link SameBitsTest} runs it in an interpreter-only JVM ({@code -Xint}, where the Vector API's
  * Java fallback computes everything) and compares with its own results after C2 has compiled the
  * kernels.
@@ -41,7 +41,7 @@ public final class SameBitsKernelsMain {
         Tensor x = be.tensor(input(), ROWS, COLS);
         Tensor out = be.zeros(ROWS, COLS);
         Tensor small = be.tensor(scaled(input(), 0.125f), ROWS, COLS);
-        String[] lines = new String[17];
+        String[] lines = new String[21];
         be.unary(UnaryOp.EXP, x, out);
         lines[0] = line("exp", out);
         be.softmax(x, out);
@@ -88,6 +88,16 @@ public final class SameBitsKernelsMain {
         lines[15] = line("silu", out);
         be.activationBackward(Activation.SILU, 0f, x, null, x, out);
         lines[16] = line("siluBackward", out);
+        try (Tensor mild = be.tensor(scaled(input(), 0.05f), ROWS, COLS)) {     // both sides of ELU's series
+            be.activation(Activation.ELU, 1.3f, mild, out);
+            lines[17] = line("elu", out);
+            be.activationBackward(Activation.ELU, 1.3f, mild, null, x, out);
+            lines[18] = line("eluBackward", out);
+            be.activation(Activation.SELU, 0f, mild, out);
+            lines[19] = line("selu", out);
+            be.activationBackward(Activation.SELU, 0f, mild, null, x, out);
+            lines[20] = line("seluBackward", out);
+        }
         return lines;
     }
 

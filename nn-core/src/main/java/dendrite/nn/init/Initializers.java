@@ -168,17 +168,20 @@ public final class Initializers {
 
     /**
      * The initializer for weights feeding {@code activation} (a layer type such as {@code relu}):
-     * He uniform for the ReLU family, Xavier uniform for everything else (tanh, sigmoid, softmax, linear).
+     * He uniform for the ReLU family, LeCun normal for SELU (whose self-normalization assumes it, as
+     * PyTorch's and Keras' documentation say), Xavier uniform for everything else (tanh, sigmoid, softmax,
+     * linear).
      *
      * @param activation the activation's layer type, case-insensitive ({@code relu}, {@code leaky_relu},
-     *        {@code gelu}, {@code gelu_tanh}, {@code silu}, {@code elu}, {@code prelu} pick He); {@code null} or
-     *        unknown names pick Xavier
-     * @return {@link #heUniform()} or {@link #xavierUniform()}
+     *        {@code gelu}, {@code gelu_tanh}, {@code silu}, {@code elu}, {@code prelu} pick He; {@code selu}
+     *        LeCun normal); {@code null} or unknown names pick Xavier
+     * @return {@link #heUniform()}, {@link #lecunNormal()} or {@link #xavierUniform()}
      */
     public static Initializer defaultFor(String activation) {
         String a = activation == null ? "" : activation.toLowerCase(Locale.ROOT);
         return switch (a) {
             case "relu", "leaky_relu", "gelu", "gelu_tanh", "silu", "elu", "prelu" -> heUniform();
+            case "selu" -> lecunNormal();
             default -> xavierUniform();
         };
     }

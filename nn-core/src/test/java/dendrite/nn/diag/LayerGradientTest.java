@@ -11,6 +11,7 @@ import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.ConvTranspose2d;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Dropout;
+import dendrite.nn.layers.ELU;
 import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.GlobalAvgPool2d;
@@ -22,6 +23,7 @@ import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.ReLU;
 import dendrite.nn.layers.Reshape;
+import dendrite.nn.layers.SELU;
 import dendrite.nn.layers.Sigmoid;
 import dendrite.nn.layers.SiLU;
 import dendrite.nn.layers.Softmax;
@@ -106,6 +108,22 @@ class LayerGradientTest {
         assertTrue(r.passed(TOLERANCE), be.name() + ", " + layer + " over [-6, 6]: " + r);
     }
 
+    /** Inputs uniform in [-6, 6], those within 0.1 of a kink moved 0.1 away: no difference straddles one. */
+    private void checkOverWideRangeAwayFrom(String backend, Layer layer, Shape in, float... kinks) {
+        Backend be = EveryBackend.get(backend);
+        float[] x = new float[5 * in.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = -6 + 12 * CounterRandom.uniform(11, i);
+            for (float k : kinks) {
+                if (Math.abs(x[i] - k) < 0.1f) {
+                    x[i] = k + (x[i] < k ? -0.1f : 0.1f);
+                }
+            }
+        }
+        GradientChecker.Report r = checker.checkLayer(layer, be, in, x, true);
+        assertTrue(r.passed(TOLERANCE), be.name() + ", " + layer + " over [-6, 6] away from its kinks: " + r);
+    }
+
     @OnEveryBackend
     void gelu(String backend) {
         check(backend, new GELU(), Shape.of(6), true);
@@ -139,6 +157,21 @@ class LayerGradientTest {
     void silu(String backend) {
         check(backend, new SiLU(), Shape.of(6), true);
         checkOverWideRange(backend, new SiLU(), Shape.of(6));
+    }
+
+    /** ELU with alpha 1 is smooth enough at 0 for any input; with another alpha its slope jumps there. */
+    @OnEveryBackend
+    void elu(String backend) {
+        check(backend, new ELU(), Shape.of(6), true);
+        checkOverWideRange(backend, new ELU(), Shape.of(6));
+        checkAwayFromKink(backend, new ELU(0.5f), Shape.of(6));
+    }
+
+    /** SELU's slope jumps at 0, from scale alpha to scale. */
+    @OnEveryBackend
+    void selu(String backend) {
+        checkAwayFromKink(backend, new SELU(), Shape.of(6));
+        checkOverWideRangeAwayFrom(backend, new SELU(), Shape.of(6), 0f);
     }
 
     @OnEveryBackend

@@ -63,6 +63,16 @@ class InitializersTest {
         assertEquals("xavier_uniform", Initializers.defaultFor("tanh").name());
     }
 
+    /** A layer before a SELU starts LeCun normal, which SELU's self-normalization assumes; before a ReLU, He. */
+    @Test
+    void aLayerBeforeASeluStartsLeCunNormal() {
+        assertEquals("lecun_normal", Initializers.defaultFor("selu").name());
+        dendrite.nn.Sequential m = dendrite.nn.Sequential.builder(3).dense(4).selu().dense(4).relu().dense(2)
+                .build(be, 1);
+        assertEquals("lecun_normal", m.layer(0).config().get("weight_init"));
+        assertEquals("he_uniform", m.layer(2).config().get("weight_init"));
+    }
+
     @Test
     void theSameSeedGivesTheSameWeights() {
         assertArrayEquals(draw(Initializers.heUniform(), 30, 20), draw(Initializers.heUniform(), 30, 20));

@@ -4,7 +4,8 @@ package dendrite.tensor.op;
  * Activation functions with a forward kernel and a backward kernel that reuses the
  * forward's input or output ({@link dendrite.tensor.Backend#activation}, {@link dendrite.tensor.Backend#activationBackward}).
  *
- * <p>{@code param} is the negative slope of {@link #LEAKY_RELU} and ignored by the others.
+ * <p>{@code param} is the negative slope of {@link #LEAKY_RELU}, the alpha of {@link #ELU}, and ignored by
+ * the others. New constants go at the end: the OpenCL kernels' codes are the ordinals.
  */
 public enum Activation {
     /** y = x */
@@ -36,17 +37,42 @@ public enum Activation {
      * formulas are PyTorch's, so it shares their values at the infinities: NaN where they multiply
      * an infinity by 0 (y at -inf, dy/dx at either infinity), where the limits are 0, 0 and 1.
      */
-    SILU;
+    SILU,
+    /**
+     * y = x if x > 0 else param (e^x - 1), the exponential linear unit with alpha = param (PyTorch's
+     * {@code ELU(alpha)}); dy/dx = 1 if x > 0 else param e^x, so param at 0, as PyTorch's. Its derivative
+     * needs x: from y it would be y + param, which cancels where y nears -param. e^x - 1 is expm1,
+     * which keeps its relative precision near 0 (PyTorch 1.13 subtracts, and its ELU of -1e-30 is 0;
+     * later versions call expm1). NaN gives NaN both ways.
+     */
+    ELU,
+    /**
+     * y = scale (x if x > 0 else alpha (e^x - 1)), the scaled exponential linear unit (PyTorch's
+     * {@code SELU}) with its fixed {@link #SELU_ALPHA} and {@link #SELU_SCALE}, which keep activations
+     * near mean 0 and variance 1 through layers initialized LeCun normal; dy/dx = scale if x > 0 else
+     * scale alpha e^x (scale alpha at 0, as PyTorch's). {@link #ELU} scaled, computed as it is; param
+     * is ignored.
+     */
+    SELU;
 
     /**
-     * Whether the backward pass reads the forward input x: leaky ReLU, both GELUs and SiLU do; the others
-     * read the forward output y (identity reads neither). The front refuses a null tensor that
+     * SELU's alpha, PyTorch's constant: with {@link #SELU_SCALE}, the fixed point of mean 0 and variance
+     * 1 that Klambauer et al. (2017) derived.
+     */
+    public static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+    /** SELU's scale, PyTorch's constant (see {@link #SELU_ALPHA}). */
+    public static final double SELU_SCALE = 1.0507009873554804934193349852946;
+
+    /**
+     * Whether the backward pass reads the forward input x: leaky ReLU, both GELUs, SiLU, ELU and SELU do;
+     * the others read the forward output y (identity reads neither). The front refuses a null tensor that
      * the derivative needs, so every backend accepts the same arguments.
      *
      * @return {@code true} when {@link dendrite.tensor.Backend#activationBackward} needs x
      */
     public boolean backwardReadsInput() {
-        return this == LEAKY_RELU || this == GELU || this == GELU_TANH || this == SILU;
+        return this == LEAKY_RELU || this == GELU || this == GELU_TANH || this == SILU || this == ELU
+                || this == SELU;
     }
 
     /**

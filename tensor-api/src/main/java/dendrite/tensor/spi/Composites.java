@@ -293,10 +293,31 @@ final class Composites {
                 case GELU -> geluDerivative(k, t, n, x, d);
                 case GELU_TANH -> geluTanhDerivative(k, t, n, x, d);
                 case SILU -> siluDerivative(k, t, n, x, d);
+                case ELU -> eluDerivative(k, t, n, x, d, 1f, param);
+                case SELU -> eluDerivative(k, t, n, x, d, (float) Activation.SELU_SCALE,
+                        (float) (Activation.SELU_SCALE * Activation.SELU_ALPHA));
                 default -> throw new AssertionError(act);
             }
             k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, dy, d, dx);
         }
+    }
+
+    /**
+     * {@code x > 0 ? pos : neg e^x} without a select: {@code m pos + (1 - m) neg e^min(x, 0)}, where
+     * {@code m = max(sign x, 0)} is 1 above 0 and 0 elsewhere. e^min(x, 0) is at most 1, so the term a
+     * side leaves out is 0, never an infinity times 0; a NaN stays NaN through the sign.
+     */
+    private static void eluDerivative(Kernels k, Temps t, int n, Slice x, Slice d, float pos, float neg) {
+        Slice m = t.of(n);
+        Slice r = t.of(n);
+        k.unary(UnaryOp.SIGN, n, x, m);
+        k.binary(BinaryOp.MAX, Broadcast.SCALAR, 1, n, m, t.scalar(0f), m);   // 1 where x > 0, else 0
+        k.binary(BinaryOp.MIN, Broadcast.SCALAR, 1, n, x, t.scalar(0f), d);
+        k.unary(UnaryOp.EXP, n, d, d);                                         // e^min(x, 0)
+        k.affine(n, m, -neg, neg, r);
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, d, r, d);                 // (1 - m) neg e^min(x, 0)
+        k.affine(n, m, pos, 0f, r);
+        k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, d, r, d);
     }
 
     /**

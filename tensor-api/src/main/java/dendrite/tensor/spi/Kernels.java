@@ -234,7 +234,7 @@ public interface Kernels extends AutoCloseable {
      * {@code out = act(x)} for {@code n} values; {@code param} is leaky ReLU's slope.
      *
      * @param act the activation
-     * @param param leaky ReLU's negative slope; ignored by the others
+     * @param param leaky ReLU's negative slope, ELU's alpha; ignored by the others
      * @param n the number of values
      * @param x the input, {@code n} values
      * @param out the output, {@code n} values, overwritten; may be {@code x}
@@ -435,7 +435,7 @@ public interface Kernels extends AutoCloseable {
      * @param w the weights, [n, k]; not changed
      * @param bias the bias, n values, or {@code null}; not changed
      * @param act the activation, never {@code null} ({@link Activation#IDENTITY} for none)
-     * @param actParam leaky ReLU's slope; ignored by the others
+     * @param actParam leaky ReLU's slope, ELU's alpha; ignored by the others
      * @param out the output, [m, n], overwritten; does not overlap x or w
      */
     default void linear(int m, int n, int k, Slice x, Slice w, Slice bias, Activation act, float actParam, Slice out) {
@@ -479,7 +479,7 @@ public interface Kernels extends AutoCloseable {
      * @param packed the weights packed by {@link #packWeights}; not changed
      * @param bias the bias, n values, or {@code null}; not changed
      * @param act the activation, never {@code null}
-     * @param actParam leaky ReLU's slope; ignored by the others
+     * @param actParam leaky ReLU's slope, ELU's alpha; ignored by the others
      * @param out the output, [m, n], overwritten; does not overlap x or the packed weights
      */
     default void linearPacked(int m, int n, int k, Slice x, Slice packed, Slice bias, Activation act, float actParam,
@@ -581,7 +581,7 @@ public interface Kernels extends AutoCloseable {
      * the one not read may be {@code null}. dx may be dy.
      *
      * @param act the forward pass's activation
-     * @param param the forward pass's parameter (leaky ReLU's slope)
+     * @param param the forward pass's parameter (leaky ReLU's slope, ELU's alpha)
      * @param n the number of values
      * @param x the forward input, {@code n} values, or {@code null} when {@code act} does not read it
      * @param y the forward output, {@code n} values, or {@code null} when {@code act} does not read it

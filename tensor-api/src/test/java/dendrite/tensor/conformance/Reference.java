@@ -69,6 +69,8 @@ final class Reference {
             case GELU_TANH -> 0.5 * x * (1 + Math.tanh(GELU_C * (x + GELU_A * x * x * x)));
             case SOFTPLUS -> x > 30 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
             case SILU -> x * (1 / (1 + Math.exp(-x)));
+            case ELU -> x > 0 ? x : param * Math.expm1(x);
+            case SELU -> 1.0507009873554804934 * (x > 0 ? x : 1.6732632423543772848 * Math.expm1(x));
         };
     }
 

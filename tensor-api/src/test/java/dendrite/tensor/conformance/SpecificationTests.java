@@ -645,6 +645,37 @@ public abstract class SpecificationTests extends ContractTests {
         exactly("identity(NaN, inf)", new float[] {NAN, INF}, run(Activation.IDENTITY, 0, NAN, INF));
         // PyTorch's x / (1 + e^-x): -inf / inf is NaN at -inf, as there
         exactly("silu(NaN, 0, inf, -inf)", new float[] {NAN, 0, INF, NAN}, run(Activation.SILU, 0, NAN, 0, INF, -INF));
+        // alpha (e^x - 1) as expm1, so a tiny x keeps its value (PyTorch 1.13's e^x - 1 gives 0 there)
+        exactly("elu(NaN, -inf, inf, -200, -1e-30, 1e-30)", new float[] {NAN, -1, INF, -1, -1e-30f, 1e-30f},
+                run(Activation.ELU, 1f, NAN, -INF, INF, -200, -1e-30f, 1e-30f));
+        exactly("elu alpha 0.5 (-inf, -200)", new float[] {-0.5f, -0.5f}, run(Activation.ELU, 0.5f, -INF, -200));
+        // scale x and -scale alpha in float, as PyTorch's float32 SELU gives them; expm1 near 0, as ELU
+        exactly("selu(NaN, -inf, inf, 1, -200, -1e-30)",
+                new float[] {NAN, -1.7580993f, INF, 1.050701f, -1.7580993f, -1.7580993e-30f},
+                run(Activation.SELU, 0, NAN, -INF, INF, 1, -200, -1e-30f));
+    }
+
+    /** SELU's derivative: scale alpha at 0 and below, scale above, 0 where e^x underflows, NaN at NaN. */
+    @Test
+    void seluBackwardAtTheEndsIsPyTorchs() {
+        float[] x = {0, -0f, -200, -INF, INF, 1, 1e-30f, NAN};
+        Tensor dx = be().zeros(x.length);
+        be().activationBackward(Activation.SELU, 0, t(x, x.length), null, be().full(1f, x.length), dx);
+        exactly("selu backward at (0, -0, -200, -inf, inf, 1, 1e-30, NaN)",
+                new float[] {1.7580993f, 1.7580993f, 0, 0, 1.050701f, 1.050701f, 1.050701f, NAN}, dx.toArray());
+    }
+
+    /**
+     * ELU's derivative: alpha at 0 (PyTorch's side of the kink), 0 where e^x underflows, 1 above 0, NaN at
+     * NaN (as PyTorch's vector loop; its scalar loop returns 1).
+     */
+    @Test
+    void eluBackwardAtTheEndsIsPyTorchs() {
+        float[] x = {0, -0f, -200, -INF, INF, 1e-30f, -1e-30f, NAN};
+        Tensor dx = be().zeros(x.length);
+        be().activationBackward(Activation.ELU, 0.5f, t(x, x.length), null, be().full(1f, x.length), dx);
+        exactly("elu alpha 0.5 backward at (0, -0, -200, -inf, inf, 1e-30, -1e-30, NaN)",
+                new float[] {0.5f, 0.5f, 0, 0, 1, 1, 0.5f, NAN}, dx.toArray());
     }
 
     /** SiLU's derivative where e^-x overflows (0, its sign from x) and at the infinities (NaN, as PyTorch's). */

@@ -23,6 +23,10 @@ inline float tanh_f(float x) { return fabs(x) > 10.0f ? copysign(1.0f, x) : tanh
 
 inline float sigmoid_f(float x) { return 1.0f / (1.0f + exp(-x)); }
 
+// SELU's scale and scale * alpha (PyTorch's constants), each rounded once to float.
+#define SELU_POS 1.0507009873554805f
+#define SELU_NEG 1.7580993408473766f
+
 #define GELU_K 0.7978845608028654f  // sqrt(2 / pi)
 #define GELU_A 0.044715f
 #define GELU_SQRT1_2 0.7071067811865476f        // 1 / sqrt 2
@@ -51,6 +55,8 @@ inline float act_forward(int act, float p, float x) {
     case ACT_GELU_TANH:  return x * sigmoid_f(2.0f * gelu_u(x));
     case ACT_SOFTPLUS:   return softplus_f(x);
     case ACT_SILU:       return x / (1.0f + exp(-x));  // PyTorch's form: NaN at -inf (-inf / inf)
+    case ACT_ELU:        return x > 0.0f ? x : p * expm1(x);  // expm1: no cancellation near 0
+    case ACT_SELU:       return x > 0.0f ? SELU_POS * x : SELU_NEG * expm1(x);
     default:             return x;  // ACT_IDENTITY
     }
 }
@@ -77,6 +83,8 @@ inline float act_backward(int act, float p, float x, float y, float dy) {
         float s = sigmoid_f(x);
         return dy * (s * (1.0f + x * (1.0f - s)));
     }
+    case ACT_ELU:        return dy * (x > 0.0f ? 1.0f : p * exp(x));  // p at 0, as PyTorch's; NaN at NaN
+    case ACT_SELU:       return dy * (x > 0.0f ? SELU_POS : SELU_NEG * exp(x));
     default:             return dy;  // ACT_IDENTITY
     }
 }
