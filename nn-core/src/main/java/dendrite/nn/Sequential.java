@@ -25,6 +25,7 @@ import dendrite.nn.layers.LayerShapeException;
 import dendrite.nn.layers.LeakyReLU;
 import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
+import dendrite.nn.layers.Mish;
 import dendrite.nn.layers.Parameter;
 import dendrite.nn.layers.ReLU;
 import dendrite.nn.layers.SELU;
@@ -888,6 +889,15 @@ public final class Sequential {
         }
 
         /**
+         * A Mish, {@code x tanh(softplus(x))}: PyTorch's {@code nn.Mish()}.
+         *
+         * @return this builder
+         */
+        public Builder mish() {
+            return add(new Mish());
+        }
+
+        /**
          * A softmax along the last axis: PyTorch's {@code nn.Softmax(dim=-1)}.
          *
          * @return this builder
@@ -1221,7 +1231,7 @@ public final class Sequential {
          * The activation layer for {@code act} ({@link Activation#IDENTITY} adds nothing).
          *
          * @param act the activation: identity, ReLU, leaky ReLU (slope 0.01), sigmoid, tanh, GELU (exact or
-         *            tanh), softplus, SiLU, ELU (alpha 1) or SELU
+         *            tanh), softplus, SiLU, ELU (alpha 1), SELU or Mish
          * @return this builder
          * @throws IllegalArgumentException for an activation that has no layer
          */
@@ -1238,6 +1248,7 @@ public final class Sequential {
                 case SOFTPLUS -> softplus();
                 case ELU -> elu();
                 case SELU -> selu();
+                case MISH -> mish();
                 default -> throw new IllegalArgumentException("no activation layer for " + act.label());
             };
         }

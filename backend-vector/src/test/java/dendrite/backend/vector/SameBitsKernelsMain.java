@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
 
 /**
  * Prints, as raw float bits, what the vector backend's exp-based kernels (exp, softmax, log-softmax,
- * sigmoid, both GELUs, tanh, softplus, SiLU, ELU, SELU and their derivatives, and log) give on a fixed input:
- * {@link SameBitsTest} runs it in an interpreter-only JVM ({@code -Xint}, where the Vector API's
+ * sigmoid, both GELUs, tanh, softplus, SiLU, ELU, SELU, Mish and their derivatives, and log) give on a
+ * fixed input: {@link SameBitsTest} runs it in an interpreter-only JVM ({@code -Xint}, where the Vector API's
  * Java fallback computes everything) and compares with its own results after C2 has compiled the
  * kernels.
  */
@@ -41,7 +41,7 @@ public final class SameBitsKernelsMain {
         Tensor x = be.tensor(input(), ROWS, COLS);
         Tensor out = be.zeros(ROWS, COLS);
         Tensor small = be.tensor(scaled(input(), 0.125f), ROWS, COLS);
-        String[] lines = new String[21];
+        String[] lines = new String[23];
         be.unary(UnaryOp.EXP, x, out);
         lines[0] = line("exp", out);
         be.softmax(x, out);
@@ -98,6 +98,10 @@ public final class SameBitsKernelsMain {
             be.activationBackward(Activation.SELU, 0f, mild, null, x, out);
             lines[20] = line("seluBackward", out);
         }
+        be.activation(Activation.MISH, 0f, x, out);
+        lines[21] = line("mish", out);
+        be.activationBackward(Activation.MISH, 0f, x, null, x, out);
+        lines[22] = line("mishBackward", out);
         return lines;
     }
 

@@ -21,6 +21,7 @@ import dendrite.nn.layers.LayerNorm;
 import dendrite.nn.layers.LeakyReLU;
 import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
+import dendrite.nn.layers.Mish;
 import dendrite.nn.layers.ReLU;
 import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.SELU;
@@ -172,6 +173,12 @@ class LayerGradientTest {
     void selu(String backend) {
         checkAwayFromKink(backend, new SELU(), Shape.of(6));
         checkOverWideRangeAwayFrom(backend, new SELU(), Shape.of(6), 0f);
+    }
+
+    @OnEveryBackend
+    void mish(String backend) {
+        check(backend, new Mish(), Shape.of(6), true);
+        checkOverWideRange(backend, new Mish(), Shape.of(6));
     }
 
     @OnEveryBackend

@@ -21,20 +21,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link SiLU}, {@link Softplus}, {@link ELU} and {@link SELU} give PyTorch's {@code nn.SiLU()},
- * {@code nn.Softplus()}, {@code nn.ELU(alpha)} and {@code nn.SELU()}, forward and backward, on inputs
- * from -20 to 20 and where they turn, compared with PyTorch run here, on every backend; and they are
- * layers like the others: built by {@code silu()}, {@code softplus()}, {@code elu(alpha)},
- * {@code selu()} and {@code activation(...)}, recorded in a model file by type (and ELU's alpha) and
- * loaded back.
+ * {@link SiLU}, {@link Softplus}, {@link ELU}, {@link SELU} and {@link Mish} give PyTorch's
+ * {@code nn.SiLU()}, {@code nn.Softplus()}, {@code nn.ELU(alpha)}, {@code nn.SELU()} and {@code nn.Mish()},
+ * forward and backward, on inputs from -20 to 20 and where they turn, compared with PyTorch run here,
+ * on every backend; and they are layers like the others: built by {@code silu()}, {@code softplus()},
+ * {@code elu(alpha)}, {@code selu()}, {@code mish()} and {@code activation(...)}, recorded in a model
+ * file by type (and ELU's alpha) and loaded back.
  *
  * <p>Against PyTorch in float64 and in float32 (what its users get) within 1e-5 relative, plus for
  * SiLU's derivative a couple of float epsilons of {@code s (1 + |x|)}: {@code s (1 + x (1 - s))}
  * rounds the sigmoid s to float, x multiplies that rounding, and the sum cancels near the
- * derivative's zero at x = -1.28. Softplus's derivative, a sigmoid in (0, 1), keeps its relative
- * precision. ELU's {@code alpha (e^x - 1)} (and SELU's) is PyTorch 1.13's subtraction, which near 0
- * is exact only to an epsilon of 1 (in float32 or float64), where Dendrite's expm1 keeps the relative
- * precision: so y may also differ by alpha epsilons there.
+ * derivative's zero at x = -1.28; likewise for Mish's {@code t + x s (1 - t^2)}, whose zero is at
+ * -1.19. Softplus's derivative, a sigmoid in (0, 1), keeps its relative precision. ELU's
+ * {@code alpha (e^x - 1)} (and SELU's) is PyTorch 1.13's subtraction, which near 0 is exact only to an
+ * epsilon of 1 (in float32 or float64), where Dendrite's expm1 keeps the relative precision: so y may
+ * also differ by alpha epsilons there.
  */
 class SmoothActivationsPyTorchTest {
     private static final float[] X = inputs();
@@ -45,9 +46,9 @@ class SmoothActivationsPyTorchTest {
     @TempDir
     Path dir;
 
-    /** -20 to 20 by 0.25, and the derivative's zero, 0 and near it, and where e^-x is tiny or huge. */
+    /** -20 to 20 by 0.25, and the derivatives' zeros (SiLU's, Mish's), near 0, and where e^-x is tiny or huge. */
     private static float[] inputs() {
-        float[] special = {-1.2785f, -1e-3f, 1e-3f, 1e-30f, -30f, -60f, 40f, 90f};
+        float[] special = {-1.2785f, -1.1924f, -1e-3f, 1e-3f, 1e-30f, -30f, -60f, 40f, 90f};
         float[] x = new float[161 + special.length];
         for (int i = 0; i <= 160; i++) {
             x[i] = -20f + 0.25f * i;
@@ -97,6 +98,14 @@ class SmoothActivationsPyTorchTest {
     @OnEveryBackend
     void seluIsTorchs(String backend) throws Exception {
         compare(backend, new SELU(), "SELU()", Slack.exponentialBelowZero(1.7580993408473766));
+    }
+
+    @OnEveryBackend
+    void mishIsTorchs(String backend) throws Exception {
+        compare(backend, new Mish(), "Mish()", new Slack(x -> 0, x -> 0, x -> {
+            double t = Math.tanh(Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
+            return 2 * Math.ulp(1f) * (t + Math.abs(x) / (1 + Math.exp(-x)) * (1 - t * t));
+        }));
     }
 
     private static void compare(String backend, ActivationLayer layer, String module, Slack slack)
@@ -157,6 +166,24 @@ class SmoothActivationsPyTorchTest {
         float[] x = {0.1f, -0.4f, 2f, -3f, 0.5f, -1f};
         assertArrayEquals(m.predict(x, 2), loaded.predict(x, 2));
         assertThrows(IllegalArgumentException.class, () -> new ELU(Float.NaN));
+    }
+
+    /** A Mish round-trips like the others, and the dense layer before it starts He uniform, as before a ReLU. */
+    @Test
+    void aMishIsSavedAndLoadedAfterAHeUniformLayer() throws Exception {
+        Backend be = EveryBackend.get("scalar");
+        Sequential m = Sequential.builder(3).dense(4).mish().dense(4).activation(Activation.MISH).dense(2)
+                .build(be, 7);
+        assertEquals("mish", m.layer(1).type());
+        assertEquals("Mish()", m.layer(1).toString());
+        assertEquals(Activation.MISH, ((Mish) m.layer(3)).activation());
+        assertEquals("he_uniform", m.layer(0).config().get("weight_init"));
+        Path f = dir.resolve("mish.safetensors");
+        ModelFile.save(m, f);
+        Sequential loaded = ModelFile.load(f, be);
+        assertEquals("mish", loaded.layer(3).type());
+        float[] x = {0.1f, -0.4f, 2f, -3f, 0.5f, -1f};
+        assertArrayEquals(m.predict(x, 2), loaded.predict(x, 2));
     }
 
     /** A SELU round-trips like the others, and the dense layer before it starts LeCun normal. */

@@ -296,6 +296,7 @@ final class Composites {
                 case ELU -> eluDerivative(k, t, n, x, d, 1f, param);
                 case SELU -> eluDerivative(k, t, n, x, d, (float) Activation.SELU_SCALE,
                         (float) (Activation.SELU_SCALE * Activation.SELU_ALPHA));
+                case MISH -> mishDerivative(k, t, n, x, d);
                 default -> throw new AssertionError(act);
             }
             k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, dy, d, dx);
@@ -318,6 +319,23 @@ final class Composites {
         k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, d, r, d);                 // (1 - m) neg e^min(x, 0)
         k.affine(n, m, pos, 0f, r);
         k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, d, r, d);
+    }
+
+    /**
+     * {@code t + x s (1 - t^2)} with {@code t = tanh(softplus(x))} and {@code s = sigmoid(x)}, PyTorch's form,
+     * from the backend's own softplus, tanh and sigmoid (activations are primitives).
+     */
+    private static void mishDerivative(Kernels k, Temps t, int n, Slice x, Slice d) {
+        Slice th = t.of(n);
+        Slice s = t.of(n);
+        k.activation(Activation.SOFTPLUS, 0f, n, x, th);
+        k.activation(Activation.TANH, 0f, n, th, th);                    // t = tanh(softplus(x))
+        k.activation(Activation.SIGMOID, 0f, n, x, s);
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, th, th, d);
+        k.affine(n, d, -1f, 1f, d);                                      // 1 - t^2
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, d, s, d);
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, d, x, d);
+        k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, d, th, d);
     }
 
     /**

@@ -653,6 +653,25 @@ public abstract class SpecificationTests extends ContractTests {
         exactly("selu(NaN, -inf, inf, 1, -200, -1e-30)",
                 new float[] {NAN, -1.7580993f, INF, 1.050701f, -1.7580993f, -1.7580993e-30f},
                 run(Activation.SELU, 0, NAN, -INF, INF, 1, -200, -1e-30f));
+        // PyTorch's x tanh(softplus(x)): -inf times 0 is NaN at -inf, as there
+        exactly("mish(NaN, -inf, inf, 0, -200, 200)", new float[] {NAN, NAN, INF, 0, -0f, 200},
+                run(Activation.MISH, 0, NAN, -INF, INF, 0, -200, 200));
+    }
+
+    /**
+     * Mish's derivative where e^x underflows (0) or e^-x does (1), at the infinities and NaN (NaN, as
+     * PyTorch's), and at 0, tanh(ln 2) = 0.6.
+     */
+    @Test
+    void mishBackwardAtTheEndsIsPyTorchs() {
+        float[] x = {-200, 200, INF, -INF, NAN};
+        Tensor dx = be().zeros(x.length);
+        be().activationBackward(Activation.MISH, 0, t(x, x.length), null, be().full(1f, x.length), dx);
+        exactly("mish backward at (-200, 200, inf, -inf, NaN)", new float[] {0, 1, NAN, NAN, NAN}, dx.toArray());
+        Tensor atZero = be().zeros(1);
+        be().activationBackward(Activation.MISH, 0, t(new float[] {0}, 1), null, be().full(1f, 1), atZero);
+        Expect.close(be().name() + " mish backward at 0", Shape.of(1), new float[] {0.6f}, atZero.toArray(),
+                Tolerances.TRANSCENDENTAL);
     }
 
     /** SELU's derivative: scale alpha at 0 and below, scale above, 0 where e^x underflows, NaN at NaN. */
