@@ -7,7 +7,8 @@ import dendrite.tensor.op.Activation;
  *
  * <p>The backward pass never recomputes the forward one: it reads the forward output y where
  * the derivative is a function of y (ReLU, sigmoid, tanh, softplus) and the input x only where it
- * must (leaky ReLU, both GELUs, SiLU, ELU, SELU, Mish). Transcendentals run in {@code double} and are rounded once.
+ * must (leaky ReLU, both GELUs, SiLU, ELU, SELU, Mish, hard swish). Transcendentals run in
+ * {@code double} and are rounded once.
  *
  * <p>The exact GELU needs the normal distribution function Phi(x) = erfc(-x / sqrt 2) / 2, from
  * {@link Erf}. Phi is taken from the smaller tail, {@code erfc(|x| / sqrt 2) / 2} for x below 0 and
@@ -66,6 +67,8 @@ final class ScalarActivations {
             case SELU -> (float) (SELU_SCALE * (x > 0f ? x : SELU_ALPHA * Math.expm1(x)));
             // y = x tanh(softplus(x)): NaN at -inf (-inf * 0), as PyTorch's
             case MISH -> (float) (x * Math.tanh(softplus(x)));
+            // y = x min(max(x + 3, 0), 6) / 6: NaN at -inf (-inf * 0), as PyTorch's
+            case HARDSWISH -> (float) (x * Math.min(Math.max(x + 3.0, 0.0), 6.0) / 6.0);
         };
     }
 
@@ -121,6 +124,8 @@ final class ScalarActivations {
                 double t = Math.tanh(softplus(x));
                 yield (float) (t + x * (1.0 / (1.0 + Math.exp(-x))) * (1.0 - t * t));
             }
+            // dy/dx = 0 below -3, x / 3 + 1/2 up to 3, 1 above: PyTorch's -1/2 and 3/2 at the kinks; NaN at NaN
+            case HARDSWISH -> x > 3f ? 1f : x < -3f ? 0f : (float) (x / 3.0 + 0.5);
         };
     }
 

@@ -27,7 +27,8 @@ import jdk.incubator.vector.VectorOperators;
  * judges the call hot, and in a long-lived JVM it did not, boxing every vector that crossed the call
  * (an LSTM's training step allocated 2.6 MB in the sigmoid). The GELUs, tanh, softplus, SiLU, the ELUs and
  * Mish run in passes over scratch blocks in classes of their own ({@link VectorGelu}, {@link VectorGeluTanh},
- * {@link VectorTanh}, {@link VectorSoftplus}, {@link VectorSilu}, {@link VectorElu}, {@link VectorMish}).
+ * {@link VectorTanh}, {@link VectorSoftplus}, {@link VectorSilu}, {@link VectorElu}, {@link VectorMish});
+ * hard swish, plain arithmetic, in {@link VectorHardswish}.
  */
 final class VectorActivations {
     private VectorActivations() {
@@ -58,6 +59,7 @@ final class VectorActivations {
             case ELU -> VectorElu.forward(n, 1f, param, x, xOff, out, outOff);
             case SELU -> VectorElu.forward(n, VectorElu.SELU_POS, VectorElu.SELU_NEG, x, xOff, out, outOff);
             case MISH -> VectorMish.forward(n, x, xOff, out, outOff);
+            case HARDSWISH -> VectorHardswish.forward(n, x, xOff, out, outOff);
         }
     }
 
@@ -135,6 +137,7 @@ final class VectorActivations {
             case SELU -> VectorElu.backward(n, VectorElu.SELU_POS, VectorElu.SELU_NEG, in, inOff, dy, dyOff, dx,
                     dxOff);
             case MISH -> VectorMish.backward(n, in, inOff, dy, dyOff, dx, dxOff);
+            case HARDSWISH -> VectorHardswish.backward(n, in, inOff, dy, dyOff, dx, dxOff);
             default -> throw new AssertionError(act);
         }
     }

@@ -548,7 +548,8 @@ public final class VectorKernels extends HeapKernels {
         float[] os = array(out);
         int xo = x.offset();
         int oo = out.offset();
-        boolean heavy = act != Activation.RELU && act != Activation.LEAKY_RELU && act != Activation.IDENTITY;
+        boolean heavy = act != Activation.RELU && act != Activation.LEAKY_RELU && act != Activation.IDENTITY
+                && act != Activation.HARDSWISH;
         int grain = heavy ? GRAIN_HEAVY : GRAIN;
         if (serial(n, grain)) {
             VectorActivations.forward(act, param, n, xs, xo, os, oo);
@@ -559,7 +560,7 @@ public final class VectorKernels extends HeapKernels {
 
     /**
      * {@code dx = dy * act'(x)}. Only the slice the derivative reads is given (x for leaky ReLU, the
-     * GELUs, SiLU, the ELUs and Mish, y for ReLU, sigmoid, tanh and softplus, neither for identity); the
+     * GELUs, SiLU, the ELUs, Mish and hard swish, y for ReLU, sigmoid, tanh and softplus, neither for identity); the
      * other may be null.
      */
     @Override

@@ -16,6 +16,7 @@ import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.GlobalAvgPool2d;
 import dendrite.nn.layers.GroupNorm;
+import dendrite.nn.layers.Hardswish;
 import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LayerNorm;
 import dendrite.nn.layers.LeakyReLU;
@@ -179,6 +180,13 @@ class LayerGradientTest {
     void mish(String backend) {
         check(backend, new Mish(), Shape.of(6), true);
         checkOverWideRange(backend, new Mish(), Shape.of(6));
+    }
+
+    /** Hard swish's slope jumps at -3 and at 3. */
+    @OnEveryBackend
+    void hardswish(String backend) {
+        checkAwayFromKink(backend, new Hardswish(), Shape.of(6));
+        checkOverWideRangeAwayFrom(backend, new Hardswish(), Shape.of(6), -3f, 3f);
     }
 
     @OnEveryBackend

@@ -60,7 +60,14 @@ public enum Activation {
      * where it multiplies -inf by 0, and for the derivative at both infinities, where the limits are 0, 0
      * and 1.
      */
-    MISH;
+    MISH,
+    /**
+     * y = x min(max(x + 3, 0), 6) / 6, the hard swish of MobileNetV3 (PyTorch's {@code Hardswish}), without
+     * transcendentals; dy/dx = 0 below -3, x / 3 + 1/2 from -3 to 3, 1 above: at the kinks PyTorch's, -1/2
+     * at -3 and 3/2 at 3, as its scalar CPU and CUDA kernels give them (its vectorized CPU loop returns 1 at
+     * 3). Its derivative needs x. NaN at -inf (-inf times 0), as PyTorch's; NaN gives NaN both ways.
+     */
+    HARDSWISH;
 
     /**
      * SELU's alpha, PyTorch's constant: with {@link #SELU_SCALE}, the fixed point of mean 0 and variance
@@ -71,15 +78,15 @@ public enum Activation {
     public static final double SELU_SCALE = 1.0507009873554804934193349852946;
 
     /**
-     * Whether the backward pass reads the forward input x: leaky ReLU, both GELUs, SiLU, ELU, SELU and
-     * Mish do; the others read the forward output y (identity reads neither). The front refuses a null tensor that
-     * the derivative needs, so every backend accepts the same arguments.
+     * Whether the backward pass reads the forward input x: leaky ReLU, both GELUs, SiLU, ELU, SELU, Mish
+     * and hard swish do; the others read the forward output y (identity reads neither). The front
+     * refuses a null tensor that the derivative needs, so every backend accepts the same arguments.
      *
      * @return {@code true} when {@link dendrite.tensor.Backend#activationBackward} needs x
      */
     public boolean backwardReadsInput() {
         return this == LEAKY_RELU || this == GELU || this == GELU_TANH || this == SILU || this == ELU
-                || this == SELU || this == MISH;
+                || this == SELU || this == MISH || this == HARDSWISH;
     }
 
     /**

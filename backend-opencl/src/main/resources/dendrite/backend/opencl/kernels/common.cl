@@ -68,6 +68,7 @@ inline float act_forward(int act, float p, float x) {
         float n = mish_num(x, t);
         return x * (n / (n + mish_gap(x, t)));
     }
+    case ACT_HARDSWISH:  return x * nan_min(nan_max(x + 3.0f, 0.0f), 6.0f) / 6.0f;  // NaN at -inf, as PyTorch's
     default:             return x;  // ACT_IDENTITY
     }
 }
@@ -104,6 +105,8 @@ inline float act_backward(int act, float p, float x, float y, float dy) {
         float s = (x >= 0.0f ? 1.0f : t) / (1.0f + t);
         return dy * (n / d + x * s * (gap * (d + n) / (d * d)));
     }
+    case ACT_HARDSWISH:  // the line x / 3 + 1/2 at both kinks, as PyTorch's scalar and CUDA kernels; NaN at NaN
+        return dy * (x > 3.0f ? 1.0f : (x < -3.0f ? 0.0f : x / 3.0f + 0.5f));
     default:             return dy;  // ACT_IDENTITY
     }
 }
