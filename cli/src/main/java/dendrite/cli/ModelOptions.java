@@ -23,10 +23,11 @@ import java.util.Locale;
 final class ModelOptions {
     /**
      * gelu is the exact GELU, PyTorch's default; gelu-tanh its tanh approximation; silu is x sigmoid(x);
-     * elu has PyTorch's default alpha, 1; selu makes the layers before it start LeCun normal.
+     * elu has PyTorch's default alpha, 1; selu makes the layers before it start LeCun normal; mish is
+     * x tanh(softplus(x)); hardswish x relu6(x + 3) / 6.
      */
     static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "gelu", "gelu-tanh", "silu",
-            "softplus", "elu", "selu", "leaky-relu");
+            "softplus", "elu", "selu", "mish", "hardswish", "leaky-relu");
     static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad");
     /** Far beyond any dense layer this command trains well; refuses a typo like 1000000. */
     static final int MAX_UNITS = 65_536;
@@ -141,6 +142,8 @@ final class ModelOptions {
             case "softplus" -> b.softplus();
             case "elu" -> b.elu();
             case "selu" -> b.selu();
+            case "mish" -> b.mish();
+            case "hardswish" -> b.hardswish();
             case "leaky-relu" -> b.leakyRelu();
             default -> throw new AssertionError(activation);
         }

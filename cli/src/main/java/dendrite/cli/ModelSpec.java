@@ -50,7 +50,8 @@ import java.util.function.Consumer;
  *   <li>{@code relu}, {@code tanh}, {@code sigmoid}, {@code gelu} (exact, PyTorch's default),
  *       {@code gelu-tanh} (its tanh approximation), {@code silu} (x sigmoid(x)), {@code softplus},
  *       {@code elu [ALPHA]} (alpha 1 unless given), {@code selu} (the layer before it starts LeCun
- *       normal), {@code leaky-relu}</li>
+ *       normal), {@code mish} (x tanh(softplus(x))), {@code hardswish} (x relu6(x + 3) / 6),
+ *       {@code leaky-relu}</li>
  * </ul>
  * A dense layer of the class count (or the targets) always ends the model.
  */
@@ -66,7 +67,7 @@ final class ModelSpec {
     private static final List<String> LAYERS = List.of("conv", "residual", "maxpool", "avgpool", "gap", "upsample2d",
             "dense", "flatten", "conv1d", "maxpool1d", "avgpool1d", "transpose", "lstm", "gru", "rnn", "embedding",
             "dropout", "dropout2d", "batchnorm", "batchnorm2d", "groupnorm", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
-            "silu", "softplus", "elu", "selu", "leaky-relu");
+            "silu", "softplus", "elu", "selu", "mish", "hardswish", "leaky-relu");
 
     private ModelSpec() {
     }
@@ -167,6 +168,8 @@ final class ModelSpec {
                     yield b -> b.elu(alpha);
                 }
                 case "selu" -> noArguments(w, Sequential.Builder::selu);
+                case "mish" -> noArguments(w, Sequential.Builder::mish);
+                case "hardswish" -> noArguments(w, Sequential.Builder::hardswish);
                 case "leaky-relu" -> noArguments(w, Sequential.Builder::leakyRelu);
                 default -> throw new BadInputException("--model: unknown layer '" + name + "'"
                         + didYouMean(name) + "; known: " + String.join(", ", LAYERS));

@@ -132,7 +132,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-a", "--activation"}, paramLabel = "<name>", defaultValue = "relu",
             description = "relu (default), tanh, sigmoid, gelu (exact, as PyTorch's default), gelu-tanh (its tanh"
                     + " approximation), silu (x sigmoid(x), Keras' swish), softplus, elu (alpha 1), selu (LeCun"
-                    + " normal weights before it), leaky-relu.")
+                    + " normal weights before it), mish (x tanh(softplus(x))), hardswish (x relu6(x + 3) / 6),"
+                    + " leaky-relu.")
     String activation;
 
     @Option(names = "--optimizer", paramLabel = "<name>", defaultValue = "adam",

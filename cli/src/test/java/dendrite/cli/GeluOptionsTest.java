@@ -33,7 +33,7 @@ class GeluOptionsTest {
 
     @Test
     void anUnknownActivationListsBothGelus() {
-        BadInputException e = assertThrows(BadInputException.class, () -> ModelOptions.checkActivation("mish"));
+        BadInputException e = assertThrows(BadInputException.class, () -> ModelOptions.checkActivation("swiglu"));
         assertTrue(e.getMessage().contains("gelu, gelu-tanh"), e.getMessage());
     }
 

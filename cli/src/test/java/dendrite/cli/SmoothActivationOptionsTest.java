@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dendrite.nn.Sequential;
+import dendrite.nn.layers.Hardswish;
+import dendrite.nn.layers.Mish;
 import dendrite.nn.layers.SiLU;
 import dendrite.nn.layers.Softplus;
 import dendrite.tensor.Backend;
@@ -12,9 +14,10 @@ import dendrite.tensor.Backends;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code --activation silu}, {@code softplus}, {@code elu} and {@code selu}, and the {@code silu},
- * {@code softplus}, {@code elu [ALPHA]} and {@code selu} layers of {@code --model}, add PyTorch's
- * {@code nn.SiLU()}, {@code nn.Softplus()}, {@code nn.ELU(alpha)} and {@code nn.SELU()}.
+ * {@code --activation silu}, {@code softplus}, {@code elu}, {@code selu}, {@code mish} and
+ * {@code hardswish}, and the layers of those names in {@code --model} ({@code elu [ALPHA]}), add
+ * PyTorch's {@code nn.SiLU()}, {@code nn.Softplus()}, {@code nn.ELU(alpha)}, {@code nn.SELU()},
+ * {@code nn.Mish()} and {@code nn.Hardswish()}.
  */
 class SmoothActivationOptionsTest {
     private static final Backend BE = Backends.get("scalar");
@@ -59,6 +62,22 @@ class SmoothActivationOptionsTest {
         Sequential spec = ModelOptions.build(new int[] {3}, ModelSpec.parse("dense 4, selu"), 2, BE, 1);
         assertEquals("selu", spec.layer(1).type());
         assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, selu 2"));
+    }
+
+    @Test
+    void activationMishAndTheModelSpecsMishAddMishes() {
+        Sequential m = ModelOptions.build(new int[] {2}, new int[] {4}, "mish", 2, BE, 1);
+        assertTrue(m.layer(1) instanceof Mish, m.layer(1).toString());
+        Sequential spec = ModelOptions.build(new int[] {3}, ModelSpec.parse("dense 4, mish"), 2, BE, 1);
+        assertEquals("mish", spec.layer(1).type());
+    }
+
+    @Test
+    void activationHardswishAndTheModelSpecsHardswishAddHardSwishes() {
+        Sequential m = ModelOptions.build(new int[] {2}, new int[] {4}, "HardSwish", 2, BE, 1);
+        assertTrue(m.layer(1) instanceof Hardswish, m.layer(1).toString());
+        Sequential spec = ModelOptions.build(new int[] {3}, ModelSpec.parse("dense 4, hardswish"), 2, BE, 1);
+        assertEquals("hardswish", spec.layer(1).type());
     }
 
     @Test

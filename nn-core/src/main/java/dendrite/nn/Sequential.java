@@ -18,6 +18,7 @@ import dendrite.nn.layers.ELU;
 import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GlobalAvgPool2d;
 import dendrite.nn.layers.GroupNorm;
+import dendrite.nn.layers.Hardswish;
 import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LayerRegistry;
@@ -25,6 +26,7 @@ import dendrite.nn.layers.LayerShapeException;
 import dendrite.nn.layers.LeakyReLU;
 import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
+import dendrite.nn.layers.Mish;
 import dendrite.nn.layers.Parameter;
 import dendrite.nn.layers.ReLU;
 import dendrite.nn.layers.SELU;
@@ -889,6 +891,24 @@ public final class Sequential {
         }
 
         /**
+         * A Mish, {@code x tanh(softplus(x))}: PyTorch's {@code nn.Mish()}.
+         *
+         * @return this builder
+         */
+        public Builder mish() {
+            return add(new Mish());
+        }
+
+        /**
+         * A hard swish, {@code x min(max(x + 3, 0), 6) / 6}: PyTorch's {@code nn.Hardswish()}.
+         *
+         * @return this builder
+         */
+        public Builder hardswish() {
+            return add(new Hardswish());
+        }
+
+        /**
          * A softmax along the last axis: PyTorch's {@code nn.Softmax(dim=-1)}.
          *
          * @return this builder
@@ -1247,7 +1267,7 @@ public final class Sequential {
          * The activation layer for {@code act} ({@link Activation#IDENTITY} adds nothing).
          *
          * @param act the activation: identity, ReLU, leaky ReLU (slope 0.01), sigmoid, tanh, GELU (exact or
-         *            tanh), softplus, SiLU, ELU (alpha 1) or SELU
+         *            tanh), softplus, SiLU, ELU (alpha 1), SELU, Mish or hard swish
          * @return this builder
          * @throws IllegalArgumentException for an activation that has no layer
          */
@@ -1264,6 +1284,8 @@ public final class Sequential {
                 case SOFTPLUS -> softplus();
                 case ELU -> elu();
                 case SELU -> selu();
+                case MISH -> mish();
+                case HARDSWISH -> hardswish();
                 default -> throw new IllegalArgumentException("no activation layer for " + act.label());
             };
         }

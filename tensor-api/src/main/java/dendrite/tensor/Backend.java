@@ -843,7 +843,7 @@ public final class Backend implements AutoCloseable {
      * {@code dx = dy * act'(x)} elementwise, where {@code y = act(x)} is the forward output. Each
      * activation reads whichever of x and y it needs ({@link Activation#backwardReadsInput()},
      * {@link Activation#backwardReadsOutput()}): ReLU, sigmoid, tanh, softplus only y; leaky ReLU,
-     * both GELUs, SiLU, ELU and SELU only x. The one not needed may be {@code null}. dx may be dy.
+     * both GELUs, SiLU, ELU, SELU, Mish and hard swish only x. The one not needed may be {@code null}. dx may be dy.
      *
      * @param act the forward pass's activation
      * @param param the forward pass's activation parameter

@@ -7,7 +7,8 @@ import dendrite.tensor.op.Activation;
  *
  * <p>The backward pass never recomputes the forward one: it reads the forward output y where
  * the derivative is a function of y (ReLU, sigmoid, tanh, softplus) and the input x only where it
- * must (leaky ReLU, both GELUs, SiLU, ELU, SELU). Transcendentals run in {@code double} and are rounded once.
+ * must (leaky ReLU, both GELUs, SiLU, ELU, SELU, Mish, hard swish). Transcendentals run in
+ * {@code double} and are rounded once.
  *
  * <p>The exact GELU needs the normal distribution function Phi(x) = erfc(-x / sqrt 2) / 2, from
  * {@link Erf}. Phi is taken from the smaller tail, {@code erfc(|x| / sqrt 2) / 2} for x below 0 and
@@ -57,13 +58,17 @@ final class ScalarActivations {
             }
             // y = ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|): e^-|x| <= 1 never overflows, and
             // log1p keeps the precision of the small term for large |x|
-            case SOFTPLUS -> (float) (Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs((double) x))));
+            case SOFTPLUS -> (float) softplus(x);
             // y = x / (1 + e^-x), PyTorch's form (NaN at -inf, where it is -inf / inf)
             case SILU -> (float) (x / (1.0 + Math.exp(-x)));
             // y = x if x > 0 else param (e^x - 1), e^x - 1 by expm1, exact near 0 where a subtraction cancels
             case ELU -> x > 0f ? x : (float) (param * Math.expm1(x));
             // y = scale (x if x > 0 else alpha (e^x - 1)), PyTorch's constants
             case SELU -> (float) (SELU_SCALE * (x > 0f ? x : SELU_ALPHA * Math.expm1(x)));
+            // y = x tanh(softplus(x)): NaN at -inf (-inf * 0), as PyTorch's
+            case MISH -> (float) (x * Math.tanh(softplus(x)));
+            // y = x min(max(x + 3, 0), 6) / 6: NaN at -inf (-inf * 0), as PyTorch's
+            case HARDSWISH -> (float) (x * Math.min(Math.max(x + 3.0, 0.0), 6.0) / 6.0);
         };
     }
 
@@ -114,7 +119,19 @@ final class ScalarActivations {
             case ELU -> x > 0f ? 1f : (float) (param * Math.exp(x));
             // dy/dx = scale if x > 0 else scale alpha e^x: scale alpha at 0, as PyTorch's
             case SELU -> (float) (x > 0f ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * Math.exp(x));
+            // dy/dx = t + x sigmoid(x) (1 - t^2), t = tanh(softplus(x)): PyTorch's form, NaN at the infinities
+            case MISH -> {
+                double t = Math.tanh(softplus(x));
+                yield (float) (t + x * (1.0 / (1.0 + Math.exp(-x))) * (1.0 - t * t));
+            }
+            // dy/dx = 0 below -3, x / 3 + 1/2 up to 3, 1 above: PyTorch's -1/2 and 3/2 at the kinks; NaN at NaN
+            case HARDSWISH -> x > 3f ? 1f : x < -3f ? 0f : (float) (x / 3.0 + 0.5);
         };
+    }
+
+    /** ln(1 + e^x) as max(x, 0) + ln(1 + e^-|x|), which neither overflows nor loses the small term. */
+    private static double softplus(double x) {
+        return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
     }
 
     /**

@@ -38,6 +38,8 @@ class ScalarActivationsTest {
         Expect.values(forward(Activation.SOFTPLUS, 0f, 0), 1e-7f, 0.6931472f);
         // elu(ln 1/2) = alpha (1/2 - 1)
         Expect.values(forward(Activation.ELU, 2f, (float) Math.log(0.5), 3), 1e-7f, -1f, 3);
+        // hardswish: 0 to -3, x (x + 3) / 6 up to 3, x above
+        Expect.values(forward(Activation.HARDSWISH, 0f, -5, -1, 1, 5), 0f, 0, -1f / 3, 2f / 3, 5);
     }
 
     @Test
@@ -67,8 +69,8 @@ class ScalarActivationsTest {
         }
     }
 
-    /** Points away from 0, where ReLU and leaky ReLU have their kink. */
-    private static final float[] POINTS = {-3f, -1.3f, -0.4f, -0.05f, 0.07f, 0.6f, 1.7f, 2.9f};
+    /** Points away from the kinks: ReLU's and leaky ReLU's at 0, hard swish's at -3 and 3. */
+    private static final float[] POINTS = {-3.2f, -1.3f, -0.4f, -0.05f, 0.07f, 0.6f, 1.7f, 2.9f};
 
     @ParameterizedTest
     @EnumSource(Activation.class)

@@ -12,10 +12,10 @@ import jdk.incubator.vector.VectorOperators;
  * Activation functions and their derivatives over ranges of a {@code float[]}, a vector at a
  * time with a masked tail. The formulas are the scalar backend's ({@code ScalarActivations}).
  * sigmoid, tanh ({@link VectorTanh}), softplus ({@link VectorSoftplus}), SiLU ({@link VectorSilu}),
- * ELU and SELU ({@link VectorElu}) and both GELUs use {@link VectorMath}'s exp, with a scalar tail that gives
- * the same bits, so their results do not depend on when the JIT compiles them (the Vector API's
- * {@code TANH}, {@code LOG1P} and {@code EXPM1}, which C2 compiles to SVML and the interpreter to
- * {@code Math} calls, did).
+ * ELU and SELU ({@link VectorElu}), Mish ({@link VectorMish}) and both GELUs use {@link VectorMath}'s
+ * exp, with a scalar tail that gives the same bits, so their results do not depend on when the JIT
+ * compiles them (the Vector API's {@code TANH}, {@code LOG1P} and {@code EXPM1}, which C2 compiles to
+ * SVML and the interpreter to {@code Math} calls, did).
  *
  * <p>Each activation has its own small method: a switch inside a loop would make C2 merge vectors
  * of different cases and box them, and one method holding every loop was too big for C1 ("out of
@@ -25,9 +25,10 @@ import jdk.incubator.vector.VectorOperators;
  * <p>Inside those methods the arithmetic is written in the loop, not in helpers taking a vector
  * ({@code relu(v)}, {@code sigmoidGrad(y)}): C2 compiles such a helper into its caller only where it
  * judges the call hot, and in a long-lived JVM it did not, boxing every vector that crossed the call
- * (an LSTM's training step allocated 2.6 MB in the sigmoid). The GELUs, tanh, softplus, SiLU and the ELUs
- * run in passes over scratch blocks in classes of their own ({@link VectorGelu}, {@link VectorGeluTanh},
- * {@link VectorTanh}, {@link VectorSoftplus}, {@link VectorSilu}, {@link VectorElu}).
+ * (an LSTM's training step allocated 2.6 MB in the sigmoid). The GELUs, tanh, softplus, SiLU, the ELUs and
+ * Mish run in passes over scratch blocks in classes of their own ({@link VectorGelu}, {@link VectorGeluTanh},
+ * {@link VectorTanh}, {@link VectorSoftplus}, {@link VectorSilu}, {@link VectorElu}, {@link VectorMish});
+ * hard swish, plain arithmetic, in {@link VectorHardswish}.
  */
 final class VectorActivations {
     private VectorActivations() {
@@ -57,6 +58,8 @@ final class VectorActivations {
             case SILU -> VectorSilu.forward(n, x, xOff, out, outOff);
             case ELU -> VectorElu.forward(n, 1f, param, x, xOff, out, outOff);
             case SELU -> VectorElu.forward(n, VectorElu.SELU_POS, VectorElu.SELU_NEG, x, xOff, out, outOff);
+            case MISH -> VectorMish.forward(n, x, xOff, out, outOff);
+            case HARDSWISH -> VectorHardswish.forward(n, x, xOff, out, outOff);
         }
     }
 
@@ -133,6 +136,8 @@ final class VectorActivations {
             case ELU -> VectorElu.backward(n, 1f, param, in, inOff, dy, dyOff, dx, dxOff);
             case SELU -> VectorElu.backward(n, VectorElu.SELU_POS, VectorElu.SELU_NEG, in, inOff, dy, dyOff, dx,
                     dxOff);
+            case MISH -> VectorMish.backward(n, in, inOff, dy, dyOff, dx, dxOff);
+            case HARDSWISH -> VectorHardswish.backward(n, in, inOff, dy, dyOff, dx, dxOff);
             default -> throw new AssertionError(act);
         }
     }

@@ -548,7 +548,8 @@ public final class VectorKernels extends HeapKernels {
         float[] os = array(out);
         int xo = x.offset();
         int oo = out.offset();
-        boolean heavy = act != Activation.RELU && act != Activation.LEAKY_RELU && act != Activation.IDENTITY;
+        boolean heavy = act != Activation.RELU && act != Activation.LEAKY_RELU && act != Activation.IDENTITY
+                && act != Activation.HARDSWISH;
         int grain = heavy ? GRAIN_HEAVY : GRAIN;
         if (serial(n, grain)) {
             VectorActivations.forward(act, param, n, xs, xo, os, oo);
@@ -558,9 +559,9 @@ public final class VectorKernels extends HeapKernels {
     }
 
     /**
-     * {@code dx = dy * act'(x)}. Only the slice the derivative reads is given (x for leaky ReLU,
-     * the GELUs, SiLU and the ELUs, y for ReLU, sigmoid, tanh and softplus, neither for identity); the other may
-     * be null.
+     * {@code dx = dy * act'(x)}. Only the slice the derivative reads is given (x for leaky ReLU, the
+     * GELUs, SiLU, the ELUs, Mish and hard swish, y for ReLU, sigmoid, tanh and softplus, neither for identity); the
+     * other may be null.
      */
     @Override
     public void activationBackward(Activation act, float param, int n, Slice x, Slice y, Slice dy, Slice dx) {
@@ -572,9 +573,10 @@ public final class VectorKernels extends HeapKernels {
         float[] dxs = array(dx);
         int dyo = dy.offset();
         int dxo = dx.offset();
-        int grain = act == Activation.GELU || act == Activation.GELU_TANH || act == Activation.SOFTPLUS
-                || act == Activation.SILU || act == Activation.ELU || act == Activation.SELU ? GRAIN_HEAVY
-                : GRAIN;
+        int grain = switch (act) {
+            case GELU, GELU_TANH, SOFTPLUS, SILU, ELU, SELU, MISH -> GRAIN_HEAVY;   // an exp or erfc each
+            default -> GRAIN;
+        };
         if (serial(n, grain)) {
             VectorActivations.backward(act, param, n, xs, xo, ys, yo, dys, dyo, dxs, dxo);
         } else {

@@ -32,7 +32,8 @@
  *       {@code VectorActivations}, {@code VectorOptimizers}: the other kernels, each a vector loop with a masked tail;
  *       {@code VectorMath}: exp from basic arithmetic, the same bits interpreted and compiled, and
  *       {@code VectorGelu}, {@code VectorGeluTanh}, {@code VectorTanh}, {@code VectorSoftplus},
- *       {@code VectorSilu}, {@code VectorElu}: activations built on it;
+ *       {@code VectorSilu}, {@code VectorElu}, {@code VectorMish}: activations built on it ({@code VectorHardswish},
+ *       plain arithmetic, beside them);
  *       {@code VectorLog}: the LOG op, likewise; {@code ScratchBlocks}: their per-thread scratch;
  *       {@code RangeJobs}: the reusable per-thread jobs that split element-wise, optimizer and
  *       random work into ranges;</li>

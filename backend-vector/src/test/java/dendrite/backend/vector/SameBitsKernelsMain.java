@@ -9,10 +9,10 @@ import java.util.SplittableRandom;
 
 /**
  * Prints, as raw float bits, what the vector backend's exp-based kernels (exp, softmax, log-softmax,
- * sigmoid, both GELUs, tanh, softplus, SiLU, ELU, SELU and their derivatives, and log) give on a fixed input:
- * {@link SameBitsTest} runs it in an interpreter-only JVM ({@code -Xint}, where the Vector API's
- * Java fallback computes everything) and compares with its own results after C2 has compiled the
- * kernels.
+ * sigmoid, both GELUs, tanh, softplus, SiLU, ELU, SELU, Mish and their derivatives, and log; and hard
+ * swish's plain arithmetic) give on a fixed input: {@link SameBitsTest} runs it in an interpreter-only
+ * JVM ({@code -Xint}, where the Vector API's Java fallback computes everything) and compares with its
+ * own results after C2 has compiled the kernels.
  */
 public final class SameBitsKernelsMain {
     /** Rows and columns of the input: 37 columns leave a tail after two 16-lane vectors. */
@@ -41,7 +41,7 @@ public final class SameBitsKernelsMain {
         Tensor x = be.tensor(input(), ROWS, COLS);
         Tensor out = be.zeros(ROWS, COLS);
         Tensor small = be.tensor(scaled(input(), 0.125f), ROWS, COLS);
-        String[] lines = new String[21];
+        String[] lines = new String[25];
         be.unary(UnaryOp.EXP, x, out);
         lines[0] = line("exp", out);
         be.softmax(x, out);
@@ -98,6 +98,14 @@ public final class SameBitsKernelsMain {
             be.activationBackward(Activation.SELU, 0f, mild, null, x, out);
             lines[20] = line("seluBackward", out);
         }
+        be.activation(Activation.MISH, 0f, x, out);
+        lines[21] = line("mish", out);
+        be.activationBackward(Activation.MISH, 0f, x, null, x, out);
+        lines[22] = line("mishBackward", out);
+        be.activation(Activation.HARDSWISH, 0f, small, out);
+        lines[23] = line("hardswish", out);
+        be.activationBackward(Activation.HARDSWISH, 0f, small, null, x, out);
+        lines[24] = line("hardswishBackward", out);
         return lines;
     }
 

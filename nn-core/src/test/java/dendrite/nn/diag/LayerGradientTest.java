@@ -16,11 +16,13 @@ import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.GlobalAvgPool2d;
 import dendrite.nn.layers.GroupNorm;
+import dendrite.nn.layers.Hardswish;
 import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LayerNorm;
 import dendrite.nn.layers.LeakyReLU;
 import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
+import dendrite.nn.layers.Mish;
 import dendrite.nn.layers.ReLU;
 import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.SELU;
@@ -172,6 +174,19 @@ class LayerGradientTest {
     void selu(String backend) {
         checkAwayFromKink(backend, new SELU(), Shape.of(6));
         checkOverWideRangeAwayFrom(backend, new SELU(), Shape.of(6), 0f);
+    }
+
+    @OnEveryBackend
+    void mish(String backend) {
+        check(backend, new Mish(), Shape.of(6), true);
+        checkOverWideRange(backend, new Mish(), Shape.of(6));
+    }
+
+    /** Hard swish's slope jumps at -3 and at 3. */
+    @OnEveryBackend
+    void hardswish(String backend) {
+        checkAwayFromKink(backend, new Hardswish(), Shape.of(6));
+        checkOverWideRangeAwayFrom(backend, new Hardswish(), Shape.of(6), -3f, 3f);
     }
 
     @OnEveryBackend

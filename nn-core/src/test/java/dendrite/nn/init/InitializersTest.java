@@ -61,6 +61,8 @@ class InitializersTest {
         assertThrows(IllegalArgumentException.class, () -> Initializers.byName("glorious"));
         assertEquals("he_uniform", Initializers.defaultFor("relu").name());
         assertEquals("xavier_uniform", Initializers.defaultFor("tanh").name());
+        assertEquals("he_uniform", Initializers.defaultFor("mish").name());
+        assertEquals("he_uniform", Initializers.defaultFor("hardswish").name());
     }
 
     /** A layer before a SELU starts LeCun normal, which SELU's self-normalization assumes; before a ReLU, He. */

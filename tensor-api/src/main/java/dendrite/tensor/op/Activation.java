@@ -53,7 +53,21 @@ public enum Activation {
      * scale alpha e^x (scale alpha at 0, as PyTorch's). {@link #ELU} scaled, computed as it is; param
      * is ignored.
      */
-    SELU;
+    SELU,
+    /**
+     * y = x tanh(softplus(x)), Misra's (2019) Mish (PyTorch's {@code Mish}); dy/dx = t + x sigmoid(x)
+     * (1 - t^2) with t = tanh(softplus(x)), PyTorch's form, which needs x. As PyTorch's: NaN at -inf,
+     * where it multiplies -inf by 0, and for the derivative at both infinities, where the limits are 0, 0
+     * and 1.
+     */
+    MISH,
+    /**
+     * y = x min(max(x + 3, 0), 6) / 6, the hard swish of MobileNetV3 (PyTorch's {@code Hardswish}), without
+     * transcendentals; dy/dx = 0 below -3, x / 3 + 1/2 from -3 to 3, 1 above: at the kinks PyTorch's, -1/2
+     * at -3 and 3/2 at 3, as its scalar CPU and CUDA kernels give them (its vectorized CPU loop returns 1 at
+     * 3). Its derivative needs x. NaN at -inf (-inf times 0), as PyTorch's; NaN gives NaN both ways.
+     */
+    HARDSWISH;
 
     /**
      * SELU's alpha, PyTorch's constant: with {@link #SELU_SCALE}, the fixed point of mean 0 and variance
@@ -64,15 +78,15 @@ public enum Activation {
     public static final double SELU_SCALE = 1.0507009873554804934193349852946;
 
     /**
-     * Whether the backward pass reads the forward input x: leaky ReLU, both GELUs, SiLU, ELU and SELU do;
-     * the others read the forward output y (identity reads neither). The front refuses a null tensor that
-     * the derivative needs, so every backend accepts the same arguments.
+     * Whether the backward pass reads the forward input x: leaky ReLU, both GELUs, SiLU, ELU, SELU, Mish
+     * and hard swish do; the others read the forward output y (identity reads neither). The front
+     * refuses a null tensor that the derivative needs, so every backend accepts the same arguments.
      *
      * @return {@code true} when {@link dendrite.tensor.Backend#activationBackward} needs x
      */
     public boolean backwardReadsInput() {
         return this == LEAKY_RELU || this == GELU || this == GELU_TANH || this == SILU || this == ELU
-                || this == SELU;
+                || this == SELU || this == MISH || this == HARDSWISH;
     }
 
     /**

@@ -296,6 +296,8 @@ final class Composites {
                 case ELU -> eluDerivative(k, t, n, x, d, 1f, param);
                 case SELU -> eluDerivative(k, t, n, x, d, (float) Activation.SELU_SCALE,
                         (float) (Activation.SELU_SCALE * Activation.SELU_ALPHA));
+                case MISH -> mishDerivative(k, t, n, x, d);
+                case HARDSWISH -> hardswishDerivative(k, t, n, x, d);
                 default -> throw new AssertionError(act);
             }
             k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, dy, d, dx);
@@ -318,6 +320,47 @@ final class Composites {
         k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, d, r, d);                 // (1 - m) neg e^min(x, 0)
         k.affine(n, m, pos, 0f, r);
         k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, d, r, d);
+    }
+
+    /**
+     * {@code 0} below -3, {@code x / 3 + 1/2} up to 3, {@code 1} above, without a select:
+     * {@code (1 - below - above) (c / 3 + 1/2) + above} with {@code below = max(sign(-3 - x), 0)},
+     * {@code above = max(sign(x - 3), 0)} and {@code c} x clamped to [-3, 3], so that the part a side
+     * leaves out is finite (at -inf too). At the kinks both masks are 0: -1/2 at -3 and 3/2 at 3,
+     * PyTorch's. NaN stays NaN through the signs.
+     */
+    private static void hardswishDerivative(Kernels k, Temps t, int n, Slice x, Slice d) {
+        Slice below = t.of(n);
+        Slice above = t.of(n);
+        k.affine(n, x, -1f, -3f, below);
+        k.unary(UnaryOp.SIGN, n, below, below);
+        k.binary(BinaryOp.MAX, Broadcast.SCALAR, 1, n, below, t.scalar(0f), below);   // 1 where x < -3, else 0
+        k.affine(n, x, 1f, -3f, above);
+        k.unary(UnaryOp.SIGN, n, above, above);
+        k.binary(BinaryOp.MAX, Broadcast.SCALAR, 1, n, above, t.scalar(0f), above);   // 1 where x > 3, else 0
+        k.clamp(n, x, -3f, 3f, d);
+        k.affine(n, d, 1f / 3, 0.5f, d);
+        k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, below, above, below);
+        k.affine(n, below, -1f, 1f, below);                                          // 1 in [-3, 3], else 0
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, d, below, d);
+        k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, d, above, d);
+    }
+
+    /**
+     * {@code t + x s (1 - t^2)} with {@code t = tanh(softplus(x))} and {@code s = sigmoid(x)}, PyTorch's form,
+     * from the backend's own softplus, tanh and sigmoid (activations are primitives).
+     */
+    private static void mishDerivative(Kernels k, Temps t, int n, Slice x, Slice d) {
+        Slice th = t.of(n);
+        Slice s = t.of(n);
+        k.activation(Activation.SOFTPLUS, 0f, n, x, th);
+        k.activation(Activation.TANH, 0f, n, th, th);                    // t = tanh(softplus(x))
+        k.activation(Activation.SIGMOID, 0f, n, x, s);
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, th, th, d);
+        k.affine(n, d, -1f, 1f, d);                                      // 1 - t^2
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, d, s, d);
+        k.binary(BinaryOp.MUL, Broadcast.SAME, 1, n, d, x, d);
+        k.binary(BinaryOp.ADD, Broadcast.SAME, 1, n, d, th, d);
     }
 
     /**

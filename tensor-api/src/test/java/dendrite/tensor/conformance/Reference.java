@@ -71,6 +71,8 @@ final class Reference {
             case SILU -> x * (1 / (1 + Math.exp(-x)));
             case ELU -> x > 0 ? x : param * Math.expm1(x);
             case SELU -> 1.0507009873554804934 * (x > 0 ? x : 1.6732632423543772848 * Math.expm1(x));
+            case MISH -> x * Math.tanh(x > 30 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
+            case HARDSWISH -> x * Math.min(Math.max(x + 3, 0), 6) / 6;
         };
     }
 

@@ -653,6 +653,44 @@ public abstract class SpecificationTests extends ContractTests {
         exactly("selu(NaN, -inf, inf, 1, -200, -1e-30)",
                 new float[] {NAN, -1.7580993f, INF, 1.050701f, -1.7580993f, -1.7580993e-30f},
                 run(Activation.SELU, 0, NAN, -INF, INF, 1, -200, -1e-30f));
+        // PyTorch's x tanh(softplus(x)): -inf times 0 is NaN at -inf, as there
+        exactly("mish(NaN, -inf, inf, 0, -200, 200)", new float[] {NAN, NAN, INF, 0, -0f, 200},
+                run(Activation.MISH, 0, NAN, -INF, INF, 0, -200, 200));
+        // PyTorch's x min(max(x + 3, 0), 6) / 6: -inf times 0 is NaN at -inf, as there
+        exactly("hardswish(NaN, -inf, inf, -3, 3, -4, 4, 1.5)", new float[] {NAN, NAN, INF, -0f, 3, -0f, 4, 1.125f},
+                run(Activation.HARDSWISH, 0, NAN, -INF, INF, -3, 3, -4, 4, 1.5f));
+    }
+
+    /**
+     * Hard swish's derivative at its kinks as PyTorch's scalar CPU and CUDA kernels give it, -1/2 at -3 and
+     * 3/2 at 3 (the line x / 3 + 1/2 up to both), 0 below -3 and 1 above 3, at the infinities too; NaN at
+     * NaN (PyTorch's vector loop; its scalar loop returns 1).
+     */
+    @Test
+    void hardswishBackwardAtTheKinksIsPyTorchs() {
+        float below = Math.nextDown(-3f);
+        float above = Math.nextUp(3f);
+        float[] x = {-3, 3, below, above, -INF, INF, 0, 1.5f, NAN};
+        Tensor dx = be().zeros(x.length);
+        be().activationBackward(Activation.HARDSWISH, 0, t(x, x.length), null, be().full(1f, x.length), dx);
+        exactly("hardswish backward at (-3, 3, below -3, above 3, -inf, inf, 0, 1.5, NaN)",
+                new float[] {-0.5f, 1.5f, 0, 1, 0, 1, 0.5f, 1, NAN}, dx.toArray());
+    }
+
+    /**
+     * Mish's derivative where e^x underflows (0) or e^-x does (1), at the infinities and NaN (NaN, as
+     * PyTorch's), and at 0, tanh(ln 2) = 0.6.
+     */
+    @Test
+    void mishBackwardAtTheEndsIsPyTorchs() {
+        float[] x = {-200, 200, INF, -INF, NAN};
+        Tensor dx = be().zeros(x.length);
+        be().activationBackward(Activation.MISH, 0, t(x, x.length), null, be().full(1f, x.length), dx);
+        exactly("mish backward at (-200, 200, inf, -inf, NaN)", new float[] {0, 1, NAN, NAN, NAN}, dx.toArray());
+        Tensor atZero = be().zeros(1);
+        be().activationBackward(Activation.MISH, 0, t(new float[] {0}, 1), null, be().full(1f, 1), atZero);
+        Expect.close(be().name() + " mish backward at 0", Shape.of(1), new float[] {0.6f}, atZero.toArray(),
+                Tolerances.TRANSCENDENTAL);
     }
 
     /** SELU's derivative: scale alpha at 0 and below, scale above, 0 where e^x underflows, NaN at NaN. */

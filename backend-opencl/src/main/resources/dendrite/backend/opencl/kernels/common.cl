@@ -45,6 +45,12 @@ inline float normal_cdf(float x) {
 // 1 + tanh u would cancel (at x = -5 the tanh form loses 4 of float's 7 digits).
 inline float gelu_u(float x) { return GELU_K * (x + GELU_A * x * x * x); }
 
+// Mish's tanh(softplus(x)) = n / d without tanh or log: with t = e^-|x| (never overflowing), n = 1 + 2t
+// and d = n + 2t^2 for x >= 0, n = t (t + 2) and d = n + 2 below. d - n is then the 2t^2 or 2 just added,
+// so 1 - (n/d)^2 = (d - n)(d + n) / d^2 is free of cancellation where n/d nears 1.
+inline float mish_gap(float x, float t) { return x >= 0.0f ? 2.0f * t * t : 2.0f; }
+inline float mish_num(float x, float t) { return x >= 0.0f ? 1.0f + 2.0f * t : t * (t + 2.0f); }
+
 inline float act_forward(int act, float p, float x) {
     switch (act) {
     case ACT_RELU:       return x > 0.0f ? x : (isnan(x) ? x : 0.0f);
@@ -57,6 +63,12 @@ inline float act_forward(int act, float p, float x) {
     case ACT_SILU:       return x / (1.0f + exp(-x));  // PyTorch's form: NaN at -inf (-inf / inf)
     case ACT_ELU:        return x > 0.0f ? x : p * expm1(x);  // expm1: no cancellation near 0
     case ACT_SELU:       return x > 0.0f ? SELU_POS * x : SELU_NEG * expm1(x);
+    case ACT_MISH: {     // NaN at -inf (-inf * 0), as PyTorch's
+        float t = exp(-fabs(x));
+        float n = mish_num(x, t);
+        return x * (n / (n + mish_gap(x, t)));
+    }
+    case ACT_HARDSWISH:  return x * nan_min(nan_max(x + 3.0f, 0.0f), 6.0f) / 6.0f;  // NaN at -inf, as PyTorch's
     default:             return x;  // ACT_IDENTITY
     }
 }
@@ -85,6 +97,16 @@ inline float act_backward(int act, float p, float x, float y, float dy) {
     }
     case ACT_ELU:        return dy * (x > 0.0f ? 1.0f : p * exp(x));  // p at 0, as PyTorch's; NaN at NaN
     case ACT_SELU:       return dy * (x > 0.0f ? SELU_POS : SELU_NEG * exp(x));
+    case ACT_MISH: {     // q + x sigmoid(x) (1 - q^2), q = n / d: PyTorch's form, NaN at the infinities
+        float t = exp(-fabs(x));
+        float gap = mish_gap(x, t);
+        float n = mish_num(x, t);
+        float d = n + gap;
+        float s = (x >= 0.0f ? 1.0f : t) / (1.0f + t);
+        return dy * (n / d + x * s * (gap * (d + n) / (d * d)));
+    }
+    case ACT_HARDSWISH:  // the line x / 3 + 1/2 at both kinks, as PyTorch's scalar and CUDA kernels; NaN at NaN
+        return dy * (x > 3.0f ? 1.0f : (x < -3.0f ? 0.0f : x / 3.0f + 0.5f));
     default:             return dy;  // ACT_IDENTITY
     }
 }
