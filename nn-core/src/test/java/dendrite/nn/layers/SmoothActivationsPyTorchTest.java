@@ -210,53 +210,40 @@ class SmoothActivationsPyTorchTest {
     /** A Mish round-trips like the others, and the dense layer before it starts He uniform, as before a ReLU. */
     @Test
     void aMishIsSavedAndLoadedAfterAHeUniformLayer() throws Exception {
-        Backend be = EveryBackend.get("scalar");
-        Sequential m = Sequential.builder(3).dense(4).mish().dense(4).activation(Activation.MISH).dense(2)
-                .build(be, 7);
-        assertEquals("mish", m.layer(1).type());
-        assertEquals("Mish()", m.layer(1).toString());
-        assertEquals(Activation.MISH, ((Mish) m.layer(3)).activation());
-        assertEquals("he_uniform", m.layer(0).config().get("weight_init"));
-        Path f = dir.resolve("mish.safetensors");
-        ModelFile.save(m, f);
-        Sequential loaded = ModelFile.load(f, be);
-        assertEquals("mish", loaded.layer(3).type());
-        float[] x = {0.1f, -0.4f, 2f, -3f, 0.5f, -1f};
-        assertArrayEquals(m.predict(x, 2), loaded.predict(x, 2));
+        assertRoundTrip(Sequential.Builder::mish, Activation.MISH, "mish", "Mish()", "he_uniform");
     }
 
     /** A hard swish round-trips like the others, and the dense layer before it starts He uniform. */
     @Test
     void aHardswishIsSavedAndLoadedAfterAHeUniformLayer() throws Exception {
-        Backend be = EveryBackend.get("scalar");
-        Sequential m = Sequential.builder(3).dense(4).hardswish().dense(4).activation(Activation.HARDSWISH)
-                .dense(2).build(be, 7);
-        assertEquals("hardswish", m.layer(1).type());
-        assertEquals("Hardswish()", m.layer(1).toString());
-        assertEquals(Activation.HARDSWISH, ((Hardswish) m.layer(3)).activation());
-        assertEquals("he_uniform", m.layer(0).config().get("weight_init"));
-        Path f = dir.resolve("hardswish.safetensors");
-        ModelFile.save(m, f);
-        Sequential loaded = ModelFile.load(f, be);
-        assertEquals("hardswish", loaded.layer(3).type());
-        float[] x = {0.1f, -0.4f, 2f, -3f, 0.5f, -1f};
-        assertArrayEquals(m.predict(x, 2), loaded.predict(x, 2));
+        assertRoundTrip(Sequential.Builder::hardswish, Activation.HARDSWISH, "hardswish", "Hardswish()",
+                "he_uniform");
     }
 
     /** A SELU round-trips like the others, and the dense layer before it starts LeCun normal. */
     @Test
     void aSeluIsSavedAndLoadedAfterALeCunNormalLayer() throws Exception {
+        assertRoundTrip(Sequential.Builder::selu, Activation.SELU, "selu", "SELU()", "lecun_normal");
+    }
+
+    /**
+     * dense, the layer {@code add} appends, dense, the same activation through {@code activation(act)}, dense:
+     * both are the layer of that type, the dense layer before the first starts with {@code init}, and a model
+     * file gives back the same predictions.
+     */
+    private void assertRoundTrip(java.util.function.UnaryOperator<Sequential.Builder> add, Activation act,
+            String type, String shown, String init) throws Exception {
         Backend be = EveryBackend.get("scalar");
-        Sequential m = Sequential.builder(3).dense(4).selu().dense(4).activation(Activation.SELU).dense(2)
-                .build(be, 7);
-        assertEquals("selu", m.layer(1).type());
-        assertEquals("SELU()", m.layer(1).toString());
-        assertEquals(Activation.SELU, ((SELU) m.layer(3)).activation());
-        assertEquals("lecun_normal", m.layer(0).config().get("weight_init"));
-        Path f = dir.resolve("selu.safetensors");
+        Sequential m = add.apply(Sequential.builder(3).dense(4)).dense(4).activation(act).dense(2).build(be, 7);
+        assertEquals(type, m.layer(1).type());
+        assertEquals(shown, m.layer(1).toString());
+        assertEquals(type, m.layer(3).type());
+        assertEquals(act, ((ActivationLayer) m.layer(3)).activation());
+        assertEquals(init, m.layer(0).config().get("weight_init"));
+        Path f = dir.resolve(type + ".safetensors");
         ModelFile.save(m, f);
         Sequential loaded = ModelFile.load(f, be);
-        assertEquals("selu", loaded.layer(3).type());
+        assertEquals(type, loaded.layer(3).type());
         float[] x = {0.1f, -0.4f, 2f, -3f, 0.5f, -1f};
         assertArrayEquals(m.predict(x, 2), loaded.predict(x, 2));
     }
