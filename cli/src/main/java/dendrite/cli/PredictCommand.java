@@ -4,6 +4,7 @@ import dendrite.nn.Predictor;
 import dendrite.nn.Sequential;
 import dendrite.nn.data.CsvReader;
 import dendrite.nn.data.Dataset;
+import dendrite.nn.data.ImageFolder;
 import dendrite.tensor.Backend;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -28,9 +29,14 @@ import picocli.CommandLine.Spec;
  * {@code dendrite predict}: a saved model on the rows of a CSV file (with a header), writing one
  * prediction per row: the class and each class's probability, or the regression values. The
  * training label or target column, if the file has it, is ignored, as are {@code --drop} columns.
+ *
+ * <p>A model whose inputs are pictures ({@code [channels, height, width]} with 1 or 3 channels) also
+ * predicts for image files: {@code --input} names one picture or a folder, searched through its
+ * subfolders, and each picture is read as training read an image folder's (resized to the model's
+ * size, grayscale for one channel); each output row starts with the file's path.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Predict with a saved model for each row of a CSV file; write the predictions as CSV.")
+        description = "Predict with a saved model for each row of a CSV file, or for image files; write the predictions as CSV.")
 final class PredictCommand implements Callable<Integer> {
 
     @Spec
@@ -39,8 +45,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "<file>", description = "A model file written by train.")
     Path modelFile;
 
-    @Option(names = {"-i", "--input"}, required = true, paramLabel = "<csv>",
-            description = "Rows to predict: a CSV file with a header row, numeric feature columns.")
+    @Option(names = {"-i", "--input"}, required = true, paramLabel = "<csv|image|folder>",
+            description = "Rows to predict: a CSV file with a header row, numeric feature columns; for a model of"
+                    + " images also a picture (PNG, JPEG, BMP, GIF) or a folder of them (subfolders included).")
     Path input;
 
     @Option(names = {"-o", "--output"}, paramLabel = "<csv>", description = "Where to write the predictions (default: stdout).")
@@ -67,7 +74,8 @@ final class PredictCommand implements Callable<Integer> {
         if (output != null) {
             OutputFolder.checkWritable(output, force);
         }
-        if (!Files.isRegularFile(input)) {
+        boolean pictures = Files.isDirectory(input) || ImageFolder.isImageFile(input);
+        if (!pictures && !Files.isRegularFile(input)) {
             throw new BadInputException(Files.exists(input) ? input + " is not a file" : "no such file: " + input);
         }
         Backend be = BackendChoice.resolve(backend);
@@ -78,16 +86,29 @@ final class PredictCommand implements Callable<Integer> {
         if (info.horizon() != null) {
             return forecast(model.predictor(), info);
         }
-        Dataset raw = readFeatures(info);
-        ModelFit.check(modelFile, model, info, raw, false);
-        float[] features = info.scaler() == null ? raw.features() : info.scaler().transform(raw.features());
-        int n = raw.size();
+        List<String> rowNames = null;
+        float[] features;
+        int n;
+        if (pictures) {
+            PictureInput images = PictureInput.read(input, model.inputShape().dims(), modelFile);
+            rowNames = images.names();
+            features = images.features();
+            n = rowNames.size();
+        } else {
+            Dataset raw = readFeatures(info);
+            ModelFit.check(modelFile, model, info, raw, false);
+            features = raw.features();
+            n = raw.size();
+        }
+        if (info.scaler() != null) {
+            features = info.scaler().transform(features);
+        }
         // The weights packed once for the whole file rather than once per batch: the same values.
         Predictor predictor = model.predictor();
 
         if (output == null) {
             PrintWriter out = spec.commandLine().getOut();
-            write(out, predictor, info, features, n);
+            write(out, predictor, info, features, n, rowNames);
             out.flush();
         } else {
             Path parent = output.toAbsolutePath().getParent();
@@ -95,7 +116,7 @@ final class PredictCommand implements Callable<Integer> {
                 Files.createDirectories(parent);
             }
             try (BufferedWriter w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                write(w, predictor, info, features, n);
+                write(w, predictor, info, features, n, rowNames);
             }
             spec.commandLine().getOut().printf(Locale.ROOT, "wrote %d predictions to %s%n", n, output);
         }
@@ -183,9 +204,14 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private static void write(Writer w, Predictor predictor, ModelInfo info, float[] features, int n) throws IOException {
+    /** The predictions as CSV; with {@code rowNames} (the pictures' files) each row starts with its name. */
+    private static void write(Writer w, Predictor predictor, ModelInfo info, float[] features, int n,
+            List<String> rowNames) throws IOException {
         int outputs = predictor.outputShape().size();
         StringBuilder sb = new StringBuilder();
+        if (rowNames != null) {
+            sb.append("file,");
+        }
         if (info.classification()) {
             List<String> names = info.classNamesOrNumbers(outputs);
             float[] p = predictor.predictProba(features, n);
@@ -195,6 +221,9 @@ final class PredictCommand implements Callable<Integer> {
             }
             sb.append('\n');
             for (int r = 0; r < n; r++) {
+                if (rowNames != null) {
+                    sb.append(csv(rowNames.get(r))).append(',');
+                }
                 int best = 0;
                 for (int j = 1; j < outputs; j++) {
                     if (p[r * outputs + j] > p[r * outputs + best]) {
@@ -215,6 +244,9 @@ final class PredictCommand implements Callable<Integer> {
             }
             sb.append('\n');
             for (int r = 0; r < n; r++) {
+                if (rowNames != null) {
+                    sb.append(csv(rowNames.get(r))).append(',');
+                }
                 for (int j = 0; j < outputs; j++) {
                     sb.append(j > 0 ? "," : "").append(y[r * outputs + j]);
                 }

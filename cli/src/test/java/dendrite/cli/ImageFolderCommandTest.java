@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,18 +58,70 @@ class ImageFolderCommandTest {
     void aFolderOfPicturesTrainsACnnAndEvalReadsThemAtTheModelsSize() throws IOException {
         Path root = bars();
         Path out = dir.resolve("run");
-        Cli train = Cli.run("train", "--backend", "scalar", "--dataset", "images:" + root, "--image", "16x16",
+        Cli train = Cli.run("train", "--backend", "scalar", "--dataset", "images:" + root, "--image", "12x16",
                 "--model", "conv 8 3, relu, maxpool 2, flatten, dense 16, relu", "--epochs", "30", "--batch", "8", "--lr", "0.003",
                 "--out", out.toString());
         assertEquals(0, train.code(), train::toString);
         assertTrue(train.out().contains("dataset: images:" + root + ": ") && train.out().contains("2 classes"),
                 train::toString);
-        assertTrue(train.out().contains("[1, 16, 16]"), "grayscale at 16 x 16: " + train);
+        assertTrue(train.out().contains("[1, 12, 16]"), "grayscale at 12 x 16: " + train);
         Matcher m = TEST_ACCURACY.matcher(train.out());
         assertTrue(m.find() && Double.parseDouble(m.group(1)) >= 0.9, train::toString);
         Cli eval = Cli.run("eval", "--backend", "scalar", "--model", out.resolve("model.safetensors").toString());
         assertEquals(0, eval.code(), eval::toString);
         assertTrue(eval.out().contains("\naccuracy: " + m.group(1) + "\n"), train + "\n" + eval);
+        predictReadsPicturesAtTheModelsSize(root, out.resolve("model.safetensors"));
+    }
+
+    /**
+     * {@code predict --input <folder>} names each picture and its class; most agree with their folder
+     * (the model saw them), and one picture alone gets the same row as it got among the others.
+     */
+    private void predictReadsPicturesAtTheModelsSize(Path root, Path model) throws IOException {
+        Path csv = dir.resolve("predictions.csv");
+        Cli all = Cli.run("predict", "--backend", "scalar", "--model", model.toString(), "--input", root.toString(),
+                "--output", csv.toString());
+        assertEquals(0, all.code(), all::toString);
+        assertTrue(all.out().contains("wrote 120 predictions"), all::toString);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("file,prediction,p_across,p_down", lines.get(0));
+        assertEquals(121, lines.size());
+        int agree = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            agree += f[0].startsWith(f[1] + "/") ? 1 : 0;
+            assertEquals(1.0, Double.parseDouble(f[2]) + Double.parseDouble(f[3]), 2e-6, line);
+        }
+        assertTrue(agree >= 108, agree + " of 120 pictures predicted as their folder's class");
+        assertTrue(lines.get(1).startsWith("across/000.png,") && lines.get(61).startsWith("down/000.png,"),
+                "sorted paths relative to the folder: " + lines.get(1) + " / " + lines.get(61));
+
+        Path one = root.resolve("down").resolve("007.png");
+        Cli single = Cli.run("predict", "--backend", "scalar", "--model", model.toString(), "--input", one.toString());
+        assertEquals(0, single.code(), single::toString);
+        String row = lines.get(61 + 7);
+        assertEquals("file,prediction,p_across,p_down\n" + one + row.substring(row.indexOf(',')) + "\n",
+                single.out().replace("\r\n", "\n"));
+
+        Path empty = Files.createDirectories(dir.resolve("no-pictures"));
+        Files.writeString(empty.resolve("notes.txt"), "not a picture");
+        Cli none = Cli.run("predict", "--backend", "scalar", "--model", model.toString(), "--input", empty.toString());
+        assertEquals(1, none.code(), none::toString);
+        assertTrue(none.err().contains("holds no picture") && none.err().strip().lines().count() == 1, none::toString);
+    }
+
+    @Test
+    void aModelOfRowsRefusesPictures() throws IOException {
+        Path root = bars();
+        Path out = dir.resolve("rows");
+        Cli train = Cli.run("train", "--backend", "scalar", "--dataset", "circles", "--hidden", "4", "--epochs", "1",
+                "--out", out.toString());
+        assertEquals(0, train.code(), train::toString);
+        Cli r = Cli.run("predict", "--backend", "scalar", "--model", out.resolve("model.safetensors").toString(),
+                "--input", root.toString());
+        assertEquals(1, r.code(), r::toString);
+        assertTrue(r.err().contains("takes inputs of shape [2], not pictures") && r.err().strip().lines().count() == 1,
+                r::toString);
     }
 
     @Test

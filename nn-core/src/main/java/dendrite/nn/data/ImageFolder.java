@@ -100,7 +100,7 @@ public final class ImageFolder {
             names.add(folder.getFileName().toString());
             List<Path> images;
             try (Stream<Path> s = Files.list(folder)) {
-                images = s.filter(ImageFolder::isImage).sorted().toList();
+                images = s.filter(ImageFolder::isImageFile).sorted().toList();
             }
             if (images.isEmpty()) {
                 throw DatasetFormatException.of(folder.toString(), "class folder holds no image ("
@@ -119,17 +119,56 @@ public final class ImageFolder {
         float[] features = new float[files.size() * sampleSize];
         int[] y = new int[files.size()];
         for (int i = 0; i < files.size(); i++) {
-            BufferedImage image = read(files.get(i));
-            pixels(resized(image, height, width), color, features, i * sampleSize);
+            readInto(files.get(i), height, width, color, features, i * sampleSize);
             y[i] = labels.get(i);
         }
         return Dataset.classification(root.getFileName() == null ? root.toString() : root.getFileName().toString(),
                 features, new int[] {color.channels(), height, width}, y, names.size(), names);
     }
 
-    private static boolean isImage(Path p) {
-        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return Files.isRegularFile(p) && EXTENSIONS.stream().anyMatch(name::endsWith);
+    /**
+     * One picture as a sample, read exactly as {@link #load} reads each: resized (bilinear) to
+     * {@code height x width}, channels first, values in [0, 1]. This is how a model trained on an image
+     * folder sees a new picture.
+     *
+     * @param file an image file (PNG, JPEG, BMP or GIF)
+     * @param height the height the image is resized to, at least 1
+     * @param width the width the image is resized to, at least 1
+     * @param color grayscale or RGB
+     * @return {@code color.channels() * height * width} values, {@code [channels, height, width]}
+     * @throws DatasetFormatException if the file does not decode as an image (naming it)
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if a size is below 1
+     */
+    public static float[] readImage(Path file, int height, int width, Color color) throws IOException {
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("image " + file + ": the size must be at least 1 x 1, got "
+                    + height + " x " + width);
+        }
+        float[] sample = new float[color.channels() * height * width];
+        readInto(file, height, width, color, sample, 0);
+        return sample;
+    }
+
+    /**
+     * Whether a path is a regular file whose extension {@link #load} reads (.png, .jpg, .jpeg, .bmp,
+     * .gif, in any case); other files in an image folder are skipped.
+     *
+     * @param file a path
+     * @return whether it is a file with an image's extension
+     */
+    public static boolean isImageFile(Path file) {
+        Path name = file.getFileName();
+        if (name == null) {
+            return false;
+        }
+        String lower = name.toString().toLowerCase(Locale.ROOT);
+        return Files.isRegularFile(file) && EXTENSIONS.stream().anyMatch(lower::endsWith);
+    }
+
+    private static void readInto(Path file, int height, int width, Color color, float[] out, int at)
+            throws IOException {
+        pixels(resized(read(file), height, width), color, out, at);
     }
 
     private static BufferedImage read(Path file) throws IOException {

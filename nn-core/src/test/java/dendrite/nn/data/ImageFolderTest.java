@@ -82,6 +82,33 @@ class ImageFolderTest {
         }
     }
 
+    /** A single picture reads as the same sample load gives it, so a trained model sees new pictures alike. */
+    @Test
+    void oneImageReadsAsLoadReadsItsFolder() throws IOException {
+        Path root = dir.resolve("pictures");
+        Random r = new Random(6);
+        BufferedImage img = new BufferedImage(9, 7, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 7; y++) {
+            for (int x = 0; x < 9; x++) {
+                img.setRGB(x, y, r.nextInt(1 << 24));
+            }
+        }
+        Path file = root.resolve("only").resolve("noise.png");
+        Files.createDirectories(file.getParent());
+        ImageIO.write(img, "png", file.toFile());
+        Files.writeString(root.resolve("only").resolve("README.md"), "not a picture");
+        for (ImageFolder.Color color : ImageFolder.Color.values()) {
+            float[] folder = ImageFolder.load(root, 5, 6, color).features();
+            assertArrayEquals(folder, ImageFolder.readImage(file, 5, 6, color), color.name());
+            assertEquals(color.channels() * 30, folder.length);
+        }
+        assertTrue(ImageFolder.isImageFile(file));
+        assertTrue(!ImageFolder.isImageFile(root.resolve("only").resolve("README.md")), "not an image's extension");
+        assertTrue(!ImageFolder.isImageFile(root.resolve("only")), "a folder");
+        assertTrue(!ImageFolder.isImageFile(root.resolve("missing.png")), "no such file");
+        assertThrows(IllegalArgumentException.class, () -> ImageFolder.readImage(file, 0, 6, ImageFolder.Color.RGB));
+    }
+
     /** Bright images with a dark vertical bar or a dark horizontal one: a small CNN tells them apart. */
     @Test
     void aConvolutionalModelLearnsTheFoldersClasses() throws IOException {
