@@ -199,7 +199,10 @@ final class ModelOptions {
      * over a constant rate in a short run); {@code constant}; {@code step} (times 0.1 every third of
      * the epochs, or {@code step:<epochs>:<gamma>}); {@code exponential} (down to 1 % by the last
      * epoch, or {@code exponential:<gamma>} per epoch); {@code plateau} (times 0.1 when the validation
-     * loss has not improved for 2 epochs, or {@code plateau:<patience>:<factor>}).
+     * loss has not improved for 2 epochs, or {@code plateau:<patience>:<factor>}); {@code cosine:<f>} and
+     * {@code linear[:<f>]} warm up over the fraction f of the steps first; {@code onecycle[:<pct>]} (PyTorch's
+     * OneCycleLR, the rate the peak); {@code restarts[:<epochs>[:<mult>]]} (SGDR, the first cycle a third of
+     * the run unless given); {@code multistep:<e1>,<e2>,...[:<gamma>]} (times gamma, 0.1, at each epoch listed).
      */
     static LearningRateSchedule schedule(String name, long totalSteps, int epochs) {
         String spec = name.trim().toLowerCase(Locale.ROOT);
@@ -207,7 +210,28 @@ final class ModelOptions {
         try {
             return switch (parts[0]) {
                 case "constant" -> noArguments(parts, Schedules.constant());
-                case "cosine" -> noArguments(parts, Schedules.cosine(0, Math.max(1, totalSteps), 0.0));
+                case "cosine" -> Schedules.cosine(warmup(parts, totalSteps), Math.max(1, totalSteps), 0.0);
+                case "linear" -> Schedules.linear(warmup(parts, totalSteps), Math.max(1, totalSteps), 0.0);
+                case "onecycle" -> Schedules.oneCycle(Math.max(1, totalSteps),
+                        parts.length == 1 ? 0.3 : Double.parseDouble(arg(parts, 1, 2)), 25, 1e4);
+                case "restarts" -> {
+                    long perEpoch = Math.max(1, totalSteps / Math.max(1, epochs));
+                    int first = parts.length == 1 ? Math.max(1, epochs / 3) : Integer.parseInt(parts[1]);
+                    int mult = parts.length <= 2 ? 1 : Integer.parseInt(arg(parts, 2, 3));
+                    if (first < 1) {
+                        throw new BadInputException("--schedule " + name + ": the first cycle must last at least 1 epoch");
+                    }
+                    yield Schedules.cosineWarmRestarts(first * perEpoch, mult, 0.0);
+                }
+                case "multistep" -> {
+                    if (parts.length == 1 || parts.length > 3) {
+                        throw new BadInputException("--schedule multistep needs its epochs: multistep:<e1>,<e2>,..."
+                                + " or multistep:<e1>,<e2>,...:<gamma>");
+                    }
+                    int[] milestones = java.util.Arrays.stream(parts[1].split(",")).map(String::trim)
+                            .mapToInt(Integer::parseInt).toArray();
+                    yield Schedules.multiStep(parts.length == 3 ? Double.parseDouble(parts[2]) : 0.1, milestones);
+                }
                 case "step" -> parts.length == 1 ? Schedules.stepDecay(Math.max(1, epochs / 3), 0.1)
                         : Schedules.stepDecay(Integer.parseInt(arg(parts, 1, 3)), Double.parseDouble(arg(parts, 2, 3)));
                 case "exponential" -> Schedules.exponential(parts.length == 1 ? Math.pow(0.01, 1.0 / Math.max(1, epochs))
@@ -216,14 +240,28 @@ final class ModelOptions {
                         : Schedules.reduceOnPlateau(Double.parseDouble(arg(parts, 2, 3)), Integer.parseInt(arg(parts, 1, 3)),
                                 1e-4, 0);
                 default -> throw new BadInputException("unknown --schedule '" + name
-                        + "'; known: cosine, constant, step, exponential, plateau");
+                        + "'; known: cosine, constant, step, exponential, plateau, linear, onecycle, restarts,"
+                        + " multistep");
             };
         } catch (NumberFormatException e) {
-            throw new BadInputException("--schedule '" + name + "': expected numbers, as in step:3:0.5, exponential:0.9"
-                    + " or plateau:2:0.1");
+            throw new BadInputException("--schedule '" + name + "': expected numbers, as in step:3:0.5, exponential:0.9,"
+                    + " plateau:2:0.1, cosine:0.05, onecycle:0.3, restarts:2:2 or multistep:5,8:0.1");
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--schedule '" + name + "': " + e.getMessage());
         }
+    }
+
+    /** The warm-up steps of {@code cosine:<fraction>} or {@code linear:<fraction>}: none without a fraction. */
+    private static long warmup(String[] parts, long totalSteps) {
+        if (parts.length == 1) {
+            return 0;
+        }
+        double fraction = Double.parseDouble(arg(parts, 1, 2));
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new BadInputException("--schedule " + String.join(":", parts) + ": the warm-up is a fraction of the"
+                    + " steps, at least 0 and below 1");
+        }
+        return Math.min(Math.round(fraction * totalSteps), Math.max(0, totalSteps - 1));
     }
 
     private static LearningRateSchedule noArguments(String[] parts, LearningRateSchedule s) {

@@ -154,7 +154,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--schedule", paramLabel = "<name>", defaultValue = "cosine",
             description = "Learning-rate schedule: cosine (default: decays to zero by the last step), constant, step (x0.1"
                     + " every third of the run; step:<epochs>:<gamma>), exponential (to 1%% by the end; exponential:<gamma>"
-                    + " per epoch), plateau (x0.1 after 2 epochs without a better validation loss; plateau:<patience>:<factor>).")
+                    + " per epoch), plateau (x0.1 after 2 epochs without a better validation loss; plateau:<patience>:<factor>),"
+                    + " cosine:<f> or linear[:<f>] (warm-up over the fraction f of the steps, then down to zero),"
+                    + " onecycle[:<pct>] (PyTorch's OneCycleLR, --lr the peak), restarts[:<epochs>[:<mult>]] (SGDR),"
+                    + " multistep:<e1>,<e2>[:<gamma>].")
     String schedule;
 
     @Option(names = "--weight-decay", paramLabel = "<wd>", defaultValue = "0",
@@ -289,7 +292,9 @@ final class TrainCommand implements Callable<Integer> {
         int epochCount = epochs != null ? epochs : defaults.epochs();
         int batchSize = batch != null ? batch : recipe != null ? recipe.batch() : defaults.batch();
         checkRanges(epochCount, batchSize);
-        ModelOptions.schedule(schedule, 1, epochCount);   // an unknown name fails here, before any loading
+        // An unknown name or bad arguments fail here, before any loading; a step count that every schedule
+        // accepts, since the run's own is known only once the data is.
+        ModelOptions.schedule(schedule, 1_000_000L * epochCount, epochCount);
         if (patience > 0 && validationFraction == 0) {
             throw new BadInputException("--patience " + patience + " watches the validation loss, but --val-split 0 leaves"
                     + " no validation part; give --val-split 0.1 (or more), or drop --patience");

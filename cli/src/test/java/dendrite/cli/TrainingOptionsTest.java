@@ -233,7 +233,9 @@ class TrainingOptionsTest {
     /** The schedules the API has, from the command line; and --patience without validation data is refused. */
     @Test
     void everyScheduleTrainsAndPatienceNeedsValidationData() {
-        for (String schedule : new String[] {"step", "step:2:0.5", "exponential", "exponential:0.9", "plateau", "plateau:1:0.5"}) {
+        for (String schedule : new String[] {"step", "step:2:0.5", "exponential", "exponential:0.9", "plateau", "plateau:1:0.5",
+            "cosine:0.1", "linear", "linear:0.2", "onecycle", "onecycle:0.4", "restarts", "restarts:1:2", "multistep:2,4",
+            "multistep:3:0.5"}) {
             Cli r = train("schedule-" + schedule.replace(':', '-'), "--dataset", "moons", "--epochs", "6", "--schedule",
                     schedule);
             assertEquals(0, r.code(), schedule + ": " + r);
@@ -242,6 +244,14 @@ class TrainingOptionsTest {
         Cli bad = train("schedule-bad", "--dataset", "moons", "--schedule", "step:x:y");
         assertEquals(1, bad.code(), bad::toString);
         assertTrue(bad.err().startsWith("dendrite: --schedule 'step:x:y': expected numbers"), bad::toString);
+        String[][] refused = {{"multistep", "needs its epochs"}, {"multistep:4,2", "increasing"},
+            {"cosine:1.5", "fraction of the steps"}, {"onecycle:1", "pctStart in (0, 1)"}, {"restarts:0", "at least 1 epoch"}};
+        for (String[] r : refused) {
+            Cli b = train("schedule-bad", "--dataset", "moons", "--schedule", r[0]);
+            assertEquals(1, b.code(), b::toString);
+            assertTrue(b.err().startsWith("dendrite: --schedule") && b.err().contains(r[1])
+                    && b.err().strip().lines().count() == 1, r[0] + ": " + b);
+        }
         Cli patience = train("patience", "--dataset", "moons", "--patience", "3", "--val-split", "0");
         assertEquals(1, patience.code(), patience::toString);
         assertTrue(patience.err().contains("--val-split 0 leaves no validation part"), patience::toString);

@@ -74,6 +74,153 @@ public final class Schedules {
     }
 
     /**
+     * Linear warm-up as in {@link #cosine}, then a straight line down to {@code minFactor * base} at
+     * {@code totalSteps} (held there after): the schedule BERT was trained with (Hugging Face's
+     * {@code get_linear_schedule_with_warmup}, whose warm-up starts one step earlier, at 0).
+     *
+     * @param warmupSteps the number of warm-up steps, at least 0 (0: start at the base rate); step {@code s}
+     *                    of the warm-up uses {@code base (s + 1) / warmupSteps}
+     * @param totalSteps  the step at which the decay ends, greater than {@code warmupSteps}
+     * @param minFactor   the final rate as a fraction of the base rate, in [0, 1], e.g. 0.0
+     * @return a new schedule, driven by the step count (the epoch is ignored)
+     * @throws IllegalArgumentException if {@code totalSteps} does not exceed {@code warmupSteps}, a count is
+     *                                  negative, or {@code minFactor} is outside [0, 1]
+     */
+    public static LearningRateSchedule linear(long warmupSteps, long totalSteps, double minFactor) {
+        requireSteps("linear", warmupSteps, totalSteps, minFactor);
+        return named(String.format(Locale.ROOT, "linear(warmup=%d, total=%d, min=%s)", warmupSteps, totalSteps,
+                minFactor), (base, step, epoch) -> {
+                    if (step < warmupSteps) {
+                        return base * (step + 1) / (double) warmupSteps;
+                    }
+                    double progress = Math.min(1.0, (step - warmupSteps) / (double) (totalSteps - warmupSteps));
+                    return base * (minFactor + (1 - minFactor) * (1 - progress));
+                });
+    }
+
+    /**
+     * Leslie Smith's one-cycle policy as PyTorch's {@code OneCycleLR} (two phases, cosine annealing):
+     * from {@code base / divFactor} up to the base rate (the peak, PyTorch's {@code max_lr}) over the first
+     * {@code pctStart} of the steps, then down to {@code base / (divFactor * finalDivFactor)} at the last
+     * step, held there after. PyTorch also cycles the momentum (Adam's beta1) the other way by default;
+     * this schedule sets only the rate.
+     *
+     * @param totalSteps     the number of steps in the cycle, at least 2 (PyTorch's {@code total_steps})
+     * @param pctStart       the fraction of the steps spent rising, in (0, 1), e.g. 0.3
+     * @param divFactor      the peak over the starting rate, at least 1, e.g. 25
+     * @param finalDivFactor the starting rate over the final one, at least 1, e.g. 1e4
+     * @return a new schedule, driven by the step count (the epoch is ignored)
+     * @throws IllegalArgumentException if an argument is outside its range, or the rise or the fall would
+     *                                  take no step
+     */
+    public static LearningRateSchedule oneCycle(long totalSteps, double pctStart, double divFactor,
+            double finalDivFactor) {
+        if (totalSteps < 2 || !(pctStart > 0 && pctStart < 1) || !(divFactor >= 1) || !(finalDivFactor >= 1)
+                || Double.isInfinite(divFactor) || Double.isInfinite(finalDivFactor)) {
+            throw new IllegalArgumentException("oneCycle: needs at least 2 steps (got " + totalSteps + "), pctStart in"
+                    + " (0, 1) (got " + pctStart + ") and finite divide factors of at least 1 (got " + divFactor + ", "
+                    + finalDivFactor + ")");
+        }
+        double peakStep = pctStart * totalSteps - 1;        // PyTorch's phase ends, in float as it computes them
+        double lastStep = totalSteps - 1;
+        if (!(peakStep > 0) || !(lastStep > peakStep)) {
+            throw new IllegalArgumentException("oneCycle: " + pctStart + " of " + totalSteps + " steps leaves the rise"
+                    + " or the fall without a step; use more steps or another pctStart");
+        }
+        return named(String.format(Locale.ROOT, "one_cycle(total=%d, pct_start=%s, div=%s, final_div=%s)", totalSteps,
+                pctStart, divFactor, finalDivFactor), (base, step, epoch) -> {
+                    double initial = base / divFactor;
+                    double last = initial / finalDivFactor;
+                    double t = Math.min(step, lastStep);
+                    return t <= peakStep ? cosineBetween(initial, base, t / peakStep)
+                            : cosineBetween(base, last, (t - peakStep) / (lastStep - peakStep));
+                });
+    }
+
+    /**
+     * {@link #oneCycle(long, double, double, double)} with PyTorch's defaults: 30 % of the steps rising from
+     * a 25th of the peak, ending at 1e-4 of that.
+     *
+     * @param totalSteps the number of steps in the cycle, at least 4
+     * @return a new schedule, driven by the step count
+     * @throws IllegalArgumentException if there are too few steps for both phases
+     */
+    public static LearningRateSchedule oneCycle(long totalSteps) {
+        return oneCycle(totalSteps, 0.3, 25, 1e4);
+    }
+
+    /**
+     * Cosine annealing with warm restarts (SGDR, Loshchilov and Hutter 2017), PyTorch's
+     * {@code CosineAnnealingWarmRestarts} counted in steps: the rate falls from the base to
+     * {@code minFactor * base} along a half cosine over {@code firstCycleSteps}, jumps back to the base,
+     * and falls again over a cycle {@code cycleMultiplier} times as long, and so on.
+     *
+     * @param firstCycleSteps the first cycle's length in steps, at least 1 (PyTorch's {@code T_0})
+     * @param cycleMultiplier each cycle's length over the previous one's, at least 1 (PyTorch's {@code T_mult})
+     * @param minFactor       the lowest rate as a fraction of the base rate, in [0, 1] (PyTorch's
+     *                        {@code eta_min / lr})
+     * @return a new schedule, driven by the step count
+     * @throws IllegalArgumentException if an argument is outside its range
+     */
+    public static LearningRateSchedule cosineWarmRestarts(long firstCycleSteps, int cycleMultiplier, double minFactor) {
+        if (firstCycleSteps < 1 || cycleMultiplier < 1 || !(minFactor >= 0 && minFactor <= 1)) {
+            throw new IllegalArgumentException("cosineWarmRestarts: needs a first cycle of at least 1 step (got "
+                    + firstCycleSteps + "), a multiplier of at least 1 (got " + cycleMultiplier + ") and a minimum"
+                    + " factor in [0, 1] (got " + minFactor + ")");
+        }
+        return named(String.format(Locale.ROOT, "cosine_restarts(first=%d, mult=%d, min=%s)", firstCycleSteps,
+                cycleMultiplier, minFactor), (base, step, epoch) -> {
+                    long cycle = firstCycleSteps;
+                    long into = cycleMultiplier == 1 ? step % cycle : step;
+                    while (into >= cycle) {                // growing cycles: at most log(step) of them
+                        into -= cycle;
+                        cycle = cycle > Long.MAX_VALUE / cycleMultiplier ? Long.MAX_VALUE : cycle * cycleMultiplier;
+                    }
+                    return cosineBetween(base, minFactor * base, into / (double) cycle);
+                });
+    }
+
+    /**
+     * {@code base * gamma^k} after the k-th of the given epochs has begun: PyTorch's {@code MultiStepLR}.
+     *
+     * @param gamma      the factor applied at each milestone, usually in (0, 1), e.g. 0.1
+     * @param milestones the epochs (from 0) at which the rate drops, increasing, at least 1
+     * @return a new schedule, driven by the epoch
+     * @throws IllegalArgumentException if there is no milestone, or they are not increasing and positive
+     */
+    public static LearningRateSchedule multiStep(double gamma, int... milestones) {
+        int[] m = milestones.clone();
+        if (m.length == 0) {
+            throw new IllegalArgumentException("multiStep: give at least one milestone epoch");
+        }
+        for (int i = 0; i < m.length; i++) {
+            if (m[i] < 1 || (i > 0 && m[i] <= m[i - 1])) {
+                throw new IllegalArgumentException("multiStep: milestones must be increasing epochs of at least 1, got "
+                        + java.util.Arrays.toString(m));
+            }
+        }
+        return named("multi_step(" + gamma + ", " + java.util.Arrays.toString(m) + ")", (base, step, epoch) -> {
+            int passed = 0;
+            while (passed < m.length && epoch >= m[passed]) {
+                passed++;
+            }
+            return base * Math.pow(gamma, passed);
+        });
+    }
+
+    /** From {@code start} at 0 to {@code end} at 1 along a half cosine (PyTorch's {@code _annealing_cos}). */
+    private static double cosineBetween(double start, double end, double progress) {
+        return end + (start - end) / 2.0 * (Math.cos(Math.PI * progress) + 1);
+    }
+
+    private static void requireSteps(String what, long warmupSteps, long totalSteps, double minFactor) {
+        if (warmupSteps < 0 || totalSteps <= warmupSteps || !(minFactor >= 0 && minFactor <= 1)) {
+            throw new IllegalArgumentException(what + ": total steps " + totalSteps + " must exceed warm-up steps "
+                    + warmupSteps + " (at least 0), and the minimum factor " + minFactor + " be in [0, 1]");
+        }
+    }
+
+    /**
      * Multiplies the rate by {@code factor} when the monitored value (lower is better) has not improved
      * by more than {@code minDelta} for {@code patience} epochs; never below {@code minRate}. Its state
      * (the scale so far, the best value, the epochs without improvement) is saved in checkpoints.
