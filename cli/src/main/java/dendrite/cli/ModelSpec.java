@@ -51,7 +51,7 @@ import java.util.function.Consumer;
  *       {@code gelu-tanh} (its tanh approximation), {@code silu} (x sigmoid(x)), {@code softplus},
  *       {@code elu [ALPHA]} (alpha 1 unless given), {@code selu} (the layer before it starts LeCun
  *       normal), {@code mish} (x tanh(softplus(x))), {@code hardswish} (x relu6(x + 3) / 6),
- *       {@code leaky-relu}</li>
+ *       {@code leaky-relu}, {@code prelu [CHANNELS]} (a learned negative slope, one or one per channel)</li>
  * </ul>
  * A dense layer of the class count (or the targets) always ends the model.
  */
@@ -67,7 +67,7 @@ final class ModelSpec {
     private static final List<String> LAYERS = List.of("conv", "residual", "maxpool", "avgpool", "gap", "upsample2d",
             "dense", "flatten", "conv1d", "maxpool1d", "avgpool1d", "transpose", "lstm", "gru", "rnn", "embedding",
             "dropout", "dropout2d", "batchnorm", "batchnorm2d", "groupnorm", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
-            "silu", "softplus", "elu", "selu", "mish", "hardswish", "leaky-relu");
+            "silu", "softplus", "elu", "selu", "mish", "hardswish", "leaky-relu", "prelu");
 
     private ModelSpec() {
     }
@@ -171,6 +171,12 @@ final class ModelSpec {
                 case "mish" -> noArguments(w, Sequential.Builder::mish);
                 case "hardswish" -> noArguments(w, Sequential.Builder::hardswish);
                 case "leaky-relu" -> noArguments(w, Sequential.Builder::leakyRelu);
+                case "prelu" -> {
+                    int slopes = w.length > 1 ? number(w, 1, "slopes (1, or the channel count)") : 1;
+                    only(w, 2);
+                    new dendrite.nn.layers.PReLU(slopes, 0.25);              // refuses a bad count now
+                    yield b -> b.prelu(slopes);
+                }
                 default -> throw new BadInputException("--model: unknown layer '" + name + "'"
                         + didYouMean(name) + "; known: " + String.join(", ", LAYERS));
             };

@@ -86,4 +86,17 @@ class SmoothActivationOptionsTest {
         assertEquals("silu", m.layer(1).type());
         assertEquals("softplus", m.layer(3).type());
     }
+
+    @Test
+    void theModelSpecHasPreluSharedOrPerChannel() {
+        Sequential m = ModelOptions.build(new int[] {1, 8, 8}, ModelSpec.parse("conv 4 3, prelu 4, flatten, dense 5, prelu"),
+                2, BE, 1);
+        assertEquals("PReLU(4, init=0.25)", m.layer(1).toString());
+        assertEquals("PReLU(1, init=0.25)", m.layer(4).toString());
+        assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, prelu 0"));
+        assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, prelu 4 2"));
+        BadInputException wrong = assertThrows(BadInputException.class,
+                () -> ModelOptions.build(new int[] {3}, ModelSpec.parse("dense 4, prelu 3"), 2, BE, 1));
+        assertTrue(wrong.getMessage().contains("PReLU(4)"), wrong.getMessage());
+    }
 }

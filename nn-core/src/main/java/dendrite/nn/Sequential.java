@@ -24,6 +24,7 @@ import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LayerRegistry;
 import dendrite.nn.layers.LayerShapeException;
 import dendrite.nn.layers.LeakyReLU;
+import dendrite.nn.layers.PReLU;
 import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.Mish;
@@ -802,6 +803,28 @@ public final class Sequential {
          */
         public Builder leakyRelu(float slope) {
             return add(new LeakyReLU(slope));
+        }
+
+        /**
+         * A leaky ReLU whose negative slope is learned, one slope for the whole layer starting at 0.25:
+         * PyTorch's {@code nn.PReLU()}.
+         *
+         * @return this builder
+         */
+        public Builder prelu() {
+            return add(new PReLU());
+        }
+
+        /**
+         * A leaky ReLU with a learned negative slope per channel (the sample's first dimension), each
+         * starting at 0.25: PyTorch's {@code nn.PReLU(num_parameters=channels)}.
+         *
+         * @param numParameters the channel count, or 1 for one slope
+         * @return this builder
+         * @throws IllegalArgumentException if {@code numParameters} is below 1
+         */
+        public Builder prelu(int numParameters) {
+            return add(new PReLU(numParameters, 0.25));
         }
 
         /**
