@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * epsilon of 1 (in float32 or float64), where Dendrite's expm1 keeps the relative precision: so y may
  * also differ by alpha epsilons there.
  */
-class SmoothActivationsPyTorchTest {
+class ActivationsPyTorchTest {
     private static final float[] X = inputs();
     private static final float[] DY = gradients();
     /** PyTorch's results per module: y and dx in float32, then in float64. */
