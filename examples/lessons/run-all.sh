@@ -12,12 +12,14 @@ if [[ ! -f "$jar" ]]; then
     exit 2
 fi
 
-lessons=(OneNeuron Xor ServerLoad BrokenNetworks Autoencoder DecisionBoundary CustomLayer)
+lessons=(OneNeuron Xor ServerLoad BrokenNetworks Autoencoder DecisionBoundary CustomLayer PicturesInFolders)
 for name in "${lessons[@]}"; do
     echo "== $name"
     args=()
     if [[ "$name" == DecisionBoundary ]]; then
         args=(target/decision-boundary.png)          # under target/, so the checkout stays clean
+    elif [[ "$name" == PicturesInFolders ]]; then
+        args=(target/pictures)
     fi
     "$java_cmd" --add-modules jdk.incubator.vector -cp "$jar" "com.example.lessons.$name" "${args[@]}"
 done

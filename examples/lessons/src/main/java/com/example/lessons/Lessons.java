@@ -23,6 +23,7 @@ public final class Lessons {
         LESSONS.put("Autoencoder", Autoencoder::main);
         LESSONS.put("DecisionBoundary", DecisionBoundary::main);
         LESSONS.put("CustomLayer", CustomLayer::main);
+        LESSONS.put("PicturesInFolders", PicturesInFolders::main);
     }
 
     private Lessons() {
