@@ -46,8 +46,8 @@ public final class RAdam extends Optimizer {
      *
      * @param learningRate the base learning rate, positive (PyTorch's {@code lr})
      * @param beta1        the decay rate of the gradient's running mean m, in [0, 1), e.g. 0.9
-     * @param beta2        the decay rate of the squared gradient's running mean v, in [0, 1), e.g. 0.999; below 0.6
-     *                     {@code rho_inf} is at most 4 and every step is momentum alone
+     * @param beta2        the decay rate of the squared gradient's running mean v, in [0, 1), e.g. 0.999; up to 2/3
+     *                     {@code rho_inf} is at most 5, and every step is momentum alone
      * @param eps          the small positive value added to {@code sqrt(v)} in the denominator, e.g. 1e-8
      * @throws IllegalArgumentException if the learning rate is not positive, a beta is outside [0, 1) or eps is not
      *                                  positive
