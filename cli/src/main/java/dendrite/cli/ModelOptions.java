@@ -2,11 +2,15 @@ package dendrite.cli;
 
 import dendrite.nn.Sequential;
 import dendrite.nn.layers.GELU;
+import dendrite.nn.optim.Adadelta;
 import dendrite.nn.optim.Adagrad;
 import dendrite.nn.optim.Adam;
 import dendrite.nn.optim.AdamW;
+import dendrite.nn.optim.Adamax;
 import dendrite.nn.optim.LearningRateSchedule;
+import dendrite.nn.optim.NAdam;
 import dendrite.nn.optim.Optimizer;
+import dendrite.nn.optim.RAdam;
 import dendrite.nn.optim.Schedules;
 import dendrite.nn.optim.RmsProp;
 import dendrite.nn.optim.Sgd;
@@ -28,7 +32,8 @@ final class ModelOptions {
      */
     static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "gelu", "gelu-tanh", "silu",
             "softplus", "elu", "selu", "mish", "hardswish", "leaky-relu");
-    static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad");
+    static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad", "nadam",
+            "radam", "adamax", "adadelta");
     /** Far beyond any dense layer this command trains well; refuses a typo like 1000000. */
     static final int MAX_UNITS = 65_536;
 
@@ -158,15 +163,19 @@ final class ModelOptions {
     }
 
     /**
-     * The usual learning rate for an optimizer: adaptive methods start at 1e-3, or 1e-2 for the
-     * small networks and few samples of the synthetic sets; plain SGD needs a larger step.
+     * The usual learning rate for an optimizer: adaptive methods start at PyTorch's default (1e-3;
+     * 2e-3 for NAdam and Adamax), or 1e-2 for the small networks and few samples of the synthetic
+     * sets; plain SGD needs a larger step. Adadelta's step is in the parameters' own units, so its
+     * rate is a factor on it, 1 (the paper's method, PyTorch's default) everywhere.
      */
     static double defaultLearningRate(String optimizer, boolean synthetic) {
         return switch (checkOptimizer(optimizer)) {
-            case "adam", "adamw", "rmsprop" -> synthetic ? 1e-2 : 1e-3;
+            case "adam", "adamw", "rmsprop", "radam" -> synthetic ? 1e-2 : 1e-3;
+            case "nadam", "adamax" -> synthetic ? 1e-2 : 2e-3;
             case "sgd" -> 0.1;
             case "momentum" -> synthetic ? 0.05 : 0.01;
             case "adagrad" -> 0.05;
+            case "adadelta" -> 1.0;
             default -> throw new AssertionError(optimizer);
         };
     }
@@ -185,6 +194,10 @@ final class ModelOptions {
             case "adamw" -> new AdamW(lr, weightDecay > 0 ? weightDecay : 0.01);
             case "rmsprop" -> new RmsProp(lr);
             case "adagrad" -> new Adagrad(lr);
+            case "nadam" -> new NAdam(lr);
+            case "radam" -> new RAdam(lr);
+            case "adamax" -> new Adamax(lr);
+            case "adadelta" -> new Adadelta(lr);
             default -> throw new AssertionError(name);
         };
         if (weightDecay > 0 && !(o instanceof AdamW)) {

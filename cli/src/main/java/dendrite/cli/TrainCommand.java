@@ -137,12 +137,14 @@ final class TrainCommand implements Callable<Integer> {
     String activation;
 
     @Option(names = "--optimizer", paramLabel = "<name>", defaultValue = "adam",
-            description = "sgd, momentum, adam (default), adamw, rmsprop, adagrad.")
+            description = "sgd, momentum, adam (default), adamw, rmsprop, adagrad, nadam, radam, adamax, adadelta"
+                    + " (each as PyTorch's, with its defaults).")
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "<rate>",
-            description = "Learning rate (default: 0.001 for adam, adamw and rmsprop, 0.01 on synthetic sets and CSV regressions; "
-                    + "0.1 for sgd; 0.01 for momentum, 0.05 on synthetic sets and CSV regressions; 0.05 for adagrad).")
+            description = "Learning rate (default: 0.001 for adam, adamw, rmsprop and radam, 0.002 for nadam and adamax, "
+                    + "0.01 for all of these on synthetic sets and CSV regressions; 0.1 for sgd; 0.01 for momentum, 0.05 on "
+                    + "synthetic sets and CSV regressions; 0.05 for adagrad; 1 for adadelta).")
     Double lr;
 
     @Option(names = "--find-lr",

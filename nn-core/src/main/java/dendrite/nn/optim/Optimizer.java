@@ -136,7 +136,8 @@ public abstract class Optimizer {
     }
 
     /**
-     * Weight decay: L2 (added to the gradient) for SGD, Adam, RMSProp and Adagrad; decoupled for AdamW.
+     * Weight decay: L2 (added to the gradient) for SGD, Adam, RMSProp, Adagrad, NAdam, RAdam, Adamax and
+     * Adadelta, as in PyTorch; decoupled for AdamW.
      *
      * @param wd the decay coefficient, at least 0 (0: none), e.g. 1e-4; PyTorch's {@code weight_decay}
      * @return this optimizer, for chaining
