@@ -10,17 +10,18 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * NAdam, Adam with Nesterov momentum (Dozat 2016), as PyTorch 1.13's {@code torch.optim.NAdam}: Adam's
+ * NAdam, Adam with Nesterov momentum (Dozat 2016), as PyTorch's {@code torch.optim.NAdam} since 2.0: Adam's
  * moments {@code m} and {@code v}, a momentum coefficient that warms up,
  * {@code mu_t = beta1 (1 - 0.5 * 0.96^(t momentum_decay))}, and a step that looks ahead by one:
  * {@code p -= lr (1 - mu_t) / (1 - P_t) g / d + lr mu_(t+1) / (1 - P') m / d}, with
  * {@code d = sqrt(v / (1 - beta2^t)) + eps}, {@code P_t = mu_1 ... mu_t} and
- * {@code P' = P_t mu_t mu_(t+1)}. Defaults: lr 2e-3, betas (0.9, 0.999), eps 1e-8, momentum_decay 4e-3.
+ * {@code P' = P_t mu_(t+1)}. Defaults: lr 2e-3, betas (0.9, 0.999), eps 1e-8, momentum_decay 4e-3.
  * Weight decay is L2, added to the gradient first. State: {@code exp_avg} (m) and {@code exp_avg_sq} (v).
  *
- * <p>{@code P'} is 1.13's single-tensor step, which counts {@code mu_t} twice; its multi-tensor
- * ({@code foreach}) step and PyTorch 2.0 on use {@code P_t mu_(t+1)} (pytorch/pytorch#92699). The two
- * differ only while {@code P_t} is not yet negligible, the first few dozen steps.
+ * <p>{@code P'} is the paper's, PyTorch 1.13's multi-tensor ({@code foreach}) step's and PyTorch 2.0's
+ * (computed in double from the float {@code P_t}, as 2.0 does); 1.13's single-tensor step counted
+ * {@code mu_t} twice there ({@code P_t mu_t mu_(t+1)}, fixed in pytorch/pytorch#92699). The two differ
+ * only while {@code P_t} is not yet negligible, the first few dozen steps.
  *
  * <p>PyTorch keeps {@code P_t} as a float32 tensor ({@code mu_product}), rounded at every step. It is
  * a function of t alone, so it is not state here: it is recomputed from the parameter's step count
@@ -158,7 +159,7 @@ public final class NAdam extends Optimizer {
         double mu = mu(t);
         double muNext = mu(t + 1);
         float product = muProduct(p, t);
-        float productNext = product * (float) mu * (float) muNext;        // 1.13's mu_product * mu * mu_next
+        double productNext = product * muNext;                             // P_(t+1) = P_t mu_(t+1), in double
         Tensor m = state[0];
         Tensor v = state[1];
         be.affine(m, (float) beta1, 0f, m);                                // m = b1 m + (1 - b1) g

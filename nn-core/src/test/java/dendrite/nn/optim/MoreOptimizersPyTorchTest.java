@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * {@code c/2}): there Adamax's eps is all that keeps the step from 0 / 0, and NAdam's and RAdam's from
  * dividing by a bare {@code sqrt(0)}. Ten steps take RAdam over its switch: steps 1 to 5 are momentum
  * alone, 6 to 10 rectified (with either beta2 tested). NAdam's {@code mu_product}, which is no tensor
- * here, is checked on its own, bit for bit.
+ * here, is checked on its own, bit for bit. NAdam is compared with 1.13's {@code foreach=True} step,
+ * whose {@code P_t mu_(t+1)} is PyTorch 2.0's (1.13's single-tensor step counts {@code mu_t} twice).
  *
  * <p>Tolerance: {@value #ULPS} units in the last place of the largest value of the same tensor at
  * that step (PyTorch's), about 2e-6 of it. Dendrite composes each update from element-wise
@@ -116,7 +117,7 @@ class MoreOptimizersPyTorchTest {
                     ca = torch.tensor([%s], dtype=torch.float32)
                     cb = torch.tensor([%s], dtype=torch.float32)
                     opt = %s
-                    assert not opt.defaults.get('foreach'), 'the single-tensor step is the one compared'
+                    assert bool(opt.defaults.get('foreach')) == ('foreach=True' in %s), 'the step compared'
                     for s in range(%d):
                         a.grad = 2 * a.detach() - ca
                         b.grad = 2 * b.detach() - cb
@@ -126,7 +127,7 @@ class MoreOptimizersPyTorchTest {
                             for k, v in opt.state[p].items():
                                 if torch.is_tensor(v) and v.dim() > 0:
                                     print('%%d/%%s.%%s' %% (s, name, k), ' '.join(repr(x) for x in v.tolist()))
-                    """, list(START_A), list(START_B), list(TARGET_A), list(TARGET_B), o, STEPS);
+                    """, list(START_A), list(START_B), list(TARGET_A), list(TARGET_B), o, pythonString(o), STEPS);
             try {
                 return PyTorch.namedValues(code);
             } catch (java.io.IOException e) {
@@ -139,6 +140,11 @@ class MoreOptimizersPyTorchTest {
     }
 
     /** The values as exact doubles, so Python reads back the very floats. */
+    /** {@code s} as a Python string literal (it holds no quote or backslash). */
+    private static String pythonString(String s) {
+        return "'" + s + "'";
+    }
+
     private static String list(float[] values) {
         StringBuilder sb = new StringBuilder();
         for (float v : values) {
@@ -182,13 +188,13 @@ class MoreOptimizersPyTorchTest {
 
     @OnEveryBackend
     void nadamWithPyTorchsDefaults(String backend) {
-        same(backend, "torch.optim.NAdam([a, b], lr=0.05)", () -> new NAdam(0.05));
+        same(backend, "torch.optim.NAdam([a, b], lr=0.05, foreach=True)", () -> new NAdam(0.05));
     }
 
     @OnEveryBackend
     void nadamWithItsOptionsAndWeightDecay(String backend) {
         same(backend, "torch.optim.NAdam([a, b], lr=0.03, betas=(0.8, 0.95), eps=1e-3, weight_decay=0.1,"
-                + " momentum_decay=0.2)",
+                + " momentum_decay=0.2, foreach=True)",
                 () -> new NAdam(0.03, 0.8, 0.95, 1e-3, 0.2).weightDecay(0.1));
     }
 

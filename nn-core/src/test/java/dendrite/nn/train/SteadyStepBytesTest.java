@@ -190,6 +190,19 @@ class SteadyStepBytesTest {
                 new AdamW(1e-3).clipGradValue(0.5).schedule(Schedules.exponential(0.999)), true);
     }
 
+    /**
+     * NAdam, RAdam, Adamax and Adadelta, composed of element-wise operations on scratch tensors kept per
+     * parameter (NAdam also caches its momentum product per parameter): no allocation once warm.
+     */
+    @Test
+    void steadyStepsOfTheComposedOptimizersAllocateUnder64Bytes() {
+        for (Optimizer optimizer : new Optimizer[] {new dendrite.nn.optim.NAdam(2e-3).weightDecay(1e-4),
+            new dendrite.nn.optim.RAdam(1e-3), new dendrite.nn.optim.Adamax(2e-3), new dendrite.nn.optim.Adadelta(1.0)}) {
+            assertSteady("optimizer " + optimizer.name(), backend -> Sequential.builder(50).dense(64).relu().dense(10)
+                    .build(backend, 7), 32, new int[] {50}, Losses.softmaxCrossEntropy(), optimizer, false);
+        }
+    }
+
     /** Class weights with label smoothing, where the weighted mean's denominator is computed each step. */
     @Test
     void aSteadyClassWeightedStepAllocatesUnder64Bytes() {
