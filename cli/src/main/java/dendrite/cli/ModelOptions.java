@@ -85,6 +85,13 @@ final class ModelOptions {
      */
     static Sequential build(int[] sampleShape, int[] hidden, String activation, int outputs, Backend backend, long seed,
             Double dropout, boolean batchNorm, dendrite.nn.init.Initializer init) {
+        return build(sampleShape, hidden, activation, outputs, backend, seed, dropout, batchNorm, init, null);
+    }
+
+    /** As above, with {@code head} (null: none) adding the layer a loss needs after the output layer. */
+    static Sequential build(int[] sampleShape, int[] hidden, String activation, int outputs, Backend backend, long seed,
+            Double dropout, boolean batchNorm, dendrite.nn.init.Initializer init,
+            java.util.function.Consumer<Sequential.Builder> head) {
         int size = 1;
         for (int d : sampleShape) {
             size *= d;
@@ -109,17 +116,29 @@ final class ModelOptions {
         } else {
             b.dense(outputs);
         }
+        if (head != null) {
+            head.accept(b);
+        }
         return b.build(backend, seed);
     }
 
     /** Builds input -> the layers of a {@code --model} spec -> dense(outputs). */
     static Sequential build(int[] sampleShape, List<java.util.function.Consumer<Sequential.Builder>> layers, int outputs,
             Backend backend, long seed) {
+        return build(sampleShape, layers, outputs, backend, seed, null);
+    }
+
+    /** As above, with {@code head} (null: none) adding the layer a loss needs after the output layer. */
+    static Sequential build(int[] sampleShape, List<java.util.function.Consumer<Sequential.Builder>> layers, int outputs,
+            Backend backend, long seed, java.util.function.Consumer<Sequential.Builder> head) {
         Sequential.Builder b = Sequential.builder(sampleShape);
         for (var layer : layers) {
             layer.accept(b);
         }
         b.dense(outputs);
+        if (head != null) {
+            head.accept(b);
+        }
         try {
             return b.build(backend, seed);
         } catch (dendrite.nn.ModelShapeException e) {

@@ -198,7 +198,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--scale-target", paramLabel = "<kind>", defaultValue = "auto",
             description = "Regression: standard (auto, the default: the network learns targets of mean 0 and standard"
-                    + " deviation 1, fitted on the training part; metrics and predictions are in the target's units) or none.")
+                    + " deviation 1, fitted on the training part; metrics and predictions are in the target's units) or none"
+                    + " (auto is none for --loss poisson).")
     String scaleTarget;
 
     @Option(names = "--patience", paramLabel = "<epochs>", defaultValue = "0",
@@ -403,8 +404,8 @@ final class TrainCommand implements Callable<Integer> {
             int outputs = classification ? trainSet.numClasses() : trainSet.targetSize();
             Sequential model = layerSpec == null
                     ? ModelOptions.build(trainSet.sampleShape(), hiddenSizes, act, outputs, be, seed, dropoutP,
-                            training.batchNorm, init)
-                    : ModelOptions.build(trainSet.sampleShape(), layerSpec, outputs, be, seed);
+                            training.batchNorm, init, training.outputLayer())
+                    : ModelOptions.build(trainSet.sampleShape(), layerSpec, outputs, be, seed, training.outputLayer());
             checkAugmentationFits(augmentation, model);
             Loss loss = training.loss(classification, trainSet);
             int stepBatch = Math.min(batchSize, trainSet.size());
@@ -654,6 +655,13 @@ final class TrainCommand implements Callable<Integer> {
             if (kind.equals("standard")) {
                 throw new BadInputException("--scale-target standard scales regression targets, but " + dataset
                         + " is a classification set (its targets are classes); drop --scale-target");
+            }
+            return null;
+        }
+        if (training.keepsTargets()) {
+            if (kind.equals("standard")) {
+                throw new BadInputException("--scale-target standard: --loss poisson takes the targets as the counts they"
+                        + " are; drop --scale-target");
             }
             return null;
         }

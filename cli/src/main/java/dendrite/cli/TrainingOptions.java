@@ -1,6 +1,7 @@
 package dendrite.cli;
 
 import dendrite.nn.data.Dataset;
+import dendrite.nn.Sequential;
 import dendrite.nn.init.Initializer;
 import dendrite.nn.init.Initializers;
 import dendrite.nn.losses.Loss;
@@ -8,17 +9,18 @@ import dendrite.nn.losses.Losses;
 import dendrite.nn.optim.Optimizer;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /**
  * {@code train}'s options for what the Java API offers beyond the architecture: dropout and batch
- * norm in the dense preset, the weight initializer, the loss, label smoothing and gradient
- * clipping, so that each technique (and each textbook failure, such as zero initialization) can be
- * tried from the command line. Every bad value is a {@link BadInputException} naming the option.
+ * norm in the dense preset, the weight initializer, the loss (and the layer it needs after the output),
+ * label smoothing and gradient clipping, so that each technique (and each textbook failure, such as zero
+ * initialization) can be tried from the command line. Every bad value is a {@link BadInputException} naming the option.
  */
 final class TrainingOptions {
-    static final List<String> CLASSIFICATION_LOSSES = List.of("cross-entropy");
-    static final List<String> REGRESSION_LOSSES = List.of("mse", "mae", "huber");
+    static final List<String> CLASSIFICATION_LOSSES = List.of("cross-entropy", "nll", "focal");
+    static final List<String> REGRESSION_LOSSES = List.of("mse", "mae", "huber", "smooth-l1", "poisson");
 
     @Option(names = "--dropout", paramLabel = "<p>",
             description = "Dense preset: dropout with probability p after each hidden layer's activation (default: none; 0.3 for a"
@@ -36,7 +38,11 @@ final class TrainingOptions {
     String init;
 
     @Option(names = "--loss", paramLabel = "<name>",
-            description = "Loss: cross-entropy for classification; mse (default), mae or huber for regression.")
+            description = "Loss. Classification: cross-entropy (default), nll (PyTorch's LogSoftmax + NLLLoss: a"
+                    + " log_softmax layer ends the model), focal (torchvision's sigmoid focal loss, alpha 0.25, gamma 2,"
+                    + " each class a binary problem). Regression: mse (default), mae, huber (delta 1), smooth-l1"
+                    + " (beta 1), poisson (PyTorch's PoissonNLLLoss for counts: a softplus layer ends the model, which"
+                    + " predicts the rate; targets are counts, at least 0, and are not standardized).")
     String loss;
 
     @Option(names = "--label-smoothing", paramLabel = "<eps>", defaultValue = "0",
@@ -112,15 +118,39 @@ final class TrainingOptions {
         }
     }
 
+    /** The --loss name in lower case, or null when it is not given. */
+    private String lossName() {
+        return loss == null ? null : loss.trim().toLowerCase(Locale.ROOT);
+    }
+
     /**
-     * The loss for the task: cross-entropy (with label smoothing and class weights) for classes,
-     * mse/mae/huber for values; {@code train} is what balanced class weights are counted on.
+     * Whether the loss takes the regression targets as they are, so they must not be standardized: Poisson's
+     * targets are counts.
+     */
+    boolean keepsTargets() {
+        return "poisson".equals(lossName());
+    }
+
+    /**
+     * The layer the loss needs after the model's output layer, or null: log-softmax before nll (which takes
+     * log-probabilities), softplus before poisson (a rate above 0, which the model then predicts).
+     */
+    Consumer<Sequential.Builder> outputLayer() {
+        String n = lossName();
+        return "nll".equals(n) ? Sequential.Builder::logSoftmax : "poisson".equals(n) ? Sequential.Builder::softplus
+                : null;
+    }
+
+    /**
+     * The loss for the task: cross-entropy (with label smoothing and class weights), nll (with class
+     * weights) or focal for classes, mse/mae/huber/smooth-l1/poisson for values; {@code train} is what
+     * balanced class weights are counted on, and what Poisson's counts are checked on.
      */
     Loss loss(boolean classification, Dataset train) {
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
             throw new BadInputException("--label-smoothing " + labelSmoothing + ": must be at least 0 and below 1");
         }
-        String n = loss == null ? (classification ? "cross-entropy" : "mse") : loss.trim().toLowerCase(Locale.ROOT);
+        String n = loss == null ? (classification ? "cross-entropy" : "mse") : lossName();
         List<String> allowed = classification ? CLASSIFICATION_LOSSES : REGRESSION_LOSSES;
         if (!allowed.contains(n)) {
             throw new BadInputException("--loss '" + loss + "' does not suit " + (classification ? "classification" : "regression")
@@ -129,19 +159,45 @@ final class TrainingOptions {
         if (labelSmoothing > 0 && !classification) {
             throw new BadInputException("--label-smoothing applies to classification only");
         }
+        if (labelSmoothing > 0 && !n.equals("cross-entropy")) {
+            throw new BadInputException("--label-smoothing applies to --loss cross-entropy only, not " + n);
+        }
         if (classWeights != null && !classification) {
             throw new BadInputException("--class-weights applies to classification only");
+        }
+        if (classWeights != null && n.equals("focal")) {
+            throw new BadInputException("--class-weights applies to --loss cross-entropy and nll, not focal (its alpha"
+                    + " weighs positives against negatives)");
+        }
+        if (n.equals("poisson")) {
+            checkCounts(train);
         }
         resolvedWeights = classWeights == null ? null : classWeights(train);
         return switch (n) {
             case "cross-entropy" -> resolvedWeights != null
                     ? Losses.softmaxCrossEntropy(resolvedWeights, labelSmoothing)
                     : labelSmoothing > 0 ? Losses.softmaxCrossEntropy(labelSmoothing) : Losses.softmaxCrossEntropy();
+            case "nll" -> resolvedWeights != null ? Losses.nll(resolvedWeights, -100) : Losses.nll();
+            case "focal" -> Losses.sigmoidFocal();
             case "mse" -> Losses.mse();
             case "mae" -> Losses.mae();
             case "huber" -> Losses.huber(1.0);
+            case "smooth-l1" -> Losses.smoothL1(1.0);
+            // The model ends in softplus, so its outputs are rates, not their logarithms.
+            case "poisson" -> Losses.poissonNll(false, false, 1e-8);
             default -> throw new AssertionError(n);
         };
+    }
+
+    /** Poisson's targets are counts: none may be negative (or NaN). */
+    private static void checkCounts(Dataset train) {
+        float[] targets = train.targets();
+        for (float t : targets) {
+            if (!(t >= 0)) {
+                throw new BadInputException("--loss poisson: the targets are counts, at least 0, but " + train.name()
+                        + " has " + t + "; use mse, mae, huber or smooth-l1");
+            }
+        }
     }
 
     /** --class-weights read: balanced from the training set's counts, or the listed weights, one per class. */
@@ -211,6 +267,9 @@ final class TrainingOptions {
     /** What the options add, for the "training:" line; empty when none is given. */
     String describe() {
         StringBuilder sb = new StringBuilder();
+        if (loss != null) {
+            sb.append(", loss ").append(lossName());
+        }
         if (labelSmoothing > 0) {
             sb.append(", label smoothing ").append(labelSmoothing);
         }

@@ -34,6 +34,7 @@ import dendrite.nn.layers.SELU;
 import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.Sigmoid;
 import dendrite.nn.layers.SiLU;
+import dendrite.nn.layers.LogSoftmax;
 import dendrite.nn.layers.Softmax;
 import dendrite.nn.layers.Softplus;
 import dendrite.nn.layers.Tanh;
@@ -938,6 +939,16 @@ public final class Sequential {
          */
         public Builder softmax() {
             return add(new Softmax());
+        }
+
+        /**
+         * A log-softmax along the last axis, {@code x - max - ln sum e^(x - max)}: PyTorch's
+         * {@code nn.LogSoftmax(dim=-1)}, the layer before {@code Losses.nll()}.
+         *
+         * @return this builder
+         */
+        public Builder logSoftmax() {
+            return add(new LogSoftmax());
         }
 
         /**

@@ -76,6 +76,8 @@ public final class TrainingMonitor implements TrainingListener {
     private double lossAtBestVal = Double.NaN;
     private int epochsAboveBest;
     private boolean softmaxLoss;
+    /** Whether the loss is cross-entropy over the outputs' classes, ln(classes) for a model that guesses. */
+    private boolean chanceAtLnClasses;
     /** Per layer, the smallest dead or saturated share seen on this epoch's checks. */
     private final java.util.Map<Integer, Double> leastTrouble = new java.util.HashMap<>();
 
@@ -178,6 +180,9 @@ public final class TrainingMonitor implements TrainingListener {
         epochsAboveBest = 0;
         softmaxLoss = "softmax_cross_entropy".equals(trainer.loss().name());
         int last = model.size() - 1;
+        // NLL after a log-softmax is the same cross-entropy, at ln(classes) when guessing.
+        chanceAtLnClasses = softmaxLoss || "nll".equals(trainer.loss().name()) && last >= 0
+                && "log_softmax".equals(model.layer(last).type());
         if (softmaxLoss && last >= 0 && "softmax".equals(model.layer(last).type())) {
             warn(new TrainingWarning(TrainingWarning.Kind.DOUBLE_SOFTMAX, 0, 0, last, String.format(Locale.ROOT,
                     "double softmax: layer %d is a softmax and the loss (softmax cross-entropy) applies softmax again,"
@@ -313,7 +318,7 @@ public final class TrainingMonitor implements TrainingListener {
         leastTrouble.clear();
         Double loss = event.metrics().get("loss");
         int classes = model == null ? 0 : model.outputShape().size();
-        if (softmaxLoss && loss != null && classes >= 2 && epoch >= 1
+        if (chanceAtLnClasses && loss != null && classes >= 2 && epoch >= 1
                 && Math.abs(loss - Math.log(classes)) < CHANCE_BAND * Math.log(classes)) {
             warn(new TrainingWarning(TrainingWarning.Kind.STUCK_AT_CHANCE, epoch, 0, -1, String.format(Locale.ROOT,
                     "loss stuck at chance after epoch %d: %.4f, where guessing among %d classes gives ln %d = %.4f."

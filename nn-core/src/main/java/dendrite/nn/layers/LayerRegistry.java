@@ -15,7 +15,7 @@ import java.util.function.Function;
  * LayerRegistry.register("my_layer", cfg -> new MyLayer(Configs.intValue(cfg, "my_layer", "size")));
  * }</pre>
  * The built-in types: {@code dense, relu, leaky_relu, prelu, sigmoid, tanh, gelu, silu, softplus, elu, selu,
- * mish, hardswish, softmax, dropout, batch_norm1d, flatten, reshape, transpose, conv1d, conv2d,
+ * mish, hardswish, softmax, log_softmax, dropout, batch_norm1d, flatten, reshape, transpose, conv1d, conv2d,
  * conv_transpose2d, dropout2d, batch_norm2d, max_pool1d, avg_pool1d, max_pool2d, avg_pool2d,
  * global_avg_pool2d, global_avg_pool1d, upsample2d, columns, embedding, position_embedding, rnn, lstm, gru,
  * bidirectional, recurrent_stack, layer_norm, group_norm, multihead_attention, graph}. A {@code gelu}
@@ -40,6 +40,7 @@ public final class LayerRegistry {
         register("mish", c -> new Mish());
         register("hardswish", c -> new Hardswish());
         register("softmax", c -> new Softmax());
+        register("log_softmax", c -> new LogSoftmax());
         register("dropout", c -> new Dropout(Configs.doubleValue(c, "dropout", "p", 0.5)));
         register("batch_norm1d", c -> new BatchNorm1d(Configs.doubleValue(c, "batch_norm1d", "eps", 1e-5),
                 Configs.doubleValue(c, "batch_norm1d", "momentum", 0.1)));

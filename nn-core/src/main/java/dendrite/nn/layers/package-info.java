@@ -13,9 +13,9 @@
  * {@link dendrite.nn.layers.Layer#followedBy} (defaults that depend on the next layer) and
  * {@link dendrite.nn.layers.Layer#outputsProbabilities}. Built in: Dense, ReLU, LeakyReLU, Sigmoid, Tanh,
  * GELU (exact or tanh-approximated, as PyTorch's {@code approximate}), SiLU, Softplus, ELU, SELU, Mish,
- * Hardswish, Softmax, Dropout, BatchNorm1d, Flatten, Reshape, Conv2d, ConvTranspose2d, BatchNorm2d,
- * Dropout2d, GroupNorm, MaxPool2d, AvgPool2d, GlobalAvgPool2d, Upsample2d (nearest or bilinear, as PyTorch's
- * {@code nn.Upsample}), Columns (a block of a sample's features), and
+ * Hardswish, Softmax, LogSoftmax, Dropout, BatchNorm1d, Flatten, Reshape, Conv2d, ConvTranspose2d,
+ * BatchNorm2d, Dropout2d, GroupNorm, MaxPool2d, AvgPool2d, GlobalAvgPool2d, Upsample2d (nearest or
+ * bilinear, as PyTorch's {@code nn.Upsample}), Columns (a block of a sample's features), and
  * for sequences Conv1d, MaxPool1d and AvgPool1d (channels first, {@code [channels, length]}, as PyTorch's;
  * run on the 2-D operations through views; Transpose turns {@code [time, features]} into that layout and
  * back), Embedding, PositionEmbedding, LayerNorm, MultiheadAttention, GlobalAvgPool1d, SimpleRNN, GRU and

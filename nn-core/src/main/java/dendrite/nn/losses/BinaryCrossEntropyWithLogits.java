@@ -61,6 +61,11 @@ public final class BinaryCrossEntropyWithLogits implements Loss {
     }
 
     @Override
+    public java.util.Map<String, Object> config() {
+        return posWeight == null ? java.util.Map.of() : java.util.Map.of("pos_weight", Losses.list(posWeight));
+    }
+
+    @Override
     public Tensor forward(Tensor z, Tensor y) {
         ws.prepare(z);
         Backend be = ws.backend();

@@ -5,6 +5,8 @@ import dendrite.tensor.op.BinaryOp;
 import dendrite.tensor.op.ReduceOp;
 import dendrite.tensor.Tensor;
 
+import java.util.Map;
+
 /**
  * Huber loss (PyTorch's {@code HuberLoss}): quadratic for small errors, linear for large ones, so
  * outliers pull less than under MSE. With {@code d = p - y} and {@code c = clamp(d, -delta, delta)}:
@@ -14,8 +16,11 @@ import dendrite.tensor.Tensor;
  * </pre>
  */
 public final class Huber implements Loss {
+    private final String name;
     private final float delta;
-    private final Workspace ws = new Workspace("huber");
+    /** What the mean is multiplied by: 1, or 1 / beta for {@link SmoothL1}, which is this loss scaled. */
+    private final float scale;
+    private final Workspace ws;
     private Tensor clamped;
 
     /** Huber loss with PyTorch's default {@code delta}, 1.0. */
@@ -30,10 +35,21 @@ public final class Huber implements Loss {
      * @throws IllegalArgumentException if {@code delta} is not positive
      */
     public Huber(double delta) {
-        if (!(delta > 0)) {
-            throw new IllegalArgumentException("huber: delta must be positive, got " + delta);
+        this("huber", "delta", delta, 1.0);
+    }
+
+    /**
+     * The loss of {@code name} with threshold {@code delta} (called {@code param} there), scaled by
+     * {@code scale}: {@link SmoothL1} is Huber's loss over its threshold.
+     */
+    Huber(String name, String param, double delta, double scale) {
+        if (!(delta > 0) || Double.isInfinite(delta)) {
+            throw new IllegalArgumentException(name + ": " + param + " must be positive and finite, got " + delta);
         }
+        this.name = name;
         this.delta = (float) delta;
+        this.scale = (float) scale;
+        this.ws = new Workspace(name);
     }
 
     /**
@@ -47,7 +63,12 @@ public final class Huber implements Loss {
 
     @Override
     public String name() {
-        return "huber";
+        return name;
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        return Map.of("delta", (double) delta);
     }
 
     @Override
@@ -64,14 +85,14 @@ public final class Huber implements Loss {
         be.binary(BinaryOp.ADD, t, d, t);                    // d - c/2
         be.binary(BinaryOp.MUL, t, clamped, t);              // c (d - c/2)
         be.reduceAll(ReduceOp.SUM, t, ws.value());
-        be.affine(ws.value(), 1f / p.size(), 0f, ws.value());
+        be.affine(ws.value(), scale / p.size(), 0f, ws.value());
         return ws.value();
     }
 
     @Override
     public Tensor backward() {
         Tensor g = ws.buffer("grad", clamped.dim(0));
-        ws.backend().affine(clamped, 1f / clamped.size(), 0f, g);
+        ws.backend().affine(clamped, scale / clamped.size(), 0f, g);
         return g;
     }
 }

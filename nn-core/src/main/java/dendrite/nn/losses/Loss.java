@@ -30,6 +30,18 @@ public interface Loss {
     String name();
 
     /**
+     * The loss's options by PyTorch's argument names ({@code delta}, {@code weight}, {@code reduction}...), as
+     * {@link Losses#byName} reads them: {@code Losses.byName(loss.name(), loss.config())} makes the same loss.
+     * Numbers are {@code Float}, {@code Double} or {@code Integer}, class weights a list of numbers, reductions
+     * their PyTorch names.
+     *
+     * @return the options, unmodifiable; empty (the default) for a loss without any
+     */
+    default java.util.Map<String, Object> config() {
+        return java.util.Map.of();
+    }
+
+    /**
      * The loss of a batch, as a tensor of one value owned by this loss.
      *
      * @param prediction the model's output {@code [m, outputs...]}; kept (not copied) for {@link #backward}

@@ -103,6 +103,16 @@ public final class SoftmaxCrossEntropy implements Loss {
     }
 
     @Override
+    public java.util.Map<String, Object> config() {
+        java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
+        if (classWeights != null) {
+            c.put("weight", Losses.list(classWeights));
+        }
+        c.put("label_smoothing", (double) smoothing);
+        return java.util.Collections.unmodifiableMap(c);
+    }
+
+    @Override
     public Tensor forward(Tensor z, Tensor target) {
         ws.prepare(z);
         Backend be = ws.backend();

@@ -5,6 +5,7 @@ import dendrite.nn.data.Dataset;
 import dendrite.nn.data.Scaler;
 import dendrite.nn.losses.Loss;
 import dendrite.nn.losses.MultiTaskLoss;
+import dendrite.nn.losses.PoissonNegativeLogLikelihood;
 import dendrite.nn.metrics.ClassificationReport;
 import dendrite.nn.metrics.Metrics;
 import dendrite.tensor.Backend;
@@ -125,8 +126,8 @@ public final class Evaluator {
      * precision, recall and F1 and the per-class {@link Evaluation#report()}, with more than 5 classes
      * also {@code top5_accuracy} (the class among the five highest scores) and with two the area under
      * the ROC curve, {@code roc_auc} (when both occur); for regression MSE, RMSE, MAE and R² (in the
-     * target's units when there is a target scaler). The data is uploaded once and freed before this
-     * returns.
+     * target's units when there is a target scaler; of the rates e^x for a Poisson loss on log-rates x).
+     * The data is uploaded once and freed before this returns.
      *
      * @param data the samples to score, with their targets
      * @return the mean loss, the metrics and, for classification, the per-class report
@@ -201,6 +202,7 @@ public final class Evaluator {
             metrics.putAll(HeadMetrics.of(heads, outputs, d.data.targets(), n));
         } else {
             float[] targets = d.data.targets();
+            ratesOfLogRates(loss, outputs);
             if (targetScaler != null) {
                 targets = targetScaler.inverseTransform(targets);
                 targetScaler.inverseTransformInPlace(outputs);
@@ -212,5 +214,17 @@ public final class Evaluator {
             metrics.put("r2", Metrics.r2(targets, outputs, outSize));
         }
         return new Evaluation(meanLoss, metrics, report);
+    }
+
+    /**
+     * For a Poisson loss on log-rates (PyTorch's {@code log_input}), the outputs made the rates e^x in place,
+     * so that the regression metrics compare what is predicted with the counts; other losses' are left.
+     */
+    static void ratesOfLogRates(Loss loss, float[] outputs) {
+        if (loss instanceof PoissonNegativeLogLikelihood p && p.logInput()) {
+            for (int i = 0; i < outputs.length; i++) {
+                outputs[i] = (float) Math.exp(outputs[i]);
+            }
+        }
     }
 }

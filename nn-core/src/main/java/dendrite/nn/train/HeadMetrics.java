@@ -3,6 +3,8 @@ package dendrite.nn.train;
 import dendrite.nn.losses.BinaryCrossEntropy;
 import dendrite.nn.losses.BinaryCrossEntropyWithLogits;
 import dendrite.nn.losses.MultiTaskLoss;
+import dendrite.nn.losses.NegativeLogLikelihood;
+import dendrite.nn.losses.SigmoidFocal;
 import dendrite.nn.losses.SoftmaxCrossEntropy;
 import dendrite.nn.metrics.Metrics;
 
@@ -12,7 +14,7 @@ import java.util.Map;
 /**
  * The metrics of each head of a multi-task model, named {@code <head>_<metric>}: accuracy for a head
  * whose loss is a classification loss with one target column (the class), RMSE and MAE for a head
- * with as many target columns as outputs.
+ * with as many target columns as outputs (of the rates e^x, for a Poisson loss on log-rates x).
  */
 final class HeadMetrics {
     private HeadMetrics() {
@@ -39,6 +41,7 @@ final class HeadMetrics {
                 }
                 m.put(h.name() + "_accuracy", Metrics.accuracy(actual, predicted));
             } else if (h.targets() == h.outputs()) {
+                Evaluator.ratesOfLogRates(h.loss(), out);
                 double mse = Metrics.meanSquaredError(target, out);
                 m.put(h.name() + "_rmse", Math.sqrt(mse));
                 m.put(h.name() + "_mae", Metrics.meanAbsoluteError(target, out));
@@ -51,7 +54,8 @@ final class HeadMetrics {
 
     private static boolean isClassification(MultiTaskLoss.Head h) {
         return h.loss() instanceof SoftmaxCrossEntropy || h.loss() instanceof BinaryCrossEntropyWithLogits
-                || h.loss() instanceof BinaryCrossEntropy;
+                || h.loss() instanceof BinaryCrossEntropy || h.loss() instanceof NegativeLogLikelihood
+                || h.loss() instanceof SigmoidFocal;
     }
 
     private static float[] columns(float[] rows, int n, int width, int from, int count) {

@@ -195,6 +195,12 @@ class LayerGradientTest {
     }
 
     @OnEveryBackend
+    void logSoftmax(String backend) {
+        check(backend, new dendrite.nn.layers.LogSoftmax(), Shape.of(5), true);
+        check(backend, new dendrite.nn.layers.LogSoftmax(), Shape.of(3, 7), true);
+    }
+
+    @OnEveryBackend
     void batchNormInTraining(String backend) {
         check(backend, new BatchNorm1d(), Shape.of(3), true);
     }

@@ -6,8 +6,10 @@ import dendrite.nn.losses.BinaryCrossEntropy;
 import dendrite.nn.losses.BinaryCrossEntropyWithLogits;
 import dendrite.nn.losses.Huber;
 import dendrite.nn.losses.Loss;
+import dendrite.nn.losses.Losses;
 import dendrite.nn.losses.MeanAbsoluteError;
 import dendrite.nn.losses.MeanSquaredError;
+import dendrite.nn.losses.Reduction;
 import dendrite.nn.losses.SoftmaxCrossEntropy;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Tensor;
@@ -59,5 +61,49 @@ class LossGradientTest {
         check(new SoftmaxCrossEntropy(), z, labels);
         check(new SoftmaxCrossEntropy(), z, oneHot);
         check(new SoftmaxCrossEntropy(0.1), z, labels);
+    }
+
+    @OnEveryBackend
+    void nllWithWeightsAndAnIgnoredRow(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Tensor x = be.tensor(new float[] {-1.2f, -0.4f, -2.3f, -0.9f, -1.7f, -0.8f, -3f, -0.1f, -2.2f}, 3, 3);
+        Tensor labels = be.tensor(new float[] {2, -100, 1}, 3);
+        check(Losses.nll(), x, be.tensor(new float[] {2, 0, 1}, 3));
+        check(Losses.nll(new float[] {0.5f, 2f, 3f}, -100), x, labels);
+    }
+
+    @OnEveryBackend
+    void klDivergenceOfProbabilitiesAndOfLogTargets(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Tensor x = be.tensor(new float[] {-1.2f, -0.4f, -2.3f, -0.9f, -1.7f, -0.8f}, 2, 3);
+        check(Losses.klDiv(), x, be.tensor(new float[] {0.2f, 0.8f, 0f, 0.5f, 0.25f, 0.25f}, 2, 3));
+        check(Losses.klDiv(Reduction.MEAN, true), x, be.tensor(new float[] {-1f, -0.5f, -3f, -2f, -0.2f, -1.1f}, 2, 3));
+    }
+
+    @OnEveryBackend
+    void poissonOfLogRatesAndOfRates(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Tensor y = be.tensor(new float[] {0f, 1f, 3f, 2f, 7f, 0.5f}, 2, 3);
+        check(Losses.poissonNll(true, true, 1e-8), be.tensor(new float[] {-0.5f, 0.2f, 1.1f, 0.8f, 1.9f, -1f}, 2, 3), y);
+        check(Losses.poissonNll(false, false, 1e-8), be.tensor(new float[] {0.6f, 1.2f, 2.5f, 1.8f, 6f, 0.9f}, 2, 3), y);
+    }
+
+    @OnEveryBackend
+    void sigmoidFocal(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Tensor z = be.tensor(new float[] {-2f, 0.5f, 3f, -0.3f, 1.4f, -1.1f}, 2, 3);
+        Tensor y = be.tensor(new float[] {0, 1, 1, 1, 0, 0.3f}, 2, 3);
+        check(Losses.sigmoidFocal(), z, y);
+        check(Losses.sigmoidFocal(-1, 1.5), z, y);
+        check(Losses.sigmoidFocal(0.25, 2), z, be.tensor(new float[] {2, 0}, 2));     // class indices
+    }
+
+    @OnEveryBackend
+    void smoothL1AwayFromItsKinks(String backend) {
+        Backend be = EveryBackend.get(backend);
+        Tensor p = be.tensor(new float[] {0.9f, -1.2f, 0.3f, 2.0f, -0.4f, 0.7f}, 3, 2);
+        Tensor y = be.tensor(new float[] {0.2f, 0.5f, -0.6f, 0.1f, 0.4f, -0.3f}, 3, 2);
+        check(Losses.smoothL1(1.2), p, y);
+        check(Losses.smoothL1(0.5), p, y);
     }
 }

@@ -33,9 +33,14 @@ class TextbookFailuresTest {
 
     private static List<TrainingWarning> train(Sequential model, dendrite.nn.optim.Optimizer opt, int epochs,
             Dataset data, Dataset validation) {
+        return train(model, Losses.softmaxCrossEntropy(), opt, epochs, data, validation);
+    }
+
+    private static List<TrainingWarning> train(Sequential model, dendrite.nn.losses.Loss loss,
+            dendrite.nn.optim.Optimizer opt, int epochs, Dataset data, Dataset validation) {
         List<TrainingWarning> seen = new ArrayList<>();
         TrainingMonitor monitor = new TrainingMonitor().onWarning(seen::add);
-        Trainer.Builder b = Trainer.builder(model).loss(Losses.softmaxCrossEntropy()).optimizer(opt).epochs(epochs)
+        Trainer.Builder b = Trainer.builder(model).loss(loss).optimizer(opt).epochs(epochs)
                 .batchSize(32).seed(1).listener(monitor);
         if (validation != null) {
             b.validationData(validation);
@@ -128,6 +133,15 @@ class TextbookFailuresTest {
         TrainingWarning c = w.stream().filter(x -> x.kind() == Kind.STUCK_AT_CHANCE).findFirst()
                 .orElseThrow(() -> new AssertionError("no chance-level warning: " + w));
         assertTrue(c.message().contains("initialization"), c.message());
+    }
+
+    /** The same with LogSoftmax and NLLLoss, which are cross-entropy too: ln(classes) is chance. */
+    @Test
+    void zeroInitializationBeforeLogSoftmaxAndNllIsAtChanceToo() {
+        Sequential m = Sequential.builder(2).dense(16, Initializers.zeros()).relu().dense(3, Initializers.zeros())
+                .logSoftmax().build(BE, 3);
+        List<TrainingWarning> w = train(m, Losses.nll(), new Adam(1e-2), 3, Synthetic.spirals(300, 3, 0.1, 1), null);
+        assertTrue(kinds(w).contains(Kind.STUCK_AT_CHANCE), w.toString());
     }
 
     /** A softmax layer before softmax cross-entropy is reported before the first step. */

@@ -51,8 +51,8 @@ class BadArgumentsTest {
 
     @Test
     void lossesByNameRefuseANullNameAndAnOptionThatIsNoNumber() {
-        assertRefused("unknown loss 'null'; known: mse, mae, huber, bce, bce_with_logits, softmax_cross_entropy",
-                () -> Losses.byName(null, Map.of()));
+        assertRefused("unknown loss 'null'; known: mse, mae, huber, smooth_l1, bce, bce_with_logits,"
+                + " softmax_cross_entropy, nll, kl_div, poisson_nll, sigmoid_focal", () -> Losses.byName(null, Map.of()));
         assertRefused("huber: 'delta' must be a number, not the text \"big\"",
                 () -> Losses.byName("huber", Map.of("delta", "big")));
         assertEquals(2.0f, ((dendrite.nn.losses.Huber) Losses.byName("huber", Map.of("delta", 2))).delta());

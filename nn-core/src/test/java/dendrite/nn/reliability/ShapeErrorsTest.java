@@ -178,7 +178,8 @@ class ShapeErrorsTest {
         Tensor target = be.tensor(new float[] {0, 1, 0, 1, 0, 1, 0, 1, 0}, 3, 3);
         List<Loss> losses = List.of(Losses.mse(), Losses.mae(), Losses.huber(1.0), Losses.binaryCrossEntropy(),
                 Losses.binaryCrossEntropyWithLogits(), Losses.softmaxCrossEntropy(),
-                Losses.softmaxCrossEntropy(0.1));
+                Losses.softmaxCrossEntropy(0.1), Losses.smoothL1(1.0), Losses.nll(), Losses.klDiv(), Losses.poissonNll(),
+                Losses.sigmoidFocal());
         for (Loss loss : losses) {
             assertMessageNames(IllegalArgumentException.class, () -> loss.forward(prediction, target),
                     loss.name(), "[3, 3]", "[3, 2]");

@@ -53,6 +53,31 @@ class EvaluatorTest {
         assertTrue(e.metrics().containsKey("r2"), e.metrics().toString());
     }
 
+    /** A Poisson loss on log-rates is scored by its rates e^x against the counts; its loss is its own. */
+    @Test
+    void aPoissonModelOnLogRatesIsScoredByItsRates() {
+        float[] x = new float[40];
+        float[] counts = new float[40];
+        for (int i = 0; i < 40; i++) {
+            x[i] = i / 40f;
+            counts[i] = i % 5;
+        }
+        Dataset data = Dataset.regression("counts", x, new int[] {1}, counts, 1);
+        Sequential model = Sequential.builder(1).dense(4).tanh().dense(1).build(be, 3);
+        Evaluation e = new Evaluator(model, Losses.poissonNll(), 16).evaluate(data);
+
+        float[] logRates = model.predict(x, 40);
+        double loss = 0;
+        double sq = 0;
+        for (int i = 0; i < 40; i++) {
+            loss += Math.exp(logRates[i]) - counts[i] * logRates[i];
+            double d = Math.exp(logRates[i]) - counts[i];
+            sq += d * d;
+        }
+        assertEquals(loss / 40, e.loss(), 1e-5);
+        assertEquals(sq / 40, e.metrics().get("mse"), 1e-4);
+    }
+
     /**
      * A model trained on standardized targets is scored in the target's units: its outputs and the
      * targets are unscaled before MSE, RMSE and MAE, while the loss stays the one on scaled targets.

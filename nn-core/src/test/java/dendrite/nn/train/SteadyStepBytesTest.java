@@ -224,6 +224,41 @@ class SteadyStepBytesTest {
                 .build(backend, 7), 32, new int[] {50}, Losses.binaryCrossEntropyWithLogits(3f), new Adam(1e-3), true);
     }
 
+    /**
+     * The losses PyTorch's users reach for, as the heads of one multi-task loss after a LogSoftmax layer:
+     * NLL with class weights and an ignore index, KL divergence, Poisson NLL with the Stirling term, the
+     * focal loss on class indices and smooth L1.
+     */
+    @Test
+    void aSteadyStepOfTheMoreLossesAllocatesUnder64Bytes() {
+        java.util.Random random = new java.util.Random(5);
+        int batch = 32;
+        int columns = 1 + 5 + 3 + 1 + 2;
+        float[] ys = new float[batch * columns];
+        for (int i = 0; i < batch; i++) {
+            int c = i * columns;
+            ys[c] = i % 9 == 0 ? -100 : random.nextInt(10);           // a class, or ignored
+            for (int j = 0; j < 5; j++) {
+                ys[c + 1 + j] = j == 0 ? 0 : random.nextFloat() / 4;     // probabilities, a zero among them
+            }
+            for (int j = 0; j < 3; j++) {
+                ys[c + 6 + j] = random.nextInt(6);                        // counts
+            }
+            ys[c + 9] = random.nextInt(4);                                // a class of the focal head
+            ys[c + 10] = random.nextFloat();
+            ys[c + 11] = random.nextFloat();
+        }
+        Loss loss = dendrite.nn.losses.MultiTaskLoss.builder()
+                .head("class", 10, Losses.nll(new float[] {1, 2, 3, 4, 5, 0.5f, 1, 2, 3, 4}, -100), 1, 1.0)
+                .head("distribution", 5, Losses.klDiv(), 5, 1.0)
+                .head("counts", 3, Losses.poissonNll(true, true, 1e-8), 3, 1.0)
+                .head("detection", 4, Losses.sigmoidFocal(), 1, 1.0)
+                .head("box", 2, Losses.smoothL1(0.5), 2, 1.0)
+                .build();
+        assertSteady("more-losses", backend -> Sequential.builder(50).dense(64).relu().dense(24).logSoftmax()
+                .build(backend, 7), batch, new int[] {50}, loss, new Adam(1e-3), 1, ys, columns);
+    }
+
     @Test
     void aSteadyMlpStepAllocatesUnder64Bytes() {
         assertSteady("mlp", backend -> Sequential.builder(784).dense(256).relu().dense(128).relu().dense(10)
@@ -247,6 +282,17 @@ class SteadyStepBytesTest {
     /** As above, with the optimizer stepping on every {@code accumulate}-th step's summed gradients. */
     private static void assertSteady(String name, java.util.function.Function<Backend, Sequential> build, int batch,
             int[] sample, Loss loss, Optimizer optimizer, boolean regression, int accumulate) {
+        java.util.Random random = new java.util.Random(4);
+        float[] ys = new float[regression ? batch * 10 : batch];
+        for (int i = 0; i < ys.length; i++) {
+            ys[i] = regression ? random.nextFloat() : random.nextInt(10);
+        }
+        assertSteady(name, build, batch, sample, loss, optimizer, accumulate, ys, regression ? 10 : 0);
+    }
+
+    /** As above, with the targets given: {@code columns} a sample ({@code [batch, columns]}), or 0 for {@code [batch]}. */
+    private static void assertSteady(String name, java.util.function.Function<Backend, Sequential> build, int batch,
+            int[] sample, Loss loss, Optimizer optimizer, int accumulate, float[] ys, int columns) {
         Backend be = vector();
         Sequential model = build.apply(be);
         Trainer trainer = Trainer.builder(model).loss(loss).optimizer(optimizer).batchSize(batch)
@@ -260,12 +306,8 @@ class SteadyStepBytesTest {
         for (int i = 0; i < xs.length; i++) {
             xs[i] = tokens ? random.nextInt(40) : random.nextFloat();
         }
-        float[] ys = new float[regression ? batch * 10 : batch];
-        for (int i = 0; i < ys.length; i++) {
-            ys[i] = regression ? random.nextFloat() : random.nextInt(10);
-        }
         Tensor x = be.tensor(xs, dims);
-        Tensor y = regression ? be.tensor(ys, batch, 10) : be.tensor(ys, batch);
+        Tensor y = columns > 0 ? be.tensor(ys, batch, columns) : be.tensor(ys, batch);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         trainer.step(x, y);                           // starts the backend's pool, if it has not started
         long[] ids = stepThreads();
