@@ -1,5 +1,6 @@
 package dendrite.nn.losses;
 
+import dendrite.nn.layers.ViewCache;
 import dendrite.tensor.Backend;
 import dendrite.tensor.op.BinaryOp;
 import dendrite.tensor.op.ReduceOp;
@@ -30,6 +31,9 @@ public final class SoftmaxCrossEntropy implements Loss {
     private final float smoothing;
     private final float[] classWeights;
     private final Workspace ws = new Workspace("softmax_cross_entropy");
+    /** Sequence logits' {@code [batch, time, classes]} buffers seen as rows, the same view each step. */
+    private final ViewCache targetRows = new ViewCache();
+    private final ViewCache chosenRows = new ViewCache();
     private Tensor logits;
     private Tensor y;
 
@@ -123,7 +127,7 @@ public final class SoftmaxCrossEntropy implements Loss {
         y = ws.buffer("target", m);
         if (target.size() == rows && classes > 1) {            // class indices
             be.oneHot(target, 1f - smoothing + smoothing / classes, smoothing / classes,
-                    y.rank() == 2 ? y : y.reshape(rows, classes));
+                    y.rank() == 2 ? y : targetRows.rows(y, rows, classes));
         } else {
             be.affine(ws.targetLike(z, target), 1f - smoothing, smoothing / classes, y);
         }
@@ -155,7 +159,7 @@ public final class SoftmaxCrossEntropy implements Loss {
         Tensor d = ws.scalar("denominator");
         if (target.size() == rows && classes > 1) {            // class indices: D = sum_i w_(y_i)
             Tensor chosen = ws.buffer("chosen", m);
-            be.oneHot(target, 1f, 0f, chosen.rank() == 2 ? chosen : chosen.reshape(rows, classes));
+            be.oneHot(target, 1f, 0f, chosen.rank() == 2 ? chosen : chosenRows.rows(chosen, rows, classes));
             be.binary(BinaryOp.MUL, chosen, w, chosen);
             be.reduceAll(ReduceOp.SUM, chosen, d);
         } else {

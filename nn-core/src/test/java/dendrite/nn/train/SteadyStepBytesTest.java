@@ -102,6 +102,25 @@ class SteadyStepBytesTest {
                 .build(backend, 7), 32, new int[] {24});
     }
 
+    /**
+     * A tagger: one class per time step, logits {@code [batch, 24, 10]} against indices {@code [batch, 24]}, so
+     * cross-entropy views both as rows of the batch's steps, with and without class weights.
+     */
+    @Test
+    void aSteadySequenceTaggingStepAllocatesUnder64Bytes() {
+        int batch = 16;
+        java.util.Random random = new java.util.Random(6);
+        float[] tags = new float[batch * 24];
+        for (int i = 0; i < tags.length; i++) {
+            tags[i] = random.nextInt(10);
+        }
+        for (Loss loss : new Loss[] {Losses.softmaxCrossEntropy(0.1),
+            Losses.softmaxCrossEntropy(new float[] {1, 2, 1, 2, 1, 2, 1, 2, 1, 3}, 0)}) {
+            assertSteady("tagger", backend -> Sequential.builder(24).embedding(40, 16).lstm(24, true).dense(10)
+                    .build(backend, 7), batch, new int[] {24}, loss, new Adam(1e-3), 1, tags, 24);
+        }
+    }
+
     @Test
     void aSteadyTransformerStepAllocatesUnder64Bytes() {
         assertSteady("transformer", backend -> Sequential.builder(24).embedding(40, 32)
