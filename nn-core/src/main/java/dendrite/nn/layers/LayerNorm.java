@@ -160,21 +160,9 @@ public final class LayerNorm implements Layer {
         return Optional.of(copy);
     }
 
-    /** A batch of samples of the shape the layer was built for, or an exception naming both shapes. */
-    private void requireSamples(Tensor x) {
-        boolean fits = x.rank() == sample.rank() + 1;
-        for (int i = 0; fits && i < sample.rank(); i++) {
-            fits = x.dim(i + 1) == sample.dim(i);
-        }
-        if (!fits) {
-            throw new IllegalArgumentException("layer_norm: input " + x.shape() + " does not fit the layer's [batch, "
-                    + sample.toString().substring(1));
-        }
-    }
-
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        requireSamples(x);
+        BatchOfSamples.require("layer_norm", x, sample);
         int m = x.dim(0);
         lastInput = x;
         lastMean = mean.get(m);

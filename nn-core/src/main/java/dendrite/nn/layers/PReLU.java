@@ -156,17 +156,6 @@ public final class PReLU implements Layer {
         return Optional.of(copy);
     }
 
-    private void requireSamples(Tensor x) {
-        boolean fits = x.rank() == sample.rank() + 1;
-        for (int i = 0; fits && i < sample.rank(); i++) {
-            fits = x.dim(i + 1) == sample.dim(i);
-        }
-        if (!fits) {
-            throw new IllegalArgumentException("prelu: input " + x.shape() + " does not fit the layer's [batch, "
-                    + sample.toString().substring(1));
-        }
-    }
-
     /** The slopes as a column, one per row of the {@code [batch * channels, inner]} view, or the single slope. */
     private Tensor slopeColumn(int batch) {
         if (channels == 1) {
@@ -186,7 +175,7 @@ public final class PReLU implements Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        requireSamples(x);
+        BatchOfSamples.require("prelu", x, sample);
         int batch = x.dim(0);
         int rows = batch * channels;
         Tensor xs = inputRows.rows(x, rows, inner);
