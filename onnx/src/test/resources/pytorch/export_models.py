@@ -73,6 +73,34 @@ def gap():
     return m, (3, 2, 9, 9)
 
 
+class View(nn.Module):
+    """x.view(x.size(0), -1), or x.view(x.size(0), x.size(1), -1): Shape, Gather, Unsqueeze, Concat, Reshape."""
+
+    def __init__(self, keep_channels=False):
+        super().__init__()
+        self.keep_channels = keep_channels
+
+    def forward(self, x):
+        return x.view(x.size(0), x.size(1), -1) if self.keep_channels else x.view(x.size(0), -1)
+
+
+class Rows(nn.Module):
+    """Each sample as 2 rows of 4 (x.reshape(x.shape[0], 2, 4)), then the rows back as one (a constant [-1, 8])."""
+
+    def __init__(self, flat):
+        super().__init__()
+        self.flat = flat
+
+    def forward(self, x):
+        return x.reshape(-1, 8) if self.flat else x.reshape(x.shape[0], 2, 4)
+
+
+def views():
+    m = nn.Sequential(nn.Conv2d(2, 4, 3), nn.ReLU(), View(True), nn.Softmax(dim=-1), View(), nn.Linear(100, 8),
+                      Rows(False), nn.Softmax(dim=-1), Rows(True), nn.Linear(8, 3))
+    return m, (3, 2, 7, 7)
+
+
 def export(m, shape, path, opset):
     m.eval()
     torch.onnx.export(m, torch.randn(*shape), path, opset_version=opset, input_names=["input"],
@@ -83,7 +111,7 @@ def show(name, t):
     print(name, ' '.join(repr(v) for v in t.reshape(-1).tolist()))
 
 
-for name, build in (("mlp", mlp), ("cnn", cnn), ("gap", gap)):
+for name, build in (("mlp", mlp), ("cnn", cnn), ("gap", gap), ("views", views)):
     m, shape = build()
     m.eval()
     x = torch.randn(*shape)

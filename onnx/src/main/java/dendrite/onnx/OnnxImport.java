@@ -13,6 +13,7 @@ import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LeakyReLU;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.ReLU;
+import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.SELU;
 import dendrite.nn.layers.Sigmoid;
 import dendrite.nn.layers.Softmax;
@@ -64,7 +65,9 @@ import java.util.Map;
  *   <li>{@code MaxPool}, {@code AveragePool} (padding counted, as PyTorch's default
  *       {@code count_include_pad=True}; the {@code Pad} node torch writes before it is folded into it),
  *       {@code GlobalAveragePool}: {@link MaxPool2d}, {@link AvgPool2d}, {@link GlobalAvgPool2d};</li>
- *   <li>{@code Flatten} (axis 1): {@link Flatten};</li>
+ *   <li>{@code Flatten} (axis 1): {@link Flatten}; {@code Reshape} that keeps the batch, to a shape that is
+ *       constant or computed from the data's ({@code Shape}, {@code Gather}, {@code Unsqueeze},
+ *       {@code Concat}, as torch writes {@code x.view(x.size(0), -1)}): {@link Flatten} or {@link Reshape};</li>
  *   <li>{@code Relu}, {@code LeakyRelu}, {@code Sigmoid}, {@code Tanh}, {@code Elu}, {@code Selu},
  *       {@code Softmax} (over the last axis);</li>
  *   <li>{@code BatchNormalization} (inference, running statistics) on flat rows or images:
@@ -82,8 +85,12 @@ import java.util.Map;
 public final class OnnxImport {
     /** The ONNX operators import understands, in the order of the list above. */
     public static final List<String> SUPPORTED_OPS = List.of("Gemm", "MatMul", "Add", "Conv", "MaxPool",
-            "AveragePool", "Pad", "GlobalAveragePool", "Flatten", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Elu",
-            "Selu", "Softmax", "BatchNormalization", "Dropout", "Identity", "Constant");
+            "AveragePool", "Pad", "GlobalAveragePool", "Flatten", "Reshape", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
+            "Elu", "Selu", "Softmax", "BatchNormalization", "Dropout", "Identity", "Constant", "Shape", "Gather",
+            "Unsqueeze", "Concat");
+
+    /** The batch size in values computed from the data's shape (it is not known until run time). */
+    private static final long BATCH = Long.MIN_VALUE;
 
     /** The default domain's opsets import reads. */
     private static final int MIN_OPSET = 9;
@@ -181,6 +188,8 @@ public final class OnnxImport {
         private int[] pendingPad;     // {padH, padW} of a Pad waiting for its AveragePool
         private Node padNode;
         private int padIndex;
+        /** int64 values computed from the data's shape: {@link #BATCH} stands for the batch size. */
+        private final Map<String, long[]> shapeValues = new HashMap<>();
 
         Chain(Path file, Graph graph, int opset) {
             this.file = file;
@@ -298,6 +307,18 @@ public final class OnnxImport {
                 throw padAlone();
             }
             switch (op) {
+                case "Shape" -> {
+                    shapeOf();
+                    return;
+                }
+                case "Gather", "Unsqueeze", "Concat" -> {
+                    shapeArithmetic(op);
+                    return;
+                }
+                default -> {
+                }
+            }
+            switch (op) {
                 case "Identity" -> chainInputs(1);
                 case "Dropout" -> dropout();
                 case "Gemm" -> gemm();
@@ -313,6 +334,7 @@ public final class OnnxImport {
                     layer(new GlobalAvgPool2d());
                 }
                 case "Flatten" -> flatten();
+                case "Reshape" -> reshape();
                 case "Relu" -> activation(new ReLU());
                 case "Sigmoid" -> activation(new Sigmoid());
                 case "Tanh" -> activation(new Tanh());
@@ -741,6 +763,140 @@ public final class OnnxImport {
             pendingPad = new int[] {(int) p[2], (int) p[3]};
             padNode = node;
             padIndex = nodeIndex;
+        }
+
+        /** The int64 values of a constant or of a value computed from the data's shape; null for neither. */
+        private long[] intValues(String name) {
+            long[] s = shapeValues.get(name);
+            if (s != null) {
+                return s;
+            }
+            TensorData t = constants.get(name);
+            return t == null ? null : t.longs();
+        }
+
+        /** {@code Shape} of the data: {@code [BATCH, dims...]} (opset 15's start and end applied). */
+        private void shapeOf() throws OnnxImportException {
+            if (!input(0).equals(current) || node.inputs().size() != 1) {
+                throw notChain(input(0));
+            }
+            long[] full = new long[shape.rank() + 1];
+            full[0] = BATCH;
+            for (int k = 0; k < shape.rank(); k++) {
+                full[k + 1] = shape.dim(k);
+            }
+            int start = (int) clampAxis(intAttr("start", 0), full.length);
+            int end = (int) clampAxis(intAttr("end", full.length), full.length);
+            shapeValues.put(output(), Arrays.copyOfRange(full, start, Math.max(start, end)));
+        }
+
+        private static long clampAxis(long axis, int rank) {
+            long a = axis < 0 ? axis + rank : axis;
+            return Math.max(0, Math.min(rank, a));
+        }
+
+        /** Gather, Unsqueeze and Concat on values computed from the data's shape (and constants). */
+        private void shapeArithmetic(String op) throws OnnxImportException {
+            String unsupported = op + " is supported only on the data's shape (as torch writes x.view(x.size(0), -1))";
+            for (String in : node.inputs()) {
+                if (!in.isEmpty() && intValues(in) == null) {
+                    throw error(unsupported + "; input '" + in + "' is not an int64 constant or computed from the shape");
+                }
+            }
+            if (node.inputs().isEmpty()) {
+                throw error("the node has no input");
+            }
+            long[] data = intValues(input(0));
+            long[] result;
+            switch (op) {
+                case "Gather" -> {
+                    onlyInt("axis", 0, 0);
+                    long[] index = intValues(input(1));
+                    if (index == null) {
+                        throw error("its indices are missing");
+                    }
+                    result = new long[index.length];
+                    for (int k = 0; k < index.length; k++) {
+                        long i = index[k] < 0 ? index[k] + data.length : index[k];
+                        if (i < 0 || i >= data.length) {
+                            throw error("index " + index[k] + " is out of range for " + data.length + " values");
+                        }
+                        result[k] = data[(int) i];
+                    }
+                }
+                case "Unsqueeze" -> {
+                    long[] axes = opset >= 13 ? intValues(input(1)) : intsAttr("axes", null);
+                    if (axes == null || axes.length != 1 || axes[0] != 0 || data.length != 1) {
+                        throw error(unsupported + "; only axes=[0] of one value is");
+                    }
+                    result = data;
+                }
+                default -> {
+                    onlyInt("axis", 0, 0);
+                    LongArrays all = new LongArrays();
+                    for (String in : node.inputs()) {
+                        all.add(intValues(in));
+                    }
+                    result = all.values;
+                }
+            }
+            shapeValues.put(output(), result);
+        }
+
+        /** A growing long[]. */
+        private static final class LongArrays {
+            long[] values = new long[0];
+
+            void add(long[] more) {
+                long[] joined = Arrays.copyOf(values, values.length + more.length);
+                System.arraycopy(more, 0, joined, values.length, more.length);
+                values = joined;
+            }
+        }
+
+        /** Reshape keeping the batch: Flatten when the target is flat, else Reshape of each sample. */
+        private void reshape() throws OnnxImportException {
+            if (!input(0).equals(current)) {
+                throw notChain(input(0));
+            }
+            long[] target = intValues(input(1));
+            if (target == null) {
+                throw error("its shape '" + input(1) + "' must be an int64 constant or computed from the data's shape");
+            }
+            long allowZero = intAttr("allowzero", 0);
+            target = target.clone();
+            for (int k = 0; k < target.length; k++) {
+                if (target[k] == 0 && allowZero == 0) {
+                    target[k] = k == 0 ? BATCH : k - 1 < shape.rank() ? shape.dim(k - 1) : 0;
+                }
+            }
+            int inferred = 0;
+            for (long t : target) {
+                inferred += t == -1 ? 1 : 0;
+            }
+            boolean batchKept = target.length >= 1 && (target[0] == BATCH || target[0] == -1 && inferred == 1);
+            int[] sample = new int[Math.max(0, target.length - 1)];
+            for (int k = 1; k < target.length && batchKept; k++) {
+                batchKept = target[k] == -1 || target[k] > 0 && target[k] <= Integer.MAX_VALUE;
+                sample[k - 1] = (int) target[k];
+            }
+            if (!batchKept || sample.length == 0) {
+                throw error("the target shape " + shapeText(target) + " is not supported: it must keep the batch "
+                        + "dimension first (as x.view(x.size(0), ...) or a constant [-1, ...] gives)");
+            }
+            if (sample.length == 1 && (sample[0] == -1 || sample[0] == shape.size())) {
+                layer(new Flatten());
+            } else {
+                layer(new Reshape(sample));
+            }
+        }
+
+        private static String shapeText(long[] dims) {
+            StringBuilder b = new StringBuilder("[");
+            for (int k = 0; k < dims.length; k++) {
+                b.append(k == 0 ? "" : ", ").append(dims[k] == BATCH ? "N" : Long.toString(dims[k]));
+            }
+            return b.append(']').toString();
         }
 
         private void flatten() throws OnnxImportException {

@@ -21,7 +21,11 @@ import java.util.Locale;
  *       with stride 1 and padding, AvgPool2d with padding (Pad + AveragePool), Flatten, Linear;</li>
  *   <li>gap: Conv2d 3x2 with dilation 2, LeakyReLU(0.2), a fresh BatchNorm2d (written with Identity
  *       aliases), ELU(0.7), AvgPool2d with stride 1, SELU, AdaptiveAvgPool2d(1), Flatten, Linear,
- *       Softmax(dim=-1).</li>
+ *       Softmax(dim=-1);</li>
+ *   <li>views: Conv2d, ReLU, x.view(x.size(0), x.size(1), -1) (Shape, Gather, Unsqueeze, Concat, Reshape),
+ *       Softmax(dim=-1) over each channel's pixels, x.view(x.size(0), -1), Linear,
+ *       x.reshape(x.shape[0], 2, 4), Softmax(dim=-1) over those rows, x.reshape(-1, 8) (a constant
+ *       shape), Linear.</li>
  * </ul>
  * Tolerance: 1e-5 relative to each value, or to a tenth of the largest one for values near 0. Both
  * compute in float32, in different orders, and the file holds the exporter's float32 product of the
@@ -50,6 +54,13 @@ class OnnxImportPyTorchTest {
     @OnEveryBackend
     void globalPoolModelGivesPyTorchsOutputs(String backend) throws Exception {
         check("gap", backend);
+    }
+
+    @OnEveryBackend
+    void reshapedModelGivesPyTorchsOutputs(String backend) throws Exception {
+        Sequential m = check("views", backend);
+        assertEquals(List.of("conv2d", "relu", "reshape", "softmax", "flatten", "dense", "reshape", "softmax",
+                "flatten", "dense"), m.layers().stream().map(l -> l.type()).toList());
     }
 
     /** Loads the model at every opset and compares; returns the last one loaded. */
