@@ -54,7 +54,7 @@ import java.util.Map;
  * A graph that is a straight chain: one float32 input whose dimensions are fixed apart from the
  * batch (the first, usually dynamic), each node taking the previous node's output and constants
  * (initializers or {@code Constant} nodes), and one output, the last node's. This is what
- * {@code torch.onnx.export} (opset 11 to 17) writes for an {@code nn.Sequential} in {@code eval()}
+ * {@code torch.onnx.export} (opsets 9 to 17 tested; up to 21 read) writes for an {@code nn.Sequential} in {@code eval()}
  * mode of the layers below. Each node becomes a Dendrite layer, with the file's weights:
  * <ul>
  *   <li>{@code Gemm} ({@code nn.Linear}; alpha and beta 1, transA 0, transB 0 or 1) and {@code MatMul}
@@ -702,12 +702,12 @@ public final class OnnxImport {
             }
             int[] strides = pair("strides", 1);
             int[] pads = pads();
+            int[] dilations = pair("dilations", 1);          // MaxPool's since opset 10, AveragePool's since 19
+            if (dilations[0] != 1 || dilations[1] != 1) {
+                throw error("dilations=" + Arrays.toString(dilations) + " is not supported (only 1)");
+            }
             if (max) {
                 onlyInt("storage_order", 0, 0);
-                int[] dilations = pair("dilations", 1);
-                if (dilations[0] != 1 || dilations[1] != 1) {
-                    throw error("dilations=" + Arrays.toString(dilations) + " is not supported (only 1)");
-                }
                 if (node.outputs().size() > 1 && !node.outputs().get(1).isEmpty()) {
                     throw error("its Indices output is not supported");
                 }
