@@ -54,6 +54,28 @@ class OnnxImportErrorsTest {
         assertArrayEquals(new int[] {2}, m.inputShape().dims());
     }
 
+    /** Weights in float_data (packed floats) rather than raw_data: the same model. */
+    @Test
+    void weightsInFloatDataLoadAsInRawData() throws Exception {
+        Path raw = dir.resolve("raw.onnx");
+        Path packed = dir.resolve("packed.onnx");
+        Files.write(raw, TinyOnnx.gemmThen("Relu", true, 2));
+        Files.write(packed, TinyOnnx.gemmThen("Relu", false, 2));
+        assertTrue(Files.size(raw) != Files.size(packed) || !Arrays.equals(Files.readAllBytes(raw), Files.readAllBytes(packed)));
+        assertEquals(OnnxImport.load(raw, Backends.get("scalar")).stateDict().keySet(),
+                OnnxImport.load(packed, Backends.get("scalar")).stateDict().keySet());
+        float[] x = {1f, 2f, -3f, 0.5f};
+        assertArrayEquals(OnnxImport.load(raw, Backends.get("scalar")).predict(x, 2),
+                OnnxImport.load(packed, Backends.get("scalar")).predict(x, 2));
+    }
+
+    @Test
+    void onlyTheBatchDimensionMayVary() throws Exception {
+        Path file = dir.resolve("dynamic.onnx");
+        Files.write(file, TinyOnnx.gemmThen("Relu", true, -1));
+        says(refused(file), file + ": dimension 1 of input 'x' is 'features' (not fixed); only the batch dimension (0) may vary");
+    }
+
     @Test
     void unsupportedOperatorNamesFileNodeAndOp() throws Exception {
         Path file = TorchExports.dir().resolve("hardtanh.onnx");

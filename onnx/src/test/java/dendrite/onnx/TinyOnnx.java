@@ -19,8 +19,16 @@ final class TinyOnnx {
     private TinyOnnx() {
     }
 
-    /** The model, whose op is {@code op} ("Relu" for the supported one). */
+    /** The model, whose op is {@code op} ("Relu" for the supported one), weights in raw_data. */
     static byte[] gemmThen(String op) throws IOException {
+        return gemmThen(op, true, 2);
+    }
+
+    /**
+     * The model with its weights in raw_data (as torch writes them) or in float_data (packed), and the
+     * input's second dimension fixed at {@code features} or, for -1, symbolic ("features").
+     */
+    static byte[] gemmThen(String op, boolean raw, int features) throws IOException {
         byte[] gemm = message(o -> {
             o.writeString(1, "x");
             o.writeString(1, "W");
@@ -44,9 +52,9 @@ final class TinyOnnx {
             g.writeByteArray(1, gemm);
             g.writeByteArray(1, last);
             g.writeString(2, "tiny");
-            g.writeByteArray(5, tensor("W", WEIGHT, 3, 2));
-            g.writeByteArray(5, tensor("B", BIAS, 3));
-            g.writeByteArray(11, valueInfo("x", 2));
+            g.writeByteArray(5, tensor("W", WEIGHT, raw, 3, 2));
+            g.writeByteArray(5, tensor("B", BIAS, raw, 3));
+            g.writeByteArray(11, valueInfo("x", features));
             g.writeByteArray(12, valueInfo("y", 3));
         });
         return message(m -> {
@@ -57,7 +65,7 @@ final class TinyOnnx {
         });
     }
 
-    private static byte[] tensor(String name, float[] values, long... dims) throws IOException {
+    private static byte[] tensor(String name, float[] values, boolean inRaw, long... dims) throws IOException {
         ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             raw.putFloat(v);
@@ -68,7 +76,15 @@ final class TinyOnnx {
             }
             t.writeInt32(2, 1);
             t.writeString(8, name);
-            t.writeBytes(9, ByteString.copyFrom(raw.array()));
+            if (inRaw) {
+                t.writeBytes(9, ByteString.copyFrom(raw.array()));
+            } else {
+                t.writeTag(4, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                t.writeUInt32NoTag(values.length * 4);
+                for (float v : values) {
+                    t.writeFloatNoTag(v);
+                }
+            }
         });
     }
 
@@ -76,7 +92,13 @@ final class TinyOnnx {
     private static byte[] valueInfo(String name, int features) throws IOException {
         byte[] shape = message(s -> {
             s.writeByteArray(1, message(d -> d.writeString(2, "batch")));
-            s.writeByteArray(1, message(d -> d.writeInt64(1, features)));
+            s.writeByteArray(1, message(d -> {
+                if (features > 0) {
+                    d.writeInt64(1, features);
+                } else {
+                    d.writeString(2, "features");
+                }
+            }));
         });
         byte[] tensorType = message(t -> {
             t.writeInt32(1, 1);
