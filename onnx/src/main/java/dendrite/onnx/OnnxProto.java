@@ -33,6 +33,7 @@ final class OnnxProto {
     static final int FLOAT = 1;
     static final int INT32 = 6;
     static final int INT64 = 7;
+    static final int BOOL = 9;
     static final int DOUBLE = 11;
 
     // AttributeProto.AttributeType
@@ -88,7 +89,7 @@ final class OnnxProto {
     /**
      * TensorProto: dims = 1, data_type = 2, float_data = 4, int32_data = 5, int64_data = 7, name = 8,
      * raw_data = 9 (little-endian), double_data = 10, data_location = 14 (1: external). The values as
-     * floats (FLOAT, DOUBLE) or longs (INT32, INT64); other types keep neither.
+     * floats (FLOAT, DOUBLE) or longs (INT32, INT64, BOOL); other types keep neither.
      */
     record TensorData(String name, long[] dims, int dataType, float[] floats, long[] longs, boolean external) {
         long size() {
@@ -356,13 +357,13 @@ final class OnnxProto {
                 throw new Malformed("tensor '" + name + "' holds " + floats.length + " values, its dims "
                         + java.util.Arrays.toString(shape) + " need " + size);
             }
-        } else if (dataType == INT64 || dataType == INT32) {
-            int width = dataType == INT64 ? 8 : 4;
+        } else if (dataType == INT64 || dataType == INT32 || dataType == BOOL) {
+            int width = dataType == INT64 ? 8 : dataType == INT32 ? 4 : 1;
             if (raw != null) {
                 longs = new long[checkedSize(name, size, raw.length, width)];
                 ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
                 for (int k = 0; k < longs.length; k++) {
-                    longs[k] = width == 8 ? b.getLong() : b.getInt();
+                    longs[k] = width == 8 ? b.getLong() : width == 4 ? b.getInt() : b.get();
                 }
             } else {
                 longs = longData.toArray();

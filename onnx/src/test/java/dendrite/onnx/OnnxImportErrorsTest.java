@@ -54,6 +54,26 @@ class OnnxImportErrorsTest {
         assertArrayEquals(new int[] {2}, m.inputShape().dims());
     }
 
+    /** Dropout and Identity on the data (which torch leaves out in eval mode) import as nothing. */
+    @Test
+    void dropoutAndIdentityAreNothing() throws Exception {
+        float[] x = {1f, 2f, -3f, 0.5f};
+        float[] expected = new float[6];
+        for (int n = 0; n < 2; n++) {
+            for (int o = 0; o < 3; o++) {
+                expected[3 * n + o] = TinyOnnx.BIAS[o] + x[2 * n] * TinyOnnx.WEIGHT[2 * o]
+                        + x[2 * n + 1] * TinyOnnx.WEIGHT[2 * o + 1];
+            }
+        }
+        for (String op : new String[] {"Dropout", "Identity"}) {
+            Path file = dir.resolve(op + ".onnx");
+            Files.write(file, TinyOnnx.gemmThen(op));
+            Sequential m = OnnxImport.load(file, Backends.get("scalar"));
+            assertEquals(1, m.size(), op);
+            assertArrayEquals(expected, m.predict(x, 2), 1e-6f, op);
+        }
+    }
+
     /** Weights in float_data (packed floats) rather than raw_data: the same model. */
     @Test
     void weightsInFloatDataLoadAsInRawData() throws Exception {
