@@ -1,0 +1,973 @@
+package dendrite.onnx;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.layers.AvgPool2d;
+import dendrite.nn.layers.BatchNorm1d;
+import dendrite.nn.layers.BatchNorm2d;
+import dendrite.nn.layers.Conv2d;
+import dendrite.nn.layers.Dense;
+import dendrite.nn.layers.ELU;
+import dendrite.nn.layers.Flatten;
+import dendrite.nn.layers.GlobalAvgPool2d;
+import dendrite.nn.layers.Layer;
+import dendrite.nn.layers.LeakyReLU;
+import dendrite.nn.layers.MaxPool2d;
+import dendrite.nn.layers.ReLU;
+import dendrite.nn.layers.Reshape;
+import dendrite.nn.layers.SELU;
+import dendrite.nn.layers.Sigmoid;
+import dendrite.nn.layers.Softmax;
+import dendrite.nn.layers.Tanh;
+import dendrite.onnx.OnnxProto.Attribute;
+import dendrite.onnx.OnnxProto.Graph;
+import dendrite.onnx.OnnxProto.Malformed;
+import dendrite.onnx.OnnxProto.Model;
+import dendrite.onnx.OnnxProto.Node;
+import dendrite.onnx.OnnxProto.TensorData;
+import dendrite.onnx.OnnxProto.ValueInfo;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Shape;
+import dendrite.tensor.op.Activation;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads an ONNX model file into a {@link Sequential}: train in PyTorch, export with
+ * {@code torch.onnx.export}, run the model in a JVM application with Dendrite.
+ *
+ * <pre>{@code
+ * Sequential model = OnnxImport.load(Path.of("model.onnx"), Backends.best());
+ * float[] probabilities = model.predict(features, n);
+ * }</pre>
+ *
+ * <h2>What can be imported</h2>
+ * A graph that is a straight chain: one float32 input whose dimensions are fixed apart from the
+ * batch (the first, usually dynamic), each node taking the previous node's output and constants
+ * (initializers or {@code Constant} nodes), and one output, the last node's. This is what
+ * {@code torch.onnx.export} (opsets 9 to 17 tested; up to 21 read) writes for an {@code nn.Sequential} in {@code eval()}
+ * mode of the layers below. Each node becomes a Dendrite layer, with the file's weights:
+ * <ul>
+ *   <li>{@code Gemm} ({@code nn.Linear}; alpha and beta 1, transA 0, transB 0 or 1) and {@code MatMul}
+ *       with a constant matrix, optionally followed by {@code Add} of a constant bias ({@code nn.Linear}
+ *       without bias, or exporters that split it): {@link Dense};</li>
+ *   <li>{@code Conv} on {@code [C, H, W]} images (group 1, symmetric pads, any strides and dilations,
+ *       with or without bias): {@link Conv2d};</li>
+ *   <li>{@code MaxPool}, {@code AveragePool} (padding counted, as PyTorch's default
+ *       {@code count_include_pad=True}; the {@code Pad} node torch writes before it is folded into it),
+ *       {@code GlobalAveragePool}: {@link MaxPool2d}, {@link AvgPool2d}, {@link GlobalAvgPool2d};</li>
+ *   <li>{@code Flatten} (axis 1): {@link Flatten}; {@code Reshape} that keeps the batch, to a shape that is
+ *       constant or computed from the data's ({@code Shape}, {@code Gather}, {@code Unsqueeze},
+ *       {@code Concat}, as torch writes {@code x.view(x.size(0), -1)}): {@link Flatten} or {@link Reshape};</li>
+ *   <li>{@code Relu}, {@code LeakyRelu}, {@code Sigmoid}, {@code Tanh}, {@code Elu}, {@code Selu},
+ *       {@code Softmax} (over the last axis);</li>
+ *   <li>{@code BatchNormalization} (inference, running statistics) on flat rows or images:
+ *       {@link BatchNorm1d}, {@link BatchNorm2d};</li>
+ *   <li>{@code Dropout} and {@code Identity}: nothing (they do nothing in inference).</li>
+ * </ul>
+ * Note that the exporter folds a {@code BatchNorm2d} that directly follows a {@code Conv2d} into the
+ * convolution's weights, so the model has one layer fewer than the PyTorch one; names in
+ * {@link Sequential#stateDict()} are therefore not PyTorch's.
+ *
+ * <p>Anything else (another operator, a branch or skip connection, an option Dendrite's layer does
+ * not have) is refused with an {@link OnnxImportException} naming the file, the node and what is not
+ * supported, as is a file that is not ONNX or is damaged.
+ */
+public final class OnnxImport {
+    /** The ONNX operators import understands, in the order of the list above. */
+    public static final List<String> SUPPORTED_OPS = List.of("Gemm", "MatMul", "Add", "Conv", "MaxPool",
+            "AveragePool", "Pad", "GlobalAveragePool", "Flatten", "Reshape", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
+            "Elu", "Selu", "Softmax", "BatchNormalization", "Dropout", "Identity", "Constant", "Shape", "Gather",
+            "Unsqueeze", "Concat");
+
+    /** The batch size in values computed from the data's shape (it is not known until run time). */
+    private static final long BATCH = Long.MIN_VALUE;
+
+    /** The default domain's opsets import reads. */
+    private static final int MIN_OPSET = 9;
+    private static final int MAX_OPSET = 21;
+
+    private OnnxImport() {
+    }
+
+    /**
+     * Reads {@code file} and builds the model it describes on {@code backend}, with its weights.
+     *
+     * @param file    an ONNX model file ({@code .onnx}), e.g. from {@code torch.onnx.export}
+     * @param backend the backend the model is built for and runs on
+     * @return the model: its input shape is the graph input's without the batch dimension; its output
+     *         is the graph's output
+     * @throws OnnxImportException if the file cannot be read, is not an ONNX model, is damaged, or holds
+     *                             something that is not supported (see the class comment); the message
+     *                             names the file and what is wrong
+     */
+    public static Sequential load(Path file, Backend backend) throws OnnxImportException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new OnnxImportException(file, null, "no such file", e);
+        } catch (IOException e) {
+            throw new OnnxImportException(file, null, "cannot read it: " + e, e);
+        }
+        if (bytes.length == 0) {
+            throw new OnnxImportException(file, null, "the file is empty, not an ONNX model", null);
+        }
+        Model model;
+        try {
+            model = OnnxProto.parseModel(bytes);
+        } catch (Malformed e) {
+            throw new OnnxImportException(file, null, "not a valid ONNX model: " + e.getMessage() + hint(bytes), e);
+        }
+        if (model.graph() == null || !model.hasIrVersion()) {
+            throw new OnnxImportException(file, null, "not an ONNX model: it has no "
+                    + (model.graph() == null ? "graph" : "ir_version") + hint(bytes), null);
+        }
+        long opset = -1;
+        for (OnnxProto.OpsetId id : model.opsets()) {
+            if (id.domain().isEmpty() || id.domain().equals("ai.onnx")) {
+                opset = id.version();
+            }
+        }
+        if (opset < 0) {
+            throw new OnnxImportException(file, null,
+                    "the model names no opset of the default ONNX domain (truncated, or not an ONNX model?)", null);
+        }
+        if (opset < MIN_OPSET || opset > MAX_OPSET) {
+            throw new OnnxImportException(file, null, "opset " + opset + " is not supported (" + MIN_OPSET + " to "
+                    + MAX_OPSET + "; torch.onnx.export(..., opset_version=17) writes a supported one)", null);
+        }
+        return new Chain(file, model.graph(), (int) opset).build(backend);
+    }
+
+    /** What a file that is not ONNX probably is, for the message. */
+    private static String hint(byte[] bytes) {
+        if (bytes.length >= 2 && bytes[0] == 'P' && bytes[1] == 'K') {
+            return " (it is a zip archive: a PyTorch .pt/.pth file? Export the model with torch.onnx.export)";
+        }
+        if (bytes.length > 8 && bytes[8] == '{') {
+            return " (it looks like a safetensors file: load that with Sequential.loadStateDict or ModelFile)";
+        }
+        return "";
+    }
+
+    /** One layer of the model being built, and its weights by state-dict name within the layer. */
+    private static final class Step {
+        Layer layer;
+        final Map<String, float[]> weights = new LinkedHashMap<>();
+        /** For a Dense from MatMul without bias: its sizes, so that a following Add can become its bias. */
+        int matmulIn = -1;
+        int matmulOut = -1;
+
+        Step(Layer layer) {
+            this.layer = layer;
+        }
+    }
+
+    /** The walk along the graph's nodes that turns them into layers. */
+    private static final class Chain {
+        private final Path file;
+        private final Graph graph;
+        private final int opset;
+        private final Map<String, TensorData> constants = new HashMap<>();
+        private final List<Step> steps = new ArrayList<>();
+        private int[] inputDims;
+        private Shape shape;          // per sample, after the layers so far
+        private String current;       // the value the next node must take
+        private Node node;            // the node being converted
+        private int nodeIndex;
+        private int[] pendingPad;     // {padH, padW} of a Pad waiting for its AveragePool
+        private Node padNode;
+        private int padIndex;
+        /** int64 values computed from the data's shape: {@link #BATCH} stands for the batch size. */
+        private final Map<String, long[]> shapeValues = new HashMap<>();
+
+        Chain(Path file, Graph graph, int opset) {
+            this.file = file;
+            this.graph = graph;
+            this.opset = opset;
+        }
+
+        private OnnxImportException fileError(String problem) {
+            return new OnnxImportException(file, null, problem, null);
+        }
+
+        private static String label(Node n, int index) {
+            return n.name().isEmpty() ? "node #" + index + " (" + n.opType() + ")"
+                    : "node '" + n.name() + "' (" + n.opType() + ")";
+        }
+
+        private OnnxImportException error(String problem) {
+            return new OnnxImportException(file, label(node, nodeIndex), problem, null);
+        }
+
+        Sequential build(Backend backend) throws OnnxImportException {
+            start();
+            List<Node> nodes = graph.nodes();
+            for (nodeIndex = 0; nodeIndex < nodes.size(); nodeIndex++) {
+                node = nodes.get(nodeIndex);
+                convert();
+            }
+            if (pendingPad != null) {
+                throw padAlone();
+            }
+            if (graph.outputs().size() != 1) {
+                throw fileError("the graph has " + graph.outputs().size() + " outputs; only one is supported");
+            }
+            String out = graph.outputs().get(0).name();
+            if (!out.equals(current)) {
+                throw fileError("the graph's output '" + out + "' is not the end of the chain of layers (which ends in '"
+                        + current + "'): only straight chains are supported");
+            }
+            if (steps.isEmpty()) {
+                throw fileError("the graph has no layers");
+            }
+            Sequential.Builder builder = Sequential.builder(inputDims);
+            Map<String, float[]> state = new LinkedHashMap<>();
+            for (int i = 0; i < steps.size(); i++) {
+                builder.add(steps.get(i).layer);
+                for (Map.Entry<String, float[]> w : steps.get(i).weights.entrySet()) {
+                    state.put(i + "." + w.getKey(), w.getValue());
+                }
+            }
+            try {
+                Sequential model = builder.build(backend, 0);
+                model.loadStateDict(state);
+                return model;
+            } catch (RuntimeException e) {
+                throw new OnnxImportException(file, null, "cannot build the model: " + e.getMessage(), e);
+            }
+        }
+
+        /** The constants, and the one data input with its shape. */
+        private void start() throws OnnxImportException {
+            for (TensorData t : graph.initializers()) {
+                if (t.external()) {
+                    throw fileError("initializer '" + t.name() + "' is stored in an external data file; "
+                            + "only models with their weights inside the .onnx file are supported");
+                }
+                constants.put(t.name(), t);
+            }
+            List<ValueInfo> data = new ArrayList<>();
+            for (ValueInfo v : graph.inputs()) {
+                if (!constants.containsKey(v.name())) {
+                    data.add(v);
+                }
+            }
+            if (data.size() != 1) {
+                throw fileError("the graph has " + data.size() + " inputs " + data.stream().map(ValueInfo::name).toList()
+                        + "; only one is supported");
+            }
+            ValueInfo in = data.get(0);
+            if (in.elemType() != OnnxProto.FLOAT) {
+                throw fileError("input '" + in.name() + "' has element type " + in.elemType()
+                        + " (ONNX's numbering); only float32 (1) is supported");
+            }
+            if (in.dims() == null || in.dims().length < 2) {
+                throw fileError("input '" + in.name() + "' has " + (in.dims() == null ? "no shape" : "rank " + in.dims().length)
+                        + "; a batch dimension and at least one more, of fixed sizes, are needed");
+            }
+            inputDims = new int[in.dims().length - 1];
+            for (int k = 1; k < in.dims().length; k++) {
+                long d = in.dims()[k];
+                if (d <= 0 || d > Integer.MAX_VALUE) {
+                    throw fileError("dimension " + k + " of input '" + in.name() + "' is "
+                            + (in.params()[k] != null ? "'" + in.params()[k] + "' (not fixed)" : "not fixed")
+                            + "; only the batch dimension (0) may vary");
+                }
+                inputDims[k - 1] = (int) d;
+            }
+            shape = Shape.of(inputDims);
+            current = in.name();
+        }
+
+        private void convert() throws OnnxImportException {
+            String op = node.opType();
+            if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
+                throw error("operators of domain '" + node.domain() + "' are not supported (only the default ONNX domain)");
+            }
+            if (op.equals("Constant")) {
+                constant();
+                return;
+            }
+            if (op.equals("Identity") && constants.containsKey(input(0))) {
+                constants.put(output(), constants.get(input(0)));   // the exporter's alias of a weight
+                return;
+            }
+            if (pendingPad != null && !op.equals("AveragePool")) {
+                throw padAlone();
+            }
+            switch (op) {
+                case "Shape" -> {
+                    shapeOf();
+                    return;
+                }
+                case "Gather", "Unsqueeze", "Concat" -> {
+                    shapeArithmetic(op);
+                    return;
+                }
+                default -> {
+                }
+            }
+            switch (op) {
+                case "Identity" -> chainInputs(1);
+                case "Dropout" -> dropout();
+                case "Gemm" -> gemm();
+                case "MatMul" -> matMul();
+                case "Add" -> add();
+                case "Conv" -> conv();
+                case "MaxPool" -> pool(true);
+                case "AveragePool" -> pool(false);
+                case "Pad" -> pad();
+                case "GlobalAveragePool" -> {
+                    chainInputs(1);
+                    images("GlobalAveragePool");
+                    layer(new GlobalAvgPool2d());
+                }
+                case "Flatten" -> flatten();
+                case "Reshape" -> reshape();
+                case "Relu" -> activation(new ReLU());
+                case "Sigmoid" -> activation(new Sigmoid());
+                case "Tanh" -> activation(new Tanh());
+                case "LeakyRelu" -> activation(new LeakyReLU(floatAttr("alpha", 0.01f)));
+                case "Elu" -> activation(new ELU(floatAttr("alpha", 1f)));
+                case "Selu" -> selu();
+                case "Softmax" -> softmax();
+                case "BatchNormalization" -> batchNorm();
+                default -> throw error(op + " is not supported; supported ops: " + String.join(", ", SUPPORTED_OPS));
+            }
+            current = output();
+        }
+
+        private OnnxImportException padAlone() {
+            return new OnnxImportException(file, label(padNode, padIndex),
+                    "Pad is supported only right before AveragePool (as torch exports AvgPool2d), not before "
+                            + (node == padNode || nodeIndex >= graph.nodes().size() ? "the end of the graph"
+                            : label(node, nodeIndex)), null);
+        }
+
+        private String input(int k) {
+            return k < node.inputs().size() ? node.inputs().get(k) : "";
+        }
+
+        private String output() throws OnnxImportException {
+            if (node.outputs().isEmpty() || node.outputs().get(0).isEmpty()) {
+                throw error("the node has no output");
+            }
+            return node.outputs().get(0);
+        }
+
+        /**
+         * Checks that input 0 is the chain's value and inputs 1 to {@code maxInputs - 1} (where given) are
+         * constants.
+         */
+        private void chainInputs(int maxInputs) throws OnnxImportException {
+            List<String> in = node.inputs();
+            for (int k = 0; k < in.size(); k++) {
+                String name = in.get(k);
+                if (k == 0 ? !name.equals(current) : !name.isEmpty() && !constants.containsKey(name)) {
+                    throw notChain(name);
+                }
+            }
+            if (in.isEmpty()) {
+                throw error("the node has no input");
+            }
+            if (in.size() > maxInputs) {
+                throw error("it has " + in.size() + " inputs; at most " + maxInputs + " are supported");
+            }
+        }
+
+        private OnnxImportException notChain(String name) {
+            String what = constants.containsKey(name) ? "is a constant where the data was expected"
+                    : "is neither the previous node's output ('" + current + "') nor a constant";
+            return error("input '" + name + "' " + what + ": only straight chains of layers are supported "
+                    + "(no branches, skip connections or second inputs)");
+        }
+
+        private TensorData constantInput(int k, String role) throws OnnxImportException {
+            String name = input(k);
+            TensorData t = constants.get(name);
+            if (name.isEmpty() || t == null) {
+                throw error("its " + role + " (input " + k + ") must be a constant in the file"
+                        + (name.isEmpty() ? "" : ", but '" + name + "' is not"));
+            }
+            return t;
+        }
+
+        private float[] floats(int k, String role) throws OnnxImportException {
+            TensorData t = constantInput(k, role);
+            if (t.floats() == null) {
+                throw error("its " + role + " '" + t.name() + "' has data type " + t.dataType()
+                        + " (ONNX's numbering); float32 (1) is expected");
+            }
+            return t.floats();
+        }
+
+        private long[] longs(int k, String role) throws OnnxImportException {
+            TensorData t = constantInput(k, role);
+            if (t.longs() == null) {
+                throw error("its " + role + " '" + t.name() + "' has data type " + t.dataType()
+                        + " (ONNX's numbering); int64 (7) is expected");
+            }
+            return t.longs();
+        }
+
+        private Attribute attr(String name, int type) throws OnnxImportException {
+            Attribute a = node.attribute(name);
+            if (a != null && a.type() != 0 && a.type() != type) {
+                throw error("attribute " + name + " is of type " + a.typeName() + ", not the expected "
+                        + new Attribute("", type, 0, 0, null, null, null, null).typeName());
+            }
+            return a;
+        }
+
+        private float floatAttr(String name, float otherwise) throws OnnxImportException {
+            Attribute a = attr(name, OnnxProto.ATTR_FLOAT);
+            return a == null ? otherwise : a.f();
+        }
+
+        private long intAttr(String name, long otherwise) throws OnnxImportException {
+            Attribute a = attr(name, OnnxProto.ATTR_INT);
+            return a == null ? otherwise : a.i();
+        }
+
+        private long[] intsAttr(String name, long[] otherwise) throws OnnxImportException {
+            Attribute a = attr(name, OnnxProto.ATTR_INTS);
+            return a == null ? otherwise : a.ints();
+        }
+
+        private String stringAttr(String name, String otherwise) throws OnnxImportException {
+            Attribute a = attr(name, OnnxProto.ATTR_STRING);
+            return a == null || a.s() == null ? otherwise : a.s();
+        }
+
+        /** Fails unless an integer attribute has the one value Dendrite supports. */
+        private void onlyInt(String name, long otherwise, long supported) throws OnnxImportException {
+            long v = intAttr(name, otherwise);
+            if (v != supported) {
+                throw error(name + "=" + v + " is not supported (only " + supported + ")");
+            }
+        }
+
+        private void onlyNotSet() throws OnnxImportException {
+            String autoPad = stringAttr("auto_pad", "NOTSET");
+            if (!autoPad.equals("NOTSET")) {
+                throw error("auto_pad=" + autoPad + " is not supported (only explicit pads)");
+            }
+        }
+
+        /** Appends a layer after checking that it takes the current shape. */
+        private Step layer(Layer layer) throws OnnxImportException {
+            Shape next;
+            try {
+                next = layer.outputShape(shape);
+            } catch (IllegalArgumentException e) {            // LayerShapeException among them
+                throw error("it cannot take the per-sample shape " + shape + ": " + e.getMessage());
+            }
+            Step step = new Step(layer);
+            steps.add(step);
+            shape = next;
+            return step;
+        }
+
+        private void activation(Layer layer) throws OnnxImportException {
+            chainInputs(1);
+            layer(layer);
+        }
+
+        private void constant() throws OnnxImportException {
+            String out = output();
+            Attribute a = node.attribute("value");
+            if (a != null && a.t() != null) {
+                constants.put(out, a.t());
+                return;
+            }
+            Attribute ints = node.attribute("value_ints");
+            Attribute one = node.attribute("value_int");
+            Attribute f = node.attribute("value_float");
+            Attribute fs = node.attribute("value_floats");
+            if (ints != null) {
+                constants.put(out, new TensorData(out, new long[] {ints.ints().length}, OnnxProto.INT64, null, ints.ints(), false));
+            } else if (one != null) {
+                constants.put(out, new TensorData(out, new long[0], OnnxProto.INT64, null, new long[] {one.i()}, false));
+            } else if (fs != null) {
+                constants.put(out, new TensorData(out, new long[] {fs.floats().length}, OnnxProto.FLOAT, fs.floats(), null, false));
+            } else if (f != null) {
+                constants.put(out, new TensorData(out, new long[0], OnnxProto.FLOAT, new float[] {f.f()}, null, false));
+            } else {
+                throw error("only a Constant with a value, value_int(s) or value_float(s) is supported");
+            }
+        }
+
+        private void dropout() throws OnnxImportException {
+            chainInputs(3);
+            if (!input(2).isEmpty()) {
+                long[] training = constants.get(input(2)).longs();
+                if (training != null && training.length == 1 && training[0] != 0) {
+                    throw error("training_mode=true is not supported (export the model in eval() mode)");
+                }
+            }
+        }
+
+        private void gemm() throws OnnxImportException {
+            chainInputs(3);
+            onlyInt("transA", 0, 0);
+            long transB = intAttr("transB", 0);
+            float alpha = floatAttr("alpha", 1f);
+            float beta = floatAttr("beta", 1f);
+            if (alpha != 1f) {
+                throw error("alpha=" + alpha + " is not supported (only 1)");
+            }
+            if (shape.rank() != 1) {
+                throw error("it needs flat rows [N, features], not per-sample shape " + shape + " (add a Flatten)");
+            }
+            TensorData b = constantInput(1, "weight");
+            float[] w = floats(1, "weight");
+            if (b.dims().length != 2) {
+                throw error("its weight '" + b.name() + "' has dims " + Arrays.toString(b.dims()) + "; a matrix is expected");
+            }
+            int in = (int) b.dims()[transB != 0 ? 1 : 0];
+            int out = (int) b.dims()[transB != 0 ? 0 : 1];
+            if (in != shape.dim(0)) {
+                throw error("its weight '" + b.name() + "' " + Arrays.toString(b.dims()) + " takes " + in
+                        + " features, the input has " + shape.dim(0));
+            }
+            float[] weight = transB != 0 ? w : transpose(w, in, out);
+            float[] bias = null;
+            if (!input(2).isEmpty()) {
+                if (beta != 1f) {
+                    throw error("beta=" + beta + " is not supported (only 1)");
+                }
+                bias = biasOf(floats(2, "bias"), out);
+            }
+            Step s = layer(new Dense(in, out, bias != null, null));
+            s.weights.put("weight", weight);
+            if (bias != null) {
+                s.weights.put("bias", bias);
+            }
+        }
+
+        /** A bias of {@code out} values, or one broadcast to them. */
+        private float[] biasOf(float[] c, int out) throws OnnxImportException {
+            if (c.length == out) {
+                return c;
+            }
+            if (c.length == 1) {
+                float[] b = new float[out];
+                Arrays.fill(b, c[0]);
+                return b;
+            }
+            throw error("its bias has " + c.length + " values; " + out + " (one per output) are expected");
+        }
+
+        /** {@code [rows, cols]} row-major to {@code [cols, rows]}. */
+        private static float[] transpose(float[] m, int rows, int cols) {
+            float[] t = new float[m.length];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    t[c * rows + r] = m[r * cols + c];
+                }
+            }
+            return t;
+        }
+
+        private void matMul() throws OnnxImportException {
+            chainInputs(2);
+            TensorData b = constantInput(1, "weight");
+            float[] w = floats(1, "weight");
+            if (b.dims().length != 2) {
+                throw error("its second input '" + b.name() + "' has dims " + Arrays.toString(b.dims())
+                        + "; a constant matrix [in, out] is expected");
+            }
+            int in = (int) b.dims()[0];
+            int out = (int) b.dims()[1];
+            if (shape.dim(shape.rank() - 1) != in) {
+                throw error("its weight '" + b.name() + "' " + Arrays.toString(b.dims()) + " takes " + in
+                        + " features, the input has " + shape.dim(shape.rank() - 1));
+            }
+            Step s = layer(new Dense(in, out, false, null));
+            s.weights.put("weight", transpose(w, in, out));
+            s.matmulIn = in;
+            s.matmulOut = out;
+        }
+
+        private void add() throws OnnxImportException {
+            List<String> in = node.inputs();
+            if (in.size() != 2) {
+                throw error("it has " + in.size() + " inputs; 2 are expected");
+            }
+            int data = in.get(0).equals(current) ? 0 : in.get(1).equals(current) ? 1 : -1;
+            if (data < 0) {
+                throw notChain(in.get(constants.containsKey(in.get(0)) ? 1 : 0));
+            }
+            if (!constants.containsKey(in.get(1 - data))) {
+                throw notChain(in.get(1 - data));
+            }
+            Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+            if (last == null || last.matmulOut < 0) {
+                throw error("Add is supported only as the bias right after a MatMul (a Linear layer)");
+            }
+            float[] bias = biasOf(floats(1 - data, "bias"), last.matmulOut);
+            last.layer = new Dense(last.matmulIn, last.matmulOut, true, null);
+            last.weights.put("bias", bias);
+            last.matmulOut = -1;
+        }
+
+        private void images(String what) throws OnnxImportException {
+            if (shape.rank() != 3) {
+                throw error(what + " is supported on images [N, C, H, W] only; the input here is [N, "
+                        + shape.toString().replaceAll("[\\[\\]]", "") + "]");
+            }
+        }
+
+        /** Two values from an ints attribute (for the two spatial axes), or the default. */
+        private int[] pair(String name, int otherwise) throws OnnxImportException {
+            long[] v = intsAttr(name, new long[] {otherwise, otherwise});
+            if (v.length != 2) {
+                throw error(name + "=" + Arrays.toString(v) + ": two values (height, width) are expected");
+            }
+            return new int[] {(int) v[0], (int) v[1]};
+        }
+
+        /** Symmetric {@code pads} [top, left, bottom, right] as {padH, padW}. */
+        private int[] pads() throws OnnxImportException {
+            long[] p = intsAttr("pads", new long[4]);
+            if (p.length != 4) {
+                throw error("pads=" + Arrays.toString(p) + ": four values are expected");
+            }
+            if (p[0] != p[2] || p[1] != p[3]) {
+                throw error("pads=" + Arrays.toString(p) + " is not supported: padding must be the same before and "
+                        + "after (top = bottom, left = right)");
+            }
+            return new int[] {(int) p[0], (int) p[1]};
+        }
+
+        private void conv() throws OnnxImportException {
+            chainInputs(3);
+            images("Conv");
+            onlyInt("group", 1, 1);
+            onlyNotSet();
+            TensorData w = constantInput(1, "weight");
+            float[] weight = floats(1, "weight");
+            if (w.dims().length != 4) {
+                throw error("its weight '" + w.name() + "' has dims " + Arrays.toString(w.dims())
+                        + "; [out, in, kh, kw] is expected");
+            }
+            int out = (int) w.dims()[0];
+            int kh = (int) w.dims()[2];
+            int kw = (int) w.dims()[3];
+            int[] kernel = pair("kernel_shape", -1);
+            if (kernel[0] != -1 && (kernel[0] != kh || kernel[1] != kw)) {
+                throw error("kernel_shape " + Arrays.toString(kernel) + " differs from the weight's " + kh + "x" + kw);
+            }
+            if (w.dims()[1] != shape.dim(0)) {
+                throw error("its weight '" + w.name() + "' " + Arrays.toString(w.dims()) + " takes " + w.dims()[1]
+                        + " channels, the input has " + shape.dim(0));
+            }
+            int[] strides = pair("strides", 1);
+            int[] dilations = pair("dilations", 1);
+            int[] pads = pads();
+            float[] bias = input(2).isEmpty() ? null : biasOf(floats(2, "bias"), out);
+            Conv2d conv;
+            try {
+                conv = new Conv2d(shape.dim(0), out, kh, kw, strides[0], strides[1], pads[0], pads[1], false,
+                        dilations[0], dilations[1], 1, bias != null, null);
+            } catch (IllegalArgumentException e) {
+                throw error(e.getMessage());
+            }
+            Step s = layer(conv);
+            s.weights.put("weight", weight);
+            if (bias != null) {
+                s.weights.put("bias", bias);
+            }
+        }
+
+        private void pool(boolean max) throws OnnxImportException {
+            chainInputs(1);
+            images(node.opType());
+            onlyNotSet();
+            onlyInt("ceil_mode", 0, 0);
+            int[] kernel = pair("kernel_shape", -1);
+            if (kernel[0] < 1) {
+                throw error("kernel_shape is missing");
+            }
+            int[] strides = pair("strides", 1);
+            int[] pads = pads();
+            int[] dilations = pair("dilations", 1);          // MaxPool's since opset 10, AveragePool's since 19
+            if (dilations[0] != 1 || dilations[1] != 1) {
+                throw error("dilations=" + Arrays.toString(dilations) + " is not supported (only 1)");
+            }
+            if (max) {
+                onlyInt("storage_order", 0, 0);
+                if (node.outputs().size() > 1 && !node.outputs().get(1).isEmpty()) {
+                    throw error("its Indices output is not supported");
+                }
+            } else {
+                if (pendingPad != null) {
+                    if (pads[0] != 0 || pads[1] != 0) {
+                        throw error("pads after a Pad node are not supported");
+                    }
+                    pads = pendingPad;
+                    pendingPad = null;
+                } else if ((pads[0] != 0 || pads[1] != 0) && intAttr("count_include_pad", 0) == 0) {
+                    throw error("count_include_pad=0 with padding is not supported (Dendrite's AvgPool2d counts the "
+                            + "padding, as PyTorch's default count_include_pad=True)");
+                }
+            }
+            Layer pool;
+            try {
+                pool = max ? new MaxPool2d(kernel[0], kernel[1], strides[0], strides[1], pads[0], pads[1])
+                        : new AvgPool2d(kernel[0], kernel[1], strides[0], strides[1], pads[0], pads[1]);
+            } catch (IllegalArgumentException e) {
+                throw error(e.getMessage());
+            }
+            layer(pool);
+        }
+
+        /** A zero Pad of the spatial axes, which the AveragePool that must follow takes as its padding. */
+        private void pad() throws OnnxImportException {
+            chainInputs(opset >= 11 ? 3 : 1);
+            images("Pad");
+            String mode = stringAttr("mode", "constant");
+            if (!mode.equals("constant")) {
+                throw error("mode=" + mode + " is not supported (only constant)");
+            }
+            long[] p;
+            if (opset >= 11) {
+                p = longs(1, "pads");
+                if (!input(2).isEmpty()) {
+                    float[] value = floats(2, "constant_value");
+                    if (value.length != 1 || value[0] != 0f) {
+                        throw error("padding with " + Arrays.toString(value) + " is not supported (only 0)");
+                    }
+                }
+            } else {
+                p = intsAttr("pads", new long[8]);
+                if (floatAttr("value", 0f) != 0f) {
+                    throw error("padding with " + floatAttr("value", 0f) + " is not supported (only 0)");
+                }
+            }
+            if (p.length != 8 || p[0] != 0 || p[1] != 0 || p[4] != 0 || p[5] != 0 || p[2] != p[6] || p[3] != p[7]) {
+                throw error("pads=" + Arrays.toString(p) + " is not supported: only the same padding before and after "
+                        + "the height and width");
+            }
+            pendingPad = new int[] {(int) p[2], (int) p[3]};
+            padNode = node;
+            padIndex = nodeIndex;
+        }
+
+        /** The int64 values of a constant or of a value computed from the data's shape; null for neither. */
+        private long[] intValues(String name) {
+            long[] s = shapeValues.get(name);
+            if (s != null) {
+                return s;
+            }
+            TensorData t = constants.get(name);
+            return t == null ? null : t.longs();
+        }
+
+        /** {@code Shape} of the data: {@code [BATCH, dims...]} (opset 15's start and end applied). */
+        private void shapeOf() throws OnnxImportException {
+            if (!input(0).equals(current) || node.inputs().size() != 1) {
+                throw notChain(input(0));
+            }
+            long[] full = new long[shape.rank() + 1];
+            full[0] = BATCH;
+            for (int k = 0; k < shape.rank(); k++) {
+                full[k + 1] = shape.dim(k);
+            }
+            int start = (int) clampAxis(intAttr("start", 0), full.length);
+            int end = (int) clampAxis(intAttr("end", full.length), full.length);
+            shapeValues.put(output(), Arrays.copyOfRange(full, start, Math.max(start, end)));
+        }
+
+        private static long clampAxis(long axis, int rank) {
+            long a = axis < 0 ? axis + rank : axis;
+            return Math.max(0, Math.min(rank, a));
+        }
+
+        /** Gather, Unsqueeze and Concat on values computed from the data's shape (and constants). */
+        private void shapeArithmetic(String op) throws OnnxImportException {
+            String unsupported = op + " is supported only on the data's shape (as torch writes x.view(x.size(0), -1))";
+            for (String in : node.inputs()) {
+                if (!in.isEmpty() && intValues(in) == null) {
+                    throw error(unsupported + "; input '" + in + "' is not an int64 constant or computed from the shape");
+                }
+            }
+            if (node.inputs().isEmpty()) {
+                throw error("the node has no input");
+            }
+            long[] data = intValues(input(0));
+            long[] result;
+            switch (op) {
+                case "Gather" -> {
+                    onlyInt("axis", 0, 0);
+                    long[] index = intValues(input(1));
+                    if (index == null) {
+                        throw error("its indices are missing");
+                    }
+                    result = new long[index.length];
+                    for (int k = 0; k < index.length; k++) {
+                        long i = index[k] < 0 ? index[k] + data.length : index[k];
+                        if (i < 0 || i >= data.length) {
+                            throw error("index " + index[k] + " is out of range for " + data.length + " values");
+                        }
+                        result[k] = data[(int) i];
+                    }
+                }
+                case "Unsqueeze" -> {
+                    long[] axes = opset >= 13 ? intValues(input(1)) : intsAttr("axes", null);
+                    if (axes == null || axes.length != 1 || axes[0] != 0 || data.length != 1) {
+                        throw error(unsupported + "; only axes=[0] of one value is");
+                    }
+                    result = data;
+                }
+                default -> {
+                    onlyInt("axis", 0, 0);
+                    LongArrays all = new LongArrays();
+                    for (String in : node.inputs()) {
+                        all.add(intValues(in));
+                    }
+                    result = all.values;
+                }
+            }
+            shapeValues.put(output(), result);
+        }
+
+        /** A growing long[]. */
+        private static final class LongArrays {
+            long[] values = new long[0];
+
+            void add(long[] more) {
+                long[] joined = Arrays.copyOf(values, values.length + more.length);
+                System.arraycopy(more, 0, joined, values.length, more.length);
+                values = joined;
+            }
+        }
+
+        /** Reshape keeping the batch: Flatten when the target is flat, else Reshape of each sample. */
+        private void reshape() throws OnnxImportException {
+            if (!input(0).equals(current)) {
+                throw notChain(input(0));
+            }
+            long[] target = intValues(input(1));
+            if (target == null) {
+                throw error("its shape '" + input(1) + "' must be an int64 constant or computed from the data's shape");
+            }
+            long allowZero = intAttr("allowzero", 0);
+            target = target.clone();
+            for (int k = 0; k < target.length; k++) {
+                if (target[k] == 0 && allowZero == 0) {
+                    target[k] = k == 0 ? BATCH : k - 1 < shape.rank() ? shape.dim(k - 1) : 0;
+                }
+            }
+            int inferred = 0;
+            for (long t : target) {
+                inferred += t == -1 ? 1 : 0;
+            }
+            boolean batchKept = target.length >= 1 && (target[0] == BATCH || target[0] == -1 && inferred == 1);
+            int[] sample = new int[Math.max(0, target.length - 1)];
+            for (int k = 1; k < target.length && batchKept; k++) {
+                batchKept = target[k] == -1 || target[k] > 0 && target[k] <= Integer.MAX_VALUE;
+                sample[k - 1] = (int) target[k];
+            }
+            if (!batchKept || sample.length == 0) {
+                throw error("the target shape " + shapeText(target) + " is not supported: it must keep the batch "
+                        + "dimension first (as x.view(x.size(0), ...) or a constant [-1, ...] gives)");
+            }
+            if (sample.length == 1 && (sample[0] == -1 || sample[0] == shape.size())) {
+                layer(new Flatten());
+            } else {
+                layer(new Reshape(sample));
+            }
+        }
+
+        private static String shapeText(long[] dims) {
+            StringBuilder b = new StringBuilder("[");
+            for (int k = 0; k < dims.length; k++) {
+                b.append(k == 0 ? "" : ", ").append(dims[k] == BATCH ? "N" : Long.toString(dims[k]));
+            }
+            return b.append(']').toString();
+        }
+
+        private void flatten() throws OnnxImportException {
+            chainInputs(1);
+            long axis = intAttr("axis", 1);
+            int rank = shape.rank() + 1;
+            if ((axis < 0 ? axis + rank : axis) != 1) {
+                throw error("axis=" + axis + " is not supported (only 1: keep the batch, flatten the rest)");
+            }
+            layer(new Flatten());
+        }
+
+        private void selu() throws OnnxImportException {
+            chainInputs(1);
+            double alpha = floatAttr("alpha", (float) Activation.SELU_ALPHA);
+            double gamma = floatAttr("gamma", (float) Activation.SELU_SCALE);
+            if (Math.abs(alpha - Activation.SELU_ALPHA) > 1e-6 * Activation.SELU_ALPHA
+                    || Math.abs(gamma - Activation.SELU_SCALE) > 1e-6 * Activation.SELU_SCALE) {
+                throw error(String.format(Locale.ROOT, "alpha=%s, gamma=%s are not supported (only SELU's constants "
+                        + "%s and %s)", alpha, gamma, Activation.SELU_ALPHA, Activation.SELU_SCALE));
+            }
+            layer(new SELU());
+        }
+
+        private void softmax() throws OnnxImportException {
+            chainInputs(1);
+            long axis = intAttr("axis", opset >= 13 ? -1 : 1);
+            int rank = shape.rank() + 1;
+            if ((axis < 0 ? axis + rank : axis) != rank - 1) {
+                throw error("axis=" + axis + " on input of rank " + rank + " is not supported (only the last axis)");
+            }
+            layer(new Softmax());
+        }
+
+        private void batchNorm() throws OnnxImportException {
+            chainInputs(5);
+            onlyInt("training_mode", 0, 0);
+            for (int k = 1; k < node.outputs().size(); k++) {
+                if (!node.outputs().get(k).isEmpty()) {
+                    throw error("its training outputs (running statistics) are not supported: export in eval() mode");
+                }
+            }
+            int channels = shape.dim(0);
+            String[] names = {"weight", "bias", "running_mean", "running_var"};
+            String[] roles = {"scale", "B", "input_mean", "input_var"};
+            float[][] values = new float[4][];
+            for (int k = 0; k < 4; k++) {
+                values[k] = floats(k + 1, roles[k]);
+                if (values[k].length != channels) {
+                    throw error("its " + roles[k] + " has " + values[k].length + " values; the input has " + channels
+                            + " channels");
+                }
+            }
+            double eps = floatAttr("epsilon", 1e-5f);
+            double momentum = 1 - floatAttr("momentum", 0.9f);     // ONNX's is PyTorch's 1 - momentum
+            if (!(momentum >= 0 && momentum <= 1)) {
+                momentum = 0.1;
+            }
+            Layer bn;
+            if (shape.rank() == 1) {
+                bn = new BatchNorm1d(eps, momentum);
+            } else if (shape.rank() == 3) {
+                bn = new BatchNorm2d(eps, momentum);
+            } else {
+                throw error("it is supported on [N, C] rows and [N, C, H, W] images only; the per-sample shape here is "
+                        + shape);
+            }
+            Step s = layer(bn);
+            for (int k = 0; k < 4; k++) {
+                s.weights.put(names[k], values[k]);
+            }
+        }
+    }
+}

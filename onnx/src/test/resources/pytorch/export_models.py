@@ -1,0 +1,130 @@
+"""Exports seeded PyTorch models to ONNX for OnnxImportPyTorchTest and OnnxImportErrorsTest.
+
+python3 export_models.py DIR writes DIR/<model>-opset<N>.onnx for the supported models at opsets 9
+to 17 (with a dynamic batch axis), and DIR/<name>.onnx for the unsupported ones; for each
+supported model it prints '<model> input v...' and '<model> output v...': a fixed batch of 3 and
+PyTorch's output for it in eval() mode, every float32 exactly (repr of its double).
+"""
+import sys
+import torch
+import torch.nn as nn
+
+out_dir = sys.argv[1]
+torch.manual_seed(2026)
+torch.set_num_threads(1)
+
+
+def randomize_batch_norms(model):
+    """Running statistics, scale and shift away from their initial values (1, 0), as after training."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.3, 0.3)
+                m.eps = 1e-3  # not the default, so that a wrong epsilon shows
+
+
+class MatMulAdd(nn.Module):
+    """x @ W + b as two nodes (MatMul, then Add), as some exporters write a Linear layer."""
+
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(n_in, n_out) * 0.3)
+        self.b = nn.Parameter(torch.randn(n_out) * 0.3)
+
+    def forward(self, x):
+        return x @ self.w + self.b
+
+
+class Residual(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inner = nn.Linear(6, 6)
+
+    def forward(self, x):
+        return x + self.inner(x)
+
+
+def mlp():
+    m = nn.Sequential(nn.Linear(7, 13), nn.ReLU(), nn.BatchNorm1d(13), nn.Dropout(0.3),
+                      nn.Linear(13, 11, bias=False), nn.Tanh(), MatMulAdd(11, 9), nn.Sigmoid(),
+                      nn.Linear(9, 5), nn.Softmax(dim=1))
+    randomize_batch_norms(m)
+    return m, (3, 7)
+
+
+def cnn():
+    m = nn.Sequential(nn.Conv2d(3, 5, 3, padding=1), nn.BatchNorm2d(5), nn.ReLU(), nn.BatchNorm2d(5),
+                      nn.MaxPool2d(2), nn.Conv2d(5, 6, 3, stride=2, padding=1, bias=False), nn.ReLU(),
+                      nn.MaxPool2d(3, stride=1, padding=1), nn.AvgPool2d(2, padding=1), nn.Flatten(),
+                      nn.Linear(24, 7))
+    randomize_batch_norms(m)
+    return m, (3, 3, 11, 10)
+
+
+def gap():
+    # A fresh BatchNorm2d: its weight equals running_var and its bias running_mean, which the exporter
+    # writes once, with Identity nodes for the copies.
+    m = nn.Sequential(nn.Conv2d(2, 4, (3, 2), dilation=2), nn.LeakyReLU(0.2), nn.BatchNorm2d(4), nn.ELU(0.7),
+                      nn.AvgPool2d(3, stride=1), nn.SELU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3),
+                      nn.Softmax(dim=-1))
+    return m, (3, 2, 9, 9)
+
+
+class View(nn.Module):
+    """x.view(x.size(0), -1), or x.view(x.size(0), x.size(1), -1): Shape, Gather, Unsqueeze, Concat, Reshape."""
+
+    def __init__(self, keep_channels=False):
+        super().__init__()
+        self.keep_channels = keep_channels
+
+    def forward(self, x):
+        return x.view(x.size(0), x.size(1), -1) if self.keep_channels else x.view(x.size(0), -1)
+
+
+class Rows(nn.Module):
+    """Each sample as 2 rows of 4 (x.reshape(x.shape[0], 2, 4)), then the rows back as one (a constant [-1, 8])."""
+
+    def __init__(self, flat):
+        super().__init__()
+        self.flat = flat
+
+    def forward(self, x):
+        return x.reshape(-1, 8) if self.flat else x.reshape(x.shape[0], 2, 4)
+
+
+def views():
+    m = nn.Sequential(nn.Conv2d(2, 4, 3), nn.ReLU(), View(True), nn.Softmax(dim=-1), View(), nn.Linear(100, 8),
+                      Rows(False), nn.Softmax(dim=-1), Rows(True), nn.Linear(8, 3))
+    return m, (3, 2, 7, 7)
+
+
+def export(m, shape, path, opset):
+    m.eval()
+    torch.onnx.export(m, torch.randn(*shape), path, opset_version=opset, input_names=["input"],
+                      output_names=["output"], dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+
+
+def show(name, t):
+    print(name, ' '.join(repr(v) for v in t.reshape(-1).tolist()))
+
+
+for seed, (name, build) in enumerate((("mlp", mlp), ("cnn", cnn), ("gap", gap), ("views", views))):
+    torch.manual_seed(2026 + seed)  # each model its own seed: the same weights whatever is exported before it
+    m, shape = build()
+    m.eval()
+    x = torch.randn(*shape)
+    with torch.no_grad():
+        y = m(x)
+    show(name + " input", x)
+    show(name + " output", y)
+    for opset in range(9, 18):
+        export(m, shape, "%s/%s-opset%d.onnx" % (out_dir, name, opset), opset)
+
+export(nn.Sequential(nn.Linear(6, 4), nn.Hardtanh()), (3, 6), out_dir + "/hardtanh.onnx", 13)
+export(nn.Sequential(Residual(), nn.ReLU()), (3, 6), out_dir + "/residual.onnx", 13)
+export(nn.Sequential(nn.Conv2d(4, 6, 3, groups=2), nn.ReLU()), (3, 4, 8, 8), out_dir + "/grouped.onnx", 13)
+export(nn.Sequential(nn.Conv2d(2, 3, 3), nn.AvgPool2d(2, padding=1, count_include_pad=False)), (3, 2, 8, 8),
+       out_dir + "/exclude-pad.onnx", 13)
