@@ -1,7 +1,7 @@
 """Exports seeded PyTorch models to ONNX for OnnxImportPyTorchTest and OnnxImportErrorsTest.
 
 python3 export_models.py DIR writes DIR/<model>-opset<N>.onnx for the supported models at opsets 9
-to 17 (with a dynamic batch axis), and DIR/<name>.onnx for the unsupported ones; for each
+to 17 (14 to 17 for 'activations', whose Hardswish is an ONNX op from 14; with a dynamic batch axis), and DIR/<name>.onnx for the unsupported ones; for each
 supported model it prints '<model> input v...' and '<model> output v...': a fixed batch of 3 and
 PyTorch's output for it in eval() mode, every float32 exactly (repr of its double).
 """
@@ -101,6 +101,17 @@ def views():
     return m, (3, 2, 7, 7)
 
 
+def activations():
+    """PReLU per channel and shared, Hardswish (an ONNX op from opset 14), Softplus and LogSoftmax."""
+    m = nn.Sequential(nn.Conv2d(2, 4, 3), nn.PReLU(4), nn.Hardswish(), nn.Flatten(), nn.Linear(100, 9), nn.PReLU(),
+                      nn.Softplus(), nn.Linear(9, 5), nn.LogSoftmax(dim=1))
+    with torch.no_grad():
+        for p in m.modules():
+            if isinstance(p, nn.PReLU):
+                p.weight.uniform_(-0.5, 0.8)  # slopes of both signs, not the initial 0.25
+    return m, (3, 2, 7, 7)
+
+
 def export(m, shape, path, opset):
     m.eval()
     torch.onnx.export(m, torch.randn(*shape), path, opset_version=opset, input_names=["input"],
@@ -122,6 +133,17 @@ for seed, (name, build) in enumerate((("mlp", mlp), ("cnn", cnn), ("gap", gap), 
     show(name + " output", y)
     for opset in range(9, 18):
         export(m, shape, "%s/%s-opset%d.onnx" % (out_dir, name, opset), opset)
+
+torch.manual_seed(2030)
+m, shape = activations()
+m.eval()
+x = torch.randn(*shape)
+with torch.no_grad():
+    y = m(x)
+show("activations input", x)
+show("activations output", y)
+for opset in range(14, 18):
+    export(m, shape, "%s/activations-opset%d.onnx" % (out_dir, opset), opset)
 
 export(nn.Sequential(nn.Linear(6, 4), nn.Hardtanh()), (3, 6), out_dir + "/hardtanh.onnx", 13)
 export(nn.Sequential(Residual(), nn.ReLU()), (3, 6), out_dir + "/residual.onnx", 13)

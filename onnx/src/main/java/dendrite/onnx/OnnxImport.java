@@ -8,6 +8,10 @@ import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.ELU;
 import dendrite.nn.layers.Flatten;
+import dendrite.nn.layers.Hardswish;
+import dendrite.nn.layers.LogSoftmax;
+import dendrite.nn.layers.PReLU;
+import dendrite.nn.layers.Softplus;
 import dendrite.nn.layers.GlobalAvgPool2d;
 import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LeakyReLU;
@@ -69,7 +73,8 @@ import java.util.Map;
  *       constant or computed from the data's ({@code Shape}, {@code Gather}, {@code Unsqueeze},
  *       {@code Concat}, as torch writes {@code x.view(x.size(0), -1)}): {@link Flatten} or {@link Reshape};</li>
  *   <li>{@code Relu}, {@code LeakyRelu}, {@code Sigmoid}, {@code Tanh}, {@code Elu}, {@code Selu},
- *       {@code Softmax} (over the last axis);</li>
+ *       {@code HardSwish}, {@code Softplus}, {@code Softmax} and {@code LogSoftmax} (over the last axis),
+ *       {@code PRelu} (one slope, or one per channel: {@link PReLU});</li>
  *   <li>{@code BatchNormalization} (inference, running statistics) on flat rows or images:
  *       {@link BatchNorm1d}, {@link BatchNorm2d};</li>
  *   <li>{@code Dropout} and {@code Identity}: nothing (they do nothing in inference).</li>
@@ -86,7 +91,7 @@ public final class OnnxImport {
     /** The ONNX operators import understands, in the order of the list above. */
     public static final List<String> SUPPORTED_OPS = List.of("Gemm", "MatMul", "Add", "Conv", "MaxPool",
             "AveragePool", "Pad", "GlobalAveragePool", "Flatten", "Reshape", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
-            "Elu", "Selu", "Softmax", "BatchNormalization", "Dropout", "Identity", "Constant", "Shape", "Gather",
+            "Elu", "Selu", "Softmax", "LogSoftmax", "PRelu", "HardSwish", "Softplus", "BatchNormalization", "Dropout", "Identity", "Constant", "Shape", "Gather",
             "Unsqueeze", "Concat");
 
     /** The batch size in values computed from the data's shape (it is not known until run time). */
@@ -341,7 +346,11 @@ public final class OnnxImport {
                 case "LeakyRelu" -> activation(new LeakyReLU(floatAttr("alpha", 0.01f)));
                 case "Elu" -> activation(new ELU(floatAttr("alpha", 1f)));
                 case "Selu" -> selu();
-                case "Softmax" -> softmax();
+                case "Softmax" -> softmax(false);
+                case "LogSoftmax" -> softmax(true);
+                case "PRelu" -> prelu();
+                case "HardSwish" -> activation(new Hardswish());
+                case "Softplus" -> activation(new Softplus());
                 case "BatchNormalization" -> batchNorm();
                 default -> throw error(op + " is not supported; supported ops: " + String.join(", ", SUPPORTED_OPS));
             }
@@ -921,14 +930,39 @@ public final class OnnxImport {
             layer(new SELU());
         }
 
-        private void softmax() throws OnnxImportException {
+        private void softmax(boolean log) throws OnnxImportException {
             chainInputs(1);
             long axis = intAttr("axis", opset >= 13 ? -1 : 1);
             int rank = shape.rank() + 1;
             if ((axis < 0 ? axis + rank : axis) != rank - 1) {
                 throw error("axis=" + axis + " on input of rank " + rank + " is not supported (only the last axis)");
             }
-            layer(new Softmax());
+            layer(log ? new LogSoftmax() : new Softmax());
+        }
+
+        /**
+         * {@code PRelu} with a constant slope: one for every input, or one per channel (the sample's first
+         * dimension, the slope's other dimensions 1, as torch writes {@code nn.PReLU(channels)}).
+         */
+        private void prelu() throws OnnxImportException {
+            chainInputs(2);
+            TensorData t = constantInput(1, "slope");
+            float[] slope = floats(1, "slope");
+            boolean perChannel = slope.length > 1 && shape.rank() >= 1 && slope.length == shape.dim(0);
+            if (perChannel) {
+                long[] d = t.dims();
+                perChannel = d.length == shape.rank() && d[0] == slope.length;
+                for (int k = 1; perChannel && k < d.length; k++) {
+                    perChannel = d[k] == 1;
+                }
+            }
+            if (slope.length != 1 && !perChannel) {
+                throw error("its slope '" + t.name() + "' has dims " + Arrays.toString(t.dims()) + " for input "
+                        + shape + "; one slope, or one per channel ([" + (shape.rank() == 0 ? "C" : shape.dim(0))
+                        + (shape.rank() > 1 ? ", 1".repeat(shape.rank() - 1) : "") + "]), is supported");
+            }
+            Step s = layer(new PReLU(slope.length, 0.25));
+            s.weights.put("weight", slope);
         }
 
         private void batchNorm() throws OnnxImportException {

@@ -25,7 +25,9 @@ import java.util.Locale;
  *   <li>views: Conv2d, ReLU, x.view(x.size(0), x.size(1), -1) (Shape, Gather, Unsqueeze, Concat, Reshape),
  *       Softmax(dim=-1) over each channel's pixels, x.view(x.size(0), -1), Linear,
  *       x.reshape(x.shape[0], 2, 4), Softmax(dim=-1) over those rows, x.reshape(-1, 8) (a constant
- *       shape), Linear.</li>
+ *       shape), Linear;</li>
+ *   <li>activations (opsets 14 to 17, HardSwish's): Conv2d, PReLU(4) (slopes of both signs), Hardswish,
+ *       Flatten, Linear, PReLU(), Softplus, Linear, LogSoftmax(dim=1).</li>
  * </ul>
  * Tolerance: 1e-5 relative to each value, or to a tenth of the largest one for values near 0. Both
  * compute in float32, in different orders, and the file holds the exporter's float32 product of the
@@ -66,13 +68,26 @@ class OnnxImportPyTorchTest {
                 "flatten", "dense"), m.layers().stream().map(l -> l.type()).toList());
     }
 
-    /** Loads the model at every opset and compares; returns the last one loaded. */
+    @OnEveryBackend
+    void learnedSlopesAndOtherActivationsGivePyTorchsOutputs(String backend) throws Exception {
+        Sequential m = check("activations", backend, List.of(14, 15, 16, 17));
+        assertEquals(List.of("conv2d", "prelu", "hardswish", "flatten", "dense", "prelu", "softplus", "dense",
+                "log_softmax"), m.layers().stream().map(l -> l.type()).toList());
+        assertEquals(4, ((dendrite.nn.layers.PReLU) m.layer(1)).numParameters(), "a slope per channel");
+        assertEquals(1, ((dendrite.nn.layers.PReLU) m.layer(5)).numParameters(), "one slope");
+    }
+
     private static Sequential check(String model, String backend) throws Exception {
+        return check(model, backend, OPSETS);
+    }
+
+    /** Loads the model at each of {@code opsets} and compares; returns the last one loaded. */
+    private static Sequential check(String model, String backend, List<Integer> opsets) throws Exception {
         Backend be = EveryBackend.get(backend);
         float[] x = TorchExports.values(model + " input");
         float[] expected = TorchExports.values(model + " output");
         Sequential m = null;
-        for (int opset : OPSETS) {
+        for (int opset : opsets) {
             m = OnnxImport.load(TorchExports.dir().resolve(model + "-opset" + opset + ".onnx"), be);
             float[] actual = m.predict(x, 3);
             double worst = close(model + " at opset " + opset + " on " + backend, expected, actual);
