@@ -33,7 +33,9 @@ import java.util.function.Consumer;
  *       gets the same gradient);</li>
  *   <li><b>overfitting</b>: validation loss 2 % above its best for two epochs running while the
  *       training loss kept falling (one noisy epoch is not reported);</li>
- *   <li><b>double softmax</b>: a model ending in softmax trained with softmax cross-entropy.</li>
+ *   <li><b>double softmax</b>: a model ending in softmax trained with softmax cross-entropy;</li>
+ *   <li><b>nll without log-softmax</b>: the negative log-likelihood loss on a model that does not end in a
+ *       log-softmax (raw scores or probabilities where log-probabilities belong).</li>
  * </ul>
  * Warnings go to a callback, by default a WARNING through {@link System.Logger}; {@link #warnings()}
  * keeps those of the current run (a monitor given to a second fit starts afresh). Each kind is reported at most once per epoch and layer, so a long stall does
@@ -188,6 +190,16 @@ public final class TrainingMonitor implements TrainingListener {
                     "double softmax: layer %d is a softmax and the loss (softmax cross-entropy) applies softmax again,"
                             + " which squashes the outputs and slows learning; remove the softmax layer (predictProba"
                             + " gives probabilities) or use a loss on probabilities", last)));
+        }
+        if ("nll".equals(trainer.loss().name()) && last >= 0 && !"log_softmax".equals(model.layer(last).type())) {
+            String type = model.layer(last).type();
+            warn(new TrainingWarning(TrainingWarning.Kind.NLL_WITHOUT_LOG_SOFTMAX, 0, 0, last, String.format(Locale.ROOT,
+                    "nll without log-softmax: the loss (negative log-likelihood) takes log-probabilities, but layer %d"
+                            + " is a %s, so %s; %s", last, type, "softmax".equals(type)
+                            ? "it gets probabilities (all below 1, their logs never reached)"
+                            : "it gets unnormalized scores and pushes the chosen one up without bound",
+                    "softmax".equals(type) ? "make that layer a log_softmax"
+                            : "end the model with a log_softmax layer, or use softmax cross-entropy on these logits")));
         }
     }
 

@@ -28,7 +28,12 @@ public record TrainingWarning(Kind kind, int epoch, long step, int layer, String
         /** The loss stays at the value of guessing: nothing has been learned (often all-equal initial weights). */
         STUCK_AT_CHANCE,
         /** A softmax layer feeds a loss that applies softmax itself, so it is applied twice. */
-        DOUBLE_SOFTMAX
+        DOUBLE_SOFTMAX,
+        /**
+         * The negative log-likelihood loss on outputs that are not log-probabilities (the model does not end
+         * in a log-softmax): PyTorch's classic {@code NLLLoss} on raw logits or on softmax probabilities.
+         */
+        NLL_WITHOUT_LOG_SOFTMAX
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dendrite.nn.diag;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dendrite.nn.Sequential;
@@ -152,6 +153,25 @@ class TextbookFailuresTest {
         assertEquals(Kind.DOUBLE_SOFTMAX, w.get(0).kind(), w.toString());
         assertEquals(0, w.get(0).step());
         assertEquals(3, w.get(0).layer());
+    }
+
+    /** NLL on raw logits, or on softmax probabilities, is reported before the first step; after a log-softmax it is not. */
+    @Test
+    void nllWithoutALogSoftmaxIsReportedAtTheStart() {
+        Sequential logits = Sequential.builder(2).dense(8).relu().dense(2).build(BE, 3);
+        List<TrainingWarning> w = train(logits, Losses.nll(), new Adam(1e-2), 1, Synthetic.twoMoons(64, 0.1, 1), null);
+        assertEquals(Kind.NLL_WITHOUT_LOG_SOFTMAX, w.get(0).kind(), w.toString());
+        assertEquals(0, w.get(0).step());
+        assertEquals(2, w.get(0).layer());
+        assertTrue(w.get(0).message().contains("layer 2 is a dense") && w.get(0).message().contains("log_softmax"),
+                w.get(0).message());
+        Sequential probabilities = Sequential.builder(2).dense(8).relu().dense(2).softmax().build(BE, 3);
+        w = train(probabilities, Losses.nll(), new Adam(1e-2), 1, Synthetic.twoMoons(64, 0.1, 1), null);
+        assertEquals(Kind.NLL_WITHOUT_LOG_SOFTMAX, w.get(0).kind(), w.toString());
+        assertTrue(w.get(0).message().contains("make that layer a log_softmax"), w.get(0).message());
+        Sequential right = Sequential.builder(2).dense(8).relu().dense(2).logSoftmax().build(BE, 3);
+        w = train(right, Losses.nll(), new Adam(1e-2), 1, Synthetic.twoMoons(64, 0.1, 1), null);
+        assertFalse(kinds(w).contains(Kind.NLL_WITHOUT_LOG_SOFTMAX), w.toString());
     }
 
     /** A healthy Fashion-MNIST run (an MLP on a 6,000-image subset, 3 epochs): no warning at all. */
