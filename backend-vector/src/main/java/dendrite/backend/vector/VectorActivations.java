@@ -5,12 +5,12 @@ import static dendrite.backend.vector.Simd.L;
 
 import dendrite.tensor.op.Activation;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * Activation functions and their derivatives over ranges of a {@code float[]}, a vector at a
- * time with a masked tail. The formulas are the scalar backend's ({@code ScalarActivations}).
+ * time, the tail one float at a time with the same operations (no masks, for the reason
+ * {@link VectorElementwise} gives). The formulas are the scalar backend's ({@code ScalarActivations}).
  * sigmoid, tanh ({@link VectorTanh}), softplus ({@link VectorSoftplus}), SiLU ({@link VectorSilu}),
  * ELU and SELU ({@link VectorElu}), Mish ({@link VectorMish}) and both GELUs use {@link VectorMath}'s
  * exp, with a scalar tail that gives the same bits, so their results do not depend on when the JIT
@@ -69,9 +69,8 @@ final class VectorActivations {
         for (; i < bound; i += L) {
             FloatVector.fromArray(F, x, xOff + i).max(0f).intoArray(out, outOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector.fromArray(F, x, xOff + i, m).max(0f).intoArray(out, outOff + i, m);
+        for (; i < n; i++) {
+            out[outOff + i] = Math.max(x[xOff + i], 0f);
         }
     }
 
@@ -82,10 +81,9 @@ final class VectorActivations {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
             v.mul(param).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, outOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i, m);
-            v.mul(param).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, outOff + i, m);
+        for (; i < n; i++) {
+            float v = x[xOff + i];
+            out[outOff + i] = v > 0f ? v : v * param;
         }
     }
 
@@ -150,11 +148,8 @@ final class VectorActivations {
             FloatVector v = FloatVector.fromArray(F, in, inOff + i);
             g.mul(FloatVector.zero(F).blend(1f, v.compare(VectorOperators.GT, 0f))).intoArray(dx, dxOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m);
-            FloatVector v = FloatVector.fromArray(F, in, inOff + i, m);
-            g.mul(FloatVector.zero(F).blend(1f, v.compare(VectorOperators.GT, 0f))).intoArray(dx, dxOff + i, m);
+        for (; i < n; i++) {
+            dx[dxOff + i] = dy[dyOff + i] * (in[inOff + i] > 0f ? 1f : 0f);
         }
     }
 
@@ -166,11 +161,8 @@ final class VectorActivations {
             FloatVector v = FloatVector.fromArray(F, in, inOff + i);
             g.mul(FloatVector.broadcast(F, param).blend(1f, v.compare(VectorOperators.GT, 0f))).intoArray(dx, dxOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m);
-            FloatVector v = FloatVector.fromArray(F, in, inOff + i, m);
-            g.mul(FloatVector.broadcast(F, param).blend(1f, v.compare(VectorOperators.GT, 0f))).intoArray(dx, dxOff + i, m);
+        for (; i < n; i++) {
+            dx[dxOff + i] = dy[dyOff + i] * (in[inOff + i] > 0f ? 1f : param);
         }
     }
 
@@ -182,11 +174,9 @@ final class VectorActivations {
             FloatVector v = FloatVector.fromArray(F, in, inOff + i);
             g.mul(v.mul(FloatVector.broadcast(F, 1f).sub(v))).intoArray(dx, dxOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m);
-            FloatVector v = FloatVector.fromArray(F, in, inOff + i, m);
-            g.mul(v.mul(FloatVector.broadcast(F, 1f).sub(v))).intoArray(dx, dxOff + i, m);
+        for (; i < n; i++) {
+            float v = in[inOff + i];
+            dx[dxOff + i] = dy[dyOff + i] * (v * (1f - v));
         }
     }
 
@@ -198,11 +188,9 @@ final class VectorActivations {
             FloatVector v = FloatVector.fromArray(F, in, inOff + i);
             g.mul(FloatVector.broadcast(F, 1f).sub(v.mul(v))).intoArray(dx, dxOff + i);
         }
-        if (i < n) {
-            VectorMask<Float> m = F.indexInRange(i, n);
-            FloatVector g = FloatVector.fromArray(F, dy, dyOff + i, m);
-            FloatVector v = FloatVector.fromArray(F, in, inOff + i, m);
-            g.mul(FloatVector.broadcast(F, 1f).sub(v.mul(v))).intoArray(dx, dxOff + i, m);
+        for (; i < n; i++) {
+            float v = in[inOff + i];
+            dx[dxOff + i] = dy[dyOff + i] * (1f - v * v);
         }
     }
 }

@@ -29,7 +29,7 @@
  *       are made, so that C2 compiles them while the application loads its data (off unless
  *       {@code -Ddendrite.vector.warmup=true}; the {@code dendrite} command turns it on);</li>
  *   <li>{@code VectorElementwise}, {@code VectorReductions}, {@code VectorNormalization},
- *       {@code VectorActivations}, {@code VectorOptimizers}: the other kernels, each a vector loop with a masked tail;
+ *       {@code VectorActivations}, {@code VectorOptimizers}: the other kernels, each a vector loop and a tail of single floats (no masks: see {@code VectorElementwise});
  *       {@code VectorMath}: exp from basic arithmetic, the same bits interpreted and compiled, and
  *       {@code VectorGelu}, {@code VectorGeluTanh}, {@code VectorTanh}, {@code VectorSoftplus},
  *       {@code VectorSilu}, {@code VectorElu}, {@code VectorMish}: activations built on it ({@code VectorHardswish},
