@@ -51,7 +51,8 @@ import java.util.function.Consumer;
  *       {@code gelu-tanh} (its tanh approximation), {@code silu} (x sigmoid(x)), {@code softplus},
  *       {@code elu [ALPHA]} (alpha 1 unless given), {@code selu} (the layer before it starts LeCun
  *       normal), {@code mish} (x tanh(softplus(x))), {@code hardswish} (x relu6(x + 3) / 6),
- *       {@code leaky-relu}, {@code prelu [CHANNELS]} (a learned negative slope, one or one per channel)</li>
+ *       {@code leaky-relu}, {@code prelu [CHANNELS]} (a learned negative slope, one or one per channel),
+ *       {@code hardtanh [MIN MAX]} (x clamped to [-1, 1] unless given), {@code relu6} (clamped to [0, 6])</li>
  * </ul>
  * A dense layer of the class count (or the targets) always ends the model.
  */
@@ -67,7 +68,7 @@ final class ModelSpec {
     private static final List<String> LAYERS = List.of("conv", "residual", "maxpool", "avgpool", "gap", "upsample2d",
             "dense", "flatten", "conv1d", "maxpool1d", "avgpool1d", "transpose", "lstm", "gru", "rnn", "embedding",
             "dropout", "dropout2d", "batchnorm", "batchnorm2d", "groupnorm", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
-            "silu", "softplus", "elu", "selu", "mish", "hardswish", "leaky-relu", "prelu");
+            "silu", "softplus", "elu", "selu", "mish", "hardswish", "leaky-relu", "prelu", "hardtanh", "relu6");
 
     private ModelSpec() {
     }
@@ -177,6 +178,17 @@ final class ModelSpec {
                     new dendrite.nn.layers.PReLU(slopes, 0.25);              // refuses a bad count now
                     yield b -> b.prelu(slopes);
                 }
+                case "hardtanh" -> {
+                    if (w.length != 1 && w.length != 3) {
+                        throw new BadInputException("--model: '" + text + "': hardtanh takes no bounds (-1 and 1) or"
+                                + " two, e.g. 'hardtanh -2 2'");
+                    }
+                    double lo = w.length == 3 ? Double.parseDouble(w[1]) : -1;
+                    double hi = w.length == 3 ? Double.parseDouble(w[2]) : 1;
+                    new dendrite.nn.layers.Hardtanh(lo, hi);                  // refuses bounds out of order now
+                    yield b -> b.hardtanh(lo, hi);
+                }
+                case "relu6" -> noArguments(w, Sequential.Builder::relu6);
                 default -> throw new BadInputException("--model: unknown layer '" + name + "'"
                         + didYouMean(name) + "; known: " + String.join(", ", LAYERS));
             };

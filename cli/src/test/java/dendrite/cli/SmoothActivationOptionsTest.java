@@ -99,4 +99,18 @@ class SmoothActivationOptionsTest {
                 () -> ModelOptions.build(new int[] {3}, ModelSpec.parse("dense 4, prelu 3"), 2, BE, 1));
         assertTrue(wrong.getMessage().contains("PReLU(4)"), wrong.getMessage());
     }
+
+    @Test
+    void theModelSpecHasHardtanhAndRelu6() {
+        Sequential m = ModelOptions.build(new int[] {6}, ModelSpec.parse("dense 8, relu6, dense 4, hardtanh, dense 4,"
+                + " hardtanh -0.5 2"), 2, BE, 1);
+        assertEquals("ReLU6()", m.layer(1).toString());
+        assertEquals("Hardtanh(-1.0, 1.0)", m.layer(3).toString());
+        assertEquals("Hardtanh(-0.5, 2.0)", m.layer(5).toString());
+        BadInputException one = assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, hardtanh 2"));
+        assertTrue(one.getMessage().contains("'hardtanh -2 2'"), one.getMessage());
+        BadInputException order = assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, hardtanh 2 -2"));
+        assertTrue(order.getMessage().contains("below"), order.getMessage());
+        assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, relu6 2"));
+    }
 }

@@ -25,6 +25,8 @@ import dendrite.nn.layers.LayerRegistry;
 import dendrite.nn.layers.LayerShapeException;
 import dendrite.nn.layers.LeakyReLU;
 import dendrite.nn.layers.PReLU;
+import dendrite.nn.layers.Hardtanh;
+import dendrite.nn.layers.ReLU6;
 import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.Mish;
@@ -826,6 +828,36 @@ public final class Sequential {
          */
         public Builder prelu(int numParameters) {
             return add(new PReLU(numParameters, 0.25));
+        }
+
+        /**
+         * {@code min(max(x, -1), 1)}: PyTorch's {@code nn.Hardtanh()}.
+         *
+         * @return this builder
+         */
+        public Builder hardtanh() {
+            return add(new Hardtanh());
+        }
+
+        /**
+         * {@code min(max(x, minValue), maxValue)}: PyTorch's {@code nn.Hardtanh(min_val, max_val)}.
+         *
+         * @param minValue the lower bound
+         * @param maxValue the upper bound, above {@code minValue}
+         * @return this builder
+         * @throws IllegalArgumentException if a bound is NaN or the bounds are out of order
+         */
+        public Builder hardtanh(double minValue, double maxValue) {
+            return add(new Hardtanh(minValue, maxValue));
+        }
+
+        /**
+         * {@code min(max(x, 0), 6)}: PyTorch's {@code nn.ReLU6()} (MobileNet's activation).
+         *
+         * @return this builder
+         */
+        public Builder relu6() {
+            return add(new ReLU6());
         }
 
         /**

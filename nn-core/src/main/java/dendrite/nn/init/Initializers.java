@@ -174,13 +174,13 @@ public final class Initializers {
      *
      * @param activation the activation's layer type, case-insensitive ({@code relu}, {@code leaky_relu},
      *        {@code gelu}, {@code gelu_tanh}, {@code silu}, {@code elu}, {@code mish}, {@code hardswish},
-     *        {@code prelu} pick He; {@code selu} LeCun normal); {@code null} or unknown names pick Xavier
+     *        {@code prelu}, {@code relu6} pick He; {@code selu} LeCun normal); {@code null} or unknown names pick Xavier
      * @return {@link #heUniform()}, {@link #lecunNormal()} or {@link #xavierUniform()}
      */
     public static Initializer defaultFor(String activation) {
         String a = activation == null ? "" : activation.toLowerCase(Locale.ROOT);
         return switch (a) {
-            case "relu", "leaky_relu", "gelu", "gelu_tanh", "silu", "elu", "mish", "hardswish", "prelu" ->
+            case "relu", "leaky_relu", "gelu", "gelu_tanh", "silu", "elu", "mish", "hardswish", "prelu", "relu6" ->
                     heUniform();
             case "selu" -> lecunNormal();
             default -> xavierUniform();

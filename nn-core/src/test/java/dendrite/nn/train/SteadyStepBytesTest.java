@@ -154,11 +154,14 @@ class SteadyStepBytesTest {
                 .build(backend, 7), 32, new int[] {1, 16, 16});
     }
 
-    /** PReLU per channel after a convolution (slopes gathered down a column each step) and one slope after a dense layer. */
+    /**
+     * PReLU per channel after a convolution (slopes gathered down a column each step) and one slope after a
+     * dense layer; ReLU6 and Hardtanh (clamp forward, two gated copies backward).
+     */
     @Test
     void aSteadyPreluStepAllocatesUnder64Bytes() {
         assertSteady("prelu", backend -> Sequential.builder(1, 16, 16)
-                .conv2d(8, 3, 2, 1).prelu(8).conv2d(4, 3, 2, 1).flatten().dense(20).prelu().dense(10)
+                .conv2d(8, 3, 2, 1).prelu(8).conv2d(4, 3, 2, 1).relu6().flatten().dense(20).prelu().dense(10).hardtanh()
                 .build(backend, 7), 32, new int[] {1, 16, 16});
     }
 
