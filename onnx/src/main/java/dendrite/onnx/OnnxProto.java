@@ -279,7 +279,7 @@ final class OnnxProto {
         return new Attribute(name, type, f, i, s, t, floats.toArray(), ints.toArray());
     }
 
-    private static TensorData parseTensor(byte[] bytes) throws IOException, Malformed {
+    static TensorData parseTensor(byte[] bytes) throws IOException, Malformed {
         CodedInputStream in = CodedInputStream.newInstance(bytes);
         in.setSizeLimit(Integer.MAX_VALUE);
         LongList dims = new LongList();
