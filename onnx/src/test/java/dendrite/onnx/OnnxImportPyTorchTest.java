@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dendrite.nn.Sequential;
+import dendrite.nn.io.ModelFile;
 import dendrite.tensor.Backend;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -97,6 +100,7 @@ class OnnxImportPyTorchTest {
                 "dense"), types(m), "each block a graph from the value it takes to the sum; the rest layers");
         assertEquals(List.of("conv2d", "relu", "conv2d", "add"), nodes(m.layer(2)), "identity shortcut");
         assertEquals(List.of("conv2d", "relu", "conv2d", "conv2d", "add"), nodes(m.layer(4)), "1x1 projection");
+        savesAndLoads(m, backend, "resnet");
     }
 
     @OnEveryBackend
@@ -117,12 +121,26 @@ class OnnxImportPyTorchTest {
         assertEquals(List.of("layer_norm", "dense", "gelu", "dense", "add"), nodes(m.layer(2)), "pre-norm block");
         assertEquals(List.of("dense", "sigmoid", "multiply"), nodes(m.layer(3)), "gate");
         assertEquals(List.of("dense", "relu", "concat"), nodes(m.layer(4)), "widened");
+        savesAndLoads(m, backend, "blocks");
     }
 
     @OnEveryBackend
     void groupedAndDepthwiseConvolutionsGivePyTorchsOutputs(String backend) throws Exception {
         Sequential m = check("grouped", backend);
         assertEquals(List.of("conv2d", "relu", "conv2d", "flatten", "dense"), types(m));
+    }
+
+    /** Saved as a Dendrite model file (as {@code dendrite import} writes it) and loaded again: the same outputs. */
+    private static void savesAndLoads(Sequential m, String backend, String model) throws Exception {
+        Path file = Files.createTempFile("dendrite-onnx-" + model, ".safetensors");
+        try {
+            ModelFile.save(m, file);
+            Sequential loaded = ModelFile.load(file, EveryBackend.get(backend));
+            float[] x = TorchExports.values(model + " input");
+            assertArrayEquals(m.predict(x, 3), loaded.predict(x, 3), model + " loaded from " + file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     private static List<String> types(Sequential m) {
