@@ -35,8 +35,8 @@ import java.util.Locale;
  *       convolution and BatchNorm2d projection (stride 2, 4 to 6 channels), AdaptiveAvgPool2d(1), Flatten,
  *       Linear; trained-like BatchNorm statistics;</li>
  *   <li>inception: Conv2d, ReLU, three branches (1x1 conv; 1x1 then 3x3 conv; max pool then 1x1 conv)
- *       concatenated along the channels, then a pair (a conv, and a 1x1 conv of it, concatenated), MaxPool2d,
- *       Flatten, Linear;</li>
+ *       concatenated along the channels, then a pair (a conv, and a 1x1 conv of it after a BatchNorm2d that
+ *       is not folded, concatenated), MaxPool2d, Flatten, Linear;</li>
  *   <li>blocks (rows): Linear, GELU, a pre-norm block x + fc2(gelu(fc1(layer_norm(x)))), a gate
  *       x * sigmoid(fc(x)), cat([x, relu(fc(x))], dim=1), clamp(min=0), LayerNorm(eps=1e-3), Linear; the
  *       LayerNorms with weights and biases away from 1 and 0, decomposed by the exporter below opset 17;</li>
@@ -110,7 +110,9 @@ class OnnxImportPyTorchTest {
                 types(m), "the pair's first convolution before its branch a layer");
         assertEquals(List.of("conv2d", "relu", "conv2d", "relu", "conv2d", "relu", "max_pool2d", "conv2d", "relu",
                 "concat"), nodes(m.layer(2)), "three branches");
-        assertEquals(List.of("conv2d", "concat"), nodes(m.layer(5)), "the second branch the value itself");
+        assertEquals(List.of("batch_norm2d", "conv2d", "concat"), nodes(m.layer(5)),
+                "a BatchNorm2d's running statistics in a graph; the second branch the value itself");
+        savesAndLoads(m, backend, "inception");
     }
 
     @OnEveryBackend
