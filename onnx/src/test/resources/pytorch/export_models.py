@@ -212,9 +212,10 @@ class ClampMin(nn.Module):
 
 
 def blocks():
-    """GELU (the Erf pattern), LayerNorm (decomposed below opset 17), residual add, gate, concat, clamp(min=0)."""
+    """GELU (the Erf pattern, and the tanh form's), LayerNorm (decomposed below opset 17), residual add, gate, concat,
+    clamp(min=0)."""
     m = nn.Sequential(nn.Linear(7, 8), nn.GELU(), PreNorm(8, 16), Gate(8), Widen(8, 4), ClampMin(),
-                      nn.LayerNorm(12, eps=1e-3), nn.Linear(12, 3))
+                      nn.LayerNorm(12, eps=1e-3), nn.GELU(approximate='tanh'), nn.Linear(12, 3))
     with torch.no_grad():
         for p in m.modules():
             if isinstance(p, nn.LayerNorm):

@@ -63,6 +63,37 @@ final class Fusions {
     }
 
     /**
+     * GELU's tanh approximation ({@code nn.GELU(approximate='tanh')}) from the Mul node {@code square} of
+     * data {@code x} by itself: Mul by x, Mul by 0.044715, Add x, Mul by sqrt(2 / pi), Tanh, Add 1, Mul by x,
+     * Mul by 0.5.
+     */
+    Match geluTanh(int square, String x) {
+        Node sq = nodes.get(square);
+        if (!takes(sq, x, 0) || !takes(sq, x, 1)) {
+            return null;
+        }
+        List<Integer> taken = new ArrayList<>();
+        String y = out(sq);
+        Object[][] steps = {{"Mul", x}, {"Mul", 0.044715}, {"Add", x}, {"Mul", Math.sqrt(2 / Math.PI)}, {"Tanh", null},
+                {"Add", 1.0}, {"Mul", x}, {"Mul", 0.5}};
+        for (Object[] step : steps) {
+            Integer next = only(y, (String) step[0]);
+            if (next == null) {
+                return null;
+            }
+            String o = other(nodes.get(next), y);
+            boolean fits = step[1] == null ? nodes.get(next).inputs().size() == 1
+                    : step[1] instanceof String s ? s.equals(o) : scalar(o, (Double) step[1], 1e-6);
+            if (!fits) {
+                return null;
+            }
+            taken.add(next);
+            y = out(next);
+        }
+        return new Match(taken, y, 0, null, null);
+    }
+
+    /**
      * Layer normalization over the last of {@code rank} axes (of {@code size}) from the ReduceMean node
      * {@code mean} of data {@code x}: Sub(x, mean), Pow 2, ReduceMean, Add epsilon, Sqrt, Div of the
      * difference by it, then optionally Mul by a weight and Add of a bias of {@code size} values.

@@ -84,7 +84,9 @@ import java.util.Map;
  *       ({@code torch.clamp(x, min=0)}): {@link ReLU} (other bounds, as ReLU6 and Hardtanh have, are
  *       refused: Dendrite has no clamping layer);</li>
  *   <li>{@code nn.GELU()}, which torch 1.13 writes as {@code Div} by sqrt 2, {@code Erf}, {@code Add} 1,
- *       {@code Mul} by the input, {@code Mul} by 0.5: {@link GELU} (exact);</li>
+ *       {@code Mul} by the input, {@code Mul} by 0.5: {@link GELU} (exact); {@code nn.GELU(approximate='tanh')},
+ *       written as {@code Mul}s, {@code Add}s and {@code Tanh} ({@code 0.5 x (1 + tanh(sqrt(2/pi) (x +
+ *       0.044715 x^3)))}): {@link GELU} in its tanh form;</li>
  *   <li>{@code BatchNormalization} (inference, running statistics) on flat rows or images:
  *       {@link BatchNorm1d}, {@link BatchNorm2d}; {@code LayerNormalization} over the last axis (opset 17),
  *       and below opset 17 the {@code ReduceMean}, {@code Sub}, {@code Pow}, {@code ReduceMean},
@@ -735,9 +737,24 @@ public final class OnnxImport {
             values.put(output(), v);
         }
 
-        /** {@code Mul} of two data values of one shape (a gate); the GELU pattern's are taken with it. */
+        /**
+         * {@code Mul} of two data values of one shape (a gate); the GELU pattern's are taken with it, and one
+         * of a value by itself may begin the pattern of GELU's tanh approximation.
+         */
         private void mul() throws OnnxImportException {
             List<String> in = node.inputs();
+            Fusions.Match tanh = in.size() == 2 && in.get(0).equals(in.get(1)) && values.containsKey(in.get(0))
+                    ? fusions.geluTanh(nodeIndex, in.get(0)) : null;
+            if (tanh != null && values.get(in.get(0)).pad() == null) {
+                current = in.get(0);
+                shape = values.get(current).shape();
+                for (int k : tanh.nodes()) {
+                    fused[k] = true;
+                }
+                layer(new GELU(GELU.Approximate.TANH));
+                values.put(tanh.output(), new Value(steps.size() - 1, shape));
+                return;
+            }
             if (in.size() == 2 && values.containsKey(in.get(0)) && values.containsKey(in.get(1))) {
                 merge("multiply", 0);
                 return;
