@@ -254,6 +254,13 @@ class Twice(nn.Module):
         return x * 2
 
 
+class Center(nn.Module):
+    """x minus its mean over the features: LayerNorm's first nodes, not followed by the rest."""
+
+    def forward(self, x):
+        return x - x.mean(dim=-1, keepdim=True)
+
+
 class Third(nn.Module):
     def forward(self, x):
         return x / 3
@@ -312,5 +319,6 @@ export(nn.Sequential(BroadcastAdd(), nn.ReLU()), (3, 6), out_dir + "/broadcast-a
 export(nn.Sequential(BatchCat(), nn.ReLU()), (3, 6), out_dir + "/batch-cat.onnx", 13)
 export(nn.Sequential(nn.Linear(6, 4), Twice()), (3, 6), out_dir + "/mul-constant.onnx", 13)
 export(nn.Sequential(nn.Linear(6, 4), Third()), (3, 6), out_dir + "/div.onnx", 13)
+export(nn.Sequential(nn.Linear(6, 4), Center()), (3, 6), out_dir + "/center.onnx", 13)
 export(nn.Sequential(nn.Conv2d(2, 3, 3), nn.AvgPool2d(2, padding=1, count_include_pad=False)), (3, 2, 8, 8),
        out_dir + "/exclude-pad.onnx", 13)

@@ -124,6 +124,14 @@ class OnnxImportErrorsTest {
                 + "nn.GELU() (Div by sqrt 2, Erf, Add 1, Mul, Mul by 0.5) and for nn.LayerNorm below opset 17");
     }
 
+    /** ReduceMean and Sub as LayerNorm's pattern begins, without the rest of it. */
+    @Test
+    void partOfLayerNormsPattern() throws Exception {
+        Path file = TorchExports.dir().resolve("center.onnx");
+        says(refused(file), file + ": node '/1/ReduceMean' (ReduceMean): ReduceMean is supported only in the patterns "
+                + "torch writes for", "which this node does not begin or is not a part of");
+    }
+
     @Test
     void handWrittenUnsupportedOperator() throws Exception {
         Path file = dir.resolve("hardsigmoid.onnx");
