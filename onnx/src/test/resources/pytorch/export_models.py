@@ -1,7 +1,8 @@
 """Exports seeded PyTorch models to ONNX for OnnxImportPyTorchTest and OnnxImportErrorsTest.
 
 python3 export_models.py DIR writes DIR/<model>-opset<N>.onnx for the supported models at opsets 9
-to 17 (14 to 17 for 'activations', whose Hardswish is an ONNX op from 14; with a dynamic batch axis), and DIR/<name>.onnx for the unsupported ones; for each
+to 17 (14 to 17 for 'activations', whose Hardswish is an ONNX op from 14; with a dynamic batch axis), and DIR/<name>.onnx for
+the unsupported ones (and residual.onnx, once unsupported); for each
 supported model it prints '<model> input v...' and '<model> output v...': a fixed batch of 3 and
 PyTorch's output for it in eval() mode, every float32 exactly (repr of its double).
 """
@@ -112,6 +113,159 @@ def activations():
     return m, (3, 2, 7, 7)
 
 
+class BasicBlock(nn.Module):
+    """ResNet's: conv-bn-relu-conv-bn plus the input (or its 1x1 conv-bn projection when the shape changes), relu."""
+
+    def __init__(self, c_in, c_out, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(c_in, c_out, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(c_out)
+        self.conv2 = nn.Conv2d(c_out, c_out, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(c_out)
+        self.shortcut = nn.Identity() if stride == 1 and c_in == c_out else nn.Sequential(
+            nn.Conv2d(c_in, c_out, 1, stride=stride, bias=False), nn.BatchNorm2d(c_out))
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        return torch.relu(y + self.shortcut(x))
+
+
+def resnet():
+    m = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), BasicBlock(4, 4), BasicBlock(4, 6, stride=2),
+                      nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 5))
+    randomize_batch_norms(m)
+    return m, (3, 3, 8, 8)
+
+
+class Inception(nn.Module):
+    """Three branches joined along the channels: 1x1 conv; 1x1 then 3x3 conv; 3x3 max pool then 1x1 conv."""
+
+    def __init__(self, c_in):
+        super().__init__()
+        self.a = nn.Sequential(nn.Conv2d(c_in, 2, 1), nn.ReLU())
+        self.b = nn.Sequential(nn.Conv2d(c_in, 3, 1), nn.ReLU(), nn.Conv2d(3, 4, 3, padding=1), nn.ReLU())
+        self.c = nn.Sequential(nn.MaxPool2d(3, stride=1, padding=1), nn.Conv2d(c_in, 3, 1), nn.ReLU())
+
+    def forward(self, x):
+        return torch.cat([self.a(x), self.b(x), self.c(x)], dim=1)
+
+
+class Pair(nn.Module):
+    """A conv, then its output joined along the channels with a 1x1 conv of it after a BatchNorm2d (not folded)."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(9, 2, 3, padding=1)
+        self.bn = nn.BatchNorm2d(2)
+        self.b = nn.Conv2d(2, 3, 1)
+
+    def forward(self, x):
+        a = torch.tanh(self.a(x))
+        return torch.cat([self.b(self.bn(a)), a], dim=1)
+
+
+def inception():
+    m = nn.Sequential(nn.Conv2d(2, 4, 3), nn.ReLU(), Inception(4), Pair(), nn.MaxPool2d(2), nn.Flatten(),
+                      nn.Linear(45, 4))
+    randomize_batch_norms(m)
+    return m, (3, 2, 8, 8)
+
+
+class PreNorm(nn.Module):
+    """A transformer's feed-forward block on rows: x + fc2(gelu(fc1(layer_norm(x))))."""
+
+    def __init__(self, n, hidden):
+        super().__init__()
+        self.norm = nn.LayerNorm(n)
+        self.fc1 = nn.Linear(n, hidden)
+        self.fc2 = nn.Linear(hidden, n)
+
+    def forward(self, x):
+        return x + self.fc2(nn.functional.gelu(self.fc1(self.norm(x))))
+
+
+class Gate(nn.Module):
+    """x * sigmoid(fc(x)): a Mul of two values computed from the data."""
+
+    def __init__(self, n):
+        super().__init__()
+        self.fc = nn.Linear(n, n)
+
+    def forward(self, x):
+        return x * torch.sigmoid(self.fc(x))
+
+
+class Widen(nn.Module):
+    """cat([x, relu(fc(x))], dim=1): features joined."""
+
+    def __init__(self, n, more):
+        super().__init__()
+        self.fc = nn.Linear(n, more)
+
+    def forward(self, x):
+        return torch.cat([x, torch.relu(self.fc(x))], dim=1)
+
+
+class ClampMin(nn.Module):
+    def forward(self, x):
+        return torch.clamp(x, min=0.0)
+
+
+def blocks():
+    """GELU (the Erf pattern, and the tanh form's), LayerNorm (decomposed below opset 17), residual add, gate, concat,
+    clamp(min=0)."""
+    m = nn.Sequential(nn.Linear(7, 8), nn.GELU(), PreNorm(8, 16), Gate(8), Widen(8, 4), ClampMin(),
+                      nn.LayerNorm(12, eps=1e-3), nn.GELU(approximate='tanh'), nn.Linear(12, 3))
+    with torch.no_grad():
+        for p in m.modules():
+            if isinstance(p, nn.LayerNorm):
+                p.weight.uniform_(0.5, 1.5)
+                p.bias.uniform_(-0.3, 0.3)
+    return m, (3, 7)
+
+
+def grouped():
+    """A grouped convolution (2 groups) and a depthwise one."""
+    m = nn.Sequential(nn.Conv2d(4, 6, 3, groups=2), nn.ReLU(), nn.Conv2d(6, 6, 3, padding=1, groups=6), nn.Flatten(),
+                      nn.Linear(216, 3))
+    return m, (3, 4, 8, 8)
+
+
+class BroadcastAdd(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 1)
+
+    def forward(self, x):
+        return x + self.fc(x)
+
+
+class BatchCat(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 6)
+
+    def forward(self, x):
+        return torch.cat([x, self.fc(x)], dim=0)
+
+
+class Twice(nn.Module):
+    def forward(self, x):
+        return x * 2
+
+
+class Center(nn.Module):
+    """x minus its mean over the features: LayerNorm's first nodes, not followed by the rest."""
+
+    def forward(self, x):
+        return x - x.mean(dim=-1, keepdim=True)
+
+
+class Third(nn.Module):
+    def forward(self, x):
+        return x / 3
+
+
 def export(m, shape, path, opset):
     m.eval()
     torch.onnx.export(m, torch.randn(*shape), path, opset_version=opset, input_names=["input"],
@@ -145,8 +299,26 @@ show("activations output", y)
 for opset in range(14, 18):
     export(m, shape, "%s/activations-opset%d.onnx" % (out_dir, opset), opset)
 
+for seed, (name, build) in enumerate((("resnet", resnet), ("inception", inception), ("blocks", blocks),
+                                      ("grouped", grouped))):
+    torch.manual_seed(2031 + seed)
+    m, shape = build()
+    m.eval()
+    x = torch.randn(*shape)
+    with torch.no_grad():
+        y = m(x)
+    show(name + " input", x)
+    show(name + " output", y)
+    for opset in range(9, 18):
+        export(m, shape, "%s/%s-opset%d.onnx" % (out_dir, name, opset), opset)
+
 export(nn.Sequential(nn.Linear(6, 4), nn.Hardtanh()), (3, 6), out_dir + "/hardtanh.onnx", 13)
+export(nn.Sequential(nn.Linear(6, 4), nn.ReLU6()), (3, 6), out_dir + "/relu6.onnx", 9)
 export(nn.Sequential(Residual(), nn.ReLU()), (3, 6), out_dir + "/residual.onnx", 13)
-export(nn.Sequential(nn.Conv2d(4, 6, 3, groups=2), nn.ReLU()), (3, 4, 8, 8), out_dir + "/grouped.onnx", 13)
+export(nn.Sequential(BroadcastAdd(), nn.ReLU()), (3, 6), out_dir + "/broadcast-add.onnx", 13)
+export(nn.Sequential(BatchCat(), nn.ReLU()), (3, 6), out_dir + "/batch-cat.onnx", 13)
+export(nn.Sequential(nn.Linear(6, 4), Twice()), (3, 6), out_dir + "/mul-constant.onnx", 13)
+export(nn.Sequential(nn.Linear(6, 4), Third()), (3, 6), out_dir + "/div.onnx", 13)
+export(nn.Sequential(nn.Linear(6, 4), Center()), (3, 6), out_dir + "/center.onnx", 13)
 export(nn.Sequential(nn.Conv2d(2, 3, 3), nn.AvgPool2d(2, padding=1, count_include_pad=False)), (3, 2, 8, 8),
        out_dir + "/exclude-pad.onnx", 13)

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
  * and {@code predict} then take. What can be imported: see {@link OnnxImport}.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Convert an ONNX model (from torch.onnx.export; a straight chain of common layers) into a "
+        description = "Convert an ONNX model (from torch.onnx.export; common layers, in a chain or in residual or "
+                + "concatenated branches) into a "
                 + "Dendrite model file.")
 final class ImportCommand implements Callable<Integer> {
 

@@ -8,6 +8,8 @@ import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.ELU;
 import dendrite.nn.layers.Flatten;
+import dendrite.nn.layers.GELU;
+import dendrite.nn.layers.LayerNorm;
 import dendrite.nn.layers.Hardswish;
 import dendrite.nn.layers.LogSoftmax;
 import dendrite.nn.layers.PReLU;
@@ -55,17 +57,21 @@ import java.util.Map;
  * }</pre>
  *
  * <h2>What can be imported</h2>
- * A graph that is a straight chain: one float32 input whose dimensions are fixed apart from the
- * batch (the first, usually dynamic), each node taking the previous node's output and constants
- * (initializers or {@code Constant} nodes), and one output, the last node's. This is what
- * {@code torch.onnx.export} (opsets 9 to 17 tested; up to 21 read) writes for an {@code nn.Sequential} in {@code eval()}
- * mode of the layers below. Each node becomes a Dendrite layer, with the file's weights:
+ * A graph with one float32 input whose dimensions are fixed apart from the batch (the first, usually
+ * dynamic) and one output, whose nodes take data computed from the input and constants (initializers
+ * or {@code Constant} nodes). This is what {@code torch.onnx.export} (opsets 9 to 17 tested; up to 21
+ * read) writes in {@code eval()} mode for models built of the layers below, in a chain (an
+ * {@code nn.Sequential}) or with branches that merge again:
  * <ul>
+ *   <li>{@code Add} of two data values of one shape (a residual connection, {@code x + f(x)}),
+ *       {@code Mul} of two (a gate, {@code x * torch.sigmoid(g(x))}), {@code Concat} of two or more along
+ *       a per-sample axis ({@code torch.cat(..., dim=1)}: channels of images, features of rows); no
+ *       broadcasting;</li>
  *   <li>{@code Gemm} ({@code nn.Linear}; alpha and beta 1, transA 0, transB 0 or 1) and {@code MatMul}
  *       with a constant matrix, optionally followed by {@code Add} of a constant bias ({@code nn.Linear}
  *       without bias, or exporters that split it): {@link Dense};</li>
- *   <li>{@code Conv} on {@code [C, H, W]} images (group 1, symmetric pads, any strides and dilations,
- *       with or without bias): {@link Conv2d};</li>
+ *   <li>{@code Conv} on {@code [C, H, W]} images (any group count: grouped and depthwise too; symmetric
+ *       pads, any strides and dilations, with or without bias): {@link Conv2d};</li>
  *   <li>{@code MaxPool}, {@code AveragePool} (padding counted, as PyTorch's default
  *       {@code count_include_pad=True}; the {@code Pad} node torch writes before it is folded into it),
  *       {@code GlobalAveragePool}: {@link MaxPool2d}, {@link AvgPool2d}, {@link GlobalAvgPool2d};</li>
@@ -74,25 +80,42 @@ import java.util.Map;
  *       {@code Concat}, as torch writes {@code x.view(x.size(0), -1)}): {@link Flatten} or {@link Reshape};</li>
  *   <li>{@code Relu}, {@code LeakyRelu}, {@code Sigmoid}, {@code Tanh}, {@code Elu}, {@code Selu},
  *       {@code HardSwish}, {@code Softplus}, {@code Softmax} and {@code LogSoftmax} (over the last axis),
- *       {@code PRelu} (one slope, or one per channel: {@link PReLU});</li>
+ *       {@code PRelu} (one slope, or one per channel: {@link PReLU}); {@code Clip} with min 0 and no max
+ *       ({@code torch.clamp(x, min=0)}): {@link ReLU} (other bounds, as ReLU6 and Hardtanh have, are
+ *       refused: Dendrite has no clamping layer);</li>
+ *   <li>{@code nn.GELU()}, which torch 1.13 writes as {@code Div} by sqrt 2, {@code Erf}, {@code Add} 1,
+ *       {@code Mul} by the input, {@code Mul} by 0.5: {@link GELU} (exact); {@code nn.GELU(approximate='tanh')},
+ *       written as {@code Mul}s, {@code Add}s and {@code Tanh} ({@code 0.5 x (1 + tanh(sqrt(2/pi) (x +
+ *       0.044715 x^3)))}): {@link GELU} in its tanh form;</li>
  *   <li>{@code BatchNormalization} (inference, running statistics) on flat rows or images:
- *       {@link BatchNorm1d}, {@link BatchNorm2d};</li>
+ *       {@link BatchNorm1d}, {@link BatchNorm2d}; {@code LayerNormalization} over the last axis (opset 17),
+ *       and below opset 17 the {@code ReduceMean}, {@code Sub}, {@code Pow}, {@code ReduceMean},
+ *       {@code Add}, {@code Sqrt}, {@code Div}, {@code Mul}, {@code Add} torch writes for
+ *       {@code nn.LayerNorm(features)}: {@link LayerNorm};</li>
  *   <li>{@code Dropout} and {@code Identity}: nothing (they do nothing in inference).</li>
  * </ul>
+ * The model is a {@link Sequential}: where one value alone is passed on, each layer is one of its
+ * layers; each part where values branch and merge again (a residual block from the value it takes
+ * to the sum, an Inception-like block to its concatenation) is one {@link dendrite.nn.graph.Graph}
+ * among them, its nodes named after their layer type and position ({@code 2.conv2d_0.weight}).
  * Note that the exporter folds a {@code BatchNorm2d} that directly follows a {@code Conv2d} into the
  * convolution's weights, so the model has one layer fewer than the PyTorch one; names in
  * {@link Sequential#stateDict()} are therefore not PyTorch's.
  *
- * <p>Anything else (another operator, a branch or skip connection, an option Dendrite's layer does
- * not have) is refused with an {@link OnnxImportException} naming the file, the node and what is not
- * supported, as is a file that is not ONNX or is damaged.
+ * <p>Anything else (another operator, a second input or output, broadcasting, an option Dendrite's
+ * layer does not have) is refused with an {@link OnnxImportException} naming the file, the node and
+ * what is not supported, as is a file that is not ONNX or is damaged.
  */
 public final class OnnxImport {
     /** The ONNX operators import understands, in the order of the list above. */
-    public static final List<String> SUPPORTED_OPS = List.of("Gemm", "MatMul", "Add", "Conv", "MaxPool",
-            "AveragePool", "Pad", "GlobalAveragePool", "Flatten", "Reshape", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
-            "Elu", "Selu", "Softmax", "LogSoftmax", "PRelu", "HardSwish", "Softplus", "BatchNormalization", "Dropout", "Identity", "Constant", "Shape", "Gather",
-            "Unsqueeze", "Concat");
+    public static final List<String> SUPPORTED_OPS = List.of("Add", "Mul", "Concat", "Gemm", "MatMul", "Conv",
+            "MaxPool", "AveragePool", "Pad", "GlobalAveragePool", "Flatten", "Reshape", "Relu", "LeakyRelu",
+            "Sigmoid", "Tanh", "Elu", "Selu", "Softmax", "LogSoftmax", "PRelu", "HardSwish", "Softplus", "Clip",
+            "Div", "Erf", "BatchNormalization", "LayerNormalization", "ReduceMean", "Sub", "Pow", "Sqrt", "Dropout",
+            "Identity", "Constant", "Shape", "Gather", "Unsqueeze");
+
+    /** Of {@link #SUPPORTED_OPS}, those supported only inside the patterns torch writes for GELU and LayerNorm. */
+    private static final List<String> PATTERN_OPS = List.of("Div", "Erf", "ReduceMean", "Sub", "Pow", "Sqrt");
 
     /** The batch size in values computed from the data's shape (it is not known until run time). */
     private static final long BATCH = Long.MIN_VALUE;
@@ -165,16 +188,43 @@ public final class OnnxImport {
         return "";
     }
 
-    /** One layer of the model being built, and its weights by state-dict name within the layer. */
-    private static final class Step {
+    /**
+     * One node of the model being built: a layer applied to one earlier node's value, or a merge of
+     * several; its weights by state-dict name within the layer.
+     */
+    static final class Step {
         Layer layer;
+        /** "add", "multiply" or "concat" (with {@link #axis}, per sample) where {@link #layer} is null. */
+        final String merge;
+        final int axis;
+        /** The steps whose values it takes, {@link #INPUT} for the model's input. */
+        final int[] inputs;
+        /** The ONNX node it came from, for messages. */
+        final String source;
         final Map<String, float[]> weights = new LinkedHashMap<>();
         /** For a Dense from MatMul without bias: its sizes, so that a following Add can become its bias. */
         int matmulIn = -1;
         int matmulOut = -1;
 
-        Step(Layer layer) {
+        /** The input of {@link #inputs}: the model's. */
+        static final int INPUT = -1;
+
+        Step(Layer layer, String merge, int axis, int[] inputs, String source) {
             this.layer = layer;
+            this.merge = merge;
+            this.axis = axis;
+            this.inputs = inputs;
+            this.source = source;
+        }
+    }
+
+    /**
+     * A data value: the step that computes it ({@link Step#INPUT} for the model's input) and its
+     * per-sample shape; {@code pad} is a Pad's {padH, padW} waiting for the AveragePool that must take it.
+     */
+    private record Value(int step, Shape shape, int[] pad, Node padNode, int padIndex) {
+        Value(int step, Shape shape) {
+            this(step, shape, null, null, -1);
         }
     }
 
@@ -186,13 +236,16 @@ public final class OnnxImport {
         private final Map<String, TensorData> constants = new HashMap<>();
         private final List<Step> steps = new ArrayList<>();
         private int[] inputDims;
-        private Shape shape;          // per sample, after the layers so far
-        private String current;       // the value the next node must take
+        /** The data values computed so far, by name. */
+        private final Map<String, Value> values = new HashMap<>();
+        /** How many nodes (and graph outputs) take each value. */
+        private final Map<String, Integer> uses = new HashMap<>();
+        private Fusions fusions;
+        private boolean[] fused;      // nodes taken into a pattern (GELU, LayerNorm) already converted
+        private Shape shape;          // per sample: the node's data input's, then its output's
+        private String current;       // the node's data input
         private Node node;            // the node being converted
         private int nodeIndex;
-        private int[] pendingPad;     // {padH, padW} of a Pad waiting for its AveragePool
-        private Node padNode;
-        private int padIndex;
         /** int64 values computed from the data's shape: {@link #BATCH} stands for the batch size. */
         private final Map<String, long[]> shapeValues = new HashMap<>();
 
@@ -220,37 +273,26 @@ public final class OnnxImport {
             List<Node> nodes = graph.nodes();
             for (nodeIndex = 0; nodeIndex < nodes.size(); nodeIndex++) {
                 node = nodes.get(nodeIndex);
-                convert();
+                if (!fused[nodeIndex]) {
+                    convert();
+                }
             }
-            if (pendingPad != null) {
-                throw padAlone();
-            }
+            node = null;
             if (graph.outputs().size() != 1) {
                 throw fileError("the graph has " + graph.outputs().size() + " outputs; only one is supported");
             }
             String out = graph.outputs().get(0).name();
-            if (!out.equals(current)) {
-                throw fileError("the graph's output '" + out + "' is not the end of the chain of layers (which ends in '"
-                        + current + "'): only straight chains are supported");
+            Value v = values.get(out);
+            if (v == null) {
+                throw fileError("the graph's output '" + out + "' is not computed from its input");
             }
-            if (steps.isEmpty()) {
+            if (v.pad() != null) {
+                throw padAlone(v);
+            }
+            if (steps.isEmpty() || v.step() == Step.INPUT) {
                 throw fileError("the graph has no layers");
             }
-            Sequential.Builder builder = Sequential.builder(inputDims);
-            Map<String, float[]> state = new LinkedHashMap<>();
-            for (int i = 0; i < steps.size(); i++) {
-                builder.add(steps.get(i).layer);
-                for (Map.Entry<String, float[]> w : steps.get(i).weights.entrySet()) {
-                    state.put(i + "." + w.getKey(), w.getValue());
-                }
-            }
-            try {
-                Sequential model = builder.build(backend, 0);
-                model.loadStateDict(state);
-                return model;
-            } catch (RuntimeException e) {
-                throw new OnnxImportException(file, null, "cannot build the model: " + e.getMessage(), e);
-            }
+            return GraphAssembly.build(file, inputDims, steps, v.step(), backend);
         }
 
         /** The constants, and the one data input with its shape. */
@@ -291,48 +333,90 @@ public final class OnnxImport {
                 }
                 inputDims[k - 1] = (int) d;
             }
-            shape = Shape.of(inputDims);
-            current = in.name();
+            values.put(in.name(), new Value(Step.INPUT, Shape.of(inputDims)));
+            List<Node> nodes = graph.nodes();
+            fused = new boolean[nodes.size()];
+            for (nodeIndex = 0; nodeIndex < nodes.size(); nodeIndex++) {
+                node = nodes.get(nodeIndex);
+                for (String name : node.inputs()) {
+                    uses.merge(name, 1, Integer::sum);
+                }
+                if (node.opType().equals("Constant") && defaultDomain(node)) {
+                    constant();                 // data-free: known before the nodes that take them
+                }
+            }
+            for (ValueInfo o : graph.outputs()) {
+                uses.merge(o.name(), 1, Integer::sum);
+            }
+            fusions = new Fusions(nodes, constants);
+        }
+
+        private static boolean defaultDomain(Node n) {
+            return n.domain().isEmpty() || n.domain().equals("ai.onnx");
         }
 
         private void convert() throws OnnxImportException {
             String op = node.opType();
-            if (!node.domain().isEmpty() && !node.domain().equals("ai.onnx")) {
+            if (!defaultDomain(node)) {
                 throw error("operators of domain '" + node.domain() + "' are not supported (only the default ONNX domain)");
             }
             if (op.equals("Constant")) {
-                constant();
-                return;
+                return;                         // read before the walk
             }
             if (op.equals("Identity") && constants.containsKey(input(0))) {
                 constants.put(output(), constants.get(input(0)));   // the exporter's alias of a weight
                 return;
-            }
-            if (pendingPad != null && !op.equals("AveragePool")) {
-                throw padAlone();
             }
             switch (op) {
                 case "Shape" -> {
                     shapeOf();
                     return;
                 }
-                case "Gather", "Unsqueeze", "Concat" -> {
+                case "Gather", "Unsqueeze" -> {
                     shapeArithmetic(op);
+                    return;
+                }
+                case "Concat" -> {
+                    if (node.inputs().stream().anyMatch(values::containsKey)) {
+                        concat();
+                    } else {
+                        shapeArithmetic(op);
+                    }
+                    return;
+                }
+                case "Add" -> {
+                    add();
+                    return;
+                }
+                case "Mul" -> {
+                    mul();
                     return;
                 }
                 default -> {
                 }
             }
+            Value in = values.get(input(0));
+            if (in != null && in.pad() != null && !op.equals("AveragePool")) {
+                throw padAlone(in);
+            }
+            current = input(0);
+            shape = in == null ? null : in.shape();
+            if (in != null && (op.equals("Div") || op.equals("ReduceMean")) && pattern(op)) {
+                return;
+            }
+            int before = steps.size();
             switch (op) {
                 case "Identity" -> chainInputs(1);
                 case "Dropout" -> dropout();
                 case "Gemm" -> gemm();
                 case "MatMul" -> matMul();
-                case "Add" -> add();
                 case "Conv" -> conv();
                 case "MaxPool" -> pool(true);
                 case "AveragePool" -> pool(false);
-                case "Pad" -> pad();
+                case "Pad" -> {
+                    pad();
+                    return;
+                }
                 case "GlobalAveragePool" -> {
                     chainInputs(1);
                     images("GlobalAveragePool");
@@ -352,16 +436,22 @@ public final class OnnxImport {
                 case "HardSwish" -> activation(new Hardswish());
                 case "Softplus" -> activation(new Softplus());
                 case "BatchNormalization" -> batchNorm();
-                default -> throw error(op + " is not supported; supported ops: " + String.join(", ", SUPPORTED_OPS));
+                case "LayerNormalization" -> layerNormalization();
+                case "Clip" -> clip();
+                default -> throw error(PATTERN_OPS.contains(op) ? op + " is supported only in the patterns torch "
+                        + "writes for nn.GELU() (Div by sqrt 2, Erf, Add 1, Mul, Mul by 0.5) and for nn.LayerNorm below "
+                        + "opset 17 (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add), which this node does not"
+                        + " begin or is not a part of"
+                        : op + " is not supported; supported ops: " + String.join(", ", SUPPORTED_OPS));
             }
-            current = output();
+            // a layer's output, or the same value (Identity, Dropout)
+            values.put(output(), steps.size() > before ? new Value(steps.size() - 1, shape) : in);
         }
 
-        private OnnxImportException padAlone() {
-            return new OnnxImportException(file, label(padNode, padIndex),
+        private OnnxImportException padAlone(Value pad) {
+            return new OnnxImportException(file, label(pad.padNode(), pad.padIndex()),
                     "Pad is supported only right before AveragePool (as torch exports AvgPool2d), not before "
-                            + (node == padNode || nodeIndex >= graph.nodes().size() ? "the end of the graph"
-                            : label(node, nodeIndex)), null);
+                            + (node == null ? "the end of the graph" : label(node, nodeIndex)), null);
         }
 
         private String input(int k) {
@@ -383,7 +473,7 @@ public final class OnnxImport {
             List<String> in = node.inputs();
             for (int k = 0; k < in.size(); k++) {
                 String name = in.get(k);
-                if (k == 0 ? !name.equals(current) : !name.isEmpty() && !constants.containsKey(name)) {
+                if (k == 0 ? !values.containsKey(name) : !name.isEmpty() && !constants.containsKey(name)) {
                     throw notChain(name);
                 }
             }
@@ -397,9 +487,11 @@ public final class OnnxImport {
 
         private OnnxImportException notChain(String name) {
             String what = constants.containsKey(name) ? "is a constant where the data was expected"
-                    : "is neither the previous node's output ('" + current + "') nor a constant";
-            return error("input '" + name + "' " + what + ": only straight chains of layers are supported "
-                    + "(no branches, skip connections or second inputs)");
+                    : values.containsKey(name) ? "is data where a constant was expected (" + node.opType()
+                    + " is supported with the data as its first input and constants for the others)"
+                    : "is neither computed from the graph's input by an earlier node nor a constant"
+                    + " (a second graph input, or nodes out of order?)";
+            return error("input '" + name + "' " + what);
         }
 
         private TensorData constantInput(int k, String role) throws OnnxImportException {
@@ -482,7 +574,7 @@ public final class OnnxImport {
             } catch (IllegalArgumentException e) {            // LayerShapeException among them
                 throw error("it cannot take the per-sample shape " + shape + ": " + e.getMessage());
             }
-            Step step = new Step(layer);
+            Step step = new Step(layer, null, 0, new int[] {values.get(current).step()}, label(node, nodeIndex));
             steps.add(step);
             shape = next;
             return step;
@@ -609,26 +701,221 @@ public final class OnnxImport {
             s.matmulOut = out;
         }
 
+        /**
+         * {@code Add} of two data values of one shape (a residual connection), or of a constant bias to the
+         * MatMul before it (the value it adds to taken by nothing else): that Dense then has the bias.
+         */
         private void add() throws OnnxImportException {
             List<String> in = node.inputs();
             if (in.size() != 2) {
                 throw error("it has " + in.size() + " inputs; 2 are expected");
             }
-            int data = in.get(0).equals(current) ? 0 : in.get(1).equals(current) ? 1 : -1;
+            if (values.containsKey(in.get(0)) && values.containsKey(in.get(1))) {
+                merge("add", 0);
+                return;
+            }
+            int data = values.containsKey(in.get(0)) ? 0 : values.containsKey(in.get(1)) ? 1 : -1;
             if (data < 0) {
                 throw notChain(in.get(constants.containsKey(in.get(0)) ? 1 : 0));
             }
             if (!constants.containsKey(in.get(1 - data))) {
                 throw notChain(in.get(1 - data));
             }
-            Step last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
-            if (last == null || last.matmulOut < 0) {
-                throw error("Add is supported only as the bias right after a MatMul (a Linear layer)");
+            Value v = values.get(in.get(data));
+            if (v.pad() != null) {
+                throw padAlone(v);
+            }
+            Step last = v.step() == Step.INPUT ? null : steps.get(v.step());
+            if (last == null || last.matmulOut < 0 || uses.get(in.get(data)) != 1) {
+                throw error("Add of a constant is supported only as the bias right after a MatMul (a Linear layer); "
+                        + "Add of two data values of one shape (a residual connection) is supported too");
             }
             float[] bias = biasOf(floats(1 - data, "bias"), last.matmulOut);
             last.layer = new Dense(last.matmulIn, last.matmulOut, true, null);
             last.weights.put("bias", bias);
             last.matmulOut = -1;
+            values.put(output(), v);
+        }
+
+        /**
+         * {@code Mul} of two data values of one shape (a gate); the GELU pattern's are taken with it, and one
+         * of a value by itself may begin the pattern of GELU's tanh approximation.
+         */
+        private void mul() throws OnnxImportException {
+            List<String> in = node.inputs();
+            Fusions.Match tanh = in.size() == 2 && in.get(0).equals(in.get(1)) && values.containsKey(in.get(0))
+                    ? fusions.geluTanh(nodeIndex, in.get(0)) : null;
+            if (tanh != null && values.get(in.get(0)).pad() == null) {
+                current = in.get(0);
+                shape = values.get(current).shape();
+                for (int k : tanh.nodes()) {
+                    fused[k] = true;
+                }
+                layer(new GELU(GELU.Approximate.TANH));
+                values.put(tanh.output(), new Value(steps.size() - 1, shape));
+                return;
+            }
+            if (in.size() == 2 && values.containsKey(in.get(0)) && values.containsKey(in.get(1))) {
+                merge("multiply", 0);
+                return;
+            }
+            throw error("Mul is supported only of two data values of one shape (element by element), and in the "
+                    + "pattern torch writes for GELU; not with a constant" + (in.size() == 2 ? " ('"
+                    + in.get(constants.containsKey(in.get(0)) ? 0 : 1) + "')" : ""));
+        }
+
+        /** {@code Concat} of data values along a per-sample axis (channels of images, features of rows). */
+        private void concat() throws OnnxImportException {
+            Value first = values.get(node.inputs().stream().filter(values::containsKey).findFirst().orElseThrow());
+            Attribute a = attr("axis", OnnxProto.ATTR_INT);
+            if (a == null) {
+                throw error("its axis is missing");
+            }
+            int rank = first.shape().rank() + 1;
+            long axis = a.i() < 0 ? a.i() + rank : a.i();
+            if (axis < 1 || axis >= rank) {
+                throw error("axis=" + a.i() + " on inputs " + batchShape(first.shape()) + " is not supported: only a "
+                        + "per-sample axis (1 to " + (rank - 1) + "; 1 joins the channels of images or the features of"
+                        + " rows), not the batch");
+            }
+            merge("concat", (int) axis - 1);
+        }
+
+        /** A merge of the node's inputs, all data values, into one: {@code add}, {@code multiply} or {@code concat}. */
+        private void merge(String kind, int axis) throws OnnxImportException {
+            List<String> in = node.inputs();
+            int[] from = new int[in.size()];
+            Shape first = null;
+            int joined = 0;
+            for (int k = 0; k < in.size(); k++) {
+                Value v = values.get(in.get(k));
+                if (v == null) {
+                    throw error("input '" + in.get(k) + "' is " + (constants.containsKey(in.get(k)) ? "a constant"
+                            : "not computed from the graph's input") + "; " + node.opType()
+                            + " is supported of data values only");
+                }
+                if (v.pad() != null) {
+                    throw padAlone(v);
+                }
+                Shape s = v.shape();
+                boolean fits = first == null || s.rank() == first.rank();
+                for (int d = 0; fits && first != null && d < s.rank(); d++) {
+                    fits = s.dim(d) == first.dim(d) || kind.equals("concat") && d == axis;
+                }
+                if (!fits) {
+                    throw error("input '" + in.get(k) + "' is " + batchShape(s) + " and '" + in.get(0) + "' is "
+                            + batchShape(first) + ": " + (kind.equals("concat") ? "joined values may differ only along "
+                            + "axis " + (axis + 1) : node.opType() + " of data values of different shapes (broadcasting) "
+                            + "is not supported, only of one shape"));
+                }
+                first = first == null ? s : first;
+                joined += kind.equals("concat") ? s.dim(axis) : 0;
+                from[k] = v.step();
+            }
+            Shape out = first;
+            if (kind.equals("concat")) {
+                int[] dims = first.dims();
+                dims[axis] = joined;
+                out = Shape.of(dims);
+            }
+            steps.add(new Step(null, kind, axis, from, label(node, nodeIndex)));
+            values.put(output(), new Value(steps.size() - 1, out));
+        }
+
+        /** {@code [N, dims...]}. */
+        private static String batchShape(Shape s) {
+            return "[N, " + s.toString().replaceAll("[\\[\\]]", "") + "]";
+        }
+
+        /**
+         * The node (Div or ReduceMean) begins a pattern torch writes for one layer: GELU, or layer
+         * normalization below opset 17. Converts the pattern's nodes into that layer; false if it is none.
+         */
+        private boolean pattern(String op) throws OnnxImportException {
+            Fusions.Match m = op.equals("Div") ? fusions.gelu(nodeIndex, current)
+                    : fusions.layerNorm(nodeIndex, current, shape.rank() + 1, shape.last());
+            if (m == null) {
+                return false;
+            }
+            for (int k : m.nodes()) {
+                fused[k] = true;
+            }
+            if (op.equals("Div")) {
+                layer(new GELU());
+            } else {
+                layerNorm(m.eps(), m.weight(), m.bias());
+            }
+            values.put(m.output(), new Value(steps.size() - 1, shape));
+            return true;
+        }
+
+        /** {@code LayerNormalization} (opset 17) over the last axis, with its scale and optional bias. */
+        private void layerNormalization() throws OnnxImportException {
+            chainInputs(3);
+            int rank = shape.rank() + 1;
+            long axis = intAttr("axis", -1);
+            if ((axis < 0 ? axis + rank : axis) != rank - 1) {
+                throw error("axis=" + axis + " on input of rank " + rank + " is not supported (only the last axis, "
+                        + "as nn.LayerNorm(features) normalizes)");
+            }
+            for (int k = 1; k < node.outputs().size(); k++) {
+                String o = node.outputs().get(k);
+                if (!o.isEmpty() && uses.containsKey(o)) {
+                    throw error("its output '" + o + "' (the mean or inverse standard deviation) is not supported");
+                }
+            }
+            int n = shape.last();
+            float[] scale = floats(1, "scale");
+            float[] bias = input(2).isEmpty() ? new float[n] : floats(2, "bias");
+            if (scale.length != n || bias.length != n) {
+                throw error("its scale and bias have " + scale.length + " and " + bias.length + " values; the last "
+                        + "axis has " + n);
+            }
+            layerNorm(floatAttr("epsilon", 1e-5f), scale, bias);
+        }
+
+        /** A LayerNorm over the last axis: affine with {@code weight} (and {@code bias}, or zeros) if given. */
+        private void layerNorm(double eps, float[] weight, float[] bias) throws OnnxImportException {
+            Step s = layer(new LayerNorm(shape.last(), eps, weight != null));
+            if (weight != null) {
+                s.weights.put("weight", weight);
+                s.weights.put("bias", bias != null ? bias : new float[weight.length]);
+            }
+        }
+
+        /**
+         * {@code Clip}: with min 0 and no max it is a ReLU; other bounds (ReLU6, Hardtanh, clamp) are refused,
+         * as Dendrite has no clamping layer.
+         */
+        private void clip() throws OnnxImportException {
+            chainInputs(3);
+            float min = -Float.MAX_VALUE;
+            float max = Float.MAX_VALUE;
+            if (opset >= 11) {
+                min = input(1).isEmpty() ? min : scalar(1, "min");
+                max = input(2).isEmpty() ? max : scalar(2, "max");
+            } else {
+                min = floatAttr("min", min);
+                max = floatAttr("max", max);
+            }
+            if (min == 0f && max >= Float.MAX_VALUE) {
+                layer(new ReLU());
+                return;
+            }
+            throw error("Clip to [" + bound(min) + ", " + bound(max) + "] is not supported (only min=0 without a max, "
+                    + "a ReLU): Dendrite has no clamping layer for ReLU6, Hardtanh or torch.clamp");
+        }
+
+        private static String bound(float v) {
+            return v >= Float.MAX_VALUE ? "inf" : v <= -Float.MAX_VALUE ? "-inf" : Float.toString(v);
+        }
+
+        private float scalar(int k, String role) throws OnnxImportException {
+            float[] v = floats(k, role);
+            if (v.length != 1) {
+                throw error("its " + role + " has " + v.length + " values; one is expected");
+            }
+            return v[0];
         }
 
         private void images(String what) throws OnnxImportException {
@@ -663,7 +950,7 @@ public final class OnnxImport {
         private void conv() throws OnnxImportException {
             chainInputs(3);
             images("Conv");
-            onlyInt("group", 1, 1);
+            long group = intAttr("group", 1);
             onlyNotSet();
             TensorData w = constantInput(1, "weight");
             float[] weight = floats(1, "weight");
@@ -678,9 +965,10 @@ public final class OnnxImport {
             if (kernel[0] != -1 && (kernel[0] != kh || kernel[1] != kw)) {
                 throw error("kernel_shape " + Arrays.toString(kernel) + " differs from the weight's " + kh + "x" + kw);
             }
-            if (w.dims()[1] != shape.dim(0)) {
-                throw error("its weight '" + w.name() + "' " + Arrays.toString(w.dims()) + " takes " + w.dims()[1]
-                        + " channels, the input has " + shape.dim(0));
+            if (group < 1 || shape.dim(0) % group != 0 || w.dims()[1] * group != shape.dim(0)) {
+                throw error("its weight '" + w.name() + "' " + Arrays.toString(w.dims()) + " in " + group + " group"
+                        + (group == 1 ? "" : "s") + " takes " + w.dims()[1] * group + " channels, the input has "
+                        + shape.dim(0));
             }
             int[] strides = pair("strides", 1);
             int[] dilations = pair("dilations", 1);
@@ -689,7 +977,7 @@ public final class OnnxImport {
             Conv2d conv;
             try {
                 conv = new Conv2d(shape.dim(0), out, kh, kw, strides[0], strides[1], pads[0], pads[1], false,
-                        dilations[0], dilations[1], 1, bias != null, null);
+                        dilations[0], dilations[1], (int) group, bias != null, null);
             } catch (IllegalArgumentException e) {
                 throw error(e.getMessage());
             }
@@ -721,12 +1009,12 @@ public final class OnnxImport {
                     throw error("its Indices output is not supported");
                 }
             } else {
-                if (pendingPad != null) {
+                int[] padded = values.get(current).pad();
+                if (padded != null) {
                     if (pads[0] != 0 || pads[1] != 0) {
                         throw error("pads after a Pad node are not supported");
                     }
-                    pads = pendingPad;
-                    pendingPad = null;
+                    pads = padded;
                 } else if ((pads[0] != 0 || pads[1] != 0) && intAttr("count_include_pad", 0) == 0) {
                     throw error("count_include_pad=0 with padding is not supported (Dendrite's AvgPool2d counts the "
                             + "padding, as PyTorch's default count_include_pad=True)");
@@ -769,9 +1057,8 @@ public final class OnnxImport {
                 throw error("pads=" + Arrays.toString(p) + " is not supported: only the same padding before and after "
                         + "the height and width");
             }
-            pendingPad = new int[] {(int) p[2], (int) p[3]};
-            padNode = node;
-            padIndex = nodeIndex;
+            Value in = values.get(current);
+            values.put(output(), new Value(in.step(), in.shape(), new int[] {(int) p[2], (int) p[3]}, node, nodeIndex));
         }
 
         /** The int64 values of a constant or of a value computed from the data's shape; null for neither. */
@@ -786,13 +1073,15 @@ public final class OnnxImport {
 
         /** {@code Shape} of the data: {@code [BATCH, dims...]} (opset 15's start and end applied). */
         private void shapeOf() throws OnnxImportException {
-            if (!input(0).equals(current) || node.inputs().size() != 1) {
+            Value in = values.get(input(0));
+            if (in == null || node.inputs().size() != 1) {
                 throw notChain(input(0));
             }
-            long[] full = new long[shape.rank() + 1];
+            Shape s = in.shape();
+            long[] full = new long[s.rank() + 1];
             full[0] = BATCH;
-            for (int k = 0; k < shape.rank(); k++) {
-                full[k + 1] = shape.dim(k);
+            for (int k = 0; k < s.rank(); k++) {
+                full[k + 1] = s.dim(k);
             }
             int start = (int) clampAxis(intAttr("start", 0), full.length);
             int end = (int) clampAxis(intAttr("end", full.length), full.length);
@@ -865,7 +1154,7 @@ public final class OnnxImport {
 
         /** Reshape keeping the batch: Flatten when the target is flat, else Reshape of each sample. */
         private void reshape() throws OnnxImportException {
-            if (!input(0).equals(current)) {
+            if (!values.containsKey(input(0))) {
                 throw notChain(input(0));
             }
             long[] target = intValues(input(1));

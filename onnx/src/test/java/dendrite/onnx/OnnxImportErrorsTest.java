@@ -98,11 +98,38 @@ class OnnxImportErrorsTest {
 
     @Test
     void unsupportedOperatorNamesFileNodeAndOp() throws Exception {
-        Path file = TorchExports.dir().resolve("hardtanh.onnx");
+        Path file = TorchExports.dir().resolve("mul-constant.onnx");
         OnnxImportException e = refused(file);
-        says(e, file.toString(), "node '/1/Clip' (Clip)", "Clip is not supported", "supported ops: Gemm, MatMul");
+        says(e, file.toString(), "node '/1/Mul' (Mul)", "Mul is supported only of two data values of one shape",
+                "not with a constant");
         assertEquals(file, e.file());
-        assertEquals(Optional.of("node '/1/Clip' (Clip)"), e.node());
+        assertEquals(Optional.of("node '/1/Mul' (Mul)"), e.node());
+    }
+
+    /** Hardtanh (Clip's bounds as inputs, opset 13) and ReLU6 (as attributes, opset 9): no clamping layer. */
+    @Test
+    void clipWithBoundsOtherThanAReLUs() throws Exception {
+        Path hardtanh = TorchExports.dir().resolve("hardtanh.onnx");
+        says(refused(hardtanh), hardtanh + ": node '/1/Clip' (Clip): Clip to [-1.0, 1.0] is not supported (only min=0 "
+                + "without a max, a ReLU): Dendrite has no clamping layer");
+        Path relu6 = TorchExports.dir().resolve("relu6.onnx");
+        says(refused(relu6), relu6 + ": node '/1/Clip' (Clip): Clip to [0.0, 6.0] is not supported");
+    }
+
+    /** Div outside GELU's pattern: supported only there (and in LayerNorm's). */
+    @Test
+    void patternOperatorAlone() throws Exception {
+        Path file = TorchExports.dir().resolve("div.onnx");
+        says(refused(file), file + ": node '/1/Div' (Div): Div is supported only in the patterns torch writes for "
+                + "nn.GELU() (Div by sqrt 2, Erf, Add 1, Mul, Mul by 0.5) and for nn.LayerNorm below opset 17");
+    }
+
+    /** ReduceMean and Sub as LayerNorm's pattern begins, without the rest of it. */
+    @Test
+    void partOfLayerNormsPattern() throws Exception {
+        Path file = TorchExports.dir().resolve("center.onnx");
+        says(refused(file), file + ": node '/1/ReduceMean' (ReduceMean): ReduceMean is supported only in the patterns "
+                + "torch writes for", "which this node does not begin or is not a part of");
     }
 
     @Test
@@ -112,17 +139,26 @@ class OnnxImportErrorsTest {
         says(refused(file), file + ": node 'HardSigmoid_1' (HardSigmoid): HardSigmoid is not supported; supported ops:");
     }
 
+    /** x + fc(x): a graph (the Gemm and the sum), then the ReLU. Once refused, as every branch was. */
     @Test
-    void skipConnectionIsNotAChain() throws Exception {
-        Path file = TorchExports.dir().resolve("residual.onnx");
-        says(refused(file), file.toString(), "node '/0/Add' (Add)", "input 'input'",
-                "only straight chains of layers are supported");
+    void skipConnectionIsAGraph() throws Exception {
+        Sequential m = OnnxImport.load(TorchExports.dir().resolve("residual.onnx"), Backends.get("scalar"));
+        assertEquals(java.util.List.of("graph", "relu"), m.layers().stream().map(l -> l.type()).toList());
+    }
+
+    /** x [N, 6] + fc(x) [N, 1]: broadcasting one data value over another. */
+    @Test
+    void addOfDifferentShapes() throws Exception {
+        Path file = TorchExports.dir().resolve("broadcast-add.onnx");
+        says(refused(file), file + ": node '/0/Add' (Add): input '/0/fc/Gemm_output_0' is [N, 1] and 'input' is "
+                + "[N, 6]: Add of data values of different shapes (broadcasting) is not supported, only of one shape");
     }
 
     @Test
-    void groupedConvolution() throws Exception {
-        Path file = TorchExports.dir().resolve("grouped.onnx");
-        says(refused(file), file + ": node '/0/Conv' (Conv): group=2 is not supported (only 1)");
+    void concatAlongTheBatch() throws Exception {
+        Path file = TorchExports.dir().resolve("batch-cat.onnx");
+        says(refused(file), file + ": node '/0/Concat' (Concat): axis=0 on inputs [N, 6] is not supported: only a "
+                + "per-sample axis (1 to 1;", "not the batch");
     }
 
     @Test
