@@ -231,6 +231,29 @@ def grouped():
     return m, (3, 4, 8, 8)
 
 
+class Clamped(nn.Module):
+    def __init__(self, lo, hi):
+        super().__init__()
+        self.lo = lo
+        self.hi = hi
+
+    def forward(self, x):
+        return torch.clamp(x, min=self.lo, max=self.hi)
+
+
+def clamps():
+    """ReLU6, Hardtanh(-0.5, 0.75) and torch.clamp(min=-1, max=2): Clip with both bounds (attributes below
+    opset 11, inputs from 11). The first layer's weights are scaled up so that values fall on both sides of
+    every bound."""
+    m = nn.Sequential(nn.Linear(6, 8), nn.ReLU6(), nn.Linear(8, 6), nn.Hardtanh(-0.5, 0.75), nn.Linear(6, 5),
+                      Clamped(-1.0, 2.0), nn.Linear(5, 3))
+    with torch.no_grad():
+        m[0].weight.mul_(8)
+        m[2].weight.mul_(2)
+        m[4].weight.mul_(4)
+    return m, (3, 6)
+
+
 class BroadcastAdd(nn.Module):
     def __init__(self):
         super().__init__()
@@ -300,7 +323,7 @@ for opset in range(14, 18):
     export(m, shape, "%s/activations-opset%d.onnx" % (out_dir, opset), opset)
 
 for seed, (name, build) in enumerate((("resnet", resnet), ("inception", inception), ("blocks", blocks),
-                                      ("grouped", grouped))):
+                                      ("grouped", grouped), ("clamps", clamps))):
     torch.manual_seed(2031 + seed)
     m, shape = build()
     m.eval()
@@ -312,8 +335,7 @@ for seed, (name, build) in enumerate((("resnet", resnet), ("inception", inceptio
     for opset in range(9, 18):
         export(m, shape, "%s/%s-opset%d.onnx" % (out_dir, name, opset), opset)
 
-export(nn.Sequential(nn.Linear(6, 4), nn.Hardtanh()), (3, 6), out_dir + "/hardtanh.onnx", 13)
-export(nn.Sequential(nn.Linear(6, 4), nn.ReLU6()), (3, 6), out_dir + "/relu6.onnx", 9)
+export(nn.Sequential(nn.Linear(6, 4), Clamped(1.0, -1.0)), (3, 6), out_dir + "/clip-reversed.onnx", 13)
 export(nn.Sequential(Residual(), nn.ReLU()), (3, 6), out_dir + "/residual.onnx", 13)
 export(nn.Sequential(BroadcastAdd(), nn.ReLU()), (3, 6), out_dir + "/broadcast-add.onnx", 13)
 export(nn.Sequential(BatchCat(), nn.ReLU()), (3, 6), out_dir + "/batch-cat.onnx", 13)

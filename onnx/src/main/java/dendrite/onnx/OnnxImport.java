@@ -11,6 +11,7 @@ import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GELU;
 import dendrite.nn.layers.LayerNorm;
 import dendrite.nn.layers.Hardswish;
+import dendrite.nn.layers.Hardtanh;
 import dendrite.nn.layers.LogSoftmax;
 import dendrite.nn.layers.PReLU;
 import dendrite.nn.layers.Softplus;
@@ -19,6 +20,7 @@ import dendrite.nn.layers.Layer;
 import dendrite.nn.layers.LeakyReLU;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.ReLU;
+import dendrite.nn.layers.ReLU6;
 import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.SELU;
 import dendrite.nn.layers.Sigmoid;
@@ -80,9 +82,9 @@ import java.util.Map;
  *       {@code Concat}, as torch writes {@code x.view(x.size(0), -1)}): {@link Flatten} or {@link Reshape};</li>
  *   <li>{@code Relu}, {@code LeakyRelu}, {@code Sigmoid}, {@code Tanh}, {@code Elu}, {@code Selu},
  *       {@code HardSwish}, {@code Softplus}, {@code Softmax} and {@code LogSoftmax} (over the last axis),
- *       {@code PRelu} (one slope, or one per channel: {@link PReLU}); {@code Clip} with min 0 and no max
- *       ({@code torch.clamp(x, min=0)}): {@link ReLU} (other bounds, as ReLU6 and Hardtanh have, are
- *       refused: Dendrite has no clamping layer);</li>
+ *       {@code PRelu} (one slope, or one per channel: {@link PReLU}); {@code Clip}: {@link ReLU} with min 0
+ *       and no max ({@code torch.clamp(x, min=0)}), {@link ReLU6} from 0 to 6, {@link Hardtanh} with other
+ *       bounds ({@code nn.Hardtanh}, {@code torch.clamp}; a missing bound is open);</li>
  *   <li>{@code nn.GELU()}, which torch 1.13 writes as {@code Div} by sqrt 2, {@code Erf}, {@code Add} 1,
  *       {@code Mul} by the input, {@code Mul} by 0.5: {@link GELU} (exact); {@code nn.GELU(approximate='tanh')},
  *       written as {@code Mul}s, {@code Add}s and {@code Tanh} ({@code 0.5 x (1 + tanh(sqrt(2/pi) (x +
@@ -884,26 +886,33 @@ public final class OnnxImport {
         }
 
         /**
-         * {@code Clip}: with min 0 and no max it is a ReLU; other bounds (ReLU6, Hardtanh, clamp) are refused,
-         * as Dendrite has no clamping layer.
+         * {@code Clip}: with min 0 and no max a {@link ReLU}, with min 0 and max 6 a {@link ReLU6}, with other
+         * bounds (Hardtanh, {@code torch.clamp}) a {@link Hardtanh}, a missing bound open. Bounds out of order
+         * (which ONNX defines as every output the max) are refused.
          */
         private void clip() throws OnnxImportException {
             chainInputs(3);
-            float min = -Float.MAX_VALUE;
-            float max = Float.MAX_VALUE;
+            float min = Float.NEGATIVE_INFINITY;
+            float max = Float.POSITIVE_INFINITY;
             if (opset >= 11) {
                 min = input(1).isEmpty() ? min : scalar(1, "min");
                 max = input(2).isEmpty() ? max : scalar(2, "max");
             } else {
-                min = floatAttr("min", min);
-                max = floatAttr("max", max);
+                min = floatAttr("min", -Float.MAX_VALUE);    // opset 6's defaults: the float range
+                max = floatAttr("max", Float.MAX_VALUE);
+            }
+            if (Float.isNaN(min) || Float.isNaN(max) || !(min < max)) {
+                throw error("Clip to [" + bound(min) + ", " + bound(max) + "] is not supported (the min must be below"
+                        + " the max)");
             }
             if (min == 0f && max >= Float.MAX_VALUE) {
                 layer(new ReLU());
-                return;
+            } else if (min == 0f && max == 6f) {
+                layer(new ReLU6());
+            } else {
+                layer(new Hardtanh(min <= -Float.MAX_VALUE ? Float.NEGATIVE_INFINITY : min,
+                        max >= Float.MAX_VALUE ? Float.POSITIVE_INFINITY : max));
             }
-            throw error("Clip to [" + bound(min) + ", " + bound(max) + "] is not supported (only min=0 without a max, "
-                    + "a ReLU): Dendrite has no clamping layer for ReLU6, Hardtanh or torch.clamp");
         }
 
         private static String bound(float v) {

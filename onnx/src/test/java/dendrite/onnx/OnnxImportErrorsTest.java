@@ -106,14 +106,12 @@ class OnnxImportErrorsTest {
         assertEquals(Optional.of("node '/1/Mul' (Mul)"), e.node());
     }
 
-    /** Hardtanh (Clip's bounds as inputs, opset 13) and ReLU6 (as attributes, opset 9): no clamping layer. */
+    /** torch.clamp(min=1, max=-1): ONNX makes every output the max; refused rather than guessed at. */
     @Test
-    void clipWithBoundsOtherThanAReLUs() throws Exception {
-        Path hardtanh = TorchExports.dir().resolve("hardtanh.onnx");
-        says(refused(hardtanh), hardtanh + ": node '/1/Clip' (Clip): Clip to [-1.0, 1.0] is not supported (only min=0 "
-                + "without a max, a ReLU): Dendrite has no clamping layer");
-        Path relu6 = TorchExports.dir().resolve("relu6.onnx");
-        says(refused(relu6), relu6 + ": node '/1/Clip' (Clip): Clip to [0.0, 6.0] is not supported");
+    void clipWithBoundsOutOfOrder() throws Exception {
+        Path file = TorchExports.dir().resolve("clip-reversed.onnx");
+        says(refused(file), file + ": node '/1/Clip' (Clip): Clip to [1.0, -1.0] is not supported (the min must be"
+                + " below the max)");
     }
 
     /** Div outside GELU's pattern: supported only there (and in LayerNorm's). */

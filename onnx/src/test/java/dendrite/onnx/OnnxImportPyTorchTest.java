@@ -41,7 +41,9 @@ import java.util.Locale;
  *       x * sigmoid(fc(x)), cat([x, relu(fc(x))], dim=1), clamp(min=0), LayerNorm(eps=1e-3),
  *       GELU(approximate='tanh'), Linear; the
  *       LayerNorms with weights and biases away from 1 and 0, decomposed by the exporter below opset 17;</li>
- *   <li>grouped: Conv2d with 2 groups, ReLU, a depthwise Conv2d, Flatten, Linear.</li>
+ *   <li>grouped: Conv2d with 2 groups, ReLU, a depthwise Conv2d, Flatten, Linear;</li>
+ *   <li>clamps (rows): Linear, ReLU6, Linear, Hardtanh(-0.5, 0.75), Linear, torch.clamp(min=-1, max=2),
+ *       Linear, the weights scaled up so that values fall on both sides of every bound.</li>
  * </ul>
  * Tolerance: 1e-5 relative to each value, or to a tenth of the largest one for values near 0. Both
  * compute in float32, in different orders, and the file holds the exporter's float32 product of the
@@ -137,6 +139,15 @@ class OnnxImportPyTorchTest {
     }
 
     /** Saved as a Dendrite model file (as {@code dendrite import} writes it) and loaded again: the same outputs. */
+    @OnEveryBackend
+    void reluSixHardtanhAndClampGivePyTorchsOutputs(String backend) throws Exception {
+        Sequential m = check("clamps", backend);
+        assertEquals(List.of("dense", "relu6", "dense", "hardtanh", "dense", "hardtanh", "dense"), types(m));
+        assertEquals("Hardtanh(-0.5, 0.75)", m.layer(3).toString());
+        assertEquals("Hardtanh(-1.0, 2.0)", m.layer(5).toString());
+        savesAndLoads(m, backend, "clamps");
+    }
+
     private static void savesAndLoads(Sequential m, String backend, String model) throws Exception {
         Path file = Files.createTempFile("dendrite-onnx-" + model, ".safetensors");
         try {
