@@ -77,20 +77,24 @@ final class VectorReductions {
     }
 
     /**
-     * The largest of the line, NaN if any value is NaN (vector max follows Math.max). A line shorter
-     * than a vector touches no vector: after a process had run softmax on rows of 3 (where the
-     * vector loop never ran), C2 compiled the form with a vector broadcast before the loop into one
-     * that boxed it on every row, 384 bytes a row of 10 classes in every later training step.
+     * The largest of the line, NaN if any value is NaN (vector max follows Math.max). The running maximum
+     * lives in this thread's lane buffer, not in a vector carried around the loop: C2 compiled the
+     * loop-carried form, in some processes, into one that boxed the first vector on every row (64 bytes
+     * a row of 10 classes, 2 KB a training step of batch 32, in the full nn-core test run on this AVX2
+     * Zen 3; an earlier form with a broadcast before the loop did the same after softmax on rows of 3).
+     * Stored and reloaded each vector, nothing crosses a loop or a branch, so nothing can be boxed; a
+     * line shorter than a vector touches no vector.
      */
     static float max(float[] x, int off, int len) {
         int bound = F.loopBound(len);
         float r = Float.NEGATIVE_INFINITY;
         if (bound > 0) {
-            FloatVector mx = FloatVector.fromArray(F, x, off);
+            float[] m = Simd.lanes();
+            FloatVector.fromArray(F, x, off).intoArray(m, 0);
             for (int i = L; i < bound; i += L) {
-                mx = mx.max(FloatVector.fromArray(F, x, off + i));
+                FloatVector.fromArray(F, m, 0).max(FloatVector.fromArray(F, x, off + i)).intoArray(m, 0);
             }
-            r = mx.reduceLanes(VectorOperators.MAX);
+            r = FloatVector.fromArray(F, m, 0).reduceLanes(VectorOperators.MAX);
         }
         for (int i = bound; i < len; i++) {
             r = Math.max(r, x[off + i]);
