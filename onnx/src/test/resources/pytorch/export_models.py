@@ -299,8 +299,10 @@ def show(name, t):
     print(name, ' '.join(repr(v) for v in t.reshape(-1).tolist()))
 
 
-for seed, (name, build) in enumerate((("mlp", mlp), ("cnn", cnn), ("gap", gap), ("views", views))):
-    torch.manual_seed(2026 + seed)  # each model its own seed: the same weights whatever is exported before it
+def export_opsets(name, build, seed, opsets):
+    """The model build() makes, with weights from its own seed (the same whatever is exported before it), its
+    input and PyTorch's output printed, exported at each opset."""
+    torch.manual_seed(seed)
     m, shape = build()
     m.eval()
     x = torch.randn(*shape)
@@ -308,32 +310,16 @@ for seed, (name, build) in enumerate((("mlp", mlp), ("cnn", cnn), ("gap", gap), 
         y = m(x)
     show(name + " input", x)
     show(name + " output", y)
-    for opset in range(9, 18):
+    for opset in opsets:
         export(m, shape, "%s/%s-opset%d.onnx" % (out_dir, name, opset), opset)
 
-torch.manual_seed(2030)
-m, shape = activations()
-m.eval()
-x = torch.randn(*shape)
-with torch.no_grad():
-    y = m(x)
-show("activations input", x)
-show("activations output", y)
-for opset in range(14, 18):
-    export(m, shape, "%s/activations-opset%d.onnx" % (out_dir, opset), opset)
 
+for seed, (name, build) in enumerate((("mlp", mlp), ("cnn", cnn), ("gap", gap), ("views", views))):
+    export_opsets(name, build, 2026 + seed, range(9, 18))
+export_opsets("activations", activations, 2030, range(14, 18))
 for seed, (name, build) in enumerate((("resnet", resnet), ("inception", inception), ("blocks", blocks),
                                       ("grouped", grouped), ("clamps", clamps))):
-    torch.manual_seed(2031 + seed)
-    m, shape = build()
-    m.eval()
-    x = torch.randn(*shape)
-    with torch.no_grad():
-        y = m(x)
-    show(name + " input", x)
-    show(name + " output", y)
-    for opset in range(9, 18):
-        export(m, shape, "%s/%s-opset%d.onnx" % (out_dir, name, opset), opset)
+    export_opsets(name, build, 2031 + seed, range(9, 18))
 
 export(nn.Sequential(nn.Linear(6, 4), Clamped(1.0, -1.0)), (3, 6), out_dir + "/clip-reversed.onnx", 13)
 export(nn.Sequential(Residual(), nn.ReLU()), (3, 6), out_dir + "/residual.onnx", 13)
