@@ -307,11 +307,21 @@ final class VectorGemm {
         // every row panel and must stay in half of L2.
         this.nc = 4096;
         this.ncRowsOuter = Math.max(NR, (caches.l2() / 2) / (kc * 4) / NR * NR);
-        this.rowsOuterFrom = caches.l2() >= ROWS_OUTER_L2 && caches.l1() >= ROWS_OUTER_L1 ? WIDE_C : Integer.MAX_VALUE;
+        String rowsOuter = System.getProperty(ROWS_OUTER_PROPERTY);
+        boolean rowsOuterCaches = caches.l2() >= ROWS_OUTER_L2 && caches.l1() >= ROWS_OUTER_L1;
+        this.rowsOuterFrom = ("true".equals(rowsOuter) || !"false".equals(rowsOuter) && rowsOuterCaches)
+                ? WIDE_C : Integer.MAX_VALUE;
         this.l1 = caches.l1();
         this.l2 = caches.l2();
         this.workspaces = ThreadLocal.withInitial(Workspace::new);
     }
+
+    /**
+     * {@value #ROWS_OUTER_PROPERTY}: {@code true} or {@code false} overrides whether products
+     * {@link #WIDE_C} or more wide walk row panels outer (chosen from the caches), for measuring the
+     * loop order on a CPU; it decides only which pass computes an element, never the order of its sum.
+     */
+    static final String ROWS_OUTER_PROPERTY = "dendrite.gemm.rowsOuter";
 
     /**
      * {@value #MC_PROPERTY}, for measuring other row blocks on a CPU (a multiple of the panel height

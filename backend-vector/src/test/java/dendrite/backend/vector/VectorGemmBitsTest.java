@@ -66,6 +66,51 @@ class VectorGemmBitsTest {
     }
 
     /**
+     * {@code dendrite.gemm.rowsOuter} turns the rows-outer loop order on where the caches would not
+     * choose it and off where they would, and either way each element keeps the KC-blocked sum's bits:
+     * C 2,100 and 2,300 wide, on one thread and in shared passes on two.
+     */
+    @Test
+    void theLoopOrderPropertyChangesTheOrderAndNotABit() {
+        CacheSizes small = new CacheSizes(32 << 10, 512 << 10);
+        CacheSizes large = new CacheSizes(48 << 10, 2 << 20);
+        for (int[] shape : new int[][] {{5, 2100, 400}, shared(40, 2300, 400)}) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            float[] a = random(m * 31L + k, m * k);
+            float[] b = random(n * 17L + k, k * n);
+            float[] want = reference(m, n, k, 1f, a, b, 0f, new float[m * n]);
+            for (String value : new String[] {"true", "false"}) {
+                for (CacheSizes caches : new CacheSizes[] {small, large}) {
+                    for (int threads : new int[] {1, 2}) {
+                        System.setProperty(VectorGemm.ROWS_OUTER_PROPERTY, value);
+                        VectorGemm gemm;
+                        try (Parallel pool = new Parallel(threads)) {
+                            gemm = new VectorGemm(pool, caches);
+                            System.clearProperty(VectorGemm.ROWS_OUTER_PROPERTY);
+                            assertEquals(value.equals("true"), gemm.blocking().contains("rows outer"),
+                                    () -> value + " on " + caches + ": " + gemm.blocking());
+                            float[] got = new float[m * n];
+                            gemm.gemm(false, false, m, n, k, 1f, a, 0, b, 0, 0f, got, 0, null, 0, Activation.IDENTITY, 0f);
+                            for (int i = 0; i < want.length; i++) {
+                                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                                        m + "x" + n + "x" + k + " rows outer " + value + ", " + caches + ", " + threads
+                                                + " threads: element " + i + " differs from the KC-blocked sum");
+                            }
+                        } finally {
+                            System.clearProperty(VectorGemm.ROWS_OUTER_PROPERTY);
+                        }
+                    }
+                }
+            }
+            // Unset, the caches choose: rows outer with the large L2 and L1 only.
+            try (Parallel pool = new Parallel(1)) {
+                assertEquals(false, new VectorGemm(pool, small).blocking().contains("rows outer"));
+                assertEquals(true, new VectorGemm(pool, large).blocking().contains("rows outer"));
+            }
+        }
+    }
+
+    /**
      * A batched product shares its products out over the threads (small ones whole, large ones split
      * one at a time), and each product keeps the bits it has alone on one thread: small products
      * shared out, an attention-sized batch, and products large enough to be split themselves, in
