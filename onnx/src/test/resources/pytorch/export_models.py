@@ -272,11 +272,6 @@ class BatchCat(nn.Module):
         return torch.cat([x, self.fc(x)], dim=0)
 
 
-class Twice(nn.Module):
-    def forward(self, x):
-        return x * 2
-
-
 class Center(nn.Module):
     """x minus its mean over the features: LayerNorm's first nodes, not followed by the rest."""
 
@@ -284,9 +279,38 @@ class Center(nn.Module):
         return x - x.mean(dim=-1, keepdim=True)
 
 
-class Third(nn.Module):
+class PerFeature(nn.Module):
+    """A constant of one value per feature: broadcasting, which import refuses."""
+
     def forward(self, x):
-        return x / 3
+        return x * torch.tensor([1.0, 2.0, 3.0, 4.0])
+
+
+class SelfDiv(nn.Module):
+    """Div of two data values (torch writes 3 / x as Reciprocal and Mul)."""
+
+    def forward(self, x):
+        return x / x
+
+
+class Scalars(nn.Module):
+    """Arithmetic with constants in forward, as models normalize their input or rescale a layer's output."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(7, 12)
+        self.fc2 = nn.Linear(12, 12)
+        self.fc3 = nn.Linear(12, 5)
+
+    def forward(self, x):
+        x = (x / 255.0 - 0.5) * 2.0
+        x = torch.relu(self.fc1(x)) + 0.25
+        x = 1.5 - self.fc2(x)
+        return self.fc3(x * 0.75) / 3
+
+
+def scalars():
+    return Scalars(), (3, 7)
 
 
 def export(m, shape, path, opset):
@@ -320,13 +344,14 @@ export_opsets("activations", activations, 2030, range(14, 18))
 for seed, (name, build) in enumerate((("resnet", resnet), ("inception", inception), ("blocks", blocks),
                                       ("grouped", grouped), ("clamps", clamps))):
     export_opsets(name, build, 2031 + seed, range(9, 18))
+export_opsets("scalars", scalars, 2036, range(9, 18))
 
 export(nn.Sequential(nn.Linear(6, 4), Clamped(1.0, -1.0)), (3, 6), out_dir + "/clip-reversed.onnx", 13)
 export(nn.Sequential(Residual(), nn.ReLU()), (3, 6), out_dir + "/residual.onnx", 13)
 export(nn.Sequential(BroadcastAdd(), nn.ReLU()), (3, 6), out_dir + "/broadcast-add.onnx", 13)
 export(nn.Sequential(BatchCat(), nn.ReLU()), (3, 6), out_dir + "/batch-cat.onnx", 13)
-export(nn.Sequential(nn.Linear(6, 4), Twice()), (3, 6), out_dir + "/mul-constant.onnx", 13)
-export(nn.Sequential(nn.Linear(6, 4), Third()), (3, 6), out_dir + "/div.onnx", 13)
+export(nn.Sequential(nn.Linear(6, 4), PerFeature()), (3, 6), out_dir + "/mul-constant.onnx", 13)
+export(nn.Sequential(nn.Linear(6, 4), SelfDiv()), (3, 6), out_dir + "/div.onnx", 13)
 export(nn.Sequential(nn.Linear(6, 4), Center()), (3, 6), out_dir + "/center.onnx", 13)
 export(nn.Sequential(nn.Conv2d(2, 3, 3), nn.AvgPool2d(2, padding=1, count_include_pad=False)), (3, 2, 8, 8),
        out_dir + "/exclude-pad.onnx", 13)

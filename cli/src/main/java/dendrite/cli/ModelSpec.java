@@ -52,7 +52,8 @@ import java.util.function.Consumer;
  *       {@code elu [ALPHA]} (alpha 1 unless given), {@code selu} (the layer before it starts LeCun
  *       normal), {@code mish} (x tanh(softplus(x))), {@code hardswish} (x relu6(x + 3) / 6),
  *       {@code leaky-relu}, {@code prelu [CHANNELS]} (a learned negative slope, one or one per channel),
- *       {@code hardtanh [MIN MAX]} (x clamped to [-1, 1] unless given), {@code relu6} (clamped to [0, 6])</li>
+ *       {@code hardtanh [MIN MAX]} (x clamped to [-1, 1] unless given), {@code relu6} (clamped to [0, 6]),
+ *       {@code rescaling SCALE [OFFSET]} (scale x + offset, Keras's Rescaling)</li>
  * </ul>
  * A dense layer of the class count (or the targets) always ends the model.
  */
@@ -68,7 +69,8 @@ final class ModelSpec {
     private static final List<String> LAYERS = List.of("conv", "residual", "maxpool", "avgpool", "gap", "upsample2d",
             "dense", "flatten", "conv1d", "maxpool1d", "avgpool1d", "transpose", "lstm", "gru", "rnn", "embedding",
             "dropout", "dropout2d", "batchnorm", "batchnorm2d", "groupnorm", "relu", "tanh", "sigmoid", "gelu", "gelu-tanh",
-            "silu", "softplus", "elu", "selu", "mish", "hardswish", "leaky-relu", "prelu", "hardtanh", "relu6");
+            "silu", "softplus", "elu", "selu", "mish", "hardswish", "leaky-relu", "prelu", "hardtanh", "relu6",
+            "rescaling");
 
     private ModelSpec() {
     }
@@ -189,6 +191,16 @@ final class ModelSpec {
                     yield b -> b.hardtanh(lo, hi);
                 }
                 case "relu6" -> noArguments(w, Sequential.Builder::relu6);
+                case "rescaling" -> {
+                    if (w.length != 2 && w.length != 3) {
+                        throw new BadInputException("--model: '" + text + "': rescaling takes a scale and an optional"
+                                + " offset (0 unless given), e.g. 'rescaling 0.00392' or 'rescaling 2 -1'");
+                    }
+                    double scale = Double.parseDouble(w[1]);
+                    double offset = w.length == 3 ? Double.parseDouble(w[2]) : 0;
+                    new dendrite.nn.layers.Rescaling(scale, offset);          // refuses non-finite numbers now
+                    yield b -> b.rescaling(scale, offset);
+                }
                 default -> throw new BadInputException("--model: unknown layer '" + name + "'"
                         + didYouMean(name) + "; known: " + String.join(", ", LAYERS));
             };

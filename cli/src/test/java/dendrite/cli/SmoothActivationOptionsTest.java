@@ -113,4 +113,17 @@ class SmoothActivationOptionsTest {
         assertTrue(order.getMessage().contains("below"), order.getMessage());
         assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, relu6 2"));
     }
+
+    @org.junit.jupiter.api.Test
+    void theModelSpecHasRescaling() {
+        Sequential m = ModelOptions.build(new int[] {6}, ModelSpec.parse("rescaling 0.5 -1, dense 4, rescaling 2"), 2,
+                BE, 1);
+        assertEquals("Rescaling(0.5, -1.0)", m.layer(0).toString());
+        assertEquals("Rescaling(2.0, 0.0)", m.layer(2).toString());
+        BadInputException none = assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, rescaling"));
+        assertTrue(none.getMessage().contains("'rescaling 2 -1'"), none.getMessage());
+        assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, rescaling 1 2 3"));
+        assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, rescaling half"));
+        assertThrows(BadInputException.class, () -> ModelSpec.parse("dense 4, rescaling 1e39"));
+    }
 }

@@ -26,6 +26,7 @@ import dendrite.nn.layers.LayerShapeException;
 import dendrite.nn.layers.LeakyReLU;
 import dendrite.nn.layers.PReLU;
 import dendrite.nn.layers.Hardtanh;
+import dendrite.nn.layers.Rescaling;
 import dendrite.nn.layers.ReLU6;
 import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
@@ -849,6 +850,19 @@ public final class Sequential {
          */
         public Builder hardtanh(double minValue, double maxValue) {
             return add(new Hardtanh(minValue, maxValue));
+        }
+
+        /**
+         * {@code scale * x + offset} on every value: Keras's {@code Rescaling}, e.g. {@code rescaling(1 / 255.0, 0)}
+         * to bring pixels into [0, 1] inside the model.
+         *
+         * @param scale  the factor, finite
+         * @param offset the number added after, finite
+         * @return this builder
+         * @throws IllegalArgumentException if either is not a finite float
+         */
+        public Builder rescaling(double scale, double offset) {
+            return add(new Rescaling(scale, offset));
         }
 
         /**

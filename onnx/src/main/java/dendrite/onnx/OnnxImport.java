@@ -21,6 +21,7 @@ import dendrite.nn.layers.LeakyReLU;
 import dendrite.nn.layers.MaxPool2d;
 import dendrite.nn.layers.ReLU;
 import dendrite.nn.layers.ReLU6;
+import dendrite.nn.layers.Rescaling;
 import dendrite.nn.layers.Reshape;
 import dendrite.nn.layers.SELU;
 import dendrite.nn.layers.Sigmoid;
@@ -69,6 +70,9 @@ import java.util.Map;
  *       {@code Mul} of two (a gate, {@code x * torch.sigmoid(g(x))}), {@code Concat} of two or more along
  *       a per-sample axis ({@code torch.cat(..., dim=1)}: channels of images, features of rows); no
  *       broadcasting;</li>
+ *   <li>{@code Add}, {@code Sub}, {@code Mul} and {@code Div} of the data and a one-element constant
+ *       ({@code x / 255}, {@code 2 * x - 1}, {@code 1.5 - x}): {@link Rescaling} ({@code x / c} as
+ *       {@code x * (1 / c)}, which can differ from the quotient in its last bit; {@code c / x} refused);</li>
  *   <li>{@code Gemm} ({@code nn.Linear}; alpha and beta 1, transA 0, transB 0 or 1) and {@code MatMul}
  *       with a constant matrix, optionally followed by {@code Add} of a constant bias ({@code nn.Linear}
  *       without bias, or exporters that split it): {@link Dense};</li>
@@ -406,6 +410,9 @@ public final class OnnxImport {
             if (in != null && (op.equals("Div") || op.equals("ReduceMean")) && pattern(op)) {
                 return;
             }
+            if ((op.equals("Sub") || op.equals("Div")) && scalarArithmetic(op)) {
+                return;
+            }
             int before = steps.size();
             switch (op) {
                 case "Identity" -> chainInputs(1);
@@ -440,7 +447,10 @@ public final class OnnxImport {
                 case "BatchNormalization" -> batchNorm();
                 case "LayerNormalization" -> layerNormalization();
                 case "Clip" -> clip();
-                default -> throw error(PATTERN_OPS.contains(op) ? op + " is supported only in the patterns torch "
+                default -> throw error(PATTERN_OPS.contains(op) ? op + " is supported only"
+                        + (op.equals("Sub") || op.equals("Div") ? " with a one-element constant (the data "
+                        + (op.equals("Div") ? "divided by it" : "minus it, or it minus the data") + ") and" : "")
+                        + " in the patterns torch "
                         + "writes for nn.GELU() (Div by sqrt 2, Erf, Add 1, Mul, Mul by 0.5) and for nn.LayerNorm below "
                         + "opset 17 (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add), which this node does not"
                         + " begin or is not a part of"
@@ -707,6 +717,57 @@ public final class OnnxImport {
          * {@code Add} of two data values of one shape (a residual connection), or of a constant bias to the
          * MatMul before it (the value it adds to taken by nothing else): that Dense then has the bias.
          */
+        /**
+         * {@code Add}, {@code Sub}, {@code Mul} or {@code Div} of the data and a constant of one float
+         * ({@code x + c}, {@code x - c}, {@code c - x}, {@code x * c}, {@code x / c}): one {@link Rescaling}
+         * layer, {@code scale * x + offset}. Add, Sub and Mul give exactly ONNX's floats; Div multiplies by the
+         * reciprocal rounded to float, which can differ from the quotient in its last bit. {@code c / x} is
+         * not affine and stays refused.
+         *
+         * @return whether the node was that; false leaves everything as it was
+         */
+        private boolean scalarArithmetic(String op) throws OnnxImportException {
+            List<String> in = node.inputs();
+            if (in.size() != 2) {
+                return false;
+            }
+            int data = values.containsKey(in.get(0)) ? 0 : values.containsKey(in.get(1)) ? 1 : -1;
+            TensorData c = data < 0 ? null : constants.get(in.get(1 - data));
+            if (c == null || c.floats() == null || c.floats().length != 1 || (op.equals("Div") && data == 1)) {
+                return false;
+            }
+            Value v = values.get(in.get(data));
+            if (c.dims().length > v.shape().rank() + 1) {
+                return false;                   // the output would gain dimensions: broadcasting
+            }
+            double k = c.floats()[0];
+            double scale = switch (op) {
+                case "Mul" -> k;
+                case "Div" -> (float) (1 / k);
+                case "Sub" -> data == 0 ? 1 : -1;
+                default -> 1;
+            };
+            double offset = switch (op) {
+                case "Add" -> k;
+                case "Sub" -> data == 0 ? -k : k;
+                default -> 0;
+            };
+            if (v.pad() != null) {
+                throw padAlone(v);
+            }
+            Rescaling layer;
+            try {
+                layer = new Rescaling(scale, offset);
+            } catch (IllegalArgumentException e) {
+                throw error(op + " by the constant '" + c.name() + "' (" + k + ") is not supported: " + e.getMessage());
+            }
+            current = in.get(data);
+            shape = v.shape();
+            layer(layer);
+            values.put(output(), new Value(steps.size() - 1, shape));
+            return true;
+        }
+
         private void add() throws OnnxImportException {
             List<String> in = node.inputs();
             if (in.size() != 2) {
@@ -729,8 +790,12 @@ public final class OnnxImport {
             }
             Step last = v.step() == Step.INPUT ? null : steps.get(v.step());
             if (last == null || last.matmulOut < 0 || uses.get(in.get(data)) != 1) {
-                throw error("Add of a constant is supported only as the bias right after a MatMul (a Linear layer); "
-                        + "Add of two data values of one shape (a residual connection) is supported too");
+                if (scalarArithmetic("Add")) {
+                    return;
+                }
+                throw error("Add of a constant is supported only as the bias right after a MatMul (a Linear layer) "
+                        + "and of a one-element constant; Add of two data values of one shape (a residual connection)"
+                        + " is supported too");
             }
             float[] bias = biasOf(floats(1 - data, "bias"), last.matmulOut);
             last.layer = new Dense(last.matmulIn, last.matmulOut, true, null);
@@ -761,9 +826,13 @@ public final class OnnxImport {
                 merge("multiply", 0);
                 return;
             }
-            throw error("Mul is supported only of two data values of one shape (element by element), and in the "
-                    + "pattern torch writes for GELU; not with a constant" + (in.size() == 2 ? " ('"
-                    + in.get(constants.containsKey(in.get(0)) ? 0 : 1) + "')" : ""));
+            if (scalarArithmetic("Mul")) {
+                return;
+            }
+            throw error("Mul is supported only of two data values of one shape (element by element), by a one-element"
+                    + " constant, and in the pattern torch writes for GELU; not with a constant of more values"
+                    + " (broadcasting)" + (in.size() == 2 ? " ('" + in.get(constants.containsKey(in.get(0)) ? 0 : 1)
+                    + "')" : ""));
         }
 
         /** {@code Concat} of data values along a per-sample axis (channels of images, features of rows). */

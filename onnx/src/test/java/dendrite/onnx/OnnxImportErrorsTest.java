@@ -101,7 +101,7 @@ class OnnxImportErrorsTest {
         Path file = TorchExports.dir().resolve("mul-constant.onnx");
         OnnxImportException e = refused(file);
         says(e, file.toString(), "node '/1/Mul' (Mul)", "Mul is supported only of two data values of one shape",
-                "not with a constant");
+                "not with a constant of more values (broadcasting)");
         assertEquals(file, e.file());
         assertEquals(Optional.of("node '/1/Mul' (Mul)"), e.node());
     }
@@ -114,12 +114,13 @@ class OnnxImportErrorsTest {
                 + " below the max)");
     }
 
-    /** Div outside GELU's pattern: supported only there (and in LayerNorm's). */
+    /** Div of two data values, outside GELU's pattern: refused, naming what Div is taken in. */
     @Test
     void patternOperatorAlone() throws Exception {
         Path file = TorchExports.dir().resolve("div.onnx");
-        says(refused(file), file + ": node '/1/Div' (Div): Div is supported only in the patterns torch writes for "
-                + "nn.GELU() (Div by sqrt 2, Erf, Add 1, Mul, Mul by 0.5) and for nn.LayerNorm below opset 17");
+        says(refused(file), file + ": node '/1/Div' (Div): Div is supported only with a one-element constant (the data"
+                + " divided by it) and in the patterns torch writes for nn.GELU() (Div by sqrt 2, Erf, Add 1, Mul, Mul"
+                + " by 0.5) and for nn.LayerNorm below opset 17");
     }
 
     /** ReduceMean and Sub as LayerNorm's pattern begins, without the rest of it. */

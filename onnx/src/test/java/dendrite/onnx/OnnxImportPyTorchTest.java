@@ -43,7 +43,9 @@ import java.util.Locale;
  *       LayerNorms with weights and biases away from 1 and 0, decomposed by the exporter below opset 17;</li>
  *   <li>grouped: Conv2d with 2 groups, ReLU, a depthwise Conv2d, Flatten, Linear;</li>
  *   <li>clamps (rows): Linear, ReLU6, Linear, Hardtanh(-0.5, 0.75), Linear, torch.clamp(min=-1, max=2),
- *       Linear, the weights scaled up so that values fall on both sides of every bound.</li>
+ *       Linear, the weights scaled up so that values fall on both sides of every bound;</li>
+ *   <li>scalars (rows): {@code x / 255 - 0.5}, {@code * 2}, Linear, ReLU, {@code + 0.25}, Linear, {@code 1.5 - y},
+ *       {@code * 0.75}, Linear, {@code / 3}.</li>
  * </ul>
  * Tolerance: 1e-5 relative to each value, or to a tenth of the largest one for values near 0. Both
  * compute in float32, in different orders, and the file holds the exporter's float32 product of the
@@ -53,7 +55,7 @@ import java.util.Locale;
  * twenty times smaller than its largest, the last Linear's sum of terms of both signs (1.03e-5); the
  * same seed's worst was then 4.4e-6 with the tenth. Measured worst (this seed, any backend and
  * opset): mlp 1.0e-7, cnn 2.4e-6, gap 9.0e-8, views 2.0e-7; resnet 2.4e-7, inception 1.6e-6, blocks
- * 2.1e-6, grouped 1.4e-6; printed for each model. Each wrong weight layout, padding, epsilon or slope
+ * 2.1e-6, grouped 1.4e-6, scalars 5.4e-7; printed for each model. Each wrong weight layout, padding, epsilon or slope
  * tried was off by 4e-4 or more (forty times the tolerance) at the first value that failed, or did not
  * load at all; of the graph import's, concatenation in the wrong order, Mul as Add and a LayerNorm
  * without its bias by 0.1 or more, the GELU's tanh approximation for the exact one by 7e-5, the exact
@@ -146,6 +148,21 @@ class OnnxImportPyTorchTest {
         assertEquals("Hardtanh(-0.5, 0.75)", m.layer(3).toString());
         assertEquals("Hardtanh(-1.0, 2.0)", m.layer(5).toString());
         savesAndLoads(m, backend, "clamps");
+    }
+
+    /**
+     * Arithmetic with one-element constants in forward ({@code x / 255 - 0.5}, {@code * 2}, {@code + 0.25},
+     * {@code 1.5 - y}, {@code / 3}): a Rescaling layer each; saved and loaded again.
+     */
+    @OnEveryBackend
+    void arithmeticWithConstantsGivesPyTorchsOutputs(String backend) throws Exception {
+        Sequential m = check("scalars", backend);
+        assertEquals(List.of("rescaling", "rescaling", "rescaling", "dense", "relu", "rescaling", "dense", "rescaling",
+                "rescaling", "dense", "rescaling"), types(m));
+        assertEquals("Rescaling(1.0, -0.5)", m.layer(1).toString(), "x - 0.5 adds -0.5");
+        assertEquals("Rescaling(-1.0, 1.5)", m.layer(7).toString(), "1.5 - y");
+        assertEquals((float) (1 / 3.0), ((dendrite.nn.layers.Rescaling) m.layer(10)).scale(), "/ 3 by the reciprocal");
+        savesAndLoads(m, backend, "scalars");
     }
 
     private static void savesAndLoads(Sequential m, String backend, String model) throws Exception {

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * Layer copy = LayerRegistry.create(layer.type(), layer.config());   // unbuilt, same hyperparameters
  * LayerRegistry.register("my_layer", cfg -> new MyLayer(Configs.intValue(cfg, "my_layer", "size")));
  * }</pre>
- * The built-in types: {@code dense, relu, leaky_relu, prelu, hardtanh, relu6, sigmoid, tanh, gelu, silu, softplus, elu, selu,
+ * The built-in types: {@code dense, relu, leaky_relu, prelu, hardtanh, relu6, rescaling, sigmoid, tanh, gelu, silu, softplus, elu, selu,
  * mish, hardswish, softmax, log_softmax, dropout, batch_norm1d, flatten, reshape, transpose, conv1d, conv2d,
  * conv_transpose2d, dropout2d, batch_norm2d, max_pool1d, avg_pool1d, max_pool2d, avg_pool2d,
  * global_avg_pool2d, global_avg_pool1d, upsample2d, columns, embedding, position_embedding, rnn, lstm, gru,
@@ -30,6 +30,7 @@ public final class LayerRegistry {
         register("relu", c -> new ReLU());
         register("leaky_relu", c -> new LeakyReLU((float) Configs.doubleValue(c, "leaky_relu", "negative_slope", 0.01)));
         register("prelu", PReLU::fromConfig);
+        register("rescaling", Rescaling::fromConfig);
         register("hardtanh", Hardtanh::fromConfig);
         register("relu6", c -> new ReLU6());
         register("sigmoid", c -> new Sigmoid());

@@ -158,11 +158,11 @@ class SteadyStepBytesTest {
 
     /**
      * PReLU per channel after a convolution (slopes gathered down a column each step) and one slope after a
-     * dense layer; ReLU6 and Hardtanh (clamp forward, two gated copies backward).
+     * dense layer; ReLU6 and Hardtanh (clamp forward, two gated copies backward); Rescaling of the input.
      */
     @Test
     void aSteadyPreluStepAllocatesUnder64Bytes() {
-        assertSteady("prelu", backend -> Sequential.builder(1, 16, 16)
+        assertSteady("prelu", backend -> Sequential.builder(1, 16, 16).rescaling(2, -1)
                 .conv2d(8, 3, 2, 1).prelu(8).conv2d(4, 3, 2, 1).relu6().flatten().dense(20).prelu().dense(10).hardtanh()
                 .build(backend, 7), 32, new int[] {1, 16, 16});
     }
