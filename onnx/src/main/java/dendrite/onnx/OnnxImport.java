@@ -714,10 +714,6 @@ public final class OnnxImport {
         }
 
         /**
-         * {@code Add} of two data values of one shape (a residual connection), or of a constant bias to the
-         * MatMul before it (the value it adds to taken by nothing else): that Dense then has the bias.
-         */
-        /**
          * {@code Add}, {@code Sub}, {@code Mul} or {@code Div} of the data and a constant of one float
          * ({@code x + c}, {@code x - c}, {@code c - x}, {@code x * c}, {@code x / c}): one {@link Rescaling}
          * layer, {@code scale * x + offset}. Add, Sub and Mul give exactly ONNX's floats; Div multiplies by the
@@ -768,6 +764,11 @@ public final class OnnxImport {
             return true;
         }
 
+        /**
+         * {@code Add} of two data values of one shape (a residual connection), or of a constant bias to the
+         * MatMul before it (the value it adds to taken by nothing else): that Dense then has the bias; or of a
+         * one-element constant elsewhere ({@link #scalarArithmetic}).
+         */
         private void add() throws OnnxImportException {
             List<String> in = node.inputs();
             if (in.size() != 2) {
