@@ -26,44 +26,20 @@ final class Simd {
     }
 
     /**
-     * The sum of a vector's lanes, always added in the same tree: the upper half onto the lower
-     * until four lanes are left, then (0 + 2) + (1 + 3). {@code reduceLanes(ADD)} leaves the order
-     * unspecified, and it does change between the Java fallback and C2's code: a GEMM of dot
-     * products gave results 1 ulp apart on its first and later calls (VectorGemmTest's
-     * thread-count test caught it). Adding extracted lanes gives the same bits whoever runs them.
+     * The sum of the L lanes of a vector the caller stored in {@code lanes} (see {@link #lanes()}),
+     * always added in the same tree: the upper half onto the lower until four lanes are left, then
+     * (0 + 2) + (1 + 3). {@code reduceLanes(ADD)} leaves the order unspecified, and it does change
+     * between the Java fallback and C2's code: a GEMM of dot products gave results 1 ulp apart on its
+     * first and later calls (VectorGemmTest's thread-count test caught it). Adding the stored lanes
+     * gives the same bits whoever runs them.
      *
-     * <p>The lanes are read one by one with {@code lane(i)}, which C2 compiles to an extract and
-     * whose Java fallback allocates nothing. Halving with {@code reinterpretShape(half, 1)} instead
-     * was left to the Java fallback by JDK 25's C2 (it slices through a shuffle): measured 20 times
-     * slower, and about 1.3 KB of boxed vectors per call, which made a training step allocate
-     * hundreds of kilobytes through softmax.
-     */
-    static float sum(FloatVector v) {
-        if (L == 16) {
-            return fold8(v.lane(0) + v.lane(8), v.lane(1) + v.lane(9), v.lane(2) + v.lane(10),
-                    v.lane(3) + v.lane(11), v.lane(4) + v.lane(12), v.lane(5) + v.lane(13),
-                    v.lane(6) + v.lane(14), v.lane(7) + v.lane(15));
-        }
-        if (L == 8) {
-            return fold8(v.lane(0), v.lane(1), v.lane(2), v.lane(3), v.lane(4), v.lane(5), v.lane(6), v.lane(7));
-        }
-        if (L == 4) {
-            return fold4(v.lane(0), v.lane(1), v.lane(2), v.lane(3));
-        }
-        // Wider than any x86 vector (SVE), or narrower than the probe allows: lane order.
-        float s = 0f;
-        for (int i = 0; i < L; i++) {
-            s += v.lane(i);
-        }
-        return s;
-    }
-
-    /**
-     * {@link #sum(FloatVector)} of a vector the caller stored in {@code lanes} (see {@link #lanes()}):
-     * the same tree, so the same bits. Kernels whose rows end in a horizontal sum use this form.
-     * {@code sum(FloatVector)} is too large for C2 to inline at call sites it does not judge hot,
-     * and a vector passed to a method left out of line is boxed: AVX2's softmax boxed one per row
-     * that way, about 9 KB per CNN training step. An array crosses the call without a copy.
+     * <p>Why an array and not the vector: a vector handed to a method that C2 leaves out of line is
+     * boxed, and a method taking the vector ({@code lane(i)} extracts, once here) was left out of line
+     * at call sites C2 did not judge hot or in methods it judged big enough: AVX2's softmax boxed one
+     * per row (about 9 KB a CNN training step), and a convolution's weight-gradient dot products one
+     * per sum with 512-bit vectors (3.8 KB a step). An array crosses the call without a copy, so no
+     * kernel passes a vector to another method. (Halving with {@code reinterpretShape(half, 1)} was
+     * left to the Java fallback by JDK 25's C2 altogether: 20 times slower, and boxed.)
      */
     static float sumLanes(float[] lanes) {
         float[] a = lanes;

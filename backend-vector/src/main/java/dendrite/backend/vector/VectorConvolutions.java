@@ -655,7 +655,7 @@ final class VectorConvolutions {
      * most {@link #DOT_PATCH} (a first layer's 3 x 3 x 1 = 9). The GEMM would read such a transposed
      * B through gathers into panels of 2 vectors' width, most of them padding; here each row is
      * read as it lies, two rows of a by four of b at a time. Each
-     * sum runs along its lanes in order, then {@link Simd#sum}, then the tail: the same bits
+     * sum runs along its lanes in order, then {@link Simd#sumLanes}, then the tail: the same bits
      * whichever block computes it.
      */
     static void dots(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, boolean add, float[] c, int cOff) {
@@ -702,14 +702,26 @@ final class VectorConvolutions {
             s03 = FMA ? x0.fma(y, s03) : x0.mul(y).add(s03);
             s13 = FMA ? x1.fma(y, s13) : x1.mul(y).add(s13);
         }
-        store(Simd.sum(s00) + tail(k, kv, a, a0, b, b0), add, c, c0);
-        store(Simd.sum(s01) + tail(k, kv, a, a0, b, b1), add, c, c0 + 1);
-        store(Simd.sum(s02) + tail(k, kv, a, a0, b, b2), add, c, c0 + 2);
-        store(Simd.sum(s03) + tail(k, kv, a, a0, b, b3), add, c, c0 + 3);
-        store(Simd.sum(s10) + tail(k, kv, a, a1, b, b0), add, c, c0 + ldc);
-        store(Simd.sum(s11) + tail(k, kv, a, a1, b, b1), add, c, c0 + ldc + 1);
-        store(Simd.sum(s12) + tail(k, kv, a, a1, b, b2), add, c, c0 + ldc + 2);
-        store(Simd.sum(s13) + tail(k, kv, a, a1, b, b3), add, c, c0 + ldc + 3);
+        // Each sum through the lane buffer (Simd.sumLanes), the vector stored here: a vector handed to a
+        // method that C2 leaves out of line is boxed, a float[] per sum (3.8 KB a step of a small CNN's
+        // weight gradient in CI's full run with 512-bit vectors).
+        float[] lanes = Simd.lanes();
+        s00.intoArray(lanes, 0);
+        store(Simd.sumLanes(lanes) + tail(k, kv, a, a0, b, b0), add, c, c0);
+        s01.intoArray(lanes, 0);
+        store(Simd.sumLanes(lanes) + tail(k, kv, a, a0, b, b1), add, c, c0 + 1);
+        s02.intoArray(lanes, 0);
+        store(Simd.sumLanes(lanes) + tail(k, kv, a, a0, b, b2), add, c, c0 + 2);
+        s03.intoArray(lanes, 0);
+        store(Simd.sumLanes(lanes) + tail(k, kv, a, a0, b, b3), add, c, c0 + 3);
+        s10.intoArray(lanes, 0);
+        store(Simd.sumLanes(lanes) + tail(k, kv, a, a1, b, b0), add, c, c0 + ldc);
+        s11.intoArray(lanes, 0);
+        store(Simd.sumLanes(lanes) + tail(k, kv, a, a1, b, b1), add, c, c0 + ldc + 1);
+        s12.intoArray(lanes, 0);
+        store(Simd.sumLanes(lanes) + tail(k, kv, a, a1, b, b2), add, c, c0 + ldc + 2);
+        s13.intoArray(lanes, 0);
+        store(Simd.sumLanes(lanes) + tail(k, kv, a, a1, b, b3), add, c, c0 + ldc + 3);
     }
 
     /** One dot product as {@link #dot2x4} computes each of its eight. */
@@ -721,7 +733,9 @@ final class VectorConvolutions {
             FloatVector y = FloatVector.fromArray(F, b, b0 + p);
             s = FMA ? x.fma(y, s) : x.mul(y).add(s);
         }
-        return Simd.sum(s) + tail(k, kv, a, a0, b, b0);
+        float[] lanes = Simd.lanes();
+        s.intoArray(lanes, 0);
+        return Simd.sumLanes(lanes) + tail(k, kv, a, a0, b, b0);
     }
 
     /** The scalar end of a dot product, {@code p} from kv to k. */
