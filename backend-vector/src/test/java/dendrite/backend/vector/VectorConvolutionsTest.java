@@ -339,7 +339,7 @@ class VectorConvolutionsTest {
      * Once compiled, a training step's image kernels allocate nothing on the calling thread, even
      * when they hand parts to the pool (the geometry is large enough for two parts). Before C2
      * compiles the vector loops, the Vector API's fallback boxes vectors, so rounds of steps run
-     * until one allocates nothing, or fail after many.
+     * until one allocates nothing, or fail after 60 rounds and a minute.
      */
     @Test
     void aWarmStepAllocatesNothing() {
@@ -358,7 +358,11 @@ class VectorConvolutionsTest {
             Slice pooled = slice(k, new float[pg.batch() * pg.outImageSize()]);
             Slice dPooled = slice(k, new float[pg.batch() * pg.imageSize()]);
             long bytes = -1;
-            for (int round = 0; round < 60 && bytes != 0; round++) {
+            // At least 60 rounds and at least a minute, as SteadyStepBytesTest: in CI's full run (two
+            // vCPUs, the test threads and C2's compiler threads sharing them) 60 rounds once ended after
+            // 6.7 s, before C2 had compiled every loop; a kernel that keeps allocating still fails.
+            long start = System.nanoTime();
+            for (int round = 0; bytes != 0 && (round < 60 || System.nanoTime() - start < 60_000_000_000L); round++) {
                 long before = mx.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < 100; i++) {
                     step(k, g, x, w, bias, y, dx, dw, db);
