@@ -73,7 +73,7 @@ import java.util.Map;
  *   <li>{@code Add}, {@code Sub}, {@code Mul} and {@code Div} of the data and a one-element constant
  *       ({@code x / 255}, {@code 2 * x - 1}, {@code 1.5 - x}): {@link Rescaling} ({@code x / c} as
  *       {@code x * (1 / c)}, which can differ from the quotient in its last bit; {@code c / x} refused);</li>
- *   <li>{@code Gemm} ({@code nn.Linear}; alpha and beta 1, transA 0, transB 0 or 1) and {@code MatMul}
+ *   <li>{@code Gemm} ({@code nn.Linear}; any alpha and beta, transA 0, transB 0 or 1) and {@code MatMul}
  *       with a constant matrix, optionally followed by {@code Add} of a constant bias ({@code nn.Linear}
  *       without bias, or exporters that split it): {@link Dense};</li>
  *   <li>{@code Conv} on {@code [C, H, W]} images (any group count: grouped and depthwise too; symmetric
@@ -637,8 +637,8 @@ public final class OnnxImport {
             long transB = intAttr("transB", 0);
             float alpha = floatAttr("alpha", 1f);
             float beta = floatAttr("beta", 1f);
-            if (alpha != 1f) {
-                throw error("alpha=" + alpha + " is not supported (only 1)");
+            if (!Float.isFinite(alpha) || !Float.isFinite(beta)) {
+                throw error("alpha=" + alpha + " and beta=" + beta + " must be finite");
             }
             if (shape.rank() != 1) {
                 throw error("it needs flat rows [N, features], not per-sample shape " + shape + " (add a Flatten)");
@@ -655,18 +655,30 @@ public final class OnnxImport {
                         + " features, the input has " + shape.dim(0));
             }
             float[] weight = transB != 0 ? w : transpose(w, in, out);
+            // alpha A B + beta C: alpha goes into the weights (alpha (x . w) and x . (alpha w) differ only in
+            // the roundings of the terms), beta into the bias (the same float product ONNX adds).
+            weight = scaled(weight, alpha);
             float[] bias = null;
             if (!input(2).isEmpty()) {
-                if (beta != 1f) {
-                    throw error("beta=" + beta + " is not supported (only 1)");
-                }
-                bias = biasOf(floats(2, "bias"), out);
+                bias = scaled(biasOf(floats(2, "bias"), out), beta);
             }
             Step s = layer(new Dense(in, out, bias != null, null));
             s.weights.put("weight", weight);
             if (bias != null) {
                 s.weights.put("bias", bias);
             }
+        }
+
+        /** {@code v} times {@code factor}, a new array unless the factor is 1. */
+        private static float[] scaled(float[] v, float factor) {
+            if (factor == 1f) {
+                return v;
+            }
+            float[] s = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                s[i] = v[i] * factor;
+            }
+            return s;
         }
 
         /** A bias of {@code out} values, or one broadcast to them. */

@@ -47,7 +47,7 @@ class OnnxNodeConformanceTest {
             "test_maxpool_2d_precomputed_pads", "test_averagepool_2d_default",
             "test_averagepool_2d_precomputed_pads_count_include_pad", "test_batchnorm_example", "test_batchnorm_epsilon",
             "test_flatten_axis1", "test_flatten_default_axis", "test_gemm_default_no_bias", "test_gemm_default_vector_bias",
-            "test_gemm_transposeB", "test_matmul_2d", "test_softmax_example", "test_softmax_large_number",
+            "test_gemm_transposeB", "test_gemm_alpha", "test_gemm_beta", "test_matmul_2d", "test_softmax_example", "test_softmax_large_number",
             "test_logsoftmax_example_1", "test_logsoftmax_large_number");
 
     @TempDir
