@@ -447,9 +447,7 @@ public final class OnnxImport {
                 case "BatchNormalization" -> batchNorm();
                 case "LayerNormalization" -> layerNormalization();
                 case "Clip" -> clip();
-                default -> throw error(PATTERN_OPS.contains(op) ? op + " is supported only"
-                        + (op.equals("Sub") || op.equals("Div") ? " with a one-element constant (the data "
-                        + (op.equals("Div") ? "divided by it" : "minus it, or it minus the data") + ") and" : "")
+                default -> throw error(PATTERN_OPS.contains(op) ? op + " is supported only" + withConstant(op)
                         + " in the patterns torch "
                         + "writes for nn.GELU() (Div by sqrt 2, Erf, Add 1, Mul, Mul by 0.5) and for nn.LayerNorm below "
                         + "opset 17 (ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div, Mul, Add), which this node does not"
@@ -458,6 +456,15 @@ public final class OnnxImport {
             }
             // a layer's output, or the same value (Identity, Dropout)
             values.put(output(), steps.size() > before ? new Value(steps.size() - 1, shape) : in);
+        }
+
+        /** For a pattern operator's refusal: the form {@link #scalarArithmetic} also takes, if any. */
+        private static String withConstant(String op) {
+            return switch (op) {
+                case "Sub" -> " with a one-element constant (the data minus it, or it minus the data) and";
+                case "Div" -> " with a one-element constant (the data divided by it) and";
+                default -> "";
+            };
         }
 
         private OnnxImportException padAlone(Value pad) {
