@@ -42,20 +42,25 @@ final class Simd {
      * left to the Java fallback by JDK 25's C2 altogether: 20 times slower, and boxed.)
      */
     static float sumLanes(float[] lanes) {
-        float[] a = lanes;
+        return sumLanes(lanes, 0);
+    }
+
+    /** {@link #sumLanes(float[])} of the L lanes stored at {@code off}: the same tree. */
+    static float sumLanes(float[] a, int off) {
+        int o = off;
         if (L == 16) {
-            return fold8(a[0] + a[8], a[1] + a[9], a[2] + a[10], a[3] + a[11], a[4] + a[12], a[5] + a[13],
-                    a[6] + a[14], a[7] + a[15]);
+            return fold8(a[o] + a[o + 8], a[o + 1] + a[o + 9], a[o + 2] + a[o + 10], a[o + 3] + a[o + 11],
+                    a[o + 4] + a[o + 12], a[o + 5] + a[o + 13], a[o + 6] + a[o + 14], a[o + 7] + a[o + 15]);
         }
         if (L == 8) {
-            return fold8(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+            return fold8(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
         }
         if (L == 4) {
-            return fold4(a[0], a[1], a[2], a[3]);
+            return fold4(a[o], a[o + 1], a[o + 2], a[o + 3]);
         }
         float s = 0f;
         for (int i = 0; i < L; i++) {
-            s += a[i];
+            s += a[o + i];
         }
         return s;
     }

@@ -702,26 +702,35 @@ final class VectorConvolutions {
             s03 = FMA ? x0.fma(y, s03) : x0.mul(y).add(s03);
             s13 = FMA ? x1.fma(y, s13) : x1.mul(y).add(s13);
         }
-        // Each sum through the lane buffer (Simd.sumLanes), the vector stored here: a vector handed to a
-        // method that C2 leaves out of line is boxed, a float[] per sum (3.8 KB a step of a small CNN's
-        // weight gradient in CI's full run with 512-bit vectors).
-        float[] lanes = Simd.lanes();
+        // The eight accumulators go to memory here and are summed by a method that takes no vector:
+        // a vector handed to a method that C2 leaves out of line is boxed (a float[] per sum, 3.8 KB a
+        // step of a small CNN's weight gradient in a full nn-core run with 512-bit vectors), and one call
+        // for the eight sums keeps this kernel small where C2 inlines it into the convolution's parts.
+        float[] lanes = DOT_LANES.get();
         s00.intoArray(lanes, 0);
-        store(Simd.sumLanes(lanes) + tail(k, kv, a, a0, b, b0), add, c, c0);
-        s01.intoArray(lanes, 0);
-        store(Simd.sumLanes(lanes) + tail(k, kv, a, a0, b, b1), add, c, c0 + 1);
-        s02.intoArray(lanes, 0);
-        store(Simd.sumLanes(lanes) + tail(k, kv, a, a0, b, b2), add, c, c0 + 2);
-        s03.intoArray(lanes, 0);
-        store(Simd.sumLanes(lanes) + tail(k, kv, a, a0, b, b3), add, c, c0 + 3);
-        s10.intoArray(lanes, 0);
-        store(Simd.sumLanes(lanes) + tail(k, kv, a, a1, b, b0), add, c, c0 + ldc);
-        s11.intoArray(lanes, 0);
-        store(Simd.sumLanes(lanes) + tail(k, kv, a, a1, b, b1), add, c, c0 + ldc + 1);
-        s12.intoArray(lanes, 0);
-        store(Simd.sumLanes(lanes) + tail(k, kv, a, a1, b, b2), add, c, c0 + ldc + 2);
-        s13.intoArray(lanes, 0);
-        store(Simd.sumLanes(lanes) + tail(k, kv, a, a1, b, b3), add, c, c0 + ldc + 3);
+        s01.intoArray(lanes, L);
+        s02.intoArray(lanes, 2 * L);
+        s03.intoArray(lanes, 3 * L);
+        s10.intoArray(lanes, 4 * L);
+        s11.intoArray(lanes, 5 * L);
+        s12.intoArray(lanes, 6 * L);
+        s13.intoArray(lanes, 7 * L);
+        storeSums(k, kv, lanes, a, a0, a1, b, b0, add, c, c0, ldc);
+    }
+
+    /** Eight accumulators of L lanes each, for {@link #dot2x4}. */
+    private static final ThreadLocal<float[]> DOT_LANES = ThreadLocal.withInitial(() -> new float[8 * L]);
+
+    /**
+     * {@link #dot2x4}'s eight results: accumulator {@code 4 r + q} (row r of a against row q of b) at
+     * {@code lanes[(4 r + q) L]}, summed in {@link Simd#sumLanes}'s tree, plus the scalar tail.
+     */
+    private static void storeSums(int k, int kv, float[] lanes, float[] a, int a0, int a1, float[] b, int b0,
+            boolean add, float[] c, int c0, int ldc) {
+        for (int q = 0; q < 4; q++) {
+            store(Simd.sumLanes(lanes, q * L) + tail(k, kv, a, a0, b, b0 + q * k), add, c, c0 + q);
+            store(Simd.sumLanes(lanes, (4 + q) * L) + tail(k, kv, a, a1, b, b0 + q * k), add, c, c0 + ldc + q);
+        }
     }
 
     /** One dot product as {@link #dot2x4} computes each of its eight. */
