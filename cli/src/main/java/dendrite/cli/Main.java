@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dendrite", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Train, evaluate and inspect neural networks on the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, PredictCommand.class, SampleCommand.class, SummaryCommand.class,
-                ImportCommand.class,
+                ImportCommand.class, ExportCommand.class,
                 GradcheckCommand.class,
                 BenchCommand.class, BackendsCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class})

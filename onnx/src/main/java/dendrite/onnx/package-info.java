@@ -8,5 +8,9 @@
  * operators listed in {@link dendrite.onnx.OnnxImport}. Anything else
  * is refused with an {@link dendrite.onnx.OnnxImportException} that names the file, the node and
  * what is not supported.
+ *
+ * <p>ONNX export: {@link dendrite.onnx.OnnxExport#save(dendrite.nn.Sequential, java.nio.file.Path)} writes a
+ * model as an ONNX file for other runtimes (ONNX Runtime and others), in inference mode, with the
+ * layers listed in {@link dendrite.onnx.OnnxExport}; a model file's input scaling can go in with it.
  */
 package dendrite.onnx;

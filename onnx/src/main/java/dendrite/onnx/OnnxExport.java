@@ -1,0 +1,444 @@
+package dendrite.onnx;
+
+import dendrite.nn.Sequential;
+import dendrite.nn.data.Scaler;
+import dendrite.nn.io.Preprocessing;
+import dendrite.nn.io.SavedModel;
+import dendrite.nn.layers.Layer;
+import dendrite.onnx.OnnxGraphWriter.Attr;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes a trained {@link Sequential} as an ONNX model (opset {@value #OPSET}), to run it where the JVM
+ * is not: ONNX Runtime, TensorRT, a browser, or back in PyTorch's tools. The file holds the network
+ * in inference mode (dropout left out, batch norm with its running statistics), its weights inside,
+ * one float input {@code input} of shape {@code [batch, inputShape...]} and one output {@code output}.
+ *
+ * <pre>{@code
+ * OnnxExport.save(model, Path.of("model.onnx"));          // atomic: the old file or the whole new one
+ * }</pre>
+ *
+ * <p>The layers: {@code Dense} (with a fused activation too, and on sequences {@code [time, features]}),
+ * {@code Conv2d} and {@code Conv1d} (stride, padding including {@code "same"}, dilation, groups),
+ * max and average pooling in 2-D and 1-D, global average pooling, {@code Flatten}, {@code Reshape},
+ * {@code Transpose}, {@code BatchNorm1d}/{@code 2d}, {@code LayerNorm}, {@code Dropout}/{@code Dropout2d}
+ * (nothing in inference), {@code Rescaling}, and the activations ReLU, ReLU6, Hardtanh, LeakyReLU,
+ * PReLU, ELU, SELU, GELU (exact or tanh, as the nodes {@code torch.onnx.export} writes for it), SiLU,
+ * Mish, Softplus, Hardswish, Sigmoid, Tanh, Softmax and LogSoftmax. Node names follow
+ * {@code torch.onnx.export}'s ({@code /3/Conv}); weights keep their state-dict names ({@code 3.weight}).
+ * Anything else (recurrent layers, attention, embeddings, graphs, upsampling, transposed convolution)
+ * is refused, naming the layer.
+ *
+ * <p>Differences in the last bits: ONNX's {@code Softplus} has no threshold (PyTorch's and Dendrite's
+ * return x above 20, where the two differ by less than {@code e^-20}); a runtime may fuse or reorder
+ * operations (ONNX Runtime's tests here compare within 1e-5).
+ */
+public final class OnnxExport {
+    /** The ONNX operator set the files declare (ONNX 1.12, PyTorch 1.13's newest; LayerNormalization's first). */
+    public static final int OPSET = 17;
+
+    /** The metadata key of the class names, in output order, as a JSON array of strings. */
+    public static final String CLASS_NAMES_KEY = "dendrite.class_names";
+
+    private OnnxExport() {
+    }
+
+    /**
+     * Writes {@code model} as an ONNX file, atomically: a crash or an unsupported layer leaves the old file
+     * (or none), never part of a new one.
+     *
+     * @param model a built model (its weights as they are now)
+     * @param file  where to write it, conventionally {@code *.onnx}
+     * @throws IllegalArgumentException if the model holds a layer ONNX export does not support; the message
+     *                                  names the layer, and nothing is written
+     * @throws IOException              if the file cannot be written; it is then unchanged
+     */
+    public static void save(Sequential model, Path file) throws IOException {
+        writeAtomically(file, toBytes(model));
+    }
+
+    /**
+     * Writes a model file's model with what prediction does around it, so that the ONNX model takes the raw
+     * features {@link SavedModel#predict} takes and gives what it gives: the input scaler's
+     * {@code (x - offset) * scale} as the first nodes, a regression's target scaler's {@code y / scale + offset}
+     * as the last; the class names go in the model's metadata ({@code dendrite.class_names}, a JSON array).
+     * Atomic as {@link #save(Sequential, Path)}.
+     *
+     * @param saved a model with its preprocessing, e.g. from {@link dendrite.nn.io.ModelFile#loadSaved}
+     * @param file  where to write it
+     * @throws IllegalArgumentException if the model holds a layer ONNX export does not support; nothing is written
+     * @throws IOException              if the file cannot be written; it is then unchanged
+     */
+    public static void save(SavedModel saved, Path file) throws IOException {
+        writeAtomically(file, toBytes(saved));
+    }
+
+    /**
+     * The ONNX model as bytes, for a runtime that takes them (ONNX Runtime's {@code createSession(byte[])}).
+     *
+     * @param model a built model
+     * @return the serialized {@code ModelProto}
+     * @throws IllegalArgumentException if the model holds a layer ONNX export does not support, naming it
+     */
+    public static byte[] toBytes(Sequential model) {
+        return write(model, Preprocessing.none());
+    }
+
+    /**
+     * {@link #save(SavedModel, Path)}'s model as bytes.
+     *
+     * @param saved a model with its preprocessing
+     * @return the serialized {@code ModelProto}
+     * @throws IllegalArgumentException if the model holds a layer ONNX export does not support, naming it
+     */
+    public static byte[] toBytes(SavedModel saved) {
+        return write(saved.model(), saved.preprocessing());
+    }
+
+    private static byte[] write(Sequential model, Preprocessing preprocessing) {
+        OnnxGraphWriter g = new OnnxGraphWriter();
+        String value = "input";
+        Scaler inputScaler = preprocessing.inputScaler();
+        if (inputScaler != null) {
+            long[] dims = dims(model.inputShape());
+            value = g.node("Sub", "/input_scaler/Sub", List.of(value,
+                    g.floats("input_scaler.offset", dims, inputScaler.offsets())));
+            value = g.node("Mul", "/input_scaler/Mul", List.of(value,
+                    g.floats("input_scaler.scale", dims, inputScaler.scales())));
+        }
+        for (int i = 0; i < model.size(); i++) {
+            Shape in = i == 0 ? model.inputShape() : model.outputShape(i - 1);
+            value = new LayerNodes(g, i, model.layer(i), in, model.outputShape(i)).emit(value);
+        }
+        Scaler targetScaler = preprocessing.targetScaler();
+        if (targetScaler != null) {
+            long[] dims = dims(model.outputShape());
+            value = g.node("Div", "/target_scaler/Div", List.of(value,
+                    g.floats("target_scaler.scale", dims, targetScaler.scales())));
+            value = g.node("Add", "/target_scaler/Add", List.of(value,
+                    g.floats("target_scaler.offset", dims, targetScaler.offsets())));
+        }
+        Map<String, String> metadata = preprocessing.classNames().isEmpty() ? Map.of()
+                : Map.of(CLASS_NAMES_KEY, jsonArray(preprocessing.classNames()));
+        String version = OnnxExport.class.getPackage().getImplementationVersion();
+        return g.model("dendrite", "input", model.inputShape(), "output", model.outputShape(),
+                version == null ? "development" : version, metadata);
+    }
+
+    private static long[] dims(Shape s) {
+        long[] d = new long[s.rank()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = s.dim(i);
+        }
+        return d;
+    }
+
+    /** The names as a JSON array of strings. */
+    static String jsonArray(List<String> names) {
+        StringBuilder sb = new StringBuilder("[");
+        for (String n : names) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append('"');
+            for (char c : n.toCharArray()) {
+                switch (c) {
+                    case '"' -> sb.append("\\\"");
+                    case '\\' -> sb.append("\\\\");
+                    default -> {
+                        if (c < 0x20) {
+                            sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                        } else {
+                            sb.append(c);
+                        }
+                    }
+                }
+            }
+            sb.append('"');
+        }
+        return sb.append(']').toString();
+    }
+
+    /** One layer's nodes: reads its type, config and state, and adds the ONNX nodes that compute it. */
+    private static final class LayerNodes {
+        private final OnnxGraphWriter g;
+        private final int index;
+        private final Layer layer;
+        private final Shape in;
+        private final Shape out;
+        private final Map<String, Object> config;
+
+        LayerNodes(OnnxGraphWriter g, int index, Layer layer, Shape in, Shape out) {
+            this.g = g;
+            this.index = index;
+            this.layer = layer;
+            this.in = in;
+            this.out = out;
+            this.config = layer.config();
+        }
+
+        /** Adds the layer's nodes after {@code x}; returns the value they end in. */
+        String emit(String x) {
+            return switch (layer.type()) {
+                case "dense" -> dense(x);
+                case "conv2d", "conv1d" -> conv(x);
+                case "max_pool2d", "avg_pool2d", "max_pool1d", "avg_pool1d" -> pool(x);
+                case "global_avg_pool2d" -> op("GlobalAveragePool", x);
+                case "global_avg_pool1d" -> op("ReduceMean", x, Attr.ints("axes", 1), Attr.integer("keepdims", 0));
+                case "flatten" -> op("Flatten", x, Attr.integer("axis", 1));
+                case "reshape" -> op("Reshape", List.of(x, batchShape(out)));
+                case "transpose" -> op("Transpose", x, Attr.ints("perm", 0, 2, 1));
+                case "dropout", "dropout2d" -> x;
+                case "batch_norm1d", "batch_norm2d" -> batchNorm(x);
+                case "layer_norm" -> layerNorm(x);
+                case "rescaling" -> rescaling(x);
+                case "relu" -> op("Relu", x);
+                case "sigmoid" -> op("Sigmoid", x);
+                case "tanh" -> op("Tanh", x);
+                case "softplus" -> op("Softplus", x);
+                case "hardswish" -> op("HardSwish", x);
+                case "selu" -> op("Selu", x);
+                case "leaky_relu" -> op("LeakyRelu", x, Attr.real("alpha", real("negative_slope")));
+                case "elu" -> op("Elu", x, Attr.real("alpha", real("alpha")));
+                case "softmax" -> op("Softmax", x, Attr.integer("axis", -1));
+                case "log_softmax" -> op("LogSoftmax", x, Attr.integer("axis", -1));
+                case "relu6" -> clip(x, 0, 6);
+                case "hardtanh" -> clip(x, real("min_val"), real("max_val"));
+                case "prelu" -> prelu(x);
+                case "silu" -> op("Mul", List.of(x, op("Sigmoid", x)));
+                case "mish" -> op("Mul", List.of(x, op("Tanh", op("Softplus", x))));
+                case "gelu" -> "tanh".equals(config.get("approximate")) ? geluTanh(x) : gelu(x);
+                default -> throw new IllegalArgumentException("ONNX export: layer " + index + " (" + layer.type() + ", "
+                        + layer + ") is not supported; supported: dense, conv2d, conv1d, the pools, flatten, reshape,"
+                        + " transpose, dropout, batch and layer norm, rescaling and the activations (see OnnxExport)");
+            };
+        }
+
+        private String dense(String x) {
+            float[] w = state("weight");                       // [units, in], as PyTorch's nn.Linear
+            int units = ((Number) config.get("units")).intValue();
+            int features = w.length / units;
+            boolean bias = Boolean.TRUE.equals(config.get("use_bias"));
+            String y;
+            if (in.rank() == 1) {
+                List<String> inputs = bias
+                        ? List.of(x, weight("weight", units, features), weight("bias", units))
+                        : List.of(x, weight("weight", units, features));
+                y = op("Gemm", inputs, Attr.integer("transB", 1));
+            } else {                                          // per step of a sequence: x W^T (+ b) on the last axis
+                y = op("MatMul", List.of(x, g.floats(index + ".weight", new long[] {features, units},
+                        transpose(w, units, features))));
+                if (bias) {
+                    y = op("Add", List.of(y, weight("bias", units)));
+                }
+            }
+            Object act = config.getOrDefault("activation", "identity");
+            return switch ((String) act) {
+                case "identity" -> y;
+                case "relu" -> op("Relu", y);
+                case "sigmoid" -> op("Sigmoid", y);
+                case "tanh" -> op("Tanh", y);
+                default -> throw new IllegalArgumentException("ONNX export: layer " + index + " (dense) has a fused"
+                        + " activation '" + act + "' this exporter does not know");
+            };
+        }
+
+        private String conv(String x) {
+            boolean twoD = layer.type().equals("conv2d");
+            long[] kernel = pair("kernel_size", twoD);
+            long[] dilation = pair("dilation", twoD);
+            long[] pad = "same".equals(config.get("padding"))
+                    ? twoD ? new long[] {dilation[0] * (kernel[0] - 1) / 2, dilation[1] * (kernel[1] - 1) / 2}
+                            : new long[] {dilation[0] * (kernel[0] - 1) / 2}
+                    : pair("padding", twoD);
+            int outChannels = ((Number) config.get("out_channels")).intValue();
+            float[] w = state("weight");
+            long[] dims = twoD
+                    ? new long[] {outChannels, w.length / outChannels / kernel[0] / kernel[1], kernel[0], kernel[1]}
+                    : new long[] {outChannels, w.length / outChannels / kernel[0], kernel[0]};
+            List<String> inputs = Boolean.TRUE.equals(config.get("bias"))
+                    ? List.of(x, g.floats(index + ".weight", dims, w), weight("bias", outChannels))
+                    : List.of(x, g.floats(index + ".weight", dims, w));
+            return op("Conv", inputs, Attr.ints("kernel_shape", kernel), Attr.ints("strides", pair("stride", twoD)),
+                    Attr.ints("pads", both(pad)), Attr.ints("dilations", dilation),
+                    Attr.integer("group", ((Number) config.get("groups")).longValue()));
+        }
+
+        private String pool(String x) {
+            boolean twoD = layer.type().endsWith("2d");
+            Attr[] attrs = {Attr.ints("kernel_shape", pair("kernel_size", twoD)),
+                Attr.ints("strides", pair("stride", twoD)), Attr.ints("pads", both(pair("padding", twoD))),
+                Attr.integer("count_include_pad", 1)};
+            return layer.type().startsWith("max")
+                    ? op("MaxPool", x, Arrays.copyOf(attrs, 3))
+                    : op("AveragePool", x, attrs);   // PyTorch's count_include_pad=True, as Dendrite's pools
+        }
+
+        private String batchNorm(String x) {
+            int c = in.dim(0);
+            return op("BatchNormalization", List.of(x, weight("weight", c), weight("bias", c),
+                    weight("running_mean", c), weight("running_var", c)), Attr.real("epsilon", real("eps")));
+        }
+
+        private String layerNorm(String x) {
+            int size = in.dim(in.rank() - 1);
+            boolean affine = Boolean.TRUE.equals(config.get("elementwise_affine"));
+            String scale = affine ? weight("weight", size) : g.floats(index + ".ones", new long[] {size}, filled(size, 1));
+            String shift = affine ? weight("bias", size) : g.floats(index + ".zeros", new long[] {size}, new float[size]);
+            return op("LayerNormalization", List.of(x, scale, shift), Attr.integer("axis", -1),
+                    Attr.real("epsilon", real("eps")));
+        }
+
+        private String rescaling(String x) {
+            float scale = real("scale");
+            float offset = real("offset");
+            String y = scale == 1 ? x : op("Mul", List.of(x, g.scalar("/" + index + "/scale", scale)));
+            return offset == 0 && scale != 1 ? y : op("Add", List.of(y, g.scalar("/" + index + "/offset", offset)));
+        }
+
+        private String clip(String x, float min, float max) {
+            return op("Clip", List.of(x, g.scalar("/" + index + "/min", min), g.scalar("/" + index + "/max", max)));
+        }
+
+        private String prelu(String x) {
+            float[] slope = state("weight");
+            long[] dims = new long[slope.length == 1 ? 1 : in.rank()];     // [C, 1, 1] broadcasts over [N, C, H, W]
+            Arrays.fill(dims, 1);
+            dims[0] = slope.length;
+            return op("PRelu", List.of(x, g.floats(index + ".weight", dims, slope)));
+        }
+
+        /** {@code x * 0.5 * (1 + erf(x / sqrt 2))}, the nodes torch writes for {@code nn.GELU()}. */
+        private String gelu(String x) {
+            String erf = op("Erf", op("Div", List.of(x, g.scalar("/" + index + "/sqrt2", (float) Math.sqrt(2)))));
+            String onePlus = op("Add", List.of(erf, g.scalar("/" + index + "/one", 1f)));
+            return op("Mul", List.of(op("Mul", List.of(x, onePlus)), g.scalar("/" + index + "/half", 0.5f)));
+        }
+
+        /** {@code 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))}, {@code nn.GELU(approximate='tanh')}. */
+        private String geluTanh(String x) {
+            String cube = op("Mul", List.of(op("Mul", List.of(x, x)), x));
+            String inner = op("Add", List.of(x, op("Mul", List.of(cube, g.scalar("/" + index + "/c", 0.044715f)))));
+            String t = op("Tanh", op("Mul", List.of(inner, g.scalar("/" + index + "/k", (float) Math.sqrt(2 / Math.PI)))));
+            String onePlus = op("Add", List.of(t, g.scalar("/" + index + "/one", 1f)));
+            return op("Mul", List.of(op("Mul", List.of(x, g.scalar("/" + index + "/half", 0.5f))), onePlus));
+        }
+
+        private int nodes;
+
+        private String op(String opType, String x, Attr... attrs) {
+            return op(opType, List.of(x), attrs);
+        }
+
+        /** A node named as torch names them ({@code /3/Conv}, then {@code /3/Conv_1}, ...). */
+        private String op(String opType, List<String> inputs, Attr... attrs) {
+            String name = "/" + index + "/" + opType + (nodes++ == 0 ? "" : "_" + (nodes - 1));
+            return g.node(opType, name, inputs, attrs);
+        }
+
+        /** The parameter or buffer {@code name} as an initializer named as in the state dict. */
+        private String weight(String name, long... dims) {
+            return g.floats(index + "." + name, dims, state(name));
+        }
+
+        private float[] state(String name) {
+            for (var p : layer.parameters()) {
+                if (p.name().equals(name)) {
+                    return p.value().toArray();
+                }
+            }
+            Tensor buffer = layer.buffers().get(name);
+            if (buffer == null) {
+                throw new IllegalArgumentException("ONNX export: layer " + index + " (" + layer.type() + ") has no '"
+                        + name + "'; is the model built?");
+            }
+            return buffer.toArray();
+        }
+
+        /** The per-sample shape as a Reshape target, the batch first ({@code 0}: kept as it is). */
+        private String batchShape(Shape s) {
+            long[] dims = new long[s.rank() + 1];
+            for (int i = 0; i < s.rank(); i++) {
+                dims[i + 1] = s.dim(i);
+            }
+            return g.longs("/" + index + "/shape", new long[] {dims.length}, dims);
+        }
+
+        private float real(String key) {
+            return ((Number) config.get(key)).floatValue();
+        }
+
+        /** A config value that is one number (1-D) or a list of two (2-D). */
+        private long[] pair(String key, boolean twoD) {
+            Object v = config.get(key);
+            if (v instanceof List<?> l) {
+                return l.stream().mapToLong(e -> ((Number) e).longValue()).toArray();
+            }
+            long one = ((Number) v).longValue();
+            return twoD ? new long[] {one, one} : new long[] {one};
+        }
+
+        /** ONNX's pads: the start of every axis, then the end of every axis (symmetric here). */
+        private static long[] both(long[] pad) {
+            long[] p = Arrays.copyOf(pad, 2 * pad.length);
+            System.arraycopy(pad, 0, p, pad.length, pad.length);
+            return p;
+        }
+
+        private static float[] filled(int n, float v) {
+            float[] a = new float[n];
+            Arrays.fill(a, v);
+            return a;
+        }
+
+        private static float[] transpose(float[] m, int rows, int cols) {
+            float[] t = new float[m.length];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    t[c * rows + r] = m[r * cols + c];
+                }
+            }
+            return t;
+        }
+    }
+
+    /** The same steps as nn-core's model files: a temporary file beside the target, synced, then renamed over it. */
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                OutputStream out = Channels.newOutputStream(channel);
+                out.write(bytes);
+                out.flush();
+                channel.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+}

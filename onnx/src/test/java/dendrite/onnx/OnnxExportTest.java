@@ -1,0 +1,273 @@
+package dendrite.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dendrite.nn.Sequential;
+import dendrite.nn.data.Scaler;
+import dendrite.nn.io.Preprocessing;
+import dendrite.nn.io.SavedModel;
+import dendrite.nn.layers.AvgPool1d;
+import dendrite.nn.layers.AvgPool2d;
+import dendrite.nn.layers.Conv1d;
+import dendrite.nn.layers.Conv2d;
+import dendrite.nn.layers.Dropout2d;
+import dendrite.nn.layers.GlobalAvgPool1d;
+import dendrite.nn.layers.LayerNorm;
+import dendrite.nn.layers.MaxPool1d;
+import dendrite.nn.layers.MaxPool2d;
+import dendrite.tensor.Backend;
+import dendrite.tensor.Shape;
+import dendrite.tensor.Tensor;
+import dendrite.tensor.op.Activation;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exported models run in ONNX Runtime (an independent implementation of the operators) give the
+ * model's own predictions, on every backend; they import back into the same predictions; and what
+ * cannot be exported is refused before anything is written.
+ */
+class OnnxExportTest {
+    private static final int BATCH = 5;
+
+    /** Every exported layer kind, in four models that give each its usual input. */
+    private static final Map<String, Function<Backend, Sequential>> MODELS = Map.of(
+            "mlp", be -> Sequential.builder(20)
+                    .dense(16).leakyRelu(0.2f).dense(12, Activation.TANH).dense(9, Activation.SIGMOID)
+                    .dense(10, false).softmax().build(be, 1),
+            "cnn", be -> Sequential.builder(3, 13, 11)
+                    .add(new Conv2d(-1, 8, 3, 2, 1, 2, 1, 0, false, 2, 1, 1, true, null)).batchNorm2d().prelu(8)
+                    .add(new MaxPool2d(3, 2, 2, 1, 1, 1)).add(new Dropout2d(0.3))
+                    .add(new Conv2d(-1, 8, 3, 3, 1, 1, 0, 0, true, 1, 1, 4, false, null)).relu6()
+                    .add(new AvgPool2d(3, 3, 2, 2, 1, 1)).conv2d(6, 1).elu(0.7f)
+                    .globalAvgPool2d().flatten().dense(4).logSoftmax().build(be, 2),
+            "activations", be -> Sequential.builder(24)
+                    .rescaling(1 / 3.0, -0.25).dense(24).selu().gelu().silu().mish().softplus().hardswish()
+                    .hardtanh(-0.5, 2).prelu().batchNorm().dropout(0.5).add(new LayerNorm(-1, 1e-3, false))
+                    .gelu(dendrite.nn.layers.GELU.Approximate.TANH).sigmoid().tanh().reshape(2, 3, 4).flatten()
+                    .rescaling(2, 0).relu().dense(3).build(be, 3),
+            "sequence", be -> Sequential.builder(9, 6)
+                    .dense(8).add(new LayerNorm()).transpose()
+                    .add(new Conv1d(-1, 6, 3, 1, 1, false, 1, 2, true, null)).relu()
+                    .add(new MaxPool1d(2, 2, 1)).conv1dSame(6, 3).add(new AvgPool1d(2, 1, 1)).transpose()
+                    .add(new GlobalAvgPool1d()).dense(3).build(be, 4));
+
+    @TempDir
+    Path dir;
+
+    @OnEveryBackend
+    void onnxRuntimeGivesTheModelsPredictions(String backend) throws Exception {
+        Backend be = EveryBackend.get(backend);
+        for (String name : MODELS.keySet()) {
+            Sequential model = withRandomState(MODELS.get(name).apply(be), 7);
+            float[] x = random(BATCH * model.inputShape().size(), 11);
+            float[] expected = model.predict(x, BATCH);
+            float[] actual = runInOnnxRuntime(OnnxExport.toBytes(model), x, model.inputShape());
+            assertClose(name + " on " + backend, expected, actual, 1e-5);
+        }
+    }
+
+    @OnEveryBackend
+    void anExportedModelImportsBackToItsPredictions(String backend) throws Exception {
+        Backend be = EveryBackend.get(backend);
+        for (String name : new String[] {"mlp", "cnn"}) {
+            Sequential model = withRandomState(MODELS.get(name).apply(be), 8);
+            Path file = dir.resolve(name + ".onnx");
+            OnnxExport.save(model, file);
+            Sequential back = OnnxImport.load(file, be);
+            float[] x = random(BATCH * model.inputShape().size(), 12);
+            assertClose(name + " imported on " + backend, model.predict(x, BATCH), back.predict(x, BATCH), 1e-5);
+        }
+    }
+
+    @Test
+    void aSavedModelsScalersAndClassNamesGoIntoTheFile() throws Exception {
+        Backend be = EveryBackend.get("scalar");
+        Sequential classifier = withRandomState(MODELS.get("mlp").apply(be), 10);
+        List<String> names = List.of("t-shirt", "trouser", "say \"cheese\"", "back\\slash", "e", "f", "g", "h", "i", "j");
+        SavedModel saved = new SavedModel(classifier, Preprocessing.of(scaler(20, 13), names));
+        float[] raw = random(BATCH * 20, 14);
+        byte[] onnx = OnnxExport.toBytes(saved);
+        assertClose("classifier with its scaler", saved.predict(raw, BATCH), runInOnnxRuntime(onnx, raw, Shape.of(20)),
+                1e-5);
+        try (OrtSession s = OrtEnvironment.getEnvironment().createSession(onnx, new OrtSession.SessionOptions())) {
+            assertEquals("[\"t-shirt\",\"trouser\",\"say \\\"cheese\\\"\",\"back\\\\slash\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\"]",
+                    s.getMetadata().getCustomMetadata().get(OnnxExport.CLASS_NAMES_KEY));
+        }
+
+        Sequential regression = withRandomState(Sequential.builder(20).dense(8).relu().dense(2).build(be, 5), 15);
+        SavedModel forecaster = new SavedModel(regression, Preprocessing.forRegression(scaler(20, 16), scaler(2, 17)));
+        assertClose("regression with both scalers", forecaster.predict(raw, BATCH),
+                runInOnnxRuntime(OnnxExport.toBytes(forecaster), raw, Shape.of(20)), 1e-5);
+    }
+
+    private static Scaler scaler(int features, long seed) {
+        Random r = new Random(seed);
+        float[] offset = new float[features];
+        float[] scale = new float[features];
+        for (int j = 0; j < features; j++) {
+            offset[j] = (float) r.nextGaussian() * 3;
+            scale[j] = 0.2f + r.nextFloat() * 2;
+        }
+        return Scaler.of(Scaler.Kind.STANDARD, offset, scale);
+    }
+
+    /**
+     * ONNX's own checker ({@code onnx.checker.check_model} with {@code full_check}: the operators' schemas
+     * and strict shape inference) accepts every exported file. Needs Debian's {@code python3-onnx}; skipped
+     * without it unless {@code -Ddendrite.pytorch.require=true}, as the PyTorch comparisons.
+     */
+    @Test
+    void onnxsCheckerAcceptsTheFiles() throws Exception {
+        Backend be = EveryBackend.get("scalar");
+        List<String> command = new java.util.ArrayList<>(List.of(System.getProperty("dendrite.pytorch.python",
+                "/usr/bin/python3"), "-c", """
+                import sys
+                try:
+                    import onnx
+                except ImportError:
+                    print("no onnx module")
+                    sys.exit(3)
+                for f in sys.argv[1:]:
+                    onnx.checker.check_model(onnx.load(f), full_check=True)
+                    print("checked", f)
+                """));
+        for (String name : MODELS.keySet()) {
+            Path file = dir.resolve(name + ".onnx");
+            OnnxExport.save(withRandomState(MODELS.get(name).apply(be), 1), file);
+            command.add(file.toString());
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            unavailable("cannot start " + command.get(0) + ": " + e.getMessage());
+            return;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        if (rc == 3) {
+            unavailable(command.get(0) + " has no onnx module (apt-get install python3-onnx)");
+        }
+        assertEquals(0, rc, "onnx.checker refused a file:\n" + out);
+        assertEquals(MODELS.size(), out.lines().filter(l -> l.startsWith("checked ")).count(), out);
+    }
+
+    private static void unavailable(String reason) {
+        if (Boolean.getBoolean("dendrite.pytorch.require")) {
+            fail(reason + " (and -Ddendrite.pytorch.require=true requires it)");
+        }
+        org.junit.jupiter.api.Assumptions.abort(reason + " (skipped; -Ddendrite.pytorch.require=true makes this a failure)");
+    }
+
+    @Test
+    void saveWritesTheBytesOfToBytes() throws Exception {
+        Sequential model = withRandomState(MODELS.get("mlp").apply(EveryBackend.get("scalar")), 9);
+        Path file = dir.resolve("model.onnx");
+        OnnxExport.save(model, file);
+        assertArrayEquals(OnnxExport.toBytes(model), Files.readAllBytes(file));
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file is left");
+        }
+    }
+
+    @Test
+    void aLayerItCannotExportIsNamedAndNothingIsWritten() throws IOException {
+        Backend be = EveryBackend.get("scalar");
+        Sequential model = Sequential.builder(6, 4).lstm(5).dense(2).build(be, 1);
+        Path file = dir.resolve("model.onnx");
+        Files.writeString(file, "the old file");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxExport.save(model, file));
+        assertTrue(e.getMessage().startsWith("ONNX export: layer 0 (lstm, "), e.getMessage());
+        assertEquals("the old file", Files.readString(file));
+    }
+
+    @Test
+    void theFileDeclaresOpset17AndNamesItsInputAndOutput() throws Exception {
+        Sequential model = MODELS.get("cnn").apply(EveryBackend.get("scalar"));
+        try (OrtSession s = OrtEnvironment.getEnvironment().createSession(OnnxExport.toBytes(model),
+                new OrtSession.SessionOptions())) {
+            assertEquals(java.util.Set.of("input"), s.getInputNames());
+            assertEquals(java.util.Set.of("output"), s.getOutputNames());
+            assertEquals("Dendrite", s.getMetadata().getProducerName());
+        }
+    }
+
+    /** Every parameter and buffer set to random values (variances positive), so no layer is near identity. */
+    static Sequential withRandomState(Sequential model, long seed) {
+        Random r = new Random(seed);
+        for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+            float[] v = new float[e.getValue().size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = e.getKey().endsWith("running_var") ? 0.5f + r.nextFloat() : (float) (r.nextGaussian() * 0.5);
+            }
+            e.getValue().copyFrom(v);
+        }
+        return model;
+    }
+
+    private static float[] random(int n, long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextGaussian() * 1.5);
+        }
+        return v;
+    }
+
+    /** The model's output for {@code x} ({@link #BATCH} samples of {@code sample}) in ONNX Runtime, unoptimized. */
+    static float[] runInOnnxRuntime(byte[] onnx, float[] x, Shape sample) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long[] dims = new long[sample.rank() + 1];
+        dims[0] = BATCH;
+        for (int i = 0; i < sample.rank(); i++) {
+            dims[i + 1] = sample.dim(i);
+        }
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // The graph as written, operator by operator: no fusions that change the roundings.
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            try (OrtSession s = env.createSession(onnx, options);
+                    OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), dims);
+                    OrtSession.Result out = s.run(Map.of("input", in))) {
+                FloatBuffer b = ((OnnxTensor) out.get(0)).getFloatBuffer();
+                float[] y = new float[b.remaining()];
+                b.get(y);
+                return y;
+            }
+        }
+    }
+
+    private static void assertClose(String what, float[] expected, float[] actual, double tolerance) {
+        assertEquals(expected.length, actual.length, what + ": output size");
+        double worst = 0;
+        int at = -1;
+        for (int i = 0; i < expected.length; i++) {
+            double d = Math.abs(expected[i] - actual[i]) / Math.max(1, Math.abs(expected[i]));
+            if (!(d <= worst)) {
+                worst = d;
+                at = i;
+            }
+        }
+        if (!(worst <= tolerance)) {
+            fail(what + ": worst difference " + worst + " at " + at + " (" + expected[at] + " vs " + actual[at] + ")");
+        }
+    }
+}
