@@ -242,7 +242,7 @@ public final class OnnxExport {
                 y = op("Gemm", inputs, Attr.integer("transB", 1));
             } else {                                          // per step of a sequence: x W^T (+ b) on the last axis
                 y = op("MatMul", List.of(x, g.floats(index + ".weight", new long[] {features, units},
-                        transpose(w, units, features))));
+                        OnnxImport.transpose(w, units, features))));
                 if (bias) {
                     y = op("Add", List.of(y, weight("bias", units)));
                 }
@@ -404,16 +404,6 @@ public final class OnnxExport {
             float[] a = new float[n];
             Arrays.fill(a, v);
             return a;
-        }
-
-        private static float[] transpose(float[] m, int rows, int cols) {
-            float[] t = new float[m.length];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    t[c * rows + r] = m[r * cols + c];
-                }
-            }
-            return t;
         }
     }
 

@@ -701,17 +701,6 @@ public final class OnnxImport {
             throw error("its bias has " + c.length + " values; " + out + " (one per output) are expected");
         }
 
-        /** {@code [rows, cols]} row-major to {@code [cols, rows]}. */
-        private static float[] transpose(float[] m, int rows, int cols) {
-            float[] t = new float[m.length];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    t[c * rows + r] = m[r * cols + c];
-                }
-            }
-            return t;
-        }
-
         private void matMul() throws OnnxImportException {
             chainInputs(2);
             TensorData b = constantInput(1, "weight");
@@ -1390,5 +1379,16 @@ public final class OnnxImport {
                 s.weights.put(names[k], values[k]);
             }
         }
+    }
+
+    /** {@code [rows, cols]} row-major to {@code [cols, rows]} (a Gemm's weights to PyTorch's layout, and back in export). */
+    static float[] transpose(float[] m, int rows, int cols) {
+        float[] t = new float[m.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = m[r * cols + c];
+            }
+        }
+        return t;
     }
 }
