@@ -2,6 +2,7 @@ package dendrite.onnx;
 
 import dendrite.nn.Sequential;
 import dendrite.nn.data.Scaler;
+import dendrite.nn.graph.Graph;
 import dendrite.nn.io.Preprocessing;
 import dendrite.nn.io.SavedModel;
 import dendrite.nn.layers.Layer;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,10 +41,12 @@ import java.util.Map;
  * {@code Transpose}, {@code BatchNorm1d}/{@code 2d}, {@code LayerNorm}, {@code Dropout}/{@code Dropout2d}
  * (nothing in inference), {@code Rescaling}, and the activations ReLU, ReLU6, Hardtanh, LeakyReLU,
  * PReLU, ELU, SELU, GELU (exact or tanh, as the nodes {@code torch.onnx.export} writes for it), SiLU,
- * Mish, Softplus, Hardswish, Sigmoid, Tanh, Softmax and LogSoftmax. Node names follow
- * {@code torch.onnx.export}'s ({@code /3/Conv}); weights keep their state-dict names ({@code 3.weight}).
- * Anything else (recurrent layers, attention, embeddings, graphs, upsampling, transposed convolution)
- * is refused, naming the layer.
+ * Mish, Softplus, Hardswish, Sigmoid, Tanh, Softmax and LogSoftmax; and {@code Graph}s of these
+ * (residual blocks, gates, concatenations, named inputs, several outputs side by side), merges as
+ * ONNX's Add, Mul and Concat. Node names follow {@code torch.onnx.export}'s ({@code /3/Conv},
+ * {@code /3/enc/Gemm} in a graph); weights keep their state-dict names ({@code 3.weight},
+ * {@code 3.enc.weight}). Anything else (recurrent layers, attention, embeddings, upsampling,
+ * transposed convolution) is refused, naming the layer.
  *
  * <p>Differences in the last bits: ONNX's {@code Softplus} has no threshold (PyTorch's and Dendrite's
  * return x above 20, where the two differ by less than {@code e^-20}); a runtime may fuse or reorder
@@ -123,7 +127,7 @@ public final class OnnxExport {
         }
         for (int i = 0; i < model.size(); i++) {
             Shape in = i == 0 ? model.inputShape() : model.outputShape(i - 1);
-            value = new LayerNodes(g, i, model.layer(i), in, model.outputShape(i)).emit(value);
+            value = new LayerNodes(g, Integer.toString(i), model.layer(i), in, model.outputShape(i)).emit(value);
         }
         Scaler targetScaler = preprocessing.targetScaler();
         if (targetScaler != null) {
@@ -136,7 +140,7 @@ public final class OnnxExport {
         Map<String, String> metadata = preprocessing.classNames().isEmpty() ? Map.of()
                 : Map.of(CLASS_NAMES_KEY, jsonArray(preprocessing.classNames()));
         String version = OnnxExport.class.getPackage().getImplementationVersion();
-        return g.model("dendrite", "input", model.inputShape(), "output", model.outputShape(),
+        return g.model("dendrite", "input", model.inputShape(), value, "output", model.outputShape(),
                 version == null ? "development" : version, metadata);
     }
 
@@ -177,15 +181,19 @@ public final class OnnxExport {
     /** One layer's nodes: reads its type, config and state, and adds the ONNX nodes that compute it. */
     private static final class LayerNodes {
         private final OnnxGraphWriter g;
-        private final int index;
+        private final String path;
         private final Layer layer;
         private final Shape in;
         private final Shape out;
         private final Map<String, Object> config;
 
-        LayerNodes(OnnxGraphWriter g, int index, Layer layer, Shape in, Shape out) {
+        /**
+         * @param path the layer's place, as its state-dict names start: {@code 3}, or {@code 3.enc} for the
+         *             node {@code enc} of a graph at index 3
+         */
+        LayerNodes(OnnxGraphWriter g, String path, Layer layer, Shape in, Shape out) {
             this.g = g;
-            this.index = index;
+            this.path = path;
             this.layer = layer;
             this.in = in;
             this.out = out;
@@ -204,6 +212,8 @@ public final class OnnxExport {
                 case "reshape" -> op("Reshape", List.of(x, batchShape(out)));
                 case "transpose" -> op("Transpose", x, Attr.ints("perm", 0, 2, 1));
                 case "dropout", "dropout2d" -> x;
+                case "graph" -> graph(x);
+                case "columns" -> columns(x);
                 case "batch_norm1d", "batch_norm2d" -> batchNorm(x);
                 case "layer_norm" -> layerNorm(x);
                 case "rescaling" -> rescaling(x);
@@ -223,9 +233,10 @@ public final class OnnxExport {
                 case "silu" -> op("Mul", List.of(x, op("Sigmoid", x)));
                 case "mish" -> op("Mul", List.of(x, op("Tanh", op("Softplus", x))));
                 case "gelu" -> "tanh".equals(config.get("approximate")) ? geluTanh(x) : gelu(x);
-                default -> throw new IllegalArgumentException("ONNX export: layer " + index + " (" + layer.type() + ", "
+                default -> throw new IllegalArgumentException("ONNX export: layer " + path + " (" + layer.type() + ", "
                         + layer + ") is not supported; supported: dense, conv2d, conv1d, the pools, flatten, reshape,"
-                        + " transpose, dropout, batch and layer norm, rescaling and the activations (see OnnxExport)");
+                        + " transpose, dropout, batch and layer norm, rescaling, the activations and graphs of these"
+                        + " (see OnnxExport)");
             };
         }
 
@@ -241,7 +252,7 @@ public final class OnnxExport {
                         : List.of(x, weight("weight", units, features));
                 y = op("Gemm", inputs, Attr.integer("transB", 1));
             } else {                                          // per step of a sequence: x W^T (+ b) on the last axis
-                y = op("MatMul", List.of(x, g.floats(index + ".weight", new long[] {features, units},
+                y = op("MatMul", List.of(x, g.floats(param("weight"), new long[] {features, units},
                         OnnxImport.transpose(w, units, features))));
                 if (bias) {
                     y = op("Add", List.of(y, weight("bias", units)));
@@ -253,7 +264,7 @@ public final class OnnxExport {
                 case "relu" -> op("Relu", y);
                 case "sigmoid" -> op("Sigmoid", y);
                 case "tanh" -> op("Tanh", y);
-                default -> throw new IllegalArgumentException("ONNX export: layer " + index + " (dense) has a fused"
+                default -> throw new IllegalArgumentException("ONNX export: layer " + path + " (dense) has a fused"
                         + " activation '" + act + "' this exporter does not know");
             };
         }
@@ -272,8 +283,8 @@ public final class OnnxExport {
                     ? new long[] {outChannels, w.length / outChannels / kernel[0] / kernel[1], kernel[0], kernel[1]}
                     : new long[] {outChannels, w.length / outChannels / kernel[0], kernel[0]};
             List<String> inputs = Boolean.TRUE.equals(config.get("bias"))
-                    ? List.of(x, g.floats(index + ".weight", dims, w), weight("bias", outChannels))
-                    : List.of(x, g.floats(index + ".weight", dims, w));
+                    ? List.of(x, g.floats(param("weight"), dims, w), weight("bias", outChannels))
+                    : List.of(x, g.floats(param("weight"), dims, w));
             return op("Conv", inputs, Attr.ints("kernel_shape", kernel), Attr.ints("strides", pair("stride", twoD)),
                     Attr.ints("pads", both(pad)), Attr.ints("dilations", dilation),
                     Attr.integer("group", ((Number) config.get("groups")).longValue()));
@@ -289,6 +300,62 @@ public final class OnnxExport {
                     : op("AveragePool", x, attrs);   // PyTorch's count_include_pad=True, as Dendrite's pools
         }
 
+        /**
+         * A graph's nodes in their order: each layer node's own nodes (named {@code /3/enc/Gemm}, weights
+         * {@code 3.enc.weight} as the graph's state dict), merges as Add, Mul or Concat; several outputs are
+         * flattened and joined side by side, as the graph gives them.
+         */
+        private String graph(String x) {
+            Graph graph = (Graph) layer;
+            Map<String, Object> c = graph.config();
+            Map<String, String> values = new HashMap<>();
+            values.put((String) c.get("input"), x);
+            for (Object o : (List<?>) c.get("nodes")) {
+                Map<?, ?> spec = (Map<?, ?>) o;
+                String name = (String) spec.get("name");
+                List<String> from = ((List<?>) spec.get("inputs")).stream().map(i -> (String) i).toList();
+                List<String> inputs = from.stream().map(values::get).toList();
+                String nodePath = path + "." + name;
+                String v = switch ((String) spec.get("op")) {
+                    case "layer" -> new LayerNodes(g, nodePath, graph.layer(name), graph.shapeOf(from.get(0)),
+                            graph.shapeOf(name)).emit(inputs.get(0));
+                    case "add" -> merged(nodePath, "Add", inputs);
+                    case "multiply" -> merged(nodePath, "Mul", inputs);
+                    case "concat" -> g.node("Concat", "/" + nodePath.replace('.', '/') + "/Concat", inputs,
+                            Attr.integer("axis", ((Number) spec.get("axis")).longValue() + 1));
+                    default -> throw new IllegalArgumentException("ONNX export: graph node " + nodePath + " is a '"
+                            + spec.get("op") + "', which this exporter does not know");
+                };
+                values.put(name, v);
+            }
+            List<String> outputs = ((List<?>) c.get("outputs")).stream().map(n -> values.get((String) n)).toList();
+            if (outputs.size() == 1) {
+                return outputs.get(0);
+            }
+            List<String> flat = outputs.stream().map(v -> op("Flatten", v, Attr.integer("axis", 1))).toList();
+            return op("Concat", flat, Attr.integer("axis", 1));
+        }
+
+        /** {@code ((a op b) op c) ...}: the inputs combined two at a time, in their order. */
+        private String merged(String nodePath, String opType, List<String> inputs) {
+            String local = "/" + nodePath.replace('.', '/') + "/" + opType;
+            String v = inputs.get(0);
+            for (int k = 1; k < inputs.size(); k++) {
+                v = g.node(opType, k == 1 ? local : local + "_" + (k - 1), List.of(v, inputs.get(k)));
+            }
+            return v;
+        }
+
+        /** A graph's named input: values {@code [from, from + size)} of each flattened sample, in its shape. */
+        private String columns(String x) {
+            long from = ((Number) config.get("from")).longValue();
+            String flat = in.rank() == 1 ? x : op("Flatten", x, Attr.integer("axis", 1));
+            String block = op("Slice", List.of(flat, g.longs(local("starts"), new long[] {1}, new long[] {from}),
+                    g.longs(local("ends"), new long[] {1}, new long[] {from + out.size()}),
+                    g.longs(local("axes"), new long[] {1}, new long[] {1})));
+            return out.rank() == 1 ? block : op("Reshape", List.of(block, batchShape(out)));
+        }
+
         private String batchNorm(String x) {
             int c = in.dim(0);
             return op("BatchNormalization", List.of(x, weight("weight", c), weight("bias", c),
@@ -298,8 +365,8 @@ public final class OnnxExport {
         private String layerNorm(String x) {
             int size = in.dim(in.rank() - 1);
             boolean affine = Boolean.TRUE.equals(config.get("elementwise_affine"));
-            String scale = affine ? weight("weight", size) : g.floats(index + ".ones", new long[] {size}, filled(size, 1));
-            String shift = affine ? weight("bias", size) : g.floats(index + ".zeros", new long[] {size}, new float[size]);
+            String scale = affine ? weight("weight", size) : g.floats(param("ones"), new long[] {size}, filled(size, 1));
+            String shift = affine ? weight("bias", size) : g.floats(param("zeros"), new long[] {size}, new float[size]);
             return op("LayerNormalization", List.of(x, scale, shift), Attr.integer("axis", -1),
                     Attr.real("epsilon", real("eps")));
         }
@@ -307,12 +374,12 @@ public final class OnnxExport {
         private String rescaling(String x) {
             float scale = real("scale");
             float offset = real("offset");
-            String y = scale == 1 ? x : op("Mul", List.of(x, g.scalar("/" + index + "/scale", scale)));
-            return offset == 0 && scale != 1 ? y : op("Add", List.of(y, g.scalar("/" + index + "/offset", offset)));
+            String y = scale == 1 ? x : op("Mul", List.of(x, g.scalar(local("scale"), scale)));
+            return offset == 0 && scale != 1 ? y : op("Add", List.of(y, g.scalar(local("offset"), offset)));
         }
 
         private String clip(String x, float min, float max) {
-            return op("Clip", List.of(x, g.scalar("/" + index + "/min", min), g.scalar("/" + index + "/max", max)));
+            return op("Clip", List.of(x, g.scalar(local("min"), min), g.scalar(local("max"), max)));
         }
 
         private String prelu(String x) {
@@ -320,23 +387,23 @@ public final class OnnxExport {
             long[] dims = new long[slope.length == 1 ? 1 : in.rank()];     // [C, 1, 1] broadcasts over [N, C, H, W]
             Arrays.fill(dims, 1);
             dims[0] = slope.length;
-            return op("PRelu", List.of(x, g.floats(index + ".weight", dims, slope)));
+            return op("PRelu", List.of(x, g.floats(param("weight"), dims, slope)));
         }
 
         /** {@code x * 0.5 * (1 + erf(x / sqrt 2))}, the nodes torch writes for {@code nn.GELU()}. */
         private String gelu(String x) {
-            String erf = op("Erf", op("Div", List.of(x, g.scalar("/" + index + "/sqrt2", (float) Math.sqrt(2)))));
-            String onePlus = op("Add", List.of(erf, g.scalar("/" + index + "/one", 1f)));
-            return op("Mul", List.of(op("Mul", List.of(x, onePlus)), g.scalar("/" + index + "/half", 0.5f)));
+            String erf = op("Erf", op("Div", List.of(x, g.scalar(local("sqrt2"), (float) Math.sqrt(2)))));
+            String onePlus = op("Add", List.of(erf, g.scalar(local("one"), 1f)));
+            return op("Mul", List.of(op("Mul", List.of(x, onePlus)), g.scalar(local("half"), 0.5f)));
         }
 
         /** {@code 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))}, {@code nn.GELU(approximate='tanh')}. */
         private String geluTanh(String x) {
             String cube = op("Mul", List.of(op("Mul", List.of(x, x)), x));
-            String inner = op("Add", List.of(x, op("Mul", List.of(cube, g.scalar("/" + index + "/c", 0.044715f)))));
-            String t = op("Tanh", op("Mul", List.of(inner, g.scalar("/" + index + "/k", (float) Math.sqrt(2 / Math.PI)))));
-            String onePlus = op("Add", List.of(t, g.scalar("/" + index + "/one", 1f)));
-            return op("Mul", List.of(op("Mul", List.of(x, g.scalar("/" + index + "/half", 0.5f))), onePlus));
+            String inner = op("Add", List.of(x, op("Mul", List.of(cube, g.scalar(local("c"), 0.044715f)))));
+            String t = op("Tanh", op("Mul", List.of(inner, g.scalar(local("k"), (float) Math.sqrt(2 / Math.PI)))));
+            String onePlus = op("Add", List.of(t, g.scalar(local("one"), 1f)));
+            return op("Mul", List.of(op("Mul", List.of(x, g.scalar(local("half"), 0.5f))), onePlus));
         }
 
         private int nodes;
@@ -347,13 +414,23 @@ public final class OnnxExport {
 
         /** A node named as torch names them ({@code /3/Conv}, then {@code /3/Conv_1}, ...). */
         private String op(String opType, List<String> inputs, Attr... attrs) {
-            String name = "/" + index + "/" + opType + (nodes++ == 0 ? "" : "_" + (nodes - 1));
+            String name = local(opType) + (nodes++ == 0 ? "" : "_" + (nodes - 1));
             return g.node(opType, name, inputs, attrs);
+        }
+
+        /** An initializer's name for the layer's {@code name}, as the state dict names it ({@code 3.weight}). */
+        private String param(String name) {
+            return path + "." + name;
+        }
+
+        /** A node's or constant's name in the layer, as torch names them ({@code /3/Conv}, {@code /3/enc/min}). */
+        private String local(String name) {
+            return "/" + path.replace('.', '/') + "/" + name;
         }
 
         /** The parameter or buffer {@code name} as an initializer named as in the state dict. */
         private String weight(String name, long... dims) {
-            return g.floats(index + "." + name, dims, state(name));
+            return g.floats(param(name), dims, state(name));
         }
 
         private float[] state(String name) {
@@ -364,7 +441,7 @@ public final class OnnxExport {
             }
             Tensor buffer = layer.buffers().get(name);
             if (buffer == null) {
-                throw new IllegalArgumentException("ONNX export: layer " + index + " (" + layer.type() + ") has no '"
+                throw new IllegalArgumentException("ONNX export: layer " + path + " (" + layer.type() + ") has no '"
                         + name + "'; is the model built?");
             }
             return buffer.toArray();
@@ -376,7 +453,7 @@ public final class OnnxExport {
             for (int i = 0; i < s.rank(); i++) {
                 dims[i + 1] = s.dim(i);
             }
-            return g.longs("/" + index + "/shape", new long[] {dims.length}, dims);
+            return g.longs(local("shape"), new long[] {dims.length}, dims);
         }
 
         private float real(String key) {

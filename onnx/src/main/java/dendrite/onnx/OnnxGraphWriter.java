@@ -108,13 +108,13 @@ final class OnnxGraphWriter {
 
     /**
      * The whole model: {@code input} of per-sample shape {@code in}, the nodes in the order they were
-     * added, the last node's output exposed as {@code output} of per-sample shape {@code out} (an
-     * Identity node is added for a model of no nodes).
+     * added, and {@code result} exposed as {@code output} of per-sample shape {@code out}: the last node's
+     * output renamed when it is the result, else an Identity node added for it.
      */
-    byte[] model(String graphName, String input, Shape in, String output, Shape out, String producerVersion,
-            Map<String, String> metadata) {
-        if (nodes.isEmpty()) {
-            node("Identity", "/Identity", List.of(input));
+    byte[] model(String graphName, String input, Shape in, String result, String output, Shape out,
+            String producerVersion, Map<String, String> metadata) {
+        if (nodes.isEmpty() || !nodes.get(nodes.size() - 1).output().equals(result)) {
+            node("Identity", "/Identity", List.of(result));
         }
         NodeSpec last = nodes.get(nodes.size() - 1);
         nodes.set(nodes.size() - 1, new NodeSpec(last.opType(), last.name(), last.inputs(), output, last.attrs()));

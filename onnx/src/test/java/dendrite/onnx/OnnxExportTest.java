@@ -17,12 +17,18 @@ import dendrite.nn.io.SavedModel;
 import dendrite.nn.layers.AvgPool1d;
 import dendrite.nn.layers.AvgPool2d;
 import dendrite.nn.layers.Conv1d;
+import dendrite.nn.graph.Blocks;
+import dendrite.nn.graph.Graph;
 import dendrite.nn.layers.Conv2d;
+import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Dropout2d;
+import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GlobalAvgPool1d;
 import dendrite.nn.layers.LayerNorm;
 import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
+import dendrite.nn.layers.ReLU;
+import dendrite.nn.layers.Sigmoid;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
@@ -68,7 +74,21 @@ class OnnxExportTest {
                     .dense(8).add(new LayerNorm()).transpose()
                     .add(new Conv1d(-1, 6, 3, 1, 1, false, 1, 2, true, null)).relu()
                     .add(new MaxPool1d(2, 2, 1)).conv1dSame(6, 3).add(new AvgPool1d(2, 1, 1)).transpose()
-                    .add(new GlobalAvgPool1d()).dense(3).build(be, 4));
+                    .add(new GlobalAvgPool1d()).dense(3).build(be, 4),
+            "resnet", be -> Sequential.builder(3, 10, 9)
+                    .conv2d(8, 3, 1, 1).batchNorm2d().relu()
+                    .add(Blocks.residual(8, 8, 1)).add(Blocks.residual(8, 12, 2))
+                    .globalAvgPool2d().flatten().dense(5).build(be, 5),
+            "graph", be -> Sequential.builder(1 * 6 * 6 + 4).add(Graph.builder()
+                    .input("image", 1, 6, 6).input("meta", 4)
+                    .layer("conv", new Conv2d(3, 3), "image").layer("flat", new Flatten(), "conv")
+                    .layer("metaDense", new Dense(5), "meta").layer("gate", new Sigmoid(), "metaDense")
+                    .layer("metaValue", new Dense(5), "meta").multiply("gated", "metaValue", "gate")
+                    .add("sum3", "gated", "metaValue", "gate")
+                    .concat("both", 0, "flat", "sum3").layer("hidden", new Dense(16), "both")
+                    .layer("act", new ReLU(), "hidden")
+                    .layer("class", new Dense(4), "act").layer("value", new Dense(1), "act")
+                    .outputs("class", "value").build()).build(be, 6));
 
     @TempDir
     Path dir;
@@ -88,7 +108,7 @@ class OnnxExportTest {
     @OnEveryBackend
     void anExportedModelImportsBackToItsPredictions(String backend) throws Exception {
         Backend be = EveryBackend.get(backend);
-        for (String name : new String[] {"mlp", "cnn"}) {
+        for (String name : new String[] {"mlp", "cnn", "resnet"}) {
             Sequential model = withRandomState(MODELS.get(name).apply(be), 8);
             Path file = dir.resolve(name + ".onnx");
             OnnxExport.save(model, file);
