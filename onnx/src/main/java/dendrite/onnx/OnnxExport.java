@@ -213,6 +213,10 @@ public final class OnnxExport {
                 case "transpose" -> op("Transpose", x, Attr.ints("perm", 0, 2, 1));
                 case "dropout", "dropout2d" -> x;
                 case "graph" -> graph(x);
+                case "lstm", "gru", "rnn" -> recurrent(x, layer.type(), 1, false);
+                case "bidirectional" -> recurrent(x, (String) config.get("cell"), 1, true);
+                case "recurrent_stack" -> recurrent(x, (String) config.get("cell"),
+                        ((Number) config.get("num_layers")).intValue(), Boolean.TRUE.equals(config.get("bidirectional")));
                 case "columns" -> columns(x);
                 case "batch_norm1d", "batch_norm2d" -> batchNorm(x);
                 case "layer_norm" -> layerNorm(x);
@@ -354,6 +358,93 @@ public final class OnnxExport {
                     g.longs(local("ends"), new long[] {1}, new long[] {from + out.size()}),
                     g.longs(local("axes"), new long[] {1}, new long[] {1})));
             return out.rank() == 1 ? block : op("Reshape", List.of(block, batchShape(out)));
+        }
+
+        /**
+         * PyTorch's recurrent layers as ONNX's LSTM, GRU and RNN operators, one per layer of a stack, both
+         * directions in one: time-major (ONNX Runtime runs no other layout), so the batch-first sequence is
+         * transposed in and out; the gates reordered from PyTorch's (i, f, g, o; r, z, n) to ONNX's (i, o, f,
+         * c; z, r, h), GRU with {@code linear_before_reset} as PyTorch computes it; the last step's state
+         * from the operator's {@code Y_h}, both directions side by side. Starts from a zero state.
+         */
+        private String recurrent(String x, String cell, int layers, boolean both) {
+            if (Boolean.TRUE.equals(config.get("mask_zero")) || Boolean.TRUE.equals(config.get("stateful"))) {
+                throw new IllegalArgumentException("ONNX export: layer " + path + " (" + layer.type() + ") "
+                        + (Boolean.TRUE.equals(config.get("stateful")) ? "is stateful (its state carries over from"
+                        + " batch to batch)" : "skips padding steps (mask_zero)") + ", which the exported model"
+                        + " would not do");
+            }
+            int hidden = ((Number) config.get("hidden_size")).intValue();
+            int dirs = both ? 2 : 1;
+            int[] order = switch (cell) {
+                case "lstm" -> new int[] {0, 3, 1, 2};
+                case "gru" -> new int[] {1, 0, 2};
+                default -> new int[] {0};
+            };
+            String opType = switch (cell) {
+                case "lstm" -> "LSTM";
+                case "gru" -> "GRU";
+                default -> "RNN";
+            };
+            List<Attr> attrs = new java.util.ArrayList<>(List.of(Attr.integer("hidden_size", hidden),
+                    Attr.string("direction", both ? "bidirectional" : "forward")));
+            if (cell.equals("gru")) {
+                attrs.add(Attr.integer("linear_before_reset", 1));
+            } else if (cell.equals("rnn")) {
+                String f = "relu".equals(config.get("nonlinearity")) ? "Relu" : "Tanh";
+                attrs.add(Attr.strings("activations", both ? new String[] {f, f} : new String[] {f}));
+            }
+            Attr[] attributes = attrs.toArray(new Attr[0]);
+            String v = op("Transpose", x, Attr.ints("perm", 1, 0, 2));                   // [T, N, F]
+            for (int k = 0; k < layers; k++) {
+                float[][] w = new float[dirs][];
+                float[][] r = new float[dirs][];
+                float[][] b = new float[dirs][];
+                for (int d = 0; d < dirs; d++) {
+                    String suffix = "_l" + k + (d == 1 ? "_reverse" : "");
+                    w[d] = gates(state("weight_ih" + suffix), order);
+                    r[d] = gates(state("weight_hh" + suffix), order);
+                    b[d] = concat(gates(state("bias_ih" + suffix), order), gates(state("bias_hh" + suffix), order));
+                }
+                long rows = (long) order.length * hidden;
+                List<String> inputs = List.of(v,
+                        g.floats(param("W_l" + k), new long[] {dirs, rows, w[0].length / rows}, concat(w)),
+                        g.floats(param("R_l" + k), new long[] {dirs, rows, hidden}, concat(r)),
+                        g.floats(param("B_l" + k), new long[] {dirs, 2 * rows}, concat(b)));
+                boolean last = k == layers - 1;
+                if (last && !Boolean.TRUE.equals(config.get("return_sequences"))) {
+                    String h = g.node(opType, local(opType) + (k == 0 ? "" : "_" + k), inputs, 1, attributes);
+                    return op("Reshape", List.of(op("Transpose", h, Attr.ints("perm", 1, 0, 2)),    // [N, dirs, H]
+                            g.longs(local("state_shape"), new long[] {2}, new long[] {0, (long) dirs * hidden})));
+                }
+                String y = g.node(opType, local(opType) + (k == 0 ? "" : "_" + k), inputs, attributes);
+                if (last) {                                                               // [N, T, dirs * H]
+                    return op("Reshape", List.of(op("Transpose", y, Attr.ints("perm", 2, 0, 1, 3)), batchShape(out)));
+                }
+                v = op("Reshape", List.of(op("Transpose", y, Attr.ints("perm", 0, 2, 1, 3)),     // [T, N, dirs * H]
+                        g.longs(local("steps_shape_" + k), new long[] {3}, new long[] {0, 0, (long) dirs * hidden})));
+            }
+            throw new IllegalStateException("a recurrent layer of " + layers + " layers");
+        }
+
+        /** A PyTorch gate-stacked matrix or vector ({@code [gates * H, ...]}) with its gate blocks in {@code order}. */
+        private static float[] gates(float[] m, int[] order) {
+            float[] out = new float[m.length];
+            int block = m.length / order.length;
+            for (int k = 0; k < order.length; k++) {
+                System.arraycopy(m, order[k] * block, out, k * block, block);
+            }
+            return out;
+        }
+
+        private static float[] concat(float[]... parts) {
+            float[] out = new float[Arrays.stream(parts).mapToInt(p -> p.length).sum()];
+            int at = 0;
+            for (float[] p : parts) {
+                System.arraycopy(p, 0, out, at, p.length);
+                at += p.length;
+            }
+            return out;
         }
 
         private String batchNorm(String x) {

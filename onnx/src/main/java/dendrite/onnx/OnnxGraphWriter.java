@@ -19,6 +19,9 @@ final class OnnxGraphWriter {
     /** The IR version that goes with opset 17 (ONNX 1.12), which every runtime of the last years reads. */
     static final long IR_VERSION = 8;
 
+    /** AttributeProto.AttributeType STRINGS (import reads none). */
+    static final int ATTR_STRINGS = 8;
+
     private final List<NodeSpec> nodes = new ArrayList<>();
     private final List<byte[]> initializers = new ArrayList<>();
 
@@ -38,6 +41,22 @@ final class OnnxGraphWriter {
             });
         }
 
+        static Attr string(String name, String v) {
+            return new Attr(name, o -> {
+                o.writeString(4, v);
+                o.writeInt32(20, OnnxProto.ATTR_STRING);
+            });
+        }
+
+        static Attr strings(String name, String... v) {
+            return new Attr(name, o -> {
+                for (String x : v) {
+                    o.writeString(9, x);
+                }
+                o.writeInt32(20, ATTR_STRINGS);
+            });
+        }
+
         static Attr ints(String name, long... v) {
             return new Attr(name, o -> {
                 for (long x : v) {
@@ -54,14 +73,29 @@ final class OnnxGraphWriter {
         void write(ProtoWriter out);
     }
 
-    /** A node with one output, serialized when the model is. */
-    private record NodeSpec(String opType, String name, List<String> inputs, String output, Attr[] attrs) {
+    /**
+     * A node, serialized when the model is: the outputs before the one used are left unnamed (ONNX's
+     * way of not asking for an optional output), so {@code output} is always the last.
+     */
+    private record NodeSpec(String opType, String name, List<String> inputs, List<String> outputs, Attr[] attrs) {
+        String output() {
+            return outputs.get(outputs.size() - 1);
+        }
+
+        NodeSpec withOutput(String output) {
+            List<String> o = new ArrayList<>(outputs);
+            o.set(o.size() - 1, output);
+            return new NodeSpec(opType, name, inputs, o, attrs);
+        }
+
         byte[] bytes() {
             return message(o -> {
                 for (String in : inputs) {
                     o.writeString(1, in);
                 }
-                o.writeString(2, output);
+                for (String out : outputs) {
+                    o.writeString(2, out);
+                }
                 o.writeString(3, name);
                 o.writeString(4, opType);
                 for (Attr a : attrs) {
@@ -75,14 +109,28 @@ final class OnnxGraphWriter {
     }
 
     /**
-     * Adds a node with one output, named {@code name} (and its output {@code name + "_output_0"}).
+     * Adds a node and uses its first output, named {@code name + "_output_0"}.
      *
      * @return the output's name
      */
     String node(String opType, String name, List<String> inputs, Attr... attrs) {
-        String output = name + "_output_0";
-        nodes.add(new NodeSpec(opType, name, List.copyOf(inputs), output, attrs.clone()));
-        return output;
+        return node(opType, name, inputs, 0, attrs);
+    }
+
+    /**
+     * Adds a node and uses its output number {@code k} (from 0), named {@code name + "_output_" + k};
+     * the outputs before it are not asked for.
+     *
+     * @return the output's name
+     */
+    String node(String opType, String name, List<String> inputs, int k, Attr... attrs) {
+        List<String> outputs = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            outputs.add("");
+        }
+        outputs.add(name + "_output_" + k);
+        nodes.add(new NodeSpec(opType, name, List.copyOf(inputs), List.copyOf(outputs), attrs.clone()));
+        return outputs.get(k);
     }
 
     /** Adds a float initializer of {@code dims}; returns its name. */
@@ -116,8 +164,7 @@ final class OnnxGraphWriter {
         if (nodes.isEmpty() || !nodes.get(nodes.size() - 1).output().equals(result)) {
             node("Identity", "/Identity", List.of(result));
         }
-        NodeSpec last = nodes.get(nodes.size() - 1);
-        nodes.set(nodes.size() - 1, new NodeSpec(last.opType(), last.name(), last.inputs(), output, last.attrs()));
+        nodes.set(nodes.size() - 1, nodes.get(nodes.size() - 1).withOutput(output));
         byte[] graph = message(g -> {
             for (NodeSpec n : nodes) {
                 g.writeByteArray(1, n.bytes());

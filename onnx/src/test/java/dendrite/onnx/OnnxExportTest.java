@@ -21,7 +21,12 @@ import dendrite.nn.graph.Blocks;
 import dendrite.nn.graph.Graph;
 import dendrite.nn.layers.Conv2d;
 import dendrite.nn.layers.Dense;
+import dendrite.nn.layers.Bidirectional;
 import dendrite.nn.layers.Dropout2d;
+import dendrite.nn.layers.GRU;
+import dendrite.nn.layers.LSTM;
+import dendrite.nn.layers.RecurrentStack;
+import dendrite.nn.layers.SimpleRNN;
 import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GlobalAvgPool1d;
 import dendrite.nn.layers.LayerNorm;
@@ -88,7 +93,16 @@ class OnnxExportTest {
                     .concat("both", 0, "flat", "sum3").layer("hidden", new Dense(16), "both")
                     .layer("act", new ReLU(), "hidden")
                     .layer("class", new Dense(4), "act").layer("value", new Dense(1), "act")
-                    .outputs("class", "value").build()).build(be, 6));
+                    .outputs("class", "value").build()).build(be, 6),
+            "recurrent", be -> Sequential.builder(7, 5)
+                    .lstm(6, true).gru(5, true).add(new SimpleRNN(-1, 4, true, Activation.RELU))
+                    .add(new Bidirectional(new LSTM(-1, 3, true))).add(new RecurrentStack("gru", -1, 4, 2, true, true, false))
+                    .add(new RecurrentStack("rnn", -1, 3, 2, false, false, false)).dense(2).build(be, 7),
+            "lastStates", be -> Sequential.builder(6, 3).add(Graph.builder()
+                    .layer("lstm", new LSTM(-1, 4, false), "input").layer("gru", new Bidirectional(new GRU(-1, 3, false)), "input")
+                    .layer("rnn", new SimpleRNN(-1, 2, false, Activation.TANH), "input")
+                    .layer("stack", new RecurrentStack("lstm", -1, 3, 2, true, false, false), "input")
+                    .concat("states", 0, "lstm", "gru", "rnn", "stack").build()).dense(3).build(be, 8));
 
     @TempDir
     Path dir;
@@ -212,12 +226,54 @@ class OnnxExportTest {
     @Test
     void aLayerItCannotExportIsNamedAndNothingIsWritten() throws IOException {
         Backend be = EveryBackend.get("scalar");
-        Sequential model = Sequential.builder(6, 4).lstm(5).dense(2).build(be, 1);
+        Sequential model = Sequential.builder(6, 4).dense(3).add(new OwnLayer()).build(be, 1);
         Path file = dir.resolve("model.onnx");
         Files.writeString(file, "the old file");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxExport.save(model, file));
-        assertTrue(e.getMessage().startsWith("ONNX export: layer 0 (lstm, "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("ONNX export: layer 1 (own_layer, own layer) is not supported; supported:"),
+                e.getMessage());
         assertEquals("the old file", Files.readString(file));
+
+        Sequential stateful = Sequential.builder(6, 4).add(new LSTM(-1, 5, false).stateful()).build(be, 1);
+        assertEquals("ONNX export: layer 0 (lstm) is stateful (its state carries over from batch to batch), which the"
+                + " exported model would not do", assertThrows(IllegalArgumentException.class,
+                        () -> OnnxExport.toBytes(stateful)).getMessage());
+        Sequential inGraph = Sequential.builder(6, 4).add(Graph.builder().layer("mine", new OwnLayer(), "input").build())
+                .build(be, 1);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> OnnxExport.toBytes(inGraph)).getMessage()
+                .startsWith("ONNX export: layer 0.mine (own_layer, "));
+    }
+
+    /** A layer of an application's own, which export cannot know. */
+    private static final class OwnLayer implements dendrite.nn.layers.Layer {
+        @Override
+        public String type() {
+            return "own_layer";
+        }
+
+        @Override
+        public Shape outputShape(Shape inputShape) {
+            return inputShape;
+        }
+
+        @Override
+        public void build(Backend backend, Shape inputShape, long seed) {
+        }
+
+        @Override
+        public Tensor forward(Tensor x, boolean training) {
+            return x;
+        }
+
+        @Override
+        public Tensor backward(Tensor dOut) {
+            return dOut;
+        }
+
+        @Override
+        public String toString() {
+            return "own layer";
+        }
     }
 
     @Test
