@@ -7,6 +7,7 @@ import dendrite.nn.io.Preprocessing;
 import dendrite.nn.io.SavedModel;
 import dendrite.nn.layers.Layer;
 import dendrite.onnx.OnnxGraphWriter.Attr;
+import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 
@@ -127,7 +128,7 @@ public final class OnnxExport {
         }
         for (int i = 0; i < model.size(); i++) {
             Shape in = i == 0 ? model.inputShape() : model.outputShape(i - 1);
-            value = new LayerNodes(g, Integer.toString(i), model.layer(i), in, model.outputShape(i)).emit(value);
+            value = new LayerNodes(g, model.backend(), Integer.toString(i), model.layer(i), in, model.outputShape(i)).emit(value);
         }
         Scaler targetScaler = preprocessing.targetScaler();
         if (targetScaler != null) {
@@ -181,6 +182,7 @@ public final class OnnxExport {
     /** One layer's nodes: reads its type, config and state, and adds the ONNX nodes that compute it. */
     private static final class LayerNodes {
         private final OnnxGraphWriter g;
+        private final Backend backend;
         private final String path;
         private final Layer layer;
         private final Shape in;
@@ -191,8 +193,9 @@ public final class OnnxExport {
          * @param path the layer's place, as its state-dict names start: {@code 3}, or {@code 3.enc} for the
          *             node {@code enc} of a graph at index 3
          */
-        LayerNodes(OnnxGraphWriter g, String path, Layer layer, Shape in, Shape out) {
+        LayerNodes(OnnxGraphWriter g, Backend backend, String path, Layer layer, Shape in, Shape out) {
             this.g = g;
+            this.backend = backend;
             this.path = path;
             this.layer = layer;
             this.in = in;
@@ -213,6 +216,12 @@ public final class OnnxExport {
                 case "transpose" -> op("Transpose", x, Attr.ints("perm", 0, 2, 1));
                 case "dropout", "dropout2d" -> x;
                 case "graph" -> graph(x);
+                case "embedding" -> op("Gather", List.of(weight("weight", ((Number) config.get("num_embeddings")).longValue(),
+                        ((Number) config.get("embedding_dim")).longValue()), op("Cast", x, Attr.integer("to", OnnxProto.INT64))));
+                case "position_embedding" -> op("Add", List.of(x, g.floats(param("positions"), dims(in), positions())));
+                case "conv_transpose2d" -> convTranspose(x);
+                case "upsample2d" -> upsample(x);
+                case "group_norm" -> groupNorm(x);
                 case "lstm", "gru", "rnn" -> recurrent(x, layer.type(), 1, false);
                 case "bidirectional" -> recurrent(x, (String) config.get("cell"), 1, true);
                 case "recurrent_stack" -> recurrent(x, (String) config.get("cell"),
@@ -321,7 +330,7 @@ public final class OnnxExport {
                 List<String> inputs = from.stream().map(values::get).toList();
                 String nodePath = path + "." + name;
                 String v = switch ((String) spec.get("op")) {
-                    case "layer" -> new LayerNodes(g, nodePath, graph.layer(name), graph.shapeOf(from.get(0)),
+                    case "layer" -> new LayerNodes(g, backend, nodePath, graph.layer(name), graph.shapeOf(from.get(0)),
                             graph.shapeOf(name)).emit(inputs.get(0));
                     case "add" -> merged(nodePath, "Add", inputs);
                     case "multiply" -> merged(nodePath, "Mul", inputs);
@@ -445,6 +454,72 @@ public final class OnnxExport {
                 at += p.length;
             }
             return out;
+        }
+
+        /** What the layer adds to every sample: the table's first rows, as its own forward pass on zeros gives them. */
+        private float[] positions() {
+            Backend be = layer.parameters().isEmpty() ? backend : layer.parameters().get(0).value().backend();
+            int[] dims = new int[in.rank() + 1];
+            dims[0] = 1;
+            System.arraycopy(in.dims(), 0, dims, 1, in.rank());
+            try (Tensor zeros = be.zeros(dims)) {
+                return layer.forward(zeros, false).toArray();
+            }
+        }
+
+        private String convTranspose(String x) {
+            long k = ((Number) config.get("kernel_size")).longValue();
+            long stride = ((Number) config.get("stride")).longValue();
+            long pad = ((Number) config.get("padding")).longValue();
+            long outputPadding = ((Number) config.get("output_padding")).longValue();
+            long dilation = ((Number) config.get("dilation")).longValue();
+            long groups = ((Number) config.get("groups")).longValue();
+            int outChannels = ((Number) config.get("out_channels")).intValue();
+            float[] w = state("weight");                    // [in, out / groups, k, k], as PyTorch's
+            long[] dims = {w.length / (outChannels / groups) / k / k, outChannels / groups, k, k};
+            List<String> inputs = Boolean.TRUE.equals(config.get("bias"))
+                    ? List.of(x, g.floats(param("weight"), dims, w), weight("bias", outChannels))
+                    : List.of(x, g.floats(param("weight"), dims, w));
+            return op("ConvTranspose", inputs, Attr.ints("kernel_shape", k, k), Attr.ints("strides", stride, stride),
+                    Attr.ints("pads", pad, pad, pad, pad), Attr.ints("output_padding", outputPadding, outputPadding),
+                    Attr.ints("dilations", dilation, dilation), Attr.integer("group", groups));
+        }
+
+        /** ONNX's Resize with PyTorch's coordinates: nearest as {@code floor(x / scale)}, bilinear with or without aligned corners. */
+        private String upsample(String x) {
+            long[] scale = pair("scale_factor", true);
+            String scales = g.floats(local("scales"), new long[] {4}, new float[] {1, 1, scale[0], scale[1]});
+            boolean nearest = "nearest".equals(config.get("mode"));
+            String coordinates = nearest ? "asymmetric"
+                    : Boolean.TRUE.equals(config.get("align_corners")) ? "align_corners" : "pytorch_half_pixel";
+            return op("Resize", List.of(x, "", scales), Attr.string("mode", nearest ? "nearest" : "linear"),
+                    Attr.string("coordinate_transformation_mode", coordinates), Attr.string("nearest_mode", "floor"));
+        }
+
+        /**
+         * Opset 17 has no GroupNormalization: the groups as the channels of an InstanceNormalization (scale 1,
+         * shift 0) on {@code [N, groups, rest]}, then the per-channel weight and bias.
+         */
+        private String groupNorm(String x) {
+            int channels = in.dim(0);
+            long groups = ((Number) config.get("num_groups")).longValue();
+            String grouped = op("Reshape", List.of(x, g.longs(local("grouped_shape"), new long[] {3},
+                    new long[] {0, groups, -1})));
+            float[] ones = new float[(int) groups];
+            Arrays.fill(ones, 1);
+            String normalized = op("InstanceNormalization", List.of(grouped,
+                    g.floats(param("group_scale"), new long[] {groups}, ones),
+                    g.floats(param("group_shift"), new long[] {groups}, new float[(int) groups])),
+                    Attr.real("epsilon", real("eps")));
+            String y = op("Reshape", List.of(normalized, batchShape(in)));
+            if (!Boolean.TRUE.equals(config.get("affine"))) {
+                return y;
+            }
+            long[] perChannel = new long[in.rank()];                 // [C, 1, 1]: broadcasts over [N, C, H, W]
+            Arrays.fill(perChannel, 1);
+            perChannel[0] = channels;
+            return op("Add", List.of(op("Mul", List.of(y, g.floats(param("weight"), perChannel, state("weight")))),
+                    g.floats(param("bias"), perChannel, state("bias"))));
         }
 
         private String batchNorm(String x) {

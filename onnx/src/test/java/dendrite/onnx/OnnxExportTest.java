@@ -20,18 +20,22 @@ import dendrite.nn.layers.Conv1d;
 import dendrite.nn.graph.Blocks;
 import dendrite.nn.graph.Graph;
 import dendrite.nn.layers.Conv2d;
+import dendrite.nn.layers.ConvTranspose2d;
 import dendrite.nn.layers.Dense;
 import dendrite.nn.layers.Bidirectional;
 import dendrite.nn.layers.Dropout2d;
 import dendrite.nn.layers.GRU;
+import dendrite.nn.layers.GroupNorm;
 import dendrite.nn.layers.LSTM;
 import dendrite.nn.layers.RecurrentStack;
 import dendrite.nn.layers.SimpleRNN;
+import dendrite.nn.layers.Upsample2d;
 import dendrite.nn.layers.Flatten;
 import dendrite.nn.layers.GlobalAvgPool1d;
 import dendrite.nn.layers.LayerNorm;
 import dendrite.nn.layers.MaxPool1d;
 import dendrite.nn.layers.MaxPool2d;
+import dendrite.nn.layers.PositionEmbedding;
 import dendrite.nn.layers.ReLU;
 import dendrite.nn.layers.Sigmoid;
 import dendrite.tensor.Backend;
@@ -58,6 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OnnxExportTest {
     private static final int BATCH = 5;
+    /** The token model's vocabulary: its inputs are whole numbers below it. */
+    private static final int TOKENS = 11;
 
     /** Every exported layer kind, in four models that give each its usual input. */
     private static final Map<String, Function<Backend, Sequential>> MODELS = Map.of(
@@ -102,7 +108,19 @@ class OnnxExportTest {
                     .layer("lstm", new LSTM(-1, 4, false), "input").layer("gru", new Bidirectional(new GRU(-1, 3, false)), "input")
                     .layer("rnn", new SimpleRNN(-1, 2, false, Activation.TANH), "input")
                     .layer("stack", new RecurrentStack("lstm", -1, 3, 2, true, false, false), "input")
-                    .concat("states", 0, "lstm", "gru", "rnn", "stack").build()).dense(3).build(be, 8));
+                    .concat("states", 0, "lstm", "gru", "rnn", "stack").build()).dense(3).build(be, 8),
+            "tokens", be -> Sequential.builder(9)
+                    .embedding(TOKENS, 6).add(new PositionEmbedding(12, PositionEmbedding.Kind.LEARNED))
+                    .add(new PositionEmbedding(9, PositionEmbedding.Kind.SINUSOIDAL)).transpose()
+                    .add(new GroupNorm(3, -1, 1e-4, true)).conv1d(4, 3).add(new GroupNorm(2, -1, 1e-5, false))
+                    .flatten().dense(3).build(be, 9),
+            "decoder", be -> Sequential.builder(4, 5, 6)
+                    .add(new ConvTranspose2d(-1, 6, 3, 2, 1, 1, 1, 2, true, null)).relu()
+                    .add(new Upsample2d(2, 1, Upsample2d.Mode.NEAREST, false))
+                    .add(new Upsample2d(1, 2, Upsample2d.Mode.BILINEAR, false))
+                    .add(new Upsample2d(2, 2, Upsample2d.Mode.BILINEAR, true))
+                    .add(new ConvTranspose2d(-1, 2, 2, 1, 0, 0, 2, 1, false, null)).add(new GroupNorm(1))
+                    .globalAvgPool2d().flatten().build(be, 10));
 
     @TempDir
     Path dir;
@@ -112,7 +130,7 @@ class OnnxExportTest {
         Backend be = EveryBackend.get(backend);
         for (String name : MODELS.keySet()) {
             Sequential model = withRandomState(MODELS.get(name).apply(be), 7);
-            float[] x = random(BATCH * model.inputShape().size(), 11);
+            float[] x = name.equals("tokens") ? tokens(BATCH * 9, 11) : random(BATCH * model.inputShape().size(), 11);
             float[] expected = model.predict(x, BATCH);
             float[] actual = runInOnnxRuntime(OnnxExport.toBytes(model), x, model.inputShape());
             assertClose(name + " on " + backend, expected, actual, 1e-5);
@@ -298,6 +316,15 @@ class OnnxExportTest {
             e.getValue().copyFrom(v);
         }
         return model;
+    }
+
+    private static float[] tokens(int n, long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextInt(TOKENS);
+        }
+        return v;
     }
 
     private static float[] random(int n, long seed) {
