@@ -11,6 +11,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dendrite.nn.io.ModelFile;
 import dendrite.nn.io.SavedModel;
+import dendrite.nn.layers.LSTM;
 import dendrite.tensor.Backends;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -67,6 +68,29 @@ class ExportCommandTest {
     }
 
     @Test
+    void aForecastersWindowsAndTargetScalingGoInToo() throws Exception {
+        Path out = dir.resolve("series");
+        Cli trained = Cli.run("train", "--backend", "scalar", "--dataset", "server-load-series", "--model", "gru 8, dense 1",
+                "--epochs", "1", "--out", out.toString());
+        assertEquals(0, trained.code(), trained::toString);
+        Path forecaster = out.resolve("model.safetensors");
+        Cli r = Cli.run("export", forecaster.toString(), "--out", out.resolve("f.onnx").toString());
+        assertEquals(0, r.code(), r::toString);
+        assertTrue(r.out().contains("outputs are returned in the target's units"), r::toString);
+        SavedModel saved = ModelFile.loadSaved(forecaster, Backends.get("scalar"));
+        int size = saved.model().inputShape().size();
+        float[] raw = new float[2 * size];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = (float) (50 + 20 * Math.sin(0.37 * i));
+        }
+        float[] expected = saved.predict(raw, 2);
+        float[] actual = run(Files.readAllBytes(out.resolve("f.onnx")), raw, 2, saved.model().inputShape().dims());
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * Math.max(1, Math.abs(expected[i])), "forecast " + i);
+        }
+    }
+
+    @Test
     void anExistingFileIsKeptWithoutForce() throws Exception {
         Path existing = dir.resolve("existing.onnx");
         Files.writeString(existing, "keep me");
@@ -82,18 +106,28 @@ class ExportCommandTest {
     @Test
     void aLayerOnnxExportDoesNotTakeIsOneLine() throws Exception {
         Path lstm = dir.resolve("lstm.safetensors");
-        ModelFile.save(dendrite.nn.Sequential.builder(5, 3).lstm(4).dense(2).build(Backends.get("scalar"), 1), lstm);
+        ModelFile.save(dendrite.nn.Sequential.builder(5, 3).add(new LSTM(-1, 4, false).maskZeroSteps()).dense(2)
+                .build(Backends.get("scalar"), 1), lstm);
         Cli r = Cli.run("export", lstm.toString());
         assertEquals(1, r.code(), r::toString);
-        assertTrue(r.err().strip().startsWith("dendrite: ONNX export: layer 0 (lstm, "), r::toString);
-        assertEquals(1, r.err().strip().lines().count(), r::toString);
+        assertEquals("dendrite: ONNX export: layer 0 (lstm) skips padding steps (mask_zero), which the exported model"
+                + " would not do", r.err().strip(), r::toString);
         assertTrue(Files.notExists(dir.resolve("lstm.onnx")), "nothing written");
     }
 
     private static float[] run(byte[] onnx, float[] x, int n) throws OrtException {
+        return run(onnx, x, n, new int[] {x.length / n});
+    }
+
+    private static float[] run(byte[] onnx, float[] x, int n, int[] sample) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long[] dims = new long[sample.length + 1];
+        dims[0] = n;
+        for (int i = 0; i < sample.length; i++) {
+            dims[i + 1] = sample[i];
+        }
         try (OrtSession s = env.createSession(onnx, new OrtSession.SessionOptions());
-                OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, x.length / n});
+                OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), dims);
                 OrtSession.Result out = s.run(Map.of("input", in))) {
             FloatBuffer b = ((OnnxTensor) out.get(0)).getFloatBuffer();
             float[] y = new float[b.remaining()];

@@ -36,18 +36,22 @@ import java.util.Map;
  * OnnxExport.save(model, Path.of("model.onnx"));          // atomic: the old file or the whole new one
  * }</pre>
  *
- * <p>The layers: {@code Dense} (with a fused activation too, and on sequences {@code [time, features]}),
- * {@code Conv2d} and {@code Conv1d} (stride, padding including {@code "same"}, dilation, groups),
- * max and average pooling in 2-D and 1-D, global average pooling, {@code Flatten}, {@code Reshape},
- * {@code Transpose}, {@code BatchNorm1d}/{@code 2d}, {@code LayerNorm}, {@code Dropout}/{@code Dropout2d}
- * (nothing in inference), {@code Rescaling}, and the activations ReLU, ReLU6, Hardtanh, LeakyReLU,
- * PReLU, ELU, SELU, GELU (exact or tanh, as the nodes {@code torch.onnx.export} writes for it), SiLU,
- * Mish, Softplus, Hardswish, Sigmoid, Tanh, Softmax and LogSoftmax; and {@code Graph}s of these
- * (residual blocks, gates, concatenations, named inputs, several outputs side by side), merges as
+ * <p>The layers: every layer nn-core has. {@code Dense} (a fused activation too, and on sequences
+ * {@code [time, features]}); {@code Conv2d}, {@code Conv1d} and {@code ConvTranspose2d} (stride, padding
+ * including {@code "same"}, dilation, groups, output padding); max and average pooling in 2-D and 1-D,
+ * global average pooling; {@code BatchNorm1d}/{@code 2d}, {@code LayerNorm}, {@code GroupNorm} (opset 17
+ * has no GroupNormalization: InstanceNormalization over the groups); {@code Embedding} (Cast and Gather:
+ * the input holds token ids as floats), {@code PositionEmbedding}; {@code Upsample2d} (Resize);
+ * {@code Flatten}, {@code Reshape}, {@code Transpose}, {@code Dropout}/{@code Dropout2d} (nothing in
+ * inference), {@code Rescaling}; every activation (GELU as the nodes {@code torch.onnx.export} writes
+ * for it); {@code LSTM}, {@code GRU}, {@code SimpleRNN}, {@code Bidirectional} and {@code RecurrentStack}
+ * as ONNX's LSTM, GRU and RNN operators (from a zero state); {@code MultiheadAttention} written out
+ * (MatMul, Softmax, the causal mask as {@code -inf}); and {@code Graph}s of these (residual and
+ * transformer blocks, gates, concatenations, named inputs, several outputs side by side), merges as
  * ONNX's Add, Mul and Concat. Node names follow {@code torch.onnx.export}'s ({@code /3/Conv},
  * {@code /3/enc/Gemm} in a graph); weights keep their state-dict names ({@code 3.weight},
- * {@code 3.enc.weight}). Anything else (recurrent layers, attention, embeddings, upsampling,
- * transposed convolution) is refused, naming the layer.
+ * {@code 3.enc.weight}). Refused, naming the layer: layers that skip padding steps ({@code mask_zero}),
+ * stateful recurrent layers, and layers of an application's own.
  *
  * <p>Differences in the last bits: ONNX's {@code Softplus} has no threshold (PyTorch's and Dendrite's
  * return x above 20, where the two differ by less than {@code e^-20}); a runtime may fuse or reorder
@@ -222,6 +226,7 @@ public final class OnnxExport {
                 case "conv_transpose2d" -> convTranspose(x);
                 case "upsample2d" -> upsample(x);
                 case "group_norm" -> groupNorm(x);
+                case "multihead_attention" -> attention(x);
                 case "lstm", "gru", "rnn" -> recurrent(x, layer.type(), 1, false);
                 case "bidirectional" -> recurrent(x, (String) config.get("cell"), 1, true);
                 case "recurrent_stack" -> recurrent(x, (String) config.get("cell"),
@@ -247,9 +252,7 @@ public final class OnnxExport {
                 case "mish" -> op("Mul", List.of(x, op("Tanh", op("Softplus", x))));
                 case "gelu" -> "tanh".equals(config.get("approximate")) ? geluTanh(x) : gelu(x);
                 default -> throw new IllegalArgumentException("ONNX export: layer " + path + " (" + layer.type() + ", "
-                        + layer + ") is not supported; supported: dense, conv2d, conv1d, the pools, flatten, reshape,"
-                        + " transpose, dropout, batch and layer norm, rescaling, the activations and graphs of these"
-                        + " (see OnnxExport)");
+                        + layer + ") is not a layer ONNX export knows: it writes nn-core's own layers (see OnnxExport)");
             };
         }
 
@@ -454,6 +457,58 @@ public final class OnnxExport {
                 at += p.length;
             }
             return out;
+        }
+
+        /**
+         * Self-attention written out as PyTorch's exporter writes {@code nn.MultiheadAttention}: the query, key
+         * and value projections (the rows of {@code in_proj_weight}), the heads split off with Reshape and
+         * Transpose, {@code softmax(Q K^T / sqrt(d) + mask) V} with the causal mask as {@code -inf} above the
+         * diagonal, the heads joined, the output projection.
+         */
+        private String attention(String x) {
+            if (Boolean.TRUE.equals(config.get("mask_zero"))) {
+                throw new IllegalArgumentException("ONNX export: layer " + path + " (" + layer.type() + ") hides"
+                        + " padding steps (mask_zero), which the exported model would not do");
+            }
+            int e = ((Number) config.get("embed_dim")).intValue();
+            int heads = ((Number) config.get("num_heads")).intValue();
+            int d = e / heads;
+            int steps = in.dim(0);
+            boolean bias = Boolean.TRUE.equals(config.get("bias"));
+            float[] w = state("in_proj_weight");                               // [3E, E]: query, key, value
+            float[] b = bias ? state("in_proj_bias") : null;
+            String headShape = g.longs(local("head_shape"), new long[] {4}, new long[] {0, 0, heads, d});
+            String[] qkv = new String[3];
+            String[] names = {"q", "k", "v"};
+            for (int j = 0; j < 3; j++) {
+                float[] wj = Arrays.copyOfRange(w, j * e * e, (j + 1) * e * e);
+                String y = op("MatMul", List.of(x, g.floats(param(names[j] + "_proj_weight_t"), new long[] {e, e},
+                        OnnxImport.transpose(wj, e, e))));
+                if (bias) {
+                    y = op("Add", List.of(y, g.floats(param(names[j] + "_proj_bias"), new long[] {e},
+                            Arrays.copyOfRange(b, j * e, (j + 1) * e))));
+                }
+                String split = op("Reshape", List.of(y, headShape));                    // [N, T, H, d]
+                qkv[j] = op("Transpose", split, j == 1 ? Attr.ints("perm", 0, 2, 3, 1)    // K^T: [N, H, d, T]
+                        : Attr.ints("perm", 0, 2, 1, 3));                                // [N, H, T, d]
+            }
+            String scores = op("Mul", List.of(op("MatMul", List.of(qkv[0], qkv[1])),
+                    g.scalar(local("scale"), (float) (1 / Math.sqrt(d)))));
+            if (Boolean.TRUE.equals(config.get("causal"))) {
+                float[] mask = new float[steps * steps];
+                for (int t = 0; t < steps; t++) {
+                    for (int u = t + 1; u < steps; u++) {
+                        mask[t * steps + u] = Float.NEGATIVE_INFINITY;
+                    }
+                }
+                scores = op("Add", List.of(scores, g.floats(local("causal_mask"), new long[] {steps, steps}, mask)));
+            }
+            String perHead = op("MatMul", List.of(op("Softmax", scores, Attr.integer("axis", -1)), qkv[2]));
+            String joined = op("Reshape", List.of(op("Transpose", perHead, Attr.ints("perm", 0, 2, 1, 3)),
+                    g.longs(local("joined_shape"), new long[] {3}, new long[] {0, 0, e})));
+            String y = op("MatMul", List.of(joined, g.floats(param("out_proj.weight_t"), new long[] {e, e},
+                    OnnxImport.transpose(state("out_proj.weight"), e, e))));
+            return bias ? op("Add", List.of(y, weight("out_proj.bias", e))) : y;
         }
 
         /** What the layer adds to every sample: the table's first rows, as its own forward pass on zeros gives them. */

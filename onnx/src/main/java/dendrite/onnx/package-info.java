@@ -11,6 +11,6 @@
  *
  * <p>ONNX export: {@link dendrite.onnx.OnnxExport#save(dendrite.nn.Sequential, java.nio.file.Path)} writes a
  * model as an ONNX file for other runtimes (ONNX Runtime and others), in inference mode, with the
- * layers listed in {@link dendrite.onnx.OnnxExport}; a model file's input scaling can go in with it.
+ * layers nn-core has (see {@link dendrite.onnx.OnnxExport}); a model file's input scaling can go in with it.
  */
 package dendrite.onnx;
