@@ -233,7 +233,7 @@ final class ModelOptions {
      * epoch, or {@code exponential:<gamma>} per epoch); {@code plateau} (times 0.1 when the validation
      * loss has not improved for 2 epochs, or {@code plateau:<patience>:<factor>}); {@code cosine:<f>} and
      * {@code linear[:<f>]} warm up over the fraction f of the steps first; {@code onecycle[:<pct>]} (PyTorch's
-     * OneCycleLR, the rate the peak); {@code restarts[:<epochs>[:<mult>]]} (SGDR, the first cycle a third of
+     * OneCycleLR of the rate alone, the rate the peak); {@code restarts[:<epochs>[:<mult>]]} (SGDR, the first cycle a third of
      * the run unless given); {@code multistep:<e1>,<e2>,...[:<gamma>]} (times gamma, 0.1, at each epoch listed).
      */
     static LearningRateSchedule schedule(String name, long totalSteps, int epochs) {

@@ -158,7 +158,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " every third of the run; step:<epochs>:<gamma>), exponential (to 1%% by the end; exponential:<gamma>"
                     + " per epoch), plateau (x0.1 after 2 epochs without a better validation loss; plateau:<patience>:<factor>),"
                     + " cosine:<f> or linear[:<f>] (warm-up over the fraction f of the steps, then down to zero),"
-                    + " onecycle[:<pct>] (PyTorch's OneCycleLR, --lr the peak), restarts[:<epochs>[:<mult>]] (SGDR),"
+                    + " onecycle[:<pct>] (PyTorch's OneCycleLR of the rate alone, --lr the peak), restarts[:<epochs>[:<mult>]] (SGDR),"
                     + " multistep:<e1>,<e2>[:<gamma>].")
     String schedule;
 

@@ -85,6 +85,12 @@ public class Adam extends Optimizer {
         return false;
     }
 
+    /** Null: a schedule may set beta1 (PyTorch's OneCycleLR cycles {@code betas[0]}). */
+    @Override
+    protected String whyNoScheduledMomentum() {
+        return null;
+    }
+
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
@@ -97,6 +103,7 @@ public class Adam extends Optimizer {
 
     @Override
     protected final void update(Backend be, Parameter p, Tensor[] state, float lr, float wd, long t) {
+        float beta1 = (float) momentum(this.beta1);
         if (!amsgrad) {
             be.adamUpdate(p.value(), p.grad(), state[0], state[1], lr, beta1, beta2, eps, wd, decoupled(), t);
             return;

@@ -3,7 +3,9 @@ package dendrite.nn.optim;
 import java.util.Map;
 
 /**
- * The learning rate as a function of training progress; see {@link Schedules} for the standard ones.
+ * The learning rate as a function of training progress, and for some schedules the momentum too
+ * ({@link #setsMomentum}: one-cycle cycles it as PyTorch's {@code OneCycleLR} does); see {@link Schedules}
+ * for the standard ones.
  * A schedule is a pure function of (step, epoch) except reduce-on-plateau, which also listens to
  * {@link #onEpochEnd}.
  *
@@ -26,6 +28,29 @@ public interface LearningRateSchedule {
      * @return the learning rate for that step, normally positive
      */
     double rate(double base, long step, int epoch);
+
+    /**
+     * Whether the schedule also sets each step's momentum: SGD's and RMSprop's momentum, the beta1 of Adam,
+     * AdamW, Adamax and RAdam, as PyTorch's {@code OneCycleLR} does with {@code cycle_momentum=True}.
+     * Default: {@code false}, the optimizer keeps its own.
+     *
+     * @return whether {@link #momentum} gives the momentum of every step
+     */
+    default boolean setsMomentum() {
+        return false;
+    }
+
+    /**
+     * The momentum for the next step, for a schedule that {@link #setsMomentum() sets it}.
+     *
+     * @param step  steps completed so far (0 for the first step)
+     * @param epoch the current epoch, from 0
+     * @return the momentum (or beta1) for that step, in [0, 1)
+     * @throws UnsupportedOperationException if the schedule does not set the momentum (the default)
+     */
+    default double momentum(long step, int epoch) {
+        throw new UnsupportedOperationException("the schedule " + this + " sets no momentum");
+    }
 
     /**
      * Called after each epoch with the monitored value (validation loss when there is one).

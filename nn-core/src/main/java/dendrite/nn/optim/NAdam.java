@@ -102,6 +102,14 @@ public final class NAdam extends Optimizer {
         return "nadam";
     }
 
+    /** Its beta1 also sets the products of {@code mu_t} it keeps, which a cycled beta1 would have to redo. */
+    @Override
+    protected String whyNoScheduledMomentum() {
+        return "NAdam's momentum warms up on a schedule of its own (mu_t, and the products of it it keeps): use Adam,"
+                + " AdamW, Adamax or RAdam for a cycled beta1, or the one-cycle schedule of the rate alone,"
+                + " Schedules.oneCycle(totalSteps, pctStart, divFactor, finalDivFactor)";
+    }
+
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();

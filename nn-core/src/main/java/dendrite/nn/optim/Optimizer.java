@@ -33,6 +33,8 @@ public abstract class Optimizer {
     private final String[] slotNames;
     private double learningRate;
     private LearningRateSchedule schedule = Schedules.constant();
+    /** The schedule's momentum for the step being taken, or NaN when the optimizer's own applies. */
+    private double stepMomentum = Double.NaN;
     private float weightDecay;
     private double clipNorm;
     private double clipValue;
@@ -217,8 +219,37 @@ public abstract class Optimizer {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": schedule is null; Schedules.constant() is"
                     + " the schedule of no change");
         }
+        if (s.setsMomentum()) {
+            String why = whyNoScheduledMomentum();
+            if (why != null) {
+                throw new IllegalArgumentException(getClass().getSimpleName() + ": the schedule " + s + " sets the"
+                        + " momentum, but " + why);
+            }
+        }
         this.schedule = s;
         return this;
+    }
+
+    /**
+     * Why this optimizer cannot take its momentum from the schedule ({@link LearningRateSchedule#setsMomentum}),
+     * or null when it can: then its {@link #update} reads each step's with {@link #momentum(double)}. The
+     * default: it has no momentum.
+     *
+     * @return the reason, in words that follow "but", or {@code null} when the optimizer takes a scheduled momentum
+     */
+    protected String whyNoScheduledMomentum() {
+        return "it has no momentum or beta1 (PyTorch's OneCycleLR refuses it too): use the one-cycle schedule of the"
+                + " rate alone, Schedules.oneCycle(totalSteps, pctStart, divFactor, finalDivFactor)";
+    }
+
+    /**
+     * The momentum (or beta1) of the step being taken: the schedule's when it sets one, else {@code own}.
+     *
+     * @param own the optimizer's own momentum, as built
+     * @return the momentum this step uses
+     */
+    protected final double momentum(double own) {
+        return Double.isNaN(stepMomentum) ? own : stepMomentum;
     }
 
     /**
@@ -363,6 +394,7 @@ public abstract class Optimizer {
             }
         }
         lastRate = currentLearningRate();
+        stepMomentum = schedule.setsMomentum() ? schedule.momentum(steps, epoch) : Double.NaN;
         steps++;
         float lr = (float) lastRate;
         for (int i = 0; i < stepParamArray.length; i++) {

@@ -67,6 +67,12 @@ public final class RAdam extends Optimizer {
         return "radam";
     }
 
+    /** Null: a schedule may set beta1 (PyTorch's OneCycleLR cycles {@code betas[0]}). */
+    @Override
+    protected String whyNoScheduledMomentum() {
+        return null;
+    }
+
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
@@ -92,6 +98,7 @@ public final class RAdam extends Optimizer {
 
     @Override
     protected void update(Backend be, Parameter p, Tensor[] state, float lr, float wd, long t) {
+        double beta1 = momentum(this.beta1);
         Tensor[] s = scratch(be, p, 3);
         Tensor g = p.grad();
         if (wd != 0f) {                                                    // g + wd p

@@ -93,6 +93,13 @@ public final class RmsProp extends Optimizer {
         return "rmsprop";
     }
 
+    /** A schedule may set the momentum of an RMSprop built with one (it keeps the buffer). */
+    @Override
+    protected String whyNoScheduledMomentum() {
+        return momentum > 0 ? null : "it was built without momentum, so it keeps no momentum buffer (PyTorch's"
+                + " OneCycleLR turns RMSprop's momentum on): build it with one, e.g. new RmsProp(lr, 0.99, 1e-8, 0.9, false)";
+    }
+
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
@@ -105,6 +112,7 @@ public final class RmsProp extends Optimizer {
 
     @Override
     protected void update(Backend be, Parameter p, Tensor[] state, float lr, float wd, long t) {
+        float momentum = (float) momentum(this.momentum);
         if (momentum == 0 && !centered) {
             be.rmspropUpdate(p.value(), p.grad(), state[0], lr, alpha, eps, wd);
             return;

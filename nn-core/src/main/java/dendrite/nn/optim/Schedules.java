@@ -99,11 +99,11 @@ public final class Schedules {
     }
 
     /**
-     * Leslie Smith's one-cycle policy as PyTorch's {@code OneCycleLR} (two phases, cosine annealing):
-     * from {@code base / divFactor} up to the base rate (the peak, PyTorch's {@code max_lr}) over the first
-     * {@code pctStart} of the steps, then down to {@code base / (divFactor * finalDivFactor)} at the last
-     * step, held there after. PyTorch also cycles the momentum (Adam's beta1) the other way by default;
-     * this schedule sets only the rate.
+     * Leslie Smith's one-cycle policy as PyTorch's {@code OneCycleLR} with {@code cycle_momentum=False}
+     * (two phases, cosine annealing): from {@code base / divFactor} up to the base rate (the peak,
+     * PyTorch's {@code max_lr}) over the first {@code pctStart} of the steps, then down to
+     * {@code base / (divFactor * finalDivFactor)} at the last step, held there after. The optimizer keeps
+     * its own momentum; {@link #oneCycle(long, double, double, double, double, double)} cycles it too.
      *
      * @param totalSteps     the number of steps in the cycle, at least 2 (PyTorch's {@code total_steps})
      * @param pctStart       the fraction of the steps spent rising, in (0, 1), e.g. 0.3
@@ -115,38 +115,114 @@ public final class Schedules {
      */
     public static LearningRateSchedule oneCycle(long totalSteps, double pctStart, double divFactor,
             double finalDivFactor) {
-        if (totalSteps < 2 || !(pctStart > 0 && pctStart < 1) || !(divFactor >= 1) || !(finalDivFactor >= 1)
-                || Double.isInfinite(divFactor) || Double.isInfinite(finalDivFactor)) {
-            throw new IllegalArgumentException("oneCycle: needs at least 2 steps (got " + totalSteps + "), pctStart in"
-                    + " (0, 1) (got " + pctStart + ") and finite divide factors of at least 1 (got " + divFactor + ", "
-                    + finalDivFactor + ")");
-        }
-        double peakStep = pctStart * totalSteps - 1;        // PyTorch's phase ends, in float as it computes them
-        double lastStep = totalSteps - 1;
-        if (!(peakStep > 0) || !(lastStep > peakStep)) {
-            throw new IllegalArgumentException("oneCycle: " + pctStart + " of " + totalSteps + " steps leaves the rise"
-                    + " or the fall without a step; use more steps or another pctStart");
-        }
-        return named(String.format(Locale.ROOT, "one_cycle(total=%d, pct_start=%s, div=%s, final_div=%s)", totalSteps,
-                pctStart, divFactor, finalDivFactor), (base, step, epoch) -> {
-                    double initial = base / divFactor;
-                    double last = initial / finalDivFactor;
-                    double t = Math.min(step, lastStep);
-                    return t <= peakStep ? cosineBetween(initial, base, t / peakStep)
-                            : cosineBetween(base, last, (t - peakStep) / (lastStep - peakStep));
-                });
+        return new OneCycle(totalSteps, pctStart, divFactor, finalDivFactor, Double.NaN, Double.NaN);
     }
 
     /**
-     * {@link #oneCycle(long, double, double, double)} with PyTorch's defaults: 30 % of the steps rising from
-     * a 25th of the peak, ending at 1e-4 of that.
+     * The one-cycle policy with the momentum cycled the other way, PyTorch's {@code OneCycleLR} with
+     * {@code cycle_momentum=True}: while the rate rises the momentum falls from {@code maxMomentum} to
+     * {@code baseMomentum}, and while the rate falls it rises back, on the same cosine. The momentum is
+     * SGD's and RMSprop's momentum and the beta1 of Adam, AdamW, Adamax and RAdam (PyTorch's
+     * {@code betas[0]}), which replaces the optimizer's own at every step; an optimizer without one refuses
+     * the schedule ({@link Optimizer#schedule}), as PyTorch's scheduler refuses the optimizer.
+     *
+     * @param totalSteps     the number of steps in the cycle, at least 2
+     * @param pctStart       the fraction of the steps spent rising, in (0, 1), e.g. 0.3
+     * @param divFactor      the peak over the starting rate, at least 1, e.g. 25
+     * @param finalDivFactor the starting rate over the final one, at least 1, e.g. 1e4
+     * @param baseMomentum   the momentum at the rate's peak, in [0, 1), e.g. 0.85
+     * @param maxMomentum    the momentum at the start and the end, in [0, 1), e.g. 0.95
+     * @return a new schedule of the rate and the momentum, driven by the step count
+     * @throws IllegalArgumentException if an argument is outside its range, or the rise or the fall would
+     *                                  take no step
+     */
+    public static LearningRateSchedule oneCycle(long totalSteps, double pctStart, double divFactor,
+            double finalDivFactor, double baseMomentum, double maxMomentum) {
+        if (!(baseMomentum >= 0 && baseMomentum < 1) || !(maxMomentum >= 0 && maxMomentum < 1)) {
+            throw new IllegalArgumentException("oneCycle: the momenta must be in [0, 1), got base " + baseMomentum
+                    + " and max " + maxMomentum);
+        }
+        return new OneCycle(totalSteps, pctStart, divFactor, finalDivFactor, baseMomentum, maxMomentum);
+    }
+
+    /**
+     * The one-cycle policy with PyTorch's defaults: 30 % of the steps rising from a 25th of the peak,
+     * ending at 1e-4 of that, the momentum cycled between 0.95 and 0.85 (PyTorch's
+     * {@code OneCycleLR(optimizer, max_lr, total_steps)}). For an optimizer without momentum (Adagrad,
+     * Adadelta, NAdam, SGD or RMSprop built without it), use
+     * {@link #oneCycle(long, double, double, double) oneCycle(totalSteps, 0.3, 25, 1e4)}, the rate alone.
      *
      * @param totalSteps the number of steps in the cycle, at least 4
-     * @return a new schedule, driven by the step count
+     * @return a new schedule of the rate and the momentum, driven by the step count
      * @throws IllegalArgumentException if there are too few steps for both phases
      */
     public static LearningRateSchedule oneCycle(long totalSteps) {
-        return oneCycle(totalSteps, 0.3, 25, 1e4);
+        return oneCycle(totalSteps, 0.3, 25, 1e4, 0.85, 0.95);
+    }
+
+    /** The one-cycle policy: the rate up then down, and the momentum (where asked for) down then up. */
+    private static final class OneCycle implements LearningRateSchedule {
+        private final double divFactor;
+        private final double finalDivFactor;
+        private final double baseMomentum;
+        private final double maxMomentum;
+        private final double peakStep;
+        private final double lastStep;
+        private final String name;
+
+        OneCycle(long totalSteps, double pctStart, double divFactor, double finalDivFactor, double baseMomentum,
+                double maxMomentum) {
+            if (totalSteps < 2 || !(pctStart > 0 && pctStart < 1) || !(divFactor >= 1) || !(finalDivFactor >= 1)
+                    || Double.isInfinite(divFactor) || Double.isInfinite(finalDivFactor)) {
+                throw new IllegalArgumentException("oneCycle: needs at least 2 steps (got " + totalSteps + "), pctStart"
+                        + " in (0, 1) (got " + pctStart + ") and finite divide factors of at least 1 (got " + divFactor
+                        + ", " + finalDivFactor + ")");
+            }
+            this.peakStep = pctStart * totalSteps - 1;        // PyTorch's phase ends, in float as it computes them
+            this.lastStep = totalSteps - 1;
+            if (!(peakStep > 0) || !(lastStep > peakStep)) {
+                throw new IllegalArgumentException("oneCycle: " + pctStart + " of " + totalSteps + " steps leaves the"
+                        + " rise or the fall without a step; use more steps or another pctStart");
+            }
+            this.divFactor = divFactor;
+            this.finalDivFactor = finalDivFactor;
+            this.baseMomentum = baseMomentum;
+            this.maxMomentum = maxMomentum;
+            this.name = String.format(Locale.ROOT, "one_cycle(total=%d, pct_start=%s, div=%s, final_div=%s%s)",
+                    totalSteps, pctStart, divFactor, finalDivFactor, setsMomentum()
+                            ? String.format(Locale.ROOT, ", momentum=%s..%s", maxMomentum, baseMomentum) : "");
+        }
+
+        @Override
+        public double rate(double base, long step, int epoch) {
+            double initial = base / divFactor;
+            return along(step, initial, base, initial / finalDivFactor);
+        }
+
+        @Override
+        public boolean setsMomentum() {
+            return !Double.isNaN(maxMomentum);
+        }
+
+        @Override
+        public double momentum(long step, int epoch) {
+            if (!setsMomentum()) {
+                return LearningRateSchedule.super.momentum(step, epoch);
+            }
+            return along(step, maxMomentum, baseMomentum, maxMomentum);
+        }
+
+        /** From {@code start} to {@code peak} over the rise, then to {@code end} over the fall, on cosines. */
+        private double along(long step, double start, double peak, double end) {
+            double t = Math.min(step, lastStep);
+            return t <= peakStep ? cosineBetween(start, peak, t / peakStep)
+                    : cosineBetween(peak, end, (t - peakStep) / (lastStep - peakStep));
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
     /**

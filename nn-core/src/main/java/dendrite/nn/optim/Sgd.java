@@ -74,6 +74,13 @@ public final class Sgd extends Optimizer {
         return "sgd";
     }
 
+    /** A schedule may set the momentum of an SGD built with one (it keeps the buffer). */
+    @Override
+    protected String whyNoScheduledMomentum() {
+        return momentum > 0 ? null : "it was built without momentum, so it keeps no momentum buffer (PyTorch's"
+                + " OneCycleLR turns SGD's momentum on): build it with one, e.g. new Sgd(lr, 0.9, false)";
+    }
+
     @Override
     public Map<String, Object> config() {
         Map<String, Object> c = super.config();
@@ -85,6 +92,7 @@ public final class Sgd extends Optimizer {
 
     @Override
     protected void update(Backend be, Parameter p, Tensor[] state, float lr, float wd, long t) {
+        float momentum = (float) momentum(this.momentum);
         if (dampening == 0f || momentum == 0f) {
             be.sgdUpdate(p.value(), p.grad(), momentum > 0 ? state[0] : null, lr, momentum, wd, nesterov);
             return;

@@ -109,7 +109,16 @@ class MoreOptimizersPyTorchTest {
 
     /** PyTorch's trajectory for {@code optimizer}, a constructor call on {@code [a, b]}: names as {@code step/name}. */
     private static Map<String, double[]> torch(String optimizer) {
-        return TORCH.computeIfAbsent(optimizer, o -> {
+        return torch(optimizer, "None");
+    }
+
+    /**
+     * PyTorch's trajectory for {@code optimizer} stepped with {@code scheduler}, a constructor call on
+     * {@code opt} ({@code None} for none), stepped after each optimizer step.
+     */
+    private static Map<String, double[]> torch(String optimizer, String scheduler) {
+        return TORCH.computeIfAbsent(optimizer + " | " + scheduler, key -> {
+            String o = optimizer;
             String code = String.format(Locale.ROOT, """
                     import torch
                     a = torch.tensor([%s], dtype=torch.float32, requires_grad=True)
@@ -118,16 +127,20 @@ class MoreOptimizersPyTorchTest {
                     cb = torch.tensor([%s], dtype=torch.float32)
                     opt = %s
                     assert bool(opt.defaults.get('foreach')) == ('foreach=True' in %s), 'the step compared'
+                    sched = %s
                     for s in range(%d):
                         a.grad = 2 * a.detach() - ca
                         b.grad = 2 * b.detach() - cb
                         opt.step()
+                        if sched is not None:
+                            sched.step()
                         for name, p in (('a', a), ('b', b)):
                             print('%%d/%%s' %% (s, name), ' '.join(repr(v) for v in p.detach().tolist()))
                             for k, v in opt.state[p].items():
                                 if torch.is_tensor(v) and v.dim() > 0:
                                     print('%%d/%%s.%%s' %% (s, name, k), ' '.join(repr(x) for x in v.tolist()))
-                    """, list(START_A), list(START_B), list(TARGET_A), list(TARGET_B), o, pythonString(o), STEPS);
+                    """, list(START_A), list(START_B), list(TARGET_A), list(TARGET_B), o, pythonString(o), scheduler,
+                    STEPS);
             try {
                 return PyTorch.namedValues(code);
             } catch (java.io.IOException e) {
@@ -158,7 +171,11 @@ class MoreOptimizersPyTorchTest {
      * are PyTorch's (those PyTorch keeps as numbers, step and NAdam's mu_product, are not tensors here).
      */
     private static void same(String backend, String optimizer, Supplier<Optimizer> make) {
-        Map<String, double[]> expected = torch(optimizer);
+        same(backend, optimizer, "None", ULPS, make);
+    }
+
+    private static void same(String backend, String optimizer, String scheduler, double ulps, Supplier<Optimizer> make) {
+        Map<String, double[]> expected = torch(optimizer, scheduler);
         Map<String, float[]>[] actual = dendrite(EveryBackend.get(backend), make);
         for (int s = 0; s < STEPS; s++) {
             String prefix = s + "/";
@@ -176,7 +193,7 @@ class MoreOptimizersPyTorchTest {
                 }
                 double unit = Math.ulp((float) largest);
                 for (int i = 0; i < want.length; i++) {
-                    if (!(Math.abs(want[i] - got[i]) <= ULPS * unit)) {
+                    if (!(Math.abs(want[i] - got[i]) <= ulps * unit)) {
                         fail(String.format(Locale.ROOT, "%s on %s, step %d, %s[%d]: PyTorch %s, Dendrite %s (%.1f"
                                 + " ulps of the tensor's largest value, %s)", optimizer, backend, s + 1, e.getKey(),
                                 i, (float) want[i], got[i], Math.abs(want[i] - got[i]) / unit, (float) largest));
@@ -251,6 +268,63 @@ class MoreOptimizersPyTorchTest {
         assertTrue(radam.rectifies(6), "step 6: rectified");
         same(backend, "torch.optim.RAdam([a, b], lr=0.05, betas=(0.8, 0.9), eps=1e-6, weight_decay=0.1)",
                 () -> new RAdam(0.05, 0.8, 0.9, 1e-6).weightDecay(0.1));
+    }
+
+    /** PyTorch's OneCycleLR over the ten steps, momentum cycled (its default), the peak rate 0.05. */
+    private static final String ONE_CYCLE = "torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.05, total_steps=10)";
+    /**
+     * Adam and RMSprop keep their decay rates as floats, so Adam's {@code 1 - beta2} is {@code 1 - 0.999f},
+     * 1.3e-5 of it off PyTorch's: up to 195 ulps of the largest value at the first step (with a constant beta1
+     * too); 400 ulps is 2.4e-5 to 4.8e-5 of it. A beta1 left at the optimizer's own is off by far more.
+     */
+    private static final double FLOAT_RATES_ULPS = 400;
+
+    private static LearningRateSchedule oneCycle() {
+        return Schedules.oneCycle(STEPS);
+    }
+
+    @OnEveryBackend
+    void oneCycleCyclesAdamsBeta1AsPyTorchDoes(String backend) {
+        same(backend, "torch.optim.Adam([a, b], lr=0.05)", ONE_CYCLE, FLOAT_RATES_ULPS,
+                () -> new Adam(0.05).schedule(oneCycle()));
+        same(backend, "torch.optim.AdamW([a, b], lr=0.05, betas=(0.5, 0.9), weight_decay=0.1)", ONE_CYCLE,
+                FLOAT_RATES_ULPS, () -> new AdamW(0.05, 0.5, 0.9, 1e-8, 0.1, false).schedule(oneCycle()));
+        same(backend, "torch.optim.Adam([a, b], lr=0.05, amsgrad=True)", ONE_CYCLE, FLOAT_RATES_ULPS,
+                () -> new Adam(0.05, 0.9, 0.999, 1e-8, true).schedule(oneCycle()));
+    }
+
+    @OnEveryBackend
+    void oneCycleCyclesAdamaxsAndRAdamsBeta1AsPyTorchDoes(String backend) {
+        same(backend, "torch.optim.Adamax([a, b], lr=0.05)", ONE_CYCLE, ULPS,
+                () -> new Adamax(0.05).schedule(oneCycle()));
+        same(backend, "torch.optim.RAdam([a, b], lr=0.05)", ONE_CYCLE, ULPS, () -> new RAdam(0.05).schedule(oneCycle()));
+    }
+
+    @OnEveryBackend
+    void oneCycleCyclesTheMomentumOfSgdAndRmsPropAsPyTorchDoes(String backend) {
+        same(backend, "torch.optim.SGD([a, b], lr=0.05, momentum=0.5)", ONE_CYCLE, ULPS,
+                () -> new Sgd(0.05, 0.5, false).schedule(oneCycle()));
+        same(backend, "torch.optim.SGD([a, b], lr=0.05, momentum=0.5, nesterov=True, weight_decay=0.1)", ONE_CYCLE,
+                ULPS, () -> new Sgd(0.05, 0.5, true).weightDecay(0.1).schedule(oneCycle()));
+        same(backend, "torch.optim.SGD([a, b], lr=0.05, momentum=0.5, dampening=0.3)", ONE_CYCLE, ULPS,
+                () -> new Sgd(0.05, 0.5, 0.3, false).schedule(oneCycle()));
+        same(backend, "torch.optim.RMSprop([a, b], lr=0.05, momentum=0.5)", ONE_CYCLE, FLOAT_RATES_ULPS,
+                () -> new RmsProp(0.05, 0.99, 1e-8, 0.5, false).schedule(oneCycle()));
+    }
+
+    /** Optimizers without a momentum refuse a schedule that sets one, as PyTorch's OneCycleLR refuses them. */
+    @org.junit.jupiter.api.Test
+    void anOptimizerWithoutMomentumRefusesACycledMomentum() {
+        for (Optimizer o : new Optimizer[] {new Adagrad(0.1), new Adadelta(1.0), new NAdam(0.01), new Sgd(0.1),
+            new RmsProp(0.01)}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> o.schedule(Schedules.oneCycle(100)));
+            assertTrue(e.getMessage().startsWith(o.getClass().getSimpleName() + ": the schedule one_cycle(total=100,"
+                    + " pct_start=0.3, div=25.0, final_div=10000.0, momentum=0.95..0.85) sets the momentum, but "),
+                    e.getMessage());
+            assertEquals("constant", o.schedule().toString(), "the schedule is unchanged");
+            o.schedule(Schedules.oneCycle(100, 0.3, 25, 1e4));                 // the rate alone: taken
+        }
     }
 
     @OnEveryBackend

@@ -49,6 +49,46 @@ class SchedulesPyTorchTest {
                 + " total_steps=37, pct_start=0.25, div_factor=10, final_div_factor=100, cycle_momentum=False)", 37);
     }
 
+    /**
+     * The momentum one-cycle sets, against OneCycleLR's {@code momentum} (SGD's) and {@code betas[0]} (Adam's)
+     * before each step, with PyTorch's defaults and with others; and the same rates as without it.
+     */
+    @Test
+    void oneCycleCyclesTheMomentumAsOneCycleLrDoes() throws Exception {
+        String[][] cases = {
+            {"torch.optim.SGD([p], lr=0.1, momentum=0.9)", "momentum", "total_steps=100", "100"},
+            {"torch.optim.Adam([p], lr=0.1)", "betas", "total_steps=100", "100"},
+            {"torch.optim.SGD([p], lr=0.1, momentum=0.9)", "momentum",
+                "total_steps=37, pct_start=0.25, div_factor=10, final_div_factor=100, base_momentum=0.6,"
+                    + " max_momentum=0.99", "37"}};
+        for (String[] c : cases) {
+            int steps = Integer.parseInt(c[3]);
+            String code = String.format(Locale.ROOT, """
+                    import torch
+                    p = torch.zeros(1, requires_grad=True)
+                    opt = %s
+                    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, %s)
+                    out = []
+                    for _ in range(%d):
+                        m = opt.param_groups[0]['%s']
+                        out.append(m[0] if isinstance(m, tuple) else m)
+                        opt.step()
+                        sched.step()
+                    print(' '.join(repr(v) for v in out))
+                    """, c[0], c[2], steps, c[1]);
+            String[] lines = PyTorch.runCode(code).strip().split("\\n");
+            double[] expected = Arrays.stream(lines[lines.length - 1].trim().split(" "))
+                    .mapToDouble(Double::parseDouble).toArray();
+            LearningRateSchedule s = steps == 100 ? Schedules.oneCycle(100)
+                    : Schedules.oneCycle(37, 0.25, 10, 100, 0.6, 0.99);
+            for (int t = 0; t < steps; t++) {
+                assertEquals(expected[t], s.momentum(t, 0), 1e-12, s + ", step " + t + " against " + c[0]);
+            }
+        }
+        assertStepsMatch(Schedules.oneCycle(37, 0.25, 10, 100, 0.6, 0.99), "torch.optim.lr_scheduler.OneCycleLR(opt,"
+                + " max_lr=0.1, total_steps=37, pct_start=0.25, div_factor=10, final_div_factor=100)", 37);
+    }
+
     @Test
     void warmRestartsFollowCosineAnnealingWarmRestarts() throws Exception {
         assertStepsMatch(Schedules.cosineWarmRestarts(7, 1, 0.0), "torch.optim.lr_scheduler.CosineAnnealingWarmRestarts("

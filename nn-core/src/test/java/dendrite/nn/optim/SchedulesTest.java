@@ -1,6 +1,7 @@
 package dendrite.nn.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +42,26 @@ class SchedulesTest {
             double now = s.rate(0.1, t, 0);
             assertTrue(t <= 29 ? now > before : now < before, "rises to step 29, falls after: step " + t);
         }
+    }
+
+    @Test
+    void oneCycleCyclesTheMomentumTheOtherWayUnlessAskedForTheRateAlone() {
+        LearningRateSchedule s = Schedules.oneCycle(100);
+        assertTrue(s.setsMomentum());
+        assertEquals(0.95, s.momentum(0, 0), 1e-15, "the most momentum while the rate is lowest");
+        assertEquals(0.85, s.momentum(29, 0), 1e-15, "the least at the rate's peak");
+        assertEquals(0.95, s.momentum(99, 0), 1e-15);
+        assertEquals(0.95, s.momentum(250, 3), 1e-15, "held past the cycle");
+        LearningRateSchedule rateAlone = Schedules.oneCycle(100, 0.3, 25, 1e4);
+        assertFalse(rateAlone.setsMomentum());
+        assertThrows(UnsupportedOperationException.class, () -> rateAlone.momentum(0, 0));
+        for (int t = 0; t < 120; t++) {
+            assertEquals(rateAlone.rate(0.1, t, 0), s.rate(0.1, t, 0), "the same rates, step " + t);
+        }
+        assertFalse(Schedules.cosine(10, 100, 0).setsMomentum(), "the other schedules leave the momentum alone");
+        assertThrows(IllegalArgumentException.class, () -> Schedules.oneCycle(100, 0.3, 25, 1e4, 0.85, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> Schedules.oneCycle(100, 0.3, 25, 1e4, -0.1, 0.9));
+        assertThrows(IllegalArgumentException.class, () -> Schedules.oneCycle(100, 0.3, 25, 1e4, Double.NaN, 0.9));
     }
 
     @Test
