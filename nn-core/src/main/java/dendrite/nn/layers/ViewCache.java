@@ -59,6 +59,22 @@ public final class ViewCache {
     }
 
     /**
+     * {@code src} seen as {@code [d0]}, without the varargs array of {@link #of(Tensor, int...)}: escape
+     * analysis removes that array only where the JIT inlines the call, and a step compiled without it (after
+     * other work had compiled {@code of} on its own) allocated it on every call.
+     *
+     * @param src the tensor to view, holding {@code d0} values
+     * @param d0  the view's one dimension
+     * @return the view, the same object as last time when {@code src} and the dimension are the same
+     */
+    public Tensor of(Tensor src, int d0) {
+        if (!fresh(src) || range || dims.length != 1 || dims[0] != d0) {
+            remember(src, new int[] {d0});
+        }
+        return view;
+    }
+
+    /**
      * {@code src} seen as {@code [d0, d1]}: the same as {@link #rows}, so that two-dimensional calls of
      * {@code of} do not make a varargs array each time.
      *
