@@ -148,6 +148,35 @@ class OnnxExportTest {
         }
     }
 
+    /**
+     * Every kind of layer nn-core registers is in one of the models above, so each has been run in ONNX
+     * Runtime: a layer added to nn-core without its export (in {@code LayerNodes}) and a model here fails this.
+     */
+    @Test
+    void everyLayerNnCoreHasIsInTheseModels() {
+        Backend be = EveryBackend.get("scalar");
+        java.util.Set<String> exported = new java.util.TreeSet<>();
+        for (Function<Backend, Sequential> make : MODELS.values()) {
+            make.apply(be).layers().forEach(l -> collectTypes(l, exported));
+        }
+        java.util.Set<String> missing = new java.util.TreeSet<>(dendrite.nn.layers.LayerRegistry.types());
+        missing.removeAll(exported);
+        assertEquals(java.util.Set.of(), missing, "registered layer types no model here exports");
+    }
+
+    private static void collectTypes(dendrite.nn.layers.Layer layer, java.util.Set<String> types) {
+        types.add(layer.type());
+        if (layer instanceof Graph g) {
+            for (String node : g.nodeNames()) {
+                try {
+                    collectTypes(g.layer(node), types);
+                } catch (IllegalArgumentException notALayer) {
+                    // the input node or a merge
+                }
+            }
+        }
+    }
+
     @OnEveryBackend
     void anExportedModelImportsBackToItsPredictions(String backend) throws Exception {
         Backend be = EveryBackend.get(backend);
