@@ -233,10 +233,11 @@ final class ModelOptions {
      * epoch, or {@code exponential:<gamma>} per epoch); {@code plateau} (times 0.1 when the validation
      * loss has not improved for 2 epochs, or {@code plateau:<patience>:<factor>}); {@code cosine:<f>} and
      * {@code linear[:<f>]} warm up over the fraction f of the steps first; {@code onecycle[:<pct>]} (PyTorch's
-     * OneCycleLR of the rate alone, the rate the peak); {@code restarts[:<epochs>[:<mult>]]} (SGDR, the first cycle a third of
+     * OneCycleLR, the rate the peak, the momentum cycled when {@code cycleMomentum}, as PyTorch does for an
+     * optimizer that has one); {@code restarts[:<epochs>[:<mult>]]} (SGDR, the first cycle a third of
      * the run unless given); {@code multistep:<e1>,<e2>,...[:<gamma>]} (times gamma, 0.1, at each epoch listed).
      */
-    static LearningRateSchedule schedule(String name, long totalSteps, int epochs) {
+    static LearningRateSchedule schedule(String name, long totalSteps, int epochs, boolean cycleMomentum) {
         String spec = name.trim().toLowerCase(Locale.ROOT);
         String[] parts = spec.split(":", -1);
         try {
@@ -244,8 +245,11 @@ final class ModelOptions {
                 case "constant" -> noArguments(parts, Schedules.constant());
                 case "cosine" -> Schedules.cosine(warmup(parts, totalSteps), Math.max(1, totalSteps), 0.0);
                 case "linear" -> Schedules.linear(warmup(parts, totalSteps), Math.max(1, totalSteps), 0.0);
-                case "onecycle" -> Schedules.oneCycle(Math.max(1, totalSteps),
-                        parts.length == 1 ? 0.3 : Double.parseDouble(arg(parts, 1, 2)), 25, 1e4);
+                case "onecycle" -> {
+                    double pct = parts.length == 1 ? 0.3 : Double.parseDouble(arg(parts, 1, 2));
+                    yield cycleMomentum ? Schedules.oneCycle(Math.max(1, totalSteps), pct, 25, 1e4, 0.85, 0.95)
+                            : Schedules.oneCycle(Math.max(1, totalSteps), pct, 25, 1e4);
+                }
                 case "restarts" -> {
                     long perEpoch = Math.max(1, totalSteps / Math.max(1, epochs));
                     int first = parts.length == 1 ? Math.max(1, epochs / 3) : Integer.parseInt(parts[1]);

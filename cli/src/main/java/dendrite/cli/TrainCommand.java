@@ -158,7 +158,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " every third of the run; step:<epochs>:<gamma>), exponential (to 1%% by the end; exponential:<gamma>"
                     + " per epoch), plateau (x0.1 after 2 epochs without a better validation loss; plateau:<patience>:<factor>),"
                     + " cosine:<f> or linear[:<f>] (warm-up over the fraction f of the steps, then down to zero),"
-                    + " onecycle[:<pct>] (PyTorch's OneCycleLR of the rate alone, --lr the peak), restarts[:<epochs>[:<mult>]] (SGDR),"
+                    + " onecycle[:<pct>] (PyTorch's OneCycleLR, --lr the peak, the momentum cycled where the optimizer has one), restarts[:<epochs>[:<mult>]] (SGDR),"
                     + " multistep:<e1>,<e2>[:<gamma>].")
     String schedule;
 
@@ -297,7 +297,7 @@ final class TrainCommand implements Callable<Integer> {
         checkRanges(epochCount, batchSize);
         // An unknown name or bad arguments fail here, before any loading; a step count that every schedule
         // accepts, since the run's own is known only once the data is.
-        ModelOptions.schedule(schedule, 1_000_000L * epochCount, epochCount);
+        ModelOptions.schedule(schedule, 1_000_000L * epochCount, epochCount, false);
         if (patience > 0 && validationFraction == 0) {
             throw new BadInputException("--patience " + patience + " watches the validation loss, but --val-split 0 leaves"
                     + " no validation part; give --val-split 0.1 (or more), or drop --patience");
@@ -420,7 +420,7 @@ final class TrainCommand implements Callable<Integer> {
             training.clip(optim);
             long batchesPerEpoch = (trainSet.size() + stepBatch - 1) / stepBatch;
             long totalSteps = (long) epochCount * ((batchesPerEpoch + training.accumulate() - 1) / training.accumulate());
-            optim.schedule(ModelOptions.schedule(schedule, totalSteps, epochCount));
+            optim.schedule(ModelOptions.schedule(schedule, totalSteps, epochCount, optim.takesScheduledMomentum()));
 
             out.printf(Locale.ROOT, "dataset: %s: %d train, %d validation, %d test; %d features, %s%n", source.spec(),
                     trainSet.size(), validationSet.size(), testSet.size(), trainSet.sampleSize(),
@@ -428,7 +428,8 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "model: %s (%,d parameters)%n", ModelOptions.describe(model), model.parameterCount());
             out.printf(Locale.ROOT, "backend: %s (%s)%n", be.name(), be.description());
             out.printf(Locale.ROOT, "training: %s lr %s (%s)%s, batch %d, %d epochs, seed %d%s%s%s%n", opt, plain(rate),
-                    schedule.trim().toLowerCase(Locale.ROOT),
+                    schedule.trim().toLowerCase(Locale.ROOT)
+                            + (optim.schedule().setsMomentum() ? ", momentum 0.95 to 0.85 and back" : ""),
                     optim.weightDecay() > 0 ? ", weight decay " + plain(Double.parseDouble(Float.toString(optim.weightDecay()))) : "",
                     batchSize, epochCount,
                     seed, (scaler == null ? "" : ", " + scaling.label() + " scaling")

@@ -257,6 +257,18 @@ class TrainingOptionsTest {
         assertTrue(patience.err().contains("--val-split 0 leaves no validation part"), patience::toString);
     }
 
+    /** onecycle cycles the momentum (Adam's beta1) as PyTorch's OneCycleLR does, and leaves an optimizer without one alone. */
+    @Test
+    void oneCycleCyclesTheMomentumWhereTheOptimizerHasOne() {
+        Cli adam = train("onecycle-adam", "--dataset", "moons", "--epochs", "3", "--schedule", "onecycle");
+        assertEquals(0, adam.code(), adam::toString);
+        assertTrue(adam.out().contains("(onecycle, momentum 0.95 to 0.85 and back)"), adam::toString);
+        Cli adagrad = train("onecycle-adagrad", "--dataset", "moons", "--epochs", "3", "--schedule", "onecycle",
+                "--optimizer", "adagrad");
+        assertEquals(0, adagrad.code(), adagrad::toString);
+        assertTrue(adagrad.out().contains("(onecycle),"), adagrad::toString);
+    }
+
     /** --json: stdout is one JSON object per epoch and a final result, nothing else (issue 18). */
     @Test
     void jsonPrintsOneObjectPerEpochAndTheResult() {

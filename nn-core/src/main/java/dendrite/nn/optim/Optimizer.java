@@ -231,6 +231,16 @@ public abstract class Optimizer {
     }
 
     /**
+     * Whether a schedule may set this optimizer's momentum ({@link LearningRateSchedule#setsMomentum}, as
+     * one-cycle's does): SGD and RMSprop built with a momentum, Adam, AdamW, Adamax and RAdam (their beta1).
+     *
+     * @return {@code true} when {@link #schedule} takes such a schedule, {@code false} when it refuses it
+     */
+    public final boolean takesScheduledMomentum() {
+        return whyNoScheduledMomentum() == null;
+    }
+
+    /**
      * Why this optimizer cannot take its momentum from the schedule ({@link LearningRateSchedule#setsMomentum}),
      * or null when it can: then its {@link #update} reads each step's with {@link #momentum(double)}. The
      * default: it has no momentum.

@@ -324,6 +324,11 @@ class MoreOptimizersPyTorchTest {
                     e.getMessage());
             assertEquals("constant", o.schedule().toString(), "the schedule is unchanged");
             o.schedule(Schedules.oneCycle(100, 0.3, 25, 1e4));                 // the rate alone: taken
+            assertFalse(o.takesScheduledMomentum(), o.name());
+        }
+        for (Optimizer o : new Optimizer[] {new Adam(0.1), new AdamW(0.1), new Adamax(0.1), new RAdam(0.1),
+            new Sgd(0.1, 0.9, false), new RmsProp(0.01, 0.99, 1e-8, 0.9, false)}) {
+            assertTrue(o.takesScheduledMomentum(), o.name());
         }
     }
 
