@@ -56,9 +56,9 @@ final class LayerNodes {
             case "transpose" -> op("Transpose", x, Attr.ints("perm", 0, 2, 1));
             case "dropout", "dropout2d" -> x;
             case "graph" -> graph(x);
-            case "embedding" -> op("Gather", List.of(weight("weight", ((Number) config.get("num_embeddings")).longValue(),
-                    ((Number) config.get("embedding_dim")).longValue()), op("Cast", x, Attr.integer("to", OnnxProto.INT64))));
-            case "position_embedding" -> op("Add", List.of(x, g.floats(param("positions"), OnnxExport.dims(in), positions())));
+            case "embedding" -> embedding(x);
+            case "position_embedding" -> op("Add", List.of(x, g.floats(param("positions"), OnnxExport.dims(in),
+                    positions())));
             case "conv_transpose2d" -> convTranspose(x);
             case "upsample2d" -> upsample(x);
             case "group_norm" -> groupNorm(x);
@@ -347,6 +347,13 @@ final class LayerNodes {
         return bias ? op("Add", List.of(y, weight("out_proj.bias", e))) : y;
     }
 
+    /** The rows of the weights the ids pick: ids arrive as floats, as all data, and Gather takes integers. */
+    private String embedding(String x) {
+        long vocab = ((Number) config.get("num_embeddings")).longValue();
+        long dim = ((Number) config.get("embedding_dim")).longValue();
+        return op("Gather", List.of(weight("weight", vocab, dim), op("Cast", x, Attr.integer("to", OnnxProto.INT64))));
+    }
+
     /** What the layer adds to every sample: the table's first rows, as its own forward pass on zeros gives them. */
     private float[] positions() {
         Backend be = layer.parameters().isEmpty() ? backend : layer.parameters().get(0).value().backend();
@@ -376,7 +383,10 @@ final class LayerNodes {
                 Attr.ints("dilations", dilation, dilation), Attr.integer("group", groups));
     }
 
-    /** ONNX's Resize with PyTorch's coordinates: nearest as {@code floor(x / scale)}, bilinear with or without aligned corners. */
+    /**
+     * ONNX's Resize with PyTorch's coordinates: nearest as {@code floor(x / scale)}, bilinear with or without
+     * aligned corners.
+     */
     private String upsample(String x) {
         long[] scale = pair("scale_factor", true);
         String scales = g.floats(local("scales"), new long[] {4}, new float[] {1, 1, scale[0], scale[1]});

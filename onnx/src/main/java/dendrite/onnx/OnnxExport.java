@@ -125,7 +125,9 @@ public final class OnnxExport {
         }
         for (int i = 0; i < model.size(); i++) {
             Shape in = i == 0 ? model.inputShape() : model.outputShape(i - 1);
-            value = new LayerNodes(g, model.backend(), Integer.toString(i), model.layer(i), in, model.outputShape(i)).emit(value);
+            LayerNodes layer = new LayerNodes(g, model.backend(), Integer.toString(i), model.layer(i), in,
+                    model.outputShape(i));
+            value = layer.emit(value);
         }
         Scaler targetScaler = preprocessing.targetScaler();
         if (targetScaler != null) {
