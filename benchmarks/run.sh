@@ -98,13 +98,12 @@ jmh() {
   fi
 }
 
-# ONNX Runtime predicting the same MLP, exported from PyTorch (needs /usr/bin/python3 with torch).
+# ONNX Runtime predicting the same networks, exported by Dendrite's OnnxExport.
 onnx_peer() {
-  if [ "$PEERS" = 1 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null \
-      && /usr/bin/python3 "$HERE/peers/export_mlp_onnx.py" "$OUT/mlp.onnx" >/dev/null 2>&1; then
-    jmh inference-onnx OnnxInferenceBenchmark -jvmArgsPrepend "-Ddendrite.onnx.model=$OUT/mlp.onnx" "$@"
+  if [ "$PEERS" = 1 ]; then
+    jmh inference-onnx OnnxInferenceBenchmark "$@"
   else
-    echo "run.sh: ONNX Runtime peer skipped: no PyTorch to export the model (or --no-peers)" >&2
+    echo "run.sh: ONNX Runtime peer skipped (--no-peers)" >&2
   fi
 }
 
