@@ -375,7 +375,7 @@ class VectorConvolutionsTest {
             }
             // Where, when it fails: it has failed in 1 of about 4 full runs since 2026-12-07 (147 KB a step),
             // never alone, so the failing run itself has to name the allocating code.
-            String where = bytes == 0 ? "" : AllocationSites.during(new long[] {Thread.currentThread().threadId()}, () -> {
+            String where = bytes == 0 ? "" : dendrite.tensor.conformance.AllocationSites.during(new long[] {Thread.currentThread().threadId()}, () -> {
                 for (int i = 0; i < 100; i++) {
                     step(k, g, x, w, bias, y, dx, dw, db);
                     for (PoolOp op : POOL_OPS) {

@@ -354,7 +354,7 @@ class SteadyStepBytesTest {
         // Flight Recorder samples an allocation when a thread takes a new allocation buffer, so a few
         // hundred bytes a step need thousands of steps before a sample names them.
         long steps = Math.min(200L * STEPS, Math.max(STEPS, (8L << 20) / Math.max(1, best / STEPS)));
-        String where = best <= BYTES_PER_STEP * STEPS ? "" : AllocationSites.during(ids, () -> {
+        String where = best <= BYTES_PER_STEP * STEPS ? "" : dendrite.tensor.conformance.AllocationSites.during(ids, () -> {
             for (long i = 0; i < steps; i++) {
                 trainer.step(x, y);
             }

@@ -1,4 +1,4 @@
-package dendrite.backend.vector;
+package dendrite.tensor.conformance;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,11 +18,11 @@ import jdk.jfr.consumer.RecordingFile;
  * Where a piece of code allocates, from Flight Recorder's allocation samples: for a failing
  * allocation test, so that its message names the allocating methods instead of only a byte count.
  * The failures it explains depend on how the JIT compiled the kernels in that JVM, which a rerun
- * does not reproduce, so the diagnosis has to come from the failing run itself. A copy of nn-core's
- * (its tests are no jar this module could use, and this module does not depend on nn-core); an
- * interpreted frame is marked {@code (i)}: a kernel C2 never compiled.
+ * does not reproduce, so the diagnosis has to come from the failing run itself. In this test jar so
+ * that nn-core's steady-step tests and the backends' warm-kernel tests share it; an interpreted frame
+ * is marked {@code (i)}: code C2 never compiled.
  */
-final class AllocationSites {
+public final class AllocationSites {
     private static final int FRAMES = 6;
     private static final int SITES = 5;
 
@@ -34,7 +34,7 @@ final class AllocationSites {
      * to a failure message. Other threads' samples are left out: Flight Recorder's own periodic
      * events and other tests' leftover threads allocate during the recording too.
      */
-    static String during(long[] threadIds, Runnable work) {
+    public static String during(long[] threadIds, Runnable work) {
         java.util.Set<Long> threads = java.util.Arrays.stream(threadIds).boxed().collect(Collectors.toSet());
         Path file = null;
         try (Recording recording = new Recording()) {
