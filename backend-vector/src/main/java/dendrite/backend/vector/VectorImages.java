@@ -21,7 +21,8 @@ import jdk.incubator.vector.VectorShuffle;
  * {@code iy} read at {@code ox * strideW + kx * dilationW - padW}. The columns whose pixel lies in
  * the padding are a prefix and a suffix of the row ({@link #firstInside}, {@link #endInside}), so
  * the middle is one plain loop with no bounds test. With stride 1 that loop is contiguous and runs
- * on vectors ({@code System.arraycopy} for im2col); with a larger stride it is a scalar strided
+ * on vectors (a row shorter than a vector as one whole vector where the floats it writes past the
+ * row are written again after it: {@link #copyRows}); with a larger stride it is a scalar strided
  * loop.
  *
  * <p>Pooling sums or compares each window's taps in row-major window order, as the reference
@@ -97,13 +98,22 @@ final class VectorImages {
                     int shift = columnShift(g, kx);
                     int lo = firstInside(shift, g.strideW(), ow);
                     int hi = endInside(shift, g.strideW(), g.width(), ow, lo);
+                    int start = colsOff + row * ld;
+                    int end = start + oh * ow;
+                    if (g.strideW() == 1 && lo == 0 && hi == ow && inputRow(g, 0, ky) >= 0
+                            && inputRow(g, oh - 1, ky) < g.height()) {
+                        copyRows(image, channel + inputRow(g, 0, ky) * g.width() + shift, g.strideH() * g.width(),
+                                cols, start, oh, ow);
+                        continue;
+                    }
                     for (int oy = 0; oy < oh; oy++) {
-                        int dst = colsOff + row * ld + oy * ow;
+                        int dst = start + oy * ow;
                         int iy = inputRow(g, oy, ky);
                         if (iy < 0 || iy >= g.height()) {
                             Arrays.fill(cols, dst, dst + ow, 0f);
                         } else {
-                            unfoldRow(g.strideW(), image, channel + iy * g.width() + shift, cols, dst, lo, hi, ow);
+                            unfoldRow(g.strideW(), image, channel + iy * g.width() + shift, cols, dst, lo, hi, ow,
+                                    end);
                         }
                     }
                 }
@@ -112,22 +122,59 @@ final class VectorImages {
     }
 
     /**
+     * A whole sweep with every tap inside the image and stride 1 along the rows: {@code oh} rows of
+     * {@code ow} floats, {@code step} apart in src, one after another in cols from {@code d}. Rows
+     * shorter than a vector are copied as whole vectors while that stays inside the sweep (the
+     * floats written past a row are the next rows', written after it; a masked store would do the
+     * same, but its bounds check can run out of line and allocate, see {@link Simd#tail}), the rest
+     * float by float.
+     */
+    private static void copyRows(float[] src, int s, int step, float[] cols, int d, int oh, int ow) {
+        int end = d + oh * ow;
+        if (ow >= L) {
+            for (int oy = 0; oy < oh; oy++, s += step, d += ow) {
+                for (int i = 0; i < ow - L; i += L) {
+                    FloatVector.fromArray(F, src, s + i).intoArray(cols, d + i);
+                }
+                FloatVector.fromArray(F, src, s + ow - L).intoArray(cols, d + ow - L);
+            }
+            return;
+        }
+        int oy = 0;
+        for (; oy < oh && d + L <= end && s + L <= src.length; oy++, s += step, d += ow) {
+            FloatVector.fromArray(F, src, s).intoArray(cols, d);
+        }
+        for (; oy < oh; oy++, s += step, d += ow) {
+            for (int ox = 0; ox < ow; ox++) {
+                cols[d + ox] = src[s + ox];
+            }
+        }
+    }
+
+    /**
      * One row of columns: zeros, then {@code src[ox * stride]} for ox in [lo, hi), then zeros up to
      * ow. With stride 1 the copy runs on vectors, the last one moved back to end at hi (rows are
      * short, 11 to 30 floats in a small CNN, where a call to arraycopy or fill costs more than the copy).
+     * A row shorter than a vector is copied as one whole vector when that stays before {@code end}:
+     * the floats it writes past hi are this row's zeros and the later rows of the same sweep, all
+     * written after it (a masked store would do the same, but its bounds check can run out of line
+     * and allocate; see {@link Simd#tail}).
      */
-    private static void unfoldRow(int stride, float[] src, int srcRow, float[] cols, int dst, int lo, int hi, int ow) {
+    private static void unfoldRow(int stride, float[] src, int srcRow, float[] cols, int dst, int lo, int hi, int ow,
+            int end) {
         for (int ox = 0; ox < lo; ox++) {
             cols[dst + ox] = 0f;
         }
         int n = hi - lo;
+        int s = srcRow + lo;
+        int d = dst + lo;
         if (stride == 1 && n >= L) {
-            int s = srcRow + lo;
-            int d = dst + lo;
             for (int i = 0; i < n - L; i += L) {
                 FloatVector.fromArray(F, src, s + i).intoArray(cols, d + i);
             }
             FloatVector.fromArray(F, src, s + n - L).intoArray(cols, d + n - L);
+        } else if (stride == 1 && n > 0 && d + L <= end && s + L <= src.length) {
+            FloatVector.fromArray(F, src, s).intoArray(cols, d);
         } else {
             for (int ox = lo; ox < hi; ox++) {
                 cols[dst + ox] = src[srcRow + ox * stride];
