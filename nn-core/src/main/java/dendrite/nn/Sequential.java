@@ -518,7 +518,9 @@ public final class Sequential {
 
     /**
      * A copy of every layer for predicting on another thread ({@link Layer#replicaForInference}),
-     * sharing this model's parameters and buffers; empty when some layer cannot be copied.
+     * sharing this model's parameters and buffers, with each pair of layers that can run as one
+     * ({@link Layer#fusedForInference}: a convolution and its activation) as one copy; empty when some
+     * layer cannot be copied.
      */
     java.util.Optional<List<Layer>> inferenceReplicas() {
         List<Layer> copies = new ArrayList<>(layers.size());
@@ -533,7 +535,21 @@ public final class Sequential {
             copies.add(copy.get());
             in = outputShapes.get(i);
         }
-        return java.util.Optional.of(copies);
+        return java.util.Optional.of(Scope.unscoped(() -> fusedPairs(copies)));
+    }
+
+    /** The copies with each pair that {@link Layer#fusedForInference} joins replaced by the joined copy. */
+    private static List<Layer> fusedPairs(List<Layer> copies) {
+        List<Layer> run = new ArrayList<>(copies.size());
+        for (int i = 0; i < copies.size(); i++) {
+            java.util.Optional<Layer> pair = i + 1 < copies.size()
+                    ? copies.get(i).fusedForInference(copies.get(i + 1)) : java.util.Optional.empty();
+            run.add(pair.orElse(copies.get(i)));
+            if (pair.isPresent()) {
+                i++;
+            }
+        }
+        return run;
     }
 
     void checkBatch(String op, Tensor x) {

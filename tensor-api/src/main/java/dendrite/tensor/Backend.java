@@ -720,6 +720,30 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
+     * {@link #conv2d(Tensor, Tensor, Tensor, Conv2dGeometry, Tensor)} with an activation applied to its
+     * output, {@code out = act(conv(x, w) + bias)}, as a convolution layer followed by an activation
+     * layer computes it in inference: the same values, bit for bit, as {@code conv2d} and then
+     * {@link #activation} on out, in one call so that a backend can apply the activation while it
+     * writes the output.
+     *
+     * @param x the input images, {@code [batch, channels, height, width]}; not changed
+     * @param w the filters, {@code [outChannels, channels / groups, kernelH, kernelW]}; not changed
+     * @param bias one value per output channel, or {@code null} for none; not changed
+     * @param g the geometry: sizes, stride, padding, dilation and groups
+     * @param act the activation applied last, or {@code null} for {@link Activation#IDENTITY}
+     * @param actParam the activation's parameter (e.g. leaky ReLU's slope); ignored by activations without one
+     * @param out the output, {@code [batch, outChannels, outH, outW]}, overwritten
+     * @throws IllegalArgumentException if {@code g} is {@code null}, a tensor does not match it, or
+     *         {@code out} shares memory with {@code x} or {@code w}
+     */
+    public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dGeometry g, Activation act, float actParam,
+            Tensor out) {
+        Check.conv2d(this, "conv2d", g, x, w, bias, out, "output");
+        kernels.conv2d(g, x.slice(), w.slice(), bias == null ? null : bias.slice(),
+                act == null ? Activation.IDENTITY : act, actParam, out.slice());
+    }
+
+    /**
      * A convolution's input gradient: {@code dx [batch, channels, height, width]} (overwritten) from
      * the output gradient {@code dy [batch, outChannels, outH, outW]} and the weights.
      *

@@ -10,6 +10,7 @@ import dendrite.tensor.op.BinaryOp;
 import dendrite.tensor.op.Conv2dGeometry;
 import dendrite.tensor.op.PoolOp;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 
@@ -44,7 +45,9 @@ import jdk.incubator.vector.FloatVector;
  * <p><b>Threads.</b> Chunks are shared out to the threads whole: a chunk's unfolding, product and
  * copies run on one thread, with its own buffers (a GEMM called inside a part runs on that part's
  * thread). Only when a single image's columns are very large ({@link #PARALLEL_COLUMNS}) do the
- * chunks run one after another on the caller, each GEMM splitting itself. The weight gradient sums
+ * chunks run one after another on the caller, each GEMM splitting itself. A forward pass whose whole
+ * batch is one chunk (a prediction of one image) is split by output channels instead
+ * ({@link #runByRows}), each thread unfolding the images for itself. The weight gradient sums
  * over the batch: there the chunks are dealt, in order, into {@link #weightGroups groups} chosen
  * from the geometry alone; group 0 sums into dw, each other group into its own partial, and the
  * partials are added onto dw in group order. Every element is therefore computed by the same
@@ -78,6 +81,8 @@ final class VectorConvolutions {
     private final VectorGemm gemm;
     private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+    /** Calls so far, numbering each call's {@link Job#stamp}. */
+    private final AtomicLong calls = new AtomicLong();
     /** How many times any buffer here was grown: constant in a steady loop (for tests). */
     private final AtomicInteger growths = new AtomicInteger();
 
@@ -92,7 +97,7 @@ final class VectorConvolutions {
     }
 
     /** What a part does. */
-    private enum Kind { FORWARD, BACKWARD_DATA, BACKWARD_WEIGHTS, BIAS, POOL, POOL_BACKWARD }
+    private enum Kind { FORWARD, FORWARD_ROWS, BACKWARD_DATA, BACKWARD_WEIGHTS, BIAS, POOL, POOL_BACKWARD }
 
     /**
      * One call's arguments, for its parts; one per calling thread, refilled by each call, so handing
@@ -112,11 +117,17 @@ final class VectorConvolutions {
         int bOff;
         float[] bias;
         int biasOff;
+        /** Whether the forward pass writes {@code max(0, y)}: a ReLU fused into its copy out. */
+        boolean relu;
         /** The output: out, dx or dw. */
         float[] c;
         int cOff;
         /** Images per chunk. */
         int chunk;
+        /** {@link Kind#FORWARD_ROWS}: output channels per part, a multiple of the GEMM's row panel. */
+        int rowStep;
+        /** This call's number among all calls of this engine, for a thread's {@link Buffers#unfoldedFor}. */
+        long stamp;
         /** Parts, and the chunks (or planes) they divide. */
         int parts;
         int items;
@@ -141,6 +152,7 @@ final class VectorConvolutions {
             this.cOff = cOff;
             this.bias = null;
             this.biasOff = 0;
+            this.relu = false;
             return this;
         }
 
@@ -156,6 +168,8 @@ final class VectorConvolutions {
 
     /** A thread's buffers for the chunks it runs: the column matrix, and the product or gathered gradient. */
     private static final class Buffers {
+        /** The {@link Job#stamp} of the call whose lone chunk {@link #cols} holds unfolded, or 0. */
+        long unfoldedFor;
         float[] cols = new float[0];
         float[] mat = new float[0];
         final Patches patches = new Patches();
@@ -268,12 +282,13 @@ final class VectorConvolutions {
 
     // ------------------------------------------------------------------ entry points
 
-    /** {@code out = conv(x, w) + bias}; bias may be null. */
-    void conv2d(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff, float[] out,
-            int outOff) {
+    /** {@code out = conv(x, w) + bias}, or {@code max(0, conv(x, w) + bias)} with relu; bias may be null. */
+    void conv2d(Conv2dGeometry g, float[] x, int xOff, float[] w, int wOff, float[] bias, int biasOff, boolean relu,
+            float[] out, int outOff) {
         Job job = jobs.get().set(this, Kind.FORWARD, g, x, xOff, w, wOff, out, outOff);
         job.bias = bias;
         job.biasOff = biasOff;
+        job.relu = relu;
         runOverChunks(job);
     }
 
@@ -388,6 +403,10 @@ final class VectorConvolutions {
         job.chunk = chunkImages(g);
         int chunks = ceilDiv(g.batch(), job.chunk);
         job.items = chunks;
+        if (splitsByRows(job, chunks)) {
+            runByRows(job);
+            return;
+        }
         boolean split = !sequential(g) && parallel.parts(g.batch() * imageWork(g), GRAIN) > 1;
         job.parts = split ? chunks : 1;
         try {
@@ -399,6 +418,91 @@ final class VectorConvolutions {
             }
         } finally {
             job.release();
+        }
+    }
+
+    /**
+     * Whether a forward pass whose whole batch is one chunk (one image, say: a prediction) is split
+     * by output channels, {@link #runByRows}, rather than left to its GEMM to split: from the
+     * geometry alone (never the thread count, so the sums and their bits are the same on any), when
+     * the product is worth two parts and has two row panels of the GEMM at least.
+     */
+    private static boolean splitsByRows(Job job, int chunks) {
+        Conv2dGeometry g = job.g;
+        return job.kind == Kind.FORWARD && chunks == 1 && g.groups() == 1 && !sequential(g)
+                && g.batch() * imageWork(g) >= 2 * GRAIN && g.outChannels() >= 2 * GemmKernel.PMR;
+    }
+
+    /**
+     * The lone chunk's forward pass in two parts of output channels, {@link #forwardRows}: each
+     * thread unfolds the images itself and writes its own channels. Split by columns, as the GEMM
+     * splits itself, the other thread read the column matrix this one had just written, and wrote
+     * half of every channel's row that this one then read back for the bias: cache lines moved from
+     * core to core on every call, which made a prediction slower on two threads than on one.
+     */
+    private void runByRows(Job job) {
+        job.kind = Kind.FORWARD_ROWS;
+        job.rowStep = ceilDiv(ceilDiv(job.g.outChannels(), 2), GemmKernel.PMR) * GemmKernel.PMR;
+        job.parts = ceilDiv(job.g.outChannels(), job.rowStep);
+        job.stamp = calls.incrementAndGet();
+        try {
+            parallel.run(job.parts, job.part);
+        } finally {
+            job.release();
+        }
+    }
+
+    /**
+     * Part p of {@link #runByRows}: output channels {@code [p rowStep, (p + 1) rowStep)} of all the
+     * images, from the images unfolded by this thread (once per call, whichever parts it runs).
+     */
+    private void forwardRows(Job job, Buffers ws, int p) {
+        Conv2dGeometry g = job.g;
+        int images = g.batch();
+        int pixels = g.outH() * g.outW();
+        int ld = images * pixels;
+        int patch = g.patchSize();
+        int r0 = p * job.rowStep;
+        int rows = Math.min(job.rowStep, g.outChannels() - r0);
+        float[] cols;
+        if (images == 1 && VectorImages.patchesAreTheImage(g)) {
+            cols = job.a;
+        } else {
+            if (ws.unfoldedFor != job.stamp) {
+                unfold(g, ws, job.a, job.aOff, 0, images, 0);
+                ws.unfoldedFor = job.stamp;
+            }
+            cols = ws.cols;
+        }
+        int colsOff = imageColumnsOffset(g, job.aOff, 0, images, 0);
+        float[] c = images == 1 ? job.c : mat(ws, (long) rows * ld);
+        int cOff = images == 1 ? job.cOff + r0 * pixels : 0;
+        product(false, false, rows, ld, patch, job.b, job.bOff + r0 * patch, cols, colsOff, 0f, c, cOff);
+        copyOut(job, c, cOff, ld, r0, rows, 0, images);
+    }
+
+    /**
+     * A chunk's product rows {@code [0, rows)} (channels from {@code channel}) copied to NCHW with
+     * the bias added and a fused ReLU, or for one image done in place.
+     */
+    private static void copyOut(Job job, float[] c, int cOff, int ld, int channel, int rows, int first, int images) {
+        Conv2dGeometry g = job.g;
+        int pixels = g.outH() * g.outW();
+        for (int i = 0; i < images; i++) {
+            int o = job.cOff + (first + i) * g.outImageSize() + channel * pixels;
+            for (int r = 0; r < rows; r++) {
+                int src = cOff + r * ld + i * pixels;
+                if (job.bias != null || job.relu) {
+                    float value = job.bias == null ? 0f : job.bias[job.biasOff + channel + r];
+                    if (job.relu) {
+                        copyAddingRelu(pixels, c, src, value, job.c, o + r * pixels);
+                    } else {
+                        copyAdding(pixels, c, src, value, job.c, o + r * pixels);
+                    }
+                } else if (images > 1) {
+                    System.arraycopy(c, src, job.c, o + r * pixels, pixels);
+                }
+            }
         }
     }
 
@@ -470,6 +574,7 @@ final class VectorConvolutions {
                 int to = (int) ((long) job.items * (p + 1) / job.parts);
                 planes(job, from, to);
             }
+            case FORWARD_ROWS -> forwardRows(job, buffers.get(), p);
             case BIAS -> {
                 int from = (int) ((long) job.items * p / job.parts);
                 int to = (int) ((long) job.items * (p + 1) / job.parts);
@@ -554,8 +659,8 @@ final class VectorConvolutions {
     }
 
     /**
-     * Per group: unfold, multiply, then copy to NCHW adding the bias (one image: multiply into place
-     * and add the bias there).
+     * Per group: unfold, multiply, then copy to NCHW adding the bias and applying a fused ReLU (one
+     * image: multiply into place and do both there).
      */
     private void forwardChunk(Job job, Buffers ws, int first, int images) {
         Conv2dGeometry g = job.g;
@@ -570,18 +675,7 @@ final class VectorConvolutions {
             float[] cols = unfold(g, ws, job.a, job.aOff, first, images, group);
             int colsOff = imageColumnsOffset(g, job.aOff, first, images, group);
             weightProduct(job, false, group, oc, ld, patch, cols, colsOff, c, cOff);
-            int bias = job.biasOff + group * oc;
-            for (int i = 0; i < images; i++) {
-                int o = out + i * g.outImageSize();
-                for (int r = 0; r < oc; r++) {
-                    int src = cOff + r * ld + i * pixels;
-                    if (job.bias != null) {
-                        copyAdding(pixels, c, src, job.bias[bias + r], job.c, o + r * pixels);
-                    } else if (images > 1) {
-                        System.arraycopy(c, src, job.c, o + r * pixels, pixels);
-                    }
-                }
-            }
+            copyOut(job, c, cOff, ld, group * oc, oc, first, images);
         }
     }
 
@@ -788,6 +882,21 @@ final class VectorConvolutions {
             FloatVector.fromArray(F, src, s + i).add(value).intoArray(dst, d + i);
         }
         FloatVector.fromArray(F, src, s + n - L).add(value).intoArray(dst, d + n - L);
+    }
+
+    /**
+     * {@code dst = max(0, src + value)}, the same sum as {@link #copyAdding} and the same maximum as
+     * the vector backend's ReLU; may run in place (no element is read after it is written: the last
+     * few are done one by one rather than by a moved-back vector).
+     */
+    private static void copyAddingRelu(int n, float[] src, int s, float value, float[] dst, int d) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, src, s + i).add(value).max(0f).intoArray(dst, d + i);
+        }
+        for (; i < n; i++) {
+            dst[d + i] = Math.max(src[s + i] + value, 0f);
+        }
     }
 
     /**

@@ -516,11 +516,22 @@ public final class VectorKernels extends HeapKernels {
         convolutions.pool2dBackward(op, g, array(x), x.offset(), array(dOut), dOut.offset(), array(dx), dx.offset());
     }
 
-    /** im2col and GEMM per image and group, the bias written before the product adds onto it. */
+    /** im2col and GEMM per chunk of images and group, the bias added as the product is copied out. */
     @Override
     public void conv2d(Conv2dGeometry g, Slice x, Slice w, Slice bias, Slice out) {
         convolutions.conv2d(g, array(x), x.offset(), array(w), w.offset(), bias == null ? null : array(bias),
-                bias == null ? 0 : bias.offset(), array(out), out.offset());
+                bias == null ? 0 : bias.offset(), false, array(out), out.offset());
+    }
+
+    /** A ReLU is applied in the copy out with the bias; the other activations as a pass of their own. */
+    @Override
+    public void conv2d(Conv2dGeometry g, Slice x, Slice w, Slice bias, Activation act, float actParam, Slice out) {
+        if (act != Activation.RELU) {
+            super.conv2d(g, x, w, bias, act, actParam, out);
+            return;
+        }
+        convolutions.conv2d(g, array(x), x.offset(), array(w), w.offset(), bias == null ? null : array(bias),
+                bias == null ? 0 : bias.offset(), true, array(out), out.offset());
     }
 
     @Override

@@ -45,6 +45,21 @@ public abstract class ActivationLayer implements Layer {
         return activation;
     }
 
+    /**
+     * The activation's parameter.
+     *
+     * @return the parameter given at construction (a leaky ReLU's negative slope, an ELU's alpha), ignored
+     *         by functions without one
+     */
+    public float param() {
+        return param;
+    }
+
+    /** Whether this is one of nn-core's own activation layers, whose forward pass is exactly {@link Backend#activation}. */
+    boolean isOwnActivation() {
+        return getClass().getPackage() == ActivationLayer.class.getPackage();
+    }
+
     @Override
     public String type() {
         return activation.label();

@@ -5,6 +5,7 @@ import dendrite.nn.init.Initializers;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
+import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.Conv2dGeometry;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,9 @@ public final class Conv2d implements Layer {
     private BatchBuffer dx;
     private Tensor lastInput;
     private boolean inputGradientNeeded = true;
+    /** The activation layer this inference replica does the work of ({@link #fusedForInference}), or identity. */
+    private Activation fused = Activation.IDENTITY;
+    private float fusedParam;
 
     /**
      * {@code outChannels} filters of {@code kernel x kernel}, stride 1, no padding, input channels from the previous
@@ -249,6 +253,23 @@ public final class Conv2d implements Layer {
         return Optional.of(copy);
     }
 
+    /**
+     * A replica that applies the activation layer after it too, in the convolution's last pass over the
+     * output ({@link Backend#conv2d(Tensor, Tensor, Tensor, Conv2dGeometry, Activation, float, Tensor)}):
+     * the same values, one pass over the output fewer. Only for nn-core's own activation layers.
+     */
+    @Override
+    public Optional<Layer> fusedForInference(Layer next) {
+        if (be == null || fused != Activation.IDENTITY || !(next instanceof ActivationLayer act)
+                || !act.isOwnActivation()) {
+            return Optional.empty();
+        }
+        Conv2d copy = (Conv2d) replicaForInference(be, inputShape).orElseThrow();
+        copy.fused = act.activation();
+        copy.fusedParam = act.param();
+        return Optional.of(copy);
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         int n = x.dim(0);
@@ -257,12 +278,20 @@ public final class Conv2d implements Layer {
         }
         lastInput = x;
         Tensor y = out.get(n);
-        be.conv2d(x, weight.value(), useBias ? bias.value() : null, geometry, y);
+        if (fused == Activation.IDENTITY) {
+            be.conv2d(x, weight.value(), useBias ? bias.value() : null, geometry, y);
+        } else {
+            be.conv2d(x, weight.value(), useBias ? bias.value() : null, geometry, fused, fusedParam, y);
+        }
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dOut) {
+        if (fused != Activation.IDENTITY) {
+            throw new IllegalStateException("Conv2d: this copy runs a " + fused.label()
+                    + " fused in for predictions only and does not train");
+        }
         if (weight.requiresGrad() || (useBias && bias.requiresGrad())) {     // not frozen (dW and db come together)
             be.conv2dBackwardWeights(dOut, lastInput, geometry, weight.grad(), useBias ? bias.grad() : null);
         }

@@ -231,6 +231,22 @@ public interface Layer {
     }
 
     /**
+     * A replica that also does the work of {@code next}, the layer after it, so that a prediction runs
+     * the two as one call: asked of a {@link #replicaForInference} copy, with the copy of the next layer,
+     * when a model makes the layers its predictions run on. Its {@code forward(x, false)} must equal
+     * this layer's followed by next's, bit for bit; it is never trained. A convolution takes the
+     * activation layer after it into its last pass over the output ({@link Conv2d}).
+     *
+     * <p>Default: empty, the two layers run one after the other.
+     *
+     * @param next the replica of the layer that follows this one
+     * @return the replica doing both layers' work, or empty
+     */
+    default Optional<Layer> fusedForInference(Layer next) {
+        return Optional.empty();
+    }
+
+    /**
      * Prepares this built layer for predicting only: called once on each layer of a {@code Predictor}'s
      * own copy of a model, which is never trained and whose weights never change afterwards. A layer may
      * then prepare its weights for the fastest forward pass ({@link Dense} packs them once with

@@ -608,6 +608,27 @@ public interface Kernels extends AutoCloseable {
     }
 
     /**
+     * {@link #conv2d} with an activation applied to its output, {@code out = act(conv(x, w) + bias)}:
+     * the same values, bit for bit, as {@code conv2d} followed by {@link #activation} on out. By
+     * default those two calls; a backend that writes the output in a last pass of its own (the vector
+     * backend's copy out of the GEMM) applies the activation there, saving a pass over the output.
+     *
+     * @param g the geometry
+     * @param x the input; not changed
+     * @param w the weights; not changed
+     * @param bias the bias, or {@code null}; not changed
+     * @param act the activation, never {@code null} ({@link Activation#IDENTITY} for none)
+     * @param actParam leaky ReLU's slope, ELU's alpha; ignored by the others
+     * @param out the output, overwritten; does not overlap x or w
+     */
+    default void conv2d(Conv2dGeometry g, Slice x, Slice w, Slice bias, Activation act, float actParam, Slice out) {
+        conv2d(g, x, w, bias, out);
+        if (act != Activation.IDENTITY) {
+            activation(act, actParam, g.batch() * g.outImageSize(), out, out);
+        }
+    }
+
+    /**
      * A convolution's input gradient {@code dx} (overwritten) from the output gradient {@code dy}.
      *
      * @param g the forward pass's geometry

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dendrite.tensor.Backend;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
+import dendrite.tensor.op.Activation;
 import dendrite.tensor.op.Conv2dGeometry;
 import dendrite.tensor.op.PoolOp;
 import java.util.SplittableRandom;
@@ -156,6 +157,51 @@ public abstract class ImageTests extends SpecificationTests {
         });
         Expect.close(be().name() + " " + describe(g) + (withBias ? " with bias" : ""), Shape.of(yDims(g)), expected,
                 actual, convTolerance(g, scale, g.patchSize()));
+    }
+
+    /** The convolution with an activation is, bit for bit, the convolution and then the activation on the same backend. */
+    @Property(tries = 40)
+    void conv2dWithAnActivationIsTheConvolutionThenTheActivation(@ForAll long seed, @ForAll boolean withBias,
+            @ForAll Activation act) {
+        convolutionThenActivation(geometry(seed), seed, withBias, act);
+    }
+
+    /**
+     * The same on the preset CNN's second layer, one image and five (rows of 11 pixels, shorter than a
+     * 512-bit vector; planes of 121, longer than one; a batch no chunk size divides), for the
+     * activations a backend may apply in its own pass (ReLU) and one it may not.
+     */
+    @Test
+    void conv2dWithAnActivationOnTheSecondLayerOfTheCnn() {
+        long seed = 40;
+        for (int batch : new int[] {1, 5}) {
+            for (Activation act : new Activation[] {Activation.RELU, Activation.IDENTITY, Activation.TANH}) {
+                for (boolean withBias : new boolean[] {true, false}) {
+                    convolutionThenActivation(Conv2dGeometry.conv(batch, 32, 13, 13, 64, 3, 3, 1, 0, 1, 1), seed++,
+                            withBias, act);
+                }
+            }
+        }
+    }
+
+    private void convolutionThenActivation(Conv2dGeometry g, long seed, boolean withBias, Activation act) {
+        float param = act == Activation.LEAKY_RELU ? 0.1f : 1f;
+        float[] x = Values.uniform(seed, g.batch() * g.imageSize(), -1, 1);
+        float[] w = Values.uniform(seed + 1, g.outChannels() * g.patchSize(), -1, 1);
+        float[] bias = withBias ? Values.uniform(seed + 2, g.outChannels(), -1, 1) : null;
+        float[][] results = scoped(() -> {
+            Tensor xT = t(x, xDims(g));
+            Tensor wT = t(w, wDims(g));
+            Tensor bT = bias == null ? null : t(bias, g.outChannels());
+            Tensor twoCalls = be().zeros(yDims(g));
+            be().conv2d(xT, wT, bT, g, twoCalls);
+            be().activation(act, param, twoCalls, twoCalls);
+            Tensor oneCall = be().full(7f, yDims(g));   // overwritten
+            be().conv2d(xT, wT, bT, g, act, param, oneCall);
+            return new float[][] {twoCalls.toArray(), oneCall.toArray()};
+        });
+        Expect.exact(be().name() + " " + describe(g) + " with " + act + (withBias ? " and bias" : ""),
+                Shape.of(yDims(g)), results[0], results[1]);
     }
 
     @Property(tries = 40)
