@@ -192,6 +192,115 @@ final class VectorImages {
 
     /** {@link #col2im} from a wider column matrix whose rows are {@code ld} floats apart. */
     static void col2im(Conv2dGeometry g, int group, float[] cols, int colsOff, int ld, float[] image, int imageOff) {
+        if (g.strideH() == 1 && g.strideW() == 1 && g.outW() < L) {
+            col2imByRows(g, group, cols, colsOff, ld, image, imageOff);
+        } else {
+            col2imByTaps(g, group, cols, colsOff, ld, image, imageOff);
+        }
+    }
+
+    /**
+     * {@link #col2im} with stride 1 and output rows shorter than a vector, a vector of an image row
+     * at a time: the vector as the image holds it, plus each tap's columns that land on it (in the
+     * tap loop's order: kernel row, then kernel column), stored once. Tap by tap
+     * ({@link #col2imByTaps}) each short row is read, added to and written back once per tap, the
+     * taps of one kernel row a pixel apart; on the preset CNN's second layer (rows of 11) this way
+     * is faster (benchmarks/README.md, "The preset CNN's convolutions again"). With rows of a vector
+     * or more the taps' own loop was faster (the first layer's rows of 26), so it keeps them. Each element
+     * gets the same sums in the same order: the same bits. Lanes outside the row or the tap's
+     * columns add nothing and store back what they loaded.
+     */
+    private static void col2imByRows(Conv2dGeometry g, int group, float[] cols, int colsOff, int ld, float[] image,
+            int imageOff) {
+        int oh = g.outH();
+        int ow = g.outW();
+        int h = g.height();
+        int w = g.width();
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int end = imageOff + g.imageSize();
+        int low = g.padW() - (kw - 1) * g.dilationW();           // the leftmost tap's ox - ix
+        for (int c = 0; c < g.groupChannels(); c++) {
+            int channel = imageOff + (group * g.groupChannels() + c) * h * w;
+            int taps = colsOff + c * kh * kw * ld;                  // this channel's first tap row
+            for (int iy = 0; iy < h; iy++) {
+                int d = channel + iy * w;
+                for (int ix = 0; ix < w; ix += L) {
+                    boolean inside = d + ix + L <= end && taps + ix + low >= 0
+                            && taps + (kh * kw - 1) * ld + (oh - 1) * ow + ix + g.padW() + L <= cols.length;
+                    if (!inside) {
+                        addTapsOneByOne(g, cols, taps, ld, image, d, iy, ix, Math.min(L, w - ix));
+                        continue;
+                    }
+                    int rowLanes = Math.min(L, w - ix);
+                    FloatVector acc = FloatVector.fromArray(F, image, d + ix);
+                    for (int ky = 0; ky < kh; ky++) {
+                        int oy = iy + g.padH() - ky * g.dilationH();
+                        if (oy < 0 || oy >= oh) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < kw; kx++) {
+                            int shift = g.padW() - kx * g.dilationW();     // ox = ix + shift
+                            int from = Math.max(0, -(ix + shift));
+                            int to = Math.min(rowLanes, ow - ix - shift);
+                            if (from < to) {
+                                int src = taps + (ky * kw + kx) * ld + oy * ow + ix + shift;
+                                acc = acc.add(FloatVector.fromArray(F, cols, src), LANES[from * (L + 1) + to]);
+                            }
+                        }
+                    }
+                    acc.intoArray(image, d + ix);
+                }
+            }
+        }
+    }
+
+    /**
+     * The mask of lanes {@code [from, to)} at {@code from * (L + 1) + to}: read from a table, since a
+     * mask made by {@code indexInRange} was left to the Java fallback here by C2 (a boolean[] per
+     * call, and slower than the loop it replaced).
+     */
+    private static final VectorMask<Float>[] LANES = lanes();
+
+    @SuppressWarnings("unchecked")
+    private static VectorMask<Float>[] lanes() {
+        VectorMask<Float>[] masks = new VectorMask[(L + 1) * (L + 1)];
+        for (int from = 0; from <= L; from++) {
+            for (int to = 0; to <= L; to++) {
+                boolean[] bits = new boolean[L];
+                for (int l = from; l < to; l++) {
+                    bits[l] = true;
+                }
+                masks[from * (L + 1) + to] = VectorMask.fromArray(F, bits, 0);
+            }
+        }
+        return masks;
+    }
+
+    /** {@link #col2imByRows}' sums for {@code n} pixels of one row from ix, one at a time (near an array's end). */
+    private static void addTapsOneByOne(Conv2dGeometry g, float[] cols, int taps, int ld, float[] image, int d, int iy,
+            int ix, int n) {
+        for (int x = ix; x < ix + n; x++) {
+            float v = image[d + x];
+            for (int ky = 0; ky < g.kernelH(); ky++) {
+                int oy = iy + g.padH() - ky * g.dilationH();
+                if (oy < 0 || oy >= g.outH()) {
+                    continue;
+                }
+                for (int kx = 0; kx < g.kernelW(); kx++) {
+                    int ox = x + g.padW() - kx * g.dilationW();
+                    if (ox >= 0 && ox < g.outW()) {
+                        v += cols[taps + (ky * g.kernelW() + kx) * ld + oy * g.outW() + ox];
+                    }
+                }
+            }
+            image[d + x] = v;
+        }
+    }
+
+    /** {@link #col2im} tap by tap: each tap's columns added onto the image rows they land on. */
+    static void col2imByTaps(Conv2dGeometry g, int group, float[] cols, int colsOff, int ld, float[] image,
+            int imageOff) {
         int oh = g.outH();
         int ow = g.outW();
         int plane = g.height() * g.width();
@@ -207,8 +316,8 @@ final class VectorImages {
                         int iy = inputRow(g, oy, ky);
                         if (iy >= 0 && iy < g.height()) {
                             int src = colsOff + row * ld + oy * ow;
-                            addStrided(hi - lo, cols, src + lo, image, channel + iy * g.width() + shift + lo * g.strideW(),
-                                    g.strideW());
+                            int dst = channel + iy * g.width() + shift + lo * g.strideW();
+                            addStrided(hi - lo, cols, src + lo, image, dst, g.strideW());
                         }
                     }
                 }

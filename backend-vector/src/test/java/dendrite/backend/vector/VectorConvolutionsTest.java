@@ -227,6 +227,38 @@ class VectorConvolutionsTest {
         }
     }
 
+    /**
+     * col2im with stride 1 and rows shorter than a vector runs a vector of an image row at a time;
+     * it adds the same terms in the same order as the tap-by-tap loop, so it gives that loop's bits:
+     * padding (taps wholly outside), dilation, groups, a wider column matrix (ld past the image's
+     * pixels, at an offset), the image at an offset and its neighbours left as they were.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2} -> {3}, kernel {4}x{5} pad {6}x{7} dilation {8}x{9} groups {10}")
+    @CsvSource({
+        "32, 13, 13, 64, 3, 3, 0, 0, 1, 1, 1",      // the preset CNN's second layer
+        "3, 7, 6, 4, 3, 3, 1, 1, 1, 1, 1",          // "same" padding, rows of 6 and 7
+        "4, 9, 8, 6, 3, 2, 2, 3, 2, 1, 2",          // taps wholly in the padding, dilation, groups
+        "2, 5, 5, 2, 5, 5, 2, 2, 1, 1, 1",          // a kernel as large as the image
+        "2, 23, 4, 2, 1, 3, 0, 1, 1, 2, 1",         // rows of 4, a dilated row of taps
+    })
+    void col2imByRowsGivesTheTapLoopsBits(int channels, int height, int width, int outChannels, int kh, int kw,
+            int ph, int pw, int dh, int dw, int groups) {
+        Conv2dGeometry g = geometry(1, channels, height, width, outChannels, kh, kw, 1, 1, ph, pw, dh, dw, groups);
+        int ld = g.outH() * g.outW() + 5;
+        // In the middle of both arrays, then at their ends (where whole vectors would not fit).
+        for (int[] at : new int[][] {{3, 2 + g.imageSize()}, {0, g.imageSize()}}) {
+            float[] cols = random(9, at[0] * 2 + g.patchSize() * ld);
+            float[] start = random(10, at[1] + (at[0] == 0 ? 1 : 2) * g.imageSize());
+            for (int group = 0; group < groups; group++) {
+                float[] byTaps = start.clone();
+                float[] byRows = start.clone();
+                VectorImages.col2imByTaps(g, group, cols, at[0], ld, byTaps, at[1]);
+                VectorImages.col2im(g, group, cols, at[0], ld, byRows, at[1]);
+                assertArrayEquals(byTaps, byRows, g + ", group " + group + ", offsets " + at[0] + ", " + at[1]);
+            }
+        }
+    }
+
     /** im2col of {@code image} and {@code image + col2im(cols)} for one group, as their definitions say. */
     private static float[][] patches(Conv2dGeometry g, int group, float[] image, float[] cols) {
         float[] unfolded = new float[g.patchSize() * g.outH() * g.outW()];
