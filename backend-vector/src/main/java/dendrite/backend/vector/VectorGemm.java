@@ -360,15 +360,19 @@ final class VectorGemm {
     }
 
     /**
-     * Whether a row-major A of m x k is packed by gathers: always where {@link #packsByGathers} says
-     * so. Otherwise, where the panels are transposed in registers ({@link GemmPacking#TRANSPOSES_A},
-     * {@link GemmPacking#TRANSPOSES_A12}), never: those read a panel's rows side by side too, and beat
-     * the gathers at every size measured on Zen 3 (6-row panels, N = 512 to 2048) and Zen 4 (12-row
-     * panels, N = 1024 and 2048: 1-4 %). Where A is copied row by row, when A is larger than L2: from
-     * L3, the gathers were faster than the copies (N = 1024 and 2048: 1-4 %).
+     * Whether a row-major A of m x k is packed by gathers. Where the panels are transposed in
+     * registers ({@link GemmPacking#TRANSPOSES_A}, {@link GemmPacking#TRANSPOSES_A12}), never: those
+     * read a panel's rows side by side too, beat the gathers at every size measured on Zen 3 (6-row
+     * panels, N = 512 to 2048) and Zen 4 (12-row panels, N = 1024 and 2048: 1-4 %), and matched them on
+     * the Intel Xeon (2048^3 alternated in one JVM: 0.999). And on the Xeon the gathers of A were seen
+     * left to the Java fallback by C2 in some runs, allocating about 150 KB a convolution step for good
+     * (VectorConvolutionsTest's aWarmStepAllocatesNothing, 1 full run in 4 to 6: int[] and float[] in
+     * the gather's index arithmetic). Where A is copied row by row: by gathers where
+     * {@link #packsByGathers} says so, or when A is larger than L2 (from L3 the gathers were faster
+     * than the copies, N = 1024 and 2048: 1-4 %).
      */
     private boolean gathersA(long m, long k) {
-        return gathers || !GemmPacking.TRANSPOSES_A && !GemmPacking.TRANSPOSES_A12 && m * k * Float.BYTES > l2;
+        return !GemmPacking.TRANSPOSES_A && !GemmPacking.TRANSPOSES_A12 && (gathers || m * k * Float.BYTES > l2);
     }
 
     /** The blocking, for the capabilities line and tests. */
