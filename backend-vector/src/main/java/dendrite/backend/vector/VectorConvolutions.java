@@ -425,12 +425,28 @@ final class VectorConvolutions {
      * Whether a forward pass whose whole batch is one chunk (one image, say: a prediction) is split
      * by output channels, {@link #runByRows}, rather than left to its GEMM to split: from the
      * geometry alone (never the thread count, so the sums and their bits are the same on any), when
-     * the product is worth two parts and has two row panels of the GEMM at least.
+     * the product is worth two parts, and the whole product and each part run the GEMM's packed path.
+     * The parts' rows then start on the whole product's row panels, so every output is the same sum
+     * in the same order as without the split: the same bits. (A part of 12 channels would take the
+     * in-place path, which adds a long patch's products in another order.)
      */
-    private static boolean splitsByRows(Job job, int chunks) {
+    private boolean splitsByRows(Job job, int chunks) {
         Conv2dGeometry g = job.g;
-        return job.kind == Kind.FORWARD && chunks == 1 && g.groups() == 1 && !sequential(g)
-                && g.batch() * imageWork(g) >= 2 * GRAIN && g.outChannels() >= 2 * GemmKernel.PMR;
+        if (job.kind != Kind.FORWARD || chunks != 1 || g.groups() != 1 || sequential(g)
+                || g.batch() * imageWork(g) < 2 * GRAIN) {
+            return false;
+        }
+        int oc = g.outChannels();
+        int n = g.batch() * g.outH() * g.outW();
+        int step = rowStep(oc);
+        int last = oc - (ceilDiv(oc, step) - 1) * step;
+        return oc > step && gemm.packsA(false, false, oc, n, g.patchSize())
+                && gemm.packsA(false, false, last, n, g.patchSize());
+    }
+
+    /** The output channels of each part but the last in {@link #runByRows}: half, rounded up to the GEMM's row panels. */
+    private static int rowStep(int outChannels) {
+        return ceilDiv(ceilDiv(outChannels, 2), GemmKernel.PMR) * GemmKernel.PMR;
     }
 
     /**
@@ -442,7 +458,7 @@ final class VectorConvolutions {
      */
     private void runByRows(Job job) {
         job.kind = Kind.FORWARD_ROWS;
-        job.rowStep = ceilDiv(ceilDiv(job.g.outChannels(), 2), GemmKernel.PMR) * GemmKernel.PMR;
+        job.rowStep = rowStep(job.g.outChannels());
         job.parts = ceilDiv(job.g.outChannels(), job.rowStep);
         job.stamp = calls.incrementAndGet();
         try {

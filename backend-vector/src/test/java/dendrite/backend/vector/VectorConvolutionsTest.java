@@ -108,7 +108,7 @@ class VectorConvolutionsTest {
         "7, 1, 13, 11, 5, 2, 2, 1, 1, 0, 0, 1, 1, 1",          // dot products with odd rows and a short patch
         "128, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0, 1, 1, 1",      // the preset CNN's second layer at batch 128
         "1, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0, 1, 1, 1",        // ... one image: the forward pass split by channels
-        "2, 24, 11, 11, 29, 3, 3, 1, 1, 1, 1, 1, 1, 1",        // a batch in one chunk, channels split unevenly
+        "2, 24, 11, 11, 61, 3, 3, 1, 1, 1, 1, 1, 1, 1",        // a batch in one chunk, channels split unevenly
         "1, 256, 14, 14, 48, 1, 1, 1, 1, 0, 0, 1, 1, 1",       // one image, 1 x 1: its own column matrix, split
     })
     void convolutionsMatchTheReference(int batch, int channels, int height, int width, int outChannels, int kh,
@@ -140,7 +140,7 @@ class VectorConvolutionsTest {
         "10, 1, 27, 27, 32, 3, 3, 1, 1, 0, 0, 1, 1, 1",
         "128, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0, 1, 1, 1",
         "1, 32, 13, 13, 64, 3, 3, 1, 1, 0, 0, 1, 1, 1",
-        "2, 24, 11, 11, 29, 3, 3, 1, 1, 1, 1, 1, 1, 1",
+        "2, 24, 11, 11, 61, 3, 3, 1, 1, 1, 1, 1, 1, 1",
         "1, 256, 14, 14, 48, 1, 1, 1, 1, 0, 0, 1, 1, 1",
     })
     void convolutionsGiveTheSameBitsOnAnyThreadCount(int batch, int channels, int height, int width,
