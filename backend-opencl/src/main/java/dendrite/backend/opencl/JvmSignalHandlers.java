@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@code sun.misc.Signal} (module {@code jdk.unsupported}) is named only inside method bodies,
  * where Javadoc does not look, so that the proprietary-API warning does not fail the Javadoc build.
  *
+ * <p>In a process that ignores SIGHUP ({@code nohup}) the JVM installs no handler for it: the raised
+ * SIGHUPs still make LLVM's handler put the others back, and are then ignored, uncounted.
+ *
  * <p>Left as it was: with {@code -Xrs} (the JVM does not let Java handle SIGHUP), on Windows, and
  * with {@code -Ddendrite.opencl.restoreSignalHandlers=false}. PoCL's own SIGFPE handler, which lets
  * a kernel's integer division by zero pass in PoCL's threads, is replaced by the JVM's as well; no
@@ -44,6 +47,12 @@ final class JvmSignalHandlers {
     private static Object hup;
     private static Forwarder forwarder;
     private static String off;
+    /**
+     * Whether SIGHUP was ignored when the forwarder was put in place (a process started by
+     * {@code nohup}): the JVM then installs no handler for it, so a raised SIGHUP reaches no Java
+     * handler. Raising it still makes LLVM's handler, when registered, put the others back.
+     */
+    private static boolean ignored;
 
     private JvmSignalHandlers() {
     }
@@ -68,6 +77,7 @@ final class JvmSignalHandlers {
                 sun.misc.SignalHandler old = sun.misc.Signal.handle(s, sig -> f.onSighup());
                 if (old == sun.misc.SignalHandler.SIG_IGN) {
                     f.previous = () -> { };
+                    ignored = true;
                 } else if (old != sun.misc.SignalHandler.SIG_DFL) {
                     f.previous = () -> old.handle(s);
                 }
@@ -110,7 +120,9 @@ final class JvmSignalHandlers {
         if (install() != null) {
             return;
         }
-        forwarder.expected.incrementAndGet();
+        if (!ignored) {
+            forwarder.expected.incrementAndGet();
+        }
         sun.misc.Signal.raise((sun.misc.Signal) hup);
     }
 
