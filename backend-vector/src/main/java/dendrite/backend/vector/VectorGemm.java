@@ -343,20 +343,23 @@ final class VectorGemm {
 
     /**
      * Whether the packs that transpose (a transposed B, such as a dense layer's weights in its forward
-     * pass, and a row-major A) read with vector gathers: yes, except on AMD CPUs. On Zen 3 (256-bit
-     * vectors), copying element by element made the MLP's products 4-16 % faster (B) and a few per
-     * cent more (A), and transposing 8 x 8 blocks in registers ({@link GemmTranspose}) 8-28 % faster
-     * again than the copies; on Zen 4 (512-bit vectors, two blocks at a time) the transposes made the
-     * forward passes with a transposed B 6-25 % faster than the gathers; both measured with the two
-     * alternated in one JVM (benchmarks/README.md). Intel's gathers were not measured against either
-     * and are kept. {@value #GATHERS_PROPERTY} overrides it.
+     * pass, and a row-major A) read with vector gathers: not on AMD or Intel CPUs, where they were
+     * measured against the alternatives; yes on others. On Zen 3 (256-bit vectors), copying element
+     * by element made the MLP's products 4-16 % faster (B) and a few per cent more (A), and
+     * transposing 8 x 8 blocks in registers ({@link GemmTranspose}) 8-28 % faster again than the
+     * copies; on Zen 4 (512-bit vectors, two blocks at a time) the transposes made the forward passes
+     * with a transposed B 6-25 % faster than the gathers; both measured with the two alternated in one
+     * JVM (benchmarks/README.md). On the Intel Xeon they were even (the MLP's training step 1,258 /
+     * 1,194 us with gathers, 1,205 / 1,199 without; 64 predictions 207 / 205 against 212 / 201), and
+     * there C2 was seen to leave a gather's index arithmetic to the Java fallback in some runs,
+     * allocating on every call ({@link #gathersA}). {@value #GATHERS_PROPERTY} overrides it.
      */
     static boolean packsByGathers(CpuVendor vendor) {
         String s = System.getProperty(GATHERS_PROPERTY);
         if ("true".equals(s) || "false".equals(s)) {
             return Boolean.parseBoolean(s);
         }
-        return vendor != CpuVendor.AMD;
+        return vendor == CpuVendor.OTHER;
     }
 
     /**
