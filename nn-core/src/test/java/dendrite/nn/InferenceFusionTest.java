@@ -16,7 +16,6 @@ import dendrite.tensor.Scope;
 import dendrite.tensor.Shape;
 import dendrite.tensor.Tensor;
 import dendrite.tensor.op.Activation;
-import dendrite.tensor.op.CounterRandom;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,21 +54,13 @@ class InferenceFusionTest {
                 .flatten().dense(4).build(be, 11);
     }
 
-    private static float[] samples(int n, int size) {
-        float[] x = new float[n * size];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = CounterRandom.normal(n, i);
-        }
-        return x;
-    }
-
     @OnEveryBackend
     void predictionsEqualTheUnfusedForwardPass(String backend) {
         Backend be = EveryBackend.get(backend);
         Sequential model = model(be);
         int in = model.inputShape().size();
         for (int n : new int[] {1, 5, 64}) {
-            float[] x = samples(n, in);
+            float[] x = PredictorTest.samples(n, n, in);
             float[] unfused;
             try (Scope scope = Scope.open()) {
                 Tensor xt = be.tensor(x, n, 3, 15, 13);

@@ -41,7 +41,8 @@ class PredictorTest {
         return List.of(mlp, cnn, transformer);
     }
 
-    private static float[] samples(long seed, int n, int size) {
+    /** n samples of the given size, standard normal, from seed (the fusion test draws its inputs here too). */
+    static float[] samples(long seed, int n, int size) {
         float[] x = new float[n * size];
         for (int i = 0; i < x.length; i++) {
             x[i] = CounterRandom.normal(seed, i);

@@ -133,10 +133,7 @@ final class VectorImages {
         int end = d + oh * ow;
         if (ow >= L) {
             for (int oy = 0; oy < oh; oy++, s += step, d += ow) {
-                for (int i = 0; i < ow - L; i += L) {
-                    FloatVector.fromArray(F, src, s + i).intoArray(cols, d + i);
-                }
-                FloatVector.fromArray(F, src, s + ow - L).intoArray(cols, d + ow - L);
+                copyVectors(src, s, cols, d, ow);
             }
             return;
         }
@@ -149,6 +146,14 @@ final class VectorImages {
                 cols[d + ox] = src[s + ox];
             }
         }
+    }
+
+    /** {@code n >= L} floats from {@code src[s]} to {@code cols[d]} in vectors, the last moved back to end at n. */
+    private static void copyVectors(float[] src, int s, float[] cols, int d, int n) {
+        for (int i = 0; i < n - L; i += L) {
+            FloatVector.fromArray(F, src, s + i).intoArray(cols, d + i);
+        }
+        FloatVector.fromArray(F, src, s + n - L).intoArray(cols, d + n - L);
     }
 
     /**
@@ -169,10 +174,7 @@ final class VectorImages {
         int s = srcRow + lo;
         int d = dst + lo;
         if (stride == 1 && n >= L) {
-            for (int i = 0; i < n - L; i += L) {
-                FloatVector.fromArray(F, src, s + i).intoArray(cols, d + i);
-            }
-            FloatVector.fromArray(F, src, s + n - L).intoArray(cols, d + n - L);
+            copyVectors(src, s, cols, d, n);
         } else if (stride == 1 && n > 0 && d + L <= end && s + L <= src.length) {
             FloatVector.fromArray(F, src, s).intoArray(cols, d);
         } else {
